@@ -1,0 +1,137 @@
+/**
+ * @module
+ * Match, Finding and the report document: what the pipeline produces after the readers.
+ */
+import type { Category, Citation, Profile } from "./catalog.js";
+import type { Issue } from "./issue.js";
+import type { Observation } from "./observation.js";
+
+export type MatcherName =
+  | "purl"
+  | "cpe"
+  | "bundle-id"
+  | "android-package"
+  | "extension-id"
+  | "process"
+  | "service"
+  | "driver"
+  | "domain"
+  | "signer"
+  | "path"
+  | "product-name"
+  | "publisher";
+
+/** Why a match was made: which identifier or rule fired, on what, and how sure it is. */
+export type Evidence = {
+  matcher: MatcherName;
+  /** exact-id: an identifier equal to a catalog identifier; alias: a normalized name or publisher equal to an alias; fuzzy-name: a brand word in a name. */
+  type: "exact-id" | "alias" | "fuzzy-name";
+  /** The observation fields that were searched, e.g. `{ name: "Kaspersky Endpoint Security 12" }`. */
+  searchedBy: Record<string, string>;
+  /** The catalog rule that fired: which identifier list and which value. */
+  found: { rule: string; value: string };
+  confidence: number;
+};
+
+export type ProductRef = { id: string; name: string; category: Category; relation: "own" | "integration" };
+export type EntityRef = { id: string; name: string; country?: string };
+
+export type Match = {
+  observation: Observation;
+  product: ProductRef;
+  /** The top-level vendor entity (group). */
+  vendor: EntityRef;
+  /** Overall confidence: the best evidence, raised a little when independent evidence agrees. */
+  confidence: number;
+  evidence: Evidence[];
+};
+
+/** A match that a catalog look-alike rule stopped, kept so users can see why it was not reported. */
+export type LookalikeHit = {
+  observation: Observation;
+  lookalike: { id: string; description: string };
+  /** The product it would otherwise have matched. */
+  product?: string;
+};
+
+export const STATUSES = ["prohibited", "unsupported", "deadline", "review"] as const;
+export type Status = (typeof STATUSES)[number];
+/** Severity order, highest first; `--fail-on S` fails on S and everything above it. */
+export const STATUS_RANK: Record<Status, number> = { prohibited: 4, unsupported: 3, deadline: 2, review: 1 };
+
+export type AppliedRule = {
+  id: string;
+  title: string;
+  /** The phase that decides for this profile and date (in force, or the next to come). */
+  phase?: { id: string; label: string; from: string; fromConfirmed: boolean; inForce: boolean };
+  /** What this rule does to the profile on the date: prohibits holding, ended updates, a coming date, or only lists the vendor. */
+  effect: "prohibits" | "ends-updates" | "upcoming" | "restricts-transactions" | "lists" | "excluded";
+  citation: string;
+  citations: Citation[];
+  obligations: string[];
+};
+
+export type Deadline = { date: string; ruleId: string; phase: string; label: string; actions: string[] };
+
+export type Finding = {
+  /** Stable id: a hash of rule-independent parts (source, product), for tracking across scans. */
+  id: string;
+  source: Observation["source"];
+  observation: Pick<Observation, "name" | "vendor" | "version" | "kind" | "path" | "host" | "ids">;
+  vendor: string;
+  vendorName: string;
+  product: ProductRef;
+  status: Status;
+  /** Why the status: one or two plain sentences. */
+  reason: string;
+  confidence: number;
+  evidence: Evidence[];
+  rules: AppliedRule[];
+  /** The next date that changes this profile's position, if any is still to come. */
+  deadline?: string;
+  deadlines: Deadline[];
+  remediation: string;
+  /** Exceptions from the config that matched but had expired (they no longer apply). */
+  expiredExceptions?: ExceptionRef[];
+};
+
+export type ExceptionRef = {
+  index: number;
+  reason: string;
+  author: string;
+  expires: string;
+  match: Record<string, string>;
+};
+
+export type SuppressedFinding = Finding & { exception: ExceptionRef };
+
+export type Summary = {
+  observations: number;
+  inputs: number;
+  findings: number;
+  byStatus: Record<Status, number>;
+  suppressed: number;
+  lookalikes: number;
+  errors: number;
+  warnings: number;
+  /** The threshold used and whether it was reached. */
+  failOn: Status | "none";
+  failed: boolean;
+};
+
+export type ToolInfo = { name: "ictsguard"; version: string };
+
+/** The one report model: every output format reads it, and the JSON output is it. */
+export type ReportDocument = {
+  tool: ToolInfo;
+  catalog: { version: string; date: string; digest: string };
+  asOf: string;
+  profile: Profile;
+  generatedAt: string;
+  inputs: string[];
+  findings: Finding[];
+  suppressed: SuppressedFinding[];
+  lookalikes: LookalikeHit[];
+  summary: Summary;
+  errors: Issue[];
+};

@@ -1,0 +1,60 @@
+/**
+ * @module
+ * Observation: one thing seen somewhere, normalized, with where it came from.
+ * Every reader emits only Observations; nothing downstream knows the input format.
+ */
+import { z } from "zod";
+
+export const OBSERVATION_KINDS = [
+  "software", // an installed program (Uninstall key, osquery programs/apps, CSV inventory row)
+  "package", // an OS package (deb, rpm, apk ...) or a package-manager package
+  "component", // an SBOM component whose nature is not more precise
+  "process",
+  "service",
+  "driver",
+  "extension", // browser extension
+  "mobile-app",
+  "domain",
+  "signer", // code-signing subject
+  "file",
+] as const;
+export const ObservationKind = z.enum(OBSERVATION_KINDS);
+export type ObservationKind = z.infer<typeof ObservationKind>;
+
+/** Where an observation (or an issue) came from. Lines and records are 1-based. */
+export const SourceRef = z.object({
+  file: z.string(),
+  line: z.number().int().positive().optional(),
+  record: z.number().int().positive().optional(),
+  /** JSON pointer or similar path inside the document, e.g. `/components/3`. */
+  pointer: z.string().optional(),
+  /** Stable name of the reader that produced it; stamped by the scan core. */
+  reader: z.string().optional(),
+});
+export type SourceRef = z.infer<typeof SourceRef>;
+
+export const ObservationIds = z.object({
+  purl: z.string().optional(),
+  cpe: z.string().optional(),
+  bundleId: z.string().optional(),
+  /** Android application id, e.g. `com.kms.free`. */
+  packageId: z.string().optional(),
+  extensionId: z.string().optional(),
+  sha256: z.string().optional(),
+  swidTagId: z.string().optional(),
+});
+export type ObservationIds = z.infer<typeof ObservationIds>;
+
+export const Observation = z.object({
+  kind: ObservationKind,
+  name: z.string(),
+  vendor: z.string().optional(),
+  version: z.string().optional(),
+  path: z.string().optional(),
+  ids: ObservationIds.optional(),
+  host: z.string().optional(),
+  /** ISO 8601. */
+  seenAt: z.string().optional(),
+  source: SourceRef,
+});
+export type Observation = z.infer<typeof Observation>;

@@ -1,0 +1,100 @@
+/**
+ * @module
+ * Text decoding shared by readers: the encoding is sniffed from bytes (BOM, or NUL patterns for
+ * BOM-less UTF-16), never from the file name; lines are split on LF with any trailing CRs removed.
+ */
+import type { Readable } from "node:stream";
+import type { ReadContext, ReadInput, TextEncoding } from "./types.js";
+
+export function sniffEncoding(head: Uint8Array): TextEncoding {
+  if (head[0] === 0xff && head[1] === 0xfe) return "utf-16le";
+  if (head[0] === 0xfe && head[1] === 0xff) return "utf-16be";
+  if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) return "utf-8";
+  // UTF-16 without BOM: ASCII text then has NUL in every other byte.
+  const n = Math.min(head.length, 512) & ~1;
+  if (n >= 8) {
+    let oddNul = 0;
+    let evenNul = 0;
+    for (let i = 0; i < n; i += 2) {
+      if (head[i] === 0) evenNul++;
+      if (head[i + 1] === 0) oddNul++;
+    }
+    if (oddNul > n / 4 && evenNul === 0) return "utf-16le";
+    if (evenNul > n / 4 && oddNul === 0) return "utf-16be";
+  }
+  return "utf-8";
+}
+
+/** Decodes a head buffer for detection (BOM removed, a cut-off last character tolerated). */
+export function decodeHead(head: Uint8Array, encoding: TextEncoding): string {
+  const text = new TextDecoder(encoding, { fatal: false, ignoreBOM: false }).decode(head, { stream: true });
+  return text;
+}
+
+/** Decoded text chunks of a byte stream; the BOM is dropped. */
+export async function* decodeChunks(stream: Readable, encoding: TextEncoding): AsyncIterable<string> {
+  // utf-16be is not in Node's small-ICU builds everywhere; swap bytes ourselves if it fails.
+  const decoder = new TextDecoder(encoding, { fatal: false, ignoreBOM: false });
+  for await (const chunk of stream) {
+    const text = decoder.decode(chunk as Uint8Array, { stream: true });
+    if (text) yield text;
+  }
+  const rest = decoder.decode();
+  if (rest) yield rest;
+}
+
+export type Line = { text: string; line: number };
+
+/**
+ * The lines of an input, 1-based, without line terminators. A line that was not valid in the
+ * input's encoding (it holds U+FFFD) is reported once per input as a warning and still yielded.
+ */
+export async function* readLines(input: ReadInput, ctx: ReadContext): AsyncIterable<Line> {
+  let buffered = "";
+  let line = 0;
+  let badLines = 0;
+  const emit = (text: string): Line => {
+    line++;
+    let end = text.length;
+    while (end > 0 && text.charCodeAt(end - 1) === 13) end--;
+    const clean = end === text.length ? text : text.slice(0, end);
+    if (clean.includes("\uFFFD")) {
+      badLines++;
+      if (badLines === 1) {
+        ctx.report({
+          code: "input/encoding",
+          severity: "warning",
+          message: `not valid ${input.encoding.toUpperCase()} text (expected UTF-8, or UTF-16 with a BOM); unreadable bytes were replaced and the line was still scanned`,
+          source: { file: input.path, line },
+        });
+      }
+    }
+    return { text: clean, line };
+  };
+  for await (const chunk of decodeChunks(input.stream, input.encoding)) {
+    let start = 0;
+    let nl = chunk.indexOf("\n");
+    if (nl === -1) {
+      buffered += chunk;
+      continue;
+    }
+    // first line of this chunk completes the buffered partial line
+    yield emit(buffered + chunk.slice(0, nl));
+    buffered = "";
+    start = nl + 1;
+    while ((nl = chunk.indexOf("\n", start)) !== -1) {
+      yield emit(chunk.slice(start, nl));
+      start = nl + 1;
+    }
+    buffered = chunk.slice(start);
+  }
+  if (buffered.length > 0) yield emit(buffered);
+  if (badLines > 1) {
+    ctx.report({
+      code: "input/encoding",
+      severity: "warning",
+      message: `${badLines} lines in all were not valid ${input.encoding.toUpperCase()} text`,
+      source: { file: input.path },
+    });
+  }
+}

@@ -1,0 +1,15 @@
+/**
+ * @module
+ * The one list of readers. Adding a format = writing a reader module and adding it here.
+ */
+import { cyclonedxJsonReader } from "./cyclonedx-json/index.js";
+import { spdxJsonReader } from "./spdx-json/index.js";
+import { osqueryReader } from "./osquery/index.js";
+import { csvReader } from "./csv/index.js";
+import type { Reader } from "./types.js";
+
+export const READERS: readonly Reader[] = [cyclonedxJsonReader, spdxJsonReader, osqueryReader, csvReader];
+
+export function findReader(name: string, readers: readonly Reader[] = READERS): Reader | undefined {
+  return readers.find((r) => r.name === name);
+}
