@@ -3,23 +3,14 @@
  * Helpers shared by tests: paths into the repository (tests run from dist/, fixtures stay in
  * src/), and running a reader over a real file the way the scan core does.
  */
-import { createReadStream, existsSync, readFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { createReadStream, readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { PACKAGE_ROOT } from "../util/package-root.js";
 import { decodeHead, sniffEncoding } from "../readers/_text.js";
 import type { Observation } from "../model/observation.js";
 import type { Probe, Reader, ReportableIssue } from "../readers/types.js";
 
-/** The repository root (the folder holding package.json), found from this compiled file. */
-export const REPO_ROOT: string = (() => {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, "package.json"))) {
-    const up = dirname(dir);
-    if (up === dir) throw new Error("package.json not found above " + fileURLToPath(import.meta.url));
-    dir = up;
-  }
-  return dir;
-})();
+export const REPO_ROOT: string = PACKAGE_ROOT;
 
 /** Absolute path of a file given relative to the repository root. */
 export function repoPath(...parts: string[]): string {

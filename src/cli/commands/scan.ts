@@ -1,0 +1,86 @@
+/**
+ * @module
+ * `ictsguard scan`: read inventories, find restricted products, judge them for a profile on a
+ * date, and report. Flags override the config file, which overrides the defaults.
+ */
+import { createWriteStream } from "node:fs";
+import { Command, Option } from "commander";
+import { loadCatalogOrThrow } from "../../catalog/index.js";
+import { loadConfig } from "../../config/index.js";
+import { PROFILES, type Profile } from "../../model/catalog.js";
+import { STATUSES, type Status } from "../../model/finding.js";
+import { formatSource } from "../../model/issue.js";
+import { parseAsOf, today } from "../../policy/time.js";
+import { READERS } from "../../readers/registry.js";
+import { REPORT_FORMATS, writeReport, type ReportFormat } from "../../report/index.js";
+import { runScan } from "../../scan/index.js";
+import { EXIT_ERROR, EXIT_FINDINGS, EXIT_OK } from "../exit-codes.js";
+import { createProgress } from "../progress.js";
+
+type ScanFlags = {
+  output?: ReportFormat;
+  outputFile?: string;
+  profile?: Profile;
+  asOf?: string;
+  failOn?: Status | "none";
+  inputFormat?: string;
+  config?: string;
+  catalog?: string;
+  quiet?: boolean;
+  color: boolean;
+};
+
+export function scanCommand(): Command {
+  return new Command("scan")
+    .description("scan inventories (SBOMs, osquery results, CSV exports; files, directories or - for stdin) for restricted software")
+    .argument("<inputs...>", "files, directories (walked recursively) or - for standard input")
+    .addOption(new Option("-o, --output <format>", "report format (default: table on a terminal, json otherwise)").choices(REPORT_FORMATS))
+    .option("--output-file <path>", "write the report to this file instead of standard output")
+    .addOption(new Option("-p, --profile <profile>", "who you are: decides which rules bind you (default: business)").choices(PROFILES))
+    .option("--as-of <date>", "judge on this date, YYYY-MM-DD (default: today)")
+    .addOption(
+      new Option("--fail-on <status>", "exit 1 when a finding has this status or a more severe one (default: deadline)").choices([...STATUSES, "none"]),
+    )
+    .addOption(new Option("-f, --input-format <name>", "skip format detection and read every input as this format").choices(READERS.map((r) => r.name)))
+    .option("-c, --config <file>", "config file (default: ictsguard.yaml or .ictsguard.yaml in the working directory)")
+    .option("--catalog <dir>", "catalog folder to use instead of the bundled one")
+    .option("-q, --quiet", "no progress bar and no messages on stderr")
+    .option("--no-color", "no colors in the table")
+    .action(async (inputs: string[], flags: ScanFlags) => {
+      process.exitCode = await scan(inputs, flags);
+    });
+}
+
+async function scan(inputs: string[], flags: ScanFlags): Promise<number> {
+  const { config, path: configPath } = loadConfig(flags.config);
+  const catalog = await loadCatalogOrThrow(flags.catalog ?? config.catalog);
+  const profile = (flags.profile ?? config.profile ?? "business") as Profile;
+  const asOf = parseAsOf(flags.asOf ?? today());
+  const toFile = flags.outputFile !== undefined;
+  const format: ReportFormat = flags.output ?? config.output ?? (process.stdout.isTTY && !toFile ? "table" : "json");
+  const progress = createProgress(!flags.quiet);
+  const doc = await runScan({
+    inputs,
+    catalog,
+    profile,
+    asOf,
+    exceptions: config.exceptions,
+    failOn: flags.failOn ?? config.failOn ?? "deadline",
+    ...(flags.inputFormat ? { inputFormat: flags.inputFormat } : {}),
+    onProgress: (p) => progress.update(p),
+  });
+  progress.stop();
+
+  const out = toFile ? createWriteStream(flags.outputFile!) : process.stdout;
+  const color = format === "table" && !toFile && flags.color && process.stdout.isTTY === true && !process.env.NO_COLOR;
+  await writeReport(doc, format, out, { color });
+  if (toFile) await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+
+  // The table shows input errors itself; for machine formats they also go to stderr for people.
+  if (!flags.quiet && (format !== "table" || toFile)) {
+    for (const e of doc.errors) process.stderr.write(`ictsguard: ${e.severity}: ${formatSource(e.source)}: ${e.message}\n`);
+    if (configPath) process.stderr.write(`ictsguard: config ${configPath}\n`);
+  }
+  if (doc.summary.errors > 0) return EXIT_ERROR;
+  return doc.summary.failed ? EXIT_FINDINGS : EXIT_OK;
+}

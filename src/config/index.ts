@@ -1,0 +1,82 @@
+/**
+ * @module
+ * The configuration file: defaults for `scan` (profile, fail-on, output) and exceptions
+ * (accepted findings, each with a reason, an author and an expiry date). Looked up in the working
+ * directory as `ictsguard.yaml`, `.ictsguard.yaml` or `.ictsguard.yml`, or given with `--config`.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { LineCounter, parseDocument, isNode } from "yaml";
+import { z } from "zod";
+import { PROFILES } from "../model/catalog.js";
+import { STATUSES } from "../model/finding.js";
+import { IctsError } from "../model/issue.js";
+import { isValidDate } from "../policy/time.js";
+
+export const CONFIG_FILE_NAMES = ["ictsguard.yaml", ".ictsguard.yaml", ".ictsguard.yml"] as const;
+
+const Day = z.string().refine(isValidDate, "expected a date YYYY-MM-DD");
+
+export const ExceptionRule = z
+  .object({
+    /** Catalog product id, or a glob over product ids (`kaspersky-*`). */
+    product: z.string().optional(),
+    vendor: z.string().optional(),
+    /** Glob over the observation's host name. */
+    host: z.string().optional(),
+    /** Glob over the observation's path or its source file. */
+    path: z.string().optional(),
+    /** Equal to any identifier of the observation (purl, bundle id, extension id ...) or its name. */
+    identifier: z.string().optional(),
+    reason: z.string().min(1, "an exception needs a reason"),
+    author: z.string().min(1, "an exception needs an author"),
+    expires: z.preprocess((v) => (v instanceof Date ? v.toISOString().slice(0, 10) : v), Day),
+  })
+  .strict()
+  .refine((e) => e.product || e.vendor || e.host || e.path || e.identifier, {
+    message: "an exception must name at least one of product, vendor, host, path, identifier",
+  });
+export type ExceptionRule = z.infer<typeof ExceptionRule>;
+
+export const Config = z
+  .object({
+    profile: z.enum(PROFILES as [string, ...string[]]).optional(),
+    failOn: z.enum([...STATUSES, "none"]).optional(),
+    output: z.enum(["table", "json", "sarif", "csv"]).optional(),
+    catalog: z.string().optional(),
+    exceptions: z.array(ExceptionRule).default([]),
+  })
+  .strict();
+export type Config = z.infer<typeof Config>;
+
+export type LoadedConfig = { path?: string; config: Config };
+
+/** Finds and reads the config: the given path (which must exist), else the first default name in `cwd`. */
+export function loadConfig(explicit: string | undefined, cwd: string = process.cwd()): LoadedConfig {
+  const path = explicit ?? CONFIG_FILE_NAMES.map((n) => join(cwd, n)).find((p) => existsSync(p));
+  if (!path) return { config: Config.parse({}) };
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (err) {
+    throw new IctsError("config/read", `cannot read config file ${path}: ${(err as Error).message}`, { cause: err });
+  }
+  return { path, config: parseConfig(text, path) };
+}
+
+export function parseConfig(text: string, file: string): Config {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter });
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0]!;
+    throw new IctsError("config/yaml", `${file}:${e.linePos?.[0]?.line ?? 1}: invalid YAML: ${e.message.split("\n")[0]}`);
+  }
+  const result = Config.safeParse(doc.toJS() ?? {});
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const node = doc.getIn(issue.path as (string | number)[], true);
+    const line = isNode(node) && node.range ? lineCounter.linePos(node.range[0]).line : 1;
+    return `${file}:${line}: ${issue.path.join(".") || "(top)"}: ${issue.message}`;
+  });
+  throw new IctsError("config/invalid", `invalid config file:\n  ${problems.join("\n  ")}`);
+}

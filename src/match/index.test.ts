@@ -1,0 +1,116 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import type { Observation } from "../model/observation.js";
+import { miniCatalog } from "../testing/mini-catalog.js";
+import { buildCatalogIndex, matchObservation } from "./index.js";
+
+const index = buildCatalogIndex(miniCatalog());
+const obs = (o: Partial<Observation> & { name: string }): Observation => ({ kind: "software", source: { file: "t.csv", line: 2 }, ...o });
+const one = (o: Observation) => {
+  const r = matchObservation(o, index);
+  assert.equal(r.matches.length, 1, `expected one match for ${o.name}, got ${r.matches.length}`);
+  return r.matches[0]!;
+};
+
+describe("matchObservation: identifiers", () => {
+  const cases: [string, Observation, string][] = [
+    ["process by file name, any case and path", obs({ kind: "process", name: "C:\\Program Files\\Acme\\ACMEAV.EXE" }), "process"],
+    ["service prefix", obs({ kind: "service", name: "ACMEAV21.3" }), "service"],
+    ["driver with or without .sys", obs({ kind: "driver", name: "acmeflt" }), "driver"],
+    ["bundle id", obs({ name: "Acme.app", ids: { bundleId: "com.acme.av" } }), "bundle-id"],
+    ["bundle id prefix", obs({ name: "Something", ids: { bundleId: "com.acme.other" } }), "bundle-id"],
+    ["android package", obs({ kind: "mobile-app", name: "com.acme.mobile" }), "android-package"],
+    ["extension id", obs({ kind: "extension", name: "Protection", ids: { extensionId: "abcdefghijklmnopabcdefghijklmnop" } }), "extension-id"],
+    ["deb purl", obs({ kind: "package", name: "acme-av", ids: { purl: "pkg:deb/debian/acme-av@1.0?arch=amd64" } }), "purl"],
+    ["cpe 2.3", obs({ kind: "component", name: "x", ids: { cpe: "cpe:2.3:a:acme:acme_anti-virus:6.0:*:*:*:*:*:*:*" } }), "cpe"],
+    ["signer subject RDN", obs({ kind: "signer", name: "CN=AO Acme Labs, O=AO Acme Labs, C=RU" }), "signer"],
+    ["subdomain of a catalog domain", obs({ kind: "domain", name: "s01.upd.acme.test" }), "domain"],
+    ["install path prefix", obs({ name: "Tool", path: "c:/program files/acme labs/bin/tool.exe" }), "path"],
+  ];
+  for (const [title, o, matcher] of cases) {
+    it(title, () => {
+      const m = one(o);
+      assert.equal(m.vendor.id, "acme");
+      assert.ok(m.evidence.some((e) => e.matcher === matcher && e.type === "exact-id"), JSON.stringify(m.evidence));
+      assert.ok(m.confidence >= 0.8);
+    });
+  }
+
+  it("does not match a domain by substring or as a suffix of another name", () => {
+    assert.equal(matchObservation(obs({ kind: "domain", name: "notupd.acme.test.example.net" }), index).matches.length, 0);
+    assert.equal(matchObservation(obs({ kind: "domain", name: "xupd.acme.test" }), index).matches.length, 0);
+  });
+
+  it("does not match process names on observations that are not processes", () => {
+    assert.equal(matchObservation(obs({ kind: "package", name: "acmeav.exe-docs" }), index).matches.length, 0);
+  });
+
+  it("a cpe of the vendor with an unknown product goes to the catch-all product", () => {
+    const m = one(obs({ kind: "component", name: "x", ids: { cpe: "cpe:/a:acme:something_else:1" } }));
+    assert.equal(m.product.id, "acme-unidentified");
+  });
+});
+
+describe("matchObservation: names and publishers", () => {
+  it("matches a display name with version and edition suffixes", () => {
+    const m = one(obs({ name: "Acme Anti-Virus 21.3.10.391 (x64)", vendor: "AO Acme Labs" }));
+    assert.equal(m.product.id, "acme-antivirus");
+    assert.ok(m.evidence.some((e) => e.matcher === "product-name" && e.type === "alias"));
+    assert.ok(m.evidence.some((e) => e.matcher === "publisher"));
+    assert.ok(m.confidence > 0.95, "agreeing publisher raises confidence");
+  });
+
+  it("matches a Cyrillic product name and a Cyrillic publisher in quotes", () => {
+    const m = one(obs({ name: "Антивирус Акме", vendor: '"Лаборатория Акме"' }));
+    assert.equal(m.product.id, "acme-antivirus");
+    assert.ok(m.confidence >= 0.95);
+  });
+
+  it("matches a transliterated Latin spelling of a Cyrillic alias", () => {
+    const m = one(obs({ name: "Antivirus Akme" }));
+    assert.equal(m.product.id, "acme-antivirus");
+  });
+
+  it("a publisher alone names the vendor's catch-all product", () => {
+    const m = one(obs({ name: "Acme Helper Tool", vendor: "Acme Labs" }));
+    assert.equal(m.product.id, "acme-unidentified");
+    assert.equal(m.evidence[0]!.matcher, "publisher");
+  });
+
+  it("a brand word alone is a weak, reviewable match", () => {
+    const m = one(obs({ kind: "component", name: "acme-log-parser" }));
+    assert.ok(m.confidence < 0.7);
+    assert.equal(m.evidence[0]!.type, "fuzzy-name");
+  });
+
+  it("a product name published by someone else loses confidence", () => {
+    const m = one(obs({ name: "Acme Anti-Virus", vendor: "Someone Else Inc." }));
+    assert.ok(m.confidence < 0.7, String(m.confidence));
+  });
+
+  it("vendors without a catch-all product get a synthetic one", () => {
+    const m = one(obs({ name: "Unknown Tool", vendor: "ZETA TELECOM CO., LTD." }));
+    assert.equal(m.vendor.id, "zeta");
+    assert.equal(m.product.id, "zeta-unidentified");
+    assert.equal(m.product.category, "other-software");
+  });
+
+  it("ordinary software does not match", () => {
+    for (const name of ["7-Zip 23.01 (x64)", "Google Chrome", "Microsoft Visual C++ 2015 Redistributable", "Acmeville"]) {
+      assert.equal(matchObservation(obs({ name, vendor: "Igor Pavlov" }), index).matches.length, 0, name);
+    }
+  });
+});
+
+describe("matchObservation: look-alikes", () => {
+  it("stops a match on a look-alike name prefix and reports why", () => {
+    const r = matchObservation(obs({ name: "Acmeville Anti-Virus", vendor: "Acme Labs" }), index);
+    assert.equal(r.matches.length, 0);
+    assert.equal(r.lookalike?.lookalike.id, "acmeville-av");
+  });
+  it("stops a match on a look-alike identifier", () => {
+    const r = matchObservation(obs({ kind: "extension", name: "Acme Protection", ids: { extensionId: "zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz" } }), index);
+    assert.equal(r.matches.length, 0);
+    assert.equal(r.lookalike?.lookalike.id, "acme-replacement");
+  });
+});

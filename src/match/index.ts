@@ -1,0 +1,145 @@
+/**
+ * @module
+ * Matching one observation: run every matcher, stop at known look-alikes, and fold the
+ * candidates into at most one Match per vendor, with all the evidence that agrees.
+ */
+import type { Entity, Product } from "../model/catalog.js";
+import type { Evidence, LookalikeHit, Match, ProductRef } from "../model/finding.js";
+import type { Observation } from "../model/observation.js";
+import { identifierKey, type CatalogIndex } from "./catalog-index.js";
+import { MATCHERS, type Candidate } from "./matchers.js";
+import { normalizeOrgName, normalizeProductName, stripContact } from "./normalize.js";
+
+export { buildCatalogIndex, type CatalogIndex } from "./catalog-index.js";
+
+export type MatchResult = { matches: Match[]; lookalike?: LookalikeHit };
+
+/** Evidence of these matchers proves the product whoever the observation says published it. */
+const PUBLISHER_PROOF = new Set(["purl", "cpe", "bundle-id", "android-package", "extension-id", "signer"]);
+/** A name match whose stated publisher is someone else is doubtful: this much less confident. */
+const OTHER_PUBLISHER_PENALTY = 0.3;
+/** Each further independent matcher that agrees adds this much, up to MAX_CONFIDENCE. */
+const AGREEMENT_BONUS = 0.03;
+const MAX_CONFIDENCE = 0.99;
+
+export function matchObservation(o: Observation, index: CatalogIndex): MatchResult {
+  const lookalike = findLookalike(o, index);
+  if (lookalike) return { matches: [], lookalike };
+
+  const candidates: Candidate[] = [];
+  for (const matcher of MATCHERS) candidates.push(...matcher.match(o, index));
+  if (candidates.length === 0) return { matches: [] };
+
+  // Group by vendor group: one finding per vendor and observation.
+  const byGroup = new Map<string, Candidate[]>();
+  for (const c of candidates) {
+    const list = byGroup.get(c.group.id) ?? [];
+    list.push(c);
+    byGroup.set(c.group.id, list);
+  }
+  const matches: Match[] = [];
+  for (const list of byGroup.values()) matches.push(foldCandidates(o, list, index));
+  return { matches };
+}
+
+function foldCandidates(o: Observation, list: Candidate[], index: CatalogIndex): Match {
+  const group = list[0]!.group;
+  // The most specific product wins: a named product beats the vendor's catch-all product,
+  // and among named products the strongest evidence decides.
+  const named = list
+    .filter((c) => c.product && !c.product.id.endsWith("-unidentified"))
+    .sort((a, b) => b.evidence.confidence - a.evidence.confidence);
+  const product: Product = named[0]?.product ?? list.find((c) => c.product)?.product ?? unidentifiedProduct(group, index);
+  const evidence = dedupeEvidence(list.map((c) => c.evidence)).sort((a, b) => b.confidence - a.confidence);
+
+  let confidence = evidence[0]!.confidence;
+  const matchers = new Set(evidence.map((e) => e.matcher));
+  confidence = Math.min(MAX_CONFIDENCE, confidence + AGREEMENT_BONUS * (matchers.size - 1));
+  if (o.vendor && !matchers.has("publisher") && ![...matchers].some((m) => PUBLISHER_PROOF.has(m)) && publishedBySomeoneElse(o.vendor, group, index)) {
+    confidence = Math.max(0, confidence - OTHER_PUBLISHER_PENALTY);
+  }
+  return {
+    observation: o,
+    product: productRef(product),
+    vendor: { id: group.id, name: group.name, ...(group.country ? { country: group.country } : {}) },
+    confidence: Math.round(confidence * 100) / 100,
+    evidence,
+  };
+}
+
+/** True when the stated publisher is a real name that is not this vendor's. */
+function publishedBySomeoneElse(vendor: string, group: Entity, index: CatalogIndex): boolean {
+  const key = normalizeOrgName(stripContact(vendor));
+  if (!key || key === "noassertion" || key === "unknown") return false;
+  const hit = index.publishers.get(key);
+  return !hit || hit.group.id !== group.id;
+}
+
+function dedupeEvidence(list: Evidence[]): Evidence[] {
+  const seen = new Set<string>();
+  // a brand word in a name says nothing more once a product alias in that name matched
+  const hasAlias = list.some((e) => e.matcher === "product-name" && e.type === "alias");
+  return list.filter((e) => {
+    if (hasAlias && e.matcher === "product-name" && e.type === "fuzzy-name") return false;
+    const key = `${e.matcher}|${e.found.rule}|${e.found.value}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+export function productRef(p: Product): ProductRef {
+  return { id: p.id, name: p.name, category: p.category, relation: p.relation };
+}
+
+/** A vendor without a catch-all product in the catalog still gets a finding, as "not identified". */
+function unidentifiedProduct(group: Entity, index: CatalogIndex): Product {
+  return (
+    index.unidentified(group.id) ?? {
+      id: `${group.id}-unidentified`,
+      vendor: group.id,
+      name: `${group.name} software (product not identified)`,
+      category: "other-software",
+      relation: "own",
+      platforms: [],
+      aliases: [],
+      identifiers: {},
+      citations: group.citations,
+    }
+  );
+}
+
+function findLookalike(o: Observation, index: CatalogIndex): LookalikeHit | undefined {
+  const l = index.lookalikes;
+  const name = normalizeProductName(o.name);
+  let hit = l.names.get(name) ?? l.namePrefixes.find((p) => name.startsWith(p.prefix))?.lookalike;
+  if (!hit && o.vendor) hit = l.publishers.get(normalizeOrgName(stripContact(o.vendor)));
+  if (!hit) {
+    const ids: [string, string | undefined][] = [
+      ["extensionIds", o.ids?.extensionId ?? (o.kind === "extension" ? o.name : undefined)],
+      ["bundleIds", o.ids?.bundleId],
+      ["androidPackages", o.ids?.packageId],
+      ["processes", o.kind === "process" ? o.name.split(/[\\/]/).pop() : undefined],
+      ["drivers", o.kind === "driver" ? o.name.split(/[\\/]/).pop() : undefined],
+      ["services", o.kind === "service" ? o.name : undefined],
+      ["domains", o.kind === "domain" ? o.name : undefined],
+    ];
+    for (const [kind, value] of ids) {
+      if (!value) continue;
+      hit = l.identifiers.get(`${kind}:${identifierKey(kind as never, value)}`);
+      if (hit) break;
+    }
+    if (!hit && o.ids?.purl) hit = purlLookalike(o.ids.purl, index);
+  }
+  return hit ? { observation: o, lookalike: { id: hit.id, description: hit.description } } : undefined;
+}
+
+function purlLookalike(purl: string, index: CatalogIndex) {
+  // pkg:type/namespace/name@version → "type/namespace/name" and "type/name"
+  const m = /^pkg:([^/]+)\/(.+?)(?:@[^?#]*)?(?:[?#].*)?$/.exec(purl);
+  if (!m) return undefined;
+  const path = decodeURIComponent(m[2]!).toLowerCase();
+  const type = m[1]!.toLowerCase();
+  const name = path.split("/").pop()!;
+  return index.lookalikes.identifiers.get(`packages:${type}/${path}`) ?? index.lookalikes.identifiers.get(`packages:${type}/${name}`);
+}

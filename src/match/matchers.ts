@@ -1,0 +1,277 @@
+/**
+ * @module
+ * The matchers, one small function per kind of evidence, in one explicit list. Each looks at one
+ * observation and returns candidates: a catalog product (or only a vendor) with the evidence
+ * that names it. Identifiers are exact and strong; names and publishers are normalized first.
+ */
+import { PackageURL } from "packageurl-js";
+import type { Entity, IdentifierKind, Product } from "../model/catalog.js";
+import type { Evidence, MatcherName } from "../model/finding.js";
+import type { Observation } from "../model/observation.js";
+import { identifierKey, type CatalogIndex, type IdentifierEntry } from "./catalog-index.js";
+import { baseName, normalizeOrgName, productTokens, stripContact, tokens } from "./normalize.js";
+
+/** A product (or, with `product` unset, only a vendor) named by one piece of evidence. */
+export type Candidate = { product?: Product; group: Entity; evidence: Evidence };
+
+export type Matcher = {
+  readonly name: MatcherName;
+  match(o: Observation, index: CatalogIndex): Candidate[];
+};
+
+const NAME_CONFIDENCE = { exact: 0.95, prefix: 0.9, contained: 0.85 } as const;
+export const PUBLISHER_CONFIDENCE = 0.85;
+const PUBLISHER_BRAND_CONFIDENCE = 0.6;
+const BRAND_WORD_CONFIDENCE = 0.5;
+
+function fromEntry(
+  index: CatalogIndex,
+  matcher: MatcherName,
+  entry: IdentifierEntry,
+  searchedBy: Record<string, string>,
+): Candidate {
+  return {
+    product: entry.product,
+    group: index.groupOf(entry.product.vendor),
+    evidence: {
+      matcher,
+      type: "exact-id",
+      searchedBy,
+      found: { rule: `${entry.product.id}.identifiers.${entry.kind}`, value: entry.value },
+      confidence: entry.confidence,
+    },
+  };
+}
+
+function lookupExact(index: CatalogIndex, kind: IdentifierKind, value: string): IdentifierEntry | undefined {
+  return index.exact.get(kind)?.get(identifierKey(kind, value));
+}
+
+function lookupPrefix(index: CatalogIndex, kind: IdentifierKind, value: string): IdentifierEntry | undefined {
+  const key = identifierKey(kind, value);
+  return index.prefixes.get(kind)?.find((e) => key.startsWith(e.value));
+}
+
+/** Exact look-up, then prefix look-up, of one identifier kind. */
+function identifierMatcher(
+  name: MatcherName,
+  kind: IdentifierKind,
+  values: (o: Observation) => (string | undefined)[],
+  onlyKind?: Observation["kind"],
+): Matcher {
+  return {
+    name,
+    match(o, index) {
+      if (onlyKind && o.kind !== onlyKind) return [];
+      for (const value of values(o)) {
+        if (!value) continue;
+        const entry = lookupExact(index, kind, value) ?? lookupPrefix(index, kind, value);
+        if (entry) return [fromEntry(index, name, entry, { [kind]: value })];
+      }
+      return [];
+    },
+  };
+}
+
+/** purl → `type/name` and `type/namespace/name`, compared with the catalog's `packages`. */
+const purlMatcher: Matcher = {
+  name: "purl",
+  match(o, index) {
+    const purl = o.ids?.purl;
+    if (!purl) return [];
+    let parsed: PackageURL;
+    try {
+      parsed = PackageURL.fromString(purl);
+    } catch {
+      return [];
+    }
+    const keys = [`${parsed.type}/${parsed.name}`];
+    if (parsed.namespace) keys.unshift(`${parsed.type}/${parsed.namespace}/${parsed.name}`);
+    for (const key of keys) {
+      const entry = lookupExact(index, "packages", key);
+      if (entry) return [fromEntry(index, "purl", entry, { purl })];
+    }
+    return [];
+  },
+};
+
+/** CPE 2.2 URI or 2.3 string → `vendor:product`; `vendor:*` catalog entries match any product. */
+const cpeMatcher: Matcher = {
+  name: "cpe",
+  match(o, index) {
+    const cpe = o.ids?.cpe;
+    if (!cpe) return [];
+    const m = /^cpe:(?:2\.3:|\/)[aho*]:([^:]+):([^:]+)/i.exec(cpe);
+    if (!m) return [];
+    const key = `${m[1]}:${m[2]}`.replace(/\\/g, "");
+    const entry = lookupExact(index, "cpes", key) ?? lookupPrefix(index, "cpes", key);
+    return entry ? [fromEntry(index, "cpe", entry, { cpe })] : [];
+  },
+};
+
+/** A host name matches a catalog domain when it equals it or is a subdomain of it (never a substring). */
+const domainMatcher: Matcher = {
+  name: "domain",
+  match(o, index) {
+    if (o.kind !== "domain") return [];
+    let host = o.name.trim().toLowerCase().replace(/\.$/, "");
+    while (host.includes(".")) {
+      const entry = lookupExact(index, "domains", host);
+      if (entry) return [fromEntry(index, "domain", entry, { domain: o.name })];
+      host = host.slice(host.indexOf(".") + 1);
+    }
+    return [];
+  },
+};
+
+/** Signer subjects: the whole subject, then each RDN value (`CN=…`, `O=…`), folded. */
+const signerMatcher: Matcher = {
+  name: "signer",
+  match(o, index) {
+    if (o.kind !== "signer") return [];
+    const parts = [o.name, ...o.name.split(/,\s*(?=[A-Za-z]+=)/).map((rdn) => rdn.replace(/^[A-Za-z]+=/, ""))];
+    for (const part of parts) {
+      const entry = lookupExact(index, "signers", part.trim());
+      if (entry) return [fromEntry(index, "signer", entry, { signer: o.name })];
+    }
+    return [];
+  },
+};
+
+/** Product names and aliases: the longest alias found as a run of whole tokens in the name. */
+const productNameMatcher: Matcher = {
+  name: "product-name",
+  match(o, index) {
+    if (o.kind === "domain" || o.kind === "signer") return [];
+    const t = productTokens(o.name);
+    let best: { product: Product; alias: string; start: number; length: number } | undefined;
+    for (let i = 0; i < t.length; i++) {
+      for (const entry of index.aliasesByFirstToken.get(t[i]!) ?? []) {
+        const n = entry.tokens.length;
+        if (best && n <= best.length) break; // sorted longest first
+        let ok = i + n <= t.length;
+        for (let k = 1; ok && k < n; k++) ok = t[i + k] === entry.tokens[k];
+        if (ok) {
+          best = { product: entry.product, alias: entry.alias, start: i, length: n };
+          break;
+        }
+      }
+    }
+    if (!best) return [];
+    const whole = best.start === 0 && best.length === t.length;
+    const confidence = whole ? NAME_CONFIDENCE.exact : best.start === 0 ? NAME_CONFIDENCE.prefix : NAME_CONFIDENCE.contained;
+    // a one-word alias inside a longer name ("kics" in "checkmarx kics scanner") is too weak alone
+    const weak = best.length === 1 && !whole;
+    return [
+      {
+        product: best.product,
+        group: index.groupOf(best.product.vendor),
+        evidence: {
+          matcher: "product-name",
+          type: weak ? "fuzzy-name" : "alias",
+          searchedBy: { name: o.name },
+          found: { rule: `${best.product.id}.aliases`, value: best.alias },
+          confidence: weak ? 0.55 : confidence,
+        },
+      },
+    ];
+  },
+};
+
+/** The observation's publisher/vendor: an exact publisher string, else a brand word inside it. */
+const publisherMatcher: Matcher = {
+  name: "publisher",
+  match(o, index) {
+    if (!o.vendor) return [];
+    const cleaned = stripContact(o.vendor).replace(/^["'«»]+|["'«»]+$/g, "");
+    const key = normalizeOrgName(cleaned);
+    if (!key) return [];
+    const hit = index.publishers.get(key);
+    if (hit) {
+      return [
+        {
+          group: hit.group,
+          evidence: {
+            matcher: "publisher",
+            type: "alias",
+            searchedBy: { vendor: o.vendor },
+            found: { rule: `${hit.entity.id}.publishers`, value: hit.value },
+            confidence: PUBLISHER_CONFIDENCE,
+          },
+        },
+      ];
+    }
+    const brand = findBrand(tokens(key), index);
+    return brand
+      ? [
+          {
+            group: brand.group,
+            evidence: {
+              matcher: "publisher",
+              type: "fuzzy-name",
+              searchedBy: { vendor: o.vendor },
+              found: { rule: `${brand.group.id}.brand`, value: brand.value },
+              confidence: PUBLISHER_BRAND_CONFIDENCE,
+            },
+          },
+        ]
+      : [];
+  },
+};
+
+/** A vendor's brand word inside a name ("kaspersky-tools"): weak, always left for review. */
+const brandWordMatcher: Matcher = {
+  name: "product-name",
+  match(o, index) {
+    if (o.kind === "domain" || o.kind === "signer") return [];
+    const brand = findBrand(tokens(normalizeOrgName(o.name)), index);
+    return brand
+      ? [
+          {
+            group: brand.group,
+            evidence: {
+              matcher: "product-name",
+              type: "fuzzy-name",
+              searchedBy: { name: o.name },
+              found: { rule: `${brand.group.id}.brand`, value: brand.value },
+              confidence: BRAND_WORD_CONFIDENCE,
+            },
+          },
+        ]
+      : [];
+  },
+};
+
+function findBrand(t: string[], index: CatalogIndex): CatalogIndex["brands"][number] | undefined {
+  for (const brand of index.brands) {
+    const n = brand.tokens.length;
+    for (let i = 0; i + n <= t.length; i++) {
+      let ok = true;
+      for (let k = 0; ok && k < n; k++) ok = t[i + k] === brand.tokens[k];
+      if (ok) return brand;
+    }
+  }
+  return undefined;
+}
+
+/** Process and driver names compare by file name: `C:\…\avp.exe` → `avp.exe`. */
+const byFileName = (o: Observation): (string | undefined)[] => [baseName(o.name), o.path ? baseName(o.path) : undefined];
+
+/** The one list of matchers, strongest evidence first. */
+export const MATCHERS: readonly Matcher[] = [
+  purlMatcher,
+  cpeMatcher,
+  identifierMatcher("extension-id", "extensionIds", (o) => [o.ids?.extensionId, o.kind === "extension" ? o.name : undefined]),
+  identifierMatcher("bundle-id", "bundleIds", (o) => [o.ids?.bundleId]),
+  identifierMatcher("bundle-id", "bundleIdPrefixes", (o) => [o.ids?.bundleId, o.ids?.packageId]),
+  identifierMatcher("android-package", "androidPackages", (o) => [o.ids?.packageId, o.kind === "mobile-app" ? o.name : undefined]),
+  identifierMatcher("process", "processes", byFileName, "process"),
+  identifierMatcher("service", "services", (o) => [o.name], "service"),
+  identifierMatcher("driver", "drivers", byFileName, "driver"),
+  domainMatcher,
+  signerMatcher,
+  identifierMatcher("path", "paths", (o) => [o.path]),
+  productNameMatcher,
+  publisherMatcher,
+  brandWordMatcher,
+];

@@ -1,0 +1,68 @@
+/**
+ * @module
+ * Name normalization shared by the catalog index and the matchers, so both sides of every
+ * comparison go through the same steps: Unicode NFKC, transliteration of non-Latin scripts
+ * (Cyrillic, CJK ...) to Latin, lower case, punctuation to spaces, and for product names the
+ * removal of version numbers and edition or architecture suffixes.
+ */
+import { transliterate } from "transliteration";
+
+const NON_ASCII = /[^\x00-\x7f]/;
+const SEPARATORS = /[^a-z0-9]+/g;
+
+/** Tokens that describe a build, not a product: dropped from product names. */
+const EDITION_TOKENS = new Set([
+  "x64", "x86", "x32", "amd64", "arm64", "aarch64", "i386", "i686", "win32", "win64",
+  "bit", "bits", "64bit", "32bit",
+]);
+/** A version-like token: 12, 6.0 (already split), v12, sp2, mr1, 21h2, 2010 ... */
+const VERSION_TOKEN = /^(v?\d+[a-z]?|sp\d+|mr\d+|r\d+|build\d*|\d+h\d)$/;
+
+/** Legal-form words dropped from publisher and entity names (AO, OOO, Inc, Ltd ...). */
+const LEGAL_FORMS = new Set([
+  "ao", "zao", "oao", "ooo", "pao", "jsc", "cjsc", "ojsc", "pjsc", "llc", "ltd", "limited", "inc",
+  "incorporated", "corp", "corporation", "co", "company", "gmbh", "ag", "sa", "s", "a", "plc", "llp",
+  "lp", "bv", "nv", "srl", "spa", "kk", "oy", "ab", "as", "the",
+]);
+
+/** Lower-case Latin text with single spaces: the base every other form starts from. */
+export function foldText(text: string): string {
+  let s = text.normalize("NFKC");
+  if (NON_ASCII.test(s)) s = transliterate(s);
+  return s.toLowerCase().replace(SEPARATORS, " ").trim();
+}
+
+export function tokens(folded: string): string[] {
+  return folded === "" ? [] : folded.split(" ");
+}
+
+/** A product or program name as tokens, without versions and edition suffixes. */
+export function productTokens(name: string): string[] {
+  return tokens(foldText(name)).filter((t) => !VERSION_TOKEN.test(t) && !EDITION_TOKENS.has(t));
+}
+
+export function normalizeProductName(name: string): string {
+  return productTokens(name).join(" ");
+}
+
+/** A publisher or organization name without legal forms: "AO Kaspersky Lab" → "kaspersky lab". */
+export function normalizeOrgName(name: string): string {
+  const kept = tokens(foldText(name)).filter((t) => !LEGAL_FORMS.has(t));
+  return kept.join(" ");
+}
+
+/** Strips a trailing `<email>` or `(email)` from maintainer-style strings. */
+export function stripContact(value: string): string {
+  return value.replace(/\s*[<(][^<>()]*@[^<>()]*[>)]\s*$/, "").trim();
+}
+
+/** The file name part of a Windows or POSIX path, lower-cased. */
+export function baseName(path: string): string {
+  const parts = path.split(/[\\/]/);
+  return (parts[parts.length - 1] ?? "").toLowerCase();
+}
+
+/** A path compared case-insensitively with forward slashes, for prefix tests. */
+export function normalizePath(path: string): string {
+  return path.replace(/\\/g, "/").toLowerCase();
+}

@@ -1,0 +1,53 @@
+/**
+ * @module
+ * Dates of the policy engine. Phases start on a calendar date (`2024-07-20`) or at an instant
+ * written in the rule's own zone (`2024-09-29T00:00:00-04:00`, midnight US Eastern). An as-of
+ * date is a calendar date: a phase is in force on it when the phase's start, read as a date in
+ * the rule's own zone (the date part of how it is written), is on or before it.
+ */
+import { IctsError } from "../model/issue.js";
+
+export type AsOf = {
+  /** The calendar date YYYY-MM-DD. */
+  date: string;
+  /** Milliseconds since the epoch, when a time with an offset was given. */
+  instant?: number;
+};
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const INSTANT = /^(\d{4}-\d{2}-\d{2})T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+
+export function isValidDate(date: string): boolean {
+  if (!DATE.test(date)) return false;
+  const d = new Date(`${date}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === date;
+}
+
+/** Parses `--as-of`: a calendar date, or an ISO 8601 timestamp with an offset. */
+export function parseAsOf(value: string): AsOf {
+  if (isValidDate(value)) return { date: value };
+  const m = INSTANT.exec(value);
+  if (m && isValidDate(m[1]!)) {
+    const instant = Date.parse(value);
+    if (!Number.isNaN(instant)) return { date: m[1]!, instant };
+  }
+  throw new IctsError("usage/date", `invalid date "${value}": expected YYYY-MM-DD or an ISO 8601 timestamp with an offset, e.g. 2024-09-29T00:00:00-04:00`);
+}
+
+/** Today's date on this machine's clock, as YYYY-MM-DD in local time. */
+export function today(now: Date = new Date()): string {
+  const y = now.getFullYear();
+  const m = String(now.getMonth() + 1).padStart(2, "0");
+  const d = String(now.getDate()).padStart(2, "0");
+  return `${y}-${m}-${d}`;
+}
+
+/** True when the moment `start` (date or instant) has been reached on `asOf`. */
+export function hasStarted(start: string, asOf: AsOf): boolean {
+  if (asOf.instant !== undefined && start.length > 10) return Date.parse(start) <= asOf.instant;
+  return start.slice(0, 10) <= asOf.date;
+}
+
+export function isInForce(phase: { from: string; to?: string | undefined }, asOf: AsOf): boolean {
+  return hasStarted(phase.from, asOf) && (phase.to === undefined || !hasStarted(phase.to, asOf));
+}

@@ -1,0 +1,237 @@
+/**
+ * @module
+ * The scan pipeline: inputs → reader → Observation → match → Match → policy → Finding → report
+ * document. It streams: observations are matched one at a time and only findings are kept, so
+ * memory follows the number of findings, not the size of the inputs.
+ */
+import { createHash } from "node:crypto";
+import type { Readable } from "node:stream";
+import type { ExceptionRule } from "../config/index.js";
+import type { Catalog, Profile } from "../model/catalog.js";
+import {
+  STATUS_RANK,
+  STATUSES,
+  type Finding,
+  type LookalikeHit,
+  type ReportDocument,
+  type Status,
+  type SuppressedFinding,
+} from "../model/finding.js";
+import type { Issue } from "../model/issue.js";
+import type { Observation } from "../model/observation.js";
+import { buildCatalogIndex, matchObservation, type CatalogIndex } from "../match/index.js";
+import { createExceptionMatcher } from "../policy/exceptions.js";
+import { createPolicy } from "../policy/judge.js";
+import { today as todayOf, type AsOf } from "../policy/time.js";
+import { detectReader } from "../readers/detect.js";
+import { READERS, findReader } from "../readers/registry.js";
+import type { Reader, ReportableIssue } from "../readers/types.js";
+import { PACKAGE_VERSION } from "../util/package-root.js";
+import { expandInputs, openInput, type InputFile } from "./inputs.js";
+
+/** Look-alike hits kept in the report (all are counted): enough to explain, bounded for huge inputs. */
+const MAX_LOOKALIKES_KEPT = 1000;
+
+export type ScanProgress = { file: string; fileIndex: number; files: number; bytesRead: number; totalBytes: number; observations: number };
+
+export type ScanOptions = {
+  inputs: readonly string[];
+  catalog: Catalog;
+  profile: Profile;
+  asOf: AsOf;
+  /** Force a reader by name instead of detecting the format. */
+  inputFormat?: string;
+  exceptions?: readonly ExceptionRule[];
+  failOn?: Status | "none";
+  /** The real date, for exception expiry; defaults to the machine's clock. */
+  today?: string;
+  stdin?: Readable;
+  onProgress?: (p: ScanProgress) => void;
+  /** Called once per issue as it happens (the CLI prints them to stderr). */
+  onIssue?: (issue: Issue) => void;
+};
+
+export async function runScan(options: ScanOptions): Promise<ReportDocument> {
+  const index: CatalogIndex = buildCatalogIndex(options.catalog);
+  const policy = createPolicy(index);
+  policy.profile(options.profile); // fails early for a profile the catalog does not define
+  const exceptions = createExceptionMatcher(options.exceptions ?? [], options.today ?? todayOf());
+  const forced = options.inputFormat ? findReader(options.inputFormat) : undefined;
+  if (options.inputFormat && !forced) {
+    throw new UsageError(`unknown input format "${options.inputFormat}"; known formats: ${READERS.map((r) => r.name).join(", ")}`);
+  }
+
+  const errors: Issue[] = [];
+  const report = (issue: ReportableIssue): void => {
+    const full: Issue = { severity: "error", ...issue };
+    errors.push(full);
+    options.onIssue?.(full);
+  };
+  const findings: Finding[] = [];
+  const suppressed: SuppressedFinding[] = [];
+  const lookalikes: LookalikeHit[] = [];
+  let lookalikeCount = 0;
+  let observations = 0;
+
+  const { files, problems } = await expandInputs(options.inputs);
+  for (const p of problems) report({ code: "input/not-found", message: `cannot read input: ${p.message}`, source: { file: p.path } });
+  const totalBytes = files.reduce((n, f) => n + (f.size ?? 0), 0);
+  let bytesRead = 0;
+
+  for (const [fileIndex, file] of files.entries()) {
+    const progress = (): void =>
+      options.onProgress?.({ file: file.path, fileIndex, files: files.length, bytesRead, totalBytes, observations });
+    progress();
+    await scanFile(file, forced, options, report, (n) => {
+      bytesRead += n;
+    }, (o) => {
+      observations++;
+      if ((observations & 0x3ff) === 0) progress();
+      const { matches, lookalike } = matchObservation(o, index);
+      if (lookalike) {
+        lookalikeCount++;
+        if (lookalikes.length < MAX_LOOKALIKES_KEPT) lookalikes.push(lookalike);
+      }
+      for (const match of matches) {
+        const judgment = policy.judge(match, options.profile, options.asOf);
+        const { source, ...seen } = match.observation;
+        const finding: Finding = {
+          id: findingId(match.observation, match.product.id),
+          source,
+          observation: pick(seen),
+          vendor: match.vendor.id,
+          vendorName: match.vendor.name,
+          product: match.product,
+          status: judgment.status,
+          reason: judgment.reason,
+          confidence: match.confidence,
+          evidence: match.evidence,
+          rules: judgment.rules,
+          ...(judgment.deadline ? { deadline: judgment.deadline } : {}),
+          deadlines: judgment.deadlines,
+          remediation: judgment.remediation,
+        };
+        const outcome = exceptions(finding);
+        if (outcome.expired.length > 0) finding.expiredExceptions = outcome.expired;
+        if (outcome.active) suppressed.push({ ...finding, exception: outcome.active });
+        else findings.push(finding);
+      }
+    });
+  }
+  bytesRead = Math.max(bytesRead, totalBytes);
+  options.onProgress?.({ file: "", fileIndex: files.length, files: files.length, bytesRead, totalBytes, observations });
+
+  findings.sort(compareFindings);
+  suppressed.sort(compareFindings);
+  const byStatus = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<Status, number>;
+  for (const f of findings) byStatus[f.status]++;
+  const failOn = options.failOn ?? "deadline";
+  const failed = failOn !== "none" && findings.some((f) => STATUS_RANK[f.status] >= STATUS_RANK[failOn]);
+  return {
+    tool: { name: "ictsguard", version: PACKAGE_VERSION },
+    catalog: { version: options.catalog.version, date: options.catalog.date, digest: options.catalog.digest },
+    asOf: options.asOf.date,
+    profile: options.profile,
+    generatedAt: new Date().toISOString(),
+    inputs: files.map((f) => f.path),
+    findings,
+    suppressed,
+    lookalikes,
+    summary: {
+      observations,
+      inputs: files.length,
+      findings: findings.length,
+      byStatus,
+      suppressed: suppressed.length,
+      lookalikes: lookalikeCount,
+      errors: errors.filter((e) => e.severity === "error").length,
+      warnings: errors.filter((e) => e.severity === "warning").length,
+      failOn,
+      failed,
+    },
+    errors,
+  };
+}
+
+/** Reads one input with its reader; a failure is reported and ends only this input. */
+async function scanFile(
+  file: InputFile,
+  forced: Reader | undefined,
+  options: ScanOptions,
+  report: (issue: ReportableIssue) => void,
+  onBytes: (n: number) => void,
+  onObservation: (o: Observation) => void,
+): Promise<void> {
+  let opened;
+  try {
+    opened = await openInput(file, options.stdin ?? process.stdin, onBytes);
+  } catch (err) {
+    report({ code: "input/read", message: `cannot read input: ${(err as Error).message}`, source: { file: file.path } });
+    return;
+  }
+  if (opened.probe.head.length === 0) {
+    opened.stream.destroy();
+    if (!file.discovered) report({ code: "input/empty", message: "empty input: nothing to scan", source: { file: file.path } });
+    return;
+  }
+  const reader = forced ?? detectReader(opened.probe);
+  if (!reader) {
+    opened.stream.destroy();
+    report({
+      code: "input/unknown-format",
+      severity: file.discovered ? "warning" : "error",
+      message: `unknown input format${file.discovered ? " (skipped)" : ""}: expected one of ${READERS.map((r) => r.name).join(", ")}; name one with --input-format`,
+      source: { file: file.path },
+    });
+    return;
+  }
+  try {
+    for await (const o of reader.read({ path: file.path, stream: opened.stream, encoding: opened.encoding }, { report })) {
+      o.source.reader = reader.name;
+      onObservation(o);
+    }
+  } catch (err) {
+    report({
+      code: "input/read",
+      message: `reading as ${reader.name} failed: ${(err as Error).message}; observations read before this point were kept`,
+      source: { file: file.path },
+    });
+  } finally {
+    opened.stream.destroy();
+  }
+}
+
+function pick(o: Omit<Observation, "source">): Finding["observation"] {
+  const out: Finding["observation"] = { kind: o.kind, name: o.name };
+  if (o.vendor !== undefined) out.vendor = o.vendor;
+  if (o.version !== undefined) out.version = o.version;
+  if (o.path !== undefined) out.path = o.path;
+  if (o.host !== undefined) out.host = o.host;
+  if (o.ids !== undefined) out.ids = o.ids;
+  return out;
+}
+
+function findingId(o: Observation, productId: string): string {
+  const s = o.source;
+  return createHash("sha256")
+    .update([s.file, s.line ?? "", s.record ?? "", s.pointer ?? "", o.host ?? "", productId, o.name].join("\u0000"))
+    .digest("hex")
+    .slice(0, 16);
+}
+
+function compareFindings(a: Finding, b: Finding): number {
+  return (
+    STATUS_RANK[b.status] - STATUS_RANK[a.status] ||
+    a.vendor.localeCompare(b.vendor) ||
+    a.product.id.localeCompare(b.product.id) ||
+    a.source.file.localeCompare(b.source.file) ||
+    (a.source.line ?? 0) - (b.source.line ?? 0) ||
+    (a.source.record ?? 0) - (b.source.record ?? 0) ||
+    a.id.localeCompare(b.id)
+  );
+}
+
+/** A problem with how the command was called (exit code 2). */
+export class UsageError extends Error {
+  override name = "UsageError";
+}
