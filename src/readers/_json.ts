@@ -6,7 +6,7 @@
  * are kept; JSON cannot be resumed after a syntax error, so the rest of that file is lost and the
  * issue says so.
  */
-import { JSONParser } from "@streamparser/json";
+import { TokenParser, Tokenizer } from "@streamparser/json";
 import { decodeChunks } from "./_text.js";
 import type { ReadContext, ReadInput } from "./types.js";
 
@@ -14,8 +14,8 @@ export type JsonHit = {
   value: unknown;
   /** JSON pointer of the value, e.g. `/components/3`. */
   pointer: string;
-  /** 1-based count of values picked so far, this one included. */
-  record: number;
+  /** 1-based position in its array when the value is an array element (`$.components.*`). */
+  record?: number;
 };
 
 type StackEntry = { key?: string | number | undefined };
@@ -30,56 +30,66 @@ export async function* streamJson(
   paths: string[],
   what: string,
 ): AsyncIterable<JsonHit> {
-  const parser = new JSONParser({ paths, keepStack: false, stringBufferSize: 0 });
+  // Tokenizer and TokenParser are wired by hand (as JSONParser does) so that the byte offset of
+  // the last good token is known: a syntax error is then located on its own line.
+  const tokenizer = new Tokenizer({ stringBufferSize: 0 });
+  const tokenParser = new TokenParser({ paths, keepStack: false });
   const queue: JsonHit[] = [];
-  let record = 0;
+  let picked = 0;
   let failure: Error | undefined;
-  let linesBefore = 0; // newlines in all chunks before the current one
-  let charsBefore = 0;
-  let current = "";
-  let sawAny = false;
-
-  parser.onValue = ({ value, key, stack }) => {
-    const keys = (stack as StackEntry[]).slice(1).map((s) => s.key);
-    keys.push(key);
-    const pointer = "/" + keys.filter((k) => k !== undefined).map((k) => String(k).replace(/~/g, "~0").replace(/\//g, "~1")).join("/");
-    record++;
-    queue.push({ value, pointer: pointer === "/" ? "" : pointer, record });
+  let lastToken = 0; // absolute byte offset of the last token given to the parser
+  tokenizer.onToken = (info) => {
+    if (failure) return; // the tokenizer finishes its chunk; the offending token stays the last
+    lastToken = info.offset;
+    tokenParser.write(info);
   };
-  parser.onError = (err: Error) => {
+  tokenizer.onEnd = () => {
+    if (!tokenParser.isEnded) tokenParser.end();
+  };
+  tokenizer.onError = (err: Error) => {
     failure ??= err;
   };
-  parser.onEnd = () => {};
-
-  let endedWithNewline = false;
-  const lineOf = (message: string): number => {
-    if (current === "") return Math.max(1, linesBefore + (endedWithNewline ? 0 : 1));
-    const m = /absolute position "(\d+)"/.exec(message);
-    const inChunk = m ? Number(m[1]) - charsBefore : current.length;
-    let line = linesBefore + 1;
-    const end = Math.max(0, Math.min(inChunk, current.length));
-    for (let i = 0; i < end; i++) if (current.charCodeAt(i) === 10) line++;
-    return line;
+  tokenParser.onError = (err: Error) => {
+    failure ??= err;
+  };
+  tokenParser.onEnd = () => {};
+  tokenParser.onValue = ({ value, key, stack }) => {
+    const keys = (stack as StackEntry[]).slice(1).map((s) => s.key);
+    keys.push(key);
+    const pointer = keys
+      .filter((k) => k !== undefined)
+      .map((k) => "/" + String(k).replace(/~/g, "~0").replace(/\//g, "~1"))
+      .join("");
+    picked++;
+    queue.push(typeof key === "number" ? { value, pointer, record: key + 1 } : { value, pointer });
   };
 
+  // Line bookkeeping in bytes, the unit of the tokenizer's offsets.
+  const lines = new LineTracker();
   const fail = (err: Error): void => {
-    const truncated = /ended in mid-parsing|Unexpected end/i.test(err.message);
-    const reason = truncated ? "the file ends in the middle of a value (truncated?)" : err.message.replace(/ at chunk position "\d+"/, "");
+    const truncated = /ended in mid-parsing|ended in the middle of a token|Unexpected end/i.test(err.message);
+    const m = /absolute position "(\d+)"/.exec(err.message);
+    const offset = truncated ? lines.total : m ? Number(m[1]) : lastToken;
+    const reason = truncated
+      ? "the file ends in the middle of a value (truncated?)"
+      : err.message.replace(/ at chunk position "\d+"/, "").replace(/ \(absolute position "\d+"\)/, "");
     ctx.report({
       code: truncated ? "json/truncated" : "json/syntax",
-      message: `malformed JSON, expected ${what}: ${reason}; ${record} record(s) before this point were read, the rest of the file was not`,
-      source: { file: input.path, line: lineOf(err.message), record: record + 1 },
+      message: `malformed JSON, expected ${what}: ${reason}; ${picked} value(s) before this point were read, the rest of the file was not`,
+      source: { file: input.path, line: lines.lineAt(offset) },
     });
   };
 
+  let sawAny = false;
   for await (let chunk of decodeChunks(input.stream, input.encoding)) {
     if (!sawAny) {
       if (chunk.charCodeAt(0) === 0xfeff) chunk = chunk.slice(1);
       if (chunk.trim().length > 0) sawAny = true;
     }
-    current = chunk;
+    const bytes = Buffer.from(chunk, "utf8");
+    lines.push(bytes);
     try {
-      parser.write(chunk);
+      tokenizer.write(bytes);
     } catch (err) {
       failure ??= err as Error;
     }
@@ -89,22 +99,55 @@ export async function* streamJson(
       input.stream.destroy();
       return;
     }
-    for (let i = 0; i < chunk.length; i++) if (chunk.charCodeAt(i) === 10) linesBefore++;
-    charsBefore += chunk.length;
-    endedWithNewline = chunk.endsWith("\n");
   }
-  current = "";
   if (!sawAny) {
     ctx.report({ code: "json/empty", message: `empty file, expected ${what}`, source: { file: input.path, line: 1 } });
     return;
   }
   try {
-    if (!parser.isEnded) parser.end();
+    if (!tokenizer.isEnded) tokenizer.end();
   } catch (err) {
     failure ??= err as Error;
   }
   while (queue.length > 0) yield queue.shift()!;
   if (failure) fail(failure);
+}
+
+/**
+ * Maps absolute byte offsets to 1-based line numbers while keeping only the newline count of
+ * past chunks and the current chunk itself (errors happen in the chunk being parsed).
+ */
+class LineTracker {
+  private linesBefore = 0;
+  private current: Buffer = Buffer.alloc(0);
+  private currentStart = 0;
+  total = 0;
+
+  push(bytes: Buffer): void {
+    this.linesBefore += countNewlines(this.current, this.current.length);
+    this.currentStart = this.total;
+    this.current = bytes;
+    this.total += bytes.length;
+  }
+
+  lineAt(offset: number): number {
+    if (offset < this.currentStart) return this.linesBefore + 1; // before this chunk: best known
+    const within = Math.min(offset - this.currentStart, this.current.length);
+    let line = this.linesBefore + 1 + countNewlines(this.current, within);
+    // at the very end, a final newline does not start a new line
+    if (within === this.current.length && within > 0 && this.current[within - 1] === 10) line--;
+    return Math.max(1, line);
+  }
+}
+
+function countNewlines(buf: Buffer, end: number): number {
+  let n = 0;
+  let i = buf.indexOf(10);
+  while (i !== -1 && i < end) {
+    n++;
+    i = buf.indexOf(10, i + 1);
+  }
+  return n;
 }
 
 /** Reads a string property safely from an unknown JSON value. */

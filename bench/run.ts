@@ -1,0 +1,73 @@
+/**
+ * @module
+ * `npm run bench`: generates inventories of 100k and 1M rows, scans each with the real CLI, and
+ * prints wall time, rows/s and peak RSS beside GNU `grep -ciF kaspersky` reading the same file in
+ * the same run (the floor for "read every byte once and look for the brand").
+ */
+import { spawnSync } from "node:child_process";
+import { mkdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { PACKAGE_ROOT } from "../src/util/package-root.js";
+import { RESTRICTED_EVERY, writeCsvInventory, writeOsqueryPrograms } from "./generate.js";
+
+const OUT = join(PACKAGE_ROOT, "bench", "out");
+const CHILD = join(PACKAGE_ROOT, "dist", "bench", "cli-child.js");
+
+type Case = { label: string; file: string; rows: number; write: (path: string, rows: number) => Promise<void> };
+
+const cases: Case[] = [
+  { label: "CSV inventory", file: "inventory-100k.csv", rows: 100_000, write: writeCsvInventory },
+  { label: "CSV inventory", file: "inventory-1m.csv", rows: 1_000_000, write: writeCsvInventory },
+  { label: "osquery programs JSON", file: "osquery-programs-1m.json", rows: 1_000_000, write: writeOsqueryPrograms },
+];
+
+function timed<T>(fn: () => T): { ms: number; value: T } {
+  const start = process.hrtime.bigint();
+  const value = fn();
+  return { ms: Number(process.hrtime.bigint() - start) / 1e6, value };
+}
+
+mkdirSync(OUT, { recursive: true });
+const results: string[][] = [];
+for (const c of cases) {
+  const path = join(OUT, c.file);
+  process.stderr.write(`generating ${c.file} (${c.rows.toLocaleString("en-US")} rows)...\n`);
+  await c.write(path, c.rows);
+  const size = statSync(path).size;
+
+  // Baseline: grep reading the same file (run twice; the second run has a warm page cache, as the scan will).
+  spawnSync("grep", ["-ciF", "kaspersky", path]);
+  const grep = timed(() => spawnSync("grep", ["-ciF", "kaspersky", path], { encoding: "utf8" }));
+  const report = join(OUT, `${c.file}.report.json`);
+  const scan = timed(() =>
+    spawnSync(process.execPath, [CHILD, "scan", path, "-o", "json", "--output-file", report, "--quiet", "--fail-on", "none"], {
+      encoding: "utf8",
+      maxBuffer: 64 * 1024 * 1024,
+    }),
+  );
+  if (scan.value.status !== 0) {
+    process.stderr.write(scan.value.stderr);
+    throw new Error(`scan of ${c.file} exited ${scan.value.status}`);
+  }
+  const rss = /__bench__ (\{.*\})/.exec(scan.value.stderr);
+  const maxRssMiB = rss ? JSON.parse(rss[1]!).maxRssKiB / 1024 : NaN;
+  const doc = JSON.parse(readFileSync(report, "utf8")) as { summary: { observations: number; findings: number } };
+  if (doc.summary.observations !== c.rows) throw new Error(`expected ${c.rows} observations, the scan read ${doc.summary.observations}`);
+  const expected = Math.floor(c.rows / RESTRICTED_EVERY);
+  results.push([
+    `${c.label}, ${c.rows.toLocaleString("en-US")} rows`,
+    `${(size / 1024 / 1024).toFixed(0)} MiB`,
+    `${grep.ms.toFixed(0)} ms`,
+    `${scan.ms.toFixed(0)} ms`,
+    `${(scan.ms / grep.ms).toFixed(1)}x`,
+    `${Math.round(c.rows / (scan.ms / 1000)).toLocaleString("en-US")}`,
+    `${maxRssMiB.toFixed(0)} MiB`,
+    `${doc.summary.findings} (${expected} planted)`,
+  ]);
+}
+
+const head = ["input", "size", "grep -ciF", "ictsguard scan", "ratio", "rows/s", "peak RSS", "findings"];
+const widths = head.map((h, i) => Math.max(h.length, ...results.map((r) => r[i]!.length)));
+const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join("  ");
+process.stdout.write(`\n${line(head)}\n${line(widths.map((w) => "-".repeat(w)))}\n${results.map(line).join("\n")}\n`);
+process.stdout.write(`\nratio = ictsguard wall time / grep wall time on the same file, same run (node ${process.version}).\n`);

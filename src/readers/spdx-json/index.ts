@@ -1,0 +1,119 @@
+/**
+ * @module
+ * Reader `sbom/spdx-json`: SPDX 2.2 / 2.3 JSON documents. SPDX 3.0 JSON-LD is a different model
+ * (an `@graph` of elements linked by id) and is left to its own reader: detection scores it 0.
+ *
+ * Emits one observation per `packages[*]` entry. `files`, `snippets` and `relationships` are not
+ * picked at all (they dominate large documents and name no vendor), so memory follows the
+ * largest package. Vendor is the `supplier` (who distributes it), else the `originator` (who
+ * made it), as actor strings (`Organization: AO Kaspersky Lab (email)`) reduced to the name;
+ * NOASSERTION / NONE are treated as absent everywhere.
+ */
+import { isObject, streamJson } from "../_json.js";
+import { describeValue, field, kindFromPurl, observation, spdxActorName, spdxText, text, watchJsonFailures } from "../_sbom.js";
+import { defineReader } from "../types.js";
+import type { Observation, SourceRef } from "../../model/observation.js";
+
+const WHAT = "an SPDX 2.2/2.3 JSON document";
+
+export const spdxJsonReader = defineReader({
+  name: "sbom/spdx-json",
+  version: 1,
+  description: "SPDX 2.2/2.3 JSON SBOM: packages with supplier/originator, purl and CPE references",
+
+  detect(probe) {
+    const head = probe.text.trimStart();
+    if (!head.startsWith("{")) return 0;
+    // SPDX 3 JSON-LD also says "spdx" everywhere; never claim it.
+    if (/"@context"\s*:/.test(head) && /spdx\.org\/rdf\/3/.test(head)) return 0;
+    if (/"spdxVersion"\s*:\s*"SPDX-2\./.test(head)) return 0.95;
+    // spdxVersion is normally first, but nothing requires it: the document's own id is a weaker sign.
+    if (/"SPDXID"\s*:\s*"SPDXRef-DOCUMENT"/.test(head)) return 0.6;
+    return 0;
+  },
+
+  async *read(input, outerCtx) {
+    const { ctx, failed } = watchJsonFailures(outerCtx);
+    let spdxVersion: string | undefined;
+    let emitted = 0;
+    for await (const hit of streamJson(input, ctx, ["$.spdxVersion", "$.packages.*"], WHAT)) {
+      if (hit.pointer === "/spdxVersion") {
+        spdxVersion = text(hit.value);
+        continue;
+      }
+      const source: SourceRef = { file: input.path, record: hit.record, pointer: hit.pointer };
+      if (!isObject(hit.value)) {
+        ctx.report({ code: "spdx/package", message: `expected a package object, got ${describeValue(hit.value)}; skipped`, source });
+        continue;
+      }
+      const o = packageObservation(hit.value, source);
+      if (o === undefined) {
+        ctx.report({ code: "spdx/package", message: 'package has no "name" (expected a non-empty string); skipped', source });
+        continue;
+      }
+      emitted++;
+      yield o;
+    }
+    // A document that parsed but is not SPDX 2 (e.g. --input-format forced on SPDX 3 or on a
+    // CycloneDX file) would otherwise look like a clean, empty SBOM.
+    if (!failed() && !spdxVersion?.startsWith("SPDX-2.")) {
+      const found = spdxVersion === undefined ? 'no "spdxVersion"' : `"spdxVersion": "${spdxVersion}"`;
+      ctx.report({
+        code: "spdx/format",
+        severity: emitted > 0 ? "warning" : "error",
+        message: `${found}, expected "SPDX-2.2" or "SPDX-2.3" in ${WHAT} (SPDX 3.0 JSON-LD is not read by this reader); ${emitted} observation(s) read`,
+        source: { file: input.path },
+      });
+    }
+  },
+});
+
+function packageObservation(p: Record<string, unknown>, source: SourceRef): Observation | undefined {
+  const name = spdxText(p.name);
+  if (name === undefined) return undefined;
+  const refs = externalRefs(p.externalRefs);
+  return observation({
+    kind: field(p, "primaryPackagePurpose")?.toUpperCase() === "FILE" ? "file" : kindFromPurl(refs.purl),
+    name,
+    vendor: spdxActorName(p.supplier) ?? spdxActorName(p.originator),
+    version: spdxText(p.versionInfo),
+    path: spdxText(p.packageFileName),
+    ids: { purl: refs.purl, cpe: refs.cpe23 ?? refs.cpe22, swidTagId: refs.swid, sha256: sha256Of(p.checksums) },
+    source,
+  });
+}
+
+/**
+ * The first purl, CPE 2.3, CPE 2.2 and SWID reference. Only `referenceType` is looked at: it
+ * alone says what the locator is, so both category spellings (PACKAGE-MANAGER of SPDX 2.3,
+ * PACKAGE_MANAGER of 2.2 and some tools) and miscategorised references are read alike.
+ */
+function externalRefs(refs: unknown): { purl?: string; cpe23?: string; cpe22?: string; swid?: string } {
+  const out: { purl?: string; cpe23?: string; cpe22?: string; swid?: string } = {};
+  for (const r of Array.isArray(refs) ? refs : []) {
+    const locator = field(r, "referenceLocator");
+    if (locator === undefined) continue;
+    switch (field(r, "referenceType")?.toLowerCase()) {
+      case "purl":
+        out.purl ??= locator;
+        break;
+      case "cpe23type":
+        out.cpe23 ??= locator;
+        break;
+      case "cpe22type":
+        out.cpe22 ??= locator;
+        break;
+      case "swid":
+        // SPDX 2.3 writes the tag id as a `swid:` URI.
+        out.swid ??= locator.replace(/^swid:/i, "");
+        break;
+    }
+  }
+  return out;
+}
+
+function sha256Of(checksums: unknown): string | undefined {
+  if (!Array.isArray(checksums)) return undefined;
+  const c = checksums.find((x) => field(x, "algorithm")?.toUpperCase().replace("-", "") === "SHA256");
+  return field(c, "checksumValue")?.toLowerCase();
+}

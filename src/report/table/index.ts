@@ -1,0 +1,247 @@
+/**
+ * @module
+ * The human report, the default on a terminal: a borderless table with one row per finding
+ * (like Grype's), then what a person needs to act on it: per product and status the rules,
+ * their citations, the deadline and the remediation; then suppressed findings, exceptions that
+ * expired, look-alikes, input problems, and a one-line summary.
+ *
+ * Every value printed here may come from an untrusted inventory, so control characters
+ * (including escape sequences that could drive the terminal) are replaced before printing.
+ */
+import * as util from "node:util";
+import Table from "cli-table3";
+import { STATUSES, type ExceptionRef, type Finding, type ReportDocument, type Status } from "../../model/finding.js";
+import { formatSource } from "../../model/issue.js";
+import type { Reporter } from "../index.js";
+import { decisiveRules, observedLabel, plural, ruleCitations, whereLabel, writeText } from "../common.js";
+
+export const tableReporter: Reporter = {
+  format: "table",
+  write: (doc, out, options) => writeText(out, renderTable(doc, options.color)),
+};
+
+/** Widest a cell may be; longer values are cut with `…` so a row fits a wide terminal. */
+const MAX = { vendor: 18, product: 30, observed: 40, where: 36, rules: 54 } as const;
+/** Prose under the table is wrapped to this width. */
+const WRAP = 100;
+
+type Style = "red" | "yellow" | "magenta" | "cyan" | "bold" | "dim";
+type Paint = (style: Style, text: string) => string;
+
+const STATUS_STYLE: Record<Status, Style> = { prohibited: "red", unsupported: "magenta", deadline: "yellow", review: "cyan" };
+
+/** Renders the whole report as text (exported for tests and for callers that want a string). */
+export function renderTable(doc: ReportDocument, color: boolean): string {
+  const paint = painter(color);
+  const status = (s: Status): string => paint(STATUS_STYLE[s], s);
+  const sections: string[] = [];
+
+  if (doc.findings.length > 0) {
+    sections.push(findingsTable(doc.findings, status, paint), ...productBlocks(doc.findings, status, paint));
+  } else {
+    sections.push(
+      `No restricted software found in ${plural(doc.summary.observations, "observation")} from ${plural(doc.summary.inputs, "input")}.`,
+    );
+  }
+
+  if (doc.suppressed.length > 0) {
+    const lines = [paint("bold", `Suppressed by exceptions (${doc.suppressed.length}):`)];
+    for (const f of doc.suppressed) {
+      const e = f.exception;
+      lines.push(`  ${clean(f.product.name)} (${status(f.status)}) at ${clean(whereLabel(f))}`);
+      lines.push(wrap(`exception #${e.index}: ${clean(e.reason)} (${clean(e.author)}, expires ${e.expires})`, "    "));
+    }
+    sections.push(lines.join("\n"));
+  }
+
+  const expired = expiredExceptions(doc.findings);
+  if (expired.length > 0) {
+    sections.push(
+      expired
+        .map(({ e, count }) =>
+          wrap(
+            `${paint("yellow", "Warning:")} exception #${e.index} (${cut(clean(e.reason), 40)}, ${clean(e.author)}) ` +
+              `expired on ${e.expires} and no longer applies (${plural(count, "finding")}).`,
+            "",
+          ),
+        )
+        .join("\n"),
+    );
+  }
+
+  if (doc.summary.lookalikes > 0) {
+    sections.push(
+      wrap(
+        `${plural(doc.summary.lookalikes, "look-alike")} not reported: names that resemble a restricted product ` +
+          `but that the catalog knows are something else (the JSON report lists them).`,
+        "",
+      ),
+    );
+  }
+
+  if (doc.errors.length > 0) {
+    const lines = [paint("bold", `Input problems (${doc.errors.length}):`)];
+    for (const e of doc.errors) {
+      const severity = e.severity === "error" ? paint("red", "error") : paint("yellow", "warning");
+      lines.push(`  ${clean(formatSource(e.source))}: ${severity}: ${clean(e.message)}`);
+    }
+    sections.push(lines.join("\n"));
+  }
+
+  sections.push(summaryLine(doc, status));
+  return sections.join("\n\n") + "\n";
+}
+
+function findingsTable(findings: Finding[], status: (s: Status) => string, paint: Paint): string {
+  const none = "";
+  const table = new Table({
+    head: ["STATUS", "VENDOR", "PRODUCT", "OBSERVED", "WHERE", "DEADLINE/RULES"],
+    // Borderless, two spaces between columns; no colors of cli-table3's own (it reds headers).
+    chars: {
+      top: none, "top-mid": none, "top-left": none, "top-right": none,
+      bottom: none, "bottom-mid": none, "bottom-left": none, "bottom-right": none,
+      left: none, "left-mid": none, mid: none, "mid-mid": none, right: none, "right-mid": none,
+      middle: "  ",
+    },
+    style: { head: [], border: [], "padding-left": 0, "padding-right": 0 },
+  });
+  for (const f of findings) {
+    const rules = decisiveRules(f).map((r) => r.id);
+    const ruleText = rules.length > 1 ? `${rules[0]} +${rules.length - 1}` : (rules[0] ?? "");
+    table.push([
+      status(f.status),
+      cut(clean(f.vendorName), MAX.vendor),
+      cut(clean(f.product.name), MAX.product),
+      observedCell(f),
+      cutLeft(clean(whereCell(f)), MAX.where),
+      f.deadline ? `${paint("yellow", f.deadline)} ${cut(ruleText, MAX.rules - 11)}` : cut(ruleText, MAX.rules),
+    ]);
+  }
+  // cli-table3 pads the last column too; trailing blanks only get in the way of copy and diff.
+  return table
+    .toString()
+    .split("\n")
+    .map((l) => l.trimEnd())
+    .join("\n");
+}
+
+/** Name and version; a long name is cut, not the version, which says most about an install. */
+function observedCell(f: Finding): string {
+  const version = f.observation.version ? cut(clean(f.observation.version), 16) : "";
+  if (!version || f.observation.name.endsWith(f.observation.version!)) return cut(clean(observedLabel(f)), MAX.observed);
+  return `${cut(clean(f.observation.name), Math.max(MAX.observed - version.length - 1, 12))} ${version}`;
+}
+
+/** Host and `file:line` / `file record N`; a JSON pointer is too long for a cell (the block and JSON have it). */
+function whereCell(f: Finding): string {
+  const { pointer: _pointer, ...source } = f.source;
+  const at = formatSource(source);
+  return f.observation.host ? `${f.observation.host} · ${at}` : at;
+}
+
+/** One block per distinct product and status, in the order the table shows them. */
+function productBlocks(findings: Finding[], status: (s: Status) => string, paint: Paint): string[] {
+  const groups = new Map<string, Finding[]>();
+  for (const f of findings) {
+    const key = `${f.product.id}\u0000${f.status}`;
+    const group = groups.get(key);
+    if (group) group.push(f);
+    else groups.set(key, [f]);
+  }
+  return [...groups.values()].map((group) => {
+    const first = group[0]!;
+    const lines = [
+      `${status(first.status)} · ${paint("bold", clean(first.product.name))} (${clean(first.vendorName)}, ${first.product.category}) · ${plural(group.length, "finding")}`,
+      wrap(clean(first.reason), "  "),
+    ];
+    // Findings of one product and status normally share their rules; show the union to be safe.
+    const rules = new Map(group.flatMap((f) => decisiveRules(f)).map((r) => [r.id, r]));
+    for (const r of rules.values()) {
+      let when = "";
+      if (r.phase) {
+        const date = r.phase.from.slice(0, 10) + (r.phase.fromConfirmed ? "" : " (date unconfirmed)");
+        when = r.phase.inForce ? `, in force since ${date}` : `, from ${date}`;
+      }
+      lines.push(wrap(`Rule ${paint("bold", r.id)}: ${clean(r.title)}${when}.`, "  "));
+      lines.push(wrap(`Cites: ${ruleCitations(r).map(clean).join("; ")}`, "    "));
+      for (const o of r.obligations) lines.push(wrap(`Must: ${clean(o)}`, "    "));
+    }
+    const deadlines = new Map(group.flatMap((f) => f.deadlines).map((d) => [`${d.date} ${d.ruleId} ${d.label}`, d]));
+    for (const d of [...deadlines.values()].sort((a, b) => a.date.localeCompare(b.date))) {
+      lines.push(wrap(`Deadline ${paint("yellow", d.date.slice(0, 10))}: ${clean(d.label)} (${d.ruleId}).`, "  "));
+    }
+    for (const text of new Set(group.map((f) => f.remediation))) lines.push(wrap(`Remediation: ${clean(text)}`, "  "));
+    return lines.join("\n");
+  });
+}
+
+/** Expired exceptions across findings, once each, with how many findings they no longer cover. */
+function expiredExceptions(findings: Finding[]): { e: ExceptionRef; count: number }[] {
+  const byIndex = new Map<number, { e: ExceptionRef; count: number }>();
+  for (const f of findings) {
+    for (const e of f.expiredExceptions ?? []) {
+      const seen = byIndex.get(e.index);
+      if (seen) seen.count++;
+      else byIndex.set(e.index, { e, count: 1 });
+    }
+  }
+  return [...byIndex.values()].sort((a, b) => a.e.index - b.e.index);
+}
+
+function summaryLine(doc: ReportDocument, status: (s: Status) => string): string {
+  const s = doc.summary;
+  const byStatus = STATUSES.filter((st) => s.byStatus[st] > 0).map((st) => `${s.byStatus[st]} ${status(st)}`);
+  const counts = [
+    `${plural(s.findings, "finding")}${byStatus.length > 0 ? ` (${byStatus.join(", ")})` : ""}`,
+    `${s.suppressed} suppressed`,
+    plural(s.errors, "error"),
+    ...(s.warnings > 0 ? [plural(s.warnings, "warning")] : []),
+  ];
+  return [counts.join(", "), `catalog ${doc.catalog.version}`, `profile ${doc.profile}`, `as of ${doc.asOf}`].join(" · ");
+}
+
+/** styleText appeared in Node 20.12; on older 20.x the table is plain. */
+function painter(color: boolean): Paint {
+  const styleText = (util as { styleText?: (format: Style, text: string, options?: { validateStream?: boolean }) => string }).styleText;
+  if (!color || typeof styleText !== "function") return (_style, text) => text;
+  // The caller already decided that colors are wanted; newer Node versions would otherwise
+  // second-guess that from process.stdout, which need not be the stream written to.
+  return (style, text) => styleText(style, text, { validateStream: false });
+}
+
+/** Drops terminal escape sequences and turns other control characters (newlines, tabs) into spaces. */
+function clean(text: string): string {
+  return util.stripVTControlCharacters(text).replace(/[\u0000-\u001f\u007f-\u009f]+/g, " ");
+}
+
+/** Cuts to `max` characters (code points, so no half emoji), ending with `…`. */
+function cut(text: string, max: number): string {
+  const chars = Array.from(text);
+  return chars.length <= max ? text : `${chars.slice(0, max - 1).join("").trimEnd()}…`;
+}
+
+/** Cuts from the left: for locations, whose end (file name and line) matters most. */
+function cutLeft(text: string, max: number): string {
+  const chars = Array.from(text);
+  return chars.length <= max ? text : `…${chars.slice(chars.length - max + 1).join("").trimStart()}`;
+}
+
+/** Wraps prose at word boundaries to WRAP columns, every line indented. */
+function wrap(text: string, indent: string): string {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(" ").filter(Boolean)) {
+    if (line && visibleLength(indent + line + " " + word) > WRAP) {
+      lines.push(indent + line);
+      line = word;
+    } else {
+      line = line ? `${line} ${word}` : word;
+    }
+  }
+  lines.push(indent + line);
+  return lines.join("\n");
+}
+
+function visibleLength(text: string): number {
+  return Array.from(util.stripVTControlCharacters(text)).length;
+}
