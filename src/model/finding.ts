@@ -66,10 +66,14 @@ export type AppliedRule = {
   phase?: { id: string; label: string; from: string; fromConfirmed: boolean; inForce: boolean };
   /** What this rule does to the profile on the date: prohibits holding, ended updates, a coming date, or only lists the vendor. */
   effect: "prohibits" | "ends-updates" | "upcoming" | "restricts-transactions" | "lists" | "excluded";
+  /** The first citation, rendered: `source title, locator`. */
   citation: string;
-  citations: Citation[];
+  citations: RenderedCitation[];
   obligations: string[];
 };
+
+/** A catalog citation with its source's title and address resolved, ready to print. */
+export type RenderedCitation = Citation & { text: string; url?: string };
 
 export type Deadline = { date: string; ruleId: string; phase: string; label: string; actions: string[] };
 

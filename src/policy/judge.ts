@@ -12,7 +12,7 @@
  * - `review`: a low-confidence match, or a listed vendor that no rule restricts for this profile.
  */
 import type { Catalog, Citation, Phase, Profile, ProfileDef, Rule, Source } from "../model/catalog.js";
-import type { AppliedRule, Deadline, Match, Status } from "../model/finding.js";
+import type { AppliedRule, Deadline, Match, RenderedCitation, Status } from "../model/finding.js";
 import type { CatalogIndex } from "../match/catalog-index.js";
 import { hasStarted, isInForce, type AsOf } from "./time.js";
 
@@ -45,6 +45,8 @@ export type Policy = {
   cite(c: Citation): string;
 };
 
+export type { RenderedCitation };
+
 export function createPolicy(index: CatalogIndex): Policy {
   const catalog: Catalog = index.catalog;
   const sources = new Map<string, Source>(catalog.sources.map((s) => [s.id, s]));
@@ -59,6 +61,12 @@ export function createPolicy(index: CatalogIndex): Policy {
     const title = source?.title ?? c.source;
     return `${title}${c.locator ? `, ${c.locator}` : ""}${c.confirmed ? "" : " (unconfirmed)"}`;
   };
+
+  const render = (list: Citation[]): RenderedCitation[] =>
+    list.map((c) => {
+      const url = sources.get(c.source)?.url;
+      return { ...c, text: cite(c), ...(url ? { url } : {}) };
+    });
 
   const profileDef = (id: Profile): ProfileDef => {
     const def = profiles.get(id);
@@ -110,7 +118,7 @@ export function createPolicy(index: CatalogIndex): Policy {
       title: rule.title,
       effect,
       citation: cite(citations[0]!),
-      citations,
+      citations: render(citations),
       obligations,
       ...(deciding
         ? {
@@ -140,7 +148,7 @@ export function createPolicy(index: CatalogIndex): Policy {
           title: rule.title,
           effect: "excluded",
           citation: cite(rule.citations[0]!),
-          citations: rule.citations,
+          citations: render(rule.citations),
           obligations: [],
         });
         continue;

@@ -27,15 +27,9 @@ export function decisiveRules(f: Finding): AppliedRule[] {
   return decisive.length > 0 ? decisive : f.rules;
 }
 
-/**
- * Every citation of a rule as text. `citation` is the first one already rendered by the policy
- * (source title and locator); the rest are only source ids and locators in the model.
- */
+/** Every citation of a rule as text (source title, locator, "unconfirmed" where it is). */
 export function ruleCitations(rule: AppliedRule): string[] {
-  const rest = rule.citations
-    .slice(1)
-    .map((c) => `${c.source}${c.locator ? `, ${c.locator}` : ""}${c.confirmed === false ? " (unconfirmed)" : ""}`);
-  return [rule.citation, ...rest];
+  return rule.citations.length > 0 ? rule.citations.map((c) => c.text) : [rule.citation];
 }
 
 /** Citations of the decisive rules, de-duplicated, in rule order. */

@@ -19,10 +19,10 @@ const FAR_RULE: AppliedRule = {
   effect: "prohibits",
   citation: "Federal Acquisition Regulation, FAR 52.204-23",
   citations: [
-    { source: "far-52-204-23", locator: "FAR 52.204-23", confirmed: true },
-    { source: "ndaa-fy2018", locator: "Pub. L. 115-91 §1634", confirmed: true },
+    { source: "far-52-204-23", locator: "FAR 52.204-23", confirmed: true, text: "Federal Acquisition Regulation, FAR 52.204-23" },
+    { source: "ndaa-fy2018", locator: "Pub. L. 115-91 §1634", confirmed: true, text: "FY2018 NDAA, Pub. L. 115-91 §1634" },
   ],
-  obligations: ["Report a covered article found during contract performance to the Contracting Officer within 1 business day."],
+  obligations: ["Report a covered article found during contract performance to the Contracting Officer within 3 business days."],
 };
 
 const ICTS_RULE: AppliedRule = {
@@ -31,7 +31,7 @@ const ICTS_RULE: AppliedRule = {
   phase: { id: "updates", label: "Kaspersky may no longer provide updates", from: "2024-09-29T00:00:00-04:00", fromConfirmed: true, inForce: true },
   effect: "ends-updates",
   citation: "Final Determination: Case No. ICTS-2021-002, Kaspersky Lab, Inc., 89 FR 52434",
-  citations: [{ source: "fr-2024-13532", locator: "89 FR 52434", confirmed: true }],
+  citations: [{ source: "fr-2024-13532", locator: "89 FR 52434", confirmed: true, text: "Final Determination: Case No. ICTS-2021-002, Kaspersky Lab, Inc., 89 FR 52434" }],
   obligations: [],
 };
 
@@ -40,7 +40,7 @@ const LISTED_RULE: AppliedRule = {
   title: "FCC Covered List",
   effect: "lists",
   citation: "FCC Covered List, entry 2022-03-25",
-  citations: [{ source: "fcc-covered-list", locator: "entry 2022-03-25", confirmed: false }],
+  citations: [{ source: "fcc-covered-list", locator: "entry 2022-03-25", confirmed: false, text: "FCC Covered List, entry 2022-03-25 (unconfirmed)" }],
   obligations: [],
 };
 
