@@ -37,7 +37,7 @@ describe("csv report", () => {
     assert.equal(kes!.line, "3");
     assert.equal(kes!.record, "");
     assert.equal(kes!.rules, "us-ndaa18-1634-far-52-204-23; us-bis-icts-kaspersky-final-determination");
-    assert.match(kes!.citations!, /^Federal Acquisition Regulation, FAR 52\.204-23; ndaa-fy2018, Pub\. L\. 115-91 §1634; Final Determination/);
+    assert.match(kes!.citations!, /^Federal Acquisition Regulation, FAR 52\.204-23; FY2018 NDAA, Pub\. L\. 115-91 §1634; Final Determination/);
     assert.equal(kes!.evidence, "product-name/alias: products.names=kaspersky endpoint security (0.95)");
     assert.equal(kes!.suppressed_by, "");
 

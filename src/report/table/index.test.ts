@@ -29,7 +29,7 @@ describe("table report", () => {
     assert.equal(text.match(/^prohibited · Kaspersky Endpoint Security/gm)?.length, 1);
     assert.match(text, /prohibited · Kaspersky Endpoint Security \(Kaspersky, endpoint-security\) · 2 findings/);
     assert.match(text, /Rule us-ndaa18-1634-far-52-204-23: NDAA FY2018 §1634 \/ FAR 52\.204-23/);
-    assert.match(text, /Cites: Federal Acquisition Regulation, FAR 52\.204-23; ndaa-fy2018, Pub\. L\. 115-91 §1634/);
+    assert.match(text, /Cites: Federal Acquisition Regulation, FAR 52\.204-23; FY2018 NDAA, Pub\. L\. 115-91 §1634/);
     assert.match(text, /Must: Report a covered article/);
     assert.match(text, /Remediation: Uninstall Kaspersky Endpoint Security/);
     assert.match(text, /unsupported · Kaspersky Anti-Virus \(Kaspersky, antivirus\) · 1 finding\n/);
