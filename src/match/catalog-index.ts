@@ -35,6 +35,8 @@ export type CatalogIndex = {
   groupOf(entityId: string): Entity;
   /** Exact identifiers by kind, keyed by the normalized value. */
   exact: Map<IdentifierKind, Map<string, IdentifierEntry>>;
+  /** Package names without their purl type (`kesl` from `deb/kesl`), for package lists without purls. */
+  packageNames: Map<string, IdentifierEntry>;
   /** Prefix identifiers (bundle-id prefixes, `AVP*` services, install paths, `vendor:*` CPEs). */
   prefixes: Map<IdentifierKind, IdentifierEntry[]>;
   /** Product aliases by their first normalized token, longest first. */
@@ -105,6 +107,7 @@ export function buildCatalogIndex(catalog: Catalog): CatalogIndex {
   };
 
   const exact = new Map<IdentifierKind, Map<string, IdentifierEntry>>();
+  const packageNames = new Map<string, IdentifierEntry>();
   const prefixes = new Map<IdentifierKind, IdentifierEntry[]>();
   const aliasesByFirstToken = new Map<string, AliasEntry[]>();
   for (const product of catalog.products) {
@@ -121,6 +124,7 @@ export function buildCatalogIndex(catalog: Catalog): CatalogIndex {
           const map = exact.get(kind) ?? new Map<string, IdentifierEntry>();
           map.set(identifierKey(kind, value), entry);
           exact.set(kind, map);
+          if (kind === "packages") packageNames.set(identifierKey(kind, value.slice(value.lastIndexOf("/") + 1)), entry);
         }
       }
     }
@@ -177,6 +181,7 @@ export function buildCatalogIndex(catalog: Catalog): CatalogIndex {
     products,
     groupOf,
     exact,
+    packageNames,
     prefixes,
     aliasesByFirstToken,
     publishers,

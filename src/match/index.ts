@@ -46,10 +46,13 @@ function foldCandidates(o: Observation, list: Candidate[], index: CatalogIndex):
   const group = list[0]!.group;
   // The most specific product wins: a named product beats the vendor's catch-all product,
   // and among named products the strongest evidence decides.
+  // A product named only weakly (a one-word alias inside a longer name) does not beat the
+  // catch-all: "Kaspersky Foo" is "Kaspersky software (not identified)", not the app "Kaspersky".
   const named = list
-    .filter((c) => c.product && !c.product.id.endsWith("-unidentified"))
+    .filter((c) => c.product && !c.product.id.endsWith("-unidentified") && c.evidence.type !== "fuzzy-name")
     .sort((a, b) => b.evidence.confidence - a.evidence.confidence);
-  const product: Product = named[0]?.product ?? list.find((c) => c.product)?.product ?? unidentifiedProduct(group, index);
+  const product: Product =
+    named[0]?.product ?? list.find((c) => c.product?.id.endsWith("-unidentified"))?.product ?? unidentifiedProduct(group, index);
   const evidence = dedupeEvidence(list.map((c) => c.evidence)).sort((a, b) => b.confidence - a.confidence);
 
   let confidence = evidence[0]!.confidence;

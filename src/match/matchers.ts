@@ -73,12 +73,19 @@ function identifierMatcher(
   };
 }
 
+/** Package lists without purls (`dpkg -l`, a CSV `package` row) give only a name: a little less sure. */
+const PACKAGE_NAME_ONLY_PENALTY = 0.05;
+
 /** purl → `type/name` and `type/namespace/name`, compared with the catalog's `packages`. */
 const purlMatcher: Matcher = {
   name: "purl",
   match(o, index) {
     const purl = o.ids?.purl;
-    if (!purl) return [];
+    if (!purl) {
+      const entry = o.kind === "package" ? index.packageNames.get(o.name.trim().toLowerCase()) : undefined;
+      if (!entry) return [];
+      return [fromEntry(index, "purl", { ...entry, confidence: entry.confidence - PACKAGE_NAME_ONLY_PENALTY }, { package: o.name })];
+    }
     let parsed: PackageURL;
     try {
       parsed = PackageURL.fromString(purl);

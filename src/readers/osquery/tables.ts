@@ -1,0 +1,181 @@
+/**
+ * @module
+ * The osquery tables this reader understands, as data: how to recognise a row of each table from
+ * its column set (a results log names the query, not the table) and how its columns become an
+ * Observation. Column lists follow osquery's table specs (`specs/windows/programs.table`,
+ * `specs/darwin/apps.table`, `specs/linux/deb_packages.table`, ...; see docs formats.md §3).
+ */
+import { PackageURL } from "packageurl-js";
+import { str } from "../_json.js";
+import type { Observation } from "../../model/observation.js";
+
+/** One result row: column name → value (strings, or numbers with `--logger_numerics`). */
+export type Row = Record<string, unknown>;
+
+/** What a table row says about the thing; the reader adds host, time and source. */
+export type RowFacts = Omit<Observation, "source" | "host" | "seenAt">;
+
+export type TableSpec = {
+  table: string;
+  /** A row is from this table when it has every `required` column and, if given, one of `anyOf`. */
+  required: readonly string[];
+  anyOf?: readonly string[];
+  /** The observation for a row; undefined when the row has no usable name. */
+  toFacts(row: Row): RowFacts | undefined;
+};
+
+/** Most specific first: `apps` and `chrome_extensions` also have `path`, `name` and `version`. */
+export const TABLES: readonly TableSpec[] = [
+  {
+    table: "apps",
+    required: ["bundle_identifier"],
+    toFacts: (row) =>
+      named({
+        kind: "software",
+        name: str(row, "display_name") ?? str(row, "bundle_name") ?? str(row, "name")?.replace(/\.app$/i, ""),
+        version: str(row, "bundle_short_version") ?? str(row, "bundle_version"),
+        path: str(row, "path"),
+        ids: ids({ bundleId: str(row, "bundle_identifier") }),
+      }),
+  },
+  {
+    table: "chrome_extensions",
+    required: ["identifier"],
+    anyOf: ["from_webstore", "update_url", "browser_type", "permissions", "profile", "author"],
+    toFacts: (row) =>
+      named({
+        kind: "extension",
+        name: str(row, "name"),
+        vendor: str(row, "author"),
+        version: str(row, "version"),
+        path: str(row, "path"),
+        ids: ids({ extensionId: str(row, "identifier") }),
+      }),
+  },
+  {
+    table: "firefox_addons",
+    required: ["identifier"],
+    anyOf: ["creator", "source_url", "location", "autoupdate", "visible", "native"],
+    toFacts: (row) =>
+      named({
+        kind: "extension",
+        name: str(row, "name"),
+        vendor: str(row, "creator"),
+        version: str(row, "version"),
+        path: str(row, "path"),
+        ids: ids({ extensionId: str(row, "identifier") }),
+      }),
+  },
+  {
+    table: "rpm_packages",
+    required: ["name", "release"],
+    anyOf: ["arch", "vendor", "package_group", "sha1", "epoch"],
+    toFacts: (row) => {
+      const name = str(row, "name");
+      const version = str(row, "version");
+      const release = str(row, "release");
+      const full = version && release ? `${version}-${release}` : version;
+      const epoch = str(row, "epoch");
+      return named({
+        kind: "package",
+        name,
+        vendor: str(row, "vendor"),
+        version: full,
+        ids: ids({
+          purl: purl("rpm", name, full, { arch: str(row, "arch"), epoch: epoch && epoch !== "0" ? epoch : undefined }),
+        }),
+      });
+    },
+  },
+  {
+    table: "deb_packages",
+    required: ["name", "maintainer"],
+    anyOf: ["arch", "section", "priority", "admindir", "revision"],
+    toFacts: (row) => {
+      const name = str(row, "name");
+      const version = str(row, "version");
+      return named({
+        kind: "package",
+        name,
+        vendor: withoutEmail(str(row, "maintainer")),
+        version,
+        ids: ids({ purl: purl("deb", name, version, { arch: str(row, "arch") }) }),
+      });
+    },
+  },
+  {
+    table: "programs",
+    required: ["name"],
+    anyOf: ["identifying_number", "install_location", "uninstall_string", "install_source"],
+    toFacts: (row) =>
+      named({
+        kind: "software",
+        name: str(row, "name"),
+        vendor: str(row, "publisher"),
+        version: str(row, "version"),
+        path: str(row, "install_location"),
+      }),
+  },
+  {
+    table: "services",
+    required: ["name", "start_type"],
+    anyOf: ["module_path", "service_type", "display_name"],
+    toFacts: (row) => named({ kind: "service", name: str(row, "name"), path: str(row, "path") }),
+  },
+  {
+    table: "processes",
+    required: ["name", "pid"],
+    anyOf: ["cmdline", "parent", "cwd"],
+    toFacts: (row) => named({ kind: "process", name: str(row, "name"), path: str(row, "path") }),
+  },
+];
+
+/** Columns that hold a vendor in tables we do not know, most telling first. */
+const VENDOR_COLUMNS = ["publisher", "vendor", "author", "maintainer"] as const;
+
+/** A row of a table not in TABLES: a `name` is enough for a software observation. */
+export function genericFacts(row: Row): RowFacts | undefined {
+  const vendor = VENDOR_COLUMNS.map((c) => str(row, c)).find((v) => v !== undefined);
+  return named({
+    kind: "software",
+    name: str(row, "name"),
+    vendor: withoutEmail(vendor),
+    version: str(row, "version"),
+    path: str(row, "path") ?? str(row, "install_location"),
+  });
+}
+
+/** The table a row comes from, by its column set; undefined for a table not in TABLES. */
+export function tableOf(columns: ReadonlySet<string>): TableSpec | undefined {
+  return TABLES.find(
+    (t) => t.required.every((c) => columns.has(c)) && (!t.anyOf || t.anyOf.some((c) => columns.has(c))),
+  );
+}
+
+/** `Kaspersky Lab <support@kaspersky.com>` → `Kaspersky Lab` (deb Maintainer style). */
+function withoutEmail(value: string | undefined): string | undefined {
+  const cleaned = value?.replace(/\s*<[^>]*>\s*$/, "").trim();
+  return cleaned ? cleaned : undefined;
+}
+
+function purl(type: string, name: string | undefined, version: string | undefined, qualifiers: Record<string, string | undefined>): string | undefined {
+  if (!name) return undefined;
+  const present = Object.fromEntries(Object.entries(qualifiers).filter((e): e is [string, string] => e[1] !== undefined));
+  try {
+    return new PackageURL(type, undefined, name, version, Object.keys(present).length > 0 ? present : undefined, undefined).toString();
+  } catch {
+    return undefined; // a name packageurl-js refuses is still matched by name
+  }
+}
+
+function ids(values: Observation["ids"] & object): Observation["ids"] {
+  const present = Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined));
+  return Object.keys(present).length > 0 ? present : undefined;
+}
+
+/** Drops undefined fields, and the whole row when it has no name. */
+function named(facts: Omit<RowFacts, "name"> & { name: string | undefined }): RowFacts | undefined {
+  if (!facts.name) return undefined;
+  const out = Object.fromEntries(Object.entries(facts).filter(([, v]) => v !== undefined));
+  return out as RowFacts;
+}
