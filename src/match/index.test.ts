@@ -114,3 +114,22 @@ describe("matchObservation: look-alikes", () => {
     assert.equal(r.lookalike?.lookalike.id, "acme-replacement");
   });
 });
+
+describe("createCachedMatcher", () => {
+  it("gives the same result as matching afresh, bound to each observation", async () => {
+    const { createCachedMatcher } = await import("./index.js");
+    const cached = createCachedMatcher(index, 2);
+    const a = obs({ name: "Acme Anti-Virus 21.3", vendor: "AO Acme Labs", source: { file: "a.csv", line: 2 } });
+    const b = obs({ name: "Acme Anti-Virus 21.3", vendor: "AO Acme Labs", source: { file: "b.csv", line: 9 } });
+    const first = cached(a);
+    const second = cached(b);
+    assert.deepEqual(second.matches.map((m) => ({ ...m, observation: undefined })), matchObservation(b, index).matches.map((m) => ({ ...m, observation: undefined })));
+    assert.equal(first.matches[0]!.observation, a);
+    assert.equal(second.matches[0]!.observation, b);
+    const look = obs({ name: "Acmeville Anti-Virus" });
+    assert.equal(cached(look).lookalike?.observation, look);
+    assert.equal(cached({ ...look }).lookalike?.lookalike.id, "acmeville-av");
+    for (let i = 0; i < 5; i++) cached(obs({ name: `Tool ${i}` })); // past capacity: starts again
+    assert.equal(cached(a).matches[0]!.product.id, "acme-antivirus");
+  });
+});

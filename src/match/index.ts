@@ -146,3 +146,30 @@ function purlLookalike(purl: string, index: CatalogIndex) {
   const name = path.split("/").pop()!;
   return index.lookalikes.identifiers.get(`packages:${type}/${path}`) ?? index.lookalikes.identifiers.get(`packages:${type}/${name}`);
 }
+
+/**
+ * Inventories repeat themselves (the same program on thousands of hosts), and matching depends
+ * only on an observation's kind, name, vendor, path and identifiers, so results are memoized by
+ * those. The memo is bounded: when full it starts again, so memory stays flat on any input.
+ */
+export function createCachedMatcher(index: CatalogIndex, capacity = 50_000): (o: Observation) => MatchResult {
+  type Cached = { matches: Omit<Match, "observation">[]; lookalike?: LookalikeHit["lookalike"] };
+  let memo = new Map<string, Cached>();
+  return (o) => {
+    const key = `${o.kind}\u0000${o.name}\u0000${o.vendor ?? ""}\u0000${o.path ?? ""}\u0000${o.ids ? JSON.stringify(o.ids) : ""}`;
+    let cached = memo.get(key);
+    if (!cached) {
+      const result = matchObservation(o, index);
+      cached = {
+        matches: result.matches.map(({ observation: _, ...rest }) => rest),
+        ...(result.lookalike ? { lookalike: result.lookalike.lookalike } : {}),
+      };
+      if (memo.size >= capacity) memo = new Map();
+      memo.set(key, cached);
+    }
+    return {
+      matches: cached.matches.map((m) => ({ ...m, observation: o })),
+      ...(cached.lookalike ? { lookalike: { observation: o, lookalike: cached.lookalike } } : {}),
+    };
+  };
+}

@@ -19,7 +19,7 @@ import {
 } from "../model/finding.js";
 import type { Issue } from "../model/issue.js";
 import type { Observation } from "../model/observation.js";
-import { buildCatalogIndex, matchObservation, type CatalogIndex } from "../match/index.js";
+import { buildCatalogIndex, createCachedMatcher, type CatalogIndex } from "../match/index.js";
 import { createExceptionMatcher } from "../policy/exceptions.js";
 import { createPolicy } from "../policy/judge.js";
 import { today as todayOf, type AsOf } from "../policy/time.js";
@@ -54,6 +54,7 @@ export type ScanOptions = {
 export async function runScan(options: ScanOptions): Promise<ReportDocument> {
   const index: CatalogIndex = buildCatalogIndex(options.catalog);
   const policy = createPolicy(index);
+  const match = createCachedMatcher(index);
   policy.profile(options.profile); // fails early for a profile the catalog does not define
   const exceptions = createExceptionMatcher(options.exceptions ?? [], options.today ?? todayOf());
   const forced = options.inputFormat ? findReader(options.inputFormat) : undefined;
@@ -87,7 +88,7 @@ export async function runScan(options: ScanOptions): Promise<ReportDocument> {
     }, (o) => {
       observations++;
       if ((observations & 0x3ff) === 0) progress();
-      const { matches, lookalike } = matchObservation(o, index);
+      const { matches, lookalike } = match(o);
       if (lookalike) {
         lookalikeCount++;
         if (lookalikes.length < MAX_LOOKALIKES_KEPT) lookalikes.push(lookalike);
