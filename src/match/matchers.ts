@@ -209,20 +209,7 @@ const publisherMatcher: Matcher = {
       ];
     }
     const brand = findBrand(tokens(key), index);
-    return brand
-      ? [
-          {
-            group: brand.group,
-            evidence: {
-              matcher: "publisher",
-              type: "fuzzy-name",
-              searchedBy: { vendor: o.vendor },
-              found: { rule: `${brand.group.id}.brand`, value: brand.value },
-              confidence: PUBLISHER_BRAND_CONFIDENCE,
-            },
-          },
-        ]
-      : [];
+    return brand ? [brandCandidate(brand, "publisher", { vendor: o.vendor }, PUBLISHER_BRAND_CONFIDENCE)] : [];
   },
 };
 
@@ -232,22 +219,22 @@ const brandWordMatcher: Matcher = {
   match(o, index) {
     if (o.kind === "domain" || o.kind === "signer") return [];
     const brand = findBrand(tokens(normalizeOrgName(o.name)), index);
-    return brand
-      ? [
-          {
-            group: brand.group,
-            evidence: {
-              matcher: "product-name",
-              type: "fuzzy-name",
-              searchedBy: { name: o.name },
-              found: { rule: `${brand.group.id}.brand`, value: brand.value },
-              confidence: BRAND_WORD_CONFIDENCE,
-            },
-          },
-        ]
-      : [];
+    return brand ? [brandCandidate(brand, "product-name", { name: o.name }, BRAND_WORD_CONFIDENCE)] : [];
   },
 };
+
+/** A candidate naming only a vendor, because one of its brand words was found. */
+function brandCandidate(
+  brand: CatalogIndex["brands"][number],
+  matcher: MatcherName,
+  searchedBy: Record<string, string>,
+  confidence: number,
+): Candidate {
+  return {
+    group: brand.group,
+    evidence: { matcher, type: "fuzzy-name", searchedBy, found: { rule: `${brand.group.id}.brand`, value: brand.value }, confidence },
+  };
+}
 
 function findBrand(t: string[], index: CatalogIndex): CatalogIndex["brands"][number] | undefined {
   for (const brand of index.brands) {

@@ -14,6 +14,7 @@
 import type { Catalog, Citation, Phase, Profile, ProfileDef, Rule, Source } from "../model/catalog.js";
 import type { AppliedRule, Deadline, Match, RenderedCitation, Status } from "../model/finding.js";
 import type { CatalogIndex } from "../match/catalog-index.js";
+import { IctsError } from "../model/issue.js";
 import { hasStarted, isInForce, type AsOf } from "./time.js";
 
 /** Matches below this confidence are always left for a person to review. */
@@ -70,7 +71,7 @@ export function createPolicy(index: CatalogIndex): Policy {
 
   const profileDef = (id: Profile): ProfileDef => {
     const def = profiles.get(id);
-    if (!def) throw new Error(`the catalog defines no profile "${id}"`);
+    if (!def) throw new IctsError("catalog/profile", `the catalog defines no profile "${id}"`);
     return def;
   };
 
