@@ -285,6 +285,27 @@ describe("scan: output formats", () => {
   });
 });
 
+describe("feedback and discovery", () => {
+  it("no progress bar when stderr is not a terminal, even without --quiet", () => {
+    const r = run(["scan", example(), "-o", "json", "--as-of", "2025-01-01"]);
+    assert.equal(r.code, 1);
+    assert.doesNotMatch(r.stderr, /scanning|%/);
+  });
+
+  it("formats lists every reader by the name --input-format takes", () => {
+    const r = run(["formats"]);
+    assert.equal(r.code, 0);
+    for (const name of ["sbom/cyclonedx-json", "sbom/spdx-json", "osquery", "inventory/csv"]) assert.match(r.stdout, new RegExp(`^${name.replace("/", "\\/")}\\s`, "m"));
+  });
+
+  it("--input-format forces a reader: an osquery file read as CSV finds no name column", () => {
+    const { code, doc } = scanJson([example("linux-hosts.osquery.json"), "--input-format", "inventory/csv"]);
+    assert.equal(code, 2);
+    assert.equal(doc.findings.length, 0);
+    assert.ok(doc.errors.some((e) => e.code.startsWith("csv/")), JSON.stringify(doc.errors));
+  });
+});
+
 describe("catalog commands", () => {
   it("validate accepts the bundled catalog; show prints a cited rule; list names the entities", () => {
     const v = run(["catalog", "validate"]);
