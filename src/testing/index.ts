@@ -17,6 +17,11 @@ export function repoPath(...parts: string[]): string {
   return resolve(REPO_ROOT, ...parts);
 }
 
+/** A probe of in-memory UTF-8 text, for detection tests. */
+export function textProbe(text: string, path = "x"): Probe {
+  return { path, head: new TextEncoder().encode(text), text, encoding: "utf-8" };
+}
+
 export function probeFile(path: string): Probe {
   const head = readFileSync(path).subarray(0, 64 * 1024);
   const encoding = sniffEncoding(head);

@@ -7,7 +7,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { Readable } from "node:stream";
-import { probeFile, readAll, repoPath } from "../../testing/index.js";
+import { probeFile, readAll, repoPath, textProbe } from "../../testing/index.js";
 import type { Observation } from "../../model/observation.js";
 import type { ReportableIssue, TextEncoding } from "../types.js";
 import { csvReader } from "./index.js";
@@ -89,7 +89,7 @@ describe("inventory/csv: detect", () => {
   }
 
   it("stays below the JSON readers and leaves JSON and plain text alone", () => {
-    const probe = (text: string) => ({ path: "x", head: new TextEncoder().encode(text), text, encoding: "utf-8" as const });
+    const probe = (text: string) => textProbe(text);
     assert.equal(csvReader.detect(probe('[{"name":"x","version":"1"}]')), 0);
     assert.equal(csvReader.detect(probe('{"name":"x","version":"1"}\n')), 0);
     assert.equal(csvReader.detect(probe("Windows Registry Editor Version 5.00\r\n\r\n[HKEY_LOCAL_MACHINE\\SOFTWARE]\r\n")), 0);

@@ -9,7 +9,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { cyclonedxJsonReader as reader } from "./index.js";
 import { Observation } from "../../model/observation.js";
-import { probeFile, readAll, repoPath } from "../../testing/index.js";
+import { probeFile, readAll, repoPath, textProbe as probeText } from "../../testing/index.js";
 import type { Probe } from "../types.js";
 
 const data = (file: string): string => repoPath("src/readers/cyclonedx-json/testdata", file);
@@ -20,7 +20,7 @@ const byName = (obs: Observation[], name: string): Observation => {
   assert.ok(o, `no observation named ${name}`);
   return o;
 };
-const textProbe = (text: string): Probe => ({ path: "x.json", head: new TextEncoder().encode(text), text, encoding: "utf-8" });
+const textProbe = (text: string): Probe => probeText(text, "x.json");
 
 describe("sbom/cyclonedx-json detect", () => {
   it("claims CycloneDX JSON of every version", () => {

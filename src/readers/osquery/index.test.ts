@@ -6,7 +6,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { Readable } from "node:stream";
-import { probeFile, readAll, repoPath } from "../../testing/index.js";
+import { probeFile, readAll, repoPath, textProbe } from "../../testing/index.js";
 import type { Observation } from "../../model/observation.js";
 import type { ReportableIssue } from "../types.js";
 import { osqueryReader } from "./index.js";
@@ -37,7 +37,7 @@ describe("osquery reader: detect", () => {
   }
 
   it("leaves other JSON and text alone", () => {
-    const probe = (text: string) => ({ path: "x", head: new TextEncoder().encode(text), text, encoding: "utf-8" as const });
+    const probe = (text: string) => textProbe(text);
     assert.equal(osqueryReader.detect(probe('{"bomFormat":"CycloneDX","specVersion":"1.6","components":[]}')), 0);
     assert.equal(osqueryReader.detect(probe('[{"name":"left-pad","version":"1.3.0"}]')), 0);
     assert.equal(osqueryReader.detect(probe("name,version\nfoo,1\n")), 0);
