@@ -60,6 +60,7 @@ describe("judge: time-phased statuses", () => {
     const j = judge("business", "2025-01-01", ti);
     assert.equal(j.status, "review");
     assert.ok(j.rules.some((r) => r.id === "fd-acme" && r.effect === "excluded"));
+    assert.match(j.reason, /^Its category \(threat-intelligence\) is carved out of Final Determination: Acme\. Acme is named by rule far-acme/);
     assert.equal(judge("federal-contractor", "2025-01-01", ti).status, "prohibited");
   });
 
@@ -74,7 +75,7 @@ describe("judge: time-phased statuses", () => {
     const z = matchOf({ name: "Zeta Router Manager" });
     const j = judge("business", "2025-01-01", z);
     assert.equal(j.status, "review");
-    assert.match(j.reason, /Covered List/);
+    assert.match(j.reason, /named by rule list-zeta, which does not restrict businesses holding telecom-equipment products/);
   });
 
   it("a low-confidence match is review whatever the rules say, and says what it would be", () => {

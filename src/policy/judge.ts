@@ -164,7 +164,7 @@ export function createPolicy(index: CatalogIndex): Policy {
     const top = rules[0];
     let status: Status =
       top?.effect === "prohibits" ? "prohibited" : top?.effect === "ends-updates" ? "unsupported" : top?.effect === "upcoming" ? "deadline" : "review";
-    let reason = explain(status, top, match, def);
+    let reason = explain(status, rules, match, def);
     if (match.confidence < REVIEW_BELOW) {
       reason = `Low-confidence match (${match.confidence.toFixed(2)}): a person should confirm it is ${match.product.name}. If it is: ${status} (${reason})`;
       status = "review";
@@ -192,7 +192,8 @@ export function createPolicy(index: CatalogIndex): Policy {
   return { judge, profile: profileDef, cite };
 }
 
-function explain(status: Status, top: AppliedRule | undefined, match: Match, def: ProfileDef): string {
+function explain(status: Status, rules: AppliedRule[], match: Match, def: ProfileDef): string {
+  const top = rules[0];
   const since = top?.phase ? top.phase.from.slice(0, 10) : "";
   switch (status) {
     case "prohibited":
@@ -201,11 +202,20 @@ function explain(status: Status, top: AppliedRule | undefined, match: Match, def
       return `Updates to this product are prohibited since ${since} (${top!.title}); it no longer receives lawful updates and should be replaced.`;
     case "deadline":
       return `${top!.phase!.label} from ${since} (${top!.title}).`;
-    case "review":
+    case "review": {
+      const who = def.label.toLowerCase();
       if (top?.effect === "restricts-transactions")
-        return `New transactions are restricted (${top.title}), but no rule in the catalog restricts ${def.label.toLowerCase()} holding it.`;
-      if (top?.effect === "excluded") return `The product's category (${match.product.category}) is excluded from ${top.title}; review whether any other obligation applies.`;
-      if (top) return `${match.vendor.name} is named by ${top.title}, but no rule in the catalog restricts ${def.label.toLowerCase()} holding ${match.product.category} products. Review.`;
-      return `${match.vendor.name} is in the catalog, but no rule restricts this product for ${def.label.toLowerCase()}. Review.`;
+        return `New transactions are restricted (${top.title}), but no rule in the catalog restricts ${who} holding it. Review.`;
+      const excluded = rules.filter((r) => r.effect === "excluded").map((r) => r.title.replace(/\.$/, ""));
+      const listed = rules.filter((r) => r.effect === "lists").map((r) => r.id);
+      const carved = excluded.length > 0 ? `Its category (${match.product.category}) is carved out of ${excluded.join(" and ")}. ` : "";
+      const named =
+        listed.length > 0
+          ? listed.length === 1
+            ? `${match.vendor.name} is named by rule ${listed[0]}, which does not restrict`
+            : `${match.vendor.name} is named by ${listed.length} rules (${listed.join(", ")}), none of which restricts`
+          : `No rule in the catalog restricts`;
+      return `${carved}${named} ${who} holding ${match.product.category} products. Review whether another obligation applies.`;
+    }
   }
 }
