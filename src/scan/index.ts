@@ -13,6 +13,7 @@ import {
   STATUSES,
   type Finding,
   type LookalikeHit,
+  type Match,
   type ReportDocument,
   type Status,
   type SuppressedFinding,
@@ -21,7 +22,7 @@ import type { Issue } from "../model/issue.js";
 import type { Observation } from "../model/observation.js";
 import { buildCatalogIndex, createCachedMatcher, type CatalogIndex } from "../match/index.js";
 import { createExceptionMatcher } from "../policy/exceptions.js";
-import { createPolicy } from "../policy/judge.js";
+import { createPolicy, type Judgment } from "../policy/judge.js";
 import { today as todayOf, type AsOf } from "../policy/time.js";
 import { detectReader } from "../readers/detect.js";
 import { READERS, findReader } from "../readers/registry.js";
@@ -31,6 +32,8 @@ import { expandInputs, openInput, type InputFile } from "./inputs.js";
 
 /** Look-alike hits kept in the report (all are counted): enough to explain, bounded for huge inputs. */
 const MAX_LOOKALIKES_KEPT = 1000;
+/** Distinct (product, vendor, confidence) judgments cached; in practice a few hundred. */
+const MAX_JUDGMENTS_KEPT = 10_000;
 
 export type ScanProgress = { file: string; fileIndex: number; files: number; bytesRead: number; totalBytes: number; observations: number };
 
@@ -55,6 +58,19 @@ export async function runScan(options: ScanOptions): Promise<ReportDocument> {
   const index: CatalogIndex = buildCatalogIndex(options.catalog);
   const policy = createPolicy(index);
   const match = createCachedMatcher(index);
+  // A judgment depends only on the product, the vendor and the confidence (the profile and date
+  // are fixed for the scan), so findings of the same product share one judgment object: a
+  // fleet full of Kaspersky costs one small object per finding, not a copy of every rule.
+  const judgments = new Map<string, Judgment>();
+  const judge = (m: Match): Judgment => {
+    const key = `${m.product.id}\u0000${m.vendor.id}\u0000${m.confidence}`;
+    let j = judgments.get(key);
+    if (!j) {
+      j = policy.judge(m, options.profile, options.asOf);
+      if (judgments.size < MAX_JUDGMENTS_KEPT) judgments.set(key, j);
+    }
+    return j;
+  };
   policy.profile(options.profile); // fails early for a profile the catalog does not define
   const exceptions = createExceptionMatcher(options.exceptions ?? [], options.today ?? todayOf());
   const forced = options.inputFormat ? findReader(options.inputFormat) : undefined;
@@ -94,7 +110,7 @@ export async function runScan(options: ScanOptions): Promise<ReportDocument> {
         if (lookalikes.length < MAX_LOOKALIKES_KEPT) lookalikes.push(lookalike);
       }
       for (const match of matches) {
-        const judgment = policy.judge(match, options.profile, options.asOf);
+        const judgment = judge(match);
         const { source, ...seen } = match.observation;
         const finding: Finding = {
           id: findingId(match.observation, match.product.id),

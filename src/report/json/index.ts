@@ -4,9 +4,9 @@
  * nothing is renamed, added or dropped here.
  */
 import type { Reporter } from "../index.js";
-import { writeText } from "../common.js";
+import { writeJson } from "../json-stream.js";
 
 export const jsonReporter: Reporter = {
   format: "json",
-  write: (doc, out) => writeText(out, `${JSON.stringify(doc, null, 2)}\n`),
+  write: (doc, out) => writeJson(out, doc),
 };

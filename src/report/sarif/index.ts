@@ -16,7 +16,8 @@ import type { Finding, ReportDocument, Status, SuppressedFinding } from "../../m
 import type { Issue } from "../../model/issue.js";
 import type { SourceRef } from "../../model/observation.js";
 import type { Reporter } from "../index.js";
-import { decisiveRules, findingCitations, observedLabel, writeText } from "../common.js";
+import { decisiveRules, findingCitations, observedLabel } from "../common.js";
+import { writeJson } from "../json-stream.js";
 
 export const SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json";
 export const INFORMATION_URI = "https://github.com/ictsguard/ictsguard";
@@ -35,7 +36,7 @@ export const LEVELS: Record<Status, SarifLevel> = {
 
 export const sarifReporter: Reporter = {
   format: "sarif",
-  write: (doc, out) => writeText(out, `${JSON.stringify(toSarif(doc), null, 2)}\n`),
+  write: (doc, out) => writeJson(out, toSarif(doc)),
 };
 
 // The slice of the SARIF object model this writer produces (see the schema for the rest).
