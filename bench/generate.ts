@@ -52,10 +52,10 @@ function csvField(s: string): string {
 
 type Row = { host: string; name: string; vendor: string; version: string; path: string };
 
-function* rows(count: number): Iterable<Row> {
+function* rows(count: number, restrictedEvery: number): Iterable<Row> {
   const random = rng(13873);
   for (let i = 0; i < count; i++) {
-    const restricted = i % RESTRICTED_EVERY === RESTRICTED_EVERY - 1;
+    const restricted = i % restrictedEvery === restrictedEvery - 1;
     const list = restricted ? RESTRICTED : COMMON;
     const [name, vendor] = list[Math.floor(random() * list.length)]!;
     const host = `ws-${String(Math.floor(i / 120)).padStart(6, "0")}`;
@@ -74,24 +74,24 @@ async function writeLines(path: string, lines: Iterable<string>): Promise<void> 
 }
 
 /** ictsguard's generic CSV layout, as an Intune/Lansweeper-style export would be mapped. */
-export async function writeCsvInventory(path: string, count: number): Promise<void> {
+export async function writeCsvInventory(path: string, count: number, restrictedEvery = RESTRICTED_EVERY): Promise<void> {
   await writeLines(
     path,
     (function* () {
       yield "host,kind,name,vendor,version,path,identifier\n";
-      for (const r of rows(count)) yield `${r.host},software,${csvField(r.name)},${csvField(r.vendor)},${r.version},${csvField(r.path)},\n`;
+      for (const r of rows(count, restrictedEvery)) yield `${r.host},software,${csvField(r.name)},${csvField(r.vendor)},${r.version},${csvField(r.path)},\n`;
     })(),
   );
 }
 
 /** `osqueryi --json "select * from programs"` output: one JSON array, every value a string. */
-export async function writeOsqueryPrograms(path: string, count: number): Promise<void> {
+export async function writeOsqueryPrograms(path: string, count: number, restrictedEvery = RESTRICTED_EVERY): Promise<void> {
   await writeLines(
     path,
     (function* () {
       yield "[\n";
       let first = true;
-      for (const r of rows(count)) {
+      for (const r of rows(count, restrictedEvery)) {
         const row = { name: r.name, version: r.version, install_location: r.path, install_source: "", language: "1033", publisher: r.vendor, uninstall_string: "", install_date: "20240115", identifying_number: "" };
         yield (first ? "  " : ",\n  ") + JSON.stringify(row);
         first = false;

@@ -13,12 +13,14 @@ import { RESTRICTED_EVERY, writeCsvInventory, writeOsqueryPrograms } from "./gen
 const OUT = join(PACKAGE_ROOT, "bench", "out");
 const CHILD = join(PACKAGE_ROOT, "dist", "bench", "cli-child.js");
 
-type Case = { label: string; file: string; rows: number; write: (path: string, rows: number) => Promise<void> };
+type Case = { label: string; file: string; rows: number; every?: number; write: (path: string, rows: number, every?: number) => Promise<void> };
 
 const cases: Case[] = [
   { label: "CSV inventory", file: "inventory-100k.csv", rows: 100_000, write: writeCsvInventory },
   { label: "CSV inventory", file: "inventory-1m.csv", rows: 1_000_000, write: writeCsvInventory },
   { label: "osquery programs JSON", file: "osquery-programs-1m.json", rows: 1_000_000, write: writeOsqueryPrograms },
+  // a fleet where Kaspersky is everywhere: one row in four is a finding (memory follows findings)
+  { label: "CSV, 1 row in 4 restricted", file: "inventory-kaspersky-fleet-200k.csv", rows: 200_000, every: 4, write: writeCsvInventory },
 ];
 
 function timed<T>(fn: () => T): { ms: number; value: T } {
@@ -32,7 +34,7 @@ const results: string[][] = [];
 for (const c of cases) {
   const path = join(OUT, c.file);
   process.stderr.write(`generating ${c.file} (${c.rows.toLocaleString("en-US")} rows)...\n`);
-  await c.write(path, c.rows);
+  await c.write(path, c.rows, c.every);
   const size = statSync(path).size;
 
   // Baseline: grep reading the same file (run twice; the second run has a warm page cache, as the scan will).
@@ -53,7 +55,7 @@ for (const c of cases) {
   const maxRssMiB = rss ? JSON.parse(rss[1]!).maxRssKiB / 1024 : NaN;
   const doc = JSON.parse(readFileSync(report, "utf8")) as { summary: { observations: number; findings: number } };
   if (doc.summary.observations !== c.rows) throw new Error(`expected ${c.rows} observations, the scan read ${doc.summary.observations}`);
-  const expected = Math.floor(c.rows / RESTRICTED_EVERY);
+  const expected = Math.floor(c.rows / (c.every ?? RESTRICTED_EVERY));
   results.push([
     `${c.label}, ${c.rows.toLocaleString("en-US")} rows`,
     `${(size / 1024 / 1024).toFixed(0)} MiB`,
