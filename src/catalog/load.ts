@@ -34,7 +34,6 @@ export function defaultCatalogDir(): string {
 /** Loads, validates and cross-checks the catalog in `dir` (default: the bundled catalog). */
 export async function loadCatalog(dir: string = defaultCatalogDir()): Promise<LoadResult> {
   const issues: Issue[] = [];
-  const warnings: Issue[] = [];
   const shownDir = displayPath(dir);
 
   let paths: string[];
@@ -51,9 +50,36 @@ export async function loadCatalog(dir: string = defaultCatalogDir()): Promise<Lo
     return { ok: false, issues: [issue("catalog/empty", `no *.yaml or *.yml files in ${shownDir}`, { file: shownDir })] };
   }
 
-  const files: ParsedFile[] = [];
+  const texts: CatalogText[] = [];
   for (const path of paths) {
-    const parsed = await parseFile(path, issues, warnings);
+    const display = displayPath(path);
+    try {
+      texts.push({ path, display, text: await readFile(path, "utf8") });
+    } catch (err) {
+      issues.push(issue("catalog/io", `cannot read: ${(err as Error).message}`, { file: display }));
+    }
+  }
+  if (issues.length > 0) return { ok: false, issues };
+  return loadCatalogTexts(texts, shownDir);
+}
+
+/** One catalog file's text, with the name its problems are reported under. */
+export type CatalogText = { path: string; display: string; text: string };
+
+/**
+ * Validates and cross-checks catalog files given as texts, in the order given (the caller sorts
+ * them as {@link loadCatalog} does). A catalog bundle is loaded this way, so an installed
+ * bundle passes exactly the checks of a catalog folder.
+ */
+export function loadCatalogTexts(texts: readonly CatalogText[], shownDir: string): LoadResult {
+  const issues: Issue[] = [];
+  const warnings: Issue[] = [];
+  if (texts.length === 0) {
+    return { ok: false, issues: [issue("catalog/empty", `no catalog files in ${shownDir}`, { file: shownDir })] };
+  }
+  const files: ParsedFile[] = [];
+  for (const t of texts) {
+    const parsed = parseText(t, issues, warnings);
     if (parsed) files.push(parsed);
   }
   // Cross-checks only make sense over a complete catalog: a file that failed would show up as
@@ -65,6 +91,11 @@ export async function loadCatalog(dir: string = defaultCatalogDir()): Promise<Lo
 
   const catalog = assemble(files);
   return { ok: true, catalog, warnings };
+}
+
+/** The `*.yaml`/`*.yml` files of a catalog folder, sorted as the loader reads them. */
+export async function catalogFiles(dir: string): Promise<string[]> {
+  return yamlFiles(dir);
 }
 
 /** Like {@link loadCatalog}, but throws `IctsError("catalog/invalid")` listing the problems. */
@@ -106,15 +137,7 @@ function displayPath(path: string): string {
   return rel === "" ? "." : rel.startsWith("..") || isAbsolute(rel) ? path : rel;
 }
 
-async function parseFile(path: string, issues: Issue[], warnings: Issue[]): Promise<ParsedFile | undefined> {
-  const display = displayPath(path);
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (err) {
-    issues.push(issue("catalog/io", `cannot read: ${(err as Error).message}`, { file: display }));
-    return undefined;
-  }
+function parseText({ path, display, text }: CatalogText, issues: Issue[], warnings: Issue[]): ParsedFile | undefined {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const lineAt = (offset: number | undefined) => (offset === undefined ? undefined : lines.linePos(offset).line);
