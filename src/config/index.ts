@@ -44,6 +44,12 @@ export const Config = z
     failOn: z.enum([...STATUSES, "none"]).optional(),
     output: z.enum(["table", "json", "sarif", "csv"]).optional(),
     catalog: z.string().optional(),
+    /** The TUF repository `catalog update` reads (URL or folder) when `--from` is not given. */
+    updateUrl: z.string().min(1).optional(),
+    /** A trusted root other than the package's pinned one, for a private mirror. */
+    trustedRoot: z.string().min(1).optional(),
+    /** Days after its date a catalog counts as stale (scans warn; `--require-fresh` fails). */
+    catalogMaxAgeDays: z.number().int().positive().optional(),
     exceptions: z.array(ExceptionRule).default([]),
   })
   .strict();

@@ -125,10 +125,32 @@ export type Summary = {
 
 export type ToolInfo = { name: "ictsguard"; version: string };
 
+/** Where the catalog a report used came from (src/catalog/active.ts decides). */
+export type CatalogOriginInfo = {
+  /** flag: `--catalog` or the config's `catalog:`; installed: verified from a TUF repository; bundled: shipped in the package. */
+  kind: "flag" | "installed" | "bundled";
+  path: string;
+  /** Installed: the repository URL or folder it came from; flag: `--catalog` or `config`. */
+  source?: string;
+  installedAt?: string;
+};
+
+/** The catalog a report used: its version, date and digest, where it came from and its age. */
+export type ReportCatalog = {
+  version: string;
+  date: string;
+  digest: string;
+  origin?: CatalogOriginInfo;
+  /** Whole days from the catalog's date to the day of the scan. */
+  ageDays?: number;
+  /** Older than the configured `catalogMaxAgeDays`. */
+  stale?: boolean;
+};
+
 /** The one report model: every output format reads it, and the JSON output is it. */
 export type ReportDocument = {
   tool: ToolInfo;
-  catalog: { version: string; date: string; digest: string };
+  catalog: ReportCatalog;
   asOf: string;
   profile: Profile;
   generatedAt: string;

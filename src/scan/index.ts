@@ -14,6 +14,7 @@ import {
   type Finding,
   type LookalikeHit,
   type Match,
+  type ReportCatalog,
   type ReportDocument,
   type Status,
   type SuppressedFinding,
@@ -52,6 +53,10 @@ export type ScanOptions = {
   onProgress?: (p: ScanProgress) => void;
   /** Called once per issue as it happens (the CLI prints them to stderr). */
   onIssue?: (issue: Issue) => void;
+  /** Where the catalog came from and how old it is, for the report (see catalog/active.ts). */
+  catalogInfo?: Pick<ReportCatalog, "origin" | "ageDays" | "stale">;
+  /** Issues known before the scan starts (a stale catalog, an unusable install), reported first. */
+  notices?: readonly Issue[];
 };
 
 export async function runScan(options: ScanOptions): Promise<ReportDocument> {
@@ -84,6 +89,7 @@ export async function runScan(options: ScanOptions): Promise<ReportDocument> {
     errors.push(full);
     options.onIssue?.(full);
   };
+  for (const notice of options.notices ?? []) report(notice);
   const findings: Finding[] = [];
   const suppressed: SuppressedFinding[] = [];
   const lookalikes: LookalikeHit[] = [];
@@ -146,7 +152,7 @@ export async function runScan(options: ScanOptions): Promise<ReportDocument> {
   const failed = failOn !== "none" && findings.some((f) => STATUS_RANK[f.status] >= STATUS_RANK[failOn]);
   return {
     tool: { name: "ictsguard", version: PACKAGE_VERSION },
-    catalog: { version: options.catalog.version, date: options.catalog.date, digest: options.catalog.digest },
+    catalog: { version: options.catalog.version, date: options.catalog.date, digest: options.catalog.digest, ...options.catalogInfo },
     asOf: options.asOf.date,
     profile: options.profile,
     generatedAt: new Date().toISOString(),

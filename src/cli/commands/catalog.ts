@@ -5,24 +5,28 @@
 import Table from "cli-table3";
 import { Command, Option } from "commander";
 import { stringify } from "yaml";
-import { loadCatalog, loadCatalogOrThrow } from "../../catalog/index.js";
+import { loadCatalog, resolveActiveCatalog } from "../../catalog/index.js";
+import { loadConfig } from "../../config/index.js";
 import type { Catalog } from "../../model/catalog.js";
 import { formatSource } from "../../model/issue.js";
 import { EXIT_ERROR, EXIT_OK } from "../exit-codes.js";
+import { catalogPublishCommand } from "./catalog-publish.js";
+import { catalogStatusCommand, catalogUpdateCommand } from "./catalog-update.js";
 
 const SECTIONS = ["rules", "entities", "products", "lookalikes", "sources", "profiles"] as const;
 type Section = (typeof SECTIONS)[number];
 
 export function catalogCommand(): Command {
-  const cmd = new Command("catalog").description("list, show and validate the restriction catalog");
+  const cmd = new Command("catalog").description("list, show, validate, update and publish the restriction catalog");
   cmd
     .command("list")
     .description("list the catalog's entries (all sections, or one with --section)")
     .addOption(new Option("-s, --section <section>", "only this section").choices(SECTIONS))
     .addOption(new Option("-o, --output <format>", "output format").choices(["table", "json"]).default("table"))
-    .option("--catalog <dir>", "catalog folder (default: the bundled one)")
-    .action(async (flags: { section?: Section; output: "table" | "json"; catalog?: string }) => {
-      const catalog = await loadCatalogOrThrow(flags.catalog);
+    .option("--catalog <dir>", "catalog folder (default: the installed catalog, else the bundled one)")
+    .option("-c, --config <file>", "config file (default: ictsguard.yaml or .ictsguard.yaml in the working directory)")
+    .action(async (flags: { section?: Section; output: "table" | "json"; catalog?: string; config?: string }) => {
+      const { catalog } = await resolveActiveCatalog({ flag: flags.catalog, config: loadConfig(flags.config).config });
       const sections = flags.section ? [flags.section] : SECTIONS;
       if (flags.output === "json") {
         const out = Object.fromEntries(sections.map((s) => [s, rows(catalog, s)]));
@@ -42,9 +46,10 @@ export function catalogCommand(): Command {
     .description("show one entry (rule, entity, product, look-alike, source or profile) by id, with its citations")
     .argument("<id>", "the entry's id, e.g. us-bis-icts-fd-kaspersky-2024")
     .addOption(new Option("-o, --output <format>", "output format").choices(["yaml", "json"]).default("yaml"))
-    .option("--catalog <dir>", "catalog folder (default: the bundled one)")
-    .action(async (id: string, flags: { output: "yaml" | "json"; catalog?: string }) => {
-      const catalog = await loadCatalogOrThrow(flags.catalog);
+    .option("--catalog <dir>", "catalog folder (default: the installed catalog, else the bundled one)")
+    .option("-c, --config <file>", "config file (default: ictsguard.yaml or .ictsguard.yaml in the working directory)")
+    .action(async (id: string, flags: { output: "yaml" | "json"; catalog?: string; config?: string }) => {
+      const { catalog } = await resolveActiveCatalog({ flag: flags.catalog, config: loadConfig(flags.config).config });
       const hits = SECTIONS.flatMap((s) => (catalog[s] as { id: string }[]).filter((e) => e.id === id).map((entry) => ({ section: s, entry })));
       if (hits.length === 0) {
         process.stderr.write(`ictsguard: no catalog entry with id "${id}" (try: ictsguard catalog list)\n`);
@@ -76,6 +81,7 @@ export function catalogCommand(): Command {
       );
       process.exitCode = EXIT_OK;
     });
+  for (const sub of [catalogStatusCommand(), catalogUpdateCommand(), catalogPublishCommand()]) cmd.addCommand(sub);
   return cmd;
 }
 

@@ -5,7 +5,7 @@
  */
 import { createWriteStream } from "node:fs";
 import { Command, Option } from "commander";
-import { loadCatalogOrThrow } from "../../catalog/index.js";
+import { resolveActiveCatalog } from "../../catalog/index.js";
 import { loadConfig } from "../../config/index.js";
 import { PROFILES, type Profile } from "../../model/catalog.js";
 import { STATUSES, type Status } from "../../model/finding.js";
@@ -26,6 +26,7 @@ type ScanFlags = {
   inputFormat?: string;
   config?: string;
   catalog?: string;
+  requireFresh?: boolean;
   quiet?: boolean;
   color: boolean;
 };
@@ -43,7 +44,8 @@ export function scanCommand(): Command {
     )
     .addOption(new Option("-f, --input-format <name>", "skip format detection and read every input as this format").choices(READERS.map((r) => r.name)))
     .option("-c, --config <file>", "config file (default: ictsguard.yaml or .ictsguard.yaml in the working directory)")
-    .option("--catalog <dir>", "catalog folder to use instead of the bundled one")
+    .option("--catalog <dir>", "catalog folder to use instead of the installed or bundled one")
+    .option("--require-fresh", "fail (exit 2) when the catalog is older than catalogMaxAgeDays")
     .option("-q, --quiet", "no progress bar and no messages on stderr")
     .option("--no-color", "no colors in the table")
     .action(async (inputs: string[], flags: ScanFlags) => {
@@ -53,7 +55,12 @@ export function scanCommand(): Command {
 
 async function scan(inputs: string[], flags: ScanFlags): Promise<number> {
   const { config, path: configPath } = loadConfig(flags.config);
-  const catalog = await loadCatalogOrThrow(flags.catalog ?? config.catalog);
+  const active = await resolveActiveCatalog({ flag: flags.catalog, config });
+  const { catalog } = active;
+  if (flags.requireFresh && active.stale) {
+    process.stderr.write(`ictsguard: --require-fresh: ${active.warnings.find((w) => w.code === "catalog/stale")!.message}\n`);
+    return EXIT_ERROR;
+  }
   const profile = (flags.profile ?? config.profile ?? "business") as Profile;
   const asOf = parseAsOf(flags.asOf ?? today());
   const toFile = flags.outputFile !== undefined;
@@ -68,6 +75,8 @@ async function scan(inputs: string[], flags: ScanFlags): Promise<number> {
     failOn: flags.failOn ?? config.failOn ?? "deadline",
     ...(flags.inputFormat ? { inputFormat: flags.inputFormat } : {}),
     onProgress: (p) => progress.update(p),
+    catalogInfo: { origin: active.origin, ageDays: active.freshness.ageDays, stale: active.stale },
+    notices: active.warnings,
   });
   progress.stop();
 
