@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { streamJson } from "../src/readers/_json.js";
 import { PACKAGE_ROOT } from "../src/util/package-root.js";
 import { RESTRICTED_EVERY, writeCsvInventory, writeOsqueryPrograms } from "./generate.js";
+import { catalogBench } from "./catalog-load.js";
 
 const OUT = join(PACKAGE_ROOT, "bench", "out");
 const CHILD = join(PACKAGE_ROOT, "dist", "bench", "cli-child.js");
@@ -87,3 +88,4 @@ const widths = head.map((h, i) => Math.max(h.length, ...results.map((r) => r[i]!
 const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join("  ");
 process.stdout.write(`\n${line(head)}\n${line(widths.map((w) => "-".repeat(w)))}\n${results.map(line).join("\n")}\n`);
 process.stdout.write(`\nratio = ictsguard wall time / grep wall time on the same file, same run (node ${process.version}).\n`);
+process.stdout.write(await catalogBench());

@@ -14,7 +14,7 @@ import { Metadata, MetadataKind, Root, Snapshot, Timestamp } from "@tufjs/models
 import { Role } from "@tufjs/models/dist/role.js";
 import { loadKeys, loadRetiredKeys } from "../src/catalog/tuf/keys.js";
 import { dayOffset, metaFileOf, readMetadata, tufDate, writeSigned } from "../src/testing/tuf.js";
-import { assertStillV1, cli, closeWorlds, installed, scanReport, serve, status, world } from "../src/testing/tuf-world.js";
+import { assertStillV1, cli, closeWorlds, FLEET, installed, scanReport, serve, status, world } from "../src/testing/tuf-world.js";
 
 after(closeWorlds);
 
@@ -52,6 +52,10 @@ describe("catalog update over HTTP from 127.0.0.1", () => {
     assert.equal(doc.catalog.origin?.source, w.server.url);
     assert.equal(doc.catalog.stale, false);
     assert.ok(doc.findings.length > 0 && doc.findings.every((f) => f.vendor.length > 0));
+
+    const sarif = await cli(["scan", FLEET, "-o", "sarif", "--quiet", "--as-of", "2025-01-01"], w.home);
+    const props = (JSON.parse(sarif.stdout) as { runs: { properties: Record<string, string> }[] }).runs[0]!.properties;
+    assert.deepEqual([props.catalogVersion, props.catalogDigest, props.catalogOrigin, props.catalogSource], [s2.version, s2.digest, "installed", w.server.url]);
 
     // catalog list and show read the installed catalog too
     const list = await cli(["catalog", "list", "-s", "sources", "-o", "json"], w.home);
@@ -239,6 +243,11 @@ describe("catalog update over HTTP from 127.0.0.1", () => {
     const r = await cli(["catalog", "update", "--from", other.server.url, "--trusted-root", w.root1], w.home);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /timestamp metadata carries 0 valid signature\(s\) of trusted keys, 1 required/);
+    await assertStillV1(w);
+    // Without --trusted-root the package's pinned root is the anchor, and it does not know these keys.
+    const pinned = await cli(["catalog", "update", "--from", other.server.url], w.home);
+    assert.equal(pinned.code, 2);
+    assert.match(pinned.stderr, /timestamp metadata carries 0 valid signature\(s\) of trusted keys, 1 required/);
     await assertStillV1(w);
   });
 

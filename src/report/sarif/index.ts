@@ -100,6 +100,7 @@ export function toSarif(doc: ReportDocument): SarifLog {
           catalogVersion: doc.catalog.version,
           catalogDate: doc.catalog.date,
           catalogDigest: doc.catalog.digest,
+          ...(doc.catalog.origin ? { catalogOrigin: doc.catalog.origin.kind, ...(doc.catalog.origin.source ? { catalogSource: doc.catalog.origin.source } : {}) } : {}),
         },
       },
     ],
