@@ -94,6 +94,9 @@ describe("stale catalogs", () => {
     assert.equal(doc.summary.errors, 0);
     const quiet = await scanReport(w.home, ["--quiet"]);
     assert.equal(quiet.stderr, "");
+    const table = await cli(["scan", FLEET, "-o", "table", "--as-of", "2025-01-01"], w.home);
+    assert.match(table.stdout, /warning: catalog 2020\.01\.01 \(2020-01-01\) is \d+ days old/);
+    assert.match(table.stdout, new RegExp(`catalog 2020\\.01\\.01 \\(installed, sha256:${doc.catalog.digest.slice(0, 12)}, stale\\) · profile business`));
   });
 
   it("scan --require-fresh fails with exit 2 and says why", async () => {

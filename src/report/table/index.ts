@@ -197,7 +197,9 @@ function summaryLine(doc: ReportDocument, status: (s: Status) => string): string
     plural(s.errors, "error"),
     ...(s.warnings > 0 ? [plural(s.warnings, "warning")] : []),
   ];
-  return [counts.join(", "), `catalog ${doc.catalog.version}`, `profile ${doc.profile}`, `as of ${doc.asOf}`].join(" · ");
+  // Where the catalog came from, when the scan said (the CLI always does): `catalog 2026.11.22 (installed, sha256:290d0539b6fb)`.
+  const origin = doc.catalog.origin ? ` (${doc.catalog.origin.kind}, sha256:${doc.catalog.digest.slice(0, 12)}${doc.catalog.stale ? ", stale" : ""})` : "";
+  return [counts.join(", "), `catalog ${doc.catalog.version}${origin}`, `profile ${doc.profile}`, `as of ${doc.asOf}`].join(" · ");
 }
 
 /** styleText appeared in Node 20.12; on older 20.x the table is plain. */
