@@ -28,6 +28,13 @@ describe("config", () => {
     assert.throws(() => parseConfig("profile: [\n", "c.yaml"), /c\.yaml:\d+: invalid YAML/);
   });
 
+  it("reads the update keys: updateUrl, trustedRoot, catalogMaxAgeDays", () => {
+    const c = parseConfig("updateUrl: https://mirror.example.org/ictsguard/\ntrustedRoot: ./root.json\ncatalogMaxAgeDays: 14\n", "c.yaml");
+    assert.deepEqual([c.updateUrl, c.trustedRoot, c.catalogMaxAgeDays], ["https://mirror.example.org/ictsguard/", "./root.json", 14]);
+    assert.throws(() => parseConfig("catalogMaxAgeDays: 0\n", "c.yaml"), /c\.yaml:1: catalogMaxAgeDays/);
+    assert.throws(() => parseConfig("catalogMaxAgeDays: soon\n", "c.yaml"), /c\.yaml:1: catalogMaxAgeDays/);
+  });
+
   it("finds ictsguard.yaml in the working directory, and none is fine", () => {
     const dir = mkdtempSync(join(tmpdir(), "ictsguard-config-"));
     assert.deepEqual(loadConfig(undefined, dir).config.exceptions, []);
