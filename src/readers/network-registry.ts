@@ -1,0 +1,10 @@
+/**
+ * @module
+ * The network-log readers (DNS, proxy and IDS logs), kept in a list of their own that
+ * registry.ts appends to the one list of readers. Each emits `domain` observations whose
+ * `host` is the client that looked up or contacted the name.
+ */
+import type { Reader } from "./types.js";
+import { zeekReader } from "./zeek/index.js";
+
+export const NETWORK_READERS: readonly Reader[] = [zeekReader];
