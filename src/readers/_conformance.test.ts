@@ -20,6 +20,8 @@ const FOLDERS: Record<string, string> = {
   osquery: "src/readers/osquery/testdata",
   "inventory/csv": "src/readers/csv/testdata",
   "network/zeek": "src/readers/zeek/testdata",
+  "network/suricata-eve": "src/readers/suricata-eve/testdata",
+  "network/dnsmasq": "src/readers/dnsmasq/testdata",
 };
 const NOT_INPUTS = /(\.md|inventory\.csv|spdx3-package_sbom\.json|empty\.[a-z.]+|no-name-column\.csv)$/;
 

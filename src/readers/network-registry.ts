@@ -5,6 +5,8 @@
  * `host` is the client that looked up or contacted the name.
  */
 import type { Reader } from "./types.js";
+import { dnsmasqReader } from "./dnsmasq/index.js";
+import { suricataEveReader } from "./suricata-eve/index.js";
 import { zeekReader } from "./zeek/index.js";
 
-export const NETWORK_READERS: readonly Reader[] = [zeekReader];
+export const NETWORK_READERS: readonly Reader[] = [zeekReader, suricataEveReader, dnsmasqReader];
