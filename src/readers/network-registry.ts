@@ -6,7 +6,9 @@
  */
 import type { Reader } from "./types.js";
 import { dnsmasqReader } from "./dnsmasq/index.js";
+import { squidReader } from "./squid/index.js";
 import { suricataEveReader } from "./suricata-eve/index.js";
+import { windowsDnsReader } from "./windows-dns/index.js";
 import { zeekReader } from "./zeek/index.js";
 
-export const NETWORK_READERS: readonly Reader[] = [zeekReader, suricataEveReader, dnsmasqReader];
+export const NETWORK_READERS: readonly Reader[] = [zeekReader, suricataEveReader, dnsmasqReader, squidReader, windowsDnsReader];
