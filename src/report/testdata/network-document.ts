@@ -58,7 +58,7 @@ export function networkDocument(): ReportDocument {
     vendorName: "Kaspersky",
     product: { id: "kaspersky-anti-virus-sdk", name: "Kaspersky Anti-Virus SDK (KAV SDK) built into a third-party product", category: "security-sdk", relation: "integration" },
     status: "unsupported",
-    reason: "Integration: the KAV SDK is Kaspersky technology built into another vendor's product. Updates to this product are prohibited since 2024-09-29.",
+    reason: "Integration: Kaspersky technology built into another vendor's product. Updates to this product are prohibited since 2024-09-29.",
     confidence: 0.95,
     evidence: [{ matcher: "product-name", type: "alias", searchedBy: { name: "Kaspersky Anti-Virus SDK" }, found: { rule: "kaspersky-anti-virus-sdk.aliases", value: "Kaspersky Anti-Virus SDK" }, confidence: 0.95 }],
     rules: [ICTS_RULE],
