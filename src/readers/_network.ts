@@ -10,9 +10,12 @@ import type { Observation, SourceRef } from "../model/observation.js";
 import type { Line } from "./_text.js";
 import type { ReadContext, ReportableIssue } from "./types.js";
 
+const PLAIN_HOST = /^[a-z0-9_-]+(\.[a-z0-9_-]+)+$/;
+
 /** A host name as the domain matcher compares it, or undefined when the field holds none. */
 export function cleanHost(raw: string | undefined): string | undefined {
   if (raw === undefined) return undefined;
+  if (PLAIN_HOST.test(raw)) return raw; // the common case, already clean
   let host = raw.trim();
   if (host === "" || host === "-" || host === "(empty)") return undefined;
   // a port after the name (`host:443`), but not inside a bare IPv6 address
@@ -43,13 +46,24 @@ export function domainObservation(host: string, client: string | undefined, seen
   };
 }
 
+/** The ISO text of the last whole second converted: logs are in time order, so most lookups reuse it. */
+let lastSecond = NaN;
+let lastSecondIso = "";
+
 /** Epoch seconds (`1521911720.865716`, a number or its text) as ISO 8601 UTC; undefined if it is not one. */
 export function isoFromEpochSeconds(value: string | number): string | undefined {
-  const seconds = typeof value === "number" ? value : /^\d+(\.\d+)?$/.test(value.trim()) ? Number(value) : NaN;
-  if (!Number.isFinite(seconds)) return undefined;
+  const seconds = typeof value === "number" ? value : value.trim() === "" ? NaN : Number(value);
+  if (!Number.isFinite(seconds) || seconds < 0) return undefined;
   // truncated to the millisecond, as ISO strings with microseconds are (1e-6 absorbs float error)
-  const date = new Date(Math.floor(seconds * 1000 + 1e-6));
-  return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
+  const ms = Math.floor(seconds * 1000 + 1e-6);
+  const second = Math.floor(ms / 1000);
+  if (second !== lastSecond) {
+    const date = new Date(second * 1000);
+    if (Number.isNaN(date.getTime())) return undefined;
+    lastSecond = second;
+    lastSecondIso = date.toISOString().slice(0, 19);
+  }
+  return `${lastSecondIso}.${String(ms - second * 1000).padStart(3, "0")}Z`;
 }
 
 /**
