@@ -7,10 +7,11 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { copyFileSync, mkdtempSync, utimesSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
+import { gzipSync } from "node:zlib";
 import type { Finding, ReportDocument } from "../src/model/finding.js";
 import { repoPath } from "../src/testing/index.js";
 
@@ -162,6 +163,42 @@ describe("network logs through the CLI: one finding per client", () => {
     assert.equal(rows.length, 3);
     assert.ok(rows.some((l) => l.startsWith("informational,Kaspersky,kaspersky-corporate-web,")));
     assert.ok(rows.some((l) => /,10\.20\.30\.41,7,2024-10-01T08:00:00\.000Z,2024-10-02T08:00:00\.207Z,s01\.upd\.kaspersky\.com \(update\) ×3 /.test(l)));
+  });
+});
+
+describe("network logs through the CLI: rotated, piped and excepted", () => {
+  it("a gzipped, rotated log is read like the plain one", () => {
+    const dir = mkdtempSync(join(tmpdir(), "ictsguard-gz-"));
+    const gz = join(dir, "dns.2024-10-01.log.gz");
+    writeFileSync(gz, gzipSync(readFileSync(readerData("zeek", "kaspersky-dns.log"))));
+    const plain = scan([readerData("zeek", "kaspersky-dns.log")]).doc;
+    const { doc } = scan([gz]);
+    assert.deepEqual(doc.findings.map(summary), plain.findings.map(summary));
+    assert.deepEqual(doc.findings.map((f) => f.id), plain.findings.map((f) => f.id));
+  });
+
+  it("a query log on standard input (its year taken from today)", () => {
+    const r = spawnSync(process.execPath, [BIN, "scan", "-", "-o", "json", "--quiet", "--as-of", "2025-01-01"], {
+      cwd: mkdtempSync(join(tmpdir(), "ictsguard-cwd-")),
+      input: readFileSync(readerData("dnsmasq", "kaspersky-pihole.log")),
+      encoding: "utf8",
+    });
+    const doc = JSON.parse(r.stdout) as ReportDocument;
+    assert.equal(doc.findings.length, 2);
+    assert.equal(doc.findings[0]!.source.reader, "network/dnsmasq");
+    assert.match(doc.findings[0]!.network!.firstSeen!, /^\d{4}-10-01T08:00:\d\d$/);
+  });
+
+  it("an exception for one client suppresses that client's finding only", () => {
+    const cwd = mkdtempSync(join(tmpdir(), "ictsguard-cwd-"));
+    writeFileSync(
+      join(cwd, "ictsguard.yaml"),
+      "exceptions:\n  - host: 10.20.30.57\n    vendor: kaspersky\n    reason: Malware-analysis VM, isolated; ticket SEC-77\n    author: secops@example.org\n    expires: 2099-12-31\n",
+    );
+    const r = spawnSync(process.execPath, [BIN, "scan", readerData("zeek", "kaspersky-dns.log"), "-o", "json", "--quiet", "--as-of", "2025-01-01"], { cwd, encoding: "utf8" });
+    const doc = JSON.parse(r.stdout) as ReportDocument;
+    assert.deepEqual(doc.findings.map((f) => f.network!.client), ["10.20.30.41"]);
+    assert.deepEqual(doc.suppressed.map((f) => [f.network!.client, f.exception.reason]), [["10.20.30.57", "Malware-analysis VM, isolated; ticket SEC-77"]]);
   });
 });
 
