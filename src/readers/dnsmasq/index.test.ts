@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { copyFileSync, mkdtempSync, utimesSync } from "node:fs";
+import { copyFileSync, mkdtempSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
@@ -82,6 +82,14 @@ describe("dnsmasq / Pi-hole reader", () => {
       ["s01.upd.kaspersky.com", 1],
       ["dnl-07.geo.kaspersky.com", 4],
     ]);
+  });
+
+  it("a last line cut off inside the query is a warning, not an error", async () => {
+    const path = join(mkdtempSync(join(tmpdir(), "ictsguard-dnsmasq-")), "live.log");
+    writeFileSync(path, "Oct  1 08:00:00 dnsmasq[676]: query[A] s01.upd.kaspersky.com from 10.20.30.41\nOct  1 08:00:10 dnsmasq[676]: query[A] s0");
+    const { observations, issues } = await readAll(dnsmasqReader, path);
+    assert.equal(observations.length, 1);
+    assert.deepEqual(issues.map((i) => [i.code, i.severity, i.source.line]), [["dnsmasq/cut-off", "warning", 2]]);
   });
 
   it("detects dnsmasq lines, strongly when they are all dnsmasq's", () => {

@@ -75,7 +75,11 @@ async function* read(input: ReadInput, ctx: ReadContext): AsyncIterable<Observat
     if (!message.startsWith("query[")) continue; // forwarded, reply, cached, gravity blocked, config ...: not a new lookup
     const q = QUERY.exec(message);
     if (!q) {
-      budget.report({ code: "dnsmasq/query", message: "expected `query[TYPE] name from client` after the program name; the line was skipped", source: { file, line } });
+      budget.report(
+        unterminated
+          ? { code: "dnsmasq/cut-off", severity: "warning", message: "the last line is cut off (is the log still being written?); it was skipped", source: { file, line } }
+          : { code: "dnsmasq/query", message: "expected `query[TYPE] name from client` after the program name; the line was skipped", source: { file, line } },
+      );
       continue;
     }
     const host = cleanHost(q.groups!.name);
