@@ -100,3 +100,50 @@ export async function writeOsqueryPrograms(path: string, count: number, restrict
     })(),
   );
 }
+
+/** Everyday names a site's resolvers see (Windows, Office, browsers, CDNs, internal hosts). */
+const COMMON_DOMAINS = [
+  "www.google.com", "clients4.google.com", "safebrowsing.googleapis.com", "www.microsoft.com", "login.microsoftonline.com",
+  "outlook.office365.com", "settings-win.data.microsoft.com", "v10.events.data.microsoft.com", "ctldl.windowsupdate.com",
+  "time.windows.com", "www.msftconnecttest.com", "teams.microsoft.com", "graph.microsoft.com", "officecdn.microsoft.com",
+  "github.com", "api.github.com", "registry.npmjs.org", "pypi.org", "slack.com", "edge.slack.com", "zoom.us",
+  "d1.awsstatic.com", "s3.amazonaws.com", "dynamodb.us-east-1.amazonaws.com", "www.cloudflare.com", "1.1.1.1.in-addr.arpa",
+  "fonts.gstatic.com", "ajax.googleapis.com", "cdn.jsdelivr.net", "update.googleapis.com", "ocsp.digicert.com",
+  "crl.microsoft.com", "wpad.corp.example", "dc01.corp.example", "fileserver.corp.example", "_ldap._tcp.corp.example",
+  "ntp.ubuntu.com", "archive.ubuntu.com", "security.debian.org", "download.docker.com", "notkaspersky.com",
+];
+/** Kaspersky update, KSN and activation hosts, as the catalog lists them. */
+const KASPERSKY_DOMAINS = [
+  "s01.upd.kaspersky.com", "s07.upd.kaspersky.com", "dnl-03.geo.kaspersky.com", "ksn-file-geo.kaspersky-labs.com",
+  "ksn-url-geo.kaspersky-labs.com", "dc1.ksn.kaspersky-labs.com", "activation-v2.kaspersky.com", "downloads.upd.kaspersky.com",
+];
+
+/**
+ * A Zeek dns.log (TSV with its header, no #close) of a site with 2,000 clients: `count` lookups,
+ * about one in 500 by one of `count / restrictedEvery` planted clients that run Kaspersky (update
+ * and KSN hosts), so those clients, and only they, are findings.
+ */
+export async function writeZeekDnsLog(path: string, count: number, restrictedEvery = 250_000): Promise<void> {
+  const planted = Math.max(1, Math.floor(count / restrictedEvery));
+  const random = rng(7_2024);
+  const fields = "ts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\ttrans_id\trtt\tquery\tqclass\tqclass_name\tqtype\tqtype_name\trcode\trcode_name\tAA\tTC\tRD\tRA\tZ\tanswers\tTTLs\trejected";
+  const types = "time\tstring\taddr\tport\taddr\tport\tenum\tcount\tinterval\tstring\tcount\tstring\tcount\tstring\tcount\tstring\tbool\tbool\tbool\tbool\tcount\tvector[string]\tvector[interval]\tbool";
+  await writeLines(
+    path,
+    (function* () {
+      yield `#separator \\x09\n#set_separator\t,\n#empty_field\t(empty)\n#unset_field\t-\n#path\tdns\n#open\t2024-10-01-08-00-00\n#fields\t${fields}\n#types\t${types}\n`;
+      let ts = 1727769600;
+      for (let i = 0; i < count; i++) {
+        ts += random() * 0.05;
+        const kaspersky = i % 500 === 250;
+        const client = kaspersky ? `10.9.0.${1 + (Math.floor(i / 500) % planted)}` : `10.1.${Math.floor(random() * 8)}.${1 + Math.floor(random() * 250)}`;
+        const query = kaspersky ? KASPERSKY_DOMAINS[Math.floor(random() * KASPERSKY_DOMAINS.length)]! : COMMON_DOMAINS[Math.floor(random() * COMMON_DOMAINS.length)]!;
+        const aaaa = random() < 0.3;
+        const nx = !kaspersky && random() < 0.04;
+        const answer = nx ? "-" : aaaa ? `2606:4700::${Math.floor(random() * 65535).toString(16)}` : `203.0.113.${Math.floor(random() * 254) + 1}`;
+        const uid = `C${i.toString(36).padStart(8, "0")}k`;
+        yield `${ts.toFixed(6)}\t${uid}\t${client}\t${49152 + (i % 16000)}\t10.0.0.53\t53\tudp\t${i % 65536}\t0.00${Math.floor(random() * 900) + 100}\t${query}\t1\tC_INTERNET\t${aaaa ? 28 : 1}\t${aaaa ? "AAAA" : "A"}\t${nx ? 3 : 0}\t${nx ? "NXDOMAIN" : "NOERROR"}\tF\tF\tT\tT\t0\t${answer}\t${nx ? "-" : "300.000000"}\tF\n`;
+      }
+    })(),
+  );
+}

@@ -399,6 +399,8 @@ function checkProductIdentifiers(products: Located<Product>[], { err, warn, loc,
         const sub: PathSegment[] = ["identifiers", kind, i];
         const problem = shapeProblem(kind, value);
         if (problem) err("catalog/identifier", `${formatPath([...l.path, ...sub])}: "${value}": ${problem}`, loc(l, ...sub));
+        if (typeof raw !== "string" && raw.role !== undefined && kind !== "domains")
+          err("catalog/identifier", `${formatPath([...l.path, ...sub, "role"])}: a role says what traffic to a host shows; it applies only to domains, not ${kind}`, loc(l, ...sub, "role"));
         const key = keyOf(kind, value);
         const first = seen.get(key);
         if (!first) seen.set(key, { owner: l, sub });

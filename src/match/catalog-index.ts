@@ -4,7 +4,7 @@
  * normalized once into maps, so matching one observation costs a few map look-ups whatever the
  * catalog's size.
  */
-import type { Alias, Catalog, Entity, IdentifierKind, IdentifierValue, Lookalike, Product } from "../model/catalog.js";
+import type { Alias, Catalog, DomainRole, Entity, IdentifierKind, IdentifierValue, Lookalike, Product } from "../model/catalog.js";
 import { foldText, normalizeOrgName, normalizePath, normalizeProductName, productTokens, tokens } from "./normalize.js";
 
 /** Default confidence of an exact identifier of each kind (a catalog value may lower it). */
@@ -23,7 +23,7 @@ export const IDENTIFIER_CONFIDENCE: Record<IdentifierKind, number> = {
   paths: 0.8,
 };
 
-export type IdentifierEntry = { product: Product; value: string; confidence: number; kind: IdentifierKind };
+export type IdentifierEntry = { product: Product; value: string; confidence: number; kind: IdentifierKind; role?: DomainRole };
 export type AliasEntry = { product: Product; alias: string; tokens: string[] };
 export type VendorEntry = { entity: Entity; group: Entity; value: string };
 
@@ -57,8 +57,9 @@ export type LookalikeIndex = {
   identifiers: Map<string, Lookalike>;
 };
 
-export function identifierValue(v: IdentifierValue): { value: string; confidence?: number } {
-  return typeof v === "string" ? { value: v } : v.confidence === undefined ? { value: v.value } : { value: v.value, confidence: v.confidence };
+export function identifierValue(v: IdentifierValue): { value: string; confidence?: number; role?: DomainRole } {
+  if (typeof v === "string") return { value: v };
+  return { value: v.value, ...(v.confidence === undefined ? {} : { confidence: v.confidence }), ...(v.role ? { role: v.role } : {}) };
 }
 
 export function aliasName(a: string | Alias): string {
@@ -113,8 +114,8 @@ export function buildCatalogIndex(catalog: Catalog): CatalogIndex {
   for (const product of catalog.products) {
     for (const [kind, values] of Object.entries(product.identifiers) as [IdentifierKind, IdentifierValue[] | undefined][]) {
       for (const raw of values ?? []) {
-        const { value, confidence } = identifierValue(raw);
-        const entry: IdentifierEntry = { product, value, kind, confidence: confidence ?? IDENTIFIER_CONFIDENCE[kind] };
+        const { value, confidence, role } = identifierValue(raw);
+        const entry: IdentifierEntry = { product, value, kind, confidence: confidence ?? IDENTIFIER_CONFIDENCE[kind], ...(role ? { role } : {}) };
         if (isPrefixValue(kind, value)) {
           const key = identifierKey(kind, value.replace(/\*$/, ""));
           const list = prefixes.get(kind) ?? [];

@@ -96,7 +96,7 @@ export function productRef(p: Product): ProductRef {
 }
 
 /** A vendor without a catch-all product in the catalog still gets a finding, as "not identified". */
-function unidentifiedProduct(group: Entity, index: CatalogIndex): Product {
+export function unidentifiedProduct(group: Entity, index: CatalogIndex): Product {
   return (
     index.unidentified(group.id) ?? {
       id: `${group.id}-unidentified`,

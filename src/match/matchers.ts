@@ -39,6 +39,7 @@ function fromEntry(
       searchedBy,
       found: { rule: `${entry.product.id}.identifiers.${entry.kind}`, value: entry.value },
       confidence: entry.confidence,
+      ...(entry.role ? { role: entry.role } : {}),
     },
   };
 }

@@ -108,6 +108,18 @@ export const Entity = z.object({
 });
 export type Entity = z.infer<typeof Entity>;
 
+/**
+ * What traffic to a domain shows. Product traffic (`update`, `activation`, `telemetry`,
+ * `download`, `crl`, `product`) means the vendor's software runs on the client; `vendor` is a
+ * host under the vendor's registrable domain whose service is not known (it may be either);
+ * `browsing` is a person reading the vendor's web sites: informational, never a finding.
+ */
+export const DOMAIN_ROLES = ["update", "activation", "telemetry", "download", "crl", "product", "vendor", "browsing"] as const;
+export const DomainRole = z.enum(DOMAIN_ROLES);
+export type DomainRole = z.infer<typeof DomainRole>;
+/** Roles whose traffic is reported as information, not as a finding. */
+export const INFORMATIONAL_ROLES: ReadonlySet<DomainRole> = new Set(["browsing"]);
+
 /** An identifier value, with an optional confidence override (single-source identifiers get less). */
 export const IdentifierValue = z.union([
   z.string().min(1),
@@ -115,6 +127,8 @@ export const IdentifierValue = z.union([
     value: z.string().min(1),
     confidence: z.number().min(0).max(1).optional(),
     note: z.string().optional(),
+    /** Domains only: what traffic to this host shows (see DomainRole). */
+    role: DomainRole.optional(),
   }),
 ]);
 export type IdentifierValue = z.infer<typeof IdentifierValue>;

@@ -2,9 +2,9 @@
  * @module
  * Match, Finding and the report document: what the pipeline produces after the readers.
  */
-import type { Category, Citation, Profile } from "./catalog.js";
+import type { Category, Citation, DomainRole, Profile } from "./catalog.js";
 import type { Issue } from "./issue.js";
-import type { Observation } from "./observation.js";
+import type { Observation, SourceRef } from "./observation.js";
 
 export type MatcherName =
   | "purl"
@@ -31,6 +31,8 @@ export type Evidence = {
   /** The catalog rule that fired: which identifier list and which value. */
   found: { rule: string; value: string };
   confidence: number;
+  /** Domain evidence: what traffic to the catalog host shows (update, telemetry, browsing ...). */
+  role?: DomainRole;
 };
 
 export type ProductRef = { id: string; name: string; category: Category; relation: "own" | "integration" };
@@ -75,6 +77,44 @@ export type AppliedRule = {
 /** A catalog citation with its source's title and address resolved, ready to print. */
 export type RenderedCitation = Citation & { text: string; url?: string };
 
+/**
+ * Network evidence folded per client: every lookup (or connection) of the vendor's hosts that one
+ * client made, by domain, with counts and the first and last time seen. Times are as the logs
+ * gave them (ISO 8601; logs without a time zone, such as dnsmasq or the Windows DNS debug log,
+ * give local times without an offset).
+ */
+export type NetworkEvidence = {
+  /** The client address (or name) that made the lookups; absent when the inputs named none. */
+  client?: string;
+  /** Lookups of all the domains below. */
+  total: number;
+  firstSeen?: string;
+  lastSeen?: string;
+  /** One entry per domain, in the order first seen. */
+  domains: NetworkDomain[];
+};
+
+export type NetworkDomain = {
+  domain: string;
+  /** The catalog product whose host it is, and the role of that host. */
+  product: string;
+  role?: DomainRole;
+  count: number;
+  firstSeen?: string;
+  lastSeen?: string;
+  /** Where the domain was first seen. */
+  source: SourceRef;
+};
+
+/** Traffic that is information, not a finding: a client reading the vendor's web sites. */
+export type InformationalHit = {
+  vendor: string;
+  vendorName: string;
+  /** Why it is not a finding. */
+  reason: string;
+  network: NetworkEvidence;
+};
+
 export type Deadline = { date: string; ruleId: string; phase: string; label: string; actions: string[] };
 
 export type Finding = {
@@ -97,6 +137,8 @@ export type Finding = {
   remediation: string;
   /** Exceptions from the config that matched but had expired (they no longer apply). */
   expiredExceptions?: ExceptionRef[];
+  /** Network logs: the client's lookups of the vendor's hosts, folded into this one finding. */
+  network?: NetworkEvidence;
 };
 
 export type ExceptionRef = {
@@ -116,6 +158,8 @@ export type Summary = {
   byStatus: Record<Status, number>;
   suppressed: number;
   lookalikes: number;
+  /** Clients whose traffic was only informational (browsing the vendor's web sites). */
+  informational?: number;
   errors: number;
   warnings: number;
   /** The threshold used and whether it was reached. */
@@ -158,6 +202,8 @@ export type ReportDocument = {
   findings: Finding[];
   suppressed: SuppressedFinding[];
   lookalikes: LookalikeHit[];
+  /** Informational traffic (browsing), one entry per client and vendor; at most 1,000 listed. */
+  informational?: InformationalHit[];
   summary: Summary;
   errors: Issue[];
 };

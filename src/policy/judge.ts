@@ -165,6 +165,12 @@ export function createPolicy(index: CatalogIndex): Policy {
     let status: Status =
       top?.effect === "prohibits" ? "prohibited" : top?.effect === "ends-updates" ? "unsupported" : top?.effect === "upcoming" ? "deadline" : "review";
     let reason = explain(status, rules, match, def);
+    if (match.product.relation === "integration") {
+      // say why a product that is not the vendor's own is flagged
+      reason =
+        `Integration: ${match.vendor.name} technology built into another vendor's product. Shipping or using it ` +
+        `counts as ${match.vendor.name} software (software that only talks to ${match.vendor.name} does not). ${reason}`;
+    }
     if (match.confidence < REVIEW_BELOW) {
       reason = `Low-confidence match (${match.confidence.toFixed(2)}): a person should confirm it is ${match.product.name}. If it is: ${status} (${reason})`;
       status = "review";

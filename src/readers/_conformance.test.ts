@@ -19,6 +19,11 @@ const FOLDERS: Record<string, string> = {
   "sbom/spdx-json": "src/readers/spdx-json/testdata",
   osquery: "src/readers/osquery/testdata",
   "inventory/csv": "src/readers/csv/testdata",
+  "network/zeek": "src/readers/zeek/testdata",
+  "network/suricata-eve": "src/readers/suricata-eve/testdata",
+  "network/dnsmasq": "src/readers/dnsmasq/testdata",
+  "network/squid": "src/readers/squid/testdata",
+  "network/windows-dns": "src/readers/windows-dns/testdata",
 };
 const NOT_INPUTS = /(\.md|inventory\.csv|spdx3-package_sbom\.json|empty\.[a-z.]+|no-name-column\.csv)$/;
 

@@ -43,7 +43,8 @@ export async function* decodeChunks(stream: Readable, encoding: TextEncoding): A
   if (rest) yield rest;
 }
 
-export type Line = { text: string; line: number };
+/** A line of text; `unterminated` marks a last line with no line break after it (a cut-off or still-written file). */
+export type Line = { text: string; line: number; unterminated?: true };
 
 /**
  * The lines of an input, 1-based, without line terminators. A line that was not valid in the
@@ -88,7 +89,7 @@ export async function* readLines(input: ReadInput, ctx: ReadContext): AsyncItera
     }
     buffered = chunk.slice(start);
   }
-  if (buffered.length > 0) yield emit(buffered);
+  if (buffered.length > 0) yield { ...emit(buffered), unterminated: true };
   if (badLines > 1) {
     ctx.report({
       code: "input/encoding",

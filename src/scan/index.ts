@@ -30,6 +30,7 @@ import { READERS, findReader } from "../readers/registry.js";
 import type { Reader, ReportableIssue } from "../readers/types.js";
 import { PACKAGE_VERSION } from "../util/package-root.js";
 import { expandInputs, openInput, type InputFile } from "./inputs.js";
+import { createNetworkAggregator } from "./network.js";
 
 /** Look-alike hits kept in the report (all are counted): enough to explain, bounded for huge inputs. */
 const MAX_LOOKALIKES_KEPT = 1000;
@@ -92,6 +93,14 @@ export async function runScan(options: ScanOptions): Promise<ReportDocument> {
   for (const notice of options.notices ?? []) report(notice);
   const findings: Finding[] = [];
   const suppressed: SuppressedFinding[] = [];
+  const keep = (finding: Finding): void => {
+    const outcome = exceptions(finding);
+    if (outcome.expired.length > 0) finding.expiredExceptions = outcome.expired;
+    if (outcome.active) suppressed.push({ ...finding, exception: outcome.active });
+    else findings.push(finding);
+  };
+  // DNS and proxy logs: one finding per client and vendor, made once every input is read
+  const network = createNetworkAggregator(index);
   const lookalikes: LookalikeHit[] = [];
   let lookalikeCount = 0;
   let observations = 0;
@@ -116,6 +125,7 @@ export async function runScan(options: ScanOptions): Promise<ReportDocument> {
         if (lookalikes.length < MAX_LOOKALIKES_KEPT) lookalikes.push(lookalike);
       }
       for (const match of matches) {
+        if (network.add(match)) continue;
         const judgment = judge(match);
         const { source, ...seen } = match.observation;
         const finding: Finding = {
@@ -134,13 +144,12 @@ export async function runScan(options: ScanOptions): Promise<ReportDocument> {
           deadlines: judgment.deadlines,
           remediation: judgment.remediation,
         };
-        const outcome = exceptions(finding);
-        if (outcome.expired.length > 0) finding.expiredExceptions = outcome.expired;
-        if (outcome.active) suppressed.push({ ...finding, exception: outcome.active });
-        else findings.push(finding);
+        keep(finding);
       }
     });
   }
+  for (const finding of network.findings(judge)) keep(finding);
+  const informational = network.informational();
   bytesRead = Math.max(bytesRead, totalBytes);
   options.onProgress?.({ file: "", fileIndex: files.length, files: files.length, bytesRead, totalBytes, observations });
 
@@ -160,6 +169,7 @@ export async function runScan(options: ScanOptions): Promise<ReportDocument> {
     findings,
     suppressed,
     lookalikes,
+    informational,
     summary: {
       observations,
       inputs: files.length,
@@ -167,6 +177,7 @@ export async function runScan(options: ScanOptions): Promise<ReportDocument> {
       byStatus,
       suppressed: suppressed.length,
       lookalikes: lookalikeCount,
+      informational: informational.length,
       errors: errors.filter((e) => e.severity === "error").length,
       warnings: errors.filter((e) => e.severity === "warning").length,
       failOn,

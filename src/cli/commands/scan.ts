@@ -33,7 +33,7 @@ type ScanFlags = {
 
 export function scanCommand(): Command {
   return new Command("scan")
-    .description("scan inventories (SBOMs, osquery results, CSV exports; files, directories or - for stdin) for restricted software")
+    .description("scan inventories (SBOMs, osquery results, CSV exports) and network logs (Zeek, Suricata, dnsmasq/Pi-hole, Squid, Windows DNS; files, directories or - for stdin) for restricted software")
     .argument("<inputs...>", "files, directories (walked recursively) or - for standard input")
     .addOption(new Option("-o, --output <format>", "report format (default: table on a terminal, json otherwise)").choices(REPORT_FORMATS))
     .option("--output-file <path>", "write the report to this file instead of standard output")

@@ -16,7 +16,7 @@ describe("csv report", () => {
     const header = (await render("csv", sampleDocument())).split("\n")[0];
     assert.equal(
       header,
-      "status,vendor,product_id,product,category,observed_name,observed_vendor,observed_version,kind,host,file,line,record,confidence,deadline,rules,citations,evidence,remediation,suppressed_by",
+      "status,vendor,product_id,product,category,observed_name,observed_vendor,observed_version,kind,host,file,line,record,confidence,deadline,rules,citations,evidence,remediation,suppressed_by,relation,client,lookups,first_seen,last_seen,domains",
     );
     assert.equal(header, CSV_COLUMNS.join(","));
   });

@@ -1,10 +1,11 @@
 /**
  * @module
- * CSV output: one row per finding, then one per suppressed finding (with `suppressed_by`), for
+ * CSV output: one row per finding, then one per suppressed finding (with `suppressed_by`), then
+ * one per informational client (status `informational`: browsing seen in network logs), for
  * spreadsheets and ticket imports. Fields are quoted per RFC 4180; lists inside a field are
  * joined with `; `. Lines end with LF, which every spreadsheet and CSV library reads.
  */
-import type { Finding, SuppressedFinding } from "../../model/finding.js";
+import type { Finding, InformationalHit, NetworkEvidence, SuppressedFinding } from "../../model/finding.js";
 import type { Reporter } from "../index.js";
 import { decisiveRules, findingCitations, formatEvidence, writeText } from "../common.js";
 
@@ -29,6 +30,13 @@ export const CSV_COLUMNS = [
   "evidence",
   "remediation",
   "suppressed_by",
+  // product relation, and network evidence (DNS/proxy logs: one row per client and vendor)
+  "relation",
+  "client",
+  "lookups",
+  "first_seen",
+  "last_seen",
+  "domains",
 ] as const;
 
 type Column = (typeof CSV_COLUMNS)[number];
@@ -39,6 +47,7 @@ export const csvReporter: Reporter = {
     const lines = [CSV_COLUMNS.join(",")];
     for (const f of doc.findings) lines.push(csvLine(row(f)));
     for (const f of doc.suppressed) lines.push(csvLine(row(f)));
+    for (const hit of doc.informational ?? []) lines.push(csvLine(informationalRow(hit)));
     await writeText(out, lines.join("\n") + "\n");
   },
 };
@@ -68,6 +77,43 @@ function row(f: Finding | SuppressedFinding): Record<Column, string> {
     evidence: f.evidence.map(formatEvidence).join("; "),
     remediation: f.remediation,
     suppressed_by: "exception" in f ? f.exception.reason : "",
+    relation: f.product.relation,
+    ...networkCells(f.network),
+  };
+}
+
+/** Browsing seen in network logs: a row with status `informational`, never a finding. */
+function informationalRow(hit: InformationalHit): Record<Column, string> {
+  const empty = Object.fromEntries(CSV_COLUMNS.map((c) => [c, ""])) as Record<Column, string>;
+  const first = hit.network.domains[0];
+  return {
+    ...empty,
+    status: "informational",
+    vendor: hit.vendorName,
+    product_id: [...new Set(hit.network.domains.map((d) => d.product))].join("; "),
+    observed_name: first?.domain ?? "",
+    kind: "domain",
+    host: hit.network.client ?? "",
+    file: first?.source.file ?? "",
+    line: first?.source.line?.toString() ?? "",
+    remediation: hit.reason,
+    ...networkCells(hit.network),
+  };
+}
+
+type NetworkColumn = "client" | "lookups" | "first_seen" | "last_seen" | "domains";
+
+function networkCells(n: NetworkEvidence | undefined): Record<NetworkColumn, string> {
+  if (!n) return { client: "", lookups: "", first_seen: "", last_seen: "", domains: "" };
+  return {
+    client: n.client ?? "",
+    lookups: String(n.total),
+    first_seen: n.firstSeen ?? "",
+    last_seen: n.lastSeen ?? "",
+    // every domain: `host (role) ×count first..last`
+    domains: n.domains
+      .map((d) => `${d.domain}${d.role ? ` (${d.role})` : ""} ×${d.count}${d.firstSeen ? ` ${d.firstSeen}..${d.lastSeen ?? d.firstSeen}` : ""}`)
+      .join("; "),
   };
 }
 

@@ -56,7 +56,9 @@ type ReportingDescriptor = {
 type Result = {
   ruleId: string;
   ruleIndex: number;
-  level: SarifLevel;
+  /** Only informational results say so; findings are the default kind, `fail`. */
+  kind?: "informational";
+  level: SarifLevel | "none";
   message: Message;
   locations: Location[];
   partialFingerprints: Record<string, string>;
@@ -93,7 +95,7 @@ export function toSarif(doc: ReportDocument): SarifLog {
       {
         tool: { driver: { name: "ictsguard", version: doc.tool.version, informationUri: INFORMATION_URI, rules } },
         invocations: [{ executionSuccessful: true, toolExecutionNotifications: doc.errors.map(notification) }],
-        results: all.map((f) => result(f, ruleIndex.get(f.product.id)!)),
+        results: [...all.map((f) => result(f, ruleIndex.get(f.product.id)!)), ...informationalResults(doc, rules)],
         properties: {
           profile: doc.profile,
           asOf: doc.asOf,
@@ -156,6 +158,8 @@ function result(f: Finding | SuppressedFinding, index: number): Result {
       ...(f.source.record !== undefined ? { record: f.source.record } : {}),
       ...(f.source.pointer ? { pointer: f.source.pointer } : {}),
       ...(f.expiredExceptions?.length ? { expiredExceptions: f.expiredExceptions.map((e) => e.index) } : {}),
+      ...(f.product.relation === "integration" ? { relation: "integration" } : {}),
+      ...(f.network ? { network: f.network } : {}),
     },
   };
   if ("exception" in f) {
@@ -170,6 +174,41 @@ function result(f: Finding | SuppressedFinding, index: number): Result {
     ];
   }
   return r;
+}
+
+/** The rule informational results point at: browsing, not software. */
+export const INFORMATIONAL_RULE_ID = "ictsguard/informational/browsing";
+
+/**
+ * Browsing seen in network logs, as SARIF `informational` results (level `none`): shown by
+ * viewers that list them, never counted as failures. One rule, added only when needed.
+ */
+function informationalResults(doc: ReportDocument, rules: ReportingDescriptor[]): Result[] {
+  const hits = doc.informational ?? [];
+  if (hits.length === 0) return [];
+  const index = rules.length;
+  rules.push({
+    id: INFORMATIONAL_RULE_ID,
+    name: "Browsing, not software",
+    shortDescription: { text: "A client visited a restricted vendor's web sites" },
+    fullDescription: { text: "Lookups of a vendor's corporate, support or research web sites (catalog role browsing): they do not show that its software is installed." },
+    help: { text: "Information only: no action is needed for browsing. Product traffic (updates, telemetry, activation) of the same vendor is reported as a finding." },
+    properties: { tags: ["informational", "browsing"] },
+  });
+  return hits.map((hit) => {
+    const first = hit.network.domains[0];
+    const r: Result = {
+      ruleId: INFORMATIONAL_RULE_ID,
+      ruleIndex: index,
+      kind: "informational",
+      level: "none",
+      message: { text: hit.reason },
+      locations: [location(first?.source ?? { file: doc.inputs[0] ?? "-" })],
+      partialFingerprints: { [FINGERPRINT_KEY]: `informational:${hit.vendor}:${hit.network.client ?? ""}` },
+      properties: { vendor: hit.vendor, network: hit.network },
+    };
+    return r;
+  });
 }
 
 function notification(issue: Issue): Notification {

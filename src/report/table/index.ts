@@ -10,7 +10,15 @@
  */
 import * as util from "node:util";
 import Table from "cli-table3";
-import { STATUSES, type ExceptionRef, type Finding, type ReportDocument, type Status } from "../../model/finding.js";
+import {
+  STATUSES,
+  type ExceptionRef,
+  type Finding,
+  type InformationalHit,
+  type NetworkEvidence,
+  type ReportDocument,
+  type Status,
+} from "../../model/finding.js";
 import { formatSource } from "../../model/issue.js";
 import type { Reporter } from "../index.js";
 import { decisiveRules, observedLabel, plural, ruleCitations, whereLabel, writeText } from "../common.js";
@@ -24,6 +32,10 @@ export const tableReporter: Reporter = {
 const MAX = { vendor: 18, product: 30, observed: 40, where: 36, rules: 54 } as const;
 /** Prose under the table is wrapped to this width. */
 const WRAP = 100;
+/** Network evidence printed per product block and in the informational section; the JSON report has all of it. */
+const NETWORK_CLIENTS_SHOWN = 10;
+const NETWORK_HOSTS_SHOWN = 5;
+const INFORMATIONAL_SHOWN = 20;
 
 type Style = "red" | "yellow" | "magenta" | "cyan" | "bold" | "dim";
 type Paint = (style: Style, text: string) => string;
@@ -68,6 +80,9 @@ export function renderTable(doc: ReportDocument, color: boolean): string {
         .join("\n"),
     );
   }
+
+  const informational = doc.informational ?? [];
+  if (informational.length > 0) sections.push(informationalBlock(informational, paint));
 
   if (doc.summary.lookalikes > 0) {
     sections.push(
@@ -127,6 +142,12 @@ function findingsTable(findings: Finding[], status: (s: Status) => string, paint
 
 /** Name and version; a long name is cut, not the version, which says most about an install. */
 function observedCell(f: Finding): string {
+  if (f.network) {
+    // network evidence: the most looked-up host, how many others, and the lookups in all
+    const more = f.network.domains.length > 1 ? ` +${f.network.domains.length - 1}` : "";
+    const suffix = `${more} ×${f.network.total}`;
+    return `${cut(clean(f.observation.name), Math.max(MAX.observed - suffix.length, 12))}${suffix}`;
+  }
   const version = f.observation.version ? cut(clean(f.observation.version), 16) : "";
   if (!version || f.observation.name.endsWith(f.observation.version!)) return cut(clean(observedLabel(f)), MAX.observed);
   return `${cut(clean(f.observation.name), Math.max(MAX.observed - version.length - 1, 12))} ${version}`;
@@ -150,10 +171,12 @@ function productBlocks(findings: Finding[], status: (s: Status) => string, paint
   }
   return [...groups.values()].map((group) => {
     const first = group[0]!;
+    const relation = first.product.relation === "integration" ? ", integration" : "";
     const lines = [
-      `${status(first.status)} · ${paint("bold", clean(first.product.name))} (${clean(first.vendorName)}, ${first.product.category}) · ${plural(group.length, "finding")}`,
+      `${status(first.status)} · ${paint("bold", clean(first.product.name))} (${clean(first.vendorName)}, ${first.product.category}${relation}) · ${plural(group.length, "finding")}`,
       wrap(clean(first.reason), "  "),
     ];
+    lines.push(...networkLines(group));
     // Findings of one product and status normally share their rules; show the union to be safe.
     const rules = new Map(group.flatMap((f) => decisiveRules(f)).map((r) => [r.id, r]));
     for (const r of rules.values()) {
@@ -173,6 +196,37 @@ function productBlocks(findings: Finding[], status: (s: Status) => string, paint
     for (const text of new Set(group.map((f) => f.remediation))) lines.push(wrap(`Remediation: ${clean(text)}`, "  "));
     return lines.join("\n");
   });
+}
+
+/** Network findings of a block: per client its lookups and hosts (bounded, the JSON report has them all). */
+function networkLines(group: Finding[]): string[] {
+  const network = group.filter((f) => f.network);
+  if (network.length === 0) return [];
+  const lines = network.slice(0, NETWORK_CLIENTS_SHOWN).map((f) => wrap(`Client ${clean(f.network!.client ?? "?")}: ${networkSummary(f.network!)}`, "  "));
+  if (network.length > NETWORK_CLIENTS_SHOWN) lines.push(`  … and ${plural(network.length - NETWORK_CLIENTS_SHOWN, "more client")} (the JSON report lists them all).`);
+  return lines;
+}
+
+/** `42 lookups, 2024-… to 2024-…: host (role) ×40, host (role) ×2`, at most a few hosts. */
+function networkSummary(n: NetworkEvidence): string {
+  const span = n.firstSeen && n.lastSeen ? (n.firstSeen === n.lastSeen ? `, at ${clean(n.firstSeen)}` : `, ${clean(n.firstSeen)} to ${clean(n.lastSeen)}`) : "";
+  const hosts = n.domains
+    .slice(0, NETWORK_HOSTS_SHOWN)
+    .map((d) => `${clean(d.domain)}${d.role ? ` (${d.role})` : ""} ×${d.count}`)
+    .join(", ");
+  const more = n.domains.length > NETWORK_HOSTS_SHOWN ? `, +${n.domains.length - NETWORK_HOSTS_SHOWN} more` : "";
+  return `${plural(n.total, "lookup")}${span}: ${hosts}${more}`;
+}
+
+/** Browsing seen in network logs: listed for information, never a finding. */
+function informationalBlock(hits: InformationalHit[], paint: Paint): string {
+  const clients = plural(hits.length, "client");
+  const lines = [paint("bold", `Informational, not findings (${clients} visited vendors' web sites: browsing, not software):`)];
+  for (const hit of hits.slice(0, INFORMATIONAL_SHOWN)) {
+    lines.push(wrap(`${clean(hit.network.client ?? "(no client)")} · ${clean(hit.vendorName)}: ${networkSummary(hit.network)}`, "  "));
+  }
+  if (hits.length > INFORMATIONAL_SHOWN) lines.push(`  … and ${plural(hits.length - INFORMATIONAL_SHOWN, "more client")} (the JSON report lists them all).`);
+  return lines.join("\n");
 }
 
 /** Expired exceptions across findings, once each, with how many findings they no longer cover. */
@@ -196,6 +250,7 @@ function summaryLine(doc: ReportDocument, status: (s: Status) => string): string
     `${s.suppressed} suppressed`,
     plural(s.errors, "error"),
     ...(s.warnings > 0 ? [plural(s.warnings, "warning")] : []),
+    ...(s.informational ? [`${s.informational} informational`] : []),
   ];
   // Where the catalog came from, when the scan said (the CLI always does): `catalog 2026.11.22 (installed, sha256:290d0539b6fb)`.
   const origin = doc.catalog.origin ? ` (${doc.catalog.origin.kind}, sha256:${doc.catalog.digest.slice(0, 12)}${doc.catalog.stale ? ", stale" : ""})` : "";
