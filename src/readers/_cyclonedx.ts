@@ -83,7 +83,7 @@ export function* serviceObservations(
     const url = typeof endpoint === "string" ? text(endpoint) : undefined;
     const host = url === undefined ? undefined : endpointHost(url);
     if (host === undefined) {
-      const got = url === undefined ? describeValue(endpoint) : JSON.stringify(url);
+      const got = url !== undefined ? JSON.stringify(url) : typeof endpoint === "string" ? "an empty string" : describeValue(endpoint);
       ctx.report({ code: "cyclonedx/endpoint", severity: "warning", message: `expected an endpoint URL, got ${got}; skipped`, source: endpointSource(i) });
     } else if (!seen.has(host)) {
       seen.add(host);
