@@ -20,6 +20,7 @@ const FOLDERS: Record<string, string> = {
   osquery: "src/readers/osquery/testdata",
   "inventory/csv": "src/readers/csv/testdata",
   "sbom/cyclonedx-xml": "src/readers/cyclonedx-xml/testdata",
+  "sbom/spdx-tag-value": "src/readers/spdx-tag-value/testdata",
 };
 const NOT_INPUTS = /(\.md|inventory\.csv|spdx3-package_sbom\.json|empty\.[a-z.]+|no-name-column\.csv)$/;
 
