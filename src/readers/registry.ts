@@ -8,9 +8,10 @@ import { osqueryReader } from "./osquery/index.js";
 import { csvReader } from "./csv/index.js";
 import { cyclonedxXmlReader } from "./cyclonedx-xml/index.js";
 import { spdxTagValueReader } from "./spdx-tag-value/index.js";
+import { spdx3JsonLdReader } from "./spdx3-jsonld/index.js";
 import type { Reader } from "./types.js";
 
-export const READERS: readonly Reader[] = [cyclonedxJsonReader, spdxJsonReader, osqueryReader, csvReader, cyclonedxXmlReader, spdxTagValueReader];
+export const READERS: readonly Reader[] = [cyclonedxJsonReader, spdxJsonReader, osqueryReader, csvReader, cyclonedxXmlReader, spdxTagValueReader, spdx3JsonLdReader];
 
 export function findReader(name: string, readers: readonly Reader[] = READERS): Reader | undefined {
   return readers.find((r) => r.name === name);

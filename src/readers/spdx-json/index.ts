@@ -62,7 +62,7 @@ export const spdxJsonReader = defineReader({
       ctx.report({
         code: "spdx/format",
         severity: emitted > 0 ? "warning" : "error",
-        message: `${found}, expected "SPDX-2.2" or "SPDX-2.3" in ${WHAT} (SPDX 3.0 JSON-LD is not read by this reader); ${emitted} observation(s) read`,
+        message: `${found}, expected "SPDX-2.2" or "SPDX-2.3" in ${WHAT} (SPDX 3.0 JSON-LD is read by sbom/spdx3-jsonld); ${emitted} observation(s) read`,
         source: { file: input.path },
       });
     }
