@@ -2,7 +2,8 @@
  * @module
  * Turning what the user named (files, directories, `-` for standard input) into byte streams
  * with a probe of their first bytes: directories are walked in sorted order, gzip is removed
- * transparently, and every byte read is counted for the progress bar.
+ * transparently, and every byte read is counted for the progress bar. Zip archives among them
+ * are opened by `archive.ts`.
  */
 import { createReadStream } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
@@ -66,15 +67,19 @@ export type OpenedInput = { probe: Probe; stream: Readable; encoding: TextEncodi
  */
 export async function openInput(file: InputFile, stdin: Readable, onBytes: (n: number) => void): Promise<OpenedInput> {
   const raw: Readable = file.path === "-" ? stdin : createReadStream(file.path);
-  const counted = Readable.from(countBytes(raw, onBytes), { objectMode: false });
-  let { head, stream } = await peek(counted, PROBE_BYTES);
+  return openStream(file.path, Readable.from(countBytes(raw, onBytes), { objectMode: false }));
+}
+
+/** The same for any byte stream (an entry of a zip archive): probe, gunzip, sniff the encoding. */
+export async function openStream(path: string, raw: Readable): Promise<OpenedInput> {
+  let { head, stream } = await peek(raw, PROBE_BYTES);
   let gzipped = false;
   if (head[0] === 0x1f && head[1] === 0x8b) {
     gzipped = true;
     ({ head, stream } = await peek(stream.pipe(createGunzip()), PROBE_BYTES));
   }
   const encoding = sniffEncoding(head);
-  return { probe: { path: file.path, head, encoding, text: decodeHead(head, encoding) }, stream, encoding, gzipped };
+  return { probe: { path, head, encoding, text: decodeHead(head, encoding) }, stream, encoding, gzipped };
 }
 
 async function* countBytes(stream: Readable, onBytes: (n: number) => void): AsyncIterable<Buffer> {
