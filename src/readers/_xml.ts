@@ -98,7 +98,21 @@ export async function* streamXml<T>(
   };
   try {
     for await (const chunk of decodeChunks(input.stream, input.encoding)) {
-      if (!sawAny && chunk.trim().length > 0) sawAny = true;
+      if (!sawAny && chunk.trim().length > 0) {
+        sawAny = true;
+        // saxes would only complain at the end ("text outside of root node"): say it where it is
+        const first = /\S/.exec(chunk)!;
+        if (first[0] !== "<") {
+          const line = 1 + (chunk.slice(0, first.index).match(/\n/g)?.length ?? 0);
+          ctx.report({
+            code: "xml/syntax",
+            message: `not XML, expected ${what}: the document starts with ${JSON.stringify(first[0])}, not with "<"; nothing was read`,
+            source: { file: input.path, line },
+          });
+          end(true);
+          return;
+        }
+      }
       try {
         parser.write(chunk);
       } catch (err) {

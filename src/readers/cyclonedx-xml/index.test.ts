@@ -236,6 +236,13 @@ describe("sbom/cyclonedx-xml read: crafted files", () => {
     assert.match(issues[0]!.message, /root element is <Document> in namespace "http:\/\/spdx.org\/spdxdocs", expected <bom xmlns=/);
   });
 
+  it("a document that is not XML at all (reader forced on JSON): xml/syntax on the line it starts, nothing read", async () => {
+    const { observations, issues } = await readAll(reader, json("valid-bom-1.6.json"));
+    assert.deepEqual(observations, []);
+    assert.deepEqual(issues.map((i) => [i.code, i.source.line]), [["xml/syntax", 1]]);
+    assert.match(issues[0]!.message, /not XML, expected a CycloneDX XML document: the document starts with "\{"/);
+  });
+
   it("streams: the first component is yielded before the rest of the document has arrived", async () => {
     const stream = new PassThrough();
     const issues: ReportableIssue[] = [];
