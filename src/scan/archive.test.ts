@@ -6,10 +6,11 @@
  * and entries reported where they are while the rest is still scanned.
  */
 import assert from "node:assert/strict";
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
+import { gzipSync } from "node:zlib";
 import { before, describe, it } from "node:test";
 import { loadCatalogOrThrow } from "../catalog/index.js";
 import type { Catalog } from "../model/catalog.js";
@@ -79,6 +80,19 @@ describe("zip archives: scanning every entry", () => {
     const doc = await scan(["-"], { stdin: Readable.from([readFileSync(data("inventories.zip"))]) });
     assert.equal(doc.findings.length, 6);
     assert.ok(doc.findings.some((f) => f.source.file === "-!windows/software.csv"));
+  });
+
+  it("a gzipped zip (exports.zip.gz) is gunzipped, then opened", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ictsguard-zipgz-"));
+    try {
+      const file = join(dir, "exports.zip.gz");
+      writeFileSync(file, gzipSync(readFileSync(data("inventories.zip"))));
+      const doc = await scan([file]);
+      assert.equal(doc.findings.length, 6);
+      assert.ok(doc.findings.some((f) => f.source.file === `${file}!windows/nested.zip!inner/deep.csv`));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it(`opens zips inside zips down to ${MAX_ARCHIVE_DEPTH} levels and warns, located, about a deeper one`, async () => {
