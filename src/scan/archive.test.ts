@@ -6,7 +6,7 @@
  * and entries reported where they are while the rest is still scanned.
  */
 import assert from "node:assert/strict";
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
@@ -110,6 +110,21 @@ describe("zip archives: scanning every entry", () => {
     const doc = await scan([data("deep.zip")], { inputFormat: "inventory/csv" });
     assert.equal(doc.findings.length, 4);
     assert.ok(doc.errors.some((e) => e.source.file.endsWith("!docs/notes.md")), "the notes are read as CSV, and say why they fail");
+  });
+});
+
+describe("zip archives: resources", () => {
+  it("closes every archive, entry and temporary copy, also when a reader stops early (unknown formats, a depth limit)", async () => {
+    const fdDir = existsSync("/proc/self/fd") ? "/proc/self/fd" : "/dev/fd";
+    const open = () => readdirSync(fdDir).length;
+    const tempCopies = () => readdirSync(tmpdir()).filter((n) => n.startsWith("ictsguard-zip-")).length;
+    const inputs = [data("big-unknown.zip"), data("inventories.zip"), data("deep.zip"), data("corrupt-entry.zip"), data("truncated.zip")];
+    await scan(inputs); // warm up (modules, catalog index)
+    const before = { fds: open(), copies: tempCopies() };
+    for (let i = 0; i < 15; i++) await scan(inputs);
+    await new Promise((resolve) => setTimeout(resolve, 50)); // let closes queued by destroyed streams run
+    assert.ok(open() <= before.fds + 2, `open descriptors grew from ${before.fds} to ${open()}`);
+    assert.equal(tempCopies(), before.copies);
   });
 });
 

@@ -147,8 +147,10 @@ async function scanEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, path: string, d
     ctx.report({ code: "archive/entry", message: `cannot read this zip entry: ${reason(err)}; skipped`, source: { file: path } });
     return undefined;
   }
-  const checked = raw.pipe(checkCrc(entry.crc32));
-  raw.on("error", (err) => checked.destroy(err));
+  // pipeline, not pipe: an error of either stream reaches the reader, and a reader that stops
+  // early destroys yauzl's stream too (else the archive could never be closed)
+  const checked = checkCrc(entry.crc32);
+  pipeline(raw, checked).catch(() => {}); // the reader sees the error on `checked`
   let opened: OpenedInput;
   try {
     opened = await openStream(path, checked);

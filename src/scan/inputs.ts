@@ -8,7 +8,7 @@
 import { createReadStream } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { Readable } from "node:stream";
+import { pipeline, Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
 import { decodeHead, sniffEncoding } from "../readers/_text.js";
 import type { Probe, TextEncoding } from "../readers/types.js";
@@ -76,7 +76,10 @@ export async function openStream(path: string, raw: Readable): Promise<OpenedInp
   let gzipped = false;
   if (head[0] === 0x1f && head[1] === 0x8b) {
     gzipped = true;
-    ({ head, stream } = await peek(stream.pipe(createGunzip()), PROBE_BYTES));
+    // pipeline, not pipe: a reader that stops early then closes the compressed source too
+    const gunzip = createGunzip();
+    pipeline(stream, gunzip, () => {});
+    ({ head, stream } = await peek(gunzip, PROBE_BYTES));
   }
   const encoding = sniffEncoding(head);
   return { probe: { path, head, encoding, text: decodeHead(head, encoding) }, stream, encoding, gzipped };
@@ -106,14 +109,25 @@ export async function peek(stream: Readable, size: number): Promise<{ head: Buff
     length += r.value.length;
   }
   const buffered = Buffer.concat(chunks);
+  let finished = done;
   async function* replay(): AsyncIterable<Buffer> {
     if (buffered.length > 0) yield buffered;
     if (done) return;
     for (;;) {
       const r = await it.next();
-      if (r.done) return;
+      if (r.done) {
+        finished = true;
+        return;
+      }
       yield r.value;
     }
   }
-  return { head: buffered.subarray(0, size), stream: Readable.from(replay(), { objectMode: false }) };
+  const out = Readable.from(replay(), { objectMode: false });
+  // Destroyed before its end (a reader gave up, or the format is unknown): close the source
+  // too, or the file (or the zip archive holding this entry) would stay open. Readable.from
+  // cannot do it when the replay never started.
+  out.once("close", () => {
+    if (!finished) it.return?.().catch(() => {});
+  });
+  return { head: buffered.subarray(0, size), stream: out };
 }
