@@ -97,9 +97,8 @@ export async function runScan(options: ScanOptions): Promise<ReportDocument> {
   let bytesRead = 0;
 
   for (const [fileIndex, file] of files.entries()) {
-    // (a zip is counted by its entries' compressed sizes, which can pass its size by a header or two)
     const progress = (): void =>
-      options.onProgress?.({ file: file.path, fileIndex, files: files.length, bytesRead: Math.min(bytesRead, totalBytes), totalBytes, observations });
+      options.onProgress?.({ file: file.path, fileIndex, files: files.length, bytesRead, totalBytes, observations });
     progress();
     await scanFile(file, forced, options, report, (n) => {
       bytesRead += n;
