@@ -10,6 +10,7 @@ import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSyn
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
+import * as zlib from "node:zlib";
 import { gzipSync } from "node:zlib";
 import { before, describe, it } from "node:test";
 import { loadCatalogOrThrow } from "../catalog/index.js";
@@ -17,7 +18,7 @@ import type { Catalog } from "../model/catalog.js";
 import type { ReportDocument } from "../model/finding.js";
 import { parseAsOf } from "../policy/time.js";
 import { repoPath } from "../testing/index.js";
-import { isZip, MAX_ARCHIVE_DEPTH } from "./archive.js";
+import { isZip, MAX_ARCHIVE_DEPTH, tableCrc32 } from "./archive.js";
 import { runScan, type ScanOptions } from "./index.js";
 
 const data = (file: string): string => repoPath("src/scan/testdata", file);
@@ -37,6 +38,18 @@ describe("zip archives: detection", () => {
     assert.ok(isZip(Buffer.from([0x50, 0x4b, 0x05, 0x06, 0, 0])));
     assert.ok(!isZip(Buffer.from("PK is a CSV column,x\n")));
     assert.ok(!isZip(Buffer.from([0x1f, 0x8b, 8, 0])));
+  });
+});
+
+describe("zip archives: CRC-32", () => {
+  it("the fallback for Node without zlib.crc32 gives zip's CRC-32, also chunk by chunk", () => {
+    assert.equal(tableCrc32(Buffer.from("123456789"), 0), 0xcbf43926); // the standard check value
+    const bytes = readFileSync(data("inventories.zip"));
+    let chunked = 0;
+    for (let i = 0; i < bytes.length; i += 1000) chunked = tableCrc32(bytes.subarray(i, i + 1000), chunked);
+    assert.equal(chunked, tableCrc32(bytes, 0));
+    const native = (zlib as { crc32?: (b: Buffer) => number }).crc32;
+    if (native) assert.equal(tableCrc32(bytes, 0), native(bytes));
   });
 });
 

@@ -24,7 +24,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Transform, type Readable, type TransformCallback } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { crc32 } from "node:zlib";
+import * as zlib from "node:zlib";
 import yauzl from "yauzl";
 import type { ReportableIssue } from "../readers/types.js";
 import { openStream, type OpenedInput } from "./inputs.js";
@@ -174,6 +174,26 @@ async function scanEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, path: string, d
     return "read";
   }
   return ctx.scanEntry(path, opened);
+}
+
+/** CRC-32 (IEEE) as zip uses it: zlib's from Node 20.15 / 22.2, else the table method. */
+const crc32: (data: Buffer, value: number) => number =
+  typeof (zlib as { crc32?: unknown }).crc32 === "function" ? zlib.crc32 : tableCrc32;
+
+let crcTable: Uint32Array | undefined;
+/** The table method (exported for its test: it runs only where zlib has no crc32). */
+export function tableCrc32(data: Buffer, value: number): number {
+  if (!crcTable) {
+    crcTable = new Uint32Array(256);
+    for (let n = 0; n < 256; n++) {
+      let c = n;
+      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+      crcTable[n] = c >>> 0;
+    }
+  }
+  let crc = ~value >>> 0;
+  for (let i = 0; i < data.length; i++) crc = crcTable[(crc ^ data[i]!) & 0xff]! ^ (crc >>> 8);
+  return ~crc >>> 0;
 }
 
 /**
