@@ -84,6 +84,7 @@ for (const c of cases) {
   ]);
 }
 
+results.push(await (await import("./mixed.js")).benchMixedEstate(OUT, CHILD)); // 500 MB of every format in a directory tree (grep -r)
 const head = ["input", "size", "grep -ciF", "ictsguard scan", "ratio", "rows/s", "peak RSS", "findings"];
 const widths = head.map((h, i) => Math.max(h.length, ...results.map((r) => r[i]!.length)));
 const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join("  ");

@@ -24,6 +24,9 @@ const FOLDERS: Record<string, string> = {
   "network/dnsmasq": "src/readers/dnsmasq/testdata",
   "network/squid": "src/readers/squid/testdata",
   "network/windows-dns": "src/readers/windows-dns/testdata",
+  "sbom/cyclonedx-xml": "src/readers/cyclonedx-xml/testdata",
+  "sbom/spdx-tag-value": "src/readers/spdx-tag-value/testdata",
+  "sbom/spdx3-jsonld": "src/readers/spdx3-jsonld/testdata",
 };
 const NOT_INPUTS = /(\.md|inventory\.csv|spdx3-package_sbom\.json|empty\.[a-z.]+|no-name-column\.csv)$/;
 

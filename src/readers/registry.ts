@@ -7,9 +7,21 @@ import { spdxJsonReader } from "./spdx-json/index.js";
 import { osqueryReader } from "./osquery/index.js";
 import { csvReader } from "./csv/index.js";
 import { NETWORK_READERS } from "./network-registry.js";
+import { cyclonedxXmlReader } from "./cyclonedx-xml/index.js";
+import { spdxTagValueReader } from "./spdx-tag-value/index.js";
+import { spdx3JsonLdReader } from "./spdx3-jsonld/index.js";
 import type { Reader } from "./types.js";
 
-export const READERS: readonly Reader[] = [cyclonedxJsonReader, spdxJsonReader, osqueryReader, csvReader, ...NETWORK_READERS];
+export const READERS: readonly Reader[] = [
+  cyclonedxJsonReader,
+  spdxJsonReader,
+  osqueryReader,
+  csvReader,
+  cyclonedxXmlReader,
+  spdxTagValueReader,
+  spdx3JsonLdReader,
+  ...NETWORK_READERS,
+];
 
 export function findReader(name: string, readers: readonly Reader[] = READERS): Reader | undefined {
   return readers.find((r) => r.name === name);

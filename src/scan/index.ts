@@ -29,7 +29,8 @@ import { detectReader } from "../readers/detect.js";
 import { READERS, findReader } from "../readers/registry.js";
 import type { Reader, ReportableIssue } from "../readers/types.js";
 import { PACKAGE_VERSION } from "../util/package-root.js";
-import { expandInputs, openInput, type InputFile } from "./inputs.js";
+import { isZip, scanZipFile, scanZipStream, type ArchiveContext, type EntryOutcome } from "./archive.js";
+import { expandInputs, openInput, type InputFile, type OpenedInput } from "./inputs.js";
 import { createNetworkAggregator } from "./network.js";
 
 /** Look-alike hits kept in the report (all are counted): enough to explain, bounded for huge inputs. */
@@ -187,7 +188,7 @@ export async function runScan(options: ScanOptions): Promise<ReportDocument> {
   };
 }
 
-/** Reads one input with its reader; a failure is reported and ends only this input. */
+/** Reads one input (a zip: each of its entries) with its reader; a failure is reported and ends only this input. */
 async function scanFile(
   file: InputFile,
   forced: Reader | undefined,
@@ -208,19 +209,50 @@ async function scanFile(
     if (!file.discovered) report({ code: "input/empty", message: "empty input: nothing to scan", source: { file: file.path } });
     return;
   }
+  if (isZip(opened.probe.head)) {
+    // a container, not a format: its entries are detected (or forced) one by one
+    const ctx: ArchiveContext = {
+      report,
+      onBytes,
+      scanEntry: (path, entry) => readOpened(path, entry, { discovered: true, inArchive: true }, forced, report, onObservation),
+    };
+    if (file.path !== "-" && !opened.gzipped) {
+      opened.stream.destroy();
+      await scanZipFile(file.path, file.path, 1, ctx);
+    } else {
+      await scanZipStream(opened.stream, file.path, 1, ctx);
+    }
+    return;
+  }
+  await readOpened(file.path, opened, { discovered: file.discovered, inArchive: false }, forced, report, onObservation);
+}
+
+/**
+ * Detects (or takes the forced) reader of an opened input and streams its observations. An
+ * entry of an archive whose format is unknown is left for the archive's one summary warning.
+ */
+async function readOpened(
+  path: string,
+  opened: OpenedInput,
+  how: { discovered: boolean; inArchive: boolean },
+  forced: Reader | undefined,
+  report: (issue: ReportableIssue) => void,
+  onObservation: (o: Observation) => void,
+): Promise<EntryOutcome> {
   const reader = forced ?? detectReader(opened.probe);
   if (!reader) {
     opened.stream.destroy();
+    if (how.inArchive) return "unknown-format";
     report({
       code: "input/unknown-format",
-      severity: file.discovered ? "warning" : "error",
-      message: `unknown input format${file.discovered ? " (skipped)" : ""}: expected one of ${READERS.map((r) => r.name).join(", ")}; name one with --input-format`,
-      source: { file: file.path },
+      severity: how.discovered ? "warning" : "error",
+      message: `unknown input format${how.discovered ? " (skipped)" : ""}: expected one of ${READERS.map((r) => r.name).join(", ")}; name one with --input-format`,
+      source: { file: path },
     });
-    return;
+    return "unknown-format";
   }
   try {
-    for await (const o of reader.read({ path: file.path, stream: opened.stream, encoding: opened.encoding }, { report })) {
+    for await (const o of reader.read({ path, stream: opened.stream, encoding: opened.encoding }, { report })) {
       o.source.reader = reader.name;
       onObservation(o);
     }
@@ -228,11 +260,12 @@ async function scanFile(
     report({
       code: "input/read",
       message: `reading as ${reader.name} failed: ${(err as Error).message}; observations read before this point were kept`,
-      source: { file: file.path },
+      source: { file: path },
     });
   } finally {
     opened.stream.destroy();
   }
+  return "read";
 }
 
 function pick(o: Omit<Observation, "source">): Finding["observation"] {

@@ -2,12 +2,13 @@
  * @module
  * Turning what the user named (files, directories, `-` for standard input) into byte streams
  * with a probe of their first bytes: directories are walked in sorted order, gzip is removed
- * transparently, and every byte read is counted for the progress bar.
+ * transparently, and every byte read is counted for the progress bar. Zip archives among them
+ * are opened by `archive.ts`.
  */
 import { createReadStream } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { Readable } from "node:stream";
+import { pipeline, Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
 import { decodeHead, sniffEncoding } from "../readers/_text.js";
 import type { Probe, TextEncoding } from "../readers/types.js";
@@ -66,15 +67,22 @@ export type OpenedInput = { probe: Probe; stream: Readable; encoding: TextEncodi
  */
 export async function openInput(file: InputFile, stdin: Readable, onBytes: (n: number) => void): Promise<OpenedInput> {
   const raw: Readable = file.path === "-" ? stdin : createReadStream(file.path);
-  const counted = Readable.from(countBytes(raw, onBytes), { objectMode: false });
-  let { head, stream } = await peek(counted, PROBE_BYTES);
+  return openStream(file.path, Readable.from(countBytes(raw, onBytes), { objectMode: false }));
+}
+
+/** The same for any byte stream (an entry of a zip archive): probe, gunzip, sniff the encoding. */
+export async function openStream(path: string, raw: Readable): Promise<OpenedInput> {
+  let { head, stream } = await peek(raw, PROBE_BYTES);
   let gzipped = false;
   if (head[0] === 0x1f && head[1] === 0x8b) {
     gzipped = true;
-    ({ head, stream } = await peek(stream.pipe(createGunzip()), PROBE_BYTES));
+    // pipeline, not pipe: a reader that stops early then closes the compressed source too
+    const gunzip = createGunzip();
+    pipeline(stream, gunzip, () => {});
+    ({ head, stream } = await peek(gunzip, PROBE_BYTES));
   }
   const encoding = sniffEncoding(head);
-  return { probe: { path: file.path, head, encoding, text: decodeHead(head, encoding) }, stream, encoding, gzipped };
+  return { probe: { path, head, encoding, text: decodeHead(head, encoding) }, stream, encoding, gzipped };
 }
 
 async function* countBytes(stream: Readable, onBytes: (n: number) => void): AsyncIterable<Buffer> {
@@ -101,14 +109,25 @@ export async function peek(stream: Readable, size: number): Promise<{ head: Buff
     length += r.value.length;
   }
   const buffered = Buffer.concat(chunks);
+  let finished = done;
   async function* replay(): AsyncIterable<Buffer> {
     if (buffered.length > 0) yield buffered;
     if (done) return;
     for (;;) {
       const r = await it.next();
-      if (r.done) return;
+      if (r.done) {
+        finished = true;
+        return;
+      }
       yield r.value;
     }
   }
-  return { head: buffered.subarray(0, size), stream: Readable.from(replay(), { objectMode: false }) };
+  const out = Readable.from(replay(), { objectMode: false });
+  // Destroyed before its end (a reader gave up, or the format is unknown): close the source
+  // too, or the file (or the zip archive holding this entry) would stay open. Readable.from
+  // cannot do it when the replay never started.
+  out.once("close", () => {
+    if (!finished) it.return?.().catch(() => {});
+  });
+  return { head: buffered.subarray(0, size), stream: out };
 }

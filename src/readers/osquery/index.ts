@@ -16,7 +16,7 @@ import { TABLES, genericFacts, tableOf, type Row, type TableSpec } from "./table
 export const osqueryReader = defineReader({
   name: "osquery",
   version: 1,
-  description: "osquery results: osqueryi --json arrays and osqueryd results logs (programs, apps, deb/rpm packages, browser extensions, services, processes)",
+  description: "osquery results: osqueryi --json arrays and osqueryd results logs (programs, apps, deb/rpm packages, browser extensions, processes, services, drivers, kernel modules/extensions, system extensions, authenticode, security products)",
   detect,
   read,
 });
@@ -175,6 +175,7 @@ function createRowMapper(ctx: ReadContext): RowMapper {
         source,
       });
     }
+    if (table?.skip?.(row as Row)) return undefined;
     const facts = table ? table.toFacts(row as Row) : genericFacts(row as Row);
     if (!facts) {
       ctx.report({

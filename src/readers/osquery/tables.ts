@@ -4,6 +4,11 @@
  * its column set (a results log names the query, not the table) and how its columns become an
  * Observation. Column lists follow osquery's table specs (`specs/windows/programs.table`,
  * `specs/darwin/apps.table`, `specs/linux/deb_packages.table`, ...; see docs formats.md §3).
+ *
+ * Each table gives the Observation kind the matchers look for: running programs are `process`,
+ * Windows services `service`, drivers, kernel modules and extensions and macOS system
+ * extensions `driver` (a kext or system extension also carries its bundle id), code signatures
+ * `signer`, installed programs and registered security products `software`.
  */
 import { PackageURL } from "packageurl-js";
 import { str } from "../_json.js";
@@ -22,10 +27,75 @@ export type TableSpec = {
   anyOf?: readonly string[];
   /** The observation for a row; undefined when the row has no usable name. */
   toFacts(row: Row): RowFacts | undefined;
+  /** Rows that say nothing to match (an unsigned file in `authenticode`): skipped without a warning. */
+  skip?(row: Row): boolean;
 };
 
 /** Most specific first: `apps` and `chrome_extensions` also have `path`, `name` and `version`. */
 export const TABLES: readonly TableSpec[] = [
+  {
+    // macOS >= 10.15: endpoint-security, network and driver extensions (com.kaspersky.kav.sysext)
+    table: "system_extensions",
+    required: ["identifier", "category"],
+    anyOf: ["team", "bundle_path", "state", "UUID"],
+    toFacts: (row) =>
+      named({
+        kind: "driver",
+        name: str(row, "identifier"),
+        version: str(row, "version"),
+        // the original path lies inside the app that installed it, which names the product
+        path: str(row, "path") ?? str(row, "bundle_path"),
+        ids: ids({ bundleId: str(row, "identifier") }),
+      }),
+  },
+  {
+    // macOS kexts: `name` is the bundle id (com.kaspersky.kext.klif)
+    table: "kernel_extensions",
+    required: ["name", "linked_against"],
+    anyOf: ["idx", "refs", "size"],
+    toFacts: (row) =>
+      named({ kind: "driver", name: str(row, "name"), version: str(row, "version"), path: str(row, "path"), ids: ids({ bundleId: str(row, "name") }) }),
+  },
+  {
+    // Windows code signatures; `subject_name` is the signer (AO Kaspersky Lab), empty when unsigned
+    table: "authenticode",
+    required: ["path", "subject_name"],
+    anyOf: ["issuer_name", "serial_number", "result", "original_program_name"],
+    skip: (row) => str(row, "subject_name") === undefined,
+    toFacts: (row) => named({ kind: "signer", name: str(row, "subject_name"), path: str(row, "path") }),
+  },
+  {
+    // products registered with Windows Security Center (antivirus, firewall, antispyware)
+    table: "windows_security_products",
+    required: ["type", "name", "state"],
+    anyOf: ["remediation_path", "signatures_up_to_date", "state_timestamp"],
+    toFacts: (row) => {
+      const remediation = str(row, "remediation_path");
+      return named({ kind: "software", name: str(row, "name"), path: remediation && !/^[a-z][a-z0-9+.-]*:\/\//i.test(remediation) ? remediation : undefined });
+    },
+  },
+  {
+    // Windows device drivers (osquery 3 and later): one row per device; `image` is the .sys file
+    table: "drivers",
+    required: ["device_id"],
+    anyOf: ["image", "service", "driver_key", "provider", "signed"],
+    toFacts: (row) => {
+      const image = str(row, "image");
+      return named({
+        kind: "driver",
+        name: (image ? fileName(image) : undefined) ?? str(row, "service") ?? str(row, "device_name"),
+        vendor: str(row, "provider"),
+        version: str(row, "version"),
+        path: image,
+      });
+    },
+  },
+  {
+    // Windows drivers as older osquery listed them (service-like columns and the .inf file)
+    table: "drivers",
+    required: ["name", "start_type", "inf"],
+    toFacts: (row) => named({ kind: "driver", name: str(row, "name"), path: executablePath(str(row, "path")) }),
+  },
   {
     table: "apps",
     required: ["bundle_identifier"],
@@ -117,16 +187,24 @@ export const TABLES: readonly TableSpec[] = [
       }),
   },
   {
+    // Windows services: `path` is the command line (quoted, with arguments); a ServiceDll is `module_path`
     table: "services",
     required: ["name", "start_type"],
     anyOf: ["module_path", "service_type", "display_name"],
-    toFacts: (row) => named({ kind: "service", name: str(row, "name"), path: str(row, "path") }),
+    toFacts: (row) => named({ kind: "service", name: str(row, "name"), path: executablePath(str(row, "path")) ?? str(row, "module_path") }),
   },
   {
     table: "processes",
     required: ["name", "pid"],
     anyOf: ["cmdline", "parent", "cwd"],
     toFacts: (row) => named({ kind: "process", name: str(row, "name"), path: str(row, "path") }),
+  },
+  {
+    // Linux kernel modules (/proc/modules and the module search path)
+    table: "kernel_modules",
+    required: ["name", "used_by"],
+    anyOf: ["address", "status", "size"],
+    toFacts: (row) => named({ kind: "driver", name: str(row, "name") }),
   },
 ];
 
@@ -150,6 +228,24 @@ export function tableOf(columns: ReadonlySet<string>): TableSpec | undefined {
   return TABLES.find(
     (t) => t.required.every((c) => columns.has(c)) && (!t.anyOf || t.anyOf.some((c) => columns.has(c))),
   );
+}
+
+/** The last path segment, either slash (`C:\Windows\System32\drivers\klif.sys` → `klif.sys`). */
+function fileName(path: string): string | undefined {
+  const name = path.split(/[\\/]/).pop()?.trim();
+  return name ? name : undefined;
+}
+
+/**
+ * The executable of a Windows command line: `"C:\Program Files\x\a.exe" -service` → the quoted
+ * part; `C:\Windows\system32\svchost.exe -k netsvcs` → up to `.exe`. Anything else as given.
+ */
+function executablePath(commandLine: string | undefined): string | undefined {
+  if (commandLine === undefined) return undefined;
+  const quoted = /^"([^"]+)"/.exec(commandLine);
+  if (quoted) return quoted[1]!.trim() || undefined;
+  const exe = /^(.+?\.(?:exe|sys|dll|com))(?:\s|$)/i.exec(commandLine);
+  return exe ? exe[1] : commandLine;
 }
 
 /** `Kaspersky Lab <support@kaspersky.com>` → `Kaspersky Lab` (deb Maintainer style). */

@@ -10,9 +10,10 @@
  * NOASSERTION / NONE are treated as absent everywhere.
  */
 import { isObject, streamJson } from "../_json.js";
-import { describeValue, field, kindFromPurl, observation, spdxActorName, spdxText, text, watchJsonFailures } from "../_sbom.js";
+import { describeValue, text, watchJsonFailures } from "../_sbom.js";
+import { spdx2PackageObservation } from "../_spdx.js";
 import { defineReader } from "../types.js";
-import type { Observation, SourceRef } from "../../model/observation.js";
+import type { SourceRef } from "../../model/observation.js";
 
 const WHAT = "an SPDX 2.2/2.3 JSON document";
 
@@ -46,7 +47,7 @@ export const spdxJsonReader = defineReader({
         ctx.report({ code: "spdx/package", message: `expected a package object, got ${describeValue(hit.value)}; skipped`, source });
         continue;
       }
-      const o = packageObservation(hit.value, source);
+      const o = spdx2PackageObservation(hit.value, source);
       if (o === undefined) {
         ctx.report({ code: "spdx/package", message: 'package has no "name" (expected a non-empty string); skipped', source });
         continue;
@@ -61,59 +62,9 @@ export const spdxJsonReader = defineReader({
       ctx.report({
         code: "spdx/format",
         severity: emitted > 0 ? "warning" : "error",
-        message: `${found}, expected "SPDX-2.2" or "SPDX-2.3" in ${WHAT} (SPDX 3.0 JSON-LD is not read by this reader); ${emitted} observation(s) read`,
+        message: `${found}, expected "SPDX-2.2" or "SPDX-2.3" in ${WHAT} (SPDX 3.0 JSON-LD is read by sbom/spdx3-jsonld); ${emitted} observation(s) read`,
         source: { file: input.path },
       });
     }
   },
 });
-
-function packageObservation(p: Record<string, unknown>, source: SourceRef): Observation | undefined {
-  const name = spdxText(p.name);
-  if (name === undefined) return undefined;
-  const refs = externalRefs(p.externalRefs);
-  return observation({
-    kind: field(p, "primaryPackagePurpose")?.toUpperCase() === "FILE" ? "file" : kindFromPurl(refs.purl),
-    name,
-    vendor: spdxActorName(p.supplier) ?? spdxActorName(p.originator),
-    version: spdxText(p.versionInfo),
-    path: spdxText(p.packageFileName),
-    ids: { purl: refs.purl, cpe: refs.cpe23 ?? refs.cpe22, swidTagId: refs.swid, sha256: sha256Of(p.checksums) },
-    source,
-  });
-}
-
-/**
- * The first purl, CPE 2.3, CPE 2.2 and SWID reference. Only `referenceType` is looked at: it
- * alone says what the locator is, so both category spellings (PACKAGE-MANAGER of SPDX 2.3,
- * PACKAGE_MANAGER of 2.2 and some tools) and miscategorised references are read alike.
- */
-function externalRefs(refs: unknown): { purl?: string; cpe23?: string; cpe22?: string; swid?: string } {
-  const out: { purl?: string; cpe23?: string; cpe22?: string; swid?: string } = {};
-  for (const r of Array.isArray(refs) ? refs : []) {
-    const locator = field(r, "referenceLocator");
-    if (locator === undefined) continue;
-    switch (field(r, "referenceType")?.toLowerCase()) {
-      case "purl":
-        out.purl ??= locator;
-        break;
-      case "cpe23type":
-        out.cpe23 ??= locator;
-        break;
-      case "cpe22type":
-        out.cpe22 ??= locator;
-        break;
-      case "swid":
-        // SPDX 2.3 writes the tag id as a `swid:` URI.
-        out.swid ??= locator.replace(/^swid:/i, "");
-        break;
-    }
-  }
-  return out;
-}
-
-function sha256Of(checksums: unknown): string | undefined {
-  if (!Array.isArray(checksums)) return undefined;
-  const c = checksums.find((x) => field(x, "algorithm")?.toUpperCase().replace("-", "") === "SHA256");
-  return field(c, "checksumValue")?.toLowerCase();
-}
