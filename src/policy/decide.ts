@@ -23,7 +23,7 @@ import type { Action, Category, Entity, Phase, Prohibition, Role, Rule } from ".
 import { DECISIONS, DECISION_RANK, type CheckDecision } from "../model/decision.js";
 import type { CatalogIndex } from "../match/catalog-index.js";
 import { REVIEW_BELOW } from "./confidence.js";
-import { hasStarted, type AsOf } from "./time.js";
+import type { AsOf } from "./time.js";
 
 export { DECISIONS, DECISION_RANK, type CheckDecision };
 
@@ -114,7 +114,21 @@ type CompiledRule = {
   countries: Set<string>;
   categories?: Set<Category>;
   excluded: Set<Category>;
+  phases: CompiledPhase[];
 };
+
+/** A phase start or end, parsed once: its calendar date in the rule's zone, and its instant when it has one. */
+type Moment = { date: string; ms?: number };
+type CompiledPhase = { phase: Phase; from: Moment; to?: Moment };
+
+function moment(s: string): Moment {
+  return s.length > 10 ? { date: s.slice(0, 10), ms: Date.parse(s) } : { date: s };
+}
+
+/** time.ts's hasStarted on a parsed moment: an instant compares with an instant, else calendar dates. */
+function reached(m: Moment, asOf: AsOf): boolean {
+  return asOf.instant !== undefined && m.ms !== undefined ? m.ms <= asOf.instant : m.date <= asOf.date;
+}
 
 /** Taking this action makes you this role for it, whatever else you are. */
 const ACTING_ROLE: Partial<Record<Action, Role>> = { export: "exporter" };
@@ -141,6 +155,7 @@ export function createDecider(index: CatalogIndex): Decider {
       countries: new Set(rule.countries),
       ...(rule.categories ? { categories: new Set(rule.categories) } : {}),
       excluded: new Set(rule.excludedCategories),
+      phases: rule.phases.map((phase) => ({ phase, from: moment(phase.from), ...(phase.to !== undefined ? { to: moment(phase.to) } : {}) })),
     });
   }
   const rules = [...compiled.values()];
@@ -185,9 +200,9 @@ export function createDecider(index: CatalogIndex): Decider {
 
     let best: { phase: Phase; clause: Prohibition } | undefined;
     let anyInForce: Phase | undefined;
-    for (const phase of rule.phases) {
-      const started = hasStarted(phase.from, tx.asOf);
-      const inForce = started && (phase.to === undefined || !hasStarted(phase.to, tx.asOf));
+    for (const { phase, from, to } of c.phases) {
+      const started = reached(from, tx.asOf);
+      const inForce = started && (to === undefined || !reached(to, tx.asOf));
       if (inForce) anyInForce ??= phase;
       for (const clause of phase.prohibits) {
         if (!binds(clause, tx)) continue;
