@@ -155,6 +155,15 @@ describe("check: a batch of 1,000 purchase orders, renewals, resale orders and e
     assert.match(table.stdout, /│ rows with errors\s+│ 1\s+│/);
   });
 
+  it("reads a gzip-compressed batch transparently", async () => {
+    const { gzipSync } = await import("node:zlib");
+    const file = join(mkdtempSync(join(tmpdir(), "ictsguard-gz-")), "orders.csv.gz");
+    writeFileSync(file, gzipSync("role,action,entity,date\nexporter,export,ao-kaspersky-lab,2025-01-01\n"));
+    const r = run(["check", "--batch", file, "-o", "jsonl", "--fail-on", "none"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal((JSON.parse(r.stdout) as CheckResult).decision, "license-required");
+  });
+
   it("reads JSONL from standard input, with the flags as defaults for missing fields", () => {
     const input = [
       JSON.stringify({ vendor: "OOO Kaspersky Group", po: "X1" }),
