@@ -7,6 +7,7 @@ import { IctsError } from "../model/issue.js";
 import { UsageError } from "../scan/index.js";
 import { PACKAGE_VERSION } from "../util/package-root.js";
 import { catalogCommand } from "./commands/catalog.js";
+import { checkCommand } from "./commands/check.js";
 import { formatsCommand } from "./commands/formats.js";
 import { scanCommand } from "./commands/scan.js";
 import { EXIT_ERROR } from "./exit-codes.js";
@@ -19,6 +20,7 @@ export function createProgram(): Command {
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   for (const sub of [scanCommand(), catalogCommand(), formatsCommand()]) program.addCommand(sub);
+  program.addCommand(checkCommand());
   // subcommands inherit exitOverride only when added before it is set, so set it on each
   const override = (c: Command): void => {
     c.exitOverride();

@@ -235,6 +235,11 @@ export const Rule = z.object({
   excludedCategories: z.array(Category).default([]),
   /** Whether third-party products that embed a covered entity's software are covered. */
   coversIntegrations: z.boolean().default(false),
+  /**
+   * Whether the rule reaches the whole corporate family of its entities (true: affiliates,
+   * subsidiaries, parents) or only the entities it lists (false: e.g. Entity List entries).
+   */
+  coversAffiliates: z.boolean().default(true),
   phases: z.array(Phase).default([]),
   remediation: z.string().optional(),
   penalties: z

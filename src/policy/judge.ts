@@ -1,24 +1,24 @@
 /**
  * @module
- * Judging a match for a profile on a date. Rules are data: the engine knows no vendor. A rule
- * covers a match when the vendor is in the rule's corporate families and the product's category
- * is in scope; its phases say which roles may not take which actions from when. Holding software
- * amounts to the profile's `holdingActions` (everyone `use`s it; a reseller also resells and
- * licenses it), which turns the time-phased prohibitions into one status:
+ * Judging a match for a profile on a date, on top of the transaction engine (decide.ts), so a
+ * scan and `ictsguard check` cannot disagree. Holding software amounts to the profile's
+ * `holdingActions` (everyone `use`s it; a reseller also resells and licenses it); the product's
+ * vendor is the transaction's maker. Each action is decided, and the decisions make one status:
  *
- * - `prohibited`: an in-force phase prohibits a holding action for this profile;
- * - `unsupported`: an in-force phase prohibits updates: the product can no longer be kept safe;
- * - `deadline`: a phase that binds this profile is still to come (its date is given);
+ * - `prohibited`: a holding action is `prohibited` for this profile;
+ * - `unsupported`: `update` is prohibited (or needs a license): the product can no longer be kept safe;
+ * - `deadline`: a phase still to come changes a decision for this profile (its date is given);
  * - `review`: a low-confidence match, or a listed vendor that no rule restricts for this profile.
  */
-import type { Catalog, Citation, Phase, Profile, ProfileDef, Rule, Source } from "../model/catalog.js";
+import { ACTIONS, type Action, type Catalog, type Citation, type Phase, type Profile, type ProfileDef, type Rule, type Source } from "../model/catalog.js";
 import type { AppliedRule, Deadline, Match, RenderedCitation, Status } from "../model/finding.js";
 import type { CatalogIndex } from "../match/catalog-index.js";
 import { IctsError } from "../model/issue.js";
-import { hasStarted, isInForce, type AsOf } from "./time.js";
+import { REVIEW_BELOW } from "./confidence.js";
+import { compareStarts, createDecider, type RuleOutcome, type Transaction } from "./decide.js";
+import { isInForce, type AsOf } from "./time.js";
 
-/** Matches below this confidence are always left for a person to review. */
-export const REVIEW_BELOW = 0.7;
+export { REVIEW_BELOW };
 
 export type Judgment = {
   status: Status;
@@ -48,14 +48,13 @@ export type Policy = {
 
 export type { RenderedCitation };
 
+const RESTRICTIVE = new Set(["prohibited", "license-required"]);
+
 export function createPolicy(index: CatalogIndex): Policy {
   const catalog: Catalog = index.catalog;
   const sources = new Map<string, Source>(catalog.sources.map((s) => [s.id, s]));
   const profiles = new Map<string, ProfileDef>(catalog.profiles.map((p) => [p.id, p]));
-  // The groups each rule's entities belong to, computed once.
-  const ruleGroups = new Map<string, Set<string>>(
-    catalog.rules.map((r) => [r.id, new Set(r.entities.map((e) => index.groupOf(e).id))]),
-  );
+  const decider = createDecider(index);
 
   const cite = (c: Citation): string => {
     const source = sources.get(c.source);
@@ -75,75 +74,104 @@ export function createPolicy(index: CatalogIndex): Policy {
     return def;
   };
 
-  /** Whether a rule speaks about this match at all, and whether the product is carved out. */
-  const coverage = (rule: Rule, match: Match): "covered" | "excluded" | "no" => {
-    const group = index.entities.get(match.vendor.id);
-    const byEntity = ruleGroups.get(rule.id)!.has(match.vendor.id);
-    const byCountry = rule.countries.length > 0 && group?.country !== undefined && rule.countries.includes(group.country);
-    if (!byEntity && !byCountry) return "no";
-    if (match.product.relation === "integration" && !rule.coversIntegrations && rule.kind === "prohibition") return "no";
-    if (rule.excludedCategories.includes(match.product.category)) return "excluded";
-    if (rule.categories && !rule.categories.includes(match.product.category)) return "no";
-    return "covered";
+  /** The earliest of these phases in the rule's own order (the first that decides). */
+  const firstPhase = (rule: Rule, phases: (Phase | undefined)[]): Phase | undefined => {
+    let best: Phase | undefined;
+    for (const p of phases) if (p && (!best || rule.phases.indexOf(p) < rule.phases.indexOf(best))) best = p;
+    return best;
   };
 
-  const evaluate = (rule: Rule, def: ProfileDef, asOf: AsOf): { applied: AppliedRule; deadlines: Deadline[] } => {
+  /** One rule's effect on a holder, from its decisions for every action. */
+  const applied = (rule: Rule, byAction: Map<Action, RuleOutcome>, def: ProfileDef, asOf: AsOf): { applied: AppliedRule; deadlines: Deadline[] } => {
+    const outcomes = [...byAction.values()];
+    const restricting = (a: Action): RuleOutcome | undefined => {
+      const o = byAction.get(a);
+      return o && RESTRICTIVE.has(o.decision) ? o : undefined;
+    };
     let effect: Effect = "lists";
     let deciding: Phase | undefined;
-    const deadlines: Deadline[] = [];
-    const obligations: string[] = [];
-    for (const phase of rule.phases) {
-      const inForce = isInForce(phase, asOf);
-      const future = !hasStarted(phase.from, asOf);
-      if (inForce) obligations.push(...phase.obligations);
-      for (const p of phase.prohibits) {
-        if (!p.roles.includes(def.id) && !p.roles.includes("any")) continue;
-        const held = p.actions.filter((a) => def.holdingActions.includes(a));
-        let e: Effect | undefined;
-        if (inForce) {
-          e = held.length > 0 && p.decision === "prohibited" ? "prohibits" : p.actions.includes("update") ? "ends-updates" : "restricts-transactions";
-        } else if (future) {
-          e = "upcoming";
-          deadlines.push({ date: phase.from, ruleId: rule.id, phase: phase.id, label: phase.label, actions: [...p.actions] });
-        }
-        // the strongest effect decides; between two upcoming phases the earlier one does
-        if (e && (EFFECT_RANK[e] > EFFECT_RANK[effect] || (e === effect && e === "upcoming" && deciding && phase.from < deciding.from))) {
-          effect = e;
-          deciding = phase;
-        }
+    const held = def.holdingActions.map((a) => byAction.get(a)).filter((o) => o?.decision === "prohibited");
+    const covered = outcomes.filter((o) => o.coverage === "covered");
+    const upcoming = covered.flatMap((o) => o.upcoming);
+    if (held.length > 0) {
+      effect = "prohibits";
+      deciding = firstPhase(rule, held.map((o) => o!.phase));
+    } else if (restricting("update")) {
+      effect = "ends-updates";
+      deciding = restricting("update")!.phase;
+    } else if (upcoming.length > 0) {
+      effect = "upcoming";
+      deciding = upcoming.map((u) => u.phase).sort((a, b) => compareStarts(a.from, b.from))[0];
+    } else {
+      const restricted = ACTIONS.map(restricting).filter((o) => o !== undefined);
+      if (restricted.length > 0) {
+        effect = "restricts-transactions";
+        deciding = firstPhase(rule, restricted.map((o) => o.phase));
       }
     }
+
+    // One deadline per coming phase, with the actions it ends for this profile.
+    const deadlines = new Map<Phase, Set<Action>>();
+    for (const [action, o] of byAction) {
+      if (o.coverage !== "covered") continue;
+      for (const u of o.upcoming) deadlines.set(u.phase, (deadlines.get(u.phase) ?? new Set()).add(action));
+    }
+    const obligations = rule.phases.filter((p) => isInForce(p, asOf)).flatMap((p) => p.obligations);
     const citations = deciding?.citations ?? rule.citations;
-    const applied: AppliedRule = {
-      id: rule.id,
-      title: rule.title,
-      effect,
-      citation: cite(citations[0]!),
-      citations: render(citations),
-      obligations,
-      ...(deciding
-        ? {
-            phase: {
-              id: deciding.id,
-              label: deciding.label,
-              from: deciding.from,
-              fromConfirmed: deciding.fromConfirmed,
-              inForce: isInForce(deciding, asOf),
-            },
-          }
-        : {}),
+    return {
+      applied: {
+        id: rule.id,
+        title: rule.title,
+        effect,
+        citation: cite(citations[0]!),
+        citations: render(citations),
+        obligations,
+        ...(deciding
+          ? {
+              phase: {
+                id: deciding.id,
+                label: deciding.label,
+                from: deciding.from,
+                fromConfirmed: deciding.fromConfirmed,
+                inForce: isInForce(deciding, asOf),
+              },
+            }
+          : {}),
+      },
+      deadlines: [...deadlines].map(([phase, actions]) => ({
+        date: phase.from,
+        ruleId: rule.id,
+        phase: phase.id,
+        label: phase.label,
+        actions: ACTIONS.filter((a) => actions.has(a)),
+      })),
     };
-    return { applied, deadlines };
   };
 
   const judge = (match: Match, profile: Profile, asOf: AsOf): Judgment => {
     const def = profileDef(profile);
+    const base: Omit<Transaction, "action"> = {
+      role: profile,
+      subjects: [{ entity: match.vendor.id, as: "maker", confidence: 1 }],
+      category: match.product.category,
+      relation: match.product.relation,
+      asOf,
+    };
+    // every action decided; a rule's coverage does not depend on the action
+    const byRule = new Map<Rule, Map<Action, RuleOutcome>>();
+    for (const action of ACTIONS) {
+      for (const o of decider.decide({ ...base, action }).outcomes) {
+        const m = byRule.get(o.rule) ?? new Map<Action, RuleOutcome>();
+        m.set(action, o);
+        byRule.set(o.rule, m);
+      }
+    }
     const rules: AppliedRule[] = [];
     const deadlines: Deadline[] = [];
     for (const rule of catalog.rules) {
-      const cover = coverage(rule, match);
-      if (cover === "no") continue;
-      if (cover === "excluded") {
+      const byAction = byRule.get(rule);
+      if (!byAction) continue;
+      if ([...byAction.values()].some((o) => o.coverage === "excluded")) {
         rules.push({
           id: rule.id,
           title: rule.title,
@@ -154,7 +182,7 @@ export function createPolicy(index: CatalogIndex): Policy {
         });
         continue;
       }
-      const r = evaluate(rule, def, asOf);
+      const r = applied(rule, byAction, def, asOf);
       rules.push(r.applied);
       deadlines.push(...r.deadlines);
     }

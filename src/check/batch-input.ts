@@ -1,0 +1,188 @@
+/**
+ * @module
+ * Batch input for `ictsguard check --batch`: purchase orders, renewals and resale orders as CSV
+ * (with a header) or JSONL (one object per line), streamed one row at a time. The format is
+ * sniffed from the first bytes (a `{` starts JSONL), the encoding from the BOM (UTF-8, UTF-16).
+ *
+ * Columns (CSV headers and JSON keys are matched ignoring case, spaces and punctuation):
+ * `role`, `action`, `vendor` (or `counterparty`, `supplier`, `seller`), `entity` (an entity
+ * id), `product`, `category`, `date` (or `as_of`, `order_date`), `country`. Every other column is
+ * echoed with the decision (`id`, `po_number`, `reference` ...). A bad row is reported with its
+ * line and what was expected, and the rest is still read.
+ */
+import { Readable, pipeline } from "node:stream";
+import { parse, type CsvError } from "csv-parse";
+import type { Issue } from "../model/issue.js";
+import { decodeChunks, readLines, sniffEncoding } from "../readers/_text.js";
+import type { TextEncoding } from "../readers/types.js";
+
+export type TransactionField = "role" | "action" | "vendor" | "entity" | "product" | "category" | "date" | "country";
+
+/** Accepted column names per field, compared without case, spaces or punctuation. */
+export const FIELD_ALIASES: Record<TransactionField, readonly string[]> = {
+  role: ["role", "profile"],
+  action: ["action", "transaction", "transactiontype"],
+  vendor: ["vendor", "vendorname", "counterparty", "supplier", "suppliername", "seller", "party"],
+  entity: ["entity", "entityid"],
+  product: ["product", "productname", "item"],
+  category: ["category", "productcategory"],
+  date: ["date", "asof", "orderdate", "transactiondate", "effectivedate"],
+  country: ["country", "vendorcountry", "countrycode"],
+};
+
+const FIELD_OF = new Map<string, TransactionField>(
+  (Object.entries(FIELD_ALIASES) as [TransactionField, readonly string[]][]).flatMap(([f, names]) => names.map((n) => [n, f] as const)),
+);
+
+export function fieldOf(column: string): TransactionField | undefined {
+  return FIELD_OF.get(column.toLowerCase().replace(/[^a-z0-9]/g, ""));
+}
+
+/** One row as read: the known fields, and the other columns to echo. */
+export type TransactionRow = {
+  line: number;
+  fields: Partial<Record<TransactionField, string>>;
+  ref: Record<string, string>;
+};
+
+export type BatchFormat = "csv" | "jsonl";
+
+export type BatchInput = { path: string; stream: Readable };
+export type BatchContext = { report(issue: Issue): void };
+
+/** Reads the first bytes to learn the encoding and format, then streams the rows. */
+export async function* readTransactions(input: BatchInput, ctx: BatchContext, forced?: BatchFormat): AsyncIterable<TransactionRow> {
+  const iterator = input.stream[Symbol.asyncIterator]();
+  const first = await iterator.next();
+  if (first.done) {
+    ctx.report({ code: "batch/empty", severity: "error", message: "empty input: expected CSV with a header row, or JSON Lines", source: { file: input.path } });
+    return;
+  }
+  const head = Buffer.isBuffer(first.value) ? first.value : Buffer.from(first.value as string);
+  const encoding = sniffEncoding(head);
+  async function* replay(): AsyncGenerator<Buffer> {
+    yield head;
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done) return;
+      yield Buffer.isBuffer(next.value) ? next.value : Buffer.from(next.value as string);
+    }
+  }
+  const stream = Readable.from(replay(), { objectMode: false });
+  const text = new TextDecoder(encoding, { fatal: false }).decode(head.subarray(0, 4096), { stream: true });
+  const format = forced ?? (/^\s*\{/.test(text.replace(/^\uFEFF/, "")) ? "jsonl" : "csv");
+  if (format === "jsonl") yield* readJsonl({ path: input.path, stream, encoding }, ctx);
+  else yield* readCsv({ path: input.path, stream, encoding }, ctx);
+}
+
+type DecodedInput = { path: string; stream: Readable; encoding: TextEncoding };
+
+async function* readJsonl(input: DecodedInput, ctx: BatchContext): AsyncIterable<TransactionRow> {
+  const file = input.path;
+  for await (const { text, line } of readLines(input, { report: (i) => ctx.report({ severity: "error", ...i }) })) {
+    if (text.trim() === "") continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (err) {
+      ctx.report({ code: "batch/json", severity: "error", message: `invalid JSON (${(err as Error).message}): expected one JSON object per line`, source: { file, line } });
+      continue;
+    }
+    if (value === null || typeof value !== "object" || Array.isArray(value)) {
+      ctx.report({ code: "batch/json", severity: "error", message: `expected a JSON object with role, action and vendor, entity or product (got ${Array.isArray(value) ? "an array" : JSON.stringify(value)})`, source: { file, line } });
+      continue;
+    }
+    const row: TransactionRow = { line, fields: {}, ref: {} };
+    for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
+      const field = fieldOf(key);
+      if (key === "ref" && v !== null && typeof v === "object" && !Array.isArray(v)) {
+        for (const [k, x] of Object.entries(v as Record<string, unknown>)) row.ref[k] = scalar(x);
+      } else if (field) {
+        if (v !== null && v !== undefined) row.fields[field] = scalar(v);
+      } else {
+        row.ref[key] = scalar(v);
+      }
+    }
+    yield row;
+  }
+}
+
+function scalar(v: unknown): string {
+  return typeof v === "string" ? v : v === null || v === undefined ? "" : typeof v === "object" ? JSON.stringify(v) : String(v);
+}
+
+type ParsedRecord = { record: string[]; info: { lines: number }; raw?: string };
+
+async function* readCsv(input: DecodedInput, ctx: BatchContext): AsyncIterable<TransactionRow> {
+  const file = input.path;
+  async function* lf(): AsyncGenerator<string> {
+    let pendingCr = false;
+    for await (const chunk of decodeChunks(input.stream, input.encoding)) {
+      let t: string = pendingCr ? `\r${chunk}` : chunk;
+      pendingCr = t.endsWith("\r");
+      if (pendingCr) t = t.slice(0, -1);
+      yield t.replace(/\r+\n/g, "\n");
+    }
+    if (pendingCr) yield "\n";
+  }
+  const parser = parse({
+    bom: true,
+    relax_column_count: true,
+    skip_empty_lines: true,
+    info: true,
+    raw: true,
+    skip_records_with_error: true,
+    on_skip: (err: CsvError | undefined) => {
+      if (!err) return undefined;
+      const line = typeof err.lines === "number" ? err.lines : undefined;
+      ctx.report({
+        code: "batch/csv",
+        severity: "error",
+        message: `malformed CSV row (${err.message.replace(/\s*at line \d+/, "")}): the row was skipped`,
+        source: { file, ...(line !== undefined ? { line } : {}) },
+      });
+      return undefined;
+    },
+  });
+  const records = pipeline(Readable.from(lf(), { objectMode: false }), parser, () => {}) as AsyncIterable<ParsedRecord>;
+  let header: { field?: TransactionField; name: string }[] | undefined;
+  for await (const { record, info, raw } of records) {
+    // csv-parse counts the line a record ends on; a record spanning lines starts earlier
+    const line = info.lines - ((raw?.match(/\n/g)?.length ?? 0) - (raw?.endsWith("\n") ? 1 : 0));
+    if (!header) {
+      header = record.map((name) => {
+        const field = fieldOf(name.trim());
+        return field ? { field, name: name.trim() } : { name: name.trim() };
+      });
+      const fields = new Set(header.map((h) => h.field).filter(Boolean));
+      if (!fields.has("vendor") && !fields.has("entity") && !fields.has("product")) {
+        ctx.report({
+          code: "batch/columns",
+          severity: "error",
+          message: `the header names no vendor, entity or product column: found ${record.map((h) => `"${h}"`).join(", ")}; expected columns role, action, vendor or entity, product, category, date (case and punctuation ignored)`,
+          source: { file, line },
+        });
+        return;
+      }
+      continue;
+    }
+    if (record.every((c) => c.trim() === "")) continue;
+    const row: TransactionRow = { line, fields: {}, ref: {} };
+    header.forEach((h, i) => {
+      const value = record[i]?.trim() ?? "";
+      if (h.field) {
+        if (value !== "") row.fields[h.field] = value;
+      } else if (h.name !== "") row.ref[h.name] = value;
+    });
+    if (record.length > header.length) {
+      ctx.report({
+        code: "batch/columns",
+        severity: "warning",
+        message: `row has ${record.length} cells, the header ${header.length}: the extra cells were ignored`,
+        source: { file, line },
+      });
+    }
+    yield row;
+  }
+  if (!header) ctx.report({ code: "batch/no-header", severity: "error", message: "no header row: expected a CSV header naming the columns", source: { file, line: 1 } });
+}

@@ -1,0 +1,74 @@
+import assert from "node:assert/strict";
+import { PassThrough } from "node:stream";
+import { before, describe, it } from "node:test";
+import { loadCatalogOrThrow } from "../../catalog/index.js";
+import type { BatchSummary } from "../../check/index.js";
+import type { CheckResult } from "../../model/decision.js";
+import { createChecker } from "../../policy/check.js";
+import { createCheckWriter, type CheckFormat } from "./index.js";
+
+let results: CheckResult[];
+before(async () => {
+  const checker = createChecker(await loadCatalogOrThrow());
+  results = [
+    { ...checker.check({ role: "business", action: "buy", vendor: "Kaspersky", category: "antivirus", date: "2025-01-01", ref: { po: "PO-\u001b[31m1" } }), source: { file: "o.csv", line: 2 } },
+    { ...checker.check({ role: "exporter", action: "export", entity: "ao-kaspersky-lab", date: "2025-01-01" }), source: { file: "o.csv", line: 3 } },
+  ];
+});
+
+const summary = (n: number): BatchSummary => ({
+  rows: n + 1,
+  decided: n,
+  byDecision: { prohibited: n, "license-required": 0, review: 0, allowed: 0 },
+  errors: 1,
+  warnings: 0,
+  failOn: "review",
+  failed: n > 0,
+});
+const issue = { code: "batch/row", severity: "error" as const, message: "role: expected one of …", source: { file: "o.csv", line: 4 } };
+
+async function render(format: CheckFormat, batch: boolean, list: CheckResult[]): Promise<string> {
+  const out = new PassThrough();
+  let text = "";
+  out.on("data", (d) => (text += d));
+  const w = createCheckWriter(format, out, { batch, color: false, input: "o.csv", catalog: { version: "v", digest: "d".repeat(64) } });
+  for (const r of list) await w.result(r);
+  if (batch) await w.issue(issue);
+  await w.end(batch ? summary(list.length) : undefined);
+  return text;
+}
+
+describe("check writers", () => {
+  it("the streamed JSON document is valid JSON with decisions, errors and summary, for no rows and for many", async () => {
+    for (const list of [[], results, [...results, ...results, ...results]]) {
+      const doc = JSON.parse(await render("json", true, list)) as { decisions: CheckResult[]; errors: unknown[]; summary: BatchSummary; catalogDigest: string; input: string };
+      assert.equal(doc.decisions.length, list.length);
+      assert.deepEqual(doc.decisions, JSON.parse(JSON.stringify(list)));
+      assert.deepEqual(doc.errors, [issue]);
+      assert.equal(doc.summary.decided, list.length);
+      assert.equal(doc.input, "o.csv");
+    }
+  });
+
+  it("jsonl: one decision per line, errors as error lines", async () => {
+    const lines = (await render("jsonl", true, results)).trim().split("\n").map((l) => JSON.parse(l));
+    assert.equal(lines.length, 3);
+    assert.equal(lines[0].decision, "prohibited");
+    assert.deepEqual(lines[2], { error: issue });
+  });
+
+  it("the batch table prints one line per row and control characters from the input as spaces", async () => {
+    const text = await render("table", true, results);
+    assert.doesNotMatch(text, /\u001b/);
+    assert.match(text, /^2\s+PO- \[31m1\s+prohibited\s+business\s+buy\s+Kaspersky · antivirus/m);
+    assert.match(text, /^3\s+\S*\s+license-required\s+exporter\s+export\s+AO Kaspersky Lab/m);
+    assert.match(text, /^4\s+error\s+o\.csv:4: role: expected one of/m);
+    assert.match(text, /│ prohibited\s+│ 2\s+│/);
+  });
+
+  it("one decision as JSON is the decision object", async () => {
+    const one = JSON.parse(await render("json", false, [results[1]!])) as CheckResult;
+    assert.equal(one.decision, "license-required");
+    assert.equal(one.rules[0]!.id, "us-bis-entity-list-kaspersky-2024");
+  });
+});
