@@ -19,6 +19,7 @@ const FOLDERS: Record<string, string> = {
   "sbom/spdx-json": "src/readers/spdx-json/testdata",
   osquery: "src/readers/osquery/testdata",
   "inventory/csv": "src/readers/csv/testdata",
+  "windows/reg": "src/readers/windows-reg/testdata",
 };
 const NOT_INPUTS = /(\.md|inventory\.csv|spdx3-package_sbom\.json|empty\.[a-z.]+|no-name-column\.csv)$/;
 

@@ -6,9 +6,10 @@ import { cyclonedxJsonReader } from "./cyclonedx-json/index.js";
 import { spdxJsonReader } from "./spdx-json/index.js";
 import { osqueryReader } from "./osquery/index.js";
 import { csvReader } from "./csv/index.js";
+import { windowsRegReader } from "./windows-reg/index.js";
 import type { Reader } from "./types.js";
 
-export const READERS: readonly Reader[] = [cyclonedxJsonReader, spdxJsonReader, osqueryReader, csvReader];
+export const READERS: readonly Reader[] = [cyclonedxJsonReader, spdxJsonReader, osqueryReader, csvReader, windowsRegReader];
 
 export function findReader(name: string, readers: readonly Reader[] = READERS): Reader | undefined {
   return readers.find((r) => r.name === name);

@@ -1,0 +1,58 @@
+/**
+ * End-to-end tests of the OS inventory readers: the real `ictsguard` command run as a child
+ * process over real and hand-made inventories (Windows .reg, Linux package databases, macOS
+ * system_profiler ...), judged with the bundled catalog, as a user runs it.
+ */
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import type { ReportDocument } from "../src/model/finding.js";
+import { repoPath } from "../src/testing/index.js";
+
+const BIN = repoPath("bin/ictsguard.js");
+const testdata = (reader: string, name: string) => repoPath("src/readers", reader, "testdata", name);
+
+function scan(args: string[]): { code: number; doc: ReportDocument; stderr: string } {
+  const r = spawnSync(process.execPath, [BIN, "scan", "-o", "json", "--quiet", ...args], {
+    cwd: mkdtempSync(join(tmpdir(), "ictsguard-cwd-")), // no stray config file
+    input: "",
+    encoding: "utf8",
+    env: { ...process.env, NO_COLOR: "1" },
+  });
+  assert.ok(r.stdout.startsWith("{"), `expected a JSON report, got: ${r.stdout.slice(0, 300)} ${r.stderr}`);
+  return { code: r.status ?? -1, doc: JSON.parse(r.stdout) as ReportDocument, stderr: r.stderr };
+}
+
+const summary = (doc: ReportDocument) => doc.findings.map((f) => `${f.source.line ?? f.source.record}: ${f.observation.name} → ${f.product.id} (${f.status})`);
+
+describe("scan: Windows registry export (.reg, UTF-16LE)", () => {
+  it("finds the Cyrillic-named Kaspersky products and nothing among the look-alikes", () => {
+    const file = testdata("windows-reg", "uninstall-utf16le.reg");
+    const { code, doc } = scan([file, "--profile", "state-local-government", "--as-of", "2025-01-01"]);
+    assert.equal(code, 1);
+    assert.deepEqual(doc.errors, []);
+    assert.deepEqual(summary(doc).sort(), [
+      "10: Kaspersky Endpoint Security 12.1.0.506 для Windows → kaspersky-endpoint-security (unsupported)",
+      "47: Агент администрирования Kaspersky Security Center → kaspersky-security-center (unsupported)",
+      "61: Антивирус Касперского → kaspersky-anti-virus (unsupported)",
+      "82: Kaspersky Password Manager → kaspersky-password-manager (unsupported)",
+    ]);
+    const kes = doc.findings.find((f) => f.source.line === 10)!;
+    assert.deepEqual(kes.source, {
+      file,
+      line: 10,
+      pointer: "HKEY_LOCAL_MACHINE\\SOFTWARE\\WOW6432Node\\Microsoft\\Windows\\CurrentVersion\\Uninstall\\{9A017278-F7F4-4DF9-A482-0B97B70DD7ED}",
+      reader: "windows/reg",
+    });
+    assert.equal(kes.observation.vendor, "Лаборатория Касперского");
+    assert.ok(kes.confidence >= 0.95);
+    // the quoted Russian publisher is recognized as Kaspersky's
+    const agent = doc.findings.find((f) => f.source.line === 47)!;
+    assert.ok(agent.evidence.some((e) => e.matcher === "publisher" && e.searchedBy.vendor === '"Лаборатория Касперского"'));
+    const lookalikes = doc.lookalikes.map((l) => l.lookalike.id).sort();
+    assert.deepEqual(lookalikes, ["debian-k-packages", "eset-av-remover", "kingsoft", "pango-ultraav", "telegram", "yandex"]);
+  });
+});
