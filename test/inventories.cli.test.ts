@@ -56,3 +56,65 @@ describe("scan: Windows registry export (.reg, UTF-16LE)", () => {
     assert.deepEqual(lookalikes, ["debian-k-packages", "eset-av-remover", "kingsoft", "pango-ultraav", "telegram", "yandex"]);
   });
 });
+
+describe("scan: Linux package databases and lists", () => {
+  it("finds kesl and klnagent64 in a dpkg status database and not the k-named look-alikes", () => {
+    const file = testdata("dpkg-status", "kaspersky-status");
+    const { code, doc } = scan([file, "--profile", "federal-contractor", "--as-of", "2025-01-01"]);
+    assert.equal(code, 1);
+    assert.deepEqual(doc.errors, []);
+    assert.deepEqual(summary(doc).sort(), [
+      "17: kesl → kaspersky-endpoint-security (prohibited)",
+      "40: klnagent64 → kaspersky-security-center (prohibited)",
+    ]);
+    const kesl = doc.findings.find((f) => f.observation.name === "kesl")!;
+    assert.equal(kesl.source.reader, "linux/dpkg-status");
+    assert.deepEqual(kesl.observation.ids, { purl: "pkg:deb/kesl@12.1.0-1543?arch=amd64" });
+    assert.ok(kesl.evidence.some((e) => e.matcher === "purl" && e.found.value === "deb/kesl"));
+    assert.deepEqual(doc.lookalikes.map((l) => `${l.observation.name} ${l.lookalike.id}`).sort(), [
+      "kics checkmarx-kics",
+      "klavaro debian-k-packages",
+      "kleopatra debian-k-packages",
+      "ksnip debian-k-packages",
+    ]);
+  });
+
+  it("the real Debian, Ubuntu and opkg status samples hold no restricted software and exit 0", () => {
+    const files = ["debian-status", "ubuntu-status", "syft-status.d-deinstall", "opkg-status"].map((f) => testdata("dpkg-status", f));
+    const { code, doc } = scan([...files, "--profile", "federal-agency"]);
+    assert.deepEqual(doc.errors, []);
+    assert.deepEqual(summary(doc), []);
+    assert.equal(doc.summary.observations, 96 + 101 + 1 + 3);
+    assert.equal(code, 0);
+  });
+
+  it("finds Kaspersky packages in dpkg-query, dpkg -l and rpm -qa lists, with located errors for broken lines", () => {
+    const files = [
+      testdata("dpkg-list", "dpkg-query-recommended.tsv"),
+      testdata("dpkg-list", "dpkg-l.txt"),
+      testdata("rpm-list", "rpm-qa.txt"),
+      testdata("rpm-list", "malformed-qa.txt"),
+    ];
+    const { code, doc } = scan([...files, "--as-of", "2025-01-01"]);
+    assert.equal(code, 2, "an input error wins over findings");
+    const byReader = (reader: string) => doc.findings.filter((f) => f.source.reader === reader).map((f) => `${f.observation.name} → ${f.product.id}`).sort();
+    assert.deepEqual(byReader("linux/dpkg-list"), [
+      "kesl → kaspersky-endpoint-security",
+      "kesl → kaspersky-endpoint-security",
+      "klnagent64 → kaspersky-security-center",
+      "klnagent64 → kaspersky-security-center",
+    ]);
+    assert.deepEqual(byReader("linux/rpm-list"), [
+      "kesl → kaspersky-endpoint-security",
+      "kesl → kaspersky-endpoint-security",
+      "kess → kaspersky-embedded-systems-security",
+      "klnagent64 → kaspersky-security-center",
+      "klnagent64 → kaspersky-security-center",
+      "ksc64 → kaspersky-security-center",
+    ]);
+    assert.deepEqual(
+      doc.errors.map((e) => `${e.code} ${e.source.file.split("/").pop()}:${e.source.line}`),
+      ["rpm/row malformed-qa.txt:2", "rpm/row malformed-qa.txt:4", "rpm/row malformed-qa.txt:5"],
+    );
+  });
+});

@@ -20,6 +20,9 @@ const FOLDERS: Record<string, string> = {
   osquery: "src/readers/osquery/testdata",
   "inventory/csv": "src/readers/csv/testdata",
   "windows/reg": "src/readers/windows-reg/testdata",
+  "linux/dpkg-status": "src/readers/dpkg-status/testdata",
+  "linux/dpkg-list": "src/readers/dpkg-list/testdata",
+  "linux/rpm-list": "src/readers/rpm-list/testdata",
 };
 const NOT_INPUTS = /(\.md|inventory\.csv|spdx3-package_sbom\.json|empty\.[a-z.]+|no-name-column\.csv)$/;
 

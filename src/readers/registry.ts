@@ -7,9 +7,13 @@ import { spdxJsonReader } from "./spdx-json/index.js";
 import { osqueryReader } from "./osquery/index.js";
 import { csvReader } from "./csv/index.js";
 import { windowsRegReader } from "./windows-reg/index.js";
+import { dpkgStatusReader } from "./dpkg-status/index.js";
+import { dpkgListReader } from "./dpkg-list/index.js";
+import { rpmListReader } from "./rpm-list/index.js";
 import type { Reader } from "./types.js";
 
-export const READERS: readonly Reader[] = [cyclonedxJsonReader, spdxJsonReader, osqueryReader, csvReader, windowsRegReader];
+export const READERS: readonly Reader[] = [cyclonedxJsonReader, spdxJsonReader, osqueryReader, csvReader, windowsRegReader,
+  dpkgStatusReader, dpkgListReader, rpmListReader];
 
 export function findReader(name: string, readers: readonly Reader[] = READERS): Reader | undefined {
   return readers.find((r) => r.name === name);
