@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
@@ -115,6 +115,59 @@ describe("scan: Linux package databases and lists", () => {
     assert.deepEqual(
       doc.errors.map((e) => `${e.code} ${e.source.file.split("/").pop()}:${e.source.line}`),
       ["rpm/row malformed-qa.txt:2", "rpm/row malformed-qa.txt:4", "rpm/row malformed-qa.txt:5"],
+    );
+  });
+});
+
+describe("scan: macOS system_profiler and Info.plist", () => {
+  for (const form of ["json", "xml"]) {
+    it(`finds Kaspersky apps in system_profiler -${form} output by name, path and Developer ID, and not the look-alikes`, () => {
+      const file = testdata("system-profiler", `applications.${form}`);
+      const { code, doc } = scan([file, "--profile", "business", "--as-of", "2025-01-01"]);
+      assert.equal(code, 1);
+      assert.deepEqual(doc.errors, []);
+      assert.deepEqual(
+        doc.findings.map((f) => `${f.observation.name} → ${f.product.id} (${f.status})`).sort(),
+        [
+          "Kaspersky Anti-Virus For Mac → kaspersky-anti-virus (unsupported)",
+          "Kaspersky Endpoint Security for Mac → kaspersky-endpoint-security (unsupported)",
+          "Uninstall → kaspersky-unidentified (unsupported)",
+        ],
+      );
+      for (const f of doc.findings) assert.equal(f.source.reader, "macos/system-profiler");
+      const kav = doc.findings.find((f) => f.observation.name === "Kaspersky Anti-Virus For Mac")!;
+      assert.deepEqual(kav.observation.ids, { signer: "Developer ID Application: AO Kaspersky Lab (2Y8XE5CQ94)" });
+      assert.ok(kav.evidence.some((e) => e.matcher === "signer" && e.found.value === "AO Kaspersky Lab"), JSON.stringify(kav.evidence));
+      // an app named only "Uninstall": found by its Kaspersky folder and Kaspersky's Team ID
+      const helper = doc.findings.find((f) => f.observation.name === "Uninstall")!;
+      assert.deepEqual(helper.evidence.map((e) => `${e.matcher}:${e.found.value}`).sort(), ["path:/library/application support/kaspersky lab/", "signer:2Y8XE5CQ94"]);
+      assert.ok(helper.confidence >= 0.8, `confidence ${helper.confidence}`);
+      assert.deepEqual(doc.lookalikes.map((l) => l.lookalike.id).sort(), ["debian-k-packages", "eset", "kingsoft", "pango-ultraav"]);
+    });
+  }
+
+  it("reads an app bundle's Info.plist (XML and binary) in a folder walk; the real Slack and Ghostty bundles are clean", () => {
+    const root = mkdtempSync(join(tmpdir(), "ictsguard-apps-"));
+    const bundles: [string, string][] = [
+      ["Kaspersky Anti-Virus For Mac.app", "kaspersky-kav-Info.plist"],
+      ["Kaspersky Endpoint Security for Mac.app", "kaspersky-agent-binary-Info.plist"],
+      ["Slack.app", "Slack.app-Info.plist"],
+      ["Ghostty.app", "Ghostty.app-Info.plist"],
+    ];
+    for (const [app, plist] of bundles) {
+      mkdirSync(join(root, app, "Contents"), { recursive: true });
+      copyFileSync(testdata("info-plist", plist), join(root, app, "Contents", "Info.plist"));
+    }
+    const { code, doc } = scan([root, "--as-of", "2025-01-01"]);
+    assert.equal(code, 1);
+    assert.deepEqual(doc.errors, []);
+    assert.equal(doc.summary.observations, 4);
+    assert.deepEqual(
+      doc.findings.map((f) => `${f.observation.path?.slice(root.length + 1)} ${f.observation.ids?.bundleId} → ${f.product.id}`).sort(),
+      [
+        "Kaspersky Anti-Virus For Mac.app com.kaspersky.kav.gui → kaspersky-anti-virus",
+        "Kaspersky Endpoint Security for Mac.app com.kaspersky.kav_agent → kaspersky-endpoint-security",
+      ],
     );
   });
 });

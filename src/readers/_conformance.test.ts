@@ -23,6 +23,8 @@ const FOLDERS: Record<string, string> = {
   "linux/dpkg-status": "src/readers/dpkg-status/testdata",
   "linux/dpkg-list": "src/readers/dpkg-list/testdata",
   "linux/rpm-list": "src/readers/rpm-list/testdata",
+  "macos/system-profiler": "src/readers/system-profiler/testdata",
+  "macos/info-plist": "src/readers/info-plist/testdata",
 };
 const NOT_INPUTS = /(\.md|inventory\.csv|spdx3-package_sbom\.json|empty\.[a-z.]+|no-name-column\.csv)$/;
 

@@ -10,10 +10,12 @@ import { windowsRegReader } from "./windows-reg/index.js";
 import { dpkgStatusReader } from "./dpkg-status/index.js";
 import { dpkgListReader } from "./dpkg-list/index.js";
 import { rpmListReader } from "./rpm-list/index.js";
+import { systemProfilerReader } from "./system-profiler/index.js";
+import { infoPlistReader } from "./info-plist/index.js";
 import type { Reader } from "./types.js";
 
 export const READERS: readonly Reader[] = [cyclonedxJsonReader, spdxJsonReader, osqueryReader, csvReader, windowsRegReader,
-  dpkgStatusReader, dpkgListReader, rpmListReader];
+  dpkgStatusReader, dpkgListReader, rpmListReader, systemProfilerReader, infoPlistReader];
 
 export function findReader(name: string, readers: readonly Reader[] = READERS): Reader | undefined {
   return readers.find((r) => r.name === name);
