@@ -171,3 +171,34 @@ describe("scan: macOS system_profiler and Info.plist", () => {
     );
   });
 });
+
+describe("scan: winget export", () => {
+  it("finds Kaspersky's winget package identifiers and leaves the rest alone", () => {
+    const file = testdata("winget", "kaspersky-export.json");
+    const { code, doc } = scan([file, "--profile", "business", "--as-of", "2025-01-01"]);
+    assert.equal(code, 1);
+    assert.deepEqual(doc.errors, []);
+    assert.deepEqual(
+      doc.findings.map((f) => `${f.source.record}: ${f.observation.name} → ${f.product.id} (${f.status})`).sort(),
+      [
+        "2: Kaspersky.Kaspersky → kaspersky-standard-plus-premium (unsupported)",
+        "3: Kaspersky.KasperskyVPNSecureConnection → kaspersky-vpn-secure-connection (unsupported)",
+        "4: Kaspersky.Lab → kaspersky-security-center (unsupported)",
+        // a Kaspersky-named id the catalog does not list: only the brand word, left for review
+        "5: Kaspersky.KasperskyStandard → kaspersky-unidentified (review)",
+        // Huawei is listed, but no rule binds a business for Huawei software
+        "8: Huawei.HiSuite → huawei-hisuite (review)",
+      ],
+    );
+    const kes = doc.findings.find((f) => f.observation.name === "Kaspersky.Lab")!;
+    assert.ok(kes.evidence.some((e) => e.matcher === "purl" && e.type === "exact-id" && e.found.value === "winget/Kaspersky.Lab" && e.confidence === 0.9), JSON.stringify(kes.evidence));
+    assert.equal(kes.source.reader, "windows/winget");
+  });
+
+  it("winget-cli's own test exports hold no restricted software", () => {
+    const { code, doc } = scan([testdata("winget", "ImportFile-Good.1.0.json"), testdata("winget", "ImportFile-Good.2.0.json")]);
+    assert.deepEqual(doc.errors, []);
+    assert.deepEqual(summary(doc), []);
+    assert.equal(code, 0);
+  });
+});
