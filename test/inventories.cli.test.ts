@@ -202,3 +202,18 @@ describe("scan: winget export", () => {
     assert.equal(code, 0);
   });
 });
+
+describe("scan: wmic product get", () => {
+  it("finds Kaspersky in the UTF-16 /format:csv output, with the host from Node", () => {
+    const { code, doc } = scan([testdata("wmic", "product-csv-utf16le.txt"), "--as-of", "2025-01-01"]);
+    assert.equal(code, 2, "the cut row is an input error");
+    assert.deepEqual(
+      doc.findings.filter((f) => f.vendor === "kaspersky").map((f) => `${f.source.line}: ${f.observation.host} ${f.observation.name} → ${f.product.id}`),
+      [
+        "3: WS-0142 Kaspersky Endpoint Security for Windows → kaspersky-endpoint-security",
+        "4: WS-0142 Агент администрирования Kaspersky Security Center → kaspersky-security-center",
+      ],
+    );
+    assert.deepEqual(doc.errors.map((e) => `${e.code}:${e.source.line}`), ["wmic/columns:10", "wmic/columns:12"]);
+  });
+});

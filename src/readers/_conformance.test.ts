@@ -26,6 +26,7 @@ const FOLDERS: Record<string, string> = {
   "macos/system-profiler": "src/readers/system-profiler/testdata",
   "macos/info-plist": "src/readers/info-plist/testdata",
   "windows/winget": "src/readers/winget/testdata",
+  "windows/wmic": "src/readers/wmic/testdata",
 };
 const NOT_INPUTS = /(\.md|inventory\.csv|spdx3-package_sbom\.json|empty\.[a-z.]+|no-name-column\.csv)$/;
 
