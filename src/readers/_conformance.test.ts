@@ -27,6 +27,7 @@ const FOLDERS: Record<string, string> = {
   "macos/info-plist": "src/readers/info-plist/testdata",
   "windows/winget": "src/readers/winget/testdata",
   "windows/wmic": "src/readers/wmic/testdata",
+  "windows/powershell-json": "src/readers/powershell-json/testdata",
 };
 const NOT_INPUTS = /(\.md|inventory\.csv|spdx3-package_sbom\.json|empty\.[a-z.]+|no-name-column\.csv)$/;
 
