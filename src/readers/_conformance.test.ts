@@ -28,6 +28,8 @@ const FOLDERS: Record<string, string> = {
   "windows/winget": "src/readers/winget/testdata",
   "windows/wmic": "src/readers/wmic/testdata",
   "windows/powershell-json": "src/readers/powershell-json/testdata",
+  "inventory/defender-json": "src/readers/defender-json/testdata",
+  "inventory/intune-json": "src/readers/intune-json/testdata",
 };
 const NOT_INPUTS = /(\.md|inventory\.csv|spdx3-package_sbom\.json|empty\.[a-z.]+|no-name-column\.csv)$/;
 
