@@ -26,19 +26,31 @@ export function clean(value: unknown): string | undefined {
   return t === "" ? undefined : t;
 }
 
-/** The observation for these fields, or undefined when there is no name. */
+/**
+ * A copy of a string that does not keep the text it was cut from alive. V8 keeps a substring of
+ * 13 or more characters as a view of its parent, and the line readers' substrings are views of a
+ * 64 KiB input chunk: an observation that outlives its chunk (as every finding does) would pin
+ * the chunk, and a fleet full of findings would hold its whole input. Concatenating and slicing
+ * makes V8 copy the characters into a new string of their own.
+ */
+export function detach(s: string): string {
+  return s.length < 13 ? s : (" " + s).slice(1);
+}
+
+/** The observation for these fields, or undefined when there is no name; its strings are detached from the input text. */
 export function observe(fields: Fields): Observation | undefined {
   const name = clean(fields.name);
   if (name === undefined) return undefined;
-  const out: Observation = { kind: fields.kind, name, source: fields.source };
+  const source = fields.source.pointer === undefined ? fields.source : { ...fields.source, pointer: detach(fields.source.pointer) };
+  const out: Observation = { kind: fields.kind, name: detach(name), source };
   for (const key of ["vendor", "version", "path", "host", "seenAt"] as const) {
     const v = clean(fields[key]);
-    if (v !== undefined) out[key] = v;
+    if (v !== undefined) out[key] = detach(v);
   }
   const ids: ObservationIds = {};
   for (const [k, v] of Object.entries(fields.ids ?? {}) as [keyof ObservationIds, string | undefined][]) {
     const c = clean(v);
-    if (c !== undefined) ids[k] = c;
+    if (c !== undefined) ids[k] = detach(c);
   }
   if (Object.keys(ids).length > 0) out.ids = ids;
   return out;

@@ -104,6 +104,16 @@ describe("macos/system-profiler: reading", () => {
     }
   });
 
+  it("the XML scanner stops at an entry too large to be an application's, instead of buffering it", () => {
+    const scanner = new SpItemScanner();
+    const start = '<plist version="1.0"><array><dict><key>_dataType</key><string>SPApplicationsDataType</string><key>_items</key><array>\n<dict><key>_name</key><string>';
+    let result = scanner.push(start);
+    const filler = "x".repeat(1 << 20);
+    for (let i = 0; i < 9 && !result.problem; i++) result = scanner.push(filler);
+    assert.deepEqual(result.problem, { message: "an application entry larger than 8 MiB", line: 2 });
+    assert.deepEqual(scanner.push("</string></dict>").items, []);
+  });
+
   it("the XML scanner gives the same entries whatever the chunk boundaries", () => {
     const text = readFileSync(fixture("applications.xml"), "utf8");
     const whole = new SpItemScanner().push(text).items;

@@ -13,6 +13,8 @@ export type XmlProblem = { message: string; line: number };
 /** One data type dict of a system_profiler plist: where its keys and `_items` are. */
 const DATA_TYPE_DEPTH = 3; // plist > array > dict
 const ITEM_DEPTH = 5; // ... > dict > array (_items) > dict
+/** An entry larger than this is not an application entry: reading stops instead of buffering it. */
+const MAX_ITEM_CHARS = 8 << 20;
 
 export class SpItemScanner {
   private buf = "";
@@ -48,6 +50,7 @@ export class SpItemScanner {
       const end = this.tagEnd(lt);
       if (end === -1) {
         this.pos = lt; // an incomplete tag: wait for more text
+        if (this.buf.length - lt > MAX_ITEM_CHARS) return this.fail({ message: "a tag that never ends", line: this.lineAt(lt) }, items);
         break;
       }
       const tag = this.buf.slice(lt, end + 1);
@@ -58,8 +61,17 @@ export class SpItemScanner {
         return { items, problem };
       }
     }
+    if (this.itemStart !== -1 && this.buf.length - this.itemStart > MAX_ITEM_CHARS) {
+      return this.fail({ message: `an application entry larger than ${MAX_ITEM_CHARS >> 20} MiB`, line: this.itemLine }, items);
+    }
     this.compact();
     return { items };
+  }
+
+  private fail(problem: XmlProblem, items: XmlItem[]): { items: XmlItem[]; problem: XmlProblem } {
+    this.failed = true;
+    this.buf = "";
+    return { items, problem };
   }
 
   /** The problem at the end of the input, if the document did not end. */

@@ -156,6 +156,24 @@ describe("windows/reg: reading", () => {
   });
 });
 
+describe("windows/reg: many broken lines", () => {
+  it("reports the first five of a kind with their lines and sums up the rest in one issue", () => {
+    const bad = Array.from({ length: 8 }, (_, i) => `"Value${i}"=nonsense`);
+    const text = ["Windows Registry Editor Version 5.00", "", `[${HKLM}{X}]`, '"DisplayName"="Kaspersky Safe Kids"', ...bad, ""].join("\r\n");
+    const { observations, issues } = parseRegExport(text, "many.reg");
+    assert.deepEqual(observations.map((o) => o.name), ["Kaspersky Safe Kids"]);
+    assert.deepEqual(codes(issues), [
+      ["reg/value", "error", 5],
+      ["reg/value", "error", 6],
+      ["reg/value", "error", 7],
+      ["reg/value", "error", 8],
+      ["reg/value", "error", 9],
+      ["reg/value", "error", undefined],
+    ]);
+    assert.equal(issues[5]!.message, "3 more reg/value issue(s) of the same kind at 10, 11, 12");
+  });
+});
+
 describe("windows/reg: parsing helpers", () => {
   it("parseRegExport reads a .reg text in memory as the reader reads the file", async () => {
     const file = fixture("uninstall-utf8.reg");

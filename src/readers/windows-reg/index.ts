@@ -13,6 +13,7 @@
 import { readLines, type Line } from "../_text.js";
 import { splitLines } from "../_lines.js";
 import { observe } from "../_observe.js";
+import { createIssueLog, type IssueLog } from "../_issues.js";
 import { defineReader, type Probe, type ReadContext, type ReadInput, type ReportableIssue } from "../types.js";
 import type { Observation } from "../../model/observation.js";
 import { RegExportParser, type RegKey } from "./parse.js";
@@ -42,14 +43,16 @@ function detect(probe: Probe): number {
  */
 export class RegProgramReader {
   private readonly parser: RegExportParser;
+  private readonly issues: IssueLog;
   private programs = 0;
   private lastLine = 0;
 
   constructor(
     private readonly file: string,
-    private readonly report: (issue: ReportableIssue) => void,
+    report: (issue: ReportableIssue) => void,
   ) {
-    this.parser = new RegExportParser(file, report, { keepKey: isUninstallKey, keepValue: (name) => UNINSTALL_VALUES.has(name) });
+    this.issues = createIssueLog({ report }, file);
+    this.parser = new RegExportParser(file, (i) => this.issues.report(i), { keepKey: isUninstallKey, keepValue: (name) => UNINSTALL_VALUES.has(name) });
   }
 
   push(line: Line): Observation[] {
@@ -60,7 +63,7 @@ export class RegProgramReader {
   end(): Observation[] {
     const out = this.programsOf(this.parser.end(Math.max(1, this.lastLine)));
     if (this.programs === 0 && this.parser.format !== undefined) {
-      this.report({
+      this.issues.report({
         code: "reg/no-programs",
         severity: "warning",
         message:
@@ -68,6 +71,7 @@ export class RegProgramReader {
         source: { file: this.file },
       });
     }
+    this.issues.finish();
     return out;
   }
 
