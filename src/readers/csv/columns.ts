@@ -82,7 +82,7 @@ export const COLUMN_ALIASES: Readonly<Record<CsvField, readonly string[]>> = {
   driver: ["driver", "drivername"],
   domain: ["domain", "domainname", "query", "queryname", "dnsquery", "fqdn", "requesthost", "requesthostname", "remoteurl", "url"],
   signer: ["signer", "signersubject"],
-  registryKey: ["pspath"],
+  registryKey: ["pspath", "pschildname"], // the key; only its subkey name when PSPath was not selected
   parentKeyName: ["parentkeyname"],
   releaseType: ["releasetype"],
 };

@@ -412,3 +412,10 @@ describe("inventory/csv: Uninstall exports and enterprise reports", () => {
     ]);
   });
 });
+
+describe("inventory/csv: PSChildName", () => {
+  it("locates a row by its subkey name when PSPath was not exported", async () => {
+    const { observations } = await readText('"DisplayName","Publisher","PSChildName"\n"Kaspersky Free","AO Kaspersky Lab","{0B2C0F5E-1A2B-4C3D-8E9F-A0B1C2D3E4F5}"\n');
+    assert.deepEqual(observations[0]!.source, { file: "mem.csv", line: 2, pointer: "{0B2C0F5E-1A2B-4C3D-8E9F-A0B1C2D3E4F5}" });
+  });
+});
