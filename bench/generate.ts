@@ -147,3 +147,68 @@ export async function writeZeekDnsLog(path: string, count: number, restrictedEve
     })(),
   );
 }
+
+/** Writes strings as UTF-16LE with a BOM, as regedit and `reg export` write `.reg` files. */
+async function writeUtf16(path: string, parts: Iterable<string>): Promise<void> {
+  const out = createWriteStream(path);
+  const write = async (b: Buffer) => {
+    if (!out.write(b)) await once(out, "drain");
+  };
+  await write(Buffer.from([0xff, 0xfe]));
+  let pending = "";
+  for (const part of parts) {
+    pending += part;
+    if (pending.length > 1 << 16) {
+      await write(Buffer.from(pending, "utf16le"));
+      pending = "";
+    }
+  }
+  await write(Buffer.from(pending, "utf16le"));
+  out.end();
+  await once(out, "finish");
+}
+
+const regString = (s: string): string => `"${s.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
+
+/** A `reg export` of Uninstall keys (UTF-16LE, CRLF): one program key per row, with the values Windows writes. */
+export async function writeRegExport(path: string, count: number, restrictedEvery = RESTRICTED_EVERY): Promise<void> {
+  await writeUtf16(
+    path,
+    (function* () {
+      yield "Windows Registry Editor Version 5.00\r\n\r\n[HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Uninstall]\r\n\r\n";
+      let i = 0;
+      for (const r of rows(count, restrictedEvery)) {
+        const guid = `{${(i++).toString(16).padStart(8, "0").toUpperCase()}-0000-4000-8000-000000000000}`;
+        yield `[HKEY_LOCAL_MACHINE\\SOFTWARE\\WOW6432Node\\Microsoft\\Windows\\CurrentVersion\\Uninstall\\${guid}]\r\n` +
+          `"DisplayName"=${regString(r.name)}\r\n"DisplayVersion"=${regString(r.version)}\r\n"Publisher"=${regString(r.vendor)}\r\n` +
+          `"InstallLocation"=${regString(r.path)}\r\n"InstallDate"="20240115"\r\n"EstimatedSize"=dword:0001a2b3\r\n` +
+          `"UninstallString"=${regString(`MsiExec.exe /X${guid}`)}\r\n"WindowsInstaller"=dword:00000001\r\n\r\n`;
+      }
+    })(),
+  );
+}
+
+/** Debian packages with their maintainers, and Kaspersky's Linux packages. */
+const DEB_COMMON: [string, string][] = [
+  ["adduser", "Debian Adduser Developers"], ["apt", "APT Development Team"], ["bash", "Matthias Klose"], ["coreutils", "Michael Stone"],
+  ["libc6", "GNU Libc Maintainers"], ["openssl", "Debian OpenSSL Team"], ["systemd", "Debian systemd Maintainers"], ["tzdata", "GNU Libc Maintainers"],
+  ["ksnip", "Debian Qt/KDE Maintainers"], ["klavaro", "Debian Edu Packaging Team"], ["kleopatra", "Debian Qt/KDE Maintainers"], ["kexec-tools", "Khalid Aziz"],
+  ["python3", "Matthias Klose"], ["perl-base", "Niko Tyni"], ["curl", "Alessandro Ghedini"], ["openssh-server", "Debian OpenSSH Maintainers"],
+];
+const DEB_RESTRICTED = ["kesl", "klnagent64", "kess", "ksc64"];
+
+/** A `/var/lib/dpkg/status` database: one stanza per row, with the fields dpkg writes. */
+export async function writeDpkgStatus(path: string, count: number, restrictedEvery = RESTRICTED_EVERY): Promise<void> {
+  await writeLines(
+    path,
+    (function* () {
+      for (let i = 0; i < count; i++) {
+        const restricted = i % restrictedEvery === restrictedEvery - 1;
+        const [name, maintainer] = restricted ? [DEB_RESTRICTED[i % DEB_RESTRICTED.length]!, "AO Kaspersky Lab"] : DEB_COMMON[i % DEB_COMMON.length]!;
+        yield `Package: ${name}${restricted ? "" : `-${i}`}\nStatus: install ok installed\nPriority: optional\nSection: misc\nInstalled-Size: ${1000 + (i % 5000)}\n` +
+          `Maintainer: ${maintainer} <packages@example.invalid>\nArchitecture: amd64\nVersion: ${1 + (i % 30)}.${i % 10}.${i % 1000}-1\n` +
+          `Description: package ${i}\n a longer description line\n .\n and another\n\n`;
+      }
+    })(),
+  );
+}

@@ -9,7 +9,7 @@ import { createReadStream, mkdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { streamJson } from "../src/readers/_json.js";
 import { PACKAGE_ROOT } from "../src/util/package-root.js";
-import { RESTRICTED_EVERY, writeCsvInventory, writeOsqueryPrograms, writeZeekDnsLog } from "./generate.js";
+import { RESTRICTED_EVERY, writeCsvInventory, writeDpkgStatus, writeOsqueryPrograms, writeRegExport, writeZeekDnsLog } from "./generate.js";
 import { catalogBench } from "./catalog-load.js";
 
 const OUT = join(PACKAGE_ROOT, "bench", "out");
@@ -24,6 +24,9 @@ const cases: Case[] = [
   // a fleet where Kaspersky is everywhere: one row in four is a finding (memory follows findings)
   { label: "CSV, 1 row in 4 restricted", file: "inventory-kaspersky-fleet-200k.csv", rows: 200_000, every: 4, write: writeCsvInventory },
   { label: "Zeek dns.log, 4 Kaspersky clients", file: "zeek-dns-1m.log", rows: 1_000_000, every: 250_000, write: writeZeekDnsLog },
+  // OS inventories: a reg export of a whole fleet's Uninstall keys (UTF-16LE), a huge dpkg database
+  { label: ".reg UTF-16LE Uninstall keys", file: "uninstall-200k.reg", rows: 200_000, write: writeRegExport },
+  { label: "dpkg status stanzas", file: "dpkg-status-500k", rows: 500_000, write: writeDpkgStatus },
 ];
 
 function timed<T>(fn: () => T): { ms: number; value: T } {

@@ -133,3 +133,49 @@ describe("createCachedMatcher", () => {
     assert.equal(cached(a).matches[0]!.product.id, "acme-antivirus");
   });
 });
+
+describe("matchObservation: signers of observed things", () => {
+  it("matches what signed an app (ids.signer), not only signer observations", () => {
+    const m = one(obs({ name: "Helper", ids: { signer: "CN=AO Acme Labs, O=AO Acme Labs, C=RU" } }));
+    assert.equal(m.vendor.id, "acme");
+    assert.ok(m.evidence.some((e) => e.matcher === "signer" && e.type === "exact-id" && e.searchedBy.signer === "CN=AO Acme Labs, O=AO Acme Labs, C=RU"));
+  });
+
+  it("reads the vendor name out of an Apple Developer ID certificate name", () => {
+    const m = one(obs({ name: "Acme.app", ids: { signer: "Developer ID Application: AO Acme Labs (A1B2C3D4E5)" } }));
+    assert.ok(m.evidence.some((e) => e.matcher === "signer" && e.found.value === "AO Acme Labs"));
+    assert.ok(m.confidence >= 0.9);
+  });
+
+  it("does not match another vendor's Developer ID", () => {
+    assert.equal(matchObservation(obs({ name: "Other.app", ids: { signer: "Developer ID Application: Other Corp (Z9Y8X7W6V5)" } }), index).matches.length, 0);
+  });
+});
+
+describe("matchObservation: names without their brand, from a vendor that names it", () => {
+  it("prefixes the publisher's brand to CPE-style tokens (Defender: acme / anti_virus)", () => {
+    const m = one(obs({ name: "anti_virus", vendor: "acme", version: "21.3" }));
+    assert.equal(m.product.id, "acme-antivirus");
+    const e = m.evidence.find((x) => x.matcher === "product-name")!;
+    assert.deepEqual(e.searchedBy, { name: "anti_virus", vendor: "acme" });
+    assert.equal(e.found.value, "Acme Anti-Virus");
+    assert.ok(m.confidence >= 0.9, `confidence ${m.confidence}`);
+  });
+
+  it("works with any of the vendor's publisher strings, and longer aliases", () => {
+    assert.equal(one(obs({ name: "Internet Security", vendor: "Acme Labs" })).product.id, "acme-antivirus");
+  });
+
+  it("leaves names alone when the vendor is not a catalog publisher, or names another group", () => {
+    assert.equal(matchObservation(obs({ name: "anti_virus", vendor: "contoso" }), index).matches.length, 0);
+    const zeta = one(obs({ name: "anti_virus", vendor: "Zeta Telecom Co., Ltd." }));
+    assert.equal(zeta.vendor.id, "zeta");
+    assert.ok(!zeta.evidence.some((e) => e.matcher === "product-name"), JSON.stringify(zeta.evidence));
+  });
+
+  it("never names a product by the brand alone", () => {
+    const m = one(obs({ name: "helper_tool", vendor: "acme" }));
+    assert.equal(m.product.id, "acme-unidentified");
+    assert.ok(!m.evidence.some((e) => e.matcher === "product-name" && e.type === "alias"));
+  });
+});

@@ -23,6 +23,8 @@ const NAME_CONFIDENCE = { exact: 0.95, prefix: 0.9, contained: 0.85 } as const;
 export const PUBLISHER_CONFIDENCE = 0.85;
 const PUBLISHER_BRAND_CONFIDENCE = 0.6;
 const BRAND_WORD_CONFIDENCE = 0.5;
+/** A brand-less name that becomes an alias with the publisher's brand in front: a little below the name alone. */
+const VENDOR_QUALIFIED_CONFIDENCE = { whole: 0.9, prefix: 0.85 } as const;
 
 function fromEntry(
   index: CatalogIndex,
@@ -85,7 +87,7 @@ const purlMatcher: Matcher = {
     if (!purl) {
       const entry = o.kind === "package" ? index.packageNames.get(o.name.trim().toLowerCase()) : undefined;
       if (!entry) return [];
-      return [fromEntry(index, "purl", { ...entry, confidence: entry.confidence - PACKAGE_NAME_ONLY_PENALTY }, { package: o.name })];
+      return [fromEntry(index, "purl", { ...entry, confidence: Math.round((entry.confidence - PACKAGE_NAME_ONLY_PENALTY) * 100) / 100 }, { package: o.name })];
     }
     let parsed: PackageURL;
     try {
@@ -132,19 +134,40 @@ const domainMatcher: Matcher = {
   },
 };
 
-/** Signer subjects: the whole subject, then each RDN value (`CN=…`, `O=…`), folded. */
+/**
+ * Signer subjects, of a `signer` observation or of what an observation says signed it
+ * (`ids.signer`): the whole subject, each RDN value (`CN=…`, `O=…`), and for Apple certificate
+ * names (`Developer ID Application: Vendor (TEAMID)`) the vendor name and the Team ID, folded.
+ * The most confident catalog signer among them wins.
+ */
 const signerMatcher: Matcher = {
   name: "signer",
   match(o, index) {
-    if (o.kind !== "signer") return [];
-    const parts = [o.name, ...o.name.split(/,\s*(?=[A-Za-z]+=)/).map((rdn) => rdn.replace(/^[A-Za-z]+=/, ""))];
-    for (const part of parts) {
-      const entry = lookupExact(index, "signers", part.trim());
-      if (entry) return [fromEntry(index, "signer", entry, { signer: o.name })];
+    const subjects = [o.kind === "signer" ? o.name : undefined, o.ids?.signer].filter((s): s is string => s !== undefined && s.trim() !== "");
+    let best: IdentifierEntry | undefined;
+    let subjectOfBest = "";
+    for (const subject of subjects) {
+      for (const part of signerParts(subject)) {
+        const entry = lookupExact(index, "signers", part);
+        if (entry && (!best || entry.confidence > best.confidence)) {
+          best = entry;
+          subjectOfBest = subject;
+        }
+      }
     }
-    return [];
+    return best ? [fromEntry(index, "signer", best, { signer: subjectOfBest })] : [];
   },
 };
+
+/** Apple signing certificate names: `<kind>: <name> (<10-character Team ID>)`. */
+const APPLE_CERTIFICATE = /^(?:Developer ID Application|Developer ID Installer|Apple Development|Apple Distribution|Mac Developer|3rd Party Mac Developer (?:Application|Installer)):\s*(.+?)\s*\(([A-Z0-9]{10})\)$/;
+
+function signerParts(subject: string): string[] {
+  const parts = [subject, ...subject.split(/,\s*(?=[A-Za-z]+=)/).map((rdn) => rdn.replace(/^[A-Za-z]+=/, ""))];
+  const apple = APPLE_CERTIFICATE.exec(subject.trim());
+  if (apple) parts.push(apple[1]!, apple[2]!);
+  return parts.map((p) => p.trim()).filter((p) => p !== "");
+}
 
 /** Product names and aliases: the longest alias found as a run of whole tokens in the name. */
 const productNameMatcher: Matcher = {
@@ -183,6 +206,51 @@ const productNameMatcher: Matcher = {
         },
       },
     ];
+  },
+};
+
+/**
+ * A product name given without its brand by a vendor that names the brand: Defender's CPE-style
+ * tokens (`kaspersky` / `endpoint_security`), a wmic or rpm Vendor column beside a short Name.
+ * When the vendor is a known publisher of a group, the name is tried with the group's brand in
+ * front, against that group's aliases only; an alias must reach past the brand, so the brand
+ * alone never names a product and ordinary names of other vendors are never touched.
+ */
+const vendorQualifiedNameMatcher: Matcher = {
+  name: "product-name",
+  match(o, index) {
+    if (!o.vendor || o.kind === "domain" || o.kind === "signer") return [];
+    const publisher = index.publishers.get(normalizeOrgName(stripContact(o.vendor).replace(/^["'«»]+|["'«»]+$/g, "")));
+    if (!publisher) return [];
+    const name = productTokens(o.name);
+    if (name.length === 0) return [];
+    for (const brand of index.brands) {
+      if (brand.group.id !== publisher.group.id) continue;
+      const b = brand.tokens;
+      if (b.every((t, i) => name[i] === t)) continue; // the name carries the brand: the plain name matcher saw it
+      const t = [...b, ...name];
+      for (const entry of index.aliasesByFirstToken.get(t[0]!) ?? []) {
+        const n = entry.tokens.length; // sorted longest first
+        if (n > t.length || n <= b.length || index.groupOf(entry.product.vendor).id !== publisher.group.id) continue;
+        let ok = true;
+        for (let k = 1; ok && k < n; k++) ok = t[k] === entry.tokens[k];
+        if (!ok) continue;
+        return [
+          {
+            product: entry.product,
+            group: publisher.group,
+            evidence: {
+              matcher: "product-name",
+              type: "alias",
+              searchedBy: { name: o.name, vendor: o.vendor },
+              found: { rule: `${entry.product.id}.aliases`, value: entry.alias },
+              confidence: n === t.length ? VENDOR_QUALIFIED_CONFIDENCE.whole : VENDOR_QUALIFIED_CONFIDENCE.prefix,
+            },
+          },
+        ];
+      }
+    }
+    return [];
   },
 };
 
@@ -267,6 +335,7 @@ export const MATCHERS: readonly Matcher[] = [
   signerMatcher,
   identifierMatcher("path", "paths", (o) => [o.path]),
   productNameMatcher,
+  vendorQualifiedNameMatcher,
   publisherMatcher,
   brandWordMatcher,
 ];

@@ -42,6 +42,12 @@ export const ObservationIds = z.object({
   extensionId: z.string().optional(),
   sha256: z.string().optional(),
   swidTagId: z.string().optional(),
+  /**
+   * The code-signing subject of the thing observed (an app's or file's signer, not a `signer`
+   * observation of its own): an Authenticode subject, or an Apple leaf certificate name such as
+   * `Developer ID Application: Vendor (TEAMID1234)`.
+   */
+  signer: z.string().optional(),
 });
 export type ObservationIds = z.infer<typeof ObservationIds>;
 

@@ -27,6 +27,17 @@ const FOLDERS: Record<string, string> = {
   "sbom/cyclonedx-xml": "src/readers/cyclonedx-xml/testdata",
   "sbom/spdx-tag-value": "src/readers/spdx-tag-value/testdata",
   "sbom/spdx3-jsonld": "src/readers/spdx3-jsonld/testdata",
+  "windows/reg": "src/readers/windows-reg/testdata",
+  "linux/dpkg-status": "src/readers/dpkg-status/testdata",
+  "linux/dpkg-list": "src/readers/dpkg-list/testdata",
+  "linux/rpm-list": "src/readers/rpm-list/testdata",
+  "macos/system-profiler": "src/readers/system-profiler/testdata",
+  "macos/info-plist": "src/readers/info-plist/testdata",
+  "windows/winget": "src/readers/winget/testdata",
+  "windows/wmic": "src/readers/wmic/testdata",
+  "windows/powershell-json": "src/readers/powershell-json/testdata",
+  "inventory/defender-json": "src/readers/defender-json/testdata",
+  "inventory/intune-json": "src/readers/intune-json/testdata",
 };
 const NOT_INPUTS = /(\.md|inventory\.csv|spdx3-package_sbom\.json|empty\.[a-z.]+|no-name-column\.csv)$/;
 

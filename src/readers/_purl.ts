@@ -1,0 +1,23 @@
+/**
+ * @module
+ * Package URLs for OS package observations (`pkg:deb/kesl@12.1.0.1543?arch=amd64`,
+ * `pkg:rpm/klnagent64@15.1.0-20748?arch=x86_64`), built with packageurl-js so names and versions
+ * are encoded as the purl spec says. The purl matcher compares `type/name` with the catalog's
+ * `packages`.
+ */
+import { PackageURL } from "packageurl-js";
+
+export function packageUrl(
+  type: string,
+  name: string | undefined,
+  version: string | undefined,
+  qualifiers: Record<string, string | undefined> = {},
+): string | undefined {
+  if (!name) return undefined;
+  const present = Object.fromEntries(Object.entries(qualifiers).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== ""));
+  try {
+    return new PackageURL(type, undefined, name, version, Object.keys(present).length > 0 ? present : undefined, undefined).toString();
+  } catch {
+    return undefined; // a name packageurl-js refuses is still matched by name
+  }
+}
