@@ -1,0 +1,58 @@
+/**
+ * The real command runner, over real processes (Node itself as the command): output streamed to
+ * the end, exit codes, standard error, a command that is not installed, and a timeout.
+ */
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { createSpawnRunner, describeExit, notInstalled } from "./runner.js";
+
+async function text(stream: NodeJS.ReadableStream): Promise<string> {
+  let out = "";
+  for await (const chunk of stream) out += chunk.toString();
+  return out;
+}
+
+describe("createSpawnRunner", () => {
+  const runner = createSpawnRunner();
+
+  it("streams a command's output and reports its exit code and standard error", async () => {
+    const r = runner.run(process.execPath, ["-e", "process.stdout.write('a\\nb'); process.stderr.write('careful'); process.exitCode = 3"]);
+    assert.equal(await text(r.stdout), "a\nb");
+    const exit = await r.done;
+    assert.equal(exit.code, 3);
+    assert.equal(exit.stderr, "careful");
+    assert.equal(notInstalled(exit), false);
+    assert.equal(describeExit(exit), "exit code 3: careful");
+  });
+
+  it("passes arguments as they are, without a shell", async () => {
+    const r = runner.run(process.execPath, ["-e", "process.stdout.write(process.argv.slice(1).join('|'))", "a b", "$HOME", "; rm -rf /"]);
+    assert.equal(await text(r.stdout), "a b|$HOME|; rm -rf /");
+    assert.equal((await r.done).code, 0);
+  });
+
+  it("streams large outputs whole", async () => {
+    const r = runner.run(process.execPath, ["-e", "for (let i = 0; i < 200000; i++) process.stdout.write(`line ${i}\\n`)"]);
+    const out = await text(r.stdout);
+    assert.equal(out.split("\n").length, 200001);
+    assert.equal((await r.done).code, 0);
+  });
+
+  it("a command that is not installed ends at once with ENOENT", async () => {
+    const r = runner.run("ictsguard-no-such-command", ["--x"]);
+    assert.equal(await text(r.stdout), "");
+    const exit = await r.done;
+    assert.equal(notInstalled(exit), true);
+    assert.equal(exit.code, null);
+  });
+
+  it("stops a command that takes too long", async () => {
+    const started = Date.now();
+    const r = runner.run(process.execPath, ["-e", "setTimeout(() => {}, 20000)"], { timeoutMs: 1000 });
+    await text(r.stdout);
+    const exit = await r.done;
+    assert.ok(Date.now() - started < 15000, "stopped well before it would have ended");
+    assert.equal(exit.error?.code, "ETIMEDOUT");
+    assert.match(describeExit(exit), /took too long/);
+  });
+});
