@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { streamJson } from "../src/readers/_json.js";
 import { PACKAGE_ROOT } from "../src/util/package-root.js";
 import { RESTRICTED_EVERY, writeCsvInventory, writeOsqueryPrograms } from "./generate.js";
+import { benchHost } from "./host.js";
 
 const OUT = join(PACKAGE_ROOT, "bench", "out");
 const CHILD = join(PACKAGE_ROOT, "dist", "bench", "cli-child.js");
@@ -81,6 +82,9 @@ for (const c of cases) {
     `${doc.summary.findings} (${expected} planted)`,
   ]);
 }
+
+// scan --host: collecting from a large fake root (grep -r over the same tree) and from this machine
+results.push(...benchHost(CHILD));
 
 const head = ["input", "size", "grep -ciF", "ictsguard scan", "ratio", "rows/s", "peak RSS", "findings"];
 const widths = head.map((h, i) => Math.max(h.length, ...results.map((r) => r[i]!.length)));
