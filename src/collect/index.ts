@@ -85,6 +85,7 @@ export async function createHostCollection(options: HostCollectOptions): Promise
 
   async function* observe(report: (issue: ReportableIssue) => void): AsyncIterable<Observation> {
     const seenAt = new Date().toISOString();
+    collected.length = 0; // a second run counts afresh
     for (const source of sources) {
       options.signal?.throwIfAborted();
       const entry: CollectedSource = { source: source.name, description: source.description, reads: source.reads, host, items: 0 };

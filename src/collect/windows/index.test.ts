@@ -4,7 +4,9 @@
  * Kaspersky entries and nothing among the clean ones and the look-alikes.
  */
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { Ajv2020 } from "ajv/dist/2020.js";
+import { toSarif } from "../../report/sarif/index.js";
 import { describe, it } from "node:test";
 import { createHostCollection } from "../index.js";
 import { Observation } from "../../model/observation.js";
@@ -121,6 +123,21 @@ describe("Windows collector over recorded command outputs", () => {
     for (const l of ["KeyIso (microsoft-kl-ks-names)", "kbdclass (microsoft-kl-ks-names)", "klist.exe (microsoft-kl-ks-names)", "UltraAV (pango-ultraav)", "WdFilter (microsoft-defender)"]) {
       assert.ok(lookalikes.includes(l), `${l} not in ${lookalikes.join(", ")}`);
     }
+  });
+
+  it("its report is valid SARIF: host locations are URI references", async () => {
+    const { collection } = await windows();
+    const log = toSarif(await scanCollection(collection));
+    const schema = JSON.parse(readFileSync(repoPath("src/report/sarif/testdata/sarif-schema-2.1.0.json"), "utf8")) as object;
+    const ajv = new Ajv2020({ strict: false, allErrors: true });
+    ajv.addFormat("uri", /^[a-z][a-z0-9+.-]*:[^\s\\]*$/i);
+    ajv.addFormat("uri-reference", (s: string) => !/[\s\\<>"{}|^`]/.test(s) && !/%(?![0-9a-f]{2})/i.test(s));
+    ajv.addFormat("uuid", /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i);
+    ajv.addFormat("date-time", /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/);
+    const validate = ajv.compile(schema);
+    assert.ok(validate(log), ajv.errorsText(validate.errors, { separator: "\n" }));
+    const uris = log.runs[0]!.results.map((r) => r.locations[0]!.physicalLocation.artifactLocation.uri);
+    assert.ok(uris.includes("host%3Areg%20HKLM/SOFTWARE/WOW6432Node/Microsoft/Windows/CurrentVersion/Uninstall"), uris.join("\n"));
   });
 
   it("without administrator rights, reads the current user's MSIX packages and says so", async () => {
