@@ -5,7 +5,8 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { gzipSync } from "node:zlib";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
@@ -169,5 +170,93 @@ describe("scan: macOS system_profiler and Info.plist", () => {
         "Kaspersky Endpoint Security for Mac.app com.kaspersky.kav_agent → kaspersky-endpoint-security",
       ],
     );
+  });
+});
+
+describe("scan: winget export", () => {
+  it("finds Kaspersky's winget package identifiers and leaves the rest alone", () => {
+    const file = testdata("winget", "kaspersky-export.json");
+    const { code, doc } = scan([file, "--profile", "business", "--as-of", "2025-01-01"]);
+    assert.equal(code, 1);
+    assert.deepEqual(doc.errors, []);
+    assert.deepEqual(
+      doc.findings.map((f) => `${f.source.record}: ${f.observation.name} → ${f.product.id} (${f.status})`).sort(),
+      [
+        "2: Kaspersky.Kaspersky → kaspersky-standard-plus-premium (unsupported)",
+        "3: Kaspersky.KasperskyVPNSecureConnection → kaspersky-vpn-secure-connection (unsupported)",
+        "4: Kaspersky.Lab → kaspersky-security-center (unsupported)",
+        // a Kaspersky-named id the catalog does not list: only the brand word, left for review
+        "5: Kaspersky.KasperskyStandard → kaspersky-unidentified (review)",
+        // Huawei is listed, but no rule binds a business for Huawei software
+        "8: Huawei.HiSuite → huawei-hisuite (review)",
+      ],
+    );
+    const kes = doc.findings.find((f) => f.observation.name === "Kaspersky.Lab")!;
+    assert.ok(kes.evidence.some((e) => e.matcher === "purl" && e.type === "exact-id" && e.found.value === "winget/Kaspersky.Lab" && e.confidence === 0.9), JSON.stringify(kes.evidence));
+    assert.equal(kes.source.reader, "windows/winget");
+  });
+
+  it("winget-cli's own test exports hold no restricted software", () => {
+    const { code, doc } = scan([testdata("winget", "ImportFile-Good.1.0.json"), testdata("winget", "ImportFile-Good.2.0.json")]);
+    assert.deepEqual(doc.errors, []);
+    assert.deepEqual(summary(doc), []);
+    assert.equal(code, 0);
+  });
+});
+
+describe("scan: wmic product get", () => {
+  it("finds Kaspersky in the UTF-16 /format:csv output, with the host from Node", () => {
+    const { code, doc } = scan([testdata("wmic", "product-csv-utf16le.txt"), "--as-of", "2025-01-01"]);
+    assert.equal(code, 2, "the cut row is an input error");
+    assert.deepEqual(
+      doc.findings.filter((f) => f.vendor === "kaspersky").map((f) => `${f.source.line}: ${f.observation.host} ${f.observation.name} → ${f.product.id}`),
+      [
+        "3: WS-0142 Kaspersky Endpoint Security for Windows → kaspersky-endpoint-security",
+        "4: WS-0142 Агент администрирования Kaspersky Security Center → kaspersky-security-center",
+      ],
+    );
+    assert.deepEqual(doc.errors.map((e) => `${e.code}:${e.source.line}`), ["wmic/columns:10", "wmic/columns:12"]);
+  });
+});
+
+describe("scan: Defender, Intune and PowerShell exports", () => {
+  it("reads Defender's lowercase tokens as Kaspersky products (gzipped JSON lines and CSV without CPE), not other vendors' same names", () => {
+    const dir = mkdtempSync(join(tmpdir(), "ictsguard-mde-"));
+    const gz = join(dir, "SoftwareInventoryByMachine-part-0.json.gz");
+    writeFileSync(gz, gzipSync(readFileSync(testdata("defender-json", "software-inventory-by-machine.json"))));
+    const { code, doc } = scan([gz, testdata("csv", "defender-tvm-no-cpe.csv"), "--as-of", "2025-01-01"]);
+    assert.equal(code, 1);
+    assert.deepEqual(doc.errors, []);
+    assert.deepEqual(
+      doc.findings.map((f) => `${f.source.reader} ${f.observation.vendor}/${f.observation.name} → ${f.product.id}`).sort(),
+      [
+        "inventory/csv kaspersky/endpoint_security → kaspersky-endpoint-security",
+        "inventory/csv kaspersky/security_center_network_agent → kaspersky-security-center",
+        "inventory/csv kaspersky_lab/total_security → kaspersky-total-security",
+        "inventory/defender-json kaspersky/endpoint_security → kaspersky-endpoint-security",
+        "inventory/defender-json kaspersky/security_center_network_agent → kaspersky-security-center",
+      ],
+    );
+    for (const f of doc.findings) {
+      assert.notEqual(f.status, "review", `${f.observation.name}: ${f.confidence}`);
+      assert.ok(f.evidence.some((e) => e.matcher === "product-name" && e.searchedBy.vendor === f.observation.vendor), JSON.stringify(f.evidence));
+    }
+    // eset/endpoint_security has the same name token as Kaspersky's, but another vendor
+    assert.equal(doc.summary.observations, 6 + 7);
+  });
+
+  it("reads Intune detectedApps and PowerShell ConvertTo-Json exports", () => {
+    const { doc } = scan([testdata("intune-json", "detected-apps-with-devices.json"), testdata("powershell-json", "uninstall-utf16le.json"), "--as-of", "2025-01-01"]);
+    assert.deepEqual(
+      doc.findings.map((f) => `${f.source.reader} ${f.observation.host} ${f.observation.name} → ${f.product.id}`).sort(),
+      [
+        "inventory/intune-json LAPTOP-HR-014 Kaspersky → kaspersky-standard-plus-premium",
+        "inventory/intune-json LAPTOP-SALES-03 Kaspersky → kaspersky-standard-plus-premium",
+        "windows/powershell-json WS-0142 Kaspersky Endpoint Security for Windows → kaspersky-endpoint-security",
+        "windows/powershell-json WS-0142 Kaspersky Password Manager → kaspersky-password-manager",
+        "windows/powershell-json WS-0142 Антивирус Касперского → kaspersky-anti-virus",
+      ],
+    );
+    assert.deepEqual(doc.errors.map((e) => `${e.code}:${e.source.record}`), ["intune/app:3", "intune/app:4"]);
   });
 });

@@ -86,7 +86,7 @@ const purlMatcher: Matcher = {
     if (!purl) {
       const entry = o.kind === "package" ? index.packageNames.get(o.name.trim().toLowerCase()) : undefined;
       if (!entry) return [];
-      return [fromEntry(index, "purl", { ...entry, confidence: entry.confidence - PACKAGE_NAME_ONLY_PENALTY }, { package: o.name })];
+      return [fromEntry(index, "purl", { ...entry, confidence: Math.round((entry.confidence - PACKAGE_NAME_ONLY_PENALTY) * 100) / 100 }, { package: o.name })];
     }
     let parsed: PackageURL;
     try {

@@ -25,6 +25,11 @@ const FOLDERS: Record<string, string> = {
   "linux/rpm-list": "src/readers/rpm-list/testdata",
   "macos/system-profiler": "src/readers/system-profiler/testdata",
   "macos/info-plist": "src/readers/info-plist/testdata",
+  "windows/winget": "src/readers/winget/testdata",
+  "windows/wmic": "src/readers/wmic/testdata",
+  "windows/powershell-json": "src/readers/powershell-json/testdata",
+  "inventory/defender-json": "src/readers/defender-json/testdata",
+  "inventory/intune-json": "src/readers/intune-json/testdata",
 };
 const NOT_INPUTS = /(\.md|inventory\.csv|spdx3-package_sbom\.json|empty\.[a-z.]+|no-name-column\.csv)$/;
 

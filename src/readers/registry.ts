@@ -12,10 +12,16 @@ import { dpkgListReader } from "./dpkg-list/index.js";
 import { rpmListReader } from "./rpm-list/index.js";
 import { systemProfilerReader } from "./system-profiler/index.js";
 import { infoPlistReader } from "./info-plist/index.js";
+import { wingetReader } from "./winget/index.js";
+import { wmicReader } from "./wmic/index.js";
+import { powershellJsonReader } from "./powershell-json/index.js";
+import { defenderJsonReader } from "./defender-json/index.js";
+import { intuneJsonReader } from "./intune-json/index.js";
 import type { Reader } from "./types.js";
 
 export const READERS: readonly Reader[] = [cyclonedxJsonReader, spdxJsonReader, osqueryReader, csvReader, windowsRegReader,
-  dpkgStatusReader, dpkgListReader, rpmListReader, systemProfilerReader, infoPlistReader];
+  dpkgStatusReader, dpkgListReader, rpmListReader, systemProfilerReader, infoPlistReader, wingetReader, wmicReader, powershellJsonReader,
+  defenderJsonReader, intuneJsonReader];
 
 export function findReader(name: string, readers: readonly Reader[] = READERS): Reader | undefined {
   return readers.find((r) => r.name === name);

@@ -18,7 +18,15 @@ export type CsvField =
   | "kind"
   | "identifier"
   | keyof Pick<ObservationIds, "bundleId" | "packageId" | "extensionId" | "purl" | "cpe" | "sha256">
-  | KindColumn;
+  | KindColumn
+  | UninstallColumn;
+
+/**
+ * Columns of registry Uninstall exports (PowerShell `Get-ItemProperty ... | Export-Csv`): the key
+ * a row came from (`PSPath`), and the two that mark an update of another program rather than a
+ * program (`ParentKeyName`, `ReleaseType`).
+ */
+export type UninstallColumn = "registryKey" | "parentKeyName" | "releaseType";
 
 /** Columns whose value is the name of a thing of one kind. */
 export type KindColumn = "process" | "service" | "driver" | "domain" | "signer";
@@ -74,6 +82,9 @@ export const COLUMN_ALIASES: Readonly<Record<CsvField, readonly string[]>> = {
   driver: ["driver", "drivername"],
   domain: ["domain", "domainname", "query", "queryname", "dnsquery", "fqdn", "requesthost", "requesthostname", "remoteurl", "url"],
   signer: ["signer", "signersubject"],
+  registryKey: ["pspath"],
+  parentKeyName: ["parentkeyname"],
+  releaseType: ["releasetype"],
 };
 
 /** `Application Title`, `application_title`, `ApplicationTitle` → `applicationtitle`. */

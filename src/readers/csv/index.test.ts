@@ -108,7 +108,8 @@ describe("inventory/csv: export styles", () => {
       vendor: "AO Kaspersky Lab",
       version: "12.6.0.438",
       path: "C:\\Program Files (x86)\\Kaspersky Lab\\Kaspersky Endpoint Security for Windows\\",
-      source: { file, line: 3 },
+      // PSPath, without PowerShell's provider prefix: the registry key the row was read from
+      source: { file, line: 3, pointer: "HKEY_LOCAL_MACHINE\\Software\\WOW6432Node\\Microsoft\\Windows\\CurrentVersion\\Uninstall\\{5C7E4B2A-9F3D-4E61-A8B0-2D41C6E9F713}" },
     });
     assert.deepEqual(
       observations.map((o) => [o.name, o.vendor, o.version, o.source.line]),
@@ -360,5 +361,54 @@ describe("inventory/csv: broken inputs", () => {
       ["csv/empty-name", "warning", undefined],
     ]);
     assert.equal(issues[1]!.message, "12 rows in all had an empty name and were skipped (lines 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, ...)");
+  });
+});
+
+describe("inventory/csv: Uninstall exports and enterprise reports", () => {
+  const UNINSTALL = "\\Microsoft\\Windows\\CurrentVersion\\Uninstall\\";
+
+  it("skips updates (ParentKeyName/ReleaseType) and locates each program by its PSPath registry key", async () => {
+    const { observations, issues } = await read("powershell-uninstall-updates.csv");
+    assert.deepEqual(issues, []);
+    assert.deepEqual(
+      observations.map((o) => [o.source.line, o.name, o.host, o.source.pointer]),
+      [
+        [2, "Kaspersky Endpoint Security for Windows", "WS-0142", `HKEY_LOCAL_MACHINE\\SOFTWARE\\WOW6432Node${UNINSTALL}{5C7E4B2A-9F3D-4E61-A8B0-2D41C6E9F713}`],
+        // SystemComponent=1 is still a program
+        [5, "Антивирус Касперского", "WS-0142", `HKEY_LOCAL_MACHINE\\SOFTWARE${UNINSTALL}{C4A1D5E4-4E2B-4F0B-9C2E-7A3B8F9D1E20}`],
+        [6, "Kaspersky Password Manager", "WS-0142", `HKEY_CURRENT_USER\\Software${UNINSTALL}Kaspersky Password Manager`],
+        [7, "7-Zip 23.01 (x64)", "WS-0142", `HKEY_LOCAL_MACHINE\\SOFTWARE${UNINSTALL}7-Zip`],
+      ],
+    );
+  });
+
+  it("warns once when a Windows PowerShell 5.1 ASCII export turned letters into ?", async () => {
+    const { observations, issues } = await read("powershell-uninstall-ascii.csv");
+    assert.deepEqual(codes(issues), [["csv/ascii", "warning", 6]]);
+    assert.match(issues[0]!.message, /Export-Csv writes ASCII.*-Encoding UTF8/);
+    assert.equal(observations.length, 4);
+    assert.equal(observations[1]!.name, "????????? ???????????");
+  });
+
+  it("reads an Intune AppInvAggregate report", async () => {
+    const { observations, issues } = await read("intune-appinvaggregate.csv");
+    assert.deepEqual(issues, []);
+    assert.deepEqual(observations.map((o) => [o.name, o.vendor, o.version]), [
+      ["Kaspersky", "AO Kaspersky Lab", "21.9.6.465"],
+      ["Kaspersky Endpoint Security for Windows", "AO Kaspersky Lab", "12.6.0.438"],
+      ["Kaspersky: VPN & Antivirus", "Kaspersky Lab Switzerland", "11.112.4.9791"],
+      ["UltraAV", "Pango Group", "1.3.5"],
+      ["Microsoft Edge", "Microsoft Corporation", "120.0.2210.144"],
+    ]);
+  });
+
+  it("keeps Defender's lowercase tokens as they are when there is no CPE", async () => {
+    const { observations, issues } = await read("defender-tvm-no-cpe.csv");
+    assert.deepEqual(issues, []);
+    assert.deepEqual(observations.slice(0, 3).map((o) => [o.vendor, o.name, o.host, o.ids]), [
+      ["kaspersky", "endpoint_security", "ws-0142.corp.example", undefined],
+      ["kaspersky", "security_center_network_agent", "ws-0142.corp.example", undefined],
+      ["kaspersky_lab", "total_security", "ws-0142.corp.example", undefined],
+    ]);
   });
 });

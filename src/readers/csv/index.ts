@@ -10,6 +10,7 @@
 import { Readable, pipeline } from "node:stream";
 import { parse, type CsvError } from "csv-parse";
 import { decodeChunks } from "../_text.js";
+import { registryPathOf } from "../windows-reg/uninstall.js";
 import { defineReader, type Probe, type ReadContext, type ReadInput } from "../types.js";
 import type { Observation, ObservationIds, ObservationKind, SourceRef } from "../../model/observation.js";
 import {
@@ -125,6 +126,7 @@ async function* read(input: ReadInput, ctx: ReadContext): AsyncIterable<Observat
   const emptyNameLines: number[] = [];
   let emptyNames = 0;
   let badTextRows = 0;
+  let asciiWarned = false;
 
   for await (const { record, info, raw } of records) {
     ctx.signal?.throwIfAborted();
@@ -152,7 +154,20 @@ async function* read(input: ReadInput, ctx: ReadContext): AsyncIterable<Observat
       continue;
     }
     if (record.every((cell) => cell.trim() === "")) continue; // a row of empty cells is a blank line
-    const source: SourceRef = { file, line };
+    // an Uninstall key that is an update of another program (a patch, a hotfix) is not a program
+    if (isUpdate(record, columns)) continue;
+    if (!asciiWarned && record.some((cell) => /\?{3,}/.test(cell))) {
+      asciiWarned = true;
+      ctx.report({
+        code: "csv/ascii",
+        severity: "warning",
+        message:
+          "letters written as ? (Windows PowerShell 5.1 Export-Csv writes ASCII unless told otherwise): names in other scripts, such as Russian ones, cannot be matched; export again with -Encoding UTF8 (or Unicode)",
+        source: { file, line },
+      });
+    }
+    const pointer = cellOf(record, columns, "registryKey");
+    const source: SourceRef = pointer ? { file, line, pointer: registryPathOf(pointer) } : { file, line };
     const observations = toObservations(record, columns, source);
     if (observations.length > 0) {
       yield* observations;
@@ -349,4 +364,16 @@ function sniffDelimiter(header: string): string {
 /** Header cells for detection only (reading uses csv-parse): split, then unquote. */
 function splitHeader(header: string, delimiter: string): string[] {
   return header.split(delimiter).map((cell) => cell.trim().replace(/^"(.*)"$/, "$1").replace(/""/g, '"'));
+}
+
+/** A trimmed, non-empty cell of a field, if the header has that field. */
+function cellOf(record: readonly string[], columns: ColumnMap, field: CsvField): string | undefined {
+  const index = columns[field];
+  const value = index === undefined ? undefined : record[index]?.trim();
+  return value ? value : undefined;
+}
+
+/** An Uninstall-key row of an update (ParentKeyName or ReleaseType set): skipped, as in `.reg` exports. */
+function isUpdate(record: readonly string[], columns: ColumnMap): boolean {
+  return cellOf(record, columns, "parentKeyName") !== undefined || cellOf(record, columns, "releaseType") !== undefined;
 }
