@@ -142,7 +142,7 @@ describe("scan --host-root: a fake root with Kaspersky for Linux", () => {
     // root reads anything: run as nobody then, over a root nobody may walk
     chmodSync(root, 0o755);
     chmodSync(join(root, "var/lib/dpkg/status"), 0o000);
-    chmodSync(join(root, "home/alex"), 0o700);
+    chmodSync(join(root, "home/alex"), 0o000);
     const { code, doc } = scanJson(["--host-root", root], asRoot ? { uid: 65534 } : {});
     assert.equal(code, 1, JSON.stringify(doc.errors));
     assert.equal(doc.summary.errors, 0);

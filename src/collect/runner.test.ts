@@ -4,7 +4,10 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { createSpawnRunner, describeExit, notInstalled } from "./runner.js";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, dirname, join } from "node:path";
+import { createSpawnRunner, describeExit, findOnPath, notInstalled } from "./runner.js";
 
 async function text(stream: NodeJS.ReadableStream): Promise<string> {
   let out = "";
@@ -54,5 +57,15 @@ describe("createSpawnRunner", () => {
     assert.ok(Date.now() - started < 15000, "stopped well before it would have ended");
     assert.equal(exit.error?.code, "ETIMEDOUT");
     assert.match(describeExit(exit), /took too long/);
+  });
+});
+
+describe("findOnPath", () => {
+  it("finds an executable in a PATH folder, and nothing for a missing command or a path", () => {
+    const env = { PATH: [join(tmpdir(), "ictsguard-no-such-dir"), mkdtempSync(join(tmpdir(), "ictsguard-empty-")), dirname(process.execPath)].join(process.platform === "win32" ? ";" : ":") };
+    const name = basename(process.execPath).replace(/\.exe$/i, "");
+    assert.equal(findOnPath(name, env), process.execPath);
+    assert.equal(findOnPath("ictsguard-no-such-command", env), undefined);
+    assert.equal(findOnPath(process.execPath, env), undefined, "a path is not looked up");
   });
 });

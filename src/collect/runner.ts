@@ -7,6 +7,8 @@
  * itself as skipped.
  */
 import { spawn } from "node:child_process";
+import { accessSync, constants, statSync } from "node:fs";
+import { delimiter, join } from "node:path";
 import { PassThrough, type Readable } from "node:stream";
 
 export type CommandExit = {
@@ -72,6 +74,8 @@ export function createSpawnRunner(): CommandRunner {
           if (stderr.length < STDERR_KEPT) stderr += s.slice(0, STDERR_KEPT - stderr.length);
         });
         child.on("error", (err: NodeJS.ErrnoException) => {
+          // a PATH folder this user may not search makes a missing command EACCES, not ENOENT
+          if (err.code === "EACCES" && child.pid === undefined && !findOnPath(command)) err.code = "ENOENT";
           error ??= err;
         });
         // 'close' follows the end of the output, and also a failed spawn (after 'error')
@@ -91,6 +95,24 @@ export function createSpawnRunner(): CommandRunner {
       return { stdout, done };
     },
   };
+}
+
+/** Whether a bare command name is an executable file in a folder of PATH (with PATHEXT on Windows). */
+export function findOnPath(command: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (/[\\/]/.test(command)) return undefined;
+  const exts = process.platform === "win32" ? ["", ...(env.PATHEXT ?? ".EXE;.CMD;.BAT;.COM").split(";")] : [""];
+  for (const dir of (env.PATH ?? env.Path ?? "").split(delimiter)) {
+    for (const ext of exts) {
+      const candidate = join(dir || ".", command + ext);
+      try {
+        accessSync(candidate, constants.X_OK);
+        if (statSync(candidate).isFile()) return candidate;
+      } catch {
+        // not here, or this folder may not be searched
+      }
+    }
+  }
+  return undefined;
 }
 
 /** Whether a command's end means it is not installed here. */
