@@ -7,6 +7,7 @@ import { describe, it } from "node:test";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
+import { commandOutput } from "./command.js";
 import { createSpawnRunner, describeExit, findOnPath, notInstalled } from "./runner.js";
 
 async function text(stream: NodeJS.ReadableStream): Promise<string> {
@@ -67,5 +68,25 @@ describe("findOnPath", () => {
     assert.equal(findOnPath(name, env), process.execPath);
     assert.equal(findOnPath("ictsguard-no-such-command", env), undefined);
     assert.equal(findOnPath(process.execPath, env), undefined, "a path is not looked up");
+  });
+});
+
+describe("commandOutput", () => {
+  it("stops a command whose output is not read to the end, instead of waiting for it", async () => {
+    const ctx = {
+      root: "/",
+      host: "h",
+      runner: createSpawnRunner(),
+      catalog: undefined as never,
+      report: () => {},
+      skip: () => {},
+    };
+    const started = Date.now();
+    const out = await commandOutput(ctx, process.execPath, ["-e", "setInterval(() => process.stdout.write('x'.repeat(65536)), 1)"], "endless");
+    assert.ok(out.input);
+    for await (const _chunk of out.input.stream) break; // a reader that gives up after one chunk
+    const exit = await out.exit();
+    assert.equal(exit.stopped, true);
+    assert.ok(Date.now() - started < 20000);
   });
 });

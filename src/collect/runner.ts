@@ -21,9 +21,11 @@ export type CommandExit = {
 };
 
 export type RunningCommand = {
-  /** Standard output, streamed. Read it to the end (or destroy it) before awaiting `done`. */
+  /** Standard output, streamed. Read it to the end (or stop the command) before awaiting `done`. */
   stdout: Readable;
   done: Promise<CommandExit>;
+  /** Ends the command early (its output is not wanted any more). */
+  stop(): void;
 };
 
 export type RunOptions = {
@@ -45,6 +47,7 @@ export function createSpawnRunner(): CommandRunner {
   return {
     run(command, args, options = {}) {
       const stdout = new PassThrough();
+      let stop = (): void => {};
       const done = new Promise<CommandExit>((resolve) => {
         let stderr = "";
         let error: NodeJS.ErrnoException | undefined;
@@ -68,6 +71,10 @@ export function createSpawnRunner(): CommandRunner {
           child.kill();
         }, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
         timer.unref();
+        stop = () => {
+          child.kill();
+          stdout.resume(); // nothing reads it any more: let it drain so the command is not blocked
+        };
         child.stdout.pipe(stdout);
         child.stderr.setEncoding("utf8");
         child.stderr.on("data", (s: string) => {
@@ -92,7 +99,7 @@ export function createSpawnRunner(): CommandRunner {
           resolve(error ? { code: exitCode, stderr, error } : { code: exitCode, stderr });
         });
       });
-      return { stdout, done };
+      return { stdout, done, stop: () => stop() };
     },
   };
 }

@@ -22,21 +22,23 @@ export type Recording = {
   writes?: { arg: number; file: string };
 };
 
-export type RecordedRunner = CommandRunner & { calls: { command: string; args: readonly string[] }[] };
+export type RecordedCall = { command: string; args: readonly string[]; stopped: boolean };
+export type RecordedRunner = CommandRunner & { calls: RecordedCall[] };
 
 /** Bytes per chunk of replayed output. */
 const CHUNK = 1000;
 
 export function createRecordedRunner(recordings: readonly Recording[]): RecordedRunner {
-  const calls: { command: string; args: readonly string[] }[] = [];
+  const calls: RecordedCall[] = [];
   return {
     calls,
     run(command, args): RunningCommand {
-      calls.push({ command, args });
+      const call: RecordedCall = { command, args, stopped: false };
+      calls.push(call);
       const known = recordings.filter((r) => r.command === command);
       if (known.length === 0) {
         const error = Object.assign(new Error(`spawn ${command} ENOENT`), { code: "ENOENT", errno: -2, syscall: `spawn ${command}` });
-        return { stdout: Readable.from([]), done: Promise.resolve<CommandExit>({ code: null, stderr: "", error }) };
+        return { stdout: Readable.from([]), done: Promise.resolve<CommandExit>({ code: null, stderr: "", error }), stop() {} };
       }
       const r = known.find((k) =>
         k.args === undefined ? true : typeof k.args === "function" ? k.args(args) : k.args.length === args.length && k.args.every((a, i) => a === args[i]),
@@ -53,7 +55,11 @@ export function createRecordedRunner(recordings: readonly Recording[]): Recorded
         stdout.once("end", end);
         stdout.once("close", end);
       });
-      return { stdout, done };
+      const stop = (): void => {
+        call.stopped = true;
+        stdout.destroy();
+      };
+      return { stdout, done, stop };
     },
   };
 }

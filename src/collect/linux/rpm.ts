@@ -10,7 +10,7 @@
 import { stat } from "node:fs/promises";
 import type { Observation } from "../../model/observation.js";
 import { rpmListReader } from "../../readers/rpm-list/index.js";
-import { commandOutput, finishCommand } from "../command.js";
+import { readCommand } from "../command.js";
 import { inRoot } from "../fs.js";
 import { defineSource, type CollectContext } from "../types.js";
 
@@ -37,8 +37,7 @@ export const rpmSource = defineSource({
     }
     const args = [...(ctx.root === "/" ? [] : ["--root", ctx.root]), "-qa", "--queryformat", RPM_QUERY_FORMAT];
     const label = ctx.root === "/" ? "rpm -qa" : `rpm --root ${ctx.root} -qa`;
-    const { input, done } = await commandOutput(ctx, "rpm", args, label);
-    if (input) yield* rpmListReader.read(input, ctx);
-    await finishCommand(ctx, done, label, `an rpm database is at ${database}, but the rpm command is not installed here to read it`);
+    const missing = `an rpm database is at ${database}, but the rpm command is not installed here to read it`;
+    yield* readCommand(ctx, { command: "rpm", args, label, missing }, (input) => rpmListReader.read(input, ctx));
   },
 });

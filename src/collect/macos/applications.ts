@@ -10,7 +10,7 @@
 import type { Observation } from "../../model/observation.js";
 import { parseInfoPlist } from "../../readers/info-plist/index.js";
 import { systemProfilerReader } from "../../readers/system-profiler/index.js";
-import { commandOutput, finishCommand } from "../command.js";
+import { readCommand } from "../command.js";
 import { fsFailure, inRoot, readSmallFile, reportFsFailure } from "../fs.js";
 import { defineSource, type CollectContext } from "../types.js";
 
@@ -22,13 +22,10 @@ export const applicationsSource = defineSource({
   description: "applications with bundle ids",
   reads: `${LABEL}, and each app's Contents/Info.plist`,
   async *collect(ctx: CollectContext): AsyncIterable<Observation> {
-    const { input, done } = await commandOutput(ctx, "system_profiler", ["-xml", "SPApplicationsDataType"], LABEL, { timeoutMs: 15 * 60 * 1000 });
-    if (input) {
-      for await (const app of systemProfilerReader.read(input, ctx)) {
-        yield await withBundleId(ctx, app);
-      }
-    }
-    await finishCommand(ctx, done, LABEL, "system_profiler is not available on this machine");
+    const spec = { command: "system_profiler", args: ["-xml", "SPApplicationsDataType"], label: LABEL, missing: "system_profiler is not available on this machine", timeoutMs: 15 * 60 * 1000 };
+    yield* readCommand(ctx, spec, async function* (input) {
+      for await (const app of systemProfilerReader.read(input, ctx)) yield await withBundleId(ctx, app);
+    });
   },
 });
 

@@ -11,7 +11,8 @@
  */
 import type { Observation } from "../../model/observation.js";
 import { readLines } from "../../readers/_text.js";
-import { commandOutput, finishCommand } from "../command.js";
+import type { ReadInput } from "../../readers/types.js";
+import { readCommand } from "../command.js";
 import { notInstalled } from "../runner.js";
 import { defineSource, type CollectContext } from "../types.js";
 
@@ -22,14 +23,8 @@ export const systemExtensionsSource = defineSource({
   description: "system extensions",
   reads: SYSEXT,
   async *collect(ctx: CollectContext): AsyncIterable<Observation> {
-    const { input, done } = await commandOutput(ctx, "systemextensionsctl", ["list"], SYSEXT);
-    if (input) {
-      for await (const { text, line } of readLines(input, ctx)) {
-        const o = systemExtension(text);
-        if (o) yield { ...o, source: { file: input.path, line } };
-      }
-    }
-    await finishCommand(ctx, done, SYSEXT, "systemextensionsctl is not available on this machine (macOS 10.15 or later has it)");
+    const spec = { command: "systemextensionsctl", args: ["list"], label: SYSEXT, missing: "systemextensionsctl is not available on this machine (macOS 10.15 or later has it)" };
+    yield* readCommand(ctx, spec, (input) => rows(input, ctx, systemExtension));
   },
 });
 
@@ -63,21 +58,20 @@ export const kextsSource = defineSource({
       ["kmutil", ["showloaded"], "kmutil showloaded"],
       ["kextstat", [], "kextstat"],
     ] as const) {
-      const { input, done } = await commandOutput(ctx, command, args, label);
-      if (input) {
-        for await (const { text, line } of readLines(input, ctx)) {
-          const o = loadedKext(text);
-          if (o) yield { ...o, source: { file: input.path, line } };
-        }
-      }
-      const exit = await done;
-      if (notInstalled(exit)) continue; // older macOS: try kextstat
-      await finishCommand(ctx, Promise.resolve(exit), label, "");
-      return;
+      const exit = yield* readCommand(ctx, { command, args, label }, (input) => rows(input, ctx, loadedKext));
+      if (!notInstalled(exit)) return; // else an older macOS: try kextstat
     }
     ctx.skip("neither kmutil nor kextstat is available on this machine");
   },
 });
+
+/** The observations of a command's lines that `parse` recognizes, located by line. */
+async function* rows(input: ReadInput, ctx: CollectContext, parse: (text: string) => Omit<Observation, "source"> | undefined): AsyncIterable<Observation> {
+  for await (const { text, line } of readLines(input, ctx)) {
+    const o = parse(text);
+    if (o) yield { ...o, source: { file: input.path, line } };
+  }
+}
 
 const KEXT_ROW = /^\s*\d+\s+\d+\s+\S+\s+\S+\s+\S+\s+(\S+)\s+\(([^)]*)\)/;
 

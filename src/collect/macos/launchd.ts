@@ -13,7 +13,7 @@
 import type { Observation } from "../../model/observation.js";
 import { isBinaryPlist, isDict, parseBinaryPlist, parseXmlPlist, plistText, type PlistValue } from "../../readers/_plist.js";
 import { readLines } from "../../readers/_text.js";
-import { commandOutput, finishCommand } from "../command.js";
+import { readCommand } from "../command.js";
 import { inRoot, listDir, readSmallFile, reportFsFailure } from "../fs.js";
 import { defineSource, hostRef, type CollectContext } from "../types.js";
 
@@ -68,15 +68,14 @@ export const launchctlSource = defineSource({
   description: "launchd jobs loaded now",
   reads: LAUNCHCTL,
   async *collect(ctx: CollectContext): AsyncIterable<Observation> {
-    const { input, done } = await commandOutput(ctx, "launchctl", ["list"], LAUNCHCTL);
-    if (input) {
+    const spec = { command: "launchctl", args: ["list"], label: LAUNCHCTL, missing: "launchctl is not available on this machine" };
+    yield* readCommand(ctx, spec, async function* (input): AsyncIterable<Observation> {
       for await (const { text, line } of readLines(input, ctx)) {
         const cols = text.split("\t");
         const label = cols[2]?.trim();
         if (cols.length < 3 || !label || (cols[0] === "PID" && label === "Label")) continue;
         yield { kind: "service", name: label, ids: { bundleId: label }, source: { file: input.path, line } };
       }
-    }
-    await finishCommand(ctx, done, LAUNCHCTL, "launchctl is not available on this machine");
+    });
   },
 });

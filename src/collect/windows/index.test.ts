@@ -177,6 +177,23 @@ describe("Windows collector over recorded command outputs", () => {
   });
 });
 
+describe("Windows collector: bad output", () => {
+  it("malformed PowerShell output is a located error; the command is stopped, the other sources still run", async () => {
+    const recorded = recordings().filter((r) => !(r.command === "powershell.exe" && typeof r.args === "function" && r.args(["Win32_Service"])));
+    const garbage = '[{"Name":"AVP","PathName":"C:\\\\avp.exe"},{"Name": oops' + " ".repeat(200_000) + "]";
+    recorded.unshift({ command: "powershell.exe", args: script("Win32_Service"), stdout: garbage });
+    const { collection, runner } = await windows(recorded);
+    const { observations, issues, collected } = await collectAll(collection);
+    assert.equal(sourceEntry(collected, "windows/services").items, 1, "the record before the error was kept");
+    assert.ok(observations.some((o) => o.kind === "service" && o.name === "AVP"));
+    const syntax = issues.find((i) => i.code === "json/syntax")!;
+    assert.equal(syntax.source.file, "host:command Get-CimInstance Win32_Service");
+    assert.equal(syntax.source.line, 1);
+    assert.ok(runner.calls.find((c) => c.args.at(-1)!.includes("Win32_Service"))!.stopped, "the rest of its output was not waited for");
+    assert.equal(sourceEntry(collected, "windows/drivers").items, 8);
+  });
+});
+
 describe("Windows collector helpers", () => {
   it("programOf: the program of a service's PathName, without arguments", () => {
     assert.equal(programOf('"C:\\Program Files\\X\\x.exe" -k run'), "C:\\Program Files\\X\\x.exe");

@@ -10,7 +10,7 @@
  * or -ExecutionPolicy Bypass, which endpoint protection rightly treats as suspicious.
  */
 import { jsonRecords, type JsonRecord } from "../../readers/_json-records.js";
-import { commandOutput, finishCommand } from "../command.js";
+import { readCommand } from "../command.js";
 import type { CommandExit } from "../runner.js";
 import type { CollectContext } from "../types.js";
 
@@ -29,14 +29,14 @@ export type PowerShellQuery = {
 };
 
 /**
- * The records a query prints; afterwards `exit()` has how the command ended (undefined while
- * the records are being read). A failed or missing PowerShell is reported by finishCommand.
+ * The records a query prints, then `onExit` with how the command ended. A missing PowerShell
+ * skips the source; a failing query is a warning (src/collect/command.ts).
  */
 export async function* powershellRecords(ctx: CollectContext, query: PowerShellQuery, onExit?: (exit: CommandExit) => void): AsyncIterable<JsonRecord> {
-  const { input, done } = await commandOutput(ctx, POWERSHELL, powershellArgs(query.script), query.label);
-  if (input) yield* jsonRecords(input, ctx, { what: query.what });
-  onExit?.(await done);
-  await finishCommand(ctx, done, query.label, "PowerShell (powershell.exe) is not available on this machine");
+  const spec = { command: POWERSHELL, args: powershellArgs(query.script), label: query.label, missing: "PowerShell (powershell.exe) is not available on this machine" };
+  // (not `onExit?.(yield* ...)`: an optional call skips evaluating its argument)
+  const exit = yield* readCommand(ctx, spec, (input) => jsonRecords(input, ctx, { what: query.what }));
+  onExit?.(exit);
 }
 
 /** A string property of a PowerShell object (PowerShell writes missing values as null). */

@@ -20,7 +20,7 @@ import { join } from "node:path";
 import type { Observation } from "../../model/observation.js";
 import { windowsRegReader } from "../../readers/windows-reg/index.js";
 import { readLines } from "../../readers/_text.js";
-import { commandOutput, commandRef } from "../command.js";
+import { readCommand } from "../command.js";
 import { openHostFile } from "../fs.js";
 import { describeExit, notInstalled } from "../runner.js";
 import { defineSource, hostRef, type CollectContext } from "../types.js";
@@ -53,23 +53,20 @@ export const uninstallSource = defineSource({
 
 /** The SIDs of the user hives loaded under HKEY_USERS (not `.DEFAULT`, not the `_Classes` hives); undefined without reg.exe. */
 async function userHives(ctx: CollectContext): Promise<string[] | undefined> {
-  const { input, done } = await commandOutput(ctx, "reg.exe", ["query", "HKU"], "reg query HKU");
   const sids: string[] = [];
-  if (input) {
+  const spec = { command: "reg.exe", args: ["query", "HKU"], label: "reg query HKU", missing: "reg.exe is not available on this machine" };
+  const hives = readCommand(ctx, spec, async function* (input) {
     for await (const { text } of readLines(input, ctx)) {
       const m = /^HKEY_USERS\\(S-1-[0-9-]+)\s*$/i.exec(text.trim());
-      if (m) sids.push(m[1]!);
+      if (m) yield m[1]!;
     }
+  });
+  let next = await hives.next();
+  while (!next.done) {
+    sids.push(next.value);
+    next = await hives.next();
   }
-  const exit = await done;
-  if (notInstalled(exit)) {
-    ctx.skip("reg.exe is not available on this machine");
-    return undefined;
-  }
-  if (exit.error || exit.code !== 0) {
-    ctx.report({ code: "host/command-failed", severity: "warning", message: `reg query HKU failed (${describeExit(exit)}); per-user programs were not read`, source: { file: commandRef("reg query HKU") } });
-  }
-  return sids;
+  return notInstalled(next.value) ? undefined : sids;
 }
 
 async function* exportKey(ctx: CollectContext, key: string, file: string): AsyncIterable<Observation> {
