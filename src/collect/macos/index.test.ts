@@ -34,6 +34,7 @@ describe("macOS collector over recorded command outputs", () => {
       collected.map((c) => [c.source, c.items]),
       [
         ["macos/applications", 4],
+        ["macos/install-paths", 2],
         ["macos/launchd-jobs", 5],
         ["macos/launchctl", 5],
         ["macos/system-extensions", 2],
@@ -76,6 +77,8 @@ describe("macOS collector over recorded command outputs", () => {
     const found = doc.findings.map((f) => `${f.source.reader}: ${f.observation.name} → ${f.product.id}`).sort();
     assert.deepEqual(found, [
       "host/macos/applications: Kaspersky → kaspersky-standard-plus-premium",
+      "host/macos/install-paths: /Applications/Kaspersky.app/ → kaspersky-standard-plus-premium",
+      "host/macos/install-paths: /Library/Application Support/Kaspersky Lab/ → kaspersky-unidentified",
       "host/macos/kernel-extensions: com.kaspersky.kext.klif → kaspersky-unidentified",
       "host/macos/launchctl: com.kaspersky.kav.gui → kaspersky-unidentified",
       "host/macos/launchd-jobs: com.kaspersky.kav → kaspersky-unidentified",
