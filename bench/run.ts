@@ -11,6 +11,7 @@ import { streamJson } from "../src/readers/_json.js";
 import { PACKAGE_ROOT } from "../src/util/package-root.js";
 import { RESTRICTED_EVERY, writeCsvInventory, writeDpkgStatus, writeOsqueryPrograms, writeRegExport, writeZeekDnsLog } from "./generate.js";
 import { catalogBench } from "./catalog-load.js";
+import { benchHost } from "./host.js";
 
 const OUT = join(PACKAGE_ROOT, "bench", "out");
 const CHILD = join(PACKAGE_ROOT, "dist", "bench", "cli-child.js");
@@ -88,6 +89,9 @@ for (const c of cases) {
 }
 
 results.push(await (await import("./mixed.js")).benchMixedEstate(OUT, CHILD)); // 500 MB of every format in a directory tree (grep -r)
+// scan --host: collecting from a large fake root (grep -r over the same tree) and from this machine
+results.push(...benchHost(CHILD));
+
 const head = ["input", "size", "grep -ciF", "ictsguard scan", "ratio", "rows/s", "peak RSS", "findings"];
 const widths = head.map((h, i) => Math.max(h.length, ...results.map((r) => r[i]!.length)));
 const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join("  ");

@@ -206,4 +206,26 @@ export type ReportDocument = {
   informational?: InformationalHit[];
   summary: Summary;
   errors: Issue[];
+  /** With `scan --host`: what each collector source read on the machine, or why it was skipped. */
+  collected?: CollectedSource[];
+};
+
+/** One source of a host collector (`scan --host`): how many items it read, or why it was skipped. */
+export type CollectedSource = {
+  /** Stable source name, e.g. `linux/dpkg`, `windows/services`. */
+  source: string;
+  /** What it collects, in words. */
+  description: string;
+  /** The files, folders or commands it reads, e.g. `/var/lib/dpkg/status`. */
+  reads: string;
+  /** The host name it ran on (or the image it read, with --host-root). */
+  host: string;
+  /** Observations it yielded (one per package, unit, distinct executable ...). */
+  items: number;
+  /** The source does not exist on this machine (no rpm, no /proc/modules ...); `reason` says why. */
+  skipped?: boolean;
+  /** Why it was skipped, or what could not be read. */
+  reason?: string;
+  /** Warnings it reported (unreadable files, permission denied ...), listed under `errors`. */
+  warnings?: number;
 };

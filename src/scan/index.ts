@@ -11,6 +11,7 @@ import type { Catalog, Profile } from "../model/catalog.js";
 import {
   STATUS_RANK,
   STATUSES,
+  type CollectedSource,
   type Finding,
   type LookalikeHit,
   type Match,
@@ -59,6 +60,18 @@ export type ScanOptions = {
   catalogInfo?: Pick<ReportCatalog, "origin" | "ageDays" | "stale">;
   /** Issues known before the scan starts (a stale catalog, an unusable install), reported first. */
   notices?: readonly Issue[];
+  /** Observations from elsewhere than files, scanned after them: the local host (`scan --host`). */
+  observationInputs?: readonly ObservationInput[];
+};
+
+/** Observations that come from somewhere other than a file: the local host's collectors (`scan --host`). */
+export type ObservationInput = {
+  /** Listed in the report's `inputs`, e.g. `host:vm`. */
+  name: string;
+  /** The observations, one at a time; problems go to `report` (located, like a reader's). */
+  observe(report: (issue: ReportableIssue) => void): AsyncIterable<Observation>;
+  /** After observe() ended: what was collected, per source, for the report's `collected`. */
+  collected?(): CollectedSource[];
 };
 
 export async function runScan(options: ScanOptions): Promise<ReportDocument> {
@@ -111,43 +124,60 @@ export async function runScan(options: ScanOptions): Promise<ReportDocument> {
   const totalBytes = files.reduce((n, f) => n + (f.size ?? 0), 0);
   let bytesRead = 0;
 
+  let progress: () => void = () => {};
+  // One observation, from a file or a collector: matched, judged and kept only if it is a finding.
+  const onObservation = (o: Observation): void => {
+    observations++;
+    if ((observations & 0x3ff) === 0) progress();
+    const { matches, lookalike } = match(o);
+    if (lookalike) {
+      lookalikeCount++;
+      if (lookalikes.length < MAX_LOOKALIKES_KEPT) lookalikes.push(lookalike);
+    }
+    for (const match of matches) {
+      if (network.add(match)) continue;
+      const judgment = judge(match);
+      const { source, ...seen } = match.observation;
+      const finding: Finding = {
+        id: findingId(match.observation, match.product.id),
+        source,
+        observation: pick(seen),
+        vendor: match.vendor.id,
+        vendorName: match.vendor.name,
+        product: match.product,
+        status: judgment.status,
+        reason: judgment.reason,
+        confidence: match.confidence,
+        evidence: match.evidence,
+        rules: judgment.rules,
+        ...(judgment.deadline ? { deadline: judgment.deadline } : {}),
+        deadlines: judgment.deadlines,
+        remediation: judgment.remediation,
+      };
+      keep(finding);
+    }
+  };
+
   for (const [fileIndex, file] of files.entries()) {
-    const progress = (): void =>
+    progress = (): void =>
       options.onProgress?.({ file: file.path, fileIndex, files: files.length, bytesRead, totalBytes, observations });
     progress();
     await scanFile(file, forced, options, report, (n) => {
       bytesRead += n;
-    }, (o) => {
-      observations++;
-      if ((observations & 0x3ff) === 0) progress();
-      const { matches, lookalike } = match(o);
-      if (lookalike) {
-        lookalikeCount++;
-        if (lookalikes.length < MAX_LOOKALIKES_KEPT) lookalikes.push(lookalike);
-      }
-      for (const match of matches) {
-        if (network.add(match)) continue;
-        const judgment = judge(match);
-        const { source, ...seen } = match.observation;
-        const finding: Finding = {
-          id: findingId(match.observation, match.product.id),
-          source,
-          observation: pick(seen),
-          vendor: match.vendor.id,
-          vendorName: match.vendor.name,
-          product: match.product,
-          status: judgment.status,
-          reason: judgment.reason,
-          confidence: match.confidence,
-          evidence: match.evidence,
-          rules: judgment.rules,
-          ...(judgment.deadline ? { deadline: judgment.deadline } : {}),
-          deadlines: judgment.deadlines,
-          remediation: judgment.remediation,
-        };
-        keep(finding);
-      }
-    });
+    }, onObservation);
+  }
+  // Observations collected from elsewhere than files (scan --host), one more input each.
+  const collected: CollectedSource[] = [];
+  for (const input of options.observationInputs ?? []) {
+    progress = (): void =>
+      options.onProgress?.({ file: input.name, fileIndex: files.length, files: files.length, bytesRead, totalBytes, observations });
+    progress();
+    try {
+      for await (const o of input.observe(report)) onObservation(o);
+    } catch (err) {
+      report({ code: "input/read", message: `collecting failed: ${(err as Error).message}; observations collected before this point were kept`, source: { file: input.name } });
+    }
+    collected.push(...(input.collected?.() ?? []));
   }
   for (const finding of network.findings(judge)) keep(finding);
   const informational = network.informational();
@@ -166,14 +196,14 @@ export async function runScan(options: ScanOptions): Promise<ReportDocument> {
     asOf: options.asOf.date,
     profile: options.profile,
     generatedAt: new Date().toISOString(),
-    inputs: files.map((f) => f.path),
+    inputs: [...files.map((f) => f.path), ...(options.observationInputs ?? []).map((i) => i.name)],
     findings,
     suppressed,
     lookalikes,
     informational,
     summary: {
       observations,
-      inputs: files.length,
+      inputs: files.length + (options.observationInputs?.length ?? 0),
       findings: findings.length,
       byStatus,
       suppressed: suppressed.length,
@@ -185,6 +215,7 @@ export async function runScan(options: ScanOptions): Promise<ReportDocument> {
       failed,
     },
     errors,
+    ...(options.observationInputs?.length ? { collected } : {}),
   };
 }
 

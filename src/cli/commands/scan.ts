@@ -13,7 +13,8 @@ import { formatSource } from "../../model/issue.js";
 import { parseAsOf, today } from "../../policy/time.js";
 import { READERS } from "../../readers/registry.js";
 import { REPORT_FORMATS, writeReport, type ReportFormat } from "../../report/index.js";
-import { runScan } from "../../scan/index.js";
+import { createHostCollection } from "../../collect/index.js";
+import { runScan, UsageError } from "../../scan/index.js";
 import { EXIT_ERROR, EXIT_FINDINGS, EXIT_OK } from "../exit-codes.js";
 import { createProgress } from "../progress.js";
 
@@ -29,12 +30,14 @@ type ScanFlags = {
   requireFresh?: boolean;
   quiet?: boolean;
   color: boolean;
+  host?: boolean;
+  hostRoot?: string;
 };
 
 export function scanCommand(): Command {
   return new Command("scan")
-    .description("scan inventories (SBOMs, osquery results, CSV exports) and network logs (Zeek, Suricata, dnsmasq/Pi-hole, Squid, Windows DNS; files, directories or - for stdin) for restricted software")
-    .argument("<inputs...>", "files, directories (walked recursively) or - for standard input")
+    .description("scan inventories (SBOMs, osquery results, CSV and OS exports) and network logs (Zeek, Suricata, dnsmasq/Pi-hole, Squid, Windows DNS) in files, directories or - for stdin, or this machine (--host), for restricted software")
+    .argument("[inputs...]", "files, directories (walked recursively) or - for standard input (optional with --host)")
     .addOption(new Option("-o, --output <format>", "report format (default: table on a terminal, json otherwise)").choices(REPORT_FORMATS))
     .option("--output-file <path>", "write the report to this file instead of standard output")
     .addOption(new Option("-p, --profile <profile>", "who you are: decides which rules bind you (default: business)").choices(PROFILES))
@@ -48,12 +51,18 @@ export function scanCommand(): Command {
     .option("--require-fresh", "fail (exit 2) when the catalog is older than catalogMaxAgeDays")
     .option("-q, --quiet", "no progress bar and no messages on stderr")
     .option("--no-color", "no colors in the table")
+    .option("--host", "also collect from this machine: packages, install folders, services, processes, drivers, extensions ...")
+    .option("--host-root <dir>", "with --host, read this folder as the root of a Linux file system (a mounted image) instead of this machine; implies --host")
     .action(async (inputs: string[], flags: ScanFlags) => {
       process.exitCode = await scan(inputs, flags);
     });
 }
 
 async function scan(inputs: string[], flags: ScanFlags): Promise<number> {
+  const host = flags.host === true || flags.hostRoot !== undefined;
+  if (inputs.length === 0 && !host) {
+    throw new UsageError("nothing to scan: name files, directories or - for standard input, or use --host to scan this machine");
+  }
   const { config, path: configPath } = loadConfig(flags.config);
   const active = await resolveActiveCatalog({ flag: flags.catalog, config });
   const { catalog } = active;
@@ -61,6 +70,7 @@ async function scan(inputs: string[], flags: ScanFlags): Promise<number> {
     process.stderr.write(`ictsguard: --require-fresh: ${active.warnings.find((w) => w.code === "catalog/stale")!.message}\n`);
     return EXIT_ERROR;
   }
+  const collection = host ? await createHostCollection({ catalog, ...(flags.hostRoot !== undefined ? { root: flags.hostRoot } : {}) }) : undefined;
   const profile = (flags.profile ?? config.profile ?? "business") as Profile;
   const asOf = parseAsOf(flags.asOf ?? today());
   const toFile = flags.outputFile !== undefined;
@@ -74,6 +84,7 @@ async function scan(inputs: string[], flags: ScanFlags): Promise<number> {
     exceptions: config.exceptions,
     failOn: flags.failOn ?? config.failOn ?? "deadline",
     ...(flags.inputFormat ? { inputFormat: flags.inputFormat } : {}),
+    ...(collection ? { observationInputs: [collection] } : {}),
     onProgress: (p) => progress.update(p),
     catalogInfo: { origin: active.origin, ageDays: active.freshness.ageDays, stale: active.stale },
     notices: active.warnings,

@@ -12,6 +12,7 @@ import * as util from "node:util";
 import Table from "cli-table3";
 import {
   STATUSES,
+  type CollectedSource,
   type ExceptionRef,
   type Finding,
   type InformationalHit,
@@ -93,6 +94,8 @@ export function renderTable(doc: ReportDocument, color: boolean): string {
       ),
     );
   }
+
+  if (doc.collected && doc.collected.length > 0) sections.push(collectedBlock(doc.collected, paint));
 
   if (doc.errors.length > 0) {
     const lines = [paint("bold", `Input problems (${doc.errors.length}):`)];
@@ -240,6 +243,23 @@ function expiredExceptions(findings: Finding[]): { e: ExceptionRef; count: numbe
     }
   }
   return [...byIndex.values()].sort((a, b) => a.e.index - b.e.index);
+}
+
+/** What `scan --host` collected: per source its item count, or why it was skipped. */
+function collectedBlock(collected: CollectedSource[], paint: Paint): string {
+  const hosts = [...new Set(collected.map((c) => c.host))].map(clean).join(", ");
+  const items = collected.reduce((n, c) => n + c.items, 0);
+  const lines = [paint("bold", `Collected from ${hosts} (${plural(items, "item")} from ${plural(collected.length, "source")}):`)];
+  const width = Math.max(...collected.map((c) => c.source.length));
+  for (const c of collected) {
+    const count = c.skipped ? paint("dim", "skipped".padStart(7)) : String(c.items).padStart(7);
+    const notes = [c.reason, c.warnings ? plural(c.warnings, "warning") : undefined].filter((n): n is string => !!n).map(clean);
+    const detail = `${clean(c.description)}${notes.length > 0 ? `: ${notes.join("; ")}` : ""}`;
+    // aligned columns; the description wraps under itself
+    const indent = " ".repeat(2 + width + 2 + 7 + 2);
+    lines.push(`  ${clean(c.source).padEnd(width)}  ${count}  ${wrap(detail, indent).slice(indent.length)}`);
+  }
+  return lines.join("\n");
 }
 
 function summaryLine(doc: ReportDocument, status: (s: Status) => string): string {
