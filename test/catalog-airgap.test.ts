@@ -106,6 +106,18 @@ describe("stale catalogs", () => {
     assert.match(r.stderr, /--require-fresh: catalog 2020\.01\.01 \(2020-01-01\) is \d+ days old; the maximum is 30/);
   });
 
+  it("check warns on a stale catalog, and --require-fresh fails it with exit 2", async () => {
+    const args = ["check", "--role", "business", "--action", "buy", "--product", "Kaspersky Endpoint Security", "--date", "2025-01-01", "-o", "json"];
+    const warned = await cli(args, w.home);
+    assert.equal(warned.code, 1, warned.stderr);
+    assert.match(warned.stderr, /warning: .*catalog 2020\.01\.01 \(2020-01-01\) is \d+ days old/);
+    assert.equal((JSON.parse(warned.stdout) as { catalogVersion: string }).catalogVersion, "2020.01.01");
+    const strict = await cli([...args, "--require-fresh"], w.home);
+    assert.equal(strict.code, 2);
+    assert.equal(strict.stdout, "");
+    assert.match(strict.stderr, /--require-fresh: catalog 2020\.01\.01 \(2020-01-01\) is \d+ days old; the maximum is 30/);
+  });
+
   it("a fresh catalog passes --require-fresh", async () => {
     const fresh = await installed();
     const r = await cli(["scan", FLEET, "-o", "json", "--quiet", "--require-fresh", "--as-of", "2025-01-01"], fresh.home);

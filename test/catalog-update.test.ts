@@ -57,6 +57,12 @@ describe("catalog update over HTTP from 127.0.0.1", () => {
     const props = (JSON.parse(sarif.stdout) as { runs: { properties: Record<string, string> }[] }).runs[0]!.properties;
     assert.deepEqual([props.catalogVersion, props.catalogDigest, props.catalogOrigin, props.catalogSource], [s2.version, s2.digest, "installed", w.server.url]);
 
+    // check decides on the same installed catalog and names it
+    const decided = await cli(["check", "--role", "business", "--action", "buy", "--product", "Kaspersky Endpoint Security", "--date", "2025-01-01", "-o", "json", "--quiet"], w.home);
+    assert.equal(decided.code, 1, decided.stderr);
+    const decision = JSON.parse(decided.stdout) as { decision: string; catalogVersion: string; catalogDigest: string };
+    assert.deepEqual([decision.decision, decision.catalogVersion, decision.catalogDigest], ["prohibited", s2.version, s2.digest]);
+
     // catalog list and show read the installed catalog too
     const list = await cli(["catalog", "list", "-s", "sources", "-o", "json"], w.home);
     assert.equal((JSON.parse(list.stdout) as { version: string }).version, s2.version);

@@ -9,7 +9,7 @@ import { createReadStream, createWriteStream, statSync } from "node:fs";
 import type { Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
 import { Command, Option } from "commander";
-import { loadCatalogOrThrow } from "../../catalog/index.js";
+import { resolveActiveCatalog } from "../../catalog/active.js";
 import { parseCheckInput, runBatch, type BatchFormat, type RowDefaults } from "../../check/index.js";
 import { openDecisionLog, type DecisionLog } from "../../check/decision-log.js";
 import { loadConfig } from "../../config/index.js";
@@ -40,6 +40,7 @@ type CheckFlags = {
   log?: string;
   config?: string;
   catalog?: string;
+  requireFresh?: boolean;
   quiet?: boolean;
   color: boolean;
 };
@@ -67,6 +68,7 @@ export function checkCommand(): Command {
     .option("--log <file>", "append every decision to this JSONL decision log (for audit)")
     .option("-c, --config <file>", "config file (default: ictsguard.yaml or .ictsguard.yaml in the working directory)")
     .option("--catalog <dir>", "catalog folder to use instead of the bundled one")
+    .option("--require-fresh", "fail (exit 2) when the catalog is older than catalogMaxAgeDays")
     .option("-q, --quiet", "no progress bar and no messages on stderr")
     .option("--no-color", "no colors in the table")
     .action(async (flags: CheckFlags) => {
@@ -76,7 +78,14 @@ export function checkCommand(): Command {
 
 async function check(flags: CheckFlags): Promise<number> {
   const { config } = loadConfig(flags.config);
-  const catalog = await loadCatalogOrThrow(flags.catalog ?? config.catalog);
+  // The same catalog a scan would use (flag, installed signed update, bundled), so scan and check agree.
+  const active = await resolveActiveCatalog({ flag: flags.catalog, config });
+  const { catalog } = active;
+  if (flags.requireFresh && active.stale) {
+    process.stderr.write(`ictsguard: --require-fresh: ${active.warnings.find((w) => w.code === "catalog/stale")!.message}\n`);
+    return EXIT_ERROR;
+  }
+  if (!flags.quiet) for (const w of active.warnings) process.stderr.write(`ictsguard: ${w.severity}: ${w.message}\n`);
   const checker = createChecker(catalog);
   const toFile = flags.outputFile !== undefined;
   const format: CheckFormat = flags.output ?? (process.stdout.isTTY && !toFile ? "table" : "json");
