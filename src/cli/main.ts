@@ -9,6 +9,8 @@ import { PACKAGE_VERSION } from "../util/package-root.js";
 import { catalogCommand } from "./commands/catalog.js";
 import { formatsCommand } from "./commands/formats.js";
 import { scanCommand } from "./commands/scan.js";
+import { listsCommand } from "./commands/lists.js";
+import { screenCommand } from "./commands/screen.js";
 import { EXIT_ERROR } from "./exit-codes.js";
 
 export function createProgram(): Command {
@@ -16,9 +18,10 @@ export function createProgram(): Command {
     .description("Find restricted foreign-adversary technology (Kaspersky first) and judge it against cited, time-phased US rules.")
     .version(PACKAGE_VERSION)
     .showHelpAfterError()
+    .enablePositionalOptions() // so `screen eval -o json` gives -o to eval, not to screen
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
-  for (const sub of [scanCommand(), catalogCommand(), formatsCommand()]) program.addCommand(sub);
+  for (const sub of [scanCommand(), catalogCommand(), formatsCommand(), screenCommand(), listsCommand()]) program.addCommand(sub);
   // subcommands inherit exitOverride only when added before it is set, so set it on each
   const override = (c: Command): void => {
     c.exitOverride();
