@@ -87,3 +87,4 @@ const widths = head.map((h, i) => Math.max(h.length, ...results.map((r) => r[i]!
 const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join("  ");
 process.stdout.write(`\n${line(head)}\n${line(widths.map((w) => "-".repeat(w)))}\n${results.map(line).join("\n")}\n`);
 process.stdout.write(`\nratio = ictsguard wall time / grep wall time on the same file, same run (node ${process.version}).\n`);
+await (await import("./screen.bench.js")).runScreenBench(); // ictsguard screen vs fuse.js, names/s and peak RSS
