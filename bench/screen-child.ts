@@ -30,14 +30,14 @@ if (system === "ictsguard") {
   const corpus = new ScreeningCorpus(entities);
   buildSeconds = clock() - t;
   t = clock();
-  for (const name of names) if (screenName(corpus, { name }, { threshold: 0.8, limit: 3, minScore: 0.5 }).some((c) => c.match)) matched++;
+  for (const name of names) if (screenName(corpus, { name }, { threshold: 0.75, limit: 3, minScore: 0.5 }).some((c) => c.match)) matched++;
   seconds = clock() - t;
 } else {
   const fuse = await createFuseBaseline(entities);
   if ("unavailable" in fuse) throw new Error(fuse.unavailable);
   buildSeconds = clock() - t;
   t = clock();
-  for (const name of names) if ([...fuse.search(name, 3).values()].some((s) => s >= 0.8)) matched++;
+  for (const name of names) if ([...fuse.search(name, 3).values()].some((s) => s >= 0.75)) matched++;
   seconds = clock() - t;
 }
 process.stdout.write(JSON.stringify({ system, names: names.length, seconds, buildSeconds, matched, maxRssKiB: process.resourceUsage().maxRSS }) + "\n");

@@ -67,7 +67,7 @@ export async function runScreenBench(): Promise<void> {
   process.stdout.write(`\n${line(table[0]!)}\n${line(widths.map((w) => "-".repeat(w)))}\n${table.slice(1).map(line).join("\n")}\n`);
   process.stdout.write(
     `\nratio = ictsguard names/s / fuse.js names/s on the same ${names.length} names, same lists, same run: ${(rate(ours) / rate(fuse)).toFixed(1)}x ` +
-      `(node ${process.version}; matches = names with a candidate at or above 0.8 for ictsguard, a fuse.js score at or above 0.8 for fuse.js).\n` +
+      `(node ${process.version}; matches = names with a candidate at or above 0.75 for ictsguard, a fuse.js score at or above 0.75 for fuse.js).\n` +
       `The CLI row is the real command over a 20,000-row vendor file: start-up, loading the catalog and the imported SDN list, building the index, screening, writing JSON.\n`,
   );
 }

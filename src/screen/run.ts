@@ -16,7 +16,8 @@ import { CATALOG_LIST, catalogEntities } from "./lists/catalog.js";
 import { listNames, readList } from "./lists/store.js";
 import type { ListedEntity, ScreenSchema } from "./model.js";
 
-export const DEFAULT_THRESHOLD = 0.8;
+/** The best F1 on the bundled evaluation set (src/screen/eval/pairs.csv; docs/cli.md). */
+export const DEFAULT_THRESHOLD = 0.75;
 export const DEFAULT_MIN_SCORE = 0.5;
 export const DEFAULT_CANDIDATES = 3;
 

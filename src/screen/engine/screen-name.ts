@@ -10,7 +10,7 @@
  *   legal form  -0.03 when both name a legal form and the kinds differ (an LLC is not a JSC)
  */
 import { countryCode } from "../normalize/country.js";
-import { normalizeName, type LegalFormHit, type NameForm, type Token } from "../normalize/index.js";
+import { normalizeName, type LegalFormHit, type NameForm } from "../normalize/index.js";
 import type { ListedEntity, ScreenSchema } from "../model.js";
 import { compareTokens, type NameComparison } from "../score/compare.js";
 import { compTokens, type CompTok } from "../score/tokens.js";
@@ -135,4 +135,3 @@ function round(x: number): number {
   return Math.round(x * 1000) / 1000;
 }
 
-export type { Token };
