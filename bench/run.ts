@@ -99,3 +99,4 @@ process.stdout.write(`\n${line(head)}\n${line(widths.map((w) => "-".repeat(w)))}
 process.stdout.write(`\nratio = ictsguard wall time / grep wall time on the same file, same run (node ${process.version}).\n`);
 await (await import("./check.js")).runCheckBench(); // check: 100k transactions, ictsguard vs Cedar
 process.stdout.write(await catalogBench());
+await (await import("./screen.bench.js")).runScreenBench(); // ictsguard screen vs fuse.js, names/s and peak RSS

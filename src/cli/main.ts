@@ -10,6 +10,8 @@ import { catalogCommand } from "./commands/catalog.js";
 import { checkCommand } from "./commands/check.js";
 import { formatsCommand } from "./commands/formats.js";
 import { scanCommand } from "./commands/scan.js";
+import { listsCommand } from "./commands/lists.js";
+import { screenCommand } from "./commands/screen.js";
 import { EXIT_ERROR } from "./exit-codes.js";
 
 export function createProgram(): Command {
@@ -17,10 +19,10 @@ export function createProgram(): Command {
     .description("Find restricted foreign-adversary technology (Kaspersky first) and judge it against cited, time-phased US rules.")
     .version(PACKAGE_VERSION)
     .showHelpAfterError()
+    .enablePositionalOptions() // so `screen eval -o json` gives -o to eval, not to screen
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
-  for (const sub of [scanCommand(), catalogCommand(), formatsCommand()]) program.addCommand(sub);
-  program.addCommand(checkCommand());
+  for (const sub of [scanCommand(), checkCommand(), screenCommand(), listsCommand(), catalogCommand(), formatsCommand()]) program.addCommand(sub);
   // subcommands inherit exitOverride only when added before it is set, so set it on each
   const override = (c: Command): void => {
     c.exitOverride();

@@ -12,6 +12,7 @@ import { PROFILES } from "../model/catalog.js";
 import { STATUSES } from "../model/finding.js";
 import { IctsError } from "../model/issue.js";
 import { isValidDate } from "../policy/time.js";
+import { ScreenSettings } from "../screen/allow-list.js";
 
 export const CONFIG_FILE_NAMES = ["ictsguard.yaml", ".ictsguard.yaml", ".ictsguard.yml"] as const;
 
@@ -51,6 +52,8 @@ export const Config = z
     /** Days after its date a catalog counts as stale (scans warn; `--require-fresh` fails). */
     catalogMaxAgeDays: z.number().int().positive().optional(),
     exceptions: z.array(ExceptionRule).default([]),
+    /** `ictsguard screen`: default threshold and lists, and the allow-list of decided false positives. */
+    screen: ScreenSettings.optional(),
   })
   .strict();
 export type Config = z.infer<typeof Config>;

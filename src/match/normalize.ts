@@ -6,6 +6,7 @@
  * removal of version numbers and edition or architecture suffixes.
  */
 import { transliterate } from "transliteration";
+import { PUBLISHER_LEGAL_FORMS } from "../screen/normalize/legal-forms.js";
 
 const NON_ASCII = /[^\x00-\x7f]/;
 const SEPARATORS = /[^a-z0-9]+/g;
@@ -18,12 +19,8 @@ const EDITION_TOKENS = new Set([
 /** A version-like token: 12, 6.0 (already split), v12, sp2, mr1, 21h2, 2010 ... */
 const VERSION_TOKEN = /^(v?\d+[a-z]?|sp\d+|mr\d+|r\d+|build\d*|\d+h\d)$/;
 
-/** Legal-form words dropped from publisher and entity names (AO, OOO, Inc, Ltd ...). */
-const LEGAL_FORMS = new Set([
-  "ao", "zao", "oao", "ooo", "pao", "jsc", "cjsc", "ojsc", "pjsc", "llc", "ltd", "limited", "inc",
-  "incorporated", "corp", "corporation", "co", "company", "gmbh", "ag", "sa", "s", "a", "plc", "llp",
-  "lp", "bv", "nv", "srl", "spa", "kk", "oy", "ab", "as", "the",
-]);
+/** Legal-form words dropped from publisher and entity names (AO, OOO, Inc, Ltd ...): one table, shared with screening. */
+const LEGAL_FORMS = PUBLISHER_LEGAL_FORMS;
 
 /** Lower-case Latin text with single spaces: the base every other form starts from. */
 export function foldText(text: string): string {

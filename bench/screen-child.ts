@@ -1,0 +1,43 @@
+/**
+ * @module
+ * One side of the screening benchmark in a process of its own, so that its peak RSS is its own:
+ * `node dist/bench/screen-child.js ictsguard|fuse NAMES.json`. Loads the catalog and the OFAC
+ * SDN sample, builds the system's index, screens every name, prints a JSON line.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { loadCatalogOrThrow } from "../src/catalog/index.js";
+import { ScreeningCorpus } from "../src/screen/engine/corpus.js";
+import { screenName } from "../src/screen/engine/screen-name.js";
+import { createFuseBaseline } from "../src/screen/eval/baselines/fuse.js";
+import { catalogEntities } from "../src/screen/lists/catalog.js";
+import { readOfacSdn } from "../src/screen/lists/ofac-sdn.js";
+import type { ListedEntity } from "../src/screen/model.js";
+import { PACKAGE_ROOT } from "../src/util/package-root.js";
+
+const [system, namesFile] = process.argv.slice(2);
+const names = JSON.parse(readFileSync(namesFile!, "utf8")) as string[];
+const dir = join(PACKAGE_ROOT, "src", "screen", "lists", "testdata", "ofac-sdn");
+const sdn = await readOfacSdn({ sdn: join(dir, "sdn.csv"), alt: join(dir, "alt.csv"), add: join(dir, "add.csv") }, { issues: [] });
+const entities: ListedEntity[] = [...catalogEntities(await loadCatalogOrThrow()), ...sdn.map((e) => ({ ...e, list: "ofac-sdn" }))];
+
+const clock = () => Number(process.hrtime.bigint()) / 1e9;
+let t = clock();
+let matched = 0;
+let buildSeconds: number;
+let seconds: number;
+if (system === "ictsguard") {
+  const corpus = new ScreeningCorpus(entities);
+  buildSeconds = clock() - t;
+  t = clock();
+  for (const name of names) if (screenName(corpus, { name }, { threshold: 0.75, limit: 3, minScore: 0.5 }).some((c) => c.match)) matched++;
+  seconds = clock() - t;
+} else {
+  const fuse = await createFuseBaseline(entities);
+  if ("unavailable" in fuse) throw new Error(fuse.unavailable);
+  buildSeconds = clock() - t;
+  t = clock();
+  for (const name of names) if ([...fuse.search(name, 3).values()].some((s) => s >= 0.75)) matched++;
+  seconds = clock() - t;
+}
+process.stdout.write(JSON.stringify({ system, names: names.length, seconds, buildSeconds, matched, maxRssKiB: process.resourceUsage().maxRSS }) + "\n");

@@ -1,0 +1,156 @@
+/**
+ * @module
+ * `ictsguard screen FILE` and `ictsguard screen --name NAME [--country CC]`: counterparty names
+ * against the restricted entities of the catalog and of the imported lists, with a score, a
+ * match decision at the threshold, an explanation and the allow-list applied. `ictsguard screen
+ * eval` (src/cli/commands/screen-eval.ts) measures the matcher on a labelled set.
+ * Exit codes: 0 no match, 1 a match, 2 a usage or input error (an input error wins).
+ */
+import { createWriteStream, statSync } from "node:fs";
+import { Command, Option } from "commander";
+import { loadCatalogOrThrow } from "../../catalog/index.js";
+import { loadConfig } from "../../config/index.js";
+import type { Issue } from "../../model/issue.js";
+import { formatSource } from "../../model/issue.js";
+import { today } from "../../policy/time.js";
+import { UsageError } from "../../scan/index.js";
+import { loadAllowFile } from "../../screen/allow-list.js";
+import { readCounterparties } from "../../screen/inputs.js";
+import { SCREEN_SCHEMAS, type ScreenSchema } from "../../screen/model.js";
+import { SCREEN_FORMATS, writeScreenReport, type ScreenFormat } from "../../screen/output/index.js";
+import { DEFAULT_CANDIDATES, DEFAULT_MIN_SCORE, DEFAULT_THRESHOLD, loadScreeningLists, ScreeningRun, type ScreenResult } from "../../screen/run.js";
+import { PACKAGE_VERSION } from "../../util/package-root.js";
+import { EXIT_ERROR, EXIT_FINDINGS, EXIT_OK } from "../exit-codes.js";
+import { createCountProgress } from "../screen-progress.js";
+import { screenEvalCommand } from "./screen-eval.js";
+
+type ScreenFlags = {
+  name?: string;
+  country?: string;
+  type?: ScreenSchema;
+  list?: string[];
+  threshold?: string;
+  candidates: string;
+  minScore: string;
+  allTypes?: boolean;
+  allow?: string[];
+  output?: ScreenFormat;
+  outputFile?: string;
+  config?: string;
+  catalog?: string;
+  quiet?: boolean;
+  color: boolean;
+};
+
+const collect = (v: string, prev: string[] = []) => [...prev, ...v.split(",").map((s) => s.trim()).filter(Boolean)];
+
+export function screenCommand(): Command {
+  const cmd = new Command("screen")
+    .description("screen counterparty names (a CSV or JSON Lines file, - for stdin, or --name) against restricted entities")
+    .argument("[file]", "CSV with a name column (optional country, address, type, id), or JSON Lines; - for standard input")
+    .option("--name <name>", "screen this one name")
+    .option("--country <country>", "the counterparty's country (ISO code or name), with --name")
+    .addOption(new Option("--type <type>", "what the counterparty is, with --name").choices(SCREEN_SCHEMAS))
+    .option("-l, --list <names>", "screen against these lists only (repeatable or comma-separated; catalog = the catalog; default: the catalog and every imported list)", collect)
+    .option("-t, --threshold <score>", `score from which a candidate is a match, 0 to 1 (default: config, else ${DEFAULT_THRESHOLD})`)
+    .option("--candidates <n>", "candidates shown per input", String(DEFAULT_CANDIDATES))
+    .option("--min-score <score>", "candidates under this score are not shown", String(DEFAULT_MIN_SCORE))
+    .option("--all-types", "also screen against vessels and aircraft (default: organizations and people)")
+    .option("--allow <file>", "allow-list file (YAML or JSON) of decided false positives, besides the config's screen.allow (repeatable)", collect)
+    .addOption(new Option("-o, --output <format>", "report format (default: table on a terminal, json otherwise)").choices(SCREEN_FORMATS))
+    .option("--output-file <path>", "write the report to this file instead of standard output")
+    .option("-c, --config <file>", "config file (default: ictsguard.yaml or .ictsguard.yaml in the working directory)")
+    .option("--catalog <dir>", "catalog folder to use instead of the bundled one")
+    .option("-q, --quiet", "no progress bar and no messages on stderr")
+    .option("--no-color", "no colors in the table")
+    .action(async (file: string | undefined, flags: ScreenFlags) => {
+      process.exitCode = await screen(file, flags);
+    });
+  // `screen eval` has options of its own (-o): the parent's options stop at the subcommand's name
+  cmd.enablePositionalOptions();
+  cmd.addCommand(screenEvalCommand());
+  return cmd;
+}
+
+function score(value: string, what: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0 || n > 1) throw new UsageError(`${what} must be a number from 0 to 1, got "${value}"`);
+  return n;
+}
+
+async function screen(file: string | undefined, flags: ScreenFlags): Promise<number> {
+  if (file && flags.name) throw new UsageError("give a FILE or --name, not both");
+  if (!file && !flags.name) throw new UsageError("nothing to screen: give a FILE (CSV or JSON Lines, - for stdin) or --name NAME");
+  if (file && (flags.country || flags.type)) throw new UsageError("--country and --type go with --name; in a file, use country and type columns");
+  const candidates = Number(flags.candidates);
+  if (!Number.isInteger(candidates) || candidates < 1) throw new UsageError(`--candidates must be a whole number of at least 1, got "${flags.candidates}"`);
+  const { config, path: configPath } = loadConfig(flags.config);
+  const settings = config.screen;
+  const threshold = score(flags.threshold ?? String(settings?.threshold ?? DEFAULT_THRESHOLD), "--threshold");
+  const minScore = Math.min(score(flags.minScore, "--min-score"), threshold);
+  const allow = [...(settings?.allow ?? []).map((e) => ({ ...e, ...(configPath ? { file: configPath } : {}) })), ...(flags.allow ?? []).flatMap(loadAllowFile)];
+  const catalog = await loadCatalogOrThrow(flags.catalog ?? config.catalog);
+  const { corpus, lists } = loadScreeningLists(catalog, flags.list ?? settings?.lists);
+  const run = new ScreeningRun(corpus, {
+    threshold,
+    limit: candidates,
+    minScore,
+    allow,
+    today: today(),
+    ...(flags.allTypes ? { schemas: SCREEN_SCHEMAS } : {}),
+  });
+
+  const toFile = flags.outputFile !== undefined;
+  const format: ScreenFormat = flags.output ?? (process.stdout.isTTY && !toFile ? "table" : "json");
+  const out = toFile ? createWriteStream(flags.outputFile!) : process.stdout;
+  const color = format === "table" && !toFile && flags.color && process.stdout.isTTY === true && !process.env.NO_COLOR;
+  const issues: Issue[] = [];
+  let results: AsyncIterable<ScreenResult>;
+  let stopProgress = () => {};
+  if (file) {
+    let size: number | undefined;
+    try {
+      size = file === "-" ? undefined : statSync(file).size;
+    } catch (err) {
+      throw new UsageError(`${file}: ${(err as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (err as Error).message}`);
+    }
+    const progress = createCountProgress(!flags.quiet, "screening", "names", size);
+    let bytes = 0;
+    let count = 0;
+    const inputs = readCounterparties(file, { issues, onBytes: (n) => (bytes = n) });
+    results = (async function* () {
+      for await (const r of run.screenAll(inputs, file)) {
+        progress.update(bytes, ++count);
+        yield r;
+      }
+    })();
+    stopProgress = () => progress.stop();
+  } else {
+    results = (async function* () {
+      yield run.screen({ name: flags.name!, ...(flags.country ? { country: flags.country } : {}), ...(flags.type ? { schema: flags.type } : {}) }, 1);
+    })();
+  }
+
+  const head = { tool: { name: "ictsguard", version: PACKAGE_VERSION }, generatedAt: new Date().toISOString(), threshold, lists };
+  await writeScreenReport(
+    format,
+    out,
+    head,
+    results,
+    () => {
+      stopProgress();
+      run.countErrors(issues);
+      return { summary: run.summary, errors: issues };
+    },
+    { color },
+  );
+  if (toFile) {
+    const file = out as ReturnType<typeof createWriteStream>;
+    await new Promise<void>((resolve, reject) => file.end((e?: Error | null) => (e ? reject(e) : resolve())));
+  }
+  if (!flags.quiet && (format !== "table" || toFile)) {
+    for (const e of issues) process.stderr.write(`ictsguard: ${e.severity}: ${formatSource(e.source)}: ${e.message}\n`);
+  }
+  if (issues.some((i) => i.severity === "error")) return EXIT_ERROR;
+  return run.summary.matched > 0 ? EXIT_FINDINGS : EXIT_OK;
+}

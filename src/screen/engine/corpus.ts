@@ -1,0 +1,159 @@
+/**
+ * @module
+ * The screening corpus: every name of every entity, normalized once into forms, with token
+ * statistics (how many entities use each skeleton: the inverse document frequency behind token
+ * weights) and a candidate index, so that screening a name looks at a few dozen names instead of
+ * every name of every list.
+ *
+ * Index keys, per token of a name form (on its skeleton, so transliteration variants share keys):
+ *   w:<skeleton>          the token itself; also two or three adjacent tokens written together
+ *   d:<skeleton minus 1>  every single-letter deletion (tokens of 5+ letters): typos within one
+ *                          edit meet on a shared deletion, as in SymSpell
+ *   p:<first 7 letters>   long tokens: case endings and long abbreviations meet on the stem
+ *   a:<initials>          the initials of a multi-word name, for acronyms ("ZTE")
+ */
+import { normalizeName, type NameForm } from "../normalize/index.js";
+import { COUNTRY_WORDS } from "../normalize/country.js";
+import { skeleton } from "../normalize/phonetic.js";
+import { GENERIC_WORDS } from "../normalize/words.js";
+import type { EntityName, ListedEntity } from "../model.js";
+import { compTokens, type CompTok } from "../score/tokens.js";
+
+/** One form of one name of one entity. */
+export type NameRecord = {
+  entity: number;
+  name: EntityName;
+  form: NameForm;
+  tokens: CompTok[];
+};
+
+const MIN_DELETE_LENGTH = 5;
+const PREFIX = 7;
+/** Keys on more records than this are not used to find candidates (they would find everything). */
+const MAX_POSTINGS = 50_000;
+
+export class ScreeningCorpus {
+  readonly entities: readonly ListedEntity[];
+  readonly records: NameRecord[] = [];
+  private readonly postings = new Map<string, number[]>();
+  private readonly df = new Map<string, number>();
+  private readonly maxWeight: number;
+  private readonly genericWeight: number;
+
+  constructor(entities: readonly ListedEntity[]) {
+    this.entities = entities;
+    entities.forEach((entity, e) => {
+      const seen = new Set<string>();
+      const skeletons = new Set<string>();
+      const names: EntityName[] = [{ name: entity.name, kind: "name" }, ...entity.aliases];
+      const person = entity.schema === "person";
+      for (const name of names) {
+        for (const form of normalizeName(name.name, { person })) {
+          const key = form.tokens.map((t) => t.text).join(" ");
+          if (form.tokens.length === 0 || seen.has(key)) continue;
+          seen.add(key);
+          const tokens = compTokens(form.tokens);
+          const id = this.records.length;
+          this.records.push({ entity: e, name, form, tokens });
+          for (const k of recordKeys(tokens)) this.add(k, id);
+          for (const t of tokens) skeletons.add(t.sk);
+        }
+      }
+      for (const s of skeletons) this.df.set(s, (this.df.get(s) ?? 0) + 1);
+    });
+    this.maxWeight = Math.log(1 + Math.max(entities.length, 1));
+    this.genericWeight = 0.3 * this.maxWeight;
+    for (const r of this.records) for (const t of r.tokens) t.w = this.weigh(t);
+  }
+
+  private add(key: string, id: number): void {
+    const list = this.postings.get(key);
+    if (!list) this.postings.set(key, [id]);
+    else if (list[list.length - 1] !== id) list.push(id);
+  }
+
+  /**
+   * A token's weight: ln(1 + N / df) over the N entities (a token no entity uses weighs as the
+   * rarest), capped at 30% of the rarest for generic words and country names.
+   */
+  weigh = (token: CompTok): number => {
+    const df = this.df.get(token.sk) ?? 0;
+    const idf = Math.log(1 + this.entities.length / Math.max(df, 1));
+    return GENERIC_WORDS.has(token.text) || COUNTRY_WORDS.has(token.text) ? Math.min(idf, this.genericWeight) : idf;
+  };
+
+  /** Entities' name records that share a key with the query, best first by the weight of the tokens they share. */
+  candidates(forms: readonly CompTok[][], limit: number): number[] {
+    const hits = new Map<number, { mask: number; weight: number }>();
+    for (const tokens of forms) {
+      const weights = tokens.map((t) => this.weigh(t) * (t.qualifier ? 0.5 : 1));
+      queryKeys(tokens).forEach(({ key, token, span }) => {
+        const list = this.postings.get(key);
+        if (!list || list.length > MAX_POSTINGS) return;
+        const bit = 1 << Math.min(token, 30);
+        const w = span.reduce((s, i) => s + weights[i]!, 0);
+        for (const id of list) {
+          const h = hits.get(id);
+          if (!h) hits.set(id, { mask: bit, weight: w });
+          else if (!(h.mask & bit)) {
+            h.mask |= bit;
+            h.weight += w;
+          }
+        }
+      });
+    }
+    const ranked = [...hits.entries()].sort((a, b) => b[1].weight - a[1].weight || a[0] - b[0]).slice(0, limit);
+    // names that share far less weight with the query than the best one cannot outscore it
+    const floor = (ranked[0]?.[1].weight ?? 0) * 0.25;
+    return ranked.filter(([, h]) => h.weight >= floor).map(([id]) => id);
+  }
+
+  get size(): { entities: number; names: number; keys: number } {
+    return { entities: this.entities.length, names: this.records.length, keys: this.postings.size };
+  }
+}
+
+function deletions(s: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < s.length; i++) out.push(s.slice(0, i) + s.slice(i + 1));
+  return out;
+}
+
+function recordKeys(tokens: readonly CompTok[]): Set<string> {
+  const keys = new Set<string>();
+  tokens.forEach((t, i) => {
+    keys.add("w:" + t.sk);
+    if (t.sk.length >= MIN_DELETE_LENGTH) {
+      keys.add("d:" + t.sk);
+      for (const d of deletions(t.sk)) keys.add("d:" + d);
+    }
+    if (t.text.length >= PREFIX) keys.add("p:" + t.text.slice(0, PREFIX));
+    for (let k = 2; k <= 3 && i + k <= tokens.length; k++) keys.add("w:" + skeleton(tokens.slice(i, i + k).map((x) => x.text).join("")));
+  });
+  if (tokens.length >= 2 && tokens.length <= 6) keys.add("a:" + tokens.map((t) => t.text[0]).join(""));
+  return keys;
+}
+
+/** The keys a query looks up, each with the query token (bit) it stands for and the tokens it covers. */
+function queryKeys(tokens: readonly CompTok[]): { key: string; token: number; span: number[] }[] {
+  const out: { key: string; token: number; span: number[] }[] = [];
+  tokens.forEach((t, i) => {
+    const span = [i];
+    out.push({ key: "w:" + t.sk, token: i, span });
+    if (t.sk.length >= MIN_DELETE_LENGTH - 1) {
+      out.push({ key: "d:" + t.sk, token: i, span });
+      if (t.sk.length >= MIN_DELETE_LENGTH) for (const d of deletions(t.sk)) out.push({ key: "d:" + d, token: i, span });
+    }
+    if (t.text.length >= PREFIX) out.push({ key: "p:" + t.text.slice(0, PREFIX), token: i, span });
+    if (t.text.length >= 2 && t.text.length <= 6) out.push({ key: "a:" + t.text, token: i, span });
+    for (let k = 2; k <= 3 && i + k <= tokens.length; k++) {
+      const run = Array.from({ length: k }, (_, x) => i + x);
+      out.push({ key: "w:" + skeleton(run.map((x) => tokens[x]!.text).join("")), token: i, span: run });
+    }
+  });
+  if (tokens.length >= 2 && tokens.length <= 6) {
+    const initials = tokens.map((t) => t.text[0]).join("");
+    out.push({ key: "w:" + skeleton(initials), token: 0, span: tokens.map((_, i) => i) });
+  }
+  return out;
+}

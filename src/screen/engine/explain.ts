@@ -1,0 +1,113 @@
+/**
+ * @module
+ * The explanation of a candidate's score, as data (for JSON and CSV) and as one sentence (for
+ * people): which name of the entity matched (and what kind of alias it is), which
+ * transliteration of either side, which tokens met which and how, what was left over, which
+ * legal forms were dropped, and what the country and the kind of party did to the score.
+ */
+import type { LegalFormHit, NameForm, Token } from "../normalize/index.js";
+import type { EntityName, ListedEntity } from "../model.js";
+import type { NameComparison } from "../score/compare.js";
+import type { TokenMatchHow } from "../score/tokens.js";
+import type { NameRecord } from "./corpus.js";
+import type { CountryEffect, LegalFormEffect, PartyEffect, ScreenQuery } from "./screen-name.js";
+
+export type ExplainedToken = { input: string; entity: string; how: TokenMatchHow; similarity: number; weight: number };
+
+export type Explanation = {
+  summary: string;
+  /** The entity's name or alias that scored best. */
+  matchedName: EntityName;
+  /** The transliteration schemes of the forms that met, when a side was Cyrillic. */
+  transliteration?: { input?: { schemes: string[]; rendered: string }; entity?: { schemes: string[]; rendered: string } };
+  tokens: ExplainedToken[];
+  unmatched: { input: { token: string; weight: number }[]; entity: { token: string; weight: number }[] };
+  legalForms: { input: string[]; entity: string[]; adjustment: number };
+  nameScore: number;
+  inputCoverage: number;
+  entityCoverage: number;
+  country: CountryEffect;
+  partyType: PartyEffect;
+};
+
+export type ExplainInput = {
+  query: ScreenQuery;
+  inputForm: NameForm;
+  record: NameRecord;
+  entity: ListedEntity;
+  cmp: NameComparison;
+  country: CountryEffect;
+  party: PartyEffect;
+  legal: LegalFormEffect;
+  score: number;
+};
+
+const r3 = (x: number) => Math.round(x * 1000) / 1000;
+
+/** "Tech." → "tech. → technology"; plain folding is shown as the written word alone. */
+function show(tokens: readonly Token[]): string {
+  return tokens
+    .map((t) => {
+      const written = t.from;
+      const folded = written.toLowerCase().normalize("NFD").replace(/\p{M}+/gu, "");
+      return folded === t.text || folded.replace(/[^a-z0-9]/g, "") === t.text ? written : `${written} → ${t.text}${t.via ? ` (${t.via})` : ""}`;
+    })
+    .join(" + ");
+}
+
+const legal = (hits: readonly LegalFormHit[]) => hits.map((h) => `${h.text} (${h.lang}: ${h.meaning})`);
+
+export function explain(x: ExplainInput): Explanation {
+  const tokens: ExplainedToken[] = x.cmp.pairs.map((p) => ({
+    input: show(p.input),
+    entity: show(p.entity),
+    how: p.how,
+    similarity: r3(p.similarity),
+    weight: r3(p.weight),
+  }));
+  const translitInput = x.inputForm.schemes ? { schemes: x.inputForm.schemes.map((s) => s.label), rendered: x.inputForm.rendered } : undefined;
+  const translitEntity = x.record.form.schemes ? { schemes: x.record.form.schemes.map((s) => s.label), rendered: x.record.form.rendered } : undefined;
+  const explanation: Explanation = {
+    summary: "",
+    matchedName: x.record.name,
+    ...(translitInput || translitEntity
+      ? { transliteration: { ...(translitInput ? { input: translitInput } : {}), ...(translitEntity ? { entity: translitEntity } : {}) } }
+      : {}),
+    tokens,
+    unmatched: {
+      input: x.cmp.unmatchedInput.map((u) => ({ token: show([u.token]), weight: r3(u.weight) })),
+      entity: x.cmp.unmatchedEntity.map((u) => ({ token: show([u.token]), weight: r3(u.weight) })),
+    },
+    legalForms: { input: legal(x.inputForm.legalForms), entity: legal(x.record.form.legalForms), adjustment: x.legal.adjustment },
+    nameScore: r3(x.cmp.score),
+    inputCoverage: r3(x.cmp.inputCoverage),
+    entityCoverage: r3(x.cmp.entityCoverage),
+    country: x.country,
+    partyType: x.party,
+  };
+  explanation.summary = summarize(x, explanation);
+  return explanation;
+}
+
+function summarize(x: ExplainInput, e: Explanation): string {
+  const parts: string[] = [];
+  const kind = e.matchedName.kind === "name" ? "name" : `${e.matchedName.kind}${e.matchedName.lang ? ` (${e.matchedName.lang})` : ""}`;
+  parts.push(`${kind} "${e.matchedName.name}"`);
+  if (e.transliteration?.input) parts.push(`input read as "${e.transliteration.input.rendered}" (${e.transliteration.input.schemes.join(", ")})`);
+  if (e.transliteration?.entity) parts.push(`${kind} read as "${e.transliteration.entity.rendered}" (${e.transliteration.entity.schemes.join(", ")})`);
+  if (e.tokens.length > 0) parts.push(e.tokens.map((t) => (t.how === "exact" && t.input === t.entity ? t.input : `${t.input} ~ ${t.entity} (${t.how} ${t.similarity})`)).join(", "));
+  else parts.push("no token in common");
+  const extraIn = e.unmatched.input.map((u) => u.token);
+  const extraEnt = e.unmatched.entity.map((u) => u.token);
+  if (extraIn.length) parts.push(`not in the entity's name: ${extraIn.join(", ")}`);
+  if (extraEnt.length) parts.push(`not in the input: ${extraEnt.join(", ")}`);
+  const forms = [...x.inputForm.legalForms.map((h) => h.text), ...x.record.form.legalForms.map((h) => h.text)];
+  if (forms.length) parts.push(`legal forms dropped: ${[...new Set(forms)].join(", ")}${e.legalForms.adjustment ? ` (kinds differ: ${e.legalForms.adjustment})` : ""}`);
+  parts.push(`name score ${e.nameScore}`);
+  const c = e.country;
+  if (c.effect === "agrees") parts.push(`country ${c.input} agrees (+${c.adjustment})`);
+  else if (c.effect === "differs") parts.push(`country ${c.input} is not the entity's ${c.entity.join("/")} (${c.adjustment})`);
+  else if (c.input) parts.push(`country ${c.input}: the entity has none (no effect)`);
+  if (e.partyType.factor !== 1) parts.push(`a ${e.partyType.input} against a ${e.partyType.entity} (x${e.partyType.factor})`);
+  return parts.join("; ");
+}

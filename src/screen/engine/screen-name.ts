@@ -1,0 +1,137 @@
+/**
+ * @module
+ * Screening one counterparty name against the corpus: normalize it, find candidate names in the
+ * index, score every candidate form against every form of the input, keep each entity's best,
+ * then let the country, the kind of party and the legal forms adjust the score, and explain it.
+ *
+ * Adjustments, all shown in the explanation:
+ *   country     +0.05 when the input's country is one of the entity's, -0.10 when it is none of them
+ *   party type  x0.75 when one side is a person and the other an organization
+ *   legal form  -0.03 when both name a legal form and the kinds differ (an LLC is not a JSC)
+ */
+import { countryCode } from "../normalize/country.js";
+import { normalizeName, type LegalFormHit, type NameForm } from "../normalize/index.js";
+import type { ListedEntity, ScreenSchema } from "../model.js";
+import { compareTokens, type NameComparison } from "../score/compare.js";
+import { compTokens, type CompTok } from "../score/tokens.js";
+import type { ScreeningCorpus } from "./corpus.js";
+import { explain, type Explanation } from "./explain.js";
+
+export type ScreenQuery = {
+  name: string;
+  /** ISO code or country name. */
+  country?: string;
+  /** What the counterparty is, when known; else inferred (a legal form makes it an organization). */
+  schema?: ScreenSchema;
+  address?: string;
+};
+
+export type ScreenOptions = {
+  /** Score at or above which a candidate is a match. */
+  threshold: number;
+  /** Candidates kept per input. */
+  limit: number;
+  /** Candidates under this score are not reported. */
+  minScore: number;
+  /** Entity kinds screened against (default: organizations and people). */
+  schemas?: readonly ScreenSchema[];
+};
+
+export type Candidate = {
+  entity: ListedEntity;
+  score: number;
+  match: boolean;
+  explanation: Explanation;
+};
+
+export const ADJUST = { countryAgrees: 0.05, countryDiffers: -0.1, partyTypeFactor: 0.75, legalFormDiffers: -0.03 } as const;
+
+const CANDIDATE_RECORDS = 64;
+const DEFAULT_SCHEMAS: readonly ScreenSchema[] = ["organization", "person"];
+
+export type PreparedQuery = { query: ScreenQuery; forms: NameForm[]; tokens: CompTok[][]; country?: string; schema?: ScreenSchema };
+
+export function prepareQuery(query: ScreenQuery): PreparedQuery {
+  const person = query.schema === "person";
+  const forms = normalizeName(query.name, { person }).filter((f) => f.tokens.length > 0);
+  const country = countryCode(query.country);
+  const inferred: ScreenSchema | undefined = query.schema ?? (forms.some((f) => f.legalForms.length > 0) ? "organization" : undefined);
+  return { query, forms, tokens: forms.map((f) => compTokens(f.tokens)), ...(country ? { country } : {}), ...(inferred ? { schema: inferred } : {}) };
+}
+
+export function screenName(corpus: ScreeningCorpus, query: ScreenQuery, options: ScreenOptions): Candidate[] {
+  const q = prepareQuery(query);
+  if (q.forms.length === 0) return [];
+  const schemas = new Set(options.schemas ?? DEFAULT_SCHEMAS);
+  for (const tokens of q.tokens) for (const t of tokens) t.w = corpus.weigh(t);
+  const best = new Map<number, { form: number; record: number; cmp: NameComparison }>();
+  for (const id of corpus.candidates(q.tokens, CANDIDATE_RECORDS)) {
+    const record = corpus.records[id]!;
+    const entity = corpus.entities[record.entity]!;
+    if (!schemas.has(entity.schema)) continue;
+    q.tokens.forEach((tokens, f) => {
+      const cmp = compareTokens(tokens, record.tokens, corpus.weigh, entity.schema === "person");
+      const seen = best.get(record.entity);
+      if (!seen || cmp.score > seen.cmp.score) best.set(record.entity, { form: f, record: id, cmp });
+    });
+  }
+  type Scored = { e: number; b: { form: number; record: number; cmp: NameComparison }; score: number; country: CountryEffect; party: PartyEffect; legal: LegalFormEffect };
+  const scored: Scored[] = [];
+  for (const [e, b] of best) {
+    if (b.cmp.score <= 0) continue;
+    const entity = corpus.entities[e]!;
+    const record = corpus.records[b.record]!;
+    let score = b.cmp.score;
+    const country = countryEffect(q.country, entity.countries);
+    score += country.adjustment;
+    const party = partyEffect(q.schema, entity.schema);
+    score *= party.factor;
+    const legal = legalFormEffect(q.forms[b.form]!.legalForms, record.form.legalForms);
+    score += legal.adjustment;
+    score = round(Math.min(1, Math.max(0, score)));
+    if (score >= options.minScore) scored.push({ e, b, score, country, party, legal });
+  }
+  const order = (x: Scored) => corpus.entities[x.e]!;
+  scored.sort((a, b) => b.score - a.score || order(a).list.localeCompare(order(b).list) || order(a).id.localeCompare(order(b).id));
+  return scored.slice(0, options.limit).map(({ e, b, score, country, party, legal }) => {
+    const entity = corpus.entities[e]!;
+    const record = corpus.records[b.record]!;
+    return {
+      entity,
+      score,
+      match: score >= options.threshold,
+      explanation: explain({ query: q.query, inputForm: q.forms[b.form]!, record, entity, cmp: b.cmp, country, party, legal, score }),
+    };
+  });
+}
+
+export type CountryEffect = { input?: string; entity: string[]; effect: "agrees" | "differs" | "unknown"; adjustment: number };
+
+function countryEffect(input: string | undefined, entity: readonly string[]): CountryEffect {
+  if (!input || entity.length === 0) return { ...(input ? { input } : {}), entity: [...entity], effect: "unknown", adjustment: 0 };
+  return entity.includes(input)
+    ? { input, entity: [...entity], effect: "agrees", adjustment: ADJUST.countryAgrees }
+    : { input, entity: [...entity], effect: "differs", adjustment: ADJUST.countryDiffers };
+}
+
+export type PartyEffect = { input?: ScreenSchema; entity: ScreenSchema; factor: number };
+
+function partyEffect(input: ScreenSchema | undefined, entity: ScreenSchema): PartyEffect {
+  const mismatch = input !== undefined && (input === "person") !== (entity === "person");
+  return { ...(input ? { input } : {}), entity, factor: mismatch ? ADJUST.partyTypeFactor : 1 };
+}
+
+export type LegalFormEffect = { input: LegalFormHit[]; entity: LegalFormHit[]; adjustment: number };
+
+function legalFormEffect(input: LegalFormHit[], entity: LegalFormHit[]): LegalFormEffect {
+  const classes = (hits: LegalFormHit[]) => new Set(hits.map((h) => h.class).filter((c) => c !== "company"));
+  const a = classes(input);
+  const b = classes(entity);
+  const differ = a.size > 0 && b.size > 0 && ![...a].some((c) => b.has(c));
+  return { input, entity, adjustment: differ ? ADJUST.legalFormDiffers : 0 };
+}
+
+function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
+

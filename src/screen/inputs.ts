@@ -1,0 +1,205 @@
+/**
+ * @module
+ * The counterparties to screen, streamed from a file (or standard input): CSV with a header
+ * (a name column such as name, vendor, supplier, counterparty, company; optional country,
+ * address, type and id columns), a one-column CSV without a header (one name per line), or JSON
+ * Lines (`{"name": ..., "country": ..., "address": ..., "type": ..., "id": ...}` per line).
+ * Each input keeps its record number (1-based, in input order) and line. A row without a name is
+ * reported with its line and left out; the rest is still screened.
+ */
+import { createReadStream } from "node:fs";
+import { createInterface } from "node:readline";
+import { Readable, pipeline } from "node:stream";
+import { createGunzip } from "node:zlib";
+import { parse, type CsvError } from "csv-parse";
+import type { Issue } from "../model/issue.js";
+import { peek } from "../scan/inputs.js";
+import { sniffEncoding } from "../readers/_text.js";
+import { SCREEN_SCHEMAS, type ScreenSchema } from "./model.js";
+
+export type Counterparty = {
+  record: number;
+  line: number;
+  name: string;
+  country?: string;
+  address?: string;
+  type?: ScreenSchema;
+  id?: string;
+};
+
+const COLUMNS: Readonly<Record<"name" | "country" | "address" | "type" | "id", readonly string[]>> = {
+  name: ["name", "counterparty", "counterparty_name", "vendor", "vendor_name", "supplier", "supplier_name", "company", "company_name", "party", "party_name", "entity", "entity_name", "organization", "organisation", "customer", "customer_name", "reseller", "partner", "partner_name", "payee", "beneficiary"],
+  country: ["country", "country_code", "countrycode", "cc", "nation", "nationality", "vendor_country", "supplier_country"],
+  address: ["address", "street", "address_line", "address1", "full_address"],
+  type: ["type", "schema", "party_type", "entity_type"],
+  id: ["id", "vendor_id", "supplier_id", "customer_id", "party_id", "ref", "reference", "number"],
+};
+
+export type InputContext = { issues: Issue[]; onBytes?: (read: number) => void };
+
+function key(header: string): string {
+  return header.trim().toLowerCase().replace(/^\ufeff/, "").replace(/[\s.-]+/g, "_");
+}
+
+function partyType(value: string | undefined): ScreenSchema | undefined {
+  const v = value?.trim().toLowerCase();
+  if (!v) return undefined;
+  if (v === "individual") return "person";
+  if (v === "company" || v === "entity" || v === "organisation") return "organization";
+  return (SCREEN_SCHEMAS as readonly string[]).includes(v) ? (v as ScreenSchema) : undefined;
+}
+
+/** Decoded text of a file or standard input ("-"), gunzipped when gzipped. */
+async function* text(path: string, ctx: InputContext, stdin: Readable): AsyncIterable<string> {
+  const raw: Readable = path === "-" ? stdin : createReadStream(path);
+  async function* counted(): AsyncIterable<Buffer> {
+    let n = 0;
+    for await (const chunk of raw) {
+      const b = typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Buffer);
+      n += b.length;
+      ctx.onBytes?.(n);
+      yield b;
+    }
+  }
+  let { head, stream } = await peek(Readable.from(counted(), { objectMode: false }), 64 * 1024);
+  if (head[0] === 0x1f && head[1] === 0x8b) ({ head, stream } = await peek(stream.pipe(createGunzip()), 64 * 1024));
+  const decoder = new TextDecoder(sniffEncoding(head), { fatal: false, ignoreBOM: false });
+  for await (const chunk of stream) {
+    const t = decoder.decode(chunk as Uint8Array, { stream: true });
+    if (t) yield t;
+  }
+}
+
+export async function* readCounterparties(path: string, ctx: InputContext, stdin: Readable = process.stdin): AsyncIterable<Counterparty> {
+  const it = text(path, ctx, stdin)[Symbol.asyncIterator]();
+  let first = await it.next();
+  while (!first.done && first.value.trim() === "") first = await it.next();
+  if (first.done) {
+    ctx.issues.push({ code: "screen/empty", severity: "error", message: "the input is empty: expected CSV with a name column, or JSON Lines with a name per line", source: { file: path } });
+    return;
+  }
+  const head = first.value;
+  async function* replay(): AsyncIterable<string> {
+    yield head;
+    for (;;) {
+      const n = await it.next();
+      if (n.done) return;
+      yield n.value;
+    }
+  }
+  if (head.trimStart().startsWith("{")) yield* jsonLines(path, replay(), ctx);
+  else yield* csvRows(path, replay(), ctx);
+}
+
+async function* jsonLines(path: string, chunks: AsyncIterable<string>, ctx: InputContext): AsyncIterable<Counterparty> {
+  const lines = createInterface({ input: Readable.from(chunks), crlfDelay: Infinity });
+  let line = 0;
+  let record = 0;
+  for await (const raw of lines) {
+    line++;
+    if (!raw.trim()) continue;
+    let v: Record<string, unknown>;
+    try {
+      v = JSON.parse(raw) as Record<string, unknown>;
+      if (typeof v !== "object" || v === null || Array.isArray(v)) throw new Error("not an object");
+    } catch (err) {
+      ctx.issues.push({ code: "screen/jsonl", severity: "error", message: `not a JSON object (${(err as Error).message}): expected {"name": ..., "country": ...} on each line; the line was skipped`, source: { file: path, line } });
+      continue;
+    }
+    const s = (k: string) => (typeof v[k] === "string" && (v[k] as string).trim() ? (v[k] as string).trim() : typeof v[k] === "number" ? String(v[k]) : undefined);
+    const name = s("name") ?? s("counterparty") ?? s("vendor") ?? s("company");
+    if (!name) {
+      ctx.issues.push({ code: "screen/no-name", severity: "error", message: 'no "name" on this line; it was skipped', source: { file: path, line } });
+      continue;
+    }
+    const type = partyType(s("type"));
+    yield { record: ++record, line, name, ...opt("country", s("country")), ...opt("address", s("address")), ...(type ? { type } : {}), ...opt("id", s("id")) };
+  }
+}
+
+function opt<K extends string>(k: K, v: string | undefined): { [P in K]?: string } {
+  return (v ? { [k]: v } : {}) as { [P in K]?: string };
+}
+
+async function* csvRows(path: string, chunks: AsyncIterable<string>, ctx: InputContext): AsyncIterable<Counterparty> {
+  const firstLine = await peekFirstLine(chunks);
+  const delimiter = [",", ";", "\t"].map((d) => [d, firstLine.text.split(d).length] as const).sort((a, b) => b[1] - a[1])[0]![0];
+  const parser = parse({
+    delimiter,
+    bom: true,
+    relax_column_count: true,
+    skip_empty_lines: true,
+    info: true,
+    skip_records_with_error: true,
+    on_skip: (err: CsvError | undefined) => {
+      if (err) ctx.issues.push({ code: "screen/csv", severity: "error", message: `malformed CSV row (${err.message.replace(/\s*at line \d+/, "")}); it was skipped`, source: { file: path, ...(typeof err.lines === "number" ? { line: err.lines } : {}) } });
+      return undefined;
+    },
+  });
+  const lf = async function* () {
+    for await (const t of firstLine.rest) yield t.replace(/\r+\n/g, "\n");
+  };
+  const records = pipeline(Readable.from(lf(), { objectMode: false }), parser, () => {}) as AsyncIterable<{ record: string[]; info: { lines: number } }>;
+  let columns: Partial<Record<keyof typeof COLUMNS, number>> | undefined;
+  let record = 0;
+  for await (const { record: cells, info } of records) {
+    const line = info.lines;
+    if (!columns) {
+      const keys = cells.map(key);
+      const found: Partial<Record<keyof typeof COLUMNS, number>> = {};
+      for (const [k, names] of Object.entries(COLUMNS) as [keyof typeof COLUMNS, readonly string[]][]) {
+        const i = keys.findIndex((c) => names.includes(c));
+        if (i >= 0) found[k] = i;
+      }
+      if (found.name !== undefined) {
+        columns = found;
+        continue;
+      }
+      if (cells.length === 1) {
+        columns = { name: 0 }; // one name per line, no header
+      } else {
+        ctx.issues.push({
+          code: "screen/no-name-column",
+          severity: "error",
+          message: `no column names the counterparty: found ${cells.map((c) => `"${c}"`).join(", ")}; expected a header with one of ${COLUMNS.name.slice(0, 8).join(", ")} ... (or one name per line)`,
+          source: { file: path, line },
+        });
+        return;
+      }
+    }
+    const get = (k: keyof typeof COLUMNS) => {
+      const i = columns![k];
+      const v = i === undefined ? undefined : cells[i]?.trim();
+      return v ? v : undefined;
+    };
+    const name = get("name");
+    if (!name) {
+      ctx.issues.push({ code: "screen/no-name", severity: "error", message: "the name cell is empty; the row was skipped", source: { file: path, line } });
+      continue;
+    }
+    const type = partyType(get("type"));
+    yield { record: ++record, line, name, ...opt("country", get("country")), ...opt("address", get("address")), ...(type ? { type } : {}), ...opt("id", get("id")) };
+  }
+}
+
+async function peekFirstLine(chunks: AsyncIterable<string>): Promise<{ text: string; rest: AsyncIterable<string> }> {
+  const it = chunks[Symbol.asyncIterator]();
+  let buf = "";
+  while (!buf.includes("\n")) {
+    const n = await it.next();
+    if (n.done) break;
+    buf += n.value;
+  }
+  const start = buf;
+  return {
+    text: buf.split("\n", 1)[0] ?? "",
+    rest: (async function* () {
+      yield start;
+      for (;;) {
+        const n = await it.next();
+        if (n.done) return;
+        yield n.value;
+      }
+    })(),
+  };
+}

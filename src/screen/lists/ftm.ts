@@ -1,0 +1,78 @@
+/**
+ * @module
+ * OpenSanctions / FollowTheMoney entities: NDJSON, one entity per line, every property an array
+ * of strings. Parties are kept (Person, Organization, Company, LegalEntity, PublicBody; Vessel
+ * and Airplane as such); the relationship and detail entities of the same export (Sanction,
+ * Ownership, Address, Passport ...) are not parties and are passed over. Names come from `name`
+ * (and the caption), `alias`, `weakAlias`, `previousName`; countries from `country`,
+ * `nationality`, `citizenship`, `jurisdiction`, `mainCountry`; programs from `topics`.
+ */
+import { createInterface } from "node:readline";
+import { Readable } from "node:stream";
+import { countryCode } from "../normalize/country.js";
+import type { EntityName, ScreenEntity, ScreenSchema } from "../model.js";
+import { readText, report, type ImportContext } from "./source.js";
+
+const PARTIES: Readonly<Record<string, ScreenSchema>> = {
+  Person: "person",
+  Organization: "organization",
+  Company: "organization",
+  LegalEntity: "organization",
+  PublicBody: "organization",
+  Vessel: "vessel",
+  Airplane: "aircraft",
+};
+
+export async function readFtm(path: string, ctx: ImportContext): Promise<ScreenEntity[]> {
+  const out: ScreenEntity[] = [];
+  const lines = createInterface({ input: Readable.from(readText(path, ctx)), crlfDelay: Infinity });
+  let line = 0;
+  for await (const text of lines) {
+    line++;
+    if (!text.trim()) continue;
+    let v: unknown;
+    try {
+      v = JSON.parse(text);
+    } catch (err) {
+      report(ctx, { code: "list/ftm-json", message: `not a JSON object (${(err as Error).message}): expected one FollowTheMoney entity per line; the line was skipped`, source: { file: path, line } });
+      continue;
+    }
+    if (typeof v !== "object" || v === null || typeof (v as { schema?: unknown }).schema !== "string" || typeof (v as { id?: unknown }).id !== "string") {
+      report(ctx, { code: "list/ftm-entity", message: 'expected a FollowTheMoney entity {"id", "schema", "properties"}; the line was skipped', source: { file: path, line } });
+      continue;
+    }
+    const e = v as { id: string; schema: string; caption?: string; properties?: Record<string, unknown> };
+    const schema = PARTIES[e.schema];
+    if (!schema) continue;
+    const props = e.properties ?? {};
+    const list = (key: string): string[] => (Array.isArray(props[key]) ? (props[key] as unknown[]).filter((x): x is string => typeof x === "string" && x.trim() !== "") : []);
+    const names = list("name");
+    const name = e.caption?.trim() || names[0];
+    if (!name) {
+      report(ctx, { code: "list/ftm-entity", severity: "warning", message: `entity ${e.id} has no name or caption; skipped`, source: { file: path, line } });
+      continue;
+    }
+    const aliases = new Map<string, EntityName>();
+    const add = (n: string, kind: EntityName["kind"]) => {
+      if (n !== name && !aliases.has(n)) aliases.set(n, { name: n, kind });
+    };
+    names.forEach((n) => add(n, "alias"));
+    list("alias").forEach((n) => add(n, "alias"));
+    list("previousName").forEach((n) => add(n, "former-name"));
+    list("weakAlias").forEach((n) => add(n, "weak-alias"));
+    const countries = new Set<string>();
+    for (const key of ["country", "nationality", "citizenship", "jurisdiction", "mainCountry"]) for (const c of list(key).map(countryCode)) if (c) countries.add(c);
+    out.push({
+      id: e.id,
+      name,
+      schema,
+      aliases: [...aliases.values()],
+      countries: [...countries],
+      addresses: list("address"),
+      programs: list("topics"),
+      ...(list("notes")[0] ? { remarks: list("notes").join("; ") } : {}),
+      ...(list("sourceUrl")[0] ? { url: list("sourceUrl")[0]! } : {}),
+    });
+  }
+  return out;
+}

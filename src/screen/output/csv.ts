@@ -1,0 +1,36 @@
+/**
+ * @module
+ * The CSV screening report: one row per candidate (an input without candidates has one row with
+ * status clear), in input order, candidates best first.
+ */
+import type { ScreenResult } from "../run.js";
+import { put } from "./index.js";
+
+export const CSV_COLUMNS = [
+  "record", "input", "country", "status", "rank", "list", "entity_id", "entity_name", "score", "match", "candidate_status", "matched_name", "allowed_by", "explanation",
+] as const;
+
+function cell(v: string | number | boolean | undefined): string {
+  const s = v === undefined ? "" : String(v);
+  return /[",\n\r]/.test(s) || /^[=+\-@]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export async function writeCsv(out: NodeJS.WritableStream, results: AsyncIterable<ScreenResult>): Promise<void> {
+  await put(out, CSV_COLUMNS.join(",") + "\n");
+  for await (const r of results) {
+    const base = [r.record, r.input.name, r.input.country, r.status];
+    if (r.candidates.length === 0) {
+      await put(out, [...base, "", "", "", "", "", "", "", "", "", ""].map(cell).join(",") + "\n");
+      continue;
+    }
+    let rows = "";
+    r.candidates.forEach((c, i) => {
+      const allowed = c.allowedBy ? `#${c.allowedBy.index} ${c.allowedBy.author}: ${c.allowedBy.reason} (until ${c.allowedBy.expires})` : "";
+      rows +=
+        [...base, i + 1, c.entity.list, c.entity.id, c.entity.name, c.score, c.match, c.status, c.explanation.matchedName.name, allowed, c.explanation.summary]
+          .map(cell)
+          .join(",") + "\n";
+    });
+    await put(out, rows);
+  }
+}

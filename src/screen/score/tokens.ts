@@ -1,0 +1,96 @@
+/**
+ * @module
+ * How two tokens (or a few adjacent ones) can be the same word, and how much: exactly, as a
+ * transliteration or spelling variant (same skeleton), with a typo (a few edits, fewer for short
+ * words), with a Russian case ending ("Kasperskogo" / "Kaspersky"), as an abbreviation written
+ * with a dot ("Dig." / "Digital"), an initial ("A." / "Andrei", people only), joined or split
+ * ("Gazprombank" / "Gazprom Bank"), or as an acronym ("ZTE" / "Zhongxing Telecom Equipment").
+ * Each way has a fixed similarity, so scores stay explainable.
+ */
+import type { Token } from "../normalize/index.js";
+import { skeleton } from "../normalize/phonetic.js";
+import { allowedEdits, editDistance, jaroWinkler } from "./distance.js";
+
+export type TokenMatchHow = "exact" | "spelling" | "typo" | "inflection" | "abbreviation" | "initial" | "joined" | "split" | "acronym";
+
+export const SIMILARITY = {
+  exact: 1,
+  spelling: 0.95,
+  joined: 0.95,
+  split: 0.95,
+  inflection: 0.9,
+  acronym: 0.85,
+  abbreviation: 0.85,
+  initial: 0.75,
+  /** Typos score their Jaro-Winkler similarity, within these bounds. */
+  typoMax: 0.94,
+  typoMin: 0.75,
+} as const;
+
+/** A token ready for comparison: its text, its skeleton and (once known) its weight. */
+export type CompTok = Token & { sk: string; w?: number };
+
+export function compTokens(tokens: readonly Token[]): CompTok[] {
+  return tokens.map((t) => ({ ...t, sk: skeleton(t.text) }));
+}
+
+export type Sim = { how: TokenMatchHow; similarity: number };
+
+/** One token against one token, or undefined when they are not the same word. */
+export function tokenSimilarity(a: CompTok, b: CompTok, people = false): Sim | undefined {
+  if (a.text === b.text) return { how: "exact", similarity: SIMILARITY.exact };
+  const digits = /\d/.test(a.text) || /\d/.test(b.text);
+  if (digits) return undefined;
+  const short = Math.min(a.text.length, b.text.length);
+  if (a.sk === b.sk && short >= 4) return { how: "spelling", similarity: SIMILARITY.spelling };
+  if (short >= 4) {
+    const max = allowedEdits(short);
+    if (max > 0 && editDistance(a.sk, b.sk, max) <= max) {
+      const jw = jaroWinkler(a.text, b.text);
+      return { how: "typo", similarity: Math.max(SIMILARITY.typoMin, Math.min(SIMILARITY.typoMax, jw)) };
+    }
+  }
+  if (isInflection(a.text, b.text)) return { how: "inflection", similarity: SIMILARITY.inflection };
+  const abbr = abbreviationOf(a, b) ?? abbreviationOf(b, a);
+  if (abbr === "abbreviation") return { how: "abbreviation", similarity: SIMILARITY.abbreviation };
+  if (abbr === "initial" && people) return { how: "initial", similarity: SIMILARITY.initial };
+  return undefined;
+}
+
+/** Same stem, different endings of at most three letters (Russian and other inflected names). */
+function isInflection(a: string, b: string): boolean {
+  let p = 0;
+  while (p < a.length && p < b.length && a.charCodeAt(p) === b.charCodeAt(p)) p++;
+  return p >= 7 && a.length - p <= 3 && b.length - p <= 3;
+}
+
+function abbreviationOf(short: CompTok, long: CompTok): "abbreviation" | "initial" | undefined {
+  if (short.text.length >= long.text.length || !long.text.startsWith(short.text)) return undefined;
+  if (short.text.length === 1) return "initial";
+  return short.dotted && short.text.length >= 2 ? "abbreviation" : undefined;
+}
+
+/** Whether a token spells the initials of a run of other tokens. */
+export function isAcronym(token: CompTok, run: readonly CompTok[]): boolean {
+  if (token.text.length < 2 || token.text.length > 6 || run.length !== token.text.length) return false;
+  for (let i = 0; i < run.length; i++) if (run[i]!.text[0] !== token.text[i]) return false;
+  return true;
+}
+
+/** Whether a run of tokens written apart (given joined, as text and skeleton) is one word of the other side. */
+export function isJoined(word: CompTok, joined: { text: string; sk: string }): boolean {
+  return joined.text === word.text || (joined.text.length >= 8 && joined.sk === word.sk);
+}
+
+/** The runs of two and three adjacent tokens, written together. */
+export function joinedRuns(tokens: readonly CompTok[]): { at: number; k: number; text: string; sk: string }[] {
+  const out: { at: number; k: number; text: string; sk: string }[] = [];
+  for (let k = 2; k <= 3; k++) {
+    for (let i = 0; i + k <= tokens.length; i++) {
+      let text = "";
+      for (let x = i; x < i + k; x++) text += tokens[x]!.text;
+      out.push({ at: i, k, text, sk: skeleton(text) });
+    }
+  }
+  return out;
+}
