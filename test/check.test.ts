@@ -64,6 +64,26 @@ describe("check: one transaction", () => {
     }
   });
 
+  it("a vendor name only the screener recognizes (another transliteration, Chinese) is review, never a decision; look-alike names stay allowed", () => {
+    const screened: [string, string, string][] = [
+      ["Kasperskiy Laboratoriya", "ao-kaspersky-lab", "antivirus"],
+      ["华为技术有限公司", "huawei", "telecom-equipment"],
+    ];
+    for (const [vendor, entity, category] of screened) {
+      const r = checkJson(["--role", "federal-agency", "--action", "buy", "--vendor", vendor, "--category", category, "--date", "2025-01-01"]);
+      assert.equal(r.result.decision, "review", `${vendor}: ${r.result.explanation}`);
+      const party = r.result.party;
+      assert.equal(party.how, "fuzzy", vendor);
+      assert.equal(party.how === "fuzzy" ? party.entity.id : undefined, entity, vendor);
+      assert.match(party.explanation, /screening: /, vendor);
+    }
+    for (const vendor of ["Casper Sleep Inc", "Hikari Vision", "Huawen Foods"]) {
+      const r = checkJson(["--role", "federal-contractor", "--action", "buy", "--vendor", vendor, "--category", "antivirus", "--date", "2025-01-01"]);
+      assert.equal(r.result.decision, "allowed", `${vendor}: ${r.result.explanation}`);
+      assert.equal(r.result.party.how, "none", vendor);
+    }
+  });
+
   it("--fail-on sets the threshold: review fails by default, not with --fail-on prohibited", () => {
     const args = ["--role", "business", "--action", "buy", "--vendor", "Kasperski Lab", "--category", "antivirus", "--date", "2025-01-01"];
     assert.equal(checkJson(args).result.decision, "review");

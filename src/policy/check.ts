@@ -18,7 +18,7 @@ import { buildCatalogIndex, type CatalogIndex } from "../match/catalog-index.js"
 import { REVIEW_BELOW } from "./confidence.js";
 import { createDecider, type Decider, type RuleOutcome, type Subject } from "./decide.js";
 import { explainDecision } from "./explain.js";
-import { createPartyResolver, type PartyResolution, type PartyResolver } from "./party.js";
+import { createPartyResolver, type FuzzyScorer, type PartyResolution, type PartyResolver } from "./party.js";
 import { createProductResolver, type ProductResolution, type ProductResolver } from "./product.js";
 import { parseAsOf } from "./time.js";
 
@@ -46,10 +46,11 @@ function memo<T>(fn: (key: string) => T): (key: string) => T {
   };
 }
 
-export function createChecker(catalog: Catalog | CatalogIndex, options: { parties?: PartyResolver } = {}): Checker {
+/** `parties` replaces the party resolver; `fuzzy` gives the default one a name screener for its fuzzy step. */
+export function createChecker(catalog: Catalog | CatalogIndex, options: { parties?: PartyResolver; fuzzy?: FuzzyScorer } = {}): Checker {
   const index = "catalog" in catalog ? catalog : buildCatalogIndex(catalog);
   const decider = createDecider(index);
-  const parties = options.parties ?? createPartyResolver(index);
+  const parties = options.parties ?? createPartyResolver(index, options.fuzzy ? { fuzzy: options.fuzzy } : {});
   const products = createProductResolver(index);
   const sources = new Map<string, Source>(index.catalog.sources.map((s) => [s.id, s]));
   const profiles = new Map<string, ProfileDef>(index.catalog.profiles.map((p) => [p.id, p]));

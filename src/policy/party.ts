@@ -1,8 +1,9 @@
 /**
  * @module
  * Party resolution: which catalog entity a transaction's counterparty is. One small interface,
- * so a full name screener (src/screen/) can replace the fuzzy fallback later:
- * `resolveParty(name, country?) → {entity, how, score, explanation}`.
+ * `resolveParty(name, country?) → {entity, how, score, explanation}`; the fuzzy step can be
+ * given a full name screener (`ictsguard check` passes src/screen/party-scorer.ts, so `check`
+ * and `screen` judge a spelling alike).
  *
  * Names are compared in tiers, strongest first, both sides through src/match/normalize.ts
  * (NFKC, transliteration of Cyrillic and other scripts, case, punctuation):
@@ -12,9 +13,11 @@
  *    Labs Limited`, `JSC Kaspersky Lab` = `AO Kaspersky Lab`), wherever the form is written;
  * 3. the name without any legal form (`Kaspersky Lab LLC`): several entities may share it, and
  *    then the party is their common corporate family;
- * 4. a conservative fuzzy fallback (a close spelling, a group's brand word inside the name, a
- *    person's names in another order): never trusted, its score stays below the review line,
- *    so a decision resting on it is `review`.
+ * 4. fuzzy: the plugged-in screener's candidates at its threshold (transliterations, typos,
+ *    word order, abbreviations, Chinese names); where it has none, a conservative fallback (a
+ *    close spelling, a group's brand word inside the name, a person's names in another order),
+ *    so a name carrying a restricted brand is still reviewed. Never trusted: its score stays
+ *    below the review line, so a decision resting on it is `review`.
  *
  * Entity names and aliases come before publisher strings. A stated country narrows the
  * candidates; a name that matches only in another country is treated as fuzzy.
@@ -199,7 +202,8 @@ export function createPartyResolver(index: CatalogIndex, options: { fuzzy?: Fuzz
   };
 
   const fuzzy = (name: string, country: string | undefined): FuzzyCandidate[] => {
-    if (options.fuzzy) return options.fuzzy(name, country);
+    const screened = options.fuzzy?.(name, country) ?? [];
+    if (screened.length > 0) return screened;
     const key = normalizeOrgName(name);
     const out: FuzzyCandidate[] = [];
     if (!key) return out;

@@ -10,6 +10,7 @@ import type { Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
 import { Command, Option } from "commander";
 import { resolveActiveCatalog } from "../../catalog/active.js";
+import { createScreeningScorer } from "../../screen/party-scorer.js";
 import { parseCheckInput, runBatch, type BatchFormat, type RowDefaults } from "../../check/index.js";
 import { openDecisionLog, type DecisionLog } from "../../check/decision-log.js";
 import { loadConfig } from "../../config/index.js";
@@ -86,7 +87,8 @@ async function check(flags: CheckFlags): Promise<number> {
     return EXIT_ERROR;
   }
   if (!flags.quiet) for (const w of active.warnings) process.stderr.write(`ictsguard: ${w.severity}: ${w.message}\n`);
-  const checker = createChecker(catalog);
+  // A vendor name no exact tier resolves is screened like `ictsguard screen` would (review, never a decision).
+  const checker = createChecker(catalog, { fuzzy: createScreeningScorer(catalog) });
   const toFile = flags.outputFile !== undefined;
   const format: CheckFormat = flags.output ?? (process.stdout.isTTY && !toFile ? "table" : "json");
   const color = format === "table" && !toFile && flags.color && process.stdout.isTTY === true && !process.env.NO_COLOR;
