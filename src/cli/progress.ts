@@ -1,27 +1,25 @@
 /**
  * @module
- * The progress bar for long scans: on stderr, only when stderr is a terminal and not `--quiet`,
- * so pipes and CI logs stay clean.
+ * Progress bars for long work (a scan, a batch check, screening a file, importing a list): on
+ * stderr, only when stderr is a terminal and not `--quiet`, so pipes and CI logs stay clean.
  */
 import cliProgress from "cli-progress";
 import type { ScanProgress } from "../scan/index.js";
 
 export type ProgressReporter = { update(p: ScanProgress): void; stop(): void };
+/** Bytes read of a known (or unknown) total, and a count of what was done ("1,024 rows decided"). */
+export type CountProgress = { update(bytesRead: number, count: number): void; stop(): void };
 
-const SILENT: ProgressReporter = { update() {}, stop() {} };
+const SILENT = { update() {}, stop() {} };
 
+function createBar(stream: NodeJS.WriteStream, format: string): cliProgress.SingleBar {
+  return new cliProgress.SingleBar({ stream, format, hideCursor: true, clearOnComplete: true, fps: 10 }, cliProgress.Presets.shades_classic);
+}
+
+/** The scan's bar: bytes of all inputs, observations so far, the file being read. */
 export function createProgress(enabled: boolean, stream: NodeJS.WriteStream = process.stderr): ProgressReporter {
   if (!enabled || !stream.isTTY) return SILENT;
-  const bar = new cliProgress.SingleBar(
-    {
-      stream,
-      format: "scanning [{bar}] {percentage}% | {done}/{size} | {observations} observations | {file}",
-      hideCursor: true,
-      clearOnComplete: true,
-      fps: 10,
-    },
-    cliProgress.Presets.shades_classic,
-  );
+  const bar = createBar(stream, "scanning [{bar}] {percentage}% | {done}/{size} | {observations} observations | {file}");
   let started = false;
   return {
     update(p) {
@@ -34,6 +32,34 @@ export function createProgress(enabled: boolean, stream: NodeJS.WriteStream = pr
         bar.setTotal(total);
         bar.update(p.bytesRead, payload);
       }
+    },
+    stop() {
+      if (started) bar.stop();
+    },
+  };
+}
+
+/**
+ * A bar over one input of `totalBytes` (no percentage when it is unknown, as on stdin) that
+ * counts `unit`: `createCountProgress(true, "checking", "rows decided", size)`.
+ */
+export function createCountProgress(
+  enabled: boolean,
+  label: string,
+  unit: string,
+  totalBytes: number | undefined,
+  stream: NodeJS.WriteStream = process.stderr,
+): CountProgress {
+  if (!enabled || !stream.isTTY) return SILENT;
+  const bar = createBar(stream, totalBytes ? `${label} [{bar}] {percentage}% | {count} ${unit}` : `${label} | {count} ${unit}`);
+  let started = false;
+  return {
+    update(bytesRead, count) {
+      const total = Math.max(totalBytes ?? 0, bytesRead, 1);
+      if (!started) {
+        bar.start(total, bytesRead, { count });
+        started = true;
+      } else bar.update(Math.min(bytesRead, total), { count });
     },
     stop() {
       if (started) bar.stop();

@@ -1,10 +1,50 @@
 /**
  * @module
- * The same line splitting as `readLines` (_text.ts) for text already in memory, so that each
- * line-based reader's parser also works over a string (the `parse...(text)` helpers that
- * collectors reuse).
+ * Line-based readers: the same line splitting as `readLines` (_text.ts) for text already in
+ * memory, and the one driver of a reader's line parser over a stream (the reader) and over a
+ * string (the `parse...(text)` helpers that collectors reuse), so both read alike.
  */
-import type { Line } from "./_text.js";
+import type { Observation } from "../model/observation.js";
+import { readLines, type Line } from "./_text.js";
+import type { ReadContext, ReadInput, ReportableIssue } from "./types.js";
+
+/** A format's parser fed one line at a time: the observations each line completes, and the rest at the end. */
+export interface LineParser {
+  push(line: Line): Observation[];
+  end(): Observation[];
+}
+export type CreateLineParser = (file: string, report: (issue: ReportableIssue) => void) => LineParser;
+
+/**
+ * Streams `input` through a new parser. `empty` (a code and what was expected) reports an input
+ * with no non-blank line; without it an empty input is left to the parser.
+ */
+export async function* readWithLineParser(
+  input: ReadInput,
+  ctx: ReadContext,
+  create: CreateLineParser,
+  empty?: { code: string; expected: string },
+): AsyncIterable<Observation> {
+  const parser = create(input.path, (issue) => ctx.report(issue));
+  let any = false;
+  for await (const line of readLines(input, ctx)) {
+    ctx.signal?.throwIfAborted();
+    if (!any && line.text.trim() !== "") any = true;
+    yield* parser.push(line);
+  }
+  yield* parser.end();
+  if (empty && !any) ctx.report({ code: empty.code, message: `empty file, expected ${empty.expected}`, source: { file: input.path, line: 1 } });
+}
+
+/** The observations of a text held in memory, and the problems found, as the reader reports them. */
+export function parseWithLineParser(text: string, file: string, create: CreateLineParser): { observations: Observation[]; issues: ReportableIssue[] } {
+  const issues: ReportableIssue[] = [];
+  const parser = create(file, (i) => issues.push(i));
+  const observations: Observation[] = [];
+  for (const line of splitLines(text)) observations.push(...parser.push(line));
+  observations.push(...parser.end());
+  return { observations, issues };
+}
 
 export function* splitLines(text: string): Iterable<Line> {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;

@@ -22,7 +22,7 @@ import { today } from "../../policy/time.js";
 import { CHECK_FORMATS, createCheckWriter, type CheckFormat } from "../../report/check/index.js";
 import { UsageError } from "../../scan/index.js";
 import { EXIT_ERROR, EXIT_FINDINGS, EXIT_OK } from "../exit-codes.js";
-import { createRowProgress } from "../row-progress.js";
+import { createCountProgress } from "../progress.js";
 
 type CheckFlags = {
   role?: string;
@@ -138,7 +138,7 @@ async function check(flags: CheckFlags): Promise<number> {
       code = flags.failOn !== "none" && DECISION_RANK[result.decision] >= DECISION_RANK[flags.failOn] ? EXIT_FINDINGS : EXIT_OK;
     } else {
       const { stream, size, bytesRead } = openBatch(flags.batch!);
-      const progress = createRowProgress(!flags.quiet, size);
+      const progress = createCountProgress(!flags.quiet, "checking", "rows decided", size);
       const printIssues = !flags.quiet && (format !== "table" || toFile);
       const summary = await runBatch({
         path: flags.batch!,
@@ -147,7 +147,7 @@ async function check(flags: CheckFlags): Promise<number> {
         defaults,
         ...(flags.batchFormat ? { format: flags.batchFormat } : {}),
         failOn: flags.failOn,
-        onRow: (rows) => progress.update(rows, bytesRead()),
+        onRow: (rows) => progress.update(bytesRead(), rows),
         onResult: async (r) => {
           log?.append(r);
           await writer.result(r);

@@ -13,7 +13,7 @@ import { FORMAT_DESCRIPTIONS, importList } from "../../screen/lists/import.js";
 import { listNames, readList, removeList, writeList } from "../../screen/lists/store.js";
 import { LIST_FORMATS, type ListFormat } from "../../screen/model.js";
 import { EXIT_ERROR, EXIT_OK } from "../exit-codes.js";
-import { createCountProgress } from "../screen-progress.js";
+import { createCountProgress } from "../progress.js";
 
 export function listsCommand(): Command {
   const cmd = new Command("lists")

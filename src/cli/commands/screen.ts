@@ -21,7 +21,7 @@ import { SCREEN_FORMATS, writeScreenReport, type ScreenFormat } from "../../scre
 import { DEFAULT_CANDIDATES, DEFAULT_MIN_SCORE, DEFAULT_THRESHOLD, loadScreeningLists, ScreeningRun, type ScreenResult } from "../../screen/run.js";
 import { PACKAGE_VERSION } from "../../util/package-root.js";
 import { EXIT_ERROR, EXIT_FINDINGS, EXIT_OK } from "../exit-codes.js";
-import { createCountProgress } from "../screen-progress.js";
+import { createCountProgress } from "../progress.js";
 import { screenEvalCommand } from "./screen-eval.js";
 
 type ScreenFlags = {

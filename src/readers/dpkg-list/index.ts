@@ -15,8 +15,8 @@
  *
  * `parseDpkgList(text)` reads such a list already in memory.
  */
-import { readLines, type Line } from "../_text.js";
-import { splitLines } from "../_lines.js";
+import type { Line } from "../_text.js";
+import { parseWithLineParser, readWithLineParser, type CreateLineParser } from "../_lines.js";
 import { headLines } from "../_head.js";
 import { createIssueLog, type IssueLog } from "../_issues.js";
 import { observe, withoutEmail } from "../_observe.js";
@@ -182,24 +182,13 @@ export class DpkgListReader {
   }
 }
 
+const createDpkgListReader: CreateLineParser = (file, report) => new DpkgListReader(file, report);
+
 async function* read(input: ReadInput, ctx: ReadContext): AsyncIterable<Observation> {
-  const packages = new DpkgListReader(input.path, (i) => ctx.report(i));
-  let any = false;
-  for await (const line of readLines(input, ctx)) {
-    ctx.signal?.throwIfAborted();
-    if (line.text.trim() !== "") any = true;
-    yield* packages.push(line);
-  }
-  yield* packages.end();
-  if (!any) ctx.report({ code: "dpkg/empty", message: "empty file, expected dpkg-query -W or dpkg -l output", source: { file: input.path, line: 1 } });
+  yield* readWithLineParser(input, ctx, createDpkgListReader, { code: "dpkg/empty", expected: "dpkg-query -W or dpkg -l output" });
 }
 
 /** The installed packages in dpkg-query -W or dpkg -l output held in memory, and the problems found. */
 export function parseDpkgList(text: string, file = "-"): { observations: Observation[]; issues: ReportableIssue[] } {
-  const issues: ReportableIssue[] = [];
-  const packages = new DpkgListReader(file, (i) => issues.push(i));
-  const observations: Observation[] = [];
-  for (const line of splitLines(text)) observations.push(...packages.push(line));
-  observations.push(...packages.end());
-  return { observations, issues };
+  return parseWithLineParser(text, file, createDpkgListReader);
 }

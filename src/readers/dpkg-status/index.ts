@@ -12,8 +12,8 @@
  *
  * `parseDpkgStatus(text)` reads a status text already in memory.
  */
-import { readLines, type Line } from "../_text.js";
-import { splitLines } from "../_lines.js";
+import type { Line } from "../_text.js";
+import { parseWithLineParser, readWithLineParser, type CreateLineParser } from "../_lines.js";
 import { headLines } from "../_head.js";
 import { createIssueLog, type IssueLog } from "../_issues.js";
 import { observe, withoutEmail } from "../_observe.js";
@@ -146,24 +146,13 @@ export class DpkgStatusReader {
   }
 }
 
+const createDpkgStatusReader: CreateLineParser = (file, report) => new DpkgStatusReader(file, report);
+
 async function* read(input: ReadInput, ctx: ReadContext): AsyncIterable<Observation> {
-  const packages = new DpkgStatusReader(input.path, (i) => ctx.report(i));
-  let any = false;
-  for await (const line of readLines(input, ctx)) {
-    ctx.signal?.throwIfAborted();
-    if (line.text.trim() !== "") any = true;
-    yield* packages.push(line);
-  }
-  yield* packages.end();
-  if (!any) ctx.report({ code: "dpkg/empty", message: "empty file, expected a dpkg status database (Package: stanzas)", source: { file: input.path, line: 1 } });
+  yield* readWithLineParser(input, ctx, createDpkgStatusReader, { code: "dpkg/empty", expected: "a dpkg status database (Package: stanzas)" });
 }
 
 /** The installed packages in a dpkg or opkg status text held in memory, and the problems found. */
 export function parseDpkgStatus(text: string, file = "-"): { observations: Observation[]; issues: ReportableIssue[] } {
-  const issues: ReportableIssue[] = [];
-  const packages = new DpkgStatusReader(file, (i) => issues.push(i));
-  const observations: Observation[] = [];
-  for (const line of splitLines(text)) observations.push(...packages.push(line));
-  observations.push(...packages.end());
-  return { observations, issues };
+  return parseWithLineParser(text, file, createDpkgStatusReader);
 }

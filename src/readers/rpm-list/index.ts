@@ -14,8 +14,8 @@
  * Packages get a `pkg:rpm` purl (epoch as a qualifier), so the catalog's `rpm/klnagent64` finds
  * `klnagent64`. `parseRpmList(text)` reads such a list already in memory.
  */
-import { readLines, type Line } from "../_text.js";
-import { splitLines } from "../_lines.js";
+import type { Line } from "../_text.js";
+import { parseWithLineParser, readWithLineParser, type CreateLineParser } from "../_lines.js";
 import { headLines } from "../_head.js";
 import { createIssueLog, type IssueLog } from "../_issues.js";
 import { observe, withoutEmail } from "../_observe.js";
@@ -137,24 +137,13 @@ export class RpmListReader {
   }
 }
 
+const createRpmListReader: CreateLineParser = (file, report) => new RpmListReader(file, report);
+
 async function* read(input: ReadInput, ctx: ReadContext): AsyncIterable<Observation> {
-  const packages = new RpmListReader(input.path, (i) => ctx.report(i));
-  let any = false;
-  for await (const line of readLines(input, ctx)) {
-    ctx.signal?.throwIfAborted();
-    if (line.text.trim() !== "") any = true;
-    yield* packages.push(line);
-  }
-  yield* packages.end();
-  if (!any) ctx.report({ code: "rpm/empty", message: "empty file, expected rpm -qa output", source: { file: input.path, line: 1 } });
+  yield* readWithLineParser(input, ctx, createRpmListReader, { code: "rpm/empty", expected: "rpm -qa output" });
 }
 
 /** The packages in rpm -qa output held in memory, and the problems found. */
 export function parseRpmList(text: string, file = "-"): { observations: Observation[]; issues: ReportableIssue[] } {
-  const issues: ReportableIssue[] = [];
-  const packages = new RpmListReader(file, (i) => issues.push(i));
-  const observations: Observation[] = [];
-  for (const line of splitLines(text)) observations.push(...packages.push(line));
-  observations.push(...packages.end());
-  return { observations, issues };
+  return parseWithLineParser(text, file, createRpmListReader);
 }

@@ -10,8 +10,8 @@
  * `parseRegExport(text)` reads a `.reg` text already in memory; `RegExportParser` (parse.ts)
  * reads any keys, for collectors that export other parts of the registry.
  */
-import { readLines, type Line } from "../_text.js";
-import { splitLines } from "../_lines.js";
+import type { Line } from "../_text.js";
+import { parseWithLineParser, readWithLineParser, type CreateLineParser } from "../_lines.js";
 import { observe } from "../_observe.js";
 import { createIssueLog, type IssueLog } from "../_issues.js";
 import { defineReader, type Probe, type ReadContext, type ReadInput, type ReportableIssue } from "../types.js";
@@ -110,21 +110,13 @@ export class RegProgramReader {
   }
 }
 
+const createRegProgramReader: CreateLineParser = (file, report) => new RegProgramReader(file, report);
+
 async function* read(input: ReadInput, ctx: ReadContext): AsyncIterable<Observation> {
-  const programs = new RegProgramReader(input.path, (issue) => ctx.report(issue));
-  for await (const line of readLines(input, ctx)) {
-    ctx.signal?.throwIfAborted();
-    yield* programs.push(line);
-  }
-  yield* programs.end();
+  yield* readWithLineParser(input, ctx, createRegProgramReader);
 }
 
 /** The programs in a `.reg` text held in memory, and the problems found, as the reader reports them. */
 export function parseRegExport(text: string, file = "-"): { observations: Observation[]; issues: ReportableIssue[] } {
-  const issues: ReportableIssue[] = [];
-  const programs = new RegProgramReader(file, (i) => issues.push(i));
-  const observations: Observation[] = [];
-  for (const line of splitLines(text)) observations.push(...programs.push(line));
-  observations.push(...programs.end());
-  return { observations, issues };
+  return parseWithLineParser(text, file, createRegProgramReader);
 }

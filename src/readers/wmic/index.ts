@@ -15,8 +15,8 @@
  * Redirected to a file, wmic writes UTF-16LE with a BOM; through cmd pipes lines end in `\r\r\n`.
  * Both are handled by the shared line reader. `parseWmic(text)` reads such output in memory.
  */
-import { readLines, type Line } from "../_text.js";
-import { splitLines } from "../_lines.js";
+import type { Line } from "../_text.js";
+import { parseWithLineParser, readWithLineParser, type CreateLineParser } from "../_lines.js";
 import { headLines } from "../_head.js";
 import { createIssueLog, type IssueLog } from "../_issues.js";
 import { observe } from "../_observe.js";
@@ -211,24 +211,13 @@ function joinLegalForms(cells: string[], want: number): string[] {
   return out;
 }
 
+const createWmicReader: CreateLineParser = (file, report) => new WmicReader(file, report);
+
 async function* read(input: ReadInput, ctx: ReadContext): AsyncIterable<Observation> {
-  const products = new WmicReader(input.path, (i) => ctx.report(i));
-  let any = false;
-  for await (const line of readLines(input, ctx)) {
-    ctx.signal?.throwIfAborted();
-    if (line.text.trim() !== "") any = true;
-    yield* products.push(line);
-  }
-  yield* products.end();
-  if (!any) ctx.report({ code: "wmic/empty", message: "empty file, expected wmic product get output", source: { file: input.path, line: 1 } });
+  yield* readWithLineParser(input, ctx, createWmicReader, { code: "wmic/empty", expected: "wmic product get output" });
 }
 
 /** The products in wmic product get output held in memory, and the problems found. */
 export function parseWmic(text: string, file = "-"): { observations: Observation[]; issues: ReportableIssue[] } {
-  const issues: ReportableIssue[] = [];
-  const products = new WmicReader(file, (i) => issues.push(i));
-  const observations: Observation[] = [];
-  for (const line of splitLines(text)) observations.push(...products.push(line));
-  observations.push(...products.end());
-  return { observations, issues };
+  return parseWithLineParser(text, file, createWmicReader);
 }
