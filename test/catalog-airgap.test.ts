@@ -110,7 +110,7 @@ describe("stale catalogs", () => {
     const args = ["check", "--role", "business", "--action", "buy", "--product", "Kaspersky Endpoint Security", "--date", "2025-01-01", "-o", "json"];
     const warned = await cli(args, w.home);
     assert.equal(warned.code, 1, warned.stderr);
-    assert.match(warned.stderr, /warning: .*catalog 2020\.01\.01 \(2020-01-01\) is \d+ days old/);
+    assert.match(warned.stderr, /warning: .*bundle\.json: catalog 2020\.01\.01 \(2020-01-01\) is \d+ days old/);
     assert.equal((JSON.parse(warned.stdout) as { catalogVersion: string }).catalogVersion, "2020.01.01");
     const strict = await cli([...args, "--require-fresh"], w.home);
     assert.equal(strict.code, 2);

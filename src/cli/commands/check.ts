@@ -86,7 +86,7 @@ async function check(flags: CheckFlags): Promise<number> {
     process.stderr.write(`ictsguard: --require-fresh: ${active.warnings.find((w) => w.code === "catalog/stale")!.message}\n`);
     return EXIT_ERROR;
   }
-  if (!flags.quiet) for (const w of active.warnings) process.stderr.write(`ictsguard: ${w.severity}: ${w.message}\n`);
+  if (!flags.quiet) for (const w of active.warnings) process.stderr.write(`ictsguard: ${w.severity}: ${formatSource(w.source)}: ${w.message}\n`);
   // A vendor name no exact tier resolves is screened like `ictsguard screen` would (review, never a decision).
   const checker = createChecker(catalog, { fuzzy: createScreeningScorer(catalog) });
   const toFile = flags.outputFile !== undefined;
