@@ -3,6 +3,7 @@
  * real files, the bundled catalog and real sample inputs, as a user runs it.
  */
 import assert from "node:assert/strict";
+import { createResolver } from "../src/report/document.js";
 import { spawnSync } from "node:child_process";
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -38,7 +39,8 @@ describe("scan: the issue's judgments on the example fleet", () => {
     assert.equal(code, 1);
     assert.equal(doc.profile, "federal-contractor");
     assert.equal(doc.asOf, "2025-01-01");
-    const kaspersky = doc.findings.filter((f) => f.vendor === "kaspersky");
+    const resolve = createResolver(doc);
+    const kaspersky = doc.findings.filter((f) => f.vendor === "kaspersky").map((f) => resolve(f));
     assert.ok(kaspersky.length >= 8, `found ${kaspersky.length}`);
     for (const f of kaspersky) {
       assert.equal(f.status, "prohibited", `${f.observation.name}: ${f.reason}`);
@@ -50,7 +52,8 @@ describe("scan: the issue's judgments on the example fleet", () => {
 
   it("business on 2025-01-01: unsupported, citing the Final Determination", () => {
     const { doc } = scanJson([example(), "--profile", "business", "--as-of", "2025-01-01"]);
-    const kaspersky = doc.findings.filter((f) => f.vendor === "kaspersky");
+    const resolve = createResolver(doc);
+    const kaspersky = doc.findings.filter((f) => f.vendor === "kaspersky").map((f) => resolve(f));
     assert.ok(kaspersky.length >= 8);
     for (const f of kaspersky) {
       assert.equal(f.status, "unsupported", `${f.observation.name}: ${f.reason}`);
@@ -62,7 +65,8 @@ describe("scan: the issue's judgments on the example fleet", () => {
 
   it("business on 2024-08-01: the 2024-09-29 deadline is reported", () => {
     const { doc } = scanJson([example(), "--profile", "business", "--as-of", "2024-08-01"]);
-    const kaspersky = doc.findings.filter((f) => f.vendor === "kaspersky");
+    const resolve = createResolver(doc);
+    const kaspersky = doc.findings.filter((f) => f.vendor === "kaspersky").map((f) => resolve(f));
     assert.ok(kaspersky.length >= 8);
     for (const f of kaspersky) {
       assert.equal(f.status, "deadline", f.observation.name);
@@ -78,13 +82,41 @@ describe("scan: the issue's judgments on the example fleet", () => {
     assert.equal(kes.observation.vendor, "AO Kaspersky Lab");
     assert.equal(kes.observation.version, "12.1.0.506");
     assert.equal(kes.observation.kind, "software");
-    assert.equal(kes.product.id, "kaspersky-endpoint-security");
+    assert.equal(kes.product, "kaspersky-endpoint-security");
     assert.ok(kes.confidence >= 0.9);
     assert.ok(kes.evidence.some((e) => e.matcher === "product-name" && e.found.value.length > 0));
-    assert.ok(kes.remediation.length > 20);
+    assert.ok(doc.remediations.find((r) => r.id === kes.remediation)!.text.length > 20);
+    // the program, and its process avp.exe on the same host (line 4), are one finding
+    assert.equal(kes.count, 2);
+    assert.deepEqual(kes.lastSource, { file: example("windows-software.csv"), line: 4, reader: "inventory/csv" });
+    assert.ok(kes.evidence.some((e) => e.matcher === "process" && e.searchedBy !== undefined));
     assert.equal(doc.tool.name, "ictsguard");
     assert.match(doc.catalog.version, /^\d{4}\.\d{2}\.\d{2}$/);
     assert.match(doc.catalog.digest, /^[0-9a-f]{64}$/);
+  });
+
+  it("the JSON report is compact: under 1.5 KB per finding, and every rule, product and remediation a finding names is in the tables", () => {
+    const r = run(["scan", example(), "-o", "json", "--quiet", "--as-of", "2025-01-01", "--profile", "federal-contractor"]);
+    const doc = JSON.parse(r.stdout) as ReportDocument;
+    assert.equal(doc.reportVersion, 2);
+    assert.ok(doc.findings.length >= 8);
+    // the findings array as -o json writes it: from its opening bracket to its closing one
+    const start = r.stdout.indexOf('"findings": [');
+    const end = r.stdout.indexOf("\n  ]", start);
+    const bytes = Buffer.byteLength(r.stdout.slice(start, end + 4));
+    assert.ok(bytes / doc.findings.length < 1500, `${(bytes / doc.findings.length).toFixed(0)} bytes per finding`);
+    const rules = new Set(doc.rules.map((x) => x.id));
+    const products = new Set(doc.products.map((x) => x.id));
+    const remediations = new Set(doc.remediations.map((x) => x.id));
+    for (const f of doc.findings) {
+      assert.ok(products.has(f.product), f.product);
+      assert.ok(remediations.has(f.remediation), f.remediation);
+      for (const ref of f.rules) {
+        assert.ok(rules.has(ref.id), ref.id);
+        if (ref.phase) assert.ok(doc.rules.find((x) => x.id === ref.id)!.phases.some((p) => p.id === ref.phase), `${ref.id} ${ref.phase}`);
+      }
+      for (const d of f.deadlines ?? []) assert.ok(rules.has(d.rule), d.rule);
+    }
   });
 });
 
@@ -100,15 +132,20 @@ describe("scan: identifiers of every kind, and look-alikes", () => {
       [6, "kaspersky-security-cloud"],
       [7, "kaspersky-anti-virus"],
       [8, "kaspersky-security-for-windows-server"],
-      [9, "kaspersky-security-center"],
-      [10, "kaspersky-security-center"],
+      [9, "kaspersky-security-center"], // KLNAGENT.EXE, and its service klnagent (line 10) on the same host
+      [11, "kaspersky-unidentified"], // klif.sys, and klflt.sys (line 12) on the same host
       [13, "kaspersky-internet-security"],
       [14, "kaspersky-security-vpn-android"],
       [15, "kaspersky-protection-extension"],
     ];
-    for (const [line, product] of expected) assert.equal(byLine.get(line)?.product.id, product, `line ${line}: ${JSON.stringify(byLine.get(line)?.evidence)}`);
+    for (const [line, product] of expected) assert.equal(byLine.get(line)?.product, product, `line ${line}: ${JSON.stringify(byLine.get(line)?.evidence)}`);
+    // one finding per host and product: a second row of the same product on the same host joins the first
+    for (const [first, last] of [[9, 10], [11, 12]] as const) {
+      assert.equal(byLine.get(first)!.count, 2);
+      assert.equal(byLine.get(first)!.lastSource?.line, last);
+    }
     for (let line = 2; line <= 18; line++) {
-      if (line === 17) continue; // fw-01's second domain row: folded into its network finding (line 16)
+      if (line === 10 || line === 12 || line === 17) continue; // merged into lines 9, 11 and 16 (fw-01's second domain row)
       const f = byLine.get(line);
       assert.ok(f, `line ${line} not found`);
       assert.equal(f.vendor, "kaspersky", `line ${line}`);
@@ -121,15 +158,17 @@ describe("scan: identifiers of every kind, and look-alikes", () => {
       ["dnl-05.geo.kaspersky.com", "update", 1, 16],
       ["ksn-file-geo.kaspersky-labs.com", "telemetry", 1, 17],
     ]);
-    assert.equal(doc.findings.length, 16);
+    assert.equal(doc.findings.length, 14);
     const kinds = new Set(doc.findings.map((f) => f.observation.kind));
-    for (const k of ["software", "process", "service", "driver", "mobile-app", "extension", "domain", "package"]) assert.ok(kinds.has(k as never), k);
+    for (const k of ["software", "process", "driver", "mobile-app", "extension", "domain", "package"]) assert.ok(kinds.has(k as never), k);
+    // the service's evidence is on the agent's finding
+    assert.ok(byLine.get(9)!.evidence.some((e) => e.matcher === "service" && e.searchedBy !== undefined));
   });
 
   it("look-alikes are not reported (UltraAV, Pango, ESET, Microsoft klist, ksnip, Checkmarx KICS, other domains)", () => {
     const { code, doc } = scanJson([fixture("lookalikes.csv"), "--as-of", "2025-01-01"]);
     assert.deepEqual(
-      doc.findings.map((f) => `${f.source.line}: ${f.observation.name} → ${f.product.id}`),
+      doc.findings.map((f) => `${f.source.line}: ${f.observation.name} → ${f.product}`),
       [],
     );
     assert.equal(code, 0);
@@ -147,7 +186,7 @@ describe("scan: identifiers of every kind, and look-alikes", () => {
     ];
     const { code, doc } = scanJson([...inputs, "--profile", "federal-agency"]);
     assert.equal(doc.errors.filter((e) => e.severity === "error").length, 0, JSON.stringify(doc.errors));
-    assert.deepEqual(doc.findings.map((f) => `${f.observation.name} → ${f.product.id} (${f.confidence})`), []);
+    assert.deepEqual(doc.findings.map((f) => `${f.observation.name} → ${f.product} (${f.confidence})`), []);
     assert.ok(doc.summary.observations > 500, `observations: ${doc.summary.observations}`);
     assert.equal(code, 0);
   });
@@ -170,12 +209,13 @@ describe("scan: exceptions from the config file", () => {
     const cwd = mkdtempSync(join(tmpdir(), "ictsguard-exc-"));
     writeFileSync(join(cwd, "ictsguard.yaml"), config("2099-12-31"));
     const { doc } = scanJson([example("windows-software.csv"), "--as-of", "2025-01-01"], { cwd });
-    const suppressed = doc.suppressed.filter((f) => f.product.id === "kaspersky-endpoint-security");
-    assert.equal(suppressed.length, 2, "the KES row and its avp.exe process on ws-finance-01");
+    const suppressed = doc.suppressed.filter((f) => f.product === "kaspersky-endpoint-security");
+    assert.equal(suppressed.length, 1, "the KES row and its avp.exe process on ws-finance-01 are one finding");
+    assert.equal(suppressed[0]!.count, 2);
     assert.equal(suppressed[0]!.exception.reason, "Isolated malware-analysis lab; removal ticket SEC-1234");
     assert.equal(suppressed[0]!.exception.author, "secops@example.org");
-    assert.ok(!doc.findings.some((f) => f.product.id === "kaspersky-endpoint-security"));
-    assert.equal(doc.summary.suppressed, 2);
+    assert.ok(!doc.findings.some((f) => f.product === "kaspersky-endpoint-security"));
+    assert.equal(doc.summary.suppressed, 1);
   });
 
   it("the same exception past its expiry no longer applies, and says so", () => {
@@ -183,9 +223,10 @@ describe("scan: exceptions from the config file", () => {
     writeFileSync(join(cwd, "ictsguard.yaml"), config("2020-01-01"));
     const { doc } = scanJson([example("windows-software.csv"), "--as-of", "2025-01-01"], { cwd });
     assert.equal(doc.suppressed.length, 0);
-    const kes = doc.findings.filter((f) => f.product.id === "kaspersky-endpoint-security");
-    assert.equal(kes.length, 2);
-    for (const f of kes) assert.equal(f.expiredExceptions?.[0]?.expires, "2020-01-01");
+    const kes = doc.findings.filter((f) => f.product === "kaspersky-endpoint-security");
+    assert.equal(kes.length, 1);
+    assert.equal(kes[0]!.count, 2);
+    assert.equal(kes[0]!.expiredExceptions?.[0]?.expires, "2020-01-01");
     const table = run(["scan", example("windows-software.csv"), "--as-of", "2025-01-01", "-o", "table"], { cwd });
     assert.match(table.stdout, /exception #1 \(Isolated malware-analysis lab.*\) expired on\s+2020-01-01 and no longer applies/);
   });

@@ -39,15 +39,21 @@ describe("scan: CycloneDX XML", () => {
     const file = reader("cyclonedx-xml", "kaspersky-1.6.cdx.xml");
     const { code, doc } = scanJson([file]);
     assert.equal(code, 1);
-    const kesl = doc.findings.find((f) => f.observation.name === "Kaspersky Endpoint Security for Linux");
+    // kesl and its nested kesl-gui are one finding: one product in one SBOM (a component is
+    // emitted at its end tag, so the nested one is seen first)
+    const kesl = doc.findings.find((f) => f.product === "kaspersky-endpoint-security");
     assert.ok(kesl, JSON.stringify(doc.findings.map((f) => f.observation.name)));
-    assert.deepEqual(kesl.source, { file, line: 25, pointer: "/bom/components/component[1]", reader: "sbom/cyclonedx-xml" });
-    assert.equal(kesl.product.id, "kaspersky-endpoint-security");
+    assert.equal(kesl.count, 2);
+    const document = "urn:uuid:6d6e0e58-6a8c-4a1c-9c3e-2f6bd7a4c001";
+    assert.deepEqual(kesl.lastSource, { file, line: 25, pointer: "/bom/components/component[1]", document, reader: "sbom/cyclonedx-xml" });
+    assert.equal(kesl.source.line, 60);
+    assert.equal(kesl.product, "kaspersky-endpoint-security");
     assert.equal(kesl.status, "unsupported");
     assert.ok(["purl", "cpe", "publisher"].every((m) => matchers(kesl).includes(m)), matchers(kesl));
     assert.ok(kesl.rules.some((r) => r.id === "us-bis-icts-fd-kaspersky-2024"));
     const names = doc.findings.map((f) => f.observation.name);
     for (const n of ["kesl-gui", "klnagent64", "Kaspersky Anti-Virus", "Kaspersky Security Network", "dnl-01.geo.kaspersky.com"]) assert.ok(names.includes(n), `${n} in ${names.join(", ")}`);
+    assert.equal(new Set(doc.findings.map((f) => f.product)).size, doc.findings.length, "one finding per product of this one SBOM");
     assert.ok(!names.includes("openssl") && !names.includes("corp-linux-workstation"));
     assert.deepEqual(doc.errors, []);
   });
@@ -59,7 +65,7 @@ describe("scan: CycloneDX XML", () => {
     ].map((f) => reader("cyclonedx-xml", f));
     const { code, doc } = scanJson([...inputs, "--profile", "federal-agency"]);
     assert.deepEqual(doc.errors, []);
-    assert.deepEqual(doc.findings.map((f) => `${f.observation.name} → ${f.product.id}`), []);
+    assert.deepEqual(doc.findings.map((f) => `${f.observation.name} → ${f.product}`), []);
     assert.ok(doc.summary.observations > 390, String(doc.summary.observations));
     assert.equal(code, 0);
   });
@@ -69,7 +75,7 @@ describe("scan: CycloneDX XML", () => {
     const { code, doc } = scanJson([bad, reader("cyclonedx-xml", "prefixed-utf16le.cdx.xml")]);
     assert.equal(code, 2);
     assert.deepEqual(doc.errors.map((e) => [e.code, e.source.file, e.source.line]), [["xml/syntax", bad, 11]]);
-    assert.ok(doc.findings.some((f) => f.source.file === bad && f.product.id === "kaspersky-security-center"));
+    assert.ok(doc.findings.some((f) => f.source.file === bad && f.product === "kaspersky-security-center"));
     assert.ok(doc.findings.some((f) => f.observation.name === "Антивирус Касперского"));
   });
 });
@@ -80,11 +86,11 @@ describe("scan: SPDX tag-value and SPDX 3.0 JSON-LD", () => {
     const { code, doc } = scanJson([file]);
     assert.equal(code, 1);
     const kesl = doc.findings.find((f) => f.observation.name === "Kaspersky Endpoint Security for Linux");
-    assert.deepEqual(kesl?.source, { file, line: 13, record: 1, reader: "sbom/spdx-tag-value" });
+    assert.deepEqual(kesl?.source, { file, line: 13, record: 1, document: "https://example.org/spdxdocs/corp-linux-workstation-4c1d2a8e", reader: "sbom/spdx-tag-value" });
     assert.ok(matchers(kesl!).includes("purl") && matchers(kesl!).includes("cpe"), matchers(kesl!));
     const klnagent = doc.findings.find((f) => f.observation.name === "klnagent64");
-    assert.equal(klnagent?.product.id, "kaspersky-security-center");
-    assert.equal(doc.findings.find((f) => f.observation.name === "Kaspersky Anti-Virus")?.product.id, "kaspersky-anti-virus");
+    assert.equal(klnagent?.product, "kaspersky-security-center");
+    assert.equal(doc.findings.find((f) => f.observation.name === "Kaspersky Anti-Virus")?.product, "kaspersky-anti-virus");
     assert.ok(!doc.findings.some((f) => f.observation.name === "openssl"));
   });
 
@@ -105,7 +111,7 @@ describe("scan: SPDX tag-value and SPDX 3.0 JSON-LD", () => {
     ];
     const { code, doc } = scanJson([...inputs, "--profile", "federal-agency"]);
     assert.deepEqual(doc.errors, []);
-    assert.deepEqual(doc.findings.map((f) => `${f.observation.name} → ${f.product.id}`), []);
+    assert.deepEqual(doc.findings.map((f) => `${f.observation.name} → ${f.product}`), []);
     assert.equal(doc.summary.observations, 12 + 18);
     assert.equal(code, 0);
   });
@@ -133,18 +139,24 @@ describe("scan: osquery endpoint tables", () => {
     const files = ["processes.json", "services.json", "drivers.json", "authenticode.json", "kernel_extensions.json", "system_extensions.json", "windows_security_products.json"];
     const { code, doc } = scanJson(files.map((f) => reader("osquery", f)));
     assert.equal(code, 1);
-    const byKind = (kind: string) => doc.findings.filter((f) => f.observation.kind === kind).map((f) => f.observation.name).sort();
-    assert.deepEqual(byKind("process"), ["avp.exe", "avpui.exe", "klnagent.exe"]);
-    assert.deepEqual(byKind("service"), ["AVP", "klnagent"]);
-    assert.deepEqual(byKind("driver"), ["com.kaspersky.kav.sysext", "com.kaspersky.kext.klif", "com.kaspersky.nke", "klhk.sys", "klif.sys"]);
-    assert.deepEqual(byKind("signer"), ["AO Kaspersky Lab", "AO Kaspersky Lab", "Kaspersky Lab ZAO"]);
-    assert.deepEqual(byKind("software"), ["Kaspersky Endpoint Security for Windows", "Kaspersky Endpoint Security for Windows"]);
+    // osqueryi exports name no host: every observation of a product is one "no host" finding,
+    // with the evidence of each process, service, driver, signer and extension that fired
+    const fired = (product: string) => {
+      const f = doc.findings.find((x) => x.product === product)!;
+      return { count: f.count, evidence: new Set(f.evidence.map((e) => `${e.matcher}:${e.found.value}`)) };
+    };
+    assert.deepEqual(doc.findings.map((f) => f.product).sort(), ["kaspersky-endpoint-security", "kaspersky-security-center", "kaspersky-unidentified"]);
+    const kes = fired("kaspersky-endpoint-security");
+    assert.equal(kes.count, 7);
+    for (const e of ["process:avp.exe", "process:avpui.exe", "service:AVP", "signer:AO Kaspersky Lab", "bundle-id:com.kaspersky.kav.sysext"]) assert.ok(kes.evidence.has(e), `${e} in ${[...kes.evidence].join(", ")}`);
+    const ksc = fired("kaspersky-security-center");
+    assert.equal(ksc.count, 3);
+    for (const e of ["process:klnagent.exe", "service:klnagent", "signer:AO Kaspersky Lab"]) assert.ok(ksc.evidence.has(e), e);
+    const drivers = fired("kaspersky-unidentified");
+    assert.equal(drivers.count, 5);
+    for (const e of ["driver:klif.sys", "driver:klhk.sys", "driver:com.kaspersky.kext.klif", "driver:com.kaspersky.nke", "signer:Kaspersky Lab ZAO"]) assert.ok(drivers.evidence.has(e), e);
     const hits = doc.lookalikes.map((l) => l.observation.name).sort();
     for (const n of ["klist.exe", "ekrn.exe", "KeyIso", "kbdclass.sys", "ksfsflt.sys", "ehdrv.sys", "Windows Defender"]) assert.ok(hits.includes(n), `${n} in ${hits.join(", ")}`);
-    const avp = doc.findings.find((f) => f.observation.name === "avp.exe")!;
-    assert.ok(avp.evidence.some((e) => e.matcher === "process" && e.found.value === "avp.exe"));
-    assert.ok(doc.findings.find((f) => f.observation.name === "klif.sys")!.evidence.some((e) => e.matcher === "driver"));
-    assert.ok(doc.findings.find((f) => f.observation.name === "Kaspersky Lab ZAO")!.evidence.some((e) => e.matcher === "signer"));
   });
 });
 
@@ -154,10 +166,10 @@ describe("scan: zip archives", () => {
     const { code, doc } = scanJson([zip]);
     assert.equal(code, 1);
     const sources = doc.findings.map((f) => `${f.source.file}:${f.source.line ?? `#${f.source.record}`} ${f.source.reader}`).sort();
+    // processes.json and linux-host.cdx.xml name no host and no document identity: one "no host" finding of KES
     assert.deepEqual(sources, [
       `${zip}!logs/programs.json.gz:#1 osquery`,
       `${zip}!osquery/processes.json:#1 osquery`,
-      `${zip}!sboms/linux-host.cdx.xml:4 sbom/cyclonedx-xml`,
       `${zip}!sboms/mac-host.spdx:5 sbom/spdx-tag-value`,
       `${zip}!windows/nested.zip!inner/deep.csv:2 inventory/csv`,
       `${zip}!windows/software.csv:2 inventory/csv`,
@@ -168,8 +180,8 @@ describe("scan: zip archives", () => {
   it("a zip on standard input is scanned too", () => {
     const { code, doc } = scanJson(["-"], readFileSync(archive("inventories.zip")));
     assert.equal(code, 1);
-    assert.equal(doc.findings.length, 6);
-    assert.ok(doc.findings.some((f) => f.source.file === "-!sboms/linux-host.cdx.xml"));
+    assert.equal(doc.findings.length, 5);
+    assert.ok(doc.findings.some((f) => f.lastSource?.file === "-!sboms/linux-host.cdx.xml"));
   });
 
   it("a bad zip is a located error (exit 2) and the other inputs are still scanned", () => {

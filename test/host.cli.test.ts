@@ -103,25 +103,23 @@ describe("scan --host-root: a fake root with Kaspersky for Linux", () => {
     const { code, doc } = scanJson(["--host-root", root]);
     assert.equal(code, 1);
     assert.deepEqual(doc.inputs, ["host:kesl-box"]);
-    const found = new Set(doc.findings.map((f) => `${f.source.reader} ${f.observation.name} ${f.product.id}`));
+    // one finding per product on the host: the package, its folder, its unit and its process merge
+    const found = new Set(doc.findings.map((f) => `${f.source.reader} ${f.observation.name} ${f.product} ×${f.count}`));
     for (const expected of [
-      "host/linux/dpkg kesl kaspersky-endpoint-security",
-      "host/linux/dpkg klnagent64 kaspersky-security-center",
-      "host/linux/install-paths /opt/kaspersky/kesl/ kaspersky-endpoint-security",
-      "host/linux/install-paths /opt/kaspersky/klnagent64/ kaspersky-security-center",
-      "host/linux/systemd-units kesl kaspersky-endpoint-security",
-      "host/linux/systemd-units klnagent64 kaspersky-security-center",
-      "host/linux/processes kesl kaspersky-endpoint-security",
-      "host/linux/browser-extensions Kaspersky Protection kaspersky-protection-extension",
+      "host/linux/dpkg kesl kaspersky-endpoint-security ×4",
+      "host/linux/dpkg klnagent64 kaspersky-security-center ×4",
+      "host/linux/browser-extensions Kaspersky Protection kaspersky-protection-extension ×2",
     ]) {
       assert.ok(found.has(expected), `${expected} not in\n${[...found].join("\n")}`);
     }
+    const matched = (product: string) => new Set(doc.findings.find((f) => f.product === product)!.evidence.map((e) => e.matcher));
+    for (const m of ["purl", "path", "service"]) assert.ok(matched("kaspersky-endpoint-security").has(m as never), m);
     for (const f of doc.findings) {
       assert.equal(f.vendor, "kaspersky");
       assert.equal(f.status, "unsupported");
       assert.equal(f.observation.host, "kesl-box");
     }
-    const kesl = doc.findings.find((f) => f.source.reader === "host/linux/dpkg" && f.observation.name === "kesl")!;
+    const kesl = doc.findings.find((f) => f.product === "kaspersky-endpoint-security")!;
     assert.deepEqual(kesl.source, { file: `host:${root}/var/lib/dpkg/status`, line: 11, reader: "host/linux/dpkg" });
     assert.equal(entry(doc, "linux/dpkg").items, 5);
     assert.equal(entry(doc, "linux/systemd-units").items, 6);

@@ -9,11 +9,12 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import type { ReportDocument } from "../src/model/finding.js";
+import type { Finding, ReportDocument } from "../src/model/finding.js";
 import { repoPath } from "../src/testing/index.js";
 
 const BIN = repoPath("bin/ictsguard.js");
 const fixture = (name: string) => repoPath("test/fixtures/integrations", name);
+const productOf = (doc: ReportDocument, f: Finding) => doc.products.find((p) => p.id === f.product)!;
 
 function scan(args: string[]): { code: number; doc: ReportDocument; stdout: string } {
   const r = spawnSync(process.execPath, [BIN, "scan", "--quiet", "--as-of", "2025-01-01", ...args], {
@@ -32,16 +33,25 @@ describe("integrations through the CLI", () => {
     const byLine = new Map(doc.findings.map((f) => [f.source.line, f]));
     const sdk = byLine.get(3)!;
     assert.equal(sdk.observation.host, "mailgw-01");
-    assert.deepEqual(sdk.product, { id: "kaspersky-anti-virus-sdk", name: "Kaspersky Anti-Virus SDK (KAV SDK) built into a third-party product", category: "security-sdk", relation: "integration" });
+    assert.equal(sdk.product, "kaspersky-anti-virus-sdk");
+    assert.deepEqual(doc.products.find((p) => p.id === sdk.product), {
+      id: "kaspersky-anti-virus-sdk",
+      name: "Kaspersky Anti-Virus SDK (KAV SDK) built into a third-party product",
+      category: "security-sdk",
+      relation: "integration",
+      vendor: "kaspersky",
+      vendorName: "Kaspersky",
+      country: "RU",
+    });
     assert.match(sdk.reason, /^Integration: Kaspersky technology built into another vendor's product\./);
     assert.equal(sdk.status, "unsupported");
     assert.equal(sdk.evidence[0]!.found.rule, "kaspersky-anti-virus-sdk.aliases");
     // the Scan Engine's ICAP service is Kaspersky's own product
-    assert.equal(byLine.get(4)!.product.id, "kaspersky-scan-engine");
-    assert.equal(byLine.get(4)!.product.relation, "own");
+    assert.equal(byLine.get(4)!.product, "kaspersky-scan-engine");
+    assert.equal(productOf(doc, byLine.get(4)!).relation, "own");
     // a single-source OEM preinstall is an integration left for review
     const huawei = byLine.get(5)!;
-    assert.equal(huawei.product.relation, "integration");
+    assert.equal(productOf(doc, huawei).relation, "integration");
     assert.equal(huawei.status, "review");
     assert.match(huawei.reason, /Integration: Kaspersky technology built into another vendor's product/);
     // the gateway itself and the SIEM parsers (lines 2, 6-8) are not findings
@@ -54,7 +64,7 @@ describe("integrations through the CLI", () => {
     assert.equal(code, 1);
     assert.equal(doc.findings.length, 1);
     const [f] = doc.findings;
-    assert.equal(f!.product.relation, "integration");
+    assert.equal(productOf(doc, f!).relation, "integration");
     assert.equal(f!.observation.name, "Kaspersky Anti-Virus SDK");
     assert.equal(f!.observation.version, "8.9.2.595");
     assert.equal(f!.source.reader, "sbom/cyclonedx-json");

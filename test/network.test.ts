@@ -102,7 +102,7 @@ describe("network logs through the CLI: one finding per client", () => {
         assert.equal(f.vendor, "kaspersky");
         assert.equal(f.observation.host, f.network!.client);
         // KSN and update hosts of one client: the vendor's catch-all names the product
-        assert.equal(f.product.id, "kaspersky-unidentified");
+        assert.equal(f.product, "kaspersky-unidentified");
         assert.equal(f.status, "unsupported");
         assert.match(f.reason, /^Network evidence: 10\.20\.30\.\d+ contacted \d Kaspersky hosts \(.*telemetry.*\) \d times/);
         assert.ok(f.rules.some((r) => r.id === "us-bis-icts-fd-kaspersky-2024" && r.effect === "ends-updates"));

@@ -1,9 +1,6 @@
 /**
  * @module
- * Exit codes, documented in docs/cli.md: 0 nothing at or over the `--fail-on` threshold,
- * 1 findings at or over it, 2 a usage or input error (an input error wins over findings, so a
- * broken inventory never passes as clean).
+ * Exit codes of every command (docs/cli.md); defined beside the report model, which carries
+ * them into SARIF.
  */
-export const EXIT_OK = 0;
-export const EXIT_FINDINGS = 1;
-export const EXIT_ERROR = 2;
+export { EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, exitCodeOf } from "../model/exit-code.js";

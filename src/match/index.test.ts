@@ -138,7 +138,7 @@ describe("matchObservation: signers of observed things", () => {
   it("matches what signed an app (ids.signer), not only signer observations", () => {
     const m = one(obs({ name: "Helper", ids: { signer: "CN=AO Acme Labs, O=AO Acme Labs, C=RU" } }));
     assert.equal(m.vendor.id, "acme");
-    assert.ok(m.evidence.some((e) => e.matcher === "signer" && e.type === "exact-id" && e.searchedBy.signer === "CN=AO Acme Labs, O=AO Acme Labs, C=RU"));
+    assert.ok(m.evidence.some((e) => e.matcher === "signer" && e.type === "exact-id" && e.searchedBy?.signer === "CN=AO Acme Labs, O=AO Acme Labs, C=RU"));
   });
 
   it("reads the vendor name out of an Apple Developer ID certificate name", () => {

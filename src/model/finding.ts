@@ -26,8 +26,14 @@ export type Evidence = {
   matcher: MatcherName;
   /** exact-id: an identifier equal to a catalog identifier; alias: a normalized name or publisher equal to an alias; fuzzy-name: a brand word in a name. */
   type: "exact-id" | "alias" | "fuzzy-name";
-  /** The observation fields that were searched, e.g. `{ name: "Kaspersky Endpoint Security 12" }`. */
-  searchedBy: Record<string, string>;
+  /**
+   * The observation fields that were searched, e.g. `{ name: "Kaspersky Endpoint Security 12" }`.
+   * In a report's findings it gives way to `searched` when every value is a field of the
+   * finding's own `observation` (it is kept for evidence merged in from another observation).
+   */
+  searchedBy?: Record<string, string>;
+  /** The keys of `searchedBy`, when its values are the finding's own observation's fields. */
+  searched?: string[];
   /** The catalog rule that fired: which identifier list and which value. */
   found: { rule: string; value: string };
   confidence: number;
@@ -117,23 +123,84 @@ export type InformationalHit = {
 
 export type Deadline = { date: string; ruleId: string; phase: string; label: string; actions: string[] };
 
-export type Finding = {
-  /** Stable id: a hash of rule-independent parts (source, product), for tracking across scans. */
+/**
+ * A rule as a finding refers to it: the rule's id, what it does to this profile on the report's
+ * date, and the phase that decides (in force, or the next to come). The rule's title, phases,
+ * citations and obligations are in the document's `rules` table, once per report.
+ */
+export type RuleRef = {
   id: string;
-  source: Observation["source"];
+  /** Absent for `lists`: the rule names the vendor and restricts nothing this profile does. */
+  effect?: Exclude<AppliedRule["effect"], "lists">;
+  /** The deciding phase's id (see `rules[].phases`). */
+  phase?: string;
+};
+
+/** A coming date that changes this finding's position: which rule's phase, and which actions it ends. */
+export type DeadlineRef = { date: string; rule: string; phase: string; actions: string[] };
+
+/** A rule of the document's `rules` table: title, phases and citations, each once per report. */
+export type ReportRule = {
+  id: string;
+  title: string;
+  /** The rule's own citations, primary instrument first. */
+  citations: RenderedCitation[];
+  phases: ReportPhase[];
+};
+
+export type ReportPhase = {
+  id: string;
+  label: string;
+  /** A date (`YYYY-MM-DD`) or a zoned instant. */
+  from: string;
+  /** When the phase ends, if it does. */
+  to?: string;
+  fromConfirmed: boolean;
+  /** The phase's own citations (when empty, the rule's apply). */
+  citations: RenderedCitation[];
+  obligations: string[];
+};
+
+/** A product of the document's `products` table. */
+export type ReportProduct = ProductRef & { vendor: string; vendorName: string; country?: string };
+
+/** A remediation text of the document's `remediations` table; findings refer to it by id. */
+export type ReportRemediation = { id: string; text: string };
+
+/**
+ * One restricted product on one host (report version 2). Observations of the same product on
+ * the same host (the installed program, its service, its update traffic; the same inventory read
+ * twice) are one finding with one stable id: `count` says how many were merged, `source` is the
+ * first and `lastSource` the last, and `evidence` is the union of what fired.
+ */
+export type Finding = {
+  /**
+   * Stable id: derived from the host key (the host in lower case, else the SBOM's own identity,
+   * else "no host") and the product id only; docs/report-format.md gives the recipe.
+   */
+  id: string;
+  /** The first observation's source. */
+  source: SourceRef;
+  /** The last observation's source, when more than one was merged. */
+  lastSource?: SourceRef;
+  /** Observations merged into this finding. */
+  count: number;
+  /** The first observation (the one `source` locates); `confidence` and `status` are the strongest observation's. */
   observation: Pick<Observation, "name" | "vendor" | "version" | "kind" | "path" | "host" | "ids">;
+  /** Vendor group id (the `products` table has its name). */
   vendor: string;
-  vendorName: string;
-  product: ProductRef;
+  /** Product id, a key of the `products` table. */
+  product: string;
   status: Status;
   /** Why the status: one or two plain sentences. */
   reason: string;
   confidence: number;
   evidence: Evidence[];
-  rules: AppliedRule[];
+  rules: RuleRef[];
   /** The next date that changes this profile's position, if any is still to come. */
   deadline?: string;
-  deadlines: Deadline[];
+  deadlines?: DeadlineRef[];
+  /** Id of the remediation text in the `remediations` table. */
   remediation: string;
   /** Exceptions from the config that matched but had expired (they no longer apply). */
   expiredExceptions?: ExceptionRef[];
@@ -193,12 +260,19 @@ export type ReportCatalog = {
 
 /** The one report model: every output format reads it, and the JSON output is it. */
 export type ReportDocument = {
+  /** 2 since rules, products and remediations moved to top-level tables and findings merged per id. */
+  reportVersion: 2;
   tool: ToolInfo;
   catalog: ReportCatalog;
   asOf: string;
   profile: Profile;
   generatedAt: string;
   inputs: string[];
+  /** Every rule a finding refers to, once. */
+  rules: ReportRule[];
+  /** Every product a finding, suppressed finding or look-alike refers to, once. */
+  products: ReportProduct[];
+  remediations: ReportRemediation[];
   findings: Finding[];
   suppressed: SuppressedFinding[];
   lookalikes: LookalikeHit[];

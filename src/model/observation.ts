@@ -28,6 +28,11 @@ export const SourceRef = z.object({
   record: z.number().int().positive().optional(),
   /** JSON pointer or similar path inside the document, e.g. `/components/3`. */
   pointer: z.string().optional(),
+  /**
+   * The document's own identity, when it has one: a CycloneDX `serialNumber` or an SPDX document
+   * namespace. Findings without a host are keyed on it (src/scan/finding-id.ts).
+   */
+  document: z.string().optional(),
   /** Stable name of the reader that produced it; stamped by the scan core. */
   reader: z.string().optional(),
 });

@@ -1,16 +1,14 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { ExceptionRule } from "../config/index.js";
-import type { Finding } from "../model/finding.js";
-import { createExceptionMatcher } from "./exceptions.js";
+import { createExceptionMatcher, type ExceptionSubject } from "./exceptions.js";
 
-const finding = {
-  id: "f1",
-  source: { file: "inv/hosts.csv", line: 4 },
-  observation: { kind: "software", name: "Kaspersky Endpoint Security", host: "lab-07", path: "C:\\Lab\\KES", ids: { bundleId: "com.kaspersky.kav" } },
+const finding: ExceptionSubject = {
+  source: { file: "inv/hosts.csv" },
+  observation: { name: "Kaspersky Endpoint Security", host: "lab-07", path: "C:\\Lab\\KES", ids: { bundleId: "com.kaspersky.kav" } },
   vendor: "kaspersky",
-  product: { id: "kaspersky-endpoint-security" },
-} as unknown as Finding;
+  product: "kaspersky-endpoint-security",
+};
 const rule = (r: Partial<ExceptionRule>): ExceptionRule => ({ reason: "lab", author: "a@b", expires: "2099-12-31", ...r });
 
 describe("exceptions", () => {

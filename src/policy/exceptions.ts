@@ -7,11 +7,22 @@
  */
 import picomatch from "picomatch";
 import type { ExceptionRule } from "../config/index.js";
-import type { ExceptionRef, Finding } from "../model/finding.js";
+import type { ExceptionRef } from "../model/finding.js";
+import type { Observation, SourceRef } from "../model/observation.js";
 
 export type ExceptionOutcome = { active?: ExceptionRef; expired: ExceptionRef[] };
 
-export type ExceptionMatcher = (finding: Finding) => ExceptionOutcome;
+/** What an exception is matched against: one observation of a product (a finding merges many). */
+export type ExceptionSubject = {
+  /** Product id. */
+  product: string;
+  /** Vendor group id. */
+  vendor: string;
+  observation: Pick<Observation, "host" | "path" | "name" | "ids">;
+  source: Pick<SourceRef, "file">;
+};
+
+export type ExceptionMatcher = (subject: ExceptionSubject) => ExceptionOutcome;
 
 export function createExceptionMatcher(rules: readonly ExceptionRule[], today: string): ExceptionMatcher {
   const compiled = rules.map((rule, i) => {
@@ -28,15 +39,15 @@ export function createExceptionMatcher(rules: readonly ExceptionRule[], today: s
     return { rule, ref, product: glob(rule.product), vendor: glob(rule.vendor), host: glob(rule.host), path: glob(rule.path) };
   });
 
-  return (finding) => {
+  return (subject) => {
     const outcome: ExceptionOutcome = { expired: [] };
     for (const c of compiled) {
-      const o = finding.observation;
-      if (c.product && !c.product(finding.product.id)) continue;
-      if (c.vendor && !c.vendor(finding.vendor)) continue;
+      const o = subject.observation;
+      if (c.product && !c.product(subject.product)) continue;
+      if (c.vendor && !c.vendor(subject.vendor)) continue;
       if (c.host && !(o.host && c.host(o.host))) continue;
       if (c.path) {
-        const paths = [o.path, finding.source.file].filter((p): p is string => Boolean(p)).map((p) => p.replace(/\\/g, "/"));
+        const paths = [o.path, subject.source.file].filter((p): p is string => Boolean(p)).map((p) => p.replace(/\\/g, "/"));
         if (!paths.some((p) => c.path!(p))) continue;
       }
       if (c.rule.identifier) {

@@ -11,7 +11,7 @@
  * - `review`: a low-confidence match, or a listed vendor that no rule restricts for this profile.
  */
 import { ACTIONS, type Action, type Catalog, type Citation, type Phase, type Profile, type ProfileDef, type Rule, type Source } from "../model/catalog.js";
-import type { AppliedRule, Deadline, Match, RenderedCitation, Status } from "../model/finding.js";
+import type { AppliedRule, Deadline, Match, RenderedCitation, ReportRule, Status } from "../model/finding.js";
 import type { CatalogIndex } from "../match/catalog-index.js";
 import { IctsError } from "../model/issue.js";
 import { REVIEW_BELOW } from "./confidence.js";
@@ -41,6 +41,8 @@ const EFFECT_RANK: Record<Effect, number> = {
 
 export type Policy = {
   judge(match: Match, profile: Profile, asOf: AsOf): Judgment;
+  /** A rule as the report's `rules` table prints it: title, phases and citations, rendered once. */
+  describeRule(id: string): ReportRule | undefined;
   profile(id: Profile): ProfileDef;
   /** A human citation string: `title, locator` (and "unconfirmed" where it is). */
   cite(c: Citation): string;
@@ -223,7 +225,26 @@ export function createPolicy(index: CatalogIndex): Policy {
     };
   };
 
-  return { judge, profile: profileDef, cite };
+  const describeRule = (id: string): ReportRule | undefined => {
+    const rule = catalog.rules.find((r) => r.id === id);
+    if (!rule) return undefined;
+    return {
+      id: rule.id,
+      title: rule.title,
+      citations: render(rule.citations),
+      phases: rule.phases.map((p) => ({
+        id: p.id,
+        label: p.label,
+        from: p.from,
+        ...(p.to ? { to: p.to } : {}),
+        fromConfirmed: p.fromConfirmed,
+        citations: render(p.citations ?? []),
+        obligations: p.obligations,
+      })),
+    };
+  };
+
+  return { judge, describeRule, profile: profileDef, cite };
 }
 
 function explain(status: Status, rules: AppliedRule[], match: Match, def: ProfileDef): string {

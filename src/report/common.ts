@@ -4,7 +4,8 @@
  * few views of a finding that more than one format prints (its decisive rules, its citations,
  * its evidence, where it was seen), so that the formats say the same thing in the same words.
  */
-import type { AppliedRule, Evidence, Finding } from "../model/finding.js";
+import type { AppliedRule, Evidence } from "../model/finding.js";
+import type { ResolvedFinding } from "./document.js";
 import { formatSource } from "../model/issue.js";
 
 /** Writes a chunk and resolves once the stream has taken it, so big reports respect backpressure. */
@@ -22,7 +23,7 @@ const DECISIVE: ReadonlySet<AppliedRule["effect"]> = new Set(["prohibits", "ends
  * finding only listed (status `review`) has none of those, so then every rule is shown.
  * The core sorts rules strongest first, so the first one is the main rule.
  */
-export function decisiveRules(f: Finding): AppliedRule[] {
+export function decisiveRules(f: Pick<ResolvedFinding, "rules">): AppliedRule[] {
   const decisive = f.rules.filter((r) => DECISIVE.has(r.effect));
   return decisive.length > 0 ? decisive : f.rules;
 }
@@ -33,7 +34,7 @@ export function ruleCitations(rule: AppliedRule): string[] {
 }
 
 /** Citations of the decisive rules, de-duplicated, in rule order. */
-export function findingCitations(f: Finding): string[] {
+export function findingCitations(f: Pick<ResolvedFinding, "rules">): string[] {
   return [...new Set(decisiveRules(f).flatMap(ruleCitations))];
 }
 
@@ -43,13 +44,13 @@ export function formatEvidence(e: Evidence): string {
 }
 
 /** The observed name with its version, unless the name already ends with it. */
-export function observedLabel(f: Finding): string {
+export function observedLabel(f: Pick<ResolvedFinding, "observation">): string {
   const { name, version } = f.observation;
   return version && !name.endsWith(version) ? `${name} ${version}` : name;
 }
 
 /** `host · file:line`, or just the location when the inventory named no host. */
-export function whereLabel(f: Finding): string {
+export function whereLabel(f: Pick<ResolvedFinding, "observation" | "source">): string {
   const at = formatSource(f.source);
   return f.observation.host ? `${f.observation.host} · ${at}` : at;
 }

@@ -29,6 +29,20 @@ describe("writeJson", () => {
     for (const v of values) assert.equal(await text(v), JSON.stringify(v, null, 2) + "\n");
   });
 
+  it("writes the arrays it is told to one compact item per line, and the rest as JSON.stringify does", async () => {
+    const value = { a: { findings: [1] }, findings: [{ id: 1, rules: [{ id: "r" }] }, { id: 2 }], empty: [] };
+    let out = "";
+    const sink = new Writable({
+      write(chunk, _enc, done) {
+        out += String(chunk);
+        done();
+      },
+    });
+    await writeJson(sink, value, { linePerItem: ["findings", "empty"] });
+    assert.deepEqual(JSON.parse(out), value);
+    assert.equal(out, '{\n  "a": {\n    "findings": [\n      1\n    ]\n  },\n  "findings": [\n    {"id":1,"rules":[{"id":"r"}]},\n    {"id":2}\n  ],\n  "empty": []\n}\n');
+  });
+
   it("streams a large array in many chunks", async () => {
     const chunks: number[] = [];
     const sink = new Writable({

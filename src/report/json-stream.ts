@@ -9,9 +9,18 @@ import { writeText } from "./common.js";
 /** Flush to the stream once this much text is buffered. */
 const CHUNK = 64 * 1024;
 
-export async function writeJson(out: NodeJS.WritableStream, value: unknown): Promise<void> {
+export type WriteJsonOptions = {
+  /**
+   * Top-level keys whose array items are written one per line, compactly (the report's findings:
+   * a finding is one line to grep, diff and count, and a third of the size indented).
+   */
+  linePerItem?: readonly string[];
+};
+
+export async function writeJson(out: NodeJS.WritableStream, value: unknown, options: WriteJsonOptions = {}): Promise<void> {
   let buffer = "";
-  for (const piece of pieces(value, "")) {
+  const compact = new Set(options.linePerItem ?? []);
+  for (const piece of pieces(value, "", compact)) {
     buffer += piece;
     if (buffer.length >= CHUNK) {
       await writeText(out, buffer);
@@ -22,7 +31,7 @@ export async function writeJson(out: NodeJS.WritableStream, value: unknown): Pro
 }
 
 /** The text of `value` at indentation `indent`, in small pieces (JSON.stringify's layout). */
-function* pieces(value: unknown, indent: string): Generator<string> {
+function* pieces(value: unknown, indent: string, compact: ReadonlySet<string> = new Set()): Generator<string> {
   if (value === null || typeof value !== "object") {
     yield JSON.stringify(value) ?? "null";
     return;
@@ -56,7 +65,15 @@ function* pieces(value: unknown, indent: string): Generator<string> {
   for (let i = 0; i < entries.length; i++) {
     const [key, v] = entries[i]!;
     yield `${i === 0 ? "" : ","}\n${inner}${JSON.stringify(key)}: `;
-    yield* pieces(v, inner);
+    if (compact.has(key) && Array.isArray(v) && v.length > 0) yield* linePerItem(v, inner);
+    else yield* pieces(v, inner);
   }
   yield `\n${indent}}`;
+}
+
+/** An array with each item compact on a line of its own. */
+function* linePerItem(items: unknown[], indent: string): Generator<string> {
+  yield "[";
+  for (let i = 0; i < items.length; i++) yield `${i === 0 ? "" : ","}\n${indent}  ${JSON.stringify(items[i] ?? null)}`;
+  yield `\n${indent}]`;
 }

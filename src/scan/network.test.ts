@@ -1,23 +1,20 @@
 /**
- * The network aggregator with the bundled catalog and the real matcher: one finding per client
- * and vendor with counts and first/last seen, how the product is named, browsing apart, and a
- * finding id that does not depend on the log file or the product.
+ * Network evidence through the scanner, with the bundled catalog and the real matcher: one
+ * finding per client and vendor with counts and first/last seen, how the product is named,
+ * browsing apart, and a finding id that does not depend on the log file.
  */
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import { loadCatalogOrThrow } from "../catalog/index.js";
 import type { Catalog } from "../model/catalog.js";
 import type { Observation } from "../model/observation.js";
-import { buildCatalogIndex, matchObservation, type CatalogIndex } from "../match/index.js";
-import { createPolicy } from "../policy/judge.js";
-import { parseAsOf } from "../policy/time.js";
-import { createNetworkAggregator, networkFindingId } from "./network.js";
+import { createResolver } from "../report/document.js";
+import { findingId } from "./finding-id.js";
+import { createScanner } from "./scanner.js";
 
 let catalog: Catalog;
-let index: CatalogIndex;
 before(async () => {
   catalog = await loadCatalogOrThrow();
-  index = buildCatalogIndex(catalog);
 });
 
 let line = 0;
@@ -29,20 +26,18 @@ const lookup = (host: string | undefined, name: string, seenAt?: string, file = 
   source: { file, line: ++line },
 });
 
-function aggregate(observations: Observation[]) {
-  const network = createNetworkAggregator(index);
-  const policy = createPolicy(index);
-  const passedThrough: Observation[] = [];
-  for (const o of observations) {
-    for (const m of matchObservation(o, index).matches) if (!network.add(m)) passedThrough.push(o);
-  }
-  const findings = network.findings((m) => policy.judge(m, "business", parseAsOf("2025-01-01")));
-  return { findings, informational: network.informational(), passedThrough };
+async function aggregate(observations: Observation[]) {
+  const scanner = createScanner({ catalog, profile: "business", asOf: "2025-01-01" });
+  for (const o of observations) scanner.add(o);
+  const doc = await scanner.finish();
+  const resolve = createResolver(doc);
+  const all = doc.findings.map((f) => resolve(f));
+  return { findings: all.filter((f) => f.network), informational: doc.informational ?? [], passedThrough: all.filter((f) => !f.network).map((f) => f.observation) };
 }
 
 describe("network aggregation", () => {
-  it("folds the lookups of each client into one finding with per-domain counts, first and last seen", () => {
-    const { findings, informational, passedThrough } = aggregate([
+  it("folds the lookups of each client into one finding with per-domain counts, first and last seen", async () => {
+    const { findings, informational, passedThrough } = await aggregate([
       lookup("10.0.0.5", "s01.upd.kaspersky.com", "2024-10-01T10:00:00.000Z"),
       lookup("10.0.0.7", "ksn-url-geo.kaspersky-labs.com", "2024-10-01T09:00:00.000Z"),
       lookup("10.0.0.5", "S01.UPD.kaspersky.com.", "2024-10-01T08:00:00.000Z"), // earlier, and written differently
@@ -52,7 +47,8 @@ describe("network aggregation", () => {
     assert.equal(passedThrough.length, 0);
     assert.equal(informational.length, 0);
     assert.equal(findings.length, 2);
-    const [a, b] = findings;
+    const a = findings.find((f) => f.observation.host === "10.0.0.5");
+    const b = findings.find((f) => f.observation.host === "10.0.0.7");
     assert.equal(a!.observation.host, "10.0.0.5");
     assert.deepEqual(
       a!.network!.domains.map((d) => [d.domain, d.product, d.role, d.count, d.firstSeen, d.lastSeen]),
@@ -69,8 +65,8 @@ describe("network aggregation", () => {
     assert.equal(b!.network!.total, 1);
   });
 
-  it("names the product when all domains are one product's, the vendor's catch-all when several", () => {
-    const { findings } = aggregate([
+  it("names the product when all domains are one product's, the vendor's catch-all when several", async () => {
+    const { findings } = await aggregate([
       lookup("ws-1", "ksn-url-geo.kaspersky-labs.com"),
       lookup("ws-1", "dc1.ksn.kaspersky-labs.com"),
       lookup("ws-1", "crl.kaspersky.com"), // catch-all domains do not make a second product
@@ -86,8 +82,8 @@ describe("network aggregation", () => {
     assert.equal(byHost.get("ws-2")!.status, "unsupported");
   });
 
-  it("browsing is informational, apart from the same client's product traffic; never a finding", () => {
-    const { findings, informational } = aggregate([
+  it("browsing is informational, apart from the same client's product traffic; never a finding", async () => {
+    const { findings, informational } = await aggregate([
       lookup("10.0.0.9", "www.kaspersky.com", "2024-10-01T10:00:00Z"),
       lookup("10.0.0.9", "securelist.com", "2024-10-01T10:01:00Z"),
       lookup("10.0.0.9", "www.kaspersky.com", "2024-10-01T10:02:00Z"),
@@ -107,15 +103,15 @@ describe("network aggregation", () => {
     assert.match(informational[1]!.reason, /does not show that its software is installed/);
   });
 
-  it("a vendor host of unknown service is left for review, and says it may be browsing", () => {
-    const { findings } = aggregate([lookup("10.0.0.5", "blog.kaspersky.com")]);
+  it("a vendor host of unknown service is left for review, and says it may be browsing", async () => {
+    const { findings } = await aggregate([lookup("10.0.0.5", "blog.kaspersky.com")]);
     assert.equal(findings[0]!.status, "review");
     assert.equal(findings[0]!.confidence, 0.6);
     assert.match(findings[0]!.reason, /whose service is not known \(browsing or product traffic\)/);
   });
 
-  it("look-alike domains never reach it; domain evidence without a client stays a finding of its own", () => {
-    const { findings, passedThrough } = aggregate([
+  it("look-alike domains never reach it; domain evidence without a client stays a finding of its own", async () => {
+    const { findings, passedThrough } = await aggregate([
       lookup("10.0.0.5", "notkaspersky.com"),
       lookup("10.0.0.5", "kaspersky.com.example.net"),
       lookup(undefined, "s01.upd.kaspersky.com"),
@@ -124,12 +120,14 @@ describe("network aggregation", () => {
     assert.deepEqual(passedThrough.map((o) => o.name), ["s01.upd.kaspersky.com"]);
   });
 
-  it("the finding id depends on the client and vendor only: the same across log files, rotations and products", () => {
-    const one = aggregate([lookup("10.0.0.5", "s01.upd.kaspersky.com", undefined, "dns.log")]).findings[0]!;
-    const two = aggregate([lookup("10.0.0.5", "dc1.ksn.kaspersky-labs.com", undefined, "dns.log.1.gz"), lookup("10.0.0.5", "s02.upd.kaspersky.com")]).findings[0]!;
-    assert.notEqual(one.product.id, two.product.id);
+  it("the finding id depends on the client and the product only: the same across log files and rotations", async () => {
+    const one = (await aggregate([lookup("10.0.0.5", "s01.upd.kaspersky.com", "2024-10-01T10:00:00Z", "dns.log")])).findings[0]!;
+    const two = (await aggregate([lookup("10.0.0.5", "s02.upd.kaspersky.com", "2024-11-01T10:00:00Z", "dns.log.1.gz")])).findings[0]!;
+    const other = (await aggregate([lookup("10.0.0.5", "dc1.ksn.kaspersky-labs.com", undefined, "dns.log")])).findings[0]!;
+    assert.equal(one.product.id, two.product.id);
     assert.equal(one.id, two.id);
-    assert.equal(one.id, networkFindingId("10.0.0.5", "kaspersky"));
-    assert.notEqual(one.id, networkFindingId("10.0.0.6", "kaspersky"));
+    assert.equal(one.id, findingId("10.0.0.5", one.product.id));
+    assert.notEqual(other.id, one.id, "another product on the same client is another finding");
+    assert.notEqual(one.id, findingId("10.0.0.6", one.product.id));
   });
 });

@@ -15,12 +15,10 @@
  * traffic shows that the vendor's software runs on the client, not which product it is. Each
  * domain still names its own product and role.
  */
-import { createHash } from "node:crypto";
 import { INFORMATIONAL_ROLES, type DomainRole } from "../model/catalog.js";
-import type { EntityRef, Evidence, Finding, InformationalHit, Match, NetworkEvidence, ProductRef } from "../model/finding.js";
+import type { EntityRef, Evidence, InformationalHit, Match, NetworkEvidence, ProductRef } from "../model/finding.js";
 import type { SourceRef } from "../model/observation.js";
 import { productRef, unidentifiedProduct, type CatalogIndex } from "../match/index.js";
-import type { Judgment } from "../policy/judge.js";
 
 type DomainState = {
   domain: string;
@@ -58,11 +56,14 @@ const ROLE_WORDS: Record<DomainRole, string> = {
   browsing: "web site",
 };
 
+/** A client's traffic to one vendor, folded: the match it amounts to, the evidence, and a sentence saying so. */
+export type NetworkFinding = { match: Match; network: NetworkEvidence; sentence: string };
+
 export type NetworkAggregator = {
   /** Takes a match when it is network evidence, and says whether it did (then no finding is made for it). */
   add(match: Match): boolean;
-  /** One finding per client and vendor, judged through `judge`, in the order the clients were first seen. */
-  findings(judge: (m: Match) => Judgment): Finding[];
+  /** One match per client and vendor (the scanner makes it a finding), in the order the clients were first seen. */
+  findings(): NetworkFinding[];
   /** Informational traffic, one entry per client and vendor. */
   informational(): InformationalHit[];
 };
@@ -112,34 +113,16 @@ export function createNetworkAggregator(index: CatalogIndex): NetworkAggregator 
     return true;
   };
 
-  const findings = (judge: (m: Match) => Judgment): Finding[] =>
+  const findings = (): NetworkFinding[] =>
     [...evidenceBuckets.values()].map((bucket) => {
       const domains = [...bucket.domains.values()];
       const product = productOf(domains, bucket.vendor, index);
       const confidence = Math.max(...domains.map((d) => d.confidence));
       const evidence = distinctEvidence(domains);
       const top = domains.reduce((best, d) => (d.count > best.count ? d : best));
-      const observation = { kind: "domain" as const, name: top.domain, host: bucket.client!, source: domains[0]!.source };
-      const judgment = judge({ observation, product, vendor: bucket.vendor, confidence, evidence });
+      const observation = { kind: "domain" as const, name: top.domain, host: bucket.client!, source: { ...domains[0]!.source } };
       const network = networkOf(bucket);
-      const finding: Finding = {
-        id: networkFindingId(bucket.client!, bucket.vendor.id),
-        source: { ...domains[0]!.source },
-        observation: { kind: "domain", name: top.domain, host: bucket.client! },
-        vendor: bucket.vendor.id,
-        vendorName: bucket.vendor.name,
-        product,
-        status: judgment.status,
-        reason: `${networkSentence(bucket, network)} ${judgment.reason}`,
-        confidence,
-        evidence,
-        rules: judgment.rules,
-        ...(judgment.deadline ? { deadline: judgment.deadline } : {}),
-        deadlines: judgment.deadlines,
-        remediation: judgment.remediation,
-        network,
-      };
-      return finding;
+      return { match: { observation, product, vendor: bucket.vendor, confidence, evidence }, network, sentence: networkSentence(bucket, network) };
     });
 
   const informational = (): InformationalHit[] =>
@@ -160,11 +143,6 @@ export function createNetworkAggregator(index: CatalogIndex): NetworkAggregator 
       .sort((a, b) => a.vendor.localeCompare(b.vendor) || (a.network.client ?? "").localeCompare(b.network.client ?? ""));
 
   return { add, findings, informational };
-}
-
-/** The finding's id: the client and the vendor only, so it stays the same across runs, log rotations and products. */
-export function networkFindingId(client: string, vendor: string): string {
-  return createHash("sha256").update(["network", client, vendor].join("\u0000")).digest("hex").slice(0, 16);
 }
 
 /** One product if all the domains name one (the vendor's catch-all aside), else the catch-all. */

@@ -5,23 +5,24 @@
  * the flags then fill cells a row leaves empty. Exit codes mirror `scan`: 0 nothing at or over
  * `--fail-on`, 1 a decision at or over it, 2 a usage or input error (which wins).
  */
-import { createReadStream, createWriteStream, statSync } from "node:fs";
+import { createReadStream, statSync } from "node:fs";
 import type { Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
 import { Command, Option } from "commander";
 import { resolveActiveCatalog } from "../../catalog/active.js";
 import { createScreeningScorer } from "../../screen/party-scorer.js";
 import { parseCheckInput, runBatch, type BatchFormat, type RowDefaults } from "../../check/index.js";
+import type { CheckInput } from "../../model/decision.js";
 import { openDecisionLog, type DecisionLog } from "../../check/decision-log.js";
 import { loadConfig } from "../../config/index.js";
 import { ACTIONS, CATEGORIES, ROLES } from "../../model/catalog.js";
 import { DECISION_RANK, DECISIONS, type CheckDecision } from "../../model/decision.js";
-import { formatSource } from "../../model/issue.js";
 import { createChecker } from "../../policy/check.js";
 import { today } from "../../policy/time.js";
 import { CHECK_FORMATS, createCheckWriter, type CheckFormat } from "../../report/check/index.js";
 import { UsageError } from "../../scan/index.js";
 import { EXIT_ERROR, EXIT_FINDINGS, EXIT_OK } from "../exit-codes.js";
+import { openOutput, printIssue } from "../output.js";
 import { createCountProgress } from "../progress.js";
 
 type CheckFlags = {
@@ -86,7 +87,7 @@ async function check(flags: CheckFlags): Promise<number> {
     process.stderr.write(`ictsguard: --require-fresh: ${active.warnings.find((w) => w.code === "catalog/stale")!.message}\n`);
     return EXIT_ERROR;
   }
-  if (!flags.quiet) for (const w of active.warnings) process.stderr.write(`ictsguard: ${w.severity}: ${formatSource(w.source)}: ${w.message}\n`);
+  if (!flags.quiet) for (const w of active.warnings) printIssue(w);
   // A vendor name no exact tier resolves is screened like `ictsguard screen` would (review, never a decision).
   const checker = createChecker(catalog, { fuzzy: createScreeningScorer(catalog) });
   const toFile = flags.outputFile !== undefined;
@@ -104,7 +105,7 @@ async function check(flags: CheckFlags): Promise<number> {
   };
 
   // Validate a single transaction before opening anything for writing.
-  let single;
+  let single: CheckInput | undefined;
   if (flags.batch === undefined) {
     if (!defaults.role) throw new UsageError("check needs --role (or a profile in the config file), --action, and --vendor, --entity or --product; or --batch FILE");
     const parsed = parseCheckInput(defaults);
@@ -114,58 +115,65 @@ async function check(flags: CheckFlags): Promise<number> {
 
   let log: DecisionLog | undefined;
   if (flags.log) log = openDecisionLog(flags.log);
-  const out = toFile ? createWriteStream(flags.outputFile!) : process.stdout;
-  // `check ... | head`: a reader that stops early is not an error of ours
-  if (!toFile) {
-    process.stdout.on("error", (err: NodeJS.ErrnoException) => {
-      if (err.code !== "EPIPE") throw err;
-      process.exit(process.exitCode ?? 0);
-    });
-  }
+  const output = openOutput(flags.outputFile);
+  const out = output.stream;
   const writer = createCheckWriter(format, out, {
     batch: single === undefined,
     color,
     ...(flags.batch ? { input: flags.batch } : {}),
     catalog: { version: catalog.version, digest: catalog.digest },
   });
-  let code: number;
+  // What the rows decided so far earn, for a reader that stops early (`| head`).
+  let earned = EXIT_OK;
+  const earn = (code: number): void => {
+    earned = Math.max(earned, code);
+  };
+  let code: number | undefined;
   try {
-    if (single) {
-      const result = checker.check(single);
-      log?.append(result);
-      await writer.result(result);
-      await writer.end();
-      code = flags.failOn !== "none" && DECISION_RANK[result.decision] >= DECISION_RANK[flags.failOn] ? EXIT_FINDINGS : EXIT_OK;
-    } else {
+    const finished = await output.write(async () => {
+      if (single) {
+        const result = checker.check(single);
+        log?.append(result);
+        code = flags.failOn !== "none" && DECISION_RANK[result.decision] >= DECISION_RANK[flags.failOn] ? EXIT_FINDINGS : EXIT_OK;
+        await writer.result(result);
+        await writer.end();
+        return;
+      }
       const { stream, size, bytesRead } = openBatch(flags.batch!);
       const progress = createCountProgress(!flags.quiet, "checking", "rows decided", size);
       const printIssues = !flags.quiet && (format !== "table" || toFile);
-      const summary = await runBatch({
-        path: flags.batch!,
-        stream,
-        checker,
-        defaults,
-        ...(flags.batchFormat ? { format: flags.batchFormat } : {}),
-        failOn: flags.failOn,
-        onRow: (rows) => progress.update(bytesRead(), rows),
-        onResult: async (r) => {
-          log?.append(r);
-          await writer.result(r);
-        },
-        onIssue: async (issue) => {
-          if (printIssues) process.stderr.write(`ictsguard: ${issue.severity}: ${formatSource(issue.source)}: ${issue.message}\n`);
-          await writer.issue(issue);
-        },
-      });
-      progress.stop();
-      await writer.end(summary);
-      code = summary.errors > 0 ? EXIT_ERROR : summary.failed ? EXIT_FINDINGS : EXIT_OK;
-    }
+      try {
+        const summary = await runBatch({
+          path: flags.batch!,
+          stream,
+          checker,
+          defaults,
+          ...(flags.batchFormat ? { format: flags.batchFormat } : {}),
+          failOn: flags.failOn,
+          onRow: (rows) => progress.update(bytesRead(), rows),
+          onResult: async (r) => {
+            log?.append(r);
+            if (flags.failOn !== "none" && DECISION_RANK[r.decision] >= DECISION_RANK[flags.failOn]) earn(EXIT_FINDINGS);
+            await writer.result(r);
+          },
+          onIssue: async (issue) => {
+            if (issue.severity === "error") earn(EXIT_ERROR);
+            if (printIssues) printIssue(issue);
+            await writer.issue(issue);
+          },
+        });
+        code = summary.errors > 0 ? EXIT_ERROR : summary.failed ? EXIT_FINDINGS : EXIT_OK;
+        await writer.end(summary);
+      } finally {
+        progress.stop();
+      }
+    });
+    if (!finished) code = Math.max(code ?? EXIT_OK, earned);
   } finally {
     log?.close();
-    if (toFile) await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+    await output.end();
   }
-  return code;
+  return code ?? earned;
 }
 
 /** The batch's byte stream (gunzipped when it is gzip), its size and bytes read so far, for progress. */

@@ -8,7 +8,7 @@
 import { statSync } from "node:fs";
 import Table from "cli-table3";
 import { Command, Option } from "commander";
-import { formatSource } from "../../model/issue.js";
+import { printIssue } from "../output.js";
 import { FORMAT_DESCRIPTIONS, importList } from "../../screen/lists/import.js";
 import { listNames, readList, removeList, writeList } from "../../screen/lists/store.js";
 import { LIST_FORMATS, type ListFormat } from "../../screen/model.js";
@@ -59,7 +59,7 @@ export function listsCommand(): Command {
       });
       progress.stop();
       const path = writeList(list);
-      for (const i of issues) process.stderr.write(`ictsguard: ${i.severity}: ${formatSource(i.source)}: ${i.message}\n`);
+      for (const i of issues) printIssue(i);
       process.stdout.write(
         `imported ${list.name} (${list.format}): ${list.counts.entries} entries, ${list.counts.aliases} aliases, ${list.counts.addresses} addresses` +
           `${list.counts.skipped ? `, ${list.counts.skipped} record(s) skipped` : ""} → ${path}\n`,

@@ -3,19 +3,18 @@
  * `ictsguard scan`: read inventories, find restricted products, judge them for a profile on a
  * date, and report. Flags override the config file, which overrides the defaults.
  */
-import { createWriteStream } from "node:fs";
 import { Command, Option } from "commander";
 import { resolveActiveCatalog } from "../../catalog/index.js";
 import { loadConfig } from "../../config/index.js";
 import { PROFILES, type Profile } from "../../model/catalog.js";
 import { STATUSES, type Status } from "../../model/finding.js";
-import { formatSource } from "../../model/issue.js";
 import { parseAsOf, today } from "../../policy/time.js";
 import { READERS } from "../../readers/registry.js";
 import { REPORT_FORMATS, writeReport, type ReportFormat } from "../../report/index.js";
 import { createHostCollection } from "../../collect/index.js";
 import { runScan, UsageError } from "../../scan/index.js";
-import { EXIT_ERROR, EXIT_FINDINGS, EXIT_OK } from "../exit-codes.js";
+import { EXIT_ERROR, exitCodeOf } from "../exit-codes.js";
+import { openOutput, printIssue } from "../output.js";
 import { createProgress } from "../progress.js";
 
 type ScanFlags = {
@@ -91,16 +90,15 @@ async function scan(inputs: string[], flags: ScanFlags): Promise<number> {
   });
   progress.stop();
 
-  const out = toFile ? createWriteStream(flags.outputFile!) : process.stdout;
+  const out = openOutput(flags.outputFile);
   const color = format === "table" && !toFile && flags.color && process.stdout.isTTY === true && !process.env.NO_COLOR;
-  await writeReport(doc, format, out, { color });
-  if (toFile) await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+  await out.write((stream) => writeReport(doc, format, stream, { color }));
+  await out.end();
 
   // The table shows input errors itself; for machine formats they also go to stderr for people.
   if (!flags.quiet && (format !== "table" || toFile)) {
-    for (const e of doc.errors) process.stderr.write(`ictsguard: ${e.severity}: ${formatSource(e.source)}: ${e.message}\n`);
+    for (const e of doc.errors) printIssue(e);
     if (configPath) process.stderr.write(`ictsguard: config ${configPath}\n`);
   }
-  if (doc.summary.errors > 0) return EXIT_ERROR;
-  return doc.summary.failed ? EXIT_FINDINGS : EXIT_OK;
+  return exitCodeOf(doc);
 }

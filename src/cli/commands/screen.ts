@@ -6,12 +6,11 @@
  * eval` (src/cli/commands/screen-eval.ts) measures the matcher on a labelled set.
  * Exit codes: 0 no match, 1 a match, 2 a usage or input error (an input error wins).
  */
-import { createWriteStream, statSync } from "node:fs";
+import { statSync } from "node:fs";
 import { Command, Option } from "commander";
 import { loadCatalogOrThrow } from "../../catalog/index.js";
 import { loadConfig } from "../../config/index.js";
 import type { Issue } from "../../model/issue.js";
-import { formatSource } from "../../model/issue.js";
 import { today } from "../../policy/time.js";
 import { UsageError } from "../../scan/index.js";
 import { loadAllowFile } from "../../screen/allow-list.js";
@@ -21,6 +20,7 @@ import { SCREEN_FORMATS, writeScreenReport, type ScreenFormat } from "../../scre
 import { DEFAULT_CANDIDATES, DEFAULT_MIN_SCORE, DEFAULT_THRESHOLD, loadScreeningLists, ScreeningRun, type ScreenResult } from "../../screen/run.js";
 import { PACKAGE_VERSION } from "../../util/package-root.js";
 import { EXIT_ERROR, EXIT_FINDINGS, EXIT_OK } from "../exit-codes.js";
+import { openOutput, printIssue } from "../output.js";
 import { createCountProgress } from "../progress.js";
 import { screenEvalCommand } from "./screen-eval.js";
 
@@ -102,7 +102,7 @@ async function screen(file: string | undefined, flags: ScreenFlags): Promise<num
 
   const toFile = flags.outputFile !== undefined;
   const format: ScreenFormat = flags.output ?? (process.stdout.isTTY && !toFile ? "table" : "json");
-  const out = toFile ? createWriteStream(flags.outputFile!) : process.stdout;
+  const output = openOutput(flags.outputFile);
   const color = format === "table" && !toFile && flags.color && process.stdout.isTTY === true && !process.env.NO_COLOR;
   const issues: Issue[] = [];
   let results: AsyncIterable<ScreenResult>;
@@ -132,24 +132,24 @@ async function screen(file: string | undefined, flags: ScreenFlags): Promise<num
   }
 
   const head = { tool: { name: "ictsguard", version: PACKAGE_VERSION }, generatedAt: new Date().toISOString(), threshold, lists };
-  await writeScreenReport(
-    format,
-    out,
-    head,
-    results,
-    () => {
-      stopProgress();
-      run.countErrors(issues);
-      return { summary: run.summary, errors: issues };
-    },
-    { color },
+  await output.write((out) =>
+    writeScreenReport(
+      format,
+      out,
+      head,
+      results,
+      () => {
+        stopProgress();
+        run.countErrors(issues);
+        return { summary: run.summary, errors: issues };
+      },
+      { color },
+    ),
   );
-  if (toFile) {
-    const file = out as ReturnType<typeof createWriteStream>;
-    await new Promise<void>((resolve, reject) => file.end((e?: Error | null) => (e ? reject(e) : resolve())));
-  }
+  stopProgress();
+  await output.end();
   if (!flags.quiet && (format !== "table" || toFile)) {
-    for (const e of issues) process.stderr.write(`ictsguard: ${e.severity}: ${formatSource(e.source)}: ${e.message}\n`);
+    for (const e of issues) printIssue(e);
   }
   if (issues.some((i) => i.severity === "error")) return EXIT_ERROR;
   return run.summary.matched > 0 ? EXIT_FINDINGS : EXIT_OK;

@@ -102,23 +102,25 @@ describe("Linux collector over a fake root", () => {
   it("finds Kaspersky's packages, install folders, units, processes and extensions, nothing else", async () => {
     const doc = await scanCollection(await linux(buildFakeLinuxRoot()));
     assert.deepEqual(doc.errors.map((e) => e.code), ["host/malformed"]);
-    const found = doc.findings.map((f) => `${f.source.reader}: ${f.observation.name} → ${f.product.id}`).sort();
+    // one finding per host and product: the package, its folder, its unit and its process merge
+    const found = doc.findings.map((f) => `${f.product} ×${f.count}: ${f.source.reader} … ${f.lastSource?.reader ?? "-"}`).sort();
     assert.deepEqual(found, [
-      "host/linux/browser-extensions: Kaspersky Protection → kaspersky-protection-extension",
-      "host/linux/browser-extensions: Kaspersky URL Advisor → kaspersky-protection-extension",
-      "host/linux/dpkg: kesl → kaspersky-endpoint-security",
-      "host/linux/dpkg: klnagent64 → kaspersky-security-center",
-      "host/linux/install-paths: /opt/kaspersky/ → kaspersky-unidentified",
-      "host/linux/install-paths: /opt/kaspersky/kesl/ → kaspersky-endpoint-security",
-      "host/linux/install-paths: /opt/kaspersky/klnagent64/ → kaspersky-security-center",
-      "host/linux/processes: kesl → kaspersky-endpoint-security",
-      "host/linux/processes: klnagent → kaspersky-security-center",
-      "host/linux/systemd-units: kesl → kaspersky-endpoint-security",
-      "host/linux/systemd-units: klnagent64 → kaspersky-security-center",
+      "kaspersky-endpoint-security ×4: host/linux/dpkg … host/linux/processes",
+      "kaspersky-protection-extension ×2: host/linux/browser-extensions … host/linux/browser-extensions",
+      "kaspersky-security-center ×4: host/linux/dpkg … host/linux/processes",
+      "kaspersky-unidentified ×1: host/linux/install-paths … -",
     ]);
-    const unitFinding = doc.findings.find((f) => f.source.reader === "host/linux/systemd-units" && f.observation.name === "kesl")!;
-    assert.ok(unitFinding.evidence.some((e) => e.matcher === "service" && e.found.value === "kesl"));
-    assert.ok(unitFinding.evidence.some((e) => e.matcher === "path" && e.found.value === "/opt/kaspersky/kesl/"));
+    const kesl = doc.findings.find((f) => f.product === "kaspersky-endpoint-security")!;
+    assert.equal(kesl.observation.name, "kesl");
+    for (const [matcher, value] of [["purl", "deb/kesl"], ["service", "kesl"], ["path", "/opt/kaspersky/kesl/"], ["publisher", "Kaspersky Lab"]]) {
+      assert.ok(kesl.evidence.some((e) => e.matcher === matcher && e.found.value === value), `${matcher} ${value}: ${JSON.stringify(kesl.evidence)}`);
+    }
+    // evidence merged in from the install folder keeps what it searched (the package has no path)
+    assert.ok(kesl.evidence.some((e) => e.matcher === "path" && e.searchedBy !== undefined && Object.values(e.searchedBy).some((v) => v.includes("/opt/kaspersky/kesl"))));
+    // the unit's name is the package's: its evidence only names the field searched
+    assert.ok(kesl.evidence.some((e) => e.matcher === "service" && e.searched !== undefined && e.searchedBy === undefined));
+    const both = doc.findings.find((f) => f.product === "kaspersky-protection-extension")!;
+    assert.ok(both.evidence.some((e) => e.matcher === "extension-id" && e.found.value === "urladvisor@kaspersky.com"));
     const ext = doc.findings.find((f) => f.observation.name === "Kaspersky Protection")!;
     assert.ok(ext.evidence.some((e) => e.matcher === "extension-id" && e.found.value === "ahkjpbeeocnddjkakilopmfdlnjdpcdm"));
     assert.deepEqual(doc.lookalikes.map((l) => l.lookalike.id).sort(), ["debian-k-packages", "debian-k-packages", "pango-hotspot-shield"]);
@@ -152,10 +154,12 @@ describe("Linux collector over a fake root", () => {
     const runner = createRecordedRunner([{ command: "rpm", args: ["--root", root, "-qa", "--queryformat", RPM_QUERY_FORMAT], stdout: output }]);
     const doc = await scanCollection(await linux(root, runner));
     assert.equal(sourceEntry(doc.collected!, "linux/rpm").items, 2);
-    const agent = doc.findings.find((f) => f.source.reader === "host/linux/rpm")!;
-    assert.equal(agent.observation.name, "klnagent64");
-    assert.equal(agent.product.id, "kaspersky-security-center");
-    assert.deepEqual([agent.source.file, agent.source.line], [`host:command rpm --root ${root} -qa`, 2]);
+    // the rpm package joins the same host's Security Center finding (dpkg, folder, unit, process)
+    const agent = doc.findings.find((f) => f.product === "kaspersky-security-center")!;
+    assert.equal(agent.count, 5);
+    const rpmEvidence = agent.evidence.find((e) => e.matcher === "purl" && e.searchedBy?.purl?.startsWith("pkg:rpm/"));
+    assert.ok(rpmEvidence, JSON.stringify(agent.evidence));
+    assert.match(rpmEvidence.searchedBy!.purl!, /^pkg:rpm\/[^/]*\/?klnagent64@15\.1\.0/);
 
     const missing = await collectAll(await linux(root));
     const rpm = sourceEntry(missing.collected, "linux/rpm");

@@ -74,17 +74,11 @@ describe("macOS collector over recorded command outputs", () => {
   it("finds the Kaspersky app, jobs and extensions and nothing among the clean ones", async () => {
     const doc = await scanCollection(await mac());
     assert.deepEqual(doc.errors.map((e) => e.code), ["host/malformed"]);
-    const found = doc.findings.map((f) => `${f.source.reader}: ${f.observation.name} → ${f.product.id}`).sort();
+    // one finding per host and product: a program's uninstall entry, services, processes and signers merge
+    const found = doc.findings.map((f) => `${f.product} ×${f.count}: ${f.source.reader} … ${f.lastSource?.reader ?? "-"}`).sort();
     assert.deepEqual(found, [
-      "host/macos/applications: Kaspersky → kaspersky-standard-plus-premium",
-      "host/macos/install-paths: /Applications/Kaspersky.app/ → kaspersky-standard-plus-premium",
-      "host/macos/install-paths: /Library/Application Support/Kaspersky Lab/ → kaspersky-unidentified",
-      "host/macos/kernel-extensions: com.kaspersky.kext.klif → kaspersky-unidentified",
-      "host/macos/launchctl: com.kaspersky.kav.gui → kaspersky-unidentified",
-      "host/macos/launchd-jobs: com.kaspersky.kav → kaspersky-unidentified",
-      // the agent runs /Applications/Kaspersky.app/...: the app's path names the product
-      "host/macos/launchd-jobs: com.kaspersky.kav.gui → kaspersky-standard-plus-premium",
-      "host/macos/system-extensions: com.kaspersky.kav.sysext → kaspersky-unidentified",
+      "kaspersky-standard-plus-premium ×3: host/macos/applications … host/macos/launchd-jobs",
+      "kaspersky-unidentified ×5: host/macos/install-paths … host/macos/kernel-extensions",
     ]);
     const app = doc.findings.find((f) => f.source.reader === "host/macos/applications")!;
     assert.ok(app.evidence.some((e) => e.matcher === "bundle-id" && e.found.value === "com.kaspersky.kav.gui"), JSON.stringify(app.evidence));

@@ -94,29 +94,21 @@ describe("Windows collector over recorded command outputs", () => {
     const { collection } = await windows();
     const doc = await scanCollection(collection);
     assert.deepEqual(doc.errors, []);
-    const found = doc.findings.map((f) => `${f.source.reader}: ${f.observation.name} → ${f.product.id}`).sort();
+    // one finding per host and product: a program's uninstall entry, services, processes and signers merge
+    const found = doc.findings.map((f) => `${f.product} ×${f.count}: ${f.source.reader} … ${f.lastSource?.reader ?? "-"}`).sort();
     assert.deepEqual(found, [
-      "host/windows/drivers: klif → kaspersky-unidentified",
-      "host/windows/drivers: klwfp → kaspersky-unidentified",
-      "host/windows/drivers: kneps → kaspersky-unidentified",
-      "host/windows/processes: avp.exe → kaspersky-endpoint-security",
-      "host/windows/processes: avpui.exe → kaspersky-endpoint-security",
-      "host/windows/processes: klnagent.exe → kaspersky-security-center",
-      "host/windows/services: AVP → kaspersky-endpoint-security",
-      "host/windows/services: klnagent → kaspersky-security-center",
-      "host/windows/signers: CN=AO Kaspersky Lab, O=AO Kaspersky Lab, L=Moscow, C=RU → kaspersky-endpoint-security",
-      "host/windows/signers: CN=AO Kaspersky Lab, O=AO Kaspersky Lab, L=Moscow, C=RU → kaspersky-endpoint-security",
-      "host/windows/signers: CN=AO Kaspersky Lab, O=AO Kaspersky Lab, L=Moscow, C=RU → kaspersky-security-center",
-      "host/windows/uninstall: Kaspersky Endpoint Security for Windows → kaspersky-endpoint-security",
-      "host/windows/uninstall: Kaspersky Security Center Network Agent → kaspersky-security-center",
+      "kaspersky-endpoint-security ×6: host/windows/uninstall … host/windows/signers",
+      "kaspersky-security-center ×4: host/windows/uninstall … host/windows/signers",
+      "kaspersky-unidentified ×3: host/windows/drivers … host/windows/drivers",
     ]);
     for (const f of doc.findings) {
       assert.equal(f.status, "unsupported", f.observation.name);
       assert.equal(f.observation.host, "WS-0142");
     }
-    const signer = doc.findings.find((f) => f.observation.kind === "signer")!;
+    const signer = doc.findings.find((f) => f.product === "kaspersky-endpoint-security")!;
     assert.ok(signer.evidence.some((e) => e.matcher === "signer" && e.found.value === "AO Kaspersky Lab"));
-    const klif = doc.findings.find((f) => f.observation.name === "klif")!;
+    const klif = doc.findings.find((f) => f.product === "kaspersky-unidentified")!;
+    assert.equal(klif.observation.name, "klif");
     assert.ok(klif.evidence.some((e) => e.matcher === "driver" && e.type === "exact-id"));
     // the Microsoft look-alikes were seen and recognized, not reported
     const lookalikes = doc.lookalikes.map((l) => `${l.observation.name} (${l.lookalike.id})`).sort();
@@ -125,7 +117,7 @@ describe("Windows collector over recorded command outputs", () => {
     }
   });
 
-  it("its report is valid SARIF: host locations are URI references", async () => {
+  it("its report is valid SARIF: host files are file URIs, host commands are described, not encoded", async () => {
     const { collection } = await windows();
     const log = toSarif(await scanCollection(collection));
     const schema = JSON.parse(readFileSync(repoPath("src/report/sarif/testdata/sarif-schema-2.1.0.json"), "utf8")) as object;
@@ -136,8 +128,12 @@ describe("Windows collector over recorded command outputs", () => {
     ajv.addFormat("date-time", /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/);
     const validate = ajv.compile(schema);
     assert.ok(validate(log), ajv.errorsText(validate.errors, { separator: "\n" }));
-    const uris = log.runs[0]!.results.map((r) => r.locations[0]!.physicalLocation.artifactLocation.uri);
-    assert.ok(uris.includes("host%3Areg%20HKLM/SOFTWARE/WOW6432Node/Microsoft/Windows/CurrentVersion/Uninstall"), uris.join("\n"));
+    const artifacts = log.runs[0]!.results.map((r) => r.locations[0]!.physicalLocation.artifactLocation);
+    assert.ok(artifacts.every((a) => !a.uri?.includes("host%3A")), JSON.stringify(artifacts));
+    assert.ok(
+      artifacts.some((a) => a.uri === undefined && a.description?.text === "on the scanned host: reg HKLM\\SOFTWARE\\WOW6432Node\\Microsoft\\Windows\\CurrentVersion\\Uninstall"),
+      JSON.stringify(artifacts),
+    );
   });
 
   it("without administrator rights, reads the current user's MSIX packages and says so", async () => {

@@ -88,7 +88,7 @@ describe("sbom/cyclonedx-json read: real samples", () => {
       vendor: "com.example",
       version: "1.0.0",
       ids: { purl: "pkg:maven/com.example/acme-library@1.0.0", cpe: "cpe:2.3:a:example:acme-library:1.0.0:*:*:*:*:*:*:*" },
-      source: { file: data("valid-component-identifiers-1.6.json"), record: 1, pointer: "/components/0" },
+      source: { file: data("valid-component-identifiers-1.6.json"), record: 1, pointer: "/components/0", document: "urn:uuid:3e671687-395b-41f5-a30f-a58921a69b79" },
     });
   });
 
@@ -158,7 +158,7 @@ describe("sbom/cyclonedx-json read: crafted files", () => {
     const file = data("kaspersky-1.5.cdx.json");
     const { observations, issues } = await readAll(reader, file);
     assert.deepEqual(issues, []);
-    const at = (record: number | undefined, pointer: string) => ({ file, record, pointer });
+    const at = (record: number | undefined, pointer: string) => ({ file, record, pointer, document: "urn:uuid:6f1d2a3c-4b5e-4f60-8a71-92b3c4d5e6f7" });
     assert.deepEqual(observations, [
       { kind: "component", name: "corp-linux-workstation", vendor: "Example Corp IT", version: "2025.03", source: at(undefined, "/metadata/component") },
       {

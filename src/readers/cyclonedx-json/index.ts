@@ -37,14 +37,20 @@ export const cyclonedxJsonReader = defineReader({
 
   async *read(input, outerCtx) {
     const { ctx, failed } = watchJsonFailures(outerCtx);
-    const paths = ["$.bomFormat", "$.metadata", "$.components.*", "$.services.*"];
+    const paths = ["$.bomFormat", "$.serialNumber", "$.metadata", "$.components.*", "$.services.*"];
     let bomFormat: string | undefined;
+    // The document's identity keys findings without a host (src/scan/finding-id.ts); CycloneDX
+    // writers put it before the components, and components read before it go without.
+    let document: string | undefined;
     let emitted = 0;
     for await (const hit of streamJson(input, ctx, paths, WHAT)) {
-      const at = (pointer: string): SourceRef => ({ file: input.path, record: hit.record, pointer });
+      const at = (pointer: string): SourceRef => ({ file: input.path, record: hit.record, pointer, ...(document ? { document } : {}) });
       let observations: Iterable<Observation>;
       if (hit.pointer === "/bomFormat") {
         bomFormat = text(hit.value);
+        continue;
+      } else if (hit.pointer === "/serialNumber") {
+        document = text(hit.value);
         continue;
       } else if (hit.pointer === "/metadata") {
         if (!isObject(hit.value) || hit.value.component === undefined) continue;

@@ -129,7 +129,7 @@ describe("sbom/cyclonedx-xml read: crafted files", () => {
     const file = data("kaspersky-1.6.cdx.xml");
     const { observations, issues } = await readAll(reader, file);
     assert.deepEqual(issues, []);
-    const at = (line: number, pointer: string) => ({ file, line, pointer });
+    const at = (line: number, pointer: string) => ({ file, line, pointer, document: "urn:uuid:6d6e0e58-6a8c-4a1c-9c3e-2f6bd7a4c001" });
     assert.deepEqual(observations, [
       // metadata/manufacturer (1.6) follows the component and names it
       { kind: "component", name: "corp-linux-workstation", vendor: "Example Corp IT", version: "2025.03", source: at(15, "/bom/metadata/component") },

@@ -81,6 +81,8 @@ class BomHandlers implements XmlHandlers {
   /** Depth inside an element of another namespace (skipped whole). */
   private foreign = 0;
   private namespace: string | undefined;
+  /** The bom's `serialNumber`. */
+  private document: string | undefined;
   private owners: Owner[] = [];
   private capture: Capture | undefined;
   private topComponents = 0;
@@ -172,6 +174,8 @@ class BomHandlers implements XmlHandlers {
       this.control.stop();
     }
     this.namespace = tag.uri;
+    // the document's identity keys findings without a host (src/scan/finding-id.ts)
+    this.document = attribute(tag, "serialNumber")?.trim() || undefined;
     this.path.push("bom");
   }
 
@@ -179,7 +183,8 @@ class BomHandlers implements XmlHandlers {
     const record: Json = {};
     const kind = attribute(tag, "type");
     if (type === "component" && kind !== undefined) record.type = kind;
-    this.owners.push({ type, depth: this.path.length, record, source: { file: this.file, line, pointer }, children: 0, endpointLines: [], metadata });
+    const source = { file: this.file, line, pointer, ...(this.document ? { document: this.document } : {}) };
+    this.owners.push({ type, depth: this.path.length, record, source, children: 0, endpointLines: [], metadata });
   }
 
   private startCapture(owner: Owner | undefined, rel: string, tag: XmlTag, line: number): void {
@@ -225,7 +230,7 @@ class BomHandlers implements XmlHandlers {
 
   private finish(owner: Owner, inheritedVendor: unknown[] = []): void {
     if (owner.type === "service") {
-      const at = (i: number): SourceRef => ({ file: this.file, line: owner.endpointLines[i] ?? owner.source.line, pointer: `${owner.source.pointer}/endpoints/endpoint[${i + 1}]` });
+      const at = (i: number): SourceRef => ({ ...owner.source, line: owner.endpointLines[i] ?? owner.source.line, pointer: `${owner.source.pointer}/endpoints/endpoint[${i + 1}]` });
       for (const o of serviceObservations(owner.record, owner.source, at, this.ctx)) this.control.emit(o);
       return;
     }

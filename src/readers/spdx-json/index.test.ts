@@ -82,7 +82,7 @@ describe("sbom/spdx-json read: real samples", () => {
     assert.deepEqual(byName(observations, "Apache Commons Lang"), {
       kind: "component",
       name: "Apache Commons Lang",
-      source: { file: data("SPDXJSONExample-v2.3.spdx.json"), record: 2, pointer: "/packages/1" },
+      source: { file: data("SPDXJSONExample-v2.3.spdx.json"), record: 2, pointer: "/packages/1", document: "http://spdx.org/spdxdocs/spdx-example-444504E0-4F89-41D3-9A0C-0305E82C3301" },
     });
   });
 
@@ -145,7 +145,7 @@ describe("sbom/spdx-json read: crafted files", () => {
     const file = data("kaspersky-2.3.spdx.json");
     const { observations, issues } = await readAll(reader, file);
     assert.deepEqual(issues, []);
-    const at = (record: number, pointer: string) => ({ file, record, pointer });
+    const at = (record: number, pointer: string) => ({ file, record, pointer, document: "https://sbom.example.com/spdxdocs/workstation-fleet-image-8c1e7d2a-5b0f-4a49-9d3c-7e2f1b6a0c44" });
     assert.deepEqual(observations, [
       {
         kind: "component",

@@ -36,13 +36,20 @@ export const spdxJsonReader = defineReader({
   async *read(input, outerCtx) {
     const { ctx, failed } = watchJsonFailures(outerCtx);
     let spdxVersion: string | undefined;
+    // The document namespace keys findings without a host (src/scan/finding-id.ts); writers put
+    // it before the packages, and packages read before it go without.
+    let document: string | undefined;
     let emitted = 0;
-    for await (const hit of streamJson(input, ctx, ["$.spdxVersion", "$.packages.*"], WHAT)) {
+    for await (const hit of streamJson(input, ctx, ["$.spdxVersion", "$.documentNamespace", "$.packages.*"], WHAT)) {
       if (hit.pointer === "/spdxVersion") {
         spdxVersion = text(hit.value);
         continue;
       }
-      const source: SourceRef = { file: input.path, record: hit.record, pointer: hit.pointer };
+      if (hit.pointer === "/documentNamespace") {
+        document = text(hit.value);
+        continue;
+      }
+      const source: SourceRef = { file: input.path, record: hit.record, pointer: hit.pointer, ...(document ? { document } : {}) };
       if (!isObject(hit.value)) {
         ctx.report({ code: "spdx/package", message: `expected a package object, got ${describeValue(hit.value)}; skipped`, source });
         continue;

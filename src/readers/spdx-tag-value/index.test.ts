@@ -98,7 +98,7 @@ describe("sbom/spdx-tag-value read: crafted files", () => {
     const file = data("kaspersky-2.3.spdx");
     const { observations, issues } = await readAll(reader, file);
     assert.deepEqual(issues, []);
-    const at = (line: number, record: number) => ({ file, line, record });
+    const at = (line: number, record: number) => ({ file, line, record, document: "https://example.org/spdxdocs/corp-linux-workstation-4c1d2a8e" });
     assert.deepEqual(observations, [
       {
         kind: "package",

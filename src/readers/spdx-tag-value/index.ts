@@ -72,6 +72,8 @@ type Open = { record: Json; source: SourceRef };
 
 async function* read(input: ReadInput, ctx: ReadContext): AsyncIterable<Observation> {
   let spdxVersion: string | undefined;
+  /** The document namespace: keys findings without a host (src/scan/finding-id.ts). */
+  let document: string | undefined;
   let current: Open | undefined;
   let packages = 0;
   let emitted = 0;
@@ -95,9 +97,10 @@ async function* read(input: ReadInput, ctx: ReadContext): AsyncIterable<Observat
     let done: Observation | undefined;
     if (ELEMENT_STARTS.has(tag)) {
       done = finish();
-      if (tag === "PackageName") current = { record: {}, source: { file: input.path, line, record: ++packages } };
+      if (tag === "PackageName") current = { record: {}, source: { file: input.path, line, record: ++packages, ...(document ? { document } : {}) } };
     }
     if (tag === "SPDXVersion") spdxVersion ??= text(value);
+    if (tag === "DocumentNamespace") document ??= text(value);
     const problem = current ? PACKAGE_TAGS[tag]?.(current.record, value) : undefined;
     if (problem) {
       ctx.report({ code: "spdx/tag-value", severity: "warning", message: `${problem}, got ${JSON.stringify(`${tag}: ${value}`.slice(0, 120))}; value skipped`, source: { file: input.path, line } });

@@ -16,6 +16,7 @@ import type { BatchSummary } from "../../check/index.js";
 import { formatStart } from "../../policy/explain.js";
 import { PACKAGE_VERSION } from "../../util/package-root.js";
 import { writeText } from "../common.js";
+import { cleanForTerminal } from "../text.js";
 
 export const CHECK_FORMATS = ["table", "json", "jsonl"] as const;
 export type CheckFormat = (typeof CHECK_FORMATS)[number];
@@ -105,11 +106,8 @@ function painter(color: boolean): (style: Style, text: string) => string {
   return (style, text) => (color ? util.styleText(style, text) : text);
 }
 
-/** Control characters (terminal escapes included) replaced, newlines folded. */
-function clean(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, " ");
-}
+/** Terminal escapes dropped, other control characters replaced, newlines folded, bidi controls shown. */
+const clean = cleanForTerminal;
 
 function cut(text: string, width: number): string {
   const t = clean(text);

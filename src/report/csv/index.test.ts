@@ -47,7 +47,7 @@ describe("csv report", () => {
     assert.equal(kav!.confidence, "1.00");
 
     // commas, quotes and a newline inside a field survive the round trip
-    assert.equal(review!.observed_name, 'KAV Rescue Disk, "portable"\nedition');
+    assert.equal(review!.observed_name, 'KAV Rescue Disk, "portable"\\nedition');
     assert.equal(review!.observed_version, "-1");
 
     assert.equal(suppressed!.host, "lab-07");
@@ -63,13 +63,16 @@ describe("csv report", () => {
     assert.equal(await render("csv", emptyDocument()), `${CSV_COLUMNS.join(",")}\n`);
   });
 
-  it("quotes a field only when it must", () => {
+  it("quotes a field only when it must, and escapes control and bidi characters", () => {
     assert.equal(csvField("plain"), "plain");
     assert.equal(csvField(""), "");
     assert.equal(csvField("a,b"), '"a,b"');
     assert.equal(csvField('say "hi"'), '"say ""hi"""');
-    assert.equal(csvField("two\nlines"), '"two\nlines"');
-    assert.equal(csvField("cr\rlf"), '"cr\rlf"');
+    assert.equal(csvField("two\nlines"), "two\\nlines");
+    assert.equal(csvField("cr\rlf"), "cr\\rlf");
+    assert.equal(csvField("\u001b[31mred\u001b[0m"), "\\u001B[31mred\\u001B[0m");
+    assert.equal(csvField("invoice\u202Efdp.exe"), "invoice\\u202Efdp.exe");
+    assert.equal(csvField("\tx"), "'\\tx", "a leading tab is a formula trigger, then escaped");
     assert.equal(csvField(" padded "), '" padded "');
     assert.equal(csvField("=1+2"), "'=1+2");
     assert.equal(csvField("+1"), "'+1");

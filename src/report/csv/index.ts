@@ -5,9 +5,13 @@
  * spreadsheets and ticket imports. Fields are quoted per RFC 4180; lists inside a field are
  * joined with `; `. Lines end with LF, which every spreadsheet and CSV library reads.
  */
-import type { Finding, InformationalHit, NetworkEvidence, SuppressedFinding } from "../../model/finding.js";
+import type { InformationalHit, NetworkEvidence } from "../../model/finding.js";
+import { createResolver, type ResolvedFinding } from "../document.js";
 import type { Reporter } from "../index.js";
 import { decisiveRules, findingCitations, formatEvidence, writeText } from "../common.js";
+import { csvField } from "../text.js";
+
+export { csvField };
 
 export const CSV_COLUMNS = [
   "status",
@@ -44,15 +48,16 @@ type Column = (typeof CSV_COLUMNS)[number];
 export const csvReporter: Reporter = {
   format: "csv",
   async write(doc, out) {
+    const resolve = createResolver(doc);
     const lines = [CSV_COLUMNS.join(",")];
-    for (const f of doc.findings) lines.push(csvLine(row(f)));
-    for (const f of doc.suppressed) lines.push(csvLine(row(f)));
+    for (const f of doc.findings) lines.push(csvLine(row(resolve(f))));
+    for (const f of doc.suppressed) lines.push(csvLine(row(resolve(f))));
     for (const hit of doc.informational ?? []) lines.push(csvLine(informationalRow(hit)));
     await writeText(out, lines.join("\n") + "\n");
   },
 };
 
-function row(f: Finding | SuppressedFinding): Record<Column, string> {
+function row(f: ResolvedFinding): Record<Column, string> {
   const o = f.observation;
   return {
     status: f.status,
@@ -76,7 +81,7 @@ function row(f: Finding | SuppressedFinding): Record<Column, string> {
     citations: findingCitations(f).join("; "),
     evidence: f.evidence.map(formatEvidence).join("; "),
     remediation: f.remediation,
-    suppressed_by: "exception" in f ? f.exception.reason : "",
+    suppressed_by: f.exception?.reason ?? "",
     relation: f.product.relation,
     ...networkCells(f.network),
   };
@@ -119,15 +124,4 @@ function networkCells(n: NetworkEvidence | undefined): Record<NetworkColumn, str
 
 function csvLine(r: Record<Column, string>): string {
   return CSV_COLUMNS.map((c) => csvField(r[c])).join(",");
-}
-
-/**
- * Quotes a field when it needs it. Inventory values are untrusted, and a spreadsheet runs a cell
- * that starts with `=`, `+`, `-` or `@` as a formula ("CSV injection"), so such a value gets a
- * leading `'` — except a plain number like `-1` or a lone `-` (standard input), which are harmless.
- */
-export function csvField(value: string): string {
-  let v = value;
-  if (/^[=+\-@\t\r]/.test(v) && !/^-?\d+(\.\d+)?$/.test(v) && v !== "-") v = `'${v}`;
-  return /[",\r\n]|^\s|\s$/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
 }

@@ -5,11 +5,29 @@ import { render } from "../testdata/helpers.js";
 import { emptyDocument, sampleDocument } from "../testdata/sample-document.js";
 
 describe("json report", () => {
-  it("is the document itself: it parses back to an equal document", async () => {
+  it("is the document itself: it parses back to an equal document, one finding per line", async () => {
     for (const doc of [sampleDocument(), emptyDocument()]) {
       const text = await render("json", doc);
       assert.deepEqual(JSON.parse(text), doc);
-      assert.equal(text, `${JSON.stringify(doc, null, 2)}\n`);
+      const lines = text.split("\n");
+      for (const f of [...doc.findings, ...doc.suppressed]) {
+        assert.equal(lines.filter((l) => l.startsWith(`    {"id":"${f.id}"`)).length, 1, f.id);
+        assert.ok(lines.includes(`    ${JSON.stringify(f)}`) || lines.includes(`    ${JSON.stringify(f)},`));
+      }
+    }
+  });
+
+  it("is report version 2: rules, products and remediations once, findings refer to them by id", async () => {
+    const doc = JSON.parse(await render("json", sampleDocument())) as ReportDocument;
+    assert.equal(doc.reportVersion, 2);
+    const rules = new Set(doc.rules.map((r) => r.id));
+    const products = new Set(doc.products.map((p) => p.id));
+    const remediations = new Set(doc.remediations.map((r) => r.id));
+    assert.equal(rules.size, doc.rules.length);
+    for (const f of [...doc.findings, ...doc.suppressed]) {
+      assert.ok(products.has(f.product), f.product);
+      assert.ok(remediations.has(f.remediation), f.remediation);
+      for (const r of f.rules) assert.ok(rules.has(r.id), r.id);
     }
   });
 

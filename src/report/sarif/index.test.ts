@@ -92,7 +92,7 @@ describe("sarif report", () => {
     const [kes, , kav] = (await sarif(doc)).runs[0]!.results;
     assert.match(kes!.message.text, /^prohibited: Kaspersky Endpoint Security \(Kaspersky\) found as "Kaspersky Endpoint Security for Windows 12\.3\.0\.493" on ws-001\. .* Rule: us-ndaa18-1634-far-52-204-23\.$/);
     assert.deepEqual(kes!.locations[0]!.physicalLocation, { artifactLocation: { uri: "inventory.csv" }, region: { startLine: 3 } });
-    assert.deepEqual(kes!.partialFingerprints, { "ictsguard/v1": doc.findings[0]!.id });
+    assert.deepEqual(kes!.partialFingerprints, { "ictsguard/v2": doc.findings[0]!.id });
     assert.deepEqual(kes!.properties.rules, ["us-ndaa18-1634-far-52-204-23", "us-bis-icts-kaspersky-final-determination"]);
     assert.equal(kes!.properties.vendor, "kaspersky");
     assert.equal(kes!.properties.confidence, 0.95);
@@ -128,9 +128,18 @@ describe("sarif report", () => {
     ]);
   });
 
-  it("reports input problems as tool execution notifications", async () => {
+  it("reports input problems as tool execution notifications; a run with errors did not succeed and exits 2", async () => {
     const inv = (await sarif(sampleDocument())).runs[0]!.invocations[0]!;
-    assert.equal(inv.executionSuccessful, true);
+    assert.equal(inv.executionSuccessful, false);
+    assert.equal(inv.exitCode, 2);
+    const clean = (await sarif(emptyDocument())).runs[0]!.invocations[0]!;
+    assert.deepEqual([clean.executionSuccessful, clean.exitCode], [true, 0]);
+    const findingsOnly = sampleDocument();
+    findingsOnly.errors = [];
+    findingsOnly.summary.errors = 0;
+    findingsOnly.summary.warnings = 0;
+    const failed = (await sarif(findingsOnly)).runs[0]!.invocations[0]!;
+    assert.deepEqual([failed.executionSuccessful, failed.exitCode], [true, 1]);
     assert.deepEqual(inv.toolExecutionNotifications[0], {
       level: "error",
       message: { text: "expected 5 columns, found 3" },
@@ -158,5 +167,18 @@ describe("sarif report", () => {
     assertValid(log);
     const uris = log.runs[0]!.results.map((r) => r.locations[0]!.physicalLocation.artifactLocation.uri);
     assert.deepEqual(uris.slice(0, 2), ["file:///C:/Inventories/Q3%20hosts.csv", "stdin"]);
+  });
+
+  it("locates what a host collector read: a file there is a file URI, a command is described", async () => {
+    const doc = sampleDocument();
+    doc.findings[0]!.source = { file: "host:/var/lib/dpkg/status", line: 12 };
+    doc.findings[1]!.source = { file: "host:C:\\Program Files\\Kaspersky Lab\\avp.exe" };
+    doc.findings[2]!.source = { file: "host:command rpm -qa", line: 3 };
+    const log = await sarif(doc);
+    assertValid(log);
+    const [dpkg, avp, rpm] = log.runs[0]!.results.map((r) => r.locations[0]!.physicalLocation);
+    assert.deepEqual(dpkg, { artifactLocation: { uri: "file:///var/lib/dpkg/status" }, region: { startLine: 12 } });
+    assert.deepEqual(avp, { artifactLocation: { uri: "file:///C:/Program%20Files/Kaspersky%20Lab/avp.exe" } });
+    assert.deepEqual(rpm, { artifactLocation: { description: { text: "on the scanned host: command rpm -qa" } }, region: { startLine: 3 } });
   });
 });

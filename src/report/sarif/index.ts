@@ -12,17 +12,20 @@
  * `file://` URI for absolute paths, never a bare Windows path), and regions appear only with a
  * real line number.
  */
-import type { Finding, ReportDocument, Status, SuppressedFinding } from "../../model/finding.js";
+import type { ReportDocument, Status } from "../../model/finding.js";
 import type { Issue } from "../../model/issue.js";
 import type { SourceRef } from "../../model/observation.js";
 import type { Reporter } from "../index.js";
 import { decisiveRules, findingCitations, observedLabel } from "../common.js";
+import { createResolver, type ResolvedFinding } from "../document.js";
+import { escapeControls } from "../text.js";
+import { exitCodeOf } from "../../model/exit-code.js";
 import { writeJson } from "../json-stream.js";
 
 export const SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json";
 export const INFORMATION_URI = "https://github.com/ictsguard/ictsguard";
-/** The partialFingerprints key: bump the version if Finding.id is ever computed differently. */
-export const FINGERPRINT_KEY = "ictsguard/v1";
+/** The partialFingerprints key: bumped whenever Finding.id is computed differently (v2: host and product only). */
+export const FINGERPRINT_KEY = "ictsguard/v2";
 
 export type SarifLevel = "error" | "warning" | "note";
 
@@ -42,7 +45,7 @@ export const sarifReporter: Reporter = {
 // The slice of the SARIF object model this writer produces (see the schema for the rest).
 type Message = { text: string };
 type Location = {
-  physicalLocation: { artifactLocation: { uri: string }; region?: { startLine: number } };
+  physicalLocation: { artifactLocation: { uri?: string; description?: Message }; region?: { startLine: number } };
   logicalLocations?: { name: string; fullyQualifiedName?: string; kind: string }[];
 };
 type ReportingDescriptor = {
@@ -71,14 +74,15 @@ export type SarifLog = {
   version: "2.1.0";
   runs: {
     tool: { driver: { name: string; version: string; informationUri: string; rules: ReportingDescriptor[] } };
-    invocations: { executionSuccessful: boolean; toolExecutionNotifications: Notification[] }[];
+    invocations: { executionSuccessful: boolean; exitCode: number; toolExecutionNotifications: Notification[] }[];
     results: Result[];
     properties: Record<string, unknown>;
   }[];
 };
 
 export function toSarif(doc: ReportDocument): SarifLog {
-  const all: (Finding | SuppressedFinding)[] = [...doc.findings, ...doc.suppressed];
+  const resolve = createResolver(doc);
+  const all: ResolvedFinding[] = [...doc.findings.map((f) => resolve(f)), ...doc.suppressed.map((f) => resolve(f))];
   // One rule per product, in order of first appearance, so output follows the document's order.
   const ruleIndex = new Map<string, number>();
   const rules: ReportingDescriptor[] = [];
@@ -94,7 +98,8 @@ export function toSarif(doc: ReportDocument): SarifLog {
     runs: [
       {
         tool: { driver: { name: "ictsguard", version: doc.tool.version, informationUri: INFORMATION_URI, rules } },
-        invocations: [{ executionSuccessful: true, toolExecutionNotifications: doc.errors.map(notification) }],
+        // exit code 2 (an input or usage error) is a run that did not succeed: it read less than it was given
+        invocations: [{ executionSuccessful: doc.summary.errors === 0, exitCode: exitCodeOf(doc), toolExecutionNotifications: doc.errors.map(notification) }],
         results: [...all.map((f) => result(f, ruleIndex.get(f.product.id)!)), ...informationalResults(doc, rules)],
         properties: {
           profile: doc.profile,
@@ -109,7 +114,7 @@ export function toSarif(doc: ReportDocument): SarifLog {
   };
 }
 
-function descriptor(f: Finding): ReportingDescriptor {
+function descriptor(f: ResolvedFinding): ReportingDescriptor {
   const p = f.product;
   const rules = decisiveRules(f);
   const help = [
@@ -131,12 +136,13 @@ function descriptor(f: Finding): ReportingDescriptor {
   };
 }
 
-function result(f: Finding | SuppressedFinding, index: number): Result {
+function result(f: ResolvedFinding, index: number): Result {
   const main = decisiveRules(f)[0];
-  const seen = [`"${observedLabel(f)}"`, f.observation.host ? `on ${f.observation.host}` : ""].filter(Boolean).join(" ");
+  // what the inventory said (names, hosts, clients in the reason) is escaped: no controls, no bidi
+  const seen = [`"${escapeControls(observedLabel(f))}"`, f.observation.host ? `on ${escapeControls(f.observation.host)}` : ""].filter(Boolean).join(" ");
   const message = [
-    `${f.status}: ${f.product.name} (${f.vendorName}) found as ${seen}.`,
-    f.reason,
+    `${f.status}: ${f.product.name} (${f.vendorName}) found as ${seen}${f.count > 1 ? ` (seen ${f.count} times)` : ""}.`,
+    escapeControls(f.reason),
     main ? `Rule: ${main.id}.` : "",
     f.deadline ? `Deadline: ${f.deadline}.` : "",
   ];
@@ -162,7 +168,7 @@ function result(f: Finding | SuppressedFinding, index: number): Result {
       ...(f.network ? { network: f.network } : {}),
     },
   };
-  if ("exception" in f) {
+  if (f.exception) {
     const e = f.exception;
     r.suppressions = [
       {
@@ -202,7 +208,7 @@ function informationalResults(doc: ReportDocument, rules: ReportingDescriptor[])
       ruleIndex: index,
       kind: "informational",
       level: "none",
-      message: { text: hit.reason },
+      message: { text: escapeControls(hit.reason) },
       locations: [location(first?.source ?? { file: doc.inputs[0] ?? "-" })],
       partialFingerprints: { [FINGERPRINT_KEY]: `informational:${hit.vendor}:${hit.network.client ?? ""}` },
       properties: { vendor: hit.vendor, network: hit.network },
@@ -214,18 +220,18 @@ function informationalResults(doc: ReportDocument, rules: ReportingDescriptor[])
 function notification(issue: Issue): Notification {
   return {
     level: issue.severity === "error" ? "error" : "warning",
-    message: { text: issue.message || issue.code },
+    message: { text: escapeControls(issue.message) || issue.code },
     locations: [location(issue.source)],
     descriptor: { id: issue.code },
   };
 }
 
-function ruleId(f: Finding): string {
+function ruleId(f: ResolvedFinding): string {
   return `ictsguard/${f.product.id}`;
 }
 
 function location(source: SourceRef): Location {
-  const loc: Location = { physicalLocation: { artifactLocation: { uri: toUri(source.file) } } };
+  const loc: Location = { physicalLocation: { artifactLocation: artifactOf(source.file) } };
   if (source.line !== undefined) loc.physicalLocation.region = { startLine: source.line };
   // A record number or JSON pointer is not a region SARIF can express; name it logically.
   if (source.line === undefined && (source.record !== undefined || source.pointer)) {
@@ -238,6 +244,18 @@ function location(source: SourceRef): Location {
     ];
   }
   return loc;
+}
+
+/**
+ * Where a finding was read. What a host collector read (`host:/proc/1234/exe`, `host:C:\\...`)
+ * is a file on that host: a `file://` URI. A command or registry export it ran (`host:command
+ * rpm -qa`, `host:reg HKLM\\...`) is no file: the artifact is described, with no URI.
+ */
+function artifactOf(file: string): { uri?: string; description?: Message } {
+  if (!file.startsWith("host:")) return { uri: toUri(file) };
+  const what = file.slice("host:".length);
+  if (/^(\/|[A-Za-z]:[\\/])/.test(what)) return { uri: toUri(what) };
+  return { description: { text: `on the scanned host: ${what}` } };
 }
 
 /**

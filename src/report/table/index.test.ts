@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import * as util from "node:util";
 import { assertGolden, render } from "../testdata/helpers.js";
-import { emptyDocument, sampleDocument } from "../testdata/sample-document.js";
+import { toDocument } from "../testdata/build.js";
+import { emptyDocument, sampleDocument, sampleSpelled } from "../testdata/sample-document.js";
 
 const ANSI = /\u001b\[/;
 
@@ -37,13 +38,13 @@ describe("table report", () => {
   });
 
   it("shows deadlines, with an unconfirmed date marked", async () => {
-    const doc = sampleDocument();
-    const f = doc.findings[2]!;
+    const spelled = sampleSpelled();
+    const f = spelled.findings[2]!;
     f.status = "deadline";
     f.deadline = "2026-06-30";
     f.deadlines = [{ date: "2026-06-30", ruleId: "us-example", phase: "p2", label: "Use is prohibited", actions: ["use"] }];
     f.rules = [{ ...f.rules[0]!, effect: "upcoming", phase: { id: "p2", label: "Use is prohibited", from: "2026-06-30", fromConfirmed: false, inForce: false } }];
-    const text = await render("table", doc);
+    const text = await render("table", toDocument(spelled));
     assert.match(text, /deadline\s+Kaspersky\s+Kaspersky Anti-Virus\s+.*\s2026-06-30 us-bis-icts-kaspersky-final-determination\n/);
     assert.match(text, /from 2026-06-30 \(date unconfirmed\)\./);
     assert.match(text, /Deadline 2026-06-30: Use is prohibited \(us-example\)\./);

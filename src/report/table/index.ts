@@ -8,13 +8,14 @@
  * Every value printed here may come from an untrusted inventory, so control characters
  * (including escape sequences that could drive the terminal) are replaced before printing.
  */
+import { createResolver, type ResolvedFinding } from "../document.js";
+import { cleanForTerminal } from "../text.js";
 import * as util from "node:util";
 import Table from "cli-table3";
 import {
   STATUSES,
   type CollectedSource,
   type ExceptionRef,
-  type Finding,
   type InformationalHit,
   type NetworkEvidence,
   type ReportDocument,
@@ -49,8 +50,10 @@ export function renderTable(doc: ReportDocument, color: boolean): string {
   const status = (s: Status): string => paint(STATUS_STYLE[s], s);
   const sections: string[] = [];
 
-  if (doc.findings.length > 0) {
-    sections.push(findingsTable(doc.findings, status, paint), ...productBlocks(doc.findings, status, paint));
+  const resolve = createResolver(doc);
+  const findings = doc.findings.map((f) => resolve(f));
+  if (findings.length > 0) {
+    sections.push(findingsTable(findings, status, paint), ...productBlocks(findings, status, paint));
   } else {
     sections.push(
       `No restricted software found in ${plural(doc.summary.observations, "observation")} from ${plural(doc.summary.inputs, "input")}.`,
@@ -59,7 +62,7 @@ export function renderTable(doc: ReportDocument, color: boolean): string {
 
   if (doc.suppressed.length > 0) {
     const lines = [paint("bold", `Suppressed by exceptions (${doc.suppressed.length}):`)];
-    for (const f of doc.suppressed) {
+    for (const f of doc.suppressed.map((x) => resolve(x))) {
       const e = f.exception;
       lines.push(`  ${clean(f.product.name)} (${status(f.status)}) at ${clean(whereLabel(f))}`);
       lines.push(wrap(`exception #${e.index}: ${clean(e.reason)} (${clean(e.author)}, expires ${e.expires})`, "    "));
@@ -67,7 +70,7 @@ export function renderTable(doc: ReportDocument, color: boolean): string {
     sections.push(lines.join("\n"));
   }
 
-  const expired = expiredExceptions(doc.findings);
+  const expired = expiredExceptions(findings);
   if (expired.length > 0) {
     sections.push(
       expired
@@ -110,7 +113,7 @@ export function renderTable(doc: ReportDocument, color: boolean): string {
   return sections.join("\n\n") + "\n";
 }
 
-function findingsTable(findings: Finding[], status: (s: Status) => string, paint: Paint): string {
+function findingsTable(findings: ResolvedFinding[], status: (s: Status) => string, paint: Paint): string {
   const none = "";
   const table = new Table({
     head: ["STATUS", "VENDOR", "PRODUCT", "OBSERVED", "WHERE", "DEADLINE/RULES"],
@@ -144,7 +147,7 @@ function findingsTable(findings: Finding[], status: (s: Status) => string, paint
 }
 
 /** Name and version; a long name is cut, not the version, which says most about an install. */
-function observedCell(f: Finding): string {
+function observedCell(f: ResolvedFinding): string {
   if (f.network) {
     // network evidence: the most looked-up host, how many others, and the lookups in all
     const more = f.network.domains.length > 1 ? ` +${f.network.domains.length - 1}` : "";
@@ -157,15 +160,15 @@ function observedCell(f: Finding): string {
 }
 
 /** Host and `file:line` / `file record N`; a JSON pointer is too long for a cell (the block and JSON have it). */
-function whereCell(f: Finding): string {
+function whereCell(f: ResolvedFinding): string {
   const { pointer: _pointer, ...source } = f.source;
   const at = formatSource(source);
   return f.observation.host ? `${f.observation.host} · ${at}` : at;
 }
 
 /** One block per distinct product and status, in the order the table shows them. */
-function productBlocks(findings: Finding[], status: (s: Status) => string, paint: Paint): string[] {
-  const groups = new Map<string, Finding[]>();
+function productBlocks(findings: ResolvedFinding[], status: (s: Status) => string, paint: Paint): string[] {
+  const groups = new Map<string, ResolvedFinding[]>();
   for (const f of findings) {
     const key = `${f.product.id}\u0000${f.status}`;
     const group = groups.get(key);
@@ -202,7 +205,7 @@ function productBlocks(findings: Finding[], status: (s: Status) => string, paint
 }
 
 /** Network findings of a block: per client its lookups and hosts (bounded, the JSON report has them all). */
-function networkLines(group: Finding[]): string[] {
+function networkLines(group: ResolvedFinding[]): string[] {
   const network = group.filter((f) => f.network);
   if (network.length === 0) return [];
   const lines = network.slice(0, NETWORK_CLIENTS_SHOWN).map((f) => wrap(`Client ${clean(f.network!.client ?? "?")}: ${networkSummary(f.network!)}`, "  "));
@@ -233,7 +236,7 @@ function informationalBlock(hits: InformationalHit[], paint: Paint): string {
 }
 
 /** Expired exceptions across findings, once each, with how many findings they no longer cover. */
-function expiredExceptions(findings: Finding[]): { e: ExceptionRef; count: number }[] {
+function expiredExceptions(findings: ResolvedFinding[]): { e: ExceptionRef; count: number }[] {
   const byIndex = new Map<number, { e: ExceptionRef; count: number }>();
   for (const f of findings) {
     for (const e of f.expiredExceptions ?? []) {
@@ -286,10 +289,8 @@ function painter(color: boolean): Paint {
   return (style, text) => styleText(style, text, { validateStream: false });
 }
 
-/** Drops terminal escape sequences and turns other control characters (newlines, tabs) into spaces. */
-function clean(text: string): string {
-  return util.stripVTControlCharacters(text).replace(/[\u0000-\u001f\u007f-\u009f]+/g, " ");
-}
+/** Drops terminal escape sequences, turns other control characters into spaces, shows bidi controls. */
+const clean = cleanForTerminal;
 
 /** Cuts to `max` characters (code points, so no half emoji), ending with `…`. */
 function cut(text: string, max: number): string {

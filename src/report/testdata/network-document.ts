@@ -6,8 +6,9 @@
  * (informational), and a third-party mail gateway embeds the Kaspersky Anti-Virus SDK
  * (relation `integration`). Each call returns a fresh copy tests may change.
  */
-import type { AppliedRule, Finding, InformationalHit, ReportDocument } from "../../model/finding.js";
-import { emptyDocument } from "./sample-document.js";
+import type { AppliedRule, InformationalHit, ReportDocument } from "../../model/finding.js";
+import { toDocument, type SpelledFinding } from "./build.js";
+import { sampleSpelled } from "./sample-document.js";
 
 const ICTS_RULE: AppliedRule = {
   id: "us-bis-icts-fd-kaspersky-2024",
@@ -20,7 +21,7 @@ const ICTS_RULE: AppliedRule = {
 };
 
 export function networkDocument(): ReportDocument {
-  const network: Finding = {
+  const network: SpelledFinding = {
     id: "5e0c1f9a77b2d431",
     source: { file: "logs/dns.log", line: 9, reader: "network/zeek" },
     observation: { kind: "domain", name: "s01.upd.kaspersky.com", host: "10.1.2.3" },
@@ -50,7 +51,7 @@ export function networkDocument(): ReportDocument {
       ],
     },
   };
-  const integration: Finding = {
+  const integration: SpelledFinding = {
     id: "90ab12cd34ef5678",
     source: { file: "inventory.csv", line: 4, reader: "inventory/csv" },
     observation: { kind: "component", name: "Kaspersky Anti-Virus SDK", vendor: "AO Kaspersky Lab", version: "8.9.2.595", host: "mailgw-01" },
@@ -80,12 +81,26 @@ export function networkDocument(): ReportDocument {
       ],
     },
   };
-  const empty = emptyDocument();
-  return {
+  const empty = sampleSpelled();
+  return toDocument({
     ...empty,
+    suppressed: [],
+    lookalikes: [],
+    errors: [],
     inputs: ["logs/dns.log", "inventory.csv"],
     findings: [network, integration],
     informational: [browsing],
-    summary: { ...empty.summary, observations: 5000, findings: 2, byStatus: { prohibited: 0, unsupported: 2, deadline: 0, review: 0 }, informational: 1, failed: true },
-  };
+    summary: {
+      ...empty.summary,
+      observations: 5000,
+      findings: 2,
+      byStatus: { prohibited: 0, unsupported: 2, deadline: 0, review: 0 },
+      suppressed: 0,
+      lookalikes: 0,
+      errors: 0,
+      warnings: 0,
+      informational: 1,
+      failed: true,
+    },
+  });
 }

@@ -10,7 +10,8 @@
  * quotes and a newline, one suppressed finding, one look-alike, one input error and one warning.
  * `emptyDocument()` is a clean scan. Each call returns a fresh copy tests may change.
  */
-import type { AppliedRule, Evidence, Finding, ReportDocument, SuppressedFinding } from "../../model/finding.js";
+import type { AppliedRule, Evidence, ProductRef, ReportDocument } from "../../model/finding.js";
+import { toDocument, type SpelledDocument, type SpelledFinding } from "./build.js";
 
 const FAR_RULE: AppliedRule = {
   id: "us-ndaa18-1634-far-52-204-23",
@@ -52,11 +53,11 @@ const evidence = (name: string, value: string, confidence: number, type: Evidenc
   confidence,
 });
 
-const KES: Finding["product"] = { id: "kaspersky-endpoint-security", name: "Kaspersky Endpoint Security", category: "endpoint-security", relation: "own" };
-const KAV: Finding["product"] = { id: "kaspersky-anti-virus", name: "Kaspersky Anti-Virus", category: "antivirus", relation: "own" };
+const KES: ProductRef = { id: "kaspersky-endpoint-security", name: "Kaspersky Endpoint Security", category: "endpoint-security", relation: "own" };
+const KAV: ProductRef = { id: "kaspersky-anti-virus", name: "Kaspersky Anti-Virus", category: "antivirus", relation: "own" };
 const KES_FIX = "Uninstall Kaspersky Endpoint Security and replace it with an endpoint product from a vendor that is not restricted.";
 
-function kesFinding(id: string, host: string, line: number): Finding {
+function kesFinding(id: string, host: string, line: number): SpelledFinding {
   return {
     id,
     source: { file: "inventory.csv", line, reader: "csv-inventory" },
@@ -77,8 +78,13 @@ function kesFinding(id: string, host: string, line: number): Finding {
 }
 
 export function sampleDocument(): ReportDocument {
+  return toDocument(sampleSpelled());
+}
+
+/** The sample document with every finding spelled out, for tests that vary a finding first. */
+export function sampleSpelled(): SpelledDocument {
   const kes1 = kesFinding("3f9a1c0d2b7e4a65", "ws-001", 3);
-  const kes2: Finding = {
+  const kes2: SpelledFinding = {
     ...kesFinding("8c41d7e09a2b3f10", "ws-002", 5),
     expiredExceptions: [
       {
@@ -90,7 +96,7 @@ export function sampleDocument(): ReportDocument {
       },
     ],
   };
-  const kav: Finding = {
+  const kav: SpelledFinding = {
     id: "a17e5f3306c2d9b8",
     source: { file: "sboms/app.cdx.json", record: 4, pointer: "/components/3", reader: "cyclonedx-json" },
     observation: {
@@ -113,7 +119,7 @@ export function sampleDocument(): ReportDocument {
     deadlines: [],
     remediation: "Replace Kaspersky Anti-Virus: it receives no lawful updates in the United States since 2024-09-29.",
   };
-  const review: Finding = {
+  const review: SpelledFinding = {
     id: "5b0e2d8f7c6a4913",
     source: { file: "inventory.csv", line: 6, reader: "csv-inventory" },
     observation: { kind: "software", name: 'KAV Rescue Disk, "portable"\nedition', version: "-1", host: "=cmd|' /C calc'!A0" },
@@ -128,7 +134,7 @@ export function sampleDocument(): ReportDocument {
     deadlines: [],
     remediation: "Confirm what this software is. If it is Kaspersky software, decide with your compliance team whether to keep it.",
   };
-  const suppressed: SuppressedFinding = {
+  const suppressed: SpelledDocument["suppressed"][number] = {
     ...kesFinding("d2c9e4b1a0f87356", "lab-07", 9),
     exception: {
       index: 1,
@@ -176,8 +182,8 @@ export function sampleDocument(): ReportDocument {
 
 /** A clean scan: nothing found, nothing wrong. */
 export function emptyDocument(): ReportDocument {
-  return {
-    ...sampleDocument(),
+  return toDocument({
+    ...sampleSpelled(),
     findings: [],
     suppressed: [],
     lookalikes: [],
@@ -195,5 +201,5 @@ export function emptyDocument(): ReportDocument {
       failed: false,
     },
     errors: [],
-  };
+  });
 }

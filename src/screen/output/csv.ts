@@ -4,23 +4,20 @@
  * status clear), in input order, candidates best first.
  */
 import type { ScreenResult } from "../run.js";
+import { csvField } from "../../report/text.js";
 import { put } from "./index.js";
 
 export const CSV_COLUMNS = [
   "record", "input", "country", "status", "rank", "list", "entity_id", "entity_name", "score", "match", "candidate_status", "matched_name", "allowed_by", "explanation",
 ] as const;
 
-function cell(v: string | number | boolean | undefined): string {
-  const s = v === undefined ? "" : String(v);
-  return /[",\n\r]/.test(s) || /^[=+\-@]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
 
 export async function writeCsv(out: NodeJS.WritableStream, results: AsyncIterable<ScreenResult>): Promise<void> {
   await put(out, CSV_COLUMNS.join(",") + "\n");
   for await (const r of results) {
     const base = [r.record, r.input.name, r.input.country, r.status];
     if (r.candidates.length === 0) {
-      await put(out, [...base, "", "", "", "", "", "", "", "", "", ""].map(cell).join(",") + "\n");
+      await put(out, [...base, "", "", "", "", "", "", "", "", "", ""].map(csvField).join(",") + "\n");
       continue;
     }
     let rows = "";
@@ -28,7 +25,7 @@ export async function writeCsv(out: NodeJS.WritableStream, results: AsyncIterabl
       const allowed = c.allowedBy ? `#${c.allowedBy.index} ${c.allowedBy.author}: ${c.allowedBy.reason} (until ${c.allowedBy.expires})` : "";
       rows +=
         [...base, i + 1, c.entity.list, c.entity.id, c.entity.name, c.score, c.match, c.status, c.explanation.matchedName.name, allowed, c.explanation.summary]
-          .map(cell)
+          .map(csvField)
           .join(",") + "\n";
     });
     await put(out, rows);

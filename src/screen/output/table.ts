@@ -5,6 +5,7 @@
  */
 import Table from "cli-table3";
 import type { ScreenResult } from "../run.js";
+import { cleanForTerminal as clean } from "../../report/text.js";
 import { put, type ReportHead, type ReportTail, type WriteOptions } from "./index.js";
 
 const paint = (on: boolean, code: number, s: string) => (on ? `\x1b[${code}m${s}\x1b[0m` : s);
@@ -24,7 +25,7 @@ export async function writeTable(out: NodeJS.WritableStream, head: ReportHead, r
     let why = best ? best.explanation.summary : "no candidate";
     if (best?.allowedBy) why = `allowed by #${best.allowedBy.index} (${best.allowedBy.author}, until ${best.allowedBy.expires}): ${best.allowedBy.reason}\n${why}`;
     const more = r.candidates.filter((c, i) => i > 0 && c.match).length;
-    table.push([String(r.record), r.input.name + (r.input.country ? ` [${r.input.country}]` : ""), status, who + (more ? `\n+${more} more match(es)` : ""), best ? best.score.toFixed(3) : "", why]);
+    table.push([String(r.record), clean(r.input.name) + (r.input.country ? ` [${clean(r.input.country)}]` : ""), status, who + (more ? `\n+${more} more match(es)` : ""), best ? best.score.toFixed(3) : "", why]);
     for (const c of r.candidates) for (const x of c.expiredAllows ?? []) notes.push(`record ${r.record}: allow-list entry #${x.index} (${x.author}: ${x.reason}) expired on ${x.expires} and no longer applies to ${c.entity.list}:${c.entity.id}`);
   }
   const { summary, errors } = tail();
@@ -32,6 +33,6 @@ export async function writeTable(out: NodeJS.WritableStream, head: ReportHead, r
   let text = `screened against ${lists} at threshold ${head.threshold}\n${table.toString()}\n`;
   text += `${summary.inputs} input(s): ${summary.matched} match, ${summary.allowed} allowed, ${summary.clear} clear${summary.errors ? `, ${summary.errors} error(s)` : ""}\n`;
   for (const n of notes) text += `note: ${n}\n`;
-  for (const e of errors) text += `${e.severity}: ${e.source.file}${e.source.line ? `:${e.source.line}` : ""}: ${e.message}\n`;
+  for (const e of errors) text += `${e.severity}: ${clean(e.source.file)}${e.source.line ? `:${e.source.line}` : ""}: ${clean(e.message)}\n`;
   await put(out, text);
 }

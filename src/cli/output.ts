@@ -1,0 +1,86 @@
+/**
+ * @module
+ * Where a command writes: standard output, or `--output-file` (its folder made when missing).
+ * `ictsguard scan ... | head` is normal use: when the reader goes away (EPIPE), writing stops
+ * quietly and the command ends with the exit code its run earned, never a stack trace. Every
+ * line written to stderr about the input goes through `printIssue`, which escapes what the
+ * input put in it.
+ */
+import { createWriteStream, mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { formatSource, type Issue } from "../model/issue.js";
+import { cleanForTerminal } from "../report/text.js";
+import { UsageError } from "../scan/index.js";
+
+export type Output = {
+  stream: NodeJS.WritableStream;
+  toFile: boolean;
+  /** True once the reader of standard output has gone away. */
+  readonly closed: boolean;
+  /**
+   * Runs the writing; a write that failed because the reader went away ends it quietly
+   * (resolves `false`); any other failure is thrown.
+   */
+  write(fn: (out: NodeJS.WritableStream) => Promise<void>): Promise<boolean>;
+  /** Flushes and closes a file (standard output stays open). */
+  end(): Promise<void>;
+};
+
+export function openOutput(file: string | undefined): Output {
+  let closed = false;
+  let failure: Error | undefined;
+  let stream: NodeJS.WritableStream;
+  if (file !== undefined) {
+    try {
+      mkdirSync(dirname(file), { recursive: true });
+    } catch (err) {
+      throw new UsageError(`cannot create the folder for --output-file ${file}: ${(err as Error).message}`);
+    }
+    const f = createWriteStream(file);
+    f.on("error", (err) => (failure ??= err));
+    stream = f;
+  } else {
+    stream = process.stdout;
+    // `| head`: the reader stopped early; that is not an error of ours
+    process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+      if (err.code === "EPIPE") closed = true;
+      else failure ??= err;
+    });
+  }
+  const fileError = (err: Error): UsageError => new UsageError(`cannot write --output-file ${file}: ${err.message}`);
+  return {
+    stream,
+    toFile: file !== undefined,
+    get closed() {
+      return closed;
+    },
+    async write(fn) {
+      try {
+        await fn(stream);
+        return true;
+      } catch (err) {
+        if (closed || (err as NodeJS.ErrnoException).code === "EPIPE") {
+          closed = true;
+          return false;
+        }
+        if (file !== undefined) throw fileError(failure ?? (err as Error));
+        throw err;
+      }
+    },
+    end() {
+      if (file === undefined) return Promise.resolve();
+      return new Promise<void>((resolve, reject) =>
+        stream.end((err?: Error | null) => {
+          const e = err ?? failure;
+          if (e) reject(fileError(e));
+          else resolve();
+        }),
+      );
+    },
+  };
+}
+
+/** One issue as a line for people on stderr: `ictsguard: error: file:line: message`, escaped. */
+export function printIssue(issue: Issue, prefix = "ictsguard: "): void {
+  process.stderr.write(`${prefix}${issue.severity}: ${cleanForTerminal(formatSource(issue.source))}: ${cleanForTerminal(issue.message)}\n`);
+}

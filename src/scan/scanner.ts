@@ -1,0 +1,380 @@
+/**
+ * @module
+ * The scanner: observations in, one report document out. It knows nothing of files: `scan`
+ * feeds it what the readers and collectors yield, and the fleet server feeds it what agents
+ * upload. Each observation is matched, judged and merged into the finding of its (host,
+ * product) at once, so memory follows distinct (host, product) pairs, not observations.
+ *
+ * ```ts
+ * import { createScanner, loadActiveCatalog } from "ictsguard";
+ * const scanner = createScanner({ catalog: await loadActiveCatalog(), profile: "business", asOf: "2025-01-01" });
+ * scanner.add({ kind: "software", name: "Kaspersky Endpoint Security", host: "ws-1", source: { file: "agent" } });
+ * const report = await scanner.finish(); // report.findings[0].status === "unsupported"
+ * ```
+ *
+ * Work per finding is done once per distinct (product, vendor, confidence): judgments, their
+ * rule references and remediation ids are cached, and merging into an existing finding only
+ * counts and adds evidence not seen before.
+ */
+import type { ExceptionRule } from "../config/index.js";
+import type { Catalog, Profile } from "../model/catalog.js";
+import {
+  STATUS_RANK,
+  STATUSES,
+  type CollectedSource,
+  type DeadlineRef,
+  type Evidence,
+  type ExceptionRef,
+  type Finding,
+  type LookalikeHit,
+  type Match,
+  type ReportCatalog,
+  type ReportDocument,
+  type ReportProduct,
+  type ReportRule,
+  type RuleRef,
+  type Status,
+  type SuppressedFinding,
+} from "../model/finding.js";
+import type { Issue } from "../model/issue.js";
+import type { Observation } from "../model/observation.js";
+import { buildCatalogIndex, createCachedMatcher } from "../match/index.js";
+import { createExceptionMatcher, type ExceptionOutcome } from "../policy/exceptions.js";
+import { createPolicy, type Judgment } from "../policy/judge.js";
+import { parseAsOf, today as todayOf, type AsOf } from "../policy/time.js";
+import type { ReportableIssue } from "../readers/types.js";
+import { PACKAGE_VERSION } from "../util/package-root.js";
+import { findingId, hostKeyOf } from "./finding-id.js";
+import { createNetworkAggregator } from "./network.js";
+import { remediationId } from "./remediation-id.js";
+
+/** Look-alike hits kept in the report (all are counted): enough to explain, bounded for huge inputs. */
+const MAX_LOOKALIKES_KEPT = 1000;
+/** Distinct (product, vendor, confidence) judgments cached; in practice a few hundred. */
+const MAX_JUDGMENTS_KEPT = 10_000;
+/** Distinct pieces of evidence kept on one finding; more are counted in `count`, not listed. */
+const MAX_EVIDENCE_PER_FINDING = 16;
+
+export type ScannerOptions = {
+  catalog: Catalog;
+  profile: Profile;
+  /** The date (YYYY-MM-DD) or zoned instant to judge on. */
+  asOf: AsOf | string;
+  /** Accepted findings (the config's `exceptions`), applied to each observation. */
+  exceptions?: readonly ExceptionRule[];
+  /** The status at or above which `summary.failed` is true (default `deadline`). */
+  failOn?: Status | "none";
+  /** The real date, for exception expiry; defaults to the machine's clock. */
+  today?: string;
+  /** Where the catalog came from and how old it is (see catalog/active.ts). */
+  catalogInfo?: Pick<ReportCatalog, "origin" | "ageDays" | "stale">;
+  /** Called once for each new finding id, as it is made (later observations may still merge into it). */
+  onFinding?: (finding: Finding) => void;
+  /** Called once per issue as it is reported. */
+  onIssue?: (issue: Issue) => void;
+};
+
+export interface Scanner {
+  /** One observation; it carries its own `source`. */
+  add(observation: Observation): void;
+  /** Observations a reader counted but did not build, because they cannot match (a prefilter). */
+  skip(count: number): void;
+  /** A located problem with the input; it goes to the report's `errors` (severity `error` unless given). */
+  issue(issue: ReportableIssue): void;
+  /** An input's name, for the report's `inputs` (a file, `-`, `host:name`, an upload id). */
+  input(name: string): void;
+  /** What a host collector read, for the report's `collected`. */
+  collected(sources: readonly CollectedSource[]): void;
+  /** Observations taken so far, skipped ones included. */
+  readonly observations: number;
+  /** The merged report document; the scanner takes nothing after it. */
+  finish(): Promise<ReportDocument>;
+}
+
+/** A judgment as findings carry it: computed once per (product, vendor, confidence). */
+type Verdict = {
+  status: Status;
+  reason: string;
+  rules: RuleRef[];
+  deadline?: string;
+  deadlines?: DeadlineRef[];
+  remediation: string;
+};
+
+type FindingState = {
+  finding: Finding;
+  /** `matcher rule value` of every piece of evidence on the finding. */
+  evidenceKeys: Set<string>;
+  /** Observations an active exception covered; all of them: the finding is suppressed. */
+  excepted: number;
+  exception?: ExceptionRef;
+};
+
+export function createScanner(options: ScannerOptions): Scanner {
+  const index = buildCatalogIndex(options.catalog);
+  const policy = createPolicy(index);
+  policy.profile(options.profile); // fails early for a profile the catalog does not define
+  const asOf = typeof options.asOf === "string" ? parseAsOf(options.asOf) : options.asOf;
+  const match = createCachedMatcher(index);
+  const exceptionRules = options.exceptions ?? [];
+  const exceptions = exceptionRules.length > 0 ? createExceptionMatcher(exceptionRules, options.today ?? todayOf()) : undefined;
+  const network = createNetworkAggregator(index);
+
+  const rules = new Map<string, ReportRule>();
+  const products = new Map<string, ReportProduct>();
+  const remediations = new Map<string, string>(); // id → text
+  const verdicts = new Map<string, Verdict>();
+  const states = new Map<string, FindingState>();
+  const ids = new Map<string, string>(); // hostKey NUL product → id (hashing once per pair)
+  const lookalikes: LookalikeHit[] = [];
+  const errors: Issue[] = [];
+  const inputs: string[] = [];
+  const collected: CollectedSource[] = [];
+  let lookalikeCount = 0;
+  let observations = 0;
+  let finished = false;
+
+  const verdictOf = (m: Match): Verdict => {
+    const key = `${m.product.id}\u0000${m.vendor.id}\u0000${m.confidence}`;
+    let v = verdicts.get(key);
+    if (!v) {
+      v = toVerdict(policy.judge(m, options.profile, asOf));
+      if (verdicts.size < MAX_JUDGMENTS_KEPT) verdicts.set(key, v);
+    }
+    return v;
+  };
+
+  const toVerdict = (j: Judgment): Verdict => {
+    for (const r of j.rules) if (!rules.has(r.id)) rules.set(r.id, policy.describeRule(r.id)!);
+    const remediation = remediationId(j.remediation);
+    remediations.set(remediation, j.remediation);
+    return {
+      status: j.status,
+      reason: j.reason,
+      rules: j.rules.map((r) => ({
+        id: r.id,
+        ...(r.effect !== "lists" ? { effect: r.effect } : {}),
+        ...(r.phase ? { phase: r.phase.id } : {}),
+      })),
+      ...(j.deadline ? { deadline: j.deadline } : {}),
+      ...(j.deadlines.length > 0 ? { deadlines: j.deadlines.map((d) => ({ date: d.date, rule: d.ruleId, phase: d.phase, actions: d.actions })) } : {}),
+      remediation,
+    };
+  };
+
+  const idOf = (hostKey: string, productId: string): string => {
+    const key = `${hostKey}\u0000${productId}`;
+    let id = ids.get(key);
+    if (id === undefined) {
+      id = findingId(hostKey, productId);
+      ids.set(key, id);
+    }
+    return id;
+  };
+
+  const exceptionOf = (m: Match): ExceptionOutcome | undefined =>
+    exceptions?.({ product: m.product.id, vendor: m.vendor.id, observation: m.observation, source: m.observation.source });
+
+  /** Merges one match into its finding, making the finding when it is the first. */
+  const record = (m: Match, extra?: { reasonPrefix?: string; network?: Finding["network"]; count?: number }): void => {
+    const o = m.observation;
+    const hostKey = hostKeyOf(o);
+    const id = idOf(hostKey, m.product.id);
+    const verdict = verdictOf(m);
+    const outcome = exceptionOf(m);
+    const count = extra?.count ?? 1;
+    let state = states.get(id);
+    if (!state) {
+      if (!products.has(m.product.id)) {
+        products.set(m.product.id, { ...m.product, vendor: m.vendor.id, vendorName: m.vendor.name, ...(m.vendor.country ? { country: m.vendor.country } : {}) });
+      }
+      const finding: Finding = {
+        id,
+        source: o.source,
+        count: 0,
+        observation: pick(o),
+        vendor: m.vendor.id,
+        product: m.product.id,
+        ...verdictFields(verdict, extra?.reasonPrefix),
+        confidence: m.confidence,
+        evidence: [],
+        ...(extra?.network ? { network: extra.network } : {}),
+      };
+      state = { finding, evidenceKeys: new Set(), excepted: 0 };
+      states.set(id, state);
+      addEvidence(state, m.evidence);
+      merge(state, count, outcome);
+      options.onFinding?.(finding);
+      return;
+    }
+    const f = state.finding;
+    f.lastSource = o.source;
+    if (m.confidence > f.confidence) {
+      // a stronger observation of the same product decides the judgment; `observation` and
+      // `source` stay the first one's, so the two always describe the same thing
+      Object.assign(f, verdictFields(verdict, extra?.reasonPrefix), { confidence: m.confidence });
+    }
+    if (extra?.network && !f.network) f.network = extra.network;
+    addEvidence(state, m.evidence);
+    merge(state, count, outcome);
+  };
+
+  const merge = (state: FindingState, count: number, outcome: ExceptionOutcome | undefined): void => {
+    state.finding.count += count;
+    if (!outcome) return;
+    if (outcome.active) {
+      state.excepted += count;
+      state.exception ??= outcome.active;
+    }
+    for (const e of outcome.expired) {
+      const list = (state.finding.expiredExceptions ??= []);
+      if (!list.some((x) => x.index === e.index)) list.push(e);
+    }
+  };
+
+  const addEvidence = (state: FindingState, evidence: readonly Evidence[]): void => {
+    let added = false;
+    for (const e of evidence) {
+      if (state.finding.evidence.length >= MAX_EVIDENCE_PER_FINDING) break;
+      const key = `${e.matcher}\u0000${e.found.rule}\u0000${e.found.value}`;
+      if (state.evidenceKeys.has(key)) continue;
+      state.evidenceKeys.add(key);
+      state.finding.evidence.push(e);
+      added = true;
+    }
+    if (added) state.finding.evidence.sort((a, b) => b.confidence - a.confidence);
+  };
+
+  const issue = (i: ReportableIssue): void => {
+    const full: Issue = { severity: "error", ...i };
+    errors.push(full);
+    options.onIssue?.(full);
+  };
+
+  return {
+    add(o) {
+      if (finished) throw new Error("the scanner has finished: create a new one");
+      observations++;
+      const { matches, lookalike } = match(o);
+      if (lookalike) {
+        lookalikeCount++;
+        if (lookalikes.length < MAX_LOOKALIKES_KEPT) lookalikes.push(lookalike);
+      }
+      for (const m of matches) if (!network.add(m)) record(m);
+    },
+    skip(count) {
+      observations += count;
+    },
+    issue,
+    input(name) {
+      inputs.push(name);
+    },
+    collected(sources) {
+      collected.push(...sources);
+    },
+    get observations() {
+      return observations;
+    },
+    async finish() {
+      if (finished) throw new Error("the scanner has finished already");
+      finished = true;
+      // DNS and proxy logs: one match per client and vendor, merged like any other observation
+      for (const n of network.findings()) record(n.match, { reasonPrefix: n.sentence, network: n.network, count: n.network.total });
+      const informational = network.informational();
+
+      const findings: Finding[] = [];
+      const suppressed: SuppressedFinding[] = [];
+      for (const s of states.values()) {
+        s.finding.evidence = s.finding.evidence.map((e) => withoutRepeatedSearch(e, s.finding.observation));
+        if (s.exception && s.excepted >= s.finding.count) suppressed.push({ ...s.finding, exception: s.exception });
+        else findings.push(s.finding);
+      }
+      findings.sort(compareFindings);
+      suppressed.sort(compareFindings);
+      const byStatus = Object.fromEntries(STATUSES.map((st) => [st, 0])) as Record<Status, number>;
+      for (const f of findings) byStatus[f.status]++;
+      const failOn = options.failOn ?? "deadline";
+      const failed = failOn !== "none" && findings.some((f) => STATUS_RANK[f.status] >= STATUS_RANK[failOn]);
+      const used = new Set([...findings, ...suppressed].flatMap((f) => f.rules.map((r) => r.id)));
+      return {
+        reportVersion: 2,
+        tool: { name: "ictsguard", version: PACKAGE_VERSION },
+        catalog: { version: options.catalog.version, date: options.catalog.date, digest: options.catalog.digest, ...options.catalogInfo },
+        asOf: asOf.date,
+        profile: options.profile,
+        generatedAt: new Date().toISOString(),
+        inputs,
+        rules: [...rules.values()].filter((r) => used.has(r.id)).sort((a, b) => a.id.localeCompare(b.id)),
+        products: [...products.values()].sort((a, b) => a.id.localeCompare(b.id)),
+        remediations: [...remediations].map(([id, text]) => ({ id, text })).sort((a, b) => a.id.localeCompare(b.id)),
+        findings,
+        suppressed,
+        lookalikes,
+        informational,
+        summary: {
+          observations,
+          inputs: inputs.length,
+          findings: findings.length,
+          byStatus,
+          suppressed: suppressed.length,
+          lookalikes: lookalikeCount,
+          informational: informational.length,
+          errors: errors.filter((e) => e.severity === "error").length,
+          warnings: errors.filter((e) => e.severity === "warning").length,
+          failOn,
+          failed,
+        },
+        errors,
+        ...(collected.length > 0 ? { collected } : {}),
+      };
+    },
+  };
+}
+
+function verdictFields(v: Verdict, reasonPrefix?: string): Pick<Finding, "status" | "reason" | "rules" | "deadline" | "deadlines" | "remediation"> {
+  return {
+    status: v.status,
+    reason: reasonPrefix ? `${reasonPrefix} ${v.reason}` : v.reason,
+    rules: v.rules,
+    ...(v.deadline ? { deadline: v.deadline } : {}),
+    ...(v.deadlines ? { deadlines: v.deadlines } : {}),
+    remediation: v.remediation,
+  };
+}
+
+/**
+ * Evidence names only the fields it searched (`searched`), not their values, when every value
+ * searched is a field of the finding's own observation (the common case): the report says each
+ * value once. Evidence from another observation merged into the finding (its service, its
+ * process) keeps `searchedBy` with the values.
+ */
+function withoutRepeatedSearch(e: Evidence, o: Finding["observation"]): Evidence {
+  if (!e.searchedBy) return e;
+  const own = new Set<string>([o.name, o.vendor, o.version, o.path, ...Object.values(o.ids ?? {})].filter((v): v is string => typeof v === "string"));
+  if (!Object.values(e.searchedBy).every((v) => own.has(v))) return e;
+  const { searchedBy, ...rest } = e;
+  return { ...rest, searched: Object.keys(searchedBy) };
+}
+
+function pick(o: Observation): Finding["observation"] {
+  const out: Finding["observation"] = { kind: o.kind, name: o.name };
+  if (o.vendor !== undefined) out.vendor = o.vendor;
+  if (o.version !== undefined) out.version = o.version;
+  if (o.path !== undefined) out.path = o.path;
+  if (o.host !== undefined) out.host = o.host;
+  if (o.ids !== undefined) out.ids = o.ids;
+  return out;
+}
+
+function compareFindings(a: Finding, b: Finding): number {
+  return (
+    STATUS_RANK[b.status] - STATUS_RANK[a.status] ||
+    a.vendor.localeCompare(b.vendor) ||
+    a.product.localeCompare(b.product) ||
+    (a.observation.host ?? "").localeCompare(b.observation.host ?? "") ||
+    a.source.file.localeCompare(b.source.file) ||
+    (a.source.line ?? 0) - (b.source.line ?? 0) ||
+    (a.source.record ?? 0) - (b.source.record ?? 0) ||
+    a.id.localeCompare(b.id)
+  );
+}

@@ -1,0 +1,135 @@
+/**
+ * The writers as users meet them, through the real CLI: a reader that stops early (`| head`),
+ * `--output-file` into a folder that does not exist yet, and hostile text from inventories
+ * (terminal escapes, bidi controls, formulas) in every format people read.
+ */
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, describe, it } from "node:test";
+import type { ReportDocument } from "../src/model/finding.js";
+import type { SarifLog } from "../src/report/sarif/index.js";
+import { repoPath } from "../src/testing/index.js";
+
+const BIN = repoPath("bin/ictsguard.js");
+const dir = mkdtempSync(join(tmpdir(), "ictsguard-writers-"));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A fleet where every host runs Kaspersky: a report far larger than a pipe's buffer. */
+function bigFleet(hosts: number): string {
+  const path = join(dir, `fleet-${hosts}.csv`);
+  const rows = ["host,kind,name,vendor,version"];
+  for (let i = 0; i < hosts; i++) rows.push(`ws-${i},software,Kaspersky Endpoint Security for Windows,AO Kaspersky Lab,12.1.0.506`);
+  writeFileSync(path, rows.join("\n") + "\n");
+  return path;
+}
+
+/** Runs `ictsguard ARGS | head -c BYTES` in bash and gives ictsguard's own exit code and stderr. */
+function piped(args: string[], bytes: number): { code: number; stderr: string; stdout: string } {
+  const quoted = args.map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(" ");
+  const script = `"${process.execPath}" "${BIN}" ${quoted} 2>"${dir}/stderr.txt" | head -c ${bytes}; echo "exit=\${PIPESTATUS[0]}" >&2`;
+  const r = spawnSync("bash", ["-c", script], { encoding: "utf8", cwd: dir });
+  const code = Number(/exit=(\d+)/.exec(r.stderr)?.[1] ?? -1);
+  return { code, stderr: readFileSync(join(dir, "stderr.txt"), "utf8"), stdout: r.stdout };
+}
+
+describe("writers: a reader that stops early", () => {
+  const fleet = bigFleet(4000);
+
+  it("scan | head ends quietly with the exit code the scan earned (1: findings), in every format", () => {
+    for (const format of ["json", "csv", "sarif", "table"]) {
+      const r = piped(["scan", fleet, "-o", format, "--quiet", "--as-of", "2025-01-01"], 200);
+      assert.equal(r.stdout.length, 200, format);
+      assert.equal(r.stderr, "", `${format}: ${r.stderr}`);
+      assert.equal(r.code, 1, format);
+    }
+  });
+
+  it("the exit code is still 0 for a clean scan and 2 for an input error", () => {
+    const clean = bigFleet(1).replace(/\.csv$/, "-clean.csv");
+    const rows = ["host,kind,name,vendor,version"];
+    for (let i = 0; i < 20_000; i++) rows.push(`ws-${i},software,7-Zip,Igor Pavlov,23.01`);
+    writeFileSync(clean, rows.join("\n") + "\n");
+    // a clean scan writes little; many errors make a long report
+    const cleanRun = piped(["scan", clean, "-o", "json", "--quiet"], 10);
+    assert.deepEqual([cleanRun.code, cleanRun.stderr], [0, ""]);
+    const broken = join(dir, "broken.csv");
+    writeFileSync(broken, "host,kind,name,vendor,version\n" + Array.from({ length: 3000 }, (_, i) => `ws-${i},software,"Kaspersky Endpoint Security,AO Kaspersky Lab`).join("\n") + "\n");
+    const brokenRun = piped(["scan", broken, fleet, "-o", "json", "--quiet"], 100);
+    assert.equal(brokenRun.stderr, "");
+    assert.equal(brokenRun.code, 2);
+  });
+
+  it("check --batch | head ends quietly with the code of the rows decided so far", () => {
+    const batch = join(dir, "orders.csv");
+    const rows = ["role,action,vendor,date"];
+    for (let i = 0; i < 20_000; i++) rows.push("business,buy,AO Kaspersky Lab,2024-08-01");
+    writeFileSync(batch, rows.join("\n") + "\n");
+    const r = piped(["check", "--batch", batch, "-o", "jsonl", "--quiet"], 300);
+    assert.equal(r.stderr, "");
+    assert.equal(r.code, 1, "prohibited purchases were decided before the reader left");
+  });
+});
+
+describe("writers: --output-file", () => {
+  it("creates the folders it names, and a folder it cannot create is a usage error (exit 2)", () => {
+    const out = join(dir, "reports", "2025", "q1", "scan.sarif");
+    const r = spawnSync(process.execPath, [BIN, "scan", repoPath("examples/fleet"), "-o", "sarif", "--output-file", out, "--quiet"], { encoding: "utf8", cwd: dir });
+    assert.equal(r.status, 1, r.stderr);
+    assert.ok(existsSync(out));
+    assert.equal((JSON.parse(readFileSync(out, "utf8")) as SarifLog).version, "2.1.0");
+
+    const blocker = join(dir, "a-file");
+    writeFileSync(blocker, "");
+    const bad = spawnSync(process.execPath, [BIN, "scan", repoPath("examples/fleet"), "--output-file", join(blocker, "x", "scan.json"), "--quiet"], { encoding: "utf8", cwd: dir });
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /^ictsguard: cannot create the folder for --output-file .*a-file\/x\/scan\.json/);
+    assert.doesNotMatch(bad.stderr, /\n\s+at /, "no stack trace");
+  });
+});
+
+describe("writers: hostile text from inventories", () => {
+  const ESC = "\u001b";
+  const RLO = "\u202e";
+  const inventory = join(dir, "hostile.csv");
+  writeFileSync(
+    inventory,
+    [
+      "host,kind,name,vendor,version",
+      `"=HYPERLINK(""http://evil.example"")",software,Kaspersky Endpoint Security ${ESC}[2J${ESC}]0;pwned${"\u0007"},AO Kaspersky Lab,12.1`,
+      `ws-${RLO}fdp.exe,software,Kaspersky Internet Security,Kaspersky,21.3`,
+    ].join("\n") + "\n",
+  );
+  const scan = (...args: string[]) => spawnSync(process.execPath, [BIN, "scan", inventory, "--as-of", "2025-01-01", ...args], { encoding: "utf8", cwd: dir });
+
+  it("CSV: escapes controls and bidi characters and neutralises formulas", () => {
+    const csv = scan("-o", "csv").stdout;
+    assert.doesNotMatch(csv, /[\u001b\u0007\u202e]/);
+    assert.match(csv, /Kaspersky Endpoint Security \\u001B\[2J\\u001B\]0;pwned\\u0007/);
+    assert.match(csv, /ws-\\u202Efdp\.exe/);
+    assert.match(csv, /,"'=HYPERLINK\(""http:\/\/evil\.example""\)",/);
+  });
+
+  it("SARIF messages, the table and JSON: nothing from the input acts on a terminal", () => {
+    const log = JSON.parse(scan("-o", "sarif").stdout) as SarifLog;
+    const texts = log.runs[0]!.results.map((r) => r.message.text).join("\n");
+    assert.doesNotMatch(texts, /[\u001b\u0007\u202e]/);
+    assert.match(texts, /ws-\\u202Efdp\.exe/);
+    const table = scan("-o", "table").stdout;
+    assert.doesNotMatch(table, /[\u001b\u0007\u202e]/);
+    // JSON keeps the data exact (JSON.stringify escapes the C0 controls itself)
+    const doc = JSON.parse(scan("-o", "json").stdout) as ReportDocument;
+    assert.ok(doc.findings.some((f) => f.observation.host === `ws-${RLO}fdp.exe`));
+  });
+
+  it("stderr: an input error that echoes the input is escaped", () => {
+    const bad = join(dir, "bad.json");
+    writeFileSync(bad, `{"bomFormat": "CycloneDX", "components": [ ${ESC}[31m ]`);
+    const r = spawnSync(process.execPath, [BIN, "scan", bad, "-o", "json", "--input-format", "sbom/cyclonedx-json"], { encoding: "utf8", cwd: dir });
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /ictsguard: error: /);
+    assert.doesNotMatch(r.stderr, /[\u001b\u202e]/);
+  });
+});
