@@ -13,7 +13,7 @@ import { join, posix } from "node:path";
 import type { Readable } from "node:stream";
 import { sniffEncoding } from "../readers/_text.js";
 import type { ReadInput } from "../readers/types.js";
-import { peek } from "../scan/inputs.js";
+import { peek } from "../io/peek.js";
 import type { CollectContext } from "./types.js";
 import { hostRef } from "./types.js";
 

@@ -6,7 +6,7 @@
  */
 import { createHash } from "node:crypto";
 import type { Readable } from "node:stream";
-import type { ExceptionRule } from "../config/index.js";
+import type { ExceptionRule } from "../model/exception.js";
 import type { Catalog, Profile } from "../model/catalog.js";
 import {
   STATUS_RANK,

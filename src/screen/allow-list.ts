@@ -16,7 +16,7 @@ import picomatch from "picomatch";
 import { LineCounter, isNode, parseDocument } from "yaml";
 import { z } from "zod";
 import { IctsError } from "../model/issue.js";
-import { isValidDate } from "../policy/time.js";
+import { isValidDate } from "../model/date.js";
 import type { ListedEntity } from "./model.js";
 import { nameKey } from "./normalize/index.js";
 

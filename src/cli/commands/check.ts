@@ -5,9 +5,7 @@
  * the flags then fill cells a row leaves empty. Exit codes mirror `scan`: 0 nothing at or over
  * `--fail-on`, 1 a decision at or over it, 2 a usage or input error (which wins).
  */
-import { createReadStream, createWriteStream, statSync } from "node:fs";
-import type { Readable } from "node:stream";
-import { createGunzip } from "node:zlib";
+import { createWriteStream } from "node:fs";
 import { Command, Option } from "commander";
 import { resolveActiveCatalog } from "../../catalog/active.js";
 import { createScreeningScorer } from "../../screen/party-scorer.js";
@@ -16,7 +14,8 @@ import { openDecisionLog, type DecisionLog } from "../../check/decision-log.js";
 import { loadConfig } from "../../config/index.js";
 import { ACTIONS, CATEGORIES, ROLES } from "../../model/catalog.js";
 import { DECISION_RANK, DECISIONS, type CheckDecision } from "../../model/decision.js";
-import { formatSource } from "../../model/issue.js";
+import { openInput, type OpenedInput } from "../../io/open.js";
+import { formatSource, IctsError } from "../../model/issue.js";
 import { createChecker } from "../../policy/check.js";
 import { today } from "../../policy/time.js";
 import { CHECK_FORMATS, createCheckWriter, type CheckFormat } from "../../report/check/index.js";
@@ -137,17 +136,16 @@ async function check(flags: CheckFlags): Promise<number> {
       await writer.end();
       code = flags.failOn !== "none" && DECISION_RANK[result.decision] >= DECISION_RANK[flags.failOn] ? EXIT_FINDINGS : EXIT_OK;
     } else {
-      const { stream, size, bytesRead } = openBatch(flags.batch!);
-      const progress = createCountProgress(!flags.quiet, "checking", "rows decided", size);
+      const input = await openBatch(flags.batch!);
+      const progress = createCountProgress(!flags.quiet, "checking", "rows decided", input.size);
       const printIssues = !flags.quiet && (format !== "table" || toFile);
       const summary = await runBatch({
-        path: flags.batch!,
-        stream,
+        input,
         checker,
         defaults,
         ...(flags.batchFormat ? { format: flags.batchFormat } : {}),
         failOn: flags.failOn,
-        onRow: (rows) => progress.update(bytesRead(), rows),
+        onRow: (rows) => progress.update(input.bytesRead(), rows),
         onResult: async (r) => {
           log?.append(r);
           await writer.result(r);
@@ -168,18 +166,12 @@ async function check(flags: CheckFlags): Promise<number> {
   return code;
 }
 
-/** The batch's byte stream (gunzipped when it is gzip), its size and bytes read so far, for progress. */
-function openBatch(path: string): { stream: Readable; size?: number; bytesRead(): number } {
-  if (path === "-") return { stream: process.stdin, bytesRead: () => 0 };
-  let size: number;
+/** The batch, opened by the shared opener (gzip by its bytes, encoding, `-`); a bad path is a usage error. */
+async function openBatch(path: string): Promise<OpenedInput> {
   try {
-    const st = statSync(path);
-    if (!st.isFile()) throw new Error("not a file");
-    size = st.size;
+    return await openInput(path);
   } catch (err) {
-    throw new UsageError(`cannot read the batch file ${path}: ${(err as Error).message}`);
+    if (err instanceof IctsError && err.code.startsWith("input/")) throw new UsageError(`cannot read the batch file ${path}: ${err.message}`);
+    throw err;
   }
-  const file = createReadStream(path);
-  const stream = path.endsWith(".gz") ? file.pipe(createGunzip()) : file;
-  return { stream, size, bytesRead: () => file.bytesRead };
 }

@@ -6,12 +6,12 @@
  * eval` (src/cli/commands/screen-eval.ts) measures the matcher on a labelled set.
  * Exit codes: 0 no match, 1 a match, 2 a usage or input error (an input error wins).
  */
-import { createWriteStream, statSync } from "node:fs";
+import { createWriteStream } from "node:fs";
 import { Command, Option } from "commander";
 import { loadCatalogOrThrow } from "../../catalog/index.js";
 import { loadConfig } from "../../config/index.js";
-import type { Issue } from "../../model/issue.js";
-import { formatSource } from "../../model/issue.js";
+import { openInput, type OpenedInput } from "../../io/open.js";
+import { formatSource, IctsError, type Issue } from "../../model/issue.js";
 import { today } from "../../policy/time.js";
 import { UsageError } from "../../scan/index.js";
 import { loadAllowFile } from "../../screen/allow-list.js";
@@ -108,19 +108,19 @@ async function screen(file: string | undefined, flags: ScreenFlags): Promise<num
   let results: AsyncIterable<ScreenResult>;
   let stopProgress = () => {};
   if (file) {
-    let size: number | undefined;
+    let opened: OpenedInput;
     try {
-      size = file === "-" ? undefined : statSync(file).size;
+      opened = await openInput(file);
     } catch (err) {
-      throw new UsageError(`${file}: ${(err as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (err as Error).message}`);
+      if (err instanceof IctsError && err.code.startsWith("input/")) throw new UsageError(`${file}: ${err.message}`);
+      throw err;
     }
-    const progress = createCountProgress(!flags.quiet, "screening", "names", size);
-    let bytes = 0;
+    const progress = createCountProgress(!flags.quiet, "screening", "names", opened.size);
     let count = 0;
-    const inputs = readCounterparties(file, { issues, onBytes: (n) => (bytes = n) });
+    const inputs = readCounterparties(opened, { issues });
     results = (async function* () {
       for await (const r of run.screenAll(inputs, file)) {
-        progress.update(bytes, ++count);
+        progress.update(opened.bytesRead(), ++count);
         yield r;
       }
     })();
