@@ -12,7 +12,7 @@ import { PROFILES } from "../model/catalog.js";
 import { STATUSES } from "../model/finding.js";
 import { ExceptionRule } from "../model/exception.js";
 import { IctsError } from "../model/issue.js";
-import { ScreenSettings } from "../screen/allow-list.js";
+import { ScreenSettings } from "../model/screen-settings.js";
 
 export const CONFIG_FILE_NAMES = ["ictsguard.yaml", ".ictsguard.yaml", ".ictsguard.yml"] as const;
 

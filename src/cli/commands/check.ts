@@ -7,17 +7,16 @@
  */
 import { createWriteStream } from "node:fs";
 import { Command, Option } from "commander";
-import { resolveActiveCatalog } from "../../catalog/active.js";
 import { createScreeningScorer } from "../../screen/party-scorer.js";
 import { parseCheckInput, runBatch, type BatchFormat, type RowDefaults } from "../../check/index.js";
 import { openDecisionLog, type DecisionLog } from "../../check/decision-log.js";
-import { loadConfig } from "../../config/index.js";
+import { DEFAULTS } from "../../config/defaults.js";
+import { resolveSettings } from "../../config/settings.js";
 import { ACTIONS, CATEGORIES, ROLES } from "../../model/catalog.js";
 import { DECISION_RANK, DECISIONS, type CheckDecision } from "../../model/decision.js";
 import { openInput, type OpenedInput } from "../../io/open.js";
 import { formatSource, IctsError } from "../../model/issue.js";
 import { createChecker } from "../../policy/check.js";
-import { today } from "../../policy/time.js";
 import { CHECK_FORMATS, createCheckWriter, type CheckFormat } from "../../report/check/index.js";
 import { UsageError } from "../../scan/index.js";
 import { EXIT_ERROR, EXIT_FINDINGS, EXIT_OK } from "../exit-codes.js";
@@ -36,7 +35,7 @@ type CheckFlags = {
   batchFormat?: BatchFormat;
   output?: CheckFormat;
   outputFile?: string;
-  failOn: CheckDecision | "none";
+  failOn?: CheckDecision | "none";
   log?: string;
   config?: string;
   catalog?: string;
@@ -61,13 +60,12 @@ export function checkCommand(): Command {
     .addOption(new Option("-o, --output <format>", "output format (default: table on a terminal, json otherwise)").choices(CHECK_FORMATS))
     .option("--output-file <path>", "write the output to this file instead of standard output")
     .addOption(
-      new Option("--fail-on <decision>", "exit 1 when a decision is this one or stricter: prohibited > license-required > review > allowed")
-        .choices([...DECISIONS, "none"])
-        .default("review"),
+      new Option("--fail-on <decision>", `exit 1 when a decision is this one or stricter: prohibited > license-required > review > allowed (default: ${DEFAULTS.failOn.check})`)
+        .choices([...DECISIONS, "none"]),
     )
     .option("--log <file>", "append every decision to this JSONL decision log (for audit)")
     .option("-c, --config <file>", "config file (default: ictsguard.yaml or .ictsguard.yaml in the working directory)")
-    .option("--catalog <dir>", "catalog folder to use instead of the bundled one")
+    .option("--catalog <dir>", "catalog folder to use instead of the installed or bundled one")
     .option("--require-fresh", "fail (exit 2) when the catalog is older than catalogMaxAgeDays")
     .option("-q, --quiet", "no progress bar and no messages on stderr")
     .option("--no-color", "no colors in the table")
@@ -77,29 +75,23 @@ export function checkCommand(): Command {
 }
 
 async function check(flags: CheckFlags): Promise<number> {
-  const { config } = loadConfig(flags.config);
-  // The same catalog a scan would use (flag, installed signed update, bundled), so scan and check agree.
-  const active = await resolveActiveCatalog({ flag: flags.catalog, config });
-  const { catalog } = active;
-  if (flags.requireFresh && active.stale) {
-    process.stderr.write(`ictsguard: --require-fresh: ${active.warnings.find((w) => w.code === "catalog/stale")!.message}\n`);
-    return EXIT_ERROR;
-  }
+  // The same settings and catalog a scan would use (flag, installed signed update, bundled), so scan and check agree.
+  const settings = await resolveSettings<CheckFormat, CheckDecision | "none">("check", { ...flags, profile: flags.role, asOf: flags.date });
+  const { catalog, active } = settings;
   if (!flags.quiet) for (const w of active.warnings) process.stderr.write(`ictsguard: ${w.severity}: ${formatSource(w.source)}: ${w.message}\n`);
   // A vendor name no exact tier resolves is screened like `ictsguard screen` would (review, never a decision).
   const checker = createChecker(catalog, { fuzzy: createScreeningScorer(catalog) });
-  const toFile = flags.outputFile !== undefined;
-  const format: CheckFormat = flags.output ?? (process.stdout.isTTY && !toFile ? "table" : "json");
-  const color = format === "table" && !toFile && flags.color && process.stdout.isTTY === true && !process.env.NO_COLOR;
+  const { format, toFile, color } = settings.output;
+  const failOn = settings.failOn;
   const defaults: RowDefaults = {
-    ...(flags.role ?? config.profile ? { role: flags.role ?? config.profile } : {}),
+    ...(settings.profileGiven ? { role: settings.profile } : {}),
     ...(flags.action ? { action: flags.action } : {}),
     ...(flags.vendor ? { vendor: flags.vendor } : {}),
     ...(flags.entity ? { entity: flags.entity } : {}),
     ...(flags.product ? { product: flags.product } : {}),
     ...(flags.category ? { category: flags.category } : {}),
     ...(flags.country ? { country: flags.country } : {}),
-    date: flags.date ?? today(),
+    date: settings.date,
   };
 
   // Validate a single transaction before opening anything for writing.
@@ -134,7 +126,7 @@ async function check(flags: CheckFlags): Promise<number> {
       log?.append(result);
       await writer.result(result);
       await writer.end();
-      code = flags.failOn !== "none" && DECISION_RANK[result.decision] >= DECISION_RANK[flags.failOn] ? EXIT_FINDINGS : EXIT_OK;
+      code = failOn !== "none" && DECISION_RANK[result.decision] >= DECISION_RANK[failOn] ? EXIT_FINDINGS : EXIT_OK;
     } else {
       const input = await openBatch(flags.batch!);
       const progress = createCountProgress(!flags.quiet, "checking", "rows decided", input.size);
@@ -144,7 +136,7 @@ async function check(flags: CheckFlags): Promise<number> {
         checker,
         defaults,
         ...(flags.batchFormat ? { format: flags.batchFormat } : {}),
-        failOn: flags.failOn,
+        failOn,
         onRow: (rows) => progress.update(input.bytesRead(), rows),
         onResult: async (r) => {
           log?.append(r);
