@@ -12,13 +12,11 @@
  * const report = await scanner.finish();
  * ```
  */
-import { resolveActiveCatalog, type ResolveOptions } from "./catalog/active.js";
-import type { Catalog } from "./model/catalog.js";
-
 export { createScanner, type Scanner, type ScannerOptions } from "./scan/scanner.js";
 export { runScan, UsageError, type ObservationInput, type ScanOptions, type ScanProgress } from "./scan/index.js";
 export { findingId, hostKeyOf, NO_HOST } from "./scan/finding-id.js";
 export { resolveActiveCatalog, type ActiveCatalog, type ResolveOptions } from "./catalog/active.js";
+export { loadActiveCatalog, resolveSettings, type LoadActiveCatalogOptions } from "./config/settings.js";
 export { loadCatalog, loadCatalogOrThrow } from "./catalog/load.js";
 export { writeReport, REPORT_FORMATS, type ReportFormat } from "./report/index.js";
 export { createResolver, type ResolvedFinding } from "./report/document.js";
@@ -38,12 +36,3 @@ export type {
   Status,
   SuppressedFinding,
 } from "./model/finding.js";
-
-/**
- * The catalog `ictsguard scan` would use, loaded and ready for `createScanner`: the `catalog`
- * option (a folder), else the signed update installed under ICTSGUARD_HOME, else the bundled one.
- * `resolveActiveCatalog` gives the same with where it came from and how old it is.
- */
-export async function loadActiveCatalog(options: ResolveOptions = {}): Promise<Catalog> {
-  return (await resolveActiveCatalog(options)).catalog;
-}

@@ -62,7 +62,7 @@ const key = (f: Finding): string => `${f.id} ${f.product} ${f.status} ${f.observ
 describe("the library: createScanner from the package name", () => {
   it("observations built in code give the findings, with the same ids, that ictsguard scan gives for the same inventory", async () => {
     const lib = await import("ictsguard");
-    const catalog = await lib.loadActiveCatalog({ home: join(dir, "no-home") });
+    const catalog = await lib.loadActiveCatalog({ env: { ...process.env, ICTSGUARD_HOME: join(dir, "no-home") }, cwd: dir });
     const made: string[] = [];
     const scanner = lib.createScanner({ catalog, profile: "business", asOf: "2025-01-01", onFinding: (f) => made.push(f.id) });
     for (const r of INVENTORY) {
@@ -88,7 +88,7 @@ describe("the library: createScanner from the package name", () => {
 
   it("one finding per host and product: two versions of one product on a host merge, with a count and both sources", async () => {
     const lib = await import("ictsguard");
-    const scanner = lib.createScanner({ catalog: await lib.loadActiveCatalog({ home: join(dir, "no-home") }), profile: "business", asOf: "2025-01-01" });
+    const scanner = lib.createScanner({ catalog: await lib.loadActiveCatalog({ env: { ...process.env, ICTSGUARD_HOME: join(dir, "no-home") }, cwd: dir }), profile: "business", asOf: "2025-01-01" });
     scanner.add({ kind: "software", name: "Kaspersky Endpoint Security for Windows", vendor: "AO Kaspersky Lab", host: "h1", source: { file: "a.csv", line: 2 } });
     scanner.add({ kind: "service", name: "AVP", host: "H1", path: "C:\\Program Files (x86)\\Kaspersky Lab\\Kaspersky Endpoint Security for Windows\\avp.exe", source: { file: "b.json", record: 9 } });
     scanner.add({ kind: "software", name: "Kaspersky Endpoint Security for Windows", vendor: "AO Kaspersky Lab", host: "h2", source: { file: "a.csv", line: 3 } });

@@ -73,6 +73,19 @@ describe("writers: a reader that stops early", () => {
   });
 });
 
+describe("writers: screen | head", () => {
+  it("ends quietly with the code of the names screened so far", () => {
+    const names = join(dir, "vendors.csv");
+    const rows = ["name"];
+    for (let i = 0; i < 1500; i++) rows.push(i % 2 ? "AO Kaspersky Lab" : `Acme Supplies ${i}`);
+    writeFileSync(names, rows.join("\n") + "\n");
+    // far more output than 20 KB: the pipe closes while names are still being screened
+    const r = piped(["screen", names, "-o", "json", "--quiet"], 20_000);
+    assert.equal(r.stderr, "");
+    assert.ok(r.code === 1, `exit ${r.code}`);
+  });
+});
+
 describe("writers: --output-file", () => {
   it("creates the folders it names, and a folder it cannot create is a usage error (exit 2)", () => {
     const out = join(dir, "reports", "2025", "q1", "scan.sarif");

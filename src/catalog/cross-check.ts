@@ -21,7 +21,7 @@ import {
 import type { Issue } from "../model/issue.js";
 import type { SourceRef } from "../model/observation.js";
 import { identifierKey } from "../match/catalog-index.js";
-import { normalizeOrgName, normalizeProductName } from "../match/normalize.js";
+import { normalizeOrgName, normalizeProductName } from "../text/fold.js";
 import { formatPath, issue, lineOf, where, type ParsedFile, type PathSegment } from "./yaml-location.js";
 
 type Section = "sources" | "entities" | "products" | "lookalikes" | "rules" | "profiles";

@@ -2,7 +2,8 @@
  * @module
  * Batch input for `ictsguard check --batch`: purchase orders, renewals and resale orders as CSV
  * (with a header) or JSONL (one object per line), streamed one row at a time. The format is
- * sniffed from the first bytes (a `{` starts JSONL), the encoding from the BOM (UTF-8, UTF-16).
+ * sniffed from the first bytes (a `{` starts JSONL); gzip and the encoding (BOM, UTF-16) are found
+ * by the shared opener (src/io).
  *
  * Columns (CSV headers and JSON keys are matched ignoring case, spaces and punctuation):
  * `role`, `action`, `vendor` (or `counterparty`, `supplier`, `seller`), `entity` (an entity
@@ -10,11 +11,12 @@
  * echoed with the decision (`id`, `po_number`, `reference` ...). A bad row is reported with its
  * line and what was expected, and the rest is still read.
  */
-import { Readable, pipeline } from "node:stream";
-import { parse, type CsvError } from "csv-parse";
+import type { Readable } from "node:stream";
+import { readCsvRecords } from "../io/csv.js";
+import { openInput, type OpenedInput } from "../io/open.js";
+import type { TextEncoding } from "../io/types.js";
 import type { Issue } from "../model/issue.js";
-import { decodeChunks, readLines, sniffEncoding } from "../readers/_text.js";
-import type { TextEncoding } from "../readers/types.js";
+import { readLines } from "../readers/_text.js";
 
 export type TransactionField = "role" | "action" | "vendor" | "entity" | "product" | "category" | "date" | "country";
 
@@ -47,32 +49,21 @@ export type TransactionRow = {
 
 export type BatchFormat = "csv" | "jsonl";
 
-export type BatchInput = { path: string; stream: Readable };
+/** An input opened by the shared opener (src/io), or a byte stream with its name (opened here). */
+export type BatchInput = OpenedInput | { path: string; stream: Readable };
 export type BatchContext = { report(issue: Issue): void };
 
-/** Reads the first bytes to learn the encoding and format, then streams the rows. */
+/** Probes the input (gzip, encoding: src/io) to learn its format, then streams the rows. */
 export async function* readTransactions(input: BatchInput, ctx: BatchContext, forced?: BatchFormat): AsyncIterable<TransactionRow> {
-  const iterator = input.stream[Symbol.asyncIterator]();
-  const first = await iterator.next();
-  if (first.done) {
-    ctx.report({ code: "batch/empty", severity: "error", message: "empty input: expected CSV with a header row, or JSON Lines", source: { file: input.path } });
+  const opened = "probe" in input ? input : await openInput({ path: input.path, stream: input.stream });
+  if (opened.probe.head.length === 0) {
+    opened.stream.destroy();
+    ctx.report({ code: "batch/empty", severity: "error", message: "empty input: expected CSV with a header row, or JSON Lines", source: { file: opened.path } });
     return;
   }
-  const head = Buffer.isBuffer(first.value) ? first.value : Buffer.from(first.value as string);
-  const encoding = sniffEncoding(head);
-  async function* replay(): AsyncGenerator<Buffer> {
-    yield head;
-    for (;;) {
-      const next = await iterator.next();
-      if (next.done) return;
-      yield Buffer.isBuffer(next.value) ? next.value : Buffer.from(next.value as string);
-    }
-  }
-  const stream = Readable.from(replay(), { objectMode: false });
-  const text = new TextDecoder(encoding, { fatal: false }).decode(head.subarray(0, 4096), { stream: true });
-  const format = forced ?? (/^\s*\{/.test(text.replace(/^\uFEFF/, "")) ? "jsonl" : "csv");
-  if (format === "jsonl") yield* readJsonl({ path: input.path, stream, encoding }, ctx);
-  else yield* readCsv({ path: input.path, stream, encoding }, ctx);
+  const format = forced ?? (/^\s*\{/.test(opened.probe.text) ? "jsonl" : "csv");
+  if (format === "jsonl") yield* readJsonl({ path: opened.path, stream: opened.stream, encoding: opened.encoding }, ctx);
+  else yield* readCsv(opened, ctx);
 }
 
 type DecodedInput = { path: string; stream: Readable; encoding: TextEncoding };
@@ -111,44 +102,19 @@ function scalar(v: unknown): string {
   return typeof v === "string" ? v : v === null || v === undefined ? "" : typeof v === "object" ? JSON.stringify(v) : String(v);
 }
 
-type ParsedRecord = { record: string[]; info: { lines: number }; raw?: string };
-
 async function* readCsv(input: DecodedInput, ctx: BatchContext): AsyncIterable<TransactionRow> {
   const file = input.path;
-  async function* lf(): AsyncGenerator<string> {
-    let pendingCr = false;
-    for await (const chunk of decodeChunks(input.stream, input.encoding)) {
-      let t: string = pendingCr ? `\r${chunk}` : chunk;
-      pendingCr = t.endsWith("\r");
-      if (pendingCr) t = t.slice(0, -1);
-      yield t.replace(/\r+\n/g, "\n");
-    }
-    if (pendingCr) yield "\n";
-  }
-  const parser = parse({
-    bom: true,
-    relax_column_count: true,
-    skip_empty_lines: true,
-    info: true,
-    raw: true,
-    skip_records_with_error: true,
-    on_skip: (err: CsvError | undefined) => {
-      if (!err) return undefined;
-      const line = typeof err.lines === "number" ? err.lines : undefined;
+  const records = readCsvRecords(input, {
+    onMalformed: ({ reason, line }) =>
       ctx.report({
         code: "batch/csv",
         severity: "error",
-        message: `malformed CSV row (${err.message.replace(/\s*at line \d+/, "")}): the row was skipped`,
+        message: `malformed CSV row (${reason}): the row was skipped`,
         source: { file, ...(line !== undefined ? { line } : {}) },
-      });
-      return undefined;
-    },
+      }),
   });
-  const records = pipeline(Readable.from(lf(), { objectMode: false }), parser, () => {}) as AsyncIterable<ParsedRecord>;
   let header: { field?: TransactionField; name: string }[] | undefined;
-  for await (const { record, info, raw } of records) {
-    // csv-parse counts the line a record ends on; a record spanning lines starts earlier
-    const line = info.lines - ((raw?.match(/\n/g)?.length ?? 0) - (raw?.endsWith("\n") ? 1 : 0));
+  for await (const { cells: record, line } of records) {
     if (!header) {
       header = record.map((name) => {
         const field = fieldOf(name.trim());

@@ -26,8 +26,7 @@ async function batch(text: string, defaults: Record<string, string> = { date: "2
   const results: CheckResult[] = [];
   const issues: Issue[] = [];
   const summary = await runBatch({
-    path: "orders.csv",
-    stream: bytes(text),
+    input: { path: "orders.csv", stream: bytes(text) },
     checker,
     defaults,
     failOn: "review",

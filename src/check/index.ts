@@ -5,12 +5,11 @@
  * cannot be decided. Also the one place that turns a raw row or the command's flags into a
  * validated transaction, so single and batch checks read their input the same way.
  */
-import type { Readable } from "node:stream";
 import { DECISION_RANK, DECISIONS, CheckInput, type CheckDecision, type CheckResult } from "../model/decision.js";
 import { IctsError, type Issue } from "../model/issue.js";
 import type { SourceRef } from "../model/observation.js";
 import type { Checker } from "../policy/check.js";
-import { readTransactions, type BatchFormat, type TransactionField, type TransactionRow } from "./batch-input.js";
+import { readTransactions, type BatchFormat, type BatchInput, type TransactionField, type TransactionRow } from "./batch-input.js";
 
 export { readTransactions, type BatchFormat } from "./batch-input.js";
 
@@ -45,8 +44,8 @@ export type BatchSummary = {
 };
 
 export type BatchOptions = {
-  path: string;
-  stream: Readable;
+  /** The batch: opened by src/io (the CLI opens files first, for their size), or a named byte stream. */
+  input: BatchInput;
   checker: Checker;
   defaults: RowDefaults;
   format?: BatchFormat;
@@ -69,11 +68,11 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
   const flush = async (): Promise<void> => {
     while (pending.length > 0) await options.onIssue(pending.shift()!);
   };
-  for await (const row of readTransactions({ path: options.path, stream: options.stream }, { report }, options.format)) {
+  for await (const row of readTransactions(options.input, { report }, options.format)) {
     await flush();
     summary.rows++;
     options.onRow?.(summary.rows);
-    const source: SourceRef = { file: options.path, line: row.line };
+    const source: SourceRef = { file: options.input.path, line: row.line };
     const result = decideRow(row, options, source);
     if ("error" in result) {
       report({ code: result.code, severity: "error", message: result.error, source });

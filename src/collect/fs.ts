@@ -11,9 +11,8 @@ import type { Dirent } from "node:fs";
 import { lstat, readdir, readlink, open } from "node:fs/promises";
 import { join, posix } from "node:path";
 import type { Readable } from "node:stream";
-import { sniffEncoding } from "../readers/_text.js";
 import type { ReadInput } from "../readers/types.js";
-import { peek } from "../scan/inputs.js";
+import { openInput } from "../io/open.js";
 import type { CollectContext } from "./types.js";
 import { hostRef } from "./types.js";
 
@@ -160,8 +159,8 @@ export async function streamInput(stream: Readable, path: string): Promise<ReadI
   return (await peekInput(stream, path)).input;
 }
 
-/** As streamInput, and whether the stream had any byte at all. */
+/** As streamInput, and whether the stream had any byte at all (opened by the shared opener, src/io). */
 export async function peekInput(stream: Readable, path: string): Promise<{ input: ReadInput; empty: boolean }> {
-  const { head, stream: replayed } = await peek(stream, 4096);
-  return { input: { path, stream: replayed, encoding: sniffEncoding(head) }, empty: head.length === 0 };
+  const opened = await openInput({ path, stream });
+  return { input: { path, stream: opened.stream, encoding: opened.encoding }, empty: opened.probe.head.length === 0 };
 }

@@ -10,34 +10,13 @@ import { LineCounter, parseDocument, isNode } from "yaml";
 import { z } from "zod";
 import { PROFILES } from "../model/catalog.js";
 import { STATUSES } from "../model/finding.js";
+import { ExceptionRule } from "../model/exception.js";
 import { IctsError } from "../model/issue.js";
-import { isValidDate } from "../policy/time.js";
-import { ScreenSettings } from "../screen/allow-list.js";
+import { ScreenSettings } from "../model/screen-settings.js";
 
 export const CONFIG_FILE_NAMES = ["ictsguard.yaml", ".ictsguard.yaml", ".ictsguard.yml"] as const;
 
-const Day = z.string().refine(isValidDate, "expected a date YYYY-MM-DD");
-
-export const ExceptionRule = z
-  .object({
-    /** Catalog product id, or a glob over product ids (`kaspersky-*`). */
-    product: z.string().optional(),
-    vendor: z.string().optional(),
-    /** Glob over the observation's host name. */
-    host: z.string().optional(),
-    /** Glob over the observation's path or its source file. */
-    path: z.string().optional(),
-    /** Equal to any identifier of the observation (purl, bundle id, extension id ...) or its name. */
-    identifier: z.string().optional(),
-    reason: z.string().min(1, "an exception needs a reason"),
-    author: z.string().min(1, "an exception needs an author"),
-    expires: z.preprocess((v) => (v instanceof Date ? v.toISOString().slice(0, 10) : v), Day),
-  })
-  .strict()
-  .refine((e) => e.product || e.vendor || e.host || e.path || e.identifier, {
-    message: "an exception must name at least one of product, vendor, host, path, identifier",
-  });
-export type ExceptionRule = z.infer<typeof ExceptionRule>;
+export { ExceptionRule };
 
 export const Config = z
   .object({

@@ -5,7 +5,7 @@
  * catalog's size.
  */
 import type { Alias, Catalog, DomainRole, Entity, IdentifierKind, IdentifierValue, Lookalike, Product } from "../model/catalog.js";
-import { foldText, normalizeOrgName, normalizePath, normalizeProductName, productTokens, tokens } from "./normalize.js";
+import { foldText, normalizeOrgName, normalizePath, normalizeProductName, productTokens, tokens } from "../text/fold.js";
 
 /** Default confidence of an exact identifier of each kind (a catalog value may lower it). */
 export const IDENTIFIER_CONFIDENCE: Record<IdentifierKind, number> = {

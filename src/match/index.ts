@@ -8,7 +8,7 @@ import type { Evidence, LookalikeHit, Match, ProductRef } from "../model/finding
 import type { Observation } from "../model/observation.js";
 import { identifierKey, type CatalogIndex } from "./catalog-index.js";
 import { MATCHERS, type Candidate } from "./matchers.js";
-import { normalizeOrgName, normalizeProductName, stripContact } from "./normalize.js";
+import { normalizeOrgName, normalizeProductName, stripContact } from "../text/fold.js";
 
 export { buildCatalogIndex, type CatalogIndex } from "./catalog-index.js";
 

@@ -9,7 +9,7 @@ import type { Entity, IdentifierKind, Product } from "../model/catalog.js";
 import type { Evidence, MatcherName } from "../model/finding.js";
 import type { Observation } from "../model/observation.js";
 import { identifierKey, type CatalogIndex, type IdentifierEntry } from "./catalog-index.js";
-import { baseName, normalizeOrgName, productTokens, stripContact, tokens } from "./normalize.js";
+import { baseName, normalizeOrgName, productTokens, stripContact, tokens } from "../text/fold.js";
 
 /** A product (or, with `product` unset, only a vendor) named by one piece of evidence. */
 export type Candidate = { product?: Product; group: Entity; evidence: Evidence };

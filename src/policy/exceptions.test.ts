@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type { ExceptionRule } from "../config/index.js";
+import type { ExceptionRule } from "../model/exception.js";
 import { createExceptionMatcher, type ExceptionSubject } from "./exceptions.js";
 
 const finding: ExceptionSubject = {

@@ -6,7 +6,7 @@
  * not `--as-of`: an exception is a decision made now, about now.
  */
 import picomatch from "picomatch";
-import type { ExceptionRule } from "../config/index.js";
+import type { ExceptionRule } from "../model/exception.js";
 import type { ExceptionRef } from "../model/finding.js";
 import type { Observation, SourceRef } from "../model/observation.js";
 

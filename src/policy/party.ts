@@ -5,7 +5,7 @@
  * given a full name screener (`ictsguard check` passes src/screen/party-scorer.ts, so `check`
  * and `screen` judge a spelling alike).
  *
- * Names are compared in tiers, strongest first, both sides through src/match/normalize.ts
+ * Names are compared in tiers, strongest first, both sides through src/text/fold.ts
  * (NFKC, transliteration of Cyrillic and other scripts, case, punctuation):
  *
  * 1. the whole name, legal form included (`AO Kaspersky Lab`, `АО «Лаборатория Касперского»`);
@@ -25,7 +25,7 @@
 import type { Alias, Entity } from "../model/catalog.js";
 import { IctsError } from "../model/issue.js";
 import type { CatalogIndex } from "../match/catalog-index.js";
-import { foldText, normalizeOrgName, tokens } from "../match/normalize.js";
+import { foldText, normalizeOrgName, tokens } from "../text/fold.js";
 import { REVIEW_BELOW } from "./confidence.js";
 
 export type PartyHow = "id" | "alias" | "fuzzy";

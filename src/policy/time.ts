@@ -5,7 +5,10 @@
  * date is a calendar date: a phase is in force on it when the phase's start, read as a date in
  * the rule's own zone (the date part of how it is written), is on or before it.
  */
+import { isValidDate } from "../model/date.js";
 import { IctsError } from "../model/issue.js";
+
+export { isValidDate };
 
 export type AsOf = {
   /** The calendar date YYYY-MM-DD. */
@@ -14,14 +17,7 @@ export type AsOf = {
   instant?: number;
 };
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const INSTANT = /^(\d{4}-\d{2}-\d{2})T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
-
-export function isValidDate(date: string): boolean {
-  if (!DATE.test(date)) return false;
-  const d = new Date(`${date}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === date;
-}
 
 /** Parses `--as-of`: a calendar date, or an ISO 8601 timestamp with an offset. */
 export function parseAsOf(value: string): AsOf {

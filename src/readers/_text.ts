@@ -3,45 +3,11 @@
  * Text decoding shared by readers: the encoding is sniffed from bytes (BOM, or NUL patterns for
  * BOM-less UTF-16), never from the file name; lines are split on LF with any trailing CRs removed.
  */
-import type { Readable } from "node:stream";
-import type { ReadContext, ReadInput, TextEncoding } from "./types.js";
+import { decodeChunks } from "../io/encoding.js";
+import type { ReadContext, ReadInput } from "./types.js";
 
-export function sniffEncoding(head: Uint8Array): TextEncoding {
-  if (head[0] === 0xff && head[1] === 0xfe) return "utf-16le";
-  if (head[0] === 0xfe && head[1] === 0xff) return "utf-16be";
-  if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) return "utf-8";
-  // UTF-16 without BOM: ASCII text then has NUL in every other byte.
-  const n = Math.min(head.length, 512) & ~1;
-  if (n >= 8) {
-    let oddNul = 0;
-    let evenNul = 0;
-    for (let i = 0; i < n; i += 2) {
-      if (head[i] === 0) evenNul++;
-      if (head[i + 1] === 0) oddNul++;
-    }
-    if (oddNul > n / 4 && evenNul === 0) return "utf-16le";
-    if (evenNul > n / 4 && oddNul === 0) return "utf-16be";
-  }
-  return "utf-8";
-}
-
-/** Decodes a head buffer for detection (BOM removed, a cut-off last character tolerated). */
-export function decodeHead(head: Uint8Array, encoding: TextEncoding): string {
-  const text = new TextDecoder(encoding, { fatal: false, ignoreBOM: false }).decode(head, { stream: true });
-  return text;
-}
-
-/** Decoded text chunks of a byte stream; the BOM is dropped. */
-export async function* decodeChunks(stream: Readable, encoding: TextEncoding): AsyncIterable<string> {
-  // utf-16be is not in Node's small-ICU builds everywhere; swap bytes ourselves if it fails.
-  const decoder = new TextDecoder(encoding, { fatal: false, ignoreBOM: false });
-  for await (const chunk of stream) {
-    const text = decoder.decode(chunk as Uint8Array, { stream: true });
-    if (text) yield text;
-  }
-  const rest = decoder.decode();
-  if (rest) yield rest;
-}
+// The encoding sniffing and decoding live with the opener (src/io), which every command shares.
+export { decodeChunks, decodeHead, sniffEncoding } from "../io/encoding.js";
 
 /** A line of text; `unterminated` marks a last line with no line break after it (a cut-off or still-written file). */
 export type Line = { text: string; line: number; unterminated?: true };

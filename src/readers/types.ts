@@ -4,22 +4,15 @@
  * bytes (cheap); reading streams; a bad record is reported as an issue and reading goes on.
  */
 import type { Readable } from "node:stream";
+import type { Probe, TextEncoding } from "../io/types.js";
 import type { Issue } from "../model/issue.js";
 import type { Observation } from "../model/observation.js";
 
 /** Stable reader names; shown in evidence and accepted by `--input-format`. */
 export type ReaderName = string;
 
-export type TextEncoding = "utf-8" | "utf-16le" | "utf-16be";
-
-/** What detection may look at: the path and up to the first 64 KiB, already decoded to text. */
-export type Probe = {
-  path: string;
-  head: Uint8Array;
-  /** The head decoded with the sniffed encoding, BOM removed. */
-  text: string;
-  encoding: TextEncoding;
-};
+// The probe and the encodings are made by the opener (src/io), shared by every command.
+export type { Probe, TextEncoding } from "../io/types.js";
 
 export type ReadInput = {
   /** The path as the user gave it (`-` for standard input); used in every SourceRef. */

@@ -27,7 +27,7 @@ import { pipeline } from "node:stream/promises";
 import * as zlib from "node:zlib";
 import yauzl from "yauzl";
 import type { ReportableIssue } from "../readers/types.js";
-import { openStream, type OpenedInput } from "./inputs.js";
+import { openInput, type OpenedInput } from "../io/open.js";
 
 /** Zips inside zips are opened down to this depth (the archive named on the command line is 1). */
 export const MAX_ARCHIVE_DEPTH = 4;
@@ -153,7 +153,7 @@ async function scanEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, path: string, d
   pipeline(raw, checked).catch(() => {}); // the reader sees the error on `checked`
   let opened: OpenedInput;
   try {
-    opened = await openStream(path, checked);
+    opened = await openInput({ path, stream: checked });
   } catch (err) {
     checked.destroy();
     ctx.report({ code: "archive/entry", message: `cannot read this zip entry: ${reason(err)}; skipped`, source: { file: path } });

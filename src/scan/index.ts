@@ -6,7 +6,7 @@
  * (host, product) pairs, not the size of the inputs.
  */
 import type { Readable } from "node:stream";
-import type { ExceptionRule } from "../config/index.js";
+import type { ExceptionRule } from "../model/exception.js";
 import type { Catalog, Profile } from "../model/catalog.js";
 import type { CollectedSource, ReportCatalog, ReportDocument, Status } from "../model/finding.js";
 import type { Issue } from "../model/issue.js";

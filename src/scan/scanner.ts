@@ -16,7 +16,8 @@
  * rule references and remediation ids are cached, and merging into an existing finding only
  * counts and adds evidence not seen before.
  */
-import type { ExceptionRule } from "../config/index.js";
+import { DEFAULTS } from "../config/defaults.js";
+import type { ExceptionRule } from "../model/exception.js";
 import type { Catalog, Profile } from "../model/catalog.js";
 import {
   STATUS_RANK,
@@ -62,7 +63,7 @@ export type ScannerOptions = {
   asOf: AsOf | string;
   /** Accepted findings (the config's `exceptions`), applied to each observation. */
   exceptions?: readonly ExceptionRule[];
-  /** The status at or above which `summary.failed` is true (default `deadline`). */
+  /** The status at or above which `summary.failed` is true (default `DEFAULTS.failOn.scan`: deadline). */
   failOn?: Status | "none";
   /** The real date, for exception expiry; defaults to the machine's clock. */
   today?: string;
@@ -293,7 +294,7 @@ export function createScanner(options: ScannerOptions): Scanner {
       suppressed.sort(compareFindings);
       const byStatus = Object.fromEntries(STATUSES.map((st) => [st, 0])) as Record<Status, number>;
       for (const f of findings) byStatus[f.status]++;
-      const failOn = options.failOn ?? "deadline";
+      const failOn = options.failOn ?? DEFAULTS.failOn.scan;
       const failed = failOn !== "none" && findings.some((f) => STATUS_RANK[f.status] >= STATUS_RANK[failOn]);
       const used = new Set([...findings, ...suppressed].flatMap((f) => f.rules.map((r) => r.id)));
       return {

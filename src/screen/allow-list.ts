@@ -16,37 +16,12 @@ import picomatch from "picomatch";
 import { LineCounter, isNode, parseDocument } from "yaml";
 import { z } from "zod";
 import { IctsError } from "../model/issue.js";
-import { isValidDate } from "../policy/time.js";
+import { AllowEntry, ScreenSettings } from "../model/screen-settings.js";
 import type { ListedEntity } from "./model.js";
 import { nameKey } from "./normalize/index.js";
 
-const Day = z.preprocess((v) => (v instanceof Date ? v.toISOString().slice(0, 10) : v), z.string().refine(isValidDate, "expected a date YYYY-MM-DD"));
-
-export const AllowEntry = z
-  .object({
-    /** The counterparty name as screened (`input` is a synonym). */
-    name: z.string().min(1).optional(),
-    input: z.string().min(1).optional(),
-    /** Glob over `list:id` or the entity id. */
-    entity: z.string().min(1, "an allow-list entry names the entity it is not"),
-    reason: z.string().min(1, "an allow-list entry needs a reason"),
-    author: z.string().min(1, "an allow-list entry needs an author"),
-    expires: Day,
-  })
-  .strict()
-  .refine((e) => e.name || e.input, { message: "an allow-list entry needs the counterparty's name (name or input)" });
-export type AllowEntry = z.infer<typeof AllowEntry>;
-
-/** The `screen` section of the config file. */
-export const ScreenSettings = z
-  .object({
-    threshold: z.number().min(0).max(1).optional(),
-    /** Lists screened against by default (`catalog` is the catalog). */
-    lists: z.array(z.string()).optional(),
-    allow: z.array(AllowEntry).default([]),
-  })
-  .strict();
-export type ScreenSettings = z.infer<typeof ScreenSettings>;
+// The schemas are data of the config file too, so they live in model/ (the config reader imports them from there).
+export { AllowEntry, ScreenSettings };
 
 export type AllowRef = { index: number; file?: string; name: string; entity: string; reason: string; author: string; expires: string };
 export type AllowOutcome = { active?: AllowRef; expired: AllowRef[] };

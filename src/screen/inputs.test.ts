@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
+import { openInput } from "../io/open.js";
 import type { Issue } from "../model/issue.js";
 import { readCounterparties, type Counterparty } from "./inputs.js";
 
@@ -12,7 +13,7 @@ async function read(name: string, text: string | Buffer): Promise<{ rows: Counte
   writeFileSync(path, text);
   const issues: Issue[] = [];
   const rows: Counterparty[] = [];
-  for await (const r of readCounterparties(path, { issues })) rows.push(r);
+  for await (const r of readCounterparties(await openInput(path), { issues })) rows.push(r);
   return { rows, issues };
 }
 

@@ -7,14 +7,12 @@
  * Each input keeps its record number (1-based, in input order) and line. A row without a name is
  * reported with its line and left out; the rest is still screened.
  */
-import { createReadStream } from "node:fs";
 import { createInterface } from "node:readline";
-import { Readable, pipeline } from "node:stream";
-import { createGunzip } from "node:zlib";
-import { parse, type CsvError } from "csv-parse";
+import { Readable } from "node:stream";
+import { readCsvRecords } from "../io/csv.js";
+import { decodeChunks } from "../io/encoding.js";
+import { PROBE_BYTES, type OpenedInput } from "../io/open.js";
 import type { Issue } from "../model/issue.js";
-import { peek } from "../scan/inputs.js";
-import { sniffEncoding } from "../readers/_text.js";
 import { SCREEN_SCHEMAS, type ScreenSchema } from "./model.js";
 
 export type Counterparty = {
@@ -35,7 +33,7 @@ const COLUMNS: Readonly<Record<"name" | "country" | "address" | "type" | "id", r
   id: ["id", "vendor_id", "supplier_id", "customer_id", "party_id", "ref", "reference", "number"],
 };
 
-export type InputContext = { issues: Issue[]; onBytes?: (read: number) => void };
+export type InputContext = { issues: Issue[] };
 
 function key(header: string): string {
   return header.trim().toLowerCase().replace(/^\ufeff/, "").replace(/[\s.-]+/g, "_");
@@ -49,46 +47,20 @@ function partyType(value: string | undefined): ScreenSchema | undefined {
   return (SCREEN_SCHEMAS as readonly string[]).includes(v) ? (v as ScreenSchema) : undefined;
 }
 
-/** Decoded text of a file or standard input ("-"), gunzipped when gzipped. */
-async function* text(path: string, ctx: InputContext, stdin: Readable): AsyncIterable<string> {
-  const raw: Readable = path === "-" ? stdin : createReadStream(path);
-  async function* counted(): AsyncIterable<Buffer> {
-    let n = 0;
-    for await (const chunk of raw) {
-      const b = typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Buffer);
-      n += b.length;
-      ctx.onBytes?.(n);
-      yield b;
-    }
-  }
-  let { head, stream } = await peek(Readable.from(counted(), { objectMode: false }), 64 * 1024);
-  if (head[0] === 0x1f && head[1] === 0x8b) ({ head, stream } = await peek(stream.pipe(createGunzip()), 64 * 1024));
-  const decoder = new TextDecoder(sniffEncoding(head), { fatal: false, ignoreBOM: false });
-  for await (const chunk of stream) {
-    const t = decoder.decode(chunk as Uint8Array, { stream: true });
-    if (t) yield t;
-  }
-}
-
-export async function* readCounterparties(path: string, ctx: InputContext, stdin: Readable = process.stdin): AsyncIterable<Counterparty> {
-  const it = text(path, ctx, stdin)[Symbol.asyncIterator]();
-  let first = await it.next();
-  while (!first.done && first.value.trim() === "") first = await it.next();
-  if (first.done) {
+/**
+ * The counterparties of an input opened by the shared opener (src/io: `-`, gzip, encoding):
+ * JSON Lines when its first text is `{`, else CSV.
+ */
+export async function* readCounterparties(opened: OpenedInput, ctx: InputContext): AsyncIterable<Counterparty> {
+  const path = opened.path;
+  // white space only, and the whole input fitted in the probe
+  if (opened.probe.text.trim() === "" && opened.probe.head.length < PROBE_BYTES) {
+    opened.stream.destroy();
     ctx.issues.push({ code: "screen/empty", severity: "error", message: "the input is empty: expected CSV with a name column, or JSON Lines with a name per line", source: { file: path } });
     return;
   }
-  const head = first.value;
-  async function* replay(): AsyncIterable<string> {
-    yield head;
-    for (;;) {
-      const n = await it.next();
-      if (n.done) return;
-      yield n.value;
-    }
-  }
-  if (head.trimStart().startsWith("{")) yield* jsonLines(path, replay(), ctx);
-  else yield* csvRows(path, replay(), ctx);
+  if (opened.probe.text.trimStart().startsWith("{")) yield* jsonLines(path, decodeChunks(opened.stream, opened.encoding), ctx);
+  else yield* csvRows(opened, ctx);
 }
 
 async function* jsonLines(path: string, chunks: AsyncIterable<string>, ctx: InputContext): AsyncIterable<Counterparty> {
@@ -121,29 +93,16 @@ function opt<K extends string>(k: K, v: string | undefined): { [P in K]?: string
   return (v ? { [k]: v } : {}) as { [P in K]?: string };
 }
 
-async function* csvRows(path: string, chunks: AsyncIterable<string>, ctx: InputContext): AsyncIterable<Counterparty> {
-  const firstLine = await peekFirstLine(chunks);
-  const delimiter = [",", ";", "\t"].map((d) => [d, firstLine.text.split(d).length] as const).sort((a, b) => b[1] - a[1])[0]![0];
-  const parser = parse({
-    delimiter,
-    bom: true,
-    relax_column_count: true,
-    skip_empty_lines: true,
-    info: true,
-    skip_records_with_error: true,
-    on_skip: (err: CsvError | undefined) => {
-      if (err) ctx.issues.push({ code: "screen/csv", severity: "error", message: `malformed CSV row (${err.message.replace(/\s*at line \d+/, "")}); it was skipped`, source: { file: path, ...(typeof err.lines === "number" ? { line: err.lines } : {}) } });
-      return undefined;
-    },
+async function* csvRows(opened: OpenedInput, ctx: InputContext): AsyncIterable<Counterparty> {
+  const path = opened.path;
+  const records = readCsvRecords(opened, {
+    delimiter: "auto",
+    onMalformed: ({ reason, line }) =>
+      ctx.issues.push({ code: "screen/csv", severity: "error", message: `malformed CSV row (${reason}); it was skipped`, source: { file: path, ...(line !== undefined ? { line } : {}) } }),
   });
-  const lf = async function* () {
-    for await (const t of firstLine.rest) yield t.replace(/\r+\n/g, "\n");
-  };
-  const records = pipeline(Readable.from(lf(), { objectMode: false }), parser, () => {}) as AsyncIterable<{ record: string[]; info: { lines: number } }>;
   let columns: Partial<Record<keyof typeof COLUMNS, number>> | undefined;
   let record = 0;
-  for await (const { record: cells, info } of records) {
-    const line = info.lines;
+  for await (const { cells, endLine: line } of records) {
     if (!columns) {
       const keys = cells.map(key);
       const found: Partial<Record<keyof typeof COLUMNS, number>> = {};
@@ -180,26 +139,4 @@ async function* csvRows(path: string, chunks: AsyncIterable<string>, ctx: InputC
     const type = partyType(get("type"));
     yield { record: ++record, line, name, ...opt("country", get("country")), ...opt("address", get("address")), ...(type ? { type } : {}), ...opt("id", get("id")) };
   }
-}
-
-async function peekFirstLine(chunks: AsyncIterable<string>): Promise<{ text: string; rest: AsyncIterable<string> }> {
-  const it = chunks[Symbol.asyncIterator]();
-  let buf = "";
-  while (!buf.includes("\n")) {
-    const n = await it.next();
-    if (n.done) break;
-    buf += n.value;
-  }
-  const start = buf;
-  return {
-    text: buf.split("\n", 1)[0] ?? "",
-    rest: (async function* () {
-      yield start;
-      for (;;) {
-        const n = await it.next();
-        if (n.done) return;
-        yield n.value;
-      }
-    })(),
-  };
 }

@@ -5,6 +5,7 @@
  * allow-list applied. Results are yielded one at a time, so a file of any length streams
  * through; the summary is complete when the last result has been taken.
  */
+import { DEFAULTS } from "../config/defaults.js";
 import type { Catalog } from "../model/catalog.js";
 import { IctsError, type Issue } from "../model/issue.js";
 import { createAllowMatcher, type AllowEntry, type AllowRef } from "./allow-list.js";
@@ -16,10 +17,10 @@ import { CATALOG_LIST, catalogEntities } from "./lists/catalog.js";
 import { listNames, readList } from "./lists/store.js";
 import type { ListedEntity, ScreenSchema } from "./model.js";
 
-/** The best F1 on the bundled evaluation set (src/screen/eval/pairs.csv; docs/cli.md). */
-export const DEFAULT_THRESHOLD = 0.75;
-export const DEFAULT_MIN_SCORE = 0.5;
-export const DEFAULT_CANDIDATES = 3;
+/** Screening defaults: one source for the CLI, the config and the scorer (src/config/defaults.ts). */
+export const DEFAULT_THRESHOLD: number = DEFAULTS.screen.threshold;
+export const DEFAULT_MIN_SCORE: number = DEFAULTS.screen.minScore;
+export const DEFAULT_CANDIDATES: number = DEFAULTS.screen.candidates;
 
 export type ListInfo = { name: string; entries: number; aliases: number; importedAt?: string; source?: string[] };
 

@@ -10,6 +10,7 @@ import { loadCatalog } from "../../catalog/load.js";
 import { DEFAULT_UPDATE_URL } from "../../catalog/tuf/layout.js";
 import { updateCatalog, UpdateError } from "../../catalog/tuf/update.js";
 import { loadConfig } from "../../config/index.js";
+import { resolveCatalogSettings } from "../../config/settings.js";
 import { formatSource } from "../../model/issue.js";
 import { EXIT_ERROR, EXIT_OK } from "../exit-codes.js";
 
@@ -80,8 +81,7 @@ export function catalogStatusCommand(): Command {
     .option("--catalog <dir>", "report on this catalog folder instead")
     .option("--require-fresh", "exit 2 when the catalog is stale")
     .action(async (flags: StatusFlags) => {
-      const { config } = loadConfig(flags.config);
-      const active = await resolveActiveCatalog({ flag: flags.catalog, config });
+      const { active } = await resolveCatalogSettings(flags);
       const bundled = active.origin.kind === "installed" ? await loadCatalog() : undefined;
       const newerBundled = bundled?.ok && bundled.catalog.date > active.catalog.date ? bundled.catalog : undefined;
       if (flags.output === "json") {

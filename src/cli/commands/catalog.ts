@@ -5,8 +5,8 @@
 import Table from "cli-table3";
 import { Command, Option } from "commander";
 import { stringify } from "yaml";
-import { loadCatalog, resolveActiveCatalog } from "../../catalog/index.js";
-import { loadConfig } from "../../config/index.js";
+import { loadCatalog } from "../../catalog/index.js";
+import { resolveCatalogSettings } from "../../config/settings.js";
 import type { Catalog } from "../../model/catalog.js";
 import { formatSource } from "../../model/issue.js";
 import { EXIT_ERROR, EXIT_OK } from "../exit-codes.js";
@@ -26,7 +26,7 @@ export function catalogCommand(): Command {
     .option("--catalog <dir>", "catalog folder (default: the installed catalog, else the bundled one)")
     .option("-c, --config <file>", "config file (default: ictsguard.yaml or .ictsguard.yaml in the working directory)")
     .action(async (flags: { section?: Section; output: "table" | "json"; catalog?: string; config?: string }) => {
-      const { catalog } = await resolveActiveCatalog({ flag: flags.catalog, config: loadConfig(flags.config).config });
+      const { catalog } = (await resolveCatalogSettings(flags)).active;
       const sections = flags.section ? [flags.section] : SECTIONS;
       if (flags.output === "json") {
         const out = Object.fromEntries(sections.map((s) => [s, rows(catalog, s)]));
@@ -49,7 +49,7 @@ export function catalogCommand(): Command {
     .option("--catalog <dir>", "catalog folder (default: the installed catalog, else the bundled one)")
     .option("-c, --config <file>", "config file (default: ictsguard.yaml or .ictsguard.yaml in the working directory)")
     .action(async (id: string, flags: { output: "yaml" | "json"; catalog?: string; config?: string }) => {
-      const { catalog } = await resolveActiveCatalog({ flag: flags.catalog, config: loadConfig(flags.config).config });
+      const { catalog } = (await resolveCatalogSettings(flags)).active;
       const hits = SECTIONS.flatMap((s) => (catalog[s] as { id: string }[]).filter((e) => e.id === id).map((entry) => ({ section: s, entry })));
       if (hits.length === 0) {
         process.stderr.write(`ictsguard: no catalog entry with id "${id}" (try: ictsguard catalog list)\n`);

@@ -5,20 +5,18 @@
  * the flags then fill cells a row leaves empty. Exit codes mirror `scan`: 0 nothing at or over
  * `--fail-on`, 1 a decision at or over it, 2 a usage or input error (which wins).
  */
-import { createReadStream, statSync } from "node:fs";
-import type { Readable } from "node:stream";
-import { createGunzip } from "node:zlib";
 import { Command, Option } from "commander";
-import { resolveActiveCatalog } from "../../catalog/active.js";
 import { createScreeningScorer } from "../../screen/party-scorer.js";
 import { parseCheckInput, runBatch, type BatchFormat, type RowDefaults } from "../../check/index.js";
 import type { CheckInput } from "../../model/decision.js";
 import { openDecisionLog, type DecisionLog } from "../../check/decision-log.js";
-import { loadConfig } from "../../config/index.js";
+import { DEFAULTS } from "../../config/defaults.js";
+import { resolveSettings } from "../../config/settings.js";
 import { ACTIONS, CATEGORIES, ROLES } from "../../model/catalog.js";
 import { DECISION_RANK, DECISIONS, type CheckDecision } from "../../model/decision.js";
+import { openInput, type OpenedInput } from "../../io/open.js";
+import { IctsError } from "../../model/issue.js";
 import { createChecker } from "../../policy/check.js";
-import { today } from "../../policy/time.js";
 import { CHECK_FORMATS, createCheckWriter, type CheckFormat } from "../../report/check/index.js";
 import { UsageError } from "../../scan/index.js";
 import { EXIT_ERROR, EXIT_FINDINGS, EXIT_OK } from "../exit-codes.js";
@@ -38,7 +36,7 @@ type CheckFlags = {
   batchFormat?: BatchFormat;
   output?: CheckFormat;
   outputFile?: string;
-  failOn: CheckDecision | "none";
+  failOn?: CheckDecision | "none";
   log?: string;
   config?: string;
   catalog?: string;
@@ -63,13 +61,12 @@ export function checkCommand(): Command {
     .addOption(new Option("-o, --output <format>", "output format (default: table on a terminal, json otherwise)").choices(CHECK_FORMATS))
     .option("--output-file <path>", "write the output to this file instead of standard output")
     .addOption(
-      new Option("--fail-on <decision>", "exit 1 when a decision is this one or stricter: prohibited > license-required > review > allowed")
-        .choices([...DECISIONS, "none"])
-        .default("review"),
+      new Option("--fail-on <decision>", `exit 1 when a decision is this one or stricter: prohibited > license-required > review > allowed (default: ${DEFAULTS.failOn.check})`)
+        .choices([...DECISIONS, "none"]),
     )
     .option("--log <file>", "append every decision to this JSONL decision log (for audit)")
     .option("-c, --config <file>", "config file (default: ictsguard.yaml or .ictsguard.yaml in the working directory)")
-    .option("--catalog <dir>", "catalog folder to use instead of the bundled one")
+    .option("--catalog <dir>", "catalog folder to use instead of the installed or bundled one")
     .option("--require-fresh", "fail (exit 2) when the catalog is older than catalogMaxAgeDays")
     .option("-q, --quiet", "no progress bar and no messages on stderr")
     .option("--no-color", "no colors in the table")
@@ -79,29 +76,23 @@ export function checkCommand(): Command {
 }
 
 async function check(flags: CheckFlags): Promise<number> {
-  const { config } = loadConfig(flags.config);
-  // The same catalog a scan would use (flag, installed signed update, bundled), so scan and check agree.
-  const active = await resolveActiveCatalog({ flag: flags.catalog, config });
-  const { catalog } = active;
-  if (flags.requireFresh && active.stale) {
-    process.stderr.write(`ictsguard: --require-fresh: ${active.warnings.find((w) => w.code === "catalog/stale")!.message}\n`);
-    return EXIT_ERROR;
-  }
+  // The same settings and catalog a scan would use (flag, installed signed update, bundled), so scan and check agree.
+  const settings = await resolveSettings<CheckFormat, CheckDecision | "none">("check", { ...flags, profile: flags.role, asOf: flags.date });
+  const { catalog, active } = settings;
   if (!flags.quiet) for (const w of active.warnings) printIssue(w);
   // A vendor name no exact tier resolves is screened like `ictsguard screen` would (review, never a decision).
   const checker = createChecker(catalog, { fuzzy: createScreeningScorer(catalog) });
-  const toFile = flags.outputFile !== undefined;
-  const format: CheckFormat = flags.output ?? (process.stdout.isTTY && !toFile ? "table" : "json");
-  const color = format === "table" && !toFile && flags.color && process.stdout.isTTY === true && !process.env.NO_COLOR;
+  const { format, toFile, color } = settings.output;
+  const failOn = settings.failOn;
   const defaults: RowDefaults = {
-    ...(flags.role ?? config.profile ? { role: flags.role ?? config.profile } : {}),
+    ...(settings.profileGiven ? { role: settings.profile } : {}),
     ...(flags.action ? { action: flags.action } : {}),
     ...(flags.vendor ? { vendor: flags.vendor } : {}),
     ...(flags.entity ? { entity: flags.entity } : {}),
     ...(flags.product ? { product: flags.product } : {}),
     ...(flags.category ? { category: flags.category } : {}),
     ...(flags.country ? { country: flags.country } : {}),
-    date: flags.date ?? today(),
+    date: settings.date,
   };
 
   // Validate a single transaction before opening anything for writing.
@@ -134,26 +125,25 @@ async function check(flags: CheckFlags): Promise<number> {
       if (single) {
         const result = checker.check(single);
         log?.append(result);
-        code = flags.failOn !== "none" && DECISION_RANK[result.decision] >= DECISION_RANK[flags.failOn] ? EXIT_FINDINGS : EXIT_OK;
+        code = failOn !== "none" && DECISION_RANK[result.decision] >= DECISION_RANK[failOn] ? EXIT_FINDINGS : EXIT_OK;
         await writer.result(result);
         await writer.end();
         return;
       }
-      const { stream, size, bytesRead } = openBatch(flags.batch!);
-      const progress = createCountProgress(!flags.quiet, "checking", "rows decided", size);
+      const input = await openBatch(flags.batch!);
+      const progress = createCountProgress(!flags.quiet, "checking", "rows decided", input.size);
       const printIssues = !flags.quiet && (format !== "table" || toFile);
       try {
         const summary = await runBatch({
-          path: flags.batch!,
-          stream,
+          input,
           checker,
           defaults,
           ...(flags.batchFormat ? { format: flags.batchFormat } : {}),
-          failOn: flags.failOn,
-          onRow: (rows) => progress.update(bytesRead(), rows),
+          failOn,
+          onRow: (rows) => progress.update(input.bytesRead(), rows),
           onResult: async (r) => {
             log?.append(r);
-            if (flags.failOn !== "none" && DECISION_RANK[r.decision] >= DECISION_RANK[flags.failOn]) earn(EXIT_FINDINGS);
+            if (failOn !== "none" && DECISION_RANK[r.decision] >= DECISION_RANK[failOn]) earn(EXIT_FINDINGS);
             await writer.result(r);
           },
           onIssue: async (issue) => {
@@ -176,18 +166,12 @@ async function check(flags: CheckFlags): Promise<number> {
   return code ?? earned;
 }
 
-/** The batch's byte stream (gunzipped when it is gzip), its size and bytes read so far, for progress. */
-function openBatch(path: string): { stream: Readable; size?: number; bytesRead(): number } {
-  if (path === "-") return { stream: process.stdin, bytesRead: () => 0 };
-  let size: number;
+/** The batch, opened by the shared opener (gzip by its bytes, encoding, `-`); a bad path is a usage error. */
+async function openBatch(path: string): Promise<OpenedInput> {
   try {
-    const st = statSync(path);
-    if (!st.isFile()) throw new Error("not a file");
-    size = st.size;
+    return await openInput(path);
   } catch (err) {
-    throw new UsageError(`cannot read the batch file ${path}: ${(err as Error).message}`);
+    if (err instanceof IctsError && err.code.startsWith("input/")) throw new UsageError(`cannot read the batch file ${path}: ${err.message}`);
+    throw err;
   }
-  const file = createReadStream(path);
-  const stream = path.endsWith(".gz") ? file.pipe(createGunzip()) : file;
-  return { stream, size, bytesRead: () => file.bytesRead };
 }

@@ -1,14 +1,14 @@
 /**
  * @module
  * `ictsguard scan`: read inventories, find restricted products, judge them for a profile on a
- * date, and report. Flags override the config file, which overrides the defaults.
+ * date, and report. Flags override the config file, which overrides the defaults (all resolved
+ * by src/config/settings.ts).
  */
 import { Command, Option } from "commander";
-import { resolveActiveCatalog } from "../../catalog/index.js";
-import { loadConfig } from "../../config/index.js";
+import { DEFAULTS } from "../../config/defaults.js";
+import { resolveSettings } from "../../config/settings.js";
 import { PROFILES, type Profile } from "../../model/catalog.js";
 import { STATUSES, type Status } from "../../model/finding.js";
-import { parseAsOf, today } from "../../policy/time.js";
 import { READERS } from "../../readers/registry.js";
 import { REPORT_FORMATS, writeReport, type ReportFormat } from "../../report/index.js";
 import { createHostCollection } from "../../collect/index.js";
@@ -39,10 +39,10 @@ export function scanCommand(): Command {
     .argument("[inputs...]", "files, directories (walked recursively) or - for standard input (optional with --host)")
     .addOption(new Option("-o, --output <format>", "report format (default: table on a terminal, json otherwise)").choices(REPORT_FORMATS))
     .option("--output-file <path>", "write the report to this file instead of standard output")
-    .addOption(new Option("-p, --profile <profile>", "who you are: decides which rules bind you (default: business)").choices(PROFILES))
+    .addOption(new Option("-p, --profile <profile>", `who you are: decides which rules bind you (default: ${DEFAULTS.profile})`).choices(PROFILES))
     .option("--as-of <date>", "judge on this date, YYYY-MM-DD (default: today)")
     .addOption(
-      new Option("--fail-on <status>", "exit 1 when a finding has this status or a more severe one (default: deadline)").choices([...STATUSES, "none"]),
+      new Option("--fail-on <status>", `exit 1 when a finding has this status or a more severe one (default: ${DEFAULTS.failOn.scan})`).choices([...STATUSES, "none"]),
     )
     .addOption(new Option("-f, --input-format <name>", "skip format detection and read every input as this format").choices(READERS.map((r) => r.name)))
     .option("-c, --config <file>", "config file (default: ictsguard.yaml or .ictsguard.yaml in the working directory)")
@@ -62,26 +62,19 @@ async function scan(inputs: string[], flags: ScanFlags): Promise<number> {
   if (inputs.length === 0 && !host) {
     throw new UsageError("nothing to scan: name files, directories or - for standard input, or use --host to scan this machine");
   }
-  const { config, path: configPath } = loadConfig(flags.config);
-  const active = await resolveActiveCatalog({ flag: flags.catalog, config });
-  const { catalog } = active;
-  if (flags.requireFresh && active.stale) {
-    process.stderr.write(`ictsguard: --require-fresh: ${active.warnings.find((w) => w.code === "catalog/stale")!.message}\n`);
-    return EXIT_ERROR;
-  }
+  const settings = await resolveSettings<ReportFormat, Status | "none">("scan", flags);
+  const { catalog, active, configPath } = settings;
   const collection = host ? await createHostCollection({ catalog, ...(flags.hostRoot !== undefined ? { root: flags.hostRoot } : {}) }) : undefined;
-  const profile = (flags.profile ?? config.profile ?? "business") as Profile;
-  const asOf = parseAsOf(flags.asOf ?? today());
-  const toFile = flags.outputFile !== undefined;
-  const format: ReportFormat = flags.output ?? config.output ?? (process.stdout.isTTY && !toFile ? "table" : "json");
+  const { format, toFile, color } = settings.output;
   const progress = createProgress(!flags.quiet);
   const doc = await runScan({
     inputs,
     catalog,
-    profile,
-    asOf,
-    exceptions: config.exceptions,
-    failOn: flags.failOn ?? config.failOn ?? "deadline",
+    profile: settings.profile,
+    asOf: settings.asOf(),
+    exceptions: settings.exceptions,
+    failOn: settings.failOn,
+    today: settings.today,
     ...(flags.inputFormat ? { inputFormat: flags.inputFormat } : {}),
     ...(collection ? { observationInputs: [collection] } : {}),
     onProgress: (p) => progress.update(p),
@@ -91,7 +84,6 @@ async function scan(inputs: string[], flags: ScanFlags): Promise<number> {
   progress.stop();
 
   const out = openOutput(flags.outputFile);
-  const color = format === "table" && !toFile && flags.color && process.stdout.isTTY === true && !process.env.NO_COLOR;
   await out.write((stream) => writeReport(doc, format, stream, { color }));
   await out.end();
 

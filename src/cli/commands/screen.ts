@@ -6,18 +6,17 @@
  * eval` (src/cli/commands/screen-eval.ts) measures the matcher on a labelled set.
  * Exit codes: 0 no match, 1 a match, 2 a usage or input error (an input error wins).
  */
-import { statSync } from "node:fs";
 import { Command, Option } from "commander";
-import { loadCatalogOrThrow } from "../../catalog/index.js";
-import { loadConfig } from "../../config/index.js";
-import type { Issue } from "../../model/issue.js";
-import { today } from "../../policy/time.js";
+import { DEFAULTS } from "../../config/defaults.js";
+import { resolveSettings } from "../../config/settings.js";
+import { openInput, type OpenedInput } from "../../io/open.js";
+import { IctsError, type Issue } from "../../model/issue.js";
 import { UsageError } from "../../scan/index.js";
 import { loadAllowFile } from "../../screen/allow-list.js";
 import { readCounterparties } from "../../screen/inputs.js";
 import { SCREEN_SCHEMAS, type ScreenSchema } from "../../screen/model.js";
 import { SCREEN_FORMATS, writeScreenReport, type ScreenFormat } from "../../screen/output/index.js";
-import { DEFAULT_CANDIDATES, DEFAULT_MIN_SCORE, DEFAULT_THRESHOLD, loadScreeningLists, ScreeningRun, type ScreenResult } from "../../screen/run.js";
+import { loadScreeningLists, ScreeningRun, type ScreenResult } from "../../screen/run.js";
 import { PACKAGE_VERSION } from "../../util/package-root.js";
 import { EXIT_ERROR, EXIT_FINDINGS, EXIT_OK } from "../exit-codes.js";
 import { openOutput, printIssue } from "../output.js";
@@ -30,8 +29,8 @@ type ScreenFlags = {
   type?: ScreenSchema;
   list?: string[];
   threshold?: string;
-  candidates: string;
-  minScore: string;
+  candidates?: string;
+  minScore?: string;
   allTypes?: boolean;
   allow?: string[];
   output?: ScreenFormat;
@@ -52,15 +51,15 @@ export function screenCommand(): Command {
     .option("--country <country>", "the counterparty's country (ISO code or name), with --name")
     .addOption(new Option("--type <type>", "what the counterparty is, with --name").choices(SCREEN_SCHEMAS))
     .option("-l, --list <names>", "screen against these lists only (repeatable or comma-separated; catalog = the catalog; default: the catalog and every imported list)", collect)
-    .option("-t, --threshold <score>", `score from which a candidate is a match, 0 to 1 (default: config, else ${DEFAULT_THRESHOLD})`)
-    .option("--candidates <n>", "candidates shown per input", String(DEFAULT_CANDIDATES))
-    .option("--min-score <score>", "candidates under this score are not shown", String(DEFAULT_MIN_SCORE))
+    .option("-t, --threshold <score>", `score from which a candidate is a match, 0 to 1 (default: config, else ${DEFAULTS.screen.threshold})`)
+    .option("--candidates <n>", `candidates shown per input (default: ${DEFAULTS.screen.candidates})`)
+    .option("--min-score <score>", `candidates under this score are not shown (default: ${DEFAULTS.screen.minScore})`)
     .option("--all-types", "also screen against vessels and aircraft (default: organizations and people)")
     .option("--allow <file>", "allow-list file (YAML or JSON) of decided false positives, besides the config's screen.allow (repeatable)", collect)
     .addOption(new Option("-o, --output <format>", "report format (default: table on a terminal, json otherwise)").choices(SCREEN_FORMATS))
     .option("--output-file <path>", "write the report to this file instead of standard output")
     .option("-c, --config <file>", "config file (default: ictsguard.yaml or .ictsguard.yaml in the working directory)")
-    .option("--catalog <dir>", "catalog folder to use instead of the bundled one")
+    .option("--catalog <dir>", "catalog folder to use instead of the installed or bundled one")
     .option("-q, --quiet", "no progress bar and no messages on stderr")
     .option("--no-color", "no colors in the table")
     .action(async (file: string | undefined, flags: ScreenFlags) => {
@@ -72,55 +71,44 @@ export function screenCommand(): Command {
   return cmd;
 }
 
-function score(value: string, what: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < 0 || n > 1) throw new UsageError(`${what} must be a number from 0 to 1, got "${value}"`);
-  return n;
-}
-
 async function screen(file: string | undefined, flags: ScreenFlags): Promise<number> {
   if (file && flags.name) throw new UsageError("give a FILE or --name, not both");
   if (!file && !flags.name) throw new UsageError("nothing to screen: give a FILE (CSV or JSON Lines, - for stdin) or --name NAME");
   if (file && (flags.country || flags.type)) throw new UsageError("--country and --type go with --name; in a file, use country and type columns");
-  const candidates = Number(flags.candidates);
-  if (!Number.isInteger(candidates) || candidates < 1) throw new UsageError(`--candidates must be a whole number of at least 1, got "${flags.candidates}"`);
-  const { config, path: configPath } = loadConfig(flags.config);
-  const settings = config.screen;
-  const threshold = score(flags.threshold ?? String(settings?.threshold ?? DEFAULT_THRESHOLD), "--threshold");
-  const minScore = Math.min(score(flags.minScore, "--min-score"), threshold);
-  const allow = [...(settings?.allow ?? []).map((e) => ({ ...e, ...(configPath ? { file: configPath } : {}) })), ...(flags.allow ?? []).flatMap(loadAllowFile)];
-  const catalog = await loadCatalogOrThrow(flags.catalog ?? config.catalog);
-  const { corpus, lists } = loadScreeningLists(catalog, flags.list ?? settings?.lists);
+  const settings = await resolveSettings<ScreenFormat>("screen", { ...flags, lists: flags.list });
+  const { catalog, active } = settings;
+  if (!flags.quiet) for (const w of active.warnings) printIssue(w);
+  const { threshold, candidates, minScore, lists: chosen } = settings.screen!;
+  const allow = [...settings.screen!.allow, ...(flags.allow ?? []).flatMap(loadAllowFile)];
+  const { corpus, lists } = loadScreeningLists(catalog, chosen);
   const run = new ScreeningRun(corpus, {
     threshold,
     limit: candidates,
     minScore,
     allow,
-    today: today(),
+    today: settings.today,
     ...(flags.allTypes ? { schemas: SCREEN_SCHEMAS } : {}),
   });
 
-  const toFile = flags.outputFile !== undefined;
-  const format: ScreenFormat = flags.output ?? (process.stdout.isTTY && !toFile ? "table" : "json");
+  const { format, toFile, color } = settings.output;
   const output = openOutput(flags.outputFile);
-  const color = format === "table" && !toFile && flags.color && process.stdout.isTTY === true && !process.env.NO_COLOR;
   const issues: Issue[] = [];
   let results: AsyncIterable<ScreenResult>;
   let stopProgress = () => {};
   if (file) {
-    let size: number | undefined;
+    let opened: OpenedInput;
     try {
-      size = file === "-" ? undefined : statSync(file).size;
+      opened = await openInput(file);
     } catch (err) {
-      throw new UsageError(`${file}: ${(err as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (err as Error).message}`);
+      if (err instanceof IctsError && err.code.startsWith("input/")) throw new UsageError(`${file}: ${err.message}`);
+      throw err;
     }
-    const progress = createCountProgress(!flags.quiet, "screening", "names", size);
-    let bytes = 0;
+    const progress = createCountProgress(!flags.quiet, "screening", "names", opened.size);
     let count = 0;
-    const inputs = readCounterparties(file, { issues, onBytes: (n) => (bytes = n) });
+    const inputs = readCounterparties(opened, { issues });
     results = (async function* () {
       for await (const r of run.screenAll(inputs, file)) {
-        progress.update(bytes, ++count);
+        progress.update(opened.bytesRead(), ++count);
         yield r;
       }
     })();

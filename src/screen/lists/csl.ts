@@ -15,11 +15,10 @@
  * Each entry's `source` ("Entity List (EL) - Bureau of Industry and Security") gives its
  * sub-list code (EL, SDN, DPL, UVL, MEU, SSI, ...), kept with its programs.
  */
-import { createReadStream } from "node:fs";
 import { streamJson, isObject, str } from "../../readers/_json.js";
 import { countryCode } from "../normalize/country.js";
 import type { EntityName, ScreenEntity, ScreenSchema } from "../model.js";
-import { csvRecords, readText, report, splitMulti, value, type ImportContext } from "./source.js";
+import { csvRecords, openListFile, report, splitMulti, value, type ImportContext } from "./source.js";
 
 const SCHEMA: Readonly<Record<string, ScreenSchema>> = { individual: "person", vessel: "vessel", aircraft: "aircraft", entity: "organization" };
 
@@ -124,16 +123,14 @@ export async function readCslCsv(path: string, ctx: ImportContext): Promise<Scre
 
 /** CSL JSON: `{"results": [...]}` (bulk file, search API) or a bare array of entries. */
 export async function readCslJson(path: string, ctx: ImportContext): Promise<ScreenEntity[]> {
-  let first = "";
-  for await (const t of readText(path, ctx)) {
-    first = t.replace(/^\ufeff/, "").trimStart().slice(0, 1);
-    if (first) break;
-  }
+  const input = await openListFile(path, ctx);
+  const first = input.probe.text.trimStart().slice(0, 1);
   const paths = first === "[" ? ["$.*"] : ["$.results.*"];
   const out: ScreenEntity[] = [];
   const issues = { report: (i: { code: string; message: string; source: { file: string; line?: number; record?: number; pointer?: string } }) => report(ctx, i) };
-  const input = { path, stream: createReadStream(path), encoding: "utf-8" as const };
-  for await (const hit of streamJson(input, issues, paths, "a Consolidated Screening List JSON document")) {
+  // JSON is Unicode: the sniffed encoding, without the Windows-1252 fallback of CSV lists
+  const json = { path, stream: input.stream, encoding: input.probe.encoding };
+  for await (const hit of streamJson(json, issues, paths, "a Consolidated Screening List JSON document")) {
     const v = hit.value;
     const name = isObject(v) ? str(v, "name") : undefined;
     if (!isObject(v) || !name) {

@@ -13,7 +13,7 @@ import { cslCsvKind, readCslCsv, readCslJson } from "./csl.js";
 import { readFtm } from "./ftm.js";
 import { assignOfacFiles, readOfacSdn } from "./ofac-sdn.js";
 import { readPlainCsv } from "./plain-csv.js";
-import { readText, type ImportContext } from "./source.js";
+import { openListFile, type ImportContext } from "./source.js";
 
 export const FORMAT_DESCRIPTIONS: Readonly<Record<ListFormat, string>> = {
   "csl-csv": "US Consolidated Screening List CSV (trade.gov bulk consolidated.csv, and the 2014-2019 per-list files)",
@@ -47,12 +47,10 @@ function expand(paths: readonly string[]): string[] {
 export async function detectListFormat(path: string): Promise<ListFormat | undefined> {
   const name = basename(path).toLowerCase();
   if (/^(sdn|alt|add)[^/]*\.csv$/.test(name)) return "ofac-sdn";
-  let head = "";
-  for await (const chunk of readText(path, { issues: [] })) {
-    head += chunk;
-    if (head.length > 16 * 1024) break;
-  }
-  head = head.replace(/^\ufeff/, "");
+  const input = await openListFile(path, { issues: [] });
+  input.stream.destroy();
+  // the probe (64 KiB, gunzipped) in the list's encoding, Windows-1252 included
+  const head = input.encoding === input.probe.encoding ? input.probe.text : new TextDecoder(input.encoding).decode(input.probe.head);
   const trimmed = head.trimStart();
   if (trimmed.startsWith("{")) {
     const firstLine = trimmed.split("\n", 1)[0]!;

@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
+import { gzipSync } from "node:zlib";
 import { loadCatalogOrThrow } from "../../catalog/index.js";
 import { repoPath } from "../../testing/index.js";
 import { catalogEntities } from "./catalog.js";
@@ -93,6 +94,24 @@ describe("screen lists: Consolidated Screening List", () => {
     assert.ok(transneft.aliases.some((a) => a.name === "TRANSNEFT"));
     assert.deepEqual(transneft.countries, ["RU"]);
     assert.deepEqual(transneft.programs.slice(0, 1), ["SSI"]);
+  });
+
+  it("reads gzipped CSL JSON (found by its bytes) and UTF-16 CSL JSON like the plain file", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ictsguard-list-"));
+    try {
+      const plain = readFileSync(data("csl/consolidated-sample.json"));
+      const expected = (await importList([data("csl/consolidated-sample.json")])).list.entities;
+      writeFileSync(join(dir, "consolidated.json.gz"), gzipSync(plain));
+      writeFileSync(join(dir, "consolidated-utf16.json"), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(plain.toString("utf8"), "utf16le")]));
+      for (const name of ["consolidated.json.gz", "consolidated-utf16.json"]) {
+        const { list, issues } = await importList([join(dir, name)]);
+        assert.equal(list.format, "csl-json", name);
+        assert.deepEqual(issues, [], name);
+        assert.deepEqual(list.entities, expected, name);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("merges several files of one format into one list", async () => {

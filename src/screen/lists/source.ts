@@ -1,18 +1,18 @@
 /**
  * @module
- * Reading list files as streams: the encoding is sniffed from the bytes (UTF-8 with or without a
- * BOM, UTF-16 by BOM, else Windows-1252, which older OFAC and CSL files use), gzip is read
- * transparently, and CSV records come one at a time from csv-parse with their line numbers. A
- * malformed record is reported with its line and skipped; the rest of the file is still read.
+ * Reading list files as streams, opened by the shared opener (src/io): the encoding is sniffed
+ * from the bytes (UTF-8 with or without a BOM, UTF-16, else Windows-1252, which older OFAC and CSL
+ * files use), gzip is read transparently, and CSV records come one at a time (src/io/csv.ts) with
+ * their line numbers. A malformed record is reported with its line and skipped; the rest of the
+ * file is still read.
  * Problems go to the import's issue list; nothing read before them is lost.
  */
-import { createReadStream } from "node:fs";
-import { Readable, pipeline } from "node:stream";
-import { createGunzip } from "node:zlib";
-import { parse, type CsvError } from "csv-parse";
-import type { Issue } from "../../model/issue.js";
-import { peek } from "../../scan/inputs.js";
-import { sniffEncoding } from "../../readers/_text.js";
+import type { Readable } from "node:stream";
+import { readCsvRecords } from "../../io/csv.js";
+import { decodeChunks, withLegacyFallback } from "../../io/encoding.js";
+import { openInput } from "../../io/open.js";
+import type { DecodeEncoding, Probe } from "../../io/types.js";
+import { IctsError, type Issue } from "../../model/issue.js";
 
 export type ImportContext = {
   issues: Issue[];
@@ -24,88 +24,51 @@ export function report(ctx: ImportContext, issue: Omit<Issue, "severity"> & { se
   ctx.issues.push({ severity: "error", ...issue });
 }
 
-type TextEncodingName = "utf-8" | "utf-16le" | "utf-16be" | "windows-1252";
+/** A list file opened by the shared opener (src/io), its encoding allowing for Windows-1252. */
+export type ListInput = { path: string; stream: Readable; encoding: DecodeEncoding; probe: Probe };
 
-/** The decoded text of a file, chunk by chunk. */
-export async function* readText(path: string, ctx: ImportContext): AsyncIterable<string> {
-  const raw = createReadStream(path);
-  let { head, stream } = await peek(countBytes(raw, ctx), 64 * 1024);
-  if (head[0] === 0x1f && head[1] === 0x8b) ({ head, stream } = await peek(stream.pipe(createGunzip()), 64 * 1024));
-  let encoding: TextEncodingName = sniffEncoding(head);
-  if (encoding === "utf-8" && !validUtf8(head)) encoding = "windows-1252";
-  const decoder = new TextDecoder(encoding, { fatal: false, ignoreBOM: false });
-  for await (const chunk of stream) {
-    const text = decoder.decode(chunk as Uint8Array, { stream: true });
-    if (text) yield text;
-  }
-  const rest = decoder.decode();
-  if (rest) yield rest;
-}
-
-function countBytes(stream: Readable, ctx: ImportContext): Readable {
-  async function* counted(): AsyncIterable<Buffer> {
-    let n = 0;
-    for await (const chunk of stream) {
-      n += (chunk as Buffer).length;
-      ctx.onBytes?.(n);
-      yield chunk as Buffer;
-    }
-  }
-  return Readable.from(counted(), { objectMode: false });
-}
-
-function validUtf8(head: Uint8Array): boolean {
-  // a multi-byte character cut at the end of the head is not an error
-  let end = head.length;
-  for (let back = 1; back <= 3 && end - back >= 0; back++) {
-    const b = head[end - back]!;
-    if ((b & 0xc0) === 0xc0) {
-      end -= back;
-      break;
-    }
-    if ((b & 0x80) === 0) break;
-  }
+/**
+ * Opens a list file: gzip by its bytes, the encoding sniffed (UTF-8, UTF-16 by BOM or NUL
+ * pattern), else Windows-1252 when the head is not valid UTF-8. Bytes read go to `ctx.onBytes`.
+ */
+export async function openListFile(path: string, ctx: ImportContext): Promise<ListInput> {
+  let read = 0;
+  let opened;
   try {
-    new TextDecoder("utf-8", { fatal: true }).decode(head.subarray(0, end));
-    return true;
-  } catch {
-    return false;
+    opened = await openInput(path, { onBytes: (n) => ctx.onBytes?.((read += n)) });
+  } catch (err) {
+    if (err instanceof IctsError && err.code.startsWith("input/")) throw new IctsError("list/missing", `${path}: ${err.message}`, { cause: err });
+    throw err;
   }
+  return { path, stream: opened.stream, encoding: withLegacyFallback(opened.probe.head, opened.encoding), probe: opened.probe };
+}
+
+/** The decoded text of a list file, chunk by chunk. */
+export async function* readText(path: string, ctx: ImportContext): AsyncIterable<string> {
+  const input = await openListFile(path, ctx);
+  yield* decodeChunks(input.stream, input.encoding);
 }
 
 export type CsvRecord = { cells: string[]; line: number };
 
 /**
- * CSV records of a file with their first line number. The DOS end-of-file mark (0x1A) OFAC puts
- * at the end of its files is ignored, as are empty lines.
+ * CSV records of a file with their line (the line csv-parse ends them on). The DOS end-of-file
+ * mark (0x1A) OFAC puts at the end of its files is ignored, as are empty lines.
  */
 export async function* csvRecords(path: string, ctx: ImportContext, what: string): AsyncIterable<CsvRecord> {
-  const parser = parse({
-    bom: true,
-    relax_column_count: true,
-    relax_quotes: true,
-    skip_empty_lines: true,
-    info: true,
-    skip_records_with_error: true,
-    on_skip: (err: CsvError | undefined) => {
-      if (!err) return undefined;
-      const line = typeof err.lines === "number" ? err.lines : undefined;
+  const records = readCsvRecords(await openListFile(path, ctx), {
+    relaxQuotes: true,
+    onMalformed: ({ reason, line }) =>
       report(ctx, {
         code: "list/csv-malformed",
-        message: `malformed CSV record in ${what} (${err.message.replace(/\s*at line \d+/, "")}); it was skipped and reading went on`,
+        message: `malformed CSV record in ${what} (${reason}); it was skipped and reading went on`,
         source: { file: path, ...(line !== undefined ? { line } : {}) },
-      });
-      return undefined;
-    },
+      }),
   });
-  async function* lf(): AsyncIterable<string> {
-    for await (const t of readText(path, ctx)) yield t.replace(/\r+\n/g, "\n");
-  }
-  const records = pipeline(Readable.from(lf(), { objectMode: false }), parser, () => {}) as AsyncIterable<{ record: string[]; info: { lines: number } }>;
-  for await (const { record, info } of records) {
+  for await (const { cells: record, endLine } of records) {
     const cells = record.map((c) => c.replace(/\x1a/g, "").trim());
     if (cells.every((c) => c === "")) continue;
-    yield { cells, line: info.lines };
+    yield { cells, line: endLine };
   }
 }
 

@@ -7,7 +7,7 @@
  * context (卡 is "ka" in 卡巴斯基, where a plain character table says "qia").
  */
 import { pinyin } from "pinyin-pro";
-import { LEGAL_FORMS, type LegalForm } from "./legal-forms.js";
+import { LEGAL_FORMS, type LegalForm } from "../../text/legal-forms.js";
 import { CJK_WORDS } from "./words.js";
 
 export type CjkPiece =

@@ -12,7 +12,7 @@
  */
 import { segmentHan } from "./cjk.js";
 import { schemesFor, transliterateCyrillic, type CyrillicScheme } from "./cyrillic.js";
-import { LEGAL_FORMS, type LegalForm, type LegalFormClass } from "./legal-forms.js";
+import { LEGAL_FORMS, type LegalForm, type LegalFormClass } from "../../text/legal-forms.js";
 import { skeleton } from "./phonetic.js";
 import { foldLatin, splitWords, type Word } from "./tokens.js";
 import { ABBREVIATIONS, STOPWORDS } from "./words.js";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { normalizeOrgName } from "../../match/normalize.js";
+import { normalizeOrgName } from "../../text/fold.js";
 import { pinyinToken, segmentHan } from "./cjk.js";
 import { countryCode } from "./country.js";
 import { CYRILLIC_SCHEMES, UKRAINIAN_SCHEME, transliterateCyrillic } from "./cyrillic.js";

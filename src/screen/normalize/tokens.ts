@@ -7,7 +7,7 @@
  * "Ob'edinennaya" stays one word. Han characters always form words of their own, apart from the
  * Latin or Cyrillic around them.
  */
-import { foldText } from "../../match/normalize.js";
+import { foldText } from "../../text/fold.js";
 
 export type Script = "latin" | "cyrillic" | "han" | "other";
 

@@ -10,6 +10,7 @@ import type { ListInfo, ScreenResult, ScreenSummary } from "../run.js";
 import { writeCsv } from "./csv.js";
 import { writeJson } from "./json.js";
 import { writeTable } from "./table.js";
+import { writeText } from "../../report/common.js";
 
 export const SCREEN_FORMATS = ["table", "json", "csv"] as const;
 export type ScreenFormat = (typeof SCREEN_FORMATS)[number];
@@ -39,7 +40,9 @@ export async function writeScreenReport(
   return writeTable(out, head, results, tail, options);
 }
 
-/** Writes and waits for the stream to take it (backpressure). */
-export async function put(out: NodeJS.WritableStream, text: string): Promise<void> {
-  if (!out.write(text)) await new Promise<void>((resolve) => out.once("drain", () => resolve()));
-}
+/**
+ * Writes and waits for the stream to take it (backpressure). The write's own callback settles
+ * it, so a reader that went away (EPIPE) ends the writing with an error instead of a wait for a
+ * `drain` that never comes.
+ */
+export const put: (out: NodeJS.WritableStream, text: string) => Promise<void> = writeText;

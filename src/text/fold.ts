@@ -1,12 +1,12 @@
 /**
  * @module
- * Name normalization shared by the catalog index and the matchers, so both sides of every
- * comparison go through the same steps: Unicode NFKC, transliteration of non-Latin scripts
+ * Name folding shared by the catalog index, the matchers, the party resolver and the screening
+ * normalizer, so both sides of every comparison go through the same steps: Unicode NFKC, transliteration of non-Latin scripts
  * (Cyrillic, CJK ...) to Latin, lower case, punctuation to spaces, and for product names the
  * removal of version numbers and edition or architecture suffixes.
  */
 import { transliterate } from "transliteration";
-import { PUBLISHER_LEGAL_FORMS } from "../screen/normalize/legal-forms.js";
+import { PUBLISHER_LEGAL_FORMS } from "./legal-forms.js";
 
 const NON_ASCII = /[^\x00-\x7f]/;
 const SEPARATORS = /[^a-z0-9]+/g;

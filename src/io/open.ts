@@ -1,0 +1,129 @@
+/**
+ * @module
+ * The one way ictsguard opens an input (`scan`, `check --batch`, `screen`, `lists import`): a
+ * path, `-` for standard input, or a stream that already has a name (an entry of a zip archive).
+ * The first bytes are read into a probe and replayed, gzip is recognised by its magic bytes (not
+ * by a `.gz` name) and removed, and the text encoding is sniffed from the uncompressed bytes.
+ * Raw bytes read are counted for progress bars.
+ */
+import type { FileHandle } from "node:fs/promises";
+import { open } from "node:fs/promises";
+import { pipeline, Readable } from "node:stream";
+import { createGunzip } from "node:zlib";
+import { IctsError } from "../model/issue.js";
+import { decodeHead, sniffEncoding } from "./encoding.js";
+import { peek } from "./peek.js";
+import type { Probe, TextEncoding } from "./types.js";
+
+/** How much of an input detection looks at. */
+export const PROBE_BYTES = 64 * 1024;
+
+/** What to open: a path (`-` is standard input), or a byte stream with the name to report it by. */
+export type InputSpec = string | { path: string; stream: Readable };
+
+export type OpenOptions = {
+  /** Read for `-` (default: process.stdin). */
+  stdin?: Readable;
+  /** Called with the size of every raw (still compressed) chunk read, for progress. */
+  onBytes?: (n: number) => void;
+};
+
+export type OpenedInput = {
+  /** As the user gave it (`-` for standard input), for every location reported. */
+  path: string;
+  probe: Probe;
+  /** Every byte from the first, gzip removed. Read it once; destroy it to stop early. */
+  stream: Readable;
+  encoding: TextEncoding;
+  /** The input was gzip (found by its magic bytes 1f 8b). */
+  gzipped: boolean;
+  /** A regular file's size in bytes (raw), for progress; unknown for streams and pipes. */
+  size?: number;
+  /** Raw bytes read so far. */
+  bytesRead(): number;
+};
+
+/**
+ * Opens an input and probes it. A path that does not exist or is a directory fails with an
+ * IctsError (`input/not-found`, `input/not-a-file`, `input/read`) whose message says what was
+ * wrong without repeating the path, so each command can put it in its own sentence.
+ */
+export async function openInput(spec: InputSpec, options: OpenOptions = {}): Promise<OpenedInput> {
+  let path: string;
+  let raw: Readable;
+  let size: number | undefined;
+  if (typeof spec === "string") {
+    path = spec;
+    if (spec === "-") raw = options.stdin ?? process.stdin;
+    else ({ stream: raw, size } = await openFile(spec));
+  } else {
+    ({ path, stream: raw } = spec);
+  }
+  let read = 0;
+  const counted = Readable.from(countBytes(raw, (n) => {
+    read += n;
+    options.onBytes?.(n);
+  }), { objectMode: false });
+  let { head, stream } = await peek(counted, PROBE_BYTES);
+  let gzipped = false;
+  if (isGzip(head)) {
+    gzipped = true;
+    // pipeline, not pipe: a reader that stops early then closes the compressed source too
+    const gunzip = createGunzip();
+    pipeline(stream, gunzip, () => {});
+    ({ head, stream } = await peek(gunzip, PROBE_BYTES));
+  }
+  const encoding = sniffEncoding(head);
+  return {
+    path,
+    probe: { path, head, encoding, text: decodeHead(head, encoding) },
+    stream,
+    encoding,
+    gzipped,
+    ...(size !== undefined ? { size } : {}),
+    bytesRead: () => read,
+  };
+}
+
+/** gzip's magic bytes (RFC 1952): 1f 8b. */
+export function isGzip(head: Uint8Array): boolean {
+  return head[0] === 0x1f && head[1] === 0x8b;
+}
+
+async function openFile(path: string): Promise<{ stream: Readable; size?: number }> {
+  let handle: FileHandle;
+  try {
+    handle = await open(path, "r");
+  } catch (err) {
+    throw openError(path, err);
+  }
+  try {
+    const st = await handle.stat();
+    if (st.isDirectory()) throw new IctsError("input/not-a-file", "is a directory, expected a file", { source: { file: path } });
+    return { stream: handle.createReadStream(), ...(st.isFile() ? { size: st.size } : {}) };
+  } catch (err) {
+    await handle.close().catch(() => {});
+    throw err instanceof IctsError ? err : openError(path, err);
+  }
+}
+
+function openError(path: string, err: unknown): IctsError {
+  const code = (err as NodeJS.ErrnoException).code;
+  const [kind, message] =
+    code === "ENOENT"
+      ? ["input/not-found", "no such file or directory"]
+      : code === "EISDIR"
+        ? ["input/not-a-file", "is a directory, expected a file"]
+        : code === "EACCES" || code === "EPERM"
+          ? ["input/read", "permission denied"]
+          : ["input/read", (err as Error).message];
+  return new IctsError(kind, message, { cause: err, source: { file: path } });
+}
+
+async function* countBytes(stream: Readable, onBytes: (n: number) => void): AsyncIterable<Buffer> {
+  for await (const chunk of stream) {
+    const buf = typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Buffer);
+    onBytes(buf.length);
+    yield buf;
+  }
+}
