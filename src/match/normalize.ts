@@ -5,6 +5,7 @@
  * (Cyrillic, CJK ...) to Latin, lower case, punctuation to spaces, and for product names the
  * removal of version numbers and edition or architecture suffixes.
  */
+import { domainToASCII } from "node:url";
 import { transliterate } from "transliteration";
 import { PUBLISHER_LEGAL_FORMS } from "../screen/normalize/legal-forms.js";
 
@@ -62,4 +63,36 @@ export function baseName(path: string): string {
 /** A path compared case-insensitively with forward slashes, for prefix tests. */
 export function normalizePath(path: string): string {
   return path.replace(/\\/g, "/").toLowerCase();
+}
+
+/**
+ * A DNS name as the catalog holds it: DNS logs write names in upper or mixed case, with the root's
+ * trailing dot (`HOST.EXAMPLE.`), and internationalized names either in Unicode or as punycode
+ * (`xn--…`). Both sides become lower-case ASCII (punycode) without the trailing dot.
+ */
+export function normalizeDomain(name: string): string {
+  const host = name.trim().replace(/\.+$/, "").toLowerCase();
+  if (host === "") return host;
+  const ascii = /^[\x00-\x7f]*$/.test(host) ? host : domainToASCII(host);
+  return ascii === "" ? host : ascii;
+}
+
+/** systemd unit suffixes: `kesl.service`, `name.socket`, `name.timer` name the service `kesl`, `name`. */
+const SYSTEMD_SUFFIX = /\.(service|socket|timer|path|target|mount|scope|slice)$/;
+
+/**
+ * A service name in the catalog's spelling, whatever platform wrote it: a systemd unit without its
+ * type suffix and instance (`klnagent64@1.service` → `klnagent64`), a launchd plist file name
+ * without `.plist` (`com.kaspersky.kav.plist` → `com.kaspersky.kav`), lower case. Windows service
+ * names are taken as they are; their display names are product names, matched as such.
+ */
+export function normalizeServiceName(name: string): string {
+  let s = baseName(name.trim());
+  if (s.endsWith(".plist")) s = s.slice(0, -".plist".length);
+  if (SYSTEMD_SUFFIX.test(s)) {
+    s = s.replace(SYSTEMD_SUFFIX, "");
+    const at = s.indexOf("@");
+    if (at > 0) s = s.slice(0, at);
+  }
+  return s;
 }
