@@ -5,7 +5,6 @@
  * (Cyrillic, CJK ...) to Latin, lower case, punctuation to spaces, and for product names the
  * removal of version numbers and edition or architecture suffixes.
  */
-import { domainToASCII } from "node:url";
 import { transliterate } from "transliteration";
 import { PUBLISHER_LEGAL_FORMS } from "../screen/normalize/legal-forms.js";
 
@@ -65,17 +64,8 @@ export function normalizePath(path: string): string {
   return path.replace(/\\/g, "/").toLowerCase();
 }
 
-/**
- * A DNS name as the catalog holds it: DNS logs write names in upper or mixed case, with the root's
- * trailing dot (`HOST.EXAMPLE.`), and internationalized names either in Unicode or as punycode
- * (`xn--…`). Both sides become lower-case ASCII (punycode) without the trailing dot.
- */
-export function normalizeDomain(name: string): string {
-  const host = name.trim().replace(/\.+$/, "").toLowerCase();
-  if (host === "") return host;
-  const ascii = /^[\x00-\x7f]*$/.test(host) ? host : domainToASCII(host);
-  return ascii === "" ? host : ascii;
-}
+/** DNS names: lower-case ASCII (punycode), no trailing dot (shared with the network readers). */
+export { normalizeDomain } from "../util/domain-name.js";
 
 /** systemd unit suffixes: `kesl.service`, `name.socket`, `name.timer` name the service `kesl`, `name`. */
 const SYSTEMD_SUFFIX = /\.(service|socket|timer|path|target|mount|scope|slice)$/;
