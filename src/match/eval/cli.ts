@@ -3,7 +3,8 @@
  * `npm run eval`: the detection evaluation on `eval/detection/corpus/` (ictsguard beside a grep
  * baseline), then the screening evaluation (`ictsguard screen eval`), both printed.
  * `--record` writes the detection figures the quality gate (gate.test.ts) holds the matcher to;
- * `--json FILE` writes the whole detection report.
+ * `--json FILE` writes the whole detection report; `--detection-only` skips screening, and
+ * `--no-baselines` is passed to `screen eval` (its fuse.js baseline takes minutes).
  */
 import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
@@ -33,6 +34,7 @@ if (args.includes("--record")) {
 }
 if (!args.includes("--detection-only")) {
   console.log("\n== Screening (ictsguard screen eval) ==");
-  const screen = spawnSync(process.execPath, [packagePath("bin/ictsguard.js"), "screen", "eval"], { stdio: "inherit" });
+  const screenArgs = ["screen", "eval", ...(args.includes("--no-baselines") ? ["--no-baselines"] : [])];
+  const screen = spawnSync(process.execPath, [packagePath("bin/ictsguard.js"), ...screenArgs], { stdio: "inherit" });
   process.exitCode = screen.status ?? 1;
 }
