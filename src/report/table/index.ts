@@ -152,10 +152,10 @@ function observedCell(f: Finding): string {
     return `${cut(clean(f.observation.name), Math.max(MAX.observed - suffix.length, 12))}${suffix}`;
   }
   const version = f.observation.version ? cut(clean(f.observation.version), 16) : "";
-  // a package URL names the package's namespace (npm scope, Maven group), so one SDK is told from
-  // another: shown without its version and qualifiers, the version beside it as for names
+  // a package URL with a namespace (npm scope, Maven group) tells one SDK from another: shown
+  // without its version and qualifiers, the version beside it as for names
   const purl = f.observation.ids?.purl?.replace(/[?#].*$/, "").replace(/@[^/@]*$/, "");
-  if (purl) return version ? `${cutLeft(clean(purl), Math.max(MAX.purl - version.length - 1, 12))} ${version}` : cutLeft(clean(purl), MAX.purl);
+  if (purl && /^pkg:[^/]+\/[^/]+\/./.test(purl)) return version ? `${cutLeft(clean(purl), Math.max(MAX.purl - version.length - 1, 12))} ${version}` : cutLeft(clean(purl), MAX.purl);
   if (!version || f.observation.name.endsWith(f.observation.version!)) return cut(clean(observedLabel(f)), MAX.observed);
   return `${cut(clean(f.observation.name), Math.max(MAX.observed - version.length - 1, 12))} ${version}`;
 }
