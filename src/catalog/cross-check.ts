@@ -374,7 +374,9 @@ function shapeProblem(kind: IdentifierKind, value: string): string | undefined {
   if (value !== value.trim()) return "has leading or trailing spaces";
   const star = value.indexOf("*");
   if (star >= 0 && star !== value.length - 1) return "a `*` may only end a value (a prefix)";
-  if (star >= 0 && !PREFIX_KINDS.has(kind)) return `${kind} are matched exactly: no \`*\` prefixes`;
+  // a package publisher's whole namespace (`npm/@scope/*`, `maven/com.vendor/*`) is one identifier
+  const namespace = kind === "packages" && /^[a-z0-9.+-]+\/[^/\s*]+\/\*$/.test(value);
+  if (star >= 0 && !PREFIX_KINDS.has(kind) && !namespace) return `${kind} are matched exactly: no \`*\` prefixes (a package namespace is type/namespace/*)`;
   switch (kind) {
     case "bundleIdPrefixes":
       return value.endsWith(".") ? undefined : "a bundle-id prefix ends in a dot, e.g. com.vendor.";

@@ -5,7 +5,7 @@
  * catalog's size.
  */
 import type { Alias, Catalog, DomainRole, Entity, IdentifierKind, IdentifierValue, Lookalike, Product } from "../model/catalog.js";
-import { foldText, normalizeOrgName, normalizePath, normalizeProductName, productTokens, tokens } from "../text/fold.js";
+import { foldText, normalizeDomain, normalizeOrgName, normalizePath, normalizeProductName, normalizeServiceName, productTokens, tokens } from "../text/fold.js";
 
 /** Default confidence of an exact identifier of each kind (a catalog value may lower it). */
 export const IDENTIFIER_CONFIDENCE: Record<IdentifierKind, number> = {
@@ -77,7 +77,9 @@ export function identifierKey(kind: IdentifierKind, value: string): string {
     case "drivers":
       return v.toLowerCase().replace(/\.(sys|kext)$/, "");
     case "domains":
-      return v.toLowerCase().replace(/\.$/, "");
+      return normalizeDomain(v);
+    case "services":
+      return normalizeServiceName(v);
     default:
       return v.toLowerCase();
   }

@@ -144,7 +144,13 @@ function purlLookalike(purl: string, index: CatalogIndex) {
   const path = decodeURIComponent(m[2]!).toLowerCase();
   const type = m[1]!.toLowerCase();
   const name = path.split("/").pop()!;
-  return index.lookalikes.identifiers.get(`packages:${type}/${path}`) ?? index.lookalikes.identifiers.get(`packages:${type}/${name}`);
+  const namespace = path.includes("/") ? path.slice(0, path.lastIndexOf("/")) : undefined;
+  return (
+    index.lookalikes.identifiers.get(`packages:${type}/${path}`) ??
+    index.lookalikes.identifiers.get(`packages:${type}/${name}`) ??
+    // one verdict for a publisher's whole namespace (`npm/@kaspersky/*`)
+    (namespace ? index.lookalikes.identifiers.get(`packages:${type}/${namespace}/*`) : undefined)
+  );
 }
 
 /**

@@ -9,7 +9,7 @@ import type { Entity, IdentifierKind, Product } from "../model/catalog.js";
 import type { Evidence, MatcherName } from "../model/finding.js";
 import type { Observation } from "../model/observation.js";
 import { identifierKey, type CatalogIndex, type IdentifierEntry } from "./catalog-index.js";
-import { baseName, normalizeOrgName, productTokens, stripContact, tokens } from "../text/fold.js";
+import { baseName, normalizeDomain, normalizeOrgName, productTokens, stripContact, tokens } from "../text/fold.js";
 
 /** A product (or, with `product` unset, only a vendor) named by one piece of evidence. */
 export type Candidate = { product?: Product; group: Entity; evidence: Evidence };
@@ -101,7 +101,9 @@ const purlMatcher: Matcher = {
       const entry = lookupExact(index, "packages", key);
       if (entry) return [fromEntry(index, "purl", entry, { purl })];
     }
-    return [];
+    // a whole publisher namespace (`npm/@scope/*`): every package of it is the vendor's
+    const namespaced = parsed.namespace ? lookupPrefix(index, "packages", keys[0]!) : undefined;
+    return namespaced ? [fromEntry(index, "purl", namespaced, { purl })] : [];
   },
 };
 
@@ -124,7 +126,7 @@ const domainMatcher: Matcher = {
   name: "domain",
   match(o, index) {
     if (o.kind !== "domain") return [];
-    let host = o.name.trim().toLowerCase().replace(/\.$/, "");
+    let host = normalizeDomain(o.name);
     while (host.includes(".")) {
       const entry = lookupExact(index, "domains", host);
       if (entry) return [fromEntry(index, "domain", entry, { domain: o.name })];

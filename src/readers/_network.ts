@@ -7,6 +7,7 @@
  * in the wrong shape reports its first problems and a count instead of a million messages.
  */
 import type { Observation, SourceRef } from "../model/observation.js";
+import { normalizeDomain } from "../text/domain-name.js";
 import type { Line } from "./_text.js";
 import type { ReadContext, ReportableIssue } from "./types.js";
 
@@ -21,7 +22,8 @@ export function cleanHost(raw: string | undefined): string | undefined {
   // a port after the name (`host:443`), but not inside a bare IPv6 address
   const port = /^(\[[^\]]+\]|[^:]+):\d+$/.exec(host);
   if (port) host = port[1]!;
-  host = host.replace(/^\[|\]$/g, "").replace(/\.$/, "").toLowerCase();
+  // upper or mixed case, the root's trailing dot, Unicode for punycode: the catalog's spelling
+  host = normalizeDomain(host.replace(/^\[|\]$/g, ""));
   if (host === "" || /\s/.test(host)) return undefined;
   return host;
 }

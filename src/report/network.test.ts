@@ -41,7 +41,7 @@ describe("network evidence in reports", () => {
 
   it("table: an integration says so in its product block", async () => {
     const text = await render("table", networkDocument());
-    assert.match(text, /unsupported · Kaspersky Anti-Virus SDK \(KAV SDK\) built into a third-party product \(Kaspersky, security-sdk, integration\) · 1 finding\n  Integration:/);
+    assert.match(text, /unsupported · Kaspersky Anti-Virus SDK \(KAV SDK\) built into a third-party product \(Kaspersky, security-sdk, integration\) · 1 finding · confidence \d\.\d\d\n  Integration:/);
   });
 
   it("csv: relation and network columns on findings, an `informational` row for browsing", async () => {

@@ -63,3 +63,26 @@ export function baseName(path: string): string {
 export function normalizePath(path: string): string {
   return path.replace(/\\/g, "/").toLowerCase();
 }
+
+/** DNS names: lower-case ASCII (punycode), no trailing dot (shared with the network readers). */
+export { normalizeDomain } from "./domain-name.js";
+
+/** systemd unit suffixes: `kesl.service`, `name.socket`, `name.timer` name the service `kesl`, `name`. */
+const SYSTEMD_SUFFIX = /\.(service|socket|timer|path|target|mount|scope|slice)$/;
+
+/**
+ * A service name in the catalog's spelling, whatever platform wrote it: a systemd unit without its
+ * type suffix and instance (`klnagent64@1.service` → `klnagent64`), a launchd plist file name
+ * without `.plist` (`com.kaspersky.kav.plist` → `com.kaspersky.kav`), lower case. Windows service
+ * names are taken as they are; their display names are product names, matched as such.
+ */
+export function normalizeServiceName(name: string): string {
+  let s = baseName(name.trim());
+  if (s.endsWith(".plist")) s = s.slice(0, -".plist".length);
+  if (SYSTEMD_SUFFIX.test(s)) {
+    s = s.replace(SYSTEMD_SUFFIX, "");
+    const at = s.indexOf("@");
+    if (at > 0) s = s.slice(0, at);
+  }
+  return s;
+}

@@ -118,7 +118,7 @@ export const LEGAL_FORMS: readonly LegalForm[] = [
 ];
 
 /**
- * The single words the scan's publisher matcher (src/match/normalize.ts, `normalizeOrgName`)
+ * The single words the scan's publisher matcher (src/text/fold.ts, `normalizeOrgName`)
  * drops wherever they stand. The scan matches publisher strings by equality after this step, so
  * this set is kept exactly as the scan has always used it: widening it would change what the
  * scan matches. Screening uses the richer, position-aware table above.

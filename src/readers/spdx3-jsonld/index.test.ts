@@ -161,3 +161,39 @@ describe("sbom/spdx3-jsonld read: crafted files", () => {
     assert.deepEqual(withVendor, ["pkg-6", "pkg-7", "pkg-8", "pkg-9"]); // the 4 still waiting when the agent came
   });
 });
+
+describe("sbom/spdx3-jsonld: AI and dataset packages are software packages too (issue 12)", () => {
+  it("the SPDX examples' dataset_DatasetPackage is detected and read as an SBOM component, with version and hash", async () => {
+    const file = data("dataset-example02.spdx3.json");
+    assert.equal(detectReader(probeFile(file))?.name, "sbom/spdx3-jsonld");
+    const { observations, issues } = await readAll(reader, file);
+    assert.deepEqual(issues, []);
+    assert.deepEqual(
+      observations.map((o) => [o.kind, o.name, o.version, o.ids?.sha256]),
+      [["component", "FaceExpress-50K", "1.2.0", "a7f3b92e1cd458f9026e3a4b57c8d1e0f2a9b4c6d8e0f1a2b3c4d5e6f7a8b9c0"]],
+    );
+  });
+
+  it("an ai_AIPackage, by compact or full IRI type, is read like a software_Package; one without a name is a located issue naming its type", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "ictsguard-spdx3-ai-"));
+    const file = join(dir, "ai.spdx3.json");
+    const el = (type: string, name: string, purl?: string) => ({ type, spdxId: `https://example.org/${name || "unnamed"}`, creationInfo: "_:c", name, ...(purl ? { software_packageUrl: purl } : {}) });
+    writeFileSync(
+      file,
+      JSON.stringify({
+        "@context": "https://spdx.org/rdf/3.0.1/spdx-context.jsonld",
+        "@graph": [
+          { type: "CreationInfo", "@id": "_:c", specVersion: "3.0.1", created: "2025-01-01T00:00:00Z", createdBy: [] },
+          el("ai_AIPackage", "model-a", "pkg:huggingface/google-bert/bert-base-uncased"),
+          el("https://spdx.org/rdf/3.0.1/terms/AI/AIPackage", "model-b"),
+          el("https://spdx.org/rdf/3.0.1/terms/Dataset/DatasetPackage", "data-c"),
+          el("ai_AIPackage", ""),
+        ],
+      }),
+    );
+    const { observations, issues } = await readAll(reader, file);
+    assert.deepEqual(observations.map((o) => [o.name, o.ids?.purl]), [["model-a", "pkg:huggingface/google-bert/bert-base-uncased"], ["model-b", undefined], ["data-c", undefined]]);
+    assert.equal(issues.length, 1);
+    assert.match(issues[0]!.message, /^ai_AIPackage has no "name"/);
+  });
+});

@@ -50,11 +50,14 @@ function detect(probe: Probe): number {
   if (!head.startsWith("{")) return 0;
   if (/"@context"\s*:\s*(?:\[[^\]]*)?"https?:\/\/spdx\.org\/rdf\/3\.\d/.test(head)) return 0.95;
   // @context normally comes first; elements with SPDX 3 type names are a weaker sign
-  if (/"@graph"\s*:/.test(head) && /"type"\s*:\s*"(?:software_Package|SpdxDocument|software_Sbom|CreationInfo)"/.test(head)) return 0.6;
+  if (/"@graph"\s*:/.test(head) && /"type"\s*:\s*"(?:software_Package|ai_AIPackage|dataset_DatasetPackage|SpdxDocument|software_Sbom|CreationInfo)"/.test(head)) return 0.6;
   return 0;
 }
 
 type Fields = SpdxPackageFields;
+
+/** Software packages, and the AI and dataset profiles' packages, which are software packages too (their classes extend software_Package). */
+const PACKAGE_TYPES = new Set(["software_Package", "ai_AIPackage", "dataset_DatasetPackage"]);
 /** A package waiting for agents: what it says, and the agent ids it names (supplier first). */
 type Waiting = { fields: Fields; source: SourceRef; supplier?: string | undefined; originators: string[]; missing: Set<string> };
 
@@ -120,11 +123,11 @@ async function* read(input: ReadInput, outerCtx: ReadContext, { maxAgents, maxWa
       waitingFor.delete(id);
       continue;
     }
-    if (type !== "software_Package") continue; // files, relationships, licences, the document itself ...
+    if (!PACKAGE_TYPES.has(type ?? "")) continue; // files, relationships, licences, the document itself ...
 
     const fields = packageFields(el);
     if (spdxText(fields.name) === undefined) {
-      ctx.report({ code: "spdx/package", message: 'software_Package has no "name" (expected a non-empty string other than NOASSERTION or NONE); skipped', source });
+      ctx.report({ code: "spdx/package", message: `${type} has no "name" (expected a non-empty string other than NOASSERTION or NONE); skipped`, source });
       continue;
     }
     const supplier = agentRef(el.suppliedBy, agents, maxAgents);

@@ -60,7 +60,8 @@ describe("zeek reader: crafted logs", () => {
       seenAt: "2024-10-01T08:00:00.000Z",
       source: { file: fixture("kaspersky-dns.log"), line: 9 },
     });
-    assert.ok(observations.some((o) => o.name === "café.example" && o.host === "10.20.30.12"));
+    // an internationalized name is reported in one spelling, punycode, as the catalog holds domains
+    assert.ok(observations.some((o) => o.name === "xn--caf-dma.example" && o.host === "10.20.30.12"));
     assert.ok(!observations.some((o) => o.name === "-"));
     // every lookup is kept, look-alikes too (matching decides, not the reader)
     assert.equal(observations.filter((o) => o.name.includes("kaspersky")).length, 14);
@@ -70,7 +71,7 @@ describe("zeek reader: crafted logs", () => {
     const { observations, issues } = await readAll(zeekReader, fixture("kaspersky-dns.json"));
     assert.deepEqual(issues, []);
     assert.equal(observations.length, 18);
-    const tsv = (await readAll(zeekReader, fixture("kaspersky-dns.log"))).observations.filter((o) => o.name !== "café.example");
+    const tsv = (await readAll(zeekReader, fixture("kaspersky-dns.log"))).observations.filter((o) => o.name !== "xn--caf-dma.example");
     assert.deepEqual(
       observations.map((o) => [o.name, o.host, o.seenAt]),
       tsv.map((o) => [o.name, o.host, o.seenAt]),

@@ -19,7 +19,8 @@ describe("table report", () => {
     // a long observed name is cut, its version kept
     assert.match(lines[1]!, /^prohibited\s+Kaspersky\s+Kaspersky Endpoint Security\s+Kaspersky Endpoint Security… 12\.3\.0\.493\s+ws-001 · inventory\.csv:3\s+us-ndaa18-1634-far-52-204-23 \+1$/);
     assert.match(lines[2]!, /ws-002 · inventory\.csv:5/);
-    assert.match(lines[3]!, /^unsupported\s+Kaspersky\s+Kaspersky Anti-Virus\s+Kaspersky Anti-Virus 21\.3\.10\.391\s+sboms\/app\.cdx\.json record 4\s+us-bis-icts-kaspersky-final-determination$/);
+    // a package shows its package URL (namespace included), without version and qualifiers, and the version
+    assert.match(lines[3]!, /^unsupported\s+Kaspersky\s+Kaspersky Anti-Virus\s+pkg:generic\/kaspersky\/anti-virus 21\.3\.10\.391\s+sboms\/app\.cdx\.json record 4\s+us-bis-icts-kaspersky-final-determination$/);
     // the observed name's newline is printed as a space: one finding stays one row
     assert.match(lines[4]!, /^review\s+Kaspersky\s+Kaspersky Rescue Disk\s+KAV Rescue Disk, "portable" edition -1\s+/);
     assert.equal(lines[5], "");
@@ -28,12 +29,12 @@ describe("table report", () => {
   it("explains each product and status once: rules, citations, obligations, remediation", async () => {
     const text = await render("table", sampleDocument());
     assert.equal(text.match(/^prohibited · Kaspersky Endpoint Security/gm)?.length, 1);
-    assert.match(text, /prohibited · Kaspersky Endpoint Security \(Kaspersky, endpoint-security\) · 2 findings/);
+    assert.match(text, /prohibited · Kaspersky Endpoint Security \(Kaspersky, endpoint-security\) · 2 findings · confidence 0\.95\n/);
     assert.match(text, /Rule us-ndaa18-1634-far-52-204-23: NDAA FY2018 §1634 \/ FAR 52\.204-23/);
     assert.match(text, /Cites: Federal Acquisition Regulation, FAR 52\.204-23; FY2018 NDAA, Pub\. L\. 115-91 §1634/);
     assert.match(text, /Must: Report a covered article/);
     assert.match(text, /Remediation: Uninstall Kaspersky Endpoint Security/);
-    assert.match(text, /unsupported · Kaspersky Anti-Virus \(Kaspersky, antivirus\) · 1 finding\n/);
+    assert.match(text, /unsupported · Kaspersky Anti-Virus \(Kaspersky, antivirus\) · 1 finding · confidence \d\.\d\d\n/);
     assert.match(text, /in force since 2024-09-29\./);
   });
 

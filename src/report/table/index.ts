@@ -31,7 +31,7 @@ export const tableReporter: Reporter = {
 };
 
 /** Widest a cell may be; longer values are cut with `…` so a row fits a wide terminal. */
-const MAX = { vendor: 18, product: 30, observed: 40, where: 36, rules: 54 } as const;
+const MAX = { vendor: 18, product: 30, observed: 40, purl: 52, where: 36, rules: 54 } as const;
 /** Prose under the table is wrapped to this width. */
 const WRAP = 100;
 /** Network evidence printed per product block and in the informational section; the JSON report has all of it. */
@@ -155,6 +155,10 @@ function observedCell(f: ResolvedFinding): string {
     return `${cut(clean(f.observation.name), Math.max(MAX.observed - suffix.length, 12))}${suffix}`;
   }
   const version = f.observation.version ? cut(clean(f.observation.version), 16) : "";
+  // a package URL with a namespace (npm scope, Maven group) tells one SDK from another: shown
+  // without its version and qualifiers, the version beside it as for names
+  const purl = f.observation.ids?.purl?.replace(/[?#].*$/, "").replace(/@[^/@]*$/, "");
+  if (purl && /^pkg:[^/]+\/[^/]+\/./.test(purl)) return version ? `${cutLeft(clean(purl), Math.max(MAX.purl - version.length - 1, 12))} ${version}` : cutLeft(clean(purl), MAX.purl);
   if (!version || f.observation.name.endsWith(f.observation.version!)) return cut(clean(observedLabel(f)), MAX.observed);
   return `${cut(clean(f.observation.name), Math.max(MAX.observed - version.length - 1, 12))} ${version}`;
 }
@@ -179,7 +183,7 @@ function productBlocks(findings: ResolvedFinding[], status: (s: Status) => strin
     const first = group[0]!;
     const relation = first.product.relation === "integration" ? ", integration" : "";
     const lines = [
-      `${status(first.status)} · ${paint("bold", clean(first.product.name))} (${clean(first.vendorName)}, ${first.product.category}${relation}) · ${plural(group.length, "finding")}`,
+      `${status(first.status)} · ${paint("bold", clean(first.product.name))} (${clean(first.vendorName)}, ${first.product.category}${relation}) · ${plural(group.length, "finding")} · ${confidenceLabel(group)}`,
       wrap(clean(first.reason), "  "),
     ];
     lines.push(...networkLines(group));
@@ -202,6 +206,14 @@ function productBlocks(findings: ResolvedFinding[], status: (s: Status) => strin
     for (const text of new Set(group.map((f) => f.remediation))) lines.push(wrap(`Remediation: ${clean(text)}`, "  "));
     return lines.join("\n");
   });
+}
+
+/** The findings' own confidence (not their evidence's): one figure, or the range when the group's findings differ. */
+function confidenceLabel(group: ResolvedFinding[]): string {
+  const values = group.map((f) => f.confidence);
+  const low = Math.min(...values);
+  const high = Math.max(...values);
+  return low === high ? `confidence ${low.toFixed(2)}` : `confidence ${low.toFixed(2)}–${high.toFixed(2)}`;
 }
 
 /** Network findings of a block: per client its lookups and hosts (bounded, the JSON report has them all). */
