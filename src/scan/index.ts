@@ -23,12 +23,13 @@ import {
 import type { Issue } from "../model/issue.js";
 import type { Observation } from "../model/observation.js";
 import { buildCatalogIndex, createCachedMatcher, type CatalogIndex } from "../match/index.js";
+import { buildPrefilter } from "../match/prefilter.js";
 import { createExceptionMatcher } from "../policy/exceptions.js";
 import { createPolicy, type Judgment } from "../policy/judge.js";
 import { today as todayOf, type AsOf } from "../policy/time.js";
 import { detectReader } from "../readers/detect.js";
 import { READERS, findReader } from "../readers/registry.js";
-import type { Reader, ReportableIssue } from "../readers/types.js";
+import type { ReadContext, Reader, ReportableIssue } from "../readers/types.js";
 import { PACKAGE_VERSION } from "../util/package-root.js";
 import { isZip, scanZipFile, scanZipStream, type ArchiveContext, type EntryOutcome } from "./archive.js";
 import { expandInputs, openInput, type InputFile, type OpenedInput } from "./inputs.js";
@@ -78,6 +79,7 @@ export async function runScan(options: ScanOptions): Promise<ReportDocument> {
   const index: CatalogIndex = buildCatalogIndex(options.catalog);
   const policy = createPolicy(index);
   const match = createCachedMatcher(index);
+  const prefilter = buildPrefilter(index); // [speed] readers skip records that cannot match
   // A judgment depends only on the product, the vendor and the confidence (the profile and date
   // are fixed for the scan), so findings of the same product share one judgment object: a
   // fleet full of Kaspersky costs one small object per finding, not a copy of every rule.
@@ -158,13 +160,19 @@ export async function runScan(options: ScanOptions): Promise<ReportDocument> {
     }
   };
 
+  // [speed] records a reader skipped (see ReadContext.prefilter): counted, never matched
+  const skipped = (n: number): void => {
+    const before = observations;
+    observations += n;
+    if (before >>> 16 !== observations >>> 16) progress();
+  };
   for (const [fileIndex, file] of files.entries()) {
     progress = (): void =>
       options.onProgress?.({ file: file.path, fileIndex, files: files.length, bytesRead, totalBytes, observations });
     progress();
     await scanFile(file, forced, options, report, (n) => {
       bytesRead += n;
-    }, onObservation);
+    }, onObservation, { prefilter, skipped });
   }
   // Observations collected from elsewhere than files (scan --host), one more input each.
   const collected: CollectedSource[] = [];
@@ -227,6 +235,7 @@ async function scanFile(
   report: (issue: ReportableIssue) => void,
   onBytes: (n: number) => void,
   onObservation: (o: Observation) => void,
+  fast: Pick<ReadContext, "prefilter" | "skipped">,
 ): Promise<void> {
   let opened;
   try {
@@ -245,7 +254,7 @@ async function scanFile(
     const ctx: ArchiveContext = {
       report,
       onBytes,
-      scanEntry: (path, entry) => readOpened(path, entry, { discovered: true, inArchive: true }, forced, report, onObservation),
+      scanEntry: (path, entry) => readOpened(path, entry, { discovered: true, inArchive: true }, forced, report, onObservation, fast),
     };
     if (file.path !== "-" && !opened.gzipped) {
       opened.stream.destroy();
@@ -255,7 +264,7 @@ async function scanFile(
     }
     return;
   }
-  await readOpened(file.path, opened, { discovered: file.discovered, inArchive: false }, forced, report, onObservation);
+  await readOpened(file.path, opened, { discovered: file.discovered, inArchive: false }, forced, report, onObservation, fast);
 }
 
 /**
@@ -269,6 +278,7 @@ async function readOpened(
   forced: Reader | undefined,
   report: (issue: ReportableIssue) => void,
   onObservation: (o: Observation) => void,
+  fast: Pick<ReadContext, "prefilter" | "skipped">,
 ): Promise<EntryOutcome> {
   const reader = forced ?? detectReader(opened.probe);
   if (!reader) {
@@ -283,7 +293,7 @@ async function readOpened(
     return "unknown-format";
   }
   try {
-    for await (const o of reader.read({ path, stream: opened.stream, encoding: opened.encoding }, { report })) {
+    for await (const o of reader.read({ path, stream: opened.stream, encoding: opened.encoding }, { report, ...fast })) {
       o.source.reader = reader.name;
       onObservation(o);
     }
