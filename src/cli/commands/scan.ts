@@ -5,18 +5,11 @@
  */
 import { createWriteStream } from "node:fs";
 import { Command, Option } from "commander";
-import { resolveActiveCatalog } from "../../catalog/index.js";
-import { loadConfig } from "../../config/index.js";
-import { PROFILES, type Profile } from "../../model/catalog.js";
+import type { Profile } from "../../model/catalog.js";
 import { STATUSES, type Status } from "../../model/finding.js";
-import { formatSource } from "../../model/issue.js";
-import { parseAsOf, today } from "../../policy/time.js";
-import { READERS } from "../../readers/registry.js";
-import { REPORT_FORMATS, writeReport, type ReportFormat } from "../../report/index.js";
-import { createHostCollection } from "../../collect/index.js";
-import { runScan, UsageError } from "../../scan/index.js";
+import type { ReportFormat } from "../../report/index.js";
+import { PROFILE_CHOICES, READER_NAME_CHOICES, REPORT_FORMAT_CHOICES } from "../choices.js";
 import { EXIT_ERROR, EXIT_FINDINGS, EXIT_OK } from "../exit-codes.js";
-import { createProgress } from "../progress.js";
 
 type ScanFlags = {
   output?: ReportFormat;
@@ -38,14 +31,14 @@ export function scanCommand(): Command {
   return new Command("scan")
     .description("scan inventories (SBOMs, osquery results, CSV and OS exports) and network logs (Zeek, Suricata, dnsmasq/Pi-hole, Squid, Windows DNS) in files, directories or - for stdin, or this machine (--host), for restricted software")
     .argument("[inputs...]", "files, directories (walked recursively) or - for standard input (optional with --host)")
-    .addOption(new Option("-o, --output <format>", "report format (default: table on a terminal, json otherwise)").choices(REPORT_FORMATS))
+    .addOption(new Option("-o, --output <format>", "report format (default: table on a terminal, json otherwise)").choices(REPORT_FORMAT_CHOICES))
     .option("--output-file <path>", "write the report to this file instead of standard output")
-    .addOption(new Option("-p, --profile <profile>", "who you are: decides which rules bind you (default: business)").choices(PROFILES))
+    .addOption(new Option("-p, --profile <profile>", "who you are: decides which rules bind you (default: business)").choices(PROFILE_CHOICES))
     .option("--as-of <date>", "judge on this date, YYYY-MM-DD (default: today)")
     .addOption(
       new Option("--fail-on <status>", "exit 1 when a finding has this status or a more severe one (default: deadline)").choices([...STATUSES, "none"]),
     )
-    .addOption(new Option("-f, --input-format <name>", "skip format detection and read every input as this format").choices(READERS.map((r) => r.name)))
+    .addOption(new Option("-f, --input-format <name>", "skip format detection and read every input as this format").choices(READER_NAME_CHOICES))
     .option("-c, --config <file>", "config file (default: ictsguard.yaml or .ictsguard.yaml in the working directory)")
     .option("--catalog <dir>", "catalog folder to use instead of the installed or bundled one")
     .option("--require-fresh", "fail (exit 2) when the catalog is older than catalogMaxAgeDays")
@@ -59,6 +52,18 @@ export function scanCommand(): Command {
 }
 
 async function scan(inputs: string[], flags: ScanFlags): Promise<number> {
+  // [speed] loaded when the command runs, not when it is defined (--help, --version)
+  const [{ resolveActiveCatalog }, { loadConfig }, { formatSource }, { parseAsOf, today }, { writeReport }, { createHostCollection }, { runScan, UsageError }, { createProgress }] =
+    await Promise.all([
+      import("../../catalog/index.js"),
+      import("../../config/index.js"),
+      import("../../model/issue.js"),
+      import("../../policy/time.js"),
+      import("../../report/index.js"),
+      import("../../collect/index.js"),
+      import("../../scan/index.js"),
+      import("../progress.js"),
+    ]);
   const host = flags.host === true || flags.hostRoot !== undefined;
   if (inputs.length === 0 && !host) {
     throw new UsageError("nothing to scan: name files, directories or - for standard input, or use --host to scan this machine");
