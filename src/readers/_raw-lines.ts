@@ -5,7 +5,31 @@
  * it proves cannot match without making strings of them, and decodes only the others as UTF-8. The last line of the input comes in the last batch, with or
  * without its line break.
  */
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import type { Prefilter } from "../match/prefilter.js";
+
+/** Bytes read between two full garbage collections (see {@link keepMemoryFlat}). */
+const COLLECT_EVERY = 32 * 1024 * 1024;
+let collect: (() => void) | null | undefined;
+
+/**
+ * Keeps peak memory flat on inputs of any size: V8 collects its old generation only when it has
+ * grown, so short-lived objects of the slow path that survived a young collection pile up and
+ * the process grows with the input. A full collection every COLLECT_EVERY bytes of input keeps
+ * the heap near its live size (a few tens of MB) for a few ms each time.
+ */
+function keepMemoryFlat(): void {
+  if (collect === undefined) {
+    try {
+      setFlagsFromString("--expose-gc");
+      collect = runInNewContext("gc") as () => void;
+    } catch {
+      collect = null;
+    }
+  }
+  collect?.();
+}
 
 export type RawBatch = {
   /** Whole lines, each ending with `\n` except maybe the input's last. */
@@ -17,10 +41,16 @@ export type RawBatch = {
 /** Batches of whole lines; a line longer than `maxLine` bytes ends the batches (`tooLong` then holds what was read of it). */
 export async function* rawLineBatches(chunks: AsyncIterator<Uint8Array>, maxLine: number, tooLong: { bytes?: Buffer }): AsyncGenerator<RawBatch> {
   let carry: Buffer = Buffer.alloc(0);
+  let sinceCollect = 0;
   for (;;) {
     const next = await chunks.next();
     if (next.done) break;
     const chunk = next.value;
+    sinceCollect += chunk.length;
+    if (sinceCollect > COLLECT_EVERY) {
+      sinceCollect = 0;
+      keepMemoryFlat();
+    }
     const buf = carry.length === 0 ? Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength) : Buffer.concat([carry, chunk]);
     const nl = buf.lastIndexOf(10);
     if (nl === -1) {
