@@ -51,6 +51,7 @@ function needed(args: readonly string[]): string[] {
     if (arg === "--") break;
     if (arg.startsWith("-")) {
       if (arg === "-V" || arg === "--version") return []; // the program's own option, before any command
+      if (arg === "-h" || arg === "--help") break; // the program's help lists every command
       continue; // the program has no option that takes a value
     }
     return arg in COMMANDS ? [arg] : Object.keys(COMMANDS);
