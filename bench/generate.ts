@@ -52,13 +52,15 @@ function csvField(s: string): string {
 
 type Row = { host: string; name: string; vendor: string; version: string; path: string };
 
-function* rows(count: number, restrictedEvery: number): Iterable<Row> {
+/** Rows of `count / hosts` programs per host, hosts in order (120 programs a host by default). */
+function* rows(count: number, restrictedEvery: number, hosts?: number): Iterable<Row> {
   const random = rng(13873);
+  const perHost = hosts ? Math.max(1, Math.ceil(count / hosts)) : 120;
   for (let i = 0; i < count; i++) {
     const restricted = i % restrictedEvery === restrictedEvery - 1;
     const list = restricted ? RESTRICTED : COMMON;
     const [name, vendor] = list[Math.floor(random() * list.length)]!;
-    const host = `ws-${String(Math.floor(i / 120)).padStart(6, "0")}`;
+    const host = `ws-${String(Math.floor(i / perHost)).padStart(6, "0")}`;
     const version = `${1 + Math.floor(random() * 30)}.${Math.floor(random() * 10)}.${Math.floor(random() * 1000)}`;
     yield { host, name, vendor, version, path: `C:\\Program Files\\${name.split(" ")[0]}\\` };
   }
@@ -97,6 +99,39 @@ export async function writeOsqueryPrograms(path: string, count: number, restrict
         first = false;
       }
       yield "\n]\n";
+    })(),
+  );
+}
+
+/**
+ * An osqueryd results log (filesystem logger, event form, the default): one JSON object per
+ * line with the query's `name`, `hostIdentifier`, `calendarTime`, `unixTime`, `epoch`, `counter`,
+ * `numerics`, `decorations`, one `programs` row in `columns`, and `action` (docs formats.md §3),
+ * for `hosts` hosts. Written as a stream: 10M rows need no more memory than 10.
+ */
+export async function writeOsqueryResultLog(path: string, count: number, restrictedEvery = RESTRICTED_EVERY, hosts = 100_000): Promise<void> {
+  const start = 1727942400;
+  await writeLines(
+    path,
+    (function* () {
+      let i = 0;
+      for (const r of rows(count, restrictedEvery, hosts)) {
+        const unixTime = start + Math.floor(i++ / 50);
+        const calendarTime = new Date(unixTime * 1000).toUTCString().replace(/^(\w+), (\d+) (\w+) (\d+) (\S+) GMT$/, "$1 $3 $2 $5 $4 UTC");
+        const columns = { identifying_number: "", install_date: "20240115", install_location: r.path, install_source: "", language: "1033", name: r.name, publisher: r.vendor, uninstall_string: "", version: r.version };
+        yield JSON.stringify({
+          name: "pack_inventory_programs",
+          hostIdentifier: r.host,
+          calendarTime,
+          unixTime,
+          epoch: 0,
+          counter: 0,
+          numerics: false,
+          decorations: { host_uuid: `4C4C4544-0000-${r.host.slice(3)}-8000-000000000000`, hostname: r.host },
+          columns,
+          action: "added",
+        }) + "\n";
+      }
     })(),
   );
 }
@@ -211,4 +246,50 @@ export async function writeDpkgStatus(path: string, count: number, restrictedEve
       }
     })(),
   );
+}
+
+/**
+ * A CycloneDX 1.5 JSON SBOM of about `megabytes` MB: a fleet's software as components (type,
+ * bom-ref, name, version, publisher, purl, licenses, hashes), one in `restrictedEvery` a
+ * restricted product. Streamed; returns the number of components written.
+ */
+export async function writeCycloneDxJson(path: string, megabytes: number, restrictedEvery = RESTRICTED_EVERY): Promise<number> {
+  const target = megabytes * 1024 * 1024;
+  let components = 0;
+  await writeLines(
+    path,
+    (function* () {
+      const head = {
+        bomFormat: "CycloneDX",
+        specVersion: "1.5",
+        serialNumber: "urn:uuid:3e671687-395b-41f5-a30f-a58921a69b79",
+        version: 1,
+        metadata: { timestamp: "2024-10-03T08:00:00Z", tools: { components: [{ type: "application", name: "bench" }] }, component: { type: "application", name: "fleet", version: "1" } },
+      };
+      yield JSON.stringify(head).slice(0, -1) + ',"components":[\n';
+      let written = 0;
+      let i = 0;
+      for (const r of rows(Number.MAX_SAFE_INTEGER, restrictedEvery)) {
+        const slug = r.name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
+        const c = {
+          type: "application",
+          "bom-ref": `${slug}@${r.version}#${i}`,
+          name: r.name,
+          version: r.version,
+          publisher: r.vendor,
+          purl: `pkg:generic/${slug}@${r.version}`,
+          licenses: [{ license: { name: "proprietary" } }],
+          hashes: [{ alg: "SHA-256", content: (i * 2654435761 >>> 0).toString(16).padStart(8, "0").repeat(8) }],
+        };
+        const text = (i === 0 ? "" : ",\n") + JSON.stringify(c);
+        written += text.length;
+        i++;
+        yield text;
+        if (written >= target) break;
+      }
+      components = i;
+      yield "\n]}\n";
+    })(),
+  );
+  return components;
 }

@@ -4,26 +4,42 @@
  * prints wall time, rows/s and peak RSS beside GNU `grep -ciF kaspersky` reading the same file in
  * the same run (the floor for "read every byte once and look for the brand").
  */
-import { spawnSync } from "node:child_process";
-import { createReadStream, mkdirSync, statSync } from "node:fs";
+import { execFileSync, spawnSync } from "node:child_process";
+import { createReadStream, mkdirSync, rmSync, statSync, statfsSync } from "node:fs";
 import { join } from "node:path";
 import { streamJson } from "../src/readers/_json.js";
 import { PACKAGE_ROOT } from "../src/util/package-root.js";
-import { RESTRICTED_EVERY, writeCsvInventory, writeDpkgStatus, writeOsqueryPrograms, writeRegExport, writeZeekDnsLog } from "./generate.js";
+import { RESTRICTED_EVERY, writeCsvInventory, writeCycloneDxJson, writeDpkgStatus, writeOsqueryPrograms, writeOsqueryResultLog, writeRegExport, writeZeekDnsLog } from "./generate.js";
 import { catalogBench } from "./catalog-load.js";
 import { benchHost } from "./host.js";
 
 const OUT = join(PACKAGE_ROOT, "bench", "out");
 const CHILD = join(PACKAGE_ROOT, "dist", "bench", "cli-child.js");
 
-type Case = { label: string; file: string; rows: number; every?: number; write: (path: string, rows: number, every?: number) => Promise<void> };
+type Case = {
+  label: string;
+  file: string;
+  rows: number;
+  every?: number;
+  /** Written, scanned and deleted (a file too large to keep in bench/out). */
+  temporary?: boolean;
+  write: (path: string, rows: number, every?: number) => Promise<unknown>;
+};
+
+/** 100,000 hosts, one row in 1,000 restricted: the issue's fleet, at 1M and 10M rows. */
+const FLEET_HOSTS = 100_000;
+const writeFleetLog = (path: string, rows: number, every?: number) => writeOsqueryResultLog(path, rows, every, FLEET_HOSTS);
+const TEN_MILLION = Number(process.env.ICTSGUARD_BENCH_BIG_ROWS ?? 10_000_000);
 
 const cases: Case[] = [
   { label: "CSV inventory", file: "inventory-100k.csv", rows: 100_000, write: writeCsvInventory },
   { label: "CSV inventory", file: "inventory-1m.csv", rows: 1_000_000, write: writeCsvInventory },
+  { label: "osqueryd results log (100k hosts, 1 in 1,000)", file: "osqueryd-results-1m.log", rows: 1_000_000, every: 1000, write: writeFleetLog },
+  { label: "osqueryd results log (100k hosts, 1 in 1,000)", file: "osqueryd-results-10m.log", rows: TEN_MILLION, every: 1000, temporary: true, write: writeFleetLog },
   { label: "osquery programs JSON", file: "osquery-programs-1m.json", rows: 1_000_000, write: writeOsqueryPrograms },
-  // a fleet where Kaspersky is everywhere: one row in four is a finding (memory follows findings)
+  // a fleet where Kaspersky is everywhere: one row in four is a finding, beside the same size with none
   { label: "CSV, 1 row in 4 restricted", file: "inventory-kaspersky-fleet-200k.csv", rows: 200_000, every: 4, write: writeCsvInventory },
+  { label: "CSV, none restricted (same size)", file: "inventory-clean-200k.csv", rows: 200_000, every: Number.MAX_SAFE_INTEGER, write: writeCsvInventory },
   { label: "Zeek dns.log, 4 Kaspersky clients", file: "zeek-dns-1m.log", rows: 1_000_000, every: 250_000, write: writeZeekDnsLog },
   // OS inventories: a reg export of a whole fleet's Uninstall keys (UTF-16LE), a huge dpkg database
   { label: ".reg UTF-16LE Uninstall keys", file: "uninstall-200k.reg", rows: 200_000, write: writeRegExport },
@@ -49,10 +65,48 @@ async function readSummary(path: string): Promise<{ observations: number; findin
   throw new Error(`no summary in ${path}: ${problems.join("; ") || "none found"}`);
 }
 
+/** `uptime`: how busy the machine was (others may share it). */
+const uptime = (): string => {
+  try {
+    return execFileSync("uptime", { encoding: "utf8" }).trim();
+  } catch {
+    return "uptime: not available";
+  }
+};
+
+/** Free bytes on the file system of `dir`. */
+const freeBytes = (dir: string): number => {
+  const s = statfsSync(dir);
+  return s.bavail * s.bsize;
+};
+
+/** Median wall time of `runs` runs of the CLI with `args`, in ms (start-up: nothing is scanned). */
+function startup(args: string[], runs = 7, bare = false): number {
+  const argv = bare ? args : [join(PACKAGE_ROOT, "bin", "ictsguard.js"), ...args];
+  spawnSync(process.execPath, argv);
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t = timed(() => spawnSync(process.execPath, argv, { encoding: "utf8" }));
+    if (t.value.status !== 0) throw new Error(`ictsguard ${args.join(" ")} exited ${t.value.status}`);
+    times.push(t.ms);
+  }
+  return times.sort((a, b) => a - b)[Math.floor(runs / 2)]!;
+}
+
 mkdirSync(OUT, { recursive: true });
+const loadBefore = uptime();
 const results: string[][] = [];
+const scanMs = new Map<string, number>();
 for (const c of cases) {
   const path = join(OUT, c.file);
+  if (c.temporary) {
+    // about 540 bytes a row; leave room for the report
+    const need = c.rows * 600;
+    if (freeBytes(OUT) < need * 1.2) {
+      process.stderr.write(`skipping ${c.file}: needs ${(need / 2 ** 30).toFixed(1)} GiB free in ${OUT}\n`);
+      continue;
+    }
+  }
   process.stderr.write(`generating ${c.file} (${c.rows.toLocaleString("en-US")} rows)...\n`);
   await c.write(path, c.rows, c.every);
   const size = statSync(path).size;
@@ -74,7 +128,12 @@ for (const c of cases) {
   const rss = /__bench__ (\{.*\})/.exec(scan.value.stderr);
   const maxRssMiB = rss ? JSON.parse(rss[1]!).maxRssKiB / 1024 : NaN;
   const doc = { summary: await readSummary(report) };
+  if (c.temporary) {
+    rmSync(path, { force: true });
+    rmSync(report, { force: true });
+  }
   if (doc.summary.observations !== c.rows) throw new Error(`expected ${c.rows} observations, the scan read ${doc.summary.observations}`);
+  scanMs.set(c.file, scan.ms);
   const expected = Math.floor(c.rows / (c.every ?? RESTRICTED_EVERY));
   results.push([
     `${c.label}, ${c.rows.toLocaleString("en-US")} rows`,
@@ -88,6 +147,33 @@ for (const c of cases) {
   ]);
 }
 
+// a 100 MB CycloneDX JSON SBOM (its components counted after it is written)
+{
+  const path = join(OUT, "cyclonedx-100mb.cdx.json");
+  process.stderr.write("generating cyclonedx-100mb.cdx.json (100 MB)...\n");
+  const components = await writeCycloneDxJson(path, 100);
+  const size = statSync(path).size;
+  spawnSync("grep", ["-ciF", "kaspersky", path]);
+  const grep = timed(() => spawnSync("grep", ["-ciF", "kaspersky", path], { encoding: "utf8" }));
+  const report = join(OUT, "cyclonedx-100mb.report.json");
+  const scan = timed(() => spawnSync(process.execPath, [CHILD, "scan", path, "-o", "json", "--output-file", report, "--quiet", "--fail-on", "none"], { encoding: "utf8" }));
+  if (scan.value.status !== 0) throw new Error(`scan of the SBOM exited ${scan.value.status}: ${scan.value.stderr}`);
+  const rss = /__bench__ (\{.*\})/.exec(scan.value.stderr);
+  const summary = await readSummary(report);
+  // metadata.component is one observation more
+  if (summary.observations !== components + 1) throw new Error(`expected ${components + 1} observations, the scan read ${summary.observations}`);
+  results.push([
+    `CycloneDX JSON SBOM, ${components.toLocaleString("en-US")} components`,
+    `${(size / 1024 / 1024).toFixed(0)} MiB`,
+    `${grep.ms.toFixed(0)} ms`,
+    `${scan.ms.toFixed(0)} ms`,
+    `${(scan.ms / grep.ms).toFixed(1)}x`,
+    `${Math.round(summary.observations / (scan.ms / 1000)).toLocaleString("en-US")}`,
+    `${(rss ? JSON.parse(rss[1]!).maxRssKiB / 1024 : NaN).toFixed(0)} MiB`,
+    `${summary.findings} (${Math.floor(components / RESTRICTED_EVERY)} planted)`,
+  ]);
+}
+
 results.push(await (await import("./mixed.js")).benchMixedEstate(OUT, CHILD)); // 500 MB of every format in a directory tree (grep -r)
 // scan --host: collecting from a large fake root (grep -r over the same tree) and from this machine
 results.push(...benchHost(CHILD));
@@ -97,6 +183,18 @@ const widths = head.map((h, i) => Math.max(h.length, ...results.map((r) => r[i]!
 const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join("  ");
 process.stdout.write(`\n${line(head)}\n${line(widths.map((w) => "-".repeat(w)))}\n${results.map(line).join("\n")}\n`);
 process.stdout.write(`\nratio = ictsguard wall time / grep wall time on the same file, same run (node ${process.version}).\n`);
+const heavy = scanMs.get("inventory-kaspersky-fleet-200k.csv");
+const clean = scanMs.get("inventory-clean-200k.csv");
+if (heavy !== undefined && clean !== undefined) {
+  process.stdout.write(`findings-heavy vs clean, 200k rows each: ${(heavy / clean).toFixed(2)}x (${heavy.toFixed(0)} ms / ${clean.toFixed(0)} ms)\n`);
+}
+const rowOf = (file: string) => results.find((r) => r[0]!.includes(file === "1m" ? "1,000,000 rows" : `${TEN_MILLION.toLocaleString("en-US")} rows`) && r[0]!.startsWith("osqueryd"));
+const [m1, m10] = [rowOf("1m"), rowOf("10m")];
+if (m1 && m10) {
+  process.stdout.write(`osqueryd results log, 1M vs ${TEN_MILLION.toLocaleString("en-US")} rows: ratio ${m1[4]} vs ${m10[4]}, peak RSS ${m1[6]} vs ${m10[6]}\n`);
+}
+process.stdout.write(`start-up (median of 7): ictsguard --version ${startup(["--version"]).toFixed(0)} ms, ictsguard scan --help ${startup(["scan", "--help"]).toFixed(0)} ms; node -e 0 ${startup(["-e", "0"], 7, true).toFixed(0)} ms\n`);
+process.stdout.write(`load: before ${loadBefore}\n      after  ${uptime()}\n`);
 await (await import("./check.js")).runCheckBench(); // check: 100k transactions, ictsguard vs Cedar
 process.stdout.write(await catalogBench());
 await (await import("./screen.bench.js")).runScreenBench(); // ictsguard screen vs fuse.js, names/s and peak RSS

@@ -1,20 +1,31 @@
 /**
  * @module
  * The `ictsguard` command line. Usage errors exit 2; see docs/cli.md for every command.
+ *
+ * Commands load lazily: a run defines only the command it names (`ictsguard scan ...` loads the
+ * scan command's definition, and its work modules only when its action runs), and `--version`
+ * loads none. Top-level help, `help`, and a name that is not a command define them all, so every
+ * help text and error is the same as with all commands defined.
  */
 import { Command, CommanderError } from "commander";
-import { IctsError } from "../model/issue.js";
-import { UsageError } from "../scan/index.js";
 import { PACKAGE_VERSION } from "../util/package-root.js";
-import { catalogCommand } from "./commands/catalog.js";
-import { checkCommand } from "./commands/check.js";
-import { formatsCommand } from "./commands/formats.js";
-import { scanCommand } from "./commands/scan.js";
-import { listsCommand } from "./commands/lists.js";
-import { screenCommand } from "./commands/screen.js";
 import { EXIT_ERROR } from "./exit-codes.js";
 
-export function createProgram(): Command {
+/** Each command's definition, loaded only when it is needed, in the order help lists them. */
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  scan: async () => (await import("./commands/scan.js")).scanCommand(),
+  check: async () => (await import("./commands/check.js")).checkCommand(),
+  screen: async () => (await import("./commands/screen.js")).screenCommand(),
+  lists: async () => (await import("./commands/lists.js")).listsCommand(),
+  catalog: async () => (await import("./commands/catalog.js")).catalogCommand(),
+  formats: async () => (await import("./commands/formats.js")).formatsCommand(),
+};
+
+/**
+ * The program, with the commands `argv` needs: none for `--version`, the one it names, or all
+ * (no command, `help`, an unknown name). Without `argv`, all.
+ */
+export async function createProgram(argv?: readonly string[]): Promise<Command> {
   const program = new Command("ictsguard")
     .description("Find restricted foreign-adversary technology (Kaspersky first) and judge it against cited, time-phased US rules.")
     .version(PACKAGE_VERSION)
@@ -22,7 +33,9 @@ export function createProgram(): Command {
     .enablePositionalOptions() // so `screen eval -o json` gives -o to eval, not to screen
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
-  for (const sub of [scanCommand(), checkCommand(), screenCommand(), listsCommand(), catalogCommand(), formatsCommand()]) program.addCommand(sub);
+  const names = argv ? needed(argv.slice(2)) : Object.keys(COMMANDS);
+  const subs = await Promise.all(names.map((n) => COMMANDS[n]!()));
+  for (const sub of subs) program.addCommand(sub);
   // subcommands inherit exitOverride only when added before it is set, so set it on each
   const override = (c: Command): void => {
     c.exitOverride();
@@ -32,16 +45,32 @@ export function createProgram(): Command {
   return program;
 }
 
+/** The commands a run needs: the first word that is not an option names it. */
+function needed(args: readonly string[]): string[] {
+  for (const arg of args) {
+    if (arg === "--") break;
+    if (arg.startsWith("-")) {
+      if (arg === "-V" || arg === "--version") return []; // the program's own option, before any command
+      if (arg === "-h" || arg === "--help") break; // the program's help lists every command
+      continue; // the program has no option that takes a value
+    }
+    return arg in COMMANDS ? [arg] : Object.keys(COMMANDS);
+  }
+  return Object.keys(COMMANDS);
+}
+
 export async function main(argv: string[] = process.argv): Promise<void> {
   try {
-    await createProgram().parseAsync(argv);
+    await (await createProgram(argv)).parseAsync(argv);
   } catch (err) {
     if (err instanceof CommanderError) {
       process.exitCode = err.exitCode === 0 ? 0 : EXIT_ERROR;
       return;
     }
-    if (err instanceof IctsError || err instanceof UsageError) {
-      process.stderr.write(`ictsguard: ${err.message}\n`);
+    // by name, so that the error classes' modules need not load for a run that throws none
+    const name = (err as Error | undefined)?.name;
+    if (name === "IctsError" || name === "UsageError") {
+      process.stderr.write(`ictsguard: ${(err as Error).message}\n`);
       process.exitCode = EXIT_ERROR;
       return;
     }
@@ -49,4 +78,3 @@ export async function main(argv: string[] = process.argv): Promise<void> {
     process.exitCode = EXIT_ERROR;
   }
 }
-

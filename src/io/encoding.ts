@@ -31,7 +31,7 @@ export function decodeHead(head: Uint8Array, encoding: TextEncoding): string {
 }
 
 /** Decoded text chunks of a byte stream; the BOM is dropped. */
-export async function* decodeChunks(stream: Readable, encoding: DecodeEncoding): AsyncIterable<string> {
+export async function* decodeChunks(stream: Readable | AsyncIterable<Uint8Array>, encoding: DecodeEncoding): AsyncIterable<string> {
   const decoder = new TextDecoder(encoding, { fatal: false, ignoreBOM: false });
   for await (const chunk of stream) {
     const text = decoder.decode(typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Uint8Array), { stream: true });

@@ -19,23 +19,13 @@ export type Line = { text: string; line: number; unterminated?: true };
 export async function* readLines(input: ReadInput, ctx: ReadContext): AsyncIterable<Line> {
   let buffered = "";
   let line = 0;
-  let badLines = 0;
+  const check = createLineCheck(input, ctx);
   const emit = (text: string): Line => {
     line++;
     let end = text.length;
     while (end > 0 && text.charCodeAt(end - 1) === 13) end--;
     const clean = end === text.length ? text : text.slice(0, end);
-    if (clean.includes("\uFFFD")) {
-      badLines++;
-      if (badLines === 1) {
-        ctx.report({
-          code: "input/encoding",
-          severity: "warning",
-          message: `not valid ${input.encoding.toUpperCase()} text (expected UTF-8, or UTF-16 with a BOM); unreadable bytes were replaced and the line was still scanned`,
-          source: { file: input.path, line },
-        });
-      }
-    }
+    check.line(clean, line);
     return { text: clean, line };
   };
   for await (const chunk of decodeChunks(input.stream, input.encoding)) {
@@ -56,12 +46,37 @@ export async function* readLines(input: ReadInput, ctx: ReadContext): AsyncItera
     buffered = chunk.slice(start);
   }
   if (buffered.length > 0) yield { ...emit(buffered), unterminated: true };
-  if (badLines > 1) {
-    ctx.report({
-      code: "input/encoding",
-      severity: "warning",
-      message: `${badLines} lines in all were not valid ${input.encoding.toUpperCase()} text`,
-      source: { file: input.path },
-    });
-  }
+  check.end();
+}
+
+/**
+ * The encoding check of `readLines`, for readers that split lines themselves: a line holding
+ * U+FFFD (not valid in the input's encoding) is reported once as a warning, and the count at the end.
+ */
+export function createLineCheck(input: Pick<ReadInput, "path" | "encoding">, ctx: ReadContext): { line(text: string, line: number): void; end(): void } {
+  let badLines = 0;
+  return {
+    line(text, line) {
+      if (!text.includes("\uFFFD")) return;
+      badLines++;
+      if (badLines === 1) {
+        ctx.report({
+          code: "input/encoding",
+          severity: "warning",
+          message: `not valid ${input.encoding.toUpperCase()} text (expected UTF-8, or UTF-16 with a BOM); unreadable bytes were replaced and the line was still scanned`,
+          source: { file: input.path, line },
+        });
+      }
+    },
+    end() {
+      if (badLines > 1) {
+        ctx.report({
+          code: "input/encoding",
+          severity: "warning",
+          message: `${badLines} lines in all were not valid ${input.encoding.toUpperCase()} text`,
+          source: { file: input.path },
+        });
+      }
+    },
+  };
 }

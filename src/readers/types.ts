@@ -7,6 +7,7 @@ import type { Readable } from "node:stream";
 import type { Probe, TextEncoding } from "../io/types.js";
 import type { Issue } from "../model/issue.js";
 import type { Observation } from "../model/observation.js";
+import type { Prefilter } from "../match/prefilter.js";
 
 /** Stable reader names; shown in evidence and accepted by `--input-format`. */
 export type ReaderName = string;
@@ -28,6 +29,15 @@ export type ReadContext = {
   signal?: AbortSignal;
   /** Report a located problem; the reader then goes on with the next record where that is safe. */
   report(issue: ReportableIssue): void;
+  /**
+   * The catalog's literal prefilter (match/prefilter.ts). A reader that supports it may skip a
+   * raw record containing none of its literals without turning it into observations, after
+   * checking that the record is well formed, and then calls {@link ReadContext.skipped} with the
+   * number of observations the record would have given. Readers without support ignore it.
+   */
+  prefilter?: Prefilter;
+  /** Observations a reader skipped (see `prefilter`): counted by the scan, never matched. */
+  skipped?(observations: number): void;
 };
 
 export interface Reader {

@@ -14,7 +14,7 @@ import type { Observation } from "../model/observation.js";
 import type { AsOf } from "../policy/time.js";
 import { detectReader } from "../readers/detect.js";
 import { READERS, findReader } from "../readers/registry.js";
-import type { Reader, ReportableIssue } from "../readers/types.js";
+import type { ReadContext, Reader, ReportableIssue } from "../readers/types.js";
 import { isZip, scanZipFile, scanZipStream, type ArchiveContext, type EntryOutcome } from "./archive.js";
 import { expandInputs, openInput, type InputFile, type OpenedInput } from "./inputs.js";
 import { createScanner } from "./scanner.js";
@@ -88,13 +88,20 @@ export async function runScan(options: ScanOptions): Promise<ReportDocument> {
     if ((++seen & 0x3ff) === 0) progress();
   };
 
+  // Records a reader skipped (ReadContext.prefilter: no catalog literal in them) are counted, never matched.
+  const prefilter = scanner.prefilter();
+  const skipped = (n: number): void => {
+    const before = scanner.observations;
+    scanner.skip(n);
+    if (before >>> 16 !== scanner.observations >>> 16) progress();
+  };
   for (const [fileIndex, file] of files.entries()) {
     progress = (): void =>
       options.onProgress?.({ file: file.path, fileIndex, files: files.length, bytesRead, totalBytes, observations: scanner.observations });
     progress();
     await scanFile(file, forced, options, report, (n) => {
       bytesRead += n;
-    }, onObservation);
+    }, onObservation, { prefilter, skipped });
   }
   // Observations collected from elsewhere than files (scan --host), one more input each.
   for (const input of options.observationInputs ?? []) {
@@ -125,6 +132,7 @@ async function scanFile(
   report: (issue: ReportableIssue) => void,
   onBytes: (n: number) => void,
   onObservation: (o: Observation) => void,
+  fast: Pick<ReadContext, "prefilter" | "skipped">,
 ): Promise<void> {
   let opened;
   try {
@@ -143,7 +151,7 @@ async function scanFile(
     const ctx: ArchiveContext = {
       report,
       onBytes,
-      scanEntry: (path, entry) => readOpened(path, entry, { discovered: true, inArchive: true }, forced, report, onObservation),
+      scanEntry: (path, entry) => readOpened(path, entry, { discovered: true, inArchive: true }, forced, report, onObservation, fast),
     };
     if (file.path !== "-" && !opened.gzipped) {
       opened.stream.destroy();
@@ -153,7 +161,7 @@ async function scanFile(
     }
     return;
   }
-  await readOpened(file.path, opened, { discovered: file.discovered, inArchive: false }, forced, report, onObservation);
+  await readOpened(file.path, opened, { discovered: file.discovered, inArchive: false }, forced, report, onObservation, fast);
 }
 
 /**
@@ -167,6 +175,7 @@ async function readOpened(
   forced: Reader | undefined,
   report: (issue: ReportableIssue) => void,
   onObservation: (o: Observation) => void,
+  fast: Pick<ReadContext, "prefilter" | "skipped">,
 ): Promise<EntryOutcome> {
   const reader = forced ?? detectReader(opened.probe);
   if (!reader) {
@@ -181,7 +190,7 @@ async function readOpened(
     return "unknown-format";
   }
   try {
-    for await (const o of reader.read({ path, stream: opened.stream, encoding: opened.encoding }, { report })) {
+    for await (const o of reader.read({ path, stream: opened.stream, encoding: opened.encoding }, { report, ...fast })) {
       o.source.reader = reader.name;
       onObservation(o);
     }

@@ -40,6 +40,7 @@ import {
 import type { Issue } from "../model/issue.js";
 import type { Observation } from "../model/observation.js";
 import { buildCatalogIndex, createCachedMatcher } from "../match/index.js";
+import { buildPrefilter, type Prefilter } from "../match/prefilter.js";
 import { createExceptionMatcher, type ExceptionOutcome } from "../policy/exceptions.js";
 import { createPolicy, type Judgment } from "../policy/judge.js";
 import { parseAsOf, today as todayOf, type AsOf } from "../policy/time.js";
@@ -86,6 +87,11 @@ export interface Scanner {
   input(name: string): void;
   /** What a host collector read, for the report's `collected`. */
   collected(sources: readonly CollectedSource[]): void;
+  /**
+   * The catalog's literal prefilter (match/prefilter.ts), built on first use: a reader given it
+   * may skip raw records that cannot match and report them through `skip`.
+   */
+  prefilter(): Prefilter;
   /** Observations taken so far, skipped ones included. */
   readonly observations: number;
   /** The merged report document; the scanner takes nothing after it. */
@@ -134,6 +140,7 @@ export function createScanner(options: ScannerOptions): Scanner {
   let lookalikeCount = 0;
   let observations = 0;
   let finished = false;
+  let prefilter: Prefilter | undefined;
 
   const verdictOf = (m: Match): Verdict => {
     const key = `${m.product.id}\u0000${m.vendor.id}\u0000${m.confidence}`;
@@ -272,6 +279,9 @@ export function createScanner(options: ScannerOptions): Scanner {
     },
     collected(sources) {
       collected.push(...sources);
+    },
+    prefilter() {
+      return (prefilter ??= buildPrefilter(index));
     },
     get observations() {
       return observations;

@@ -6,16 +6,11 @@
  */
 import { Command, Option } from "commander";
 import { DEFAULTS } from "../../config/defaults.js";
-import { resolveSettings } from "../../config/settings.js";
-import { PROFILES, type Profile } from "../../model/catalog.js";
+import type { Profile } from "../../model/catalog.js";
 import { STATUSES, type Status } from "../../model/finding.js";
-import { READERS } from "../../readers/registry.js";
-import { REPORT_FORMATS, writeReport, type ReportFormat } from "../../report/index.js";
-import { createHostCollection } from "../../collect/index.js";
-import { runScan, UsageError } from "../../scan/index.js";
-import { EXIT_ERROR, exitCodeOf } from "../exit-codes.js";
-import { openOutput, printIssue } from "../output.js";
-import { createProgress } from "../progress.js";
+import type { ReportFormat } from "../../report/index.js";
+import { PROFILE_CHOICES, READER_NAME_CHOICES, REPORT_FORMAT_CHOICES } from "../choices.js";
+import { exitCodeOf } from "../exit-codes.js";
 
 type ScanFlags = {
   output?: ReportFormat;
@@ -37,14 +32,14 @@ export function scanCommand(): Command {
   return new Command("scan")
     .description("scan inventories (SBOMs, osquery results, CSV and OS exports) and network logs (Zeek, Suricata, dnsmasq/Pi-hole, Squid, Windows DNS) in files, directories or - for stdin, or this machine (--host), for restricted software")
     .argument("[inputs...]", "files, directories (walked recursively) or - for standard input (optional with --host)")
-    .addOption(new Option("-o, --output <format>", "report format (default: table on a terminal, json otherwise)").choices(REPORT_FORMATS))
+    .addOption(new Option("-o, --output <format>", "report format (default: table on a terminal, json otherwise)").choices(REPORT_FORMAT_CHOICES))
     .option("--output-file <path>", "write the report to this file instead of standard output")
-    .addOption(new Option("-p, --profile <profile>", `who you are: decides which rules bind you (default: ${DEFAULTS.profile})`).choices(PROFILES))
+    .addOption(new Option("-p, --profile <profile>", `who you are: decides which rules bind you (default: ${DEFAULTS.profile})`).choices(PROFILE_CHOICES))
     .option("--as-of <date>", "judge on this date, YYYY-MM-DD (default: today)")
     .addOption(
       new Option("--fail-on <status>", `exit 1 when a finding has this status or a more severe one (default: ${DEFAULTS.failOn.scan})`).choices([...STATUSES, "none"]),
     )
-    .addOption(new Option("-f, --input-format <name>", "skip format detection and read every input as this format").choices(READERS.map((r) => r.name)))
+    .addOption(new Option("-f, --input-format <name>", "skip format detection and read every input as this format").choices(READER_NAME_CHOICES))
     .option("-c, --config <file>", "config file (default: ictsguard.yaml or .ictsguard.yaml in the working directory)")
     .option("--catalog <dir>", "catalog folder to use instead of the installed or bundled one")
     .option("--require-fresh", "fail (exit 2) when the catalog is older than catalogMaxAgeDays")
@@ -58,6 +53,15 @@ export function scanCommand(): Command {
 }
 
 async function scan(inputs: string[], flags: ScanFlags): Promise<number> {
+  // Loaded when the command runs, not when it is defined: `--help` and `--version` stay fast.
+  const [{ resolveSettings }, { writeReport }, { createHostCollection }, { runScan, UsageError }, { openOutput, printIssue }, { createProgress }] = await Promise.all([
+    import("../../config/settings.js"),
+    import("../../report/index.js"),
+    import("../../collect/index.js"),
+    import("../../scan/index.js"),
+    import("../output.js"),
+    import("../progress.js"),
+  ]);
   const host = flags.host === true || flags.hostRoot !== undefined;
   if (inputs.length === 0 && !host) {
     throw new UsageError("nothing to scan: name files, directories or - for standard input, or use --host to scan this machine");

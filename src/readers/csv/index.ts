@@ -9,6 +9,7 @@
  */
 import { Readable, pipeline } from "node:stream";
 import { parse, type CsvError } from "csv-parse";
+import { decodeLine, nextByte, nextHit, rawLineBatches, remainder } from "../_raw-lines.js";
 import { decodeChunks } from "../_text.js";
 import { registryPathOf } from "../windows-reg/uninstall.js";
 import { defineReader, type Probe, type ReadContext, type ReadInput } from "../types.js";
@@ -52,25 +53,450 @@ function detect(probe: Probe): number {
 
 type ParsedRecord = { record: string[]; info: { lines: number }; raw?: string };
 
-async function* read(input: ReadInput, ctx: ReadContext): AsyncIterable<Observation> {
-  const file = input.path;
-  const text = lfText(input)[Symbol.asyncIterator]();
+/** What reading one CSV input keeps between records, whichever path read them. */
+type CsvRun = {
+  file: string;
+  encoding: ReadInput["encoding"];
+  ctx: ReadContext;
+  columns?: ColumnMap; // set from the first record, the header
+  emptyNameLines: number[];
+  emptyNames: number;
+  badTextRows: number;
+  asciiWarned: boolean;
+};
 
-  // Read up to the header line to learn the delimiter and whether a #TYPE line comes first.
-  let head = "";
-  while (findHeader(head).complete === false && head.length < MAX_RECORD_CHARS) {
-    const next = await text.next();
-    if (next.done) break;
-    head += next.value;
+/**
+ * Reads UTF-8 input line by line with a small RFC 4180 tokenizer, and skips the lines the
+ * catalog prefilter proves cannot match (counted, see `ReadContext.prefilter`). Any line the
+ * tokenizer cannot prove to be one whole, well-formed record (a quote left open at the line's end,
+ * a stray quote, a carriage return inside a line, a header that is not the plain first line)
+ * hands the rest of the input, from that line, to csv-parse: errors are then reported exactly
+ * as before, at the same lines. UTF-16 input goes to csv-parse from its start.
+ */
+async function* read(input: ReadInput, ctx: ReadContext): AsyncIterable<Observation> {
+  const run: CsvRun = { file: input.path, encoding: input.encoding, ctx, emptyNameLines: [], emptyNames: 0, badTextRows: 0, asciiWarned: false };
+  const chunks = (input.stream as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]();
+  if (input.encoding === "utf-8") {
+    yield* readLines(run, chunks, input);
+  } else {
+    yield* readParsed(run, lfText(decodeChunks(iterable(chunks), input.encoding)), { lineOffset: 0 });
   }
-  const { header, typeLine } = findHeader(head);
-  const delimiter = sniffDelimiter(header ?? "");
+  finish(run);
+}
+
+function iterable<T>(it: AsyncIterator<T>): AsyncIterable<T> {
+  return { [Symbol.asyncIterator]: () => it };
+}
+
+const QUOTE = 34;
+const CR = 13;
+/** Lines the tokenizer proves cannot hold a warning's trigger: `???` (an ASCII export) always takes the full path. */
+const ALWAYS_SEEN = "???";
+
+async function* readLines(run: CsvRun, chunks: AsyncIterator<Uint8Array>, input: ReadInput): AsyncIterable<Observation> {
+  const { ctx } = run;
+  const tooLong: { bytes?: Buffer } = {};
+  const batches = rawLineBatches(chunks, MAX_RECORD_CHARS, tooLong);
+  const skipped = ctx.skipped ?? (() => {});
+
+  let line = 0;
+  let delimiter = ",";
+  let delimiterCode = 44;
+  let typeLine = false;
+  let headerText: string | undefined; // the header line as findHeader sees it; undefined until known
+  let headBytes: Buffer[] = []; // bytes before the header is read, for csv-parse from the start
+  let plan: CountPlan | undefined;
+
+  /** Hands the rest of the input, from byte `from` of this batch (line `fromLine`), to csv-parse. */
+  const slow = (bytes: Buffer, from: number, fromLine: number): AsyncIterable<Observation> => {
+    const rest = remainder(Buffer.from(bytes.subarray(from)), batches, tooLong, chunks);
+    if (run.columns === undefined) {
+      // the header was not read here: csv-parse reads the input from its first byte, as always
+      const all = (async function* () {
+        yield* headBytes;
+        yield* rest;
+      })();
+      return readParsed(run, lfText(decodeChunks(all, "utf-8")), { lineOffset: 0 });
+    }
+    return readParsed(run, lfText(decodeChunks(rest, "utf-8")), { lineOffset: fromLine - 1, delimiter });
+  };
+
+  for (;;) {
+    const next = await batches.next();
+    if (next.done) {
+      if (tooLong.bytes) {
+        // a line longer than any record: csv-parse reports it (an open quote) as before
+        yield* slow(Buffer.alloc(0), 0, line + 1);
+      } else if (run.columns === undefined && headBytes.length > 0) {
+        yield* slow(Buffer.alloc(0), 0, 1);
+      }
+      return;
+    }
+    const { bytes, last } = next.value;
+    if (run.columns === undefined) {
+      // Header phase: csv-parse's header is the first non-empty line (after a #TYPE line); it must
+      // be the line findHeader (detection, delimiter) calls the header, and a plain one.
+      headBytes.push(bytes);
+      const seen = Buffer.concat(headBytes);
+      const head = findHeader(decodeLine(seen, 0, seen.length, true));
+      if (!head.complete && !last) continue;
+      headBytes = [seen];
+      typeLine = head.typeLine;
+      headerText = head.header;
+      delimiter = sniffDelimiter(headerText ?? "");
+      delimiterCode = delimiter.charCodeAt(0);
+      const all = seen.toString("latin1", 0, seen.length);
+      let pos = 0;
+      let n = 0;
+      let header: string[] | undefined;
+      let bad = false;
+      while (pos < all.length) {
+        const nl = all.indexOf("\n", pos);
+        const end = nl === -1 ? all.length : nl;
+        let e = end;
+        while (e > pos && all.charCodeAt(e - 1) === CR) e--;
+        n++;
+        const raw = decodeLine(seen, pos, e);
+        if (n === 1 && typeLine) {
+          if (raw.includes('"') || raw.includes("\r")) bad = true;
+        } else if (raw.length > 0) {
+          // the header line: one whole record, no stray CR, the same line findHeader found
+          if (raw.includes("\r") || raw.replace(/^\uFEFF/, "") !== headerText?.replace(/^\uFEFF/, "")) bad = true;
+          else header = tokenize(raw.replace(/^\uFEFF/, ""), 0, raw.length - (raw.startsWith("\uFEFF") ? 1 : 0), delimiterCode);
+          pos = end + 1;
+          break;
+        }
+        if (bad) break;
+        pos = end + 1;
+      }
+      if (bad || header === undefined) {
+        yield* slow(Buffer.alloc(0), 0, 1);
+        return;
+      }
+      line = n;
+      const stop = handleRecord(run, header, line, []);
+      if (stop) return;
+      plan = countPlan(run.columns!);
+      headBytes = [];
+      // the lines after the header in this batch
+      const restBytes = seen.subarray(pos);
+      const outcome = yield* fastLines(restBytes, last);
+      if (outcome !== undefined) return;
+      continue;
+    }
+    const outcome = yield* fastLines(bytes, last);
+    if (outcome !== undefined) return;
+  }
+
+  /**
+   * The lines of one batch. Returns "slow" after handing the rest to csv-parse, "stop" when the
+   * reader must end, undefined to go on with the next batch.
+   */
+  async function* fastLines(bytes: Buffer, last: boolean): AsyncGenerator<Observation, "slow" | "stop" | undefined> {
+    let pos = 0;
+    let hit = -1;
+    let quote = -1;
+    let cr = -1;
+    const length = bytes.length;
+    const record: string[] = [];
+    while (pos < length) {
+      ctx.signal?.throwIfAborted();
+      const nl = bytes.indexOf(10, pos);
+      const end = nl === -1 ? length : nl;
+      let e = end;
+      while (e > pos && bytes[e - 1] === CR) e--;
+      line++;
+      if (cr < pos) cr = nextByte(bytes, CR, pos);
+      if (cr < e || (nl === -1 && cr < end)) {
+        // a carriage return inside a line (or ending the input's last line): csv-parse decides
+        yield* slow(bytes, pos, line);
+        return "slow";
+      }
+      if (e === pos) {
+        pos = end + 1; // an empty line: csv-parse skips it
+        continue;
+      }
+      if (hit < pos) hit = nextHit(ctx.prefilter, bytes, pos, ALWAYS_SEEN);
+      if (quote < pos) quote = nextByte(bytes, QUOTE, pos);
+      const isHit = hit < e;
+      if (!isHit && quote >= e) {
+        // the common line: no quote, nothing the catalog could match
+        const n = countPlain(bytes, pos, e, delimiterCode, plan!);
+        if (n > 0) {
+          skipped(n);
+          pos = end + 1;
+          continue;
+        }
+      }
+      const lineText = isHit ? decodeLine(bytes, pos, e) : bytes.toString("latin1", pos, e);
+      record.length = 0;
+      if (tokenize(lineText, 0, lineText.length, delimiterCode, record) === undefined) {
+        line--;
+        yield* slow(bytes, pos, line + 1);
+        return "slow";
+      }
+      if (!isHit) {
+        const n = countRecord(record, plan!);
+        if (n > 0) {
+          skipped(n);
+          pos = end + 1;
+          continue;
+        }
+      }
+      const observations: Observation[] = [];
+      if (handleRecord(run, record.slice(), line, observations)) return "stop";
+      yield* observations;
+      pos = end + 1;
+    }
+    void last;
+    return undefined;
+  }
+}
+
+/**
+ * One record as csv-parse reads a well-formed one (RFC 4180: `"` quotes a field, `""` is a quote
+ * inside it), from `start` to `end` of one line; undefined when the line is not one whole
+ * well-formed record (a quote left open, text after a closing quote, a quote inside an unquoted
+ * field): csv-parse then reads it, and reports what is wrong.
+ */
+export function tokenize(text: string, start: number, end: number, delimiter: number, out: string[] = []): string[] | undefined {
+  let i = start;
+  for (;;) {
+    if (i < end && text.charCodeAt(i) === QUOTE) {
+      let value = "";
+      let j = i + 1;
+      for (;;) {
+        const q = text.indexOf('"', j);
+        if (q === -1 || q >= end) return undefined; // open at the line's end: a multi-line value, or never closed
+        value += text.slice(j, q);
+        if (q + 1 < end && text.charCodeAt(q + 1) === QUOTE) {
+          value += '"';
+          j = q + 2;
+          continue;
+        }
+        i = q + 1;
+        break;
+      }
+      out.push(value);
+      if (i === end) return out;
+      if (text.charCodeAt(i) !== delimiter) return undefined;
+      i++;
+      continue;
+    }
+    let d = text.indexOf(String.fromCharCode(delimiter), i);
+    if (d === -1 || d > end) d = end;
+    const q = text.indexOf('"', i);
+    if (q !== -1 && q < d) return undefined;
+    out.push(text.slice(i, d));
+    if (d === end) return out;
+    i = d + 1;
+  }
+}
+
+/** Which cells decide how many observations a row gives (see toObservations): indexes into the record. */
+type CountPlan = {
+  name?: number;
+  kind?: number;
+  updates: number[];
+  kindColumns: { kind: KindColumn; index: number }[];
+  /** The highest index a plain line must be split up to. */
+  last: number;
+  kinds: Map<string, ObservationKind | undefined>;
+};
+
+function countPlan(columns: ColumnMap): CountPlan {
+  const updates = [columns.parentKeyName, columns.releaseType].filter((i): i is number => i !== undefined);
+  const kindColumns = KIND_COLUMNS.flatMap((kind) => (columns[kind] === undefined ? [] : [{ kind, index: columns[kind]! }]));
+  const all = [columns.name, columns.kind, ...updates, ...kindColumns.map((k) => k.index)].filter((i): i is number => i !== undefined);
+  return {
+    ...(columns.name !== undefined ? { name: columns.name } : {}),
+    ...(columns.kind !== undefined ? { kind: columns.kind } : {}),
+    updates,
+    kindColumns,
+    last: Math.max(-1, ...all),
+    kinds: new Map(),
+  };
+}
+
+/**
+ * How many observations a row gives, as the full path would count them: 0 for an update row
+ * (skipped silently), -1 when the full path must see the row (no name: it reports or skips it).
+ */
+function countCells(cell: (index: number | undefined) => boolean, kindOf: () => ObservationKind | undefined, plan: CountPlan): number {
+  for (const u of plan.updates) if (cell(u)) return 0;
+  const explicit = kindOf();
+  const named = cell(plan.name);
+  let n: number;
+  if (explicit) {
+    const column = plan.kindColumns.find((k) => k.kind === explicit);
+    n = named || (column !== undefined && cell(column.index)) ? 1 : 0;
+  } else if (named) {
+    n = 1;
+  } else {
+    n = 0;
+    for (const k of plan.kindColumns) if (cell(k.index)) n++;
+  }
+  return n === 0 ? -1 : n;
+}
+
+function countRecord(record: readonly string[], plan: CountPlan): number {
+  const cell = (i: number | undefined): boolean => i !== undefined && (record[i]?.trim() ?? "") !== "";
+  return countCells(cell, () => kindOfCell(plan.kind === undefined ? undefined : record[plan.kind], plan), plan);
+}
+
+function kindOfCell(value: string | undefined, plan: CountPlan): ObservationKind | undefined {
+  if (value === undefined) return undefined;
+  if (plan.kinds.has(value)) return plan.kinds.get(value);
+  const kind = parseKind(value.trim() || undefined);
+  if (plan.kinds.size < 256) plan.kinds.set(value, kind);
+  return kind;
+}
+
+const bounds = new Int32Array(2 * 512);
+
+/** countRecord for a line with no quote (ASCII bytes), without splitting it into strings. */
+function countPlain(bytes: Buffer, start: number, end: number, delimiter: number, plan: CountPlan): number {
+  if (plan.last >= 512) return -1;
+  // cell k spans bounds[2k]..bounds[2k+1]; cells past the line's end are missing
+  let cellStart = start;
+  let k = 0;
+  for (let i = start; i <= end && k <= plan.last; i++) {
+    if (i === end || bytes[i] === delimiter) {
+      bounds[2 * k] = cellStart;
+      bounds[2 * k + 1] = i;
+      k++;
+      cellStart = i + 1;
+    }
+  }
+  const cells = k;
+  const cell = (index: number | undefined): boolean => {
+    if (index === undefined || index >= cells) return false;
+    for (let i = bounds[2 * index]!, e = bounds[2 * index + 1]!; i < e; i++) {
+      const c = bytes[i]!;
+      if (c !== 32 && (c < 9 || c > 13)) return true;
+    }
+    return false;
+  };
+  return countCells(
+    cell,
+    () => (plan.kind === undefined || plan.kind >= cells ? undefined : kindOfCell(bytes.toString("latin1", bounds[2 * plan.kind]!, bounds[2 * plan.kind + 1]!), plan)),
+    plan,
+  );
+}
+
+/**
+ * One record, whichever path read it: the header sets the columns; a data row gives its
+ * observations (pushed to `out`). True when reading must stop (no name column).
+ */
+function handleRecord(run: CsvRun, record: string[], line: number, out: Observation[]): boolean {
+  const { ctx, file } = run;
+  if (record.some((cell) => cell.includes("\uFFFD")) && ++run.badTextRows === 1) {
+    ctx.report({
+      code: "input/encoding",
+      severity: "warning",
+      message: `not valid ${run.encoding.toUpperCase()} text (expected UTF-8, or UTF-16 with a BOM; a legacy code page such as Windows-1252?); unreadable characters were replaced and the row was still read`,
+      source: { file, line },
+    });
+  }
+  if (!run.columns) {
+    const headers = record.map((h) => h.trim());
+    run.columns = mapColumns(headers);
+    if (!hasNameColumn(run.columns)) {
+      ctx.report({
+        code: "csv/no-name-column",
+        message: `no column names the software: found ${headers.map((h) => `"${h}"`).join(", ")}; expected a name column such as ${COLUMN_ALIASES.name.join(", ")} (case, spaces and punctuation ignored), or one of ${KIND_COLUMNS.join(", ")}`,
+        source: { file, line },
+      });
+      return true;
+    }
+    return false;
+  }
+  const columns = run.columns;
+  if (record.every((cell) => cell.trim() === "")) return false; // a row of empty cells is a blank line
+  // an Uninstall key that is an update of another program (a patch, a hotfix) is not a program
+  if (isUpdate(record, columns)) return false;
+  if (!run.asciiWarned && record.some((cell) => /\?{3,}/.test(cell))) {
+    run.asciiWarned = true;
+    ctx.report({
+      code: "csv/ascii",
+      severity: "warning",
+      message:
+        "letters written as ? (Windows PowerShell 5.1 Export-Csv writes ASCII unless told otherwise): names in other scripts, such as Russian ones, cannot be matched; export again with -Encoding UTF8 (or Unicode)",
+      source: { file, line },
+    });
+  }
+  const pointer = cellOf(record, columns, "registryKey");
+  const source: SourceRef = pointer ? { file, line, pointer: registryPathOf(pointer) } : { file, line };
+  const observations = toObservations(record, columns, source);
+  if (observations.length > 0) {
+    out.push(...observations);
+    return false;
+  }
+  // Uninstall-key exports hold many nameless keys (updates, components): one located issue, then a count
+  if (++run.emptyNames <= LINES_LISTED) run.emptyNameLines.push(line);
+  if (run.emptyNames === 1) {
+    ctx.report({ code: "csv/empty-name", severity: "warning", message: "row has an empty name; it was skipped", source });
+  }
+  return false;
+}
+
+/** The closing issues of an input. */
+function finish(run: CsvRun): void {
+  const { ctx, file } = run;
+  if (!run.columns) {
+    ctx.report({ code: "csv/no-header", message: "no header row: expected a CSV header naming the columns", source: { file, line: 1 } });
+  }
+  if (run.emptyNames > 1) {
+    const more = run.emptyNames > LINES_LISTED ? ", ..." : "";
+    ctx.report({
+      code: "csv/empty-name",
+      severity: "warning",
+      message: `${run.emptyNames} rows in all had an empty name and were skipped (lines ${run.emptyNameLines.join(", ")}${more})`,
+      source: { file },
+    });
+  }
+  if (run.badTextRows > 1) {
+    ctx.report({
+      code: "input/encoding",
+      severity: "warning",
+      message: `${run.badTextRows} rows in all were not valid ${run.encoding.toUpperCase()} text`,
+      source: { file },
+    });
+  }
+}
+
+/**
+ * csv-parse over decoded text: from the input's start (`lineOffset` 0: it finds the header, the
+ * delimiter and a #TYPE line itself), or from a line after the header (`delimiter` given), with
+ * every line it reports moved down by `lineOffset`.
+ */
+async function* readParsed(run: CsvRun, textChunks: AsyncGenerator<string>, at: { lineOffset: number; delimiter?: string }): AsyncIterable<Observation> {
+  const { ctx, file } = run;
+  const text = textChunks;
+  const offset = at.lineOffset;
+
+  let head = "";
+  let typeLine = false;
+  let delimiter: string;
+  if (at.delimiter === undefined) {
+    // Read up to the header line to learn the delimiter and whether a #TYPE line comes first.
+    while (findHeader(head).complete === false && head.length < MAX_RECORD_CHARS) {
+      const next = await text.next();
+      if (next.done) break;
+      head += next.value;
+    }
+    const found = findHeader(head);
+    typeLine = found.typeLine;
+    delimiter = sniffDelimiter(found.header ?? "");
+  } else {
+    delimiter = at.delimiter;
+  }
 
   let charsSinceRecord = 0;
   let runaway = false;
   async function* replay(): AsyncGenerator<string> {
     try {
-      yield head;
+      if (head) yield head;
       for (;;) {
         if (charsSinceRecord > MAX_RECORD_CHARS) {
           runaway = true; // end the input here; csv-parse then reports the open quote
@@ -90,6 +516,8 @@ async function* read(input: ReadInput, ctx: ReadContext): AsyncIterable<Observat
     delimiter,
     bom: true,
     from_line: typeLine ? 2 : 1,
+    // from a line after the header, the record delimiter the header line already fixed
+    ...(at.delimiter !== undefined ? { record_delimiter: "\n" } : {}),
     relax_column_count: true,
     skip_empty_lines: true,
     info: true,
@@ -103,7 +531,7 @@ async function* read(input: ReadInput, ctx: ReadContext): AsyncIterable<Observat
     },
   });
   const reportMalformed = (err: CsvError, raw: string | undefined): void => {
-    const end = typeof err.lines === "number" ? err.lines : undefined;
+    const end = typeof err.lines === "number" ? err.lines + offset : undefined;
     const line = end === undefined ? undefined : startLine(end, raw);
     const reason = err.message.replace(/\s*at line \d+/, "");
     const lost =
@@ -122,83 +550,13 @@ async function* read(input: ReadInput, ctx: ReadContext): AsyncIterable<Observat
   };
 
   const records = pipeline(Readable.from(replay(), { objectMode: false }), parser, () => {}) as AsyncIterable<ParsedRecord>;
-  let columns: ColumnMap | undefined; // set from the first record, the header
-  const emptyNameLines: number[] = [];
-  let emptyNames = 0;
-  let badTextRows = 0;
-  let asciiWarned = false;
-
   for await (const { record, info, raw } of records) {
     ctx.signal?.throwIfAborted();
     charsSinceRecord = 0;
-    const line = startLine(info.lines, raw);
-    if (record.some((cell) => cell.includes("\uFFFD")) && ++badTextRows === 1) {
-      ctx.report({
-        code: "input/encoding",
-        severity: "warning",
-        message: `not valid ${input.encoding.toUpperCase()} text (expected UTF-8, or UTF-16 with a BOM; a legacy code page such as Windows-1252?); unreadable characters were replaced and the row was still read`,
-        source: { file, line },
-      });
-    }
-    if (!columns) {
-      const headers = record.map((h) => h.trim());
-      columns = mapColumns(headers);
-      if (!hasNameColumn(columns)) {
-        ctx.report({
-          code: "csv/no-name-column",
-          message: `no column names the software: found ${headers.map((h) => `"${h}"`).join(", ")}; expected a name column such as ${COLUMN_ALIASES.name.join(", ")} (case, spaces and punctuation ignored), or one of ${KIND_COLUMNS.join(", ")}`,
-          source: { file, line },
-        });
-        return; // leaving the loop closes the parser and the input
-      }
-      continue;
-    }
-    if (record.every((cell) => cell.trim() === "")) continue; // a row of empty cells is a blank line
-    // an Uninstall key that is an update of another program (a patch, a hotfix) is not a program
-    if (isUpdate(record, columns)) continue;
-    if (!asciiWarned && record.some((cell) => /\?{3,}/.test(cell))) {
-      asciiWarned = true;
-      ctx.report({
-        code: "csv/ascii",
-        severity: "warning",
-        message:
-          "letters written as ? (Windows PowerShell 5.1 Export-Csv writes ASCII unless told otherwise): names in other scripts, such as Russian ones, cannot be matched; export again with -Encoding UTF8 (or Unicode)",
-        source: { file, line },
-      });
-    }
-    const pointer = cellOf(record, columns, "registryKey");
-    const source: SourceRef = pointer ? { file, line, pointer: registryPathOf(pointer) } : { file, line };
-    const observations = toObservations(record, columns, source);
-    if (observations.length > 0) {
-      yield* observations;
-      continue;
-    }
-    // Uninstall-key exports hold many nameless keys (updates, components): one located issue, then a count
-    if (++emptyNames <= LINES_LISTED) emptyNameLines.push(line);
-    if (emptyNames === 1) {
-      ctx.report({ code: "csv/empty-name", severity: "warning", message: "row has an empty name; it was skipped", source });
-    }
-  }
-
-  if (!columns) {
-    ctx.report({ code: "csv/no-header", message: "no header row: expected a CSV header naming the columns", source: { file, line: 1 } });
-  }
-  if (emptyNames > 1) {
-    const more = emptyNames > LINES_LISTED ? ", ..." : "";
-    ctx.report({
-      code: "csv/empty-name",
-      severity: "warning",
-      message: `${emptyNames} rows in all had an empty name and were skipped (lines ${emptyNameLines.join(", ")}${more})`,
-      source: { file },
-    });
-  }
-  if (badTextRows > 1) {
-    ctx.report({
-      code: "input/encoding",
-      severity: "warning",
-      message: `${badTextRows} rows in all were not valid ${input.encoding.toUpperCase()} text`,
-      source: { file },
-    });
+    const line = startLine(info.lines + offset, raw);
+    const out: Observation[] = [];
+    if (handleRecord(run, record, line, out)) return; // leaving the loop closes the parser and the input
+    yield* out;
   }
 }
 
@@ -319,9 +677,9 @@ function startLine(endLine: number, raw: string | undefined): number {
 }
 
 /** Decoded text with CRLF (and wmic's CRCRLF) folded to LF; a CR at a chunk end waits for the next chunk. */
-async function* lfText(input: ReadInput): AsyncGenerator<string> {
+async function* lfText(chunks: AsyncIterable<string>): AsyncGenerator<string> {
   let carry = "";
-  for await (const chunk of decodeChunks(input.stream, input.encoding)) {
+  for await (const chunk of chunks) {
     const text = carry + chunk;
     let cut = text.length;
     while (cut > 0 && text.charCodeAt(cut - 1) === 13) cut--;

@@ -8,7 +8,9 @@
  */
 import { Readable } from "node:stream";
 import { isObject, str, streamJson } from "../_json.js";
-import { readLines } from "../_text.js";
+import { checkJsonLine, createJsonLineShape, startsWith, type JsonLineShape } from "../_json-line.js";
+import { decodeLine, nextHit, rawLineBatches } from "../_raw-lines.js";
+import { createLineCheck, readLines } from "../_text.js";
 import { defineReader, type Probe, type ReadContext, type ReadInput } from "../types.js";
 import type { Observation, SourceRef } from "../../model/observation.js";
 import { TABLES, genericFacts, tableOf, type Row, type TableSpec } from "./tables.js";
@@ -67,52 +69,189 @@ type LogRow = { row: unknown; pointer?: string; removed: boolean };
 
 /** osqueryd results log: one result object per line; a bad line is reported and skipped. */
 async function* readLog(input: ReadInput, ctx: ReadContext): AsyncIterable<Observation> {
+  const log = createLogLines(input, ctx);
+  if (input.encoding === "utf-8") {
+    yield* readLogFast(input, ctx, log);
+  } else {
+    for await (const { text, line } of readLines(input, ctx)) {
+      ctx.signal?.throwIfAborted();
+      yield* log.line(text, line);
+    }
+  }
+  log.end();
+}
+
+/** The full path of a results log, one line at a time, and the counts it keeps between lines. */
+function createLogLines(input: ReadInput, ctx: ReadContext) {
   const toObservation = createRowMapper(ctx);
   let record = 0;
   let strangeLines = 0;
-  for await (const { text, line } of readLines(input, ctx)) {
-    ctx.signal?.throwIfAborted();
-    if (text.trim() === "") continue;
-    let entry: unknown;
-    try {
-      entry = JSON.parse(text);
-    } catch (err) {
-      ctx.report({
-        code: "json/syntax",
-        message: `not valid JSON (${(err as Error).message}), expected one osqueryd result object per line; this line was skipped`,
-        source: { file: input.path, line },
-      });
-      continue;
-    }
-    const rows = isObject(entry) ? rowsOf(entry) : undefined;
-    if (!rows) {
-      if (++strangeLines === 1) {
+  return {
+    /** A line the fast path skipped: its one row (the event form) was numbered. */
+    countRow(): void {
+      record++;
+    },
+    line(text: string, line: number): Observation[] {
+      if (text.trim() === "") return [];
+      let entry: unknown;
+      try {
+        entry = JSON.parse(text);
+      } catch (err) {
+        ctx.report({
+          code: "json/syntax",
+          message: `not valid JSON (${(err as Error).message}), expected one osqueryd result object per line; this line was skipped`,
+          source: { file: input.path, line },
+        });
+        return [];
+      }
+      const rows = isObject(entry) ? rowsOf(entry) : undefined;
+      if (!rows) {
+        if (++strangeLines === 1) {
+          ctx.report({
+            code: "osquery/not-a-result",
+            severity: "warning",
+            message: 'not an osqueryd result: expected an object with "columns", "diffResults" or "snapshot"; this line was skipped',
+            source: { file: input.path, line },
+          });
+        }
+        return [];
+      }
+      const where = hostAndTime(entry as Record<string, unknown>);
+      const out: Observation[] = [];
+      for (const { row, pointer, removed } of rows) {
+        record++;
+        if (removed) continue;
+        const source: SourceRef = { file: input.path, line, record, ...(pointer ? { pointer } : {}) };
+        const o = toObservation(row, source, where);
+        if (o) out.push(o);
+      }
+      return out;
+    },
+    end(): void {
+      if (strangeLines > 1) {
         ctx.report({
           code: "osquery/not-a-result",
           severity: "warning",
-          message: 'not an osqueryd result: expected an object with "columns", "diffResults" or "snapshot"; this line was skipped',
-          source: { file: input.path, line },
+          message: `${strangeLines} lines in all were not osqueryd results and were skipped`,
+          source: { file: input.path },
         });
       }
-      continue;
-    }
-    const where = hostAndTime(entry as Record<string, unknown>);
-    for (const { row, pointer, removed } of rows) {
-      record++;
-      if (removed) continue;
-      const source: SourceRef = { file: input.path, line, record, ...(pointer ? { pointer } : {}) };
-      const o = toObservation(row, source, where);
-      if (o) yield o;
+    },
+  };
+}
+
+/** Top-level members the fast path looks at, in this order. */
+const ASKED = ["columns", "action"] as const;
+
+/**
+ * UTF-8 results logs, the fast way: a line the catalog prefilter clears, which is well-formed
+ * JSON (checked without parsing it) in the event form (`columns` holds one row) of a table this
+ * reader knows, with a name in one of its name columns, is counted as one observation and not
+ * parsed (`removed` rows count none, as on the full path). Every other line (a prefilter hit,
+ * non-ASCII text, a batch or snapshot, an unknown table, a malformed line) takes the full path,
+ * so its observations and its issues are exactly those of the full path.
+ */
+async function* readLogFast(input: ReadInput, ctx: ReadContext, log: ReturnType<typeof createLogLines>): AsyncIterable<Observation> {
+  const check = createLineCheck(input, ctx);
+  const chunks = (input.stream as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]();
+  const tooLong: { bytes?: Buffer } = {};
+  const skipped = ctx.skipped ?? (() => {});
+  const shape = createJsonLineShape(ASKED.length);
+  const tables = createColumnSets();
+  let line = 0;
+  let atStart = true;
+  const batches = rawLineBatches(chunks, Infinity, tooLong); // a line is held whole, as readLines holds it
+  for (;;) {
+    const next = await batches.next();
+    if (next.done) break;
+    const { bytes } = next.value;
+    const length = bytes.length;
+    let pos = 0;
+    let hit = -1;
+    while (pos < length) {
+      ctx.signal?.throwIfAborted();
+      const nl = bytes.indexOf(10, pos);
+      const end = nl === -1 ? length : nl;
+      let e = end;
+      while (e > pos && bytes[e - 1] === 13) e--;
+      line++;
+      if (hit < pos) hit = nextHit(ctx.prefilter, bytes, pos);
+      if (hit >= e) {
+        if (isBlank(bytes, pos, e)) {
+          pos = end + 1;
+          atStart = false;
+          continue;
+        }
+        if (checkJsonLine(bytes, pos, e, ASKED, "columns", shape) && shape.kinds[0] === 1) {
+          const removed = shape.kinds[1] === 2 && shape.ends[1]! - shape.starts[1]! === 7 && startsWith(bytes, "removed", shape.starts[1]!);
+          const table = tables.of(bytes, shape);
+          if (table && hasName(table, shape)) {
+            log.countRow();
+            if (!removed) skipped(1);
+            pos = end + 1;
+            atStart = false;
+            continue;
+          }
+        }
+      }
+      const lineText = decodeLine(bytes, pos, e, atStart);
+      atStart = false;
+      check.line(lineText, line);
+      yield* log.line(lineText, line);
+      pos = end + 1;
     }
   }
-  if (strangeLines > 1) {
-    ctx.report({
-      code: "osquery/not-a-result",
-      severity: "warning",
-      message: `${strangeLines} lines in all were not osqueryd results and were skipped`,
-      source: { file: input.path },
-    });
+  check.end();
+}
+
+function isBlank(bytes: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const c = bytes[i]!;
+    if (c !== 32 && (c < 9 || c > 13)) return false;
   }
+  return true;
+}
+
+/** Whether one of the table's name columns holds a non-blank value on this line. */
+function hasName(table: FastTable, shape: JsonLineShape): boolean {
+  for (const k of table.nameSlots) if (shape.nonBlank[k] === 1) return true;
+  return false;
+}
+
+type FastTable = { spec: TableSpec; nameSlots: number[] };
+
+/**
+ * The known table of a line's column set, remembered for the last column set seen (a log holds
+ * one or a few queries): compared key by key with the line, without building strings. Undefined
+ * for a table this reader does not know (its rows take the full path, which warns about it) and
+ * for a column set with a repeated key.
+ */
+function createColumnSets() {
+  let keys: string[] = [];
+  let table: FastTable | undefined;
+  const known = new Map<string, FastTable | undefined>();
+  return {
+    of(bytes: Buffer, shape: JsonLineShape): FastTable | undefined {
+      const n = shape.keyCount;
+      let same = n === keys.length;
+      for (let k = 0; same && k < n; k++) {
+        const key = keys[k]!;
+        same = shape.keyEnds[k]! - shape.keyStarts[k]! === key.length && startsWith(bytes, key, shape.keyStarts[k]!);
+      }
+      if (same) return table;
+      keys = [];
+      for (let k = 0; k < n; k++) keys.push(bytes.toString("utf8", shape.keyStarts[k]!, shape.keyEnds[k]!));
+      const id = keys.join("\u0000");
+      if (!known.has(id)) {
+        const set = new Set(keys);
+        const spec = set.size === keys.length ? tableOf(set) : undefined;
+        if (known.size > 64) known.clear();
+        known.set(id, spec ? { spec, nameSlots: spec.nameColumns.map((c) => keys.indexOf(c)).filter((i) => i >= 0) } : undefined);
+      }
+      table = known.get(id);
+      return table;
+    },
+  };
 }
 
 /** The rows of one log entry in file order (event, batch or snapshot form); undefined if none of these. */
@@ -136,13 +275,21 @@ function rowsOf(entry: Record<string, unknown>): LogRow[] | undefined {
 /** Host and time of a log entry: `hostIdentifier` (or the hostname decoration), `unixTime`. */
 function hostAndTime(entry: Record<string, unknown>): { host?: string; seenAt?: string } {
   const host = str(entry, "hostIdentifier") ?? str(entry.decorations, "hostname");
-  const seconds = Number(str(entry, "unixTime"));
+  const unixTime = str(entry, "unixTime");
+  // lines of one run share their time: the last one is remembered
+  if (unixTime !== undefined && unixTime === lastTime.unixTime) return { ...(host ? { host } : {}), ...(lastTime.seenAt ? { seenAt: lastTime.seenAt } : {}) };
+  const seconds = Number(unixTime);
   let time = Number.isFinite(seconds) && seconds > 0 ? new Date(seconds * 1000) : undefined;
   // old logs may lack unixTime; calendarTime ("Thu Dec 28 14:40:08 2017 UTC") parses in V8
   if (!time && str(entry, "calendarTime")) time = new Date(str(entry, "calendarTime")!);
   const seenAt = time && !Number.isNaN(time.getTime()) ? time.toISOString() : undefined;
+  if (unixTime !== undefined && Number.isFinite(seconds) && seconds > 0) {
+    lastTime.unixTime = unixTime;
+    lastTime.seenAt = seenAt;
+  }
   return { ...(host ? { host } : {}), ...(seenAt ? { seenAt } : {}) };
 }
+const lastTime: { unixTime?: string; seenAt?: string | undefined } = {};
 
 type RowMapper = (row: unknown, source: SourceRef, where: { host?: string; seenAt?: string }) => Observation | undefined;
 
@@ -153,13 +300,20 @@ type RowMapper = (row: unknown, source: SourceRef, where: { host?: string; seenA
 function createRowMapper(ctx: ReadContext): RowMapper {
   const tables = new Map<string, TableSpec | null>();
   let warnedUnknown = false;
+  let lastColumns: string[] = [];
+  let lastKey = "";
   return (row, source, where) => {
     if (!isObject(row)) {
       ctx.report({ code: "osquery/row", message: "expected a row object (column name → value); this value was skipped", source });
       return undefined;
     }
     const columns = Object.keys(row);
-    const key = columns.join("\u0000");
+    // rows in a row share their columns: compared with the last row's before joining them
+    let same = columns.length === lastColumns.length;
+    for (let i = 0; same && i < columns.length; i++) same = columns[i] === lastColumns[i];
+    const key = same ? lastKey : columns.join("\u0000");
+    lastColumns = columns;
+    lastKey = key;
     let table = tables.get(key);
     if (table === undefined) {
       if (tables.size > 64) tables.clear(); // bounded: a file with ever-new column sets must not grow memory

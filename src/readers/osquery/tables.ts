@@ -29,6 +29,12 @@ export type TableSpec = {
   toFacts(row: Row): RowFacts | undefined;
   /** Rows that say nothing to match (an unsigned file in `authenticode`): skipped without a warning. */
   skip?(row: Row): boolean;
+  /**
+   * Columns any one of which, when it is a non-blank string or a number, makes `toFacts` give
+   * facts and `skip` say no: a results-log line the catalog prefilter clears then counts as one
+   * observation without being parsed (checked for every table by the tests).
+   */
+  nameColumns: readonly string[];
 };
 
 /** Most specific first: `apps` and `chrome_extensions` also have `path`, `name` and `version`. */
@@ -36,6 +42,7 @@ export const TABLES: readonly TableSpec[] = [
   {
     // macOS >= 10.15: endpoint-security, network and driver extensions (com.kaspersky.kav.sysext)
     table: "system_extensions",
+    nameColumns: ["identifier"],
     required: ["identifier", "category"],
     anyOf: ["team", "bundle_path", "state", "UUID"],
     toFacts: (row) =>
@@ -51,6 +58,7 @@ export const TABLES: readonly TableSpec[] = [
   {
     // macOS kexts: `name` is the bundle id (com.kaspersky.kext.klif)
     table: "kernel_extensions",
+    nameColumns: ["name"],
     required: ["name", "linked_against"],
     anyOf: ["idx", "refs", "size"],
     toFacts: (row) =>
@@ -59,6 +67,7 @@ export const TABLES: readonly TableSpec[] = [
   {
     // Windows code signatures; `subject_name` is the signer (AO Kaspersky Lab), empty when unsigned
     table: "authenticode",
+    nameColumns: ["subject_name"],
     required: ["path", "subject_name"],
     anyOf: ["issuer_name", "serial_number", "result", "original_program_name"],
     skip: (row) => str(row, "subject_name") === undefined,
@@ -67,6 +76,7 @@ export const TABLES: readonly TableSpec[] = [
   {
     // products registered with Windows Security Center (antivirus, firewall, antispyware)
     table: "windows_security_products",
+    nameColumns: ["name"],
     required: ["type", "name", "state"],
     anyOf: ["remediation_path", "signatures_up_to_date", "state_timestamp"],
     toFacts: (row) => {
@@ -77,6 +87,7 @@ export const TABLES: readonly TableSpec[] = [
   {
     // Windows device drivers (osquery 3 and later): one row per device; `image` is the .sys file
     table: "drivers",
+    nameColumns: ["service", "device_name"],
     required: ["device_id"],
     anyOf: ["image", "service", "driver_key", "provider", "signed"],
     toFacts: (row) => {
@@ -93,11 +104,13 @@ export const TABLES: readonly TableSpec[] = [
   {
     // Windows drivers as older osquery listed them (service-like columns and the .inf file)
     table: "drivers",
+    nameColumns: ["name"],
     required: ["name", "start_type", "inf"],
     toFacts: (row) => named({ kind: "driver", name: str(row, "name"), path: executablePath(str(row, "path")) }),
   },
   {
     table: "apps",
+    nameColumns: ["display_name", "bundle_name"],
     required: ["bundle_identifier"],
     toFacts: (row) =>
       named({
@@ -110,6 +123,7 @@ export const TABLES: readonly TableSpec[] = [
   },
   {
     table: "chrome_extensions",
+    nameColumns: ["name"],
     required: ["identifier"],
     anyOf: ["from_webstore", "update_url", "browser_type", "permissions", "profile", "author"],
     toFacts: (row) =>
@@ -124,6 +138,7 @@ export const TABLES: readonly TableSpec[] = [
   },
   {
     table: "firefox_addons",
+    nameColumns: ["name"],
     required: ["identifier"],
     anyOf: ["creator", "source_url", "location", "autoupdate", "visible", "native"],
     toFacts: (row) =>
@@ -138,6 +153,7 @@ export const TABLES: readonly TableSpec[] = [
   },
   {
     table: "rpm_packages",
+    nameColumns: ["name"],
     required: ["name", "release"],
     anyOf: ["arch", "vendor", "package_group", "sha1", "epoch"],
     toFacts: (row) => {
@@ -159,6 +175,7 @@ export const TABLES: readonly TableSpec[] = [
   },
   {
     table: "deb_packages",
+    nameColumns: ["name"],
     required: ["name", "maintainer"],
     anyOf: ["arch", "section", "priority", "admindir", "revision"],
     toFacts: (row) => {
@@ -175,6 +192,7 @@ export const TABLES: readonly TableSpec[] = [
   },
   {
     table: "programs",
+    nameColumns: ["name"],
     required: ["name"],
     anyOf: ["identifying_number", "install_location", "uninstall_string", "install_source"],
     toFacts: (row) =>
@@ -189,12 +207,14 @@ export const TABLES: readonly TableSpec[] = [
   {
     // Windows services: `path` is the command line (quoted, with arguments); a ServiceDll is `module_path`
     table: "services",
+    nameColumns: ["name"],
     required: ["name", "start_type"],
     anyOf: ["module_path", "service_type", "display_name"],
     toFacts: (row) => named({ kind: "service", name: str(row, "name"), path: executablePath(str(row, "path")) ?? str(row, "module_path") }),
   },
   {
     table: "processes",
+    nameColumns: ["name"],
     required: ["name", "pid"],
     anyOf: ["cmdline", "parent", "cwd"],
     toFacts: (row) => named({ kind: "process", name: str(row, "name"), path: str(row, "path") }),
@@ -202,6 +222,7 @@ export const TABLES: readonly TableSpec[] = [
   {
     // Linux kernel modules (/proc/modules and the module search path)
     table: "kernel_modules",
+    nameColumns: ["name"],
     required: ["name", "used_by"],
     anyOf: ["address", "status", "size"],
     toFacts: (row) => named({ kind: "driver", name: str(row, "name") }),
@@ -272,6 +293,10 @@ function ids(values: Observation["ids"] & object): Observation["ids"] {
 /** Drops undefined fields, and the whole row when it has no name. */
 function named(facts: Omit<RowFacts, "name"> & { name: string | undefined }): RowFacts | undefined {
   if (!facts.name) return undefined;
-  const out = Object.fromEntries(Object.entries(facts).filter(([, v]) => v !== undefined));
+  const out: Record<string, unknown> = {};
+  for (const key in facts) {
+    const v = (facts as Record<string, unknown>)[key];
+    if (v !== undefined) out[key] = v;
+  }
   return out as RowFacts;
 }

@@ -1,0 +1,234 @@
+/**
+ * @module
+ * A literal prefilter compiled from the match index: the short lower-case strings that any
+ * record a matcher (or a look-alike rule) could fire on must contain, so that a reader can skip a
+ * raw record (a CSV line, a JSON line of a results log) that contains none of them without
+ * parsing it into an Observation. It is built from the same index the matchers use, so every
+ * identifier, alias, publisher, brand word, domain, path, signer, package and look-alike key of
+ * the catalog is covered with no code change.
+ *
+ * Why a literal is enough. Every matcher compares a *folded* field of the observation with a
+ * folded catalog key: `foldText` (NFKC, transliteration when non-ASCII, lower case, every run of
+ * characters other than `[a-z0-9]` to one space), `identifierKey` (lower case; paths with `/`),
+ * and equality, prefix or contiguous-token comparison on the result. For a record made only of
+ * ASCII characters, with no JSON `\u` escape and no `%XX` percent-escape, NFKC and
+ * transliteration do nothing and every other decoding step (CSV quotes, JSON escapes such as
+ * `\\` or `\/`, URL host names) only turns punctuation into punctuation. So every `[a-z0-9]` run of
+ * a folded field is a substring of the lower-cased raw record, and a positive match of a catalog
+ * key implies that each of the key's alphanumeric runs occurs in the record. One run per key is
+ * then a sound literal; the longest one is taken (the rarest, in practice), and a literal that
+ * contains another literal is dropped (the shorter one already finds it).
+ *
+ * What the literal test cannot judge is sent down the full path: any byte outside ASCII (UTF-8
+ * Cyrillic, a BOM-less legacy code page), a `\u` escape, a `%XX` escape. Those alternatives are
+ * part of {@link Prefilter.pattern}, so one regular-expression scan of a chunk finds both the
+ * literals and the records that need the full path.
+ */
+import type { CatalogIndex } from "./catalog-index.js";
+
+export type Prefilter = {
+  /**
+   * The literals (lower-case ASCII, `[a-z0-9]` only), shortest first. A record that contains
+   * none of them (case-insensitively) and passes {@link Prefilter.safe} cannot match.
+   */
+  readonly literals: readonly string[];
+  /**
+   * Global, case-insensitive: a literal, a byte or character outside ASCII, a `\u` escape or a
+   * `%XX` escape. Run it over a chunk of text (or of bytes as latin1) to find the records that
+   * need the full path; every other record can be counted and skipped.
+   */
+  readonly pattern: RegExp;
+  /** The alternatives of `pattern` as a source string, to combine with a reader's own alternatives. */
+  readonly source: string;
+  /** False when some catalog key has no literal (then every record takes the full path). */
+  readonly enabled: boolean;
+  /** Whether one record (as text) may match: the test above on a single string. */
+  mayMatch(record: string): boolean;
+  /**
+   * The same test on UTF-8 bytes, for a reader's fast path: the offset of the first byte, at or
+   * after `from` and before `to`, where a literal ends or a byte the literals cannot judge
+   * (non-ASCII, the `u` of `\u`, `%`, or one of `extra`'s) stands; -1 when there is none. A
+   * multi-literal automaton (Aho–Corasick, case-folded), one table step per byte.
+   */
+  scan(bytes: Uint8Array, from: number, to: number, extra?: string): number;
+};
+
+/** What the literal test cannot judge: non-ASCII, JSON `\u` escapes, percent-escapes. */
+export const UNSAFE_SOURCE = String.raw`[^\x00-\x7f]|\\u|%[0-9a-f]{2}`;
+
+const ALNUM_RUN = /[a-z0-9]+/g;
+const NON_ASCII = /[^\x00-\x7f]/;
+
+/**
+ * Words that occur in most inventories (publishers, paths, URLs, generic product words): any run
+ * of a key is a sound literal, so a rarer run is preferred when a key has one. Only speed
+ * depends on this list, never recall.
+ */
+const COMMON_WORDS = new Set(
+  (
+    "com org net www http https exe dll sys app apps application applications support library program programs files " +
+    "windows microsoft system system32 software security service services agent client server manager update updates " +
+    "mobile data web core free link blue suite connect control daemon writer remover converter assistant technology " +
+    "technologies international americas operations identified product products not development certification " +
+    "certificate authority protection intelligence administration virtualization cybersecurity foundations download " +
+    "downloads android defender consumer treatment personal network networks internet digital cloud pypi npm deb rpm " +
+    "winget maven var log usr lib opt bin inc corp corporation ltd llc gmbh group lab labs the for and edition tools tool"
+  ).split(" "),
+);
+
+/** Words in nearly every Windows inventory row: the last resort. */
+const EVERYWHERE = new Set(["microsoft", "windows", "program", "files", "corporation", "inc", "com", "software", "system32"]);
+
+/** How good a run is as a literal: rare words first, then length. */
+function rank(run: string): number {
+  const tier = EVERYWHERE.has(run) ? 0 : COMMON_WORDS.has(run) || run.length < 3 ? 1 : 2;
+  return tier * 1000 + run.length;
+}
+
+/** A key's literal: its best `[a-z0-9]` run (see {@link COMMON_WORDS}); undefined when it has none. */
+export function literalOf(key: string): string | undefined {
+  let best: string | undefined;
+  for (const m of key.toLowerCase().matchAll(ALNUM_RUN)) if (!best || rank(m[0]) > rank(best)) best = m[0];
+  return best;
+}
+
+/**
+ * Every folded key any matcher or look-alike rule compares an observation field with, as the
+ * index holds it. A record that can match one of them contains each of its alphanumeric runs.
+ */
+export function matchKeys(index: CatalogIndex): string[] {
+  const keys: string[] = [];
+  for (const map of index.exact.values()) keys.push(...map.keys());
+  keys.push(...index.packageNames.keys());
+  for (const list of index.prefixes.values()) for (const e of list) keys.push(e.value);
+  for (const list of index.aliasesByFirstToken.values()) for (const a of list) keys.push(a.tokens.join(" "));
+  keys.push(...index.publishers.keys());
+  for (const b of index.brands) keys.push(b.tokens.join(" "));
+  const l = index.lookalikes;
+  keys.push(...l.names.keys(), ...l.namePrefixes.map((p) => p.prefix), ...l.publishers.keys());
+  for (const k of l.identifiers.keys()) keys.push(k.slice(k.indexOf(":") + 1));
+  return keys;
+}
+
+export function buildPrefilter(index: CatalogIndex): Prefilter {
+  const found = new Set<string>();
+  let enabled = true;
+  for (const key of matchKeys(index)) {
+    const literal = literalOf(key);
+    if (literal) found.add(literal);
+    // a key no ASCII record can equal (a Cyrillic identifier compared without folding) needs no
+    // literal: such a record is non-ASCII and takes the full path anyway
+    else if (!NON_ASCII.test(key)) enabled = false;
+  }
+  // shortest first; a literal containing a shorter one adds nothing
+  const sorted = [...found].sort((a, b) => a.length - b.length || (a < b ? -1 : 1));
+  const literals: string[] = [];
+  for (const l of sorted) if (!literals.some((s) => l.includes(s))) literals.push(l);
+  // longest first in the alternation, so the engine tries the specific ones first at a position
+  const alternatives = [...literals].sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
+  const source = enabled ? [...alternatives, UNSAFE_SOURCE].join("|") : String.raw`[\s\S]`;
+  const single = new RegExp(source, "i");
+  const automata = new Map<string, Automaton>();
+  return {
+    literals,
+    pattern: new RegExp(source, "gi"),
+    source,
+    enabled,
+    mayMatch: (record) => single.test(record),
+    scan(bytes, from, to, extra = "") {
+      if (!enabled) return from < to ? from : -1;
+      let a = automata.get(extra);
+      if (!a) automata.set(extra, (a = buildAutomaton([...literals, "\\u", ...(extra ? [extra] : [])])));
+      return runAutomaton(a, bytes, from, to);
+    },
+  };
+}
+
+/** A byte automaton: `next[state * width + class]`; `hit[state]` when a literal ends there. */
+type Automaton = { classes: Uint8Array; width: number; shift: number; next: Uint16Array | Uint32Array; hit: Uint8Array };
+
+/** The class of bytes that are a hit by themselves: anything outside ASCII, and `%` (of `%XX`). */
+const STOP = 1;
+
+/**
+ * Aho–Corasick over bytes, case-insensitive for ASCII letters. Bytes that occur in no literal
+ * share class 0 (they send the automaton back to its root), so the table stays small.
+ */
+function buildAutomaton(words: readonly string[]): Automaton {
+  const classes = new Uint8Array(256);
+  let count = 2; // 0: bytes in no literal, 1: STOP
+  for (let b = 0x80; b < 256; b++) classes[b] = STOP;
+  classes[0x25] = STOP; // %
+  for (const w of words) {
+    for (const ch of w.toLowerCase()) {
+      const b = ch.charCodeAt(0);
+      if (classes[b] === 0) {
+        classes[b] = count;
+        if (b >= 0x61 && b <= 0x7a) classes[b - 32] = count; // the upper-case letter too
+        count++;
+      }
+    }
+  }
+  let shift = 0;
+  while (1 << shift < count) shift++;
+  const width = 1 << shift;
+  // the trie
+  const edges: Map<number, number>[] = [new Map()];
+  const out: boolean[] = [false];
+  for (const w of words) {
+    let s = 0;
+    for (const ch of w.toLowerCase()) {
+      const c = classes[ch.charCodeAt(0)]!;
+      let t = edges[s]!.get(c);
+      if (t === undefined) {
+        t = edges.length;
+        edges.push(new Map());
+        out.push(false);
+        edges[s]!.set(c, t);
+      }
+      s = t;
+    }
+    out[s] = true;
+  }
+  const n = edges.length;
+  const next = n < 0xffff ? new Uint16Array(n * width) : new Uint32Array(n * width);
+  const fail = new Int32Array(n);
+  const hit = new Uint8Array(n + 1);
+  const order: number[] = [];
+  for (let c = 0; c < width; c++) {
+    const t = edges[0]!.get(c);
+    next[c] = t ?? 0;
+    if (t !== undefined) order.push(t);
+  }
+  for (let q = 0; q < order.length; q++) {
+    const r = order[q]!;
+    hit[r] = out[r] || hit[fail[r]!] ? 1 : 0;
+    for (let c = 0; c < width; c++) {
+      const t = edges[r]!.get(c);
+      if (t === undefined) next[r * width + c] = next[fail[r]! * width + c]!;
+      else {
+        fail[t] = next[fail[r]! * width + c]!;
+        next[r * width + c] = t;
+        order.push(t);
+      }
+    }
+  }
+  // STOP bytes lead to a state of their own that is a hit
+  const stop = n;
+  const full = n + 1 < 0xffff ? new Uint16Array((n + 1) * width) : new Uint32Array((n + 1) * width);
+  full.set(next);
+  for (let s = 0; s <= n; s++) full[s * width + STOP] = stop;
+  for (let c = 0; c < width; c++) if (c !== STOP) full[stop * width + c] = full[c]!;
+  hit[stop] = 1;
+  return { classes, width, shift, next: full, hit };
+}
+
+function runAutomaton(a: Automaton, bytes: Uint8Array, from: number, to: number): number {
+  const { classes, next, hit, shift } = a;
+  let s = 0;
+  for (let i = from; i < to; i++) {
+    s = next[(s << shift) | classes[bytes[i]!]!]!;
+    if (hit[s] === 1) return i;
+  }
+  return -1;
+}

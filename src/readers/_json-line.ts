@@ -1,0 +1,270 @@
+/**
+ * @module
+ * A strict, allocation-free check of one JSON text on one line (RFC 8259 grammar: what
+ * `JSON.parse` accepts, or less), for the fast path of JSON-lines readers: a line the catalog
+ * prefilter clears is still proven well formed before it is skipped, so a malformed line is
+ * still reported where it is. While checking, it notes what a reader needs to count the line's
+ * observations without parsing it: the top-level keys it is asked about (the raw range of a
+ * string value, or the kind of any other value) and the keys of one object member with, for
+ * each, whether its value would be a non-blank string or a number (what `str()` returns).
+ *
+ * It works on UTF-8 bytes; it says `false` (take the full path) for anything it does not judge: a `\u` escape, a key with
+ * an escape, a repeated key among those it notes, nesting deeper than 64.
+ */
+
+const QUOTE = 34;
+const BACKSLASH = 92;
+const MAX_DEPTH = 64;
+
+/** What one line holds, filled by {@link checkJsonLine}; reused from line to line. */
+export type JsonLineShape = {
+  /** Kind of each asked top-level member: 0 absent, 1 object, 2 string, 3 other value. */
+  kinds: Int8Array;
+  /** Raw ranges (between the quotes) of the asked members whose value is a string. */
+  starts: Int32Array;
+  ends: Int32Array;
+  /** Keys of the object member `nested` names (raw ranges), and which values are non-blank. */
+  keyCount: number;
+  keyStarts: Int32Array;
+  keyEnds: Int32Array;
+  nonBlank: Uint8Array;
+};
+
+export const MAX_KEYS = 256;
+
+export function createJsonLineShape(asked: number): JsonLineShape {
+  return {
+    kinds: new Int8Array(asked),
+    starts: new Int32Array(asked),
+    ends: new Int32Array(asked),
+    keyCount: 0,
+    keyStarts: new Int32Array(MAX_KEYS),
+    keyEnds: new Int32Array(MAX_KEYS),
+    nonBlank: new Uint8Array(MAX_KEYS),
+  };
+}
+
+// Scanner state, module-level so the hot loop allocates nothing.
+let src: Uint8Array = new Uint8Array(0);
+let stop = 0;
+/** After scanString: whether the string held a character `String.prototype.trim` keeps. */
+let stringNonBlank = false;
+
+function at(i: number): number {
+  return i < stop ? src[i]! : -1;
+}
+
+function ws(i: number): number {
+  while (i < stop) {
+    const c = at(i);
+    if (c !== 32 && c !== 9 && c !== 10 && c !== 13) break;
+    i++;
+  }
+  return i;
+}
+
+/** `i` at the opening quote; returns the index after the closing quote, or -1. */
+function scanString(i: number): number {
+  let nonBlank = false;
+  i++;
+  while (i < stop) {
+    const c = at(i);
+    if (c === QUOTE) {
+      stringNonBlank = nonBlank;
+      return i + 1;
+    }
+    if (c === BACKSLASH) {
+      const e = at(i + 1);
+      // \t \n \r \f are white space to trim(); \b and the rest are not; \u is not judged here
+      if (e === 116 || e === 110 || e === 114 || e === 102) {
+        /* white space */
+      } else if (e === 98 || e === QUOTE || e === BACKSLASH || e === 47) nonBlank = true;
+      else return -1;
+      i += 2;
+      continue;
+    }
+    if (c < 32) return -1; // control characters must be escaped
+    if (c !== 32) nonBlank = true;
+    i++;
+  }
+  return -1;
+}
+
+function scanNumber(i: number): number {
+  if (at(i) === 45) i++;
+  let c = at(i);
+  if (c === 48) i++;
+  else if (c >= 49 && c <= 57) {
+    while (i < stop && (c = at(i)) >= 48 && c <= 57) i++;
+  } else return -1;
+  if (at(i) === 46) {
+    i++;
+    const from = i;
+    while (i < stop && (c = at(i)) >= 48 && c <= 57) i++;
+    if (i === from) return -1;
+  }
+  c = at(i);
+  if (c === 101 || c === 69) {
+    i++;
+    c = at(i);
+    if (c === 43 || c === 45) i++;
+    const from = i;
+    while (i < stop && (c = at(i)) >= 48 && c <= 57) i++;
+    if (i === from) return -1;
+  }
+  return i > stop ? -1 : i;
+}
+
+function scanWord(i: number, word: string): number {
+  return i + word.length <= stop && startsWith(src, word, i) ? i + word.length : -1;
+}
+
+/** Whether the ASCII `word` stands in `bytes` at `at`. */
+export function startsWith(bytes: Uint8Array, word: string, at: number): boolean {
+  if (at + word.length > bytes.length) return false;
+  for (let k = 0; k < word.length; k++) if (bytes[at + k] !== word.charCodeAt(k)) return false;
+  return true;
+}
+
+/** Any value at `i` (after white space); returns the index after it, or -1. */
+function scanValue(i: number, depth: number): number {
+  if (i >= stop) return -1;
+  const c = at(i);
+  if (c === QUOTE) return scanString(i);
+  if (c === 123 || c === 91) {
+    if (depth >= MAX_DEPTH) return -1;
+    const close = c === 123 ? 125 : 93;
+    i = ws(i + 1);
+    if (at(i) === close) return i + 1;
+    for (;;) {
+      if (c === 123) {
+        if (at(i) !== QUOTE) return -1;
+        i = scanString(i);
+        if (i < 0) return -1;
+        i = ws(i);
+        if (at(i) !== 58) return -1;
+        i = ws(i + 1);
+      }
+      i = scanValue(i, depth + 1);
+      if (i < 0) return -1;
+      i = ws(i);
+      const d = at(i);
+      if (d === close) return i + 1;
+      if (d !== 44) return -1;
+      i = ws(i + 1);
+    }
+  }
+  if (c === 116) return scanWord(i, "true");
+  if (c === 102) return scanWord(i, "false");
+  if (c === 110) return scanWord(i, "null");
+  if (c === 45 || (c >= 48 && c <= 57)) return scanNumber(i);
+  return -1;
+}
+
+/** Whether the raw key at [s, e) has an escape (then it is not compared here). */
+function hasEscape(s: number, e: number): boolean {
+  for (let i = s; i < e; i++) if (src[i] === BACKSLASH) return true;
+  return false;
+}
+
+/**
+ * Checks that `text[start, end)` is one JSON object and nothing else, and fills `shape`: for each
+ * key of `asked` (top-level members), its kind and string range; for the member `nested`, its
+ * keys and which values are non-blank. False when the line is not valid JSON, or is valid but
+ * not judged here (see the module comment).
+ */
+export function checkJsonLine(text: Uint8Array, start: number, end: number, asked: readonly string[], nested: string, shape: JsonLineShape): boolean {
+  src = text;
+  stop = end;
+  shape.kinds.fill(0);
+  shape.keyCount = 0;
+  let i = ws(start);
+  if (at(i) !== 123) return false;
+  i = ws(i + 1);
+  if (at(i) === 125) return ws(i + 1) === end;
+  for (;;) {
+    if (at(i) !== QUOTE) return false;
+    const ks = i + 1;
+    i = scanString(i);
+    if (i < 0) return false;
+    const ke = i - 1;
+    i = ws(i);
+    if (at(i) !== 58) return false;
+    i = ws(i + 1);
+    const slot = askedSlot(asked, ks, ke);
+    if (slot === -2) return false;
+    if (slot >= 0) {
+      if (shape.kinds[slot] !== 0) return false; // a repeated key: JSON.parse keeps the last
+      const c = at(i);
+      if (c === QUOTE) {
+        shape.kinds[slot] = 2;
+        shape.starts[slot] = i + 1;
+        i = scanString(i);
+        if (i < 0) return false;
+        shape.ends[slot] = i - 1;
+      } else if (c === 123 && asked[slot] === nested) {
+        shape.kinds[slot] = 1;
+        i = scanMembers(i, shape);
+        if (i < 0) return false;
+      } else {
+        shape.kinds[slot] = c === 123 ? 1 : 3;
+        i = scanValue(i, 1);
+        if (i < 0) return false;
+      }
+    } else {
+      i = scanValue(i, 1);
+      if (i < 0) return false;
+    }
+    i = ws(i);
+    const d = at(i);
+    if (d === 125) return ws(i + 1) === end;
+    if (d !== 44) return false;
+    i = ws(i + 1);
+  }
+}
+
+/** -1 not asked, -2 a key with an escape (not judged), else the index in `asked`. */
+function askedSlot(asked: readonly string[], ks: number, ke: number): number {
+  const length = ke - ks;
+  for (let k = 0; k < asked.length; k++) {
+    const key = asked[k]!;
+    if (key.length === length && startsWith(src, key, ks)) return k;
+  }
+  return hasEscape(ks, ke) ? -2 : -1;
+}
+
+/** The nested object's members: keys (no escapes, at most MAX_KEYS) and non-blank flags. */
+function scanMembers(i: number, shape: JsonLineShape): number {
+  i = ws(i + 1);
+  if (at(i) === 125) return i + 1;
+  for (;;) {
+    if (at(i) !== QUOTE) return -1;
+    const ks = i + 1;
+    i = scanString(i);
+    if (i < 0) return -1;
+    const ke = i - 1;
+    if (hasEscape(ks, ke) || shape.keyCount >= MAX_KEYS) return -1;
+    i = ws(i);
+    if (at(i) !== 58) return -1;
+    i = ws(i + 1);
+    const c = at(i);
+    let nonBlank = false;
+    if (c === QUOTE) {
+      i = scanString(i);
+      nonBlank = stringNonBlank;
+    } else {
+      nonBlank = c === 45 || (c >= 48 && c <= 57); // a number is a non-blank value; true, null, objects are not
+      i = scanValue(i, 2);
+    }
+    if (i < 0) return -1;
+    const k = shape.keyCount++;
+    shape.keyStarts[k] = ks;
+    shape.keyEnds[k] = ke;
+    shape.nonBlank[k] = nonBlank ? 1 : 0;
+    i = ws(i);
+    const d = at(i);
+    if (d === 125) return i + 1;
+    if (d !== 44) return -1;
+    i = ws(i + 1);
+  }
+}
