@@ -4,7 +4,7 @@
  * (terminal escapes, bidi controls, formulas) in every format people read.
  */
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -70,6 +70,37 @@ describe("writers: a reader that stops early", () => {
     const r = piped(["check", "--batch", batch, "-o", "jsonl", "--quiet"], 300);
     assert.equal(r.stderr, "");
     assert.equal(r.code, 1, "prohibited purchases were decided before the reader left");
+  });
+});
+
+describe("writers: check --batch streams", () => {
+  it("writes each decision as it is decided, before the batch has ended", async () => {
+    const row = "business,buy,AO Kaspersky Lab,2024-08-01\n";
+    const child = spawn(process.execPath, [BIN, "check", "--batch", "-", "-o", "jsonl", "--quiet"], { stdio: ["pipe", "pipe", "pipe"] });
+    const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
+    let stdout = "";
+    const firstLine = new Promise<void>((resolve) =>
+      child.stdout.on("data", (d: Buffer) => {
+        stdout += d.toString();
+        if (stdout.includes("\n")) resolve();
+      }),
+    );
+    // More than the 64 KiB the opener probes, so reading starts while standard input stays open.
+    child.stdin.write("role,action,vendor,date\n" + row.repeat(Math.ceil(70_000 / row.length)));
+    // Without streaming no line would come before the end of input: give up after a minute instead of hanging.
+    let timer: NodeJS.Timeout | undefined;
+    const gaveUp = new Promise<"timeout">((resolve) => (timer = setTimeout(() => resolve("timeout"), 60_000)));
+    const first = await Promise.race([firstLine, gaveUp]);
+    clearTimeout(timer);
+    if (first === "timeout") child.kill();
+    assert.notEqual(first, "timeout", "no decision was written while the batch was still open");
+    assert.equal(child.exitCode, null, "a decision was written while the batch was still open");
+    child.stdin.end(row);
+    assert.equal(await exited, 1);
+    const lines = stdout.trim().split("\n");
+    assert.equal(lines.length, Math.ceil(70_000 / row.length) + 1);
+    // one decision per row, in input order (the header is line 1)
+    lines.forEach((line, i) => assert.equal((JSON.parse(line) as { source: { line: number } }).source.line, i + 2));
   });
 });
 

@@ -1,18 +1,20 @@
 import assert from "node:assert/strict";
 import { Writable } from "node:stream";
 import { describe, it } from "node:test";
-import { REPORT_FORMATS, getReporter, writeReport, type ReportFormat } from "./index.js";
+import { REPORT_FORMATS, REPORT_PRESENTERS, writeReport, type ReportFormat } from "./index.js";
+import { presenterFor } from "./presenter.js";
 import { render } from "./testdata/helpers.js";
 import { emptyDocument, sampleDocument } from "./testdata/sample-document.js";
 
 describe("report registry", () => {
-  it("has a reporter for every format, the table first (the terminal default)", () => {
+  it("has a presenter for every format, the table first (the terminal default)", () => {
     assert.deepEqual([...REPORT_FORMATS], ["table", "json", "sarif", "csv"]);
-    for (const f of REPORT_FORMATS) assert.equal(getReporter(f).format, f);
+    assert.deepEqual(Object.keys(REPORT_PRESENTERS), [...REPORT_FORMATS]);
+    for (const f of REPORT_FORMATS) assert.equal(presenterFor(REPORT_PRESENTERS, f, "report").format, f);
   });
 
   it("names the known formats when asked for an unknown one", () => {
-    assert.throws(() => getReporter("xml" as ReportFormat), /unknown report format "xml"; known formats: table, json, sarif, csv/);
+    assert.throws(() => presenterFor(REPORT_PRESENTERS, "xml" as ReportFormat, "report"), /unknown report format "xml"; known formats: table, json, sarif, csv/);
   });
 
   it("every format is deterministic, ends with a newline, and leaves the document as it was", async () => {
@@ -25,6 +27,10 @@ describe("report registry", () => {
         assert.equal(JSON.stringify(doc), before, `${f} must not change the document`);
       }
     }
+  });
+
+  it("writeReport names the known formats on an unknown one", async () => {
+    await assert.rejects(async () => writeReport(sampleDocument(), "xml" as ReportFormat, new Writable()), /unknown report format "xml"; known formats: table, json, sarif, csv/);
   });
 
   it("writeReport defaults to no colors", async () => {

@@ -1,14 +1,16 @@
 /**
  * @module
- * The report writers (presenters). Each format turns the one ReportDocument into text and
- * reads nothing else: what a report says is decided by the scan core, how it looks here.
- * The document arrives sorted; writers keep its order.
+ * The presenters of `scan` (src/report/presenter.ts). Each format turns the one ReportDocument
+ * into text and reads nothing else: what a report says is decided by the scan core, how it
+ * looks here. The document arrives sorted; writers keep its order.
  */
 import type { ReportDocument } from "../model/finding.js";
-import { csvReporter } from "./csv/index.js";
-import { jsonReporter } from "./json/index.js";
-import { sarifReporter } from "./sarif/index.js";
-import { tableReporter } from "./table/index.js";
+import { csvPresenter } from "./csv/index.js";
+import { jsonPresenter } from "./json/index.js";
+import type { Presenter, Presenters } from "./presenter.js";
+import { presenterFor } from "./presenter.js";
+import { sarifPresenter } from "./sarif/index.js";
+import { tablePresenter } from "./table/index.js";
 
 /** The formats `--output` takes; the first is the default on a terminal. */
 export const REPORT_FORMATS = ["table", "json", "sarif", "csv"] as const;
@@ -19,24 +21,16 @@ export type ReportOptions = {
   color: boolean;
 };
 
-export interface Reporter {
-  readonly format: ReportFormat;
-  write(doc: ReportDocument, out: NodeJS.WritableStream, options: ReportOptions): Promise<void>;
-}
+/** A presenter of the scan report. */
+export type ReportPresenter = Presenter<ReportFormat, ReportDocument, ReportOptions>;
 
-const REPORTERS: Record<ReportFormat, Reporter> = {
-  table: tableReporter,
-  json: jsonReporter,
-  sarif: sarifReporter,
-  csv: csvReporter,
+/** The scan presenters, in the order of REPORT_FORMATS. */
+export const REPORT_PRESENTERS: Presenters<ReportFormat, ReportDocument, ReportOptions> = {
+  table: tablePresenter,
+  json: jsonPresenter,
+  sarif: sarifPresenter,
+  csv: csvPresenter,
 };
-
-export function getReporter(format: ReportFormat): Reporter {
-  const reporter = REPORTERS[format];
-  // Reachable from untyped callers (a config file, JavaScript): say what would have worked.
-  if (!reporter) throw new Error(`unknown report format "${String(format)}"; known formats: ${REPORT_FORMATS.join(", ")}`);
-  return reporter;
-}
 
 /** Writes the document in a format; the stream is left open (it may be stdout). */
 export function writeReport(
@@ -45,5 +39,5 @@ export function writeReport(
   out: NodeJS.WritableStream,
   options: Partial<ReportOptions> = {},
 ): Promise<void> {
-  return getReporter(format).write(doc, out, { color: options.color ?? false });
+  return presenterFor(REPORT_PRESENTERS, format, "report").write(doc, out, { color: options.color ?? false });
 }

@@ -7,7 +7,7 @@
  */
 import { Command, Option } from "commander";
 import { createScreeningScorer } from "../../screen/party-scorer.js";
-import { parseCheckInput, runBatch, type BatchFormat, type RowDefaults } from "../../check/index.js";
+import { parseCheckInput, runBatch, type BatchFormat, type BatchSummary, type RowDefaults } from "../../check/index.js";
 import type { CheckInput } from "../../model/decision.js";
 import { openDecisionLog, type DecisionLog } from "../../check/decision-log.js";
 import { DEFAULTS } from "../../config/defaults.js";
@@ -17,8 +17,10 @@ import { DECISION_RANK, DECISIONS, type CheckDecision } from "../../model/decisi
 import { openInput, type OpenedInput } from "../../io/open.js";
 import { IctsError } from "../../model/issue.js";
 import { createChecker } from "../../policy/check.js";
-import { CHECK_FORMATS, createCheckWriter, type CheckFormat } from "../../report/check/index.js";
+import { CHECK_FORMATS, CHECK_PRESENTERS, type CheckEvent, type CheckFormat, type CheckReport } from "../../report/check/index.js";
+import { presenterFor } from "../../report/presenter.js";
 import { UsageError } from "../../scan/index.js";
+import { produce } from "../../util/channel.js";
 import { EXIT_ERROR, EXIT_FINDINGS, EXIT_OK } from "../exit-codes.js";
 import { openOutput, printIssue } from "../output.js";
 import { createCountProgress } from "../progress.js";
@@ -107,13 +109,7 @@ async function check(flags: CheckFlags): Promise<number> {
   let log: DecisionLog | undefined;
   if (flags.log) log = openDecisionLog(flags.log);
   const output = openOutput(flags.outputFile);
-  const out = output.stream;
-  const writer = createCheckWriter(format, out, {
-    batch: single === undefined,
-    color,
-    ...(flags.batch ? { input: flags.batch } : {}),
-    catalog: { version: catalog.version, digest: catalog.digest },
-  });
+  const presenter = presenterFor(CHECK_PRESENTERS, format, "check output");
   // What the rows decided so far earn, for a reader that stops early (`| head`).
   let earned = EXIT_OK;
   const earn = (code: number): void => {
@@ -121,20 +117,20 @@ async function check(flags: CheckFlags): Promise<number> {
   };
   let code: number | undefined;
   try {
-    const finished = await output.write(async () => {
+    const finished = await output.write(async (out) => {
       if (single) {
         const result = checker.check(single);
         log?.append(result);
         code = failOn !== "none" && DECISION_RANK[result.decision] >= DECISION_RANK[failOn] ? EXIT_FINDINGS : EXIT_OK;
-        await writer.result(result);
-        await writer.end();
+        await presenter.write({ kind: "single", result }, out, { color });
         return;
       }
       const input = await openBatch(flags.batch!);
       const progress = createCountProgress(!flags.quiet, "checking", "rows decided", input.size);
       const printIssues = !flags.quiet && (format !== "table" || toFile);
-      try {
-        const summary = await runBatch({
+      // The batch decides as the presenter pulls: each decision waits until the output has taken the one before.
+      const batch = produce<CheckEvent, BatchSummary>((push) =>
+        runBatch({
           input,
           checker,
           defaults,
@@ -144,17 +140,22 @@ async function check(flags: CheckFlags): Promise<number> {
           onResult: async (r) => {
             log?.append(r);
             if (failOn !== "none" && DECISION_RANK[r.decision] >= DECISION_RANK[failOn]) earn(EXIT_FINDINGS);
-            await writer.result(r);
+            await push({ result: r });
           },
           onIssue: async (issue) => {
             if (issue.severity === "error") earn(EXIT_ERROR);
             if (printIssues) printIssue(issue);
-            await writer.issue(issue);
+            await push({ issue });
           },
-        });
-        code = summary.errors > 0 ? EXIT_ERROR : summary.failed ? EXIT_FINDINGS : EXIT_OK;
-        await writer.end(summary);
+        }),
+      );
+      const report: CheckReport = { kind: "batch", input: flags.batch!, catalog: { version: catalog.version, digest: catalog.digest }, events: batch.items, summary: batch.result };
+      try {
+        await presenter.write(report, out, { color });
       } finally {
+        // Also when writing failed (a reader gone away): the batch stops, and a finished one gives its code.
+        const summary = await batch.finish();
+        if (summary) code = summary.errors > 0 ? EXIT_ERROR : summary.failed ? EXIT_FINDINGS : EXIT_OK;
         progress.stop();
       }
     });

@@ -15,7 +15,8 @@ import { UsageError } from "../../scan/index.js";
 import { loadAllowFile } from "../../screen/allow-list.js";
 import { readCounterparties } from "../../screen/inputs.js";
 import { SCREEN_SCHEMAS, type ScreenSchema } from "../../screen/model.js";
-import { SCREEN_FORMATS, writeScreenReport, type ScreenFormat } from "../../screen/output/index.js";
+import { presenterFor } from "../../report/presenter.js";
+import { SCREEN_FORMATS, SCREEN_PRESENTERS, type ScreenFormat } from "../../screen/output/index.js";
 import { loadScreeningLists, ScreeningRun, type ScreenResult } from "../../screen/run.js";
 import { PACKAGE_VERSION } from "../../util/package-root.js";
 import { EXIT_ERROR, EXIT_FINDINGS, EXIT_OK } from "../exit-codes.js";
@@ -120,20 +121,12 @@ async function screen(file: string | undefined, flags: ScreenFlags): Promise<num
   }
 
   const head = { tool: { name: "ictsguard", version: PACKAGE_VERSION }, generatedAt: new Date().toISOString(), threshold, lists };
-  await output.write((out) =>
-    writeScreenReport(
-      format,
-      out,
-      head,
-      results,
-      () => {
-        stopProgress();
-        run.countErrors(issues);
-        return { summary: run.summary, errors: issues };
-      },
-      { color },
-    ),
-  );
+  const tail = () => {
+    stopProgress();
+    run.countErrors(issues);
+    return { summary: run.summary, errors: issues };
+  };
+  await output.write((out) => presenterFor(SCREEN_PRESENTERS, format, "screen report").write({ head, results, tail }, out, { color }));
   stopProgress();
   await output.end();
   if (!flags.quiet && (format !== "table" || toFile)) {

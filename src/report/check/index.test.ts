@@ -1,11 +1,12 @@
 import assert from "node:assert/strict";
-import { PassThrough } from "node:stream";
+import { PassThrough, Writable } from "node:stream";
 import { before, describe, it } from "node:test";
 import { loadCatalogOrThrow } from "../../catalog/index.js";
 import type { BatchSummary } from "../../check/index.js";
 import type { CheckResult } from "../../model/decision.js";
 import { createChecker } from "../../policy/check.js";
-import { createCheckWriter, type CheckFormat } from "./index.js";
+import { presenterFor } from "../presenter.js";
+import { CHECK_FORMATS, CHECK_PRESENTERS, type CheckEvent, type CheckFormat, type CheckReport } from "./index.js";
 
 let results: CheckResult[];
 before(async () => {
@@ -31,14 +32,47 @@ async function render(format: CheckFormat, batch: boolean, list: CheckResult[]):
   const out = new PassThrough();
   let text = "";
   out.on("data", (d) => (text += d));
-  const w = createCheckWriter(format, out, { batch, color: false, input: "o.csv", catalog: { version: "v", digest: "d".repeat(64) } });
-  for (const r of list) await w.result(r);
-  if (batch) await w.issue(issue);
-  await w.end(batch ? summary(list.length) : undefined);
+  const events = async function* (): AsyncGenerator<CheckEvent> {
+    for (const r of list) yield { result: r };
+    yield { issue };
+  };
+  const report: CheckReport = batch
+    ? { kind: "batch", input: "o.csv", catalog: { version: "v", digest: "d".repeat(64) }, events: events(), summary: () => summary(list.length) }
+    : { kind: "single", result: list[0]! };
+  await presenterFor(CHECK_PRESENTERS, format, "check output").write(report, out, { color: false });
   return text;
 }
 
-describe("check writers", () => {
+describe("check presenters", () => {
+  it("has a presenter for every format, and names them on an unknown one", () => {
+    assert.deepEqual(Object.keys(CHECK_PRESENTERS), [...CHECK_FORMATS]);
+    for (const f of CHECK_FORMATS) assert.equal(CHECK_PRESENTERS[f].format, f);
+    assert.throws(() => presenterFor(CHECK_PRESENTERS, "xml" as CheckFormat, "check output"), /unknown check output format "xml"; known formats: table, json, jsonl/);
+  });
+
+  it("a batch pulls the next event only once the last one is written", async () => {
+    let written = 0;
+    const pulledAfter: number[] = [];
+    const out = new Writable({
+      highWaterMark: 1,
+      write(_chunk, _e, done) {
+        setImmediate(() => {
+          written++;
+          done();
+        });
+      },
+    });
+    const events = async function* (): AsyncGenerator<CheckEvent> {
+      for (const r of results) {
+        pulledAfter.push(written);
+        yield { result: r };
+      }
+    };
+    await CHECK_PRESENTERS.jsonl.write({ kind: "batch", input: "o.csv", catalog: { version: "v", digest: "d" }, events: events(), summary: () => summary(2) }, out, { color: false });
+    assert.deepEqual(pulledAfter, [0, 1]);
+    assert.equal(written, 2);
+  });
+
   it("the streamed JSON document is valid JSON with decisions, errors and summary, for no rows and for many", async () => {
     for (const list of [[], results, [...results, ...results, ...results]]) {
       const doc = JSON.parse(await render("json", true, list)) as { decisions: CheckResult[]; errors: unknown[]; summary: BatchSummary; catalogDigest: string; input: string };

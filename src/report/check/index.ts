@@ -1,10 +1,12 @@
 /**
  * @module
- * Output of `ictsguard check`. One decision: a short block (table) or the decision object
- * (json). A batch streams: the table prints one line per row as it is decided and ends with a
- * summary of counts per decision; json writes one document whose `decisions` array is written
- * piece by piece (errors and the summary follow it); jsonl writes one decision per line. Nothing
- * is held but the errors to list at the end (at most MAX_ERRORS_KEPT), so any batch size fits.
+ * The presenters of `ictsguard check` (src/report/presenter.ts). One decision: a short block
+ * (table) or the decision object (json). A batch streams: its report carries the decisions and
+ * row errors as an AsyncIterable of events, pulled one at a time as the output takes them; the
+ * table prints one line per row as it is decided and ends with a summary of counts per
+ * decision; json writes one document whose `decisions` array is written piece by piece (errors
+ * and the summary follow it); jsonl writes one decision per line. Nothing is held but the
+ * errors to list at the end (at most MAX_ERRORS_KEPT), so any batch size fits.
  *
  * Values from users' files may hold control characters: they are replaced before printing.
  */
@@ -16,25 +18,69 @@ import type { BatchSummary } from "../../check/index.js";
 import { formatStart } from "../../policy/explain.js";
 import { PACKAGE_VERSION } from "../../util/package-root.js";
 import { writeText } from "../common.js";
+import { definePresenter, type Presenters } from "../presenter.js";
 import { cleanForTerminal } from "../text.js";
 
 export const CHECK_FORMATS = ["table", "json", "jsonl"] as const;
 export type CheckFormat = (typeof CHECK_FORMATS)[number];
 
-export type CheckWriter = {
+/** One step of a batch, in input order: a row's decision, or a problem with the input. */
+export type CheckEvent = { result: CheckResult } | { issue: Issue };
+
+/** What `check` reports: one decision, or a batch streamed as it is decided. */
+export type CheckReport =
+  | { kind: "single"; result: CheckResult }
+  | {
+      kind: "batch";
+      /** The batch input's name, shown in the output. */
+      input: string;
+      catalog: { version: string; digest: string };
+      events: AsyncIterable<CheckEvent>;
+      /** The counts, known once `events` has ended (read only after it). */
+      summary(): BatchSummary;
+    };
+
+export type CheckOptions = { color: boolean };
+
+/** The check presenters, in the order of CHECK_FORMATS. */
+export const CHECK_PRESENTERS: Presenters<CheckFormat, CheckReport, CheckOptions> = {
+  table: definePresenter({
+    format: "table",
+    write: (report, out, options) => present(report, report.kind === "batch" ? tableBatchWriter(out, report, options) : tableSingleWriter(out, options)),
+  }),
+  json: definePresenter({
+    format: "json",
+    write: (report, out) => present(report, report.kind === "batch" ? jsonBatchWriter(out, report) : jsonSingleWriter(out)),
+  }),
+  jsonl: definePresenter({
+    format: "jsonl",
+    write: (report, out) => present(report, jsonlWriter(out)),
+  }),
+};
+
+/** A format's writer, fed one event at a time (private: the presenters are the interface). */
+type CheckWriter = {
   result(r: CheckResult): Promise<void>;
   issue(i: Issue): Promise<void>;
   /** Ends the output; a batch gives its summary. */
   end(summary?: BatchSummary): Promise<void>;
 };
 
-export type CheckWriterOptions = {
-  batch: boolean;
-  color: boolean;
-  /** The batch input's name, shown in the output. */
-  input?: string;
-  catalog: { version: string; digest: string };
-};
+type BatchReport = Extract<CheckReport, { kind: "batch" }>;
+
+/** Feeds the report to a writer, pulling the next event only once the last one is written. */
+async function present(report: CheckReport, writer: CheckWriter): Promise<void> {
+  if (report.kind === "single") {
+    await writer.result(report.result);
+    await writer.end();
+    return;
+  }
+  for await (const event of report.events) {
+    if ("result" in event) await writer.result(event.result);
+    else await writer.issue(event.issue);
+  }
+  await writer.end(report.summary());
+}
 
 /** Errors listed in the JSON document (all are counted in the summary). */
 const MAX_ERRORS_KEPT = 1000;
@@ -43,19 +89,12 @@ const WRAP = 100;
 type Style = "red" | "yellow" | "cyan" | "green" | "bold" | "dim";
 const DECISION_STYLE: Record<CheckDecision, Style> = { prohibited: "red", "license-required": "yellow", review: "cyan", allowed: "green" };
 
-export function createCheckWriter(format: CheckFormat, out: NodeJS.WritableStream, options: CheckWriterOptions): CheckWriter {
-  switch (format) {
-    case "json":
-      return options.batch ? jsonBatchWriter(out, options) : jsonSingleWriter(out);
-    case "jsonl":
-      return {
-        result: (r) => writeText(out, `${JSON.stringify(r)}\n`),
-        issue: (i) => writeText(out, `${JSON.stringify({ error: i })}\n`),
-        end: async () => {},
-      };
-    case "table":
-      return options.batch ? tableBatchWriter(out, options) : tableSingleWriter(out, options);
-  }
+function jsonlWriter(out: NodeJS.WritableStream): CheckWriter {
+  return {
+    result: (r) => writeText(out, `${JSON.stringify(r)}\n`),
+    issue: (i) => writeText(out, `${JSON.stringify({ error: i })}\n`),
+    end: async () => {},
+  };
 }
 
 function jsonSingleWriter(out: NodeJS.WritableStream): CheckWriter {
@@ -66,7 +105,7 @@ function jsonSingleWriter(out: NodeJS.WritableStream): CheckWriter {
   };
 }
 
-function jsonBatchWriter(out: NodeJS.WritableStream, options: CheckWriterOptions): CheckWriter {
+function jsonBatchWriter(out: NodeJS.WritableStream, report: BatchReport): CheckWriter {
   let started = false;
   let count = 0;
   const errors: Issue[] = [];
@@ -75,9 +114,9 @@ function jsonBatchWriter(out: NodeJS.WritableStream, options: CheckWriterOptions
     started = true;
     const head = {
       tool: { name: "ictsguard", version: PACKAGE_VERSION },
-      catalogVersion: options.catalog.version,
-      catalogDigest: options.catalog.digest,
-      input: options.input ?? "-",
+      catalogVersion: report.catalog.version,
+      catalogDigest: report.catalog.digest,
+      input: report.input,
       generatedAt: new Date().toISOString(),
     };
     const fields = JSON.stringify(head, null, 2).slice(0, -2); // without the closing "\n}"
@@ -139,7 +178,7 @@ function subjectLabel(r: CheckResult): string {
   return parts.join(" · ");
 }
 
-function tableSingleWriter(out: NodeJS.WritableStream, options: CheckWriterOptions): CheckWriter {
+function tableSingleWriter(out: NodeJS.WritableStream, options: CheckOptions): CheckWriter {
   const paint = painter(options.color);
   return {
     async result(r) {
@@ -169,7 +208,7 @@ function tableSingleWriter(out: NodeJS.WritableStream, options: CheckWriterOptio
 
 const COLS = { line: 6, ref: 14, decision: 16, role: 24, action: 9, subject: 40, date: 25 } as const;
 
-function tableBatchWriter(out: NodeJS.WritableStream, options: CheckWriterOptions): CheckWriter {
+function tableBatchWriter(out: NodeJS.WritableStream, report: BatchReport, options: CheckOptions): CheckWriter {
   const paint = painter(options.color);
   let headed = false;
   const head = async (): Promise<void> => {
@@ -209,7 +248,7 @@ function tableBatchWriter(out: NodeJS.WritableStream, options: CheckWriterOption
       const failed = summary.failOn === "none" ? "" : summary.failed ? ` · at or over --fail-on ${summary.failOn}: yes` : ` · at or over --fail-on ${summary.failOn}: no`;
       await writeText(
         out,
-        `\n${paint("bold", `Summary of ${options.input ?? "the batch"}`)}\n${table.toString()}\n${paint("dim", `catalog ${options.catalog.version} (sha256:${options.catalog.digest.slice(0, 12)}…)${failed}`)}\n`,
+        `\n${paint("bold", `Summary of ${report.input}`)}\n${table.toString()}\n${paint("dim", `catalog ${report.catalog.version} (sha256:${report.catalog.digest.slice(0, 12)}…)${failed}`)}\n`,
       );
     },
   };

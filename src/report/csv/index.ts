@@ -5,9 +5,10 @@
  * spreadsheets and ticket imports. Fields are quoted per RFC 4180; lists inside a field are
  * joined with `; `. Lines end with LF, which every spreadsheet and CSV library reads.
  */
-import type { InformationalHit, NetworkEvidence } from "../../model/finding.js";
+import type { InformationalHit, NetworkEvidence, ReportDocument } from "../../model/finding.js";
 import { createResolver, type ResolvedFinding } from "../document.js";
-import type { Reporter } from "../index.js";
+import type { ReportOptions } from "../index.js";
+import { definePresenter } from "../presenter.js";
 import { decisiveRules, findingCitations, formatEvidence, writeText } from "../common.js";
 import { csvField } from "../text.js";
 
@@ -45,7 +46,7 @@ export const CSV_COLUMNS = [
 
 type Column = (typeof CSV_COLUMNS)[number];
 
-export const csvReporter: Reporter = {
+export const csvPresenter = definePresenter<"csv", ReportDocument, ReportOptions>({
   format: "csv",
   async write(doc, out) {
     const resolve = createResolver(doc);
@@ -55,7 +56,7 @@ export const csvReporter: Reporter = {
     for (const hit of doc.informational ?? []) lines.push(csvLine(informationalRow(hit)));
     await writeText(out, lines.join("\n") + "\n");
   },
-};
+});
 
 function row(f: ResolvedFinding): Record<Column, string> {
   const o = f.observation;

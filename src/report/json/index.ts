@@ -4,13 +4,15 @@
  * contract for machines, so nothing is renamed, added or dropped here. The document is indented;
  * findings, suppressed findings and look-alikes are one compact line each.
  */
-import type { Reporter } from "../index.js";
+import type { ReportDocument } from "../../model/finding.js";
+import type { ReportOptions } from "../index.js";
+import { definePresenter } from "../presenter.js";
 import { writeJson } from "../json-stream.js";
 
 /** The document's arrays written one item per line. */
 export const LINE_PER_ITEM = ["findings", "suppressed", "lookalikes"] as const;
 
-export const jsonReporter: Reporter = {
+export const jsonPresenter = definePresenter<"json", ReportDocument, ReportOptions>({
   format: "json",
   write: (doc, out) => writeJson(out, doc, { linePerItem: LINE_PER_ITEM }),
-};
+});

@@ -15,7 +15,8 @@
 import type { ReportDocument, Status } from "../../model/finding.js";
 import type { Issue } from "../../model/issue.js";
 import type { SourceRef } from "../../model/observation.js";
-import type { Reporter } from "../index.js";
+import type { ReportOptions } from "../index.js";
+import { definePresenter } from "../presenter.js";
 import { decisiveRules, findingCitations, observedLabel } from "../common.js";
 import { createResolver, type ResolvedFinding } from "../document.js";
 import { escapeControls } from "../text.js";
@@ -37,10 +38,10 @@ export const LEVELS: Record<Status, SarifLevel> = {
   review: "note",
 };
 
-export const sarifReporter: Reporter = {
+export const sarifPresenter = definePresenter<"sarif", ReportDocument, ReportOptions>({
   format: "sarif",
   write: (doc, out) => writeJson(out, toSarif(doc)),
-};
+});
 
 // The slice of the SARIF object model this writer produces (see the schema for the rest).
 type Message = { text: string };

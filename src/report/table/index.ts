@@ -22,13 +22,14 @@ import {
   type Status,
 } from "../../model/finding.js";
 import { formatSource } from "../../model/issue.js";
-import type { Reporter } from "../index.js";
+import type { ReportOptions } from "../index.js";
+import { definePresenter } from "../presenter.js";
 import { decisiveRules, observedLabel, plural, ruleCitations, whereLabel, writeText } from "../common.js";
 
-export const tableReporter: Reporter = {
+export const tablePresenter = definePresenter<"table", ReportDocument, ReportOptions>({
   format: "table",
   write: (doc, out, options) => writeText(out, renderTable(doc, options.color)),
-};
+});
 
 /** Widest a cell may be; longer values are cut with `…` so a row fits a wide terminal. */
 const MAX = { vendor: 18, product: 30, observed: 40, purl: 52, where: 36, rules: 54 } as const;

@@ -5,14 +5,20 @@
  */
 import type { ScreenResult } from "../run.js";
 import { csvField } from "../../report/text.js";
-import { put } from "./index.js";
+import { definePresenter } from "../../report/presenter.js";
+import { writeText as put } from "../../report/common.js";
+import type { ScreenReport, WriteOptions } from "./report.js";
 
 export const CSV_COLUMNS = [
   "record", "input", "country", "status", "rank", "list", "entity_id", "entity_name", "score", "match", "candidate_status", "matched_name", "allowed_by", "explanation",
 ] as const;
 
+export const csvPresenter = definePresenter<"csv", ScreenReport, WriteOptions>({
+  format: "csv",
+  write: (report, out) => writeCsv(out, report.results),
+});
 
-export async function writeCsv(out: NodeJS.WritableStream, results: AsyncIterable<ScreenResult>): Promise<void> {
+async function writeCsv(out: NodeJS.WritableStream, results: AsyncIterable<ScreenResult>): Promise<void> {
   await put(out, CSV_COLUMNS.join(",") + "\n");
   for await (const r of results) {
     const base = [r.record, r.input.name, r.input.country, r.status];

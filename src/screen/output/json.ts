@@ -4,9 +4,16 @@
  * result as it is screened, then the summary and the errors.
  */
 import type { ScreenResult } from "../run.js";
-import { put, type ReportHead, type ReportTail } from "./index.js";
+import { definePresenter } from "../../report/presenter.js";
+import { writeText as put } from "../../report/common.js";
+import type { ReportHead, ReportTail, ScreenReport, WriteOptions } from "./report.js";
 
-export async function writeJson(out: NodeJS.WritableStream, head: ReportHead, results: AsyncIterable<ScreenResult>, tail: ReportTail): Promise<void> {
+export const jsonPresenter = definePresenter<"json", ScreenReport, WriteOptions>({
+  format: "json",
+  write: (report, out) => writeJson(out, report.head, report.results, report.tail),
+});
+
+async function writeJson(out: NodeJS.WritableStream, head: ReportHead, results: AsyncIterable<ScreenResult>, tail: ReportTail): Promise<void> {
   const h = JSON.stringify(head, null, 2);
   await put(out, h.slice(0, h.lastIndexOf("}")).trimEnd() + ',\n  "results": [');
   let first = true;

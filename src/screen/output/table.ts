@@ -6,11 +6,18 @@
 import Table from "cli-table3";
 import type { ScreenResult } from "../run.js";
 import { cleanForTerminal as clean } from "../../report/text.js";
-import { put, type ReportHead, type ReportTail, type WriteOptions } from "./index.js";
+import { definePresenter } from "../../report/presenter.js";
+import { writeText as put } from "../../report/common.js";
+import type { ReportHead, ReportTail, ScreenReport, WriteOptions } from "./report.js";
 
 const paint = (on: boolean, code: number, s: string) => (on ? `\x1b[${code}m${s}\x1b[0m` : s);
 
-export async function writeTable(out: NodeJS.WritableStream, head: ReportHead, results: AsyncIterable<ScreenResult>, tail: ReportTail, options: WriteOptions): Promise<void> {
+export const tablePresenter = definePresenter<"table", ScreenReport, WriteOptions>({
+  format: "table",
+  write: (report, out, options) => writeTable(out, report.head, report.results, report.tail, options),
+});
+
+async function writeTable(out: NodeJS.WritableStream, head: ReportHead, results: AsyncIterable<ScreenResult>, tail: ReportTail, options: WriteOptions): Promise<void> {
   const table = new Table({
     head: ["#", "input", "status", "best candidate", "score", "why"],
     style: { head: [], border: [] },
