@@ -5,13 +5,13 @@
  * own dates, never by waiting.
  */
 import assert from "node:assert/strict";
-import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { ReportDocument } from "../src/model/finding.js";
 import { catalogVersion, dayOffset } from "../src/testing/tuf.js";
 import { cli, closeWorlds, FLEET, installed, scanReport, status, world, type Status, type World } from "../src/testing/tuf-world.js";
+import { tempDir } from "../src/testing/temp.js";
 
 after(closeWorlds);
 
@@ -50,7 +50,7 @@ describe("catalog update from a folder (air-gapped)", () => {
 
   it("takes the repository and the trusted root from the config", async () => {
     const w = await world();
-    const cwd = mkdtempSync(join(tmpdir(), "ictsguard-cfg-"));
+    const cwd = tempDir("ictsguard-cfg-");
     writeFileSync(join(cwd, "ictsguard.yaml"), `updateUrl: ${w.repo}\ntrustedRoot: ${w.root1}\ncatalogMaxAgeDays: 5\n`);
     const r = await cli(["catalog", "update"], w.home, cwd);
     assert.equal(r.code, 0, r.stderr);
@@ -128,7 +128,7 @@ describe("stale catalogs", () => {
 
 describe("catalog publish (the maintainers' command) feeding an air-gapped update", () => {
   it("creates keys and a repository, rotates the root, re-signs the timestamp; a client installs each from a copy", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "ictsguard-publish-cli-"));
+    const dir = tempDir("ictsguard-publish-cli-");
     const home = join(dir, "home");
     const keys = join(dir, "keys");
     const repo = join(dir, "repo");

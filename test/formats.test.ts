@@ -5,12 +5,12 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import type { ReportDocument } from "../src/model/finding.js";
 import { repoPath } from "../src/testing/index.js";
+import { tempDir } from "../src/testing/temp.js";
 
 const BIN = repoPath("bin/ictsguard.js");
 const reader = (name: string, file: string) => repoPath("src/readers", name, "testdata", file);
@@ -20,7 +20,7 @@ const archive = (file: string) => repoPath("src/scan/testdata", file);
 type Run = { code: number; stdout: string; stderr: string };
 function run(args: string[], input: string | Buffer = ""): Run {
   const r = spawnSync(process.execPath, [BIN, ...args], {
-    cwd: mkdtempSync(join(tmpdir(), "ictsguard-cwd-")), // no stray config file
+    cwd: tempDir("ictsguard-cwd-"), // no stray config file
     input,
     encoding: "utf8",
     env: { ...process.env, NO_COLOR: "1" },

@@ -6,19 +6,20 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { chmodSync, existsSync, mkdtempSync, readdirSync } from "node:fs";
+import { chmodSync, existsSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import type { ReportDocument } from "../src/model/finding.js";
 import { buildFakeLinuxRoot } from "../src/testing/fake-linux-root.js";
 import { repoPath } from "../src/testing/index.js";
+import { tempDir } from "../src/testing/temp.js";
 
 const BIN = repoPath("bin/ictsguard.js");
 
 type Run = { code: number; stdout: string; stderr: string };
 function run(args: string[], options: { uid?: number } = {}): Run {
-  const cwd = mkdtempSync(join(tmpdir(), "ictsguard-cwd-")); // no stray config file
+  const cwd = tempDir("ictsguard-cwd-"); // no stray config file
   if (options.uid !== undefined) chmodSync(cwd, 0o755);
   const r = spawnSync(process.execPath, [BIN, ...args], {
     cwd,

@@ -5,12 +5,10 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { describe, it } from "node:test";
 import type { Finding, ReportDocument } from "../src/model/finding.js";
 import { repoPath } from "../src/testing/index.js";
+import { tempDir } from "../src/testing/temp.js";
 
 const BIN = repoPath("bin/ictsguard.js");
 const fixture = (name: string) => repoPath("test/fixtures/integrations", name);
@@ -18,7 +16,7 @@ const productOf = (doc: ReportDocument, f: Finding) => doc.products.find((p) => 
 
 function scan(args: string[]): { code: number; doc: ReportDocument; stdout: string } {
   const r = spawnSync(process.execPath, [BIN, "scan", "--quiet", "--as-of", "2025-01-01", ...args], {
-    cwd: mkdtempSync(join(tmpdir(), "ictsguard-cwd-")),
+    cwd: tempDir("ictsguard-cwd-"),
     encoding: "utf8",
     env: { ...process.env, NO_COLOR: "1" },
   });

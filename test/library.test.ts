@@ -7,16 +7,16 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import type { Finding, Observation, ReportDocument } from "../src/index.js";
 import { findingId } from "../src/scan/finding-id.js";
 import { repoPath } from "../src/testing/index.js";
+import { tempDir } from "../src/testing/temp.js";
 
 const BIN = repoPath("bin/ictsguard.js");
-const dir = mkdtempSync(join(tmpdir(), "ictsguard-library-"));
+const dir = tempDir("ictsguard-library-");
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 /** What three hosts have installed: Kaspersky products in several spellings, and clean software. */

@@ -6,8 +6,7 @@
  * Kaspersky host must still be matched to the same catalog domain as in the original spelling.
  */
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Catalog } from "../src/model/catalog.js";
@@ -16,6 +15,7 @@ import { NETWORK_READERS } from "../src/readers/network-registry.js";
 import type { Reader } from "../src/readers/types.js";
 import { readAll, repoPath } from "../src/testing/index.js";
 import { bundledCatalog } from "../src/testing/host.js";
+import { tempDir } from "../src/testing/temp.js";
 
 const fixture = (reader: string, file: string) => repoPath("src/readers", reader, "testdata", file);
 const readerNamed = (name: string): Reader => NETWORK_READERS.find((r) => r.name === name)!;
@@ -56,7 +56,7 @@ describe("DNS names in log form match the catalog's domains in every network rea
   let dir: string;
   before(async () => {
     index = buildCatalogIndex(await bundledCatalog());
-    dir = mkdtempSync(join(tmpdir(), "ictsguard-log-forms-"));
+    dir = tempDir("ictsguard-log-forms-");
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -95,7 +95,7 @@ describe("punycode and Unicode names match a catalog domain held as punycode, in
     const base = test.products.find((p) => p.id === "kaspersky-update-service")!;
     test.products.push({ ...base, id: "idn-test-product", name: "IDN test product", aliases: [], identifiers: { domains: [PUNY] } });
     index = buildCatalogIndex(test);
-    dir = mkdtempSync(join(tmpdir(), "ictsguard-idn-"));
+    dir = tempDir("ictsguard-idn-");
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 

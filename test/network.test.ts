@@ -7,20 +7,20 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { copyFileSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { copyFileSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { gzipSync } from "node:zlib";
 import type { Finding, ReportDocument } from "../src/model/finding.js";
 import { repoPath } from "../src/testing/index.js";
+import { tempDir } from "../src/testing/temp.js";
 
 const BIN = repoPath("bin/ictsguard.js");
 const readerData = (reader: string, file: string) => repoPath("src/readers", reader, "testdata", file);
 
 function run(args: string[]): { code: number; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [BIN, ...args], {
-    cwd: mkdtempSync(join(tmpdir(), "ictsguard-cwd-")),
+    cwd: tempDir("ictsguard-cwd-"),
     input: "",
     encoding: "utf8",
     env: { ...process.env, NO_COLOR: "1" },
@@ -37,7 +37,7 @@ function scan(args: string[]): { code: number; doc: ReportDocument; stderr: stri
 
 /** A dnsmasq log has no year: a copy last written on 3 Oct 2024 puts its lines in 2024. */
 function dnsmasqCopy(file: string): string {
-  const path = join(mkdtempSync(join(tmpdir(), "ictsguard-dnsmasq-")), "pihole.log");
+  const path = join(tempDir("ictsguard-dnsmasq-"), "pihole.log");
   copyFileSync(readerData("dnsmasq", file), path);
   const mtime = new Date(2024, 9, 3, 12, 0, 0);
   utimesSync(path, mtime, mtime);
@@ -139,7 +139,7 @@ describe("network logs through the CLI: one finding per client", () => {
   });
 
   it("browsing is informational: never a finding, so a log of browsing only passes even with --fail-on review", () => {
-    const dir = mkdtempSync(join(tmpdir(), "ictsguard-browsing-"));
+    const dir = tempDir("ictsguard-browsing-");
     const path = join(dir, "dns.json");
     const lookup = (ts: number, query: string) => JSON.stringify({ _path: "dns", ts, "id.orig_h": "10.20.30.99", "id.resp_h": "10.20.0.53", query, qtype_name: "A" });
     writeFileSync(path, [lookup(1727769645, "www.kaspersky.com"), lookup(1727769690, "securelist.com"), lookup(1727770500, "support.kaspersky.com")].join("\n") + "\n");
@@ -168,7 +168,7 @@ describe("network logs through the CLI: one finding per client", () => {
 
 describe("network logs through the CLI: rotated, piped and excepted", () => {
   it("a gzipped, rotated log is read like the plain one", () => {
-    const dir = mkdtempSync(join(tmpdir(), "ictsguard-gz-"));
+    const dir = tempDir("ictsguard-gz-");
     const gz = join(dir, "dns.2024-10-01.log.gz");
     writeFileSync(gz, gzipSync(readFileSync(readerData("zeek", "kaspersky-dns.log"))));
     const plain = scan([readerData("zeek", "kaspersky-dns.log")]).doc;
@@ -179,7 +179,7 @@ describe("network logs through the CLI: rotated, piped and excepted", () => {
 
   it("a query log on standard input (its year taken from today)", () => {
     const r = spawnSync(process.execPath, [BIN, "scan", "-", "-o", "json", "--quiet", "--as-of", "2025-01-01"], {
-      cwd: mkdtempSync(join(tmpdir(), "ictsguard-cwd-")),
+      cwd: tempDir("ictsguard-cwd-"),
       input: readFileSync(readerData("dnsmasq", "kaspersky-pihole.log")),
       encoding: "utf8",
     });
@@ -190,7 +190,7 @@ describe("network logs through the CLI: rotated, piped and excepted", () => {
   });
 
   it("an exception for one client suppresses that client's finding only", () => {
-    const cwd = mkdtempSync(join(tmpdir(), "ictsguard-cwd-"));
+    const cwd = tempDir("ictsguard-cwd-");
     writeFileSync(
       join(cwd, "ictsguard.yaml"),
       "exceptions:\n  - host: 10.20.30.57\n    vendor: kaspersky\n    reason: Malware-analysis VM, isolated; ticket SEC-77\n    author: secops@example.org\n    expires: 2099-12-31\n",

@@ -5,13 +5,13 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { before, describe, it } from "node:test";
 import { parse } from "csv-parse/sync";
 import type { ScreenResult, ScreenSummary } from "../src/screen/run.js";
 import { repoPath } from "../src/testing/index.js";
+import { tempDir } from "../src/testing/temp.js";
 
 const BIN = repoPath("bin/ictsguard.js");
 const lists = (...p: string[]) => repoPath("src/screen/lists/testdata", ...p);
@@ -19,7 +19,7 @@ const lists = (...p: string[]) => repoPath("src/screen/lists/testdata", ...p);
 type Run = { code: number; stdout: string; stderr: string };
 function run(args: string[], options: { home: string; cwd?: string; input?: string }): Run {
   const r = spawnSync(process.execPath, [BIN, ...args], {
-    cwd: options.cwd ?? mkdtempSync(join(tmpdir(), "ictsguard-cwd-")),
+    cwd: options.cwd ?? tempDir("ictsguard-cwd-"),
     input: options.input ?? "",
     encoding: "utf8",
     env: { ...process.env, NO_COLOR: "1", ICTSGUARD_HOME: options.home },
@@ -31,9 +31,9 @@ function json(r: Run): Report {
   assert.ok(r.stdout.startsWith("{"), `expected a JSON report, got: ${r.stdout.slice(0, 300)} ${r.stderr}`);
   return JSON.parse(r.stdout) as Report;
 }
-const newHome = () => mkdtempSync(join(tmpdir(), "ictsguard-home-"));
+const newHome = () => tempDir("ictsguard-home-");
 const write = (name: string, text: string) => {
-  const path = join(mkdtempSync(join(tmpdir(), "ictsguard-in-")), name);
+  const path = join(tempDir("ictsguard-in-"), name);
   writeFileSync(path, text);
   return path;
 };
@@ -161,7 +161,7 @@ describe("screen: decided false positives", () => {
   const home = newHome();
 
   it("shows an allowed pair with its entry, exits 0, and calls out an expired entry", () => {
-    const cwd = mkdtempSync(join(tmpdir(), "ictsguard-cwd-"));
+    const cwd = tempDir("ictsguard-cwd-");
     writeFileSync(
       join(cwd, "ictsguard.yaml"),
       [

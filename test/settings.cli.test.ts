@@ -4,8 +4,7 @@
  * gzipped batch or screen input is read by its bytes whatever its name.
  */
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { after, before, describe, it } from "node:test";
@@ -14,8 +13,9 @@ import { updateCatalog } from "../src/catalog/tuf/update.js";
 import type { ReportDocument } from "../src/model/finding.js";
 import { catalogVersion, dayOffset } from "../src/testing/tuf.js";
 import { cli, FLEET } from "../src/testing/tuf-world.js";
+import { tempDir } from "../src/testing/temp.js";
 
-const dir = mkdtempSync(join(tmpdir(), "ictsguard-settings-cli-"));
+const dir = tempDir("ictsguard-settings-cli-");
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("an installed signed catalog", () => {

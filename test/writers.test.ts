@@ -5,16 +5,16 @@
  */
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import type { ReportDocument } from "../src/model/finding.js";
 import type { SarifLog } from "../src/report/sarif/index.js";
 import { repoPath } from "../src/testing/index.js";
+import { tempDir } from "../src/testing/temp.js";
 
 const BIN = repoPath("bin/ictsguard.js");
-const dir = mkdtempSync(join(tmpdir(), "ictsguard-writers-"));
+const dir = tempDir("ictsguard-writers-");
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 /** A fleet where every host runs Kaspersky: a report far larger than a pipe's buffer. */

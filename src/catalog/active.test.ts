@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { before, describe, it } from "node:test";
 import { catalogVersion, dayOffset } from "../testing/tuf.js";
@@ -10,13 +9,14 @@ import { activeInstallDir, BUNDLE_FILE } from "./installed.js";
 import { defaultCatalogDir } from "./load.js";
 import { publishRepository } from "./tuf/publish.js";
 import { updateCatalog } from "./tuf/update.js";
+import { tempDir } from "../testing/temp.js";
 
 describe("the active catalog", () => {
   let dir: string;
   let repo: string;
   const version = `${dayOffset(0)}.9`;
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), "ictsguard-active-"));
+    dir = tempDir("ictsguard-active-");
     repo = join(dir, "repo");
     await publishRepository({ catalogDir: catalogVersion(version, dayOffset(0), dir), keysDir: join(dir, "keys"), outDir: repo });
   });

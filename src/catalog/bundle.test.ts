@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { IctsError } from "../model/issue.js";
 import { catalogVersion } from "../testing/tuf.js";
 import { buildBundle, bundleFileName, parseBundle, readBundle, serializeBundle, sha256, type CatalogBundle } from "./bundle.js";
 import { defaultCatalogDir, loadCatalog } from "./load.js";
+import { tempDir } from "../testing/temp.js";
 
 const rejects = (fn: () => unknown, code: string, message: RegExp) =>
   assert.throws(fn, (e: unknown) => e instanceof IctsError && e.code === code && message.test(e.message));
@@ -63,7 +63,7 @@ describe("catalog bundle", () => {
       rejects(() => parseBundle(serializeBundle(bad), "p.json"), "bundle/schema", /files\.\d+\.path: expected a relative path/);
     }
     rejects(() => parseBundle(serializeBundle({ ...bundle, extra: 1 } as CatalogBundle), "u.json"), "bundle/schema", /Unrecognized key/i);
-    const dir = mkdtempSync(join(tmpdir(), "ictsguard-bundle-"));
+    const dir = tempDir("ictsguard-bundle-");
     await assert.rejects(readBundle(join(dir, "missing.json")), /cannot read catalog bundle .*missing\.json/);
     writeFileSync(join(dir, "empty.json"), "");
     await assert.rejects(readBundle(join(dir, "empty.json")), /invalid JSON/);

@@ -1,19 +1,19 @@
 import assert from "node:assert/strict";
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, utimesSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync, existsSync, readdirSync, readFileSync, renameSync, utimesSync } from "node:fs";
 import { join } from "node:path";
 import { before, describe, it } from "node:test";
 import { catalogVersion, dayOffset } from "../testing/tuf.js";
 import { activeInstallDir, catalogHome, createStaging, loadInstalledCatalog } from "./installed.js";
 import { publishRepository } from "./tuf/publish.js";
 import { updateCatalog } from "./tuf/update.js";
+import { tempDir } from "../testing/temp.js";
 
 describe("installs under ICTSGUARD_HOME", () => {
   let dir: string;
   let repo: string;
   let root1: string;
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), "ictsguard-installed-"));
+    dir = tempDir("ictsguard-installed-");
     repo = join(dir, "repo");
     for (const [i, d] of [[1, -3], [2, -2], [3, -1]] as const) {
       await publishRepository({ catalogDir: catalogVersion(`${dayOffset(d)}.${i}`, dayOffset(d), dir), keysDir: join(dir, "keys"), outDir: repo });

@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { before, describe, it } from "node:test";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -9,6 +8,7 @@ import { loadCatalogOrThrow } from "../catalog/index.js";
 import type { CheckResult } from "../model/decision.js";
 import { createChecker } from "../policy/check.js";
 import { openDecisionLog, type DecisionLogEntry } from "./decision-log.js";
+import { tempDir } from "../testing/temp.js";
 
 let result: CheckResult;
 before(async () => {
@@ -20,7 +20,7 @@ const here = fileURLToPath(new URL(".", import.meta.url));
 
 describe("decision log", () => {
   it("appends one JSON line per decision with input, decision, rules, catalog version and digest, and time", () => {
-    const path = join(mkdtempSync(join(tmpdir(), "ictsguard-log-")), "sub", "decisions.jsonl");
+    const path = join(tempDir("ictsguard-log-"), "sub", "decisions.jsonl");
     for (let i = 0; i < 2; i++) {
       const log = openDecisionLog(path);
       log.append(result);
@@ -41,7 +41,7 @@ describe("decision log", () => {
   });
 
   it("processes appending to the same log at once never interleave their lines", async () => {
-    const path = join(mkdtempSync(join(tmpdir(), "ictsguard-log-")), "decisions.jsonl");
+    const path = join(tempDir("ictsguard-log-"), "decisions.jsonl");
     const writers = 4;
     const each = 300;
     // each writer logs a big entry (the explanation padded to ~8 KiB) many times

@@ -4,11 +4,11 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { commandOutput } from "./command.js";
 import { createSpawnRunner, describeExit, findOnPath, notInstalled } from "./runner.js";
+import { tempDir } from "../testing/temp.js";
 
 async function text(stream: NodeJS.ReadableStream): Promise<string> {
   let out = "";
@@ -63,7 +63,7 @@ describe("createSpawnRunner", () => {
 
 describe("findOnPath", () => {
   it("finds an executable in a PATH folder, and nothing for a missing command or a path", () => {
-    const env = { PATH: [join(tmpdir(), "ictsguard-no-such-dir"), mkdtempSync(join(tmpdir(), "ictsguard-empty-")), dirname(process.execPath)].join(process.platform === "win32" ? ";" : ":") };
+    const env = { PATH: [join(tmpdir(), "ictsguard-no-such-dir"), tempDir("ictsguard-empty-"), dirname(process.execPath)].join(process.platform === "win32" ? ";" : ":") };
     const name = basename(process.execPath).replace(/\.exe$/i, "");
     assert.equal(findOnPath(name, env), process.execPath);
     assert.equal(findOnPath("ictsguard-no-such-command", env), undefined);

@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { IctsError } from "../model/issue.js";
 import { loadConfig, parseConfig } from "./index.js";
+import { tempDir } from "../testing/temp.js";
 
 describe("config", () => {
   it("reads defaults and exceptions, with dates written bare in YAML", () => {
@@ -36,7 +36,7 @@ describe("config", () => {
   });
 
   it("finds ictsguard.yaml in the working directory, and none is fine", () => {
-    const dir = mkdtempSync(join(tmpdir(), "ictsguard-config-"));
+    const dir = tempDir("ictsguard-config-");
     assert.deepEqual(loadConfig(undefined, dir).config.exceptions, []);
     writeFileSync(join(dir, ".ictsguard.yaml"), "profile: reseller\n");
     const found = loadConfig(undefined, dir);

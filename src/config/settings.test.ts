@@ -5,8 +5,7 @@
  * ICTSGUARD_HOME is used by scan, check and screen alike); --require-fresh; the output format.
  */
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { defaultCatalogDir, loadCatalogOrThrow } from "../catalog/load.js";
@@ -16,8 +15,9 @@ import { IctsError } from "../model/issue.js";
 import { catalogVersion, dayOffset } from "../testing/tuf.js";
 import { DEFAULTS } from "./defaults.js";
 import { loadActiveCatalog, resolveSettings } from "./settings.js";
+import { tempDir } from "../testing/temp.js";
 
-const dir = mkdtempSync(join(tmpdir(), "ictsguard-settings-"));
+const dir = tempDir("ictsguard-settings-");
 after(() => rmSync(dir, { recursive: true, force: true }));
 let n = 0;
 /** A working directory with this config file (or none), and an empty ICTSGUARD_HOME. */

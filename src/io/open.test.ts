@@ -6,14 +6,14 @@
  * up early (unknown format, a reader that stops) closes its source, plain or gzipped.
  */
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { after, describe, it } from "node:test";
 import { gzipSync } from "node:zlib";
 import { IctsError } from "../model/issue.js";
 import { openInput, PROBE_BYTES, type OpenedInput } from "./open.js";
+import { tempDir } from "../testing/temp.js";
 
 /** A source of `bytes` in 16 KiB chunks that records whether it was destroyed. */
 function source(bytes: Buffer): Readable {
@@ -34,7 +34,7 @@ const all = async (opened: OpenedInput): Promise<Buffer> => {
 };
 const utf16be = (s: string) => Buffer.from(s, "utf16le").swap16();
 
-const dir = mkdtempSync(join(tmpdir(), "ictsguard-io-"));
+const dir = tempDir("ictsguard-io-");
 after(() => rmSync(dir, { recursive: true, force: true }));
 const file = (name: string, bytes: Buffer | string): string => {
   const path = join(dir, name);

@@ -6,7 +6,7 @@
  * and entries reported where they are while the rest is still scanned.
  */
 import assert from "node:assert/strict";
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
@@ -20,6 +20,7 @@ import { parseAsOf } from "../policy/time.js";
 import { repoPath } from "../testing/index.js";
 import { isZip, MAX_ARCHIVE_DEPTH, tableCrc32 } from "./archive.js";
 import { runScan, type ScanOptions } from "./index.js";
+import { tempDir } from "../testing/temp.js";
 
 const data = (file: string): string => repoPath("src/scan/testdata", file);
 let catalog: Catalog;
@@ -82,7 +83,7 @@ describe("zip archives: scanning every entry", () => {
   });
 
   it("a zip found while walking a directory is opened like one named on the command line", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "ictsguard-zipdir-"));
+    const dir = tempDir("ictsguard-zipdir-");
     copyFileSync(data("inventories.zip"), join(dir, "exports.zip"));
     try {
       const doc = await scan([dir]);
@@ -100,7 +101,7 @@ describe("zip archives: scanning every entry", () => {
   });
 
   it("a gzipped zip (exports.zip.gz) is gunzipped, then opened", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "ictsguard-zipgz-"));
+    const dir = tempDir("ictsguard-zipgz-");
     try {
       const file = join(dir, "exports.zip.gz");
       writeFileSync(file, gzipSync(readFileSync(data("inventories.zip"))));

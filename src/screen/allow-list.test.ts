@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { parseConfig } from "../config/index.js";
 import { createAllowMatcher, loadAllowFile, type AllowEntry } from "./allow-list.js";
 import type { ListedEntity } from "./model.js";
+import { tempDir } from "../testing/temp.js";
 
 const kaspersky: ListedEntity = { id: "kaspersky", list: "catalog", name: "Kaspersky", schema: "organization", aliases: [], countries: ["RU"], addresses: [], programs: [] };
 const cuba: ListedEntity = { id: "306", list: "ofac-sdn", name: "BANCO NACIONAL DE CUBA", schema: "organization", aliases: [], countries: [], addresses: [], programs: [] };
@@ -52,7 +52,7 @@ describe("screen allow-list", () => {
       () => parseConfig("screen:\n  allow:\n    - name: X\n      entity: catalog:kaspersky\n      author: a\n      expires: 2027-01-01\n", "c.yaml"),
       /c\.yaml:\d+: screen\.allow\.0\.reason/,
     );
-    const dir = mkdtempSync(join(tmpdir(), "ictsguard-allow-"));
+    const dir = tempDir("ictsguard-allow-");
     writeFileSync(join(dir, "allow.yaml"), "allow:\n  - input: Hikari Vision\n    entity: catalog:hikvision\n    reason: optics retailer\n    author: b@example.org\n    expires: 2027-02-01\n  - name: Y\n    entity: x\n    reason: r\n    author: a\n    expires: 2027-13-01\n  - name: Z\n    entity: x\n    author: a\n    expires: 2027-01-01\n");
     assert.throws(() => loadAllowFile(join(dir, "allow.yaml")), /allow\.yaml:11: 1\.expires: expected a date[\s\S]*allow\.yaml:12: 2\.reason/);
     writeFileSync(join(dir, "ok.json"), JSON.stringify([{ name: "Hikari Vision", entity: "catalog:hikvision", reason: "optics", author: "b", expires: "2027-02-01" }]));

@@ -1,14 +1,14 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { openInput } from "../io/open.js";
 import type { Issue } from "../model/issue.js";
 import { readCounterparties, type Counterparty } from "./inputs.js";
+import { tempDir } from "../testing/temp.js";
 
 async function read(name: string, text: string | Buffer): Promise<{ rows: Counterparty[]; issues: Issue[] }> {
-  const dir = mkdtempSync(join(tmpdir(), "ictsguard-inputs-"));
+  const dir = tempDir("ictsguard-inputs-");
   const path = join(dir, name);
   writeFileSync(path, text);
   const issues: Issue[] = [];

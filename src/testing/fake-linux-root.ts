@@ -9,9 +9,9 @@
  * beside clean software and look-alikes (ksnip, klibc-utils, Hotspot Shield). Package
  * maintainers, versions and the programs the units start are made up around the real names.
  */
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { tempDir } from "./temp.js";
 
 export const DPKG_STATUS = `Package: base-files
 Status: install ok installed
@@ -107,7 +107,7 @@ function chromeExtension(root: string, profileDir: string, id: string, version: 
 
 /** Builds the fake root; returns its folder. */
 export function buildFakeLinuxRoot(): string {
-  const root = mkdtempSync(join(tmpdir(), "ictsguard-root-"));
+  const root = tempDir("ictsguard-root-");
   put(root, "etc/hostname", "kesl-box\n");
   put(root, "var/lib/dpkg/status", DPKG_STATUS);
 

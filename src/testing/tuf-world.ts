@@ -6,8 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { cpSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync } from "node:fs";
 import { join } from "node:path";
 import { resolveActiveCatalog } from "../catalog/active.js";
 import { publishRepository, type PublishOptions } from "../catalog/tuf/publish.js";
@@ -15,6 +14,7 @@ import { updateCatalog } from "../catalog/tuf/update.js";
 import type { ReportDocument } from "../model/finding.js";
 import { repoPath } from "./index.js";
 import { catalogVersion, dayOffset, serveDirectory, type Served } from "./tuf.js";
+import { tempDir } from "./temp.js";
 
 export const BIN = repoPath("bin/ictsguard.js");
 export const FLEET = repoPath("examples/fleet/windows-software.csv");
@@ -22,7 +22,7 @@ export const FLEET = repoPath("examples/fleet/windows-software.csv");
 export type Run = { code: number; stdout: string; stderr: string };
 
 /** Runs the CLI without blocking this process (the HTTP server lives here). */
-export function cli(args: string[], home: string, cwd: string = mkdtempSync(join(tmpdir(), "ictsguard-cwd-"))): Promise<Run> {
+export function cli(args: string[], home: string, cwd: string = tempDir("ictsguard-cwd-")): Promise<Run> {
   return new Promise((ok) => {
     execFile(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, ICTSGUARD_HOME: home, NO_COLOR: "1" } }, (err, stdout, stderr) => {
       const code = err ? (typeof (err as { code?: unknown }).code === "number" ? ((err as { code: number }).code) : -1) : 0;
@@ -67,7 +67,7 @@ export async function serve(dir: string): Promise<Served> {
 }
 
 export async function world(first: { version: string; date: string } = { version: `${dayOffset(-1)}.1`, date: dayOffset(-1) }, extra: Partial<PublishOptions> = {}): Promise<World> {
-  const dir = mkdtempSync(join(tmpdir(), "ictsguard-tuf-"));
+  const dir = tempDir("ictsguard-tuf-");
   const keys = join(dir, "keys");
   const repo = join(dir, "repo");
   const publish = async (version: string, date: string, more: Partial<PublishOptions> = {}) => {

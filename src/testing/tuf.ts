@@ -6,15 +6,15 @@
  * test can serve an older snapshot under a newer timestamp, an expired timestamp, and so on.
  * Signing goes through the publisher's own key code; verifying is left to tuf-js.
  */
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
-import { tmpdir } from "node:os";
 import { join, normalize, resolve, sep } from "node:path";
 import { Metadata, MetaFile, MetadataKind, type Root, type Snapshot, type Targets, type Timestamp } from "@tufjs/models";
 import { defaultCatalogDir } from "../catalog/load.js";
 import { sha256 } from "../catalog/bundle.js";
 import type { SigningKey } from "../catalog/tuf/keys.js";
 import { metadataBytes, tufTime, writeAtomic } from "../catalog/tuf/publish.js";
+import { tempDir } from "./temp.js";
 
 export type Served = { url: string; requests: string[]; close(): Promise<void> };
 
@@ -54,7 +54,7 @@ export async function serveDirectory(dir: string): Promise<Served> {
 }
 
 /** A copy of the bundled catalog with another version and date (and optionally a note, to change its content). */
-export function catalogVersion(version: string, date: string, base: string = mkdtempSync(join(tmpdir(), "ictsguard-catalog-"))): string {
+export function catalogVersion(version: string, date: string, base: string = tempDir("ictsguard-catalog-")): string {
   const dir = join(base, `catalog-${version}`);
   cpSync(defaultCatalogDir(), dir, { recursive: true });
   const meta = join(dir, "catalog.yaml");

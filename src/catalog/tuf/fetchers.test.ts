@@ -1,15 +1,15 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, it } from "node:test";
 import { DownloadHTTPError, DownloadLengthMismatchError } from "tuf-js/dist/error.js";
 import { explainTufError } from "./explain.js";
 import { DirectoryFetcher, TracingFetcher } from "./fetchers.js";
+import { tempDir } from "../../testing/temp.js";
 
 describe("the directory fetcher", () => {
-  const dir = mkdtempSync(join(tmpdir(), "ictsguard-fetch-"));
+  const dir = tempDir("ictsguard-fetch-");
   writeFileSync(join(dir, "timestamp.json"), '{"a":1}');
   const url = (name: string) => pathToFileURL(join(dir, name)).href;
 

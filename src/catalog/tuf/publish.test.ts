@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, readdirSync, renameSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { MetadataKind } from "@tufjs/models";
@@ -9,9 +8,10 @@ import { catalogVersion, readMetadata } from "../../testing/tuf.js";
 import { readBundle } from "../bundle.js";
 import { createKey, loadKeys, loadRetiredKeys } from "./keys.js";
 import { publishRepository, type PublishOptions } from "./publish.js";
+import { tempDir } from "../../testing/temp.js";
 
 function setup() {
-  const dir = mkdtempSync(join(tmpdir(), "ictsguard-publish-"));
+  const dir = tempDir("ictsguard-publish-");
   const keys = join(dir, "keys");
   const out = join(dir, "repo");
   const publish = (version: string, date: string, more: Partial<PublishOptions> = {}) =>

@@ -5,8 +5,7 @@
  * look-alikes.
  */
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { createHostCollection } from "../index.js";
@@ -17,6 +16,7 @@ import { createRecordedRunner } from "../../testing/recorded-runner.js";
 import { execStartOf, serviceName } from "./systemd.js";
 import { isKernelThread } from "./processes.js";
 import { RPM_QUERY_FORMAT } from "./rpm.js";
+import { tempDir } from "../../testing/temp.js";
 
 async function linux(root: string, runner = createRecordedRunner([])) {
   return createHostCollection({ catalog: await bundledCatalog(), root, runner });
@@ -129,7 +129,7 @@ describe("Linux collector over a fake root", () => {
   });
 
   it("states what a root without a source lacks: skipped, with the reason", async () => {
-    const empty = mkdtempSync(join(tmpdir(), "ictsguard-empty-root-"));
+    const empty = tempDir("ictsguard-empty-root-");
     const collection = await linux(empty);
     assert.equal(collection.host, empty, "no /etc/hostname: the folder names the host");
     const { observations, issues, collected } = await collectAll(collection);

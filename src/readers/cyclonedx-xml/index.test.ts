@@ -7,8 +7,7 @@
  * the input exists). Expected values were read off the files (xmllint --xpath, grep -c).
  */
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { describe, it } from "node:test";
@@ -18,6 +17,7 @@ import { detectReader } from "../detect.js";
 import type { Observation } from "../../model/observation.js";
 import { probeFile, readAll, repoPath, textProbe } from "../../testing/index.js";
 import type { ReportableIssue } from "../types.js";
+import { tempDir } from "../../testing/temp.js";
 
 const data = (file: string): string => repoPath("src/readers/cyclonedx-xml/testdata", file);
 const json = (file: string): string => repoPath("src/readers/cyclonedx-json/testdata", file);
@@ -227,7 +227,7 @@ describe("sbom/cyclonedx-xml read: crafted files", () => {
   });
 
   it("XML that is not a CycloneDX BOM (reader forced): cyclonedx/format, nothing read", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "ictsguard-cdx-xml-"));
+    const dir = tempDir("ictsguard-cdx-xml-");
     const file = join(dir, "other.xml");
     writeFileSync(file, '<?xml version="1.0"?>\n<Document xmlns="http://spdx.org/spdxdocs"><name>Kaspersky Anti-Virus</name></Document>\n');
     const { observations, issues } = await readAll(reader, file);

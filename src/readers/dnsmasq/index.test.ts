@@ -1,16 +1,16 @@
 import assert from "node:assert/strict";
-import { copyFileSync, mkdtempSync, utimesSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { copyFileSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { readAll, repoPath, textProbe } from "../../testing/index.js";
 import { dnsmasqReader, withYear } from "./index.js";
+import { tempDir } from "../../testing/temp.js";
 
 const fixture = (name: string) => repoPath("src/readers/dnsmasq/testdata", name);
 
 /** A copy of a fixture last written at `mtime`: the year of its timestamps comes from it. */
 function writtenAt(name: string, mtime: Date): string {
-  const path = join(mkdtempSync(join(tmpdir(), "ictsguard-dnsmasq-")), name);
+  const path = join(tempDir("ictsguard-dnsmasq-"), name);
   copyFileSync(fixture(name), path);
   utimesSync(path, mtime, mtime);
   return path;
@@ -85,7 +85,7 @@ describe("dnsmasq / Pi-hole reader", () => {
   });
 
   it("a last line cut off inside the query is a warning, not an error", async () => {
-    const path = join(mkdtempSync(join(tmpdir(), "ictsguard-dnsmasq-")), "live.log");
+    const path = join(tempDir("ictsguard-dnsmasq-"), "live.log");
     writeFileSync(path, "Oct  1 08:00:00 dnsmasq[676]: query[A] s01.upd.kaspersky.com from 10.20.30.41\nOct  1 08:00:10 dnsmasq[676]: query[A] s0");
     const { observations, issues } = await readAll(dnsmasqReader, path);
     assert.equal(observations.length, 1);

@@ -7,8 +7,7 @@
  * files (`grep -n '^PackageName:'`).
  */
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { spdxTagValueReader as reader } from "./index.js";
@@ -16,6 +15,7 @@ import { spdxJsonReader } from "../spdx-json/index.js";
 import { detectReader } from "../detect.js";
 import type { Observation } from "../../model/observation.js";
 import { probeFile, readAll, repoPath, textProbe } from "../../testing/index.js";
+import { tempDir } from "../../testing/temp.js";
 
 const data = (file: string): string => repoPath("src/readers/spdx-tag-value/testdata", file);
 const spdxJson = (file: string): string => repoPath("src/readers/spdx-json/testdata", file);
@@ -154,7 +154,7 @@ describe("sbom/spdx-tag-value read: crafted files", () => {
   });
 
   it("more than ten bad lines: ten located issues and one count", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "ictsguard-spdx-tv-"));
+    const dir = tempDir("ictsguard-spdx-tv-");
     const file = join(dir, "noisy.spdx");
     writeFileSync(file, ["SPDXVersion: SPDX-2.3", "PackageName: kept", ...Array.from({ length: 25 }, (_, i) => `garbage ${i}`)].join("\n"));
     const { observations, issues } = await readAll(reader, file);

@@ -7,14 +7,14 @@
  * truncation, an empty file, SPDX 2 JSON forced through it, and the memory bounds.
  */
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { createSpdx3JsonLdReader, spdx3JsonLdReader as reader } from "./index.js";
 import { spdxJsonReader } from "../spdx-json/index.js";
 import { detectReader } from "../detect.js";
 import { probeFile, readAll, repoPath, textProbe } from "../../testing/index.js";
+import { tempDir } from "../../testing/temp.js";
 
 const data = (file: string): string => repoPath("src/readers/spdx3-jsonld/testdata", file);
 const spdx2 = (file: string): string => repoPath("src/readers/spdx-json/testdata", file);
@@ -148,7 +148,7 @@ describe("sbom/spdx3-jsonld read: crafted files", () => {
   });
 
   it("memory bounds: past maxWaiting, the oldest waiting package is read without its vendor, with one warning; nothing is lost", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "ictsguard-spdx3-"));
+    const dir = tempDir("ictsguard-spdx3-");
     const file = join(dir, "late-agents.spdx3.json");
     const packages = Array.from({ length: 10 }, (_, i) => ({ type: "software_Package", spdxId: `urn:p:${i}`, name: `pkg-${i}`, suppliedBy: "urn:a:late" }));
     const graph = [...packages, { type: "Organization", spdxId: "urn:a:late", name: "AO Kaspersky Lab" }];
@@ -175,7 +175,7 @@ describe("sbom/spdx3-jsonld: AI and dataset packages are software packages too (
   });
 
   it("an ai_AIPackage, by compact or full IRI type, is read like a software_Package; one without a name is a located issue naming its type", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "ictsguard-spdx3-ai-"));
+    const dir = tempDir("ictsguard-spdx3-ai-");
     const file = join(dir, "ai.spdx3.json");
     const el = (type: string, name: string, purl?: string) => ({ type, spdxId: `https://example.org/${name || "unnamed"}`, creationInfo: "_:c", name, ...(purl ? { software_packageUrl: purl } : {}) });
     writeFileSync(

@@ -1,15 +1,15 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { readAll, repoPath, textProbe } from "../../testing/index.js";
 import { createDateReader, windowsDnsReader, wireName } from "./index.js";
+import { tempDir } from "../../testing/temp.js";
 
 const fixture = (name: string) => repoPath("src/readers/windows-dns/testdata", name);
 
 function tmpLog(lines: string[]): string {
-  const path = join(mkdtempSync(join(tmpdir(), "ictsguard-windns-")), "dns.log");
+  const path = join(tempDir("ictsguard-windns-"), "dns.log");
   writeFileSync(path, lines.join("\r\n") + "\r\n");
   return path;
 }

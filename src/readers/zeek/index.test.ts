@@ -5,6 +5,7 @@ import { buildCatalogIndex, matchObservation } from "../../match/index.js";
 import { probeFile, readAll, repoPath, textProbe } from "../../testing/index.js";
 import { zeekReader } from "./index.js";
 import { unescapeZeek } from "./tsv.js";
+import { tempDir } from "../../testing/temp.js";
 
 const fixture = (name: string) => repoPath("src/readers/zeek/testdata", name);
 
@@ -163,7 +164,7 @@ async function tmpFile(name: string, text: string): Promise<string> {
   const { mkdtempSync, writeFileSync } = await import("node:fs");
   const { tmpdir } = await import("node:os");
   const { join } = await import("node:path");
-  const path = join(mkdtempSync(join(tmpdir(), "ictsguard-zeek-")), name);
+  const path = join(tempDir("ictsguard-zeek-"), name);
   writeFileSync(path, text);
   return path;
 }

@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { gzipSync } from "node:zlib";
@@ -9,6 +8,7 @@ import { repoPath } from "../../testing/index.js";
 import { catalogEntities } from "./catalog.js";
 import { detectListFormat, importList } from "./import.js";
 import { listNames, readList, removeList, writeList } from "./store.js";
+import { tempDir } from "../../testing/temp.js";
 
 const data = (...p: string[]) => repoPath("src/screen/lists/testdata", ...p);
 const NOW = new Date("2026-01-15T10:00:00Z");
@@ -97,7 +97,7 @@ describe("screen lists: Consolidated Screening List", () => {
   });
 
   it("reads gzipped CSL JSON (found by its bytes) and UTF-16 CSL JSON like the plain file", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "ictsguard-list-"));
+    const dir = tempDir("ictsguard-list-");
     try {
       const plain = readFileSync(data("csl/consolidated-sample.json"));
       const expected = (await importList([data("csl/consolidated-sample.json")])).list.entities;
@@ -154,7 +154,7 @@ describe("screen lists: plain CSV", () => {
   });
 
   it("reads a file without a header as name, aliases, country", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "ictsguard-list-"));
+    const dir = tempDir("ictsguard-list-");
     writeFileSync(join(dir, "mine.csv"), "Hikvision Europe BV,Hikvision EU|Hikvision Benelux,NL\nDahua Iberia,,ES\n");
     const { list } = await importList([join(dir, "mine.csv")], { format: "csv" });
     assert.deepEqual(list.entities.map((e) => [e.name, e.aliases.map((a) => a.name), e.countries]), [
@@ -176,7 +176,7 @@ describe("screen lists: detection and storage", () => {
   });
 
   it("stores a list as JSON under ICTSGUARD_HOME/lists and reads it back", async () => {
-    const env = { ICTSGUARD_HOME: mkdtempSync(join(tmpdir(), "ictsguard-home-")) };
+    const env = { ICTSGUARD_HOME: tempDir("ictsguard-home-") };
     const { list } = await importList([data("csl/uvl.csv")], { now: NOW });
     const path = writeList(list, env);
     assert.equal(path, join(env.ICTSGUARD_HOME, "lists", "csl.json"));
