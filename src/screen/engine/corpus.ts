@@ -14,6 +14,7 @@
  */
 import { normalizeName, type NameForm } from "../normalize/index.js";
 import { COUNTRY_WORDS } from "../normalize/country.js";
+import { CN_PLACE_WORDS } from "../normalize/places.js";
 import { skeleton } from "../normalize/phonetic.js";
 import { GENERIC_WORDS } from "../normalize/words.js";
 import type { EntityName, ListedEntity } from "../model.js";
@@ -39,6 +40,7 @@ export class ScreeningCorpus {
   private readonly df = new Map<string, number>();
   private readonly maxWeight: number;
   private readonly genericWeight: number;
+  private readonly placeWeight: number;
 
   constructor(entities: readonly ListedEntity[]) {
     this.entities = entities;
@@ -63,6 +65,7 @@ export class ScreeningCorpus {
     });
     this.maxWeight = Math.log(1 + Math.max(entities.length, 1));
     this.genericWeight = 0.3 * this.maxWeight;
+    this.placeWeight = 0.15 * this.maxWeight;
     for (const r of this.records) for (const t of r.tokens) t.w = this.weigh(t);
   }
 
@@ -74,11 +77,13 @@ export class ScreeningCorpus {
 
   /**
    * A token's weight: ln(1 + N / df) over the N entities (a token no entity uses weighs as the
-   * rarest), capped at 30% of the rarest for generic words and country names.
+   * rarest), capped at 30% of the rarest for generic words and country names, and at 15% for
+   * Chinese province and city names, which registered names carry in front and people leave out.
    */
   weigh = (token: CompTok): number => {
     const df = this.df.get(token.sk) ?? 0;
     const idf = Math.log(1 + this.entities.length / Math.max(df, 1));
+    if (CN_PLACE_WORDS.has(token.text)) return Math.min(idf, this.placeWeight);
     return GENERIC_WORDS.has(token.text) || COUNTRY_WORDS.has(token.text) ? Math.min(idf, this.genericWeight) : idf;
   };
 

@@ -58,15 +58,20 @@ export function normalizeName(name: string, options: NormalizeOptions = {}): Nam
   const byKey = new Map<string, NameForm>();
   for (const scheme of schemes) {
     const pieces = words.flatMap((w) => wordPieces(w, scheme));
-    const form = finish(pieces, options);
-    const key = form.tokens.map((t) => t.text).join(" ");
-    const seen = byKey.get(key);
-    if (seen) {
-      if (scheme) seen.schemes!.push({ id: scheme.id, label: scheme.label });
-      continue;
+    const forms = [finish(pieces, options)];
+    // a stop word may be half of a word written apart ("Zhejiang Da Hua" for Dahua): the name
+    // is also compared with its stop words kept, so the halves can meet the joined word
+    if (!options.person && pieces.some((p) => STOPWORDS.has(p.text))) forms.push(finish(pieces, options, true));
+    for (const form of forms) {
+      const key = form.tokens.map((t) => t.text).join(" ");
+      const seen = byKey.get(key);
+      if (seen) {
+        if (scheme && !seen.schemes!.some((x) => x.id === scheme.id)) seen.schemes!.push({ id: scheme.id, label: scheme.label });
+        continue;
+      }
+      if (scheme) form.schemes = [{ id: scheme.id, label: scheme.label }];
+      byKey.set(key, form);
     }
-    if (scheme) form.schemes = [{ id: scheme.id, label: scheme.label }];
-    byKey.set(key, form);
   }
   return [...byKey.values()];
 }
@@ -96,7 +101,7 @@ function wordPieces(word: Word, scheme: CyrillicScheme | undefined): Piece[] {
   }));
 }
 
-function finish(pieces: Piece[], options: NormalizeOptions): NameForm {
+function finish(pieces: Piece[], options: NormalizeOptions, keepStopwords = false): NameForm {
   const rendered = pieces.map((p) => p.text).filter(Boolean).join(" ");
   const legalForms: LegalFormHit[] = [];
   let kept: Piece[] = pieces;
@@ -107,7 +112,7 @@ function finish(pieces: Piece[], options: NormalizeOptions): NameForm {
       else kept.push(p);
     }
     kept = stripLegalForms(kept, legalForms);
-    kept = kept.filter((p) => !STOPWORDS.has(p.text) || kept.length === 1);
+    if (!keepStopwords) kept = kept.filter((p) => !STOPWORDS.has(p.text) || kept.length === 1);
   }
   const tokens = kept.map((p) => finalToken(p, options));
   return { tokens, rendered, legalForms };
