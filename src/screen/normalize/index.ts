@@ -48,6 +48,9 @@ export type NormalizeOptions = {
   person?: boolean;
 };
 
+/** Stop words that are also syllables of names written apart (Da Hua, De Beers): kept in a second form. */
+const SYLLABLE_STOPWORDS: ReadonlySet<string> = new Set(["da", "de", "di", "du"]);
+
 /** A piece of a name before legal forms are taken out. */
 type Piece = Token & { form?: LegalForm };
 
@@ -61,7 +64,7 @@ export function normalizeName(name: string, options: NormalizeOptions = {}): Nam
     const forms = [finish(pieces, options)];
     // a stop word may be half of a word written apart ("Zhejiang Da Hua" for Dahua): the name
     // is also compared with its stop words kept, so the halves can meet the joined word
-    if (!options.person && pieces.some((p) => STOPWORDS.has(p.text))) forms.push(finish(pieces, options, true));
+    if (!options.person && pieces.some((p) => SYLLABLE_STOPWORDS.has(p.text))) forms.push(finish(pieces, options, true));
     for (const form of forms) {
       const key = form.tokens.map((t) => t.text).join(" ");
       const seen = byKey.get(key);

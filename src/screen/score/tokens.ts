@@ -36,11 +36,23 @@ export function compTokens(tokens: readonly Token[]): CompTok[] {
 
 export type Sim = { how: TokenMatchHow; similarity: number };
 
+const EXACT: Sim = { how: "exact", similarity: SIMILARITY.exact };
+
+/** Whether a token holds a digit, remembered per token object (tokens are compared many times). */
+const digitCache = new WeakMap<CompTok, boolean>();
+function hasDigit(t: CompTok): boolean {
+  let d = digitCache.get(t);
+  if (d === undefined) {
+    d = /\d/.test(t.text);
+    digitCache.set(t, d);
+  }
+  return d;
+}
+
 /** One token against one token, or undefined when they are not the same word. */
 export function tokenSimilarity(a: CompTok, b: CompTok, people = false): Sim | undefined {
-  if (a.text === b.text) return { how: "exact", similarity: SIMILARITY.exact };
-  const digits = /\d/.test(a.text) || /\d/.test(b.text);
-  if (digits) return undefined;
+  if (a.text === b.text) return EXACT;
+  if (hasDigit(a) || hasDigit(b)) return undefined;
   const short = Math.min(a.text.length, b.text.length);
   if (a.sk === b.sk && short >= 4) return { how: "spelling", similarity: SIMILARITY.spelling };
   if (short >= 4) {
@@ -68,6 +80,14 @@ function abbreviationOf(short: CompTok, long: CompTok): "abbreviation" | "initia
   if (short.text.length >= long.text.length || !long.text.startsWith(short.text)) return undefined;
   if (short.text.length === 1) return "initial";
   return short.dotted && short.text.length >= 2 ? "abbreviation" : undefined;
+}
+
+/** Whether a token spells the initials of the tokens from `at` on (as many as it has letters), without copying them. */
+export function isAcronymAt(token: CompTok, tokens: readonly CompTok[], at: number): boolean {
+  const n = token.text.length;
+  if (n < 2 || n > 6 || at + n > tokens.length) return false;
+  for (let i = 0; i < n; i++) if (tokens[at + i]!.text.charCodeAt(0) !== token.text.charCodeAt(i)) return false;
+  return true;
 }
 
 /** Whether a token spells the initials of a run of other tokens. */
