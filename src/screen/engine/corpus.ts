@@ -169,7 +169,12 @@ function recordKeys(tokens: readonly CompTok[]): Set<string> {
       for (const d of deletions(t.sk)) keys.add("d:" + d);
     }
     if (t.text.length >= PREFIX) keys.add("p:" + t.text.slice(0, PREFIX));
-    for (let k = 2; k <= 3 && i + k <= tokens.length; k++) keys.add("w:" + skeleton(tokens.slice(i, i + k).map((x) => x.text).join("")));
+    for (let k = 2; k <= 3 && i + k <= tokens.length; k++) {
+      const joined = skeleton(tokens.slice(i, i + k).map((x) => x.text).join(""));
+      keys.add("w:" + joined);
+      // a query word that is the joined form with one letter more (a plural kept inside) meets it on a deletion
+      if (k === 2 && joined.length >= 10) keys.add("d:" + joined);
+    }
   });
   if (tokens.length >= 2 && tokens.length <= 6) keys.add("a:" + tokens.map((t) => t.text[0]).join(""));
   return keys;

@@ -15,7 +15,7 @@ import { schemesFor, transliterateCyrillic, type CyrillicScheme } from "./cyrill
 import { LEGAL_FORMS, type LegalForm, type LegalFormClass } from "./legal-forms.js";
 import { skeleton } from "./phonetic.js";
 import { foldLatin, splitWords, type Word } from "./tokens.js";
-import { ABBREVIATIONS, STOPWORDS } from "./words.js";
+import { ABBREVIATIONS, PINYIN_WORDS, STOPWORDS } from "./words.js";
 
 export type TokenVia = "pinyin" | "translation" | "abbreviation" | "transliteration";
 
@@ -126,6 +126,8 @@ function finalToken(p: Piece, options: NormalizeOptions): Token {
   if (options.person) return token;
   const expanded = ABBREVIATIONS[token.text];
   if (expanded) return { ...token, text: stem(expanded), via: token.via ?? "abbreviation" };
+  const meaning = PINYIN_WORDS[token.text];
+  if (meaning) return { ...token, text: stem(meaning), via: "translation" };
   return { ...token, text: stem(token.text) };
 }
 

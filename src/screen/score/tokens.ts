@@ -99,7 +99,10 @@ export function isAcronym(token: CompTok, run: readonly CompTok[]): boolean {
 
 /** Whether a run of tokens written apart (given joined, as text and skeleton) is one word of the other side. */
 export function isJoined(word: CompTok, joined: { text: string; sk: string }): boolean {
-  return joined.text === word.text || (joined.text.length >= 8 && joined.sk === word.sk);
+  if (joined.text === word.text || (joined.text.length >= 8 && joined.sk === word.sk)) return true;
+  // a long word written apart keeps a plural or case ending inside that the joined form folds
+  // differently ("Vinales Tours" / "VinalesTours" after stemming): one edit, ten letters or more
+  return joined.sk.length >= 10 && Math.abs(joined.sk.length - word.sk.length) <= 1 && editDistance(joined.sk, word.sk, 1) <= 1;
 }
 
 /** The runs of two and three adjacent tokens, written together. */
