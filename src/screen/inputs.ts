@@ -16,6 +16,7 @@ import type { Issue } from "../model/issue.js";
 import { peek } from "../scan/inputs.js";
 import { sniffEncoding } from "../readers/_text.js";
 import { SCREEN_SCHEMAS, type ScreenSchema } from "./model.js";
+import { capNameReported } from "./name-length.js";
 
 export type Counterparty = {
   record: number;
@@ -113,7 +114,7 @@ async function* jsonLines(path: string, chunks: AsyncIterable<string>, ctx: Inpu
       continue;
     }
     const type = partyType(s("type"));
-    yield { record: ++record, line, name, ...opt("country", s("country")), ...opt("address", s("address")), ...(type ? { type } : {}), ...opt("id", s("id")) };
+    yield { record: ++record, line, name: capNameReported(name, ctx.issues, { file: path, line }), ...opt("country", s("country")), ...opt("address", s("address")), ...(type ? { type } : {}), ...opt("id", s("id")) };
   }
 }
 
@@ -178,7 +179,7 @@ async function* csvRows(path: string, chunks: AsyncIterable<string>, ctx: InputC
       continue;
     }
     const type = partyType(get("type"));
-    yield { record: ++record, line, name, ...opt("country", get("country")), ...opt("address", get("address")), ...(type ? { type } : {}), ...opt("id", get("id")) };
+    yield { record: ++record, line, name: capNameReported(name, ctx.issues, { file: path, line }), ...opt("country", get("country")), ...opt("address", get("address")), ...(type ? { type } : {}), ...opt("id", get("id")) };
   }
 }
 

@@ -10,6 +10,7 @@
  * Both sides of every comparison go through this, so an entity's names and a counterparty's
  * name are always compared in the same terms.
  */
+import { capName } from "../name-length.js";
 import { segmentHan } from "./cjk.js";
 import { schemesFor, transliterateCyrillic, type CyrillicScheme } from "./cyrillic.js";
 import { LEGAL_FORMS, type LegalForm, type LegalFormClass } from "./legal-forms.js";
@@ -55,7 +56,8 @@ const SYLLABLE_STOPWORDS: ReadonlySet<string> = new Set(["da", "de", "di", "du"]
 type Piece = Token & { form?: LegalForm };
 
 export function normalizeName(name: string, options: NormalizeOptions = {}): NameForm[] {
-  const words = splitWords(name.replace(/[«»“”„‟"]/g, " "));
+  // a name past the cap is cut, so no input can make screening slow (src/screen/name-length.ts)
+  const words = splitWords(capName(name).replace(/[«»“”„‟"]/g, " "));
   const cyrillic = words.some((w) => w.script === "cyrillic");
   const schemes: (CyrillicScheme | undefined)[] = cyrillic ? [...schemesFor(name.toLowerCase())] : [undefined];
   const byKey = new Map<string, NameForm>();
