@@ -76,27 +76,29 @@ export function screenName(corpus: ScreeningCorpus, query: ScreenQuery, options:
       if (!seen || score > seen.nameScore) best.set(record.entity, { form: f, record: id, nameScore: score });
     }
   }
-  type Scored = { e: number; b: { form: number; record: number; nameScore: number }; score: number; country: CountryEffect; party: PartyEffect; legal: LegalFormEffect };
+  type Scored = { e: number; b: { form: number; record: number; nameScore: number }; score: number };
   const scored: Scored[] = [];
   for (const [e, b] of best) {
     if (b.nameScore <= 0) continue;
     const entity = corpus.entities[e]!;
     const record = corpus.records[b.record]!;
+    // the same adjustments as the effects explained below, computed without building them
     let score = b.nameScore;
-    const country = countryEffect(q.country, entity.countries);
-    score += country.adjustment;
-    const party = partyEffect(q.schema, entity.schema);
-    score *= party.factor;
-    const legal = legalFormEffect(q.forms[b.form]!.legalForms, record.form.legalForms);
-    score += legal.adjustment;
+    if (q.country && entity.countries.length > 0) score += entity.countries.includes(q.country) ? ADJUST.countryAgrees : ADJUST.countryDiffers;
+    if (q.schema !== undefined && (q.schema === "person") !== (entity.schema === "person")) score *= ADJUST.partyTypeFactor;
+    const inputForms = q.forms[b.form]!.legalForms;
+    if (inputForms.length > 0 && record.form.legalForms.length > 0) score += legalFormEffect(inputForms, record.form.legalForms).adjustment;
     score = round(Math.min(1, Math.max(0, score)));
-    if (score >= options.minScore) scored.push({ e, b, score, country, party, legal });
+    if (score >= options.minScore) scored.push({ e, b, score });
   }
   const order = (x: Scored) => corpus.entities[x.e]!;
   scored.sort((a, b) => b.score - a.score || order(a).list.localeCompare(order(b).list) || order(a).id.localeCompare(order(b).id));
-  return scored.slice(0, options.limit).map(({ e, b, score, country, party, legal }) => {
+  return scored.slice(0, options.limit).map(({ e, b, score }) => {
     const entity = corpus.entities[e]!;
     const record = corpus.records[b.record]!;
+    const country = countryEffect(q.country, entity.countries);
+    const party = partyEffect(q.schema, entity.schema);
+    const legal = legalFormEffect(q.forms[b.form]!.legalForms, record.form.legalForms);
     const cmp = compareTokens(q.tokens[b.form]!, record.tokens, corpus.weigh, entity.schema === "person");
     return {
       entity,

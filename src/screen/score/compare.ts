@@ -51,7 +51,7 @@ const PERSON_UNPAIRED = 0.5;
  * reused typed arrays; screening pairs a query with dozens of names, and objects per candidate
  * were most of its time.
  */
-type Pairing = { taken: Candidate[]; usedI: Uint8Array; usedE: Uint8Array; wI: Float64Array; wE: Float64Array; matchedWeight: number; scoredWeight: number };
+type Pairing = { taken: Candidate[]; usedI: Uint8Array; usedE: Uint8Array; wI: Float64Array; wE: Float64Array; nI: number; nE: number; matchedWeight: number; scoredWeight: number };
 
 const HOWS: readonly TokenMatchHow[] = ["exact", "spelling", "typo", "inflection", "abbreviation", "initial", "joined", "split", "acronym"];
 const HOW_CODE = new Map(HOWS.map((h, i) => [h, i]));
@@ -113,8 +113,8 @@ function pairUp(input: readonly CompTok[], entity: readonly CompTok[], weigh: We
     bufUI = new Uint8Array(tokCap);
     bufUE = new Uint8Array(tokCap);
   }
-  const wI = bufWI.subarray(0, nI);
-  const wE = bufWE.subarray(0, nE);
+  const wI = bufWI;
+  const wE = bufWE;
   for (let i = 0; i < nI; i++) wI[i] = (input[i]!.w ?? weigh(input[i]!)) * (input[i]!.qualifier ? QUALIFIER_FACTOR : 1);
   for (let j = 0; j < nE; j++) wE[j] = (entity[j]!.w ?? weigh(entity[j]!)) * (entity[j]!.qualifier ? QUALIFIER_FACTOR : 1);
   const runW = (from: number, n: number) => {
@@ -174,8 +174,8 @@ function pairUp(input: readonly CompTok[], entity: readonly CompTok[], weigh: We
     }
     order[at + 1] = key;
   }
-  const usedI = bufUI.subarray(0, nI).fill(0);
-  const usedE = bufUE.subarray(0, nE).fill(0);
+  const usedI = bufUI.fill(0, 0, nI);
+  const usedE = bufUE.fill(0, 0, nE);
   const taken: Candidate[] = [];
   let matchedWeight = 0;
   let scoredWeight = 0;
@@ -195,14 +195,14 @@ function pairUp(input: readonly CompTok[], entity: readonly CompTok[], weigh: We
     matchedWeight += cW[c]!;
     scoredWeight += cW[c]! * cSim[c]!;
   }
-  return { taken, usedI, usedE, wI, wE, matchedWeight, scoredWeight };
+  return { taken, usedI, usedE, wI, wE, nI, nE, matchedWeight, scoredWeight };
 }
 
 function coverages(p: Pairing, people: boolean): { inputCoverage: number; entityCoverage: number; score: number } {
   let restI = 0;
-  for (let i = 0; i < p.wI.length; i++) if (!p.usedI[i]) restI += p.wI[i]!;
+  for (let i = 0; i < p.nI; i++) if (!p.usedI[i]) restI += p.wI[i]!;
   let restE = 0;
-  for (let j = 0; j < p.wE.length; j++) if (!p.usedE[j]) restE += p.wE[j]! * (people ? PERSON_UNPAIRED : 1);
+  for (let j = 0; j < p.nE; j++) if (!p.usedE[j]) restE += p.wE[j]! * (people ? PERSON_UNPAIRED : 1);
   const inputCoverage = p.scoredWeight / (p.matchedWeight + restI || 1);
   const entityCoverage = p.scoredWeight / (p.matchedWeight + restE || 1);
   const score = inputCoverage + entityCoverage > 0 ? (2 * inputCoverage * entityCoverage) / (inputCoverage + entityCoverage) : 0;
@@ -225,7 +225,7 @@ export function compareTokens(input: readonly CompTok[], entity: readonly CompTo
 }
 
 function plain(t: CompTok): Token {
-  const { sk: _sk, ...token } = t;
+  const { sk: _sk, w: _w, dg: _dg, ...token } = t;
   return token;
 }
 

@@ -28,25 +28,19 @@ export const SIMILARITY = {
 } as const;
 
 /** A token ready for comparison: its text, its skeleton and (once known) its weight. */
-export type CompTok = Token & { sk: string; w?: number };
+export type CompTok = Token & { sk: string; w?: number; /** holds a digit */ dg?: boolean };
 
 export function compTokens(tokens: readonly Token[]): CompTok[] {
-  return tokens.map((t) => ({ ...t, sk: skeleton(t.text) }));
+  return tokens.map((t) => ({ ...t, sk: skeleton(t.text), dg: /\d/.test(t.text) }));
 }
 
 export type Sim = { how: TokenMatchHow; similarity: number };
 
 const EXACT: Sim = { how: "exact", similarity: SIMILARITY.exact };
 
-/** Whether a token holds a digit, remembered per token object (tokens are compared many times). */
-const digitCache = new WeakMap<CompTok, boolean>();
+/** Whether a token holds a digit (known once compTokens made it). */
 function hasDigit(t: CompTok): boolean {
-  let d = digitCache.get(t);
-  if (d === undefined) {
-    d = /\d/.test(t.text);
-    digitCache.set(t, d);
-  }
-  return d;
+  return t.dg ?? /\d/.test(t.text);
 }
 
 /** One token against one token, or undefined when they are not the same word. */
