@@ -67,7 +67,7 @@ describe("check: one transaction", () => {
   it("a vendor name only the screener recognizes (another transliteration, Chinese) is review, never a decision; look-alike names stay allowed", () => {
     const screened: [string, string, string][] = [
       ["Kasperskiy Laboratoriya", "ao-kaspersky-lab", "antivirus"],
-      ["华为技术有限公司", "huawei", "telecom-equipment"],
+      ["华为技术公司", "huawei", "telecom-equipment"],
     ];
     for (const [vendor, entity, category] of screened) {
       const r = checkJson(["--role", "federal-agency", "--action", "buy", "--vendor", vendor, "--category", category, "--date", "2025-01-01"]);
@@ -77,6 +77,10 @@ describe("check: one transaction", () => {
       assert.equal(party.how === "fuzzy" ? party.entity.id : undefined, entity, vendor);
       assert.match(party.explanation, /screening: /, vendor);
     }
+    // Huawei's Chinese legal name is a cited catalog alias: decided exactly, not left for review
+    const legal = checkJson(["--role", "federal-agency", "--action", "buy", "--vendor", "华为技术有限公司", "--category", "telecom-equipment", "--date", "2025-01-01"]);
+    assert.equal(legal.result.decision, "prohibited", legal.result.explanation);
+    assert.equal(legal.result.party.how, "alias");
     for (const vendor of ["Casper Sleep Inc", "Hikari Vision", "Huawen Foods"]) {
       const r = checkJson(["--role", "federal-contractor", "--action", "buy", "--vendor", vendor, "--category", "antivirus", "--date", "2025-01-01"]);
       assert.equal(r.result.decision, "allowed", `${vendor}: ${r.result.explanation}`);

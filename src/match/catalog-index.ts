@@ -5,6 +5,7 @@
  * catalog's size.
  */
 import type { Alias, Catalog, DomainRole, Entity, IdentifierKind, IdentifierValue, Lookalike, Product } from "../model/catalog.js";
+import { withoutPlacePrefix } from "../text/places.js";
 import { foldText, normalizeDomain, normalizeOrgName, normalizePath, normalizeProductName, normalizeServiceName, productTokens, tokens } from "../text/fold.js";
 
 /** Default confidence of an exact identifier of each kind (a catalog value may lower it). */
@@ -85,6 +86,39 @@ export function identifierKey(kind: IdentifierKind, value: string): string {
   }
 }
 
+/**
+ * The catalog entity a publisher, vendor or signer name stands for: its normalized form (legal
+ * forms out), else that form without a leading Chinese province or city ("Shenzhen Huawei
+ * Technologies Co., Ltd." is Huawei Technologies Co., Ltd.).
+ */
+export function lookupPublisher(index: CatalogIndex, name: string): VendorEntry | undefined {
+  const key = normalizeOrgName(name.replace(/^["'«»]+|["'«»]+$/g, ""));
+  if (!key) return undefined;
+  const bare = withoutPlacePrefix(tokens(key))?.join(" ");
+  const hit = index.publishers.get(key) ?? (bare ? index.publishers.get(bare) : undefined);
+  if (hit) return hit;
+  // brand words split or joined ("Hik Vision Digital Technology", "KasperskyLab"): the whole
+  // name must be the same letters once its spaces are out, so no other name can meet it
+  const joined = joinedPublishers(index);
+  return joined.get(key.replace(/ /g, "")) ?? (bare ? joined.get(bare.replace(/ /g, "")) : undefined);
+}
+
+const joinedCache = new WeakMap<CatalogIndex, Map<string, VendorEntry>>();
+
+/** Publisher keys with their spaces taken out (computed once per index); short keys are left out. */
+function joinedPublishers(index: CatalogIndex): Map<string, VendorEntry> {
+  let map = joinedCache.get(index);
+  if (!map) {
+    map = new Map();
+    for (const [key, entry] of index.publishers) {
+      const joined = key.replace(/ /g, "");
+      if (joined.length >= 8 && !map.has(joined)) map.set(joined, entry);
+    }
+    joinedCache.set(index, map);
+  }
+  return map;
+}
+
 function isPrefixValue(kind: IdentifierKind, value: string): boolean {
   return kind === "bundleIdPrefixes" || kind === "paths" || value.endsWith("*");
 }
@@ -153,6 +187,13 @@ export function buildCatalogIndex(catalog: Catalog): CatalogIndex {
     const names = [entity.name, ...entity.aliases.map(aliasName), ...entity.publishers];
     for (const name of names) {
       const key = normalizeOrgName(name.replace(/^["'«»]+|["'«»]+$/g, ""));
+      if (key && !publishers.has(key)) publishers.set(key, { entity, group, value: name });
+    }
+    // registered Chinese names carry their province or city in front ("Hangzhou Hikvision ..."),
+    // and software is signed and published with or without it: the name without it is a key too
+    for (const name of names) {
+      const bare = withoutPlacePrefix(tokens(normalizeOrgName(name.replace(/^["'«»]+|["'«»]+$/g, ""))));
+      const key = bare?.join(" ");
       if (key && !publishers.has(key)) publishers.set(key, { entity, group, value: name });
     }
     if (entity.type === "group") {

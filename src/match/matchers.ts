@@ -8,7 +8,7 @@ import { PackageURL } from "packageurl-js";
 import type { Entity, IdentifierKind, Product } from "../model/catalog.js";
 import type { Evidence, MatcherName } from "../model/finding.js";
 import type { Observation } from "../model/observation.js";
-import { identifierKey, type CatalogIndex, type IdentifierEntry } from "./catalog-index.js";
+import { identifierKey, lookupPublisher, type CatalogIndex, type IdentifierEntry } from "./catalog-index.js";
 import { baseName, normalizeDomain, normalizeOrgName, productTokens, stripContact, tokens } from "../text/fold.js";
 
 /** A product (or, with `product` unset, only a vendor) named by one piece of evidence. */
@@ -157,7 +157,28 @@ const signerMatcher: Matcher = {
         }
       }
     }
-    return best ? [fromEntry(index, "signer", best, { signer: subjectOfBest })] : [];
+    if (best) return [fromEntry(index, "signer", best, { signer: subjectOfBest })];
+    // no product's signer: a subject naming a catalog entity by its legal name or a publisher
+    // string ("O=Hangzhou Hikvision Digital Technology Co., Ltd.") names the vendor
+    for (const subject of subjects) {
+      for (const part of signerParts(subject)) {
+        const hit = lookupPublisher(index, part);
+        if (!hit) continue;
+        return [
+          {
+            group: hit.group,
+            evidence: {
+              matcher: "signer",
+              type: "alias",
+              searchedBy: { signer: subject },
+              found: { rule: `${hit.entity.id}.${hit.entity.publishers.includes(hit.value) ? "publishers" : "aliases"}`, value: hit.value },
+              confidence: PUBLISHER_CONFIDENCE,
+            },
+          },
+        ];
+      }
+    }
+    return [];
   },
 };
 
@@ -264,7 +285,7 @@ const publisherMatcher: Matcher = {
     const cleaned = stripContact(o.vendor).replace(/^["'«»]+|["'«»]+$/g, "");
     const key = normalizeOrgName(cleaned);
     if (!key) return [];
-    const hit = index.publishers.get(key);
+    const hit = lookupPublisher(index, cleaned);
     if (hit) {
       return [
         {

@@ -45,7 +45,9 @@ function items(): Item[] {
   for (const e of catalog.entities) {
     if (e.type === "person") continue;
     for (const n of [e.name, ...e.aliases.map(aliasName), ...e.publishers]) out.push({ id: e.id, kind: "publisher", value: n });
-    if (e.type === "group") for (const a of [e.name, ...e.aliases.map(aliasName)]) out.push({ id: e.id, kind: "brand", value: `${a} tools` });
+    // brand words are what the index treats as brands (the name and `brand` aliases); legal names
+    // in other scripts are aliases and publishers above, matched whole, not as a word in a name
+    if (e.type === "group") for (const a of [e.name, ...e.aliases.filter((x) => typeof x === "string" || x.kind === "brand").map(aliasName)]) out.push({ id: e.id, kind: "brand", value: `${a} tools` });
   }
   for (const l of catalog.lookalikes) {
     for (const n of l.names) out.push({ id: l.id, kind: "lookalike-name", value: n.replace(/\*$/, " one") });

@@ -14,6 +14,7 @@ import { decodeChunks } from "../io/encoding.js";
 import { PROBE_BYTES, type OpenedInput } from "../io/open.js";
 import type { Issue } from "../model/issue.js";
 import { SCREEN_SCHEMAS, type ScreenSchema } from "./model.js";
+import { capNameReported } from "./name-length.js";
 
 export type Counterparty = {
   record: number;
@@ -85,7 +86,7 @@ async function* jsonLines(path: string, chunks: AsyncIterable<string>, ctx: Inpu
       continue;
     }
     const type = partyType(s("type"));
-    yield { record: ++record, line, name, ...opt("country", s("country")), ...opt("address", s("address")), ...(type ? { type } : {}), ...opt("id", s("id")) };
+    yield { record: ++record, line, name: capNameReported(name, ctx.issues, { file: path, line }), ...opt("country", s("country")), ...opt("address", s("address")), ...(type ? { type } : {}), ...opt("id", s("id")) };
   }
 }
 
@@ -137,6 +138,6 @@ async function* csvRows(opened: OpenedInput, ctx: InputContext): AsyncIterable<C
       continue;
     }
     const type = partyType(get("type"));
-    yield { record: ++record, line, name, ...opt("country", get("country")), ...opt("address", get("address")), ...(type ? { type } : {}), ...opt("id", get("id")) };
+    yield { record: ++record, line, name: capNameReported(name, ctx.issues, { file: path, line }), ...opt("country", get("country")), ...opt("address", get("address")), ...(type ? { type } : {}), ...opt("id", get("id")) };
   }
 }

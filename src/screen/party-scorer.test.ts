@@ -18,10 +18,10 @@ before(async () => {
 const entityOf = (r: ReturnType<PartyResolver["resolveParty"]>) => (r.how === "none" ? undefined : r.entity.id);
 
 describe("the screener as check's fuzzy step", () => {
-  it("finds what the conservative fallback misses (another transliteration, a Chinese legal name), below the review line", () => {
+  it("finds what the conservative fallback misses (another transliteration, a Chinese name with another legal form), below the review line", () => {
     for (const [name, id] of [
       ["Kasperskiy Laboratoriya", "ao-kaspersky-lab"],
-      ["华为技术有限公司", "huawei"],
+      ["华为技术公司", "huawei"],
     ] as const) {
       assert.equal(plain.resolveParty(name).how, "none", `${name}: the fallback alone does not know it`);
       const r = screened.resolveParty(name);
@@ -43,6 +43,10 @@ describe("the screener as check's fuzzy step", () => {
     for (const name of ["Casper Sleep Inc", "Hikari Vision", "Huawen Foods", "Microsoft Corporation"]) {
       assert.equal(screened.resolveParty(name).how, "none", name);
     }
+    // Huawei's Chinese legal name is a cited catalog alias: an exact tier finds it
+    const chinese = plain.resolveParty("华为技术有限公司");
+    assert.equal(chinese.how, "alias");
+    assert.equal(entityOf(chinese), "huawei");
     const exact = screened.resolveParty("KASPERSKY LABS LTD.");
     assert.equal(exact.how, "alias");
     assert.equal(entityOf(exact), "kaspersky-labs-limited");

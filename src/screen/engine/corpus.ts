@@ -14,6 +14,7 @@
  */
 import { normalizeName, type NameForm } from "../normalize/index.js";
 import { COUNTRY_WORDS } from "../normalize/country.js";
+import { CN_PLACE_WORDS } from "../../text/places.js";
 import { skeleton } from "../normalize/phonetic.js";
 import { GENERIC_WORDS } from "../normalize/words.js";
 import type { EntityName, ListedEntity } from "../model.js";
@@ -39,6 +40,7 @@ export class ScreeningCorpus {
   private readonly df = new Map<string, number>();
   private readonly maxWeight: number;
   private readonly genericWeight: number;
+  private readonly placeWeight: number;
 
   constructor(entities: readonly ListedEntity[]) {
     this.entities = entities;
@@ -63,6 +65,7 @@ export class ScreeningCorpus {
     });
     this.maxWeight = Math.log(1 + Math.max(entities.length, 1));
     this.genericWeight = 0.3 * this.maxWeight;
+    this.placeWeight = 0.15 * this.maxWeight;
     for (const r of this.records) for (const t of r.tokens) t.w = this.weigh(t);
   }
 
@@ -74,38 +77,76 @@ export class ScreeningCorpus {
 
   /**
    * A token's weight: ln(1 + N / df) over the N entities (a token no entity uses weighs as the
-   * rarest), capped at 30% of the rarest for generic words and country names.
+   * rarest), capped at 30% of the rarest for generic words and country names, and at 15% for
+   * Chinese province and city names, which registered names carry in front and people leave out.
    */
   weigh = (token: CompTok): number => {
     const df = this.df.get(token.sk) ?? 0;
     const idf = Math.log(1 + this.entities.length / Math.max(df, 1));
+    if (CN_PLACE_WORDS.has(token.text)) return Math.min(idf, this.placeWeight);
     return GENERIC_WORDS.has(token.text) || COUNTRY_WORDS.has(token.text) ? Math.min(idf, this.genericWeight) : idf;
   };
 
-  /** Entities' name records that share a key with the query, best first by the weight of the tokens they share. */
+  /** Per-record scratch of `candidates` (the weight a query shares with each record, and which query tokens), reset after use. */
+  private hitWeight = new Float64Array(0);
+  private hitMask = new Int32Array(0);
+  private touched = new Int32Array(0);
+
+  /**
+   * Entities' name records that share a key with the query, best first by the weight of the
+   * tokens they share. Posting lists of common words are long (thousands of records), so the
+   * tally is kept in typed arrays indexed by record rather than a map of objects.
+   */
   candidates(forms: readonly CompTok[][], limit: number): number[] {
-    const hits = new Map<number, { mask: number; weight: number }>();
+    const n = this.records.length;
+    if (this.hitWeight.length !== n) {
+      this.hitWeight = new Float64Array(n);
+      this.hitMask = new Int32Array(n);
+      this.touched = new Int32Array(n);
+    }
+    const weight = this.hitWeight;
+    const mask = this.hitMask;
+    const touched = this.touched;
+    let nTouched = 0;
     for (const tokens of forms) {
       const weights = tokens.map((t) => this.weigh(t) * (t.qualifier ? 0.5 : 1));
-      queryKeys(tokens).forEach(({ key, token, span }) => {
+      for (const { key, token, span } of queryKeys(tokens)) {
         const list = this.postings.get(key);
-        if (!list || list.length > MAX_POSTINGS) return;
+        if (!list || list.length > MAX_POSTINGS) continue;
         const bit = 1 << Math.min(token, 30);
-        const w = span.reduce((s, i) => s + weights[i]!, 0);
-        for (const id of list) {
-          const h = hits.get(id);
-          if (!h) hits.set(id, { mask: bit, weight: w });
-          else if (!(h.mask & bit)) {
-            h.mask |= bit;
-            h.weight += w;
+        let w = 0;
+        for (const i of span) w += weights[i]!;
+        for (let k = 0; k < list.length; k++) {
+          const id = list[k]!;
+          const m = mask[id]!;
+          if (m === 0) {
+            touched[nTouched++] = id;
+            mask[id] = bit;
+            weight[id] = w;
+          } else if (!(m & bit)) {
+            mask[id] = m | bit;
+            weight[id] = weight[id]! + w;
           }
         }
-      });
+      }
     }
-    const ranked = [...hits.entries()].sort((a, b) => b[1].weight - a[1].weight || a[0] - b[0]).slice(0, limit);
+    let top = 0;
+    for (let k = 0; k < nTouched; k++) if (weight[touched[k]!]! > top) top = weight[touched[k]!]!;
     // names that share far less weight with the query than the best one cannot outscore it
-    const floor = (ranked[0]?.[1].weight ?? 0) * 0.25;
-    return ranked.filter(([, h]) => h.weight >= floor).map(([id]) => id);
+    const floor = top * 0.25;
+    const kept: number[] = [];
+    for (let k = 0; k < nTouched; k++) {
+      const id = touched[k]!;
+      if (weight[id]! >= floor) kept.push(id);
+    }
+    kept.sort((a, b) => weight[b]! - weight[a]! || a - b);
+    if (kept.length > limit) kept.length = limit;
+    for (let k = 0; k < nTouched; k++) {
+      const id = touched[k]!;
+      mask[id] = 0;
+      weight[id] = 0;
+    }
+    return kept;
   }
 
   get size(): { entities: number; names: number; keys: number } {
@@ -128,7 +169,12 @@ function recordKeys(tokens: readonly CompTok[]): Set<string> {
       for (const d of deletions(t.sk)) keys.add("d:" + d);
     }
     if (t.text.length >= PREFIX) keys.add("p:" + t.text.slice(0, PREFIX));
-    for (let k = 2; k <= 3 && i + k <= tokens.length; k++) keys.add("w:" + skeleton(tokens.slice(i, i + k).map((x) => x.text).join("")));
+    for (let k = 2; k <= 3 && i + k <= tokens.length; k++) {
+      const joined = skeleton(tokens.slice(i, i + k).map((x) => x.text).join(""));
+      keys.add("w:" + joined);
+      // a query word that is the joined form with one letter more (a plural kept inside) meets it on a deletion
+      if (k === 2 && joined.length >= 10) keys.add("d:" + joined);
+    }
   });
   if (tokens.length >= 2 && tokens.length <= 6) keys.add("a:" + tokens.map((t) => t.text[0]).join(""));
   return keys;

@@ -12,7 +12,7 @@
 import { countryCode } from "../normalize/country.js";
 import { normalizeName, type LegalFormHit, type NameForm } from "../normalize/index.js";
 import type { ListedEntity, ScreenSchema } from "../model.js";
-import { compareTokens, type NameComparison } from "../score/compare.js";
+import { compareTokens, nameScore } from "../score/compare.js";
 import { compTokens, type CompTok } from "../score/tokens.js";
 import type { ScreeningCorpus } from "./corpus.js";
 import { explain, type Explanation } from "./explain.js";
@@ -64,43 +64,47 @@ export function screenName(corpus: ScreeningCorpus, query: ScreenQuery, options:
   if (q.forms.length === 0) return [];
   const schemas = new Set(options.schemas ?? DEFAULT_SCHEMAS);
   for (const tokens of q.tokens) for (const t of tokens) t.w = corpus.weigh(t);
-  const best = new Map<number, { form: number; record: number; cmp: NameComparison }>();
+  // every candidate is scored; only the ones reported are compared again for their explanation
+  const best = new Map<number, { form: number; record: number; nameScore: number }>();
   for (const id of corpus.candidates(q.tokens, CANDIDATE_RECORDS)) {
     const record = corpus.records[id]!;
     const entity = corpus.entities[record.entity]!;
     if (!schemas.has(entity.schema)) continue;
-    q.tokens.forEach((tokens, f) => {
-      const cmp = compareTokens(tokens, record.tokens, corpus.weigh, entity.schema === "person");
+    for (let f = 0; f < q.tokens.length; f++) {
+      const score = nameScore(q.tokens[f]!, record.tokens, corpus.weigh, entity.schema === "person");
       const seen = best.get(record.entity);
-      if (!seen || cmp.score > seen.cmp.score) best.set(record.entity, { form: f, record: id, cmp });
-    });
+      if (!seen || score > seen.nameScore) best.set(record.entity, { form: f, record: id, nameScore: score });
+    }
   }
-  type Scored = { e: number; b: { form: number; record: number; cmp: NameComparison }; score: number; country: CountryEffect; party: PartyEffect; legal: LegalFormEffect };
+  type Scored = { e: number; b: { form: number; record: number; nameScore: number }; score: number };
   const scored: Scored[] = [];
   for (const [e, b] of best) {
-    if (b.cmp.score <= 0) continue;
+    if (b.nameScore <= 0) continue;
     const entity = corpus.entities[e]!;
     const record = corpus.records[b.record]!;
-    let score = b.cmp.score;
-    const country = countryEffect(q.country, entity.countries);
-    score += country.adjustment;
-    const party = partyEffect(q.schema, entity.schema);
-    score *= party.factor;
-    const legal = legalFormEffect(q.forms[b.form]!.legalForms, record.form.legalForms);
-    score += legal.adjustment;
+    // the same adjustments as the effects explained below, computed without building them
+    let score = b.nameScore;
+    if (q.country && entity.countries.length > 0) score += entity.countries.includes(q.country) ? ADJUST.countryAgrees : ADJUST.countryDiffers;
+    if (q.schema !== undefined && (q.schema === "person") !== (entity.schema === "person")) score *= ADJUST.partyTypeFactor;
+    const inputForms = q.forms[b.form]!.legalForms;
+    if (inputForms.length > 0 && record.form.legalForms.length > 0) score += legalFormEffect(inputForms, record.form.legalForms).adjustment;
     score = round(Math.min(1, Math.max(0, score)));
-    if (score >= options.minScore) scored.push({ e, b, score, country, party, legal });
+    if (score >= options.minScore) scored.push({ e, b, score });
   }
   const order = (x: Scored) => corpus.entities[x.e]!;
   scored.sort((a, b) => b.score - a.score || order(a).list.localeCompare(order(b).list) || order(a).id.localeCompare(order(b).id));
-  return scored.slice(0, options.limit).map(({ e, b, score, country, party, legal }) => {
+  return scored.slice(0, options.limit).map(({ e, b, score }) => {
     const entity = corpus.entities[e]!;
     const record = corpus.records[b.record]!;
+    const country = countryEffect(q.country, entity.countries);
+    const party = partyEffect(q.schema, entity.schema);
+    const legal = legalFormEffect(q.forms[b.form]!.legalForms, record.form.legalForms);
+    const cmp = compareTokens(q.tokens[b.form]!, record.tokens, corpus.weigh, entity.schema === "person");
     return {
       entity,
       score,
       match: score >= options.threshold,
-      explanation: explain({ query: q.query, inputForm: q.forms[b.form]!, record, entity, cmp: b.cmp, country, party, legal, score }),
+      explanation: explain({ query: q.query, inputForm: q.forms[b.form]!, record, entity, cmp, country, party, legal, score }),
     };
   });
 }

@@ -17,6 +17,8 @@ export type CjkPiece =
 const HAN_FORMS: ReadonlyMap<string, LegalForm> = new Map(
   LEGAL_FORMS.flatMap((f) => f.forms.filter((s) => /\p{Script=Han}/u.test(s)).map((s) => [s, f] as const)),
 );
+/** Administrative suffixes of place names: city, province. */
+const PLACE_SUFFIXES: ReadonlySet<string> = new Set(["市", "省"]);
 const LONGEST = Math.max(...[...CJK_WORDS.keys(), ...HAN_FORMS.keys()].map((w) => w.length));
 
 /** Toneless pinyin of Han text as one lower-case token. */
@@ -51,6 +53,9 @@ export function segmentHan(run: string): CjkPiece[] {
       flush();
       pieces.push(hit.piece);
       i += hit.len;
+      // a place name with its administrative suffix (深圳市 "Shenzhen City", 浙江省 "Zhejiang
+      // Province") is the place name: the suffix is not read into the name after it
+      if (hit.piece.kind === "word" && CJK_WORDS.get(hit.piece.from) === null && PLACE_SUFFIXES.has(run[i] ?? "")) i++;
     } else {
       pending += run[i];
       i++;

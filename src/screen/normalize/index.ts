@@ -10,12 +10,13 @@
  * Both sides of every comparison go through this, so an entity's names and a counterparty's
  * name are always compared in the same terms.
  */
+import { capName } from "../name-length.js";
 import { segmentHan } from "./cjk.js";
 import { schemesFor, transliterateCyrillic, type CyrillicScheme } from "./cyrillic.js";
 import { LEGAL_FORMS, type LegalForm, type LegalFormClass } from "../../text/legal-forms.js";
 import { skeleton } from "./phonetic.js";
 import { foldLatin, splitWords, type Word } from "./tokens.js";
-import { ABBREVIATIONS, STOPWORDS } from "./words.js";
+import { ABBREVIATIONS, PINYIN_WORDS, STOPWORDS } from "./words.js";
 
 export type TokenVia = "pinyin" | "translation" | "abbreviation" | "transliteration";
 
@@ -48,25 +49,34 @@ export type NormalizeOptions = {
   person?: boolean;
 };
 
+/** Stop words that are also syllables of names written apart (Da Hua, De Beers): kept in a second form. */
+const SYLLABLE_STOPWORDS: ReadonlySet<string> = new Set(["da", "de", "di", "du"]);
+
 /** A piece of a name before legal forms are taken out. */
 type Piece = Token & { form?: LegalForm };
 
 export function normalizeName(name: string, options: NormalizeOptions = {}): NameForm[] {
-  const words = splitWords(name.replace(/[«»“”„‟"]/g, " "));
+  // a name past the cap is cut, so no input can make screening slow (src/screen/name-length.ts)
+  const words = splitWords(capName(name).replace(/[«»“”„‟"]/g, " "));
   const cyrillic = words.some((w) => w.script === "cyrillic");
   const schemes: (CyrillicScheme | undefined)[] = cyrillic ? [...schemesFor(name.toLowerCase())] : [undefined];
   const byKey = new Map<string, NameForm>();
   for (const scheme of schemes) {
     const pieces = words.flatMap((w) => wordPieces(w, scheme));
-    const form = finish(pieces, options);
-    const key = form.tokens.map((t) => t.text).join(" ");
-    const seen = byKey.get(key);
-    if (seen) {
-      if (scheme) seen.schemes!.push({ id: scheme.id, label: scheme.label });
-      continue;
+    const forms = [finish(pieces, options)];
+    // a stop word may be half of a word written apart ("Zhejiang Da Hua" for Dahua): the name
+    // is also compared with its stop words kept, so the halves can meet the joined word
+    if (!options.person && pieces.some((p) => SYLLABLE_STOPWORDS.has(p.text))) forms.push(finish(pieces, options, true));
+    for (const form of forms) {
+      const key = form.tokens.map((t) => t.text).join(" ");
+      const seen = byKey.get(key);
+      if (seen) {
+        if (scheme && !seen.schemes!.some((x) => x.id === scheme.id)) seen.schemes!.push({ id: scheme.id, label: scheme.label });
+        continue;
+      }
+      if (scheme) form.schemes = [{ id: scheme.id, label: scheme.label }];
+      byKey.set(key, form);
     }
-    if (scheme) form.schemes = [{ id: scheme.id, label: scheme.label }];
-    byKey.set(key, form);
   }
   return [...byKey.values()];
 }
@@ -96,7 +106,7 @@ function wordPieces(word: Word, scheme: CyrillicScheme | undefined): Piece[] {
   }));
 }
 
-function finish(pieces: Piece[], options: NormalizeOptions): NameForm {
+function finish(pieces: Piece[], options: NormalizeOptions, keepStopwords = false): NameForm {
   const rendered = pieces.map((p) => p.text).filter(Boolean).join(" ");
   const legalForms: LegalFormHit[] = [];
   let kept: Piece[] = pieces;
@@ -107,7 +117,7 @@ function finish(pieces: Piece[], options: NormalizeOptions): NameForm {
       else kept.push(p);
     }
     kept = stripLegalForms(kept, legalForms);
-    kept = kept.filter((p) => !STOPWORDS.has(p.text) || kept.length === 1);
+    if (!keepStopwords) kept = kept.filter((p) => !STOPWORDS.has(p.text) || kept.length === 1);
   }
   const tokens = kept.map((p) => finalToken(p, options));
   return { tokens, rendered, legalForms };
@@ -118,6 +128,8 @@ function finalToken(p: Piece, options: NormalizeOptions): Token {
   if (options.person) return token;
   const expanded = ABBREVIATIONS[token.text];
   if (expanded) return { ...token, text: stem(expanded), via: token.via ?? "abbreviation" };
+  const meaning = PINYIN_WORDS[token.text];
+  if (meaning) return { ...token, text: stem(meaning), via: "translation" };
   return { ...token, text: stem(token.text) };
 }
 

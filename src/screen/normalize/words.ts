@@ -34,6 +34,18 @@ export const ABBREVIATIONS: Readonly<Record<string, string>> = {
   ctr: "center", cntr: "center", centre: "center",
 };
 
+/**
+ * Chinese words of company names written in pinyin ("Huawei Jishu Youxian Gongsi"): the English
+ * word they mean, as CJK_WORDS gives it for the characters, so a romanized legal name meets the
+ * English and the Chinese ones.
+ */
+export const PINYIN_WORDS: Readonly<Record<string, string>> = {
+  jishu: "technology", keji: "technology", shuzi: "digital", tongxin: "communications", tongxun: "communications",
+  dianxin: "telecommunications", dianzi: "electronics", xinxi: "information", ruanjian: "software", jituan: "group",
+  konggu: "holdings", guoji: "international", shiye: "industrial", gongye: "industry", maoyi: "trading", yidong: "mobile",
+  shebei: "equipment", zhineng: "intelligent", xitong: "systems", fuwu: "services",
+};
+
 /** Words dropped from organization names before comparing: they join words, they do not name anything. */
 export const STOPWORDS: ReadonlySet<string> = new Set(["the", "and", "und", "et", "of", "for", "de", "del", "da", "du", "des", "di", "van", "von"]);
 

@@ -14,7 +14,7 @@
  * scores low, and word order never matters. Qualifiers in parentheses ("(USA)") weigh half.
  */
 import type { Token } from "../normalize/index.js";
-import { isAcronym, isJoined, joinedRuns, tokenSimilarity, type CompTok, type TokenMatchHow, SIMILARITY } from "./tokens.js";
+import { isAcronymAt, isJoined, joinedRuns, tokenSimilarity, type CompTok, type TokenMatchHow, SIMILARITY } from "./tokens.js";
 
 export type Weigh = (token: CompTok) => number;
 
@@ -44,67 +44,188 @@ const QUALIFIER_FACTOR = 0.5;
  */
 const PERSON_UNPAIRED = 0.5;
 
-export function compareTokens(input: readonly CompTok[], entity: readonly CompTok[], weigh: Weigh, people = false): NameComparison {
-  const wI = input.map((t) => (t.w ?? weigh(t)) * (t.qualifier ? QUALIFIER_FACTOR : 1));
-  const wE = entity.map((t) => (t.w ?? weigh(t)) * (t.qualifier ? QUALIFIER_FACTOR : 1));
-  const candidates: Candidate[] = [];
-  for (let i = 0; i < input.length; i++) {
-    for (let j = 0; j < entity.length; j++) {
+/**
+ * The greedy pairing of two token lists: which candidates were taken, and the weights it adds
+ * up. A candidate pairs a run of input tokens with a run of entity tokens (one token, or the
+ * words of a joined or split word or an acronym: always adjacent), so it is kept as numbers in
+ * reused typed arrays; screening pairs a query with dozens of names, and objects per candidate
+ * were most of its time.
+ */
+type Pairing = { taken: Candidate[]; usedI: Uint8Array; usedE: Uint8Array; wI: Float64Array; wE: Float64Array; nI: number; nE: number; matchedWeight: number; scoredWeight: number };
+
+const HOWS: readonly TokenMatchHow[] = ["exact", "spelling", "typo", "inflection", "abbreviation", "initial", "joined", "split", "acronym"];
+const HOW_CODE = new Map(HOWS.map((h, i) => [h, i]));
+
+/** Candidate pool: start and length of the input run and of the entity run, how, similarity, weight. */
+let cap = 256;
+let cI0 = new Int32Array(cap);
+let cIN = new Int32Array(cap);
+let cJ0 = new Int32Array(cap);
+let cJN = new Int32Array(cap);
+let cHow = new Uint8Array(cap);
+let cSim = new Float64Array(cap);
+let cW = new Float64Array(cap);
+let order = new Int32Array(cap);
+
+function grow(): void {
+  const next = cap * 2;
+  const g = <T extends Int32Array | Uint8Array | Float64Array>(a: T, make: (n: number) => T): T => {
+    const b = make(next);
+    b.set(a as never);
+    return b;
+  };
+  cI0 = g(cI0, (n) => new Int32Array(n));
+  cIN = g(cIN, (n) => new Int32Array(n));
+  cJ0 = g(cJ0, (n) => new Int32Array(n));
+  cJN = g(cJN, (n) => new Int32Array(n));
+  cHow = g(cHow, (n) => new Uint8Array(n));
+  cSim = g(cSim, (n) => new Float64Array(n));
+  cW = g(cW, (n) => new Float64Array(n));
+  order = new Int32Array(next);
+  cap = next;
+}
+
+/** Joined runs of a token list, computed once per list (a corpus record's tokens are compared many times). */
+const runsCache = new WeakMap<readonly CompTok[], ReturnType<typeof joinedRuns>>();
+function runsOf(tokens: readonly CompTok[]): ReturnType<typeof joinedRuns> {
+  let runs = runsCache.get(tokens);
+  if (!runs) {
+    runs = joinedRuns(tokens);
+    runsCache.set(tokens, runs);
+  }
+  return runs;
+}
+
+/** Per-token buffers reused between calls (screening is synchronous; a call's results are read before the next). */
+let tokCap = 64;
+let bufWI = new Float64Array(tokCap);
+let bufWE = new Float64Array(tokCap);
+let bufUI = new Uint8Array(tokCap);
+let bufUE = new Uint8Array(tokCap);
+
+function pairUp(input: readonly CompTok[], entity: readonly CompTok[], weigh: Weigh, people: boolean, keep: boolean): Pairing {
+  const nI = input.length;
+  const nE = entity.length;
+  if (nI > tokCap || nE > tokCap) {
+    tokCap = Math.max(nI, nE, tokCap * 2);
+    bufWI = new Float64Array(tokCap);
+    bufWE = new Float64Array(tokCap);
+    bufUI = new Uint8Array(tokCap);
+    bufUE = new Uint8Array(tokCap);
+  }
+  const wI = bufWI;
+  const wE = bufWE;
+  for (let i = 0; i < nI; i++) wI[i] = (input[i]!.w ?? weigh(input[i]!)) * (input[i]!.qualifier ? QUALIFIER_FACTOR : 1);
+  for (let j = 0; j < nE; j++) wE[j] = (entity[j]!.w ?? weigh(entity[j]!)) * (entity[j]!.qualifier ? QUALIFIER_FACTOR : 1);
+  const runW = (from: number, n: number) => {
+    let w = 0;
+    for (let k = from; k < from + n; k++) w += wE[k]!;
+    return w;
+  };
+  let n = 0;
+  const push = (i0: number, iN: number, j0: number, jN: number, how: TokenMatchHow, sim: number, w: number) => {
+    if (n === cap) grow();
+    cI0[n] = i0;
+    cIN[n] = iN;
+    cJ0[n] = j0;
+    cJN[n] = jN;
+    cHow[n] = HOW_CODE.get(how)!;
+    cSim[n] = sim;
+    cW[n] = w;
+    n++;
+  };
+  for (let i = 0; i < nI; i++) {
+    for (let j = 0; j < nE; j++) {
       const sim = tokenSimilarity(input[i]!, entity[j]!, people);
-      if (sim) candidates.push({ is: [i], js: [j], how: sim.how, similarity: sim.similarity, weight: wE[j]! });
+      if (sim) push(i, 1, j, 1, sim.how, sim.similarity, wE[j]!);
     }
   }
   // words joined on one side and split on the other, up to three words; acronyms
-  for (const run of joinedRuns(input)) {
-    for (let j = 0; j < entity.length; j++) {
-      if (isJoined(entity[j]!, run)) candidates.push({ is: range(run.at, run.k), js: [j], how: "split", similarity: SIMILARITY.split, weight: wE[j]! });
-    }
+  for (const run of runsOf(input)) {
+    for (let j = 0; j < nE; j++) if (isJoined(entity[j]!, run)) push(run.at, run.k, j, 1, "split", SIMILARITY.split, wE[j]!);
   }
-  for (const run of joinedRuns(entity)) {
-    for (let i = 0; i < input.length; i++) {
-      if (isJoined(input[i]!, run)) candidates.push({ is: [i], js: range(run.at, run.k), how: "joined", similarity: SIMILARITY.joined, weight: sum(wE.slice(run.at, run.at + run.k)) });
-    }
+  for (const run of runsOf(entity)) {
+    for (let i = 0; i < nI; i++) if (isJoined(input[i]!, run)) push(i, 1, run.at, run.k, "joined", SIMILARITY.joined, runW(run.at, run.k));
   }
-  for (let i = 0; i < input.length; i++) {
-    const n = input[i]!.text.length;
-    for (let j = 0; j + n <= entity.length; j++) {
-      if (n >= 3 && isAcronym(input[i]!, entity.slice(j, j + n)))
-        candidates.push({ is: [i], js: range(j, n), how: "acronym", similarity: SIMILARITY.acronym, weight: sum(wE.slice(j, j + n)) });
-    }
+  for (let i = 0; i < nI; i++) {
+    const len = input[i]!.text.length;
+    if (len < 3 || len > 6) continue; // an acronym has 3 to 6 letters
+    for (let j = 0; j + len <= nE; j++) if (isAcronymAt(input[i]!, entity, j)) push(i, 1, j, len, "acronym", SIMILARITY.acronym, runW(j, len));
   }
-  for (let j = 0; j < entity.length; j++) {
-    const n = entity[j]!.text.length;
-    for (let i = 0; i + n <= input.length; i++) {
-      if (n >= 3 && isAcronym(entity[j]!, input.slice(i, i + n)))
-        candidates.push({ is: range(i, n), js: [j], how: "acronym", similarity: SIMILARITY.acronym, weight: wE[j]! });
-    }
+  for (let j = 0; j < nE; j++) {
+    const len = entity[j]!.text.length;
+    if (len < 3 || len > 6) continue;
+    for (let i = 0; i + len <= nI; i++) if (isAcronymAt(entity[j]!, input, i)) push(i, len, j, 1, "acronym", SIMILARITY.acronym, wE[j]!);
   }
 
-  candidates.sort((a, b) => b.similarity * b.weight - a.similarity * a.weight || b.similarity - a.similarity);
-  const usedI = new Uint8Array(input.length);
-  const usedE = new Uint8Array(entity.length);
-  const pairs: TokenPair[] = [];
+  // the most similar and heaviest first; ties keep the order found (a stable insertion sort:
+  // a comparison has a few dozen candidates at most)
+  for (let k = 0; k < n; k++) {
+    const key = k;
+    const kv = cSim[key]! * cW[key]!;
+    let at = k - 1;
+    while (at >= 0) {
+      const o = order[at]!;
+      const ov = cSim[o]! * cW[o]!;
+      if (kv > ov || (kv === ov && cSim[key]! > cSim[o]!)) {
+        order[at + 1] = o;
+        at--;
+      } else break;
+    }
+    order[at + 1] = key;
+  }
+  const usedI = bufUI.fill(0, 0, nI);
+  const usedE = bufUE.fill(0, 0, nE);
+  const taken: Candidate[] = [];
   let matchedWeight = 0;
   let scoredWeight = 0;
-  for (const c of candidates) {
-    if (c.is.some((i) => usedI[i]) || c.js.some((j) => usedE[j])) continue;
-    c.is.forEach((i) => (usedI[i] = 1));
-    c.js.forEach((j) => (usedE[j] = 1));
-    pairs.push({ input: c.is.map((i) => plain(input[i]!)), entity: c.js.map((j) => plain(entity[j]!)), how: c.how, similarity: c.similarity, weight: c.weight });
-    matchedWeight += c.weight;
-    scoredWeight += c.weight * c.similarity;
+  for (let o = 0; o < n; o++) {
+    const c = order[o]!;
+    const i0 = cI0[c]!;
+    const iE = i0 + cIN[c]!;
+    const j0 = cJ0[c]!;
+    const jE = j0 + cJN[c]!;
+    let free = true;
+    for (let i = i0; i < iE && free; i++) if (usedI[i]) free = false;
+    for (let j = j0; j < jE && free; j++) if (usedE[j]) free = false;
+    if (!free) continue;
+    for (let i = i0; i < iE; i++) usedI[i] = 1;
+    for (let j = j0; j < jE; j++) usedE[j] = 1;
+    if (keep) taken.push({ is: range(i0, iE - i0), js: range(j0, jE - j0), how: HOWS[cHow[c]!]!, similarity: cSim[c]!, weight: cW[c]! });
+    matchedWeight += cW[c]!;
+    scoredWeight += cW[c]! * cSim[c]!;
   }
-  const unmatchedInput = input.flatMap((t, i) => (usedI[i] ? [] : [{ token: plain(t), weight: wI[i]! }]));
-  const unmatchedEntity = entity.flatMap((t, j) => (usedE[j] ? [] : [{ token: plain(t), weight: wE[j]! * (people ? PERSON_UNPAIRED : 1) }]));
-  const inputCoverage = scoredWeight / (matchedWeight + sum(unmatchedInput.map((u) => u.weight)) || 1);
-  const entityCoverage = scoredWeight / (matchedWeight + sum(unmatchedEntity.map((u) => u.weight)) || 1);
+  return { taken, usedI, usedE, wI, wE, nI, nE, matchedWeight, scoredWeight };
+}
+
+function coverages(p: Pairing, people: boolean): { inputCoverage: number; entityCoverage: number; score: number } {
+  let restI = 0;
+  for (let i = 0; i < p.nI; i++) if (!p.usedI[i]) restI += p.wI[i]!;
+  let restE = 0;
+  for (let j = 0; j < p.nE; j++) if (!p.usedE[j]) restE += p.wE[j]! * (people ? PERSON_UNPAIRED : 1);
+  const inputCoverage = p.scoredWeight / (p.matchedWeight + restI || 1);
+  const entityCoverage = p.scoredWeight / (p.matchedWeight + restE || 1);
   const score = inputCoverage + entityCoverage > 0 ? (2 * inputCoverage * entityCoverage) / (inputCoverage + entityCoverage) : 0;
+  return { inputCoverage, entityCoverage, score };
+}
+
+/** The name score alone, without the pairs that explain it: what screening ranks candidates by. */
+export function nameScore(input: readonly CompTok[], entity: readonly CompTok[], weigh: Weigh, people = false): number {
+  return coverages(pairUp(input, entity, weigh, people, false), people).score;
+}
+
+export function compareTokens(input: readonly CompTok[], entity: readonly CompTok[], weigh: Weigh, people = false): NameComparison {
+  const p = pairUp(input, entity, weigh, people, true);
+  const { inputCoverage, entityCoverage, score } = coverages(p, people);
+  const pairs: TokenPair[] = p.taken.map((c) => ({ input: c.is.map((i) => plain(input[i]!)), entity: c.js.map((j) => plain(entity[j]!)), how: c.how, similarity: c.similarity, weight: c.weight }));
+  const unmatchedInput = input.flatMap((t, i) => (p.usedI[i] ? [] : [{ token: plain(t), weight: p.wI[i]! }]));
+  const unmatchedEntity = entity.flatMap((t, j) => (p.usedE[j] ? [] : [{ token: plain(t), weight: p.wE[j]! * (people ? PERSON_UNPAIRED : 1) }]));
   pairs.sort((a, b) => b.weight - a.weight);
   return { score, pairs, unmatchedInput, unmatchedEntity, inputCoverage, entityCoverage };
 }
 
 function plain(t: CompTok): Token {
-  const { sk: _sk, ...token } = t;
+  const { sk: _sk, w: _w, dg: _dg, ...token } = t;
   return token;
 }
 

@@ -28,19 +28,25 @@ export const SIMILARITY = {
 } as const;
 
 /** A token ready for comparison: its text, its skeleton and (once known) its weight. */
-export type CompTok = Token & { sk: string; w?: number };
+export type CompTok = Token & { sk: string; w?: number; /** holds a digit */ dg?: boolean };
 
 export function compTokens(tokens: readonly Token[]): CompTok[] {
-  return tokens.map((t) => ({ ...t, sk: skeleton(t.text) }));
+  return tokens.map((t) => ({ ...t, sk: skeleton(t.text), dg: /\d/.test(t.text) }));
 }
 
 export type Sim = { how: TokenMatchHow; similarity: number };
 
+const EXACT: Sim = { how: "exact", similarity: SIMILARITY.exact };
+
+/** Whether a token holds a digit (known once compTokens made it). */
+function hasDigit(t: CompTok): boolean {
+  return t.dg ?? /\d/.test(t.text);
+}
+
 /** One token against one token, or undefined when they are not the same word. */
 export function tokenSimilarity(a: CompTok, b: CompTok, people = false): Sim | undefined {
-  if (a.text === b.text) return { how: "exact", similarity: SIMILARITY.exact };
-  const digits = /\d/.test(a.text) || /\d/.test(b.text);
-  if (digits) return undefined;
+  if (a.text === b.text) return EXACT;
+  if (hasDigit(a) || hasDigit(b)) return undefined;
   const short = Math.min(a.text.length, b.text.length);
   if (a.sk === b.sk && short >= 4) return { how: "spelling", similarity: SIMILARITY.spelling };
   if (short >= 4) {
@@ -70,6 +76,14 @@ function abbreviationOf(short: CompTok, long: CompTok): "abbreviation" | "initia
   return short.dotted && short.text.length >= 2 ? "abbreviation" : undefined;
 }
 
+/** Whether a token spells the initials of the tokens from `at` on (as many as it has letters), without copying them. */
+export function isAcronymAt(token: CompTok, tokens: readonly CompTok[], at: number): boolean {
+  const n = token.text.length;
+  if (n < 2 || n > 6 || at + n > tokens.length) return false;
+  for (let i = 0; i < n; i++) if (tokens[at + i]!.text.charCodeAt(0) !== token.text.charCodeAt(i)) return false;
+  return true;
+}
+
 /** Whether a token spells the initials of a run of other tokens. */
 export function isAcronym(token: CompTok, run: readonly CompTok[]): boolean {
   if (token.text.length < 2 || token.text.length > 6 || run.length !== token.text.length) return false;
@@ -79,7 +93,10 @@ export function isAcronym(token: CompTok, run: readonly CompTok[]): boolean {
 
 /** Whether a run of tokens written apart (given joined, as text and skeleton) is one word of the other side. */
 export function isJoined(word: CompTok, joined: { text: string; sk: string }): boolean {
-  return joined.text === word.text || (joined.text.length >= 8 && joined.sk === word.sk);
+  if (joined.text === word.text || (joined.text.length >= 8 && joined.sk === word.sk)) return true;
+  // a long word written apart keeps a plural or case ending inside that the joined form folds
+  // differently ("Vinales Tours" / "VinalesTours" after stemming): one edit, ten letters or more
+  return joined.sk.length >= 10 && Math.abs(joined.sk.length - word.sk.length) <= 1 && editDistance(joined.sk, word.sk, 1) <= 1;
 }
 
 /** The runs of two and three adjacent tokens, written together. */

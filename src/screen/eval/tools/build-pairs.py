@@ -167,9 +167,11 @@ out = csv.writer(sys.stdout, lineterminator="\n")
 hand = list(csv.reader(open(os.path.join(HERE, "hand-rows.csv"), encoding="utf-8")))
 out.writerow(hand[0])
 for r in hand[1:]: out.writerow(r)
+# the legal names of the covered entities (issue 12, class 3), each with its source in the note
+for r in list(csv.reader(open(os.path.join(HERE, "legal-name-rows.csv"), encoding="utf-8")))[1:]: out.writerow(r)
 
 used = set()
-quota = {"typo": 40, "legal-form": 35, "word-order": 30, "joined": 20, "split": 20, "abbreviation": 20, "transliteration": 35, "cyrillic": 25, "case-punctuation": 15}
+quota = {"typo": 75, "legal-form": 65, "word-order": 55, "joined": 35, "split": 35, "abbreviation": 35, "transliteration": 65, "cyrillic": 45, "case-punctuation": 25}
 pool = orgs[:]
 rng.shuffle(pool)
 for treatment, fn in TREATMENTS:
@@ -211,7 +213,7 @@ shuffled = orgs[:]
 rng.shuffle(shuffled)
 seen_pairs = set()
 for a in shuffled:
-    if neg >= 110: break
+    if neg >= 260: break
     wa = set(words(a[1]))
     if len(wa) < 2: continue
     options = []
@@ -229,3 +231,29 @@ for a in shuffled:
     seen_pairs.add(key)
     out.writerow([a[1].strip(), "", f"ofac-sdn:{b[0]}", "0", "hard-negative-list", f"another listed entity: {b[1].strip()}"])
     neg += 1
+
+# hard negatives against the catalog's covered entities: real listed organizations (SDN) whose
+# names share a word with a covered entity's names (Technology, Communications, Telecom, China,
+# Mobile, Digital, Pacific, Network, Lab ...) but are other companies. The SDN sample holds no
+# entry of these groups (no Huawei, ZTE, Hytera, Hikvision, Dahua or Kaspersky), so none is a
+# true match.
+COVERED = {
+    "catalog:huawei": ["HUAWEI", "TECHNOLOGIES", "TECHNOLOGY", "SHENZHEN"],
+    "catalog:zte": ["ZTE", "ZHONGXING", "TELECOM", "TELECOMMUNICATION", "TELECOMMUNICATIONS", "EQUIPMENT"],
+    "catalog:hytera": ["HYTERA", "COMMUNICATIONS", "COMMUNICATION", "RADIO"],
+    "catalog:hikvision": ["HIKVISION", "DIGITAL", "VISION", "HANGZHOU", "TECHNOLOGY"],
+    "catalog:dahua": ["DAHUA", "TECHNOLOGY", "ZHEJIANG", "HUA"],
+    "catalog:china-mobile": ["CHINA", "MOBILE", "INTERNATIONAL"],
+    "catalog:china-telecom": ["CHINA", "TELECOM", "AMERICAS"],
+    "catalog:china-unicom": ["CHINA", "UNICOM", "OPERATIONS"],
+    "catalog:pacific-networks": ["PACIFIC", "NETWORKS", "NETWORK"],
+    "catalog:ao-kaspersky-lab|catalog:kaspersky": ["LAB", "LABORATORY", "LABORATORIYA", "KASPERSKY"],
+}
+BRANDS = re.compile(r"HUAWEI|\bZTE\b|HYTERA|HIKVISION|DAHUA|KASPERSK|UNICOM|CHINA MOBILE|CHINA TELECOM|PACIFIC NETWORKS|COMNET")
+cat_neg = 0
+for entity, wanted in COVERED.items():
+    pool = [r for r in orgs if not BRANDS.search(r[1].upper()) and set(re.findall(r"[A-Z]+", r[1].upper())) & set(wanted) and len(r[1]) <= 70]
+    rng.shuffle(pool)
+    for r in pool[:16]:
+        out.writerow([r[1].strip(), "", entity, "0", "hard-negative-covered", f"listed organization sharing a word with the entity (OFAC SDN {r[0]})"])
+        cat_neg += 1
