@@ -92,7 +92,14 @@ function dedupeEvidence(list: Evidence[]): Evidence[] {
 }
 
 export function productRef(p: Product): ProductRef {
-  return { id: p.id, name: p.name, category: p.category, relation: p.relation };
+  return {
+    id: p.id,
+    name: p.name,
+    category: p.category,
+    relation: p.relation,
+    ...(p.form === "equipment" ? { form: "equipment" as const } : {}),
+    ...(p.removalTool ? { removalTool: true as const } : {}),
+  };
 }
 
 /** A vendor without a catch-all product in the catalog still gets a finding, as "not identified". */
@@ -107,6 +114,9 @@ export function unidentifiedProduct(group: Entity, index: CatalogIndex): Product
       platforms: [],
       aliases: [],
       identifiers: {},
+    form: "software",
+    removalTool: false,
+    removal: [],
       citations: group.citations,
     }
   );

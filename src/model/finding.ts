@@ -35,7 +35,16 @@ export type Evidence = {
   role?: DomainRole;
 };
 
-export type ProductRef = { id: string; name: string; category: Category; relation: "own" | "integration" };
+export type ProductRef = {
+  id: string;
+  name: string;
+  category: Category;
+  relation: "own" | "integration";
+  /** Set for equipment (hardware judged by its category); absent for software. */
+  form?: "equipment";
+  /** Set for the vendor's own removal tool: finding it means removal is under way. */
+  removalTool?: true;
+};
 export type EntityRef = { id: string; name: string; country?: string };
 
 export type Match = {
@@ -66,8 +75,14 @@ export type AppliedRule = {
   title: string;
   /** The phase that decides for this profile and date (in force, or the next to come). */
   phase?: { id: string; label: string; from: string; fromConfirmed: boolean; inForce: boolean };
-  /** What this rule does to the profile on the date: prohibits holding, ended updates, a coming date, or only lists the vendor. */
-  effect: "prohibits" | "ends-updates" | "upcoming" | "restricts-transactions" | "lists" | "excluded";
+  /**
+   * What this rule does to the profile on the date: prohibits holding, ended updates, a coming
+   * date, or only lists the vendor; `conditional`: it would prohibit holding, but the law is
+   * narrower than the rule as encoded and a condition the tool cannot see decides (see `condition`).
+   */
+  effect: "prohibits" | "conditional" | "ends-updates" | "upcoming" | "restricts-transactions" | "lists" | "excluded";
+  /** With effect `conditional`: the condition the user must check, and its citations. */
+  condition?: { id: string; text: string; citations: RenderedCitation[] };
   /** The first citation, rendered: `source title, locator`. */
   citation: string;
   citations: RenderedCitation[];

@@ -10,12 +10,13 @@
  * - `deadline`: a phase still to come changes a decision for this profile (its date is given);
  * - `review`: a low-confidence match, or a listed vendor that no rule restricts for this profile.
  */
-import { ACTIONS, type Action, type Catalog, type Citation, type Phase, type Profile, type ProfileDef, type Rule, type Source } from "../model/catalog.js";
+import { ACTIONS, obligationText, type Action, type Catalog, type Citation, type Phase, type Profile, type ProfileDef, type Rule, type Source } from "../model/catalog.js";
 import type { AppliedRule, Deadline, Match, RenderedCitation, Status } from "../model/finding.js";
 import type { CatalogIndex } from "../match/catalog-index.js";
 import { IctsError } from "../model/issue.js";
 import { REVIEW_BELOW } from "./confidence.js";
 import { compareStarts, createDecider, type RuleOutcome, type Transaction } from "./decide.js";
+import { orderCitations } from "./citations.js";
 import { isInForce, type AsOf } from "./time.js";
 
 export { REVIEW_BELOW };
@@ -31,7 +32,8 @@ export type Judgment = {
 
 type Effect = AppliedRule["effect"];
 const EFFECT_RANK: Record<Effect, number> = {
-  prohibits: 5,
+  prohibits: 6,
+  conditional: 5,
   "ends-updates": 4,
   upcoming: 3,
   "restricts-transactions": 2,
@@ -90,12 +92,18 @@ export function createPolicy(index: CatalogIndex): Policy {
     };
     let effect: Effect = "lists";
     let deciding: Phase | undefined;
+    let condition: RuleOutcome["condition"];
     const held = def.holdingActions.map((a) => byAction.get(a)).filter((o) => o?.decision === "prohibited");
+    const conditional = def.holdingActions.map((a) => byAction.get(a)).filter((o) => o?.review === "condition" && o.condition);
     const covered = outcomes.filter((o) => o.coverage === "covered");
     const upcoming = covered.flatMap((o) => o.upcoming);
     if (held.length > 0) {
       effect = "prohibits";
       deciding = firstPhase(rule, held.map((o) => o!.phase));
+    } else if (conditional.length > 0) {
+      effect = "conditional";
+      deciding = firstPhase(rule, conditional.map((o) => o!.phase));
+      condition = conditional[0]!.condition;
     } else if (restricting("update")) {
       effect = "ends-updates";
       deciding = restricting("update")!.phase;
@@ -116,8 +124,12 @@ export function createPolicy(index: CatalogIndex): Policy {
       if (o.coverage !== "covered") continue;
       for (const u of o.upcoming) deadlines.set(u.phase, (deadlines.get(u.phase) ?? new Set()).add(action));
     }
-    const obligations = rule.phases.filter((p) => isInForce(p, asOf)).flatMap((p) => p.obligations);
-    const citations = deciding?.citations ?? rule.citations;
+    const obligations = rule.phases
+      .filter((p) => isInForce(p, asOf, rule.timeZone))
+      .flatMap((p) => p.obligations)
+      .filter((x) => typeof x === "string" || !x.roles || x.roles.includes("any") || x.roles.includes(def.id))
+      .map(obligationText);
+    const citations = orderCitations(deciding?.citations, rule.citations, sources);
     return {
       applied: {
         id: rule.id,
@@ -126,6 +138,7 @@ export function createPolicy(index: CatalogIndex): Policy {
         citation: cite(citations[0]!),
         citations: render(citations),
         obligations,
+        ...(condition ? { condition: { id: condition.id, text: condition.text.trim(), citations: render(condition.citations) } } : {}),
         ...(deciding
           ? {
               phase: {
@@ -189,10 +202,14 @@ export function createPolicy(index: CatalogIndex): Policy {
     rules.sort((a, b) => EFFECT_RANK[b.effect] - EFFECT_RANK[a.effect] || a.id.localeCompare(b.id));
     deadlines.sort((a, b) => a.date.localeCompare(b.date) || a.ruleId.localeCompare(b.ruleId));
 
-    const top = rules[0];
+    // a conditional rule leaves its own answer to review; the status is what is certain
+    const certain = rules.filter((r) => r.effect !== "conditional");
+    const top = certain[0];
     let status: Status =
       top?.effect === "prohibits" ? "prohibited" : top?.effect === "ends-updates" ? "unsupported" : top?.effect === "upcoming" ? "deadline" : "review";
-    let reason = explain(status, rules, match, def);
+    const conditional = status === "prohibited" ? undefined : rules.find((r) => r.effect === "conditional");
+    let reason = conditional && status === "review" ? explainConditional(conditional, match, def) : explain(status, certain, match, def);
+    if (conditional && status !== "review") reason += ` ${explainConditional(conditional, match, def)}`;
     if (match.product.relation === "integration") {
       // say why a product that is not the vendor's own is flagged
       reason =
@@ -224,6 +241,15 @@ export function createPolicy(index: CatalogIndex): Policy {
   };
 
   return { judge, profile: profileDef, cite };
+}
+
+/** The first line says what the rule would decide, and the condition the user must check. */
+function explainConditional(rule: AppliedRule, match: Match, def: ProfileDef): string {
+  const since = rule.phase ? ` since ${rule.phase.from.slice(0, 10)}` : "";
+  return (
+    `Review: ${def.label.toLowerCase()}s may not hold or use ${match.vendor.name} ${match.product.category} ${match.product.form === "equipment" ? "equipment" : "products"}${since} under ${rule.title}, ` +
+    `but the law is narrower than that: ${rule.condition!.text.replace(/\s+$/, "")}`
+  );
 }
 
 function explain(status: Status, rules: AppliedRule[], match: Match, def: ProfileDef): string {

@@ -42,12 +42,33 @@ export function today(now: Date = new Date()): string {
   return `${y}-${m}-${d}`;
 }
 
-/** True when the moment `start` (date or instant) has been reached on `asOf`. */
-export function hasStarted(start: string, asOf: AsOf): boolean {
-  if (asOf.instant !== undefined && start.length > 10) return Date.parse(start) <= asOf.instant;
-  return start.slice(0, 10) <= asOf.date;
+/** The zone US rules are dated in, unless a rule says otherwise. */
+export const DEFAULT_RULE_ZONE = "America/New_York";
+
+const zoneFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** The calendar date (YYYY-MM-DD) of an instant in an IANA time zone. */
+export function dateInZone(ms: number, zone: string): string {
+  let f = zoneFormats.get(zone);
+  if (!f) {
+    // en-CA formats dates as YYYY-MM-DD
+    f = new Intl.DateTimeFormat("en-CA", { timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit" });
+    zoneFormats.set(zone, f);
+  }
+  return f.format(new Date(ms));
 }
 
-export function isInForce(phase: { from: string; to?: string | undefined }, asOf: AsOf): boolean {
-  return hasStarted(phase.from, asOf) && (phase.to === undefined || !hasStarted(phase.to, asOf));
+/**
+ * True when the moment `start` (date or instant) has been reached on `asOf`. An instant
+ * compares with an instant; a date-only start is 00:00 in the rule's zone, so an as-of instant
+ * is read as its date in that zone.
+ */
+export function hasStarted(start: string, asOf: AsOf, zone: string = DEFAULT_RULE_ZONE): boolean {
+  if (asOf.instant !== undefined && start.length > 10) return Date.parse(start) <= asOf.instant;
+  const date = asOf.instant !== undefined ? dateInZone(asOf.instant, zone) : asOf.date;
+  return start.slice(0, 10) <= date;
+}
+
+export function isInForce(phase: { from: string; to?: string | undefined }, asOf: AsOf, zone: string = DEFAULT_RULE_ZONE): boolean {
+  return hasStarted(phase.from, asOf, zone) && (phase.to === undefined || !hasStarted(phase.to, asOf, zone));
 }
