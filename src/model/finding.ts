@@ -19,7 +19,8 @@ export type MatcherName =
   | "signer"
   | "path"
   | "product-name"
-  | "publisher";
+  | "publisher"
+  | "device";
 
 /** Why a match was made: which identifier or rule fired, on what, and how sure it is. */
 export type Evidence = {
@@ -132,6 +133,19 @@ export type InformationalHit = {
 
 export type Deadline = { date: string; ruleId: string; phase: string; label: string; actions: string[] };
 
+/** How to remove a product from one platform, verify it is gone and settle the licence (catalog data, cited). */
+export type RemovalGuideView = {
+  platforms: string[];
+  remove: string;
+  verify: string;
+  licence?: string;
+  confirmed: boolean;
+  citations: RenderedCitation[];
+};
+
+/** Removal advice for a finding; `underWay` when what was found is the vendor's own removal tool. */
+export type RemovalView = { underWay: boolean; guides: RemovalGuideView[] };
+
 export type Finding = {
   /** Stable id: a hash of rule-independent parts (source, product), for tracking across scans. */
   id: string;
@@ -150,6 +164,8 @@ export type Finding = {
   deadline?: string;
   deadlines: Deadline[];
   remediation: string;
+  /** Removal per platform from the catalog; `underWay` when the vendor's removal tool was found. */
+  removal?: RemovalView;
   /** Exceptions from the config that matched but had expired (they no longer apply). */
   expiredExceptions?: ExceptionRef[];
   /** Network logs: the client's lookups of the vendor's hosts, folded into this one finding. */

@@ -11,7 +11,7 @@
  * - `review`: a low-confidence match, or a listed vendor that no rule restricts for this profile.
  */
 import { ACTIONS, obligationText, type Action, type Catalog, type Citation, type Phase, type Profile, type ProfileDef, type Rule, type Source } from "../model/catalog.js";
-import type { AppliedRule, Deadline, Match, RenderedCitation, Status } from "../model/finding.js";
+import type { AppliedRule, Deadline, Match, RemovalView, RenderedCitation, Status } from "../model/finding.js";
 import type { CatalogIndex } from "../match/catalog-index.js";
 import { IctsError } from "../model/issue.js";
 import { REVIEW_BELOW } from "./confidence.js";
@@ -28,6 +28,8 @@ export type Judgment = {
   deadlines: Deadline[];
   deadline?: string;
   remediation: string;
+  /** Removal per platform (catalog data); `underWay` when the product is the vendor's removal tool. */
+  removal?: RemovalView;
 };
 
 type Effect = AppliedRule["effect"];
@@ -221,6 +223,34 @@ export function createPolicy(index: CatalogIndex): Policy {
       status = "review";
     }
     const product = index.products.get(match.product.id);
+    const removal: RemovalView | undefined =
+      product && (product.removal.length > 0 || product.removalTool)
+        ? {
+            underWay: product.removalTool,
+            guides: product.removal.map((g) => ({
+              platforms: [...g.platforms],
+              remove: g.remove.trim(),
+              verify: g.verify.trim(),
+              ...(g.licence ? { licence: g.licence.trim() } : {}),
+              confirmed: g.confirmed,
+              citations: render(g.citations),
+            })),
+          }
+        : undefined;
+    if (product?.removalTool) {
+      // the vendor's own removal tool is not a product to replace: removal is under way
+      const guide = removal!.guides[0];
+      return {
+        status: "review",
+        reason:
+          `Removal under way: ${match.product.name}, ${match.vendor.name}'s own removal tool, was found here; it is not a product to replace. ` +
+          `Run it to the end, then verify that no ${match.vendor.name} software remains.`,
+        rules,
+        deadlines: [],
+        remediation: guide ? `${guide.remove} ${guide.verify}${guide.licence ? ` ${guide.licence}` : ""}` : `Run ${match.product.name} to the end, then scan again to verify.`,
+        removal: removal!,
+      };
+    }
     const remediation = [
       product?.remediation,
       ...rules
@@ -237,6 +267,7 @@ export function createPolicy(index: CatalogIndex): Policy {
       remediation:
         [...new Set(remediation)].join(" ") ||
         `Confirm what this software is. If it is ${match.vendor.name} software, decide with your compliance team whether to keep it.`,
+      ...(removal ? { removal } : {}),
     };
   };
 
@@ -247,7 +278,7 @@ export function createPolicy(index: CatalogIndex): Policy {
 function explainConditional(rule: AppliedRule, match: Match, def: ProfileDef): string {
   const since = rule.phase ? ` since ${rule.phase.from.slice(0, 10)}` : "";
   return (
-    `Review: ${def.label.toLowerCase()}s may not hold or use ${match.vendor.name} ${match.product.category} ${match.product.form === "equipment" ? "equipment" : "products"}${since} under ${rule.title}, ` +
+    `Review: ${def.label.toLowerCase()}s may not hold or use ${match.vendor.name} ${match.product.category}${match.product.form === "equipment" ? (match.product.category.endsWith("equipment") ? "" : " equipment") : " products"}${since} under ${rule.title}, ` +
     `but the law is narrower than that: ${rule.condition!.text.replace(/\s+$/, "")}`
   );
 }

@@ -153,6 +153,7 @@ export async function runScan(options: ScanOptions): Promise<ReportDocument> {
         ...(judgment.deadline ? { deadline: judgment.deadline } : {}),
         deadlines: judgment.deadlines,
         remediation: judgment.remediation,
+        ...(judgment.removal ? { removal: judgment.removal } : {}),
       };
       keep(finding);
     }
