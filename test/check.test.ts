@@ -46,7 +46,11 @@ type BatchDocument = {
 describe("check: one transaction", () => {
   it("the issue's cases: contractor, business buying and updating, exporter, carve-out", () => {
     const cases: [string[], string, number][] = [
-      [["--role", "federal-contractor", "--action", "buy", "--vendor", "Kaspersky", "--category", "threat-intelligence", "--date", "2018-10-01"], "prohibited", 1],
+      [["--role", "federal-contractor", "--action", "buy", "--vendor", "Kaspersky", "--category", "threat-intelligence", "--date", "2018-10-01"], "review", 1],
+      [["--role", "federal-contractor", "--action", "resell", "--vendor", "Kaspersky", "--category", "threat-intelligence", "--counterparty", "government", "--date", "2018-10-01"], "prohibited", 1],
+      [["--role", "federal-agency", "--action", "install", "--product", "Kaspersky Endpoint Security for Windows", "--date", "2018-01-15"], "prohibited", 1],
+      [["--role", "state-local-government", "--action", "buy", "--vendor", "Dahua", "--category", "video-surveillance", "--funding", "federal", "--date", "2021-01-01"], "review", 1],
+      [["--role", "state-local-government", "--action", "buy", "--vendor", "Dahua", "--category", "video-surveillance", "--date", "2021-01-01"], "allowed", 0],
       [["--role", "federal-contractor", "--action", "buy", "--vendor", "Kaspersky", "--category", "threat-intelligence", "--date", "2018-09-30"], "allowed", 0],
       [["--role", "business", "--action", "use", "--product", "Kaspersky Endpoint Security for Windows", "--date", "2025-06-01"], "allowed", 0],
       [["--role", "business", "--action", "buy", "--product", "Kaspersky Endpoint Security for Windows", "--date", "2024-07-20"], "prohibited", 1],
@@ -168,7 +172,7 @@ describe("check: a batch of 1,000 purchase orders, renewals, resale orders and e
     assert.deepEqual(doc.decisions.map((d) => [d.input.ref?.ref, d.decision]), [["A", "prohibited"], ["C", "allowed"]]);
     assert.equal(doc.errors.length, 1);
     assert.deepEqual(doc.errors[0]!.source, { file, line: 3 });
-    assert.match(doc.errors[0]!.message, /^action: expected one of buy, renew, update, use, resell, license, integrate, support, export \(got "teleport"\)$/);
+    assert.match(doc.errors[0]!.message, /^action: expected one of buy, renew, install, update, use, resell, license, integrate, support, export \(got "teleport"\)$/);
     assert.match(r.stderr, new RegExp(`${file.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}:3: action: expected one of`));
     const table = run(["check", "--batch", file, "-o", "table"]);
     assert.match(table.stdout, /^3\s+error\s+.*orders\.csv:3: action: expected one of/m);

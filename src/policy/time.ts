@@ -58,6 +58,28 @@ export function dateInZone(ms: number, zone: string): string {
   return f.format(new Date(ms));
 }
 
+const offsetFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** The zone's offset from UTC at an instant, in milliseconds (US Eastern in summer: -4 h). */
+function offsetAt(ms: number, zone: string): number {
+  let f = offsetFormats.get(zone);
+  if (!f) {
+    f = new Intl.DateTimeFormat("en-US", { timeZone: zone, timeZoneName: "longOffset" });
+    offsetFormats.set(zone, f);
+  }
+  const name = f.formatToParts(new Date(ms)).find((p) => p.type === "timeZoneName")?.value ?? "GMT";
+  const m = /GMT([+-])(\d{2}):(\d{2})/.exec(name);
+  return m ? (m[1] === "-" ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3])) * 60_000 : 0;
+}
+
+/** The instant 00:00 of a calendar date begins in an IANA zone (the first instant whose date there is `date`). */
+export function startOfDateInZone(date: string, zone: string): number {
+  const utc = Date.parse(`${date}T00:00:00Z`);
+  let ms = utc - offsetAt(utc, zone);
+  ms = utc - offsetAt(ms, zone); // once more, in case the offset changes that night
+  return ms;
+}
+
 /**
  * True when the moment `start` (date or instant) has been reached on `asOf`. An instant
  * compares with an instant; a date-only start is 00:00 in the rule's zone, so an as-of instant
