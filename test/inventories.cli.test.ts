@@ -65,8 +65,9 @@ describe("scan: Linux package databases and lists", () => {
     assert.equal(code, 1);
     assert.deepEqual(doc.errors, []);
     assert.deepEqual(summary(doc).sort(), [
-      "17: kesl → kaspersky-endpoint-security (prohibited)",
-      "40: klnagent64 → kaspersky-security-center (prohibited)",
+      // a contractor: no lawful updates (certain); FAR 52.204-23 only within contract performance (said in the reason)
+      "17: kesl → kaspersky-endpoint-security (unsupported)",
+      "40: klnagent64 → kaspersky-security-center (unsupported)",
     ]);
     const kesl = doc.findings.find((f) => f.observation.name === "kesl")!;
     assert.equal(kesl.source.reader, "linux/dpkg-status");

@@ -233,6 +233,24 @@ describe("broken catalogs give located issues", () => {
     assert.match(i!.message, /unknown source "src-b"/);
   });
 
+  it("issue 11's fields: unconfirmed removal advice without a note, an unknown time zone, a condition citing an unknown source", async () => {
+    const file = testdata("issue11-faults/catalog.yaml");
+    const issues = await issuesOf("issue11-faults");
+    const by = (code: string, re: RegExp) => issues.find((i) => i.code === code && re.test(i.message));
+    assert.equal(by("catalog/unconfirmed", /removal/)?.source.line, lineOf(file, "- platforms: [any]"));
+    assert.equal(by("catalog/time-zone", /Mars\/Olympus_Mons/)?.source.line, lineOf(file, "timeZone:"));
+    assert.equal(by("catalog/unknown-source", /src-z/)?.source.line, lineOf(file, "source: src-z"));
+    assert.equal(issues.length, 3, JSON.stringify(issues.map((i) => i.message)));
+  });
+
+  it("a MAC address block that is not 24 bits", async () => {
+    const [i, ...rest] = await issuesOf("bad-mac-block");
+    assert.equal(rest.length, 0);
+    assert.equal(i!.code, "catalog/identifier");
+    assert.match(i!.message, /"0C:75": expected a 24-bit OUI, e\.g\. 0C:75:D2/);
+    assert.equal(i!.source.line, lineOf(testdata("bad-mac-block/catalog.yaml"), "macOuis"));
+  });
+
   it("a duplicate id, naming both places", async () => {
     const [i, ...rest] = await issuesOf("duplicate-id");
     assert.equal(rest.length, 0);

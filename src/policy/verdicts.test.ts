@@ -221,3 +221,29 @@ describe("the primary legal instrument is cited first", () => {
     }
   });
 });
+
+describe("the vendor's removal tool and removal advice", () => {
+  it("kavremover found on a host is removal under way, with advice to run it and then verify, cited; not a product to replace", () => {
+    const m = matchObservation({ kind: "process", name: "kavremover.exe", host: "ws-9", source: { file: "t" } }, index).matches[0]!;
+    assert.equal(m.product.id, "kaspersky-products-remover");
+    assert.equal(m.product.removalTool, true);
+    const j = policy.judge(m, "business", parseAsOf("2025-01-01"));
+    assert.equal(j.status, "review");
+    assert.match(j.reason, /^Removal under way: .*not a product to replace\. Run it to the end, then verify/);
+    assert.equal(j.removal?.underWay, true);
+    assert.match(j.remediation, /restart/);
+    assert.ok(!/Replace Kaspersky software/.test(j.remediation), "no advice to replace the removal tool");
+    assert.ok(j.removal!.guides[0]!.citations.some((c) => c.source === "kaspersky-av-guide-removal"));
+  });
+
+  it("a product with removal guides carries them per platform, from the vendor's documentation", () => {
+    const m = matchObservation({ kind: "software", name: "Kaspersky Endpoint Security for Windows", vendor: "AO Kaspersky Lab", source: { file: "t" } }, index).matches[0]!;
+    const j = policy.judge(m, "business", parseAsOf("2025-01-01"));
+    assert.equal(j.removal?.underWay, false);
+    const guide = j.removal!.guides[0]!;
+    assert.deepEqual(guide.platforms, ["windows", "linux", "macos"]);
+    assert.match(guide.remove, /remote uninstallation task/);
+    assert.match(guide.licence!, /Do not renew/);
+    assert.equal(guide.citations[0]!.url, "https://support.kaspersky.com/KSC/15.1/en-US/6389.htm");
+  });
+});
