@@ -200,9 +200,12 @@ function decidingSentences(o: RuleOutcome, ctx: ExplainContext): string[] {
       );
       break;
     }
-    case "condition":
-      out.push(`${brief}: ${clauseText}${o.via === "use" ? ` (to ${VERB[ctx.action]} it leads to using it)` : ""}. It applies unless this holds: ${sentence(o.condition!.text)} If it does not: ${o.wouldBe}.`);
+    case "condition": {
+      // the first line already named the condition of the strictest rule
+      const named = ctx.result.deciding[0] === o ? "the condition above holds" : `this holds: ${sentence(o.condition!.text).replace(/\.$/, "")}`;
+      out.push(`${brief}: ${clauseText}${o.via === "use" ? ` (to ${VERB[ctx.action]} it leads to using it)` : ""}. It applies unless ${named}; if it does not, the answer is ${o.wouldBe}.`);
       break;
+    }
     case "low-confidence":
       out.push(
         `${brief}: ${clauseText}. It applies if this is really ${entity.name}, which is not certain (score ${o.subject.confidence.toFixed(2)}). If it is: ${o.wouldBe}.`,
@@ -249,7 +252,10 @@ function notDecidingSentence(o: RuleOutcome, ctx: ExplainContext): string | "qui
   // in force, covering, but binding other actions for this role
   const forRole = new Set<Action>();
   for (const p of rule.phases.filter((x) => isInForce(x, ctx.asOf))) {
-    for (const c of p.prohibits) if (c.roles.includes("any") || c.roles.includes(ctx.role.id)) c.actions.forEach((a) => forRole.add(a));
+    for (const c of p.prohibits) {
+      if (c.when && ((c.when.counterparty && c.when.counterparty !== stated.counterparty) || (c.when.funding && c.when.funding !== stated.funding))) continue;
+      if (c.roles.includes("any") || c.roles.includes(ctx.role.id)) c.actions.forEach((a) => forRole.add(a));
+    }
   }
   if (forRole.size > 0) {
     return `${shortTitle(rule.title)} does not prohibit ${VERB[ctx.action]} for ${withArticle(ctx.role.label)}; it prohibits ${listing([...forRole])}.`;
