@@ -14,6 +14,7 @@ import { ouiOf } from "../match/device.js";
 import { csvReader } from "../readers/csv/index.js";
 import { cyclonedxJsonReader } from "../readers/cyclonedx-json/index.js";
 import { spdxJsonReader } from "../readers/spdx-json/index.js";
+import { nmapXmlReader } from "../readers/nmap-xml/index.js";
 import { readAll, repoPath } from "../testing/index.js";
 import { createChecker, type Checker } from "./check.js";
 import { createPolicy, type Policy } from "./judge.js";
@@ -92,6 +93,17 @@ describe("readers: equipment is a device observation", () => {
     assert.equal(cam.vendor, "Hangzhou Hikvision Digital Technology Co.,Ltd.");
     assert.equal(cam.ids?.mac, "0C:75:D2:11:22:33");
     assert.equal(cam.host, "lobby-cam-01");
+  });
+});
+
+describe("a network inventory (nmap -oX) gives equipment judged like any device", () => {
+  it("the Hikvision camera and the Dahua recorder are found by MAC vendor and block; the unrelated host is not", async () => {
+    const { observations } = await readAll(nmapXmlReader, repoPath("src/readers/nmap-xml/testdata/arp-scan.xml"));
+    const found = observations.flatMap((o) => matchObservation(o, index).matches).map((m) => [m.observation.host, m.product.id, policy.judge(m, "federal-contractor", parseAsOf("2025-01-01")).status]);
+    assert.deepEqual(found, [
+      ["lobby-cam-01.corp.example", "hikvision-video-surveillance-equipment", "review"],
+      ["10.0.5.30", "dahua-video-surveillance-equipment", "review"],
+    ]);
   });
 });
 

@@ -38,6 +38,7 @@ const FOLDERS: Record<string, string> = {
   "windows/powershell-json": "src/readers/powershell-json/testdata",
   "inventory/defender-json": "src/readers/defender-json/testdata",
   "inventory/intune-json": "src/readers/intune-json/testdata",
+  "inventory/nmap-xml": "src/readers/nmap-xml/testdata",
 };
 const NOT_INPUTS = /(\.md|inventory\.csv|spdx3-package_sbom\.json|empty\.[a-z.]+|no-name-column\.csv)$/;
 
