@@ -9,6 +9,10 @@
  * - `unsupported`: `update` is prohibited (or needs a license): the product can no longer be kept safe;
  * - `deadline`: a phase still to come changes a decision for this profile (its date is given);
  * - `review`: a low-confidence match, or a listed vendor that no rule restricts for this profile.
+ *
+ * A rule that would prohibit holding but is left for review by a condition (decide.ts) is
+ * `conditional`: listed first, named in the reason; the status is what is certain. The vendor's
+ * own removal tool is `review`: removal under way, with the product's removal guides.
  */
 import { ACTIONS, obligationText, type Action, type Catalog, type Citation, type Phase, type Profile, type ProfileDef, type Rule, type Source } from "../model/catalog.js";
 import type { AppliedRule, Deadline, Match, RemovalView, RenderedCitation, Status } from "../model/finding.js";
