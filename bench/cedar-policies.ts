@@ -17,11 +17,12 @@
  * A phase start that is a date compares with the calendar date; one that is an instant
  * compares with the instant when one is given, else by its own calendar date, as time.ts does.
  */
-import type { Action, Prohibition, Rule } from "../src/model/catalog.js";
+import type { Action, Condition, Prohibition, Rule } from "../src/model/catalog.js";
 import type { CheckDecision } from "../src/model/decision.js";
 import type { CatalogIndex } from "../src/match/catalog-index.js";
 import { REVIEW_BELOW } from "../src/policy/confidence.js";
-import type { Transaction } from "../src/policy/decide.js";
+import { LEADS_TO_USE, type Transaction } from "../src/policy/decide.js";
+import { startOfDateInZone } from "../src/policy/time.js";
 
 export type CedarPolicySet = {
   /** Policy id → Cedar policy text. */
@@ -35,14 +36,24 @@ const dayOf = (date: string): number => Math.floor(Date.parse(`${date.slice(0, 1
 const str = (s: string): string => JSON.stringify(s);
 const party = (id: string): string => `Party::${str(id)}`;
 
-/** `start` has been reached on the request's date (or instant). */
-function started(start: string): string {
-  if (start.length <= 10) return `context.day >= ${dayOf(start)}`;
+/** `start` has been reached on the request's date (or instant); a date starts at 00:00 in the rule's zone. */
+function started(start: string, zone: string): string {
+  if (start.length <= 10) {
+    return `((context.hasInstant && context.instant >= ${startOfDateInZone(start, zone)}) || (!context.hasInstant && context.day >= ${dayOf(start)}))`;
+  }
   return `((context.hasInstant && context.instant >= ${Date.parse(start)}) || (!context.hasInstant && context.day >= ${dayOf(start)}))`;
 }
 
-function inForce(phase: { from: string; to?: string | undefined }): string {
-  return phase.to === undefined ? started(phase.from) : `${started(phase.from)} && !(${started(phase.to)})`;
+function inForce(phase: { from: string; to?: string | undefined }, zone: string): string {
+  return phase.to === undefined ? started(phase.from, zone) : `${started(phase.from, zone)} && !(${started(phase.to, zone)})`;
+}
+
+/** Stated facts (`--counterparty government`, `--funding federal`) as context flags. */
+function stated(want: { counterparty?: string | undefined; funding?: string | undefined }): string {
+  const parts: string[] = [];
+  if (want.counterparty === "government") parts.push("context.counterpartyGovernment");
+  if (want.funding === "federal") parts.push("context.fundingFederal");
+  return parts.length > 0 ? parts.join(" && ") : "true";
 }
 
 export function catalogToCedar(index: CatalogIndex): CedarPolicySet {
@@ -91,29 +102,56 @@ export function catalogToCedar(index: CatalogIndex): CedarPolicySet {
       for (const phase of rule.phases) {
         for (const clause of phase.prohibits) {
           // the consignee of an export is the counterparty
-          const actions = clause.actions.filter((a) => subject === "counterparty" || a !== "export");
-          if (actions.length === 0) continue;
-          const scope = `forbid (principal, action in [${actions.map((a) => `Action::${str(a)}`).join(", ")}], resource)`;
-          const base = `${has} && ${roleCondition(clause)} && ${integration} && ${inForce(phase)}`;
-          add(rule, clause.decision, `${scope} when { ${base} && ${cov.covered} && ${known} && ${sure} };`);
-          add(rule, "review", `${scope} when { ${base} && ${cov.covered} && ${known} && !${sure} };`);
-          if (scoped) add(rule, "review", `${scope} when { ${base} && ${cov.covered} && !(resource has category) };`);
-          if (cov.partial) {
-            // a family the rule lists only members of: review, unless the category is carved out or out of scope
-            add(rule, "review", `${scope} when { ${base} && ${cov.partial}${unknownOrInScope} };`);
+          const direct = clause.actions.filter((a) => subject === "counterparty" || a !== "export");
+          // a clause prohibiting use binds the actions that lead to it
+          const via = clause.actions.includes("use") ? [...LEADS_TO_USE].filter((a) => !clause.actions.includes(a)) : [];
+          for (const [actions, throughUse] of [[direct, false], [via, true]] as const) {
+            if (actions.length === 0) continue;
+            const scope = `forbid (principal, action in [${actions.map((a) => `Action::${str(a)}`).join(", ")}], resource)`;
+            const base = `${has} && ${roleCondition(clause)} && ${stated(clause.when ?? {})} && ${integration} && ${inForce(phase, rule.timeZone)}`;
+            const reach = conditionReach(rule.conditions, e, throughUse, index);
+            add(rule, clause.decision, `${scope} when { ${base} && ${cov.covered} && ${known} && ${sure} && !(${reach}) };`);
+            add(rule, "review", `${scope} when { ${base} && ${cov.covered} && ${known} && ${sure} && (${reach}) };`);
+            add(rule, "review", `${scope} when { ${base} && ${cov.covered} && ${known} && !${sure} };`);
+            if (scoped) add(rule, "review", `${scope} when { ${base} && ${cov.covered} && !(resource has category) };`);
+            if (cov.partial) {
+              // a family the rule lists only members of: review, unless the category is carved out or out of scope
+              add(rule, "review", `${scope} when { ${base} && ${cov.partial}${unknownOrInScope} };`);
+            }
           }
         }
       }
       if (rule.kind !== "prohibition" && subject === "counterparty") {
         for (const phase of rule.phases) {
           const reach = cov.partial ? `(${cov.covered} || ${cov.partial})` : cov.covered;
-          add(rule, "review", `forbid (principal, action, resource) when { ${has} && ${e}.person && ${reach} && ${inForce(phase)}${unknownOrInScope} };`);
+          add(rule, "review", `forbid (principal, action, resource) when { ${has} && ${e}.person && ${reach} && ${inForce(phase, rule.timeZone)}${unknownOrInScope} };`);
         }
       }
     }
   }
   policies[`p${n}`] = "permit (principal, action, resource);";
   return { policies, meaning };
+}
+
+/** Whether one of the rule's conditions reaches the transaction (decide.ts: review instead of the clause's decision). */
+function conditionReach(conditions: readonly Condition[], e: string, throughUse: boolean, index: CatalogIndex): string {
+  if (conditions.length === 0) return "false";
+  return conditions
+    .map((k) => {
+      const parts: string[] = [];
+      if (k.roles) parts.push(`(${k.roles.map((r) => `principal == Role::${str(r)}`).join(" || ")})`);
+      if (k.actions && !(throughUse && k.actions.includes("use"))) parts.push(`action in [${k.actions.map((a) => `Action::${str(a)}`).join(", ")}]`);
+      if (k.categories) parts.push(`(!(resource has category) || [${k.categories.map(str).join(", ")}].contains(resource.category))`);
+      if (k.entities) {
+        const groups = k.entities.filter((id) => index.entities.get(id)?.type === "group");
+        const any = [`[${k.entities.map(party).join(", ")}].contains(${e})`];
+        if (groups.length > 0) any.push(`${e} in [${groups.map(party).join(", ")}]`);
+        parts.push(`(${any.join(" || ")})`);
+      }
+      if (k.unless) parts.push(`!(${stated(k.unless)})`);
+      return parts.length > 0 ? `(${parts.join(" && ")})` : "true";
+    })
+    .join(" || ");
 }
 
 function roleCondition(clause: Prohibition): string {
@@ -168,6 +206,8 @@ export function createRequestBuilder(index: CatalogIndex) {
         day: dayOf(tx.asOf.date),
         hasInstant: tx.asOf.instant !== undefined,
         instant: tx.asOf.instant ?? 0,
+        counterpartyGovernment: tx.context?.counterparty === "government",
+        fundingFederal: tx.context?.funding === "federal",
       },
       entities: [...entities.values(), { uid: { type: "Txn", id: "t" }, attrs, parents: [] }],
     };

@@ -29,12 +29,19 @@ describe("Cedar baseline", () => {
       [[{ entity: "kaspersky-lab-inc", as: "counterparty", confidence: 0.6 }], "endpoint-security"],
       [[{ entity: "huawei", as: "counterparty", confidence: 1 }], "telecom-equipment"],
       [[{ entity: "anton-mikhaylovich-ivanov", as: "counterparty", confidence: 1 }], undefined],
+      // issue 11: conditions (purpose limit, consulting, affiliates), stated facts, actions leading to use
+      [[{ entity: "hikvision", as: "maker", confidence: 1 }], "video-surveillance"],
+      [[{ entity: "kaspersky", as: "counterparty", confidence: 1 }], "consulting"],
+      [[{ entity: "kaspersky-labs-gmbh", as: "counterparty", confidence: 1 }], undefined],
     ];
+    const contexts: Transaction["context"][] = [undefined, { counterparty: "government" }, { funding: "federal" }];
     const dates = dateSamples(index.catalog).filter((_, i) => i % 4 === 0);
     const grid: Transaction[] = [];
     for (const [subjects, category] of parties)
       for (const role of ROLES)
-        for (const action of ACTIONS) for (const d of dates.filter((_, i) => (i + role.length + action.length) % 7 === 0)) grid.push({ role, action, subjects, category, relation: "own", asOf: parseAsOf(d) });
+        for (const action of ACTIONS)
+          for (const d of dates.filter((_, i) => (i + role.length + action.length) % 7 === 0))
+            for (const context of category === "telecom-equipment" || category === "video-surveillance" || category === "antivirus" ? contexts : [undefined]) grid.push({ role, action, subjects, category, relation: "own", context, asOf: parseAsOf(d) });
     const txs = [...grid, ...randomTransactions(index, 1500, 99)];
     const seen = new Set<string>();
     for (const tx of txs) {

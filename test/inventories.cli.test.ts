@@ -5,20 +5,20 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import type { ReportDocument } from "../src/model/finding.js";
 import { repoPath } from "../src/testing/index.js";
+import { tempDir } from "../src/testing/temp.js";
 
 const BIN = repoPath("bin/ictsguard.js");
 const testdata = (reader: string, name: string) => repoPath("src/readers", reader, "testdata", name);
 
 function scan(args: string[]): { code: number; doc: ReportDocument; stderr: string } {
   const r = spawnSync(process.execPath, [BIN, "scan", "-o", "json", "--quiet", ...args], {
-    cwd: mkdtempSync(join(tmpdir(), "ictsguard-cwd-")), // no stray config file
+    cwd: tempDir("ictsguard-cwd-"), // no stray config file
     input: "",
     encoding: "utf8",
     env: { ...process.env, NO_COLOR: "1" },
@@ -65,8 +65,9 @@ describe("scan: Linux package databases and lists", () => {
     assert.equal(code, 1);
     assert.deepEqual(doc.errors, []);
     assert.deepEqual(summary(doc).sort(), [
-      "17: kesl → kaspersky-endpoint-security (prohibited)",
-      "40: klnagent64 → kaspersky-security-center (prohibited)",
+      // a contractor: no lawful updates (certain); FAR 52.204-23 only within contract performance (said in the reason)
+      "17: kesl → kaspersky-endpoint-security (unsupported)",
+      "40: klnagent64 → kaspersky-security-center (unsupported)",
     ]);
     const kesl = doc.findings.find((f) => f.observation.name === "kesl")!;
     assert.equal(kesl.source.reader, "linux/dpkg-status");
@@ -139,7 +140,7 @@ describe("scan: macOS system_profiler and Info.plist", () => {
   }
 
   it("reads an app bundle's Info.plist (XML and binary) in a folder walk; the real Slack and Ghostty bundles are clean", () => {
-    const root = mkdtempSync(join(tmpdir(), "ictsguard-apps-"));
+    const root = tempDir("ictsguard-apps-");
     const bundles: [string, string][] = [
       ["Kaspersky Anti-Virus For Mac.app", "kaspersky-kav-Info.plist"],
       ["Kaspersky Endpoint Security for Mac.app", "kaspersky-agent-binary-Info.plist"],
@@ -212,7 +213,7 @@ describe("scan: wmic product get", () => {
 
 describe("scan: Defender, Intune and PowerShell exports", () => {
   it("reads Defender's lowercase tokens as Kaspersky products (gzipped JSON lines and CSV without CPE), not other vendors' same names", () => {
-    const dir = mkdtempSync(join(tmpdir(), "ictsguard-mde-"));
+    const dir = tempDir("ictsguard-mde-");
     const gz = join(dir, "SoftwareInventoryByMachine-part-0.json.gz");
     writeFileSync(gz, gzipSync(readFileSync(testdata("defender-json", "software-inventory-by-machine.json"))));
     const { code, doc } = scan([gz, testdata("csv", "defender-tvm-no-cpe.csv"), "--as-of", "2025-01-01"]);

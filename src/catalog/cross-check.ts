@@ -68,6 +68,7 @@ const PREFIX_KINDS = new Set<IdentifierKind>([
   "drivers",
   "cpes",
   "paths",
+  "deviceModels",
 ]);
 
 /**
@@ -173,6 +174,10 @@ function checkEvidence(s: Sections, sourceById: Map<string, Located<Source>>, r:
   for (const l of s.products) {
     cite.check(l, l.value.citations, "citations");
     checkAliases(l, l.value.aliases, cite, r);
+    l.value.removal.forEach((g, i) => {
+      cite.check(l, g.citations, "removal", i, "citations");
+      if (!g.confirmed && !hasNote(g.citations)) r.err("catalog/unconfirmed", `${formatPath([...l.path, "removal", i])}: unconfirmed removal advice needs a citation with a note saying what is not confirmed`, r.loc(l, "removal", i));
+    });
     if (allUnconfirmed(l.value.citations)) r.warn("catalog/unconfirmed", `product "${l.value.id}" rests only on unconfirmed citations`, r.loc(l, "citations"));
   }
   for (const l of s.lookalikes) cite.check(l, l.value.citations, "citations");
@@ -180,6 +185,8 @@ function checkEvidence(s: Sections, sourceById: Map<string, Located<Source>>, r:
     cite.check(l, l.value.citations, "citations");
     checkPenalties(l, cite, r);
     checkPhases(l, cite, r);
+    l.value.conditions.forEach((c, i) => cite.check(l, c.citations, "conditions", i, "citations"));
+    checkTimeZone(l, r);
   }
   for (const l of s.sources) {
     if (!cite.used.has(l.value.id)) r.warn("catalog/unused-source", `source "${l.value.id}" is cited nowhere`, r.loc(l, "id"));
@@ -253,6 +260,9 @@ function checkPhases(l: Located<Rule>, cite: CitationCheck, { err, loc, place }:
   const phaseIds = new Map<string, number>();
   r.phases.forEach((ph, i) => {
     cite.check(l, ph.citations, "phases", i, "citations");
+    ph.obligations.forEach((o, j) => {
+      if (typeof o !== "string") cite.check(l, o.citations, "phases", i, "obligations", j, "citations");
+    });
     const firstIdx = phaseIds.get(ph.id);
     if (firstIdx !== undefined) {
       err("catalog/duplicate-id", `duplicate phase id "${ph.id}" in rule "${r.id}" (also at ${place(l, "phases", firstIdx, "id")})`, loc(l, "phases", i, "id"));
@@ -271,6 +281,15 @@ function checkPhases(l: Located<Rule>, cite: CitationCheck, { err, loc, place }:
       else if (startOf(ph.to) <= startOf(ph.from)) err("catalog/date", `${formatPath([...l.path, "phases", i, "to"])}: ends (${ph.to}) before it starts (${ph.from})`, loc(l, "phases", i, "to"));
     }
   });
+}
+
+/** A rule's zone must be one the runtime knows, or its dates would be read in no zone at all. */
+function checkTimeZone(l: Located<Rule>, { err, loc }: Reporter): void {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: l.value.timeZone });
+  } catch {
+    err("catalog/time-zone", `${formatPath([...l.path, "timeZone"])}: unknown IANA time zone "${l.value.timeZone}" (e.g. America/New_York)`, loc(l, "timeZone"));
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -384,6 +403,8 @@ function shapeProblem(kind: IdentifierKind, value: string): string | undefined {
       return /^[a-z0-9.+-]+\/\S+$/.test(value) ? undefined : "expected purl type and name, e.g. deb/kesl or npm/@scope/name";
     case "cpes":
       return /^[^:\s]+:[^:\s]+$/.test(value) ? undefined : "expected vendor:product, e.g. kaspersky:kaspersky_anti-virus";
+    case "macOuis":
+      return /^[0-9a-f]{2}([:-]?)[0-9a-f]{2}\1[0-9a-f]{2}$/i.test(value) ? undefined : "expected a 24-bit OUI, e.g. 0C:75:D2";
     case "domains":
       return /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z0-9-]{2,}$/i.test(value) ? undefined : "expected a host or registrable domain name (no scheme, path or wildcard)";
     default:

@@ -36,8 +36,8 @@ describe("the bundled catalog", () => {
       r.warnings.map((w) => `${w.source.file}:${w.source.line}: ${w.message}`),
       [],
     );
-    assert.equal(r.catalog.version, "2026.11.22");
-    assert.equal(r.catalog.date, "2026-11-22");
+    assert.equal(r.catalog.version, "2026.12.05");
+    assert.equal(r.catalog.date, "2026-12-05");
     assert.match(r.catalog.digest, /^[0-9a-f]{64}$/);
   });
 
@@ -51,6 +51,8 @@ describe("the bundled catalog", () => {
     const c = await bundled();
     assert.deepEqual(c.rules.map((r) => r.id).sort(), [
       "us-15cfr-791-4-foreign-adversaries",
+      "us-2cfr-200-216",
+      "us-bis-affiliates-rule-2025",
       "us-bis-entity-list-kaspersky-2024",
       "us-bis-icts-fd-kaspersky-2024",
       "us-dhs-bod-17-01",
@@ -94,17 +96,20 @@ describe("the bundled catalog", () => {
     const fd = c.rules.find((r) => r.id === "us-bis-icts-fd-kaspersky-2024")!;
     assert.deepEqual(fd.entities, ["kaspersky-lab-inc"]);
     assert.equal(fd.coversIntegrations, true);
-    assert.deepEqual(fd.excludedCategories, ["threat-intelligence", "security-training", "consulting"]);
+    assert.deepEqual(fd.excludedCategories, ["threat-intelligence", "security-training"]);
+    const consulting = fd.conditions.find((k) => k.categories?.includes("consulting"));
+    assert.ok(consulting?.text.includes("purely informational or educational"), "the consulting carve-out is conditional");
     const [p1, p2] = fd.phases;
     assert.equal(p1!.from, "2024-07-20");
     assert.equal(p1!.fromConfirmed, false);
     assert.deepEqual(p1!.prohibits.flatMap((p) => p.actions), ["buy", "renew"]);
     assert.equal(p2!.from, "2024-09-29T00:00:00-04:00");
     assert.equal(p2!.fromConfirmed, true);
-    assert.deepEqual(p2!.prohibits.flatMap((p) => p.actions).sort(), ["integrate", "license", "resell", "update"]);
+    assert.deepEqual(p2!.prohibits.flatMap((p) => p.actions).sort(), ["integrate", "license", "resell", "support", "update"]);
     assert.ok(p2!.prohibits.every((p) => p.roles.includes("any")));
     // IEEPA figures confirmed; the FD's own penalty paragraph not
-    assert.ok(fd.penalties.some((p) => p.confirmed && p.text.includes("$368,136") && p.text.includes("$1,000,000")));
+    assert.ok(fd.penalties.some((p) => p.confirmed && p.year === 2025 && p.text.includes("$377,700") && p.text.includes("$1,000,000")));
+    assert.ok(fd.penalties.some((p) => p.year === 2024 && p.text.includes("$368,136")), "the 2024 figure is kept with its year");
     assert.ok(fd.penalties.some((p) => !p.confirmed));
   });
 
@@ -137,7 +142,10 @@ describe("the bundled catalog", () => {
     const phase = far.phases[0]!;
     assert.equal(phase.from, "2018-10-01");
     assert.deepEqual(phase.prohibits[0]!.roles, ["federal-agency", "federal-contractor"]);
-    assert.ok(phase.obligations.some((o) => o.includes("3 business days")));
+    const duty = phase.obligations.find((o) => typeof o !== "string" && o.businessDays?.[0] === 3);
+    assert.ok(duty && typeof duty !== "string", "the FAR 52.204-23 reporting duty is data: 3 business days");
+    assert.ok(duty.text.includes("3 business days"));
+    assert.ok(duty.citations.some((c) => c.locator?.includes("52.204-23")));
   });
 
   it("15 CFR 791.4 designates CN, CU, IR, KP, RU and VE; Macau is not asserted", async () => {
@@ -223,6 +231,24 @@ describe("broken catalogs give located issues", () => {
     assert.equal(i!.code, "catalog/unknown-source");
     assert.equal(i!.source.line, lineOf(testdata("unknown-source/catalog.yaml"), "source: src-b"));
     assert.match(i!.message, /unknown source "src-b"/);
+  });
+
+  it("issue 11's fields: unconfirmed removal advice without a note, an unknown time zone, a condition citing an unknown source", async () => {
+    const file = testdata("issue11-faults/catalog.yaml");
+    const issues = await issuesOf("issue11-faults");
+    const by = (code: string, re: RegExp) => issues.find((i) => i.code === code && re.test(i.message));
+    assert.equal(by("catalog/unconfirmed", /removal/)?.source.line, lineOf(file, "- platforms: [any]"));
+    assert.equal(by("catalog/time-zone", /Mars\/Olympus_Mons/)?.source.line, lineOf(file, "timeZone:"));
+    assert.equal(by("catalog/unknown-source", /src-z/)?.source.line, lineOf(file, "source: src-z"));
+    assert.equal(issues.length, 3, JSON.stringify(issues.map((i) => i.message)));
+  });
+
+  it("a MAC address block that is not 24 bits", async () => {
+    const [i, ...rest] = await issuesOf("bad-mac-block");
+    assert.equal(rest.length, 0);
+    assert.equal(i!.code, "catalog/identifier");
+    assert.match(i!.message, /"0C:75": expected a 24-bit OUI, e\.g\. 0C:75:D2/);
+    assert.equal(i!.source.line, lineOf(testdata("bad-mac-block/catalog.yaml"), "macOuis"));
   });
 
   it("a duplicate id, naming both places", async () => {
@@ -329,11 +355,16 @@ describe("the bundled catalog encodes the time-phased semantics (through the eng
     assert.equal(status(kes, "individual", "2026-11-22"), "unsupported");
   });
 
-  it("reseller: prohibited from 29 Sep 2024; federal contractor and agency: prohibited since 2018", () => {
+  it("reseller: prohibited from 29 Sep 2024; agency: prohibited since 2017; contractor: FAR 52.204-23 left for review within its scope", () => {
     assert.equal(status(kes, "reseller", "2024-09-29"), "prohibited");
-    assert.equal(status(kes, "federal-contractor", "2018-10-01"), "prohibited");
-    assert.equal(status(kes, "federal-contractor", "2018-09-30"), "deadline");
     assert.equal(status(kes, "federal-agency", "2017-12-12"), "prohibited");
+    // FAR 52.204-23 reaches contract performance only: what is certain is the Final Determination's coming date
+    const j = policy.judge(kes, "federal-contractor", parseAsOf("2018-10-01"));
+    assert.equal(j.status, "deadline");
+    assert.equal(j.rules[0]!.id, "us-ndaa18-1634-far-52-204-23");
+    assert.equal(j.rules[0]!.effect, "conditional");
+    assert.match(j.reason, /Review: .*contract/);
+    assert.equal(status(kes, "federal-contractor", "2024-09-29"), "unsupported");
   });
 
   it("threat intelligence is carved out of the Final Determination", () => {
@@ -347,7 +378,13 @@ describe("the bundled catalog encodes the time-phased semantics (through the eng
   it("Section 889 binds a contractor that uses Hikvision video-surveillance software", () => {
     const ivms = matchOne({ kind: "software", name: "iVMS-4200 Site", vendor: "Hangzhou Hikvision Digital Technology Co., Ltd." });
     assert.equal(ivms.product.id, "hikvision-ivms-4200");
-    assert.equal(status(ivms, "federal-contractor", "2020-08-13"), "prohibited");
+    // covered only for the purposes section 889 names: review, and the reason names the purpose limit
+    const j = policy.judge(ivms, "federal-contractor", parseAsOf("2020-08-13"));
+    assert.equal(j.status, "review");
+    assert.equal(j.rules[0]!.effect, "conditional");
+    assert.match(j.reason.split(". ")[0]!, /^Review: federal contractors may not hold or use Hikvision/);
+    assert.match(j.reason, /public safety/);
+    assert.equal(policy.judge(ivms, "federal-contractor", parseAsOf("2020-08-12")).rules[0]!.effect, "upcoming");
     assert.equal(status(ivms, "business", "2026-11-22"), "review");
   });
 

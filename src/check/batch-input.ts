@@ -7,7 +7,8 @@
  *
  * Columns (CSV headers and JSON keys are matched ignoring case, spaces and punctuation):
  * `role`, `action`, `vendor` (or `counterparty`, `supplier`, `seller`), `entity` (an entity
- * id), `product`, `category`, `date` (or `as_of`, `order_date`), `country`. Every other column is
+ * id), `product`, `category`, `date` (or `as_of`, `order_date`), `country`, `counterparty_type`
+ * (or `supply_to`: `government`) and `funding` (`federal`). Every other column is
  * echoed with the decision (`id`, `po_number`, `reference` ...). A bad row is reported with its
  * line and what was expected, and the rest is still read.
  */
@@ -18,7 +19,7 @@ import type { TextEncoding } from "../io/types.js";
 import type { Issue } from "../model/issue.js";
 import { readLines } from "../readers/_text.js";
 
-export type TransactionField = "role" | "action" | "vendor" | "entity" | "product" | "category" | "date" | "country";
+export type TransactionField = "role" | "action" | "vendor" | "entity" | "product" | "category" | "date" | "country" | "counterparty" | "funding";
 
 /** Accepted column names per field, compared without case, spaces or punctuation. */
 export const FIELD_ALIASES: Record<TransactionField, readonly string[]> = {
@@ -30,6 +31,9 @@ export const FIELD_ALIASES: Record<TransactionField, readonly string[]> = {
   category: ["category", "productcategory"],
   date: ["date", "asof", "orderdate", "transactiondate", "effectivedate"],
   country: ["country", "vendorcountry", "countrycode"],
+  // `counterparty` alone names the vendor (above); the kind of counterparty has its own columns
+  counterparty: ["counterpartytype", "counterpartykind", "supplyto", "customertype"],
+  funding: ["funding", "fundingsource", "funds"],
 };
 
 const FIELD_OF = new Map<string, TransactionField>(

@@ -156,3 +156,39 @@ describe("parseCheckInput", () => {
     assert.match(!date.ok ? date.message : "", /^date: expected a date YYYY-MM-DD or an ISO 8601 timestamp with an offset/);
   });
 });
+
+describe("batch: stated facts as columns (issue 11)", () => {
+  it("counterparty_type (supply_to) and funding columns decide like --counterparty government and --funding federal; a bad value is a located error", async () => {
+    const { results, issues, summary } = await batch(
+      [
+        "po,role,action,vendor,category,supply_to,funding,date",
+        "A,federal-contractor,resell,Kaspersky,antivirus,government,,2019-01-01",
+        "B,federal-contractor,resell,Kaspersky,antivirus,,,2019-01-01",
+        "C,state-local-government,buy,Hikvision,video-surveillance,,federal,2021-01-01",
+        "D,state-local-government,buy,Hikvision,video-surveillance,,,2021-01-01",
+        "E,state-local-government,buy,Hikvision,video-surveillance,,state,2021-01-01",
+        "F,business,install,Kaspersky,antivirus,,,2025-01-01",
+      ].join("\n"),
+    );
+    assert.deepEqual(
+      results.map((r) => [r.input.ref?.po, r.decision, r.input.counterparty, r.input.funding]),
+      [
+        ["A", "prohibited", "government", undefined],
+        ["B", "review", undefined, undefined],
+        ["C", "review", undefined, "federal"],
+        ["D", "allowed", undefined, undefined],
+        ["F", "allowed", undefined, undefined],
+      ],
+    );
+    assert.equal(results[2]!.rules[0]!.id, "us-2cfr-200-216");
+    assert.equal(summary.errors, 1);
+    assert.equal(issues[0]!.source.line, 6);
+    assert.match(issues[0]!.message, /^funding: expected one of federal \(got "state"\)$/);
+  });
+
+  it("a column named counterparty alone is still the vendor", async () => {
+    const { rows: r } = await rows("role,action,counterparty,date\nbusiness,buy,AO Kaspersky Lab,2025-01-01\n");
+    assert.equal(r[0]!.fields.vendor, "AO Kaspersky Lab");
+    assert.equal(r[0]!.fields.counterparty, undefined);
+  });
+});

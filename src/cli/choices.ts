@@ -16,6 +16,6 @@ export const PROFILE_CHOICES = ["federal-agency", "federal-contractor", "state-l
 export const READER_NAME_CHOICES = [
   "sbom/cyclonedx-json", "sbom/spdx-json", "osquery", "inventory/csv", "sbom/cyclonedx-xml", "sbom/spdx-tag-value", "sbom/spdx3-jsonld",
   "windows/reg", "linux/dpkg-status", "linux/dpkg-list", "linux/rpm-list", "macos/system-profiler", "macos/info-plist", "windows/winget",
-  "windows/wmic", "windows/powershell-json", "inventory/defender-json", "inventory/intune-json", "network/zeek", "network/suricata-eve",
+  "windows/wmic", "windows/powershell-json", "inventory/defender-json", "inventory/intune-json", "inventory/nmap-xml", "network/zeek", "network/suricata-eve",
   "network/dnsmasq", "network/squid", "network/windows-dns",
 ] as const;

@@ -22,6 +22,8 @@ export const IDENTIFIER_CONFIDENCE: Record<IdentifierKind, number> = {
   services: 0.85,
   bundleIdPrefixes: 0.85,
   paths: 0.8,
+  deviceModels: 0.9,
+  macOuis: 0.9,
 };
 
 export type IdentifierEntry = { product: Product; value: string; confidence: number; kind: IdentifierKind; role?: DomainRole };
@@ -81,6 +83,11 @@ export function identifierKey(kind: IdentifierKind, value: string): string {
       return normalizeDomain(v);
     case "services":
       return normalizeServiceName(v);
+    case "macOuis":
+      // the first three octets of a MAC address, whatever the separators
+      return v.replace(/[^0-9a-f]/gi, "").slice(0, 6).toUpperCase();
+    case "deviceModels":
+      return v.toLowerCase().replace(/\s+/g, " ");
     default:
       return v.toLowerCase();
   }

@@ -7,6 +7,7 @@ import type { Entity, Product } from "../model/catalog.js";
 import type { Evidence, LookalikeHit, Match, ProductRef } from "../model/finding.js";
 import type { Observation } from "../model/observation.js";
 import { identifierKey, type CatalogIndex } from "./catalog-index.js";
+import { equipmentProduct } from "./device.js";
 import { MATCHERS, type Candidate } from "./matchers.js";
 import { normalizeOrgName, normalizeProductName, stripContact } from "../text/fold.js";
 
@@ -15,7 +16,7 @@ export { buildCatalogIndex, type CatalogIndex } from "./catalog-index.js";
 export type MatchResult = { matches: Match[]; lookalike?: LookalikeHit };
 
 /** Evidence of these matchers proves the product whoever the observation says published it. */
-const PUBLISHER_PROOF = new Set(["purl", "cpe", "bundle-id", "android-package", "extension-id", "signer"]);
+const PUBLISHER_PROOF = new Set(["purl", "cpe", "bundle-id", "android-package", "extension-id", "signer", "device"]);
 /** A name match whose stated publisher is someone else is doubtful: this much less confident. */
 const OTHER_PUBLISHER_PENALTY = 0.3;
 /** Each further independent matcher that agrees adds this much, up to MAX_CONFIDENCE. */
@@ -51,8 +52,10 @@ function foldCandidates(o: Observation, list: Candidate[], index: CatalogIndex):
   const named = list
     .filter((c) => c.product && !c.product.id.endsWith("-unidentified") && c.evidence.type !== "fuzzy-name")
     .sort((a, b) => b.evidence.confidence - a.evidence.confidence);
+  // A device is equipment: its maker's covered equipment unless an identifier names a product of it.
+  const equipment = o.kind === "device" ? (named.find((c) => c.product!.form === "equipment")?.product ?? equipmentProduct(group, index)) : undefined;
   const product: Product =
-    named[0]?.product ?? list.find((c) => c.product?.id.endsWith("-unidentified"))?.product ?? unidentifiedProduct(group, index);
+    equipment ?? named[0]?.product ?? list.find((c) => c.product?.id.endsWith("-unidentified"))?.product ?? unidentifiedProduct(group, index);
   const evidence = dedupeEvidence(list.map((c) => c.evidence)).sort((a, b) => b.confidence - a.confidence);
 
   let confidence = evidence[0]!.confidence;
@@ -92,7 +95,14 @@ function dedupeEvidence(list: Evidence[]): Evidence[] {
 }
 
 export function productRef(p: Product): ProductRef {
-  return { id: p.id, name: p.name, category: p.category, relation: p.relation };
+  return {
+    id: p.id,
+    name: p.name,
+    category: p.category,
+    relation: p.relation,
+    ...(p.form === "equipment" ? { form: "equipment" as const } : {}),
+    ...(p.removalTool ? { removalTool: true as const } : {}),
+  };
 }
 
 /** A vendor without a catch-all product in the catalog still gets a finding, as "not identified". */
@@ -107,6 +117,9 @@ export function unidentifiedProduct(group: Entity, index: CatalogIndex): Product
       platforms: [],
       aliases: [],
       identifiers: {},
+    form: "software",
+    removalTool: false,
+    removal: [],
       citations: group.citations,
     }
   );

@@ -9,6 +9,7 @@ import type { Entity, IdentifierKind, Product } from "../model/catalog.js";
 import type { Evidence, MatcherName } from "../model/finding.js";
 import type { Observation } from "../model/observation.js";
 import { identifierKey, lookupPublisher, type CatalogIndex, type IdentifierEntry } from "./catalog-index.js";
+import { deviceMatcher } from "./device.js";
 import { baseName, normalizeDomain, normalizeOrgName, productTokens, stripContact, tokens } from "../text/fold.js";
 
 /** A product (or, with `product` unset, only a vendor) named by one piece of evidence. */
@@ -345,6 +346,7 @@ const byFileName = (o: Observation): (string | undefined)[] => [baseName(o.name)
 
 /** The one list of matchers, strongest evidence first. */
 export const MATCHERS: readonly Matcher[] = [
+  deviceMatcher,
   purlMatcher,
   cpeMatcher,
   identifierMatcher("extension-id", "extensionIds", (o) => [o.ids?.extensionId, o.kind === "extension" ? o.name : undefined]),

@@ -24,6 +24,12 @@ export const Source = z.object({
   url: z.string().optional(),
   /** What of it was actually read, when only part was. */
   note: z.string().optional(),
+  /**
+   * A primary legal instrument (the Federal Register, the statute, the CFR or FAR text, an
+   * agency's own directive) rather than a press release, reprint or law-firm summary. Reports
+   * cite primary sources first.
+   */
+  primary: z.boolean().default(false),
 });
 export type Source = z.infer<typeof Source>;
 
@@ -73,7 +79,7 @@ export type Role = z.infer<typeof Role>;
 export const PROFILES = ROLES.filter((r) => r !== "exporter") as Exclude<Role, "exporter">[];
 export type Profile = Exclude<Role, "exporter">;
 
-export const ACTIONS = ["buy", "renew", "update", "use", "resell", "license", "integrate", "support", "export"] as const;
+export const ACTIONS = ["buy", "renew", "install", "update", "use", "resell", "license", "integrate", "support", "export"] as const;
 export const Action = z.enum(ACTIONS);
 export type Action = z.infer<typeof Action>;
 
@@ -149,6 +155,10 @@ export const Identifiers = z.object({
   processes: Values,
   /** Service or daemon names: `klnagent`, `AVP`. Values ending in `*` are prefixes. */
   services: Values,
+  /** Device models of equipment (CycloneDX `device`, asset lists): exact, or prefixes ending in `*`. */
+  deviceModels: Values,
+  /** IEEE MAC address blocks (OUI, MA-L) assigned to the maker: `0C:75:D2` (any separators). */
+  macOuis: Values,
   /** Kernel driver or extension names: `klif.sys`, `com.kaspersky.kext.klif`. */
   drivers: Values,
   /** Registrable domains or host names; a host matches itself and its subdomains. */
@@ -163,6 +173,20 @@ export const Identifiers = z.object({
 export type Identifiers = z.infer<typeof Identifiers>;
 export type IdentifierKind = keyof Identifiers;
 
+/** How to take a product off one platform, how to check it is gone, and what to do with the licence. */
+export const RemovalGuide = z.object({
+  platforms: z.array(z.enum(["windows", "macos", "linux", "android", "ios", "web", "any"])).min(1),
+  /** How to remove it (the vendor's removal tool, package removal, MDM, remote uninstallation). */
+  remove: z.string(),
+  /** How to verify that it is gone. */
+  verify: z.string(),
+  /** What to do about the licence or subscription. */
+  licence: z.string().optional(),
+  confirmed: z.boolean().default(true),
+  citations: Citations,
+});
+export type RemovalGuide = z.infer<typeof RemovalGuide>;
+
 export const Product = z.object({
   id: Id,
   /** Entity id of the vendor (usually the group). */
@@ -175,7 +199,13 @@ export const Product = z.object({
   /** Product names as they appear in inventories (display names, localized names). Matched normalized. */
   aliases: z.array(z.union([z.string().min(1), Alias])).default([]),
   identifiers: Identifiers.partial().default({}),
+  /** `equipment`: hardware (cameras, recorders, radios, routers, hotspots), judged as equipment of its category. */
+  form: z.enum(["software", "equipment"]).default("software"),
+  /** The vendor's own removal tool: finding it on a host means removal is under way, not a product to replace. */
+  removalTool: z.boolean().default(false),
   remediation: z.string().optional(),
+  /** Removal per platform, cited from the vendor's documentation. */
+  removal: z.array(RemovalGuide).default([]),
   note: z.string().optional(),
   citations: Citations,
 });
@@ -197,14 +227,73 @@ export type Lookalike = z.infer<typeof Lookalike>;
 export const Decision = z.enum(["prohibited", "license-required"]);
 export type Decision = z.infer<typeof Decision>;
 
+/**
+ * Facts of a transaction the user states (`check --counterparty government`, `--funding federal`):
+ * a clause with `when` binds only transactions that have them.
+ */
+export const TransactionContext = z
+  .object({
+    /** `government`: a supply to a US federal agency (under a contract). */
+    counterparty: z.enum(["government"]).optional(),
+    /** `federal`: paid with federal grant or loan funds. */
+    funding: z.enum(["federal"]).optional(),
+  })
+  .strict();
+export type TransactionContext = z.infer<typeof TransactionContext>;
+
 /** One prohibition clause: these roles may not take these actions (`any` = every US person). */
 export const Prohibition = z.object({
   roles: z.array(z.union([Role, z.literal("any")])).min(1),
   actions: z.array(Action).min(1),
   decision: Decision.default("prohibited"),
+  /** The clause binds only transactions with these stated facts. */
+  when: TransactionContext.optional(),
   note: z.string().optional(),
 });
 export type Prohibition = z.infer<typeof Prohibition>;
+
+/**
+ * A duty that is not a prohibition (identify, report, plan, represent), with its deadlines in
+ * business days where it has them, and its citations.
+ */
+export const Obligation = z.object({
+  text: z.string(),
+  /** Roles it falls on (omitted: whoever the phase binds). */
+  roles: z.array(z.union([Role, z.literal("any")])).optional(),
+  /** Deadlines in business days from identification, in order (e.g. [1, 10]). */
+  businessDays: z.array(z.number().int().positive()).optional(),
+  citations: Citations,
+});
+export type Obligation = z.infer<typeof Obligation>;
+
+/**
+ * Where the law is narrower than the rule as encoded: a fact the tool cannot see decides (a
+ * purpose limit, an exception, a carve-out's condition, a rule whose status is unconfirmed).
+ * A covered transaction the condition reaches is `review`, never a flat decision; `text` names
+ * the condition and what the user must check.
+ */
+export const Condition = z.object({
+  id: Id,
+  text: z.string(),
+  /** Reached only for these roles, entities (a group covers its members), categories and actions (omitted: all). */
+  roles: z.array(Role).optional(),
+  entities: z.array(Id).optional(),
+  categories: z.array(Category).optional(),
+  actions: z.array(Action).optional(),
+  /** Stated facts that settle the condition (e.g. a supply to the Government is inside FAR 52.204-23's scope). */
+  unless: TransactionContext.optional(),
+  citations: Citations,
+});
+export type Condition = z.infer<typeof Condition>;
+
+export const Penalty = z.object({
+  text: z.string(),
+  /** The year the figure is for (civil maxima are adjusted for inflation every year). */
+  year: z.number().int().optional(),
+  confirmed: z.boolean().default(true),
+  citations: Citations,
+});
+export type Penalty = z.infer<typeof Penalty>;
 
 export const Phase = z.object({
   id: Id,
@@ -215,7 +304,7 @@ export const Phase = z.object({
   fromConfirmed: z.boolean().default(true),
   prohibits: z.array(Prohibition).default([]),
   /** Duties that are not prohibitions (identify, report, plan), shown with findings. */
-  obligations: z.array(z.string()).default([]),
+  obligations: z.array(z.union([z.string(), Obligation])).default([]),
   citations: Citations,
 });
 export type Phase = z.infer<typeof Phase>;
@@ -241,10 +330,13 @@ export const Rule = z.object({
    */
   coversAffiliates: z.boolean().default(true),
   phases: z.array(Phase).default([]),
+  /** Conditions the tool cannot see that narrow the rule (see Condition): covered transactions they reach are `review`. */
+  conditions: z.array(Condition).default([]),
+  /** The IANA zone of the rule's dates: a date-only phase starts at 00:00 there. */
+  timeZone: z.string().default("America/New_York"),
   remediation: z.string().optional(),
-  penalties: z
-    .array(z.object({ text: z.string(), confirmed: z.boolean().default(true), citations: Citations }))
-    .default([]),
+  /** Penalties for a violation, each figure with its year; shown only on transactions prohibited to the user. */
+  penalties: z.array(Penalty).default([]),
   summary: z.string(),
   citations: Citations,
 });
@@ -294,3 +386,9 @@ export type Catalog = {
   rules: Rule[];
   profiles: ProfileDef[];
 };
+
+/** An obligation as one line of text: its text, then its deadlines in business days. */
+export function obligationText(o: string | Obligation): string {
+  if (typeof o === "string") return o;
+  return o.text.trim();
+}

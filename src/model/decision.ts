@@ -37,6 +37,10 @@ export const CheckInput = z
       .regex(/^[A-Za-z]{2}$/, "expected an ISO 3166-1 alpha-2 country code such as RU or US")
       .transform((s) => s.toUpperCase())
       .optional(),
+    /** `government`: the transaction supplies a US federal agency (sale, resale, integration, support or licence under a contract). */
+    counterparty: z.enum(["government"], { error: oneOf(["government"]) }).optional(),
+    /** `federal`: the purchase is paid with federal grant or loan funds. */
+    funding: z.enum(["federal"], { error: oneOf(["federal"]) }).optional(),
     /** A calendar date, or an ISO 8601 timestamp with an offset. */
     date: z.string().trim().regex(DATE_OR_INSTANT, "expected a date YYYY-MM-DD or an ISO 8601 timestamp with an offset, e.g. 2024-09-29T00:00:00-04:00"),
     /** Columns of the input echoed with the decision (purchase order number, reference ...). */
@@ -53,6 +57,8 @@ export type CheckInput = {
   product?: string;
   category?: Category;
   country?: string;
+  counterparty?: "government";
+  funding?: "federal";
   date: string;
   ref?: Record<string, string>;
 };
@@ -75,7 +81,14 @@ export type DecidingRule = {
   review?: string;
   /** What the rule decides once the review goes against you. */
   wouldBe?: CheckDecision;
-  penalties?: { text: string; confirmed: boolean }[];
+  /** The condition the tool cannot see that leaves the rule for review: what the user must check. */
+  condition?: { id: string; text: string; citations: RenderedCitation[] };
+  /** `use`: the rule prohibits using it, and this action leads to using it. */
+  via?: Action;
+  /** Penalties, only where the transaction is prohibited to the user; the current figures, with their year. */
+  penalties?: { text: string; year?: number; confirmed: boolean }[];
+  /** Duties of the in-force phases that fall on this role (reporting deadlines in business days). */
+  obligations?: { text: string; businessDays?: number[]; citations: RenderedCitation[] }[];
 };
 
 export type PartyView =

@@ -19,7 +19,8 @@ export type MatcherName =
   | "signer"
   | "path"
   | "product-name"
-  | "publisher";
+  | "publisher"
+  | "device";
 
 /** Why a match was made: which identifier or rule fired, on what, and how sure it is. */
 export type Evidence = {
@@ -41,7 +42,16 @@ export type Evidence = {
   role?: DomainRole;
 };
 
-export type ProductRef = { id: string; name: string; category: Category; relation: "own" | "integration" };
+export type ProductRef = {
+  id: string;
+  name: string;
+  category: Category;
+  relation: "own" | "integration";
+  /** Set for equipment (hardware judged by its category); absent for software. */
+  form?: "equipment";
+  /** Set for the vendor's own removal tool: finding it means removal is under way. */
+  removalTool?: true;
+};
 export type EntityRef = { id: string; name: string; country?: string };
 
 export type Match = {
@@ -72,8 +82,14 @@ export type AppliedRule = {
   title: string;
   /** The phase that decides for this profile and date (in force, or the next to come). */
   phase?: { id: string; label: string; from: string; fromConfirmed: boolean; inForce: boolean };
-  /** What this rule does to the profile on the date: prohibits holding, ended updates, a coming date, or only lists the vendor. */
-  effect: "prohibits" | "ends-updates" | "upcoming" | "restricts-transactions" | "lists" | "excluded";
+  /**
+   * What this rule does to the profile on the date: prohibits holding, ended updates, a coming
+   * date, or only lists the vendor; `conditional`: it would prohibit holding, but the law is
+   * narrower than the rule as encoded and a condition the tool cannot see decides (see `condition`).
+   */
+  effect: "prohibits" | "conditional" | "ends-updates" | "upcoming" | "restricts-transactions" | "lists" | "excluded";
+  /** With effect `conditional`: the condition the user must check, and its citations. */
+  condition?: { id: string; text: string; citations: RenderedCitation[] };
   /** The first citation, rendered: `source title, locator`. */
   citation: string;
   citations: RenderedCitation[];
@@ -123,6 +139,19 @@ export type InformationalHit = {
 
 export type Deadline = { date: string; ruleId: string; phase: string; label: string; actions: string[] };
 
+/** How to remove a product from one platform, verify it is gone and settle the licence (catalog data, cited). */
+export type RemovalGuideView = {
+  platforms: string[];
+  remove: string;
+  verify: string;
+  licence?: string;
+  confirmed: boolean;
+  citations: RenderedCitation[];
+};
+
+/** Removal advice for a finding; `underWay` when what was found is the vendor's own removal tool. */
+export type RemovalView = { underWay: boolean; guides: RemovalGuideView[] };
+
 /**
  * A rule as a finding refers to it: the rule's id, what it does to this profile on the report's
  * date, and the phase that decides (in force, or the next to come). The rule's title, phases,
@@ -134,6 +163,8 @@ export type RuleRef = {
   effect?: Exclude<AppliedRule["effect"], "lists">;
   /** The deciding phase's id (see `rules[].phases`). */
   phase?: string;
+  /** With effect `conditional`: the id of the condition the user must check (see `rules[].conditions`). */
+  condition?: string;
 };
 
 /** A coming date that changes this finding's position: which rule's phase, and which actions it ends. */
@@ -146,6 +177,10 @@ export type ReportRule = {
   /** The rule's own citations, primary instrument first. */
   citations: RenderedCitation[];
   phases: ReportPhase[];
+  /** The IANA zone its bare dates are read in (US Eastern unless the rule says otherwise). */
+  timeZone?: string;
+  /** Conditions that left a finding's answer to review: what the user must check, cited. */
+  conditions?: { id: string; text: string; citations: RenderedCitation[] }[];
 };
 
 export type ReportPhase = {
@@ -158,14 +193,19 @@ export type ReportPhase = {
   fromConfirmed: boolean;
   /** The phase's own citations (when empty, the rule's apply). */
   citations: RenderedCitation[];
+  /** Its duties that fall on the report's profile. */
   obligations: string[];
 };
 
 /** A product of the document's `products` table. */
 export type ReportProduct = ProductRef & { vendor: string; vendorName: string; country?: string };
 
-/** A remediation text of the document's `remediations` table; findings refer to it by id. */
-export type ReportRemediation = { id: string; text: string };
+/**
+ * A remediation of the document's `remediations` table; findings refer to it by id: what to do,
+ * and the product's cited removal guides per platform (`underWay` when the vendor's own removal
+ * tool was found).
+ */
+export type ReportRemediation = { id: string; text: string; removal?: RemovalView };
 
 /**
  * One restricted product on one host (report version 2). Observations of the same product on

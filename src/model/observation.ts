@@ -17,6 +17,7 @@ export const OBSERVATION_KINDS = [
   "domain",
   "signer", // code-signing subject
   "file",
+  "device", // equipment: hardware or its firmware (CycloneDX device/hardware/firmware, SPDX DEVICE/FIRMWARE, asset lists)
 ] as const;
 export const ObservationKind = z.enum(OBSERVATION_KINDS);
 export type ObservationKind = z.infer<typeof ObservationKind>;
@@ -53,6 +54,10 @@ export const ObservationIds = z.object({
    * `Developer ID Application: Vendor (TEAMID1234)`.
    */
   signer: z.string().optional(),
+  /** A device's model (asset lists, network inventories), e.g. `DS-2CD2143G2-I`. */
+  model: z.string().optional(),
+  /** A device's MAC address; its first three octets (the OUI) name the maker. */
+  mac: z.string().optional(),
 });
 export type ObservationIds = z.infer<typeof ObservationIds>;
 

@@ -6,7 +6,8 @@
  * - prohibited: check says `prohibited` for one of the profile's holding actions;
  * - unsupported: otherwise, check says `update` is prohibited (or needs a license);
  * - deadline: otherwise, some action's decision becomes stricter on a coming date (`next`);
- * - review: otherwise (a vendor only listed, or a category carved out).
+ * - review: otherwise (a vendor only listed, a category carved out, a rule left for review by a
+ *   condition the tool cannot see), and always for the vendor's own removal tool (removal under way).
  */
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
@@ -84,7 +85,7 @@ describe("scan and check agree", () => {
         for (const date of dates) {
           const judged = policy.judge(match, profile, parseAsOf(date));
           const checks = new Map(ACTIONS.map((action) => [action, checker.check({ role: profile, action, product: product.id, date })]));
-          const expected = statusFromChecks(profile, checks);
+          const expected = product.removalTool ? "review" : statusFromChecks(profile, checks);
           assert.equal(judged.status, expected, `${product.id} ${profile} ${date}: scan says ${judged.status} (${judged.reason}); check says ${expected}`);
           // the date scan names is the date check names as the next change
           if (judged.status === "deadline") {

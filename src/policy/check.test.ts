@@ -28,9 +28,10 @@ describe("check: the decision object", () => {
       from: "2024-09-29T00:00:00-04:00",
       fromConfirmed: true,
     });
-    assert.match(fd.citation, /BIS/);
+    assert.match(fd.citation, /^Final Determination: Case No\. ICTS-2021-002.*89 FR 52434/, "the Federal Register first");
     assert.ok(fd.citations.length > 1 && fd.citations.every((c) => c.text.length > 0));
-    assert.ok(fd.penalties?.some((p) => p.confirmed && p.text.includes("$368,136")), "penalties of a prohibiting rule are given");
+    assert.ok(fd.penalties?.some((p) => p.confirmed && p.year === 2025 && p.text.includes("$377,700")), "penalties of a prohibiting rule are given, this year's");
+    assert.ok(!fd.penalties?.some((p) => p.text.includes("$368,136")), "the 2024 figure is out of date");
     assert.deepEqual(fd.subject, { entity: "ao-kaspersky-lab", name: "AO Kaspersky Lab", as: "counterparty" });
     assert.equal(r.party.how, "alias");
     assert.equal(r.party.how === "alias" && r.party.entity.id, "ao-kaspersky-lab");

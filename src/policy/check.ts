@@ -10,7 +10,7 @@
  * is then `review`). The product's vendor is the transaction's maker; the counterparty is the
  * named vendor or entity. Each is a subject the rules may reach.
  */
-import type { Catalog, Citation, ProfileDef, Role, Source } from "../model/catalog.js";
+import { obligationText, type Catalog, type Citation, type Penalty, type ProfileDef, type Role, type Source } from "../model/catalog.js";
 import type { CheckInput, CheckResult, DecidingRule, PartyView, ProductView } from "../model/decision.js";
 import type { RenderedCitation } from "../model/finding.js";
 import { IctsError } from "../model/issue.js";
@@ -20,7 +20,8 @@ import { createDecider, type Decider, type RuleOutcome, type Subject } from "./d
 import { explainDecision } from "./explain.js";
 import { createPartyResolver, type FuzzyScorer, type PartyResolution, type PartyResolver } from "./party.js";
 import { createProductResolver, type ProductResolution, type ProductResolver } from "./product.js";
-import { parseAsOf } from "./time.js";
+import { orderCitations } from "./citations.js";
+import { isInForce, parseAsOf, type AsOf } from "./time.js";
 
 export type Checker = {
   check(input: CheckInput): CheckResult;
@@ -97,6 +98,7 @@ export function createChecker(catalog: Catalog | CatalogIndex, options: { partie
       subjects,
       category,
       relation: trusted?.product.relation ?? "own",
+      context: { ...(input.counterparty ? { counterparty: input.counterparty } : {}), ...(input.funding ? { funding: input.funding } : {}) },
       asOf,
     });
 
@@ -124,6 +126,8 @@ export function createChecker(catalog: Catalog | CatalogIndex, options: { partie
       ...(counterparty ? { counterparty: counterparty.entity.name } : input.vendor ? { counterparty: `"${input.vendor}"` } : {}),
       ...(partyNote ? { partyNote } : {}),
       ...(productNote ? { productNote } : {}),
+      ...(input.counterparty ? { supplyTo: input.counterparty } : {}),
+      ...(input.funding ? { funding: input.funding } : {}),
       result,
       roleLabel: (r) => profile(r).label,
     });
@@ -131,7 +135,7 @@ export function createChecker(catalog: Catalog | CatalogIndex, options: { partie
     return {
       input,
       decision: result.decision,
-      rules: result.deciding.map((o) => decidingRule(o)),
+      rules: result.deciding.map((o) => decidingRule(o, input.role, asOf)),
       explanation,
       party: partyView(input, party),
       ...(product ? { product: productView(product) } : {}),
@@ -159,11 +163,21 @@ export function createChecker(catalog: Catalog | CatalogIndex, options: { partie
     partial: "the rule lists only some members of this corporate family, and the counterparty does not say which",
     "low-confidence": "the party or product only resembles the entity the rule names",
     "designated-person": "the counterparty is a person named by a listing; what the listing forbids is not encoded",
+    condition: "the law is narrower than the rule as encoded, and a condition the tool cannot see decides",
   };
 
-  const decidingRule = (o: RuleOutcome): DecidingRule => {
-    const citations = o.phase?.citations ?? o.rule.citations;
+  const decidingRule = (o: RuleOutcome, role: Role, asOf: AsOf): DecidingRule => {
+    const citations = orderCitations(o.phase?.citations, o.rule.citations, sources);
     const entity = index.entities.get(o.subject.entity)!;
+    const obligations = o.rule.phases
+      .filter((p) => isInForce(p, asOf, o.rule.timeZone))
+      .flatMap((p) => p.obligations)
+      .filter((x) => typeof x === "string" || !x.roles || x.roles.includes("any") || x.roles.includes(role))
+      .map((x) => ({
+        text: obligationText(x),
+        ...(typeof x !== "string" && x.businessDays ? { businessDays: x.businessDays } : {}),
+        citations: typeof x === "string" ? [] : render(x.citations),
+      }));
     return {
       id: o.rule.id,
       title: o.rule.title,
@@ -175,11 +189,24 @@ export function createChecker(catalog: Catalog | CatalogIndex, options: { partie
       ...(o.clause?.note ? { note: o.clause.note.trim() } : {}),
       ...(o.review ? { review: REVIEW_TEXT[o.review] } : {}),
       ...(o.wouldBe ? { wouldBe: o.wouldBe } : {}),
-      ...(o.decision === "prohibited" && o.rule.penalties.length > 0 ? { penalties: o.rule.penalties.map((p) => ({ text: p.text.trim(), confirmed: p.confirmed })) } : {}),
+      ...(o.condition ? { condition: { id: o.condition.id, text: o.condition.text.trim(), citations: render(o.condition.citations) } } : {}),
+      ...(o.via ? { via: o.via } : {}),
+      // users who only keep what they have face no penalty: penalties go with prohibited transactions only
+      ...(o.decision === "prohibited" && o.rule.penalties.length > 0 ? { penalties: currentPenalties(o.rule.penalties) } : {}),
+      ...(obligations.length > 0 ? { obligations } : {}),
     };
   };
 
   return { check, index, decider, parties, products };
+}
+
+/** The newest year's figures (and statements that carry no figure); older years' figures are out of date. */
+export function currentPenalties(penalties: readonly Penalty[]): { text: string; year?: number; confirmed: boolean }[] {
+  const years = penalties.map((p) => p.year).filter((y): y is number => y !== undefined);
+  const newest = years.length > 0 ? Math.max(...years) : undefined;
+  return penalties
+    .filter((p) => p.year === undefined || p.year === newest)
+    .map((p) => ({ text: p.text.trim(), ...(p.year !== undefined ? { year: p.year } : {}), confirmed: p.confirmed }));
 }
 
 function partyView(input: CheckInput, party: PartyResolution | undefined): PartyView {

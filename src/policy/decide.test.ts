@@ -58,15 +58,23 @@ describe("decide: the boundary dates of every phase", () => {
     assert.equal(r.deciding[0]!.phase!.from, "2024-09-29T00:00:00-04:00");
   });
 
-  it("FAR 52.204-23: federal contractors and agencies from 2018-10-01", () => {
-    for (const role of ["federal-contractor", "federal-agency"] as const) {
-      assert.equal(decide({ role, action: "buy", maker: "kaspersky", category: "antivirus", date: "2018-09-30" }).decision, "allowed", role);
-      const on = decide({ role, action: "buy", maker: "kaspersky", category: "antivirus", date: "2018-10-01" });
-      assert.equal(on.decision, "prohibited", role);
-      assert.ok(ids(on).includes(`${FAR}:prohibited`));
-    }
+  it("FAR 52.204-23: agencies from 2018-10-01; contractors within the clause's scope (supply to the Government, contract performance)", () => {
+    const agency = decide({ role: "federal-agency", action: "buy", maker: "kaspersky", category: "antivirus", date: "2018-10-01" });
+    // before FAR 52.204-23, an agency's purchase is already barred: BOD 17-01 ended its use, and buying leads to use
+    const early = decide({ role: "federal-agency", action: "buy", maker: "kaspersky", category: "antivirus", date: "2018-09-30" });
+    assert.deepEqual(ids(early), [`${BOD}:prohibited`]);
+    assert.equal(early.deciding[0]!.via, "use");
+    assert.equal(agency.decision, "prohibited");
+    assert.ok(ids(agency).includes(`${FAR}:prohibited`));
     assert.equal(decide({ role: "federal-contractor", action: "use", maker: "kaspersky", category: "antivirus", date: "2018-09-30" }).decision, "allowed");
-    assert.equal(decide({ role: "federal-contractor", action: "use", maker: "kaspersky", category: "antivirus", date: "2018-10-01" }).decision, "prohibited");
+    // a contractor's own use or purchase is covered only as part of contract performance: review, naming the scope
+    const use = decide({ role: "federal-contractor", action: "use", maker: "kaspersky", category: "antivirus", date: "2018-10-01" });
+    assert.deepEqual(ids(use), [`${FAR}:review`]);
+    assert.equal(use.deciding[0]!.condition?.id, "far-52-204-23-scope");
+    assert.equal(use.deciding[0]!.wouldBe, "prohibited");
+    // supplying the Government is inside the scope: prohibited
+    const supply = decider.decide({ role: "federal-contractor", action: "resell", subjects: [{ entity: "kaspersky", as: "maker", confidence: 1 }], category: "antivirus", context: { counterparty: "government" }, asOf: parseAsOf("2018-10-01") });
+    assert.deepEqual(ids(supply), [`${FAR}:prohibited`]);
   });
 
   it("BOD 17-01: agencies begin removal on 2017-12-12", () => {
@@ -79,11 +87,16 @@ describe("decide: the boundary dates of every phase", () => {
   it("Section 889: part A (agencies buying) from 2019-08-13, part B (contractors using) from 2020-08-13", () => {
     const buy = (date: string) => decide({ role: "federal-agency", action: "buy", counterparty: "huawei", category: "telecom-equipment", date });
     assert.equal(buy("2019-08-12").decision, "allowed");
-    assert.deepEqual(ids(buy("2019-08-13")), [`${S889}:prohibited`]);
+    // Huawei: the section 889(a)(2) exceptions are a condition the tool cannot see
+    assert.deepEqual(ids(buy("2019-08-13")), [`${S889}:review`]);
+    assert.equal(buy("2019-08-13").deciding[0]!.condition?.id, "section-889-a-2-exceptions");
+    assert.equal(buy("2019-08-13").ifConfirmed, "prohibited");
     const use = (date: string) => decide({ role: "federal-contractor", action: "use", maker: "hikvision", category: "video-surveillance", date });
     assert.equal(use("2020-08-12").decision, "allowed");
     assert.equal(use("2020-08-12").next?.from, "2020-08-13");
-    assert.deepEqual(ids(use("2020-08-13")), [`${S889}:prohibited`]);
+    // Hikvision is covered only for the purposes section 889 names: review with the purpose limit
+    assert.deepEqual(ids(use("2020-08-13")), [`${S889}:review`]);
+    assert.equal(use("2020-08-13").deciding[0]!.condition?.id, "purpose-limit");
     // out of section 889's categories: not covered
     assert.equal(decide({ role: "federal-agency", action: "buy", maker: "huawei", category: "other-software", date: "2025-01-01" }).decision, "allowed");
   });
@@ -97,16 +110,17 @@ describe("decide: the boundary dates of every phase", () => {
 });
 
 describe("decide: every role and every action", () => {
-  it("Kaspersky anti-virus on 2025-01-01: federal roles may do nothing with it; everyone may use it but not buy, renew, update, resell, license or integrate it", () => {
-    const federal = new Set<Role>(["federal-agency", "federal-contractor"]);
-    const barredForAll = new Set<Action>(["buy", "renew", "update", "resell", "license", "integrate"]);
+  it("Kaspersky anti-virus on 2025-01-01: agencies may do nothing with it; contractors are review within FAR 52.204-23's scope; everyone may use it but not buy, renew, update, resell, license, integrate or have it supported", () => {
+    const barredForAll = new Set<Action>(["buy", "renew", "update", "resell", "license", "integrate", "support"]);
     for (const role of ROLES) {
       for (const action of ACTIONS) {
         const r = decide({ role, action, maker: "kaspersky", category: "antivirus", date: "2025-01-01" });
         // export concerns the consignee, never the product's maker
-        const expected = action === "export" ? "allowed" : federal.has(role) || barredForAll.has(action) ? "prohibited" : "allowed";
+        const expected =
+          action === "export" ? "allowed" : role === "federal-agency" || barredForAll.has(action) ? "prohibited" : role === "federal-contractor" ? "review" : "allowed";
         assert.equal(r.decision, expected, `${role} ${action}: ${ids(r).join(", ")}`);
-        if (federal.has(role) && action !== "export") assert.ok(ids(r).includes(`${FAR}:prohibited`), `${role} ${action}`);
+        if (role === "federal-agency" && action !== "export") assert.ok(ids(r).includes(`${FAR}:prohibited`), `${role} ${action}`);
+        if (role === "federal-contractor" && action !== "export") assert.ok(ids(r).includes(`${FAR}:review`), `${role} ${action}`);
         if (barredForAll.has(action)) assert.ok(ids(r).includes(`${FD}:prohibited`), `${role} ${action}`);
       }
     }
@@ -125,21 +139,24 @@ describe("decide: every role and every action", () => {
   it("where several rules apply the strictest wins and all deciding rules are listed", () => {
     const r = decide({ role: "federal-contractor", action: "buy", maker: "kaspersky", category: "endpoint-security", date: "2025-01-01" });
     assert.equal(r.decision, "prohibited");
-    assert.deepEqual(ids(r), [`${FD}:prohibited`, `${FAR}:prohibited`]);
+    assert.deepEqual(ids(r), [`${FD}:prohibited`, `${FAR}:review`]);
     const agency = decide({ role: "federal-agency", action: "use", maker: "kaspersky", category: "endpoint-security", date: "2025-01-01" });
     assert.deepEqual(ids(agency), [`${BOD}:prohibited`, `${FAR}:prohibited`]);
   });
 });
 
 describe("decide: exclusions, unknown categories, listed members, confidence", () => {
-  it("threat intelligence, security training and consulting are carved out of the Final Determination, not out of FAR 52.204-23", () => {
-    for (const category of ["threat-intelligence", "security-training", "consulting"] as const) {
+  it("threat intelligence and security training are carved out of the Final Determination, not out of FAR 52.204-23; consulting only if purely informational", () => {
+    for (const category of ["threat-intelligence", "security-training"] as const) {
       const b = decide({ role: "business", action: "buy", counterparty: "kaspersky", category, date: "2025-01-01" });
       assert.equal(b.decision, "allowed", category);
       assert.equal(b.outcomes.find((o) => o.rule.id === FD)?.coverage, "excluded");
-      const c = decide({ role: "federal-contractor", action: "buy", counterparty: "kaspersky", category, date: "2025-01-01" });
-      assert.deepEqual(ids(c), [`${FAR}:prohibited`], category);
+      const c = decide({ role: "federal-agency", action: "buy", counterparty: "kaspersky", category, date: "2025-01-01" });
+      assert.deepEqual(ids(c), [`${BOD}:prohibited`, `${FAR}:prohibited`], category);
     }
+    const consulting = decide({ role: "business", action: "buy", counterparty: "kaspersky", category: "consulting", date: "2025-01-01" });
+    assert.deepEqual(ids(consulting), [`${FD}:review`]);
+    assert.equal(consulting.deciding[0]!.condition?.id, "consulting-purely-informational");
   });
 
   it("a restricted vendor with no known category is review where the category matters, and decided where it does not", () => {
@@ -148,7 +165,7 @@ describe("decide: exclusions, unknown categories, listed members, confidence", (
     assert.equal(b.deciding[0]!.review, "category-unknown");
     assert.equal(b.deciding[0]!.wouldBe, "prohibited");
     assert.equal(b.ifConfirmed, "prohibited");
-    assert.equal(decide({ role: "federal-contractor", action: "buy", counterparty: "kaspersky", date: "2025-01-01" }).decision, "prohibited");
+    assert.equal(decide({ role: "federal-agency", action: "buy", counterparty: "kaspersky", date: "2025-01-01" }).decision, "prohibited");
     assert.equal(decide({ role: "business", action: "use", counterparty: "kaspersky", date: "2025-01-01" }).decision, "allowed", "no rule restricts using it");
   });
 

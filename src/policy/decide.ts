@@ -19,11 +19,11 @@
  *
  * Scan statuses are built on this (src/policy/judge.ts), so `scan` and `check` cannot disagree.
  */
-import type { Action, Category, Entity, Phase, Prohibition, Role, Rule } from "../model/catalog.js";
+import type { Action, Category, Condition, Entity, Phase, Prohibition, Role, Rule, TransactionContext } from "../model/catalog.js";
 import { DECISIONS, DECISION_RANK, type CheckDecision } from "../model/decision.js";
 import type { CatalogIndex } from "../match/catalog-index.js";
 import { REVIEW_BELOW } from "./confidence.js";
-import type { AsOf } from "./time.js";
+import { dateInZone, type AsOf } from "./time.js";
 
 export { DECISIONS, DECISION_RANK, type CheckDecision };
 
@@ -46,6 +46,8 @@ export type Transaction = {
   category?: Category | undefined;
   /** `integration`: a third party's product that embeds the vendor's software. */
   relation?: "own" | "integration" | undefined;
+  /** Facts the user states about the transaction: a supply to the Government, federal grant or loan funds. */
+  context?: TransactionContext | undefined;
   asOf: AsOf;
 };
 
@@ -63,7 +65,7 @@ export type Coverage =
   | "not-listed";
 
 /** Why a rule that would decide is left for review. */
-export type ReviewReason = "category-unknown" | "partial" | "low-confidence" | "designated-person";
+export type ReviewReason = "category-unknown" | "partial" | "low-confidence" | "designated-person" | "condition";
 
 export type Upcoming = { phase: Phase; clause: Prohibition; decision: CheckDecision };
 
@@ -80,6 +82,13 @@ export type RuleOutcome = {
   /** The in-force phase and clause that decided, when one did. */
   phase?: Phase;
   clause?: Prohibition;
+  /**
+   * `use`: the clause prohibits using the thing, and this action (buy, renew, install,
+   * integrate) leads to using it, so it is prohibited too.
+   */
+  via?: Action;
+  /** The condition the tool cannot see that leaves the rule for review (`review: "condition"`). */
+  condition?: Condition;
   /** Phases still to come whose prohibitions bind this role and action. */
   upcoming: Upcoming[];
 };
@@ -115,6 +124,7 @@ type CompiledRule = {
   categories?: Set<Category>;
   excluded: Set<Category>;
   phases: CompiledPhase[];
+  conditions: { condition: Condition; entities?: Set<string>; groups?: Set<string> }[];
 };
 
 /** A phase start or end, parsed once: its calendar date in the rule's zone, and its instant when it has one. */
@@ -125,13 +135,33 @@ function moment(s: string): Moment {
   return s.length > 10 ? { date: s.slice(0, 10), ms: Date.parse(s) } : { date: s };
 }
 
-/** time.ts's hasStarted on a parsed moment: an instant compares with an instant, else calendar dates. */
-function reached(m: Moment, asOf: AsOf): boolean {
-  return asOf.instant !== undefined && m.ms !== undefined ? m.ms <= asOf.instant : m.date <= asOf.date;
+/**
+ * time.ts's hasStarted on a parsed moment: an instant compares with an instant. A date-only
+ * phase starts at 00:00 in the rule's zone, so an as-of instant is read as its date there
+ * (2024-07-20T02:00:00Z is still 19 Jul in US Eastern); a bare as-of date is that date.
+ */
+function reached(m: Moment, asOf: AsOf, zone: string): boolean {
+  if (asOf.instant !== undefined && m.ms !== undefined) return m.ms <= asOf.instant;
+  const date = asOf.instant !== undefined ? dateInZone(asOf.instant, zone) : asOf.date;
+  return m.date <= date;
 }
 
 /** Taking this action makes you this role for it, whatever else you are. */
 const ACTING_ROLE: Partial<Record<Action, Role>> = { export: "exporter" };
+
+/**
+ * Actions that lead to using the thing: where `use` is prohibited, acquiring, renewing,
+ * installing or integrating it is prohibited too (buying covered equipment is buying its use).
+ */
+export const LEADS_TO_USE: ReadonlySet<Action> = new Set(["buy", "renew", "install", "integrate"]);
+
+/** True when the transaction states every fact `want` names. */
+function hasContext(want: TransactionContext | undefined, tx: Transaction): boolean {
+  if (!want) return true;
+  if (want.counterparty !== undefined && tx.context?.counterparty !== want.counterparty) return false;
+  if (want.funding !== undefined && tx.context?.funding !== want.funding) return false;
+  return true;
+}
 
 export function createDecider(index: CatalogIndex): Decider {
   const compiled = new Map<string, CompiledRule>();
@@ -156,6 +186,16 @@ export function createDecider(index: CatalogIndex): Decider {
       ...(rule.categories ? { categories: new Set(rule.categories) } : {}),
       excluded: new Set(rule.excludedCategories),
       phases: rule.phases.map((phase) => ({ phase, from: moment(phase.from), ...(phase.to !== undefined ? { to: moment(phase.to) } : {}) })),
+      conditions: rule.conditions.map((condition) =>
+        condition.entities
+          ? {
+              condition,
+              entities: new Set(condition.entities),
+              // an entity listed as a group covers its members; a listed member does not cover its group
+              groups: new Set(condition.entities.filter((id) => index.entities.get(id)?.type === "group")),
+            }
+          : { condition },
+      ),
     });
   }
   const rules = [...compiled.values()];
@@ -180,11 +220,27 @@ export function createDecider(index: CatalogIndex): Decider {
     return coverage;
   };
 
-  const binds = (clause: Prohibition, tx: Transaction): boolean => {
-    if (!clause.actions.includes(tx.action)) return false;
+  /** Whether the clause binds the transaction: directly (`true`), through its use (`"use"`), or not. */
+  const binds = (clause: Prohibition, tx: Transaction): boolean | "use" => {
+    const direct = clause.actions.includes(tx.action);
+    const throughUse = !direct && LEADS_TO_USE.has(tx.action) && clause.actions.includes("use");
+    if (!direct && !throughUse) return false;
+    if (!hasContext(clause.when, tx)) return false;
     const acting = ACTING_ROLE[tx.action];
-    return clause.roles.includes("any") || clause.roles.includes(tx.role) || (acting !== undefined && clause.roles.includes(acting));
+    const role = clause.roles.includes("any") || clause.roles.includes(tx.role) || (acting !== undefined && clause.roles.includes(acting));
+    return role ? (direct ? true : "use") : false;
   };
+
+  /** The first of the rule's conditions that reaches this transaction, if any. */
+  const conditionFor = (c: CompiledRule, entity: Entity, tx: Transaction, via: Action | undefined): Condition | undefined =>
+    c.conditions.find(({ condition: k, groups, entities }) => {
+      if (k.roles && !k.roles.includes(tx.role)) return false;
+      if (k.actions && !k.actions.includes(tx.action) && !(via && k.actions.includes(via))) return false;
+      if (k.categories && tx.category !== undefined && !k.categories.includes(tx.category)) return false;
+      if (entities && !entities.has(entity.id) && !groups!.has(index.groupOf(entity.id).id)) return false;
+      if (k.unless && hasContext(k.unless, tx)) return false;
+      return true;
+    })?.condition;
 
   const evaluateCompiled = (c: CompiledRule, subject: Subject, tx: Transaction): RuleOutcome | undefined => {
     const entity = index.entities.get(subject.entity);
@@ -198,25 +254,39 @@ export function createDecider(index: CatalogIndex): Decider {
     // the consignee of an export is the counterparty; the product's maker is not exported to
     if (subject.as === "maker" && tx.action === "export") return outcome;
 
-    let best: { phase: Phase; clause: Prohibition } | undefined;
+    let best: { phase: Phase; clause: Prohibition; via?: Action } | undefined;
     let anyInForce: Phase | undefined;
+    const zone = rule.timeZone;
     for (const { phase, from, to } of c.phases) {
-      const started = reached(from, tx.asOf);
-      const inForce = started && (to === undefined || !reached(to, tx.asOf));
+      const started = reached(from, tx.asOf, zone);
+      const inForce = started && (to === undefined || !reached(to, tx.asOf, zone));
       if (inForce) anyInForce ??= phase;
       for (const clause of phase.prohibits) {
-        if (!binds(clause, tx)) continue;
+        const how = binds(clause, tx);
+        if (!how) continue;
+        const via: Action | undefined = how === "use" ? "use" : undefined;
         if (inForce) {
-          if (!best || DECISION_RANK[clause.decision] > DECISION_RANK[best.clause.decision]) best = { phase, clause };
+          // a clause naming the action beats one reaching it through its use
+          if (!best || DECISION_RANK[clause.decision] > DECISION_RANK[best.clause.decision] || (best.via && !via && DECISION_RANK[clause.decision] === DECISION_RANK[best.clause.decision])) {
+            best = { phase, clause, ...(via ? { via } : {}) };
+          }
         } else if (!started) {
-          outcome.upcoming.push({ phase, clause, decision: coverage === "covered" ? clause.decision : "review" });
+          const conditional = coverage === "covered" && conditionFor(c, entity, tx, via) !== undefined;
+          outcome.upcoming.push({ phase, clause, decision: coverage === "covered" && !conditional ? clause.decision : "review" });
         }
       }
     }
     if (best) {
       outcome.phase = best.phase;
       outcome.clause = best.clause;
-      if (coverage === "covered") outcome.decision = best.clause.decision;
+      if (best.via) outcome.via = best.via;
+      const condition = coverage === "covered" ? conditionFor(c, entity, tx, best.via) : undefined;
+      if (condition) {
+        outcome.decision = "review";
+        outcome.review = "condition";
+        outcome.condition = condition;
+        outcome.wouldBe = best.clause.decision;
+      } else if (coverage === "covered") outcome.decision = best.clause.decision;
       else {
         outcome.decision = "review";
         outcome.review = coverage === "partial" ? "partial" : "category-unknown";
@@ -266,7 +336,8 @@ export function createDecider(index: CatalogIndex): Decider {
     }
     const deciding = outcomes
       .filter((o) => o.decision !== "allowed")
-      .sort((a, b) => DECISION_RANK[b.decision] - DECISION_RANK[a.decision] || a.rule.id.localeCompare(b.rule.id));
+      // a rule naming the action comes before one reaching it through its use
+      .sort((a, b) => DECISION_RANK[b.decision] - DECISION_RANK[a.decision] || Number(a.via !== undefined) - Number(b.via !== undefined) || a.rule.id.localeCompare(b.rule.id));
 
     let next: DecisionResult["next"];
     for (const o of outcomes) {

@@ -5,10 +5,10 @@
  * outs, entities a rule does not list), what else names the party, and the next date that
  * changes the answer. Written for the buyer or reseller who has to sign, not for a lawyer.
  */
-import type { Action, Phase, Prohibition, ProfileDef, Role } from "../model/catalog.js";
+import { obligationText, type Action, type Phase, type Prohibition, type ProfileDef, type Role } from "../model/catalog.js";
 import type { CheckDecision } from "../model/decision.js";
 import type { CatalogIndex } from "../match/catalog-index.js";
-import type { DecisionResult, RuleOutcome } from "./decide.js";
+import { LEADS_TO_USE, type DecisionResult, type RuleOutcome } from "./decide.js";
 import { hasStarted, isInForce, type AsOf } from "./time.js";
 
 export type ExplainContext = {
@@ -25,6 +25,10 @@ export type ExplainContext = {
   /** The sentence saying how the counterparty was resolved, when a name was given. */
   partyNote?: string;
   productNote?: string;
+  /** `government`: the user states a supply to a federal agency. */
+  supplyTo?: "government";
+  /** `federal`: the user states federal grant or loan funds. */
+  funding?: "federal";
   result: DecisionResult;
   /** Names of all profiles, for role phrases. */
   roleLabel(role: Role): string;
@@ -33,6 +37,7 @@ export type ExplainContext = {
 const VERB: Record<Action, string> = {
   buy: "buy",
   renew: "renew",
+  install: "install",
   update: "update",
   use: "use",
   resell: "resell",
@@ -78,7 +83,17 @@ export function explainDecision(ctx: ExplainContext): string {
     review: `Review: a person must decide whether ${who} may ${act} ${on}.`,
     allowed: `Allowed: ${who} may ${act} ${on}; no rule in the catalog prohibits it.`,
   };
-  out.push(head[result.decision]);
+  const top = result.deciding[0];
+  if (result.decision === "prohibited" && top?.via === "use" && top.decision === "prohibited") {
+    // the rule prohibits use; this action leads to it (buying covered equipment is buying its use)
+    out.push(
+      `Prohibited: ${who} may not ${act} ${on}: to ${VERB[ctx.action]} it leads to using it, and ${shortTitle(top.rule.title)} prohibits ${withArticle(ctx.role.label)} from using it.`,
+    );
+  } else if (result.decision === "review" && top?.review === "condition" && top.condition) {
+    out.push(
+      `Review: ${shortTitle(top.rule.title)} would make this ${top.wouldBe} for ${who} to ${act} ${on}${top.via === "use" ? ` (to ${VERB[ctx.action]} it leads to using it)` : ""}, but the law is narrower than the rule as encoded: ${sentence(top.condition.text)}`,
+    );
+  } else out.push(head[result.decision]);
   if (ctx.partyNote) out.push(sentence(ctx.partyNote));
   if (ctx.productNote) out.push(sentence(ctx.productNote));
 
@@ -119,7 +134,9 @@ function actionPhrase(ctx: ExplainContext): string {
     return ctx.counterparty ? `export items subject to the EAR to ${ctx.counterparty}` : `export ${ctx.what}`;
   }
   const from = ctx.counterparty && !ctx.what.includes(ctx.counterparty) ? ` (counterparty: ${ctx.counterparty})` : "";
-  return `${VERB[ctx.action]} ${ctx.what}${from}`;
+  const to = ctx.supplyTo === "government" ? " to the Government (a federal agency)" : "";
+  const funds = ctx.funding === "federal" ? " with federal grant or loan funds" : "";
+  return `${VERB[ctx.action]} ${ctx.what}${from}${to}${funds}`;
 }
 
 function rolesPhrase(clause: Prohibition, ctx: ExplainContext): string {
@@ -165,7 +182,7 @@ function decidingSentences(o: RuleOutcome, ctx: ExplainContext): string[] {
   const brief = `${rule.title} (${phaseBrief(phase)})`;
   switch (o.review) {
     case undefined:
-      out.push(`${rule.title}: ${phase ? phaseText(phase) : "in force"}; ${clauseText}.`);
+      out.push(`${rule.title}: ${phase ? phaseText(phase) : "in force"}; ${clauseText}${o.via === "use" ? `, and to ${VERB[ctx.action]} it leads to using it` : ""}.`);
       if (clause?.note) out.push(noteSentence(clause.note));
       break;
     case "category-unknown": {
@@ -183,13 +200,19 @@ function decidingSentences(o: RuleOutcome, ctx: ExplainContext): string[] {
       );
       break;
     }
+    case "condition": {
+      // the first line already named the condition of the strictest rule
+      const named = ctx.result.deciding[0] === o ? "the condition above holds" : `this holds: ${sentence(o.condition!.text).replace(/\.$/, "")}`;
+      out.push(`${brief}: ${clauseText}${o.via === "use" ? ` (to ${VERB[ctx.action]} it leads to using it)` : ""}. It applies unless ${named}; if it does not, the answer is ${o.wouldBe}.`);
+      break;
+    }
     case "low-confidence":
       out.push(
         `${brief}: ${clauseText}. It applies if this is really ${entity.name}, which is not certain (score ${o.subject.confidence.toFixed(2)}). If it is: ${o.wouldBe}.`,
       );
       break;
     case "designated-person": {
-      const duties = phase && phase.obligations.length > 0 ? `: ${phase.obligations.map((x) => x.replace(/\.$/, "")).join("; ")}` : "";
+      const duties = phase && phase.obligations.length > 0 ? `: ${phase.obligations.map((x) => obligationText(x).replace(/\.$/, "")).join("; ")}` : "";
       out.push(`${entity.name} is named by ${brief}${duties}. The catalog records the designation, not what it forbids in a transaction, so a person must decide.`);
       break;
     }
@@ -214,10 +237,25 @@ function notDecidingSentence(o: RuleOutcome, ctx: ExplainContext): string | "qui
   if (rule.kind !== "prohibition") return undefined; // listings are summed up in one sentence
   if (o.upcoming.length > 0) return undefined; // the coming date is said at the end
   if (o.subject.as === "maker" && ctx.action === "export") return "quiet";
+  // in force and covering this action, but only for transactions with facts the user did not state
+  const stated = { counterparty: ctx.supplyTo, funding: ctx.funding };
+  for (const p of rule.phases.filter((x) => isInForce(x, ctx.asOf, rule.timeZone))) {
+    for (const c of p.prohibits) {
+      if (!c.when || !(c.roles.includes("any") || c.roles.includes(ctx.role.id))) continue;
+      if (!c.actions.includes(ctx.action) && !(c.actions.includes("use") && LEADS_TO_USE.has(ctx.action))) continue;
+      const missing: string[] = [];
+      if (c.when.counterparty === "government" && stated.counterparty !== "government") missing.push("a supply to the Government (--counterparty government)");
+      if (c.when.funding === "federal" && stated.funding !== "federal") missing.push("a purchase with federal grant or loan funds (--funding federal)");
+      if (missing.length > 0) return `${shortTitle(rule.title)} prohibits this only for ${listing(missing, "or")}, which was not stated.`;
+    }
+  }
   // in force, covering, but binding other actions for this role
   const forRole = new Set<Action>();
   for (const p of rule.phases.filter((x) => isInForce(x, ctx.asOf))) {
-    for (const c of p.prohibits) if (c.roles.includes("any") || c.roles.includes(ctx.role.id)) c.actions.forEach((a) => forRole.add(a));
+    for (const c of p.prohibits) {
+      if (c.when && ((c.when.counterparty && c.when.counterparty !== stated.counterparty) || (c.when.funding && c.when.funding !== stated.funding))) continue;
+      if (c.roles.includes("any") || c.roles.includes(ctx.role.id)) c.actions.forEach((a) => forRole.add(a));
+    }
   }
   if (forRole.size > 0) {
     return `${shortTitle(rule.title)} does not prohibit ${VERB[ctx.action]} for ${withArticle(ctx.role.label)}; it prohibits ${listing([...forRole])}.`;

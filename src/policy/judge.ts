@@ -9,13 +9,18 @@
  * - `unsupported`: `update` is prohibited (or needs a license): the product can no longer be kept safe;
  * - `deadline`: a phase still to come changes a decision for this profile (its date is given);
  * - `review`: a low-confidence match, or a listed vendor that no rule restricts for this profile.
+ *
+ * A rule that would prohibit holding but is left for review by a condition (decide.ts) is
+ * `conditional`: listed first, named in the reason; the status is what is certain. The vendor's
+ * own removal tool is `review`: removal under way, with the product's removal guides.
  */
-import { ACTIONS, type Action, type Catalog, type Citation, type Phase, type Profile, type ProfileDef, type Rule, type Source } from "../model/catalog.js";
-import type { AppliedRule, Deadline, Match, RenderedCitation, ReportRule, Status } from "../model/finding.js";
+import { ACTIONS, obligationText, type Action, type Catalog, type Citation, type Phase, type Profile, type ProfileDef, type Rule, type Source } from "../model/catalog.js";
+import type { AppliedRule, Deadline, Match, RemovalView, RenderedCitation, ReportRule, Status } from "../model/finding.js";
 import type { CatalogIndex } from "../match/catalog-index.js";
 import { IctsError } from "../model/issue.js";
 import { REVIEW_BELOW } from "./confidence.js";
 import { compareStarts, createDecider, type RuleOutcome, type Transaction } from "./decide.js";
+import { orderCitations } from "./citations.js";
 import { isInForce, type AsOf } from "./time.js";
 
 export { REVIEW_BELOW };
@@ -27,11 +32,14 @@ export type Judgment = {
   deadlines: Deadline[];
   deadline?: string;
   remediation: string;
+  /** Removal per platform (catalog data); `underWay` when the product is the vendor's removal tool. */
+  removal?: RemovalView;
 };
 
 type Effect = AppliedRule["effect"];
 const EFFECT_RANK: Record<Effect, number> = {
-  prohibits: 5,
+  prohibits: 6,
+  conditional: 5,
   "ends-updates": 4,
   upcoming: 3,
   "restricts-transactions": 2,
@@ -41,8 +49,8 @@ const EFFECT_RANK: Record<Effect, number> = {
 
 export type Policy = {
   judge(match: Match, profile: Profile, asOf: AsOf): Judgment;
-  /** A rule as the report's `rules` table prints it: title, phases and citations, rendered once. */
-  describeRule(id: string): ReportRule | undefined;
+  /** A rule as the report's `rules` table prints it for a profile: title, phases, citations and the profile's duties, rendered once. */
+  describeRule(id: string, profile: Profile): ReportRule | undefined;
   profile(id: Profile): ProfileDef;
   /** A human citation string: `title, locator` (and "unconfirmed" where it is). */
   cite(c: Citation): string;
@@ -92,12 +100,18 @@ export function createPolicy(index: CatalogIndex): Policy {
     };
     let effect: Effect = "lists";
     let deciding: Phase | undefined;
+    let condition: RuleOutcome["condition"];
     const held = def.holdingActions.map((a) => byAction.get(a)).filter((o) => o?.decision === "prohibited");
+    const conditional = def.holdingActions.map((a) => byAction.get(a)).filter((o) => o?.review === "condition" && o.condition);
     const covered = outcomes.filter((o) => o.coverage === "covered");
     const upcoming = covered.flatMap((o) => o.upcoming);
     if (held.length > 0) {
       effect = "prohibits";
       deciding = firstPhase(rule, held.map((o) => o!.phase));
+    } else if (conditional.length > 0) {
+      effect = "conditional";
+      deciding = firstPhase(rule, conditional.map((o) => o!.phase));
+      condition = conditional[0]!.condition;
     } else if (restricting("update")) {
       effect = "ends-updates";
       deciding = restricting("update")!.phase;
@@ -118,8 +132,12 @@ export function createPolicy(index: CatalogIndex): Policy {
       if (o.coverage !== "covered") continue;
       for (const u of o.upcoming) deadlines.set(u.phase, (deadlines.get(u.phase) ?? new Set()).add(action));
     }
-    const obligations = rule.phases.filter((p) => isInForce(p, asOf)).flatMap((p) => p.obligations);
-    const citations = deciding?.citations ?? rule.citations;
+    const obligations = rule.phases
+      .filter((p) => isInForce(p, asOf, rule.timeZone))
+      .flatMap((p) => p.obligations)
+      .filter((x) => typeof x === "string" || !x.roles || x.roles.includes("any") || x.roles.includes(def.id))
+      .map(obligationText);
+    const citations = orderCitations(deciding?.citations, rule.citations, sources);
     return {
       applied: {
         id: rule.id,
@@ -128,6 +146,7 @@ export function createPolicy(index: CatalogIndex): Policy {
         citation: cite(citations[0]!),
         citations: render(citations),
         obligations,
+        ...(condition ? { condition: { id: condition.id, text: condition.text.trim(), citations: render(condition.citations) } } : {}),
         ...(deciding
           ? {
               phase: {
@@ -191,10 +210,14 @@ export function createPolicy(index: CatalogIndex): Policy {
     rules.sort((a, b) => EFFECT_RANK[b.effect] - EFFECT_RANK[a.effect] || a.id.localeCompare(b.id));
     deadlines.sort((a, b) => a.date.localeCompare(b.date) || a.ruleId.localeCompare(b.ruleId));
 
-    const top = rules[0];
+    // a conditional rule leaves its own answer to review; the status is what is certain
+    const certain = rules.filter((r) => r.effect !== "conditional");
+    const top = certain[0];
     let status: Status =
       top?.effect === "prohibits" ? "prohibited" : top?.effect === "ends-updates" ? "unsupported" : top?.effect === "upcoming" ? "deadline" : "review";
-    let reason = explain(status, rules, match, def);
+    const conditional = status === "prohibited" ? undefined : rules.find((r) => r.effect === "conditional");
+    let reason = conditional && status === "review" ? explainConditional(conditional, match, def) : explain(status, certain, match, def);
+    if (conditional && status !== "review") reason += ` ${explainConditional(conditional, match, def)}`;
     if (match.product.relation === "integration") {
       // say why a product that is not the vendor's own is flagged
       reason =
@@ -206,6 +229,34 @@ export function createPolicy(index: CatalogIndex): Policy {
       status = "review";
     }
     const product = index.products.get(match.product.id);
+    const removal: RemovalView | undefined =
+      product && (product.removal.length > 0 || product.removalTool)
+        ? {
+            underWay: product.removalTool,
+            guides: product.removal.map((g) => ({
+              platforms: [...g.platforms],
+              remove: g.remove.trim(),
+              verify: g.verify.trim(),
+              ...(g.licence ? { licence: g.licence.trim() } : {}),
+              confirmed: g.confirmed,
+              citations: render(g.citations),
+            })),
+          }
+        : undefined;
+    if (product?.removalTool) {
+      // the vendor's own removal tool is not a product to replace: removal is under way
+      const guide = removal!.guides[0];
+      return {
+        status: "review",
+        reason:
+          `Removal under way: ${match.product.name}, ${match.vendor.name}'s own removal tool, was found here; it is not a product to replace. ` +
+          `Run it to the end, then verify that no ${match.vendor.name} software remains.`,
+        rules,
+        deadlines: [],
+        remediation: guide ? `${guide.remove} ${guide.verify}${guide.licence ? ` ${guide.licence}` : ""}` : `Run ${match.product.name} to the end, then scan again to verify.`,
+        removal: removal!,
+      };
+    }
     const remediation = [
       product?.remediation,
       ...rules
@@ -222,29 +273,42 @@ export function createPolicy(index: CatalogIndex): Policy {
       remediation:
         [...new Set(remediation)].join(" ") ||
         `Confirm what this software is. If it is ${match.vendor.name} software, decide with your compliance team whether to keep it.`,
+      ...(removal ? { removal } : {}),
     };
   };
 
-  const describeRule = (id: string): ReportRule | undefined => {
+  const describeRule = (id: string, profile: Profile): ReportRule | undefined => {
     const rule = catalog.rules.find((r) => r.id === id);
     if (!rule) return undefined;
     return {
       id: rule.id,
       title: rule.title,
-      citations: render(rule.citations),
+      citations: render(orderCitations(undefined, rule.citations, sources)),
       phases: rule.phases.map((p) => ({
         id: p.id,
         label: p.label,
         from: p.from,
         ...(p.to ? { to: p.to } : {}),
         fromConfirmed: p.fromConfirmed,
-        citations: render(p.citations ?? []),
-        obligations: p.obligations,
+        // as judge() cites a deciding phase: its own citations, the rule's primary instrument first
+        citations: render(orderCitations(p.citations, rule.citations, sources)),
+        // the report is for one profile: the duties that fall on it
+        obligations: p.obligations.filter((x) => typeof x === "string" || !x.roles || x.roles.includes("any") || x.roles.includes(profile)).map(obligationText),
       })),
+      timeZone: rule.timeZone,
     };
   };
 
   return { judge, describeRule, profile: profileDef, cite };
+}
+
+/** The first line says what the rule would decide, and the condition the user must check. */
+function explainConditional(rule: AppliedRule, match: Match, def: ProfileDef): string {
+  const since = rule.phase ? ` since ${rule.phase.from.slice(0, 10)}` : "";
+  return (
+    `Review: ${def.label.toLowerCase()}s may not hold or use ${match.vendor.name} ${match.product.category}${match.product.form === "equipment" ? (match.product.category.endsWith("equipment") ? "" : " equipment") : " products"}${since} under ${rule.title}, ` +
+    `but the law is narrower than that: ${rule.condition!.text.replace(/\s+$/, "")}`
+  );
 }
 
 function explain(status: Status, rules: AppliedRule[], match: Match, def: ProfileDef): string {

@@ -63,6 +63,9 @@ function syntheticProduct(ref: { id: string; name: string; category: Product["ca
     platforms: [],
     aliases: [],
     identifiers: {},
+    form: "software",
+    removalTool: false,
+    removal: [],
     citations: index.groupOf(vendor).citations,
   };
 }

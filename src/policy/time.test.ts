@@ -17,3 +17,16 @@ describe("time", () => {
     assert.equal(hasStarted("2024-07-20", parseAsOf("2024-07-20")), true);
   });
 });
+
+describe("dates in the rule's zone", () => {
+  it("an instant is read as its date in US Eastern; a date starts at 00:00 there", async () => {
+    const { dateInZone, startOfDateInZone, hasStarted } = await import("./time.js");
+    assert.equal(dateInZone(Date.parse("2024-07-20T03:59:59Z"), "America/New_York"), "2024-07-19");
+    assert.equal(dateInZone(Date.parse("2024-07-20T04:00:00Z"), "America/New_York"), "2024-07-20");
+    assert.equal(startOfDateInZone("2024-07-20", "America/New_York"), Date.parse("2024-07-20T04:00:00Z"), "EDT");
+    assert.equal(startOfDateInZone("2024-01-15", "America/New_York"), Date.parse("2024-01-15T05:00:00Z"), "EST");
+    assert.equal(hasStarted("2024-07-20", parseAsOf("2024-07-20T02:00:00Z")), false, "22:00 EDT on 19 Jul");
+    assert.equal(hasStarted("2024-07-20", parseAsOf("2024-07-20T00:30:00-04:00")), true);
+    assert.equal(hasStarted("2024-07-20", parseAsOf("2024-07-20")), true);
+  });
+});

@@ -38,12 +38,55 @@ export function today(now: Date = new Date()): string {
   return `${y}-${m}-${d}`;
 }
 
-/** True when the moment `start` (date or instant) has been reached on `asOf`. */
-export function hasStarted(start: string, asOf: AsOf): boolean {
-  if (asOf.instant !== undefined && start.length > 10) return Date.parse(start) <= asOf.instant;
-  return start.slice(0, 10) <= asOf.date;
+/** The zone US rules are dated in, unless a rule says otherwise. */
+export const DEFAULT_RULE_ZONE = "America/New_York";
+
+const zoneFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** The calendar date (YYYY-MM-DD) of an instant in an IANA time zone. */
+export function dateInZone(ms: number, zone: string): string {
+  let f = zoneFormats.get(zone);
+  if (!f) {
+    // en-CA formats dates as YYYY-MM-DD
+    f = new Intl.DateTimeFormat("en-CA", { timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit" });
+    zoneFormats.set(zone, f);
+  }
+  return f.format(new Date(ms));
 }
 
-export function isInForce(phase: { from: string; to?: string | undefined }, asOf: AsOf): boolean {
-  return hasStarted(phase.from, asOf) && (phase.to === undefined || !hasStarted(phase.to, asOf));
+const offsetFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** The zone's offset from UTC at an instant, in milliseconds (US Eastern in summer: -4 h). */
+function offsetAt(ms: number, zone: string): number {
+  let f = offsetFormats.get(zone);
+  if (!f) {
+    f = new Intl.DateTimeFormat("en-US", { timeZone: zone, timeZoneName: "longOffset" });
+    offsetFormats.set(zone, f);
+  }
+  const name = f.formatToParts(new Date(ms)).find((p) => p.type === "timeZoneName")?.value ?? "GMT";
+  const m = /GMT([+-])(\d{2}):(\d{2})/.exec(name);
+  return m ? (m[1] === "-" ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3])) * 60_000 : 0;
+}
+
+/** The instant 00:00 of a calendar date begins in an IANA zone (the first instant whose date there is `date`). */
+export function startOfDateInZone(date: string, zone: string): number {
+  const utc = Date.parse(`${date}T00:00:00Z`);
+  let ms = utc - offsetAt(utc, zone);
+  ms = utc - offsetAt(ms, zone); // once more, in case the offset changes that night
+  return ms;
+}
+
+/**
+ * True when the moment `start` (date or instant) has been reached on `asOf`. An instant
+ * compares with an instant; a date-only start is 00:00 in the rule's zone, so an as-of instant
+ * is read as its date in that zone.
+ */
+export function hasStarted(start: string, asOf: AsOf, zone: string = DEFAULT_RULE_ZONE): boolean {
+  if (asOf.instant !== undefined && start.length > 10) return Date.parse(start) <= asOf.instant;
+  const date = asOf.instant !== undefined ? dateInZone(asOf.instant, zone) : asOf.date;
+  return start.slice(0, 10) <= date;
+}
+
+export function isInForce(phase: { from: string; to?: string | undefined }, asOf: AsOf, zone: string = DEFAULT_RULE_ZONE): boolean {
+  return hasStarted(phase.from, asOf, zone) && (phase.to === undefined || !hasStarted(phase.to, asOf, zone));
 }

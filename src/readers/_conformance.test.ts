@@ -4,14 +4,14 @@
  * cut-off input are reported as issues, never thrown.
  */
 import assert from "node:assert/strict";
-import { readdirSync, readFileSync, writeFileSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { Observation } from "../model/observation.js";
 import { probeFile, readAll, repoPath } from "../testing/index.js";
 import { detectReader } from "./detect.js";
 import { READERS } from "./registry.js";
+import { tempDir } from "../testing/temp.js";
 
 /** Fixture folders of each reader, and the files that are not inputs of that reader. */
 const FOLDERS: Record<string, string> = {
@@ -38,6 +38,7 @@ const FOLDERS: Record<string, string> = {
   "windows/powershell-json": "src/readers/powershell-json/testdata",
   "inventory/defender-json": "src/readers/defender-json/testdata",
   "inventory/intune-json": "src/readers/intune-json/testdata",
+  "inventory/nmap-xml": "src/readers/nmap-xml/testdata",
 };
 const NOT_INPUTS = /(\.md|inventory\.csv|spdx3-package_sbom\.json|empty\.[a-z.]+|no-name-column\.csv)$/;
 
@@ -84,7 +85,7 @@ describe("reader conformance", () => {
       });
 
       it("reports garbage and a file cut in half as issues, without throwing", async () => {
-        const dir = mkdtempSync(join(tmpdir(), "ictsguard-conf-"));
+        const dir = tempDir("ictsguard-conf-");
         const garbage = join(dir, "garbage.bin");
         writeFileSync(garbage, Buffer.from([0x7b, 0x5b, 0x22, 0xff, 0xfe, 0x00, 0x2c, 0x0a, 0x7d, 0x7d, 0x22, 0x3a]));
         const { issues } = await readAll(reader, garbage);

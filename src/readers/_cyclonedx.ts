@@ -20,6 +20,9 @@ import type { ReadContext } from "./types.js";
 export const NAMELESS_COMPONENT = 'component has no "name" (expected a non-empty string); skipped, its nested components are still read';
 export const NAMELESS_SERVICE = 'service has no "name" (expected a non-empty string); skipped, its endpoints and nested services are still read';
 
+/** Component types that are equipment: judged by the category of their maker's covered equipment. */
+const DEVICE_TYPES: ReadonlySet<string> = new Set(["device", "hardware", "firmware"]);
+
 /** The vendor candidates `metadata` gives for `metadata.component`, most telling first. */
 export function metadataVendors(metadata: Record<string, unknown>): unknown[] {
   return [field(metadata.supplier, "name"), field(metadata.manufacturer, "name"), field(metadata.manufacture, "name")];
@@ -32,7 +35,7 @@ export function componentObservation(c: Record<string, unknown>, source: SourceR
   const purl = text(c.purl);
   const authors = Array.isArray(c.authors) ? c.authors.map((a) => field(a, "name")) : [];
   return observation({
-    kind: text(c.type) === "file" ? "file" : kindFromPurl(purl),
+    kind: text(c.type) === "file" ? "file" : DEVICE_TYPES.has(text(c.type) ?? "") ? "device" : kindFromPurl(purl),
     name,
     vendor: firstText(field(c.supplier, "name"), field(c.manufacturer, "name"), ...inheritedVendor, c.publisher, c.author, ...authors, c.group),
     version: text(c.version),

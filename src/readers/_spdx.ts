@@ -11,6 +11,9 @@
 import { field, kindFromPurl, observation, spdxActorName, spdxText } from "./_sbom.js";
 import type { Observation, SourceRef } from "../model/observation.js";
 
+/** Package purposes that are equipment (SPDX 2.3 `DEVICE`, `FIRMWARE`; SPDX 3 `device`, `firmware`). */
+const DEVICE_PURPOSES: ReadonlySet<string> = new Set(["DEVICE", "FIRMWARE"]);
+
 /** A package as every SPDX version can say it; any field may be missing. */
 export type SpdxPackageFields = {
   name: string | undefined;
@@ -32,7 +35,7 @@ export function spdxPackageObservation(p: SpdxPackageFields, source: SourceRef):
   const name = spdxText(p.name);
   if (name === undefined) return undefined;
   return observation({
-    kind: p.purpose?.toUpperCase() === "FILE" ? "file" : kindFromPurl(p.purl),
+    kind: p.purpose?.toUpperCase() === "FILE" ? "file" : DEVICE_PURPOSES.has(p.purpose?.toUpperCase() ?? "") ? "device" : kindFromPurl(p.purl),
     name,
     vendor: spdxText(p.supplier) ?? spdxText(p.originator),
     version: spdxText(p.version),

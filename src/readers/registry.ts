@@ -21,6 +21,7 @@ import { wmicReader } from "./wmic/index.js";
 import { powershellJsonReader } from "./powershell-json/index.js";
 import { defenderJsonReader } from "./defender-json/index.js";
 import { intuneJsonReader } from "./intune-json/index.js";
+import { nmapXmlReader } from "./nmap-xml/index.js";
 import type { Reader } from "./types.js";
 
 export const READERS: readonly Reader[] = [
@@ -42,6 +43,7 @@ export const READERS: readonly Reader[] = [
   powershellJsonReader,
   defenderJsonReader,
   intuneJsonReader,
+  nmapXmlReader,
   ...NETWORK_READERS,
 ];
 

@@ -16,10 +16,10 @@ export function writeText(out: NodeJS.WritableStream, text: string): Promise<voi
 }
 
 /** Effects that make a rule the reason for a status (as opposed to only naming the vendor). */
-const DECISIVE: ReadonlySet<AppliedRule["effect"]> = new Set(["prohibits", "ends-updates", "upcoming"]);
+const DECISIVE: ReadonlySet<AppliedRule["effect"]> = new Set(["prohibits", "conditional", "ends-updates", "upcoming"]);
 
 /**
- * The rules worth showing first: those that prohibit, end updates or set a coming date. A
+ * The rules worth showing first: those that prohibit (or would, but for a condition), end updates or set a coming date. A
  * finding only listed (status `review`) has none of those, so then every rule is shown.
  * The core sorts rules strongest first, so the first one is the main rule.
  */

@@ -10,6 +10,7 @@ import type {
   ExceptionRef,
   Finding,
   ReportDocument,
+  RemovalView,
   ReportProduct,
   ReportRule,
   SuppressedFinding,
@@ -25,6 +26,8 @@ export type ResolvedFinding = Omit<Finding, "product" | "rules" | "deadlines" | 
   /** The remediation text (the finding itself holds its id). */
   remediation: string;
   remediationId: string;
+  /** The product's removal guides per platform, and whether removal is under way. */
+  removal?: RemovalView;
   exception?: ExceptionRef;
 };
 
@@ -39,7 +42,7 @@ export type Resolver = {
 export function createResolver(doc: ReportDocument): Resolver {
   const rules = new Map(doc.rules.map((r) => [r.id, r]));
   const products = new Map(doc.products.map((p) => [p.id, p]));
-  const remediations = new Map(doc.remediations.map((r) => [r.id, r.text]));
+  const remediations = new Map(doc.remediations.map((r) => [r.id, r]));
   const asOf = parseAsOf(doc.asOf);
   const resolve = (f: Finding | SuppressedFinding): ResolvedFinding => {
     const product = products.get(f.product);
@@ -49,6 +52,7 @@ export function createResolver(doc: ReportDocument): Resolver {
       if (!rule) throw new Error(`report document: finding ${f.id} names rule "${ref.id}", which is not in "rules"`);
       const phase = ref.phase ? rule.phases.find((p) => p.id === ref.phase) : undefined;
       const citations = phase && phase.citations.length > 0 ? phase.citations : rule.citations;
+      const condition = ref.condition ? rule.conditions?.find((c) => c.id === ref.condition) : undefined;
       return {
         id: rule.id,
         title: rule.title,
@@ -58,7 +62,8 @@ export function createResolver(doc: ReportDocument): Resolver {
           : {}),
         citation: citations[0]?.text ?? rule.title,
         citations,
-        obligations: rule.phases.filter((p) => isInForce(p, asOf)).flatMap((p) => p.obligations),
+        obligations: rule.phases.filter((p) => isInForce(p, asOf, rule.timeZone)).flatMap((p) => p.obligations),
+        ...(condition ? { condition } : {}),
       };
     });
     const deadlines = (f.deadlines ?? []).map((d): Deadline => ({
@@ -74,8 +79,9 @@ export function createResolver(doc: ReportDocument): Resolver {
       vendorName: product.vendorName,
       rules: applied,
       deadlines,
-      remediation: remediations.get(f.remediation) ?? "",
+      remediation: remediations.get(f.remediation)?.text ?? "",
       remediationId: f.remediation,
+      ...(remediations.get(f.remediation)?.removal ? { removal: remediations.get(f.remediation)!.removal! } : {}),
     };
   };
   return resolve as Resolver;

@@ -32,6 +32,7 @@ import {
   type ReportCatalog,
   type ReportDocument,
   type ReportProduct,
+  type ReportRemediation,
   type ReportRule,
   type RuleRef,
   type Status,
@@ -129,7 +130,7 @@ export function createScanner(options: ScannerOptions): Scanner {
 
   const rules = new Map<string, ReportRule>();
   const products = new Map<string, ReportProduct>();
-  const remediations = new Map<string, string>(); // id → text
+  const remediations = new Map<string, ReportRemediation>();
   const verdicts = new Map<string, Verdict>();
   const states = new Map<string, FindingState>();
   const ids = new Map<string, string>(); // hostKey NUL product → id (hashing once per pair)
@@ -153,9 +154,14 @@ export function createScanner(options: ScannerOptions): Scanner {
   };
 
   const toVerdict = (j: Judgment): Verdict => {
-    for (const r of j.rules) if (!rules.has(r.id)) rules.set(r.id, policy.describeRule(r.id)!);
-    const remediation = remediationId(j.remediation);
-    remediations.set(remediation, j.remediation);
+    for (const r of j.rules) {
+      let rule = rules.get(r.id);
+      if (!rule) rules.set(r.id, (rule = policy.describeRule(r.id, options.profile)!));
+      // a condition that left this answer to review is listed with its rule, once
+      if (r.condition && !rule.conditions?.some((c) => c.id === r.condition!.id)) (rule.conditions ??= []).push(r.condition);
+    }
+    const remediation = remediationId(j.remediation, j.removal);
+    remediations.set(remediation, { id: remediation, text: j.remediation, ...(j.removal ? { removal: j.removal } : {}) });
     return {
       status: j.status,
       reason: j.reason,
@@ -163,6 +169,7 @@ export function createScanner(options: ScannerOptions): Scanner {
         id: r.id,
         ...(r.effect !== "lists" ? { effect: r.effect } : {}),
         ...(r.phase ? { phase: r.phase.id } : {}),
+        ...(r.condition ? { condition: r.condition.id } : {}),
       })),
       ...(j.deadline ? { deadline: j.deadline } : {}),
       ...(j.deadlines.length > 0 ? { deadlines: j.deadlines.map((d) => ({ date: d.date, rule: d.ruleId, phase: d.phase, actions: d.actions })) } : {}),
@@ -317,7 +324,7 @@ export function createScanner(options: ScannerOptions): Scanner {
         inputs,
         rules: [...rules.values()].filter((r) => used.has(r.id)).sort((a, b) => a.id.localeCompare(b.id)),
         products: [...products.values()].sort((a, b) => a.id.localeCompare(b.id)),
-        remediations: [...remediations].map(([id, text]) => ({ id, text })).sort((a, b) => a.id.localeCompare(b.id)),
+        remediations: [...remediations.values()].sort((a, b) => a.id.localeCompare(b.id)),
         findings,
         suppressed,
         lookalikes,

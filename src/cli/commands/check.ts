@@ -33,6 +33,8 @@ type CheckFlags = {
   product?: string;
   category?: string;
   country?: string;
+  counterparty?: string;
+  funding?: string;
   date?: string;
   batch?: string;
   batchFormat?: BatchFormat;
@@ -49,7 +51,7 @@ type CheckFlags = {
 
 export function checkCommand(): Command {
   return new Command("check")
-    .description("decide whether a transaction (buy, renew, update, use, resell, license, integrate, support, export) is prohibited, for your role, on a date; or a batch of them")
+    .description("decide whether a transaction (buy, renew, install, update, use, resell, license, integrate, support, export) is prohibited, for your role, on a date; or a batch of them")
     .addOption(new Option("--role <role>", "who you are (default: the config's profile)").choices(ROLES))
     .addOption(new Option("--action <action>", "what you want to do").choices(ACTIONS))
     .addOption(new Option("--vendor <name>", "the counterparty by name (matched against entity names and aliases, Latin or Cyrillic)").conflicts("entity"))
@@ -57,6 +59,10 @@ export function checkCommand(): Command {
     .option("--product <name>", "the product by name or catalog product id (gives its category and maker)")
     .addOption(new Option("--category <category>", "the product category (overrides the product's)").choices(CATEGORIES))
     .option("--country <cc>", "the counterparty's country (ISO 3166-1 alpha-2), to tell same-named entities apart")
+    .addOption(
+      new Option("--counterparty <kind>", "government: the transaction supplies a US federal agency (sale, resale, integration, installation, support or licence under a contract; FAR 52.204-25(b)(1))").choices(["government"]),
+    )
+    .addOption(new Option("--funding <source>", "federal: the purchase is paid with federal grant or loan funds (2 CFR 200.216)").choices(["federal"]))
     .option("--date <date>", "decide as of this date (YYYY-MM-DD) or instant (ISO 8601 with an offset) (default: today)")
     .option("--batch <file>", "decide every transaction of a CSV or JSONL file (- for standard input), one decision per row")
     .addOption(new Option("--batch-format <format>", "skip detection of the batch format").choices(["csv", "jsonl"]))
@@ -94,6 +100,8 @@ async function check(flags: CheckFlags): Promise<number> {
     ...(flags.product ? { product: flags.product } : {}),
     ...(flags.category ? { category: flags.category } : {}),
     ...(flags.country ? { country: flags.country } : {}),
+    ...(flags.counterparty ? { counterparty: flags.counterparty } : {}),
+    ...(flags.funding ? { funding: flags.funding } : {}),
     date: settings.date,
   };
 

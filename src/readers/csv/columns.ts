@@ -17,7 +17,7 @@ export type CsvField =
   | "path"
   | "kind"
   | "identifier"
-  | keyof Pick<ObservationIds, "bundleId" | "packageId" | "extensionId" | "purl" | "cpe" | "sha256">
+  | keyof Pick<ObservationIds, "bundleId" | "packageId" | "extensionId" | "purl" | "cpe" | "sha256" | "model" | "mac">
   | KindColumn
   | UninstallColumn;
 
@@ -77,6 +77,9 @@ export const COLUMN_ALIASES: Readonly<Record<CsvField, readonly string[]>> = {
   purl: ["purl", "packageurl"],
   cpe: ["cpe", "productcodecpe", "cpe23"],
   sha256: ["sha256", "sha256hash"],
+  // asset lists and network inventories: a row with a model or a MAC address is a device
+  model: ["model", "modelnumber", "modelname", "devicemodel", "hardwaremodel"],
+  mac: ["macaddress", "mac", "physicaladdress", "hwaddress", "ethernetaddress"],
   process: ["process", "processname", "image"],
   service: ["service", "servicename"],
   driver: ["driver", "drivername"],
@@ -110,9 +113,9 @@ export function mapColumns(headers: readonly string[]): ColumnMap {
   return map;
 }
 
-/** Whether a header can name rows: a name column or a kind column. */
+/** Whether a header can name rows: a name column, a kind column, or a device's model or MAC address. */
 export function hasNameColumn(map: ColumnMap): boolean {
-  return map.name !== undefined || KIND_COLUMNS.some((k) => map[k] !== undefined);
+  return map.name !== undefined || map.model !== undefined || map.mac !== undefined || KIND_COLUMNS.some((k) => map[k] !== undefined);
 }
 
 /** Spellings users write in a kind/type column besides the observation kinds themselves. */
@@ -128,6 +131,10 @@ const KIND_ALIASES: Readonly<Record<string, ObservationKind>> = {
   "ios-app": "mobile-app",
   dns: "domain",
   "kernel-driver": "driver",
+  hardware: "device",
+  equipment: "device",
+  firmware: "device",
+  appliance: "device",
 };
 
 /** A kind/type cell as an observation kind; undefined for anything else (e.g. Intune `Win32`). */

@@ -575,8 +575,14 @@ function toObservations(record: readonly string[], columns: ColumnMap, source: S
 
   const explicit = parseKind(cell("kind"));
   const name = cell("name");
+  const model = cell("model");
+  const mac = cell("mac");
   let named: [ObservationKind, string][];
-  if (explicit) {
+  if (explicit === "device" || (explicit === undefined && (columns.model !== undefined || columns.mac !== undefined))) {
+    // an asset list or network inventory: the row is a piece of equipment, named by its name, model or MAC address
+    const value = name ?? model ?? mac ?? cell("host") ?? cell("vendor");
+    named = value ? [["device", value]] : [];
+  } else if (explicit) {
     const column = kindColumn(explicit);
     const value = name ?? (column ? cell(column) : undefined);
     named = value ? [[explicit, value]] : [];
@@ -618,7 +624,7 @@ function toObservations(record: readonly string[], columns: ColumnMap, source: S
 /** Identifier columns, plus a generic `identifier` cell put where its shape and the kind say. */
 function idsOf(kind: ObservationKind, cell: (field: CsvField) => string | undefined): ObservationIds | undefined {
   const ids: ObservationIds = {};
-  for (const field of ["bundleId", "packageId", "extensionId", "purl", "cpe", "sha256"] as const) {
+  for (const field of ["bundleId", "packageId", "extensionId", "purl", "cpe", "sha256", ...(kind === "device" ? (["model", "mac"] as const) : [])] as const) {
     const value = cell(field);
     if (value) ids[field] = value;
   }

@@ -10,6 +10,7 @@ import type {
   ExceptionRef,
   Finding,
   ProductRef,
+  RemovalView,
   ReportDocument,
   ReportRule,
   SuppressedFinding,
@@ -25,6 +26,7 @@ export type SpelledFinding = Omit<Finding, "product" | "rules" | "deadlines" | "
   rules: AppliedRule[];
   deadlines: Deadline[];
   remediation: string;
+  removal?: RemovalView;
 };
 
 export type SpelledDocument = Omit<ReportDocument, "reportVersion" | "rules" | "products" | "remediations" | "findings" | "suppressed"> & {
@@ -35,7 +37,7 @@ export type SpelledDocument = Omit<ReportDocument, "reportVersion" | "rules" | "
 export function toDocument(spelled: SpelledDocument): ReportDocument {
   const rules = new Map<string, ReportRule>();
   const products = new Map<string, ReportDocument["products"][number]>();
-  const remediations = new Map<string, string>();
+  const remediations = new Map<string, ReportDocument["remediations"][number]>();
   const convert = (f: SpelledFinding): Finding => {
     products.set(f.product.id, { ...f.product, vendor: f.vendor, vendorName: f.vendorName });
     for (const r of f.rules) {
@@ -50,10 +52,10 @@ export function toDocument(spelled: SpelledDocument): ReportDocument {
       if (!rule.phases.some((p) => p.id === d.phase)) rule.phases.push({ id: d.phase, label: d.label, from: d.date, fromConfirmed: true, citations: [], obligations: [] });
       rules.set(d.ruleId, rule);
     }
-    const remediation = remediationId(f.remediation);
-    remediations.set(remediation, f.remediation);
+    const remediation = remediationId(f.remediation, f.removal);
+    remediations.set(remediation, { id: remediation, text: f.remediation, ...(f.removal ? { removal: f.removal } : {}) });
     const hostKey = hostKeyOf({ host: f.observation.host, source: f.source });
-    const { vendorName: _name, deadlines, ...rest } = f;
+    const { vendorName: _name, deadlines, removal: _removal, ...rest } = f;
     return {
       ...rest,
       id: f.id ?? findingId(hostKey, f.product.id),
@@ -75,7 +77,7 @@ export function toDocument(spelled: SpelledDocument): ReportDocument {
     ...spelled,
     rules: [...rules.values()],
     products: [...products.values()],
-    remediations: [...remediations].map(([id, text]) => ({ id, text })),
+    remediations: [...remediations.values()],
     findings,
     suppressed,
   };
