@@ -5,30 +5,20 @@
  * it proves cannot match without making strings of them, and decodes only the others as UTF-8. The last line of the input comes in the last batch, with or
  * without its line break.
  */
-import { setFlagsFromString } from "node:v8";
-import { runInNewContext } from "node:vm";
 import type { Prefilter } from "../match/prefilter.js";
 
 /** Bytes read between two full garbage collections (see {@link keepMemoryFlat}). */
 const COLLECT_EVERY = 32 * 1024 * 1024;
-let collect: (() => void) | null | undefined;
 
 /**
- * Keeps peak memory flat on inputs of any size: V8 collects its old generation only when it has
- * grown, so short-lived objects of the slow path that survived a young collection pile up and
- * the process grows with the input. A full collection every COLLECT_EVERY bytes of input keeps
- * the heap near its live size (a few tens of MB) for a few ms each time.
+ * Keeps peak memory flat on inputs of any size where the process allows it: V8 collects its old
+ * generation only when it has grown, so short-lived objects of the slow path that survived a
+ * young collection pile up. With `node --expose-gc` a full collection every COLLECT_EVERY bytes
+ * keeps the heap near its live size. The flag is never switched on at run time: V8 documents
+ * changing flags after start-up as unsafe, and doing so crashed a benchmark process here.
  */
 function keepMemoryFlat(): void {
-  if (collect === undefined) {
-    try {
-      setFlagsFromString("--expose-gc");
-      collect = runInNewContext("gc") as () => void;
-    } catch {
-      collect = null;
-    }
-  }
-  collect?.();
+  (globalThis as { gc?: () => void }).gc?.();
 }
 
 export type RawBatch = {
