@@ -118,10 +118,7 @@ export async function runScan(options: ScanOptions): Promise<ReportDocument> {
   }
   bytesRead = Math.max(bytesRead, totalBytes);
   options.onProgress?.({ file: "", fileIndex: files.length, files: files.length, bytesRead, totalBytes, observations: scanner.observations });
-  const doc = await scanner.finish();
-  // a scan with --host always says what it collected, even when a collector found nothing
-  if (options.observationInputs?.length && !doc.collected) doc.collected = [];
-  return doc;
+  return scanner.finish();
 }
 
 /** Reads one input (a zip: each of its entries) with its reader; a failure is reported and ends only this input. */

@@ -86,7 +86,7 @@ export interface Scanner {
   issue(issue: ReportableIssue): void;
   /** An input's name, for the report's `inputs` (a file, `-`, `host:name`, an upload id). */
   input(name: string): void;
-  /** What a host collector read, for the report's `collected`. */
+  /** What a host collector read, for the report's `collected` (present once this is called). */
   collected(sources: readonly CollectedSource[]): void;
   /**
    * The catalog's literal prefilter (match/prefilter.ts), built on first use: a reader given it
@@ -137,7 +137,8 @@ export function createScanner(options: ScannerOptions): Scanner {
   const lookalikes: LookalikeHit[] = [];
   const errors: Issue[] = [];
   const inputs: string[] = [];
-  const collected: CollectedSource[] = [];
+  /** Set once a collector has reported (`scan --host`), even with nothing collected. */
+  let collected: CollectedSource[] | undefined;
   let lookalikeCount = 0;
   let observations = 0;
   let finished = false;
@@ -285,7 +286,7 @@ export function createScanner(options: ScannerOptions): Scanner {
       inputs.push(name);
     },
     collected(sources) {
-      collected.push(...sources);
+      (collected ??= []).push(...sources);
     },
     prefilter() {
       return (prefilter ??= buildPrefilter(index));
@@ -343,7 +344,7 @@ export function createScanner(options: ScannerOptions): Scanner {
           failed,
         },
         errors,
-        ...(collected.length > 0 ? { collected } : {}),
+        ...(collected ? { collected } : {}),
       };
     },
   };
