@@ -12,6 +12,7 @@ import { LineCounter, parseDocument } from "yaml";
 import { CatalogFile, type Catalog } from "../model/catalog.js";
 import { IctsError, formatSource, type Issue } from "../model/issue.js";
 import { packagePath } from "../util/package-root.js";
+import { compiledKey, readCompiledCatalog, writeCompiledCatalog } from "./compiled.js";
 import { crossCheck } from "./cross-check.js";
 import { contentDigest } from "./digest.js";
 import { at, findUnknownFields, formatPath, issue, pushZodIssue, where, type ParsedFile, type ZodIssue } from "./yaml-location.js";
@@ -60,7 +61,24 @@ export async function loadCatalog(dir: string = defaultCatalogDir()): Promise<Lo
     }
   }
   if (issues.length > 0) return { ok: false, issues };
+  // the bundled catalog, compiled by the build, when these are exactly its texts (compiled.ts)
+  const compiled = readCompiledCatalog(compiledKey(dir, texts));
+  if (compiled) return { ok: true, catalog: compiled, warnings: [] };
   return loadCatalogTexts(texts, shownDir);
+}
+
+/**
+ * Loads the catalog folder `dir` the full way and, when it is valid with no warnings, writes its
+ * compiled form to `file` (the build's step for the bundled catalog; see compiled.ts).
+ */
+export async function compileCatalogFolder(dir: string, file: string): Promise<"written" | "invalid" | "warnings"> {
+  const texts: CatalogText[] = [];
+  for (const path of await yamlFiles(dir)) texts.push({ path, display: displayPath(path), text: await readFile(path, "utf8") });
+  const result = loadCatalogTexts(texts, displayPath(dir));
+  if (!result.ok) return "invalid";
+  if (result.warnings.length > 0) return "warnings";
+  writeCompiledCatalog(compiledKey(dir, texts), result.catalog, file);
+  return "written";
 }
 
 /** One catalog file's text, with the name its problems are reported under. */

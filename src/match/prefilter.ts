@@ -144,8 +144,11 @@ export function buildPrefilter(index: CatalogIndex): Prefilter {
   };
 }
 
-/** A byte automaton: `next[state * width + class]`; `hit[state]` when a literal ends there. */
-type Automaton = { classes: Uint8Array; width: number; shift: number; next: Uint16Array | Uint32Array; hit: Uint8Array };
+/**
+ * A byte automaton: the next state is `table[state + classes[byte]]`, states premultiplied by the
+ * table's width; a literal ends (or a STOP byte stands) in every state at or above `hitFrom`.
+ */
+type Automaton = { classes: Uint8Array; table: Int32Array; hitFrom: number };
 
 /** The class of bytes that are a hit by themselves: anything outside ASCII, and `%` (of `%XX`). */
 const STOP = 1;
@@ -215,20 +218,33 @@ function buildAutomaton(words: readonly string[]): Automaton {
   }
   // STOP bytes lead to a state of their own that is a hit
   const stop = n;
-  const full = n + 1 < 0xffff ? new Uint16Array((n + 1) * width) : new Uint32Array((n + 1) * width);
+  const full = new Uint32Array((n + 1) * width);
   full.set(next);
   for (let s = 0; s <= n; s++) full[s * width + STOP] = stop;
   for (let c = 0; c < width; c++) if (c !== STOP) full[stop * width + c] = full[c]!;
   hit[stop] = 1;
-  return { classes, width, shift, next: full, hit };
+  // Renumbered for the scanning loop: states that are not hits first (the root stays 0), hits
+  // after, and every entry premultiplied by the width, so one step is one load and one compare.
+  const order2: number[] = [];
+  for (let s = 0; s <= n; s++) if (hit[s] === 0) order2.push(s);
+  const firstHit = order2.length;
+  for (let s = 0; s <= n; s++) if (hit[s] === 1) order2.push(s);
+  const renamed = new Int32Array(n + 1);
+  order2.forEach((old, i) => (renamed[old] = i));
+  const table = new Int32Array((n + 1) * width);
+  for (let s = 0; s <= n; s++) {
+    const row = renamed[s]! * width;
+    for (let c = 0; c < width; c++) table[row + c] = renamed[full[s * width + c]!]! * width;
+  }
+  return { classes, table, hitFrom: firstHit * width };
 }
 
 function runAutomaton(a: Automaton, bytes: Uint8Array, from: number, to: number): number {
-  const { classes, next, hit, shift } = a;
+  const { classes, table, hitFrom } = a;
   let s = 0;
   for (let i = from; i < to; i++) {
-    s = next[(s << shift) | classes[bytes[i]!]!]!;
-    if (hit[s] === 1) return i;
+    s = table[s + classes[bytes[i]!]!]!;
+    if (s >= hitFrom) return i;
   }
   return -1;
 }

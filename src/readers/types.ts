@@ -38,6 +38,14 @@ export type ReadContext = {
   prefilter?: Prefilter;
   /** Observations a reader skipped (see `prefilter`): counted by the scan, never matched. */
   skipped?(observations: number): void;
+  /**
+   * Takes an observation at once, as if the reader had yielded it: a reader's fast path calls it
+   * rather than yielding, so that each observation does not cost an asynchronous step through
+   * its chain of generators. The scan sees emitted and yielded observations in the order the
+   * reader produced them (a yield suspends the reader until the scan has taken it). Readers
+   * without it, and callers that do not give it, use the yield.
+   */
+  emit?(observation: Observation): void;
 };
 
 export interface Reader {

@@ -186,11 +186,12 @@ async function readOpened(
     });
     return "unknown-format";
   }
+  const emit = (o: Observation): void => {
+    o.source.reader = reader.name;
+    onObservation(o);
+  };
   try {
-    for await (const o of reader.read({ path, stream: opened.stream, encoding: opened.encoding }, { report, ...fast })) {
-      o.source.reader = reader.name;
-      onObservation(o);
-    }
+    for await (const o of reader.read({ path, stream: opened.stream, encoding: opened.encoding }, { report, emit, ...fast })) emit(o);
   } catch (err) {
     report({
       code: "input/read",

@@ -98,6 +98,7 @@ async function* readLines(run: CsvRun, chunks: AsyncIterator<Uint8Array>, input:
   const tooLong: { bytes?: Buffer } = {};
   const batches = rawLineBatches(chunks, MAX_RECORD_CHARS, tooLong);
   const skipped = ctx.skipped ?? (() => {});
+  const emit = ctx.emit;
 
   let line = 0;
   let delimiter = ",";
@@ -245,7 +246,8 @@ async function* readLines(run: CsvRun, chunks: AsyncIterator<Uint8Array>, input:
       }
       const observations: Observation[] = [];
       if (handleRecord(run, record.slice(), line, observations)) return "stop";
-      yield* observations;
+      if (emit) for (const o of observations) emit(o);
+      else yield* observations;
       pos = end + 1;
     }
     void last;

@@ -156,6 +156,7 @@ async function* readLogFast(input: ReadInput, ctx: ReadContext, log: ReturnType<
   const chunks = (input.stream as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]();
   const tooLong: { bytes?: Buffer } = {};
   const skipped = ctx.skipped ?? (() => {});
+  const emit = ctx.emit;
   const shape = createJsonLineShape(ASKED.length);
   const tables = createColumnSets();
   let line = 0;
@@ -197,7 +198,8 @@ async function* readLogFast(input: ReadInput, ctx: ReadContext, log: ReturnType<
       const lineText = decodeLine(bytes, pos, e, atStart);
       atStart = false;
       check.line(lineText, line);
-      yield* log.line(lineText, line);
+      if (emit) for (const o of log.line(lineText, line)) emit(o);
+      else yield* log.line(lineText, line);
       pos = end + 1;
     }
   }

@@ -1,0 +1,56 @@
+/**
+ * @module
+ * The bundled catalog, compiled at build time: `npm run build` loads the bundled catalog folder
+ * once (YAML parsing, schema validation, cross-checks: about a quarter of a second, paid by every
+ * command that loads the catalog) and writes the result as JSON next to the compiled code
+ * (`dist/catalog.compiled.json`). {@link loadCatalog} then uses it instead of parsing, but only
+ * for exactly the texts it was made from, by exactly the loader code that made it: the file
+ * holds a key, SHA-256 over this format's version, the compiled loader's own modules and every
+ * catalog file's relative path and text, and any difference (an edited catalog file, another
+ * folder, a rebuilt loader) means the folder is parsed and checked as before.
+ *
+ * It is part of the package, as trusted as the code beside it, and never written at run time.
+ * An installed signed update is not compiled: it is re-verified and parsed on every load.
+ */
+import { createHash } from "node:crypto";
+import { readFileSync, renameSync, writeFileSync } from "node:fs";
+import { relative, sep } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Catalog } from "../model/catalog.js";
+
+/** Bumped when the file's layout changes. */
+const FORMAT = "ictsguard-compiled-catalog/1";
+
+/** Where the build writes it: the root of the compiled output (dist/). */
+export const COMPILED_CATALOG_FILE = fileURLToPath(new URL("../../catalog.compiled.json", import.meta.url));
+
+/** The modules whose code decides what a catalog folder loads to. */
+const LOADER_MODULES = ["./load.js", "./cross-check.js", "./digest.js", "./yaml-location.js", "../model/catalog.js"];
+
+type CompiledFile = { format: string; key: string; catalog: Catalog };
+
+/** The key of a catalog folder's texts (`path` absolute, under `dir`), loaded by this code. */
+export function compiledKey(dir: string, texts: readonly { path: string; text: string }[]): string {
+  const hash = createHash("sha256").update(FORMAT).update("\u0000");
+  for (const m of LOADER_MODULES) hash.update(readFileSync(new URL(m, import.meta.url))).update("\u0000");
+  for (const t of texts) hash.update(relative(dir, t.path).split(sep).join("/")).update("\u0000").update(t.text).update("\u0000");
+  return hash.digest("hex");
+}
+
+/** The compiled catalog if `file` holds the one for this key; undefined otherwise (missing, another key, unreadable). */
+export function readCompiledCatalog(key: string, file: string = COMPILED_CATALOG_FILE): Catalog | undefined {
+  let parsed: CompiledFile;
+  try {
+    parsed = JSON.parse(readFileSync(file, "utf8")) as CompiledFile;
+  } catch {
+    return undefined;
+  }
+  return parsed.format === FORMAT && parsed.key === key && parsed.catalog ? parsed.catalog : undefined;
+}
+
+/** Writes the compiled form of a catalog loaded without warnings (atomically: a reader never sees half a file). */
+export function writeCompiledCatalog(key: string, catalog: Catalog, file: string = COMPILED_CATALOG_FILE): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify({ format: FORMAT, key, catalog } satisfies CompiledFile));
+  renameSync(tmp, file);
+}
