@@ -41,11 +41,26 @@ export async function* rawLineBatches(chunks: AsyncIterator<Uint8Array>, maxLine
       sinceCollect = 0;
       keepMemoryFlat();
     }
-    const buf = carry.length === 0 ? Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength) : Buffer.concat([carry, chunk]);
+    let buf = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    if (carry.length > 0) {
+      // only the line that straddles two chunks is copied: carry plus the chunk up to its first
+      // line break is a batch of its own, and the chunk's whole lines after it are used in place
+      const first = buf.indexOf(10);
+      if (first === -1) {
+        buf = Buffer.concat([carry, buf]);
+      } else {
+        const joined = Buffer.concat([carry, buf.subarray(0, first + 1)]);
+        carry = Buffer.alloc(0);
+        yield { bytes: joined, last: false };
+        buf = buf.subarray(first + 1);
+      }
+    }
     const nl = buf.lastIndexOf(10);
     if (nl === -1) {
-      carry = buf;
-      if (carry.length > maxLine) {
+      const joinedAll = carry.length > 0; // buf is carry and the whole chunk, with no line break
+      carry = joinedAll ? buf : Buffer.from(buf);
+      // as long as this chunk ended a line, the line after it is judged with the next chunk
+      if ((joinedAll || buf.length === chunk.byteLength) && carry.length > maxLine) {
         tooLong.bytes = carry;
         return;
       }
