@@ -1,0 +1,138 @@
+/**
+ * The readers' fast paths against their full paths, on random inputs: a CSV inventory and an
+ * osqueryd results log made of clean rows, rows naming catalog items (products, publishers,
+ * look-alikes), rows in other scripts, JSON escapes, and damaged rows (stray quotes, carriage
+ * returns, cut lines), read in chunks cut anywhere. Read as the scan reads them (the catalog
+ * prefilter, skipped rows counted, observations handed over through `emit`) they give the same
+ * matches on the same lines, the same problems, and as many observations (read or counted) as
+ * the full path; and `emit` gives the same observations, in the same order, as yielding them.
+ */
+import assert from "node:assert/strict";
+import { Readable } from "node:stream";
+import { before, describe, it } from "node:test";
+import fc from "fast-check";
+import { loadCatalogOrThrow } from "../catalog/index.js";
+import type { Catalog } from "../model/catalog.js";
+import type { Observation } from "../model/observation.js";
+import { csvReader } from "../readers/csv/index.js";
+import { osqueryReader } from "../readers/osquery/index.js";
+import type { ReadContext, Reader } from "../readers/types.js";
+import { buildCatalogIndex, type CatalogIndex } from "./catalog-index.js";
+import { matchObservation } from "./index.js";
+import { buildPrefilter, type Prefilter } from "./prefilter.js";
+
+let catalog: Catalog;
+let index: CatalogIndex;
+let prefilter: Prefilter;
+let named: string[];
+
+before(async () => {
+  catalog = await loadCatalogOrThrow();
+  index = buildCatalogIndex(catalog);
+  prefilter = buildPrefilter(index);
+  named = [
+    ...catalog.products.flatMap((p) => [p.name]),
+    ...catalog.entities.flatMap((e) => e.publishers.slice(0, 2)),
+    ...catalog.lookalikes.flatMap((l) => l.names.slice(0, 2).map((n) => n.replace(/\*$/, ""))),
+  ];
+});
+
+const CLEAN = ["Google Chrome", "Mozilla Firefox", "7-Zip 23.01", "Slack", "Zoom Workplace", "Notepad++", "Git"];
+const PUBLISHERS = ["Google LLC", "Mozilla", "Igor Pavlov", "Slack Technologies Inc.", "", "ООО «ЯНДЕКС»"];
+
+/** A value: clean, a catalog name (maybe upper case, or inside a longer name), or damaged. */
+const value = () =>
+  fc.oneof(
+    { weight: 4, arbitrary: fc.constantFrom(...CLEAN) },
+    { weight: 2, arbitrary: fc.tuple(fc.nat(), fc.constantFrom("plain", "upper", "inside")).map(([i, how]) => spell(named[i % named.length]!, how)) },
+    { weight: 1, arbitrary: fc.constantFrom('say "hi"', "a,b", "tab\there", "Антивирус Касперского", "caf\u00e9", "x\\u004bav", "100%6b", "cr\rin") },
+  );
+const spell = (s: string, how: string): string => (how === "upper" ? s.toUpperCase() : how === "inside" ? `x ${s} 2.0` : s);
+
+type Row = { host: string; name: string; vendor: string; path: string; damage: "none" | "cut" | "quote" | "cr" | "blank" };
+const row = () =>
+  fc.record({
+    host: fc.constantFrom("ws-1", "ws-2", ""),
+    name: value(),
+    vendor: fc.oneof(fc.constantFrom(...PUBLISHERS), value()),
+    path: fc.constantFrom("", "C:\\Program Files\\Google\\", "/opt/kaspersky/kesl", "C:\\Program Files (x86)\\Kaspersky Lab\\"),
+    damage: fc.constantFrom("none", "none", "none", "none", "none", "none", "cut", "quote", "cr", "blank"),
+  }) as fc.Arbitrary<Row>;
+
+const csvCell = (s: string): string => (/[",\n\r]/.test(s) || s !== s.trim() ? `"${s.replace(/"/g, '""')}"` : s);
+function csvLine(r: Row): string {
+  const line = [r.host, "software", r.name, r.vendor, "1.0", r.path, ""].map(csvCell).join(",");
+  return r.damage === "cut" ? line.slice(0, Math.max(1, line.length >> 1)) : r.damage === "quote" ? `${line}"` : r.damage === "cr" ? `${line}\r` : r.damage === "blank" ? "" : line;
+}
+function logLine(r: Row, i: number): string {
+  const line = JSON.stringify({
+    name: "pack_programs",
+    hostIdentifier: r.host,
+    unixTime: 1727942400 + i,
+    columns: { name: r.name, version: "1", install_location: r.path, publisher: r.vendor, uninstall_string: "", identifying_number: "" },
+    action: i % 7 === 3 ? "removed" : "added",
+  });
+  return r.damage === "cut" ? line.slice(0, line.length >> 1) : r.damage === "quote" ? `${line}"` : r.damage === "cr" ? `${line}\r` : r.damage === "blank" ? "  " : line;
+}
+
+type Outcome = { matches: string[]; issues: string[]; observations: Observation[]; skipped: number };
+
+async function read(reader: Reader, bytes: Buffer, cuts: number[], how: "full" | "fast" | "fast-emit"): Promise<Outcome> {
+  const issues: string[] = [];
+  const observations: Observation[] = [];
+  let skipped = 0;
+  const chunks: Buffer[] = [];
+  let at = 0;
+  for (const c of [...new Set(cuts.map((x) => x % (bytes.length + 1)))].sort((a, b) => a - b)) {
+    chunks.push(bytes.subarray(at, c));
+    at = c;
+  }
+  chunks.push(bytes.subarray(at));
+  const ctx: ReadContext = {
+    report: (i) => void issues.push(`${i.source.line ?? "-"} ${i.code} ${i.message}`),
+    ...(how !== "full" ? { prefilter, skipped: (n: number) => void (skipped += n) } : {}),
+    ...(how === "fast-emit" ? { emit: (o: Observation) => void observations.push(o) } : {}),
+  };
+  for await (const o of reader.read({ path: "t", stream: Readable.from(chunks.filter((c) => c.length > 0)), encoding: "utf-8" }, ctx)) observations.push(o);
+  const matches: string[] = [];
+  for (const o of observations) {
+    const r = matchObservation(o, index);
+    for (const m of r.matches) matches.push(`${o.source.line}:${o.host ?? ""}:${m.vendor.id}/${m.product.id}`);
+    if (r.lookalike) matches.push(`${o.source.line}:lookalike:${r.lookalike.lookalike.id}`);
+  }
+  return { matches, issues, observations, skipped };
+}
+
+async function same(reader: Reader, text: string, cuts: number[]): Promise<void> {
+  const bytes = Buffer.from(text, "utf8");
+  const full = await read(reader, bytes, cuts, "full");
+  const fast = await read(reader, bytes, cuts, "fast");
+  const emitted = await read(reader, bytes, cuts, "fast-emit");
+  assert.deepEqual(emitted.matches, full.matches, "the same matches on the same lines");
+  assert.deepEqual(emitted.issues, full.issues, "the same problems, at the same lines");
+  assert.equal(emitted.observations.length + emitted.skipped, full.observations.length, "every observation read or counted");
+  assert.deepEqual(emitted.observations, fast.observations, "emit gives what yield gives, in order");
+  assert.equal(emitted.skipped, fast.skipped);
+}
+
+const cutsArb = fc.array(fc.nat(20_000), { maxLength: 16 });
+
+describe("fast paths against full paths, random inputs", () => {
+  it("inventory/csv", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(row(), { minLength: 1, maxLength: 40 }), cutsArb, async (rows, cuts) => {
+        await same(csvReader, ["host,kind,name,vendor,version,path,identifier", ...rows.map(csvLine)].join("\n") + "\n", cuts);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("osquery results log", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(row(), { minLength: 1, maxLength: 40 }), cutsArb, async (rows, cuts) => {
+        await same(osqueryReader, rows.map(logLine).join("\n") + "\n", cuts);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
