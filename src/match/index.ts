@@ -186,9 +186,9 @@ export function createCachedMatcher(index: CatalogIndex, capacity = 50_000): (o:
       if (memo.size >= capacity) memo = new Map();
       memo.set(key, cached);
     }
-    return {
-      matches: cached.matches.map((m) => ({ ...m, observation: o })),
-      ...(cached.lookalike ? { lookalike: { observation: o, lookalike: cached.lookalike } } : {}),
-    };
+    // by assignment, not spreads: this runs once per observation (see readers/osquery `where`)
+    const out: MatchResult = { matches: cached.matches.length === 0 ? [] : cached.matches.map((m) => Object.assign({}, m, { observation: o }) as Match) };
+    if (cached.lookalike) out.lookalike = { observation: o, lookalike: cached.lookalike };
+    return out;
   };
 }

@@ -610,16 +610,16 @@ function toObservations(record: readonly string[], columns: ColumnMap, source: S
       thing = thing.slice(Math.max(thing.lastIndexOf("\\"), thing.lastIndexOf("/")) + 1);
     }
     const ids = idsOf(kind, cell);
-    return {
-      kind,
-      name: thing,
-      ...(vendor ? { vendor } : {}),
-      ...(version ? { version } : {}),
-      ...(path ? { path } : {}),
-      ...(ids ? { ids } : {}),
-      ...(host ? { host } : {}),
-      source: { ...source },
-    };
+    // by assignment, not conditional spreads, which once per row kept old-generation memory
+    // growing (see osquery's `where`); the same keys in the same order
+    const o: Observation = { kind, name: thing } as Observation;
+    if (vendor) o.vendor = vendor;
+    if (version) o.version = version;
+    if (path) o.path = path;
+    if (ids) o.ids = ids;
+    if (host) o.host = host;
+    o.source = Object.assign({}, source);
+    return o;
   });
 }
 
