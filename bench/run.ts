@@ -30,6 +30,13 @@ type Case = {
 const FLEET_HOSTS = 100_000;
 const writeFleetLog = (path: string, rows: number, every?: number) => writeOsqueryResultLog(path, rows, every, FLEET_HOSTS);
 const TEN_MILLION = Number(process.env.ICTSGUARD_BENCH_BIG_ROWS ?? 10_000_000);
+/**
+ * `ICTSGUARD_BENCH_ONLY=<regex>` runs only the stages whose name it matches: a scan case by its
+ * file name (`inventory-1m.csv`, `osqueryd-results-10m.log`, `cyclonedx-100mb.cdx.json`), and
+ * `mixed`, `host`, `startup`, `check`, `catalog`, `screen`. Unset, everything runs.
+ */
+const ONLY = process.env.ICTSGUARD_BENCH_ONLY ? new RegExp(process.env.ICTSGUARD_BENCH_ONLY) : undefined;
+const runs = (stage: string): boolean => !ONLY || ONLY.test(stage);
 
 const cases: Case[] = [
   { label: "CSV inventory", file: "inventory-100k.csv", rows: 100_000, write: writeCsvInventory },
@@ -98,6 +105,7 @@ const loadBefore = uptime();
 const results: string[][] = [];
 const scanMs = new Map<string, number>();
 for (const c of cases) {
+  if (!runs(c.file)) continue;
   const path = join(OUT, c.file);
   if (c.temporary) {
     // about 540 bytes a row; leave room for the report
@@ -148,7 +156,7 @@ for (const c of cases) {
 }
 
 // a 100 MB CycloneDX JSON SBOM (its components counted after it is written)
-{
+if (runs("cyclonedx-100mb.cdx.json")) {
   const path = join(OUT, "cyclonedx-100mb.cdx.json");
   process.stderr.write("generating cyclonedx-100mb.cdx.json (100 MB)...\n");
   const components = await writeCycloneDxJson(path, 100);
@@ -174,9 +182,9 @@ for (const c of cases) {
   ]);
 }
 
-results.push(await (await import("./mixed.js")).benchMixedEstate(OUT, CHILD)); // 500 MB of every format in a directory tree (grep -r)
+if (runs("mixed")) results.push(await (await import("./mixed.js")).benchMixedEstate(OUT, CHILD)); // 500 MB of every format in a directory tree (grep -r)
 // scan --host: collecting from a large fake root (grep -r over the same tree) and from this machine
-results.push(...benchHost(CHILD));
+if (runs("host")) results.push(...benchHost(CHILD));
 
 const head = ["input", "size", "grep -ciF", "ictsguard scan", "ratio", "rows/s", "peak RSS", "findings"];
 const widths = head.map((h, i) => Math.max(h.length, ...results.map((r) => r[i]!.length)));
@@ -193,7 +201,7 @@ const [m1, m10] = [rowOf("1m"), rowOf("10m")];
 if (m1 && m10) {
   process.stdout.write(`osqueryd results log, 1M vs ${TEN_MILLION.toLocaleString("en-US")} rows: ratio ${m1[4]} vs ${m10[4]}, peak RSS ${m1[6]} vs ${m10[6]}\n`);
 }
-process.stdout.write(`start-up (median of 7): ictsguard --version ${startup(["--version"]).toFixed(0)} ms, ictsguard scan --help ${startup(["scan", "--help"]).toFixed(0)} ms; node -e 0 ${startup(["-e", "0"], 7, true).toFixed(0)} ms\n`);
+if (runs("startup")) process.stdout.write(`start-up (median of 7): ictsguard --version ${startup(["--version"]).toFixed(0)} ms, ictsguard scan --help ${startup(["scan", "--help"]).toFixed(0)} ms; node -e 0 ${startup(["-e", "0"], 7, true).toFixed(0)} ms\n`);
 process.stdout.write(`load: before ${loadBefore}\n      after  ${uptime()}\n`);
 // The check and screen benches run in processes of their own: after the scan stages, this
 // long-lived process once hit a V8 deoptimizer fatal error in the check bench (Node 20.20),
@@ -202,6 +210,6 @@ const benchChild = (file: string): void => {
   const r = spawnSync(process.execPath, [join(PACKAGE_ROOT, "dist", "bench", file)], { stdio: "inherit" });
   if (r.status !== 0) throw new Error(`bench/${file} exited ${r.status ?? r.signal}`);
 };
-benchChild("check.js"); // check: 100k transactions, ictsguard vs Cedar
-process.stdout.write(await catalogBench());
-benchChild("screen.bench.js"); // ictsguard screen vs fuse.js, names/s and peak RSS
+if (runs("check")) benchChild("check.js"); // check: 100k transactions, ictsguard vs Cedar
+if (runs("catalog")) process.stdout.write(await catalogBench());
+if (runs("screen")) benchChild("screen.bench.js"); // ictsguard screen vs fuse.js, names/s and peak RSS
