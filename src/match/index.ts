@@ -186,7 +186,7 @@ export function createCachedMatcher(index: CatalogIndex, capacity = 50_000): (o:
       if (memo.size >= capacity) memo = new Map();
       memo.set(key, cached);
     }
-    // by assignment, not spreads: this runs once per observation (see readers/osquery `where`)
+    // by assignment, not spreads: this runs once per observation (see readers/osquery `hostAndSeenAt`)
     const out: MatchResult = { matches: cached.matches.length === 0 ? [] : cached.matches.map((m) => Object.assign({}, m, { observation: o }) as Match) };
     if (cached.lookalike) out.lookalike = { observation: o, lookalike: cached.lookalike };
     return out;

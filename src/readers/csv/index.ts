@@ -611,7 +611,7 @@ function toObservations(record: readonly string[], columns: ColumnMap, source: S
     }
     const ids = idsOf(kind, cell);
     // by assignment, not conditional spreads, which once per row kept old-generation memory
-    // growing (see osquery's `where`); the same keys in the same order
+    // growing (see osquery's `hostAndSeenAt`); the same keys in the same order
     const o: Observation = { kind, name: thing } as Observation;
     if (vendor) o.vendor = vendor;
     if (version) o.version = version;

@@ -280,7 +280,7 @@ function hostAndTime(entry: Record<string, unknown>): { host?: string; seenAt?: 
   const host = str(entry, "hostIdentifier") ?? str(entry.decorations, "hostname");
   const unixTime = str(entry, "unixTime");
   // lines of one run share their time: the last one is remembered
-  if (unixTime !== undefined && unixTime === lastTime.unixTime) return where(host, lastTime.seenAt);
+  if (unixTime !== undefined && unixTime === lastTime.unixTime) return hostAndSeenAt(host, lastTime.seenAt);
   const seconds = Number(unixTime);
   let time = Number.isFinite(seconds) && seconds > 0 ? new Date(seconds * 1000) : undefined;
   // old logs may lack unixTime; calendarTime ("Thu Dec 28 14:40:08 2017 UTC") parses in V8
@@ -290,7 +290,7 @@ function hostAndTime(entry: Record<string, unknown>): { host?: string; seenAt?: 
     lastTime.unixTime = unixTime;
     lastTime.seenAt = seenAt;
   }
-  return where(host, seenAt);
+  return hostAndSeenAt(host, seenAt);
 }
 
 /**
@@ -298,7 +298,7 @@ function hostAndTime(entry: Record<string, unknown>): { host?: string; seenAt?: 
  * of conditional literals (`{...(a ? {a} : {})}`), made once per row, kept old-generation
  * memory growing between full collections (measured: 164 against 137 MiB peak on a 1M-row log).
  */
-function where(host: string | undefined, seenAt: string | undefined): { host?: string; seenAt?: string } {
+function hostAndSeenAt(host: string | undefined, seenAt: string | undefined): { host?: string; seenAt?: string } {
   const w: { host?: string; seenAt?: string } = {};
   if (host) w.host = host;
   if (seenAt) w.seenAt = seenAt;
@@ -355,7 +355,7 @@ function createRowMapper(ctx: ReadContext): RowMapper {
       });
       return undefined;
     }
-    // by assignment, not spread (see `where`), in the same key order
+    // by assignment, not spread (see `hostAndSeenAt`), in the same key order
     const o = Object.assign({}, facts) as Observation;
     if (where.host !== undefined) o.host = where.host;
     if (where.seenAt !== undefined) o.seenAt = where.seenAt;
