@@ -45,7 +45,7 @@ function citationList(citations: readonly RenderedCitation[]): SafeHtml {
   if (citations.length === 0) return h``;
   return h`<ol class="citations">${citations.map(
     (c, i) =>
-      h`<li class="${i === 0 ? "primary" : ""}">${link(c.url, c.text)}${c.confirmed === false ? h` <em>(unconfirmed)</em>` : ""}${c.note ? h` <span class="muted">(${c.note})</span>` : ""}</li>`,
+      h`<li class="${i === 0 ? "primary" : ""}">${link(c.url, c.text)}${c.note ? h` <span class="muted">(${c.note})</span>` : ""}</li>`,
   )}</ol>`;
 }
 
