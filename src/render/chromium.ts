@@ -46,7 +46,7 @@ export type LaunchedChromium = {
 };
 
 /** Launches Chromium, or throws an IctsError (exit 2) naming the Debian packages when it is missing. */
-export async function launchChromium(executable?: string): Promise<LaunchedChromium> {
+export async function launchChromium(executable?: string, options: { javaScript?: boolean } = {}): Promise<LaunchedChromium> {
   const path = chromiumPath(executable);
   if (!existsSync(path)) {
     throw new IctsError(
@@ -67,7 +67,8 @@ export async function launchChromium(executable?: string): Promise<LaunchedChrom
       offline: true,
       serviceWorkers: "block",
       acceptDownloads: false,
-      javaScriptEnabled: false,
+      // off for printing; a test turns it on to show the page's own policy stops script
+      javaScriptEnabled: options.javaScript === true,
     });
   } catch (err) {
     rmSync(profile, { recursive: true, force: true });

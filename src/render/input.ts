@@ -6,6 +6,7 @@
  * and column of a JSON syntax error or the path of the bad field, and what was expected (exit 2).
  * Every id a finding refers to is resolved here too, so a renderer never meets a dangling one.
  */
+import { JSONParser } from "@streamparser/json";
 import { z } from "zod";
 import type { ReportDocument } from "../model/finding.js";
 import { IctsError } from "../model/issue.js";
@@ -68,6 +69,22 @@ function lineColumn(text: string, offset: number): string {
 }
 
 /**
+ * Where a JSON text first goes wrong: JSON.parse does not always say (Node 20 often gives only a
+ * snippet), so the error path reads it again with @streamparser/json's tokenizer, which does.
+ */
+function syntaxErrorOffset(text: string): number | undefined {
+  const parser = new JSONParser({ paths: [] });
+  try {
+    parser.write(text.replace(/^\uFEFF/, ""));
+    parser.end();
+  } catch (err) {
+    const m = /absolute position "(\d+)"/.exec((err as Error).message) ?? /position "?(\d+)/.exec((err as Error).message);
+    if (m) return Number(m[1]);
+  }
+  return undefined;
+}
+
+/**
  * Parses and checks a scan report. `file` names the input in messages. Throws an IctsError
  * (`report/input`) for text that is not JSON, is not a report document, is another report
  * version, or refers to a rule, product or remediation it does not define.
@@ -77,9 +94,10 @@ export function parseReportDocument(text: string, file: string): ReportDocument 
   try {
     value = JSON.parse(text.replace(/^\uFEFF/, ""));
   } catch (err) {
-    const m = /position (\d+)/.exec((err as Error).message);
-    const where = m ? ` at ${lineColumn(text, Number(m[1]))}` : "";
-    throw new IctsError("report/input", `${file}: not JSON${where} (${(err as Error).message}); expected the report that \`ictsguard scan -o json\` writes`);
+    const offset = syntaxErrorOffset(text) ?? Number(/position (\d+)/.exec((err as Error).message)?.[1] ?? Number.NaN);
+    const where = Number.isFinite(offset) ? ` at ${lineColumn(text, offset)}` : "";
+    const why = (err as Error).message.replace(/\s+/g, " ").slice(0, 160);
+    throw new IctsError("report/input", `${file}: not JSON${where} (${why}); expected the report that \`ictsguard scan -o json\` writes`);
   }
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     throw new IctsError("report/input", `${file}: expected a JSON object, the report that \`ictsguard scan -o json\` writes`);
