@@ -1,19 +1,21 @@
 /**
  * @module
- * A FAR report draft as Markdown. Inventory text is escaped for Markdown (its punctuation
- * backslash-escaped, angle brackets as entities, controls made visible), so a product name cannot
- * become a link, an image or HTML in whatever renders the draft.
+ * A FAR report draft as Markdown. Inventory text is escaped for Markdown (`<`, `>` and `&` as
+ * entities, the characters that make links, images, emphasis, code and table cells
+ * backslash-escaped, controls made visible; it never starts a line, so list and heading marks
+ * are harmless), so a product name cannot become a link, an image or HTML wherever the draft is
+ * rendered, and the text stays readable as plain text.
  */
 import { escapeControls } from "../../report/text.js";
 import { DIBNET_URL, type FarDraft } from "./model.js";
 
-/** Text for Markdown: inline punctuation escaped, `<`, `>` and `&` as entities, one line. */
+/** Text for Markdown inside a line: `<`, `>` and `&` as entities, link, emphasis, code and cell marks escaped. */
 export function mdText(text: string): string {
   return escapeControls(text.replace(/\r?\n/g, " "))
     .replace(/&/g, "&amp;")
     .replace(/</g, "&lt;")
     .replace(/>/g, "&gt;")
-    .replace(/[\\`*_{}[\]()#+\-.!|~]/g, "\\$&");
+    .replace(/[\\`*_[\]|~]/g, "\\$&");
 }
 
 const BLANK = "____________________";
