@@ -28,7 +28,7 @@ table { width: 100%; border-collapse: collapse; margin: .4rem 0 .8rem; }
 thead { display: table-header-group; }
 tr { break-inside: avoid; }
 th, td { text-align: left; vertical-align: top; padding: .25rem .4rem; border-bottom: 1px solid var(--line); overflow-wrap: anywhere; }
-th { background: var(--soft); font-weight: 600; }
+th { background: var(--soft); font-weight: 600; overflow-wrap: normal; }
 table.kv th { width: 11rem; background: none; color: var(--muted); font-weight: 500; }
 .badge { display: inline-block; padding: 0 .45rem; border-radius: .6rem; font-size: .8em; font-weight: 600; color: #fff; white-space: nowrap; }
 .s-prohibited { background: var(--prohibited); } .s-unsupported { background: var(--unsupported); }

@@ -144,7 +144,7 @@ function errorsSection(doc: ReportDocument): SafeHtml {
   const warnings = doc.errors.filter((e) => e.severity === "warning");
   const skipped = (doc.collected ?? []).filter((c) => c.skipped);
   const rows = doc.errors.map(
-    (e) => h`<tr><td>${e.severity}</td><td><code>${e.code}</code></td><td class="mono">${formatSource(e.source)}</td><td>${e.message}</td></tr>`,
+    (e) => h`<tr><td class="nowrap">${e.severity}</td><td class="nowrap"><code>${e.code}</code></td><td class="mono" style="min-width:10rem">${formatSource(e.source)}</td><td>${e.message}</td></tr>`,
   );
   const table = h`<table><thead><tr><th>severity</th><th>code</th><th>where</th><th>what</th></tr></thead><tbody>${rows}</tbody></table>`;
   if (errors.length > 0) {
