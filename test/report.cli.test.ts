@@ -211,6 +211,21 @@ describe("ictsguard report: input that is not a scan report is a located error (
     assert.match(d.stderr, /dangling\.json: findings\[2\]: .*"no-such-product"/);
   });
 
+  it("a scan with unread input: the HTML opens with the errors, unknown is not clean", () => {
+    writeFileSync(join(dir, "cut.json"), '[{"name":"kesl","version":"12.1","source":"deb_packages"');
+    const scan = run(["scan", "cut.json", "-f", "osquery", "--as-of", "2025-01-15", "-o", "json", "-q", "--output-file", "errors.json"], dir);
+    assert.equal(scan.code, 2, scan.stderr);
+    const r = run(["report", "errors.json"], dir);
+    assert.equal(r.code, 0, r.stderr);
+    const alert = /<section class="alert" id="errors">([\s\S]*?)<\/section>/.exec(r.stdout);
+    assert.ok(alert, "an alert section");
+    assert.match(alert[1]!, /unknown is not clean/);
+    assert.match(alert[1]!, /cut\.json/);
+    assert.ok(r.stdout.indexOf('id="errors"') < r.stdout.indexOf('id="findings"'), "errors come before the findings");
+    // nothing found in what was read is not called clean
+    assert.match(r.stdout, /No restricted product was found in what could be read, but <strong>1 input error<\/strong> left part of the input unread: this is not a clean result/);
+  });
+
   it("a missing file is named", () => {
     const r = run(["report", "nowhere.json"], dir);
     assert.equal(r.code, 2);
