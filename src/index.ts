@@ -20,6 +20,20 @@ export { loadActiveCatalog, resolveSettings, type LoadActiveCatalogOptions } fro
 export { loadCatalog, loadCatalogOrThrow } from "./catalog/load.js";
 export { writeReport, REPORT_FORMATS, type ReportFormat } from "./report/index.js";
 export { createResolver, type ResolvedFinding } from "./report/document.js";
+export {
+  parseReportDocument,
+  renderReportHtml,
+  renderPdf,
+  buildTimeline,
+  renderTimelineHtml,
+  buildFarDraft,
+  renderFarMarkdown,
+  renderFarHtml,
+  type ReportHtmlOptions,
+  type PdfOptions,
+  type Timeline,
+  type FarDraft,
+} from "./render/index.js";
 export { exitCodeOf, EXIT_ERROR, EXIT_FINDINGS, EXIT_OK } from "./model/exit-code.js";
 export { parseAsOf, type AsOf } from "./policy/time.js";
 export type { Catalog, Profile } from "./model/catalog.js";

@@ -19,3 +19,6 @@ export const READER_NAME_CHOICES = [
   "windows/wmic", "windows/powershell-json", "inventory/defender-json", "inventory/intune-json", "inventory/nmap-xml", "network/zeek", "network/suricata-eve",
   "network/dnsmasq", "network/squid", "network/windows-dns",
 ] as const;
+
+/** = ROLES (model/catalog.ts): the profiles and `exporter`, for `timeline --role`. */
+export const ROLE_CHOICES = ["federal-agency", "federal-contractor", "state-local-government", "critical-infrastructure", "reseller", "business", "individual", "exporter"] as const;

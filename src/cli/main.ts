@@ -18,6 +18,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   screen: async () => (await import("./commands/screen.js")).screenCommand(),
   lists: async () => (await import("./commands/lists.js")).listsCommand(),
   catalog: async () => (await import("./commands/catalog.js")).catalogCommand(),
+  report: async () => (await import("./commands/report.js")).reportCommand(),
+  timeline: async () => (await import("./commands/timeline.js")).timelineCommand(),
   formats: async () => (await import("./commands/formats.js")).formatsCommand(),
 };
 
