@@ -10,6 +10,7 @@
 import { readdir, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { isRunning } from "../util/pid.js";
 
 export const SPILL_PREFIX = "ictsguard-zip-";
 const OLD_FORM_AGE_MS = 24 * 60 * 60 * 1000;
@@ -41,13 +42,3 @@ export async function cleanStaleSpills(dir: string = tmpdir(), now: number = Dat
   return removed;
 }
 
-/** Whether a process with this id is running (signal 0 only checks; EPERM means it runs as someone else). */
-export function isRunning(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
