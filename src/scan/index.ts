@@ -13,6 +13,7 @@ import type { Issue } from "../model/issue.js";
 import type { Observation } from "../model/observation.js";
 import type { AsOf } from "../policy/time.js";
 import { detectReader } from "../readers/detect.js";
+import { NETWORK_READERS } from "../readers/network-registry.js";
 import { READERS, findReader } from "../readers/registry.js";
 import type { ReadContext, Reader, ReportableIssue } from "../readers/types.js";
 import { DEFAULT_ARCHIVE_LIMITS, isZip, scanZipFile, scanZipStream, type ArchiveContext, type ArchiveLimits, type EntryOutcome } from "./archive.js";
@@ -81,7 +82,8 @@ export async function runScan(options: ScanOptions): Promise<ReportDocument> {
     scanner.issue(issue);
   };
   for (const notice of options.notices ?? []) report(notice);
-  const tally: Tally = { records: () => scanner.observations, errors: () => errorsReported };
+  let inputsRead = 0;
+  const tally: Tally = { records: () => scanner.observations, errors: () => errorsReported, inputsRead: () => inputsRead, inputRead: () => void inputsRead++ };
 
   const { files, problems } = await expandInputs(options.inputs);
   for (const p of problems) {
@@ -118,12 +120,12 @@ export async function runScan(options: ScanOptions): Promise<ReportDocument> {
       bytesRead += n;
     }, onObservation, { prefilter, skipped }, tally);
   }
-  // A scan that read nothing from the inputs it was given is not a clean scan (docs/cli.md)
-  const fileRecords = scanner.observations;
-  if (options.inputs.length > 0 && fileRecords === 0) {
+  // A scan that read none of the inputs it was given is not a clean scan (docs/cli.md); when
+  // errors were reported, they already say why (and the exit code is 2)
+  if (options.inputs.length > 0 && inputsRead === 0 && errorsReported === 0) {
     report({
       code: "scan/nothing-read",
-      message: `no record was read from the ${files.length} input${files.length === 1 ? "" : "s"} found (${options.inputs.length} named): nothing was scanned, so this is no clean result`,
+      message: `none of the ${files.length} input${files.length === 1 ? "" : "s"} found (${options.inputs.length} named) could be read as an inventory: nothing was scanned, so this is no clean result`,
       source: { file: options.inputs.length === 1 ? options.inputs[0]! : `${options.inputs[0]} (and ${options.inputs.length - 1} more)` },
     });
   }
@@ -171,7 +173,7 @@ async function scanFile(
   }
   if (isZip(opened.probe.head)) {
     // a container, not a format: its entries are detected (or forced) one by one
-    const before = { records: tally.records(), errors: tally.errors() };
+    const before = { read: tally.inputsRead(), errors: tally.errors() };
     const ctx: ArchiveContext = {
       report,
       onBytes,
@@ -184,7 +186,7 @@ async function scanFile(
     } else {
       await scanZipStream(opened.stream, file.path, 1, ctx);
     }
-    if (tally.records() === before.records && tally.errors() === before.errors) {
+    if (tally.inputsRead() === before.read && tally.errors() === before.errors) {
       // a .jar or .whl named on the command line with nothing readable in it is no clean answer;
       // a zip found in a folder (a .docx, a bundle of documents) is skipped like any unknown file
       report({
@@ -200,7 +202,7 @@ async function scanFile(
 }
 
 /** Running counts of the scan (records read or skipped, errors reported), to see what one input added. */
-type Tally = { records(): number; errors(): number };
+type Tally = { records(): number; errors(): number; inputsRead(): number; inputRead(): void };
 
 /**
  * Detects (or takes the forced) reader of an opened input and streams its observations. An
@@ -229,11 +231,13 @@ async function readOpened(
     return "unknown-format";
   }
   const before = { records: tally.records(), errors: tally.errors() };
+  let completed = false;
   try {
     for await (const o of reader.read({ path, stream: opened.stream, encoding: opened.encoding }, { report, ...fast })) {
       o.source.reader = reader.name;
       onObservation(o);
     }
+    completed = true;
   } catch (err) {
     report({
       code: "input/read",
@@ -243,9 +247,12 @@ async function readOpened(
   } finally {
     opened.stream.destroy();
   }
-  if (tally.records() === before.records && tally.errors() === before.errors) {
+  const yielded = tally.records() !== before.records;
+  if (yielded || (completed && NETWORK_READERS.includes(reader))) tally.inputRead();
+  else if (tally.errors() === before.errors) {
     // read to its end as this format, yet not one record and no error: a header with no rows,
     // an SBOM with no components. An inventory that lists nothing cannot show the estate is clean.
+    // (A network log read to its end is an answer: its lines may hold no lookup at all.)
     report({
       code: "input/nothing-read",
       message: `read as ${reader.name}, but it holds no records (no software, device or host listed): an empty inventory is no clean result; remove it from the scan if it is meant to be empty`,
