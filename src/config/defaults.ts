@@ -27,8 +27,8 @@ export const DEFAULTS = {
   archive: {
     /** Zips inside zips are opened down to this depth (the archive named is level 1). */
     maxDepth: 4,
-    /** Zip entries read, nested ones counted (a fat jar holds tens of thousands). */
-    maxEntries: 100_000,
+    /** Zip entries, nested ones counted: inventory archives hold a few hundred; a 42.zip-style bomb is stopped here in seconds. */
+    maxEntries: 10_000,
     /** Decompressed bytes read out of entries: 64 GiB. */
     maxExpandedBytes: 64 * 1024 ** 3,
     /** Decompressed bytes over the input's size. Deflate alone stays under about 1,032, so only nested zips (a zip bomb) reach it. */

@@ -95,10 +95,8 @@ type Budget = {
 export async function scanZipFile(file: string, display: string, depth: number, ctx: ArchiveContext): Promise<void> {
   // yauzl's own file reader crashes the process ("Cannot read properties of null (reading 'fd')")
   // when an entry's stream is destroyed while a read is pending, as a reader that stops early
-  // does; Node's file streams over one descriptor we close ourselves do not.
+  // does; our reader over a FileHandle we close ourselves does not.
   let handle: FileHandle;
-  let zip: yauzl.ZipFile;
-  let size: number;
   try {
     handle = await open(file, "r");
   } catch (err) {
@@ -106,10 +104,26 @@ export async function scanZipFile(file: string, display: string, depth: number, 
     return;
   }
   try {
-    size = (await handle.stat()).size;
-    zip = await yauzl.fromRandomAccessReaderPromise(new FileRangeReader(handle), size, { decodeStrings: false, validateEntrySizes: true, autoClose: false });
-  } catch (err) {
+    const size = (await handle.stat()).size;
+    await scanZip({ handle, size }, display, depth, ctx);
+  } finally {
     await handle.close().catch(() => {});
+  }
+}
+
+/** Zips up to this size that are not files on disk are read in memory, not copied to a temporary file. */
+const IN_MEMORY_ZIP_BYTES = 8 * 1024 * 1024;
+
+/** Reads every entry of a zip, open on disk or in memory. */
+async function scanZip(source: { handle: FileHandle; size: number } | Buffer, display: string, depth: number, ctx: ArchiveContext): Promise<void> {
+  const size = Buffer.isBuffer(source) ? source.length : source.size;
+  let zip: yauzl.ZipFile;
+  try {
+    const options = { decodeStrings: false, validateEntrySizes: true, autoClose: false } as const;
+    zip = Buffer.isBuffer(source)
+      ? await yauzl.fromBufferPromise(source, options)
+      : await yauzl.fromRandomAccessReaderPromise(new FileRangeReader(source.handle), size, options);
+  } catch (err) {
     ctx.report({ code: "archive/invalid", message: `not a readable zip archive: ${reason(err)}; nothing in it was read`, source: { file: display } });
     return;
   }
@@ -153,7 +167,6 @@ export async function scanZipFile(file: string, display: string, depth: number, 
     });
   } finally {
     zip.close();
-    await handle.close().catch(() => {});
   }
   if (unknown.length > 0) {
     const listed = unknown.slice(0, NAMES_LISTED).join(", ") + (unknown.length > NAMES_LISTED ? ", ..." : "");
@@ -227,18 +240,50 @@ class FileRangeReader extends yauzl.RandomAccessReader {
 export async function scanZipStream(stream: Readable, display: string, depth: number, ctx: ArchiveContext): Promise<void> {
   const limits = ctx.limits ?? DEFAULT_ARCHIVE_LIMITS;
   const budget = ctx.budget;
+  // a small zip (most zips inside zips) is read in memory: no temporary file at all
+  const head: Buffer[] = [];
+  let held = 0;
+  const iterator = stream[Symbol.asyncIterator]();
+  let rest = false;
+  try {
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done) break;
+      const chunk = next.value as Buffer;
+      head.push(chunk);
+      held += chunk.length;
+      if (held > IN_MEMORY_ZIP_BYTES) {
+        rest = true;
+        break;
+      }
+    }
+  } catch (err) {
+    ctx.report({ code: "archive/invalid", message: `cannot read the zip archive: ${reason(err)}; nothing in it was read`, source: { file: display } });
+    return;
+  }
+  if (!rest) {
+    await scanZip(Buffer.concat(head), display, depth, { ...ctx, onBytes: () => {} });
+    return;
+  }
   const left = limits.maxTempBytes - (budget?.tempWritten ?? 0);
   const dir = await mkdtemp(join(tmpdir(), `${SPILL_PREFIX}${process.pid}-`));
   try {
     const file = join(dir, "archive.zip");
     let written = 0;
     try {
-      await pipeline(
-        stream,
-        limitBytes(left, (n) => (written = n)),
-        createWriteStream(file, { mode: 0o600 }),
+      const all = Readable.from(
+        (async function* () {
+          yield* head;
+          for (;;) {
+            const next = await iterator.next();
+            if (next.done) return;
+            yield next.value as Buffer;
+          }
+        })(),
       );
+      await pipeline(all, limitBytes(left, (n) => (written = n)), createWriteStream(file, { mode: 0o600 }));
     } catch (err) {
+      stream.destroy();
       if (err instanceof TempLimitError) {
         if (budget) budget.tempWritten += written;
         ctx.report({
