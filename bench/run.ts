@@ -175,6 +175,8 @@ for (const c of cases) {
 }
 
 results.push(await (await import("./mixed.js")).benchMixedEstate(OUT, CHILD)); // 500 MB of every format in a directory tree (grep -r)
+// issue 13: a few MB of zip holding 1 GiB of Kaspersky rows, under a 256 MB heap (unzip -p | grep)
+results.push(await (await import("./kaspersky-zip.js")).benchKasperskyZip(OUT, CHILD));
 // scan --host: collecting from a large fake root (grep -r over the same tree) and from this machine
 results.push(...benchHost(CHILD));
 
