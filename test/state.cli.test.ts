@@ -102,6 +102,32 @@ describe("catalog update: redirects to another origin are refused unless --allow
     };
   }
 
+  it("a redirect within the repository's origin is followed without --allow-redirects", async () => {
+    const w = await world();
+    const { readFileSync } = await import("node:fs");
+    const server: Server = createServer((req, res) => {
+      const path = req.url ?? "/";
+      if (!path.startsWith("/real/")) return void res.writeHead(301, { location: `/real${path}` }).end();
+      try {
+        res.writeHead(200).end(readFileSync(join(w.repo, decodeURIComponent(path.slice("/real/".length)))));
+      } catch {
+        res.writeHead(404).end();
+      }
+    });
+    await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/`;
+      const r = await cliUmask(["catalog", "update", "--from", url, "--trusted-root", w.root1], w.home, "022");
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /installed catalog /);
+    } finally {
+      await new Promise<void>((ok) => {
+        server.close(() => ok());
+        server.closeAllConnections();
+      });
+    }
+  });
+
   it("a redirect to another port is refused (exit 2, the catalog in use unchanged); with --allow-redirects it is followed and verified", async () => {
     const w = await world();
     const mirror = w.server.url.replace(/\/$/, "");
