@@ -108,11 +108,13 @@ describe("catalog update: redirects to another origin are refused unless --allow
     const server: Server = createServer((req, res) => {
       const path = req.url ?? "/";
       if (!path.startsWith("/real/")) return void res.writeHead(301, { location: `/real${path}` }).end();
+      let body: Buffer;
       try {
-        res.writeHead(200).end(readFileSync(join(w.repo, decodeURIComponent(path.slice("/real/".length)))));
+        body = readFileSync(join(w.repo, decodeURIComponent(path.slice("/real/".length))));
       } catch {
-        res.writeHead(404).end();
+        return void res.writeHead(404).end();
       }
+      res.writeHead(200).end(body);
     });
     await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
     try {
