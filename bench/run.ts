@@ -183,6 +183,8 @@ if (runs("cyclonedx-100mb.cdx.json")) {
 }
 
 if (runs("mixed")) results.push(await (await import("./mixed.js")).benchMixedEstate(OUT, CHILD)); // 500 MB of every format in a directory tree (grep -r)
+// issue 13: a few MB of zip holding 1 GiB of Kaspersky rows, under a 256 MB heap (unzip -p | grep)
+if (runs("kaspersky-zip")) results.push(await (await import("./kaspersky-zip.js")).benchKasperskyZip(OUT, CHILD));
 // scan --host: collecting from a large fake root (grep -r over the same tree) and from this machine
 if (runs("host")) results.push(...benchHost(CHILD));
 

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { cpSync, existsSync, readdirSync, readFileSync, renameSync, utimesSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { cpSync, existsSync, readdirSync, readFileSync, renameSync } from "node:fs";
 import { join } from "node:path";
 import { before, describe, it } from "node:test";
 import { catalogVersion, dayOffset } from "../testing/tuf.js";
@@ -57,14 +58,16 @@ describe("installs under ICTSGUARD_HOME", () => {
     const home = join(dir, "home-crash");
     await update(home, join(dir, "repo-1"));
     const active = activeInstallDir(home)!;
-    // A crash mid-download leaves a staging folder behind.
-    const leftover = createStaging(home);
+    // A crash mid-download (kill -9) leaves a staging folder behind, named with the process id of
+    // an update that no longer runs (a child process that has exited stands for it).
+    const made = createStaging(home);
+    const dead = spawnSync(process.execPath, ["-e", ""]).pid;
+    const leftover = made.replace(`.staging-${process.pid}-`, `.staging-${dead}-`);
+    renameSync(made, leftover);
     assert.equal((await loadInstalledCatalog(home))!.dir, active.dir, "staging folders are never active");
-    const hourAgo = new Date(Date.now() - 2 * 3_600_000);
-    utimesSync(leftover, hourAgo, hourAgo);
-    const fresh = createStaging(home); // one that may belong to an update running right now
+    const running = createStaging(home); // one of an update running right now (this process)
     await update(home, join(dir, "repo-2"));
-    assert.equal(existsSync(leftover), false, "an hour-old staging folder is removed");
-    assert.equal(existsSync(fresh), true, "a recent one is left alone");
+    assert.equal(existsSync(leftover), false, "a staging folder whose process is gone is removed");
+    assert.equal(existsSync(running), true, "a running update's staging folder is left alone");
   });
 });

@@ -18,13 +18,15 @@
  * passes every catalog check again, with its digest recomputed.
  */
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { Metadata, MetadataKind } from "@tufjs/models";
 import { z } from "zod";
 import type { Catalog } from "../model/catalog.js";
 import { IctsError } from "../model/issue.js";
 import { ictsguardHome } from "../util/home.js";
+import { isRunning } from "../util/pid.js";
+import { lockDown, privateDir, writePrivateFile, writePrivateFileAtomic } from "../util/private-fs.js";
 import { parseBundle, sha256 } from "./bundle.js";
 
 export const InstallRecord = z
@@ -141,10 +143,34 @@ function checkSignedTarget(dir: string, record: InstallRecord): void {
 /** A new, empty staging folder under ICTSGUARD_HOME (on the same file system as the installs). */
 export function createStaging(home: string = ictsguardHome()): string {
   const base = installsDir(home);
-  mkdirSync(base, { recursive: true });
   const dir = join(base, `${STAGING_PREFIX}${process.pid}-${randomBytes(4).toString("hex")}`);
-  mkdirSync(join(dir, TUF_DIR), { recursive: true });
+  // 0700 from ICTSGUARD_HOME down: what tuf-js writes in it (0666 & ~umask) is unreachable to others
+  privateDir(home, join(dir, TUF_DIR));
   return dir;
+}
+
+/**
+ * Removes staging folders of updates that were killed (kill -9, a power cut): a staging folder's
+ * name carries the process id of its update, and one whose process no longer runs is a leftover.
+ * A staging folder of an update running at this moment is never touched. Returns what it removed.
+ */
+export function cleanStaleStaging(home: string = ictsguardHome()): string[] {
+  const base = installsDir(home);
+  const removed: string[] = [];
+  let names: string[];
+  try {
+    names = readdirSync(base);
+  } catch {
+    return removed;
+  }
+  for (const name of names) {
+    if (!name.startsWith(STAGING_PREFIX)) continue;
+    const pid = Number(/^(\d+)-/.exec(name.slice(STAGING_PREFIX.length))?.[1]);
+    if (isRunning(pid)) continue;
+    rmSync(join(base, name), { recursive: true, force: true });
+    removed.push(join(base, name));
+  }
+  return removed;
 }
 
 export function discardStaging(dir: string): void {
@@ -156,27 +182,27 @@ export function discardStaging(dir: string): void {
  * `active.json` at it (a rename too). Older installs but the previous one are removed.
  */
 export function commitInstall(staging: string, record: InstallRecord, home: string = ictsguardHome()): { id: string; dir: string } {
-  writeFileSync(join(staging, RECORD_FILE), JSON.stringify(record, null, 2) + "\n");
+  writePrivateFile(join(staging, RECORD_FILE), JSON.stringify(record, null, 2) + "\n");
+  lockDown(staging); // the metadata tuf-js wrote and the bundle it downloaded: 0600, whatever the umask
   const stamp = record.installedAt.replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
   const id = `${record.version}-${stamp}-${randomBytes(3).toString("hex")}`;
   const dir = join(installsDir(home), id);
   const previous = activeInstallDir(home);
   renameSync(staging, dir);
   const pointer = join(catalogHome(home), "active.json");
-  const tmp = `${pointer}.tmp-${process.pid}`;
-  writeFileSync(tmp, JSON.stringify({ install: id }) + "\n");
-  renameSync(tmp, pointer);
+  writePrivateFileAtomic(pointer, JSON.stringify({ install: id }) + "\n");
   prune(home, new Set([id, ...(previous ? [previous.id] : [])]));
   return { id, dir };
 }
 
-/** Removes installs other than `keep`, and staging folders left by crashed updates (an hour old). */
+/** Removes installs other than `keep`, and staging folders left by killed updates (cleanStaleStaging). */
 function prune(home: string, keep: Set<string>): void {
+  cleanStaleStaging(home);
   const base = installsDir(home);
   for (const name of readdirSync(base)) {
     const path = join(base, name);
     if (name.startsWith(STAGING_PREFIX)) {
-      if (Date.now() - statSync(path).mtimeMs > 3_600_000) rmSync(path, { recursive: true, force: true });
+      continue; // a running update's (cleanStaleStaging removed the others)
     } else if (!keep.has(name)) {
       rmSync(path, { recursive: true, force: true });
     }

@@ -6,7 +6,7 @@
  * line goes out in one write(2), so several processes appending to the same log at once never
  * interleave their lines (the kernel positions and writes each append whole on a local file).
  */
-import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
+import { closeSync, existsSync, fchmodSync, mkdirSync, openSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
 import type { CheckResult } from "../model/decision.js";
 import { IctsError } from "../model/issue.js";
@@ -62,9 +62,12 @@ export function logEntry(result: CheckResult, now: Date = new Date()): DecisionL
 
 export function openDecisionLog(path: string): DecisionLog {
   let fd: number;
+  const existed = existsSync(path);
   try {
-    mkdirSync(dirname(path), { recursive: true });
-    fd = openSync(path, "a");
+    // a log of what was decided is private: 0600 (0700 for a folder made for it), whatever the umask
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    fd = openSync(path, "a", 0o600);
+    if (!existed) fchmodSync(fd, 0o600);
   } catch (err) {
     throw new IctsError("usage/log", `cannot open the decision log ${path}: ${(err as Error).message}`, { cause: err });
   }

@@ -80,7 +80,20 @@ export function openOutput(file: string | undefined): Output {
   };
 }
 
-/** One issue as a line for people on stderr: `ictsguard: error: file:line: message`, escaped. */
+/** The most characters of one issue's message (and of its location) printed to stderr. */
+export const MAX_ISSUE_CHARS = 1000;
+
+/**
+ * One issue as a line for people on stderr: `ictsguard: error: file:line: message`, escaped
+ * (terminal escapes dropped, controls and bidi characters made visible) and cut to
+ * MAX_ISSUE_CHARS, so no input can write megabytes, or act on the terminal, through an error.
+ */
 export function printIssue(issue: Issue, prefix = "ictsguard: "): void {
-  process.stderr.write(`${prefix}${issue.severity}: ${cleanForTerminal(formatSource(issue.source))}: ${cleanForTerminal(issue.message)}\n`);
+  process.stderr.write(`${prefix}${issue.severity}: ${capped(formatSource(issue.source))}: ${capped(issue.message)}\n`);
+}
+
+/** Cut (before escaping, so the cost is bounded too), then escaped; says how much was left out. */
+export function capped(text: string): string {
+  if (text.length <= MAX_ISSUE_CHARS) return cleanForTerminal(text);
+  return `${cleanForTerminal(text.slice(0, MAX_ISSUE_CHARS))}... (${text.length - MAX_ISSUE_CHARS} more characters)`;
 }

@@ -19,4 +19,21 @@ export const DEFAULTS = {
     minScore: 0.5,
     candidates: 3,
   },
+  /**
+   * Bounds on zip archives, each counted over one input (the archive named and every zip in it);
+   * reaching one is a located error (exit 2) and the scan goes on with the next input.
+   * The config file's `archive:` overrides them (docs/SECURITY.md).
+   */
+  archive: {
+    /** Zips inside zips are opened down to this depth (the archive named is level 1). */
+    maxDepth: 4,
+    /** Zip entries, nested ones counted: inventory archives hold a few hundred; a 42.zip-style bomb is stopped here in seconds. */
+    maxEntries: 10_000,
+    /** Decompressed bytes read out of entries: 64 GiB. */
+    maxExpandedBytes: 64 * 1024 ** 3,
+    /** Decompressed bytes over the input's size. Deflate alone stays under about 1,032, so only nested zips (a zip bomb) reach it. */
+    maxExpansionRatio: 2_000,
+    /** Temporary disk written to open zips that are not files (inside zips, standard input, gzip): 1 GiB. */
+    maxTempBytes: 1024 ** 3,
+  },
 } as const;

@@ -31,6 +31,17 @@ export const Config = z
     /** Days after its date a catalog counts as stale (scans warn; `--require-fresh` fails). */
     catalogMaxAgeDays: z.number().int().positive().optional(),
     exceptions: z.array(ExceptionRule).default([]),
+    /** Bounds on zip archives per input (src/config/defaults.ts DEFAULTS.archive; docs/SECURITY.md). */
+    archive: z
+      .object({
+        maxDepth: z.number().int().min(1).max(64).optional(),
+        maxEntries: z.number().int().positive().optional(),
+        maxExpandedBytes: z.number().int().positive().optional(),
+        maxExpansionRatio: z.number().positive().optional(),
+        maxTempBytes: z.number().int().nonnegative().optional(),
+      })
+      .strict()
+      .optional(),
     /** `ictsguard screen`: default threshold and lists, and the allow-list of decided false positives. */
     screen: ScreenSettings.optional(),
   })

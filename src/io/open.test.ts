@@ -6,6 +6,7 @@
  * up early (unknown format, a reader that stops) closes its source, plain or gzipped.
  */
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { mkdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Readable } from "node:stream";
@@ -150,6 +151,20 @@ describe("openInput", () => {
       assert.deepEqual(err.source, { file: folder });
       return true;
     });
+  });
+
+  it("a FIFO (named pipe) is refused at once with input/special-file, never waiting for a writer (scan, check --batch, screen and lists import all open here)", async () => {
+    const fifo = join(dir, "pipe.csv");
+    assert.equal(spawnSync("mkfifo", [fifo]).status, 0);
+    const started = Date.now();
+    await assert.rejects(openInput(fifo), (err: unknown) => {
+      assert.ok(err instanceof IctsError);
+      assert.equal(err.code, "input/special-file");
+      assert.match(err.message, /^a FIFO \(named pipe\), not a regular file: refused/);
+      return true;
+    });
+    assert.ok(Date.now() - started < 5000);
+    await assert.rejects(openInput("/dev/zero"), (err: unknown) => err instanceof IctsError && err.code === "input/special-file");
   });
 
   for (const gzipped of [false, true]) {

@@ -7,6 +7,7 @@
  * Raw bytes read are counted for progress bars.
  */
 import type { FileHandle } from "node:fs/promises";
+import { constants } from "node:fs";
 import { open } from "node:fs/promises";
 import { pipeline, Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
@@ -93,14 +94,19 @@ export function isGzip(head: Uint8Array): boolean {
 async function openFile(path: string): Promise<{ stream: Readable; size?: number }> {
   let handle: FileHandle;
   try {
-    handle = await open(path, "r");
+    // O_NONBLOCK: opening a FIFO must not wait for a writer (it is refused below); regular files ignore it
+    handle = await open(path, constants.O_NONBLOCK === undefined ? "r" : constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (err) {
     throw openError(path, err);
   }
   try {
     const st = await handle.stat();
     if (st.isDirectory()) throw new IctsError("input/not-a-file", "is a directory, expected a file", { source: { file: path } });
-    return { stream: handle.createReadStream(), ...(st.isFile() ? { size: st.size } : {}) };
+    if (!st.isFile()) {
+      // a FIFO would block forever, a device never ends: standard input is named `-`
+      throw new IctsError("input/special-file", `${st.isFIFO() ? "a FIFO (named pipe)" : st.isSocket() ? "a socket" : "a device or special file"}, not a regular file: refused (read a pipe as standard input, -)`, { source: { file: path } });
+    }
+    return { stream: handle.createReadStream(), size: st.size };
   } catch (err) {
     await handle.close().catch(() => {});
     throw err instanceof IctsError ? err : openError(path, err);

@@ -18,7 +18,7 @@ import type { Catalog } from "../model/catalog.js";
 import type { ReportDocument } from "../model/finding.js";
 import { parseAsOf } from "../policy/time.js";
 import { repoPath } from "../testing/index.js";
-import { isZip, MAX_ARCHIVE_DEPTH, tableCrc32 } from "./archive.js";
+import { DEFAULT_ARCHIVE_LIMITS, isZip, tableCrc32 } from "./archive.js";
 import { runScan, type ScanOptions } from "./index.js";
 import { tempDir } from "../testing/temp.js";
 
@@ -113,13 +113,14 @@ describe("zip archives: scanning every entry", () => {
     }
   });
 
-  it(`opens zips inside zips down to ${MAX_ARCHIVE_DEPTH} levels and warns, located, about a deeper one`, async () => {
+  it(`opens zips inside zips down to ${DEFAULT_ARCHIVE_LIMITS.maxDepth} levels; a deeper one is a located error (what it holds was not read)`, async () => {
     const zip = data("deep.zip");
     const doc = await scan([zip]);
     assert.deepEqual(doc.findings.map((f) => f.observation.host).sort(), ["level-1", "level-2", "level-3", "level-4"]);
     assert.ok(doc.findings.some((f) => f.source.file === `${zip}!level2.zip!level3.zip!level4.zip!k4.csv`));
     const depth = doc.errors.find((e) => e.code === "archive/depth");
-    assert.equal(depth?.severity, "warning");
+    assert.equal(depth?.severity, "error");
+    assert.match(depth!.message, /^1 zip nested more than 4 levels deep \(the archive\.maxDepth limit\) not opened/);
     assert.equal(depth?.source.file, `${zip}!level2.zip!level3.zip!level4.zip!level5.zip`);
     assert.ok(doc.errors.some((e) => e.code === "input/unknown-format" && /docs\/notes\.md/.test(e.message)), "a directory entry is skipped; its file is named");
   });

@@ -2,13 +2,19 @@
  * @module
  * Zip archives as inputs: every entry is read with the reader detected for it (or the forced
  * one), named `archive.zip!inner/path.csv` in every source; a zip inside a zip is opened the same
- * way, down to MAX_ARCHIVE_DEPTH levels. The archive is a container, not a format: it is
+ * way, down to the archive.maxDepth limit. The archive is a container, not a format: it is
  * recognised by its bytes (`PK\x03\x04`), whatever its name.
  *
  * Zip's table of contents is at the end of the file, so a zip needs random access: an archive on
  * disk is read in place with yauzl; one that arrives as a stream (standard input, gzip, an entry
- * of another zip) is first copied to a temporary file (at most MAX_SPILL_BYTES) and deleted
+ * of another zip) is first copied to a temporary file (within archive.maxTempBytes) and deleted
  * after. Entries are streamed one at a time; nothing is unpacked to disk.
+ *
+ * Every input has a budget (ArchiveLimits, `archive:` in the config file, defaults in
+ * src/config/defaults.ts): nesting depth, entries, expanded bytes, expansion ratio and temporary
+ * disk, all counted over the archive named and every zip inside it. Reaching one is a located
+ * error (never a silent stop, since the rest was not read), and reading goes on with the next
+ * input; a zip nested too deep is one error per input with the count, not one per zip.
  *
  * Problems are located and the rest goes on: an unreadable archive is one error at its path; an
  * encrypted entry, an unsupported compression method or a corrupt entry (bad deflate data,
@@ -19,20 +25,34 @@
  * carries a README or a manifest beside the inventories.
  */
 import { createWriteStream } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, open, rm, type FileHandle } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Transform, type Readable, type TransformCallback } from "node:stream";
+import { Readable, Transform, type TransformCallback } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import * as zlib from "node:zlib";
 import yauzl from "yauzl";
+import { DEFAULTS } from "../config/defaults.js";
 import type { ReportableIssue } from "../readers/types.js";
 import { openInput, type OpenedInput } from "../io/open.js";
+import { SPILL_PREFIX } from "./spill.js";
 
-/** Zips inside zips are opened down to this depth (the archive named on the command line is 1). */
-export const MAX_ARCHIVE_DEPTH = 4;
-/** Largest archive copied to a temporary file to be opened (a stream, or a zip inside a zip). */
-export const MAX_SPILL_BYTES = 4 * 1024 ** 3;
+/** The bounds on one input's archives (each counted over the archive and every zip inside it). */
+export type ArchiveLimits = {
+  /** Zips inside zips are opened down to this depth (the archive named on the command line is 1). */
+  maxDepth: number;
+  /** Entries, all nested archives counted. */
+  maxEntries: number;
+  /** Bytes read out of entries (decompressed), all nested archives counted. */
+  maxExpandedBytes: number;
+  /** Expanded bytes over the input's own size, checked once more than EXPANSION_RATIO_FLOOR was read. */
+  maxExpansionRatio: number;
+  /** Bytes written to temporary files to open zips that are not files on disk (all of them, over the input). */
+  maxTempBytes: number;
+};
+export const DEFAULT_ARCHIVE_LIMITS: ArchiveLimits = DEFAULTS.archive;
+/** Below this many expanded bytes a high ratio is harmless (a tiny zip of a repetitive file). */
+export const EXPANSION_RATIO_FLOOR = 64 * 1024 ** 2;
 /** How many names of skipped unknown-format entries the warning lists. */
 const NAMES_LISTED = 5;
 
@@ -51,23 +71,84 @@ export type ArchiveContext = {
   /** Reads one entry that is not itself an archive; `path` is its display path (`a.zip!b.csv`). */
   scanEntry(path: string, opened: OpenedInput): Promise<EntryOutcome>;
   signal?: AbortSignal;
+  /** The bounds (default DEFAULT_ARCHIVE_LIMITS). */
+  limits?: ArchiveLimits;
+  /** What this input has used of them so far: made by the outermost archive, shared by those inside it. */
+  budget?: Budget;
+};
+
+/** One input's use of its ArchiveLimits. */
+type Budget = {
+  limits: ArchiveLimits;
+  /** The input's own size (the archive on disk, or its copy), for the expansion ratio. */
+  inputBytes: number;
+  entries: number;
+  expanded: number;
+  tempWritten: number;
+  /** A limit was reached: the entries left are not read (already reported). */
+  stopped: boolean;
+  /** Zips nested deeper than maxDepth: the first one's path and how many. */
+  tooDeep: { first: string; count: number } | undefined;
 };
 
 /** A zip that is a file on disk. `display` names it in sources; `depth` is 1 for a top-level archive. */
 export async function scanZipFile(file: string, display: string, depth: number, ctx: ArchiveContext): Promise<void> {
+  // yauzl's own file reader crashes the process ("Cannot read properties of null (reading 'fd')")
+  // when an entry's stream is destroyed while a read is pending, as a reader that stops early
+  // does; our reader over a FileHandle we close ourselves does not.
+  let handle: FileHandle;
+  try {
+    handle = await open(file, "r");
+  } catch (err) {
+    ctx.report({ code: "archive/invalid", message: `cannot open the zip archive: ${reason(err)}; nothing in it was read`, source: { file: display } });
+    return;
+  }
+  try {
+    const size = (await handle.stat()).size;
+    await scanZip({ handle, size }, display, depth, ctx);
+  } finally {
+    await handle.close().catch(() => {});
+  }
+}
+
+/** Zips up to this size that are not files on disk are read in memory, not copied to a temporary file. */
+const IN_MEMORY_ZIP_BYTES = 8 * 1024 * 1024;
+
+/** Reads every entry of a zip, open on disk or in memory. */
+async function scanZip(source: { handle: FileHandle; size: number } | Buffer, display: string, depth: number, ctx: ArchiveContext): Promise<void> {
+  const size = Buffer.isBuffer(source) ? source.length : source.size;
   let zip: yauzl.ZipFile;
   try {
-    zip = await yauzl.openPromise(file, { decodeStrings: false, validateEntrySizes: true, autoClose: true });
+    const options = { decodeStrings: false, validateEntrySizes: true, autoClose: false } as const;
+    zip = Buffer.isBuffer(source)
+      ? await yauzl.fromBufferPromise(source, options)
+      : await yauzl.fromRandomAccessReaderPromise(new FileRangeReader(source.handle), size, options);
   } catch (err) {
     ctx.report({ code: "archive/invalid", message: `not a readable zip archive: ${reason(err)}; nothing in it was read`, source: { file: display } });
     return;
   }
+  const outermost = ctx.budget === undefined;
+  const budget: Budget = ctx.budget ?? {
+    limits: ctx.limits ?? DEFAULT_ARCHIVE_LIMITS,
+    inputBytes: size,
+    entries: 0,
+    expanded: 0,
+    tempWritten: 0,
+    stopped: false,
+    tooDeep: undefined,
+  };
+  ctx = { ...ctx, budget };
   const unknown: string[] = [];
   let entries = 0;
   try {
     for await (const entry of zip.eachEntry()) {
       ctx.signal?.throwIfAborted();
+      if (budget.stopped) break;
       entries++;
+      if (++budget.entries > budget.limits.maxEntries) {
+        stop(budget, ctx, "archive/entries", `more than ${budget.limits.maxEntries} zip entries in this input (nested archives counted; the archive.maxEntries limit): the entries from here on were not read`, display);
+        break;
+      }
       const name = yauzl.getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileNameRaw, entry.extraFields, false);
       if (skipped(name)) continue;
       const path = `${display}!${name}`;
@@ -96,22 +177,126 @@ export async function scanZipFile(file: string, display: string, depth: number, 
       source: { file: display },
     });
   }
+  if (outermost && budget.tooDeep) {
+    const { first, count } = budget.tooDeep;
+    ctx.report({
+      code: "archive/depth",
+      message: `${count} zip${count === 1 ? "" : "s"} nested more than ${budget.limits.maxDepth} levels deep (the archive.maxDepth limit) not opened, the first at this path; what they hold was not read`,
+      source: { file: first },
+    });
+  }
+}
+
+/** A limit was reached: reported once, at the path where it happened, and the input's remaining entries are skipped. */
+function stop(budget: Budget, ctx: ArchiveContext, code: string, message: string, path: string): void {
+  if (budget.stopped) return;
+  budget.stopped = true;
+  ctx.report({ code, message, source: { file: path } });
+}
+
+/**
+ * yauzl's random access over one open file: each range is a stream of positioned reads that
+ * never closes the file (scanZipFile closes it once every entry is done, and FileHandle.close
+ * waits for a pending read), so an entry's stream can be destroyed in the middle of a read.
+ */
+class FileRangeReader extends yauzl.RandomAccessReader {
+  constructor(private readonly handle: FileHandle) {
+    super();
+  }
+  override _readStreamForRange(start: number, end: number): Readable {
+    const handle = this.handle;
+    let position = start;
+    return new Readable({
+      highWaterMark: 64 * 1024,
+      read(size) {
+        const length = Math.min(size, end - position);
+        if (length <= 0) {
+          this.push(null);
+          return;
+        }
+        handle.read(Buffer.allocUnsafe(length), 0, length, position).then(
+          ({ bytesRead, buffer }) => {
+            if (this.destroyed) return;
+            if (bytesRead === 0) return void this.destroy(new Error("unexpected end of the file"));
+            position += bytesRead;
+            this.push(buffer.subarray(0, bytesRead));
+          },
+          (err: Error) => this.destroy(err),
+        );
+      },
+    });
+  }
+  override close(callback: (err: Error | null) => void): void {
+    setImmediate(() => callback(null));
+  }
 }
 
 /**
  * A zip that arrives as a stream (standard input, gunzipped, or an entry of another zip): copied
- * to a temporary file, scanned, and the copy deleted.
+ * to a temporary file (counted against the input's archive.maxTempBytes), scanned, and the copy
+ * deleted. The folder's name carries our process id, so a later run can tell a leftover of a
+ * killed run from a folder in use (./spill.ts).
  */
 export async function scanZipStream(stream: Readable, display: string, depth: number, ctx: ArchiveContext): Promise<void> {
-  const dir = await mkdtemp(join(tmpdir(), "ictsguard-zip-"));
+  const limits = ctx.limits ?? DEFAULT_ARCHIVE_LIMITS;
+  const budget = ctx.budget;
+  // a small zip (most zips inside zips) is read in memory: no temporary file at all
+  const head: Buffer[] = [];
+  let held = 0;
+  const iterator = stream[Symbol.asyncIterator]();
+  let rest = false;
+  try {
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done) break;
+      const chunk = next.value as Buffer;
+      head.push(chunk);
+      held += chunk.length;
+      if (held > IN_MEMORY_ZIP_BYTES) {
+        rest = true;
+        break;
+      }
+    }
+  } catch (err) {
+    ctx.report({ code: "archive/invalid", message: `cannot read the zip archive: ${reason(err)}; nothing in it was read`, source: { file: display } });
+    return;
+  }
+  if (!rest) {
+    await scanZip(Buffer.concat(head), display, depth, { ...ctx, onBytes: () => {} });
+    return;
+  }
+  const left = limits.maxTempBytes - (budget?.tempWritten ?? 0);
+  const dir = await mkdtemp(join(tmpdir(), `${SPILL_PREFIX}${process.pid}-`));
   try {
     const file = join(dir, "archive.zip");
+    let written = 0;
     try {
-      await pipeline(stream, limitBytes(MAX_SPILL_BYTES), createWriteStream(file));
+      const all = Readable.from(
+        (async function* () {
+          yield* head;
+          for (;;) {
+            const next = await iterator.next();
+            if (next.done) return;
+            yield next.value as Buffer;
+          }
+        })(),
+      );
+      await pipeline(all, limitBytes(left, (n) => (written = n)), createWriteStream(file, { mode: 0o600 }));
     } catch (err) {
+      stream.destroy();
+      if (err instanceof TempLimitError) {
+        if (budget) budget.tempWritten += written;
+        ctx.report({
+          code: "archive/temp-space",
+          message: `this zip is not a file on disk, so it must be copied to a temporary file to be opened, and that would take the input past ${limits.maxTempBytes} bytes of temporary disk (the archive.maxTempBytes limit); nothing in it was read`,
+          source: { file: display },
+        });
+        return;
+      }
       ctx.report({ code: "archive/invalid", message: `cannot read the zip archive: ${reason(err)}; nothing in it was read`, source: { file: display } });
       return;
     }
+    if (budget) budget.tempWritten += written;
     // its bytes were counted as they arrived (as the input, or as the outer archive's entry)
     await scanZipFile(file, display, depth, { ...ctx, onBytes: () => {} });
   } finally {
@@ -149,7 +334,20 @@ async function scanEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, path: string, d
   }
   // pipeline, not pipe: an error of either stream reaches the reader, and a reader that stops
   // early destroys yauzl's stream too (else the archive could never be closed)
-  const checked = checkCrc(entry.crc32);
+  const budget = ctx.budget!;
+  const checked = checkCrc(entry.crc32, (n) => {
+    budget.expanded += n;
+    const { maxExpandedBytes, maxExpansionRatio } = budget.limits;
+    if (budget.expanded > maxExpandedBytes) {
+      stop(budget, ctx, "archive/expanded", `this input expands to more than ${maxExpandedBytes} bytes (nested archives counted; the archive.maxExpandedBytes limit): reading stopped in this entry and the entries after it were not read`, path);
+      return false;
+    }
+    if (budget.expanded > EXPANSION_RATIO_FLOOR && budget.expanded > maxExpansionRatio * Math.max(1, budget.inputBytes)) {
+      stop(budget, ctx, "archive/ratio", `this input expands more than ${maxExpansionRatio} times its size of ${budget.inputBytes} bytes (nested archives counted; the archive.maxExpansionRatio limit, a zip bomb's mark): reading stopped in this entry and the entries after it were not read`, path);
+      return false;
+    }
+    return true;
+  });
   pipeline(raw, checked).catch(() => {}); // the reader sees the error on `checked`
   let opened: OpenedInput;
   try {
@@ -160,14 +358,10 @@ async function scanEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, path: string, d
     return undefined;
   }
   if (isZip(opened.probe.head)) {
-    if (depth >= MAX_ARCHIVE_DEPTH) {
+    if (depth >= budget.limits.maxDepth) {
       opened.stream.destroy();
-      ctx.report({
-        code: "archive/depth",
-        severity: "warning",
-        message: `a zip nested ${depth + 1} levels deep; archives are opened down to ${MAX_ARCHIVE_DEPTH} levels, so this one was skipped`,
-        source: { file: path },
-      });
+      if (budget.tooDeep) budget.tooDeep.count++;
+      else budget.tooDeep = { first: path, count: 1 };
       return undefined;
     }
     await scanZipStream(opened.stream, path, depth + 1, ctx);
@@ -199,12 +393,14 @@ export function tableCrc32(data: Buffer, value: number): number {
 /**
  * Passes the entry's bytes through and fails the stream at its end when their CRC-32 is not
  * the one the archive recorded (yauzl does not check it): a corrupt stored entry is then
- * reported instead of read as if it were whole.
+ * reported instead of read as if it were whole. `count` sees each chunk's size first and
+ * fails the stream by returning false (a limit of the input was reached, and reported).
  */
-function checkCrc(expected: number): Transform {
+function checkCrc(expected: number, count: (n: number) => boolean): Transform {
   let crc = 0;
   return new Transform({
     transform(chunk: Buffer, _encoding, done: TransformCallback) {
+      if (!count(chunk.length)) return done(new Error("an archive limit was reached (reported at this entry)"));
       crc = crc32(chunk, crc);
       done(null, chunk);
     },
@@ -214,13 +410,16 @@ function checkCrc(expected: number): Transform {
   });
 }
 
-function limitBytes(max: number): Transform {
-  let seen = 0;
+class TempLimitError extends Error {}
+
+function limitBytes(max: number, seen: (n: number) => void): Transform {
+  let total = 0;
   return new Transform({
     transform(chunk: Buffer, _encoding, done: TransformCallback) {
-      seen += chunk.length;
-      if (seen > max) done(new Error(`larger than ${Math.round(max / 1024 ** 3)} GiB, the most ictsguard copies to open a zip that is not a file`));
-      else done(null, chunk);
+      if (total + chunk.length > max) return done(new TempLimitError(`over ${max} bytes`));
+      total += chunk.length;
+      seen(total);
+      done(null, chunk);
     },
   });
 }

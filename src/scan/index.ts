@@ -13,9 +13,10 @@ import type { Issue } from "../model/issue.js";
 import type { Observation } from "../model/observation.js";
 import type { AsOf } from "../policy/time.js";
 import { detectReader } from "../readers/detect.js";
+import { NETWORK_READERS } from "../readers/network-registry.js";
 import { READERS, findReader } from "../readers/registry.js";
 import type { ReadContext, Reader, ReportableIssue } from "../readers/types.js";
-import { isZip, scanZipFile, scanZipStream, type ArchiveContext, type EntryOutcome } from "./archive.js";
+import { DEFAULT_ARCHIVE_LIMITS, isZip, scanZipFile, scanZipStream, type ArchiveContext, type ArchiveLimits, type EntryOutcome } from "./archive.js";
 import { expandInputs, openInput, type InputFile, type OpenedInput } from "./inputs.js";
 import { createScanner } from "./scanner.js";
 
@@ -45,6 +46,8 @@ export type ScanOptions = {
   notices?: readonly Issue[];
   /** Observations from elsewhere than files, scanned after them: the local host (`scan --host`). */
   observationInputs?: readonly ObservationInput[];
+  /** Bounds on zip archives (depth, entries, expansion, temporary disk); DEFAULT_ARCHIVE_LIMITS unless given. */
+  archiveLimits?: ArchiveLimits;
 };
 
 /** Observations that come from somewhere other than a file: the local host's collectors (`scan --host`). */
@@ -72,11 +75,25 @@ export async function runScan(options: ScanOptions): Promise<ReportDocument> {
     ...(options.catalogInfo ? { catalogInfo: options.catalogInfo } : {}),
     ...(options.onIssue ? { onIssue: options.onIssue } : {}),
   });
-  const report = (issue: ReportableIssue): void => scanner.issue(issue);
+  // errors are counted so that an input that yielded nothing and said nothing is found (tallyOf)
+  let errorsReported = 0;
+  const report = (issue: ReportableIssue): void => {
+    if ((issue.severity ?? "error") === "error") errorsReported++;
+    scanner.issue(issue);
+  };
   for (const notice of options.notices ?? []) report(notice);
+  let inputsRead = 0;
+  const tally: Tally = { records: () => scanner.observations, errors: () => errorsReported, inputsRead: () => inputsRead, inputRead: () => void inputsRead++ };
 
   const { files, problems } = await expandInputs(options.inputs);
-  for (const p of problems) report({ code: "input/not-found", message: `cannot read input: ${p.message}`, source: { file: p.path } });
+  for (const p of problems) {
+    report({
+      code: p.code,
+      ...(p.severity ? { severity: p.severity } : {}),
+      message: p.code === "input/not-found" ? `cannot read input: ${p.message}` : p.message,
+      source: { file: p.path },
+    });
+  }
   for (const f of files) scanner.input(f.path);
   const totalBytes = files.reduce((n, f) => n + (f.size ?? 0), 0);
   let bytesRead = 0;
@@ -101,7 +118,16 @@ export async function runScan(options: ScanOptions): Promise<ReportDocument> {
     progress();
     await scanFile(file, forced, options, report, (n) => {
       bytesRead += n;
-    }, onObservation, { prefilter, skipped });
+    }, onObservation, { prefilter, skipped }, tally);
+  }
+  // A scan that read none of the inputs it was given is not a clean scan (docs/cli.md); when
+  // errors were reported, they already say why (and the exit code is 2)
+  if (options.inputs.length > 0 && inputsRead === 0 && errorsReported === 0) {
+    report({
+      code: "scan/nothing-read",
+      message: `none of the ${files.length} input${files.length === 1 ? "" : "s"} found (${options.inputs.length} named) could be read as an inventory: nothing was scanned, so this is no clean result`,
+      source: { file: options.inputs.length === 1 ? options.inputs[0]! : `${options.inputs[0]} (and ${options.inputs.length - 1} more)` },
+    });
   }
   // Observations collected from elsewhere than files (scan --host), one more input each.
   for (const input of options.observationInputs ?? []) {
@@ -130,6 +156,7 @@ async function scanFile(
   onBytes: (n: number) => void,
   onObservation: (o: Observation) => void,
   fast: Pick<ReadContext, "prefilter" | "skipped">,
+  tally: Tally,
 ): Promise<void> {
   let opened;
   try {
@@ -140,15 +167,18 @@ async function scanFile(
   }
   if (opened.probe.head.length === 0) {
     opened.stream.destroy();
-    if (!file.discovered) report({ code: "input/empty", message: "empty input: nothing to scan", source: { file: file.path } });
+    // an empty file is never an inventory: an export that failed (in a folder as well as named)
+    report({ code: "input/empty", message: "empty input: nothing to scan", source: { file: file.path } });
     return;
   }
   if (isZip(opened.probe.head)) {
     // a container, not a format: its entries are detected (or forced) one by one
+    const before = { read: tally.inputsRead(), errors: tally.errors() };
     const ctx: ArchiveContext = {
       report,
       onBytes,
-      scanEntry: (path, entry) => readOpened(path, entry, { discovered: true, inArchive: true }, forced, report, onObservation, fast),
+      limits: options.archiveLimits ?? DEFAULT_ARCHIVE_LIMITS,
+      scanEntry: (path, entry) => readOpened(path, entry, { discovered: true, inArchive: true }, forced, report, onObservation, fast, tally),
     };
     if (file.path !== "-" && !opened.gzipped) {
       opened.stream.destroy();
@@ -156,10 +186,23 @@ async function scanFile(
     } else {
       await scanZipStream(opened.stream, file.path, 1, ctx);
     }
+    if (tally.inputsRead() === before.read && tally.errors() === before.errors) {
+      // a .jar or .whl named on the command line with nothing readable in it is no clean answer;
+      // a zip found in a folder (a .docx, a bundle of documents) is skipped like any unknown file
+      report({
+        code: "archive/nothing-read",
+        ...(file.discovered ? { severity: "warning" as const } : {}),
+        message: `no entry of this zip archive could be read as an inventory${file.discovered ? " (skipped)" : ""}`,
+        source: { file: file.path },
+      });
+    }
     return;
   }
-  await readOpened(file.path, opened, { discovered: file.discovered, inArchive: false }, forced, report, onObservation, fast);
+  await readOpened(file.path, opened, { discovered: file.discovered, inArchive: false }, forced, report, onObservation, fast, tally);
 }
+
+/** Running counts of the scan (records read or skipped, errors reported), to see what one input added. */
+type Tally = { records(): number; errors(): number; inputsRead(): number; inputRead(): void };
 
 /**
  * Detects (or takes the forced) reader of an opened input and streams its observations. An
@@ -173,6 +216,7 @@ async function readOpened(
   report: (issue: ReportableIssue) => void,
   onObservation: (o: Observation) => void,
   fast: Pick<ReadContext, "prefilter" | "skipped">,
+  tally: Tally,
 ): Promise<EntryOutcome> {
   const reader = forced ?? detectReader(opened.probe);
   if (!reader) {
@@ -186,12 +230,15 @@ async function readOpened(
     });
     return "unknown-format";
   }
+  const before = { records: tally.records(), errors: tally.errors() };
+  let completed = false;
   const emit = (o: Observation): void => {
     o.source.reader = reader.name;
     onObservation(o);
   };
   try {
     for await (const o of reader.read({ path, stream: opened.stream, encoding: opened.encoding }, { report, emit, ...fast })) emit(o);
+    completed = true;
   } catch (err) {
     report({
       code: "input/read",
@@ -200,6 +247,18 @@ async function readOpened(
     });
   } finally {
     opened.stream.destroy();
+  }
+  const yielded = tally.records() !== before.records;
+  if (yielded || (completed && NETWORK_READERS.includes(reader))) tally.inputRead();
+  else if (tally.errors() === before.errors) {
+    // read to its end as this format, yet not one record and no error: a header with no rows,
+    // an SBOM with no components. An inventory that lists nothing cannot show the estate is clean.
+    // (A network log read to its end is an answer: its lines may hold no lookup at all.)
+    report({
+      code: "input/nothing-read",
+      message: `read as ${reader.name}, but it holds no records (no software, device or host listed): an empty inventory is no clean result; remove it from the scan if it is meant to be empty`,
+      source: { file: path },
+    });
   }
   return "read";
 }

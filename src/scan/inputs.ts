@@ -4,7 +4,15 @@
  * directories are walked in sorted order; each file is opened by the shared opener (src/io:
  * probe, gunzip, encoding, bytes counted for the progress bar). Zip archives among them are
  * opened by `archive.ts`.
+ *
+ * A walk never ends early and never drops a file without a word: symbolic links are followed
+ * to the regular files and folders they name (a folder reached twice, a link loop, is walked
+ * once, known by device and inode; a file reached twice is read once); a folder or link that
+ * cannot be read is a located error and the walk goes on with the next entry; a FIFO, device or
+ * socket is refused with a located error (opening a FIFO would block, and a device is not an
+ * inventory). Standard input is named `-`, never by a special file's path.
  */
+import type { Dirent, Stats } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
@@ -20,38 +28,91 @@ export type InputFile = {
   size?: number;
 };
 
-export type ExpandProblem = { path: string; message: string };
+/** A name that could not be turned into inputs; `code` is the issue's code, `severity` an error unless said. */
+export type ExpandProblem = { path: string; code: string; message: string; severity?: "warning" };
 
-/** Expands directories recursively (sorted); returns the files and the names that do not exist. */
+/** Expands directories recursively (sorted), following symbolic links; returns the files and what could not be read. */
 export async function expandInputs(inputs: readonly string[]): Promise<{ files: InputFile[]; problems: ExpandProblem[] }> {
   const files: InputFile[] = [];
   const problems: ExpandProblem[] = [];
+  /** device:inode of every folder walked and file taken, so a loop or a second link is not read again. */
+  const seen = new Set<string>();
+  const identity = (s: Stats): string => `${s.dev}:${s.ino}`;
+
   const walk = async (dir: string): Promise<void> => {
-    const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name));
+    let entries: Dirent[];
+    try {
+      entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name));
+    } catch (err) {
+      problems.push({ path: dir, code: "input/read", message: `cannot read this folder: ${errnoText(err)}; the files in it were not scanned` });
+      return;
+    }
     for (const entry of entries) {
+      if (entry.name.startsWith(".") && !entry.isDirectory()) continue; // hidden files: editor and tool state
       const full = join(dir, entry.name);
-      if (entry.isDirectory()) {
-        if (!SKIP_DIRS.has(entry.name)) await walk(full);
-      } else if (entry.isFile() && !entry.name.startsWith(".")) {
-        files.push({ path: full, discovered: true, size: (await stat(full)).size });
+      if (entry.isDirectory() && SKIP_DIRS.has(entry.name)) continue;
+      let s: Stats;
+      try {
+        s = await stat(full); // follows a symbolic link to what it names
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        const what = entry.isSymbolicLink() && (code === "ENOENT" || code === "ELOOP") ? `broken symbolic link (${errnoText(err)})` : errnoText(err);
+        problems.push({ path: full, code: "input/read", message: `cannot read: ${what}; skipped` });
+        continue;
       }
+      await take(full, s, true);
     }
   };
+
+  const take = async (path: string, s: Stats, discovered: boolean): Promise<void> => {
+    if (s.isDirectory()) {
+      if (seen.has(identity(s))) {
+        problems.push({ path, code: "input/loop", severity: "warning", message: "this folder was walked already (a symbolic link loop or a second link to it); not walked again" });
+        return;
+      }
+      seen.add(identity(s));
+      await walk(path);
+    } else if (s.isFile()) {
+      if (seen.has(identity(s))) return; // the same file by another link: read once
+      seen.add(identity(s));
+      files.push({ path, discovered, size: s.size });
+    } else {
+      problems.push({ path, code: "input/special-file", message: `${specialKind(s)}, not a regular file: refused (ictsguard reads files, folders, and standard input as -)` });
+    }
+  };
+
   for (const input of inputs) {
     if (input === "-") {
       files.push({ path: "-", discovered: false });
       continue;
     }
+    let s: Stats;
     try {
-      const s = await stat(input);
-      if (s.isDirectory()) await walk(input);
-      else files.push({ path: input, discovered: false, size: s.size });
+      s = await stat(input);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      problems.push({ path: input, message: code === "ENOENT" ? "no such file or directory" : (err as Error).message });
+      problems.push({ path: input, code: "input/not-found", message: code === "ENOENT" ? "no such file or directory" : errnoText(err) });
+      continue;
     }
+    await take(input, s, false);
   }
   return { files, problems };
+}
+
+function specialKind(s: Stats): string {
+  if (s.isFIFO()) return "a FIFO (named pipe)";
+  if (s.isSocket()) return "a socket";
+  if (s.isCharacterDevice()) return "a character device";
+  if (s.isBlockDevice()) return "a block device";
+  return "a special file";
+}
+
+function errnoText(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === "EACCES" || code === "EPERM") return "permission denied";
+  if (code === "ENOENT") return "no such file or directory";
+  if (code === "ELOOP") return "too many levels of symbolic links";
+  return (err as Error).message;
 }
 
 export type { OpenedInput };

@@ -8,6 +8,7 @@
 import { DownloadHTTPError, DownloadLengthMismatchError } from "tuf-js/dist/error.js";
 
 export type UpdateFailureKind =
+  | "redirect"
   | "unreachable"
   | "not-found"
   | "rollback"
@@ -29,6 +30,9 @@ export function explainTufError(err: unknown, url: string | undefined): Explaine
   const m = (re: RegExp) => re.exec(raw);
   let hit: RegExpExecArray | null;
 
+  // a refused redirect (fetchers.ts), also inside tuf-js's RuntimeError, which keeps its message
+  const redirect = /cross-origin redirect refused: .*/.exec(raw);
+  if (redirect) return { kind: "redirect", message: redirect[0] };
   if (err instanceof DownloadHTTPError) {
     return err.statusCode === 404
       ? { kind: "not-found", message: `${url ?? file} not found: not a TUF repository of ictsguard catalogs, or an incomplete copy` }

@@ -14,7 +14,7 @@ describe("the directory fetcher", () => {
   const url = (name: string) => pathToFileURL(join(dir, name)).href;
 
   it("reads files, and answers 404 for missing ones (how tuf-js finds the newest root)", async () => {
-    const f = new TracingFetcher(new DirectoryFetcher());
+    const f = new TracingFetcher(new DirectoryFetcher(tempDir()));
     assert.equal((await f.downloadBytes(url("timestamp.json"), 100)).toString(), '{"a":1}');
     await assert.rejects(f.downloadBytes(url("2.root.json"), 100), (e: unknown) => e instanceof DownloadHTTPError && e.statusCode === 404);
     assert.equal(f.last, url("2.root.json"));
@@ -22,7 +22,7 @@ describe("the directory fetcher", () => {
   });
 
   it("enforces tuf-js's length limit like HTTP", async () => {
-    await assert.rejects(new DirectoryFetcher().downloadBytes(url("timestamp.json"), 3), (e: unknown) => e instanceof DownloadLengthMismatchError);
+    await assert.rejects(new DirectoryFetcher(tempDir()).downloadBytes(url("timestamp.json"), 3), (e: unknown) => e instanceof DownloadLengthMismatchError);
   });
 });
 

@@ -21,9 +21,9 @@ import { IctsError } from "../../model/issue.js";
 import { ictsguardHome } from "../../util/home.js";
 import { PACKAGE_VERSION } from "../../util/package-root.js";
 import { BUNDLE_FORMAT_VERSION, readBundle, sha256 } from "../bundle.js";
-import { BUNDLE_FILE, commitInstall, createStaging, discardStaging, loadInstalledCatalog, TUF_DIR, type InstallRecord } from "../installed.js";
+import { BUNDLE_FILE, cleanStaleStaging, commitInstall, createStaging, discardStaging, loadInstalledCatalog, TUF_DIR, type InstallRecord } from "../installed.js";
 import { explainTufError, type UpdateFailureKind } from "./explain.js";
-import { DirectoryFetcher, httpFetcher, TracingFetcher } from "./fetchers.js";
+import { cleanStaleDownloads, DirectoryFetcher, HttpFetcher, TracingFetcher } from "./fetchers.js";
 import { CATALOG_TARGET_DIR, METADATA_DIR, pinnedRootPath, TARGETS_DIR } from "./layout.js";
 
 export type UpdateOptions = {
@@ -34,6 +34,8 @@ export type UpdateOptions = {
   home?: string;
   /** Install even when the offered catalog is older than the installed one. */
   allowDowngrade?: boolean;
+  /** Follow HTTP redirects to another host or port than the repository's (refused otherwise). */
+  allowRedirects?: boolean;
   now?: () => Date;
 };
 
@@ -64,6 +66,9 @@ export async function updateCatalog(options: UpdateOptions): Promise<UpdateResul
   const now = options.now ?? (() => new Date());
   const source = resolveSource(options.from);
   const anchor = readAnchor(options.trustedRoot);
+  // what killed updates left (their process is gone); a concurrent update's folders stay
+  cleanStaleStaging(home);
+  cleanStaleDownloads(home);
 
   let current: Awaited<ReturnType<typeof loadInstalledCatalog>>;
   try {
@@ -89,7 +94,11 @@ export async function updateCatalog(options: UpdateOptions): Promise<UpdateResul
       copyFileSync(anchor.path, join(tufDir, "root.json"));
     }
 
-    const fetcher = new TracingFetcher(source.kind === "dir" ? new DirectoryFetcher() : httpFetcher(`ictsguard/${PACKAGE_VERSION}`));
+    const fetcher = new TracingFetcher(
+      source.kind === "dir"
+        ? new DirectoryFetcher(home)
+        : new HttpFetcher(home, { userAgent: `ictsguard/${PACKAGE_VERSION}`, ...(options.allowRedirects ? { allowRedirects: true } : {}) }),
+    );
     let updater: Updater;
     try {
       updater = new Updater({

@@ -14,7 +14,7 @@ import { resolveCatalogSettings } from "../../config/settings.js";
 import { formatSource } from "../../model/issue.js";
 import { EXIT_ERROR, EXIT_OK } from "../exit-codes.js";
 
-type UpdateFlags = { from?: string; trustedRoot?: string; allowDowngrade?: boolean; config?: string; output: "text" | "json"; quiet?: boolean };
+type UpdateFlags = { from?: string; trustedRoot?: string; allowDowngrade?: boolean; allowRedirects?: boolean; config?: string; output: "text" | "json"; quiet?: boolean };
 
 export function catalogUpdateCommand(): Command {
   return new Command("update")
@@ -22,6 +22,7 @@ export function catalogUpdateCommand(): Command {
     .option("--from <url|dir>", "the repository: an http(s) URL or a folder (default: the config's updateUrl)")
     .option("--trusted-root <file>", "trust this root.json instead of the package's pinned root (a private mirror; default: the config's trustedRoot)")
     .option("--allow-downgrade", "install the repository's catalog even when it is older than the installed one")
+    .option("--allow-redirects", "follow HTTP redirects to another host or port than the repository's (refused by default)")
     .option("-c, --config <file>", "config file (default: ictsguard.yaml or .ictsguard.yaml in the working directory)")
     .addOption(new Option("-o, --output <format>", "output format").choices(["text", "json"]).default("text"))
     .option("-q, --quiet", "print nothing on success")
@@ -42,7 +43,7 @@ async function update(flags: UpdateFlags): Promise<number> {
   }
   const trustedRoot = flags.trustedRoot ?? config.trustedRoot;
   try {
-    const result = await updateCatalog({ from, ...(trustedRoot ? { trustedRoot } : {}), ...(flags.allowDowngrade ? { allowDowngrade: true } : {}) });
+    const result = await updateCatalog({ from, ...(trustedRoot ? { trustedRoot } : {}), ...(flags.allowDowngrade ? { allowDowngrade: true } : {}), ...(flags.allowRedirects ? { allowRedirects: true } : {}) });
     const r = result.record;
     if (flags.output === "json") {
       process.stdout.write(JSON.stringify({ ok: true, outcome: result.outcome, previous: result.previous ?? null, freshTrust: result.freshTrust, installed: r }, null, 2) + "\n");

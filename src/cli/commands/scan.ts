@@ -54,14 +54,16 @@ export function scanCommand(): Command {
 
 async function scan(inputs: string[], flags: ScanFlags): Promise<number> {
   // Loaded when the command runs, not when it is defined: `--help` and `--version` stay fast.
-  const [{ resolveSettings }, { writeReport }, { createHostCollection }, { runScan, UsageError }, { openOutput, printIssue }, { createProgress }] = await Promise.all([
+  const [{ resolveSettings }, { writeReport }, { createHostCollection }, { runScan, UsageError }, { openOutput, printIssue }, { createProgress }, { cleanLeftovers }] = await Promise.all([
     import("../../config/settings.js"),
     import("../../report/index.js"),
     import("../../collect/index.js"),
     import("../../scan/index.js"),
     import("../output.js"),
     import("../progress.js"),
+    import("../leftovers.js"),
   ]);
+  await cleanLeftovers();
   const host = flags.host === true || flags.hostRoot !== undefined;
   if (inputs.length === 0 && !host) {
     throw new UsageError("nothing to scan: name files, directories or - for standard input, or use --host to scan this machine");
@@ -83,6 +85,7 @@ async function scan(inputs: string[], flags: ScanFlags): Promise<number> {
     ...(collection ? { observationInputs: [collection] } : {}),
     onProgress: (p) => progress.update(p),
     catalogInfo: { origin: active.origin, ageDays: active.freshness.ageDays, stale: active.stale },
+    archiveLimits: { ...DEFAULTS.archive, ...settings.config.archive },
     notices: active.warnings,
   });
   progress.stop();

@@ -57,7 +57,9 @@ export function renderTable(doc: ReportDocument, color: boolean): string {
     sections.push(findingsTable(findings, status, paint), ...productBlocks(findings, status, paint));
   } else {
     sections.push(
-      `No restricted software found in ${plural(doc.summary.observations, "observation")} from ${plural(doc.summary.inputs, "input")}.`,
+      doc.summary.errors > 0
+        ? `No restricted software found in what could be read (${plural(doc.summary.observations, "observation")} from ${plural(doc.summary.inputs, "input")}), but ${plural(doc.summary.errors, "input error")} below: this is no clean result.`
+        : `No restricted software found in ${plural(doc.summary.observations, "observation")} from ${plural(doc.summary.inputs, "input")}.`,
     );
   }
 
@@ -105,7 +107,8 @@ export function renderTable(doc: ReportDocument, color: boolean): string {
     const lines = [paint("bold", `Input problems (${doc.errors.length}):`)];
     for (const e of doc.errors) {
       const severity = e.severity === "error" ? paint("red", "error") : paint("yellow", "warning");
-      lines.push(`  ${clean(formatSource(e.source))}: ${severity}: ${clean(e.message)}`);
+      // an input-derived message is cut (before escaping, so the cost is bounded too)
+      lines.push(`  ${cut(clean(formatSource(e.source).slice(0, 2000)), 1000)}: ${severity}: ${cut(clean(e.message.slice(0, 2000)), 1000)}`);
     }
     sections.push(lines.join("\n"));
   }

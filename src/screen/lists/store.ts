@@ -9,10 +9,11 @@
  * entries, 12,000 aliases) is a few MiB and loads in a fraction of the time the index takes to
  * build. Files are written to a temporary name and renamed, so a list is never half-written.
  */
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { IctsError } from "../../model/issue.js";
 import { ictsguardHome } from "../../util/home.js";
+import { privateDir, writePrivateFileAtomic } from "../../util/private-fs.js";
 import { StoredList } from "../model.js";
 
 export function listsDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -25,11 +26,9 @@ export function listPath(name: string, env: NodeJS.ProcessEnv = process.env): st
 
 export function writeList(list: StoredList, env: NodeJS.ProcessEnv = process.env): string {
   const dir = listsDir(env);
-  mkdirSync(dir, { recursive: true });
+  privateDir(ictsguardHome(env), dir); // 0700 folders and a 0600 file, whatever the umask
   const path = listPath(list.name, env);
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(StoredList.parse(list)) + "\n");
-  renameSync(tmp, path);
+  writePrivateFileAtomic(path, JSON.stringify(StoredList.parse(list)) + "\n");
   return path;
 }
 
