@@ -19,6 +19,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   lists: async () => (await import("./commands/lists.js")).listsCommand(),
   catalog: async () => (await import("./commands/catalog.js")).catalogCommand(),
   formats: async () => (await import("./commands/formats.js")).formatsCommand(),
+  server: async () => (await import("./commands/server.js")).serverCommand(),
 };
 
 /**
