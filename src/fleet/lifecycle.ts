@@ -218,5 +218,10 @@ export async function moveCounts(db: Db, changes: readonly { before: FindingRow 
       .values({ site, bucket: b, status, state, delta: n })
       .onConflict((oc) => oc.columns(["site", "bucket", "status", "state"]).doUpdateSet({ delta: sql`posture_deltas.delta + excluded.delta` }))
       .execute();
+    await db
+      .insertInto("posture_deltas_day")
+      .values({ site, day: b.slice(0, 10), status, state, delta: n })
+      .onConflict((oc) => oc.columns(["site", "day", "status", "state"]).doUpdateSet({ delta: sql`posture_deltas_day.delta + excluded.delta` }))
+      .execute();
   }
 }
