@@ -181,7 +181,7 @@ export async function hostHistory(ctx: Ctx, p: Principal, hostId: string, atGive
   if (!row || !canSeeSite(p, row.site)) throw new FleetError("not-found", `no host "${hostId}"`);
   const host = (await hostsByIds(ctx, [row.id])).get(row.id)!;
   const events = (await ctx.db.selectFrom("finding_events").selectAll().where("host_id", "=", hostId).where("at", "<=", at).orderBy("at").orderBy("id").execute()).map(eventOf);
-  // each finding's last change at or before the instant (events of one instant keep their write order: ids are random, so order by position)
+  // each finding's last change at or before the instant (events of one instant sort in write order: ids are ordered)
   const last = new Map<string, FindingEvent & { since: string }>();
   for (const e of events) {
     const prev = last.get(e.findingId);
