@@ -21,6 +21,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   report: async () => (await import("./commands/report.js")).reportCommand(),
   timeline: async () => (await import("./commands/timeline.js")).timelineCommand(),
   formats: async () => (await import("./commands/formats.js")).formatsCommand(),
+  server: async () => (await import("./commands/server.js")).serverCommand(),
 };
 
 /**
