@@ -17,6 +17,7 @@ import { ftmEntities } from "./ftm.js";
 import { applyFtmDelta, isDeltaLine, readFtmDelta } from "./ftm-delta.js";
 import { assignOfacFiles, readOfacSdn } from "./ofac-sdn.js";
 import { plainCsvEntities } from "./plain-csv.js";
+import { IdSet } from "./id-set.js";
 import { openListFile, type ImportContext } from "./source.js";
 import { listEntities, readListHeader } from "./store.js";
 import { UN_ROOT, unXmlEntities } from "./un-xml.js";
@@ -175,15 +176,15 @@ export async function importListTo(paths: readonly string[], options: ImportOpti
   const env = options.env ?? process.env;
   const sink = open(name, format);
   const counts = { entries: 0, aliases: 0, addresses: 0, skipped: 0 };
-  // ids seen, to make repeated ones unique; repeats are rare, so their counts sit in a small map
-  const seen = new Set<string>();
+  // ids seen, to make repeated ones unique (hashed: bounded memory at millions of entries); repeats are rare, so their counts sit in a small map
+  const seen = new IdSet();
   const repeats = new Map<string, number>();
   const put = (e: ScreenEntity) => {
-    if (seen.has(e.id)) {
+    if (!seen.add(e.id)) {
       const n = (repeats.get(e.id) ?? 1) + 1;
       repeats.set(e.id, n);
       e = { ...e, id: `${e.id}#${n}` };
-    } else seen.add(e.id);
+    }
     counts.entries++;
     counts.aliases += e.aliases.length;
     counts.addresses += e.addresses.length;

@@ -336,3 +336,14 @@ describe("screen lists: content detection, scale and replacing a stored list", (
     assert.equal(checkReplace(undefined, next(0), 0).ok, false);
   });
 });
+
+describe("screen lists: the import's id set", () => {
+  it("tells repeated ids from new ones across growth, in typed arrays", async () => {
+    const { IdSet } = await import("./id-set.js");
+    const set = new IdSet();
+    for (let i = 0; i < 300_000; i++) assert.equal(set.add(`NK-${i}`), true);
+    for (let i = 0; i < 300_000; i += 997) assert.equal(set.add(`NK-${i}`), false, `NK-${i} was added before`);
+    assert.equal(set.add("NK-300000"), true);
+    assert.equal(set.size, 300_001);
+  });
+});
