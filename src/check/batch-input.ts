@@ -98,8 +98,31 @@ async function* readJsonl(input: DecodedInput, ctx: BatchContext): AsyncIterable
         row.ref[key] = scalar(v);
       }
     }
-    yield row;
+    yield capNames(row, ctx, file);
   }
+}
+
+/**
+ * Longest counterparty or product name read from a row: longer ones are cut here, with a located
+ * warning, so a wrong column or a pasted document neither slows the resolver (it stays linear in
+ * this bound) nor floods the output (the same bound as screening's, src/screen/name-length.ts).
+ */
+export const MAX_BATCH_NAME = 1000;
+
+function capNames(row: TransactionRow, ctx: BatchContext, file: string): TransactionRow {
+  for (const field of ["vendor", "product"] as const) {
+    const v = row.fields[field];
+    if (v === undefined || v.length <= MAX_BATCH_NAME) continue;
+    const cut = v.slice(0, MAX_BATCH_NAME);
+    row.fields[field] = /[\ud800-\udbff]$/.test(cut) ? cut.slice(0, -1) : cut;
+    ctx.report({
+      code: "batch/name-too-long",
+      severity: "warning",
+      message: `the ${field} is ${v.length.toLocaleString("en-US")} characters long; only its first ${MAX_BATCH_NAME.toLocaleString("en-US")} were read (is this the right column?)`,
+      source: { file, line: row.line },
+    });
+  }
+  return row;
 }
 
 function scalar(v: unknown): string {
@@ -152,7 +175,7 @@ async function* readCsv(input: DecodedInput, ctx: BatchContext): AsyncIterable<T
         source: { file, line },
       });
     }
-    yield row;
+    yield capNames(row, ctx, file);
   }
   if (!header) ctx.report({ code: "batch/no-header", severity: "error", message: "no header row: expected a CSV header naming the columns", source: { file, line: 1 } });
 }

@@ -145,6 +145,24 @@ describe("runBatch", () => {
   });
 });
 
+describe("batch input: names past the length bound", () => {
+  it("a 300 KB vendor name is cut to 1,000 characters with a located warning, and the row is decided quickly", async () => {
+    const long = "Kasp ersky ".repeat(30_000);
+    const csv = `role,action,vendor,category\nreseller,resell,${long},antivirus\nbusiness,buy,AO Kaspersky Lab,antivirus\n`;
+    const { rows: read, issues: readIssues } = await rows(csv);
+    assert.equal(read[0]!.fields.vendor!.length, 1000);
+    assert.deepEqual(readIssues.map((i) => [i.code, i.severity, i.source.line]), [["batch/name-too-long", "warning", 2]]);
+    assert.match(readIssues[0]!.message, /the vendor is 329,999 characters long; only its first 1,000 were read/);
+    const jsonl = await rows(JSON.stringify({ role: "reseller", action: "resell", vendor: "x".repeat(300_000) }) + "\n", "jsonl");
+    assert.equal(jsonl.rows[0]!.fields.vendor!.length, 1000);
+    assert.equal(jsonl.issues[0]!.code, "batch/name-too-long");
+    const started = Date.now();
+    const { results } = await batch(csv);
+    assert.equal(results.length, 2);
+    assert.ok(Date.now() - started < 10_000, `took ${Date.now() - started} ms (bound: 10 s on a loaded machine)`);
+  });
+});
+
 describe("parseCheckInput", () => {
   it("accepts a full transaction and rejects a vendor and an entity together", () => {
     const ok = parseCheckInput({ role: "business", action: "buy", vendor: "Kaspersky", country: "ru", date: "2024-09-29T00:00:00-04:00" });

@@ -49,17 +49,17 @@ export const ScreenEntity = z.object({
 });
 export type ScreenEntity = z.infer<typeof ScreenEntity>;
 
-export const LIST_FORMATS = ["csl-csv", "csl-json", "ofac-sdn", "ftm", "csv"] as const;
+export const LIST_FORMATS = ["csl-csv", "csl-json", "ofac-sdn", "ftm", "ftm-delta", "un-xml", "csv"] as const;
 export const ListFormat = z.enum(LIST_FORMATS);
 export type ListFormat = z.infer<typeof ListFormat>;
 
 export const SourceFile = z.object({ path: z.string(), bytes: z.number().int().nonnegative(), sha256: z.string().regex(/^[0-9a-f]{64}$/) });
 export type SourceFile = z.infer<typeof SourceFile>;
 
-/** One imported list as stored under ICTSGUARD_HOME/lists/<name>.json. */
-export const StoredList = z.object({
-  /** Version of this file's layout. */
-  version: z.literal(1),
+/** What is known of an imported list without its entries: the first line of its store file. */
+export const ListHeader = z.object({
+  /** Version of the store file's layout: 2 is JSON lines (this header, then one entity a line). */
+  version: z.literal(2),
   name: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/),
   format: ListFormat,
   source: z.object({ files: z.array(SourceFile).min(1) }),
@@ -71,9 +71,17 @@ export const StoredList = z.object({
     /** Records that could not be read (reported at import, with their location). */
     skipped: z.number().int().nonnegative(),
   }),
-  entities: z.array(ScreenEntity),
 });
-export type StoredList = z.infer<typeof StoredList>;
+export type ListHeader = z.infer<typeof ListHeader>;
+
+/** One imported list with its entries in memory (small lists, tests, the screening eval). */
+export type StoredList = Omit<ListHeader, "version"> & { version: 1 | 2; entities: ScreenEntity[] };
+
+/**
+ * The layout of version 1 (one JSON document, ICTSGUARD_HOME/lists/<name>.json), still read so
+ * lists imported before version 2 keep working until they are imported again.
+ */
+export const StoredListV1 = ListHeader.extend({ version: z.literal(1), entities: z.array(ScreenEntity) });
 
 /** An entity together with the list it comes from: what screening compares against. */
 export type ListedEntity = ScreenEntity & { list: string };

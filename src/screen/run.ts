@@ -14,7 +14,7 @@ import { screenName, type Candidate, type ScreenQuery } from "./engine/screen-na
 import type { Explanation } from "./engine/explain.js";
 import type { Counterparty } from "./inputs.js";
 import { CATALOG_LIST, catalogEntities } from "./lists/catalog.js";
-import { listNames, readList } from "./lists/store.js";
+import { listEntities, listNames, readListHeader } from "./lists/store.js";
 import type { ListedEntity, ScreenSchema } from "./model.js";
 
 /** Screening defaults: one source for the CLI, the config and the scorer (src/config/defaults.ts). */
@@ -38,8 +38,11 @@ export function loadScreeningLists(catalog: Catalog, names: readonly string[] | 
       lists.push({ name, entries: es.length, aliases: es.reduce((s, e) => s + e.aliases.length, 0), source: [`catalog ${catalog.version} sha256:${catalog.digest}`] });
       continue;
     }
-    const list = readList(name, env);
-    for (const e of list.entities) entities.push({ ...e, list: list.name });
+    const list = readListHeader(name, env);
+    for (const e of listEntities(name, env)) {
+      (e as ListedEntity).list = list.name;
+      entities.push(e as ListedEntity);
+    }
     lists.push({ name, entries: list.counts.entries, aliases: list.counts.aliases, importedAt: list.importedAt, source: list.source.files.map((f) => f.path) });
   }
   if (entities.length === 0) throw new IctsError("screen/no-entities", `the lists ${wanted.join(", ")} hold no entities`);

@@ -1,16 +1,20 @@
 /**
  * @module
  * `ictsguard lists`: the screening lists imported on this machine; `lists import FILE...` reads
- * a list (CSL, OFAC SDN, OpenSanctions FtM, plain CSV) and stores it under ICTSGUARD_HOME/lists;
- * `lists remove NAME` forgets one. Bad records are reported with their location and the rest is
- * imported; the exit code is then 2, so a script notices.
+ * a list (CSL, OFAC SDN, OpenSanctions FtM and its deltas, the UN consolidated list, plain CSV)
+ * and stores it under ICTSGUARD_HOME/lists, streaming; `lists remove NAME` forgets one. Bad
+ * records are reported with their location and the rest is imported; the exit code is then 2,
+ * so a script notices. An import that is empty, or would replace a stored list although it had
+ * errors or keeps under half of its entries, is refused (exit 2, the old list kept) unless
+ * `--force` is given.
  */
 import { statSync } from "node:fs";
 import Table from "cli-table3";
 import { Command, Option } from "commander";
 import { printIssue } from "../output.js";
-import { FORMAT_DESCRIPTIONS, importList } from "../../screen/lists/import.js";
-import { listNames, readList, removeList, writeList } from "../../screen/lists/store.js";
+import { FORMAT_DESCRIPTIONS, importListTo } from "../../screen/lists/import.js";
+import { checkReplace } from "../../screen/lists/replace.js";
+import { listNames, openListWriter, readListHeader, removeList, type ListWriter } from "../../screen/lists/store.js";
 import { LIST_FORMATS, type ListFormat } from "../../screen/model.js";
 import { EXIT_ERROR, EXIT_OK } from "../exit-codes.js";
 import { createCountProgress } from "../progress.js";
@@ -21,7 +25,7 @@ export function listsCommand(): Command {
     .addOption(new Option("-o, --output <format>", "output format").choices(["table", "json"]).default("table"))
     .action((flags: { output: "table" | "json" }) => {
       const rows = listNames().map((name) => {
-        const l = readList(name);
+        const l = readListHeader(name);
         return { name: l.name, format: l.format, source: l.source.files.map((f) => f.path), entries: l.counts.entries, aliases: l.counts.aliases, addresses: l.counts.addresses, skipped: l.counts.skipped, importedAt: l.importedAt };
       });
       if (flags.output === "json") {
@@ -43,7 +47,8 @@ export function listsCommand(): Command {
     .addOption(new Option("-f, --format <format>", "skip detection: " + LIST_FORMATS.map((f) => `${f} = ${FORMAT_DESCRIPTIONS[f]}`).join("; ")).choices(LIST_FORMATS))
     .option("-n, --name <name>", "store it under this name (default: ofac-sdn, csl, or the file's name)")
     .option("-q, --quiet", "no progress bar and no messages on stderr")
-    .action(async (files: string[], flags: { format?: ListFormat; name?: string; quiet?: boolean }) => {
+    .option("--force", "store the import even if it is empty, had errors, or keeps under half of the stored list's entries")
+    .action(async (files: string[], flags: { format?: ListFormat; name?: string; quiet?: boolean; force?: boolean }) => {
       const total = files.reduce((s, f) => {
         try {
           return s + (statSync(f).isFile() ? statSync(f).size : 0);
@@ -52,19 +57,43 @@ export function listsCommand(): Command {
         }
       }, 0);
       const progress = createCountProgress(!flags.quiet, "importing", "bytes", total || undefined);
-      const { list, issues } = await importList(files, {
-        ...(flags.format ? { format: flags.format } : {}),
-        ...(flags.name ? { name: flags.name } : {}),
-        onBytes: (n) => progress.update(n, n),
-      });
-      progress.stop();
-      const path = writeList(list);
+      let writer: ListWriter | undefined;
+      let summary;
+      try {
+        summary = await importListTo(
+          files,
+          { ...(flags.format ? { format: flags.format } : {}), ...(flags.name ? { name: flags.name } : {}), onBytes: (n) => progress.update(n, n) },
+          (name) => (writer = openListWriter(name)),
+        );
+      } catch (err) {
+        writer?.abort();
+        throw err;
+      } finally {
+        progress.stop();
+      }
+      const { header, issues } = summary;
       for (const i of issues) printIssue(i);
+      const errors = issues.filter((i) => i.severity === "error").length;
+      let previous;
+      try {
+        previous = listNames().includes(header.name) ? readListHeader(header.name) : undefined;
+      } catch {
+        previous = undefined; // a damaged stored list may be replaced
+      }
+      const check = checkReplace(previous, header, errors);
+      if (!check.ok && !flags.force) {
+        writer!.abort();
+        process.stderr.write(`ictsguard: ${previous ? `the list "${header.name}" was not replaced` : `the list "${header.name}" was not stored`}: ${check.reason}; give --force to store it anyway\n`);
+        process.exitCode = EXIT_ERROR;
+        return;
+      }
+      const path = writer!.commit(header);
+      const c = header.counts;
       process.stdout.write(
-        `imported ${list.name} (${list.format}): ${list.counts.entries} entries, ${list.counts.aliases} aliases, ${list.counts.addresses} addresses` +
-          `${list.counts.skipped ? `, ${list.counts.skipped} record(s) skipped` : ""} → ${path}\n`,
+        `imported ${header.name} (${header.format}): ${c.entries} entries, ${c.aliases} aliases, ${c.addresses} addresses` +
+          `${c.skipped ? `, ${c.skipped} record(s) skipped` : ""}${previous ? ` (was ${previous.counts.entries} entries)` : ""} → ${path}\n`,
       );
-      process.exitCode = issues.some((i) => i.severity === "error") ? EXIT_ERROR : EXIT_OK;
+      process.exitCode = errors > 0 ? EXIT_ERROR : EXIT_OK;
     });
   cmd
     .command("remove")

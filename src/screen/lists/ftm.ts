@@ -23,8 +23,8 @@ const PARTIES: Readonly<Record<string, ScreenSchema>> = {
   Airplane: "aircraft",
 };
 
-export async function readFtm(path: string, ctx: ImportContext): Promise<ScreenEntity[]> {
-  const out: ScreenEntity[] = [];
+/** The parties of a FollowTheMoney NDJSON file, one at a time. */
+export async function* ftmEntities(path: string, ctx: ImportContext): AsyncIterable<ScreenEntity> {
   const lines = createInterface({ input: Readable.from(readText(path, ctx)), crlfDelay: Infinity });
   let line = 0;
   for await (const text of lines) {
@@ -41,16 +41,25 @@ export async function readFtm(path: string, ctx: ImportContext): Promise<ScreenE
       report(ctx, { code: "list/ftm-entity", message: 'expected a FollowTheMoney entity {"id", "schema", "properties"}; the line was skipped', source: { file: path, line } });
       continue;
     }
-    const e = v as { id: string; schema: string; caption?: string; properties?: Record<string, unknown> };
+    const entity = ftmParty(v as FtmEntity, (message) => report(ctx, { code: "list/ftm-entity", severity: "warning", message, source: { file: path, line } }));
+    if (entity) yield entity;
+  }
+}
+
+export type FtmEntity = { id: string; schema: string; caption?: string; properties?: Record<string, unknown> };
+
+/** A FollowTheMoney entity as a screening entity; undefined for non-parties and nameless ones (`warn` says why). */
+export function ftmParty(e: FtmEntity, warn: (message: string) => void): ScreenEntity | undefined {
+  {
     const schema = PARTIES[e.schema];
-    if (!schema) continue;
+    if (!schema) return undefined;
     const props = e.properties ?? {};
     const list = (key: string): string[] => (Array.isArray(props[key]) ? (props[key] as unknown[]).filter((x): x is string => typeof x === "string" && x.trim() !== "") : []);
     const names = list("name");
     const name = e.caption?.trim() || names[0];
     if (!name) {
-      report(ctx, { code: "list/ftm-entity", severity: "warning", message: `entity ${e.id} has no name or caption; skipped`, source: { file: path, line } });
-      continue;
+      warn(`entity ${e.id} has no name or caption; skipped`);
+      return undefined;
     }
     const aliases = new Map<string, EntityName>();
     const add = (n: string, kind: EntityName["kind"]) => {
@@ -62,7 +71,7 @@ export async function readFtm(path: string, ctx: ImportContext): Promise<ScreenE
     list("weakAlias").forEach((n) => add(n, "weak-alias"));
     const countries = new Set<string>();
     for (const key of ["country", "nationality", "citizenship", "jurisdiction", "mainCountry"]) for (const c of list(key).map(countryCode)) if (c) countries.add(c);
-    out.push({
+    return {
       id: e.id,
       name,
       schema,
@@ -72,7 +81,6 @@ export async function readFtm(path: string, ctx: ImportContext): Promise<ScreenE
       programs: list("topics"),
       ...(list("notes")[0] ? { remarks: list("notes").join("; ") } : {}),
       ...(list("sourceUrl")[0] ? { url: list("sourceUrl")[0]! } : {}),
-    });
+    };
   }
-  return out;
 }

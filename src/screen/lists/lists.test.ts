@@ -1,13 +1,14 @@
 import assert from "node:assert/strict";
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { gzipSync } from "node:zlib";
 import { loadCatalogOrThrow } from "../../catalog/index.js";
 import { repoPath } from "../../testing/index.js";
 import { catalogEntities } from "./catalog.js";
-import { detectListFormat, importList } from "./import.js";
-import { listNames, readList, removeList, writeList } from "./store.js";
+import { detectListFormat, guessListFormat, importList, importListTo } from "./import.js";
+import { listEntities, listNames, listPath, readList, readListHeader, removeList, writeList } from "./store.js";
+import { checkReplace } from "./replace.js";
 import { tempDir } from "../../testing/temp.js";
 
 const data = (...p: string[]) => repoPath("src/screen/lists/testdata", ...p);
@@ -175,20 +176,33 @@ describe("screen lists: detection and storage", () => {
     assert.equal(await detectListFormat(data("bad/own-list.csv")), "csv");
   });
 
-  it("stores a list as JSON under ICTSGUARD_HOME/lists and reads it back", async () => {
+  it("stores a list as JSON lines (header, then one entity a line) under ICTSGUARD_HOME/lists and reads it back", async () => {
     const env = { ICTSGUARD_HOME: tempDir("ictsguard-home-") };
     const { list } = await importList([data("csl/uvl.csv")], { now: NOW });
     const path = writeList(list, env);
-    assert.equal(path, join(env.ICTSGUARD_HOME, "lists", "csl.json"));
+    assert.equal(path, join(env.ICTSGUARD_HOME, "lists", "csl.jsonl"));
+    assert.equal(statSync(path).mode & 0o777, 0o600);
+    const lines = readFileSync(path, "utf8").trimEnd().split("\n");
+    assert.equal(lines.length, 1 + list.entities.length);
+    assert.equal(JSON.parse(lines[0]!).counts.entries, list.entities.length);
     assert.deepEqual(listNames(env), ["csl"]);
     const back = readList("csl", env);
     assert.deepEqual(back, list);
     assert.equal(back.importedAt, "2026-01-15T10:00:00.000Z");
-    writeFileSync(path, readFileSync(path, "utf8").replace('"version":1', '"version":7'));
-    assert.throws(() => readList("csl", env), /csl\.json: version: .*import the list again/);
+    assert.equal(readListHeader("csl", env).counts.entries, list.entities.length);
+    // a cut-off file is an error naming it, not a shorter list
+    writeFileSync(path, lines.slice(0, -1).join("\n") + "\n");
+    assert.throws(() => readList("csl", env), /csl\.jsonl: \d+ entries where the header says \d+ \(cut off\?\)/);
+    writeFileSync(path, lines.join("\n").replace('"version":2', '"version":7'));
+    assert.throws(() => readList("csl", env), /csl\.jsonl: line 1: version: .*import the list again/);
     assert.throws(() => readList("nope", env), /no imported list named "nope" \(imported: csl/);
     assert.equal(removeList("csl", env), true);
     assert.deepEqual(listNames(env), []);
+    // a list stored by an earlier version (one JSON document) is still read
+    writeFileSync(join(env.ICTSGUARD_HOME, "lists", "old.json"), JSON.stringify({ ...list, name: "old", version: 1 }));
+    assert.deepEqual(listNames(env), ["old"]);
+    assert.equal(readList("old", env).entities.length, list.entities.length);
+    assert.equal(removeList("old", env), true);
   });
 
   it("turns the catalog's entities into a list with typed aliases, publishers and groups", async () => {
@@ -202,5 +216,134 @@ describe("screen lists: detection and storage", () => {
     const group = entities.find((e) => e.id === "kaspersky")!;
     assert.ok(group.aliases.some((a) => a.kind === "publisher" && a.name === "kaspersky lab"));
     assert.equal(entities.find((e) => e.id === "anton-mikhaylovich-ivanov")?.schema, "person");
+  });
+});
+
+describe("screen lists: the UN Security Council Consolidated List (XML)", () => {
+  it("reads individuals (names in order, original script, weak aliases) and entities with their regime and reference number", async () => {
+    const { list, issues } = await importList([data("un/consolidated-excerpt.xml")]);
+    assert.equal(list.format, "un-xml");
+    assert.equal(list.name, "un-sc");
+    assert.deepEqual(issues, []);
+    assert.equal(list.entities.filter((e) => e.schema === "person").length, 12);
+    assert.equal(list.entities.filter((e) => e.schema === "organization").length, 6);
+    const ri = list.entities.find((e) => e.id === "KPi.033")!;
+    assert.equal(ri.name, "RI WON HO");
+    assert.deepEqual(ri.programs, ["DPRK"]);
+    assert.deepEqual(ri.countries, ["KP"]);
+    const huthi = list.entities.find((e) => e.id === "YEi.001")!;
+    assert.equal(huthi.name, "ABD AL-KHALIQ AL-HOUTHI");
+    assert.ok(huthi.aliases.some((a) => a.name === "عبدالخالق الحوثي" && a.kind === "alias"));
+    assert.ok(huthi.aliases.some((a) => a.name === "Abu-Yunus" && a.kind === "weak-alias"), "QUALITY Low is a weak alias");
+    const aab = list.entities.find((e) => e.id === "QDe.144")!;
+    assert.equal(aab.name, "ABDALLAH AZZAM BRIGADES (AAB)");
+    assert.deepEqual(aab.aliases.map((a) => a.name), ["Abdullah Azzam Brigades", "Ziyad al-Jarrah Battalions of the Abdallah Azzam Brigades", "Yusuf al-'Uyayri Battalions of the Abdallah Azzam Brigades"]);
+  });
+
+  it("refuses XML that is not the UN list, and reports where a cut-off UN file ends", async () => {
+    const dir = tempDir("ictsguard-list-");
+    writeFileSync(join(dir, "sbom.xml"), '<?xml version="1.0"?>\n<bom xmlns="http://cyclonedx.org/schema/bom/1.5"><components/></bom>\n');
+    assert.match((await guessListFormat(join(dir, "sbom.xml"))).reason ?? "", /root element is <bom>/);
+    await assert.rejects(importList([join(dir, "sbom.xml")]), /sbom\.xml: not a list this importer can read: XML whose root element is <bom>/);
+    const full = readFileSync(data("un/consolidated-excerpt.xml"), "utf8");
+    writeFileSync(join(dir, "cut.xml"), full.slice(0, full.indexOf("<ENTITIES>") + 200));
+    const { list, issues } = await importList([join(dir, "cut.xml")]);
+    assert.equal(list.entities.length, 12, "the individuals before the cut are kept");
+    assert.equal(issues[0]?.code, "list/un-xml");
+    assert.ok(issues[0]!.source.line! > 1);
+  });
+});
+
+describe("screen lists: OpenSanctions delta files", () => {
+  it("applies ADD, MOD and DEL to the list imported before, in place, and refuses a delta without its list", async () => {
+    const env = { ICTSGUARD_HOME: tempDir("ictsguard-home-") };
+    const base = await importList([data("opensanctions/zala-entities.ftm.json")], { name: "os" });
+    writeList(base.list, env);
+    const [first, second] = base.list.entities;
+    const raw = readFileSync(data("opensanctions/zala-entities.ftm.json"), "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l) as { id: string; schema: string; caption?: string; properties: Record<string, string[]> });
+    const firstRaw = raw.find((r) => r.id === first!.id)!;
+    const delta = [
+      { op: "MOD", entity: { ...firstRaw, caption: "Renamed Entity", properties: { ...firstRaw.properties, name: ["Renamed Entity"] } } },
+      { op: "DEL", entity: { id: second!.id } },
+      { op: "ADD", entity: { id: "new-1", schema: "Company", caption: "Newly Listed LLC", properties: { name: ["Newly Listed LLC"], country: ["ru"] } } },
+    ];
+    const dir = tempDir("ictsguard-list-");
+    const file = join(dir, "entities.delta.json");
+    writeFileSync(file, delta.map((d) => JSON.stringify(d)).join("\n") + "\n");
+    assert.equal(await detectListFormat(file), "ftm-delta");
+    await assert.rejects(importList([file], { env }), /applies to a list imported before: name it with --name/);
+    await assert.rejects(importList([file], { name: "nope", env }), /no imported list named "nope"/);
+    const { list, issues } = await importList([file], { name: "os", env });
+    assert.deepEqual(issues, []);
+    assert.equal(list.format, "ftm");
+    assert.equal(list.entities.length, base.list.entities.length);
+    assert.equal(list.entities[0]!.id, first!.id);
+    assert.equal(list.entities[0]!.name, "Renamed Entity");
+    assert.ok(!list.entities.some((e) => e.id === second!.id));
+    assert.deepEqual(list.entities.at(-1), { id: "new-1", name: "Newly Listed LLC", schema: "organization", aliases: [], countries: ["RU"], addresses: [], programs: [] });
+  });
+});
+
+describe("screen lists: content detection, scale and replacing a stored list", () => {
+  it("refuses binary data, an empty file and JSON of another shape, by their content", async () => {
+    const dir = tempDir("ictsguard-list-");
+    let seed = 7;
+    const bytes = Buffer.alloc(3072, 0).map(() => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 16) & 0xff);
+    writeFileSync(join(dir, "garbage.csv"), bytes);
+    writeFileSync(join(dir, "empty.csv"), "");
+    writeFileSync(join(dir, "other.json"), '{"hello": "world"}\n');
+    assert.match((await guessListFormat(join(dir, "garbage.csv"))).reason ?? "", /binary data/);
+    assert.match((await guessListFormat(join(dir, "empty.csv"))).reason ?? "", /empty/);
+    assert.match((await guessListFormat(join(dir, "other.json"))).reason ?? "", /neither FollowTheMoney/);
+    assert.equal(await detectListFormat(data("un/consolidated-excerpt.xml")), "un-xml");
+  });
+
+  it("imports a list of 150,000 entries (past the old spread-push limit) as a stream into the store", async () => {
+    const env = { ICTSGUARD_HOME: tempDir("ictsguard-home-") };
+    const dir = tempDir("ictsguard-list-");
+    const n = 150_000;
+    const rows: string[] = ["id,name,country"];
+    for (let i = 0; i < n; i++) rows.push(`E${i},Company Number ${i} Trading LLC,DE`);
+    writeFileSync(join(dir, "big.csv"), rows.join("\n") + "\n");
+    mkdirSync(join(env.ICTSGUARD_HOME, "lists"), { recursive: true });
+    const { openListWriter } = await import("./store.js");
+    let writer: ReturnType<typeof openListWriter> | undefined;
+    const { header, issues } = await importListTo([join(dir, "big.csv")], { env }, (name) => (writer = openListWriter(name, env)));
+    assert.deepEqual(issues, []);
+    assert.equal(header.counts.entries, n);
+    writer!.commit(header);
+    assert.equal(readListHeader("big", env).counts.entries, n);
+    let count = 0;
+    let last;
+    for (const e of listEntities("big", env)) {
+      count++;
+      last = e;
+    }
+    assert.equal(count, n);
+    assert.equal(last!.name, `Company Number ${n - 1} Trading LLC`);
+    assert.ok(listPath("big", env).endsWith("big.jsonl"));
+  });
+
+  it("allows replacing a stored list only with a complete, non-empty import that keeps at least half of it", () => {
+    const stored = { counts: { entries: 9043, aliases: 0, addresses: 0, skipped: 0 } };
+    const next = (entries: number) => ({ counts: { entries, aliases: 0, addresses: 0, skipped: 0 } });
+    assert.deepEqual(checkReplace(stored, next(9100), 0), { ok: true });
+    assert.deepEqual(checkReplace(stored, next(4522), 0), { ok: true });
+    assert.match((checkReplace(stored, next(0), 0) as { reason: string }).reason, /no entries, and the stored list has 9043/);
+    assert.match((checkReplace(stored, next(4521), 0) as { reason: string }).reason, /under half of the 9043/);
+    assert.match((checkReplace(stored, next(9043), 1) as { reason: string }).reason, /1 record\(s\) could not be read/);
+    assert.deepEqual(checkReplace(undefined, next(3), 2), { ok: true }, "a new list with errors is stored (the command exits 2)");
+    assert.equal(checkReplace(undefined, next(0), 0).ok, false);
+  });
+});
+
+describe("screen lists: the import's id set", () => {
+  it("tells repeated ids from new ones across growth, in typed arrays", async () => {
+    const { IdSet } = await import("./id-set.js");
+    const set = new IdSet();
+    for (let i = 0; i < 300_000; i++) assert.equal(set.add(`NK-${i}`), true);
+    for (let i = 0; i < 300_000; i += 997) assert.equal(set.add(`NK-${i}`), false, `NK-${i} was added before`);
+    assert.equal(set.add("NK-300000"), true);
+    assert.equal(set.size, 300_001);
   });
 });

@@ -20,10 +20,14 @@ const COLUMNS: Readonly<Record<string, readonly string[]>> = {
   remarks: ["remarks", "notes", "note"],
 };
 
+/** C0/C1 controls (tab aside) and U+FFFD: what binary data decoded as text looks like, never a name. */
+const NOT_TEXT = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\ufffd]/;
+
 const split = (cell: string | undefined) => (value(cell) ? value(cell)!.split(/\s*[;|]\s*/).filter(Boolean) : []);
 
-export async function readPlainCsv(path: string, ctx: ImportContext): Promise<ScreenEntity[]> {
-  const out: ScreenEntity[] = [];
+/** The entries of a plain CSV list, one at a time. */
+export async function* plainCsvEntities(path: string, ctx: ImportContext): AsyncIterable<ScreenEntity> {
+  let rows = 0;
   let columns: Map<string, number> | undefined;
   for await (const { cells, line } of csvRecords(path, ctx, "a CSV list")) {
     if (!columns) {
@@ -48,6 +52,10 @@ export async function readPlainCsv(path: string, ctx: ImportContext): Promise<Sc
       report(ctx, { code: "list/csv-record", message: "row without a name; skipped (expected name[,aliases,country,...])", source: { file: path, line } });
       continue;
     }
+    if (NOT_TEXT.test(name)) {
+      report(ctx, { code: "list/csv-record", message: "the name holds control characters or undecodable bytes (not a text list?); the row was skipped", source: { file: path, line } });
+      continue;
+    }
     const type = get("type")?.toLowerCase();
     let schema: ScreenSchema = "organization";
     if (type) {
@@ -61,8 +69,9 @@ export async function readPlainCsv(path: string, ctx: ImportContext): Promise<Sc
       if (code) countries.includes(code) || countries.push(code);
       else report(ctx, { code: "list/csv-country", severity: "warning", message: `unknown country "${c}" (expected an ISO code or an English country name); ignored`, source: { file: path, line } });
     }
-    out.push({
-      id: get("id") ?? String(out.length + 1),
+    rows++;
+    yield {
+      id: get("id") ?? String(rows),
       name,
       schema,
       aliases: split(get("aliases")).filter((a) => a !== name).map((a): EntityName => ({ name: a, kind: "alias" })),
@@ -70,7 +79,6 @@ export async function readPlainCsv(path: string, ctx: ImportContext): Promise<Sc
       addresses: split(get("address")),
       programs: split(get("program")),
       ...(get("remarks") ? { remarks: get("remarks")! } : {}),
-    });
+    };
   }
-  return out;
 }

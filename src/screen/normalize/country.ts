@@ -20,6 +20,7 @@ const QUIRKS: Readonly<Record<string, string>> = {
   "region: crimea": "UA", crimea: "UA", syria: "SY", russia: "RU", iran: "IR", "united states": "US", usa: "US", "u.s.a.": "US",
   "united kingdom": "GB", uk: "GB", "great britain": "GB", england: "GB", "hong kong": "HK", taiwan: "TW", vietnam: "VN",
   "czech republic": "CZ", turkey: "TR", "soviet union": "SU", ussr: "SU", suhh: "SU", "kosovo": "XK", "xk": "XK",
+  "democratic people's republic of korea": "KP", "republic of korea": "KR", "lao people's democratic republic": "LA",
   "region: kafia kingi": "SS", "region: northern mali": "ML", "the gambia": "GM", "micronesia": "FM", "vatican city": "VA",
 };
 
