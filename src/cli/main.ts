@@ -19,6 +19,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   lists: async () => (await import("./commands/lists.js")).listsCommand(),
   catalog: async () => (await import("./commands/catalog.js")).catalogCommand(),
   formats: async () => (await import("./commands/formats.js")).formatsCommand(),
+  serve: async () => (await import("./commands/serve.js")).serveCommand(),
+  upload: async () => (await import("./commands/upload.js")).uploadCommand(),
 };
 
 /**

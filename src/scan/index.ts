@@ -99,7 +99,7 @@ export async function runScan(options: ScanOptions): Promise<ReportDocument> {
     progress = (): void =>
       options.onProgress?.({ file: file.path, fileIndex, files: files.length, bytesRead, totalBytes, observations: scanner.observations });
     progress();
-    await scanFile(file, forced, options, report, (n) => {
+    await scanFile(file, forced, options.stdin ?? process.stdin, report, (n) => {
       bytesRead += n;
     }, onObservation, { prefilter, skipped });
   }
@@ -121,19 +121,43 @@ export async function runScan(options: ScanOptions): Promise<ReportDocument> {
   return scanner.finish();
 }
 
+export type StreamInputOptions = {
+  /** Force a reader by name instead of detecting the format (an unknown name is a UsageError). */
+  inputFormat?: string;
+  /** Located problems with the input, as a scan reports them. */
+  report(issue: ReportableIssue): void;
+  /** Each observation, stamped with its reader, as it is read; reading waits for a promise it returns (backpressure). */
+  onObservation(observation: Observation): void | Promise<void>;
+  /** Raw bytes read, for progress. */
+  onBytes?(n: number): void;
+};
+
+/**
+ * Reads one byte stream that is not a file (an upload's body) exactly as `scan` reads a file:
+ * gzip removed, a zip archive read entry by entry, the format detected (or forced), observations
+ * streamed one at a time. Every source is located at `name`.
+ */
+export async function readStreamInput(name: string, stream: Readable, options: StreamInputOptions): Promise<void> {
+  const forced = options.inputFormat ? findReader(options.inputFormat) : undefined;
+  if (options.inputFormat && !forced) {
+    throw new UsageError(`unknown input format "${options.inputFormat}"; known formats: ${READERS.map((r) => r.name).join(", ")}`);
+  }
+  await scanFile({ path: name, discovered: false, stream }, forced, stream, options.report, options.onBytes ?? (() => {}), options.onObservation, {});
+}
+
 /** Reads one input (a zip: each of its entries) with its reader; a failure is reported and ends only this input. */
 async function scanFile(
   file: InputFile,
   forced: Reader | undefined,
-  options: ScanOptions,
+  stdin: Readable,
   report: (issue: ReportableIssue) => void,
   onBytes: (n: number) => void,
-  onObservation: (o: Observation) => void,
+  onObservation: (o: Observation) => void | Promise<void>,
   fast: Pick<ReadContext, "prefilter" | "skipped">,
 ): Promise<void> {
   let opened;
   try {
-    opened = await openInput(file, options.stdin ?? process.stdin, onBytes);
+    opened = await openInput(file, stdin, onBytes);
   } catch (err) {
     report({ code: "input/read", message: `cannot read input: ${(err as Error).message}`, source: { file: file.path } });
     return;
@@ -150,7 +174,7 @@ async function scanFile(
       onBytes,
       scanEntry: (path, entry) => readOpened(path, entry, { discovered: true, inArchive: true }, forced, report, onObservation, fast),
     };
-    if (file.path !== "-" && !opened.gzipped) {
+    if (file.path !== "-" && !file.stream && !opened.gzipped) {
       opened.stream.destroy();
       await scanZipFile(file.path, file.path, 1, ctx);
     } else {
@@ -171,7 +195,7 @@ async function readOpened(
   how: { discovered: boolean; inArchive: boolean },
   forced: Reader | undefined,
   report: (issue: ReportableIssue) => void,
-  onObservation: (o: Observation) => void,
+  onObservation: (o: Observation) => void | Promise<void>,
   fast: Pick<ReadContext, "prefilter" | "skipped">,
 ): Promise<EntryOutcome> {
   const reader = forced ?? detectReader(opened.probe);
@@ -189,7 +213,8 @@ async function readOpened(
   try {
     for await (const o of reader.read({ path, stream: opened.stream, encoding: opened.encoding }, { report, ...fast })) {
       o.source.reader = reader.name;
-      onObservation(o);
+      const taken = onObservation(o);
+      if (taken) await taken; // a consumer that pulls (an upload's ingest) sets the pace
     }
   } catch (err) {
     report({

@@ -18,6 +18,8 @@ export type InputFile = {
   /** Found by walking a directory (an unknown format there is skipped with a warning, not an error). */
   discovered: boolean;
   size?: number;
+  /** The bytes, for an input that is not a file (an upload's body): read instead of opening `path`. */
+  stream?: Readable;
 };
 
 export type ExpandProblem = { path: string; message: string };
@@ -57,9 +59,10 @@ export async function expandInputs(inputs: readonly string[]): Promise<{ files: 
 export type { OpenedInput };
 
 /**
- * Opens an input named on the command line (a file found by expandInputs, or `-`) through the
- * shared opener (src/io): probe replayed, gzip removed, encoding sniffed, raw bytes counted.
+ * Opens an input named on the command line (a file found by expandInputs, or `-`), or a named
+ * stream, through the shared opener (src/io): probe replayed, gzip removed, encoding sniffed, raw
+ * bytes counted.
  */
 export function openInput(file: InputFile, stdin: Readable, onBytes: (n: number) => void): Promise<OpenedInput> {
-  return openShared(file.path, { stdin, onBytes });
+  return openShared(file.stream ? { path: file.path, stream: file.stream } : file.path, { stdin, onBytes });
 }
