@@ -1,0 +1,6 @@
+/**
+ * @module
+ * The fleet service's entry: `openFleet(options)` → `Fleet` (see types.ts).
+ */
+export * from "./types.js";
+export { openFleet } from "./open.js";

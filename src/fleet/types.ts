@@ -1,0 +1,448 @@
+/**
+ * @module
+ * The fleet service: what the HTTP server (src/server) and the `server` commands call. One
+ * `Fleet` is one open store (SQLite file or PostgreSQL) plus the catalog the server judges with.
+ * Every method that reads or changes data takes the caller's `Principal` and enforces its role
+ * and site limits itself (a key limited to site A never sees site B, whatever the route does);
+ * a refusal is a `FleetError` with code `forbidden` (or `not-found` when the thing is in a site
+ * the key cannot see, so its existence does not leak).
+ *
+ * Times are ISO 8601 strings in UTC (`2024-09-29T04:00:00.000Z`); the service's clock is
+ * injectable (`FleetOptions.clock`) so tests drive phase boundaries and exception expiry.
+ */
+import type { ActiveCatalog } from "../catalog/active.js";
+import type { Freshness } from "../catalog/freshness.js";
+import type { Catalog, Profile } from "../model/catalog.js";
+import type { Evidence, RuleRef, Status } from "../model/finding.js";
+import type { Observation } from "../model/observation.js";
+
+/** The roles of an API key. `ingest` may only upload inventories for its sites. */
+export const ROLES = ["admin", "analyst", "viewer", "ingest"] as const;
+export type KeyRole = (typeof ROLES)[number];
+
+/** Who is calling: an authenticated API key, or the local operator (`server` commands). */
+export type Principal = {
+  /** The key's public id (`ak_...`), or `local` for the CLI acting on the store directly. */
+  keyId: string;
+  role: KeyRole;
+  /** The sites this key may see and change; `null` for every site. */
+  sites: string[] | null;
+};
+
+/** The CLI's principal: an admin over every site (it holds the database itself). */
+export const LOCAL_ADMIN: Principal = { keyId: "local", role: "admin", sites: null };
+
+/** A finding's lifecycle state (its verdict is `status`). */
+export const FINDING_STATES = ["open", "removal-pending", "resolved", "excepted"] as const;
+export type FindingState = (typeof FINDING_STATES)[number];
+
+/** Why a finding changed; history events carry it. */
+export type ChangeCause = "ingest" | "rejudge" | "exception" | "exception-expired" | "exception-revoked";
+
+export type CatalogProvider = () => Promise<ActiveCatalog> | ActiveCatalog;
+
+export type FleetOptions = {
+  /**
+   * Where the store is: a `postgres://` / `postgresql://` URL, or a SQLite file path. Default:
+   * `DATABASE_URL` when set, else `fleet.sqlite` under `home`.
+   */
+  db?: string;
+  /** ICTSGUARD_HOME (default from the environment): the SQLite default and the installed catalog. */
+  home?: string;
+  /**
+   * The catalog the server judges with: a resolved active catalog, a function resolving it
+   * (called at open and by `catalogChanged()`), or a bare Catalog (origin "flag"). Default:
+   * `resolveActiveCatalog({ home })` (installed, else bundled).
+   */
+  catalog?: ActiveCatalog | Catalog | CatalogProvider;
+  /** The instant now (default `() => new Date()`); tests move it across phase boundaries. */
+  clock?: () => Date;
+  /** Clean inventories of a host, after a finding vanished, before it is `resolved` (default 2). */
+  judgeAfterClean?: number;
+  /** Poll interval of the background job loop started by `startJobs()` (default 5000 ms). */
+  jobIntervalMs?: number;
+  /** The SQLite or pg pool size for PostgreSQL (default 10). */
+  poolSize?: number;
+};
+
+/** A page of a list: keyset `next` cursor (null at the end) and a total counted up to a cap. */
+export type Page<T> = {
+  items: T[];
+  next: string | null;
+  /** Matching rows, counted up to `TOTAL_CAP`; with `totalCapped` there are more. */
+  total: number;
+  totalCapped: boolean;
+};
+
+/** Totals are exact up to this many; beyond it `total` is this and `totalCapped` is true. */
+export const TOTAL_CAP = 10_000;
+/** The largest `limit` a list takes. */
+export const MAX_LIMIT = 1000;
+export const DEFAULT_LIMIT = 100;
+
+export type PageQuery = {
+  /** 1..1000 (default 100). */
+  limit?: number;
+  /** The `next` of the previous page. */
+  cursor?: string | null;
+};
+
+export type Site = {
+  /** The site's name, its id in the API: `[a-z0-9][a-z0-9._-]{0,62}`. */
+  name: string;
+  /** The scan profile its findings are judged for (a catalog profile). */
+  profile: Profile;
+  description?: string;
+  createdAt: string;
+};
+
+export type ApiKeyInfo = {
+  /** Public id, `ak_` + 16 base32 characters; the token is `ictg_<id>_<secret>`. */
+  id: string;
+  role: KeyRole;
+  sites: string[] | null;
+  label?: string;
+  createdAt: string;
+  /** The key id that created it (`local` for `server init` / `server key create`). */
+  createdBy: string;
+  revokedAt?: string;
+  lastUsedAt?: string;
+};
+
+/** A key just created: `token` is shown once and never stored (only the SHA-256 of its secret is). */
+export type CreatedApiKey = { key: ApiKeyInfo; token: string };
+
+export type EnrollmentTokenInfo = {
+  /** Public id, `et_` + 16 base32 characters; the token is `ictge_<id>_<secret>`. */
+  id: string;
+  site: string;
+  label?: string;
+  createdAt: string;
+  createdBy: string;
+  expiresAt: string;
+  revokedAt?: string;
+};
+
+export type CreatedEnrollmentToken = { enrollment: EnrollmentTokenInfo; token: string };
+
+export type Host = {
+  /** Server id: `h_` + 20 hex of SHA-256(site NUL lower-case name); stable for (site, name). */
+  id: string;
+  site: string;
+  /** The name as first reported; hosts are matched on its lower case. */
+  name: string;
+  firstSeen: string;
+  lastSeen: string;
+  /** Findings not resolved (open, removal-pending, excepted), by status. */
+  findings: Record<Status, number>;
+  /** Sources (upload `source.name`) with their latest upload time and observation count. */
+  sources: HostSource[];
+};
+
+export type HostSource = { source: string; format?: string; lastSeen: string; observations: number; scanId: string };
+
+export type HostDetail = Host & { findingList: FleetFinding[] };
+
+export type FleetFinding = {
+  /** Server id: `f_` + 20 hex of SHA-256(site NUL engineId); unique across the server. */
+  id: string;
+  /** The engine's stable id (src/scan/finding-id.ts): host key and product. */
+  engineId: string;
+  site: string;
+  hostId: string;
+  host: string;
+  vendor: string;
+  vendorName?: string;
+  product: string;
+  productName?: string;
+  /** The engine's verdict for the site's profile on the last judgment. */
+  status: Status;
+  state: FindingState;
+  reason: string;
+  confidence: number;
+  /** The next date that changes this finding's position. */
+  deadline?: string;
+  rules: RuleRef[];
+  firstSeen: string;
+  lastSeen: string;
+  resolvedAt: string | null;
+  /** Times it came back after removal-pending or resolved. */
+  reopened: number;
+  /** Clean inventories since it vanished (removal-pending); 0 otherwise. */
+  cleanCount: number;
+  /** The upload sources that reported it in their latest inventory. */
+  sources: string[];
+  /** With getHost / getFinding only: the evidence (at most 16 pieces) and the first observation. */
+  evidence?: Evidence[];
+  observation?: Observation | Record<string, unknown>;
+  exceptionId?: string;
+};
+
+export type FindingFilter = {
+  status?: Status | Status[];
+  state?: FindingState | FindingState[];
+  vendor?: string;
+  product?: string;
+  /** Host id or host name. */
+  host?: string;
+  site?: string;
+  /** Last seen at or after this instant. */
+  lastSeenSince?: string;
+};
+
+export type HostFilter = { site?: string; name?: string; lastSeenSince?: string };
+
+export type UploadSource = {
+  /** What kind of inventory this is for the host (`programs`, `dns`, `osquery`, a file name ...): absence is judged per (host, source). */
+  name: string;
+  /** The reader that read it (`csv`, `osquery` ...), for the record. */
+  format?: string;
+};
+
+export type IngestRequest = {
+  principal: Principal;
+  site: string;
+  /** Every observation belongs to this host; without it, each observation's own `host` (one without is an error). */
+  host?: string;
+  observations: AsyncIterable<Observation> | Iterable<Observation>;
+  source: UploadSource;
+  /** A retry with the same key (per site) stores nothing and answers the first scan with `duplicate: true`. */
+  idempotencyKey?: string;
+  /** Default: the clock. */
+  receivedAt?: string;
+  /** Located problems the reader reported (kept on the scan record, counted). */
+  issues?: number;
+};
+
+export type ScanRecord = {
+  /** `s_` + 24 hex. */
+  id: string;
+  site: string;
+  hosts: string[];
+  source: UploadSource;
+  keyId: string;
+  receivedAt: string;
+  catalogVersion: string;
+  catalogDigest: string;
+  profile: Profile;
+  observations: number;
+  /** Findings of this upload's hosts after it, by status (not resolved ones). */
+  byStatus: Record<Status, number>;
+  /** Findings made by this upload, reopened and marked removal-pending / resolved by it. */
+  changes: { new: number; reopened: number; removalPending: number; resolved: number; statusChanged: number };
+  issues: number;
+  idempotencyKey?: string;
+  /** True when the idempotency key was seen: this is the first upload's record, nothing was stored. */
+  duplicate: boolean;
+};
+
+/** One change of one finding, as history stores it. */
+export type FindingEvent = {
+  findingId: string;
+  hostId: string;
+  site: string;
+  at: string;
+  cause: ChangeCause;
+  status: Status;
+  state: FindingState;
+  previousStatus: Status | null;
+  previousState: FindingState | null;
+  /** The scan, job or exception that made it. */
+  ref?: string;
+};
+
+/** What was on a host at an instant: each finding's status and state then (resolved ones omitted). */
+export type HostHistory = {
+  host: Host;
+  at: string;
+  findings: { id: string; engineId: string; vendor: string; product: string; status: Status; state: FindingState; since: string }[];
+  events: FindingEvent[];
+};
+
+export type TrendInterval = "hour" | "day" | "week";
+
+export type TrendPoint = {
+  /** The instant the point describes: the end of its interval (UTC-aligned). */
+  at: string;
+  /** Findings not resolved at that instant, by status. */
+  byStatus: Record<Status, number>;
+  byState: Record<FindingState, number>;
+};
+
+export type Summary = {
+  at: string;
+  /** Findings not resolved, by status / vendor / site. */
+  byStatus: Record<Status, number>;
+  byState: Record<FindingState, number>;
+  byVendor: { vendor: string; byStatus: Record<Status, number>; total: number }[];
+  bySite: { site: string; profile: Profile; byStatus: Record<Status, number>; total: number }[];
+  /** The coming phase starts that change findings' positions, soonest first, with how many findings each affects. */
+  nextDeadlines: { date: string; findings: number }[];
+  hosts: number;
+  coverage: CoverageSummary;
+};
+
+export type CoverageSummary = {
+  /** Assets imported from asset lists. */
+  assets: number;
+  /** Assets that have reported at least once. */
+  reported: number;
+  neverReported: number;
+  /** Reported, but not since `silentSince` (default: 7 days before now). */
+  silent: number;
+  silentSince: string;
+  /** Hosts that report but are on no asset list. */
+  unlisted: number;
+};
+
+export type Asset = { site: string; name: string; hostId: string | null; lastSeen: string | null; importedAt: string };
+
+export type CoverageQuery = PageQuery & { site?: string; kind: "never-reported" | "silent"; since?: string };
+
+export type Exception = {
+  /** `x_` + 20 hex. */
+  id: string;
+  site: string;
+  findingId: string;
+  owner: string;
+  /** Why, citing the legal basis (e.g. "FAR 52.204-25(b)... waiver granted ..."). */
+  reason: string;
+  expiresAt: string;
+  createdBy: string;
+  createdAt: string;
+  revokedAt?: string;
+  revokedBy?: string;
+  /** Set when expiry reopened the finding. */
+  expiredAt?: string;
+};
+
+export type AuditEntry = {
+  id: string;
+  at: string;
+  keyId: string;
+  action: string;
+  site?: string;
+  target?: string;
+  detail?: Record<string, unknown>;
+};
+
+export type CatalogStatus = {
+  version: string;
+  date: string;
+  digest: string;
+  origin: ActiveCatalog["origin"];
+  freshness: Freshness;
+  stale: boolean;
+  /** The digest stored hosts were last judged with; differs from `digest` until the re-judge job ran. */
+  judgedDigest: string | null;
+};
+
+export type RejudgeResult = {
+  reason: string;
+  /** The instant the changes are dated to (a phase start, or the catalog change). */
+  at: string;
+  hosts: number;
+  /** Findings whose status or state changed (new, vanished, status changed). */
+  changed: number;
+};
+
+export type JobInfo = { id: string; key: string; kind: string; state: "queued" | "running" | "done" | "failed"; runAt: string; attempts: number; result?: unknown; error?: string };
+
+export interface Fleet {
+  readonly backend: "sqlite" | "postgres";
+  /** The catalog in use (re-resolved by `catalogChanged()`). */
+  readonly catalog: ActiveCatalog;
+
+  // --- auth ---
+  /** The principal of an API key token, or null (unknown, wrong secret, revoked, malformed). Records last use. */
+  authenticate(token: string): Promise<Principal | null>;
+  /** Needs admin; an admin limited to sites can only make keys within its sites. */
+  createApiKey(principal: Principal, input: { role: KeyRole; sites?: string[] | null; label?: string }): Promise<CreatedApiKey>;
+  revokeApiKey(principal: Principal, id: string): Promise<ApiKeyInfo>;
+  listApiKeys(principal: Principal): Promise<ApiKeyInfo[]>;
+  /** Admin only; the site must exist. `expiresAt` default: 7 days from now. */
+  createEnrollmentToken(principal: Principal, input: { site: string; expiresAt?: string; label?: string }): Promise<CreatedEnrollmentToken>;
+  listEnrollmentTokens(principal: Principal, filter?: { site?: string }): Promise<EnrollmentTokenInfo[]>;
+  revokeEnrollmentToken(principal: Principal, id: string): Promise<EnrollmentTokenInfo>;
+  /** The site a valid enrollment token admits to, or null (unknown, wrong secret, revoked, expired). */
+  verifyEnrollmentToken(token: string): Promise<{ id: string; site: string } | null>;
+
+  // --- sites ---
+  /** Admin only (over every site). */
+  createSite(principal: Principal, input: { name: string; profile: Profile; description?: string }): Promise<Site>;
+  listSites(principal: Principal): Promise<Site[]>;
+  getSite(principal: Principal, name: string): Promise<Site>;
+
+  // --- ingest ---
+  /** Admin, analyst or ingest within their sites. The scan is stored only after its commit. */
+  ingest(request: IngestRequest): Promise<ScanRecord>;
+  getScan(principal: Principal, id: string): Promise<ScanRecord>;
+  listScans(principal: Principal, query?: PageQuery & { site?: string; host?: string }): Promise<Page<ScanRecord>>;
+
+  // --- queries ---
+  listHosts(principal: Principal, query?: PageQuery & HostFilter): Promise<Page<Host>>;
+  /** By host id, or `{ site, name }`. */
+  getHost(principal: Principal, host: string | { site: string; name: string }): Promise<HostDetail>;
+  listFindings(principal: Principal, query?: PageQuery & FindingFilter): Promise<Page<FleetFinding>>;
+  getFinding(principal: Principal, id: string): Promise<FleetFinding>;
+  summary(principal: Principal, query?: { site?: string; silentSince?: string }): Promise<Summary>;
+  /** At most 1000 points; `from`/`to` instants or dates. */
+  trend(principal: Principal, query: { from: string; to: string; interval?: TrendInterval; site?: string }): Promise<TrendPoint[]>;
+  /** What was on the host at `at`: each finding's last change at or before it. */
+  hostHistory(principal: Principal, hostId: string, at: string): Promise<HostHistory>;
+  findingHistory(principal: Principal, findingId: string): Promise<FindingEvent[]>;
+
+  // --- exceptions ---
+  /** Analyst or admin: the finding becomes `excepted` until `expiresAt` (then it reopens by itself, recorded). */
+  createException(principal: Principal, input: { findingId: string; owner: string; reason: string; expiresAt: string }): Promise<Exception>;
+  listExceptions(principal: Principal, query?: PageQuery & { site?: string; active?: boolean }): Promise<Page<Exception>>;
+  /** The finding reopens (recorded). */
+  revokeException(principal: Principal, id: string): Promise<Exception>;
+
+  // --- coverage ---
+  /** Admin: an asset list (CSV with a `name`/`host`/`hostname`/`id` column, or one name a line). Replaces the site's list when `replace`. */
+  importAssets(principal: Principal, input: { site: string; csv: string; replace?: boolean }): Promise<{ imported: number; errors: { line: number; message: string }[] }>;
+  coverage(principal: Principal, query: CoverageQuery): Promise<Page<Asset>>;
+
+  // --- audit ---
+  listAudit(principal: Principal, query?: PageQuery & { site?: string; since?: string }): Promise<Page<AuditEntry>>;
+
+  // --- continuous judgment ---
+  checkCatalog(): Promise<CatalogStatus>;
+  /**
+   * Re-resolves the catalog (the provider, or the installed one under home); when its digest
+   * differs from the one hosts were judged with, queues a re-judge job. True when it changed.
+   */
+  catalogChanged(): Promise<boolean>;
+  /** Re-judges every stored host's latest observations now (outside the job queue), dated `at` (default now). */
+  rejudgeAll(reason: string, options?: { at?: string; asOf?: string }): Promise<RejudgeResult>;
+  /** The next phase start after `after` (default now) in the catalog's rules, as an instant. */
+  nextPhaseBoundary(after?: string): string | null;
+  /**
+   * One pass of the job loop at the clock's instant: queues due work (a phase boundary passed,
+   * the catalog changed, exceptions expired), then claims and runs queued jobs one at a time
+   * (exclusive across processes sharing the database). Answers the jobs it ran.
+   */
+  tick(): Promise<JobInfo[]>;
+  startJobs(): void;
+  stopJobs(): Promise<void>;
+  listJobs(principal: Principal): Promise<JobInfo[]>;
+
+  /** Reachable database (for /readyz). */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/** A refused or impossible request; `code` maps to an HTTP status. */
+export class FleetError extends Error {
+  override readonly name = "FleetError";
+  constructor(
+    readonly code: "forbidden" | "not-found" | "invalid" | "conflict" | "unauthenticated",
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** `openFleet` (src/fleet/index.ts): opens the store, runs migrations, resolves the catalog. */
+export type OpenFleet = (options?: FleetOptions) => Promise<Fleet>;
