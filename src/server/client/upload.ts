@@ -3,9 +3,11 @@
  * The client side of `ictsguard upload`: one inventory file sent to a fleet server, streamed from
  * disk (never read whole into memory), with a deterministic idempotency key and retries.
  *
- * The key is the SHA-256 of the site, the host, the forced format and the file's bytes, so a
- * retry, a re-run from cron or a second machine sending the same file all carry the same key and
- * the server stores the upload once (docs/api.md, "Idempotency"). Network errors, 5xx and 429 are
+ * The key is the SHA-256 of the site, the host, the forced format, the file's modification time
+ * and its bytes: a retry, or a second run over the same untouched file, carries the same key and
+ * the server stores the upload once (docs/api.md, "Idempotency"), while an inventory collected
+ * again (a new modification time) is a new upload even when nothing in it changed, so the host's
+ * "last seen" moves. Network errors, 5xx and 429 are
  * retried with exponential backoff and full jitter (a 429's or 503's Retry-After is honoured);
  * any other answer is final. Uses Node's own fetch (undici): no other HTTP client.
  */
@@ -55,11 +57,12 @@ export function uploadUrl(target: UploadTarget, file: string): URL {
   return url;
 }
 
-/** SHA-256 (hex) of site, host, forced format and the file's bytes, read as a stream. */
+/** SHA-256 (hex) of site, host, forced format, modification time and the file's bytes, read as a stream. */
 export async function idempotencyKeyOf(file: string, target: Pick<UploadTarget, "site" | "host" | "inputFormat">): Promise<string> {
   const hash = createHash("sha256");
-  // lengths first, so that no two (site, host, format) triples give the same prefix
-  for (const part of [target.site ?? "", target.host ?? "", target.inputFormat ?? ""]) hash.update(`${Buffer.byteLength(part)}:${part}\n`);
+  const mtime = (await stat(file)).mtime.toISOString();
+  // lengths first, so that no two lists of parts give the same prefix
+  for (const part of [target.site ?? "", target.host ?? "", target.inputFormat ?? "", mtime]) hash.update(`${Buffer.byteLength(part)}:${part}\n`);
   for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
   return hash.digest("hex");
 }
