@@ -56,7 +56,7 @@ for (const backend of BACKENDS) {
       await store?.drop();
     });
 
-    it("keeps every acknowledged upload, and none twice", async () => {
+    it("keeps every acknowledged upload, and none twice", async (t) => {
       serve = await spawnServe(store, ["--no-jobs"]);
       const first = serve;
       let answered = 0;
@@ -80,6 +80,7 @@ for (const backend of BACKENDS) {
       assert.ok(acknowledged.length >= KILL_AFTER, `at least ${KILL_AFTER} uploads were acknowledged (${acknowledged.length})`);
       assert.ok(acknowledged.length < UPLOADS, `the kill came while uploads were in flight (${acknowledged.length} of ${UPLOADS} acknowledged)`);
 
+      t.diagnostic(`${acknowledged.length} of ${UPLOADS} uploads acknowledged before the kill`);
       serve = await spawnServe(store, ["--no-jobs"]);
       const second = serve;
       // every acknowledged upload is stored: its scan is there, for its host

@@ -70,7 +70,7 @@ for (const backend of BACKENDS) {
     const upload = async (file: string, host?: string) => {
       const r = await runCli(["upload", file, "--server", server.url, "--api-key", ingestKey, "--site", SITE, ...(host ? ["--host", host] : [])]);
       assert.equal(r.code, 0, `upload ${file} failed: ${r.stdout}${r.stderr}`);
-      assert.match(r.stdout, /: accepted/);
+      assert.match(r.stdout, /: (already )?accepted/);
       return r;
     };
     const uploadAll = async (csv = windows) => {
@@ -180,6 +180,24 @@ for (const backend of BACKENDS) {
       assert.equal(pending.findings.find((x) => x.id === f.id)?.state, "removal-pending");
       const beforeAll = await at("2000-01-01T00:00:00Z");
       assert.equal(beforeAll.findings.length, 0, "nothing was on the host before its first upload");
+    });
+
+    it("/metrics counts requests by route and status, uploads, and findings by status", async () => {
+      const r = await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${viewerKey}` } });
+      assert.equal(r.status, 200);
+      assert.match(r.headers.get("content-type") ?? "", /text\/plain/);
+      const text = await r.text();
+      const value = (line: string) => {
+        const m = text.split("\n").find((l) => l.startsWith(`${line} `));
+        assert.ok(m, `${line} in /metrics`);
+        return Number(m.slice(line.length + 1));
+      };
+      assert.ok(value('ictsguard_http_requests_total{route="findings.list",method="GET",status="200"}') >= 5);
+      assert.ok(value('ictsguard_http_request_duration_seconds_count{route="inventories.host",method="POST",status="201"}') >= 2);
+      assert.equal(value('ictsguard_uploads_total{outcome="stored"}'), 7, "2 + 2 + 1 + 1 + 1 uploads were stored");
+      assert.equal(value('ictsguard_uploads_total{outcome="replayed"}'), 1);
+      const summary = await api(server.url, "/api/v1/summary", { key: viewerKey });
+      for (const [status, n] of Object.entries(summary.body.byStatus as Record<string, number>)) assert.equal(value(`ictsguard_findings{status="${status}"}`), n, status);
     });
   });
 }

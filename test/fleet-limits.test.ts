@@ -184,8 +184,9 @@ for (const backend of BACKENDS) {
       });
       const r = await answer;
       assert.equal(r.status, 201, r.body);
-      const exit = await serve.stop();
+      const exit = await serve.exited; // the one SIGTERM is enough (a second one would end it at once)
       assert.equal(exit.code, 0, serve.stderr());
+      assert.match(serve.stderr(), /stopped/);
       assert.match(serve.stderr(), /SIGTERM/);
       await assert.rejects(fetch(`${serve.url}/healthz`), "no new connection after shutdown");
       // the upload was stored before the store closed

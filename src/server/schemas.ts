@@ -128,8 +128,9 @@ export const FindingEventSchema = z
     cause: z.string(),
     status: StatusEnum,
     state: StateEnum,
-    previousStatus: StatusEnum.nullable(),
-    previousState: StateEnum.nullable(),
+    // inline, not the registered components: a nullable $ref loses its null in the document
+    previousStatus: z.enum(STATUSES).nullable(),
+    previousState: z.enum(FINDING_STATES).nullable(),
     ref: z.string().optional(),
   })
   .openapi("FindingEvent");

@@ -88,7 +88,9 @@ export type ServeProcess = {
   child: ChildProcess;
   /** Everything the server wrote on stderr so far. */
   stderr(): string;
-  /** Sends a signal and waits for the process to end. */
+  /** Resolves when the process has ended. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Sends a signal (unless the process has ended) and waits for the process to end. */
   stop(signal?: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 };
 
@@ -121,6 +123,7 @@ export async function spawnServe(store: Pick<TestStore, "db" | "home">, args: re
     url,
     child,
     stderr: () => stderr,
+    exited,
     async stop(signal = "SIGTERM") {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       return exited;
