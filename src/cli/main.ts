@@ -21,6 +21,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   formats: async () => (await import("./commands/formats.js")).formatsCommand(),
   serve: async () => (await import("./commands/serve.js")).serveCommand(),
   upload: async () => (await import("./commands/upload.js")).uploadCommand(),
+  server: async () => (await import("./commands/server.js")).serverCommand(),
 };
 
 /**

@@ -13,6 +13,8 @@ export const DEFAULTS = {
   failOn: { scan: "deadline", check: "review" },
   /** The output format when none is given: a table for people, JSON when piped or written to a file. */
   output: { terminal: "table", piped: "json" },
+  /** `ictsguard server init`: the site it creates, and that site's profile. */
+  server: { site: "default", profile: "business" satisfies Profile as Profile },
   screen: {
     /** The best F1 on the bundled evaluation set (src/screen/eval/pairs.csv; docs/cli.md). */
     threshold: 0.75,

@@ -4,3 +4,4 @@
  */
 export * from "./types.js";
 export { openFleet } from "./open.js";
+export { openInventory, type Inventory } from "./inventory.js";

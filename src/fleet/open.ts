@@ -1,6 +1,211 @@
-import type { Fleet, FleetOptions } from "./types.js";
+/**
+ * @module
+ * `openFleet`: opens the store (migrations run first), resolves the catalog, and assembles the
+ * service. It also notices, at open, a catalog that differs from the one stored hosts were
+ * judged with, and queues the re-judge (run by `tick()` / the job loop).
+ */
+import { randomBytes } from "node:crypto";
+import { hostname } from "node:os";
+import { resolveActiveCatalog, type ActiveCatalog } from "../catalog/active.js";
+import { catalogFreshness } from "../catalog/freshness.js";
+import type { Catalog } from "../model/catalog.js";
+import { openStore } from "../store/open.js";
+import { ADMIN_ROLES, requireRole } from "./access.js";
+import { listAudit } from "./audit-list.js";
+import * as auth from "./auth.js";
+import type { Ctx } from "./context.js";
+import { coverage, importAssets } from "./coverage.js";
+import { createException, expireExceptions, listExceptions, revokeException } from "./exceptions.js";
+import { ingest } from "./ingest.js";
+import { claim, enqueue, finish, jobInfo, listJobs, type JobPayload } from "./jobs.js";
+import { boundariesBetween, nextBoundary, phaseBoundaries } from "./phases.js";
+import * as q from "./queries.js";
+import { rejudgeAll } from "./rejudge.js";
+import { createSite, getSite, listSites } from "./sites.js";
+import type { CatalogProvider, CatalogStatus, Fleet, FleetOptions, JobInfo } from "./types.js";
 
-/** Opens the store (migrations at open) and the catalog. */
-export async function openFleet(_options: FleetOptions = {}): Promise<Fleet> {
-  throw new Error("openFleet: being implemented on branch fleet-core");
+const DEFAULT_JOB_INTERVAL_MS = 5000;
+
+function isActive(c: unknown): c is ActiveCatalog {
+  return typeof c === "object" && c !== null && "catalog" in c && "origin" in c;
+}
+
+function wrap(catalog: Catalog, now: Date): ActiveCatalog {
+  const freshness = catalogFreshness(catalog.date, undefined, now);
+  return { catalog, origin: { kind: "flag", path: "(given to openFleet)" }, stale: freshness.stale, freshness, warnings: [] };
+}
+
+function providerOf(options: FleetOptions, clock: () => Date): CatalogProvider {
+  const c = options.catalog;
+  if (typeof c === "function") return c;
+  if (isActive(c)) return () => c;
+  if (c) return () => wrap(c, clock());
+  return () => resolveActiveCatalog({ ...(options.home ? { home: options.home } : {}), now: clock() });
+}
+
+async function getMeta(ctx: Ctx, key: string): Promise<string | undefined> {
+  return (await ctx.db.selectFrom("meta").select("value").where("key", "=", key).executeTakeFirst())?.value;
+}
+
+async function setMetaIfAbsent(ctx: Ctx, key: string, value: string): Promise<void> {
+  await ctx.db.insertInto("meta").values({ key, value }).onConflict((oc) => oc.column("key").doNothing()).execute();
+}
+
+export async function openFleet(options: FleetOptions = {}): Promise<Fleet> {
+  const clock = options.clock ?? (() => new Date());
+  const provider = providerOf(options, clock);
+  const active = await provider();
+  const store = await openStore({ ...(options.db ? { db: options.db } : {}), ...(options.home ? { home: options.home } : {}), ...(options.poolSize ? { poolSize: options.poolSize } : {}) });
+  const ctx: Ctx = {
+    db: store.db,
+    backend: store.backend,
+    clock,
+    judgeAfterClean: options.judgeAfterClean ?? 2,
+    catalog: { active },
+    workerId: `${hostname()}:${process.pid}:${randomBytes(4).toString("hex")}`,
+  };
+  if (!Number.isInteger(ctx.judgeAfterClean) || ctx.judgeAfterClean < 1) throw new Error(`judgeAfterClean must be a positive integer, not ${options.judgeAfterClean}`);
+  let boundaries = phaseBoundaries(active.catalog);
+
+  // a new store was judged with nothing: it starts from the catalog and the instant it opens
+  await setMetaIfAbsent(ctx, "judged_digest", active.catalog.digest);
+  await setMetaIfAbsent(ctx, "phases_checked_at", clock().toISOString());
+
+  const queueCatalogRejudge = async (): Promise<boolean> => {
+    const judged = await getMeta(ctx, "judged_digest");
+    const digest = ctx.catalog.active.catalog.digest;
+    if (judged === digest) return false;
+    const at = clock().toISOString();
+    await enqueue(ctx, `rejudge:catalog:${digest}`, "rejudge", { reason: `catalog ${ctx.catalog.active.catalog.version} (${digest.slice(0, 12)}) installed`, at, digest }, at);
+    return true;
+  };
+  await queueCatalogRejudge();
+
+  const queuePhaseRejudges = async (): Promise<void> => {
+    const now = clock().toISOString();
+    const checked = (await getMeta(ctx, "phases_checked_at")) ?? now;
+    for (const b of boundariesBetween(boundaries, checked, now)) {
+      await enqueue(ctx, `rejudge:phase:${b}`, "rejudge", { reason: `a rule phase starts or ends at ${b}`, at: b, asOf: b }, b);
+    }
+    // only forward: a process with a slower clock never moves it back
+    await ctx.db.updateTable("meta").set({ value: now }).where("key", "=", "phases_checked_at").where("value", "<", now).execute();
+  };
+
+  const runJob = async (payload: JobPayload, ref: string): Promise<unknown> => rejudgeAll(ctx, payload.reason, { at: payload.at, ...(payload.asOf ? { asOf: payload.asOf } : {}), ref });
+
+  // one pass at a time in this process: a tick during a pass runs after it
+  let chain: Promise<unknown> = Promise.resolve();
+  const tickOnce = async (): Promise<JobInfo[]> => {
+    await expireExceptions(ctx);
+    await queuePhaseRejudges();
+    await queueCatalogRejudge();
+    const ran: JobInfo[] = [];
+    const now = clock().toISOString();
+    for (;;) {
+      const job = await claim(ctx, now);
+      if (!job) break;
+      const payload = JSON.parse(job.payload) as JobPayload;
+      let outcome: { result?: unknown; error?: string };
+      try {
+        outcome = { result: await runJob(payload, job.key) };
+      } catch (err) {
+        outcome = { error: (err as Error).stack ?? String(err) };
+      }
+      ran.push(jobInfo(await finish(ctx, job, outcome)));
+    }
+    return ran;
+  };
+  const tick = (): Promise<JobInfo[]> => {
+    const run = chain.then(tickOnce, tickOnce);
+    chain = run.catch(() => undefined);
+    return run;
+  };
+  let timer: NodeJS.Timeout | undefined;
+
+  const fleet: Fleet = {
+    backend: store.backend,
+    get catalog() {
+      return ctx.catalog.active;
+    },
+    authenticate: (token) => auth.authenticate(ctx, token),
+    createApiKey: (p, input) => auth.createApiKey(ctx, p, input),
+    revokeApiKey: (p, id) => auth.revokeApiKey(ctx, p, id),
+    listApiKeys: (p) => auth.listApiKeys(ctx, p),
+    createEnrollmentToken: (p, input) => auth.createEnrollmentToken(ctx, p, input),
+    listEnrollmentTokens: (p, filter) => auth.listEnrollmentTokens(ctx, p, filter),
+    revokeEnrollmentToken: (p, id) => auth.revokeEnrollmentToken(ctx, p, id),
+    verifyEnrollmentToken: (token) => auth.verifyEnrollmentToken(ctx, token),
+    createSite: (p, input) => createSite(ctx, p, input),
+    listSites: (p) => listSites(ctx, p),
+    getSite: (p, name) => getSite(ctx, p, name),
+    ingest: (request) => ingest(ctx, request),
+    getScan: (p, id) => q.getScan(ctx, p, id),
+    listScans: (p, query) => q.listScans(ctx, p, query),
+    listHosts: (p, query) => q.listHosts(ctx, p, query),
+    getHost: (p, host) => q.getHost(ctx, p, host),
+    listFindings: (p, query) => q.listFindings(ctx, p, query),
+    getFinding: (p, id) => q.getFinding(ctx, p, id),
+    summary: (p, query) => q.summary(ctx, p, query),
+    trend: (p, query) => q.trend(ctx, p, query),
+    hostHistory: (p, hostId, at) => q.hostHistory(ctx, p, hostId, at),
+    findingHistory: (p, id) => q.findingHistory(ctx, p, id),
+    createException: (p, input) => createException(ctx, p, input),
+    listExceptions: (p, query) => listExceptions(ctx, p, query),
+    revokeException: (p, id) => revokeException(ctx, p, id),
+    importAssets: (p, input) => importAssets(ctx, p, input),
+    coverage: (p, query) => coverage(ctx, p, query),
+    listAudit: (p, query) => listAudit(ctx, p, query),
+    async checkCatalog(): Promise<CatalogStatus> {
+      const a = ctx.catalog.active;
+      const freshness = catalogFreshness(a.catalog.date, a.freshness.maxAgeDays, clock());
+      return {
+        version: a.catalog.version,
+        date: a.catalog.date,
+        digest: a.catalog.digest,
+        origin: a.origin,
+        freshness,
+        stale: freshness.stale,
+        judgedDigest: (await getMeta(ctx, "judged_digest")) ?? null,
+      };
+    },
+    async catalogChanged() {
+      const next = await provider();
+      if (next.catalog.digest === ctx.catalog.active.catalog.digest) return false;
+      ctx.catalog.active = next;
+      boundaries = phaseBoundaries(next.catalog);
+      await queueCatalogRejudge();
+      return true;
+    },
+    rejudgeAll: (reason, opts) => rejudgeAll(ctx, reason, opts),
+    nextPhaseBoundary: (after) => nextBoundary(boundaries, after ?? clock().toISOString()),
+    tick,
+    startJobs() {
+      if (timer) return;
+      timer = setInterval(() => void tick().catch((err) => process.stderr.write(`ictsguard: job loop: ${(err as Error).message}\n`)), options.jobIntervalMs ?? DEFAULT_JOB_INTERVAL_MS);
+      timer.unref();
+      void tick().catch((err) => process.stderr.write(`ictsguard: job loop: ${(err as Error).message}\n`));
+    },
+    async stopJobs() {
+      if (timer) clearInterval(timer);
+      timer = undefined;
+      await chain;
+    },
+    async listJobs(p) {
+      requireRole(p, ADMIN_ROLES, "list jobs");
+      return listJobs(ctx);
+    },
+    async ping() {
+      try {
+        await ctx.db.selectFrom("meta").select("key").limit(1).execute();
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    async close() {
+      await fleet.stopJobs();
+      await store.close();
+    },
+  };
+  return fleet;
 }

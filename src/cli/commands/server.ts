@@ -1,0 +1,170 @@
+/**
+ * @module
+ * `ictsguard server init | key create | key revoke | key list | site create | site list |
+ * token create`: the fleet store's administration, on the store itself (SQLite under
+ * ICTSGUARD_HOME by default, or `--db postgres://...` / DATABASE_URL). The store and its drivers
+ * load only inside the actions.
+ */
+import { Command, Option } from "commander";
+import { DEFAULTS } from "../../config/defaults.js";
+import { PROFILES } from "../../model/catalog.js";
+import { UsageError } from "../../scan/index.js";
+import type { Fleet } from "../../fleet/types.js";
+
+const ROLE_CHOICES = ["admin", "analyst", "viewer", "ingest"];
+
+type DbOpts = { db?: string; output?: string };
+
+const dbOption = (): Option => new Option("--db <url>", "PostgreSQL URL (postgres://...) or SQLite file; default DATABASE_URL, else fleet.sqlite under ICTSGUARD_HOME");
+const outputOption = (): Option => new Option("-o, --output <format>", "output format").choices(["table", "json"]).default("table");
+
+/** Opens the fleet, runs `fn`, closes it; a refused or invalid request is a usage error (exit 2). */
+async function withFleet<T>(opts: DbOpts, fn: (fleet: Fleet, admin: import("../../fleet/types.js").Principal) => Promise<T>): Promise<T> {
+  const { openFleet, LOCAL_ADMIN, FleetError } = await import("../../fleet/index.js");
+  let fleet: Fleet;
+  try {
+    fleet = await openFleet({ ...(opts.db ? { db: opts.db } : {}) });
+  } catch (err) {
+    throw new UsageError(`cannot open the store: ${(err as Error).message}`);
+  }
+  try {
+    return await fn(fleet, LOCAL_ADMIN);
+  } catch (err) {
+    if (err instanceof FleetError) throw new UsageError(err.message);
+    throw err;
+  } finally {
+    await fleet.close();
+  }
+}
+
+const print = (text: string): void => void process.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
+
+export function serverCommand(): Command {
+  const server = new Command("server").description("administer the fleet server's store: schema, API keys, sites, enrollment tokens");
+
+  server
+    .command("init")
+    .description("create the schema, a first site and the first admin API key (printed once)")
+    .addOption(dbOption())
+    .option("--site <name>", "the first site's name", DEFAULTS.server.site)
+    .addOption(new Option("--profile <profile>", "the first site's profile").choices(PROFILES).default(DEFAULTS.server.profile))
+    .addOption(outputOption())
+    .action(async (opts: DbOpts & { site: string; profile: string }) => {
+      await withFleet(opts, async (fleet, admin) => {
+        const keys = await fleet.listApiKeys(admin);
+        if (keys.some((k) => k.role === "admin" && !k.revokedAt)) {
+          throw new UsageError("the store is initialised already (it has an admin key): make more keys with `ictsguard server key create --role admin`");
+        }
+        const sites = await fleet.listSites(admin);
+        if (!sites.some((s) => s.name === opts.site)) await fleet.createSite(admin, { name: opts.site, profile: opts.profile as never });
+        const created = await fleet.createApiKey(admin, { role: "admin", label: "server init" });
+        if (opts.output === "json") print(JSON.stringify({ apiKey: created.token }));
+        else {
+          print(`store ready (${fleet.backend}); site "${opts.site}" (${sites.find((s) => s.name === opts.site)?.profile ?? opts.profile})`);
+          print(`admin API key ${created.key.id}; it is shown only now, so store it:`);
+          print(created.token);
+        }
+      });
+    });
+
+  const key = server.command("key").description("create, revoke and list API keys");
+  key
+    .command("create")
+    .description("create an API key (printed once)")
+    .addOption(dbOption())
+    .addOption(new Option("--role <role>", "what the key may do").choices(ROLE_CHOICES).makeOptionMandatory())
+    .option("--site <name...>", "limit the key to these sites (default: every site)")
+    .option("--label <text>", "what the key is for")
+    .addOption(outputOption())
+    .action(async (opts: DbOpts & { role: string; site?: string[]; label?: string }) => {
+      await withFleet(opts, async (fleet, admin) => {
+        const created = await fleet.createApiKey(admin, { role: opts.role as never, sites: opts.site ?? null, ...(opts.label ? { label: opts.label } : {}) });
+        if (opts.output === "json") print(JSON.stringify({ apiKey: created.token, id: created.key.id, role: created.key.role, sites: created.key.sites }));
+        else {
+          print(`${created.key.role} API key ${created.key.id}${created.key.sites ? ` for ${created.key.sites.join(", ")}` : ""}; it is shown only now, so store it:`);
+          print(created.token);
+        }
+      });
+    });
+  key
+    .command("revoke")
+    .description("revoke an API key by its id")
+    .argument("<id>", "the key's id (the part after ictg_)")
+    .addOption(dbOption())
+    .addOption(outputOption())
+    .action(async (id: string, opts: DbOpts) => {
+      await withFleet(opts, async (fleet, admin) => {
+        const info = await fleet.revokeApiKey(admin, id);
+        if (opts.output === "json") print(JSON.stringify(info));
+        else print(`API key ${info.id} revoked at ${info.revokedAt}`);
+      });
+    });
+  key
+    .command("list")
+    .description("list API keys (never their secrets)")
+    .addOption(dbOption())
+    .addOption(outputOption())
+    .action(async (opts: DbOpts) => {
+      await withFleet(opts, async (fleet, admin) => {
+        const keys = await fleet.listApiKeys(admin);
+        if (opts.output === "json") print(JSON.stringify(keys));
+        else for (const k of keys) print(`${k.id}  ${k.role.padEnd(7)}  ${k.sites ? k.sites.join(",") : "all sites"}  ${k.revokedAt ? `revoked ${k.revokedAt}` : "active"}${k.label ? `  ${k.label}` : ""}`);
+      });
+    });
+
+  const site = server.command("site").description("create and list sites");
+  site
+    .command("create")
+    .description("create a site judged under a profile")
+    .argument("<name>", "the site's name (lower case, digits, . _ -)")
+    .addOption(new Option("--profile <profile>", "the profile its findings are judged for").choices(PROFILES).makeOptionMandatory())
+    .option("--description <text>", "what the site is")
+    .addOption(dbOption())
+    .addOption(outputOption())
+    .action(async (name: string, opts: DbOpts & { profile: string; description?: string }) => {
+      await withFleet(opts, async (fleet, admin) => {
+        const s = await fleet.createSite(admin, { name, profile: opts.profile as never, ...(opts.description ? { description: opts.description } : {}) });
+        print(opts.output === "json" ? JSON.stringify(s) : `site ${s.name} (${s.profile}) created`);
+      });
+    });
+  site
+    .command("list")
+    .description("list sites")
+    .addOption(dbOption())
+    .addOption(outputOption())
+    .action(async (opts: DbOpts) => {
+      await withFleet(opts, async (fleet, admin) => {
+        const sites = await fleet.listSites(admin);
+        if (opts.output === "json") print(JSON.stringify(sites));
+        else for (const s of sites) print(`${s.name}  ${s.profile}`);
+      });
+    });
+
+  const token = server.command("token").description("enrollment tokens for agents");
+  token
+    .command("create")
+    .description("create an enrollment token for a site (printed once)")
+    .requiredOption("--site <name>", "the site it enrolls into")
+    .option("--expires <instant>", "when it expires (ISO 8601; default 7 days from now)")
+    .addOption(dbOption())
+    .addOption(outputOption())
+    .action(async (opts: DbOpts & { site: string; expires?: string }) => {
+      await withFleet(opts, async (fleet, admin) => {
+        const t = await fleet.createEnrollmentToken(admin, { site: opts.site, ...(opts.expires ? { expiresAt: opts.expires } : {}) });
+        if (opts.output === "json") print(JSON.stringify({ token: t.token, ...t.enrollment }));
+        else print(`enrollment token ${t.enrollment.id} for ${t.enrollment.site}, expires ${t.enrollment.expiresAt}; shown only now:\n${t.token}`);
+      });
+    });
+  token
+    .command("revoke")
+    .description("revoke an enrollment token by its id")
+    .argument("<id>", "the token's id")
+    .addOption(dbOption())
+    .action(async (id: string, opts: DbOpts) => {
+      await withFleet(opts, async (fleet, admin) => {
+        const t = await fleet.revokeEnrollmentToken(admin, id);
+        print(`enrollment token ${t.id} revoked at ${t.revokedAt}`);
+      });
+    });
+  return server;
+}

@@ -1,0 +1,44 @@
+/**
+ * @module
+ * What every part of the service shares: the store, the clock, the catalog in use and the
+ * verified-removal threshold. The catalog is held in a box so `catalogChanged()` swaps it for
+ * every part at once.
+ */
+import type { Kysely, Transaction } from "kysely";
+import type { ActiveCatalog } from "../catalog/active.js";
+import type { Backend } from "../store/open.js";
+import type { Database } from "../store/schema.js";
+import { FleetError } from "./types.js";
+
+export type Ctx = {
+  db: Kysely<Database>;
+  backend: Backend;
+  clock: () => Date;
+  /** Clean inventories before a vanished finding is resolved. */
+  judgeAfterClean: number;
+  catalog: { active: ActiveCatalog };
+  /** This process, for job locks. */
+  workerId: string;
+};
+
+export type Db = Kysely<Database> | Transaction<Database>;
+
+export const nowIso = (ctx: Ctx): string => ctx.clock().toISOString();
+
+/** Parses an instant or date given by a caller into the stored form (ISO UTC with milliseconds). */
+export function isoInstant(value: string, what: string): string {
+  const ms = /^\d{4}-\d{2}-\d{2}$/.test(value) ? Date.parse(`${value}T00:00:00Z`) : Date.parse(value);
+  if (Number.isNaN(ms)) throw new FleetError("invalid", `${what}: invalid instant "${value}": expected an ISO 8601 date or timestamp`);
+  return new Date(ms).toISOString();
+}
+
+/** SQLite has no row locks (its one writer serialises transactions); PostgreSQL locks rows FOR UPDATE. */
+export function lockable(ctx: Ctx): boolean {
+  return ctx.backend === "postgres";
+}
+
+/** A unique-constraint violation, on either backend. */
+export function isUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: string } | undefined;
+  return e?.code === "23505" || e?.code === "SQLITE_CONSTRAINT_UNIQUE" || e?.code === "SQLITE_CONSTRAINT_PRIMARYKEY";
+}

@@ -1,0 +1,55 @@
+/**
+ * The fleet service's suite (fleet-suite.ts) on a real PostgreSQL (127.0.0.1:5432): a new
+ * database per test, dropped at the end. Also: two fleets on one database share the job queue
+ * without running a job twice.
+ */
+import assert from "node:assert/strict";
+import { after, test } from "node:test";
+import { resolveActiveCatalog } from "../catalog/active.js";
+import type { Observation } from "../model/observation.js";
+import { createTestDatabase, type TestDatabase } from "../testing/pg-database.js";
+import { tempDir } from "../testing/temp.js";
+import { clockAt, fleetSuite } from "./fleet-suite.js";
+import { openFleet, LOCAL_ADMIN, type Fleet } from "./index.js";
+
+const made: TestDatabase[] = [];
+fleetSuite({
+  name: "postgres",
+  fresh: async () => {
+    const db = await createTestDatabase("ictsguard_fleet");
+    made.push(db);
+    return db.url;
+  },
+  cleanup: async () => {
+    for (const db of made.splice(0)) await db.drop();
+  },
+});
+
+test("two fleets on one PostgreSQL database running jobs at once never run the same re-judge twice", async () => {
+  const db = await createTestDatabase("ictsguard_fleet_jobs");
+  const fleets: Fleet[] = [];
+  after(async () => {
+    for (const f of fleets) await f.close().catch(() => undefined);
+    await db.drop();
+  });
+  const active = await resolveActiveCatalog({ home: tempDir() });
+  const t = clockAt("2024-09-28T12:00:00Z");
+  for (let i = 0; i < 2; i++) fleets.push(await openFleet({ db: db.url, catalog: active, clock: t.clock, home: tempDir() }));
+  const [a, b] = fleets as [Fleet, Fleet];
+  await a.createSite(LOCAL_ADMIN, { name: "acme", profile: "business" });
+  const obs: Observation[] = Array.from({ length: 50 }, (_, i) => ({ kind: "software", name: "Kaspersky Endpoint Security for Windows", host: `ws-${i}`, source: { file: "p.csv", line: i + 2 } }));
+  await a.ingest({ principal: LOCAL_ADMIN, site: "acme", observations: obs, source: { name: "programs" } });
+  t.set("2024-09-29T05:00:00Z");
+  const runs = await Promise.all([a.tick(), b.tick(), a.tick(), b.tick()]);
+  const keys = runs.flat().map((j) => j.key);
+  assert.deepEqual(keys, ["rejudge:phase:2024-09-29T04:00:00.000Z"], "one run in all");
+  const jobs = await a.listJobs(LOCAL_ADMIN);
+  assert.deepEqual(jobs.map((j) => [j.key, j.state, j.attempts]), [["rejudge:phase:2024-09-29T04:00:00.000Z", "done", 1]]);
+  // every finding changed once, at the boundary
+  const findings = await a.listFindings(LOCAL_ADMIN, { limit: 1000 });
+  assert.equal(findings.total, 50);
+  for (const f of findings.items) {
+    const events = await a.findingHistory(LOCAL_ADMIN, f.id);
+    assert.deepEqual(events.map((e) => e.at), ["2024-09-28T12:00:00.000Z", "2024-09-29T04:00:00.000Z"]);
+  }
+});

@@ -1,0 +1,181 @@
+/**
+ * @module
+ * One upload: the observations of one source (a programs inventory, a DNS log, an osquery
+ * export ...) for one or more hosts of a site. The upload is read into memory first (the HTTP
+ * server limits its size), then judged and stored in ONE transaction with its scan record and
+ * its idempotency key, so a retry never stores twice and an upload that got an answer is
+ * stored: the answer is given only after the commit.
+ *
+ * Concurrent uploads: the idempotency key is inserted first (a second upload with the same key
+ * waits for the first to commit, then fails the unique constraint and answers the first's
+ * record); host rows are locked in name order (PostgreSQL `FOR UPDATE`; SQLite has one
+ * writer), so two uploads for one host are applied one after the other, and the counters are
+ * updated in key order, so writers never deadlock.
+ */
+import type { Observation } from "../model/observation.js";
+import { STATUSES, type Status } from "../model/finding.js";
+import { parseAsOf } from "../policy/time.js";
+import type { FindingRow, HostRow } from "../store/schema.js";
+import { INGEST_ROLES, requireRole, requireSite } from "./access.js";
+import { audit } from "./audit.js";
+import { isoInstant, isUniqueViolation, lockable, nowIso, type Ctx, type Db } from "./context.js";
+import { hostIdOf, hostNameKey, randomId } from "./ids.js";
+import { judgeSources, type Judged } from "./judge.js";
+import { countChanges, noChanges, reconcile, writeChanges, type Change } from "./lifecycle.js";
+import { siteRow } from "./sites.js";
+import { FleetError, type IngestRequest, type ScanRecord } from "./types.js";
+
+const MAX_SOURCE_NAME = 200;
+
+class Duplicate extends Error {}
+
+export async function ingest(ctx: Ctx, req: IngestRequest): Promise<ScanRecord> {
+  const p = req.principal;
+  requireRole(p, INGEST_ROLES, "upload inventories");
+  requireSite(p, req.site);
+  const site = await siteRow(ctx.db, req.site);
+  const sourceName = req.source.name?.trim();
+  if (!sourceName || sourceName.length > MAX_SOURCE_NAME) throw new FleetError("invalid", `source.name must be 1 to ${MAX_SOURCE_NAME} characters`);
+  const key = req.idempotencyKey?.trim() || undefined;
+  if (key !== undefined && key.length > 200) throw new FleetError("invalid", "the idempotency key is longer than 200 characters");
+  if (key !== undefined) {
+    const seen = await findByKey(ctx.db, req.site, key);
+    if (seen) return seen;
+  }
+  const receivedAt = req.receivedAt ? isoInstant(req.receivedAt, "receivedAt") : nowIso(ctx);
+
+  // read the upload: observations grouped by host (the upload's host, else each observation's)
+  const byHost = new Map<string, { name: string; observations: Observation[] }>();
+  if (req.host !== undefined) {
+    if (!req.host.trim()) throw new FleetError("invalid", "the host name is empty");
+    byHost.set(hostNameKey(req.host), { name: req.host.trim(), observations: [] });
+  }
+  let count = 0;
+  for await (const o of req.observations as AsyncIterable<Observation>) {
+    count++;
+    const name = (req.host ?? o.host)?.trim();
+    if (!name) {
+      const where = [o.source.file, o.source.line ? `line ${o.source.line}` : o.source.record ? `record ${o.source.record}` : undefined].filter(Boolean).join(" ");
+      throw new FleetError("invalid", `observation ${count} (${where}) names no host: give the upload a host (--host) or use an inventory with a host column`);
+    }
+    const k = hostNameKey(name);
+    let h = byHost.get(k);
+    if (!h) byHost.set(k, (h = { name, observations: [] }));
+    h.observations.push({ ...o, host: name });
+  }
+
+  const scanId = randomId("s");
+  const catalog = ctx.catalog.active.catalog;
+  const asOf = parseAsOf(receivedAt);
+  try {
+    return await ctx.db.transaction().execute(async (trx) => {
+      if (key !== undefined) {
+        await trx.insertInto("scans").values({ id: scanId, site: req.site, idempotency_key: key, key_id: p.keyId, received_at: receivedAt, record: "{}" }).execute();
+      }
+      const hosts = await lockHosts(ctx, trx, req.site, [...byHost.values()].map((h) => h.name), receivedAt);
+      const hostIds = hosts.map((h) => h.id);
+      const others = hostIds.length === 0 ? [] : await trx.selectFrom("host_sources").select(["host_id", "source", "data"]).where("host_id", "in", hostIds).where("source", "!=", sourceName).execute();
+      const existing = hostIds.length === 0 ? [] : await trx.selectFrom("findings").selectAll().where("host_id", "in", hostIds).execute();
+
+      // judge each source of these hosts: the stored ones as they are, this one as uploaded
+      const sources = new Map<string, Observation[]>([[sourceName, [...byHost.values()].flatMap((h) => h.observations)]]);
+      for (const o of others) {
+        let list = sources.get(o.source);
+        if (!list) sources.set(o.source, (list = []));
+        for (const obs of JSON.parse(o.data) as Observation[]) list.push(obs);
+      }
+      const judged = await judgeSources(catalog, site.profile as never, asOf, sources);
+      const judgedByHost = groupByHost(judged);
+      const existingByHost = new Map<string, FindingRow[]>();
+      for (const r of existing) (existingByHost.get(r.host_id) ?? existingByHost.set(r.host_id, []).get(r.host_id)!).push(r);
+
+      const changes: Change[] = [];
+      for (const h of hosts) {
+        changes.push(
+          ...reconcile({
+            site: req.site,
+            host: { id: h.id, name: h.name },
+            existing: existingByHost.get(h.id) ?? [],
+            judged: judgedByHost.get(h.name_key) ?? [],
+            uploadSource: sourceName,
+            at: receivedAt,
+            judgeAfterClean: ctx.judgeAfterClean,
+            cause: "ingest",
+            ref: scanId,
+          }),
+        );
+      }
+      await writeChanges(trx, changes, { at: receivedAt, cause: "ingest", ref: scanId });
+
+      for (const h of hosts) {
+        const obs = byHost.get(h.name_key)!.observations;
+        await trx
+          .insertInto("host_sources")
+          .values({ host_id: h.id, source: sourceName, format: req.source.format ?? null, last_seen: receivedAt, observations: obs.length, scan_id: scanId, data: JSON.stringify(obs) })
+          .onConflict((oc) =>
+            oc.columns(["host_id", "source"]).doUpdateSet({ format: req.source.format ?? null, last_seen: receivedAt, observations: obs.length, scan_id: scanId, data: JSON.stringify(obs) }),
+          )
+          .execute();
+      }
+      if (hostIds.length > 0) await trx.updateTable("hosts").set({ last_seen: receivedAt }).where("id", "in", hostIds).where("last_seen", "<", receivedAt).execute();
+
+      const after = new Map(existing.map((r) => [r.id, r]));
+      for (const c of changes) after.set(c.after.id, c.after);
+      const byStatus = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<Status, number>;
+      for (const r of after.values()) if (r.state !== "resolved") byStatus[r.status as Status]++;
+      const record: ScanRecord = {
+        id: scanId,
+        site: req.site,
+        hosts: hosts.map((h) => h.name),
+        source: { name: sourceName, ...(req.source.format ? { format: req.source.format } : {}) },
+        keyId: p.keyId,
+        receivedAt,
+        catalogVersion: catalog.version,
+        catalogDigest: catalog.digest,
+        profile: site.profile as ScanRecord["profile"],
+        observations: count,
+        byStatus,
+        changes: countChanges(changes, noChanges()),
+        issues: req.issues ?? 0,
+        ...(key !== undefined ? { idempotencyKey: key } : {}),
+        duplicate: false,
+      };
+      if (key !== undefined) await trx.updateTable("scans").set({ record: JSON.stringify(record) }).where("id", "=", scanId).execute();
+      else await trx.insertInto("scans").values({ id: scanId, site: req.site, idempotency_key: null, key_id: p.keyId, received_at: receivedAt, record: JSON.stringify(record) }).execute();
+      await audit(trx, { at: receivedAt, keyId: p.keyId, action: "scan.ingest", site: req.site, target: scanId, detail: { hosts: record.hosts.length, source: sourceName, observations: count, changes: record.changes } });
+      return record;
+    });
+  } catch (err) {
+    if (key !== undefined && (err instanceof Duplicate || isUniqueViolation(err))) {
+      const seen = await findByKey(ctx.db, req.site, key);
+      if (seen) return seen;
+    }
+    throw err;
+  }
+}
+
+async function findByKey(db: Db, site: string, key: string): Promise<ScanRecord | undefined> {
+  const row = await db.selectFrom("scans").select("record").where("site", "=", site).where("idempotency_key", "=", key).executeTakeFirst();
+  if (!row || row.record === "{}") return undefined;
+  return { ...(JSON.parse(row.record) as ScanRecord), duplicate: true };
+}
+
+function groupByHost(judged: Map<string, Judged>): Map<string, Judged[]> {
+  const out = new Map<string, Judged[]>();
+  for (const j of judged.values()) (out.get(j.hostKey) ?? out.set(j.hostKey, []).get(j.hostKey)!).push(j);
+  return out;
+}
+
+/** Creates the hosts that are new and locks them all, in name order. */
+export async function lockHosts(ctx: Ctx, trx: Db, site: string, names: readonly string[], at: string): Promise<HostRow[]> {
+  if (names.length === 0) return [];
+  const rows: HostRow[] = [...new Map(names.map((n) => [hostNameKey(n), n])).entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([k, name]) => ({ id: hostIdOf(site, name), site, name, name_key: k, first_seen: at, last_seen: at }));
+  for (const r of rows) await trx.insertInto("hosts").values(r).onConflict((oc) => oc.columns(["site", "name_key"]).doNothing()).execute();
+  let q = trx.selectFrom("hosts").selectAll().where("site", "=", site).where("name_key", "in", rows.map((r) => r.name_key)).orderBy("name_key");
+  if (lockable(ctx)) q = q.forUpdate();
+  return q.execute();
+}
+
+export { Duplicate };

@@ -1,0 +1,155 @@
+/**
+ * @module
+ * The store's tables as kysely sees them: one schema for SQLite and PostgreSQL. Times are ISO
+ * 8601 UTC strings with milliseconds (`2024-09-29T04:00:00.000Z`), so they sort as text the same
+ * on both; JSON is text; flags and counts are integers. docs/server.md ("Store and lifecycle")
+ * describes each table.
+ */
+import type { Generated } from "kysely";
+
+export type SiteRow = { name: string; profile: string; description: string | null; created_at: string };
+
+export type ApiKeyRow = {
+  id: string;
+  secret_hash: string;
+  role: string;
+  /** JSON array of site names, or null for every site. */
+  sites: string | null;
+  label: string | null;
+  created_at: string;
+  created_by: string;
+  revoked_at: string | null;
+  last_used_at: string | null;
+};
+
+export type EnrollmentTokenRow = {
+  id: string;
+  secret_hash: string;
+  site: string;
+  label: string | null;
+  created_at: string;
+  created_by: string;
+  expires_at: string;
+  revoked_at: string | null;
+};
+
+export type HostRow = { id: string; site: string; name: string; name_key: string; first_seen: string; last_seen: string };
+
+/** The latest inventory of one source of one host: its observations, to re-judge without an upload. */
+export type HostSourceRow = {
+  host_id: string;
+  source: string;
+  format: string | null;
+  last_seen: string;
+  observations: number;
+  scan_id: string;
+  /** JSON array of Observations. */
+  data: string;
+};
+
+export type ScanRow = { id: string; site: string; idempotency_key: string | null; key_id: string; received_at: string; record: string };
+
+export type FindingRow = {
+  id: string;
+  site: string;
+  host_id: string;
+  host_name: string;
+  engine_id: string;
+  vendor: string;
+  product: string;
+  status: string;
+  state: string;
+  reason: string;
+  confidence: number;
+  /** The next date that changes the finding's position ('' when none), as the engine gives it. */
+  deadline: string;
+  first_seen: string;
+  last_seen: string;
+  resolved_at: string | null;
+  reopened: number;
+  clean_count: number;
+  /** JSON array of the upload sources that reported it last. */
+  sources: string;
+  /** JSON: evidence, rules, observation, names. */
+  detail: string;
+  exception_id: string | null;
+  updated_at: string;
+};
+
+/** One change of one finding (history); never updated or deleted. */
+export type FindingEventRow = {
+  id: string;
+  finding_id: string;
+  host_id: string;
+  site: string;
+  at: string;
+  cause: string;
+  status: string;
+  state: string;
+  prev_status: string | null;
+  prev_state: string | null;
+  ref: string | null;
+};
+
+/** Current counts of findings per (site, vendor, status, state, deadline): the summary reads these. */
+export type PostureCountRow = { site: string; vendor: string; status: string; state: string; deadline: string; n: number };
+
+/** Changes of those counts per UTC hour: the trend sums them up to each point. */
+export type PostureDeltaRow = { site: string; bucket: string; status: string; state: string; delta: number };
+
+export type ExceptionRow = {
+  id: string;
+  site: string;
+  finding_id: string;
+  owner: string;
+  reason: string;
+  expires_at: string;
+  created_by: string;
+  created_at: string;
+  revoked_at: string | null;
+  revoked_by: string | null;
+  expired_at: string | null;
+};
+
+export type AssetRow = { site: string; name_key: string; name: string; imported_at: string };
+
+export type AuditRow = { id: string; at: string; key_id: string; action: string; site: string | null; target: string | null; detail: string | null };
+
+export type JobRow = {
+  id: string;
+  /** Unique: the same trigger (a phase start, a catalog digest) queues one job, however many processes see it. */
+  key: string;
+  kind: string;
+  payload: string;
+  state: string;
+  run_at: string;
+  attempts: number;
+  locked_by: string | null;
+  locked_at: string | null;
+  finished_at: string | null;
+  result: string | null;
+  error: string | null;
+};
+
+export type MetaRow = { key: string; value: string };
+
+export interface Database {
+  sites: SiteRow;
+  api_keys: ApiKeyRow;
+  enrollment_tokens: EnrollmentTokenRow;
+  hosts: HostRow;
+  host_sources: HostSourceRow;
+  scans: ScanRow;
+  findings: FindingRow;
+  finding_events: FindingEventRow;
+  posture_counts: PostureCountRow;
+  posture_deltas: PostureDeltaRow;
+  exceptions: ExceptionRow;
+  assets: AssetRow;
+  audit_log: AuditRow;
+  jobs: JobRow;
+  meta: MetaRow;
+}
+
+/** Unused marker so `Generated` stays importable for later auto-increment columns. */
+export type _Generated = Generated<number>;
