@@ -5,7 +5,7 @@ import { createProgram } from "./main.js";
 describe("cli: commands load lazily, with the same help", () => {
   it("defines only the command a run names, with the help it has among all commands", async () => {
     const all = await createProgram();
-    assert.deepEqual(all.commands.map((c) => c.name()), ["scan", "check", "screen", "lists", "catalog", "formats"]);
+    assert.deepEqual(all.commands.map((c) => c.name()), ["scan", "check", "screen", "lists", "catalog", "formats", "serve", "upload", "server"]);
     for (const command of all.commands) {
       const alone = await createProgram(["node", "ictsguard", command.name(), "--help"]);
       assert.deepEqual(alone.commands.map((c) => c.name()), [command.name()]);
@@ -17,7 +17,7 @@ describe("cli: commands load lazily, with the same help", () => {
   it("defines none for --version, and all for the program's help, help, or an unknown name", async () => {
     assert.equal((await createProgram(["node", "ictsguard", "--version"])).commands.length, 0);
     for (const argv of [[], ["--help"], ["-h", "scan"], ["help", "scan"], ["nosuch"]]) {
-      assert.equal((await createProgram(["node", "ictsguard", ...argv])).commands.length, 6, argv.join(" "));
+      assert.equal((await createProgram(["node", "ictsguard", ...argv])).commands.length, 9, argv.join(" "));
     }
   });
 });

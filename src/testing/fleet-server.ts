@@ -1,27 +1,18 @@
 /**
  * @module
  * Helpers for the fleet server's tests: a store on each backend (a SQLite file in a temporary
- * folder, or a PostgreSQL database with a random name made on the server at 127.0.0.1:5432 and
- * dropped afterwards), the real `ictsguard` command run as a child process (`serve`, `upload`,
+ * folder, or a PostgreSQL database with a random name made by pg-database.ts and dropped
+ * afterwards), the real `ictsguard` command run as a child process (`serve`, `upload`,
  * `scan`) without blocking the test's own event loop, and small HTTP helpers.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { join } from "node:path";
-import pg from "pg";
 import { repoPath } from "./index.js";
+import { createTestDatabase } from "./pg-database.js";
 import { tempDir } from "./temp.js";
 
 export const BACKENDS = ["sqlite", "postgres"] as const;
 export type Backend = (typeof BACKENDS)[number];
-
-/** The PostgreSQL server the tests use (trust auth); PGHOST/PGPORT/PGUSER override. */
-export function postgresAdminUrl(database = "test"): string {
-  const host = process.env.PGHOST ?? "127.0.0.1";
-  const port = process.env.PGPORT ?? "5432";
-  const user = process.env.PGUSER ?? "postgres";
-  return `postgres://${encodeURIComponent(user)}@${host}:${port}/${database}`;
-}
 
 export type TestStore = {
   backend: Backend;
@@ -37,28 +28,8 @@ export type TestStore = {
 export async function createTestStore(backend: Backend, prefix = "ictsguard_test"): Promise<TestStore> {
   const home = tempDir("ictsguard-fleet-home-");
   if (backend === "sqlite") return { backend, db: join(home, "fleet.sqlite"), home, drop: async () => {} };
-  const name = `${prefix}_${randomBytes(6).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: postgresAdminUrl() });
-  await admin.connect();
-  try {
-    await admin.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await admin.end();
-  }
-  return {
-    backend,
-    db: postgresAdminUrl(name),
-    home,
-    async drop() {
-      const c = new pg.Client({ connectionString: postgresAdminUrl() });
-      await c.connect();
-      try {
-        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      } finally {
-        await c.end();
-      }
-    },
-  };
+  const database = await createTestDatabase(prefix);
+  return { backend, db: database.url, home, drop: () => database.drop() };
 }
 
 export const BIN = repoPath("bin/ictsguard.js");

@@ -9,6 +9,7 @@
  * answers the first upload's scan (200 instead of 201).
  */
 import { createRoute, z } from "@hono/zod-openapi";
+import { DEFAULTS } from "../../config/defaults.js";
 import type { Context } from "hono";
 import type { Principal } from "../../fleet/types.js";
 import { allowSite } from "../auth.js";
@@ -18,8 +19,8 @@ import { defineRoute, principalOf, type Services } from "../route.js";
 import { UploadResultSchema } from "../schemas.js";
 import { UPLOADERS, json } from "./common.js";
 
-/** The site an upload goes to when none is named: the key's only site, else this one. */
-export const DEFAULT_SITE = "default";
+/** The site an upload goes to when none is named: the key's only site, else the one `server init` makes. */
+export const DEFAULT_SITE: string = DEFAULTS.server.site;
 
 const UploadQuery = z.object({
   site: z
