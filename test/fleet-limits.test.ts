@@ -7,6 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { request } from "node:http";
+import { gzipSync } from "node:zlib";
 import { after, before, describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { openFleet } from "../src/fleet/index.js";
@@ -124,6 +125,23 @@ for (const backend of BACKENDS) {
       assert.equal(await scanCount(), before, "nothing stored");
     });
 
+    it("a gzipped inventory is read as scan reads it (by its bytes, whatever its name)", async () => {
+      const body = gzipSync(csv("gz-host"));
+      const res = await fetch(`${server.url}/api/v1/inventories?site=${SITE}&filename=programs.csv`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${ingest}`, "content-type": "application/octet-stream", "idempotency-key": "gzip-test-1" },
+        body,
+      });
+      const out = (await res.json()) as { scan: { hosts: string[]; observations: number; source: { format?: string } } };
+      assert.equal(res.status, 201, JSON.stringify(out));
+      assert.deepEqual(out.scan.hosts, ["gz-host"]);
+      assert.equal(out.scan.observations, 1);
+      assert.equal(out.scan.source.format, "inventory/csv");
+      const f = await api(server.url, `/api/v1/findings?site=${SITE}&host=gz-host`, { key: admin });
+      assert.equal(f.body.items.length, 1);
+      assert.equal(f.body.items[0].product, "kaspersky-endpoint-security");
+    });
+
     it("an inventory a reader cannot read whole is a 422 and nothing is stored", async () => {
       const before = await scanCount();
       const r = await api(server.url, `/api/v1/hosts/garbled/inventories?site=${SITE}&filename=bad.json`, { key: ingest, body: '[{"name":"kesl","version":"12"},{"name":', headers: { "content-type": "application/octet-stream" } });
@@ -133,6 +151,20 @@ for (const backend of BACKENDS) {
       assert.equal(await scanCount(), before);
       const unknown = await api(server.url, `/api/v1/hosts/garbled/inventories?site=${SITE}`, { key: ingest, body: "\u0000\u0001 not an inventory", headers: { "content-type": "application/octet-stream" } });
       assert.equal(unknown.status, 422, JSON.stringify(unknown.body));
+      assert.equal(await scanCount(), before);
+    });
+
+    it("bad dates and host-less observations are 400s with the JSON error, and nothing is stored", async () => {
+      for (const path of ["/api/v1/trend?from=2024-02-30&to=2024-03-02", "/api/v1/findings?lastSeenSince=yesterday", `/api/v1/summary?site=${SITE}&silentSince=2024-13-01`]) {
+        const r = await api(server.url, path, { key: admin });
+        assert.equal(r.status, 400, `${path}: ${JSON.stringify(r.body)}`);
+        assert.equal(r.body.error.code, "invalid-request", path);
+      }
+      const before = await scanCount();
+      // the fleet's route takes hosts from the data: a dpkg-style list names none
+      const r = await api(server.url, `/api/v1/inventories?site=${SITE}&filename=pkgs.json`, { key: ingest, body: '[{"name":"kesl","version":"12.1.0.1297","maintainer":"AO Kaspersky Lab"}]', headers: { "content-type": "application/octet-stream" } });
+      assert.equal(r.status, 400, JSON.stringify(r.body));
+      assert.match(r.body.error.message, /host/);
       assert.equal(await scanCount(), before);
     });
 

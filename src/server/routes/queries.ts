@@ -6,6 +6,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { STATUSES } from "../../model/finding.js";
 import { FINDING_STATES } from "../../fleet/types.js";
+import { ApiError } from "../errors.js";
 import { defineRoute, principalOf } from "../route.js";
 import {
   FindingEventSchema,
@@ -201,9 +202,15 @@ const scansGet = defineRoute({
   handler: async (c, { fleet }) => c.json(await fleet.getScan(principalOf(c), c.req.valid("param").id), 200),
 });
 
-/** A date alone is its midnight UTC. */
+/** A date alone is its midnight UTC; a date that does not exist (2024-02-30) is a 400. */
 export function toInstant(value: string): string {
-  return /^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00.000Z` : new Date(value).toISOString();
+  const ms = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00.000Z` : value);
+  const instant = Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
+  // Date.parse rolls 2024-02-30 over to March: the calendar date must survive the round trip
+  if (!instant || (/^\d{4}-\d{2}-\d{2}$/.test(value) && !instant.startsWith(value))) {
+    throw new ApiError(400, "invalid-request", `"${value}" is not a date or instant that exists`);
+  }
+  return instant;
 }
 
 export const QUERY_ROUTES = [hostsList, hostsGet, hostsHistory, findingsList, findingsGet, findingsHistory, scansList, scansGet];
