@@ -73,8 +73,14 @@ async function upload(files: string[], flags: UploadFlags): Promise<number> {
 /** One line per file: accepted (with what the server counted) or the reason it was not. */
 function describe(o: Awaited<ReturnType<typeof import("../../server/client/upload.js").uploadFile>>): string {
   if (!o.ok) return `${o.file}: NOT accepted: ${o.message}${o.attempts > 1 ? ` (after ${o.attempts} tries)` : ""}`;
-  const b = o.body as { replayed?: boolean; scans?: { host: string; observations: number; findings: number }[] } | undefined;
-  const scans = b?.scans ?? [];
-  const hosts = scans.map((s) => `${s.host} (${s.observations} observations, ${s.findings} findings)`).join(", ");
-  return `${o.file}: ${b?.replayed ? "already accepted (same idempotency key)" : "accepted"}${hosts ? `: ${hosts}` : ""}`;
+  const b = o.body as
+    | { replayed?: boolean; scan?: { id: string; hosts: string[]; observations: number; byStatus: Record<string, number>; changes: { new: number; reopened: number; removalPending: number; resolved: number } } }
+    | undefined;
+  const scan = b?.scan;
+  if (!scan) return `${o.file}: accepted`;
+  const findings = Object.values(scan.byStatus).reduce((a, n) => a + n, 0);
+  const c = scan.changes;
+  const changes = [c.new && `${c.new} new`, c.reopened && `${c.reopened} reopened`, c.removalPending && `${c.removalPending} removal-pending`, c.resolved && `${c.resolved} resolved`].filter(Boolean).join(", ");
+  const what = `scan ${scan.id}: ${scan.hosts.length} host${scan.hosts.length === 1 ? "" : "s"}, ${scan.observations} observations, ${findings} findings${changes ? ` (${changes})` : ""}`;
+  return `${o.file}: ${b.replayed ? "already accepted (same idempotency key)" : "accepted"}: ${what}`;
 }
