@@ -5,9 +5,10 @@
  * array parameter per column), so the HTTP server's list, summary and trend latencies can be
  * measured at size. The maintained counts (`posture_counts`) and the trend's hourly deltas
  * (`posture_deltas`) are computed from the seeded findings in SQL, as the service would have
- * kept them: each finding has one event, at its first sighting, in its current status and state.
+ * kept them (and `posture_deltas_day`, `site_hosts`): each finding has one event, at its first sighting, in its current status and state.
  *
  *     node dist/bench/fleet-seed.js --db postgres://postgres@127.0.0.1:5432/bench [--hosts 100000] [--findings 1000000] [--sites 10] [--measure]
+ *     node dist/bench/fleet-seed.js --db postgres://... --measure-only
  *
  * `--measure` then times the service's own queries (no HTTP) and prints p50/p95/p99 per query.
  * The database must be empty (a new one); the hosts' stored observations are empty lists, so a
@@ -30,6 +31,8 @@ const { values } = parseArgs({
     sites: { type: "string", default: "10" },
     days: { type: "string", default: "90" },
     measure: { type: "boolean", default: false },
+    /** Measure a store seeded before (migrating it first), without seeding. */
+    "measure-only": { type: "boolean", default: false },
     runs: { type: "string", default: "50" },
   },
 });
@@ -151,8 +154,10 @@ async function main(): Promise<void> {
   }
   await client.query(`insert into posture_counts (site, vendor, status, state, deadline, n) select site, vendor, status, state, deadline, count(*) from findings group by 1, 2, 3, 4, 5`);
   await client.query(`insert into posture_deltas (site, bucket, status, state, delta) select site, substr(first_seen, 1, 13) || ':00:00.000Z', status, state, count(*) from findings group by 1, 2, 3, 4`);
+  await client.query(`insert into posture_deltas_day (site, day, status, state, delta) select site, substr(bucket, 1, 10), status, state, sum(delta) from posture_deltas group by 1, 2, 3, 4`);
+  await client.query(`insert into site_hosts (site, hosts) select site, count(*) from hosts group by site`);
   await client.query(`insert into meta (key, value) values ('judged_digest', $1), ('phases_checked_at', $2) on conflict (key) do update set value = excluded.value`, [catalog.digest, iso(END)]);
-  await client.query("analyze");
+  await client.query("vacuum analyze");
   const counted = await client.query("select (select count(*)::int from hosts) as hosts, (select count(*)::int from findings) as findings");
   process.stderr.write(`seeded ${counted.rows[0].hosts} hosts and ${counted.rows[0].findings} findings in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
   await client.end();
@@ -192,7 +197,7 @@ async function measure(): Promise<void> {
   await fleet.close();
 }
 
-main().catch((err) => {
+(values["measure-only"] ? openStore({ db: url! }).then((s) => s.close()).then(measure) : main()).catch((err) => {
   process.stderr.write(`fleet-seed: ${(err as Error).stack ?? String(err)}\n`);
   process.exit(1);
 });

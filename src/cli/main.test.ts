@@ -16,8 +16,9 @@ describe("cli: commands load lazily, with the same help", () => {
 
   it("defines none for --version, and all for the program's help, help, or an unknown name", async () => {
     assert.equal((await createProgram(["node", "ictsguard", "--version"])).commands.length, 0);
+    const every = (await createProgram()).commands.length;
     for (const argv of [[], ["--help"], ["-h", "scan"], ["help", "scan"], ["nosuch"]]) {
-      assert.equal((await createProgram(["node", "ictsguard", ...argv])).commands.length, 9, argv.join(" "));
+      assert.equal((await createProgram(["node", "ictsguard", ...argv])).commands.length, every, argv.join(" "));
     }
   });
 });

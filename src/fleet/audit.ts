@@ -5,7 +5,7 @@
  */
 import type { Kysely } from "kysely";
 import type { Database } from "../store/schema.js";
-import { randomId } from "./ids.js";
+import { orderedId } from "./ids.js";
 
 export type AuditInput = { at: string; keyId: string; action: string; site?: string | null; target?: string | null; detail?: Record<string, unknown> };
 
@@ -13,7 +13,7 @@ export async function audit(db: Kysely<Database>, e: AuditInput): Promise<void> 
   await db
     .insertInto("audit_log")
     .values({
-      id: randomId("a"),
+      id: orderedId("a"),
       at: e.at,
       key_id: e.keyId,
       action: e.action,

@@ -31,6 +31,17 @@ export function randomId(prefix: string, bytes = 12): string {
   return `${prefix}_${randomBytes(bytes).toString("hex")}`;
 }
 
+let sequence = 0;
+
+/**
+ * An id that sorts in the order this process made it (milliseconds, then a counter), then random:
+ * history events of one instant keep their write order when sorted by (at, id).
+ */
+export function orderedId(prefix: string): string {
+  sequence = (sequence + 1) % 0x1000000;
+  return `${prefix}_${Date.now().toString(16).padStart(12, "0")}${sequence.toString(16).padStart(6, "0")}${randomBytes(4).toString("hex")}`;
+}
+
 const BASE32 = "abcdefghijklmnopqrstuvwxyz234567";
 
 /** 16 characters of lower-case base32 (80 random bits): the public part of keys and tokens. */

@@ -12,6 +12,7 @@
  * writer), so two uploads for one host are applied one after the other, and the counters are
  * updated in key order, so writers never deadlock.
  */
+import { sql } from "kysely";
 import type { Observation } from "../model/observation.js";
 import { STATUSES, type Status } from "../model/finding.js";
 import { parseAsOf } from "../policy/time.js";
@@ -172,7 +173,18 @@ export async function lockHosts(ctx: Ctx, trx: Db, site: string, names: readonly
   const rows: HostRow[] = [...new Map(names.map((n) => [hostNameKey(n), n])).entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([k, name]) => ({ id: hostIdOf(site, name), site, name, name_key: k, first_seen: at, last_seen: at }));
-  for (const r of rows) await trx.insertInto("hosts").values(r).onConflict((oc) => oc.columns(["site", "name_key"]).doNothing()).execute();
+  let made = 0;
+  for (const r of rows) {
+    const res = await trx.insertInto("hosts").values(r).onConflict((oc) => oc.columns(["site", "name_key"]).doNothing()).executeTakeFirst();
+    made += Number(res.numInsertedOrUpdatedRows ?? 0);
+  }
+  if (made > 0) {
+    await trx
+      .insertInto("site_hosts")
+      .values({ site, hosts: made })
+      .onConflict((oc) => oc.column("site").doUpdateSet({ hosts: sql`site_hosts.hosts + excluded.hosts` }))
+      .execute();
+  }
   let q = trx.selectFrom("hosts").selectAll().where("site", "=", site).where("name_key", "in", rows.map((r) => r.name_key)).orderBy("name_key");
   if (lockable(ctx)) q = q.forUpdate();
   return q.execute();

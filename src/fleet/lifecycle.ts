@@ -22,7 +22,7 @@ import { sql } from "kysely";
 import type { FindingEventRow, FindingRow } from "../store/schema.js";
 import type { Db } from "./context.js";
 import type { Judged } from "./judge.js";
-import { fleetFindingId, randomId } from "./ids.js";
+import { fleetFindingId, orderedId } from "./ids.js";
 import type { ChangeCause, FindingState } from "./types.js";
 
 export type ReconcileInput = {
@@ -162,7 +162,7 @@ export async function writeChanges(db: Db, changes: readonly Change[], meta: { a
   const events: FindingEventRow[] = changes
     .filter((c) => c.event)
     .map((c) => ({
-      id: randomId("e"),
+      id: orderedId("e"),
       finding_id: c.after.id,
       host_id: c.after.host_id,
       site: c.after.site,
@@ -217,6 +217,11 @@ export async function moveCounts(db: Db, changes: readonly { before: FindingRow 
       .insertInto("posture_deltas")
       .values({ site, bucket: b, status, state, delta: n })
       .onConflict((oc) => oc.columns(["site", "bucket", "status", "state"]).doUpdateSet({ delta: sql`posture_deltas.delta + excluded.delta` }))
+      .execute();
+    await db
+      .insertInto("posture_deltas_day")
+      .values({ site, day: b.slice(0, 10), status, state, delta: n })
+      .onConflict((oc) => oc.columns(["site", "day", "status", "state"]).doUpdateSet({ delta: sql`posture_deltas_day.delta + excluded.delta` }))
       .execute();
   }
 }

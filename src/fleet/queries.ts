@@ -6,6 +6,7 @@
  * (`posture_counts`) and the trend sums hourly deltas (`posture_deltas`), so neither scans the
  * findings table.
  */
+import { sql } from "kysely";
 import { STATUS_RANK, type Status } from "../model/finding.js";
 import type { FindingRow } from "../store/schema.js";
 import { READ_ROLES, INGEST_ROLES, requireRole, siteScope, canSeeSite } from "./access.js";
@@ -76,11 +77,31 @@ export async function listHosts(ctx: Ctx, p: Principal, query: PageQuery & HostF
   if (sites !== null) q = sites.length === 1 ? q.where("site", "=", sites[0]!) : q.where("site", "in", sites.length ? sites : ["\u0000"]);
   if (query.name !== undefined) q = q.where("name_key", "=", hostNameKey(query.name));
   if (query.lastSeenSince !== undefined) q = q.where("last_seen", ">=", isoInstant(query.lastSeenSince, "lastSeenSince"));
-  const total = await cappedTotal(ctx.db, q);
+  // without filters the kept per-site count is exact and costs nothing
+  const total = query.name === undefined && query.lastSeenSince === undefined ? await hostCount(ctx, sites) : await cappedTotal(ctx.db, q);
   if (cursor) q = q.where((eb) => eb(eb.refTuple("last_seen", "id"), "<", eb.tuple(String(cursor[0]), String(cursor[1]))));
   const rows = await q.orderBy("last_seen", "desc").orderBy("id", "desc").limit(limit + 1).execute();
   const hosts = await hostsByIds(ctx, rows.slice(0, limit).map((r) => r.id));
   return pageOf(rows, limit, (r) => hosts.get(r.id)!, (r) => [r.last_seen, r.id], total);
+}
+
+async function hostCount(ctx: Ctx, sites: string[] | null): Promise<{ total: number; totalCapped: boolean }> {
+  let q = ctx.db.selectFrom("site_hosts").select((eb) => eb.fn.sum<number>("hosts").as("n"));
+  if (sites !== null) q = q.where("site", "in", sites.length ? sites : ["\u0000"]);
+  return { total: Number((await q.executeTakeFirst())?.n ?? 0), totalCapped: false };
+}
+
+/**
+ * The exact number of findings matching filters on site, status, state and vendor only: a sum
+ * over the maintained counts (`posture_counts`), kept in the same transactions as the findings.
+ */
+async function countedFindings(ctx: Ctx, sites: string[] | null, statuses?: string[], states?: string[], vendor?: string): Promise<{ total: number; totalCapped: boolean }> {
+  let q = ctx.db.selectFrom("posture_counts").select((eb) => eb.fn.sum<number>("n").as("n"));
+  if (sites !== null) q = q.where("site", "in", sites.length ? sites : ["\u0000"]);
+  if (statuses) q = q.where("status", "in", statuses);
+  if (states) q = q.where("state", "in", states);
+  if (vendor !== undefined) q = q.where("vendor", "=", vendor);
+  return { total: Number((await q.executeTakeFirst())?.n ?? 0), totalCapped: false };
 }
 
 export async function getHost(ctx: Ctx, p: Principal, host: string | { site: string; name: string }): Promise<HostDetail> {
@@ -127,7 +148,8 @@ export async function listFindings(ctx: Ctx, p: Principal, query: PageQuery & Fi
     }
   }
   if (query.lastSeenSince !== undefined) q = q.where("last_seen", ">=", isoInstant(query.lastSeenSince, "lastSeenSince"));
-  const total = await cappedTotal(ctx.db, q);
+  const countable = query.product === undefined && query.host === undefined && query.lastSeenSince === undefined;
+  const total = countable ? await countedFindings(ctx, sites, statuses, states, query.vendor) : await cappedTotal(ctx.db, q);
   if (cursor) q = q.where((eb) => eb(eb.refTuple("last_seen", "id"), "<", eb.tuple(String(cursor[0]), String(cursor[1]))));
   const rows = await q.orderBy("last_seen", "desc").orderBy("id", "desc").limit(limit + 1).execute();
   const names = namesOf(ctx);
@@ -159,7 +181,7 @@ export async function hostHistory(ctx: Ctx, p: Principal, hostId: string, atGive
   if (!row || !canSeeSite(p, row.site)) throw new FleetError("not-found", `no host "${hostId}"`);
   const host = (await hostsByIds(ctx, [row.id])).get(row.id)!;
   const events = (await ctx.db.selectFrom("finding_events").selectAll().where("host_id", "=", hostId).where("at", "<=", at).orderBy("at").orderBy("id").execute()).map(eventOf);
-  // each finding's last change at or before the instant (events of one instant keep their write order: ids are random, so order by position)
+  // each finding's last change at or before the instant (events of one instant sort in write order: ids are ordered)
   const last = new Map<string, FindingEvent & { since: string }>();
   for (const e of events) {
     const prev = last.get(e.findingId);
@@ -235,9 +257,7 @@ export async function summary(ctx: Ctx, p: Principal, query: { site?: string; si
   let sq = ctx.db.selectFrom("sites").select(["name", "profile"]);
   if (sites !== null) sq = sq.where("name", "in", sites.length ? sites : ["\u0000"]);
   const siteRows = await sq.orderBy("name").execute();
-  let hq = ctx.db.selectFrom("hosts").select((eb) => eb.fn.countAll<number>().as("n"));
-  if (sites !== null) hq = hq.where("site", "in", sites.length ? sites : ["\u0000"]);
-  const hosts = Number((await hq.executeTakeFirstOrThrow()).n);
+  const hosts = (await hostCount(ctx, sites)).total;
   const silentSince = query.silentSince ? isoInstant(query.silentSince, "silentSince") : new Date(now.getTime() - 7 * 86_400_000).toISOString();
   return {
     at: now.toISOString(),
@@ -273,12 +293,21 @@ export async function trend(ctx: Ctx, p: Principal, query: { from: string; to: s
   if (points.length > MAX_POINTS) throw new FleetError("invalid", `more than ${MAX_POINTS} points: use a longer interval or a shorter range`);
   const first = new Date(points[0]!).toISOString();
   const last = new Date(points[points.length - 1]!).toISOString();
-  let base = ctx.db.selectFrom("posture_deltas").select(["status", "state", (eb) => eb.fn.sum<number>("delta").as("n")]).where("bucket", "<", first);
+  // day and week points fall on UTC midnights: the per-day deltas answer them exactly, with 24 times fewer rows
+  const daily = interval !== "hour";
+  const table = daily ? ("posture_deltas_day" as const) : ("posture_deltas" as const);
+  const key = daily ? "day" : "bucket";
+  const cut = (iso: string): string => (daily ? iso.slice(0, 10) : iso);
+  let base = ctx.db.selectFrom(table).select(["status", "state", (eb) => eb.fn.sum<number>("delta").as("n")]).where(key as never, "<", cut(first) as never);
   if (sites !== null) base = base.where("site", "in", sites.length ? sites : ["\u0000"]);
   const baseRows = await base.groupBy(["status", "state"]).execute();
-  let inner = ctx.db.selectFrom("posture_deltas").select(["bucket", "status", "state", (eb) => eb.fn.sum<number>("delta").as("n")]).where("bucket", ">=", first).where("bucket", "<", last);
+  let inner = ctx.db
+    .selectFrom(table)
+    .select([sql<string>`${sql.ref(key)}`.as("bucket"), "status", "state", (eb) => eb.fn.sum<number>("delta").as("n")])
+    .where(key as never, ">=", cut(first) as never)
+    .where(key as never, "<", cut(last) as never);
   if (sites !== null) inner = inner.where("site", "in", sites.length ? sites : ["\u0000"]);
-  const deltaRows = await inner.groupBy(["bucket", "status", "state"]).orderBy("bucket").execute();
+  const deltaRows = await inner.groupBy([key as never, "status", "state"]).orderBy(key as never).execute();
   const current = new Map<string, number>();
   const add = (status: string, state: string, n: number): void => void current.set(`${status}\u0000${state}`, (current.get(`${status}\u0000${state}`) ?? 0) + Number(n));
   for (const r of baseRows) add(r.status, r.state, r.n);
@@ -286,7 +315,7 @@ export async function trend(ctx: Ctx, p: Principal, query: { from: string; to: s
   let i = 0;
   for (const t of points) {
     const at = new Date(t).toISOString();
-    while (i < deltaRows.length && deltaRows[i]!.bucket < at) {
+    while (i < deltaRows.length && deltaRows[i]!.bucket < cut(at)) {
       add(deltaRows[i]!.status, deltaRows[i]!.state, deltaRows[i]!.n);
       i++;
     }

@@ -22,7 +22,7 @@ export type KeyRole = (typeof ROLES)[number];
 
 /** Who is calling: an authenticated API key, or the local operator (`server` commands). */
 export type Principal = {
-  /** The key's public id (`ak_...`), or `local` for the CLI acting on the store directly. */
+  /** The key's public id (16 base32 characters), `local` for the CLI acting on the store directly, `system` for the job loop. */
   keyId: string;
   role: KeyRole;
   /** The sites this key may see and change; `null` for every site. */
@@ -97,7 +97,7 @@ export type Site = {
 };
 
 export type ApiKeyInfo = {
-  /** Public id, `ak_` + 16 base32 characters; the token is `ictg_<id>_<secret>`. */
+  /** Public id, 16 lower-case base32 characters; the token is `ictg_<id>_<secret>`. */
   id: string;
   role: KeyRole;
   sites: string[] | null;
@@ -113,7 +113,7 @@ export type ApiKeyInfo = {
 export type CreatedApiKey = { key: ApiKeyInfo; token: string };
 
 export type EnrollmentTokenInfo = {
-  /** Public id, `et_` + 16 base32 characters; the token is `ictge_<id>_<secret>`. */
+  /** Public id, 16 lower-case base32 characters; the token is `ictge_<id>_<secret>`. */
   id: string;
   site: string;
   label?: string;
@@ -377,6 +377,7 @@ export interface Fleet {
   /** Admin, analyst or ingest within their sites. The scan is stored only after its commit. */
   ingest(request: IngestRequest): Promise<ScanRecord>;
   getScan(principal: Principal, id: string): Promise<ScanRecord>;
+  /** Newest first. `host` (a host id): the scans that wrote the host's current inventories (one per source). */
   listScans(principal: Principal, query?: PageQuery & { site?: string; host?: string }): Promise<Page<ScanRecord>>;
 
   // --- queries ---

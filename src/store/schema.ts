@@ -97,6 +97,12 @@ export type PostureCountRow = { site: string; vendor: string; status: string; st
 /** Changes of those counts per UTC hour: the trend sums them up to each point. */
 export type PostureDeltaRow = { site: string; bucket: string; status: string; state: string; delta: number };
 
+/** The same deltas per UTC day (YYYY-MM-DD): day and week trends read these. */
+export type PostureDeltaDayRow = { site: string; day: string; status: string; state: string; delta: number };
+
+/** Hosts per site, kept as hosts are made, so totals and the summary need not count 100,000 rows. */
+export type SiteHostsRow = { site: string; hosts: number };
+
 export type ExceptionRow = {
   id: string;
   site: string;
@@ -144,6 +150,8 @@ export interface Database {
   finding_events: FindingEventRow;
   posture_counts: PostureCountRow;
   posture_deltas: PostureDeltaRow;
+  posture_deltas_day: PostureDeltaDayRow;
+  site_hosts: SiteHostsRow;
   exceptions: ExceptionRow;
   assets: AssetRow;
   audit_log: AuditRow;
