@@ -8,6 +8,8 @@
 import assert from "node:assert/strict";
 import { request } from "node:http";
 import { gzipSync } from "node:zlib";
+import { readFileSync } from "node:fs";
+import { repoPath } from "../src/testing/index.js";
 import { after, before, describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { openFleet } from "../src/fleet/index.js";
@@ -161,8 +163,9 @@ for (const backend of BACKENDS) {
         assert.equal(r.body.error.code, "invalid-request", path);
       }
       const before = await scanCount();
-      // the fleet's route takes hosts from the data: a dpkg-style list names none
-      const r = await api(server.url, `/api/v1/inventories?site=${SITE}&filename=pkgs.json`, { key: ingest, body: '[{"name":"kesl","version":"12.1.0.1297","maintainer":"AO Kaspersky Lab"}]', headers: { "content-type": "application/octet-stream" } });
+      // the fleet's route takes hosts from the data: osqueryi's deb_packages output names none
+      const body = readFileSync(repoPath("examples/fleet/linux-hosts.osquery.json"), "utf8");
+      const r = await api(server.url, `/api/v1/inventories?site=${SITE}&filename=pkgs.json`, { key: ingest, body, headers: { "content-type": "application/octet-stream" } });
       assert.equal(r.status, 400, JSON.stringify(r.body));
       assert.match(r.body.error.message, /host/);
       assert.equal(await scanCount(), before);
