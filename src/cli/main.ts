@@ -21,6 +21,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   report: async () => (await import("./commands/report.js")).reportCommand(),
   timeline: async () => (await import("./commands/timeline.js")).timelineCommand(),
   formats: async () => (await import("./commands/formats.js")).formatsCommand(),
+  serve: async () => (await import("./commands/serve.js")).serveCommand(),
+  upload: async () => (await import("./commands/upload.js")).uploadCommand(),
   server: async () => (await import("./commands/server.js")).serverCommand(),
 };
 

@@ -116,7 +116,7 @@ export async function runScan(options: ScanOptions): Promise<ReportDocument> {
     progress = (): void =>
       options.onProgress?.({ file: file.path, fileIndex, files: files.length, bytesRead, totalBytes, observations: scanner.observations });
     progress();
-    await scanFile(file, forced, options, report, (n) => {
+    await scanFile(file, forced, { stdin: options.stdin ?? process.stdin, archiveLimits: options.archiveLimits }, report, (n) => {
       bytesRead += n;
     }, onObservation, { prefilter, skipped }, tally);
   }
@@ -147,20 +147,57 @@ export async function runScan(options: ScanOptions): Promise<ReportDocument> {
   return scanner.finish();
 }
 
+export type StreamInputOptions = {
+  /** Force a reader by name instead of detecting the format (an unknown name is a UsageError). */
+  inputFormat?: string;
+  /** Located problems with the input, as a scan reports them. */
+  report(issue: ReportableIssue): void;
+  /** Each observation, stamped with its reader, as it is read; reading waits for a promise it returns (backpressure). */
+  onObservation(observation: Observation): void | Promise<void>;
+  /** Raw bytes read, for progress. */
+  onBytes?(n: number): void;
+};
+
+/**
+ * Reads one byte stream that is not a file (an upload's body) exactly as `scan` reads a file:
+ * gzip removed, a zip archive read entry by entry, the format detected (or forced), observations
+ * streamed one at a time. Every source is located at `name`.
+ */
+export async function readStreamInput(name: string, stream: Readable, options: StreamInputOptions): Promise<void> {
+  const forced = options.inputFormat ? findReader(options.inputFormat) : undefined;
+  if (options.inputFormat && !forced) {
+    throw new UsageError(`unknown input format "${options.inputFormat}"; known formats: ${READERS.map((r) => r.name).join(", ")}`);
+  }
+  // the same tally as a scan's, so that an upload that yields nothing is reported as a scan's file is
+  let records = 0;
+  let errors = 0;
+  let inputsRead = 0;
+  const tally: Tally = { records: () => records, errors: () => errors, inputsRead: () => inputsRead, inputRead: () => void inputsRead++ };
+  const report = (issue: ReportableIssue): void => {
+    if ((issue.severity ?? "error") === "error") errors++;
+    options.report(issue);
+  };
+  const onObservation = (o: Observation): void | Promise<void> => {
+    records++;
+    return options.onObservation(o);
+  };
+  await scanFile({ path: name, discovered: false, stream }, forced, { stdin: stream }, report, options.onBytes ?? (() => {}), onObservation, {}, tally);
+}
+
 /** Reads one input (a zip: each of its entries) with its reader; a failure is reported and ends only this input. */
 async function scanFile(
   file: InputFile,
   forced: Reader | undefined,
-  options: ScanOptions,
+  io: { stdin: Readable; archiveLimits?: ArchiveLimits | undefined },
   report: (issue: ReportableIssue) => void,
   onBytes: (n: number) => void,
-  onObservation: (o: Observation) => void,
+  onObservation: (o: Observation) => void | Promise<void>,
   fast: Pick<ReadContext, "prefilter" | "skipped">,
   tally: Tally,
 ): Promise<void> {
   let opened;
   try {
-    opened = await openInput(file, options.stdin ?? process.stdin, onBytes);
+    opened = await openInput(file, io.stdin, onBytes);
   } catch (err) {
     report({ code: "input/read", message: `cannot read input: ${(err as Error).message}`, source: { file: file.path } });
     return;
@@ -177,10 +214,10 @@ async function scanFile(
     const ctx: ArchiveContext = {
       report,
       onBytes,
-      limits: options.archiveLimits ?? DEFAULT_ARCHIVE_LIMITS,
+      limits: io.archiveLimits ?? DEFAULT_ARCHIVE_LIMITS,
       scanEntry: (path, entry) => readOpened(path, entry, { discovered: true, inArchive: true }, forced, report, onObservation, fast, tally),
     };
-    if (file.path !== "-" && !opened.gzipped) {
+    if (file.path !== "-" && !file.stream && !opened.gzipped) {
       opened.stream.destroy();
       await scanZipFile(file.path, file.path, 1, ctx);
     } else {
@@ -214,7 +251,7 @@ async function readOpened(
   how: { discovered: boolean; inArchive: boolean },
   forced: Reader | undefined,
   report: (issue: ReportableIssue) => void,
-  onObservation: (o: Observation) => void,
+  onObservation: (o: Observation) => void | Promise<void>,
   fast: Pick<ReadContext, "prefilter" | "skipped">,
   tally: Tally,
 ): Promise<EntryOutcome> {
@@ -237,7 +274,14 @@ async function readOpened(
     onObservation(o);
   };
   try {
-    for await (const o of reader.read({ path, stream: opened.stream, encoding: opened.encoding }, { report, emit, ...fast })) emit(o);
+    // A consumer that pulls (an upload's ingest) sets the pace: it gets no `emit` (a reader's fast
+    // path would hand it observations without waiting), and each yielded observation is awaited.
+    const ctx = fast.prefilter ? { report, emit, ...fast } : { report, ...fast };
+    for await (const o of reader.read({ path, stream: opened.stream, encoding: opened.encoding }, ctx)) {
+      o.source.reader = reader.name;
+      const taken = onObservation(o);
+      if (taken) await taken;
+    }
     completed = true;
   } catch (err) {
     report({

@@ -26,6 +26,8 @@ export type InputFile = {
   /** Found by walking a directory (an unknown format there is skipped with a warning, not an error). */
   discovered: boolean;
   size?: number;
+  /** The bytes, for an input that is not a file (an upload's body): read instead of opening `path`. */
+  stream?: Readable;
 };
 
 /** A name that could not be turned into inputs; `code` is the issue's code, `severity` an error unless said. */
@@ -118,9 +120,10 @@ function errnoText(err: unknown): string {
 export type { OpenedInput };
 
 /**
- * Opens an input named on the command line (a file found by expandInputs, or `-`) through the
- * shared opener (src/io): probe replayed, gzip removed, encoding sniffed, raw bytes counted.
+ * Opens an input named on the command line (a file found by expandInputs, or `-`), or a named
+ * stream, through the shared opener (src/io): probe replayed, gzip removed, encoding sniffed, raw
+ * bytes counted.
  */
 export function openInput(file: InputFile, stdin: Readable, onBytes: (n: number) => void): Promise<OpenedInput> {
-  return openShared(file.path, { stdin, onBytes });
+  return openShared(file.stream ? { path: file.path, stream: file.stream } : file.path, { stdin, onBytes });
 }

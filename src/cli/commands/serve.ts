@@ -1,0 +1,83 @@
+/**
+ * @module
+ * `ictsguard serve [--db URL] [--listen 127.0.0.1:8080]`: the fleet server. Opens the store
+ * (SQLite under ICTSGUARD_HOME by default, PostgreSQL with a postgres:// URL or DATABASE_URL;
+ * migrations run at start), starts the continuous-judgment jobs and serves the API (docs/api.md)
+ * until SIGTERM or SIGINT, then shuts down gracefully. The database driver and the HTTP framework
+ * are loaded only when the command runs.
+ */
+import { Command } from "commander";
+import { UsageError } from "../../scan/index.js";
+
+type ServeFlags = {
+  db?: string;
+  listen: string;
+  maxUploadMb: string;
+  maxJsonKb: string;
+  authFailures: string;
+  grace: string;
+  jobs: boolean;
+};
+
+export function serveCommand(): Command {
+  return new Command("serve")
+    .description("run the fleet server: a JSON API (docs/api.md) over a SQLite or PostgreSQL store")
+    .option("--db <url>", "postgres://... for PostgreSQL, or a SQLite file path (default: $DATABASE_URL, else fleet.sqlite under ICTSGUARD_HOME)")
+    .option("--listen <host:port>", "where to listen", "127.0.0.1:8080")
+    .option("--max-upload-mb <n>", "largest inventory upload, in MiB", "256")
+    .option("--max-json-kb <n>", "largest JSON request body, in KiB", "1024")
+    .option("--auth-failures <n>", "failed authentications allowed per client address per minute before 429", "20")
+    .option("--grace <seconds>", "on SIGTERM/SIGINT, how long requests in flight may take to finish", "30")
+    .option("--no-jobs", "do not run the continuous-judgment jobs in this process (another serve process on the same PostgreSQL does)")
+    .action(async (flags: ServeFlags) => {
+      await serveAction(flags);
+    });
+}
+
+function positive(value: string, flag: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${flag} must be a number above 0, got "${value}"`);
+  return n;
+}
+
+async function serveAction(flags: ServeFlags): Promise<void> {
+  const { parseListen, startServer } = await import("../../server/index.js");
+  let listen;
+  try {
+    listen = parseListen(flags.listen);
+  } catch (err) {
+    throw new UsageError(`--listen: ${(err as Error).message}`);
+  }
+  const limits = { inventoryBytes: Math.round(positive(flags.maxUploadMb, "--max-upload-mb") * 1024 * 1024), jsonBytes: Math.round(positive(flags.maxJsonKb, "--max-json-kb") * 1024) };
+  const authLimit = { max: Math.round(positive(flags.authFailures, "--auth-failures")), windowMs: 60_000 };
+  const graceMs = positive(flags.grace, "--grace") * 1000;
+
+  const { openFleet } = await import("../../fleet/index.js");
+  const fleet = await openFleet(flags.db ? { db: flags.db } : {});
+  let server;
+  try {
+    server = await startServer({ fleet, listen, limits, authLimit, graceMs });
+  } catch (err) {
+    await fleet.close();
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "EADDRINUSE" || code === "EACCES" || code === "EADDRNOTAVAIL") throw new UsageError(`cannot listen on ${flags.listen}: ${code}`);
+    throw err;
+  }
+  if (flags.jobs) fleet.startJobs();
+  const running = server;
+  process.stderr.write(`ictsguard serve: ${fleet.backend} store, catalog ${fleet.catalog.catalog.version}; listening on ${running.url}\n`);
+
+  await new Promise<void>((resolve) => {
+    const stop = (signal: NodeJS.Signals) => {
+      process.stderr.write(`ictsguard serve: ${signal}: finishing requests in flight, then stopping\n`);
+      running.close().then(resolve, (err: unknown) => {
+        process.stderr.write(`ictsguard serve: shutdown failed: ${(err as Error).message}\n`);
+        process.exitCode = 2;
+        resolve();
+      });
+    };
+    process.once("SIGTERM", stop);
+    process.once("SIGINT", stop);
+  });
+  process.stderr.write("ictsguard serve: stopped\n");
+}

@@ -1,0 +1,86 @@
+/**
+ * @module
+ * `ictsguard upload FILE... --server URL --api-key K [--host NAME] [--site S]`: sends inventories
+ * from other tools (osquery logs, SBOMs, exports, anything `scan` reads) to a fleet server, which
+ * judges them with its own catalog. Each file is streamed with a deterministic idempotency key and
+ * retried on network errors, 5xx and 429, so a retry never stores an upload twice.
+ * Exit codes: 0 every file accepted, 2 a usage error or any file not accepted.
+ */
+import { Command, Option } from "commander";
+import { UsageError } from "../../scan/index.js";
+import { EXIT_ERROR, EXIT_OK } from "../exit-codes.js";
+
+type UploadFlags = {
+  server?: string;
+  apiKey?: string;
+  host?: string;
+  site?: string;
+  inputFormat?: string;
+  retries: string;
+  timeout: string;
+  output: "text" | "json";
+  quiet?: boolean;
+};
+
+export function uploadCommand(): Command {
+  return new Command("upload")
+    .description("send inventory files (any format scan reads, gzip too) to an ictsguard fleet server")
+    .argument("<files...>", "inventory files")
+    .option("--server <url>", "the fleet server, e.g. http://127.0.0.1:8080 (default: $ICTSGUARD_SERVER)")
+    .option("--api-key <key>", "an API key with the ingest or admin role (default: $ICTSGUARD_API_KEY, which keeps it out of the process list)")
+    .option("--host <name>", "every observation belongs to this host (default: hosts come from the data: osquery's hostIdentifier, a CSV host column)")
+    .option("--site <site>", "the site of the host(s) (default: the server's default site)")
+    .option("--input-format <name>", "skip the server's format detection (names: ictsguard formats)")
+    .option("--retries <n>", "tries per file on network errors, 5xx and 429, the first included", "5")
+    .option("--timeout <seconds>", "give up one try after this long", "300")
+    .addOption(new Option("-o, --output <format>", "per-file summary as text lines or one JSON array").choices(["text", "json"]).default("text"))
+    .option("-q, --quiet", "no retry messages on stderr")
+    .action(async (files: string[], flags: UploadFlags) => {
+      process.exitCode = await upload(files, flags);
+    });
+}
+
+async function upload(files: string[], flags: UploadFlags): Promise<number> {
+  const server = flags.server ?? process.env.ICTSGUARD_SERVER;
+  const apiKey = flags.apiKey ?? process.env.ICTSGUARD_API_KEY;
+  if (!server) throw new UsageError("upload needs --server URL (or ICTSGUARD_SERVER)");
+  if (!apiKey) throw new UsageError("upload needs --api-key KEY (or ICTSGUARD_API_KEY)");
+  try {
+    const url = new URL(server);
+    if (url.protocol !== "http:" && url.protocol !== "https:") throw new Error("not http or https");
+  } catch {
+    throw new UsageError(`--server must be an http:// or https:// URL, got "${server}"`);
+  }
+  const attempts = Number(flags.retries);
+  if (!Number.isInteger(attempts) || attempts < 1) throw new UsageError(`--retries must be a whole number of at least 1, got "${flags.retries}"`);
+  const timeout = Number(flags.timeout);
+  if (!Number.isFinite(timeout) || timeout <= 0) throw new UsageError(`--timeout must be a number of seconds above 0, got "${flags.timeout}"`);
+
+  const { DEFAULT_RETRY, uploadFile } = await import("../../server/client/upload.js");
+  const target = { server, apiKey, ...(flags.host ? { host: flags.host } : {}), ...(flags.site ? { site: flags.site } : {}), ...(flags.inputFormat ? { inputFormat: flags.inputFormat } : {}) };
+  const retry = { ...DEFAULT_RETRY, attempts, timeoutMs: timeout * 1000 };
+  const log = flags.quiet ? undefined : (line: string) => process.stderr.write(`ictsguard upload: ${line}\n`);
+  const outcomes = [];
+  for (const file of files) {
+    const outcome = await uploadFile(file, target, retry, log);
+    outcomes.push(outcome);
+    if (flags.output === "text") process.stdout.write(`${describe(outcome)}\n`);
+  }
+  if (flags.output === "json") process.stdout.write(`${JSON.stringify(outcomes, null, 2)}\n`);
+  return outcomes.every((o) => o.ok) ? EXIT_OK : EXIT_ERROR;
+}
+
+/** One line per file: accepted (with what the server counted) or the reason it was not. */
+function describe(o: Awaited<ReturnType<typeof import("../../server/client/upload.js").uploadFile>>): string {
+  if (!o.ok) return `${o.file}: NOT accepted: ${o.message}${o.attempts > 1 ? ` (after ${o.attempts} tries)` : ""}`;
+  const b = o.body as
+    | { replayed?: boolean; scan?: { id: string; hosts: string[]; observations: number; byStatus: Record<string, number>; changes: { new: number; reopened: number; removalPending: number; resolved: number } } }
+    | undefined;
+  const scan = b?.scan;
+  if (!scan) return `${o.file}: accepted`;
+  const findings = Object.values(scan.byStatus).reduce((a, n) => a + n, 0);
+  const c = scan.changes;
+  const changes = [c.new && `${c.new} new`, c.reopened && `${c.reopened} reopened`, c.removalPending && `${c.removalPending} removal-pending`, c.resolved && `${c.resolved} resolved`].filter(Boolean).join(", ");
+  const what = `scan ${scan.id}: ${scan.hosts.length} host${scan.hosts.length === 1 ? "" : "s"}, ${scan.observations} observations, ${findings} findings${changes ? ` (${changes})` : ""}`;
+  return `${o.file}: ${b.replayed ? "already accepted (same idempotency key)" : "accepted"}: ${what}`;
+}

@@ -1,0 +1,57 @@
+/**
+ * @module
+ * The CLI's engines behind `POST /api/v1/check` and `POST /api/v1/screen`: the transaction
+ * checker (src/policy/check.ts, with the screening scorer as `ictsguard check` uses it) and a
+ * screening run (src/screen/run.ts) over the catalog and the lists imported under
+ * ICTSGUARD_HOME. Built on first use with the server's catalog, and again when its digest changes.
+ */
+import { DEFAULTS } from "../config/defaults.js";
+import type { Catalog } from "../model/catalog.js";
+import { createChecker, type Checker } from "../policy/check.js";
+import { createScreeningScorer } from "../screen/party-scorer.js";
+import { loadScreeningLists, ScreeningRun, type ScreeningLists } from "../screen/run.js";
+import { SCREEN_SCHEMAS } from "../screen/model.js";
+import { today } from "../policy/time.js";
+
+export type ScreenOptions = { threshold?: number; candidates?: number; allTypes?: boolean };
+
+export type Engines = {
+  checker(): Checker;
+  /** A screening run with the CLI's defaults, unless the request overrides them. */
+  screening(options: ScreenOptions): { run: ScreeningRun; lists: ScreeningLists["lists"] };
+};
+
+export function createEngines(catalogOf: () => Catalog, env: NodeJS.ProcessEnv = process.env, now: () => Date = () => new Date()): Engines {
+  let digest: string | undefined;
+  let checker: Checker | undefined;
+  let lists: ScreeningLists | undefined;
+  const fresh = (): Catalog => {
+    const catalog = catalogOf();
+    if (catalog.digest !== digest) {
+      digest = catalog.digest;
+      checker = undefined;
+      lists = undefined;
+    }
+    return catalog;
+  };
+  return {
+    checker() {
+      const catalog = fresh();
+      return (checker ??= createChecker(catalog, { fuzzy: createScreeningScorer(catalog) }));
+    },
+    screening(options) {
+      const catalog = fresh();
+      lists ??= loadScreeningLists(catalog, undefined, env);
+      const threshold = options.threshold ?? DEFAULTS.screen.threshold;
+      const run = new ScreeningRun(lists.corpus, {
+        threshold,
+        limit: options.candidates ?? DEFAULTS.screen.candidates,
+        minScore: Math.min(DEFAULTS.screen.minScore, threshold),
+        allow: [],
+        today: today(now()),
+        ...(options.allTypes ? { schemas: SCREEN_SCHEMAS } : {}),
+      });
+      return { run, lists: lists.lists };
+    },
+  };
+}

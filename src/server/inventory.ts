@@ -1,0 +1,100 @@
+/**
+ * @module
+ * An uploaded inventory's body → Observations, read exactly as `ictsguard scan` reads a file
+ * (src/scan `readStreamInput`: gzip by its magic bytes, zip entry by entry, the format detected
+ * by the readers, or forced with `?format=`), streamed: the fleet's ingest pulls observations
+ * one at a time and the body is read at its pace, so an upload's size does not drive memory.
+ *
+ * An inventory that could not be read whole must never count as a clean inventory (that would
+ * move findings towards `resolved`: a wrong answer). So the observations end with an error, and
+ * the fleet stores nothing, when the body goes over the size limit, is cut off, or a reader
+ * reported an error (unknown format, a malformed record ...). Warnings are kept and answered.
+ */
+import { Readable, Transform, type TransformCallback } from "node:stream";
+import type { Issue } from "../model/issue.js";
+import type { Observation } from "../model/observation.js";
+import { formatSource } from "../model/issue.js";
+import { readStreamInput } from "../scan/index.js";
+import { produce } from "../util/channel.js";
+import { ApiError, type ErrorIssue } from "./errors.js";
+
+/** Error issues quoted in a refusal; the rest are counted. */
+const ISSUES_QUOTED = 20;
+
+export type InventoryReading = {
+  /** Pull these once; they end with an ApiError (413, 422, 400) when the inventory was not read whole. */
+  observations: AsyncIterable<Observation>;
+  /** Issues reported so far (all of them once `observations` ended). */
+  issues(): Issue[];
+  /** The reader that read the first observation. */
+  format(): string | undefined;
+  /** Why the inventory was refused, once `observations` ended with an error. */
+  failure(): ApiError | undefined;
+};
+
+/** Reads a request body as an inventory named `name` (the upload's file name, for every location). */
+export function readInventory(body: ReadableStream<Uint8Array> | null, options: { name: string; maxBytes: number; inputFormat?: string }): InventoryReading {
+  const issues: Issue[] = [];
+  let format: string | undefined;
+  const limit = new ByteLimit(options.maxBytes);
+  const source = body ? Readable.fromWeb(body as import("node:stream/web").ReadableStream<Uint8Array>) : Readable.from([]);
+  source.on("error", (err) => limit.destroy(err));
+  source.pipe(limit);
+
+  let failure: ApiError | undefined;
+  const fail = (err: ApiError): never => {
+    failure = err;
+    throw err;
+  };
+  const production = produce<Observation, void>(async (push) => {
+    await readStreamInput(options.name, limit, {
+      ...(options.inputFormat ? { inputFormat: options.inputFormat } : {}),
+      report: (issue) => {
+        issues.push({ ...issue, severity: issue.severity ?? "error" });
+      },
+      onObservation: (o) => {
+        format ??= o.source.reader;
+        return push(o);
+      },
+    });
+    if (limit.exceeded) fail(new ApiError(413, "payload-too-large", `the inventory is larger than the upload limit of ${options.maxBytes} bytes; nothing was stored`));
+    const errors = issues.filter((i) => i.severity === "error");
+    if (source.errored) {
+      fail(new ApiError(400, "upload-incomplete", "the upload was cut off before its end; nothing was stored"));
+    }
+    if (errors.length > 0) {
+      const quoted: ErrorIssue[] = errors.slice(0, ISSUES_QUOTED).map((e) => ({
+        message: `${e.code}: ${e.message}`,
+        file: e.source.file,
+        ...(e.source.line !== undefined ? { line: e.source.line } : {}),
+        path: formatSource(e.source),
+      }));
+      const more = errors.length > ISSUES_QUOTED ? ` (the first ${ISSUES_QUOTED} are listed)` : "";
+      fail(new ApiError(
+        422,
+        "inventory-unreadable",
+        `the inventory has ${errors.length} error${errors.length === 1 ? "" : "s"}${more}; a partly read inventory is not stored, because it would count as clean for what it failed to list`,
+        quoted,
+      ));
+    }
+  });
+  return { observations: production.items, issues: () => issues, format: () => format, failure: () => failure };
+}
+
+/** Passes bytes through until `max`; past it, fails the stream (and remembers why). */
+class ByteLimit extends Transform {
+  exceeded = false;
+  private seen = 0;
+  constructor(private readonly max: number) {
+    super();
+  }
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
+    this.seen += chunk.length;
+    if (this.seen > this.max) {
+      this.exceeded = true;
+      done(new Error(`over the upload limit of ${this.max} bytes`));
+      return;
+    }
+    done(null, chunk);
+  }
+}

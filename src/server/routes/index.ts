@@ -1,0 +1,28 @@
+/**
+ * @module
+ * THE route table: every route of the API, in the order the OpenAPI document and docs/api.md
+ * list them. The app (app.ts), the OpenAPI document, the authorisation matrix of docs/api.md
+ * (matrix.ts) and the matrix test are all built from this list; a route added here is served,
+ * documented and tested for every role, and one not added here does not exist.
+ */
+import type { ApiRoute } from "../route.js";
+import { ADMIN_ROUTES, COVERAGE_ROUTES } from "./admin.js";
+import { ENGINE_ROUTES } from "./engines.js";
+import { EXCEPTION_ROUTES } from "./exceptions.js";
+import { INVENTORY_ROUTES } from "./inventories.js";
+import { POSTURE_ROUTES } from "./posture.js";
+import { QUERY_ROUTES } from "./queries.js";
+import { SYSTEM_ROUTES } from "./system.js";
+
+export const ROUTES: readonly ApiRoute[] = [
+  ...SYSTEM_ROUTES,
+  ...INVENTORY_ROUTES,
+  ...QUERY_ROUTES,
+  ...POSTURE_ROUTES,
+  ...EXCEPTION_ROUTES,
+  ...COVERAGE_ROUTES,
+  ...ENGINE_ROUTES,
+  ...ADMIN_ROUTES,
+];
+
+export { DEFAULT_SITE } from "./inventories.js";

@@ -1,0 +1,172 @@
+/**
+ * The authorisation matrix, built from the route table: every route of `ROUTES` is called as
+ * anonymous, viewer, analyst, ingest (limited to the site the request names), admin, and an admin
+ * key limited to another site, against a real server on SQLite and on PostgreSQL. Each call must
+ * be allowed (2xx) or refused exactly as `expectedAccess` (the documented matrix) says, and every
+ * refusal must carry the JSON error body. A route without a sample request here fails the test,
+ * so a new route cannot be left out; docs/api.md must carry the matrix as the table computes it.
+ */
+import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { after, before, describe, it } from "node:test";
+import { openFleet } from "../src/fleet/index.js";
+import { LOCAL_ADMIN, type Fleet } from "../src/fleet/types.js";
+import { PRINCIPALS, ROUTES, authorisationMatrix, expectedAccess, startServer, type PrincipalKind, type RunningServer } from "../src/server/index.js";
+import { repoPath } from "../src/testing/index.js";
+import { BACKENDS, createTestStore, type TestStore } from "../src/testing/fleet-server.js";
+
+const SITE = "a";
+const OTHER = "b";
+
+type Sample = { path: string; body?: string | object; contentType?: string; headers?: Record<string, string> };
+type Fixture = {
+  hostId: string;
+  findingId: string;
+  scanId: string;
+  /** A new host with a Kaspersky finding in site a, for requests that use one up. */
+  freshFinding(): Promise<string>;
+  fleet: Fleet;
+};
+
+const unique = () => randomBytes(4).toString("hex");
+const CSV = (host: string) => `host,kind,name,vendor,version\n${host},software,Kaspersky Endpoint Security for Windows,AO Kaspersky Lab,12.1\n`;
+
+/** One request per route that succeeds for a caller the table allows. */
+const SAMPLES: Record<string, (fx: Fixture) => Promise<Sample> | Sample> = {
+  "health.live": () => ({ path: "/healthz" }),
+  "health.ready": () => ({ path: "/readyz" }),
+  metrics: () => ({ path: "/metrics" }),
+  openapi: () => ({ path: "/api/v1/openapi.json" }),
+  "inventories.host": () => ({ path: `/api/v1/hosts/ws-${unique()}/inventories?site=${SITE}&filename=programs.csv`, body: CSV("ignored"), contentType: "application/octet-stream", headers: { "idempotency-key": `matrix-${unique()}` } }),
+  "inventories.fleet": () => ({ path: `/api/v1/inventories?site=${SITE}&filename=programs.csv`, body: CSV(`ws-${unique()}`), contentType: "application/octet-stream", headers: { "idempotency-key": `matrix-${unique()}` } }),
+  "hosts.list": () => ({ path: `/api/v1/hosts?site=${SITE}` }),
+  "hosts.get": (fx) => ({ path: `/api/v1/hosts/${fx.hostId}` }),
+  "hosts.history": (fx) => ({ path: `/api/v1/hosts/${fx.hostId}/history?at=${new Date().toISOString()}` }),
+  "findings.list": () => ({ path: `/api/v1/findings?site=${SITE}&status=unsupported,prohibited` }),
+  "findings.get": (fx) => ({ path: `/api/v1/findings/${fx.findingId}` }),
+  "findings.history": (fx) => ({ path: `/api/v1/findings/${fx.findingId}/history` }),
+  "scans.list": () => ({ path: `/api/v1/scans?site=${SITE}` }),
+  "scans.get": (fx) => ({ path: `/api/v1/scans/${fx.scanId}` }),
+  summary: () => ({ path: `/api/v1/summary?site=${SITE}` }),
+  trend: () => ({ path: `/api/v1/trend?site=${SITE}&from=2024-09-20&to=2024-10-05&interval=day` }),
+  "exceptions.list": () => ({ path: `/api/v1/exceptions?site=${SITE}` }),
+  "exceptions.create": async (fx) => ({
+    path: "/api/v1/exceptions",
+    body: { findingId: await fx.freshFinding(), owner: "CISO office", reason: "Waiver under FAR 52.204-25(d) requested; removal scheduled", expiresAt: "2099-01-01" },
+  }),
+  "exceptions.revoke": async (fx) => {
+    const e = await fx.fleet.createException(LOCAL_ADMIN, { findingId: await fx.freshFinding(), owner: "CISO office", reason: "Waiver under FAR 52.204-25(d) requested", expiresAt: "2099-01-01T00:00:00.000Z" });
+    return { path: `/api/v1/exceptions/${e.id}/revoke`, body: {} };
+  },
+  "coverage.import": () => ({ path: `/api/v1/sites/${SITE}/assets`, body: "name\nws-1\nws-2\n", contentType: "text/csv" }),
+  "coverage.list": () => ({ path: `/api/v1/coverage?site=${SITE}&kind=never-reported` }),
+  check: () => ({ path: "/api/v1/check", body: { role: "business", action: "buy", vendor: "Kaspersky", date: "2025-01-01" } }),
+  screen: () => ({ path: "/api/v1/screen", body: { names: [{ name: "Kaspersky Lab" }] } }),
+  "catalog.status": () => ({ path: "/api/v1/catalog" }),
+  "sites.list": () => ({ path: "/api/v1/sites" }),
+  "sites.get": () => ({ path: `/api/v1/sites/${SITE}` }),
+  "sites.create": () => ({ path: "/api/v1/sites", body: { name: `s-${unique()}`, profile: "business" } }),
+  "keys.list": () => ({ path: "/api/v1/keys" }),
+  "keys.create": () => ({ path: "/api/v1/keys", body: { role: "viewer", label: "matrix" } }),
+  "keys.revoke": async (fx) => ({ path: `/api/v1/keys/${(await fx.fleet.createApiKey(LOCAL_ADMIN, { role: "viewer" })).key.id}/revoke`, body: {} }),
+  "enrollment.list": () => ({ path: `/api/v1/enrollment-tokens?site=${SITE}` }),
+  "enrollment.create": () => ({ path: "/api/v1/enrollment-tokens", body: { site: SITE } }),
+  "enrollment.revoke": async (fx) => ({ path: `/api/v1/enrollment-tokens/${(await fx.fleet.createEnrollmentToken(LOCAL_ADMIN, { site: SITE })).enrollment.id}/revoke`, body: {} }),
+  "audit.list": () => ({ path: "/api/v1/audit" }),
+  "jobs.list": () => ({ path: "/api/v1/jobs" }),
+};
+
+describe("authorisation matrix: the table and the docs", () => {
+  it("every route of the table has a sample request, and every sample a route", () => {
+    const ids = ROUTES.map((r) => r.id);
+    assert.equal(new Set(ids).size, ids.length, "route ids are unique");
+    assert.deepEqual(ids.filter((id) => !(id in SAMPLES)), [], "routes without a sample request in this test");
+    assert.deepEqual(Object.keys(SAMPLES).filter((id) => !ids.includes(id)), [], "samples of routes that no longer exist");
+  });
+
+  it("docs/api.md carries the matrix as the route table computes it", () => {
+    const doc = readFileSync(repoPath("docs/api.md"), "utf8");
+    assert.ok(doc.includes(authorisationMatrix(ROUTES)), "docs/api.md's matrix is out of date: paste `authorisationMatrix(ROUTES)` (see docs/api.md)");
+  });
+
+  it("every keyed route refuses anonymous callers and ingest keys cannot read", () => {
+    for (const r of ROUTES) {
+      if (r.access === "public") continue;
+      assert.equal(expectedAccess(r, "anonymous"), 401, r.id);
+      if (r.id.startsWith("inventories.")) continue;
+      assert.notEqual(expectedAccess(r, "ingest"), "allow", `${r.id}: an ingest key may only upload`);
+    }
+  });
+});
+
+for (const backend of BACKENDS) {
+  describe(`authorisation matrix against a real server (${backend})`, () => {
+    let store: TestStore;
+    let fleet: Fleet;
+    let server: RunningServer;
+    const keys = {} as Record<Exclude<PrincipalKind, "anonymous">, string>;
+    let fx: Fixture;
+
+    before(async () => {
+      store = await createTestStore(backend);
+      fleet = await openFleet({ db: store.db, home: store.home });
+      // failures of the anonymous column must not trip the auth rate limit here (tested on its own)
+      server = await startServer({ fleet, listen: { host: "127.0.0.1", port: 0 }, authLimit: { max: 1_000_000, windowMs: 60_000 } });
+      await fleet.createSite(LOCAL_ADMIN, { name: SITE, profile: "business" });
+      await fleet.createSite(LOCAL_ADMIN, { name: OTHER, profile: "business" });
+      keys.viewer = (await fleet.createApiKey(LOCAL_ADMIN, { role: "viewer" })).token;
+      keys.analyst = (await fleet.createApiKey(LOCAL_ADMIN, { role: "analyst" })).token;
+      keys.admin = (await fleet.createApiKey(LOCAL_ADMIN, { role: "admin" })).token;
+      keys.ingest = (await fleet.createApiKey(LOCAL_ADMIN, { role: "ingest", sites: [SITE] })).token;
+      keys["other-site"] = (await fleet.createApiKey(LOCAL_ADMIN, { role: "admin", sites: [OTHER] })).token;
+      const ingestHost = async (host: string) => {
+        const scan = await fleet.ingest({
+          principal: LOCAL_ADMIN,
+          site: SITE,
+          host,
+          observations: [{ kind: "software", name: "Kaspersky Endpoint Security for Windows", vendor: "AO Kaspersky Lab", version: "12.1", source: { file: "fixture.csv", line: 2 } }],
+          source: { name: "fixture.csv" },
+        });
+        const found = await fleet.listFindings(LOCAL_ADMIN, { site: SITE, host });
+        assert.equal(found.items.length, 1, `one finding on ${host}`);
+        return { scanId: scan.id, hostId: found.items[0]!.hostId, findingId: found.items[0]!.id };
+      };
+      const first = await ingestHost("ws-1");
+      fx = { ...first, fleet, freshFinding: async () => (await ingestHost(`ws-${unique()}`)).findingId };
+    });
+
+    after(async () => {
+      await server?.close();
+      await store?.drop();
+    });
+
+    for (const route of ROUTES) {
+      it(`${route.id}: ${route.route.method.toUpperCase()} ${route.route.path}`, async () => {
+        for (const who of PRINCIPALS) {
+          const sample = await SAMPLES[route.id]!(fx);
+          const headers: Record<string, string> = { ...sample.headers };
+          if (who !== "anonymous") headers.authorization = `Bearer ${keys[who]}`;
+          let body: string | undefined;
+          if (sample.body !== undefined) {
+            body = typeof sample.body === "string" ? sample.body : JSON.stringify(sample.body);
+            headers["content-type"] = sample.contentType ?? "application/json";
+          }
+          const res = await fetch(server.url + sample.path, { method: route.route.method.toUpperCase(), headers, ...(body !== undefined ? { body } : {}) });
+          const text = await res.text();
+          const expected = expectedAccess(route, who);
+          const where = `${route.id} as ${who}: HTTP ${res.status} ${text.slice(0, 300)}`;
+          if (expected === "allow") {
+            assert.ok(res.status >= 200 && res.status < 300, `expected success; ${where}`);
+            continue;
+          }
+          assert.equal(res.status, expected, where);
+          assert.match(res.headers.get("content-type") ?? "", /application\/json/, where);
+          const error = (JSON.parse(text) as { error?: { code?: unknown; message?: unknown } }).error;
+          assert.ok(error && typeof error.code === "string" && typeof error.message === "string" && error.message.length > 0, `a JSON error body; ${where}`);
+          if (expected === 401) assert.equal(error.code, "unauthenticated", where);
+        }
+      });
+    }
+  });
+}
