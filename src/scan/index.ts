@@ -9,7 +9,7 @@ import type { Readable } from "node:stream";
 import type { ExceptionRule } from "../model/exception.js";
 import type { Catalog, Profile } from "../model/catalog.js";
 import type { CollectedSource, ReportCatalog, ReportDocument, Status } from "../model/finding.js";
-import type { Issue } from "../model/issue.js";
+import { IctsError, type Issue } from "../model/issue.js";
 import type { Observation } from "../model/observation.js";
 import type { AsOf } from "../policy/time.js";
 import { detectReader } from "../readers/detect.js";
@@ -135,7 +135,11 @@ async function scanFile(
   try {
     opened = await openInput(file, options.stdin ?? process.stdin, onBytes);
   } catch (err) {
-    report({ code: "input/read", message: `cannot read input: ${(err as Error).message}`, source: { file: file.path } });
+    report(
+      err instanceof IctsError
+        ? { code: err.code, message: err.code === "input/gzip" ? err.message : `cannot read input: ${err.message}`, source: err.source ?? { file: file.path } }
+        : { code: "input/read", message: `cannot read input: ${(err as Error).message}`, source: { file: file.path } },
+    );
     return;
   }
   if (opened.probe.head.length === 0) {
@@ -192,11 +196,16 @@ async function readOpened(
       onObservation(o);
     }
   } catch (err) {
-    report({
-      code: "input/read",
-      message: `reading as ${reader.name} failed: ${(err as Error).message}; observations read before this point were kept`,
-      source: { file: path },
-    });
+    // a coded error (a cut-off gzip stream, a limit) keeps its code and location
+    report(
+      err instanceof IctsError
+        ? { code: err.code, message: err.message, source: { ...err.source, file: path } }
+        : {
+            code: "input/read",
+            message: `reading as ${reader.name} failed: ${(err as Error).message}; observations read before this point were kept`,
+            source: { file: path },
+          },
+    );
   } finally {
     opened.stream.destroy();
   }

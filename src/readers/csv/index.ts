@@ -11,6 +11,9 @@ import { Readable, pipeline } from "node:stream";
 import { parse, type CsvError } from "csv-parse";
 import { decodeLine, nextByte, nextHit, rawLineBatches, remainder } from "../_raw-lines.js";
 import { decodeChunks } from "../_text.js";
+import { createIssueLog } from "../_issues.js";
+import { guardCsvParser } from "../../io/csv-guard.js";
+import { excerpt } from "../../io/limits.js";
 import { registryPathOf } from "../windows-reg/uninstall.js";
 import { defineReader, type Probe, type ReadContext, type ReadInput } from "../types.js";
 import type { Observation, ObservationIds, ObservationKind, SourceRef } from "../../model/observation.js";
@@ -474,6 +477,8 @@ async function* readParsed(run: CsvRun, textChunks: AsyncGenerator<string>, at: 
   const { ctx, file } = run;
   const text = textChunks;
   const offset = at.lineOffset;
+  // bad rows are reported a few per code, then counted (one quote storm must not flood the output)
+  const issues = createIssueLog(ctx, file);
 
   let head = "";
   let typeLine = false;
@@ -492,19 +497,12 @@ async function* readParsed(run: CsvRun, textChunks: AsyncGenerator<string>, at: 
     delimiter = at.delimiter;
   }
 
-  let charsSinceRecord = 0;
-  let runaway = false;
   async function* replay(): AsyncGenerator<string> {
     try {
       if (head) yield head;
       for (;;) {
-        if (charsSinceRecord > MAX_RECORD_CHARS) {
-          runaway = true; // end the input here; csv-parse then reports the open quote
-          return;
-        }
         const next = await text.next();
         if (next.done) return;
-        charsSinceRecord += next.value.length;
         yield next.value;
       }
     } finally {
@@ -525,24 +523,34 @@ async function* readParsed(run: CsvRun, textChunks: AsyncGenerator<string>, at: 
     // csv-parse resumes after a bad record (it skips to the next record delimiter after the error)
     skip_records_with_error: true,
     on_skip: (err: CsvError | undefined, raw: string | undefined) => {
-      charsSinceRecord = 0;
-      if (err) reportMalformed(err, raw);
+      if (!err) return undefined;
+      reportMalformed(err, raw);
+      guard.skipRecord(); // one error per bad record, and linear time (src/io/csv-guard.ts)
       return undefined;
     },
+  });
+  // a record over the limit is skipped up to the next line break, and reading goes on
+  const guard = guardCsvParser(parser, {
+    maxRecordChars: MAX_RECORD_CHARS,
+    onOversize: ({ line, startLine, chars }) =>
+      issues.report({
+        code: "csv/record-too-long",
+        message: `a record over the limit of ${MAX_RECORD_CHARS} characters (${chars} read by then): lines ${startLine + offset}-${line + offset} were skipped up to the next line break; reading went on after them`,
+        source: { file, line: startLine + offset },
+      }),
   });
   const reportMalformed = (err: CsvError, raw: string | undefined): void => {
     const end = typeof err.lines === "number" ? err.lines + offset : undefined;
     const line = end === undefined ? undefined : startLine(end, raw);
-    const reason = err.message.replace(/\s*at line \d+/, "");
+    // csv-parse quotes the whole field in some messages: a short, escaped excerpt only
+    const reason = excerpt(err.message.replace(/\s*at line \d+/, ""), 160);
     const lost =
       err.code === "CSV_QUOTE_NOT_CLOSED"
-        ? runaway
-          ? `no record ended within ${MAX_RECORD_CHARS} characters, so reading stopped: the rest of the file was not read`
-          : "the rest of the file was not read"
+        ? "the rest of the file was not read"
         : end !== undefined && line !== undefined && end > line
           ? `lines ${line}-${end} were skipped; reading went on after them`
           : "the row was skipped; reading went on after it";
-    ctx.report({
+    issues.report({
       code: "csv/malformed",
       message: `malformed CSV row (${reason}): ${lost}`,
       source: { file, ...(line !== undefined ? { line } : {}) },
@@ -550,13 +558,16 @@ async function* readParsed(run: CsvRun, textChunks: AsyncGenerator<string>, at: 
   };
 
   const records = pipeline(Readable.from(replay(), { objectMode: false }), parser, () => {}) as AsyncIterable<ParsedRecord>;
-  for await (const { record, info, raw } of records) {
-    ctx.signal?.throwIfAborted();
-    charsSinceRecord = 0;
-    const line = startLine(info.lines + offset, raw);
-    const out: Observation[] = [];
-    if (handleRecord(run, record, line, out)) return; // leaving the loop closes the parser and the input
-    yield* out;
+  try {
+    for await (const { record, info, raw } of records) {
+      ctx.signal?.throwIfAborted();
+      const line = startLine(info.lines + offset, raw);
+      const out: Observation[] = [];
+      if (handleRecord(run, record, line, out)) return; // leaving the loop closes the parser and the input
+      yield* out;
+    }
+  } finally {
+    issues.finish();
   }
 }
 
