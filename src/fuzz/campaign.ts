@@ -93,7 +93,9 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
     const list = seeds.get(target)!;
     const seed: Seed = rng.pick(list);
     const { bytes, kinds } = await mutate(seed.bytes, rng, options.size);
-    const result = await pool.run(target, bytes);
+    let result = await pool.run(target, bytes);
+    // a loaded machine can make a slow case look hung: a hang is confirmed with twice the budget
+    if (result.outcome === "hang") result = await pool.run(target, bytes, options.timeoutMs * 2);
     const c = counts.get(target)!;
     c.cases++;
     c[result.outcome]++;
@@ -106,9 +108,9 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
     const seen = kept.get(signature) ?? 0;
     kept.set(signature, seen + 1);
     if (options.failuresDir && seen < 3) {
-      const budget = Math.min(options.timeoutMs, 4_000);
+      const outcome = result.outcome;
       const small = options.minimiseMs > 0
-        ? await minimise(bytes, async (b) => (await pool.run(target, b, result.outcome === "hang" ? budget : options.timeoutMs)).outcome === result.outcome, options.minimiseMs)
+        ? await minimise(bytes, async (b) => (await pool.run(target, b)).outcome === outcome, options.minimiseMs, outcome === "hang" ? 12 : 400)
         : bytes;
       mkdirSync(options.failuresDir, { recursive: true });
       const name = `${target.replace(/[^a-z0-9]+/gi, "-")}-${result.outcome}-${createHash("sha256").update(small).digest("hex").slice(0, 10)}`;

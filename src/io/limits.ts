@@ -58,3 +58,18 @@ export function jsonTooDeep(text: string, max: number): number | undefined {
   }
   return undefined;
 }
+
+/** Quoted excerpts of the first few of a list of input strings (a header row's names), with a count of the rest. */
+export function listExcerpt(items: readonly string[], max = 12, chars = 40): string {
+  const shown = items.slice(0, max).map((h) => `"${excerpt(h, chars)}"`);
+  return items.length > max ? `${shown.join(", ")} and ${items.length - max} more` : shown.join(", ");
+}
+
+/** Longest issue message kept: a backstop for messages that quote input. */
+export const MAX_MESSAGE_CHARS = 1000;
+
+/** The issue with its message cut to {@link MAX_MESSAGE_CHARS}. */
+export function boundMessage<T extends { message: string }>(issue: T): T {
+  if (issue.message.length <= MAX_MESSAGE_CHARS) return issue;
+  return { ...issue, message: `${issue.message.slice(0, MAX_MESSAGE_CHARS)}… (${issue.message.length - MAX_MESSAGE_CHARS} more characters)` };
+}

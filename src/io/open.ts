@@ -74,6 +74,10 @@ export async function openInput(spec: InputSpec, options: OpenOptions = {}): Pro
     const out = new PassThrough();
     let inflated = 0;
     gunzip.on("data", (c: Buffer) => (inflated += c.length));
+    // zlib reports a cut-off stream after pipeline() has already called back: listen on gunzip itself
+    gunzip.on("error", (err) => {
+      if (!out.destroyed) out.destroy(gzipError(path, err, inflated));
+    });
     pipeline(stream, gunzip, (err) => {
       if (err && !out.destroyed) out.destroy(gzipError(path, err, inflated));
     });

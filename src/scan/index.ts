@@ -12,6 +12,7 @@ import type { CollectedSource, ReportCatalog, ReportDocument, Status } from "../
 import { IctsError, type Issue } from "../model/issue.js";
 import type { Observation } from "../model/observation.js";
 import type { AsOf } from "../policy/time.js";
+import { boundMessage } from "../io/limits.js";
 import { detectReader } from "../readers/detect.js";
 import { READERS, findReader } from "../readers/registry.js";
 import type { ReadContext, Reader, ReportableIssue } from "../readers/types.js";
@@ -72,7 +73,8 @@ export async function runScan(options: ScanOptions): Promise<ReportDocument> {
     ...(options.catalogInfo ? { catalogInfo: options.catalogInfo } : {}),
     ...(options.onIssue ? { onIssue: options.onIssue } : {}),
   });
-  const report = (issue: ReportableIssue): void => scanner.issue(issue);
+  // a backstop: no issue message quotes more than a bounded piece of its input
+  const report = (issue: ReportableIssue): void => scanner.issue(boundMessage(issue));
   for (const notice of options.notices ?? []) report(notice);
 
   const { files, problems } = await expandInputs(options.inputs);

@@ -13,7 +13,7 @@ import { decodeLine, nextByte, nextHit, rawLineBatches, remainder } from "../_ra
 import { decodeChunks } from "../_text.js";
 import { createIssueLog } from "../_issues.js";
 import { guardCsvParser } from "../../io/csv-guard.js";
-import { excerpt } from "../../io/limits.js";
+import { excerpt, listExcerpt } from "../../io/limits.js";
 import { registryPathOf } from "../windows-reg/uninstall.js";
 import { defineReader, type Probe, type ReadContext, type ReadInput } from "../types.js";
 import type { Observation, ObservationIds, ObservationKind, SourceRef } from "../../model/observation.js";
@@ -407,7 +407,7 @@ function handleRecord(run: CsvRun, record: string[], line: number, out: Observat
     if (!hasNameColumn(run.columns)) {
       ctx.report({
         code: "csv/no-name-column",
-        message: `no column names the software: found ${headers.map((h) => `"${h}"`).join(", ")}; expected a name column such as ${COLUMN_ALIASES.name.join(", ")} (case, spaces and punctuation ignored), or one of ${KIND_COLUMNS.join(", ")}`,
+        message: `no column names the software: found ${listExcerpt(headers)}; expected a name column such as ${COLUMN_ALIASES.name.join(", ")} (case, spaces and punctuation ignored), or one of ${KIND_COLUMNS.join(", ")}`,
         source: { file, line },
       });
       return true;
