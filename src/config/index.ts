@@ -59,7 +59,14 @@ export function parseConfig(text: string, file: string): Config {
     const e = doc.errors[0]!;
     throw new IctsError("config/yaml", `${file}:${e.linePos?.[0]?.line ?? 1}: invalid YAML: ${e.message.split("\n")[0]}`);
   }
-  const result = Config.safeParse(doc.toJS() ?? {});
+  let value: unknown;
+  try {
+    // yaml refuses a document whose aliases expand past maxAliasCount (a "billion laughs" bomb)
+    value = doc.toJS({ maxAliasCount: 100 });
+  } catch (err) {
+    throw new IctsError("config/yaml", `${file}:1: invalid YAML: ${(err as Error).message.split("\n")[0]}`, { cause: err });
+  }
+  const result = Config.safeParse(value ?? {});
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {
     const node = doc.getIn(issue.path as (string | number)[], true);

@@ -65,7 +65,12 @@ export function loadAllowFile(path: string): (AllowEntry & { file: string })[] {
     const e = doc.errors[0]!;
     throw new IctsError("allow/yaml", `${path}:${e.linePos?.[0]?.line ?? 1}: invalid YAML: ${e.message.split("\n")[0]}`);
   }
-  const raw = doc.toJS() ?? [];
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: 100 }) ?? []; // an alias bomb is refused, as in the config file
+  } catch (err) {
+    throw new IctsError("allow/yaml", `${path}:1: invalid YAML: ${(err as Error).message.split("\n")[0]}`, { cause: err });
+  }
   const listPath = Array.isArray(raw) ? [] : ["allow"];
   const result = z.array(AllowEntry).safeParse(Array.isArray(raw) ? raw : (raw as { allow?: unknown }).allow ?? []);
   if (!result.success) {
