@@ -34,6 +34,8 @@ export type CampaignOptions = {
   /** Where failures are written (minimised); none: only counted. */
   failuresDir?: string;
   minimiseMs: number;
+  /** Checked before each case: true ends the campaign (a signal), keeping its state. */
+  shouldStop?(): boolean;
   onFailure?(f: FailureRecord): void;
   onProgress?(counts: Map<Target, Counts>, elapsedMs: number): void;
 };
@@ -79,7 +81,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
   let lastSave = started;
 
   const nextCase = (): { target: Target; n: number } | undefined => {
-    if (performance.now() > deadline) return undefined;
+    if (performance.now() > deadline || options.shouldStop?.()) return undefined;
     if (options.cases !== undefined && dispatched >= options.cases) return undefined;
     dispatched++;
     const target = targets[turn++ % targets.length]!;

@@ -27,6 +27,9 @@ const { values } = parseArgs({
 });
 const num = (s: string | undefined): number | undefined => (s === undefined ? undefined : Number(s));
 if (values.fresh) rmSync(values.state!, { force: true });
+// SIGTERM/SIGINT end the campaign after the cases under way, so its state and table are kept
+let stopping = false;
+for (const signal of ["SIGTERM", "SIGINT"] as const) process.once(signal, () => (stopping = true));
 const result = await runCampaign({
   seed: num(values.seed)!,
   ...(values.reader ? { only: values.reader } : {}),
@@ -39,6 +42,7 @@ const result = await runCampaign({
   stateFile: values.state!,
   failuresDir: packagePath(".fuzz", "failures"),
   minimiseMs: num(values["minimise-seconds"])! * 1000,
+  shouldStop: () => stopping,
   onFailure: (f) => process.stderr.write(`FAIL ${f.target} ${f.outcome} (${f.kinds.join("+")}, ${f.size} B, ${f.ms} ms): ${(f.detail ?? "").split("\n")[0]}${f.file ? ` -> ${f.file}` : ""}\n`),
   onProgress: (counts, ms) => {
     let n = 0;

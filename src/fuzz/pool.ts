@@ -13,6 +13,8 @@ export type Timed = CaseResult & { ms: number };
 type Slot = { worker: Worker; ready: Promise<void>; busy: boolean };
 
 const WORKER_URL = new URL("./worker.js", import.meta.url);
+/** A case that has not finished after this many budgets of wall time is a hang even without using the CPU. */
+const WALL_FACTOR = 6;
 
 export class CasePool {
   private slots: Slot[] = [];
@@ -85,7 +87,7 @@ export class CasePool {
       const finish = (r: Timed, replace: boolean): void => {
         if (done) return;
         done = true;
-        clearTimeout(timer);
+        clearInterval(timer);
         slot.worker.off("message", onMessage);
         slot.worker.off("error", onError);
         slot.worker.off("exit", onExit);
@@ -98,7 +100,20 @@ export class CasePool {
       const onError = (err: Error): void =>
         finish({ outcome: "crash", detail: `${(err as NodeJS.ErrnoException).code ?? err.name}: ${err.message}`.slice(0, 300), issues: 0, ms: performance.now() - started }, true);
       const onExit = (code: number): void => finish({ outcome: "crash", detail: `worker exited with ${code}`, issues: 0, ms: performance.now() - started }, true);
-      const timer = setTimeout(() => finish({ outcome: "hang", detail: `no result within ${timeoutMs} ms`, issues: 0, ms: timeoutMs }, true), timeoutMs);
+      // The budget is CPU time, not wall time: on a loaded machine (the campaign runs under nice 19)
+      // a case can wait long for a core without being slow. The process's CPU time counts every
+      // busy worker, so the budget grows with them; a case blocked without using the CPU is caught
+      // by a wall-clock bound of WALL_FACTOR budgets.
+      const cpuStart = process.cpuUsage();
+      const timer = setInterval(() => {
+        const used = process.cpuUsage(cpuStart);
+        const cpuMs = (used.user + used.system) / 1000;
+        const busy = this.slots.filter((s) => s.busy).length || 1;
+        const wallMs = performance.now() - started;
+        if (cpuMs > timeoutMs * busy || wallMs > timeoutMs * WALL_FACTOR) {
+          finish({ outcome: "hang", detail: `no result within ${timeoutMs} ms of CPU time (${Math.round(wallMs)} ms wall)`, issues: 0, ms: wallMs }, true);
+        }
+      }, 250);
       slot.worker.on("message", onMessage);
       slot.worker.on("error", onError);
       slot.worker.on("exit", onExit);

@@ -11,6 +11,7 @@ import { pipeline, Readable } from "node:stream";
 import { parse, type CsvError } from "csv-parse";
 import { decodeChunks } from "./encoding.js";
 import { guardCsvParser } from "./csv-guard.js";
+import { foldCrLf } from "../util/trailing.js";
 import { DEFAULT_LIMITS, excerpt } from "./limits.js";
 import type { DecodeEncoding } from "./types.js";
 
@@ -84,12 +85,14 @@ async function* foldLineEnds(chunks: AsyncIterable<string>): AsyncIterable<strin
   let pendingCr = "";
   for await (const chunk of chunks) {
     let t = pendingCr + chunk;
-    const tail = /\r+$/.exec(t);
-    pendingCr = tail ? tail[0] : "";
-    if (tail) t = t.slice(0, -pendingCr.length);
-    if (t) yield t.replace(/\r+\n/g, "\n");
+    // the CRs at the end, counted from the end (an anchored /\r+$/ is quadratic on long CR runs)
+    let end = t.length;
+    while (end > 0 && t.charCodeAt(end - 1) === 13) end--;
+    pendingCr = t.slice(end);
+    t = t.slice(0, end);
+    if (t) yield foldCrLf(t);
   }
-  if (pendingCr) yield pendingCr.replace(/\r+$/, "\n");
+  if (pendingCr) yield "\n";
 }
 
 function chooseDelimiter(line: string): CsvDelimiter {

@@ -27,6 +27,7 @@ import {
   type CsvField,
   type KindColumn,
 } from "./columns.js";
+import { foldCrLf, trimTrailingCr } from "../../util/trailing.js";
 
 export const csvReader = defineReader({
   name: "inventory/csv",
@@ -701,7 +702,7 @@ async function* lfText(chunks: AsyncIterable<string>): AsyncGenerator<string> {
     let cut = text.length;
     while (cut > 0 && text.charCodeAt(cut - 1) === 13) cut--;
     carry = text.slice(cut);
-    if (cut > 0) yield text.slice(0, cut).replace(/\r+\n/g, "\n");
+    if (cut > 0) yield foldCrLf(text.slice(0, cut));
   }
   if (carry) yield carry;
 }
@@ -715,7 +716,7 @@ function findHeader(text: string): { header?: string; typeLine: boolean; complet
   let start = 0;
   for (;;) {
     const nl = text.indexOf("\n", start);
-    const line = (nl === -1 ? text.slice(start) : text.slice(start, nl)).replace(/\r+$/, "");
+    const line = trimTrailingCr(nl === -1 ? text.slice(start) : text.slice(start, nl));
     if (nl === -1) return line.trim() === "" ? { typeLine, complete: false } : { header: line, typeLine, complete: false };
     if (start === 0 && /^\uFEFF?#TYPE\b/i.test(line)) typeLine = true;
     else if (line.trim() !== "") return { header: line, typeLine, complete: true };
