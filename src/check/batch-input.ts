@@ -61,7 +61,14 @@ export type BatchContext = { report(issue: Issue): void };
 
 /** Probes the input (gzip, encoding: src/io) to learn its format, then streams the rows. */
 export async function* readTransactions(input: BatchInput, ctx: BatchContext, forced?: BatchFormat, limits: InputLimits = DEFAULT_LIMITS): AsyncIterable<TransactionRow> {
-  const opened = "probe" in input ? input : await openInput({ path: input.path, stream: input.stream });
+  let opened: OpenedInput;
+  try {
+    opened = "probe" in input ? input : await openInput({ path: input.path, stream: input.stream });
+  } catch (err) {
+    // the first bytes could not be read (a gzip stream cut off at once): a located batch error
+    ctx.report({ code: err instanceof IctsError ? err.code : "batch/read", severity: "error", message: `cannot read the batch: ${excerpt((err as Error).message, 300)}`, source: { file: input.path, line: 1 } });
+    return;
+  }
   if (opened.probe.head.length === 0) {
     opened.stream.destroy();
     ctx.report({ code: "batch/empty", severity: "error", message: "empty input: expected CSV with a header row, or JSON Lines", source: { file: opened.path } });

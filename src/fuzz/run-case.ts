@@ -31,16 +31,29 @@ export type CaseResult = { outcome: Outcome; detail?: string; issues: number; ob
 const WHOLE_INPUT = /^(input\/(empty|unknown-format|encoding|gzip|no-observations|nothing-read|time)|archive\/|zip\/|limit\/time|batch\/(empty|no-header)|[a-z0-9-]+\/(empty|format|ruler|header|no-[a-z-]+)$|plist\/syntax$)/;
 /** A summary of throttled issues ("12 more csv/columns issue(s) at 3, 4, ...", "824 lines in all ..."). */
 const SUMMARY = /^\d+ (more|lines in all)\b/;
-/** More text than this in one issue message, or more issues than this for one input, is output an attacker controls. */
+/** More text than this in one issue message is output an attacker controls. */
 export const MAX_MESSAGE_CHARS = 2_000;
-export const MAX_ISSUES = 200;
 
-function classify(issues: readonly Issue[], thrown?: unknown): CaseResult {
+/** The most issues of one code one input may report (the scan's throttle, and its summary). */
+const MAX_PER_FILE_AND_CODE = 101;
+
+function classify(issues: readonly Issue[], thrown?: unknown, rows?: number): CaseResult {
   if (thrown !== undefined) {
     if (thrown instanceof IctsError && (thrown.source?.line !== undefined || /:\d+:/.test(thrown.message))) return { outcome: "located", detail: `${thrown.code}: ${thrown.message}`.slice(0, 300), issues: issues.length };
     return { outcome: "exception", detail: String((thrown as Error)?.stack ?? thrown).slice(0, 600), issues: issues.length };
   }
-  if (issues.length > MAX_ISSUES) return { outcome: "noisy", detail: `${issues.length} issues`, issues: issues.length };
+  if (rows !== undefined) {
+    // check --batch answers every row with a decision or a row error (and may warn about it): more than two issues a line is a flood
+    if (issues.length > 2 * rows + 5) return { outcome: "noisy", detail: `${issues.length} issues for ${rows} lines`, issues: issues.length };
+  } else {
+    const perFileAndCode = new Map<string, number>();
+    for (const i of issues) {
+      const key = `${i.source.file}\u0000${i.code}`;
+      const n = (perFileAndCode.get(key) ?? 0) + 1;
+      perFileAndCode.set(key, n);
+      if (n > MAX_PER_FILE_AND_CODE) return { outcome: "noisy", detail: `more than ${MAX_PER_FILE_AND_CODE} ${i.code} issues in one input`, issues: issues.length };
+    }
+  }
   const long = issues.find((i) => i.message.length > MAX_MESSAGE_CHARS);
   if (long) return { outcome: "noisy", detail: `${long.code}: message of ${long.message.length} chars`, issues: issues.length };
   const errors = issues.filter((i) => i.severity === "error");
@@ -91,7 +104,9 @@ export async function runCase(target: Target, bytes: Buffer, env: CaseEnv): Prom
           issues.push(i);
         },
       });
-      return classify(issues);
+      let lines = 1;
+      for (let i = bytes.indexOf(10); i !== -1; i = bytes.indexOf(10, i + 1)) lines++;
+      return classify(issues, undefined, lines);
     }
     if (target === "config") {
       try {

@@ -14,6 +14,7 @@ import type { Observation } from "../model/observation.js";
 import type { AsOf } from "../policy/time.js";
 import { boundMessage } from "../io/limits.js";
 import { detectReader } from "../readers/detect.js";
+import { createIssueLog } from "../readers/_issues.js";
 import { READERS, findReader } from "../readers/registry.js";
 import type { ReadContext, Reader, ReportableIssue } from "../readers/types.js";
 import { isZip, scanZipFile, scanZipStream, type ArchiveContext, type EntryOutcome } from "./archive.js";
@@ -192,8 +193,10 @@ async function readOpened(
     });
     return "unknown-format";
   }
+  // every reader is throttled per code in this input (src/readers/_issues.ts), whatever its own throttle
+  const issues = createIssueLog({ report }, path, MAX_ISSUES_PER_CODE);
   try {
-    for await (const o of reader.read({ path, stream: opened.stream, encoding: opened.encoding }, { report, ...fast })) {
+    for await (const o of reader.read({ path, stream: opened.stream, encoding: opened.encoding }, { report: issues.report, ...fast })) {
       o.source.reader = reader.name;
       onObservation(o);
     }
@@ -209,10 +212,14 @@ async function readOpened(
           },
     );
   } finally {
+    issues.finish();
     opened.stream.destroy();
   }
   return "read";
 }
+
+/** Located issues of one code reported per input before the rest are counted (readers may have tighter limits). */
+export const MAX_ISSUES_PER_CODE = 100;
 
 /** A problem with how the command was called (exit code 2). */
 export class UsageError extends Error {

@@ -33,3 +33,22 @@ export function foldCrLf(text: string): string {
   if (!text.includes("\r")) return text;
   return text.split("\n").map(trimTrailingCr).join("\n");
 }
+
+/** The text without the characters of `chars` at its start and end, in linear time (`/^[x]+|[x]+$/g` is quadratic on a long run inside). */
+export function trimChars(text: string, chars: string): string {
+  let start = 0;
+  let end = text.length;
+  while (start < end && chars.includes(text[start]!)) start++;
+  while (end > start && chars.includes(text[end - 1]!)) end--;
+  return start === 0 && end === text.length ? text : text.slice(start, end);
+}
+
+/** The same, removing only from the end. */
+export function trimEndChars(text: string, chars: string): string {
+  let end = text.length;
+  while (end > 0 && chars.includes(text[end - 1]!)) end--;
+  return end === text.length ? text : text.slice(0, end);
+}
+
+/** White space as `\s` matches it, for {@link trimChars}. */
+export const WHITE_SPACE = " \t\n\v\f\r\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff";

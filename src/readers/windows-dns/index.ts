@@ -21,6 +21,7 @@ import type { Observation } from "../../model/observation.js";
 import { cleanClient, cleanHost, domainObservation, isoLocal, issueBudget, probeLines } from "../_network.js";
 import { readLines } from "../_text.js";
 import { defineReader, type Probe, type ReadContext, type ReadInput } from "../types.js";
+import { trimChars } from "../../util/trailing.js";
 
 export const windowsDnsReader = defineReader({
   name: "network/windows-dns",
@@ -135,7 +136,7 @@ export function wireName(wire: string): string {
 }
 
 function loose(wire: string): string {
-  return wire.replace(/\(\d{1,3}\)/g, ".").replace(/^\.+|\.+$/g, "");
+  return trimChars(wire.replace(/\(\d{1,3}\)/g, "."), ".");
 }
 
 const PM = /(?:\bp\.?\s?m\.?(?=\s|$)|下午|午後|오후)/i;
