@@ -31,6 +31,16 @@ export const Config = z
     /** Days after its date a catalog counts as stale (scans warn; `--require-fresh` fails). */
     catalogMaxAgeDays: z.number().int().positive().optional(),
     exceptions: z.array(ExceptionRule).default([]),
+    /** Resource limits on inputs (defaults: LIMITS in defaults.ts; docs/cli.md). */
+    limits: z
+      .object({
+        maxRecordChars: z.number().int().min(1024),
+        maxDepth: z.number().int().min(16),
+        maxSecondsPerInput: z.number().min(0),
+      })
+      .partial()
+      .strict()
+      .optional(),
     /** `ictsguard screen`: default threshold and lists, and the allow-list of decided false positives. */
     screen: ScreenSettings.optional(),
   })

@@ -20,7 +20,7 @@ export type Line = { text: string; line: number; unterminated?: true };
  * reported as a located `input/line-too-long` error and skipped, and reading goes on after it.
  */
 export async function* readLines(input: ReadInput, ctx: ReadContext, options: { maxLineChars?: number } = {}): AsyncIterable<Line> {
-  const max = options.maxLineChars ?? DEFAULT_LIMITS.maxRecordChars;
+  const max = options.maxLineChars ?? ctx.limits?.maxRecordChars ?? DEFAULT_LIMITS.maxRecordChars;
   let buffered = "";
   let line = 0;
   let skipping = false; // inside a line over the limit: drop text up to its end

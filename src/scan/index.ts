@@ -12,7 +12,7 @@ import type { CollectedSource, ReportCatalog, ReportDocument, Status } from "../
 import { IctsError, type Issue } from "../model/issue.js";
 import type { Observation } from "../model/observation.js";
 import type { AsOf } from "../policy/time.js";
-import { boundMessage } from "../io/limits.js";
+import { boundMessage, DEFAULT_LIMITS, type InputLimits } from "../io/limits.js";
 import { detectReader } from "../readers/detect.js";
 import { createIssueLog } from "../readers/_issues.js";
 import { READERS, findReader } from "../readers/registry.js";
@@ -47,6 +47,8 @@ export type ScanOptions = {
   notices?: readonly Issue[];
   /** Observations from elsewhere than files, scanned after them: the local host (`scan --host`). */
   observationInputs?: readonly ObservationInput[];
+  /** Record size, nesting depth and time limits on every input (default: src/io/limits.ts). */
+  limits?: InputLimits;
 };
 
 /** Observations that come from somewhere other than a file: the local host's collectors (`scan --host`). */
@@ -93,6 +95,7 @@ export async function runScan(options: ScanOptions): Promise<ReportDocument> {
 
   // Records a reader skipped (ReadContext.prefilter: no catalog literal in them) are counted, never matched.
   const prefilter = scanner.prefilter();
+  const limits = options.limits ?? DEFAULT_LIMITS;
   const skipped = (n: number): void => {
     const before = scanner.observations;
     scanner.skip(n);
@@ -104,7 +107,7 @@ export async function runScan(options: ScanOptions): Promise<ReportDocument> {
     progress();
     await scanFile(file, forced, options, report, (n) => {
       bytesRead += n;
-    }, onObservation, { prefilter, skipped });
+    }, onObservation, { prefilter, skipped, limits });
   }
   // Observations collected from elsewhere than files (scan --host), one more input each.
   for (const input of options.observationInputs ?? []) {
@@ -132,7 +135,7 @@ async function scanFile(
   report: (issue: ReportableIssue) => void,
   onBytes: (n: number) => void,
   onObservation: (o: Observation) => void,
-  fast: Pick<ReadContext, "prefilter" | "skipped">,
+  fast: Pick<ReadContext, "prefilter" | "skipped" | "limits">,
 ): Promise<void> {
   let opened;
   try {
@@ -179,7 +182,7 @@ async function readOpened(
   forced: Reader | undefined,
   report: (issue: ReportableIssue) => void,
   onObservation: (o: Observation) => void,
-  fast: Pick<ReadContext, "prefilter" | "skipped">,
+  fast: Pick<ReadContext, "prefilter" | "skipped" | "limits">,
 ): Promise<EntryOutcome> {
   const reader = forced ?? detectReader(opened.probe);
   if (!reader) {
@@ -195,6 +198,17 @@ async function readOpened(
   }
   // every reader is throttled per code in this input (src/readers/_issues.ts), whatever its own throttle
   const issues = createIssueLog({ report }, path, MAX_ISSUES_PER_CODE);
+  // the per-input time limit: the input's stream fails with a located limit/time error, which ends the reader
+  const seconds = fast.limits?.maxSecondsPerInput ?? DEFAULT_LIMITS.maxSecondsPerInput;
+  const timer =
+    seconds > 0
+      ? setTimeout(() => {
+          opened.stream.destroy(
+            new IctsError("limit/time", `reading took longer than the limit of ${seconds} s (limits.maxSecondsPerInput): the rest of this input was not read`, { source: { file: path } }),
+          );
+        }, seconds * 1000)
+      : undefined;
+  timer?.unref();
   try {
     for await (const o of reader.read({ path, stream: opened.stream, encoding: opened.encoding }, { report: issues.report, ...fast })) {
       o.source.reader = reader.name;
@@ -212,6 +226,7 @@ async function readOpened(
           },
     );
   } finally {
+    clearTimeout(timer);
     issues.finish();
     opened.stream.destroy();
   }

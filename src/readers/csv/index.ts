@@ -531,12 +531,13 @@ async function* readParsed(run: CsvRun, textChunks: AsyncGenerator<string>, at: 
     },
   });
   // a record over the limit is skipped up to the next line break, and reading goes on
+  const maxRecordChars = ctx.limits?.maxRecordChars ?? MAX_RECORD_CHARS;
   const guard = guardCsvParser(parser, {
-    maxRecordChars: MAX_RECORD_CHARS,
+    maxRecordChars,
     onOversize: ({ line, startLine, chars }) =>
       issues.report({
         code: "csv/record-too-long",
-        message: `a record over the limit of ${MAX_RECORD_CHARS} characters (${chars} read by then): lines ${startLine + offset}-${line + offset} were skipped up to the next line break; reading went on after them`,
+        message: `a record over the limit of ${maxRecordChars} characters (${chars} read by then): lines ${startLine + offset}-${line + offset} were skipped up to the next line break; reading went on after them`,
         source: { file, line: startLine + offset },
       }),
   });
