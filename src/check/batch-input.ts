@@ -14,6 +14,8 @@
  */
 import type { Readable } from "node:stream";
 import { readCsvRecords } from "../io/csv.js";
+import { DEFAULT_LIMITS, excerpt, jsonTooDeep, listExcerpt, type InputLimits } from "../io/limits.js";
+import { IctsError } from "../model/issue.js";
 import { openInput, type OpenedInput } from "../io/open.js";
 import type { TextEncoding } from "../io/types.js";
 import type { Issue } from "../model/issue.js";
@@ -58,33 +60,62 @@ export type BatchInput = OpenedInput | { path: string; stream: Readable };
 export type BatchContext = { report(issue: Issue): void };
 
 /** Probes the input (gzip, encoding: src/io) to learn its format, then streams the rows. */
-export async function* readTransactions(input: BatchInput, ctx: BatchContext, forced?: BatchFormat): AsyncIterable<TransactionRow> {
-  const opened = "probe" in input ? input : await openInput({ path: input.path, stream: input.stream });
+export async function* readTransactions(input: BatchInput, ctx: BatchContext, forced?: BatchFormat, limits: InputLimits = DEFAULT_LIMITS): AsyncIterable<TransactionRow> {
+  let opened: OpenedInput;
+  try {
+    opened = "probe" in input ? input : await openInput({ path: input.path, stream: input.stream });
+  } catch (err) {
+    // the first bytes could not be read (a gzip stream cut off at once): a located batch error
+    ctx.report({ code: err instanceof IctsError ? err.code : "batch/read", severity: "error", message: `cannot read the batch: ${excerpt((err as Error).message, 300)}`, source: { file: input.path, line: 1 } });
+    return;
+  }
   if (opened.probe.head.length === 0) {
     opened.stream.destroy();
     ctx.report({ code: "batch/empty", severity: "error", message: "empty input: expected CSV with a header row, or JSON Lines", source: { file: opened.path } });
     return;
   }
   const format = forced ?? (/^\s*\{/.test(opened.probe.text) ? "jsonl" : "csv");
-  if (format === "jsonl") yield* readJsonl({ path: opened.path, stream: opened.stream, encoding: opened.encoding }, ctx);
-  else yield* readCsv(opened, ctx);
+  let last = 0;
+  try {
+    const rows = format === "jsonl" ? readJsonl({ path: opened.path, stream: opened.stream, encoding: opened.encoding }, ctx, limits) : readCsv(opened, ctx, limits);
+    for await (const row of rows) {
+      last = row.line;
+      yield row;
+    }
+  } catch (err) {
+    // the input failed under the reader (a cut-off gzip stream): a located error, the rows before it kept
+    ctx.report({
+      code: err instanceof IctsError ? err.code : "batch/read",
+      severity: "error",
+      message: `reading stopped after line ${last}: ${excerpt((err as Error).message, 300)}; the rows before it were decided`,
+      source: { file: opened.path, line: last + 1 },
+    });
+  } finally {
+    opened.stream.destroy();
+  }
 }
 
 type DecodedInput = { path: string; stream: Readable; encoding: TextEncoding };
 
-async function* readJsonl(input: DecodedInput, ctx: BatchContext): AsyncIterable<TransactionRow> {
+async function* readJsonl(input: DecodedInput, ctx: BatchContext, limits: InputLimits): AsyncIterable<TransactionRow> {
   const file = input.path;
-  for await (const { text, line } of readLines(input, { report: (i) => ctx.report({ severity: "error", ...i }) })) {
+  for await (const { text, line } of readLines(input, { report: (i) => ctx.report({ severity: "error", ...i }) }, { maxLineChars: limits.maxRecordChars })) {
     if (text.trim() === "") continue;
+    // JSON.parse and JSON.stringify recurse: a value nested past the limit is a row error, not a RangeError that ends the batch
+    const deep = jsonTooDeep(text, limits.maxDepth);
+    if (deep !== undefined) {
+      ctx.report({ code: "batch/json", severity: "error", message: `value nested deeper than ${limits.maxDepth} levels (at character ${deep + 1}): expected one flat JSON object per line; the row was skipped`, source: { file, line } });
+      continue;
+    }
     let value: unknown;
     try {
       value = JSON.parse(text);
     } catch (err) {
-      ctx.report({ code: "batch/json", severity: "error", message: `invalid JSON (${(err as Error).message}): expected one JSON object per line`, source: { file, line } });
+      ctx.report({ code: "batch/json", severity: "error", message: `invalid JSON (${excerpt((err as Error).message, 160)}): expected one JSON object per line`, source: { file, line } });
       continue;
     }
     if (value === null || typeof value !== "object" || Array.isArray(value)) {
-      ctx.report({ code: "batch/json", severity: "error", message: `expected a JSON object with role, action and vendor, entity or product (got ${Array.isArray(value) ? "an array" : JSON.stringify(value)})`, source: { file, line } });
+      ctx.report({ code: "batch/json", severity: "error", message: `expected a JSON object with role, action and vendor, entity or product (got ${Array.isArray(value) ? "an array" : excerpt(JSON.stringify(value))})`, source: { file, line } });
       continue;
     }
     const row: TransactionRow = { line, fields: {}, ref: {} };
@@ -129,9 +160,10 @@ function scalar(v: unknown): string {
   return typeof v === "string" ? v : v === null || v === undefined ? "" : typeof v === "object" ? JSON.stringify(v) : String(v);
 }
 
-async function* readCsv(input: DecodedInput, ctx: BatchContext): AsyncIterable<TransactionRow> {
+async function* readCsv(input: DecodedInput, ctx: BatchContext, limits: InputLimits): AsyncIterable<TransactionRow> {
   const file = input.path;
   const records = readCsvRecords(input, {
+    maxRecordChars: limits.maxRecordChars,
     onMalformed: ({ reason, line }) =>
       ctx.report({
         code: "batch/csv",
@@ -152,7 +184,7 @@ async function* readCsv(input: DecodedInput, ctx: BatchContext): AsyncIterable<T
         ctx.report({
           code: "batch/columns",
           severity: "error",
-          message: `the header names no vendor, entity or product column: found ${record.map((h) => `"${h}"`).join(", ")}; expected columns role, action, vendor or entity, product, category, date (case and punctuation ignored)`,
+          message: `the header names no vendor, entity or product column: found ${listExcerpt(record)}; expected columns role, action, vendor or entity, product, category, date (case and punctuation ignored)`,
           source: { file, line },
         });
         return;

@@ -7,6 +7,7 @@
  */
 import { DECISION_RANK, DECISIONS, CheckInput, type CheckDecision, type CheckResult } from "../model/decision.js";
 import { IctsError, type Issue } from "../model/issue.js";
+import { boundMessage, type InputLimits } from "../io/limits.js";
 import type { SourceRef } from "../model/observation.js";
 import type { Checker } from "../policy/check.js";
 import { readTransactions, type BatchFormat, type BatchInput, type TransactionField, type TransactionRow } from "./batch-input.js";
@@ -53,6 +54,8 @@ export type BatchOptions = {
   onResult(result: CheckResult): void | Promise<void>;
   onIssue(issue: Issue): void | Promise<void>;
   onRow?(rows: number): void;
+  /** Record size and nesting limits (default: src/io/limits.ts). */
+  limits?: InputLimits;
 };
 
 /** Decides every row of one batch input, in order; returns the counts. */
@@ -63,12 +66,12 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
   const report = (issue: Issue): void => {
     if (issue.severity === "warning") summary.warnings++;
     else summary.errors++;
-    pending.push(issue);
+    pending.push(boundMessage(issue)); // no message quotes more than a bounded piece of its row
   };
   const flush = async (): Promise<void> => {
     while (pending.length > 0) await options.onIssue(pending.shift()!);
   };
-  for await (const row of readTransactions(options.input, { report }, options.format)) {
+  for await (const row of readTransactions(options.input, { report }, options.format, options.limits)) {
     await flush();
     summary.rows++;
     options.onRow?.(summary.rows);

@@ -35,6 +35,8 @@ export async function createProgram(argv?: readonly string[]): Promise<Command> 
     .description("Find restricted foreign-adversary technology (Kaspersky first) and judge it against cited, time-phased US rules.")
     .version(PACKAGE_VERSION)
     .showHelpAfterError()
+    // taken out of argv by main() wherever it stands; declared here for the help text
+    .option("--debug", "on an unexpected error (a bug), print its stack trace")
     .enablePositionalOptions() // so `screen eval -o json` gives -o to eval, not to screen
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
@@ -64,7 +66,29 @@ function needed(args: readonly string[]): string[] {
   return Object.keys(COMMANDS);
 }
 
+/** What the catch-all prints for an error no command expected: a bug, with the stack only under `--debug`. */
+export function unexpectedErrorMessage(err: unknown, debug: boolean): string {
+  const e = err as Error | undefined;
+  const what = `${e?.name ?? "Error"}: ${String(e?.message ?? err).split("\n")[0]!.slice(0, 300)}`;
+  return (
+    `ictsguard: internal error (internal/unexpected): ${what}\n` +
+    "ictsguard: this is a bug in ictsguard, not a problem with your input; please report it with the command you ran" +
+    (debug ? `\n${e?.stack ?? String(err)}\n` : " (run it again with --debug to see the stack trace)\n")
+  );
+}
+
 export async function main(argv: string[] = process.argv): Promise<void> {
+  // --debug is global: accepted before or after the command, up to a `--`
+  const end = argv.indexOf("--") === -1 ? argv.length : argv.indexOf("--");
+  const debug = argv.slice(2, end).includes("--debug");
+  if (debug) argv = argv.filter((a, i) => !(a === "--debug" && i < end));
+  // an error raised outside any awaited call (a stream's 'error' event nobody listens to) is a bug too: never exit 1, which reads as findings
+  const onUncaught = (err: unknown): void => {
+    process.stderr.write(unexpectedErrorMessage(err, debug));
+    process.exit(EXIT_ERROR);
+  };
+  process.on("uncaughtException", onUncaught);
+  process.on("unhandledRejection", onUncaught);
   try {
     await (await createProgram(argv)).parseAsync(argv);
   } catch (err) {
@@ -76,10 +100,11 @@ export async function main(argv: string[] = process.argv): Promise<void> {
     const name = (err as Error | undefined)?.name;
     if (name === "IctsError" || name === "UsageError") {
       process.stderr.write(`ictsguard: ${(err as Error).message}\n`);
+      if (debug) process.stderr.write(`${(err as Error).stack}\n`);
       process.exitCode = EXIT_ERROR;
       return;
     }
-    process.stderr.write(`ictsguard: unexpected error: ${(err as Error).stack ?? String(err)}\n`);
+    process.stderr.write(unexpectedErrorMessage(err, debug));
     process.exitCode = EXIT_ERROR;
   }
 }

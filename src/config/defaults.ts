@@ -5,6 +5,15 @@
  * and the config file.
  */
 import type { Profile } from "../model/catalog.js";
+import { DEFAULT_LIMITS, type InputLimits } from "../io/limits.js";
+
+/**
+ * The limits every input is read under (src/io/limits.ts; the config file's `limits:` overrides
+ * them): a record over `maxRecordChars` characters or a value nested deeper than `maxDepth` is a
+ * located error and is skipped, reading goes on; an input read for longer than
+ * `maxSecondsPerInput` (0: no limit) ends with a located error.
+ */
+export const LIMITS: Readonly<InputLimits> = DEFAULT_LIMITS;
 
 export const DEFAULTS = {
   /** Who you are, when neither `--profile` (`--role` for check) nor the config says. */

@@ -42,6 +42,16 @@ export const Config = z
       })
       .strict()
       .optional(),
+    /** Resource limits on inputs (defaults: LIMITS in defaults.ts; docs/cli.md). */
+    limits: z
+      .object({
+        maxRecordChars: z.number().int().min(1024),
+        maxDepth: z.number().int().min(16),
+        maxSecondsPerInput: z.number().min(0),
+      })
+      .partial()
+      .strict()
+      .optional(),
     /** `ictsguard screen`: default threshold and lists, and the allow-list of decided false positives. */
     screen: ScreenSettings.optional(),
   })
@@ -70,7 +80,14 @@ export function parseConfig(text: string, file: string): Config {
     const e = doc.errors[0]!;
     throw new IctsError("config/yaml", `${file}:${e.linePos?.[0]?.line ?? 1}: invalid YAML: ${e.message.split("\n")[0]}`);
   }
-  const result = Config.safeParse(doc.toJS() ?? {});
+  let value: unknown;
+  try {
+    // yaml refuses a document whose aliases expand past maxAliasCount (a "billion laughs" bomb)
+    value = doc.toJS({ maxAliasCount: 100 });
+  } catch (err) {
+    throw new IctsError("config/yaml", `${file}:1: invalid YAML: ${(err as Error).message.split("\n")[0]}`, { cause: err });
+  }
+  const result = Config.safeParse(value ?? {});
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {
     const node = doc.getIn(issue.path as (string | number)[], true);

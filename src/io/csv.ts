@@ -10,6 +10,9 @@
 import { pipeline, Readable } from "node:stream";
 import { parse, type CsvError } from "csv-parse";
 import { decodeChunks } from "./encoding.js";
+import { guardCsvParser } from "./csv-guard.js";
+import { foldCrLf } from "../util/trailing.js";
+import { DEFAULT_LIMITS, excerpt } from "./limits.js";
 import type { DecodeEncoding } from "./types.js";
 
 export type CsvRecord = {
@@ -27,6 +30,8 @@ export type CsvOptions = {
   delimiter?: CsvDelimiter | "auto";
   /** Accept quotes inside unquoted cells (`a "b" c`), as older list files have them. */
   relaxQuotes?: boolean;
+  /** Characters one record may hold (default: DEFAULT_LIMITS in ./limits.ts); a longer one is skipped to the next line break. */
+  maxRecordChars?: number;
   /** A record csv-parse could not read: `reason` without csv-parse's own "at line N". */
   onMalformed(problem: { reason: string; line?: number }): void;
 };
@@ -53,9 +58,17 @@ export async function* readCsvRecords(input: CsvInput, options: CsvOptions): Asy
     skip_records_with_error: true,
     on_skip: (err: CsvError | undefined) => {
       if (!err) return undefined;
-      options.onMalformed({ reason: err.message.replace(/\s*at line \d+/, ""), ...(typeof err.lines === "number" ? { line: err.lines } : {}) });
+      // csv-parse quotes the whole field in some messages: a short, escaped excerpt only
+      options.onMalformed({ reason: excerpt(err.message.replace(/\s*at line \d+/, ""), 160), ...(typeof err.lines === "number" ? { line: err.lines } : {}) });
+      guard.skipRecord(); // one error per bad record, in linear time
       return undefined;
     },
+  });
+  const maxRecordChars = options.maxRecordChars ?? DEFAULT_LIMITS.maxRecordChars;
+  const guard = guardCsvParser(parser, {
+    maxRecordChars,
+    onOversize: ({ startLine, line }) =>
+      options.onMalformed({ reason: `a record over the limit of ${maxRecordChars} characters; lines ${startLine}-${line} were skipped up to the next line break`, line: startLine }),
   });
   const records = pipeline(Readable.from(text, { objectMode: false }), parser, () => {}) as AsyncIterable<{ record: string[]; info: { lines: number }; raw?: string }>;
   for await (const { record, info, raw } of records) {
@@ -72,12 +85,14 @@ async function* foldLineEnds(chunks: AsyncIterable<string>): AsyncIterable<strin
   let pendingCr = "";
   for await (const chunk of chunks) {
     let t = pendingCr + chunk;
-    const tail = /\r+$/.exec(t);
-    pendingCr = tail ? tail[0] : "";
-    if (tail) t = t.slice(0, -pendingCr.length);
-    if (t) yield t.replace(/\r+\n/g, "\n");
+    // the CRs at the end, counted from the end (an anchored /\r+$/ is quadratic on long CR runs)
+    let end = t.length;
+    while (end > 0 && t.charCodeAt(end - 1) === 13) end--;
+    pendingCr = t.slice(end);
+    t = t.slice(0, end);
+    if (t) yield foldCrLf(t);
   }
-  if (pendingCr) yield pendingCr.replace(/\r+$/, "\n");
+  if (pendingCr) yield "\n";
 }
 
 function chooseDelimiter(line: string): CsvDelimiter {

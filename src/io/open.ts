@@ -9,7 +9,7 @@
 import type { FileHandle } from "node:fs/promises";
 import { constants } from "node:fs";
 import { open } from "node:fs/promises";
-import { pipeline, Readable } from "node:stream";
+import { PassThrough, pipeline, Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
 import { IctsError } from "../model/issue.js";
 import { decodeHead, sniffEncoding } from "./encoding.js";
@@ -71,8 +71,20 @@ export async function openInput(spec: InputSpec, options: OpenOptions = {}): Pro
     gzipped = true;
     // pipeline, not pipe: a reader that stops early then closes the compressed source too
     const gunzip = createGunzip();
-    pipeline(stream, gunzip, () => {});
-    ({ head, stream } = await peek(gunzip, PROBE_BYTES));
+    // a cut-off or damaged gzip stream is a coded input error with how far it got, not zlib's bare message
+    const out = new PassThrough();
+    let inflated = 0;
+    gunzip.on("data", (c: Buffer) => (inflated += c.length));
+    // zlib reports a cut-off stream after pipeline() has already called back: listen on gunzip itself
+    gunzip.on("error", (err) => {
+      if (!out.destroyed) out.destroy(gzipError(path, err, inflated));
+    });
+    pipeline(stream, gunzip, (err) => {
+      if (err && !out.destroyed) out.destroy(gzipError(path, err, inflated));
+    });
+    gunzip.pipe(out);
+    out.on("close", () => gunzip.destroy());
+    ({ head, stream } = await peek(out, PROBE_BYTES));
   }
   const encoding = sniffEncoding(head);
   return {
@@ -84,6 +96,14 @@ export async function openInput(spec: InputSpec, options: OpenOptions = {}): Pro
     ...(size !== undefined ? { size } : {}),
     bytesRead: () => read,
   };
+}
+
+function gzipError(path: string, err: Error, inflated: number): IctsError {
+  return new IctsError(
+    "input/gzip",
+    `the gzip data is cut short or damaged (${err.message}) after ${inflated} bytes of uncompressed text; what was read before that point was kept`,
+    { cause: err, source: { file: path } },
+  );
 }
 
 /** gzip's magic bytes (RFC 1952): 1f 8b. */

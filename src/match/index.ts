@@ -152,9 +152,16 @@ function findLookalike(o: Observation, index: CatalogIndex): LookalikeHit | unde
 
 function purlLookalike(purl: string, index: CatalogIndex) {
   // pkg:type/namespace/name@version → "type/namespace/name" and "type/name"
+  // no real purl is this long; the pattern below is quadratic in the length of one that is
+  if (purl.length > 2048) return undefined;
   const m = /^pkg:([^/]+)\/(.+?)(?:@[^?#]*)?(?:[?#].*)?$/.exec(purl);
   if (!m) return undefined;
-  const path = decodeURIComponent(m[2]!).toLowerCase();
+  let path: string;
+  try {
+    path = decodeURIComponent(m[2]!).toLowerCase();
+  } catch {
+    return undefined; // a malformed %-escape is no look-alike's purl (and must not end the input)
+  }
   const type = m[1]!.toLowerCase();
   const name = path.split("/").pop()!;
   const namespace = path.includes("/") ? path.slice(0, path.lastIndexOf("/")) : undefined;

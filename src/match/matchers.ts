@@ -11,6 +11,7 @@ import type { Observation } from "../model/observation.js";
 import { identifierKey, lookupPublisher, type CatalogIndex, type IdentifierEntry } from "./catalog-index.js";
 import { deviceMatcher } from "./device.js";
 import { baseName, normalizeDomain, normalizeOrgName, productTokens, stripContact, tokens } from "../text/fold.js";
+import { trimChars } from "../util/trailing.js";
 
 /** A product (or, with `product` unset, only a vendor) named by one piece of evidence. */
 export type Candidate = { product?: Product; group: Entity; evidence: Evidence };
@@ -244,7 +245,7 @@ const vendorQualifiedNameMatcher: Matcher = {
   name: "product-name",
   match(o, index) {
     if (!o.vendor || o.kind === "domain" || o.kind === "signer") return [];
-    const publisher = index.publishers.get(normalizeOrgName(stripContact(o.vendor).replace(/^["'«»]+|["'«»]+$/g, "")));
+    const publisher = index.publishers.get(normalizeOrgName(trimChars(stripContact(o.vendor), `"'«»`)));
     if (!publisher) return [];
     const name = productTokens(o.name);
     if (name.length === 0) return [];
@@ -283,7 +284,7 @@ const publisherMatcher: Matcher = {
   name: "publisher",
   match(o, index) {
     if (!o.vendor) return [];
-    const cleaned = stripContact(o.vendor).replace(/^["'«»]+|["'«»]+$/g, "");
+    const cleaned = trimChars(stripContact(o.vendor), `"'«»`); // linear on quote runs (util/trailing.ts)
     const key = normalizeOrgName(cleaned);
     if (!key) return [];
     const hit = lookupPublisher(index, cleaned);

@@ -5,7 +5,7 @@
  * has expired no longer applies, and the finding says so. Expiry is judged on the real clock,
  * not `--as-of`: an exception is a decision made now, about now.
  */
-import picomatch from "picomatch";
+import { compileGlob } from "../text/glob.js";
 import type { ExceptionRule } from "../model/exception.js";
 import type { ExceptionRef } from "../model/finding.js";
 import type { Observation, SourceRef } from "../model/observation.js";
@@ -26,7 +26,8 @@ export type ExceptionMatcher = (subject: ExceptionSubject) => ExceptionOutcome;
 
 export function createExceptionMatcher(rules: readonly ExceptionRule[], today: string): ExceptionMatcher {
   const compiled = rules.map((rule, i) => {
-    const glob = (pattern: string | undefined) => (pattern ? picomatch(pattern, { nocase: true, dot: true }) : undefined);
+    // linear-time globs (src/text/glob.ts): the subjects are input text
+    const glob = (pattern: string | undefined) => (pattern ? compileGlob(pattern) : undefined);
     const ref: ExceptionRef = {
       index: i + 1,
       reason: rule.reason,

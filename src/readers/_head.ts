@@ -6,6 +6,7 @@
  */
 import { peek } from "../io/peek.js";
 import type { ReadInput } from "./types.js";
+import { trimTrailingCr } from "../util/trailing.js";
 
 export const HEAD_BYTES = 64 * 1024;
 
@@ -26,5 +27,5 @@ export async function peekHead(input: ReadInput, bytes = HEAD_BYTES): Promise<{ 
  * cut off by the head's size limit: detection that uses it must tolerate a partial line.
  */
 export function headLines(head: string, max = 200): string[] {
-  return head.split("\n", max).map((l) => l.replace(/\r+$/, ""));
+  return head.split("\n", max).map(trimTrailingCr);
 }

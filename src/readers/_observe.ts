@@ -5,6 +5,7 @@
  * without a name.
  */
 import type { Observation, ObservationIds, ObservationKind, SourceRef } from "../model/observation.js";
+import { stripTrailingGroup } from "../util/trailing.js";
 
 export type Fields = {
   kind: ObservationKind;
@@ -58,5 +59,5 @@ export function observe(fields: Fields): Observation | undefined {
 
 /** `Kaspersky Lab <support@kaspersky.com>` → `Kaspersky Lab` (Maintainer and Packager fields). */
 export function withoutEmail(value: string | undefined): string | undefined {
-  return clean(value?.replace(/\s*<[^<>]*>\s*$/, ""));
+  return clean(value === undefined ? undefined : stripTrailingGroup(value, "<", (inside) => !/[<>]/.test(inside)));
 }

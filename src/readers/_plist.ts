@@ -5,6 +5,7 @@
  * column of an XML error, so readers can report them located.
  */
 import { parse, parseBinary, type PlistValue } from "plist";
+import { excerpt } from "../io/limits.js";
 
 export type { PlistValue };
 
@@ -46,7 +47,7 @@ export function parseXmlPlist(xml: string): PlistValue {
     return parse(xml);
   } catch (err) {
     const e = err as Error & { locator?: { lineNumber?: number; columnNumber?: number } };
-    const message = e.message.replace(/\s*\n?@#\[line:\d+,col:\d+\]\s*$/, "").trim();
+    const message = excerpt(e.message.slice(0, 2000).replace(/\s*\n?@#\[line:\d+,col:\d+\]\s*$/, "").trim(), 200);
     throw new PlistError(`malformed XML plist (${message})`, e.locator?.lineNumber, e.locator?.columnNumber);
   } finally {
     console.error = muted.error;

@@ -7,6 +7,7 @@
  */
 import type { Observation, ObservationIds, ObservationKind } from "../model/observation.js";
 import type { ReadContext, ReportableIssue } from "./types.js";
+import { stripTrailingGroup } from "../util/trailing.js";
 
 /**
  * A trimmed, non-empty string (numbers are accepted: `"version": 2` occurs in hand-written
@@ -71,7 +72,7 @@ export function spdxActorName(value: unknown): string | undefined {
   let s = spdxText(value);
   if (s === undefined) return undefined;
   s = s.replace(/^(?:organization|person|tool)\s*:\s*/i, "");
-  s = s.replace(/\s*\(\s*(?:[^()]*(?:@|:\/\/)[^()]*)?\)\s*$/, "");
+  s = stripTrailingGroup(s, "(", (inside) => !/[()]/.test(inside) && (inside.trim() === "" || inside.includes("@") || inside.includes("://")));
   return spdxText(s);
 }
 

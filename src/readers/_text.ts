@@ -4,6 +4,7 @@
  * BOM-less UTF-16), never from the file name; lines are split on LF with any trailing CRs removed.
  */
 import { decodeChunks } from "../io/encoding.js";
+import { DEFAULT_LIMITS } from "../io/limits.js";
 import type { ReadContext, ReadInput } from "./types.js";
 
 // The encoding sniffing and decoding live with the opener (src/io), which every command shares.
@@ -15,10 +16,15 @@ export type Line = { text: string; line: number; unterminated?: true };
 /**
  * The lines of an input, 1-based, without line terminators. A line that was not valid in the
  * input's encoding (it holds U+FFFD) is reported once per input as a warning and still yielded.
+ * A line longer than `maxLineChars` (the record limit, src/io/limits.ts) is not held: it is
+ * reported as a located `input/line-too-long` error and skipped, and reading goes on after it.
  */
-export async function* readLines(input: ReadInput, ctx: ReadContext): AsyncIterable<Line> {
+export async function* readLines(input: ReadInput, ctx: ReadContext, options: { maxLineChars?: number } = {}): AsyncIterable<Line> {
+  const max = options.maxLineChars ?? ctx.limits?.maxRecordChars ?? DEFAULT_LIMITS.maxRecordChars;
   let buffered = "";
   let line = 0;
+  let skipping = false; // inside a line over the limit: drop text up to its end
+  let tooLong = 0;
   const check = createLineCheck(input, ctx);
   const emit = (text: string): Line => {
     line++;
@@ -28,25 +34,57 @@ export async function* readLines(input: ReadInput, ctx: ReadContext): AsyncItera
     check.line(clean, line);
     return { text: clean, line };
   };
+  const overflow = (): void => {
+    skipping = true;
+    buffered = "";
+    if (++tooLong <= 5) {
+      ctx.report({
+        code: "input/line-too-long",
+        message: `a line over the limit of ${max} characters: it was skipped up to its end; reading went on after it`,
+        source: { file: input.path, line: line + 1 },
+      });
+    }
+  };
   for await (const chunk of decodeChunks(input.stream, input.encoding)) {
     let start = 0;
     let nl = chunk.indexOf("\n");
+    if (skipping) {
+      if (nl === -1) continue;
+      skipping = false;
+      line++;
+      start = nl + 1;
+      nl = chunk.indexOf("\n", start);
+    }
     if (nl === -1) {
-      buffered += chunk;
+      buffered += start === 0 ? chunk : chunk.slice(start);
+      if (buffered.length > max) overflow();
       continue;
     }
     // first line of this chunk completes the buffered partial line
-    yield emit(buffered + chunk.slice(0, nl));
+    const first = buffered + chunk.slice(start, nl);
     buffered = "";
+    if (first.length > max) {
+      overflow();
+      skipping = false;
+      line++;
+    } else yield emit(first);
     start = nl + 1;
     while ((nl = chunk.indexOf("\n", start)) !== -1) {
-      yield emit(chunk.slice(start, nl));
+      if (nl - start > max) {
+        overflow();
+        skipping = false;
+        line++;
+      } else yield emit(chunk.slice(start, nl));
       start = nl + 1;
     }
     buffered = chunk.slice(start);
+    if (buffered.length > max) overflow();
   }
-  if (buffered.length > 0) yield { ...emit(buffered), unterminated: true };
+  if (buffered.length > 0 && !skipping) yield { ...emit(buffered), unterminated: true };
   check.end();
+  if (tooLong > 5) {
+    ctx.report({ code: "input/line-too-long", message: `${tooLong - 5} more lines over the limit of ${max} characters were skipped`, source: { file: input.path } });
+  }
 }
 
 /**

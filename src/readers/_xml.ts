@@ -12,6 +12,7 @@
  */
 import { SaxesParser, type SaxesTagNS } from "saxes";
 import { decodeChunks } from "./_text.js";
+import { DEFAULT_LIMITS } from "../io/limits.js";
 import type { ReadContext, ReadInput } from "./types.js";
 
 export type XmlTag = SaxesTagNS;
@@ -62,10 +63,38 @@ export async function* streamXml<T>(
   const parser = new SaxesParser({ xmlns: true, position: true });
   let failure: { message: string; line: number; closing: boolean } | undefined;
   let closing = false;
-  parser.on("opentag", (tag) => handlers.open(tag, parser.line));
-  parser.on("closetag", (tag) => handlers.close(tag, parser.line));
-  parser.on("text", (t) => handlers.text(t));
-  parser.on("cdata", (t) => handlers.text(t));
+  // Elements nested deeper than the limit (src/io/limits.ts) are skipped with one located error,
+  // and reading goes on after them: readers keep per-level paths, so unbounded depth was quadratic
+  // (40,000 levels of CycloneDX components: minutes).
+  const maxDepth = ctx.limits?.maxDepth ?? DEFAULT_LIMITS.maxDepth;
+  let depth = 0;
+  let tooDeep = 0;
+  const namespaces = linearNamespaces(parser);
+  parser.on("opentag", (tag) => {
+    namespaces.open(tag);
+    if (++depth > maxDepth) {
+      if (++tooDeep === 1) {
+        ctx.report({
+          code: "xml/depth",
+          message: `elements nested deeper than the limit of ${maxDepth} levels: what is inside them was skipped; reading went on after them`,
+          source: { file: input.path, line: parser.line },
+        });
+      }
+      return;
+    }
+    handlers.open(tag, parser.line);
+  });
+  parser.on("closetag", (tag) => {
+    namespaces.close();
+    if (depth-- > maxDepth) return;
+    handlers.close(tag, parser.line);
+  });
+  parser.on("text", (t) => {
+    if (depth <= maxDepth) handlers.text(t);
+  });
+  parser.on("cdata", (t) => {
+    if (depth <= maxDepth) handlers.text(t);
+  });
   parser.on("error", (err) => {
     // saxes prefixes "line:column: "; the line goes into the source, the column stays in the text
     const m = /^(\d+):(\d+): (.*)$/s.exec(err.message);
@@ -150,4 +179,39 @@ export async function* streamXml<T>(
 export function attribute(tag: XmlTag, local: string): string | undefined {
   for (const a of Object.values(tag.attributes)) if (a.local === local && (a.prefix === "" || a.uri === tag.uri)) return a.value;
   return undefined;
+}
+
+type NamespaceMap = Record<string, string>;
+type SaxesInternals = { resolve(prefix: string): string | undefined; topNS: NamespaceMap | null; ns: NamespaceMap };
+
+/**
+ * saxes resolves a namespace prefix by walking every open element up to the root (`resolve`),
+ * which made 600 kB of nested elements take 55 s. This keeps, per open element, the map of every
+ * prefix in scope (shared with the parent's when the element declares none), so a look-up is one
+ * map read. It replaces saxes 6's `resolve` (same answers: the element's own declarations, then
+ * the nearest ancestor's, then the predefined `xml` and `xmlns`); `_xml.test.ts` checks both.
+ */
+function linearNamespaces(parser: SaxesParser): { open(tag: XmlTag): void; close(): void } {
+  const internals = parser as unknown as SaxesInternals;
+  const original = internals.resolve;
+  const scopes: NamespaceMap[] = [];
+  internals.resolve = (prefix: string): string | undefined => {
+    const own = internals.topNS?.[prefix];
+    if (own !== undefined) return own;
+    const inScope = scopes[scopes.length - 1]?.[prefix];
+    if (inScope !== undefined) return inScope;
+    // the predefined prefixes (xml, xmlns); undefined: unbound, which saxes reports
+    return internals.ns[prefix];
+  };
+  if (typeof original !== "function" || !("topNS" in internals)) throw new Error("saxes internals changed: src/readers/_xml.ts linearNamespaces needs updating");
+  return {
+    open(tag) {
+      const parent = scopes[scopes.length - 1] ?? {};
+      const declared = tag.ns && Object.keys(tag.ns).length > 0 ? tag.ns : undefined;
+      scopes.push(declared ? { ...parent, ...declared } : parent);
+    },
+    close() {
+      scopes.pop();
+    },
+  };
 }

@@ -8,6 +8,7 @@ import type { Probe, TextEncoding } from "../io/types.js";
 import type { Issue } from "../model/issue.js";
 import type { Observation } from "../model/observation.js";
 import type { Prefilter } from "../match/prefilter.js";
+import type { InputLimits } from "../io/limits.js";
 
 /** Stable reader names; shown in evidence and accepted by `--input-format`. */
 export type ReaderName = string;
@@ -46,6 +47,8 @@ export type ReadContext = {
    * without it, and callers that do not give it, use the yield.
    */
   emit?(observation: Observation): void;
+  /** Record size and nesting limits (src/io/limits.ts); the defaults when absent. */
+  limits?: InputLimits;
 };
 
 export interface Reader {

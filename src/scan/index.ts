@@ -9,11 +9,13 @@ import type { Readable } from "node:stream";
 import type { ExceptionRule } from "../model/exception.js";
 import type { Catalog, Profile } from "../model/catalog.js";
 import type { CollectedSource, ReportCatalog, ReportDocument, Status } from "../model/finding.js";
-import type { Issue } from "../model/issue.js";
+import { IctsError, type Issue } from "../model/issue.js";
 import type { Observation } from "../model/observation.js";
 import type { AsOf } from "../policy/time.js";
+import { boundMessage, DEFAULT_LIMITS, type InputLimits } from "../io/limits.js";
 import { detectReader } from "../readers/detect.js";
 import { NETWORK_READERS } from "../readers/network-registry.js";
+import { createIssueLog } from "../readers/_issues.js";
 import { READERS, findReader } from "../readers/registry.js";
 import type { ReadContext, Reader, ReportableIssue } from "../readers/types.js";
 import { DEFAULT_ARCHIVE_LIMITS, isZip, scanZipFile, scanZipStream, type ArchiveContext, type ArchiveLimits, type EntryOutcome } from "./archive.js";
@@ -48,6 +50,8 @@ export type ScanOptions = {
   observationInputs?: readonly ObservationInput[];
   /** Bounds on zip archives (depth, entries, expansion, temporary disk); DEFAULT_ARCHIVE_LIMITS unless given. */
   archiveLimits?: ArchiveLimits;
+  /** Record size, nesting depth and time limits on every input (default: src/io/limits.ts). */
+  limits?: InputLimits;
 };
 
 /** Observations that come from somewhere other than a file: the local host's collectors (`scan --host`). */
@@ -77,9 +81,10 @@ export async function runScan(options: ScanOptions): Promise<ReportDocument> {
   });
   // errors are counted so that an input that yielded nothing and said nothing is found (tallyOf)
   let errorsReported = 0;
+  // a backstop: no issue message quotes more than a bounded piece of its input
   const report = (issue: ReportableIssue): void => {
     if ((issue.severity ?? "error") === "error") errorsReported++;
-    scanner.issue(issue);
+    scanner.issue(boundMessage(issue));
   };
   for (const notice of options.notices ?? []) report(notice);
   let inputsRead = 0;
@@ -107,6 +112,7 @@ export async function runScan(options: ScanOptions): Promise<ReportDocument> {
 
   // Records a reader skipped (ReadContext.prefilter: no catalog literal in them) are counted, never matched.
   const prefilter = scanner.prefilter();
+  const limits = options.limits ?? DEFAULT_LIMITS;
   const skipped = (n: number): void => {
     const before = scanner.observations;
     scanner.skip(n);
@@ -118,7 +124,7 @@ export async function runScan(options: ScanOptions): Promise<ReportDocument> {
     progress();
     await scanFile(file, forced, { stdin: options.stdin ?? process.stdin, archiveLimits: options.archiveLimits }, report, (n) => {
       bytesRead += n;
-    }, onObservation, { prefilter, skipped }, tally);
+    }, onObservation, { prefilter, skipped, limits }, tally);
   }
   // A scan that read none of the inputs it was given is not a clean scan (docs/cli.md); when
   // errors were reported, they already say why (and the exit code is 2)
@@ -192,14 +198,18 @@ async function scanFile(
   report: (issue: ReportableIssue) => void,
   onBytes: (n: number) => void,
   onObservation: (o: Observation) => void | Promise<void>,
-  fast: Pick<ReadContext, "prefilter" | "skipped">,
+  fast: Pick<ReadContext, "prefilter" | "skipped" | "limits">,
   tally: Tally,
 ): Promise<void> {
   let opened;
   try {
     opened = await openInput(file, io.stdin, onBytes);
   } catch (err) {
-    report({ code: "input/read", message: `cannot read input: ${(err as Error).message}`, source: { file: file.path } });
+    report(
+      err instanceof IctsError
+        ? { code: err.code, message: err.code === "input/gzip" ? err.message : `cannot read input: ${err.message}`, source: err.source ?? { file: file.path } }
+        : { code: "input/read", message: `cannot read input: ${(err as Error).message}`, source: { file: file.path } },
+    );
     return;
   }
   if (opened.probe.head.length === 0) {
@@ -252,7 +262,7 @@ async function readOpened(
   forced: Reader | undefined,
   report: (issue: ReportableIssue) => void,
   onObservation: (o: Observation) => void | Promise<void>,
-  fast: Pick<ReadContext, "prefilter" | "skipped">,
+  fast: Pick<ReadContext, "prefilter" | "skipped" | "limits">,
   tally: Tally,
 ): Promise<EntryOutcome> {
   const reader = forced ?? detectReader(opened.probe);
@@ -269,6 +279,19 @@ async function readOpened(
   }
   const before = { records: tally.records(), errors: tally.errors() };
   let completed = false;
+  // every reader is throttled per code in this input (src/readers/_issues.ts), whatever its own throttle
+  const issues = createIssueLog({ report }, path, MAX_ISSUES_PER_CODE);
+  // the per-input time limit: the input's stream fails with a located limit/time error, which ends the reader
+  const seconds = fast.limits?.maxSecondsPerInput ?? DEFAULT_LIMITS.maxSecondsPerInput;
+  const timer =
+    seconds > 0
+      ? setTimeout(() => {
+          opened.stream.destroy(
+            new IctsError("limit/time", `reading took longer than the limit of ${seconds} s (limits.maxSecondsPerInput): the rest of this input was not read`, { source: { file: path } }),
+          );
+        }, seconds * 1000)
+      : undefined;
+  timer?.unref();
   const emit = (o: Observation): void => {
     o.source.reader = reader.name;
     onObservation(o);
@@ -276,7 +299,7 @@ async function readOpened(
   try {
     // A consumer that pulls (an upload's ingest) sets the pace: it gets no `emit` (a reader's fast
     // path would hand it observations without waiting), and each yielded observation is awaited.
-    const ctx = fast.prefilter ? { report, emit, ...fast } : { report, ...fast };
+    const ctx = fast.prefilter ? { report: issues.report, emit, ...fast } : { report: issues.report, ...fast };
     for await (const o of reader.read({ path, stream: opened.stream, encoding: opened.encoding }, ctx)) {
       o.source.reader = reader.name;
       const taken = onObservation(o);
@@ -284,12 +307,19 @@ async function readOpened(
     }
     completed = true;
   } catch (err) {
-    report({
-      code: "input/read",
-      message: `reading as ${reader.name} failed: ${(err as Error).message}; observations read before this point were kept`,
-      source: { file: path },
-    });
+    // a coded error (a cut-off gzip stream, a limit) keeps its code and location
+    report(
+      err instanceof IctsError
+        ? { code: err.code, message: err.message, source: { ...err.source, file: path } }
+        : {
+            code: "input/read",
+            message: `reading as ${reader.name} failed: ${(err as Error).message}; observations read before this point were kept`,
+            source: { file: path },
+          },
+    );
   } finally {
+    clearTimeout(timer);
+    issues.finish();
     opened.stream.destroy();
   }
   const yielded = tally.records() !== before.records;
@@ -306,6 +336,9 @@ async function readOpened(
   }
   return "read";
 }
+
+/** Located issues of one code reported per input before the rest are counted (readers may have tighter limits). */
+export const MAX_ISSUES_PER_CODE = 100;
 
 /** A problem with how the command was called (exit code 2). */
 export class UsageError extends Error {

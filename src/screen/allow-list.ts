@@ -12,7 +12,7 @@
  * glob over `list:id` or the bare id (`catalog:kaspersky*`, `ofac-sdn:306`).
  */
 import { readFileSync } from "node:fs";
-import picomatch from "picomatch";
+import { compileGlob } from "../text/glob.js";
 import { LineCounter, isNode, parseDocument } from "yaml";
 import { z } from "zod";
 import { IctsError } from "../model/issue.js";
@@ -31,7 +31,7 @@ export function createAllowMatcher(entries: readonly (AllowEntry & { file?: stri
   const compiled = entries.map((e, i) => {
     const name = (e.name ?? e.input)!;
     const ref: AllowRef = { index: i + 1, ...(e.file ? { file: e.file } : {}), name, entity: e.entity, reason: e.reason, author: e.author, expires: e.expires };
-    return { ref, key: nameKey(name), entity: picomatch(e.entity, { nocase: true, dot: true }), expired: e.expires < today };
+    return { ref, key: nameKey(name), entity: compileGlob(e.entity), expired: e.expires < today };
   });
   const keys = new Map<string, string>();
   return (inputName, entity) => {
@@ -65,7 +65,12 @@ export function loadAllowFile(path: string): (AllowEntry & { file: string })[] {
     const e = doc.errors[0]!;
     throw new IctsError("allow/yaml", `${path}:${e.linePos?.[0]?.line ?? 1}: invalid YAML: ${e.message.split("\n")[0]}`);
   }
-  const raw = doc.toJS() ?? [];
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: 100 }) ?? []; // an alias bomb is refused, as in the config file
+  } catch (err) {
+    throw new IctsError("allow/yaml", `${path}:1: invalid YAML: ${(err as Error).message.split("\n")[0]}`, { cause: err });
+  }
   const listPath = Array.isArray(raw) ? [] : ["allow"];
   const result = z.array(AllowEntry).safeParse(Array.isArray(raw) ? raw : (raw as { allow?: unknown }).allow ?? []);
   if (!result.success) {

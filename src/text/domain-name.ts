@@ -6,11 +6,12 @@
  * on the catalog's side and on the log's, so the network readers and the domain matcher agree.
  */
 import { domainToASCII } from "node:url";
+import { trimEndChars } from "../util/trailing.js";
 
 const ASCII = /^[\x00-\x7f]*$/;
 
 export function normalizeDomain(name: string): string {
-  const host = name.trim().replace(/\.+$/, "").toLowerCase();
+  const host = trimEndChars(name.trim(), ".").toLowerCase(); // not /\.+$/: quadratic on a run of dots
   if (host === "" || ASCII.test(host)) return host;
   const ascii = domainToASCII(host);
   return ascii === "" ? host : ascii;

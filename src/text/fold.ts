@@ -7,6 +7,7 @@
  */
 import { transliterate } from "transliteration";
 import { PUBLISHER_LEGAL_FORMS } from "./legal-forms.js";
+import { stripTrailingGroup } from "../util/trailing.js";
 
 const NON_ASCII = /[^\x00-\x7f]/;
 const SEPARATORS = /[^a-z0-9]+/g;
@@ -50,7 +51,8 @@ export function normalizeOrgName(name: string): string {
 
 /** Strips a trailing `<email>` or `(email)` from maintainer-style strings. */
 export function stripContact(value: string): string {
-  return value.replace(/\s*[<(][^<>()]*@[^<>()]*[>)]\s*$/, "").trim();
+  // linear time on long runs of spaces (src/text/trailing.ts)
+  return stripTrailingGroup(value, "<(", (inside) => inside.includes("@") && !/[<>()]/.test(inside)).trim();
 }
 
 /** The file name part of a Windows or POSIX path, lower-cased. */

@@ -5,7 +5,7 @@
  * by src/config/settings.ts).
  */
 import { Command, Option } from "commander";
-import { DEFAULTS } from "../../config/defaults.js";
+import { DEFAULTS, LIMITS } from "../../config/defaults.js";
 import type { Profile } from "../../model/catalog.js";
 import { STATUSES, type Status } from "../../model/finding.js";
 import type { ReportFormat } from "../../report/index.js";
@@ -87,6 +87,7 @@ async function scan(inputs: string[], flags: ScanFlags): Promise<number> {
     catalogInfo: { origin: active.origin, ageDays: active.freshness.ageDays, stale: active.stale },
     archiveLimits: { ...DEFAULTS.archive, ...settings.config.archive },
     notices: active.warnings,
+    limits: { ...LIMITS, ...settings.config.limits },
   });
   progress.stop();
 

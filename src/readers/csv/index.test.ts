@@ -312,25 +312,43 @@ describe("inventory/csv: broken inputs", () => {
     assert.ok(readFileSync(fixture("latin1.csv")).includes(0xfc));
   });
 
-  it("stops at a quote that swallows more than 1 MiB instead of buffering the file", async () => {
-    // 16 MiB of rows after an unclosed quote, produced lazily; count how much the reader pulls
-    let pulled = 0;
+  it("skips a quote that swallows more than 1 MiB to the next line break, reports it, and reads on", async () => {
+    // 2.5 MiB of rows after an unclosed quote, produced lazily, and a Kaspersky row at the end
     async function* source(): AsyncGenerator<Buffer> {
       yield Buffer.from('Name,Publisher,Version\nKaspersky,AO Kaspersky Lab,21.9\n"Open,quote,1\n');
       const chunk = Buffer.from("Program,Vendor,1.0\n".repeat(3449)); // ~64 KiB
-      for (let i = 0; i < 256; i++) {
-        pulled++;
-        yield chunk;
-      }
+      for (let i = 0; i < 40; i++) yield chunk;
+      yield Buffer.from("Kaspersky Endpoint Security for Windows,AO Kaspersky Lab,12.6\n");
     }
-    const observations: Observation[] = [];
+    const names: string[] = [];
+    let count = 0;
     const issues: ReportableIssue[] = [];
     const input = { path: "mem.csv", stream: Readable.from(source()), encoding: "utf-8" as const };
-    for await (const o of csvReader.read(input, { report: (i) => issues.push(i) })) observations.push(o);
-    assert.deepEqual(observations.map((o) => o.name), ["Kaspersky"]);
-    assert.deepEqual(codes(issues), [["csv/malformed", "error", 3]]);
-    assert.match(issues[0]!.message, /reading stopped: the rest of the file was not read/);
-    assert.ok(pulled < 32, `pulled ${pulled} chunks of 64 KiB`);
+    for await (const o of csvReader.read(input, { report: (i) => issues.push(i) })) {
+      if (count++ === 0 || o.name.startsWith("Kaspersky")) names.push(o.name);
+    }
+    assert.deepEqual(names, ["Kaspersky", "Kaspersky Endpoint Security for Windows"]);
+    assert.deepEqual(codes(issues), [["csv/record-too-long", "error", 3]]);
+    assert.match(issues[0]!.message, /over the limit of 1048576 characters .*lines 3-\d+ were skipped up to the next line break; reading went on/);
+    // the lines skipped are those the open quote swallowed up to the limit (~55,000), not the rest of the file
+    const skipped = Number(/lines 3-(\d+)/.exec(issues[0]!.message)![1]) - 2;
+    assert.ok(skipped < 60_000 && count + skipped >= 3449 * 40, `${count} read, ${skipped} skipped`);
+  });
+
+  it("one quote-dense row gives one located error, in linear time, and the row after it is read (bound: 5 s)", async () => {
+    const started = performance.now();
+    const row = `h1,x${'"a'.repeat(100_000)},x,1`;
+    const { observations, issues } = await readText(`hostname,name,publisher,version\n${row}\n${row.replace("h1,x", 'h1,"x"')}\nh2,Kaspersky Endpoint Security for Windows,AO Kaspersky Lab,11.0\n`);
+    assert.ok(performance.now() - started < 5_000, `took ${Math.round(performance.now() - started)} ms`);
+    assert.deepEqual(observations.map((o) => o.name), ["Kaspersky Endpoint Security for Windows"]);
+    assert.deepEqual(codes(issues), [["csv/malformed", "error", 2], ["csv/malformed", "error", 3]]);
+    for (const i of issues) assert.ok(i.message.length < 400, i.message.slice(0, 500));
+  });
+
+  it("an unquoted field over the record limit is a located error and the Kaspersky row after it is read", async () => {
+    const { observations, issues } = await readText(`hostname,name,publisher,version\nh1,${"A".repeat(3 * 1024 * 1024)},x,1\nh2,Kaspersky Endpoint Security for Windows,AO Kaspersky Lab,11.0\n`);
+    assert.deepEqual(observations.map((o) => [o.name, o.source.line]), [["Kaspersky Endpoint Security for Windows", 3]]);
+    assert.deepEqual(codes(issues), [["csv/record-too-long", "error", 2]]);
   });
 
   it("reports an input with no header row", async () => {

@@ -11,6 +11,9 @@ import { Readable, pipeline } from "node:stream";
 import { parse, type CsvError } from "csv-parse";
 import { decodeLine, nextByte, nextHit, rawLineBatches, remainder } from "../_raw-lines.js";
 import { decodeChunks } from "../_text.js";
+import { createIssueLog } from "../_issues.js";
+import { guardCsvParser } from "../../io/csv-guard.js";
+import { excerpt, listExcerpt } from "../../io/limits.js";
 import { registryPathOf } from "../windows-reg/uninstall.js";
 import { defineReader, type Probe, type ReadContext, type ReadInput } from "../types.js";
 import type { Observation, ObservationIds, ObservationKind, SourceRef } from "../../model/observation.js";
@@ -24,6 +27,7 @@ import {
   type CsvField,
   type KindColumn,
 } from "./columns.js";
+import { foldCrLf, trimTrailingCr } from "../../util/trailing.js";
 
 export const csvReader = defineReader({
   name: "inventory/csv",
@@ -406,7 +410,7 @@ function handleRecord(run: CsvRun, record: string[], line: number, out: Observat
     if (!hasNameColumn(run.columns)) {
       ctx.report({
         code: "csv/no-name-column",
-        message: `no column names the software: found ${headers.map((h) => `"${h}"`).join(", ")}; expected a name column such as ${COLUMN_ALIASES.name.join(", ")} (case, spaces and punctuation ignored), or one of ${KIND_COLUMNS.join(", ")}`,
+        message: `no column names the software: found ${listExcerpt(headers)}; expected a name column such as ${COLUMN_ALIASES.name.join(", ")} (case, spaces and punctuation ignored), or one of ${KIND_COLUMNS.join(", ")}`,
         source: { file, line },
       });
       return true;
@@ -476,6 +480,8 @@ async function* readParsed(run: CsvRun, textChunks: AsyncGenerator<string>, at: 
   const { ctx, file } = run;
   const text = textChunks;
   const offset = at.lineOffset;
+  // bad rows are reported a few per code, then counted (one quote storm must not flood the output)
+  const issues = createIssueLog(ctx, file);
 
   let head = "";
   let typeLine = false;
@@ -494,19 +500,12 @@ async function* readParsed(run: CsvRun, textChunks: AsyncGenerator<string>, at: 
     delimiter = at.delimiter;
   }
 
-  let charsSinceRecord = 0;
-  let runaway = false;
   async function* replay(): AsyncGenerator<string> {
     try {
       if (head) yield head;
       for (;;) {
-        if (charsSinceRecord > MAX_RECORD_CHARS) {
-          runaway = true; // end the input here; csv-parse then reports the open quote
-          return;
-        }
         const next = await text.next();
         if (next.done) return;
-        charsSinceRecord += next.value.length;
         yield next.value;
       }
     } finally {
@@ -527,24 +526,35 @@ async function* readParsed(run: CsvRun, textChunks: AsyncGenerator<string>, at: 
     // csv-parse resumes after a bad record (it skips to the next record delimiter after the error)
     skip_records_with_error: true,
     on_skip: (err: CsvError | undefined, raw: string | undefined) => {
-      charsSinceRecord = 0;
-      if (err) reportMalformed(err, raw);
+      if (!err) return undefined;
+      reportMalformed(err, raw);
+      guard.skipRecord(); // one error per bad record, and linear time (src/io/csv-guard.ts)
       return undefined;
     },
+  });
+  // a record over the limit is skipped up to the next line break, and reading goes on
+  const maxRecordChars = ctx.limits?.maxRecordChars ?? MAX_RECORD_CHARS;
+  const guard = guardCsvParser(parser, {
+    maxRecordChars,
+    onOversize: ({ line, startLine, chars }) =>
+      issues.report({
+        code: "csv/record-too-long",
+        message: `a record over the limit of ${maxRecordChars} characters (${chars} read by then): lines ${startLine + offset}-${line + offset} were skipped up to the next line break; reading went on after them`,
+        source: { file, line: startLine + offset },
+      }),
   });
   const reportMalformed = (err: CsvError, raw: string | undefined): void => {
     const end = typeof err.lines === "number" ? err.lines + offset : undefined;
     const line = end === undefined ? undefined : startLine(end, raw);
-    const reason = err.message.replace(/\s*at line \d+/, "");
+    // csv-parse quotes the whole field in some messages: a short, escaped excerpt only
+    const reason = excerpt(err.message.replace(/\s*at line \d+/, ""), 160);
     const lost =
       err.code === "CSV_QUOTE_NOT_CLOSED"
-        ? runaway
-          ? `no record ended within ${MAX_RECORD_CHARS} characters, so reading stopped: the rest of the file was not read`
-          : "the rest of the file was not read"
+        ? "the rest of the file was not read"
         : end !== undefined && line !== undefined && end > line
           ? `lines ${line}-${end} were skipped; reading went on after them`
           : "the row was skipped; reading went on after it";
-    ctx.report({
+    issues.report({
       code: "csv/malformed",
       message: `malformed CSV row (${reason}): ${lost}`,
       source: { file, ...(line !== undefined ? { line } : {}) },
@@ -552,13 +562,16 @@ async function* readParsed(run: CsvRun, textChunks: AsyncGenerator<string>, at: 
   };
 
   const records = pipeline(Readable.from(replay(), { objectMode: false }), parser, () => {}) as AsyncIterable<ParsedRecord>;
-  for await (const { record, info, raw } of records) {
-    ctx.signal?.throwIfAborted();
-    charsSinceRecord = 0;
-    const line = startLine(info.lines + offset, raw);
-    const out: Observation[] = [];
-    if (handleRecord(run, record, line, out)) return; // leaving the loop closes the parser and the input
-    yield* out;
+  try {
+    for await (const { record, info, raw } of records) {
+      ctx.signal?.throwIfAborted();
+      const line = startLine(info.lines + offset, raw);
+      const out: Observation[] = [];
+      if (handleRecord(run, record, line, out)) return; // leaving the loop closes the parser and the input
+      yield* out;
+    }
+  } finally {
+    issues.finish();
   }
 }
 
@@ -692,7 +705,7 @@ async function* lfText(chunks: AsyncIterable<string>): AsyncGenerator<string> {
     let cut = text.length;
     while (cut > 0 && text.charCodeAt(cut - 1) === 13) cut--;
     carry = text.slice(cut);
-    if (cut > 0) yield text.slice(0, cut).replace(/\r+\n/g, "\n");
+    if (cut > 0) yield foldCrLf(text.slice(0, cut));
   }
   if (carry) yield carry;
 }
@@ -706,7 +719,7 @@ function findHeader(text: string): { header?: string; typeLine: boolean; complet
   let start = 0;
   for (;;) {
     const nl = text.indexOf("\n", start);
-    const line = (nl === -1 ? text.slice(start) : text.slice(start, nl)).replace(/\r+$/, "");
+    const line = trimTrailingCr(nl === -1 ? text.slice(start) : text.slice(start, nl));
     if (nl === -1) return line.trim() === "" ? { typeLine, complete: false } : { header: line, typeLine, complete: false };
     if (start === 0 && /^\uFEFF?#TYPE\b/i.test(line)) typeLine = true;
     else if (line.trim() !== "") return { header: line, typeLine, complete: true };

@@ -14,6 +14,7 @@ import { clean, observe } from "../_observe.js";
 import { PlistError, isBinaryPlist, isDict, parseBinaryPlist, parseXmlPlist, plistText, type PlistValue } from "../_plist.js";
 import { defineReader, type Probe, type ReadContext, type ReadInput, type ReportableIssue, type TextEncoding } from "../types.js";
 import type { Observation, SourceRef } from "../../model/observation.js";
+import { trimEndChars, WHITE_SPACE } from "../../util/trailing.js";
 
 export const infoPlistReader = defineReader({
   name: "macos/info-plist",
@@ -114,9 +115,11 @@ export function copyrightHolder(copyright: string | undefined): string | undefin
     .replace(/copyright|\(c\)|©/gi, " ")
     .replace(/\b(19|20)\d{2}(\s*[-–—,]\s*((19|20)\d{2}|present))*\b/gi, " ")
     .replace(/\s+/g, " ")
-    .replace(/^[\s,.;:-]+|[\s,;:-]+$/g, "")
+    // linear-time trims (util/trailing.ts): an anchored [x]+$ is quadratic on a long run inside
+    .replace(/^[\s,.;:-]+/, "");
+  const trimmed = trimEndChars(holder, `${WHITE_SPACE},;:-`)
     .replace(/\.$/, (dot, offset: number, s: string) => (/\b(inc|ltd|co|corp|s\.r\.o)$/i.test(s.slice(0, offset)) ? dot : ""));
-  return clean(holder);
+  return clean(trimmed);
 }
 
 function lineOf(text: string, index: number): number {

@@ -13,6 +13,7 @@
 import { PackageURL } from "packageurl-js";
 import { str } from "../_json.js";
 import type { Observation } from "../../model/observation.js";
+import { stripTrailingGroup } from "../../util/trailing.js";
 
 /** One result row: column name → value (strings, or numbers with `--logger_numerics`). */
 export type Row = Record<string, unknown>;
@@ -271,7 +272,7 @@ function executablePath(commandLine: string | undefined): string | undefined {
 
 /** `Kaspersky Lab <support@kaspersky.com>` → `Kaspersky Lab` (deb Maintainer style). */
 function withoutEmail(value: string | undefined): string | undefined {
-  const cleaned = value?.replace(/\s*<[^>]*>\s*$/, "").trim();
+  const cleaned = (value === undefined ? undefined : stripTrailingGroup(value, "<", (inside) => !inside.includes(">")).trim());
   return cleaned ? cleaned : undefined;
 }
 

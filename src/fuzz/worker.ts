@@ -1,0 +1,23 @@
+/**
+ * @module
+ * The fuzz worker thread: loads the bundled catalog once, then runs the cases it is sent, one at
+ * a time. It is run with a heap limit and terminated from outside when a case overruns its time
+ * budget (a synchronous regular expression cannot be interrupted any other way).
+ */
+import { parentPort } from "node:worker_threads";
+import { loadCatalogOrThrow } from "../catalog/index.js";
+import { runCase, type CaseEnv } from "./run-case.js";
+
+export type CaseMessage = { id: number; target: string; bytes: Uint8Array };
+
+const port = parentPort;
+if (!port) throw new Error("src/fuzz/worker.ts runs as a worker thread");
+const env: Promise<CaseEnv> = loadCatalogOrThrow().then((catalog) => ({ catalog }));
+port.on("message", (msg: CaseMessage) => {
+  void (async () => {
+    const started = performance.now();
+    const result = await runCase(msg.target, Buffer.from(msg.bytes.buffer, msg.bytes.byteOffset, msg.bytes.byteLength), await env);
+    port.postMessage({ id: msg.id, result, ms: performance.now() - started });
+  })();
+});
+port.postMessage({ ready: true });
