@@ -25,7 +25,7 @@ import { z } from "zod";
 import type { Catalog } from "../model/catalog.js";
 import { IctsError } from "../model/issue.js";
 import { ictsguardHome } from "../util/home.js";
-import { isRunning } from "../util/pid.js";
+import { removeLeftoversOfDeadProcesses } from "../util/pid.js";
 import { lockDown, privateDir, writePrivateFile, writePrivateFileAtomic } from "../util/private-fs.js";
 import { parseBundle, sha256 } from "./bundle.js";
 
@@ -155,22 +155,7 @@ export function createStaging(home: string = ictsguardHome()): string {
  * A staging folder of an update running at this moment is never touched. Returns what it removed.
  */
 export function cleanStaleStaging(home: string = ictsguardHome()): string[] {
-  const base = installsDir(home);
-  const removed: string[] = [];
-  let names: string[];
-  try {
-    names = readdirSync(base);
-  } catch {
-    return removed;
-  }
-  for (const name of names) {
-    if (!name.startsWith(STAGING_PREFIX)) continue;
-    const pid = Number(/^(\d+)-/.exec(name.slice(STAGING_PREFIX.length))?.[1]);
-    if (isRunning(pid)) continue;
-    rmSync(join(base, name), { recursive: true, force: true });
-    removed.push(join(base, name));
-  }
-  return removed;
+  return removeLeftoversOfDeadProcesses(installsDir(home), STAGING_PREFIX);
 }
 
 export function discardStaging(dir: string): void {

@@ -10,7 +10,7 @@
 import { readdir, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { isRunning } from "../util/pid.js";
+import { isRunning, pidInName } from "../util/pid.js";
 
 export const SPILL_PREFIX = "ictsguard-zip-";
 const OLD_FORM_AGE_MS = 24 * 60 * 60 * 1000;
@@ -30,8 +30,8 @@ export async function cleanStaleSpills(dir: string = tmpdir(), now: number = Dat
     try {
       const s = await stat(path);
       if (!s.isDirectory() || (process.getuid && s.uid !== process.getuid())) continue;
-      const pid = /^(\d+)-/.exec(name.slice(SPILL_PREFIX.length))?.[1];
-      const stale = pid !== undefined ? !isRunning(Number(pid)) : now - s.mtimeMs > OLD_FORM_AGE_MS;
+      const pid = pidInName(name, SPILL_PREFIX);
+      const stale = pid !== undefined ? !isRunning(pid) : now - s.mtimeMs > OLD_FORM_AGE_MS;
       if (!stale) continue;
       await rm(path, { recursive: true, force: true });
       removed.push(path);

@@ -17,7 +17,7 @@
  * {@link TracingFetcher} wraps either one and remembers the last file asked for, so a failed
  * verification can name the file that failed it.
  */
-import { createReadStream, createWriteStream, readdirSync, rmSync } from "node:fs";
+import { createReadStream, createWriteStream } from "node:fs";
 import { mkdtemp, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { Readable, Transform } from "node:stream";
@@ -25,7 +25,7 @@ import { pipeline } from "node:stream/promises";
 import { fileURLToPath } from "node:url";
 import { BaseFetcher, type Fetcher } from "tuf-js";
 import { DownloadHTTPError, DownloadLengthMismatchError } from "tuf-js/dist/error.js";
-import { isRunning } from "../../util/pid.js";
+import { removeLeftoversOfDeadProcesses } from "../../util/pid.js";
 import { PRIVATE_FILE_MODE, privateDir } from "../../util/private-fs.js";
 
 /** Downloads are written under ICTSGUARD_HOME/tmp, in folders named `tuf-<pid>-XXXXXX`. */
@@ -63,21 +63,7 @@ abstract class HomeFetcher extends BaseFetcher {
 
 /** Removes download folders under `home/tmp` whose process no longer runs (a killed update's); returns them. */
 export function cleanStaleDownloads(home: string): string[] {
-  const base = join(home, "tmp");
-  const removed: string[] = [];
-  let names: string[];
-  try {
-    names = readdirSync(base);
-  } catch {
-    return removed;
-  }
-  for (const name of names) {
-    if (!name.startsWith(DOWNLOAD_PREFIX)) continue;
-    if (isRunning(Number(/^(\d+)-/.exec(name.slice(DOWNLOAD_PREFIX.length))?.[1]))) continue;
-    rmSync(join(base, name), { recursive: true, force: true });
-    removed.push(join(base, name));
-  }
-  return removed;
+  return removeLeftoversOfDeadProcesses(join(home, "tmp"), DOWNLOAD_PREFIX);
 }
 
 /** Serves `file:` URLs from the local file system. */
