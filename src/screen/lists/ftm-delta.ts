@@ -8,11 +8,9 @@
  *
  * The delta itself is held in memory (a day's changes, not the dataset); the base list streams.
  */
-import { createInterface } from "node:readline";
-import { Readable } from "node:stream";
 import type { ScreenEntity } from "../model.js";
-import { ftmParty, type FtmEntity } from "./ftm.js";
-import { readText, report, type ImportContext } from "./source.js";
+import { ftmParty, jsonLines, type FtmEntity } from "./ftm.js";
+import { report, type ImportContext } from "./source.js";
 
 export const DELTA_OPS = ["ADD", "MOD", "DEL"] as const;
 export type DeltaOp = (typeof DELTA_OPS)[number];
@@ -30,18 +28,7 @@ export function isDeltaLine(v: unknown): boolean {
 export async function readFtmDelta(path: string, ctx: ImportContext): Promise<FtmDelta> {
   const changes = new Map<string, ScreenEntity | undefined>();
   const counts: Record<DeltaOp, number> = { ADD: 0, MOD: 0, DEL: 0 };
-  const lines = createInterface({ input: Readable.from(readText(path, ctx)), crlfDelay: Infinity });
-  let line = 0;
-  for await (const text of lines) {
-    line++;
-    if (!text.trim()) continue;
-    let v: unknown;
-    try {
-      v = JSON.parse(text);
-    } catch (err) {
-      report(ctx, { code: "list/delta-json", message: `not a JSON object (${(err as Error).message}): expected one {"op", "entity"} a line; the line was skipped`, source: { file: path, line } });
-      continue;
-    }
+  for await (const { value: v, line } of jsonLines(path, ctx, { code: "list/delta-json", expected: 'one {"op", "entity"} a line' })) {
     if (!isDeltaLine(v)) {
       report(ctx, { code: "list/delta-op", message: 'expected {"op": "ADD" | "MOD" | "DEL", "entity": {"id": ...}}; the line was skipped', source: { file: path, line } });
       continue;

@@ -25,24 +25,35 @@ const PARTIES: Readonly<Record<string, ScreenSchema>> = {
 
 /** The parties of a FollowTheMoney NDJSON file, one at a time. */
 export async function* ftmEntities(path: string, ctx: ImportContext): AsyncIterable<ScreenEntity> {
-  const lines = createInterface({ input: Readable.from(readText(path, ctx)), crlfDelay: Infinity });
-  let line = 0;
-  for await (const text of lines) {
-    line++;
-    if (!text.trim()) continue;
-    let v: unknown;
-    try {
-      v = JSON.parse(text);
-    } catch (err) {
-      report(ctx, { code: "list/ftm-json", message: `not a JSON object (${(err as Error).message}): expected one FollowTheMoney entity per line; the line was skipped`, source: { file: path, line } });
-      continue;
-    }
+  for await (const { value: v, line } of jsonLines(path, ctx, { code: "list/ftm-json", expected: "one FollowTheMoney entity per line" })) {
     if (typeof v !== "object" || v === null || typeof (v as { schema?: unknown }).schema !== "string" || typeof (v as { id?: unknown }).id !== "string") {
       report(ctx, { code: "list/ftm-entity", message: 'expected a FollowTheMoney entity {"id", "schema", "properties"}; the line was skipped', source: { file: path, line } });
       continue;
     }
     const entity = ftmParty(v as FtmEntity, (message) => report(ctx, { code: "list/ftm-entity", severity: "warning", message, source: { file: path, line } }));
     if (entity) yield entity;
+  }
+}
+
+/**
+ * The JSON values of a JSON-lines file (an FtM export or an OpenSanctions delta) with their line
+ * numbers; blank lines are passed over, and a line that is not JSON is a located `code` error
+ * saying what was `expected`, and is skipped.
+ */
+export async function* jsonLines(path: string, ctx: ImportContext, bad: { code: string; expected: string }): AsyncIterable<{ value: unknown; line: number }> {
+  const lines = createInterface({ input: Readable.from(readText(path, ctx)), crlfDelay: Infinity });
+  let line = 0;
+  for await (const text of lines) {
+    line++;
+    if (!text.trim()) continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (err) {
+      report(ctx, { code: bad.code, message: `not a JSON object (${(err as Error).message}): expected ${bad.expected}; the line was skipped`, source: { file: path, line } });
+      continue;
+    }
+    yield { value, line };
   }
 }
 
