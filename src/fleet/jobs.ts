@@ -22,7 +22,8 @@ import type { JobInfo } from "./types.js";
 export const LOCK_TIMEOUT_MS = 15 * 60_000;
 const MAX_ATTEMPTS = 3;
 
-export type JobPayload = { reason: string; at: string; asOf?: string; digest?: string };
+/** A job's payload: why and when it was queued, plus what its kind needs (stored as JSON). */
+export type JobPayload = { reason: string; at: string; asOf?: string; digest?: string } & Record<string, unknown>;
 
 export function jobInfo(r: JobRow): JobInfo {
   return {

@@ -17,6 +17,7 @@ import type { Ctx } from "./context.js";
 import { coverage, importAssets } from "./coverage.js";
 import { createException, expireExceptions, listExceptions, revokeException } from "./exceptions.js";
 import { ingest } from "./ingest.js";
+import { JOB_HANDLERS, TICKERS } from "./job-kinds.js";
 import { claim, enqueue, finish, jobInfo, listJobs, type JobPayload } from "./jobs.js";
 import { boundariesBetween, nextBoundary, phaseBoundaries } from "./phases.js";
 import * as q from "./queries.js";
@@ -91,23 +92,24 @@ export async function openFleet(options: FleetOptions = {}): Promise<Fleet> {
     await ctx.db.updateTable("meta").set({ value: now }).where("key", "=", "phases_checked_at").where("value", "<", now).execute();
   };
 
-  const runJob = async (payload: JobPayload, ref: string): Promise<unknown> => rejudgeAll(ctx, payload.reason, { at: payload.at, ...(payload.asOf ? { asOf: payload.asOf } : {}), ref });
-
   // one pass at a time in this process: a tick during a pass runs after it
   let chain: Promise<unknown> = Promise.resolve();
   const tickOnce = async (): Promise<JobInfo[]> => {
     await expireExceptions(ctx);
     await queuePhaseRejudges();
     await queueCatalogRejudge();
-    const ran: JobInfo[] = [];
     const now = clock().toISOString();
+    for (const ticker of TICKERS) await ticker(ctx, now);
+    const ran: JobInfo[] = [];
     for (;;) {
       const job = await claim(ctx, now);
       if (!job) break;
       const payload = JSON.parse(job.payload) as JobPayload;
       let outcome: { result?: unknown; error?: string };
       try {
-        outcome = { result: await runJob(payload, job.key) };
+        const handler = JOB_HANDLERS[job.kind];
+        if (!handler) throw new Error(`no handler for job kind "${job.kind}" in this version of ictsguard`);
+        outcome = { result: await handler(ctx, payload, job) };
       } catch (err) {
         outcome = { error: (err as Error).stack ?? String(err) };
       }

@@ -236,6 +236,9 @@ const m002: Migration = {
 };
 
 /** Every migration by name; names sort in the order they run. */
-export const MIGRATIONS: Record<string, Migration> = { "001-initial": m001, "002-day-deltas-and-host-counts": m002 };
+export const MIGRATIONS: Record<string, Migration> = {
+  "001-initial": m001,
+  "002-day-deltas-and-host-counts": m002,
+};
 
 export const migrationProvider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

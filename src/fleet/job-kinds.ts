@@ -1,0 +1,26 @@
+/**
+ * @module
+ * What the job loop knows how to run, and what it checks on every tick. Each part of the fleet
+ * that has background work (re-judging, notifications, re-screening, retention ...) adds its job
+ * kind here and, when it queues work on a schedule, a ticker; `open.ts` runs them. A job is
+ * claimed by exactly one process (jobs.ts), so a handler runs once per job however many `serve`
+ * processes share the store; a handler must still be idempotent, as a job whose process died is
+ * taken again.
+ */
+import type { JobRow } from "../store/schema.js";
+import type { Ctx } from "./context.js";
+import type { JobPayload } from "./jobs.js";
+import { rejudgeAll } from "./rejudge.js";
+
+/** Runs one claimed job; what it returns is stored as the job's result. */
+export type JobHandler = (ctx: Ctx, payload: JobPayload, job: JobRow) => Promise<unknown>;
+
+/** Called on every tick of the job loop (before jobs are claimed), to queue work that is due at `now`. */
+export type Ticker = (ctx: Ctx, now: string) => Promise<void>;
+
+export const JOB_HANDLERS: Record<string, JobHandler> = {
+  rejudge: (ctx, payload, job) => rejudgeAll(ctx, payload.reason, { at: payload.at, ...(payload.asOf ? { asOf: payload.asOf } : {}), ref: job.key }),
+};
+
+/** Tickers beyond the built-in ones of open.ts (exception expiry, phase and catalog re-judges). */
+export const TICKERS: Ticker[] = [];
