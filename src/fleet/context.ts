@@ -19,6 +19,10 @@ export type Ctx = {
   catalog: { active: ActiveCatalog };
   /** This process, for job locks. */
   workerId: string;
+  /** Hosts per re-judgment shard job (rejudge.ts). */
+  shardHosts: number;
+  /** Re-reads the catalog (as `catalogChanged()`); true when it changed. */
+  refreshCatalog?: () => Promise<boolean>;
 };
 
 export type Db = Kysely<Database> | Transaction<Database>;

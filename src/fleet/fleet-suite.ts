@@ -16,7 +16,8 @@ import { createScanner } from "../scan/scanner.js";
 import { runScan } from "../scan/index.js";
 import { repoPath } from "../testing/index.js";
 import { tempDir } from "../testing/temp.js";
-import { openFleet, openInventory, LOCAL_ADMIN, FleetError, type Fleet, type FleetOptions, type Principal } from "./index.js";
+import { openStore } from "../store/open.js";
+import { openFleet, openInventory, LOCAL_ADMIN, FleetError, type Fleet, type FleetOptions, type JobInfo, type Principal } from "./index.js";
 
 export type Backend = {
   name: "sqlite" | "postgres";
@@ -273,7 +274,10 @@ export function fleetSuite(backend: Backend): void {
       assert.equal(status.digest, changed.digest);
       assert.equal(status.judgedDigest, active.catalog.digest, "not judged with the new catalog yet");
       const ran = await second.tick();
-      assert.deepEqual(ran.map((j) => [j.key, j.state]), [[`rejudge:catalog:${changed.digest}`, "done"]]);
+      // the trigger's job plans; its shards (one per site here) judge the hosts
+      assert.deepEqual(ran.filter((j) => j.kind === "rejudge").map((j) => [j.key, j.state]), [[`rejudge:catalog:${changed.digest}`, "done"]]);
+      const shards = ran.filter((j) => j.kind === "rejudge-shard");
+      assert.ok(shards.length >= 1 && shards.every((j) => j.state === "done" && j.key.startsWith(`rejudge:catalog:${changed.digest}#acme#`)), JSON.stringify(ran));
       assert.equal((await second.checkCatalog()).judgedDigest, changed.digest);
       const after = (await second.listFindings(LOCAL_ADMIN, { limit: 1000 })).items;
       const gone = after.filter((f) => f.product === dropped);
@@ -289,12 +293,97 @@ export function fleetSuite(backend: Backend): void {
       t.set("2025-03-03T00:00:00Z");
       assert.equal(await third.catalogChanged(), true);
       const again = await third.tick();
-      assert.deepEqual(again.map((j) => j.key), [`rejudge:catalog:${active.catalog.digest}`]);
+      assert.deepEqual(again.filter((j) => j.kind === "rejudge").map((j) => j.key), [`rejudge:catalog:${active.catalog.digest}`]);
       const back = await third.getFinding(LOCAL_ADMIN, gone[0]!.id);
       assert.deepEqual([back.state, back.reopened], ["open", 1]);
       const audit = await third.listAudit(LOCAL_ADMIN, { limit: 10 });
       assert.equal(audit.items[0]!.action, "rejudge");
       assert.equal(audit.items[0]!.keyId, "system");
+    });
+
+    test("a catalog change is cut into shard jobs that two fleets on one store share: every host re-judged exactly once, the trigger closed once", async () => {
+      const t = clockAt("2025-03-01T12:00:00Z");
+      const db = await backend.fresh();
+      const first = await open({ db, clock: t.clock, rejudgeShardHosts: 7 });
+      const kes: Observation = { kind: "software", name: "Kaspersky Endpoint Security for Windows", vendor: "AO Kaspersky Lab", host: "x", source: { file: "p.csv", line: 2 } };
+      const sizes: Record<string, number> = { acme: 45, beta: 7, gamma: 1 };
+      for (const [site, n] of Object.entries(sizes)) {
+        await first.createSite(LOCAL_ADMIN, { name: site, profile: "business" });
+        await first.ingest({ principal: LOCAL_ADMIN, site, observations: Array.from({ length: n }, (_, i) => ({ ...kes, host: `ws-${String(i).padStart(3, "0")}` })), source: { name: "programs" } });
+      }
+      await first.close();
+      // the catalog without Kaspersky Endpoint Security: every host's finding resolves
+      const dropped = "kaspersky-endpoint-security";
+      assert.ok(active.catalog.products.some((p) => p.id === dropped));
+      const changed: Catalog = { ...active.catalog, digest: `${active.catalog.digest.slice(0, 60)}cafe`, products: active.catalog.products.filter((p) => p.id !== dropped), lookalikes: active.catalog.lookalikes.filter((l) => !JSON.stringify(l).includes(`"${dropped}"`)) };
+      t.set("2025-03-02T00:00:00Z");
+      const a = await open({ db, clock: t.clock, catalog: changed, rejudgeShardHosts: 7 });
+      const b = await open({ db, clock: t.clock, catalog: changed, rejudgeShardHosts: 7 });
+      const trigger = `rejudge:catalog:${changed.digest}`;
+      const ran: JobInfo[] = [];
+      if (backend.name === "postgres") {
+        // both loops at once: SKIP LOCKED hands each shard to one of them
+        const loop = async (f: Fleet) => {
+          for (let i = 0; i < 200 && !(await f.checkCatalog()).judgedDigest?.endsWith("cafe"); i++) ran.push(...(await f.tick()));
+        };
+        await Promise.all([loop(a), loop(b)]);
+      } else {
+        ran.push(...(await a.tick()), ...(await b.tick()));
+      }
+      // 45 hosts in ranges of 7: 7 shards, 7 and 1: one each
+      const shards = ran.filter((j) => j.kind === "rejudge-shard");
+      assert.equal(shards.length, 9, JSON.stringify(ran.map((j) => j.key)));
+      assert.equal(new Set(shards.map((j) => j.key)).size, 9, "no shard ran twice");
+      assert.ok(shards.every((j) => j.state === "done" && j.key.startsWith(`${trigger}#`)));
+      assert.equal(ran.filter((j) => j.kind === "rejudge").length, 1);
+      const store = await openStore({ db });
+      try {
+        const counted = await store.db.selectFrom("rejudge_hosts").select(["host_id", "runs", "worker"]).where("trigger", "=", trigger).execute();
+        const hosts = await store.db.selectFrom("hosts").select("id").execute();
+        assert.equal(counted.length, hosts.length);
+        assert.deepEqual(counted.map((r) => r.host_id).sort(), hosts.map((h) => h.id).sort());
+        assert.ok(counted.every((r) => Number(r.runs) === 1), "each host once");
+        const row = await store.db.selectFrom("rejudges").selectAll().where("key", "=", trigger).executeTakeFirstOrThrow();
+        assert.deepEqual([Number(row.shards), Number(row.shards_done), Number(row.hosts)], [9, 9, 53]);
+        assert.equal(Number(row.changed), shards.reduce((n, j) => n + (j.result as { changed: number }).changed, 0));
+        assert.ok(row.finished_at);
+      } finally {
+        await store.close();
+      }
+      const audits = (await a.listAudit(LOCAL_ADMIN, { limit: 100 })).items.filter((e) => e.action === "rejudge");
+      assert.equal(audits.length, 1, "the trigger is closed once");
+      // (the brand word still matches, as the unidentified-product fallback: a new finding beside each resolved one)
+      const findings = (await a.listFindings(LOCAL_ADMIN, { limit: 1000 })).items.filter((f) => f.product === dropped);
+      assert.equal(findings.length, 53);
+      assert.ok(findings.every((f) => f.state === "resolved" && f.resolvedAt === "2025-03-02T00:00:00.000Z"));
+      assert.deepEqual(await a.tick(), [], "nothing left");
+    });
+
+    test("a fleet that stops releases the job it holds, and a shard needing another catalog is left to a process that has it", async () => {
+      const t = clockAt("2025-03-01T12:00:00Z");
+      const db = await backend.fresh();
+      const old = await open({ db, clock: t.clock });
+      await old.createSite(LOCAL_ADMIN, { name: "acme", profile: "business" });
+      await old.ingest({ principal: LOCAL_ADMIN, site: "acme", observations: await observationsOf(CSV), source: { name: "programs" } });
+      const changed: Catalog = { ...active.catalog, digest: `${active.catalog.digest.slice(0, 60)}f00d`, version: `${active.catalog.version}-test` };
+      // the new process plans; the old one (still on the old catalog) must not judge the shard with it
+      const fresh = await open({ db, clock: t.clock, catalog: changed });
+      const store = await openStore({ db });
+      try {
+        const planner = await store.db.selectFrom("jobs").selectAll().where("kind", "=", "rejudge").executeTakeFirstOrThrow();
+        assert.equal(planner.state, "queued");
+        assert.deepEqual(await old.tick(), [], "the old process releases the planning job: it has not the trigger's catalog");
+        const back = await store.db.selectFrom("jobs").selectAll().where("id", "=", planner.id).executeTakeFirstOrThrow();
+        assert.deepEqual([back.state, Number(back.attempts), back.locked_by], ["queued", 0, null]);
+        const ran = await fresh.tick();
+        assert.ok(ran.length >= 2 && ran.every((j) => j.state === "done"), JSON.stringify(ran));
+        // a job left running by this process is given back when it stops
+        await store.db.updateTable("jobs").set({ state: "running", locked_by: "someone-else" }).where("id", "=", planner.id).execute();
+        await fresh.stopJobs();
+        assert.equal((await store.db.selectFrom("jobs").select("state").where("id", "=", planner.id).executeTakeFirstOrThrow()).state, "running", "another process's job is not touched");
+      } finally {
+        await store.close();
+      }
     });
 
     test("keys: wrong secret, revoked key and malformed tokens are refused; enrollment tokens expire and can be revoked", async () => {

@@ -10,7 +10,7 @@
 import type { JobRow } from "../store/schema.js";
 import type { Ctx } from "./context.js";
 import type { JobPayload } from "./jobs.js";
-import { rejudgeAll } from "./rejudge.js";
+import { planRejudge, rejudgeShard } from "./rejudge.js";
 
 /** Runs one claimed job; what it returns is stored as the job's result. */
 export type JobHandler = (ctx: Ctx, payload: JobPayload, job: JobRow) => Promise<unknown>;
@@ -19,7 +19,9 @@ export type JobHandler = (ctx: Ctx, payload: JobPayload, job: JobRow) => Promise
 export type Ticker = (ctx: Ctx, now: string) => Promise<void>;
 
 export const JOB_HANDLERS: Record<string, JobHandler> = {
-  rejudge: (ctx, payload, job) => rejudgeAll(ctx, payload.reason, { at: payload.at, ...(payload.asOf ? { asOf: payload.asOf } : {}), ref: job.key }),
+  // a trigger (catalog change, phase boundary) is planned into shards that every process shares
+  rejudge: planRejudge,
+  "rejudge-shard": rejudgeShard,
 };
 
 /** Tickers beyond the built-in ones of open.ts (exception expiry, phase and catalog re-judges). */

@@ -7,6 +7,11 @@
  * and neither waits for the other), on SQLite under its one writer. A job whose process died is
  * taken again after LOCK_TIMEOUT_MS; re-judging is idempotent, so a second run changes nothing.
  *
+ * A handler that cannot run the job in this process (a shard that needs a catalog this process
+ * does not have) throws `ReleaseJob`: the job goes back to the queue as it was, for another
+ * process. A process that stops (`stopJobs`) finishes the job in hand, claims no more, and
+ * releases any job still marked as its own.
+ *
  * Why not pg-boss: its schedule runs on the database's clock and its own timers, so the tests'
  * injectable clock cannot move a job across a phase boundary; a SQLite server would need a second
  * queue anyway; and one table gives both backends one code path, with dedup by the unique key
@@ -36,6 +41,22 @@ export function jobInfo(r: JobRow): JobInfo {
     ...(r.result ? { result: JSON.parse(r.result) as unknown } : {}),
     ...(r.error ? { error: r.error } : {}),
   };
+}
+
+/** Thrown by a handler for a job another process should run: the job is released, not failed. */
+export class ReleaseJob extends Error {
+  override name = "ReleaseJob";
+}
+
+/** Puts a claimed job back in the queue untouched (its attempt is not counted). */
+export async function release(ctx: Ctx, job: JobRow): Promise<void> {
+  await ctx.db.updateTable("jobs").set((eb) => ({ state: "queued", locked_by: null, locked_at: null, attempts: eb("attempts", "-", 1) })).where("id", "=", job.id).where("locked_by", "=", ctx.workerId).execute();
+}
+
+/** Releases every job this process still holds (at shutdown), so another process takes them now rather than after LOCK_TIMEOUT_MS. */
+export async function releaseMine(ctx: Ctx): Promise<number> {
+  const r = await ctx.db.updateTable("jobs").set((eb) => ({ state: "queued", locked_by: null, locked_at: null, attempts: eb("attempts", "-", 1) })).where("state", "=", "running").where("locked_by", "=", ctx.workerId).executeTakeFirst();
+  return Number(r.numUpdatedRows ?? 0);
 }
 
 /** Queues a job unless one with the key exists; true when this call queued it. */

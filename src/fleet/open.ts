@@ -18,14 +18,15 @@ import { coverage, importAssets } from "./coverage.js";
 import { createException, expireExceptions, listExceptions, revokeException } from "./exceptions.js";
 import { ingest } from "./ingest.js";
 import { JOB_HANDLERS, TICKERS } from "./job-kinds.js";
-import { claim, enqueue, finish, jobInfo, listJobs, type JobPayload } from "./jobs.js";
+import { claim, enqueue, finish, jobInfo, listJobs, release, releaseMine, ReleaseJob, type JobPayload } from "./jobs.js";
 import { boundariesBetween, nextBoundary, phaseBoundaries } from "./phases.js";
 import * as q from "./queries.js";
-import { rejudgeAll } from "./rejudge.js";
+import { DEFAULT_SHARD_HOSTS, rejudgeAll } from "./rejudge.js";
 import { createSite, getSite, listSites } from "./sites.js";
 import type { CatalogProvider, CatalogStatus, Fleet, FleetOptions, JobInfo } from "./types.js";
 
 const DEFAULT_JOB_INTERVAL_MS = 5000;
+const DEFAULT_CATALOG_CHECK_MS = 60_000;
 
 function isActive(c: unknown): c is ActiveCatalog {
   return typeof c === "object" && c !== null && "catalog" in c && "origin" in c;
@@ -64,7 +65,9 @@ export async function openFleet(options: FleetOptions = {}): Promise<Fleet> {
     judgeAfterClean: options.judgeAfterClean ?? 2,
     catalog: { active },
     workerId: `${hostname()}:${process.pid}:${randomBytes(4).toString("hex")}`,
+    shardHosts: options.rejudgeShardHosts ?? DEFAULT_SHARD_HOSTS,
   };
+  if (!Number.isInteger(ctx.shardHosts) || ctx.shardHosts < 1) throw new Error(`rejudgeShardHosts must be a positive integer, not ${options.rejudgeShardHosts}`);
   if (!Number.isInteger(ctx.judgeAfterClean) || ctx.judgeAfterClean < 1) throw new Error(`judgeAfterClean must be a positive integer, not ${options.judgeAfterClean}`);
   let boundaries = phaseBoundaries(active.catalog);
 
@@ -94,14 +97,23 @@ export async function openFleet(options: FleetOptions = {}): Promise<Fleet> {
 
   // one pass at a time in this process: a tick during a pass runs after it
   let chain: Promise<unknown> = Promise.resolve();
+  // set by stopJobs(): the job in hand finishes, no other is claimed
+  let stopping = false;
+  const catalogCheckMs = options.catalogCheckMs ?? DEFAULT_CATALOG_CHECK_MS;
+  let catalogCheckedAt = Date.now();
   const tickOnce = async (): Promise<JobInfo[]> => {
+    if (stopping) return [];
+    if (catalogCheckMs > 0 && Date.now() - catalogCheckedAt >= catalogCheckMs) {
+      catalogCheckedAt = Date.now();
+      await fleet.catalogChanged();
+    }
     await expireExceptions(ctx);
     await queuePhaseRejudges();
     await queueCatalogRejudge();
     const now = clock().toISOString();
     for (const ticker of TICKERS) await ticker(ctx, now);
     const ran: JobInfo[] = [];
-    for (;;) {
+    while (!stopping) {
       const job = await claim(ctx, now);
       if (!job) break;
       const payload = JSON.parse(job.payload) as JobPayload;
@@ -111,6 +123,11 @@ export async function openFleet(options: FleetOptions = {}): Promise<Fleet> {
         if (!handler) throw new Error(`no handler for job kind "${job.kind}" in this version of ictsguard`);
         outcome = { result: await handler(ctx, payload, job) };
       } catch (err) {
+        if (err instanceof ReleaseJob) {
+          // another process runs it; claiming on would take the same job again
+          await release(ctx, job);
+          break;
+        }
         outcome = { error: (err as Error).stack ?? String(err) };
       }
       ran.push(jobInfo(await finish(ctx, job, outcome)));
@@ -124,6 +141,7 @@ export async function openFleet(options: FleetOptions = {}): Promise<Fleet> {
   };
   let timer: NodeJS.Timeout | undefined;
 
+  ctx.refreshCatalog = () => fleet.catalogChanged();
   const fleet: Fleet = {
     backend: store.backend,
     get catalog() {
@@ -188,9 +206,12 @@ export async function openFleet(options: FleetOptions = {}): Promise<Fleet> {
       void tick().catch((err) => process.stderr.write(`ictsguard: job loop: ${(err as Error).message}\n`));
     },
     async stopJobs() {
+      stopping = true;
       if (timer) clearInterval(timer);
       timer = undefined;
       await chain;
+      await releaseMine(ctx);
+      stopping = false;
     },
     async listJobs(p) {
       requireRole(p, ADMIN_ROLES, "list jobs");

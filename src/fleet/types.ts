@@ -63,6 +63,10 @@ export type FleetOptions = {
   jobIntervalMs?: number;
   /** The SQLite or pg pool size for PostgreSQL (default 10). */
   poolSize?: number;
+  /** Hosts per re-judgment shard job, the unit `serve` processes share (default 500). */
+  rejudgeShardHosts?: number;
+  /** How often (real time) the job loop looks for a newly installed catalog, as `catalogChanged()` does (default 60000 ms; 0: never). */
+  catalogCheckMs?: number;
 };
 
 /** A page of a list: keyset `next` cursor (null at the end) and a total counted up to a cap. */

@@ -4,7 +4,7 @@
  * records them in `kysely_migration`; on PostgreSQL it holds an advisory lock while it does, so
  * several servers starting at once migrate once). Never edit a released migration: add one.
  */
-import { sql, type Kysely, type Migration, type MigrationProvider } from "kysely";
+import { PostgresAdapter, sql, type Kysely, type Migration, type MigrationProvider } from "kysely";
 
 const m001: Migration = {
   async up(db: Kysely<any>) {
@@ -235,10 +235,91 @@ const m002: Migration = {
   },
 };
 
+/**
+ * Many `serve` processes and years of history. `rejudges` is one row per re-judgment trigger
+ * (a catalog change, a phase boundary): its shards and what they did, so the last shard to
+ * finish closes it. `rejudge_hosts` records each host a trigger re-judged and how many times,
+ * so "each host once per trigger" can be checked. On PostgreSQL `finding_events` becomes a
+ * table partitioned by month of its instant (`at`, compared as C-collated text): the old table
+ * is renamed, a partitioned one made with the same columns and indexes, a partition per month
+ * from the oldest row to three months ahead plus a default one, the rows copied, the old table
+ * dropped. Retention then drops whole months. SQLite keeps one table.
+ */
+const m006: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema
+      .createTable("rejudges")
+      .addColumn("key", "text", (c) => c.primaryKey())
+      .addColumn("reason", "text", (c) => c.notNull())
+      .addColumn("at", "text", (c) => c.notNull())
+      .addColumn("as_of", "text", (c) => c.notNull())
+      .addColumn("digest", "text", (c) => c.notNull())
+      .addColumn("shards", "integer", (c) => c.notNull())
+      .addColumn("shards_done", "integer", (c) => c.notNull())
+      .addColumn("hosts", "integer", (c) => c.notNull())
+      .addColumn("changed", "integer", (c) => c.notNull())
+      .addColumn("planned_at", "text", (c) => c.notNull())
+      .addColumn("finished_at", "text")
+      .execute();
+    await db.schema
+      .createTable("rejudge_hosts")
+      .addColumn("trigger", "text", (c) => c.notNull())
+      .addColumn("host_id", "text", (c) => c.notNull())
+      .addColumn("runs", "integer", (c) => c.notNull())
+      .addColumn("worker", "text", (c) => c.notNull())
+      .addColumn("at", "text", (c) => c.notNull())
+      .addPrimaryKeyConstraint("rejudge_hosts_pk", ["trigger", "host_id"])
+      .execute();
+    if (!(db.getExecutor().adapter instanceof PostgresAdapter)) return;
+    await sql`alter table finding_events rename to finding_events_unpartitioned`.execute(db);
+    await sql`alter index finding_events_finding rename to finding_events_unpartitioned_finding`.execute(db);
+    await sql`alter index finding_events_host rename to finding_events_unpartitioned_host`.execute(db);
+    await sql`alter table finding_events_unpartitioned rename constraint finding_events_pkey to finding_events_unpartitioned_pkey`.execute(db);
+    await sql`create table finding_events (
+      id text not null, finding_id text not null, host_id text not null, site text not null,
+      at text collate "C" not null, cause text not null, status text not null, state text not null,
+      prev_status text, prev_state text, ref text,
+      primary key (id, at)
+    ) partition by range (at)`.execute(db);
+    await sql`create index finding_events_finding on finding_events (finding_id, at, id)`.execute(db);
+    await sql`create index finding_events_host on finding_events (host_id, at, id)`.execute(db);
+    await sql`create table finding_events_default partition of finding_events default`.execute(db);
+    const span = (await sql<{ lo: string | null; hi: string | null }>`select min(at) as lo, max(at) as hi from finding_events_unpartitioned`.execute(db)).rows[0];
+    const now = new Date().toISOString();
+    const first = span?.lo && span.lo < now ? span.lo : now;
+    const last = addMonths(span?.hi && span.hi > now ? span.hi : now, 3);
+    for (let m = first.slice(0, 7); m <= last.slice(0, 7); m = addMonths(`${m}-01T00:00:00.000Z`, 1).slice(0, 7)) {
+      const lo = `${m}-01T00:00:00.000Z`;
+      const hi = addMonths(lo, 1);
+      await sql.raw(`create table if not exists ${monthPartitionName(m)} partition of finding_events for values from ('${lo}') to ('${hi}')`).execute(db);
+    }
+    await sql`insert into finding_events (id, finding_id, host_id, site, at, cause, status, state, prev_status, prev_state, ref)
+      select id, finding_id, host_id, site, at, cause, status, state, prev_status, prev_state, ref from finding_events_unpartitioned`.execute(db);
+    await sql`drop table finding_events_unpartitioned`.execute(db);
+  },
+  async down() {
+    throw new Error("the store's migrations do not go down");
+  },
+};
+
+/** `finding_events_y2026m03` for month "2026-03". */
+export function monthPartitionName(month: string): string {
+  if (!/^\d{4}-\d{2}$/.test(month)) throw new Error(`not a month: ${month}`);
+  return `finding_events_y${month.slice(0, 4)}m${month.slice(5, 7)}`;
+}
+
+/** The first instant of the month `n` months after the one `iso` falls in. */
+export function addMonths(iso: string, n: number): string {
+  const d = new Date(`${iso.slice(0, 7)}-01T00:00:00.000Z`);
+  d.setUTCMonth(d.getUTCMonth() + n);
+  return d.toISOString();
+}
+
 /** Every migration by name; names sort in the order they run. */
 export const MIGRATIONS: Record<string, Migration> = {
   "001-initial": m001,
   "002-day-deltas-and-host-counts": m002,
+  "006-history-by-month-and-retention": m006,
 };
 
 export const migrationProvider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -137,6 +137,24 @@ export type JobRow = {
   error: string | null;
 };
 
+/** One re-judgment trigger, planned into shard jobs; the last shard to finish closes it. */
+export type RejudgeRow = {
+  key: string;
+  reason: string;
+  at: string;
+  as_of: string;
+  digest: string;
+  shards: number;
+  shards_done: number;
+  hosts: number;
+  changed: number;
+  planned_at: string;
+  finished_at: string | null;
+};
+
+/** A host re-judged for a trigger, and how many times (once, unless a shard's process died mid-way). */
+export type RejudgeHostRow = { trigger: string; host_id: string; runs: number; worker: string; at: string };
+
 export type MetaRow = { key: string; value: string };
 
 export interface Database {
@@ -157,6 +175,8 @@ export interface Database {
   audit_log: AuditRow;
   jobs: JobRow;
   meta: MetaRow;
+  rejudges: RejudgeRow;
+  rejudge_hosts: RejudgeHostRow;
 }
 
 /** Unused marker so `Generated` stays importable for later auto-increment columns. */
