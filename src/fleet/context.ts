@@ -8,6 +8,7 @@ import type { Kysely, Transaction } from "kysely";
 import type { ActiveCatalog } from "../catalog/active.js";
 import type { Backend } from "../store/open.js";
 import type { Database } from "../store/schema.js";
+import type { RetentionSettings } from "./retention.js";
 import { FleetError } from "./types.js";
 
 export type Ctx = {
@@ -21,6 +22,8 @@ export type Ctx = {
   workerId: string;
   /** Hosts per re-judgment shard job (rejudge.ts). */
   shardHosts: number;
+  /** How long history and upload records are kept (retention.ts). */
+  retention: RetentionSettings;
   /** Re-reads the catalog (as `catalogChanged()`); true when it changed. */
   refreshCatalog?: () => Promise<boolean>;
 };

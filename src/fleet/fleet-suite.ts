@@ -16,6 +16,7 @@ import { createScanner } from "../scan/scanner.js";
 import { runScan } from "../scan/index.js";
 import { repoPath } from "../testing/index.js";
 import { tempDir } from "../testing/temp.js";
+import { sql } from "kysely";
 import { openStore } from "../store/open.js";
 import { openFleet, openInventory, LOCAL_ADMIN, FleetError, type Fleet, type FleetOptions, type JobInfo, type Principal } from "./index.js";
 
@@ -43,6 +44,9 @@ export function clockAt(iso: string): { clock: () => Date; set(iso: string): voi
   let now = new Date(iso);
   return { clock: () => now, set: (v) => void (now = new Date(v)) };
 }
+
+/** The re-judgment jobs of a tick's (not the daily partition and retention jobs). */
+const rejudges = (jobs: JobInfo[]): JobInfo[] => jobs.filter((j) => j.kind.startsWith("rejudge"));
 
 const counts = (byStatus: Record<Status, number>): string => STATUSES.map((s) => `${s}=${byStatus[s]}`).join(" ");
 
@@ -236,7 +240,7 @@ export function fleetSuite(backend: Backend): void {
         assert.equal(f!.status, "deadline");
       }
       t.set("2024-09-29T03:59:00Z");
-      assert.deepEqual(await fleet.tick(), [], "nothing before the boundary");
+      assert.deepEqual(rejudges(await fleet.tick()), [], "nothing before the boundary");
       t.set("2024-09-29T05:00:00Z");
       const ran = await fleet.tick();
       assert.ok(ran.some((j) => j.key === "rejudge:phase:2024-09-29T04:00:00.000Z" && j.state === "done"), JSON.stringify(ran));
@@ -252,7 +256,7 @@ export function fleetSuite(backend: Backend): void {
         const at = await fleet.hostHistory(LOCAL_ADMIN, f!.hostId, "2024-09-29T04:00:00.000Z");
         assert.equal(at.findings[0]!.status, want);
       }
-      assert.deepEqual(await fleet.tick(), [], "the boundary is judged once");
+      assert.deepEqual(rejudges(await fleet.tick()), [], "the boundary is judged once");
     });
 
     test("a catalog change re-judges stored hosts, found at open and through catalogChanged(), and records what changed", async () => {
@@ -296,9 +300,9 @@ export function fleetSuite(backend: Backend): void {
       assert.deepEqual(again.filter((j) => j.kind === "rejudge").map((j) => j.key), [`rejudge:catalog:${active.catalog.digest}`]);
       const back = await third.getFinding(LOCAL_ADMIN, gone[0]!.id);
       assert.deepEqual([back.state, back.reopened], ["open", 1]);
-      const audit = await third.listAudit(LOCAL_ADMIN, { limit: 10 });
-      assert.equal(audit.items[0]!.action, "rejudge");
-      assert.equal(audit.items[0]!.keyId, "system");
+      const audit = (await third.listAudit(LOCAL_ADMIN, { limit: 10 })).items.filter((e) => e.action !== "retention.purge");
+      assert.equal(audit[0]!.action, "rejudge");
+      assert.equal(audit[0]!.keyId, "system");
     });
 
     test("a catalog change is cut into shard jobs that two fleets on one store share: every host re-judged exactly once, the trigger closed once", async () => {
@@ -356,7 +360,7 @@ export function fleetSuite(backend: Backend): void {
       const findings = (await a.listFindings(LOCAL_ADMIN, { limit: 1000 })).items.filter((f) => f.product === dropped);
       assert.equal(findings.length, 53);
       assert.ok(findings.every((f) => f.state === "resolved" && f.resolvedAt === "2025-03-02T00:00:00.000Z"));
-      assert.deepEqual(await a.tick(), [], "nothing left");
+      assert.deepEqual(rejudges(await a.tick()), [], "nothing left");
     });
 
     test("a fleet that stops releases the job it holds, and a shard needing another catalog is left to a process that has it", async () => {
@@ -372,15 +376,81 @@ export function fleetSuite(backend: Backend): void {
       try {
         const planner = await store.db.selectFrom("jobs").selectAll().where("kind", "=", "rejudge").executeTakeFirstOrThrow();
         assert.equal(planner.state, "queued");
-        assert.deepEqual(await old.tick(), [], "the old process releases the planning job: it has not the trigger's catalog");
+        assert.deepEqual(rejudges(await old.tick()), [], "the old process releases the planning job: it has not the trigger's catalog");
         const back = await store.db.selectFrom("jobs").selectAll().where("id", "=", planner.id).executeTakeFirstOrThrow();
         assert.deepEqual([back.state, Number(back.attempts), back.locked_by], ["queued", 0, null]);
-        const ran = await fresh.tick();
+        const ran = rejudges(await fresh.tick());
         assert.ok(ran.length >= 2 && ran.every((j) => j.state === "done"), JSON.stringify(ran));
         // a job left running by this process is given back when it stops
         await store.db.updateTable("jobs").set({ state: "running", locked_by: "someone-else" }).where("id", "=", planner.id).execute();
         await fresh.stopJobs();
         assert.equal((await store.db.selectFrom("jobs").select("state").where("id", "=", planner.id).executeTakeFirstOrThrow()).state, "running", "another process's job is not touched");
+      } finally {
+        await store.close();
+      }
+    });
+
+    test("retention: the daily purge keeps seven years of history (each finding's state at the cutoff stays), drops old upload records no inventory rests on, refuses short settings, and is audit-logged", async () => {
+      await assert.rejects(open({ db: await backend.fresh(), retention: { historyDays: 365 } }), /historyDays 365 is below the floor of 2557 days/);
+      await assert.rejects(open({ db: await backend.fresh(), retention: { scanDays: 30 } }), /scanDays 30 is below the floor of 90 days/);
+      // after the catalog's last phase boundary, so only uploads change the finding
+      const t = clockAt("2027-01-10T12:00:00Z");
+      const db = await backend.fresh();
+      const fleet = await open({ db, clock: t.clock });
+      await fleet.createSite(LOCAL_ADMIN, { name: "acme", profile: "business" });
+      const kes: Observation = { kind: "software", name: "Kaspersky Endpoint Security for Windows", vendor: "AO Kaspersky Lab", host: "ws-1", source: { file: "p.csv", line: 2 } };
+      const other: Observation = { kind: "software", name: "7-Zip", vendor: "Igor Pavlov", host: "ws-1", source: { file: "p.csv", line: 2 } };
+      const upload = (o: Observation) => fleet.ingest({ principal: LOCAL_ADMIN, site: "acme", observations: [o], source: { name: "programs" } });
+      // each day's purge: upload records older than 90 days go as the days pass
+      let scansPurged = 0;
+      const tick = async () => {
+        const ran = await fleet.tick();
+        for (const j of ran.filter((j) => j.kind === "retention")) scansPurged += (j.result as { scans: number }).scans;
+        return ran;
+      };
+      await upload(kes);
+      // the first tick of the day makes the month partitions (PostgreSQL), moving January's event out of the default partition
+      await tick();
+      for (const [at, o] of [["2027-06-01T12:00:00Z", other], ["2027-07-01T12:00:00Z", other], ["2028-01-01T12:00:00Z", kes]] as const) {
+        t.set(at);
+        await upload(o);
+        await tick();
+      }
+      const finding = (await fleet.listFindings(LOCAL_ADMIN, { product: "kaspersky-endpoint-security" })).items[0]!;
+      const events = await fleet.findingHistory(LOCAL_ADMIN, finding.id);
+      assert.deepEqual(events.map((e) => [e.at.slice(0, 10), e.state]), [["2027-01-10", "open"], ["2027-06-01", "removal-pending"], ["2027-07-01", "resolved"], ["2028-01-01", "open"]]);
+      const store = await openStore({ db });
+      try {
+        if (backend.name === "postgres") {
+          const where = await sql<{ t: string; n: number }>`select tableoid::regclass::text as t, count(*)::int as n from finding_events group by 1 order by 1`.execute(store.db);
+          assert.ok(where.rows.some((r) => r.t === "finding_events_y2027m01"), JSON.stringify(where.rows));
+          assert.ok(!where.rows.some((r) => r.t === "finding_events_default"), "moved out of the default partition");
+        }
+        t.set("2034-12-01T00:00:00Z");
+        const cutoff = new Date(Date.parse("2034-12-01T00:00:00Z") - 2557 * 86_400_000).toISOString();
+        assert.ok(cutoff > "2027-07-01" && cutoff < "2028-01-01", cutoff);
+        const stateAt = async (at: string) => (await fleet.hostHistory(LOCAL_ADMIN, finding.hostId, at)).findings.map((f) => [f.id, f.status, f.state]);
+        const instants = [cutoff, "2027-12-31T00:00:00Z", "2028-01-01T12:00:00Z", "2034-11-30T00:00:00Z"];
+        const before = await Promise.all(instants.map(stateAt));
+        const ran = (await tick()).filter((j) => j.kind === "retention");
+        assert.deepEqual(ran.map((j) => [j.key, j.state]), [["retention:2034-12-01", "done"]]);
+        const result = ran[0]!.result as { events: number; partitionsDropped: string[] };
+        // January and June go; July's (the state at the cutoff) and 2028's stay
+        assert.deepEqual((await fleet.findingHistory(LOCAL_ADMIN, finding.id)).map((e) => e.at.slice(0, 10)), ["2027-07-01", "2028-01-01"]);
+        assert.equal(result.events, 2);
+        assert.deepEqual(await Promise.all(instants.map(stateAt)), before, "the state at every instant in the window is unchanged");
+        // four uploads: the 2028 one is the host's current programs inventory; the three of 2027 are past 90 days
+        assert.equal(scansPurged, 3);
+        assert.deepEqual((await fleet.listScans(LOCAL_ADMIN)).items.map((r) => r.receivedAt), ["2028-01-01T12:00:00.000Z"]);
+        if (backend.name === "postgres") {
+          assert.ok(result.partitionsDropped.includes("finding_events_y2027m01") && result.partitionsDropped.includes("finding_events_y2027m06"), JSON.stringify(result));
+          assert.ok(!result.partitionsDropped.includes("finding_events_y2027m07"), "July holds the kept event");
+        } else assert.deepEqual(result.partitionsDropped, []);
+        const entry = (await fleet.listAudit(LOCAL_ADMIN, { limit: 100 })).items.find((a) => a.action === "retention.purge" && a.at === "2034-12-01T00:00:00.000Z");
+        assert.ok(entry, "audit-logged");
+        assert.equal(entry.keyId, "system");
+        assert.ok(JSON.stringify(entry).includes('"historyDays":2557'), JSON.stringify(entry));
+        assert.deepEqual((await fleet.tick()).filter((j) => j.kind === "retention"), [], "once a day");
       } finally {
         await store.close();
       }

@@ -41,10 +41,10 @@ test("two fleets on one PostgreSQL database running jobs at once never run the s
   await a.ingest({ principal: LOCAL_ADMIN, site: "acme", observations: obs, source: { name: "programs" } });
   t.set("2024-09-29T05:00:00Z");
   const runs = await Promise.all([a.tick(), b.tick(), a.tick(), b.tick()]);
-  const keys = runs.flat().map((j) => j.key).sort();
+  const keys = runs.flat().filter((j) => j.kind.startsWith("rejudge")).map((j) => j.key).sort();
   // the trigger's planning job and its one shard (50 hosts), each run once in all
   assert.deepEqual(keys, ["rejudge:phase:2024-09-29T04:00:00.000Z", "rejudge:phase:2024-09-29T04:00:00.000Z#acme#000000"], "one run in all");
-  const jobs = await a.listJobs(LOCAL_ADMIN);
+  const jobs = (await a.listJobs(LOCAL_ADMIN)).filter((j) => j.kind.startsWith("rejudge"));
   assert.deepEqual(jobs.map((j) => [j.key, j.state, j.attempts]).sort((x, y) => String(x[0]).localeCompare(String(y[0]))), [["rejudge:phase:2024-09-29T04:00:00.000Z", "done", 1], ["rejudge:phase:2024-09-29T04:00:00.000Z#acme#000000", "done", 1]]);
   // every finding changed once, at the boundary
   const findings = await a.listFindings(LOCAL_ADMIN, { limit: 1000 });

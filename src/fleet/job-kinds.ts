@@ -10,7 +10,10 @@
 import type { JobRow } from "../store/schema.js";
 import type { Ctx } from "./context.js";
 import type { JobPayload } from "./jobs.js";
+import { enqueue } from "./jobs.js";
+import { ensureHistoryPartitions } from "./partitions.js";
 import { planRejudge, rejudgeShard } from "./rejudge.js";
+import { purge } from "./retention.js";
 
 /** Runs one claimed job; what it returns is stored as the job's result. */
 export type JobHandler = (ctx: Ctx, payload: JobPayload, job: JobRow) => Promise<unknown>;
@@ -22,7 +25,17 @@ export const JOB_HANDLERS: Record<string, JobHandler> = {
   // a trigger (catalog change, phase boundary) is planned into shards that every process shares
   rejudge: planRejudge,
   "rejudge-shard": rejudgeShard,
+  // daily: the month partitions of the history ahead (PostgreSQL), then what is past retention
+  "history-partitions": (ctx, payload) => ensureHistoryPartitions(ctx, payload.at),
+  retention: (ctx, payload) => purge(ctx, ctx.retention, payload.at),
 };
 
 /** Tickers beyond the built-in ones of open.ts (exception expiry, phase and catalog re-judges). */
-export const TICKERS: Ticker[] = [];
+export const TICKERS: Ticker[] = [
+  // once a day (by the store's jobs' unique keys), whichever process ticks first
+  async (ctx, now) => {
+    const day = now.slice(0, 10);
+    await enqueue(ctx, `history-partitions:${day}`, "history-partitions", { reason: "month partitions of the findings history ahead", at: now }, now);
+    await enqueue(ctx, `retention:${day}`, "retention", { reason: "daily retention purge", at: now }, now);
+  },
+];

@@ -22,6 +22,7 @@ import { claim, enqueue, finish, jobInfo, listJobs, release, releaseMine, Releas
 import { boundariesBetween, nextBoundary, phaseBoundaries } from "./phases.js";
 import * as q from "./queries.js";
 import { DEFAULT_SHARD_HOSTS, rejudgeAll } from "./rejudge.js";
+import { checkRetention } from "./retention.js";
 import { createSite, getSite, listSites } from "./sites.js";
 import type { CatalogProvider, CatalogStatus, Fleet, FleetOptions, JobInfo } from "./types.js";
 
@@ -55,6 +56,7 @@ async function setMetaIfAbsent(ctx: Ctx, key: string, value: string): Promise<vo
 
 export async function openFleet(options: FleetOptions = {}): Promise<Fleet> {
   const clock = options.clock ?? (() => new Date());
+  const retention = checkRetention(options.retention);
   const provider = providerOf(options, clock);
   const active = await provider();
   const store = await openStore({ ...(options.db ? { db: options.db } : {}), ...(options.home ? { home: options.home } : {}), ...(options.poolSize ? { poolSize: options.poolSize } : {}) });
@@ -66,6 +68,7 @@ export async function openFleet(options: FleetOptions = {}): Promise<Fleet> {
     catalog: { active },
     workerId: `${hostname()}:${process.pid}:${randomBytes(4).toString("hex")}`,
     shardHosts: options.rejudgeShardHosts ?? DEFAULT_SHARD_HOSTS,
+    retention,
   };
   if (!Number.isInteger(ctx.shardHosts) || ctx.shardHosts < 1) throw new Error(`rejudgeShardHosts must be a positive integer, not ${options.rejudgeShardHosts}`);
   if (!Number.isInteger(ctx.judgeAfterClean) || ctx.judgeAfterClean < 1) throw new Error(`judgeAfterClean must be a positive integer, not ${options.judgeAfterClean}`);

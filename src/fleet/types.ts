@@ -65,6 +65,8 @@ export type FleetOptions = {
   poolSize?: number;
   /** Hosts per re-judgment shard job, the unit `serve` processes share (default 500). */
   rejudgeShardHosts?: number;
+  /** How long findings history and upload records are kept (retention.ts; defaults 7 years and 90 days, shorter only with `allowShorter`). */
+  retention?: Partial<import("./retention.js").RetentionSettings>;
   /** How often (real time) the job loop looks for a newly installed catalog, as `catalogChanged()` does (default 60000 ms; 0: never). */
   catalogCheckMs?: number;
 };
