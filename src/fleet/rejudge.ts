@@ -94,7 +94,8 @@ export async function planRejudge(ctx: Ctx, payload: JobPayload, job: JobRow): P
   return { trigger, shards: ranges.length, planned: inserted };
 }
 
-export type ShardResult = { trigger: string; site: string; hosts: number; changed: number; closedTrigger: boolean };
+/** What a shard did, and which process did it (kept as the job's result). */
+export type ShardResult = { trigger: string; site: string; hosts: number; changed: number; closedTrigger: boolean; worker: string };
 
 /** The `rejudge-shard` job: judges one site's range of hosts, counts each host, and closes the trigger when it is the last shard. */
 export async function rejudgeShard(ctx: Ctx, payload: JobPayload, _job: JobRow): Promise<ShardResult> {
@@ -110,7 +111,7 @@ export async function rejudgeShard(ctx: Ctx, payload: JobPayload, _job: JobRow):
     .executeTakeFirst();
   const last = row !== undefined && Number(row.shards_done) === Number(row.shards);
   if (last) await closeTrigger(ctx, trigger);
-  return { trigger, site: range.site, hosts: r.hosts, changed: r.changed, closedTrigger: last };
+  return { trigger, site: range.site, hosts: r.hosts, changed: r.changed, closedTrigger: last, worker: ctx.workerId };
 }
 
 async function closeTrigger(ctx: Ctx, trigger: string): Promise<void> {

@@ -17,6 +17,12 @@ type ServeFlags = {
   authFailures: string;
   grace: string;
   jobs: boolean;
+  jobInterval: string;
+  catalogCheck: string;
+  rejudgeShardHosts: string;
+  historyDays?: string;
+  scanDays?: string;
+  allowShortRetention?: boolean;
 };
 
 export function serveCommand(): Command {
@@ -29,6 +35,12 @@ export function serveCommand(): Command {
     .option("--auth-failures <n>", "failed authentications allowed per client address per minute before 429", "20")
     .option("--grace <seconds>", "on SIGTERM/SIGINT, how long requests in flight may take to finish", "30")
     .option("--no-jobs", "do not run the continuous-judgment jobs in this process (another serve process on the same PostgreSQL does)")
+    .option("--job-interval <seconds>", "how often the job loop looks for due jobs", "5")
+    .option("--catalog-check <seconds>", "how often to look for a newly installed catalog (0: only at start)", "60")
+    .option("--rejudge-shard-hosts <n>", "hosts per re-judgment job: the unit several serve processes share", "500")
+    .option("--history-days <n>", "days of findings history kept (default 2557: 7 years; shorter needs --allow-short-retention)")
+    .option("--scan-days <n>", "days upload records are kept (default 90; shorter needs --allow-short-retention)")
+    .option("--allow-short-retention", "allow retention below the defaults (evidence an audit may ask for is then purged sooner)")
     .action(async (flags: ServeFlags) => {
       await serveAction(flags);
     });
@@ -52,8 +64,32 @@ async function serveAction(flags: ServeFlags): Promise<void> {
   const authLimit = { max: Math.round(positive(flags.authFailures, "--auth-failures")), windowMs: 60_000 };
   const graceMs = positive(flags.grace, "--grace") * 1000;
 
+  const whole = (value: string, flag: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} must be a whole number above 0, got "${value}"`);
+    return n;
+  };
+  const catalogCheck = Number(flags.catalogCheck);
+  if (!Number.isFinite(catalogCheck) || catalogCheck < 0) throw new UsageError(`--catalog-check must be a number of seconds, 0 or more, got "${flags.catalogCheck}"`);
+  const retention = {
+    ...(flags.historyDays !== undefined ? { historyDays: whole(flags.historyDays, "--history-days") } : {}),
+    ...(flags.scanDays !== undefined ? { scanDays: whole(flags.scanDays, "--scan-days") } : {}),
+    ...(flags.allowShortRetention ? { allowShorter: true } : {}),
+  };
   const { openFleet } = await import("../../fleet/index.js");
-  const fleet = await openFleet(flags.db ? { db: flags.db } : {});
+  const { checkRetention } = await import("../../fleet/retention.js");
+  try {
+    checkRetention(retention);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const fleet = await openFleet({
+    ...(flags.db ? { db: flags.db } : {}),
+    jobIntervalMs: Math.round(positive(flags.jobInterval, "--job-interval") * 1000),
+    catalogCheckMs: Math.round(catalogCheck * 1000),
+    rejudgeShardHosts: whole(flags.rejudgeShardHosts, "--rejudge-shard-hosts"),
+    retention,
+  });
   let server;
   try {
     server = await startServer({ fleet, listen, limits, authLimit, graceMs });
