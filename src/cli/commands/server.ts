@@ -1,7 +1,7 @@
 /**
  * @module
  * `ictsguard server init | key create | key revoke | key list | site create | site list |
- * token create`: the fleet store's administration, on the store itself (SQLite under
+ * token create | backup | restore`: the fleet store's administration, on the store itself (SQLite under
  * ICTSGUARD_HOME by default, or `--db postgres://...` / DATABASE_URL). The store and its drivers
  * load only inside the actions.
  */
@@ -165,6 +165,41 @@ export function serverCommand(): Command {
         const t = await fleet.revokeEnrollmentToken(admin, id);
         print(`enrollment token ${t.id} revoked at ${t.revokedAt}`);
       });
+    });
+  server
+    .command("backup")
+    .description("copy the SQLite store into a new file while serve runs (online backup); PostgreSQL: use pg_dump (docs/server.md)")
+    .requiredOption("--output-file <file>", "the backup file to write (must not exist)")
+    .addOption(dbOption())
+    .addOption(outputOption())
+    .action(async (opts: DbOpts & { outputFile: string }) => {
+      const { backupStore, BackupError } = await import("../../store/backup.js");
+      try {
+        const r = await backupStore({ ...(opts.db ? { db: opts.db } : {}), output: opts.outputFile });
+        print(opts.output === "json" ? JSON.stringify(r) : `backed up the store to ${r.file} (${r.bytes} bytes, ${r.pages} pages)`);
+      } catch (err) {
+        if (err instanceof BackupError) throw new UsageError(err.message);
+        throw err;
+      }
+    });
+  server
+    .command("restore")
+    .description("replace the SQLite store with a backup (stop serve first; a store that holds anything needs --force)")
+    .argument("<file>", "a file written by `server backup`")
+    .option("--force", "replace a store that is not empty")
+    .addOption(dbOption())
+    .addOption(outputOption())
+    .action(async (file: string, opts: DbOpts & { force?: boolean }) => {
+      const { restoreStore, BackupError } = await import("../../store/backup.js");
+      try {
+        const r = await restoreStore({ ...(opts.db ? { db: opts.db } : {}), file, force: opts.force === true });
+        // opening it runs the migrations a backup of an older version lacks
+        await withFleet(opts, async () => undefined);
+        print(opts.output === "json" ? JSON.stringify(r) : `restored ${r.store} from ${r.file}${r.replaced ? " (the previous store was replaced)" : ""}`);
+      } catch (err) {
+        if (err instanceof BackupError) throw new UsageError(err.message);
+        throw err;
+      }
     });
   return server;
 }
