@@ -108,13 +108,22 @@ export async function ingest(ctx: Ctx, req: IngestRequest): Promise<ScanRecord> 
       }
       await writeChanges(trx, changes, { at: receivedAt, cause: "ingest", ref: scanId });
 
-      for (const h of hosts) {
+      const inventories = hosts.map((h) => {
         const obs = byHost.get(h.name_key)!.observations;
+        return { host_id: h.id, source: sourceName, format: req.source.format ?? null, last_seen: receivedAt, observations: obs.length, scan_id: scanId, data: JSON.stringify(obs) };
+      });
+      for (let i = 0; i < inventories.length; i += HOST_CHUNK) {
         await trx
           .insertInto("host_sources")
-          .values({ host_id: h.id, source: sourceName, format: req.source.format ?? null, last_seen: receivedAt, observations: obs.length, scan_id: scanId, data: JSON.stringify(obs) })
+          .values(inventories.slice(i, i + HOST_CHUNK))
           .onConflict((oc) =>
-            oc.columns(["host_id", "source"]).doUpdateSet({ format: req.source.format ?? null, last_seen: receivedAt, observations: obs.length, scan_id: scanId, data: JSON.stringify(obs) }),
+            oc.columns(["host_id", "source"]).doUpdateSet((eb) => ({
+              format: eb.ref("excluded.format"),
+              last_seen: eb.ref("excluded.last_seen"),
+              observations: eb.ref("excluded.observations"),
+              scan_id: eb.ref("excluded.scan_id"),
+              data: eb.ref("excluded.data"),
+            })),
           )
           .execute();
       }
@@ -161,6 +170,9 @@ async function findByKey(db: Db, site: string, key: string): Promise<ScanRecord 
   return { ...(JSON.parse(row.record) as ScanRecord), duplicate: true };
 }
 
+/** Hosts (and their inventories) written per statement: well under SQLite's 32,766 parameters. */
+const HOST_CHUNK = 500;
+
 function groupByHost(judged: Map<string, Judged>): Map<string, Judged[]> {
   const out = new Map<string, Judged[]>();
   for (const j of judged.values()) (out.get(j.hostKey) ?? out.set(j.hostKey, []).get(j.hostKey)!).push(j);
@@ -173,9 +185,10 @@ export async function lockHosts(ctx: Ctx, trx: Db, site: string, names: readonly
   const rows: HostRow[] = [...new Map(names.map((n) => [hostNameKey(n), n])).entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([k, name]) => ({ id: hostIdOf(site, name), site, name, name_key: k, first_seen: at, last_seen: at }));
+  // one statement per 500 hosts, not one per host (the round trips were most of a large upload's time)
   let made = 0;
-  for (const r of rows) {
-    const res = await trx.insertInto("hosts").values(r).onConflict((oc) => oc.columns(["site", "name_key"]).doNothing()).executeTakeFirst();
+  for (let i = 0; i < rows.length; i += HOST_CHUNK) {
+    const res = await trx.insertInto("hosts").values(rows.slice(i, i + HOST_CHUNK)).onConflict((oc) => oc.columns(["site", "name_key"]).doNothing()).executeTakeFirst();
     made += Number(res.numInsertedOrUpdatedRows ?? 0);
   }
   if (made > 0) {
