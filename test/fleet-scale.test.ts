@@ -14,7 +14,7 @@ import { updateCatalog } from "../src/catalog/tuf/update.js";
 import { openFleet } from "../src/fleet/index.js";
 import { LOCAL_ADMIN } from "../src/fleet/types.js";
 import type { Observation } from "../src/model/observation.js";
-import { createTestStore, spawnServe, type ServeProcess, type TestStore } from "../src/testing/fleet-server.js";
+import { createTestStore, runCli, spawnServe, type ServeProcess, type TestStore } from "../src/testing/fleet-server.js";
 import { dayOffset } from "../src/testing/tuf.js";
 import { closeWorlds, installed } from "../src/testing/tuf-world.js";
 
@@ -124,4 +124,16 @@ test("two, then four `serve` processes on one PostgreSQL share a catalog change'
   } finally {
     await client.end();
   }
+});
+
+test("serve refuses retention below the floor unless told, and bad scale flags, as usage errors", { timeout: 120_000 }, async () => {
+  const store = await createTestStore("sqlite");
+  const short = await runCli(["serve", "--db", store.db, "--listen", "127.0.0.1:0", "--history-days", "365"], { env: { ICTSGUARD_HOME: store.home } });
+  assert.equal(short.code, 2);
+  assert.match(short.stderr, /historyDays 365 is below the floor of 2557 days .*--allow-short-retention/);
+  const shard = await runCli(["serve", "--db", store.db, "--listen", "127.0.0.1:0", "--rejudge-shard-hosts", "0"], { env: { ICTSGUARD_HOME: store.home } });
+  assert.equal(shard.code, 2);
+  assert.match(shard.stderr, /--rejudge-shard-hosts must be a whole number above 0/);
+  const allowed = await spawnServe(store, ["--history-days", "365", "--scan-days", "30", "--allow-short-retention"]);
+  assert.equal((await allowed.stop()).code, 0, allowed.stderr());
 });

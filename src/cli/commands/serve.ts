@@ -101,7 +101,6 @@ async function serveAction(flags: ServeFlags): Promise<void> {
   }
   if (flags.jobs) fleet.startJobs();
   const running = server;
-  process.stderr.write(`ictsguard serve: ${fleet.backend} store, catalog ${fleet.catalog.catalog.version}; listening on ${running.url}\n`);
 
   await new Promise<void>((resolve) => {
     const stop = (signal: NodeJS.Signals) => {
@@ -114,6 +113,8 @@ async function serveAction(flags: ServeFlags): Promise<void> {
     };
     process.once("SIGTERM", stop);
     process.once("SIGINT", stop);
+    // said once the signals are handled: a supervisor may stop the process as soon as it reads this
+    process.stderr.write(`ictsguard serve: ${fleet.backend} store, catalog ${fleet.catalog.catalog.version}; listening on ${running.url}\n`);
   });
   process.stderr.write("ictsguard serve: stopped\n");
 }
