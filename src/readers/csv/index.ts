@@ -308,6 +308,12 @@ type CountPlan = {
   /** The highest index a plain line must be split up to. */
   last: number;
   kinds: Map<string, ObservationKind | undefined>;
+  /**
+   * A MAC address column: the prefilter cannot judge these rows. The device matcher reads a MAC
+   * in any notation (`0c:75:d2:…`, `0c75.d2ab.…`), so the catalog's OUI (`0c75d2`) need not be a
+   * substring of the row: every row takes the full path.
+   */
+  mac: boolean;
 };
 
 function countPlan(columns: ColumnMap): CountPlan {
@@ -321,6 +327,7 @@ function countPlan(columns: ColumnMap): CountPlan {
     kindColumns,
     last: Math.max(-1, ...all),
     kinds: new Map(),
+    mac: columns.mac !== undefined,
   };
 }
 
@@ -329,6 +336,7 @@ function countPlan(columns: ColumnMap): CountPlan {
  * (skipped silently), -1 when the full path must see the row (no name: it reports or skips it).
  */
 function countCells(cell: (index: number | undefined) => boolean, kindOf: () => ObservationKind | undefined, plan: CountPlan): number {
+  if (plan.mac) return -1;
   for (const u of plan.updates) if (cell(u)) return 0;
   const explicit = kindOf();
   const named = cell(plan.name);
