@@ -261,6 +261,24 @@ export function createScanner(options: ScannerOptions): Scanner {
     if (added) state.finding.evidence.sort((a, b) => b.confidence - a.confidence);
   };
 
+  /**
+   * The prefilter on an observation's own fields, before the matchers: every matcher and
+   * look-alike rule reads only its kind, name, vendor, path and identifiers, so one with no
+   * catalog literal in those (and nothing the literals cannot judge) has no match and is no
+   * look-alike. Readers without a fast path (SBOMs: every component has its own purl and hash,
+   * so the match memo never hits) then skip the matchers for clean components. A MAC address is
+   * read in any notation (the OUI need not be a substring), so a device with one is always matched.
+   */
+  const cannotMatch = (o: Observation): boolean => {
+    if (o.ids?.mac !== undefined) return false;
+    const p = (prefilter ??= buildPrefilter(index));
+    let text = o.name;
+    if (o.vendor !== undefined) text += "\n" + o.vendor;
+    if (o.path !== undefined) text += "\n" + o.path;
+    if (o.ids !== undefined) for (const v of Object.values(o.ids)) if (typeof v === "string") text += "\n" + v;
+    return !p.mayMatchText(text);
+  };
+
   const issue = (i: ReportableIssue): void => {
     const full: Issue = { severity: "error", ...i };
     errors.push(full);
@@ -271,6 +289,7 @@ export function createScanner(options: ScannerOptions): Scanner {
     add(o) {
       if (finished) throw new Error("the scanner has finished: create a new one");
       observations++;
+      if (cannotMatch(o)) return;
       const { matches, lookalike } = match(o);
       if (lookalike) {
         lookalikeCount++;
