@@ -55,6 +55,8 @@ import { remediationId } from "./remediation-id.js";
 const MAX_LOOKALIKES_KEPT = 1000;
 /** Distinct (product, vendor, confidence) judgments cached; in practice a few hundred. */
 const MAX_JUDGMENTS_KEPT = 10_000;
+/** Repeat keys of look-alike-only records remembered (see `Scanner.repeat`); cleared when full. */
+const MAX_REPEAT_KEYS = 50_000;
 /** Distinct pieces of evidence kept on one finding; more are counted in `count`, not listed. */
 const MAX_EVIDENCE_PER_FINDING = 16;
 
@@ -78,8 +80,16 @@ export type ScannerOptions = {
 };
 
 export interface Scanner {
-  /** One observation; it carries its own `source`. */
-  add(observation: Observation): void;
+  /**
+   * One observation; it carries its own `source`. `repeatKey` (readers' fast paths, see
+   * `ReadContext.repeat`) determines the observation up to host, version and source.
+   */
+  add(observation: Observation, repeatKey?: string): void;
+  /**
+   * True, and the record counted as one more observation and look-alike, when the observation
+   * last added with `repeatKey` was only a look-alike and the report keeps no more look-alikes.
+   */
+  repeat(repeatKey: string): boolean;
   /** Observations a reader counted but did not build, because they cannot match (a prefilter). */
   skip(count: number): void;
   /** A located problem with the input; it goes to the report's `errors` (severity `error` unless given). */
@@ -140,6 +150,7 @@ export function createScanner(options: ScannerOptions): Scanner {
   /** Set once a collector has reported (`scan --host`), even with nothing collected. */
   let collected: CollectedSource[] | undefined;
   let lookalikeCount = 0;
+  let lookalikeOnly = new Set<string>();
   let observations = 0;
   let finished = false;
   let prefilter: Prefilter | undefined;
@@ -286,7 +297,7 @@ export function createScanner(options: ScannerOptions): Scanner {
   };
 
   return {
-    add(o) {
+    add(o, repeatKey) {
       if (finished) throw new Error("the scanner has finished: create a new one");
       observations++;
       if (cannotMatch(o)) return;
@@ -294,8 +305,18 @@ export function createScanner(options: ScannerOptions): Scanner {
       if (lookalike) {
         lookalikeCount++;
         if (lookalikes.length < MAX_LOOKALIKES_KEPT) lookalikes.push(lookalike);
+        if (repeatKey !== undefined && matches.length === 0) {
+          if (lookalikeOnly.size >= MAX_REPEAT_KEYS) lookalikeOnly = new Set();
+          lookalikeOnly.add(repeatKey);
+        }
       }
       for (const m of matches) if (!network.add(m)) record(m);
+    },
+    repeat(repeatKey) {
+      if (finished || lookalikes.length < MAX_LOOKALIKES_KEPT || !lookalikeOnly.has(repeatKey)) return false;
+      observations++;
+      lookalikeCount++;
+      return true;
     },
     skip(count) {
       observations += count;

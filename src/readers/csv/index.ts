@@ -67,6 +67,8 @@ type CsvRun = {
   emptyNames: number;
   badTextRows: number;
   asciiWarned: boolean;
+  /** What a repeat key starts with (see repeatKey): this file's column layout. */
+  keyPrefix?: string;
 };
 
 /**
@@ -248,10 +250,22 @@ async function* readLines(run: CsvRun, chunks: AsyncIterator<Uint8Array>, input:
           continue;
         }
       }
+      // a look-alike row like one before (the same program on another host): counted by the scan
+      // once the report keeps no more look-alikes; rows that warn (bad text, `???`) are read
+      const key =
+        isHit && ctx.repeat && !lineText.includes("\uFFFD") && !lineText.includes(ALWAYS_SEEN)
+          ? repeatKey(run, record, kindOfCell(plan!.kind === undefined ? undefined : record[plan!.kind], plan!))
+          : undefined;
+      if (key !== undefined && ctx.repeat!(key)) {
+        pos = end + 1;
+        continue;
+      }
       const observations: Observation[] = [];
       if (handleRecord(run, record.slice(), line, observations)) return "stop";
-      if (emit) for (const o of observations) emit(o);
-      else yield* observations;
+      if (emit) {
+        if (key !== undefined && observations.length === 1) emit(observations[0]!, key);
+        else for (const o of observations) emit(o);
+      } else yield* observations;
       pos = end + 1;
     }
     void last;
@@ -297,6 +311,24 @@ export function tokenize(text: string, start: number, end: number, delimiter: nu
     if (d === end) return out;
     i = d + 1;
   }
+}
+
+/**
+ * A key that determines a data row's observations up to host, version and source (see
+ * `ReadContext.repeat`): the file's column layout and every cell but those three columns'
+ * (toObservations reads nothing else). A device may be named by its host cell (toObservations),
+ * so a device row keeps its host in the key.
+ */
+function repeatKey(run: CsvRun, record: readonly string[], explicit: ObservationKind | undefined): string {
+  const columns = run.columns!;
+  const device = explicit === "device" || (explicit === undefined && (columns.model !== undefined || columns.mac !== undefined));
+  run.keyPrefix ??= `inventory/csv ${JSON.stringify(columns)}`;
+  let key = run.keyPrefix;
+  for (let i = 0; i < record.length; i++) {
+    key += "\u0000";
+    if ((device || i !== columns.host) && i !== columns.version && i !== columns.registryKey) key += record[i];
+  }
+  return key;
 }
 
 /** Which cells decide how many observations a row gives (see toObservations): indexes into the record. */
