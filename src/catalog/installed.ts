@@ -20,7 +20,6 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { Metadata, MetadataKind } from "@tufjs/models";
 import { z } from "zod";
 import type { Catalog } from "../model/catalog.js";
 import { IctsError } from "../model/issue.js";
@@ -28,6 +27,10 @@ import { ictsguardHome } from "../util/home.js";
 import { removeLeftoversOfDeadProcesses } from "../util/pid.js";
 import { lockDown, privateDir, writePrivateFile, writePrivateFileAtomic } from "../util/private-fs.js";
 import { parseBundle, sha256 } from "./bundle.js";
+import { lazyRequire } from "../util/lazy-require.js";
+
+/** Loaded only when an installed catalog's signatures are checked. */
+const tufModels = lazyRequire<typeof import("@tufjs/models")>("@tufjs/models");
 
 export const InstallRecord = z
   .object({
@@ -125,6 +128,7 @@ export function readRecord(dir: string): InstallRecord {
 function checkSignedTarget(dir: string, record: InstallRecord): void {
   const tufDir = join(dir, TUF_DIR);
   try {
+    const { Metadata, MetadataKind } = tufModels();
     const root = Metadata.fromJSON(MetadataKind.Root, JSON.parse(readFileSync(join(tufDir, "root.json"), "utf8")));
     const targets = Metadata.fromJSON(MetadataKind.Targets, JSON.parse(readFileSync(join(tufDir, "targets.json"), "utf8")));
     root.verifyDelegate(MetadataKind.Targets, targets);

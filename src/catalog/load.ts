@@ -8,7 +8,6 @@
  */
 import { readdir, readFile, stat } from "node:fs/promises";
 import { isAbsolute, join, relative, sep } from "node:path";
-import { LineCounter, parseDocument } from "yaml";
 import { CatalogFile, type Catalog } from "../model/catalog.js";
 import { IctsError, formatSource, type Issue } from "../model/issue.js";
 import { packagePath } from "../util/package-root.js";
@@ -16,6 +15,10 @@ import { compiledKey, readCompiledCatalog, writeCompiledCatalog } from "./compil
 import { crossCheck } from "./cross-check.js";
 import { contentDigest } from "./digest.js";
 import { at, findUnknownFields, formatPath, issue, pushZodIssue, where, type ParsedFile, type ZodIssue } from "./yaml-location.js";
+import { lazyRequire } from "../util/lazy-require.js";
+
+/** Loaded only when the catalog is read from its YAML sources (not from the compiled catalog). */
+const yaml = lazyRequire<typeof import("yaml")>("yaml");
 
 // Re-exported so this module keeps the public names it had before the split (index.ts imports
 // them from here).
@@ -156,6 +159,7 @@ function displayPath(path: string): string {
 }
 
 function parseText({ path, display, text }: CatalogText, issues: Issue[], warnings: Issue[]): ParsedFile | undefined {
+  const { LineCounter, parseDocument } = yaml();
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const lineAt = (offset: number | undefined) => (offset === undefined ? undefined : lines.linePos(offset).line);

@@ -5,7 +5,11 @@
  * (`products[3].category`). Also turns zod's issues, and the fields zod drops without a word,
  * into such located issues, so every schema problem names the line to fix.
  */
-import { isMap, isScalar, isSeq, type Document, type LineCounter, type Node } from "yaml";
+import type { Document, LineCounter, Node } from "yaml";
+import { lazyRequire } from "../util/lazy-require.js";
+
+/** Loaded with the YAML sources (see load.ts). */
+const yaml = lazyRequire<typeof import("yaml")>("yaml");
 import type { z } from "zod";
 import type { CatalogFile } from "../model/catalog.js";
 import type { Issue } from "../model/issue.js";
@@ -31,13 +35,13 @@ export function lineOf(file: ParsedFile, path: readonly PathSegment[]): number |
   let node: Node | null | undefined = file.doc.contents as Node | null;
   let best: number | undefined = node?.range?.[0];
   for (const seg of path) {
-    if (isMap(node)) {
-      const pair = node.items.find((p) => (isScalar(p.key) ? p.key.value : p.key) === seg);
+    if (yaml().isMap(node)) {
+      const pair = node.items.find((p) => (yaml().isScalar(p.key) ? p.key.value : p.key) === seg);
       if (!pair) break;
       // the key's line: for a block value (a list under `citations:`) that is where it starts
       best = (pair.key as Node | null)?.range?.[0] ?? best;
       node = pair.value as Node | null;
-    } else if (isSeq(node) && typeof seg === "number") {
+    } else if (yaml().isSeq(node) && typeof seg === "number") {
       const item = node.items[seg] as Node | null | undefined;
       if (!item) break;
       best = item.range?.[0] ?? best;

@@ -7,7 +7,7 @@
  * that belong to this user, are removed, so a run going on at the same time keeps its own.
  */
 import { cleanStaleStaging } from "../catalog/installed.js";
-import { cleanStaleDownloads } from "../catalog/tuf/fetchers.js";
+import { cleanStaleDownloads } from "../catalog/tuf/downloads.js";
 import { cleanStaleSpills } from "../scan/spill.js";
 import { ictsguardHome } from "../util/home.js";
 

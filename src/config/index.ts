@@ -6,13 +6,16 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { LineCounter, parseDocument, isNode } from "yaml";
+import { lazyRequire } from "../util/lazy-require.js";
 import { z } from "zod";
 import { PROFILES } from "../model/catalog.js";
 import { STATUSES } from "../model/finding.js";
 import { ExceptionRule } from "../model/exception.js";
 import { IctsError } from "../model/issue.js";
 import { ScreenSettings } from "../model/screen-settings.js";
+
+/** Loaded only when there is a config file to read. */
+const yaml = lazyRequire<typeof import("yaml")>("yaml");
 
 export const CONFIG_FILE_NAMES = ["ictsguard.yaml", ".ictsguard.yaml", ".ictsguard.yml"] as const;
 
@@ -74,6 +77,7 @@ export function loadConfig(explicit: string | undefined, cwd: string = process.c
 }
 
 export function parseConfig(text: string, file: string): Config {
+  const { LineCounter, parseDocument, isNode } = yaml();
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter });
   if (doc.errors.length > 0) {

@@ -135,4 +135,17 @@ describe("fast paths against full paths, random inputs", () => {
       { numRuns: 300 },
     );
   });
+
+  it("an asset list's MAC addresses, in any notation (the OUI is no substring of the row)", async () => {
+    const macs = ["0c:75:d2:aa:bb:cc", "0C-75-D2-AA-BB-CC", "0c75.d2ab.cdef", "0c75d2aabbcc", "00:11:22:33:44:55"];
+    const text = ["host,name,mac", ...macs.map((m, i) => `cam-${i},Camera,${m}`)].join("\n") + "\n";
+    const full = await read(csvReader, Buffer.from(text), [], "full");
+    const fast = await read(csvReader, Buffer.from(text), [], "fast-emit");
+    assert.deepEqual(fast.matches, full.matches);
+    assert.deepEqual(
+      fast.matches.map((m) => m.split(":").slice(0, 2).join(":")),
+      ["2:cam-0", "3:cam-1", "4:cam-2", "5:cam-3"],
+      "the four Hikvision addresses are found, the other one is not",
+    );
+  });
 });

@@ -51,6 +51,12 @@ export type Prefilter = {
    * multi-literal automaton (Aho–Corasick, case-folded), one table step per byte.
    */
   scan(bytes: Uint8Array, from: number, to: number, extra?: string): number;
+  /**
+   * {@link Prefilter.mayMatch} by the automaton of `scan`, over the string's UTF-16 code units
+   * (anything outside ASCII stops it): a little wider (any `%` counts, and `\u`), and much
+   * cheaper on short strings such as an observation's fields.
+   */
+  mayMatchText(text: string): boolean;
 };
 
 /** What the literal test cannot judge: non-ASCII, JSON `\u` escapes, percent-escapes. */
@@ -140,6 +146,12 @@ export function buildPrefilter(index: CatalogIndex): Prefilter {
       let a = automata.get(extra);
       if (!a) automata.set(extra, (a = buildAutomaton([...literals, "\\u", ...(extra ? [extra] : [])])));
       return runAutomaton(a, bytes, from, to);
+    },
+    mayMatchText(text) {
+      if (!enabled) return true;
+      let a = automata.get("");
+      if (!a) automata.set("", (a = buildAutomaton([...literals, "\\u"])));
+      return runOnText(a, text);
     },
   };
 }
@@ -247,4 +259,15 @@ function runAutomaton(a: Automaton, bytes: Uint8Array, from: number, to: number)
     if (s >= hitFrom) return i;
   }
   return -1;
+}
+
+function runOnText(a: Automaton, text: string): boolean {
+  const { classes, table, hitFrom } = a;
+  let s = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    s = table[s + classes[c < 0x80 ? c : 0x80]!]!;
+    if (s >= hitFrom) return true;
+  }
+  return false;
 }

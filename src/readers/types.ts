@@ -46,7 +46,16 @@ export type ReadContext = {
    * reader produced them (a yield suspends the reader until the scan has taken it). Readers
    * without it, and callers that do not give it, use the yield.
    */
-  emit?(observation: Observation): void;
+  emit?(observation: Observation, repeatKey?: string): void;
+  /**
+   * For records that repeat (the same look-alike program on thousands of hosts): `repeatKey`
+   * must determine the record's one observation up to its host, version and source (a reader
+   * builds it from the record's other fields and its own layout). `repeat(key)` is true when the
+   * observation last emitted with that key was only a look-alike and the report keeps no more
+   * look-alikes: the scan has then counted the record as one more observation and look-alike,
+   * and the reader must not build it. Only given with `emit`.
+   */
+  repeat?(repeatKey: string): boolean;
   /** Record size and nesting limits (src/io/limits.ts); the defaults when absent. */
   limits?: InputLimits;
 };

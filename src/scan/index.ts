@@ -105,8 +105,8 @@ export async function runScan(options: ScanOptions): Promise<ReportDocument> {
 
   let progress: () => void = () => {};
   let seen = 0;
-  const onObservation = (o: Observation): void => {
-    scanner.add(o);
+  const onObservation = (o: Observation, repeatKey?: string): void => {
+    scanner.add(o, repeatKey);
     if ((++seen & 0x3ff) === 0) progress();
   };
 
@@ -118,13 +118,18 @@ export async function runScan(options: ScanOptions): Promise<ReportDocument> {
     scanner.skip(n);
     if (before >>> 16 !== scanner.observations >>> 16) progress();
   };
+  const repeat = (key: string): boolean => {
+    if (!scanner.repeat(key)) return false;
+    if ((++seen & 0x3ff) === 0) progress();
+    return true;
+  };
   for (const [fileIndex, file] of files.entries()) {
     progress = (): void =>
       options.onProgress?.({ file: file.path, fileIndex, files: files.length, bytesRead, totalBytes, observations: scanner.observations });
     progress();
     await scanFile(file, forced, { stdin: options.stdin ?? process.stdin, archiveLimits: options.archiveLimits }, report, (n) => {
       bytesRead += n;
-    }, onObservation, { prefilter, skipped, limits }, tally);
+    }, onObservation, { prefilter, skipped, limits, repeat }, tally);
   }
   // A scan that read none of the inputs it was given is not a clean scan (docs/cli.md); when
   // errors were reported, they already say why (and the exit code is 2)
@@ -197,8 +202,8 @@ async function scanFile(
   io: { stdin: Readable; archiveLimits?: ArchiveLimits | undefined },
   report: (issue: ReportableIssue) => void,
   onBytes: (n: number) => void,
-  onObservation: (o: Observation) => void | Promise<void>,
-  fast: Pick<ReadContext, "prefilter" | "skipped" | "limits">,
+  onObservation: (o: Observation, repeatKey?: string) => void | Promise<void>,
+  fast: Pick<ReadContext, "prefilter" | "skipped" | "limits" | "repeat">,
   tally: Tally,
 ): Promise<void> {
   let opened;
@@ -261,8 +266,8 @@ async function readOpened(
   how: { discovered: boolean; inArchive: boolean },
   forced: Reader | undefined,
   report: (issue: ReportableIssue) => void,
-  onObservation: (o: Observation) => void | Promise<void>,
-  fast: Pick<ReadContext, "prefilter" | "skipped" | "limits">,
+  onObservation: (o: Observation, repeatKey?: string) => void | Promise<void>,
+  fast: Pick<ReadContext, "prefilter" | "skipped" | "limits" | "repeat">,
   tally: Tally,
 ): Promise<EntryOutcome> {
   const reader = forced ?? detectReader(opened.probe);
@@ -292,9 +297,9 @@ async function readOpened(
         }, seconds * 1000)
       : undefined;
   timer?.unref();
-  const emit = (o: Observation): void => {
+  const emit = (o: Observation, repeatKey?: string): void => {
     o.source.reader = reader.name;
-    onObservation(o);
+    onObservation(o, repeatKey);
   };
   try {
     // A consumer that pulls (an upload's ingest) sets the pace: it gets no `emit` (a reader's fast

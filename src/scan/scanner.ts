@@ -55,6 +55,8 @@ import { remediationId } from "./remediation-id.js";
 const MAX_LOOKALIKES_KEPT = 1000;
 /** Distinct (product, vendor, confidence) judgments cached; in practice a few hundred. */
 const MAX_JUDGMENTS_KEPT = 10_000;
+/** Repeat keys of look-alike-only records remembered (see `Scanner.repeat`); cleared when full. */
+const MAX_REPEAT_KEYS = 50_000;
 /** Distinct pieces of evidence kept on one finding; more are counted in `count`, not listed. */
 const MAX_EVIDENCE_PER_FINDING = 16;
 
@@ -78,8 +80,16 @@ export type ScannerOptions = {
 };
 
 export interface Scanner {
-  /** One observation; it carries its own `source`. */
-  add(observation: Observation): void;
+  /**
+   * One observation; it carries its own `source`. `repeatKey` (readers' fast paths, see
+   * `ReadContext.repeat`) determines the observation up to host, version and source.
+   */
+  add(observation: Observation, repeatKey?: string): void;
+  /**
+   * True, and the record counted as one more observation and look-alike, when the observation
+   * last added with `repeatKey` was only a look-alike and the report keeps no more look-alikes.
+   */
+  repeat(repeatKey: string): boolean;
   /** Observations a reader counted but did not build, because they cannot match (a prefilter). */
   skip(count: number): void;
   /** A located problem with the input; it goes to the report's `errors` (severity `error` unless given). */
@@ -140,6 +150,7 @@ export function createScanner(options: ScannerOptions): Scanner {
   /** Set once a collector has reported (`scan --host`), even with nothing collected. */
   let collected: CollectedSource[] | undefined;
   let lookalikeCount = 0;
+  let lookalikeOnly = new Set<string>();
   let observations = 0;
   let finished = false;
   let prefilter: Prefilter | undefined;
@@ -261,6 +272,24 @@ export function createScanner(options: ScannerOptions): Scanner {
     if (added) state.finding.evidence.sort((a, b) => b.confidence - a.confidence);
   };
 
+  /**
+   * The prefilter on an observation's own fields, before the matchers: every matcher and
+   * look-alike rule reads only its kind, name, vendor, path and identifiers, so one with no
+   * catalog literal in those (and nothing the literals cannot judge) has no match and is no
+   * look-alike. Readers without a fast path (SBOMs: every component has its own purl and hash,
+   * so the match memo never hits) then skip the matchers for clean components. A MAC address is
+   * read in any notation (the OUI need not be a substring), so a device with one is always matched.
+   */
+  const cannotMatch = (o: Observation): boolean => {
+    if (o.ids?.mac !== undefined) return false;
+    const p = (prefilter ??= buildPrefilter(index));
+    let text = o.name;
+    if (o.vendor !== undefined) text += "\n" + o.vendor;
+    if (o.path !== undefined) text += "\n" + o.path;
+    if (o.ids !== undefined) for (const v of Object.values(o.ids)) if (typeof v === "string") text += "\n" + v;
+    return !p.mayMatchText(text);
+  };
+
   const issue = (i: ReportableIssue): void => {
     const full: Issue = { severity: "error", ...i };
     errors.push(full);
@@ -268,15 +297,26 @@ export function createScanner(options: ScannerOptions): Scanner {
   };
 
   return {
-    add(o) {
+    add(o, repeatKey) {
       if (finished) throw new Error("the scanner has finished: create a new one");
       observations++;
+      if (cannotMatch(o)) return;
       const { matches, lookalike } = match(o);
       if (lookalike) {
         lookalikeCount++;
         if (lookalikes.length < MAX_LOOKALIKES_KEPT) lookalikes.push(lookalike);
+        if (repeatKey !== undefined && matches.length === 0) {
+          if (lookalikeOnly.size >= MAX_REPEAT_KEYS) lookalikeOnly = new Set();
+          lookalikeOnly.add(repeatKey);
+        }
       }
       for (const m of matches) if (!network.add(m)) record(m);
+    },
+    repeat(repeatKey) {
+      if (finished || lookalikes.length < MAX_LOOKALIKES_KEPT || !lookalikeOnly.has(repeatKey)) return false;
+      observations++;
+      lookalikeCount++;
+      return true;
     },
     skip(count) {
       observations += count;

@@ -25,11 +25,10 @@ import { pipeline } from "node:stream/promises";
 import { fileURLToPath } from "node:url";
 import { BaseFetcher, type Fetcher } from "tuf-js";
 import { DownloadHTTPError, DownloadLengthMismatchError } from "tuf-js/dist/error.js";
-import { removeLeftoversOfDeadProcesses } from "../../util/pid.js";
 import { PRIVATE_FILE_MODE, privateDir } from "../../util/private-fs.js";
+import { DOWNLOAD_PREFIX } from "./downloads.js";
 
-/** Downloads are written under ICTSGUARD_HOME/tmp, in folders named `tuf-<pid>-XXXXXX`. */
-const DOWNLOAD_PREFIX = "tuf-";
+export { cleanStaleDownloads } from "./downloads.js";
 
 /**
  * A BaseFetcher whose downloads go to our own temporary folder (`home/tmp`), 0600, removed
@@ -59,11 +58,6 @@ abstract class HomeFetcher extends BaseFetcher {
       await rm(dir, { recursive: true, force: true });
     }
   }
-}
-
-/** Removes download folders under `home/tmp` whose process no longer runs (a killed update's); returns them. */
-export function cleanStaleDownloads(home: string): string[] {
-  return removeLeftoversOfDeadProcesses(join(home, "tmp"), DOWNLOAD_PREFIX);
 }
 
 /** Serves `file:` URLs from the local file system. */

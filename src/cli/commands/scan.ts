@@ -54,13 +54,11 @@ export function scanCommand(): Command {
 
 async function scan(inputs: string[], flags: ScanFlags): Promise<number> {
   // Loaded when the command runs, not when it is defined: `--help` and `--version` stay fast.
-  const [{ resolveSettings }, { writeReport }, { createHostCollection }, { runScan, UsageError }, { openOutput, printIssue }, { createProgress }, { cleanLeftovers }] = await Promise.all([
+  const [{ resolveSettings }, { writeReport }, { runScan, UsageError }, { openOutput, printIssue }, { cleanLeftovers }] = await Promise.all([
     import("../../config/settings.js"),
     import("../../report/index.js"),
-    import("../../collect/index.js"),
     import("../../scan/index.js"),
     import("../output.js"),
-    import("../progress.js"),
     import("../leftovers.js"),
   ]);
   await cleanLeftovers();
@@ -70,9 +68,10 @@ async function scan(inputs: string[], flags: ScanFlags): Promise<number> {
   }
   const settings = await resolveSettings<ReportFormat, Status | "none">("scan", flags);
   const { catalog, active, configPath } = settings;
-  const collection = host ? await createHostCollection({ catalog, ...(flags.hostRoot !== undefined ? { root: flags.hostRoot } : {}) }) : undefined;
+  // the host collectors and the progress bar are loaded only when they are used
+  const collection = host ? await (await import("../../collect/index.js")).createHostCollection({ catalog, ...(flags.hostRoot !== undefined ? { root: flags.hostRoot } : {}) }) : undefined;
   const { format, toFile, color } = settings.output;
-  const progress = createProgress(!flags.quiet);
+  const progress = flags.quiet || !process.stderr.isTTY ? { update() {}, stop() {} } : (await import("../progress.js")).createProgress(true);
   const doc = await runScan({
     inputs,
     catalog,

@@ -67,6 +67,8 @@ type CsvRun = {
   emptyNames: number;
   badTextRows: number;
   asciiWarned: boolean;
+  /** What a repeat key starts with (see repeatKey): this file's column layout. */
+  keyPrefix?: string;
 };
 
 /**
@@ -248,10 +250,22 @@ async function* readLines(run: CsvRun, chunks: AsyncIterator<Uint8Array>, input:
           continue;
         }
       }
+      // a look-alike row like one before (the same program on another host): counted by the scan
+      // once the report keeps no more look-alikes; rows that warn (bad text, `???`) are read
+      const key =
+        isHit && ctx.repeat && !lineText.includes("\uFFFD") && !lineText.includes(ALWAYS_SEEN)
+          ? repeatKey(run, record, kindOfCell(plan!.kind === undefined ? undefined : record[plan!.kind], plan!))
+          : undefined;
+      if (key !== undefined && ctx.repeat!(key)) {
+        pos = end + 1;
+        continue;
+      }
       const observations: Observation[] = [];
       if (handleRecord(run, record.slice(), line, observations)) return "stop";
-      if (emit) for (const o of observations) emit(o);
-      else yield* observations;
+      if (emit) {
+        if (key !== undefined && observations.length === 1) emit(observations[0]!, key);
+        else for (const o of observations) emit(o);
+      } else yield* observations;
       pos = end + 1;
     }
     void last;
@@ -299,6 +313,24 @@ export function tokenize(text: string, start: number, end: number, delimiter: nu
   }
 }
 
+/**
+ * A key that determines a data row's observations up to host, version and source (see
+ * `ReadContext.repeat`): the file's column layout and every cell but those three columns'
+ * (toObservations reads nothing else). A device may be named by its host cell (toObservations),
+ * so a device row keeps its host in the key.
+ */
+function repeatKey(run: CsvRun, record: readonly string[], explicit: ObservationKind | undefined): string {
+  const columns = run.columns!;
+  const device = explicit === "device" || (explicit === undefined && (columns.model !== undefined || columns.mac !== undefined));
+  run.keyPrefix ??= `inventory/csv ${JSON.stringify(columns)}`;
+  let key = run.keyPrefix;
+  for (let i = 0; i < record.length; i++) {
+    key += "\u0000";
+    if ((device || i !== columns.host) && i !== columns.version && i !== columns.registryKey) key += record[i];
+  }
+  return key;
+}
+
 /** Which cells decide how many observations a row gives (see toObservations): indexes into the record. */
 type CountPlan = {
   name?: number;
@@ -308,6 +340,12 @@ type CountPlan = {
   /** The highest index a plain line must be split up to. */
   last: number;
   kinds: Map<string, ObservationKind | undefined>;
+  /**
+   * A MAC address column: the prefilter cannot judge these rows. The device matcher reads a MAC
+   * in any notation (`0c:75:d2:…`, `0c75.d2ab.…`), so the catalog's OUI (`0c75d2`) need not be a
+   * substring of the row: every row takes the full path.
+   */
+  mac: boolean;
 };
 
 function countPlan(columns: ColumnMap): CountPlan {
@@ -321,6 +359,7 @@ function countPlan(columns: ColumnMap): CountPlan {
     kindColumns,
     last: Math.max(-1, ...all),
     kinds: new Map(),
+    mac: columns.mac !== undefined,
   };
 }
 
@@ -329,6 +368,7 @@ function countPlan(columns: ColumnMap): CountPlan {
  * (skipped silently), -1 when the full path must see the row (no name: it reports or skips it).
  */
 function countCells(cell: (index: number | undefined) => boolean, kindOf: () => ObservationKind | undefined, plan: CountPlan): number {
+  if (plan.mac) return -1;
   for (const u of plan.updates) if (cell(u)) return 0;
   const explicit = kindOf();
   const named = cell(plan.name);
