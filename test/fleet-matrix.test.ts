@@ -75,6 +75,13 @@ const SAMPLES: Record<string, (fx: Fixture) => Promise<Sample> | Sample> = {
   "enrollment.revoke": async (fx) => ({ path: `/api/v1/enrollment-tokens/${(await fx.fleet.createEnrollmentToken(LOCAL_ADMIN, { site: SITE })).enrollment.id}/revoke`, body: {} }),
   "audit.list": () => ({ path: "/api/v1/audit" }),
   "jobs.list": () => ({ path: "/api/v1/jobs" }),
+  "findings.csv": () => ({ path: `/api/v1/findings.csv?site=${SITE}&status=prohibited,unsupported` }),
+  "exceptions.bulk": async (fx) => ({
+    path: "/api/v1/exceptions/bulk",
+    body: { findingIds: [await fx.freshFinding(), await fx.freshFinding()], owner: "CISO office", reason: "Waiver under FAR 52.204-25(d) requested; removal scheduled", expiresAt: "2099-01-01" },
+  }),
+  "catalog.contents": () => ({ path: "/api/v1/catalog/contents" }),
+  "catalog.timeline": () => ({ path: "/api/v1/catalog/timeline?role=federal-contractor&vendor=kaspersky&today=2025-01-01" }),
 };
 
 describe("authorisation matrix: the table and the docs", () => {

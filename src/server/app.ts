@@ -20,6 +20,7 @@ import { createAuthLimiter, DEFAULT_AUTH_LIMIT, type AuthLimitOptions } from "./
 import { DEFAULT_BODY_LIMITS, type ApiRoute, type AppEnv, type BodyLimits, type Services } from "./route.js";
 import { ROUTES } from "./routes/index.js";
 import { ErrorSchema } from "./schemas.js";
+import { mountWeb, securityHeaders } from "./web.js";
 
 export type AppOptions = {
   fleet: Fleet;
@@ -32,6 +33,8 @@ export type AppOptions = {
   routes?: readonly ApiRoute[];
   /** Where unexpected errors are logged (default: stderr). */
   log?: (line: string) => void;
+  /** The built web dashboard's folder (default dist/web), or false to serve none. */
+  web?: string | false;
 };
 
 export type App = {
@@ -72,6 +75,9 @@ export function createApp(options: AppOptions): App {
     document: () => (document ??= makeDocument(app)),
     draining: () => draining,
   };
+
+  // CSP, nosniff, no referrer, no framing: on every answer (web.ts)
+  app.use("*", securityHeaders());
 
   // timing and counting, by route id (set by the route's first middleware), after the answer
   app.use("*", async (c, next) => {
@@ -116,6 +122,9 @@ export function createApp(options: AppOptions): App {
     };
     app.openapi(config as typeof r.route, ((c: Parameters<ApiRoute["handler"]>[0]) => r.handler(c, services)) as never);
   }
+
+  // the dashboard's files and client routes, after the API (web.ts)
+  if (options.web !== false) mountWeb(app, options.web);
 
   app.notFound((c) => c.json(errorBody("not-found", `no route ${c.req.method} ${new URL(c.req.url).pathname}`), 404));
   app.onError((err, c) => {
