@@ -80,6 +80,7 @@ const SAMPLES: Record<string, (fx: Fixture) => Promise<Sample> | Sample> = {
     path: "/api/v1/exceptions/bulk",
     body: { findingIds: [await fx.freshFinding(), await fx.freshFinding()], owner: "CISO office", reason: "Waiver under FAR 52.204-25(d) requested; removal scheduled", expiresAt: "2099-01-01" },
   }),
+  "reports.site": () => ({ path: `/api/v1/reports/site?site=${SITE}&at=2025-01-01` }),
   "catalog.contents": () => ({ path: "/api/v1/catalog/contents" }),
   "catalog.timeline": () => ({ path: "/api/v1/catalog/timeline?role=federal-contractor&vendor=kaspersky&today=2025-01-01" }),
 };

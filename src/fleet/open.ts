@@ -4,6 +4,7 @@
  * service. It also notices, at open, a catalog that differs from the one stored hosts were
  * judged with, and queues the re-judge (run by `tick()` / the job loop).
  */
+import { siteReport } from "./site-report.js";
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import { resolveActiveCatalog, type ActiveCatalog } from "../catalog/active.js";
@@ -151,6 +152,7 @@ export async function openFleet(options: FleetOptions = {}): Promise<Fleet> {
     trend: (p, query) => q.trend(ctx, p, query),
     hostHistory: (p, hostId, at) => q.hostHistory(ctx, p, hostId, at),
     findingHistory: (p, id) => q.findingHistory(ctx, p, id),
+    siteReport: (p, query) => siteReport(ctx, p, query),
     createException: (p, input) => createException(ctx, p, input),
     listExceptions: (p, query) => listExceptions(ctx, p, query),
     revokeException: (p, id) => revokeException(ctx, p, id),

@@ -13,7 +13,7 @@
 import type { ActiveCatalog } from "../catalog/active.js";
 import type { Freshness } from "../catalog/freshness.js";
 import type { Catalog, Profile } from "../model/catalog.js";
-import type { Evidence, RuleRef, Status } from "../model/finding.js";
+import type { Evidence, ReportDocument, RuleRef, Status } from "../model/finding.js";
 import type { Observation } from "../model/observation.js";
 
 /** The roles of an API key. `ingest` may only upload inventories for its sites. */
@@ -392,6 +392,8 @@ export interface Fleet {
   /** What was on the host at `at`: each finding's last change at or before it. */
   hostHistory(principal: Principal, hostId: string, at: string): Promise<HostHistory>;
   findingHistory(principal: Principal, findingId: string): Promise<FindingEvent[]>;
+  /** One site's report document: its hosts' latest inventories judged as of `at` (an instant), with the exceptions in force then (site-report.ts). */
+  siteReport(principal: Principal, query: { site: string; at: string }): Promise<ReportDocument>;
 
   // --- exceptions ---
   /** Analyst or admin: the finding becomes `excepted` until `expiresAt` (then it reopens by itself, recorded). */

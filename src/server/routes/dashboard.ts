@@ -13,6 +13,9 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { ROLES as CHECK_ROLES } from "../../model/catalog.js";
 import { parseAsOf, today } from "../../policy/time.js";
 import { buildTimeline } from "../../render/timeline/model.js";
+import { CONTENT_SECURITY_POLICY } from "../../render/html/page.js";
+import { renderReportHtml } from "../../render/html/report.js";
+import { renderPdf } from "../../render/pdf.js";
 import { csvField } from "../../report/text.js";
 import type { FleetFinding, Principal } from "../../fleet/types.js";
 import { MAX_LIMIT } from "../../fleet/types.js";
@@ -229,4 +232,49 @@ const catalogTimeline = defineRoute({
   },
 });
 
-export const DASHBOARD_ROUTES = [findingsCsv, bulkExceptions, catalogContents, catalogTimeline];
+const siteReport = defineRoute({
+  id: "reports.site",
+  access: READERS,
+  scope: "site",
+  siteBy: "query",
+  body: "none",
+  route: createRoute({
+    method: "get",
+    path: "/api/v1/reports/site",
+    tags: ["posture"],
+    summary: "A site's compliance report (the document of `ictsguard report`) as of a date, as HTML or PDF",
+    request: {
+      query: z.object({
+        site: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,62}$/).openapi({ param: { name: "site", in: "query" }, description: "The site." }),
+        at: Instant.optional().openapi({ param: { name: "at", in: "query" }, description: "Judge as of this date or instant (default: now)." }),
+        format: z.enum(["html", "pdf"]).default("html").openapi({ param: { name: "format", in: "query" }, description: "html (default) or pdf (printed by Chromium)." }),
+      }),
+    },
+    responses: {
+      200: {
+        description: "The report: self-contained HTML (no script; its own CSP) or a tagged PDF",
+        content: { "text/html": { schema: z.string() }, "application/pdf": { schema: z.string().openapi({ format: "binary" }) } },
+      },
+    },
+  }),
+  handler: async (c, { fleet }) => {
+    const q = c.req.valid("query");
+    const at = q.at ? toInstant(q.at) : new Date().toISOString();
+    const doc = await fleet.siteReport(principalOf(c), { site: q.site, at });
+    const html = renderReportHtml(doc, { title: `ictsguard compliance report: ${q.site}, ${at.slice(0, 10)}` });
+    const name = `ictsguard-report-${q.site}-${at.slice(0, 10)}`;
+    if (q.format === "pdf") {
+      const pdf = await renderPdf(html);
+      return c.body(pdf as never, 200, { "content-type": "application/pdf", "content-disposition": `attachment; filename="${name}.pdf"`, "cache-control": "no-store" });
+    }
+    // the report's own policy (inline styles, no script at all), not the dashboard's
+    return c.body(html, 200, {
+      "content-type": "text/html; charset=utf-8",
+      "content-security-policy": `${CONTENT_SECURITY_POLICY}; frame-ancestors 'none'`,
+      "content-disposition": `inline; filename="${name}.html"`,
+      "cache-control": "no-store",
+    });
+  },
+});
+
+export const DASHBOARD_ROUTES = [findingsCsv, bulkExceptions, catalogContents, catalogTimeline, siteReport];

@@ -77,7 +77,7 @@ export function Findings() {
         <button type="submit">Filter</button>
       </form>
       <p>
-        <a href={csvHref} download data-testid="csv">
+        <a href={csvHref} data-testid="csv">
           Export these findings as CSV
         </a>{" "}
         <span class="muted">(every finding the filter selects, not only this page)</span>

@@ -7,7 +7,10 @@ type HostDetail = HostT & { findingList: Finding[] };
 type Event = { findingId: string; at: string; cause: string; status: string; state: string; previousStatus: string | null; previousState: string | null };
 type Product = { id: string; name: string; remediation?: string; removal: { platforms: string[]; remove: string; verify: string; licence?: string }[] };
 
-function EvidenceList({ evidence, sources }: { evidence: Evidence[]; sources: string[] }) {
+type Src = { file?: string; line?: number } | undefined;
+const where = (s: Src) => (s?.file ? `${s.file}${s.line ? `:${s.line}` : ""}` : "");
+
+function EvidenceList({ evidence, sources, observed }: { evidence: Evidence[]; sources: string[]; observed: Src }) {
   return (
     <table class="evidence">
       <caption>Evidence: which identifier fired, and from which source (reported by {sources.join(", ") || "no current source"})</caption>
@@ -28,7 +31,7 @@ function EvidenceList({ evidence, sources }: { evidence: Evidence[]; sources: st
             <td><code><T v={e.found.rule} /></code></td>
             <td><code><T v={e.found.value} /></code></td>
             <td><T v={e.searchedBy ? Object.entries(e.searchedBy).map(([k, v]) => `${k}: ${v}`).join("; ") : (e.searched ?? []).join(", ")} /></td>
-            <td><T v={e.source ? `${e.source.file ?? ""}${e.source.line ? `:${e.source.line}` : ""}` : ""} /></td>
+            <td><T v={where(e.source ?? observed)} /></td>
             <td>{e.confidence}</td>
           </tr>
         ))}
@@ -78,7 +81,7 @@ export function Host({ id }: { id: string }) {
                       Observed as: <T v={[f.observation.name, f.observation.version, f.observation.vendor].filter(Boolean).join(" · ")} />
                     </p>
                   )}
-                  <EvidenceList evidence={f.evidence ?? []} sources={f.sources} />
+                  <EvidenceList evidence={f.evidence ?? []} sources={f.sources} observed={f.observation?.source as Src} />
                   <h4>Remediation</h4>
                   {p?.remediation && <p><T v={p.remediation} /></p>}
                   {p && p.removal.length > 0 ? (
