@@ -5,7 +5,7 @@
  * (no serious or critical violation) and photographed into docs/screenshots/.
  */
 import assert from "node:assert/strict";
-import { mkdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { after, before, describe, it } from "node:test";
 import { parse } from "csv-parse/sync";
@@ -13,6 +13,8 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { CHROMIUM_ARGS, chromiumPath } from "../src/render/chromium.js";
 import { repoPath } from "../src/testing/index.js";
 import { api, createTestStore, runCli, spawnServe, type ServeProcess, type TestStore } from "../src/testing/fleet-server.js";
+import { signInWithTestIdp, startTestIdp, type TestIdp, type TestUser } from "../src/testing/oidc-provider.js";
+import { tempDir } from "../src/testing/temp.js";
 
 const require = createRequire(import.meta.url);
 const AXE_SOURCE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
@@ -20,6 +22,10 @@ const SHOTS = repoPath("docs/screenshots");
 const XSS = "<img src=x onerror=alert(1)>";
 const BIDI = "Kaspersky Free \u202Egpj.exe";
 
+/** An analyst of every site, through the identity provider's group (the server maps it). */
+const ANALYST: TestUser = { sub: "u-ann", email: "ann@example.org", name: "Ann Analyst", groups: ["compliance-analysts"], password: "pw-ann-1" };
+
+let idp: TestIdp;
 let store: TestStore;
 let server: ServeProcess;
 let key: string;
@@ -72,7 +78,14 @@ describe("web dashboard in Chromium", { timeout: 300_000 }, () => {
     const init = await runCli(["server", "init", "--db", store.db, "--site", "hq", "--profile", "business", "-o", "json"], { env: { ICTSGUARD_HOME: store.home } });
     assert.equal(init.code, 0, init.stderr);
     key = JSON.parse(init.stdout).apiKey;
-    server = await spawnServe(store, ["--no-jobs"]);
+    idp = await startTestIdp({ users: [ANALYST] });
+    // the config file's server.oidc block: the issuer, this client, and the group that makes analysts
+    const dir = tempDir("ictsguard-oidc-");
+    writeFileSync(`${dir}/client-secret`, idp.clientSecret, { mode: 0o600 });
+    const config = { server: { oidc: { issuer: idp.issuer, clientId: idp.clientId, clientSecretFile: `${dir}/client-secret`, groups: { "compliance-analysts": { role: "analyst" } } } } };
+    writeFileSync(`${dir}/ictsguard.yaml`, JSON.stringify(config));
+    server = await spawnServe(store, ["--no-jobs", "--config", `${dir}/ictsguard.yaml`]);
+    idp.addRedirectUri(`${server.url}/auth/callback`);
     assert.equal((await api(server.url, "/api/v1/sites", { key, body: { name: "plant", profile: "federal-contractor" } })).status, 201);
     await upload("/api/v1/inventories", "?site=hq&filename=windows-software.csv", readFileSync(repoPath("examples/fleet/windows-software.csv")));
     await upload("/api/v1/hosts/linux-01/inventories", "?site=plant&filename=linux-hosts.osquery.json", readFileSync(repoPath("examples/fleet/linux-hosts.osquery.json")));
@@ -86,7 +99,7 @@ describe("web dashboard in Chromium", { timeout: 300_000 }, () => {
     const { chromium } = await import("playwright-core");
     const asRoot = typeof process.getuid === "function" && process.getuid() === 0;
     browser = await chromium.launch({ executablePath: chromiumPath(), headless: true, args: [...CHROMIUM_ARGS, ...(asRoot ? ["--no-sandbox"] : [])] });
-    context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 900 }, extraHTTPHeaders: { authorization: `Bearer ${key}` } });
+    context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 900 } });
     page = await context.newPage();
     page.on("dialog", (d) => {
       dialogs.push(d.message());
@@ -98,6 +111,7 @@ describe("web dashboard in Chromium", { timeout: 300_000 }, () => {
   after(async () => {
     await browser?.close();
     await server?.stop();
+    await idp?.close();
     await store?.drop();
   });
 
@@ -126,6 +140,16 @@ describe("web dashboard in Chromium", { timeout: 300_000 }, () => {
     assert.match(api404.headers.get("content-type") ?? "", /json/);
     assert.equal((await fetch(`${server.url}/assets/missing.js`)).status, 404);
     assert.equal((await fetch(`${server.url}/..%2f..%2fpackage.json`)).status, 404);
+  });
+
+  it("signs in through the identity provider; the API then answers the browser's session", async () => {
+    await page.goto(`${server.url}/`);
+    await page.waitForURL((u) => !u.href.startsWith(server.url), { timeout: 30_000 });
+    assert.ok(page.url().startsWith(idp.issuer), `an unsigned browser is sent to the identity provider (at ${page.url()})`);
+    await signInWithTestIdp(page, server.url, ANALYST);
+    await page.locator("header .user", { hasText: "Ann Analyst (analyst)" }).waitFor();
+    const cookie = (await context.cookies(server.url)).find((c) => c.name === "ictsguard_session");
+    assert.ok(cookie?.httpOnly, "an HttpOnly session cookie");
   });
 
   it("posture shows the summary's counts and the planted coverage", async () => {
@@ -158,7 +182,8 @@ describe("web dashboard in Chromium", { timeout: 300_000 }, () => {
     await finding.waitFor();
     const evidence = (await finding.locator("table.evidence").textContent()) ?? "";
     assert.match(evidence, /Kaspersky Endpoint Security for Windows|AO Kaspersky Lab/, evidence);
-    assert.match(evidence, /windows-software\.csv:\d+/, "the source (file and line) that reported it");
+    const sourceCells = await finding.locator("table.evidence tbody td:nth-child(5)").allTextContents();
+    assert.ok(sourceCells.length > 0 && sourceCells.every((t) => t.includes("windows-software.csv")), `each piece of evidence names its source: ${sourceCells.join(" | ")}`);
     assert.match((await finding.textContent()) ?? "", /Remediation/);
     assert.ok((await page.locator("[data-testid=history] tbody tr").count()) >= 1);
     assert.deepEqual(await axe(page), []);

@@ -24,6 +24,9 @@ import { boundariesBetween, nextBoundary, phaseBoundaries } from "./phases.js";
 import * as q from "./queries.js";
 import { rejudgeAll } from "./rejudge.js";
 import { createSite, getSite, listSites } from "./sites.js";
+import { attest } from "./attestation.js";
+import * as sessions from "./sessions.js";
+import { listSigningKeys, rotateSigningKey } from "./signing-keys.js";
 import type { CatalogProvider, CatalogStatus, Fleet, FleetOptions, JobInfo } from "./types.js";
 
 const DEFAULT_JOB_INTERVAL_MS = 5000;
@@ -180,6 +183,15 @@ export async function openFleet(options: FleetOptions = {}): Promise<Fleet> {
       await queueCatalogRejudge();
       return true;
     },
+    createSession: (input) => sessions.createSession(ctx, input),
+    getSession: (token) => sessions.getSession(ctx, token),
+    endSession: (token) => sessions.endSession(ctx, token),
+    recordRefusedSignIn: (input) => sessions.recordRefusedSignIn(ctx, input),
+    saveLoginRequest: (binding, request, ttlMs) => sessions.saveLoginRequest(ctx, binding, request, ttlMs),
+    takeLoginRequest: (binding, state) => sessions.takeLoginRequest(ctx, binding, state),
+    listSigningKeys: (p) => listSigningKeys(ctx, p),
+    rotateSigningKey: (p) => rotateSigningKey(ctx, p),
+    attest: (p, query) => attest(ctx, p, query),
     rejudgeAll: (reason, opts) => rejudgeAll(ctx, reason, opts),
     nextPhaseBoundary: (after) => nextBoundary(boundaries, after ?? clock().toISOString()),
     tick,

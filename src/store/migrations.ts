@@ -235,10 +235,68 @@ const m002: Migration = {
   },
 };
 
+/**
+ * Browser sessions (OpenID Connect sign-in), the sign-ins in progress, and the server's ed25519
+ * signing keys for attestations (shared by every serve process on the store). Sessions and
+ * sign-ins keep only the SHA-256 of their random ids. One signing key is `current` (a partial
+ * unique index keeps it one, however many processes create or rotate at once); the others are
+ * `retired` and kept so old statements still verify. History by site, for attestations.
+ */
+const m005: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema
+      .createTable("sessions")
+      .addColumn("id_hash", "text", (c) => c.primaryKey())
+      .addColumn("sub", "text", (c) => c.notNull())
+      .addColumn("issuer", "text", (c) => c.notNull())
+      .addColumn("name", "text")
+      .addColumn("email", "text")
+      .addColumn("groups", "text", (c) => c.notNull())
+      .addColumn("role", "text", (c) => c.notNull())
+      .addColumn("sites", "text")
+      .addColumn("created_at", "text", (c) => c.notNull())
+      .addColumn("last_seen_at", "text", (c) => c.notNull())
+      .addColumn("idle_ms", "integer", (c) => c.notNull())
+      .addColumn("idle_expires_at", "text", (c) => c.notNull())
+      .addColumn("absolute_expires_at", "text", (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex("sessions_absolute").on("sessions").columns(["absolute_expires_at"]).execute();
+    await db.schema.createIndex("sessions_idle").on("sessions").columns(["idle_expires_at"]).execute();
+    await db.schema
+      .createTable("login_requests")
+      .addColumn("state_hash", "text", (c) => c.primaryKey())
+      .addColumn("binding_hash", "text", (c) => c.notNull())
+      .addColumn("nonce", "text", (c) => c.notNull())
+      .addColumn("code_verifier", "text", (c) => c.notNull())
+      .addColumn("return_to", "text", (c) => c.notNull())
+      .addColumn("created_at", "text", (c) => c.notNull())
+      .addColumn("expires_at", "text", (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex("login_requests_expiry").on("login_requests").columns(["expires_at"]).execute();
+    await db.schema
+      .createTable("signing_keys")
+      .addColumn("key_id", "text", (c) => c.primaryKey())
+      .addColumn("algorithm", "text", (c) => c.notNull())
+      .addColumn("public_key", "text", (c) => c.notNull())
+      .addColumn("private_key", "text", (c) => c.notNull())
+      .addColumn("state", "text", (c) => c.notNull())
+      .addColumn("created_at", "text", (c) => c.notNull())
+      .addColumn("created_by", "text", (c) => c.notNull())
+      .addColumn("retired_at", "text")
+      .execute();
+    await db.schema.createIndex("signing_keys_one_current").on("signing_keys").column("state").unique().where(sql.ref("state"), "=", "current").execute();
+    await db.schema.createIndex("finding_events_site_finding").on("finding_events").columns(["site", "finding_id", "at", "id"]).execute();
+  },
+  async down() {
+    throw new Error("the store's migrations do not go down");
+  },
+};
+
 /** Every migration by name; names sort in the order they run. */
 export const MIGRATIONS: Record<string, Migration> = {
   "001-initial": m001,
   "002-day-deltas-and-host-counts": m002,
+  "005-sessions-and-signing-keys": m005,
 };
 
 export const migrationProvider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -8,6 +8,8 @@
 import type { ApiRoute } from "../route.js";
 import { ADMIN_ROUTES, COVERAGE_ROUTES } from "./admin.js";
 import { DASHBOARD_ROUTES } from "./dashboard.js";
+import { ATTESTATION_ROUTES } from "./attestations.js";
+import { AUTH_ROUTES } from "./auth.js";
 import { ENGINE_ROUTES } from "./engines.js";
 import { EXCEPTION_ROUTES } from "./exceptions.js";
 import { INVENTORY_ROUTES } from "./inventories.js";
@@ -25,6 +27,8 @@ export const ROUTES: readonly ApiRoute[] = [
   ...ENGINE_ROUTES,
   ...ADMIN_ROUTES,
   ...DASHBOARD_ROUTES,
+  ...AUTH_ROUTES,
+  ...ATTESTATION_ROUTES,
 ];
 
 export { DEFAULT_SITE } from "./inventories.js";

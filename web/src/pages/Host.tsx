@@ -31,7 +31,7 @@ function EvidenceList({ evidence, sources, observed }: { evidence: Evidence[]; s
             <td><code><T v={e.found.rule} /></code></td>
             <td><code><T v={e.found.value} /></code></td>
             <td><T v={e.searchedBy ? Object.entries(e.searchedBy).map(([k, v]) => `${k}: ${v}`).join("; ") : (e.searched ?? []).join(", ")} /></td>
-            <td><T v={where(e.source ?? observed)} /></td>
+            <td><T v={where(e.source ?? observed) || sources.join(", ")} /></td>
             <td>{e.confidence}</td>
           </tr>
         ))}
