@@ -2,8 +2,9 @@
  * @module
  * `npm run bench:web`: how fast the dashboard's posture page paints on a large fleet. Seeds
  * 100,000 hosts and 1,000,000 findings into a fresh PostgreSQL database (bench/fleet-seed.ts),
- * starts one `ictsguard serve` on 127.0.0.1, signs a browser in (Debian's Chromium through
- * playwright-core) and loads `/` several times, each in a fresh browser context (nothing cached)
+ * starts one `ictsguard serve` on 127.0.0.1 with OpenID Connect sign-in against the test
+ * identity provider (src/testing/oidc-provider.ts), signs a browser in (Debian's Chromium through
+ * playwright-core) as a viewer of every site and loads `/` several times, each in a fresh browser context (nothing cached)
  * and again in one warm context. For each load it reads first-contentful-paint from the
  * Performance API, and also times until the posture's counts are on screen (the summary
  * answered and rendered). Prints p50/p95 (target: FCP within 1 s) to stdout and
@@ -14,10 +15,10 @@ import { execFileSync, spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, BrowserContext } from "playwright-core";
-import { openFleet } from "../src/fleet/index.js";
-import { LOCAL_ADMIN } from "../src/fleet/types.js";
 import { CHROMIUM_ARGS, chromiumPath } from "../src/render/chromium.js";
 import { createTestStore, spawnServe } from "../src/testing/fleet-server.js";
+import { signInWithTestIdp, startTestIdp, type TestUser } from "../src/testing/oidc-provider.js";
+import { tempDir } from "../src/testing/temp.js";
 import { PACKAGE_ROOT } from "../src/util/package-root.js";
 
 const HOSTS = Number(process.env.ICTSGUARD_BENCH_FLEET_HOSTS ?? 100_000);
@@ -80,23 +81,32 @@ async function main(): Promise<void> {
     const code = await new Promise<number | null>((resolve) => seed.on("exit", resolve));
     if (code !== 0) throw new Error(`fleet-seed failed (exit ${code})`);
     console.log(`seeded in ${((Date.now() - seedStart) / 1000).toFixed(1)} s`);
-    const fleet = await openFleet({ db: store.db, home: store.home });
-    const key = (await fleet.createApiKey(LOCAL_ADMIN, { role: "viewer", label: "web bench" })).token;
-    await fleet.close();
-
-    const serve = await spawnServe(store, ["--no-jobs"]);
+    const viewer: TestUser = { sub: "bench-viewer", email: "viewer@example.org", name: "Bench Viewer", groups: ["viewers"], password: "bench-pw-1" };
+    const idp = await startTestIdp({ users: [viewer] });
+    const dir = tempDir("ictsguard-bench-oidc-");
+    writeFileSync(join(dir, "client-secret"), idp.clientSecret, { mode: 0o600 });
+    const config = { server: { oidc: { issuer: idp.issuer, clientId: idp.clientId, clientSecretFile: join(dir, "client-secret"), groups: { viewers: { role: "viewer" } } } } };
+    writeFileSync(join(dir, "ictsguard.yaml"), JSON.stringify(config));
+    const serve = await spawnServe(store, ["--no-jobs", "--config", join(dir, "ictsguard.yaml")]);
+    idp.addRedirectUri(`${serve.url}/auth/callback`);
     try {
       const { chromium } = await import("playwright-core");
       const asRoot = typeof process.getuid === "function" && process.getuid() === 0;
       browser = await chromium.launch({ executablePath: chromiumPath(), headless: true, args: [...CHROMIUM_ARGS, ...(asRoot ? ["--no-sandbox"] : [])] });
-      // signed in as a viewer: the browser sends the viewer's key on every request
-      const contextOptions = { viewport: { width: 1280, height: 900 }, extraHTTPHeaders: { authorization: `Bearer ${key}` } };
-      // warm-up: the server's first summary and the first page load
+      const contextOptions = { viewport: { width: 1280, height: 900 } };
+      // signed in once; each fresh context gets the session cookie and nothing else (no cached files)
       const warm = await browser.newContext(contextOptions);
+      const signInPage = await warm.newPage();
+      await signInWithTestIdp(signInPage, serve.url, viewer);
+      await signInPage.close();
+      const session = (await warm.cookies(serve.url)).filter((c) => c.name === "ictsguard_session");
+      if (session.length !== 1) throw new Error("the sign-in set no session cookie");
+      // warm-up: the server's first summary and the first page load
       await loadOnce(warm, serve.url);
       const cold: Load[] = [];
       for (let i = 0; i < LOADS; i++) {
         const ctx = await browser.newContext(contextOptions);
+        await ctx.addCookies(session);
         cold.push(await loadOnce(ctx, serve.url));
         await ctx.close();
       }
@@ -115,6 +125,7 @@ async function main(): Promise<void> {
       writeFileSync(join(PACKAGE_ROOT, "bench", "out", "web-fcp.json"), `${JSON.stringify({ hosts: HOSTS, findings: FINDINGS, loads: LOADS, machine: uptime, results }, null, 2)}\n`);
     } finally {
       await serve.stop();
+      await idp.close();
     }
   } finally {
     await browser?.close();
