@@ -7,7 +7,8 @@
  * - `POST /api/v1/exceptions/bulk`: one exception (owner, reason, expiry) for many findings;
  * - `GET /api/v1/catalog/contents`: every authority (source), entity, product and rule of the
  *   catalog the server judges with, with their citations;
- * - `GET /api/v1/catalog/timeline`: the ban timeline (src/render/timeline) for a role and vendor.
+ * - `GET /api/v1/catalog/timeline`: the ban timeline (src/render/timeline) for a role and vendor;
+ * - `GET /api/v1/reports/site`: a site's report (src/render) as of a date, as HTML or PDF.
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import { ROLES as CHECK_ROLES } from "../../model/catalog.js";
