@@ -84,6 +84,12 @@ for (const backend of BACKENDS) {
       const between = statementOf((await api(server.url, `/api/v1/attestations?site=a&at=${at(30)}`, { key: adminKey })).body);
       assert.deepEqual([between.summary.clean, between.findings[0]?.state], [false, "removal-pending"]);
 
+      // silence as of the instant: ws-1 reported at +24 h (it reported again later), ws-2 last at T0
+      const window = statementOf((await api(server.url, `/api/v1/attestations?site=a&at=${at(30)}&silentSince=${at(12)}`, { key: adminKey })).body);
+      assert.deepEqual(window.coverage.reported, [{ id: window.coverage.reported[0].id, name: "ws-1", lastSeen: at(24) }]);
+      assert.deepEqual(window.coverage.silent.map((h: { name: string; lastSeen: string }) => [h.name, h.lastSeen]), [["ws-2", at(0)]]);
+      assert.match(window.summary.text, /silent: 1 host seen before/);
+
       const after = statementOf((await api(server.url, `/api/v1/attestations?site=a&at=${at(49)}`, { key: adminKey })).body);
       assert.equal(after.findings, "none");
       assert.equal(after.summary.clean, true);
@@ -92,7 +98,8 @@ for (const backend of BACKENDS) {
 
       // before anything was uploaded: no host, nothing known
       const empty = statementOf((await api(server.url, `/api/v1/attestations?site=a&at=${at(-1)}`, { key: adminKey })).body);
-      assert.deepEqual([empty.coverage.reported, empty.findings], [[], "none"]);
+      assert.deepEqual([empty.coverage.reported, empty.findings, empty.summary.clean], [[], "none", false], "nothing reported is not clean");
+      assert.match(empty.summary.text, /nothing is known/);
       assert.deepEqual(empty.coverage.neverReported, [], "the asset list was imported at T0");
       // the future is refused
       const future = await api(server.url, `/api/v1/attestations?site=a&at=${at(100)}`, { key: adminKey });
