@@ -198,6 +198,15 @@ for (const backend of BACKENDS) {
       assert.ok(audit.items.some((e) => e.action === "session.end" && e.keyId === "user:u-viewer"));
     });
 
+    it("signing in again in the same browser ends the session it had", async () => {
+      const first = await signInOverHttp(server.url, USERS.viewer!);
+      const second = await signInOverHttp(server.url, USERS.viewer!, { jar: first.jar });
+      assert.equal(second.status, 302);
+      assert.notEqual(second.session, first.session);
+      assert.equal((await api(server.url, "/api/v1/session", { headers: cookie(first.session) })).status, 401);
+      assert.equal((await api(server.url, "/api/v1/session", { headers: cookie(second.session) })).status, 200);
+    });
+
     it("refuses a returnTo that leaves the server (open redirect)", async () => {
       for (const bad of ["https://evil.example/", "//evil.example/x", "/\\evil.example", "http:/evil.example", "javascript:alert(1)", "/%0d%0aLocation:x\r\n"]) {
         const res = await fetch(`${server.url}/auth/login?returnTo=${encodeURIComponent(bad)}`, { redirect: "manual" });

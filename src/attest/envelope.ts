@@ -9,8 +9,12 @@
  *     { "payloadType": "application/vnd.ictsguard.attestation+json",
  *       "payload": base64(body), "signatures": [{ "keyid": KEY_ID, "sig": base64(signature) }] }
  *
- * The body is the statement in canonical JSON (@tufjs/canonical-json: keys sorted, no spaces),
- * so the same statement is always the same bytes. A key id is the SHA-256 (hex) of the 32 bytes
+ * The body is the statement in canonical JSON, RFC 8785 (JCS): object keys sorted by their UTF-16
+ * code units, no whitespace, strings and numbers as ECMAScript's JSON.stringify writes them, so
+ * the same statement is always the same bytes and any JSON parser reads them.
+ * (@tufjs/canonical-json, which the TUF code uses, writes control characters inside strings
+ * raw: a PEM key's line breaks, or a host name with a control character from an inventory, would
+ * make the payload something JSON parsers refuse.) A key id is the SHA-256 (hex) of the 32 bytes
  * of the raw ed25519 public key: `openssl pkey -pubin -in key.pem -outform DER | tail -c 32 |
  * sha256sum`. As DSSE says, the key id only picks a key: verification checks the signature with
  * a key the verifier chose (a pinned one), or, when none is given, with the public key the
@@ -18,7 +22,6 @@
  * Nothing here touches the store: `ictsguard attest verify` runs offline with only this module.
  */
 import { createHash, createPublicKey, sign, verify, type KeyObject } from "node:crypto";
-import { canonicalize } from "@tufjs/canonical-json";
 
 export const ATTESTATION_PAYLOAD_TYPE = "application/vnd.ictsguard.attestation+json";
 
@@ -32,9 +35,25 @@ export function pae(payloadType: string, body: Buffer): Buffer {
   return Buffer.concat([Buffer.from(`DSSEv1 ${type.length} `), type, Buffer.from(` ${body.length} `), body]);
 }
 
-/** The canonical JSON bytes of a value (what is signed). */
+/** RFC 8785 canonical JSON of a JSON value (plain objects, arrays, strings, finite numbers, booleans, null). */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value === "boolean" || typeof value === "string") return JSON.stringify(value);
+  if (typeof value === "number") {
+    if (!Number.isFinite(value)) throw new Error(`canonical JSON has no ${value}`);
+    return JSON.stringify(value);
+  }
+  if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v === undefined ? null : v)).join(",")}]`;
+  if (typeof value === "object") {
+    // JavaScript's default sort compares UTF-16 code units, as RFC 8785 says
+    const keys = Object.keys(value).filter((k) => (value as Record<string, unknown>)[k] !== undefined).sort();
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`).join(",")}}`;
+  }
+  throw new Error(`canonical JSON has no ${typeof value}`);
+}
+
+/** The canonical JSON bytes of a value (what is signed), UTF-8. */
 export function canonicalBytes(value: unknown): Buffer {
-  return Buffer.from(canonicalize(value), "utf8");
+  return Buffer.from(canonicalJson(value), "utf8");
 }
 
 /** SHA-256 (hex) of the raw 32-byte ed25519 public key. */

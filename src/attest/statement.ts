@@ -38,7 +38,7 @@ export type Statement = {
   catalog: { version: string; date: string; digest: string };
   signingKey: { keyId: string; algorithm: "ed25519"; publicKey: string };
   summary: {
-    /** No finding open or removal-pending at the instant (excepted ones are listed apart). */
+    /** At least one host reported in the window, and no finding was open or removal-pending at the instant (excepted ones are listed apart). */
     clean: boolean;
     openFindings: number;
     exceptedFindings: number;

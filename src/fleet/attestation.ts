@@ -47,12 +47,15 @@ export async function attest(ctx: Ctx, p: Principal, query: AttestationQuery): P
   const excepted = findings.length - open;
   const key = await currentSigningKeyRow(ctx, p.keyId);
   const catalog = ctx.catalog.active.catalog;
-  const clean = open === 0;
+  // nothing reported is nothing known, not clean
+  const clean = open === 0 && coverage.reported.length > 0;
+  const hosts = (n: number) => `${n} host${n === 1 ? "" : "s"}`;
   const text =
-    `${clean ? "No finding was open" : `${open} finding${open === 1 ? " was" : "s were"} open`} on the ${coverage.reported.length} host${coverage.reported.length === 1 ? "" : "s"} of site ${site.name} that reported ` +
-    `between ${silentSince} and ${at}` +
+    (coverage.reported.length === 0
+      ? `No host of site ${site.name} reported between ${silentSince} and ${at}: nothing is known of its position`
+      : `${open === 0 ? "No finding was open" : `${open} finding${open === 1 ? " was" : "s were"} open`} on the ${hosts(coverage.reported.length)} of site ${site.name} that reported between ${silentSince} and ${at}`) +
     (excepted ? `; ${excepted} excepted` : "") +
-    (coverage.silent.length ? `; ${coverage.silent.length} known host${coverage.silent.length === 1 ? " was" : "s were"} silent` : "") +
+    (coverage.silent.length ? `; silent: ${hosts(coverage.silent.length)} seen before` : "") +
     (coverage.neverReported.length ? `; ${coverage.neverReported.length} listed asset${coverage.neverReported.length === 1 ? " had" : "s had"} never reported` : "") +
     ".";
   const statement: Statement = {

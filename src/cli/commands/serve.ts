@@ -35,7 +35,7 @@ export function serveCommand(): Command {
     .option("--oidc-issuer <url>", "browser sign-in: the OpenID Connect issuer (server.oidc.issuer)")
     .option("--oidc-client-id <id>", "browser sign-in: this server's client id at the issuer")
     .option("--oidc-client-secret-file <file>", "browser sign-in: a file holding the client secret (or $ICTSGUARD_OIDC_CLIENT_SECRET)")
-    .option("--oidc-group <group=role[:sites]...>", "map an identity provider group to a role (admin, analyst, viewer), optionally limited to sites: admins=admin, a-team=analyst:a,b")
+    .option("--oidc-group <mapping>", "map an identity provider group to a role (admin, analyst, viewer), optionally limited to sites; repeatable: admins=admin, a-team=analyst:a,b", (value: string, all: string[] = []) => [...all, value])
     .option("--public-url <url>", "the URL browsers reach this server at; the sign-in's redirect URI is <url>/auth/callback (default: the address it listens on)")
     .option("--session-idle-minutes <n>", "a session ends after this long without a request (default 30)")
     .option("--session-absolute-hours <n>", "a session ends this long after sign-in, used or not (default 12)")

@@ -134,6 +134,9 @@ const callback = defineRoute({
         `You signed in as ${person.email ?? person.name ?? person.sub}, but ${reason}. An administrator gives access by mapping one of your identity provider's groups to a role (server.oidc.groups in the server's config).`,
       );
     }
+    // a session this browser had is ended, not kept beside the new one
+    const previous = getCookie(c, SESSION_COOKIE);
+    if (previous) await services.fleet.endSession(previous);
     const { token } = await services.fleet.createSession({
       sub: person.sub,
       ...(person.name ? { name: person.name } : {}),
