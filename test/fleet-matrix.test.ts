@@ -15,11 +15,13 @@ import { LOCAL_ADMIN, type Fleet } from "../src/fleet/types.js";
 import { PRINCIPALS, ROUTES, authorisationMatrix, expectedAccess, startServer, type PrincipalKind, type RunningServer } from "../src/server/index.js";
 import { repoPath } from "../src/testing/index.js";
 import { BACKENDS, createTestStore, type TestStore } from "../src/testing/fleet-server.js";
+import { flowToCallback, startTestIdp, type TestIdp } from "../src/testing/oidc-provider.js";
 
 const SITE = "a";
 const OTHER = "b";
 
-type Sample = { path: string; body?: string | object; contentType?: string; headers?: Record<string, string> };
+/** `redirects`: the route answers a redirect (3xx, not followed) when it succeeds. */
+type Sample = { path: string; body?: string | object; contentType?: string; headers?: Record<string, string>; redirects?: boolean };
 type Fixture = {
   hostId: string;
   findingId: string;
@@ -27,7 +29,12 @@ type Fixture = {
   /** A new host with a Kaspersky finding in site a, for requests that use one up. */
   freshFinding(): Promise<string>;
   fleet: Fleet;
+  /** The server's URL (for the sign-in samples). */
+  url: string;
 };
+
+/** A person the test identity provider signs in, in a group mapped to viewer. */
+const PERSON = { sub: "matrix-person", email: "person@example.org", name: "Matrix Person", groups: ["fleet-viewers"], password: "correct horse" };
 
 const unique = () => randomBytes(4).toString("hex");
 const CSV = (host: string) => `host,kind,name,vendor,version\n${host},software,Kaspersky Endpoint Security for Windows,AO Kaspersky Lab,12.1\n`;
@@ -75,6 +82,24 @@ const SAMPLES: Record<string, (fx: Fixture) => Promise<Sample> | Sample> = {
   "enrollment.revoke": async (fx) => ({ path: `/api/v1/enrollment-tokens/${(await fx.fleet.createEnrollmentToken(LOCAL_ADMIN, { site: SITE })).enrollment.id}/revoke`, body: {} }),
   "audit.list": () => ({ path: "/api/v1/audit" }),
   "jobs.list": () => ({ path: "/api/v1/jobs" }),
+  "findings.csv": () => ({ path: `/api/v1/findings.csv?site=${SITE}&status=prohibited,unsupported` }),
+  "exceptions.bulk": async (fx) => ({
+    path: "/api/v1/exceptions/bulk",
+    body: { findingIds: [await fx.freshFinding(), await fx.freshFinding()], owner: "CISO office", reason: "Waiver under FAR 52.204-25(d) requested; removal scheduled", expiresAt: "2099-01-01" },
+  }),
+  "reports.site": () => ({ path: `/api/v1/reports/site?site=${SITE}&at=2025-01-01` }),
+  "catalog.contents": () => ({ path: "/api/v1/catalog/contents" }),
+  "catalog.timeline": () => ({ path: "/api/v1/catalog/timeline?role=federal-contractor&vendor=kaspersky&today=2025-01-01" }),
+  "auth.login": () => ({ path: "/auth/login?returnTo=%2Fhosts", redirects: true }),
+  "auth.callback": async (fx) => {
+    // a real sign-in at the test identity provider, up to its redirect back to the server
+    const { callbackUrl, jar } = await flowToCallback(fx.url, PERSON, { returnTo: "/" });
+    return { path: callbackUrl.slice(fx.url.length), headers: { cookie: jar.header(callbackUrl) }, redirects: true };
+  },
+  "auth.logout": () => ({ path: "/auth/logout" }),
+  session: () => ({ path: "/api/v1/session" }),
+  "signing-keys.list": () => ({ path: "/api/v1/signing-keys" }),
+  "attestations.get": () => ({ path: `/api/v1/attestations?site=${SITE}` }),
 };
 
 describe("authorisation matrix: the table and the docs", () => {
@@ -107,12 +132,20 @@ for (const backend of BACKENDS) {
     let server: RunningServer;
     const keys = {} as Record<Exclude<PrincipalKind, "anonymous">, string>;
     let fx: Fixture;
+    let idp: TestIdp;
 
     before(async () => {
       store = await createTestStore(backend);
       fleet = await openFleet({ db: store.db, home: store.home });
+      idp = await startTestIdp({ users: [PERSON] });
       // failures of the anonymous column must not trip the auth rate limit here (tested on its own)
-      server = await startServer({ fleet, listen: { host: "127.0.0.1", port: 0 }, authLimit: { max: 1_000_000, windowMs: 60_000 } });
+      server = await startServer({
+        fleet,
+        listen: { host: "127.0.0.1", port: 0 },
+        authLimit: { max: 1_000_000, windowMs: 60_000 },
+        signIn: { oidc: { issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret, groups: { "fleet-viewers": { role: "viewer", sites: null } } } },
+      });
+      idp.addRedirectUri(`${server.url}/auth/callback`);
       await fleet.createSite(LOCAL_ADMIN, { name: SITE, profile: "business" });
       await fleet.createSite(LOCAL_ADMIN, { name: OTHER, profile: "business" });
       keys.viewer = (await fleet.createApiKey(LOCAL_ADMIN, { role: "viewer" })).token;
@@ -133,11 +166,12 @@ for (const backend of BACKENDS) {
         return { scanId: scan.id, hostId: found.items[0]!.hostId, findingId: found.items[0]!.id };
       };
       const first = await ingestHost("ws-1");
-      fx = { ...first, fleet, freshFinding: async () => (await ingestHost(`ws-${unique()}`)).findingId };
+      fx = { ...first, fleet, url: server.url, freshFinding: async () => (await ingestHost(`ws-${unique()}`)).findingId };
     });
 
     after(async () => {
       await server?.close();
+      await idp?.close();
       await store?.drop();
     });
 
@@ -152,12 +186,13 @@ for (const backend of BACKENDS) {
             body = typeof sample.body === "string" ? sample.body : JSON.stringify(sample.body);
             headers["content-type"] = sample.contentType ?? "application/json";
           }
-          const res = await fetch(server.url + sample.path, { method: route.route.method.toUpperCase(), headers, ...(body !== undefined ? { body } : {}) });
+          const res = await fetch(server.url + sample.path, { method: route.route.method.toUpperCase(), headers, redirect: "manual", ...(body !== undefined ? { body } : {}) });
           const text = await res.text();
           const expected = expectedAccess(route, who);
           const where = `${route.id} as ${who}: HTTP ${res.status} ${text.slice(0, 300)}`;
           if (expected === "allow") {
-            assert.ok(res.status >= 200 && res.status < 300, `expected success; ${where}`);
+            if (sample.redirects) assert.ok(res.status >= 300 && res.status < 400 && res.headers.get("location"), `expected a redirect; ${where}`);
+            else assert.ok(res.status >= 200 && res.status < 300, `expected success; ${where}`);
             continue;
           }
           assert.equal(res.status, expected, where);

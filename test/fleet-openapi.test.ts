@@ -119,6 +119,8 @@ for (const backend of BACKENDS) {
       assert.ok(validate(doc), JSON.stringify(validate.errors, null, 1));
       assert.equal(doc.components.securitySchemes.Bearer?.type, "http");
       assert.equal(doc.components.securitySchemes.Bearer?.scheme, "bearer");
+      const session = doc.components.securitySchemes.Session as { type?: string; in?: string; name?: string } | undefined;
+      assert.deepEqual([session?.type, session?.in, session?.name], ["apiKey", "cookie", "ictsguard_session"]);
     });
 
     it("every component schema is valid JSON Schema 2020-12", () => {
@@ -136,7 +138,7 @@ for (const backend of BACKENDS) {
         assert.equal(op["x-ictsguard-site-scope"], r.scope, r.id);
         if (r.access === "public") assert.deepEqual(op.security, [], r.id);
         else {
-          assert.deepEqual(op.security, [{ Bearer: [] }], r.id);
+          assert.deepEqual(op.security, [{ Bearer: [] }, { Session: [] }], r.id);
           for (const status of ["401", "403", "429"]) assert.ok(op.responses[status], `${r.id} documents ${status}`);
         }
       }

@@ -13,6 +13,7 @@ import { STATUSES } from "../model/finding.js";
 import { ExceptionRule } from "../model/exception.js";
 import { IctsError } from "../model/issue.js";
 import { ScreenSettings } from "../model/screen-settings.js";
+import { ServerConfig } from "./server-auth.js";
 
 /** Loaded only when there is a config file to read. */
 const yaml = lazyRequire<typeof import("yaml")>("yaml");
@@ -57,6 +58,8 @@ export const Config = z
       .optional(),
     /** `ictsguard screen`: default threshold and lists, and the allow-list of decided false positives. */
     screen: ScreenSettings.optional(),
+    /** `ictsguard serve`: OpenID Connect sign-in, sessions, public URL (src/config/server-auth.ts; docs/server.md). */
+    server: ServerConfig.optional(),
   })
   .strict();
 export type Config = z.infer<typeof Config>;

@@ -4,6 +4,7 @@
  * service. It also notices, at open, a catalog that differs from the one stored hosts were
  * judged with, and queues the re-judge (run by `tick()` / the job loop).
  */
+import { siteReport } from "./site-report.js";
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import { resolveActiveCatalog, type ActiveCatalog } from "../catalog/active.js";
@@ -24,6 +25,9 @@ import * as q from "./queries.js";
 import { DEFAULT_SHARD_HOSTS, rejudgeAll } from "./rejudge.js";
 import { checkRetention } from "./retention.js";
 import { createSite, getSite, listSites } from "./sites.js";
+import { attest } from "./attestation.js";
+import * as sessions from "./sessions.js";
+import { listSigningKeys, rotateSigningKey } from "./signing-keys.js";
 import type { CatalogProvider, CatalogStatus, Fleet, FleetOptions, JobInfo } from "./types.js";
 
 const DEFAULT_JOB_INTERVAL_MS = 5000;
@@ -172,6 +176,7 @@ export async function openFleet(options: FleetOptions = {}): Promise<Fleet> {
     trend: (p, query) => q.trend(ctx, p, query),
     hostHistory: (p, hostId, at) => q.hostHistory(ctx, p, hostId, at),
     findingHistory: (p, id) => q.findingHistory(ctx, p, id),
+    siteReport: (p, query) => siteReport(ctx, p, query),
     createException: (p, input) => createException(ctx, p, input),
     listExceptions: (p, query) => listExceptions(ctx, p, query),
     revokeException: (p, id) => revokeException(ctx, p, id),
@@ -199,6 +204,15 @@ export async function openFleet(options: FleetOptions = {}): Promise<Fleet> {
       await queueCatalogRejudge();
       return true;
     },
+    createSession: (input) => sessions.createSession(ctx, input),
+    getSession: (token) => sessions.getSession(ctx, token),
+    endSession: (token) => sessions.endSession(ctx, token),
+    recordRefusedSignIn: (input) => sessions.recordRefusedSignIn(ctx, input),
+    saveLoginRequest: (binding, request, ttlMs) => sessions.saveLoginRequest(ctx, binding, request, ttlMs),
+    takeLoginRequest: (binding, state) => sessions.takeLoginRequest(ctx, binding, state),
+    listSigningKeys: (p) => listSigningKeys(ctx, p),
+    rotateSigningKey: (p) => rotateSigningKey(ctx, p),
+    attest: (p, query) => attest(ctx, p, query),
     rejudgeAll: (reason, opts) => rejudgeAll(ctx, reason, opts),
     nextPhaseBoundary: (after) => nextBoundary(boundaries, after ?? clock().toISOString()),
     tick,

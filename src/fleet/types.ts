@@ -13,7 +13,7 @@
 import type { ActiveCatalog } from "../catalog/active.js";
 import type { Freshness } from "../catalog/freshness.js";
 import type { Catalog, Profile } from "../model/catalog.js";
-import type { Evidence, RuleRef, Status } from "../model/finding.js";
+import type { Evidence, ReportDocument, RuleRef, Status } from "../model/finding.js";
 import type { Observation } from "../model/observation.js";
 
 /** The roles of an API key. `ingest` may only upload inventories for its sites. */
@@ -354,6 +354,53 @@ export type RejudgeResult = {
 
 export type JobInfo = { id: string; key: string; kind: string; state: "queued" | "running" | "done" | "failed"; runAt: string; attempts: number; result?: unknown; error?: string };
 
+// --- sessions (OpenID Connect sign-in) and attestations ---
+
+/** Who a signed-in person is, as the identity provider said. */
+export type SessionUser = { sub: string; name?: string; email?: string };
+
+/** A browser session: the person, the principal their groups gave them at sign-in, its expiries. */
+export type Session = {
+  user: SessionUser;
+  issuer: string;
+  /** The identity provider's groups that granted the role. */
+  groups: string[];
+  /** `keyId` is `user:<sub>`; role and sites from the group mapping. */
+  principal: Principal;
+  createdAt: string;
+  idleExpiresAt: string;
+  absoluteExpiresAt: string;
+  /** What unsafe requests of this session must send as `X-CSRF-Token`. */
+  csrfToken: string;
+};
+
+export type NewSession = SessionUser & {
+  issuer: string;
+  groups: string[];
+  role: Exclude<KeyRole, "ingest">;
+  sites: string[] | null;
+  idleMs: number;
+  absoluteMs: number;
+};
+
+/** A sign-in in progress (authorization code with PKCE). */
+export type LoginRequest = { state: string; nonce: string; codeVerifier: string; returnTo: string };
+
+export type SigningKeyInfo = {
+  /** SHA-256 (hex) of the raw 32-byte ed25519 public key. */
+  keyId: string;
+  algorithm: "ed25519";
+  /** SPKI PEM. */
+  publicKey: string;
+  state: "current" | "retired";
+  createdAt: string;
+  createdBy: string;
+  retiredAt?: string;
+};
+
+/** A signed attestation: a DSSE envelope (src/attest/envelope.ts). */
+export type AttestationEnvelope = { payloadType: string; payload: string; signatures: { keyid: string; sig: string }[] };
+
 export interface Fleet {
   readonly backend: "sqlite" | "postgres";
   /** The catalog in use (re-resolved by `catalogChanged()`). */
@@ -398,6 +445,8 @@ export interface Fleet {
   /** What was on the host at `at`: each finding's last change at or before it. */
   hostHistory(principal: Principal, hostId: string, at: string): Promise<HostHistory>;
   findingHistory(principal: Principal, findingId: string): Promise<FindingEvent[]>;
+  /** One site's report document: its hosts' latest inventories judged as of `at` (an instant), with the exceptions in force then (site-report.ts). */
+  siteReport(principal: Principal, query: { site: string; at: string }): Promise<ReportDocument>;
 
   // --- exceptions ---
   /** Analyst or admin: the finding becomes `excepted` until `expiresAt` (then it reopens by itself, recorded). */
@@ -434,6 +483,25 @@ export interface Fleet {
   startJobs(): void;
   stopJobs(): Promise<void>;
   listJobs(principal: Principal): Promise<JobInfo[]>;
+
+  // --- sessions and attestations ---
+  /** A new session for a signed-in person (audited as `session.create` by `user:<sub>`); `token` goes in the cookie only. */
+  createSession(input: NewSession): Promise<{ token: string; session: Session }>;
+  /** The session of a cookie's id, or null (unknown, malformed or expired). Moves its idle expiry. */
+  getSession(token: string): Promise<Session | null>;
+  /** Deletes the session (sign-out); true when there was one. */
+  endSession(token: string): Promise<boolean>;
+  /** Audits a refused sign-in (`session.refused`). */
+  recordRefusedSignIn(input: { sub: string; issuer: string; groups: string[]; reason: string }): Promise<void>;
+  saveLoginRequest(binding: string, request: LoginRequest, ttlMs: number): Promise<void>;
+  /** The sign-in of `state` when `binding` (the browser's cookie) made it; deleted as it is taken. */
+  takeLoginRequest(binding: string, state: string): Promise<LoginRequest | null>;
+  /** Every signing key, the current one first (made when there is none). Readers. */
+  listSigningKeys(principal: Principal): Promise<SigningKeyInfo[]>;
+  /** Retires the current key and makes a new one. Admin over every site. */
+  rotateSigningKey(principal: Principal): Promise<{ current: SigningKeyInfo; retired: SigningKeyInfo | null }>;
+  /** A signed statement of what the server knew of a site at an instant (default now). Readers within their sites. */
+  attest(principal: Principal, query: { site: string; at?: string; silentSince?: string }): Promise<AttestationEnvelope>;
 
   /** Reachable database (for /readyz). */
   ping(): Promise<boolean>;

@@ -7,19 +7,9 @@
  * check and screen reports.
  */
 import { stripVTControlCharacters } from "node:util";
+import { escapeControls } from "../text/controls.js";
 
-/** C0 and C1 controls, DEL, and the Unicode bidi embedding, override, isolate and mark characters. */
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
-
-/** Each control or bidi character as a visible escape (`\n`, `\t`, `\u001B`, `\u202E`), so nothing is hidden and nothing acts. */
-export function escapeControls(text: string): string {
-  return text.replace(UNSAFE, (c) => {
-    if (c === "\n") return "\\n";
-    if (c === "\r") return "\\r";
-    if (c === "\t") return "\\t";
-    return `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}`;
-  });
-}
+export { escapeControls };
 
 /** For a terminal: escape sequences dropped whole, other controls turned to spaces, bidi characters made visible. */
 export function cleanForTerminal(text: string): string {

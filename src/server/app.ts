@@ -19,7 +19,9 @@ import { createMetrics, type ServerMetrics } from "./metrics.js";
 import { createAuthLimiter, DEFAULT_AUTH_LIMIT, type AuthLimitOptions } from "./rate-limit.js";
 import { DEFAULT_BODY_LIMITS, type ApiRoute, type AppEnv, type BodyLimits, type Services } from "./route.js";
 import { ROUTES } from "./routes/index.js";
+import { createSignIn, type SignInOptions } from "./sign-in.js";
 import { ErrorSchema } from "./schemas.js";
+import { mountWeb, securityHeaders } from "./web.js";
 
 export type AppOptions = {
   fleet: Fleet;
@@ -32,6 +34,10 @@ export type AppOptions = {
   routes?: readonly ApiRoute[];
   /** Where unexpected errors are logged (default: stderr). */
   log?: (line: string) => void;
+  /** The built web dashboard's folder (default dist/web), or false to serve none. */
+  web?: string | false;
+  /** OpenID Connect sign-in for browsers (default: none; `/auth/login` answers 404). */
+  signIn?: SignInOptions;
 };
 
 export type App = {
@@ -39,6 +45,8 @@ export type App = {
   services: Services;
   /** Marks the server as shutting down (/readyz answers 503). */
   drain(): void;
+  /** The URL the server listens on (startServer sets it): the sign-in's public URL when none is configured. */
+  setListenUrl(url: string): void;
 };
 
 type Env = AppEnv;
@@ -53,6 +61,8 @@ export function createApp(options: AppOptions): App {
   const routes = options.routes ?? ROUTES;
   let draining = false;
   let document: unknown;
+  let listenUrl: string | undefined;
+  const signIn = options.signIn ? createSignIn(options.signIn, fleet, () => listenUrl) : undefined;
 
   const app = new OpenAPIHono<Env>({
     defaultHook: (result, c) => {
@@ -71,7 +81,11 @@ export function createApp(options: AppOptions): App {
     limits,
     document: () => (document ??= makeDocument(app)),
     draining: () => draining,
+    ...(signIn ? { signIn } : {}),
   };
+
+  // CSP, nosniff, no referrer, no framing: on every answer (web.ts)
+  app.use("*", securityHeaders());
 
   // timing and counting, by route id (set by the route's first middleware), after the answer
   app.use("*", async (c, next) => {
@@ -82,6 +96,12 @@ export function createApp(options: AppOptions): App {
   });
 
   app.openAPIRegistry.registerComponent("securitySchemes", "Bearer", { type: "http", scheme: "bearer", description: "An API key: `ictsguard server key create`." });
+  app.openAPIRegistry.registerComponent("securitySchemes", "Session", {
+    type: "apiKey",
+    in: "cookie",
+    name: "ictsguard_session",
+    description: "A browser session from OpenID Connect sign-in (/auth/login); POST, PUT, PATCH and DELETE also need the X-CSRF-Token header.",
+  });
 
   const clientAddress = (c: Context): string => {
     const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
@@ -109,13 +129,16 @@ export function createApp(options: AppOptions): App {
     const config = {
       ...r.route,
       middleware,
-      ...(r.access === "public" ? { security: [] } : { security: [{ Bearer: [] }] }),
+      ...(r.access === "public" ? { security: [] } : { security: [{ Bearer: [] }, { Session: [] }] as Record<string, string[]>[] }),
       responses: { ...r.route.responses, ...errorResponses(r) },
       "x-ictsguard-roles": r.access === "public" ? ["public"] : [...r.access],
       "x-ictsguard-site-scope": r.scope,
     };
     app.openapi(config as typeof r.route, ((c: Parameters<ApiRoute["handler"]>[0]) => r.handler(c, services)) as never);
   }
+
+  // the dashboard's files and client routes, after the API (web.ts)
+  if (options.web !== false) mountWeb(app, options.web);
 
   app.notFound((c) => c.json(errorBody("not-found", `no route ${c.req.method} ${new URL(c.req.url).pathname}`), 404));
   app.onError((err, c) => {
@@ -136,6 +159,9 @@ export function createApp(options: AppOptions): App {
     drain() {
       draining = true;
     },
+    setListenUrl(url) {
+      listenUrl = url;
+    },
   };
 }
 
@@ -146,8 +172,8 @@ function errorResponses(r: ApiRoute): Record<number, { description: string; cont
   const req = r.route.request;
   if (req?.query || req?.params || req?.body || req?.headers) out[400] = e("The request is not valid");
   if (r.access !== "public") {
-    out[401] = e("No API key, or an unknown, revoked or malformed one");
-    out[403] = e("The key's role or sites do not allow this");
+    out[401] = e("No API key or session, or an unknown, revoked or malformed key, or an expired session (the body's `signIn` names the sign-in path)");
+    out[403] = e("The caller's role or sites do not allow this, or a session's request lacks its X-CSRF-Token (code `csrf`)");
     out[429] = e("Too many failed authentications from this address (Retry-After)");
   }
   if (r.scope === "site" && req?.params) out[404] = e("Not found (or in a site the key cannot see)");
@@ -173,6 +199,8 @@ function makeDocument(app: OpenAPIHono<Env>): unknown {
       { name: "coverage" },
       { name: "engines", description: "check, screen and the catalog" },
       { name: "admin", description: "Sites, keys, enrollment tokens, audit, jobs" },
+      { name: "session", description: "Browser sign-in (OpenID Connect) and the session" },
+      { name: "attestations", description: "Signed clean-as-of statements and the keys that verify them" },
       { name: "system" },
     ],
   });

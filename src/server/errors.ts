@@ -23,6 +23,8 @@ export class ApiError extends Error {
     readonly issues?: ErrorIssue[],
     /** Extra response headers (Retry-After on 429). */
     readonly headers?: Record<string, string>,
+    /** Extra top-level fields of the body (`signIn` on 401). */
+    readonly extra?: Record<string, unknown>,
   ) {
     super(message);
   }
@@ -34,7 +36,7 @@ export function errorBody(code: string, message: string, issues?: ErrorIssue[]):
 
 export function errorResponse(c: Context, err: ApiError): Response {
   for (const [k, v] of Object.entries(err.headers ?? {})) c.header(k, v);
-  return c.json(errorBody(err.code, err.message, err.issues), err.status);
+  return c.json({ ...errorBody(err.code, err.message, err.issues), ...err.extra }, err.status);
 }
 
 const FLEET_STATUS: Record<FleetError["code"], ContentfulStatusCode> = {

@@ -9,3 +9,4 @@ export { startServer, parseListen, DEFAULT_LISTEN, type RunningServer, type Serv
 export { ROUTES, DEFAULT_SITE } from "./routes/index.js";
 export { DEFAULT_BODY_LIMITS, type ApiRoute, type Access, type SiteScope, type BodyLimits } from "./route.js";
 export { authorisationMatrix, PRINCIPALS, expectedAccess, type PrincipalKind } from "./matrix.js";
+export { createSignIn, grantOf, safeReturnTo, DEFAULT_SESSION_TIMEOUTS, SESSION_COOKIE, type SignInOptions, type OidcOptions, type GroupGrant, type SessionTimeouts } from "./sign-in.js";

@@ -16,7 +16,7 @@ export type ServerMetrics = {
   readonly registry: Registry;
   request(route: string, method: string, status: number, seconds: number): void;
   upload(outcome: UploadOutcomeLabel, observations?: number): void;
-  authFailure(reason: "missing" | "invalid" | "rate-limited"): void;
+  authFailure(reason: "missing" | "invalid" | "rate-limited" | "session"): void;
 };
 
 export function createMetrics(fleet: Fleet, options: { defaultMetrics?: boolean } = {}): ServerMetrics {

@@ -6,9 +6,10 @@
  * the authorisation matrix in docs/api.md and the matrix test are all built from that one list.
  */
 import type { RouteConfig, RouteHandler } from "@hono/zod-openapi";
-import type { Fleet, KeyRole, Principal } from "../fleet/types.js";
+import type { Fleet, KeyRole, Principal, Session } from "../fleet/types.js";
 import type { ServerMetrics } from "./metrics.js";
 import type { Engines } from "./engines.js";
+import type { SignIn } from "./sign-in.js";
 
 /** `public`: no key needed. Otherwise the roles whose keys may call the route. */
 export type Access = "public" | readonly KeyRole[];
@@ -46,6 +47,8 @@ export type Services = {
   document(): unknown;
   /** True once shutdown began: /readyz then answers 503 so a load balancer stops sending. */
   draining(): boolean;
+  /** OpenID Connect sign-in, when configured (docs/server.md). */
+  signIn?: SignIn;
 };
 
 export type BodyLimits = {
@@ -58,7 +61,7 @@ export type BodyLimits = {
 export const DEFAULT_BODY_LIMITS: BodyLimits = { jsonBytes: 1024 * 1024, inventoryBytes: 256 * 1024 * 1024 };
 
 /** Hono's environment: the caller, once authenticated. */
-export type AppEnv = { Variables: { principal: Principal | undefined; routeId: string } };
+export type AppEnv = { Variables: { principal: Principal | undefined; routeId: string; /** Set when the caller is a signed-in browser session. */ session: Session | undefined } };
 
 type RouteContext<R extends RouteConfig> = Parameters<RouteHandler<R, AppEnv>>[0];
 

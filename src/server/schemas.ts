@@ -34,6 +34,7 @@ export const ErrorSchema = z
       message: z.string(),
       issues: z.array(z.object({ path: z.string().optional(), message: z.string(), file: z.string().optional(), line: z.number().int().optional() })).optional(),
     }),
+    signIn: z.string().optional().openapi({ description: "On 401: where a browser signs in." }),
   })
   .openapi("Error");
 

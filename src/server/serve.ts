@@ -39,7 +39,7 @@ export function parseListen(value: string): ListenAddress {
 }
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
-  const { app, drain } = createApp(options);
+  const { app, drain, setListenUrl } = createApp(options);
   const listen = options.listen ?? DEFAULT_LISTEN;
   const server = await new Promise<Server>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, hostname: listen.host, port: listen.port }, () => resolve(s as Server)) as Server;
@@ -47,6 +47,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
   const address = server.address() as AddressInfo;
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  setListenUrl(`http://${host}:${address.port}`);
   let closing: Promise<void> | undefined;
   return {
     url: `http://${host}:${address.port}`,

@@ -236,6 +236,63 @@ const m002: Migration = {
 };
 
 /**
+ * Browser sessions (OpenID Connect sign-in), the sign-ins in progress, and the server's ed25519
+ * signing keys for attestations (shared by every serve process on the store). Sessions and
+ * sign-ins keep only the SHA-256 of their random ids. One signing key is `current` (a partial
+ * unique index keeps it one, however many processes create or rotate at once); the others are
+ * `retired` and kept so old statements still verify. History by site, for attestations.
+ */
+const m005: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema
+      .createTable("sessions")
+      .addColumn("id_hash", "text", (c) => c.primaryKey())
+      .addColumn("sub", "text", (c) => c.notNull())
+      .addColumn("issuer", "text", (c) => c.notNull())
+      .addColumn("name", "text")
+      .addColumn("email", "text")
+      .addColumn("groups", "text", (c) => c.notNull())
+      .addColumn("role", "text", (c) => c.notNull())
+      .addColumn("sites", "text")
+      .addColumn("created_at", "text", (c) => c.notNull())
+      .addColumn("last_seen_at", "text", (c) => c.notNull())
+      .addColumn("idle_ms", "integer", (c) => c.notNull())
+      .addColumn("idle_expires_at", "text", (c) => c.notNull())
+      .addColumn("absolute_expires_at", "text", (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex("sessions_absolute").on("sessions").columns(["absolute_expires_at"]).execute();
+    await db.schema.createIndex("sessions_idle").on("sessions").columns(["idle_expires_at"]).execute();
+    await db.schema
+      .createTable("login_requests")
+      .addColumn("state_hash", "text", (c) => c.primaryKey())
+      .addColumn("binding_hash", "text", (c) => c.notNull())
+      .addColumn("nonce", "text", (c) => c.notNull())
+      .addColumn("code_verifier", "text", (c) => c.notNull())
+      .addColumn("return_to", "text", (c) => c.notNull())
+      .addColumn("created_at", "text", (c) => c.notNull())
+      .addColumn("expires_at", "text", (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex("login_requests_expiry").on("login_requests").columns(["expires_at"]).execute();
+    await db.schema
+      .createTable("signing_keys")
+      .addColumn("key_id", "text", (c) => c.primaryKey())
+      .addColumn("algorithm", "text", (c) => c.notNull())
+      .addColumn("public_key", "text", (c) => c.notNull())
+      .addColumn("private_key", "text", (c) => c.notNull())
+      .addColumn("state", "text", (c) => c.notNull())
+      .addColumn("created_at", "text", (c) => c.notNull())
+      .addColumn("created_by", "text", (c) => c.notNull())
+      .addColumn("retired_at", "text")
+      .execute();
+    await db.schema.createIndex("signing_keys_one_current").on("signing_keys").column("state").unique().where(sql.ref("state"), "=", "current").execute();
+    await db.schema.createIndex("finding_events_site_finding").on("finding_events").columns(["site", "finding_id", "at", "id"]).execute();
+  },
+  async down() {
+    throw new Error("the store's migrations do not go down");
+  },
+};
+
+/**
  * Many `serve` processes and years of history. `rejudges` is one row per re-judgment trigger
  * (a catalog change, a phase boundary): its shards and what they did, so the last shard to
  * finish closes it. `rejudge_hosts` records each host a trigger re-judged and how many times,
@@ -296,6 +353,8 @@ const m006: Migration = {
     await sql`insert into finding_events (id, finding_id, host_id, site, at, cause, status, state, prev_status, prev_state, ref)
       select id, finding_id, host_id, site, at, cause, status, state, prev_status, prev_state, ref from finding_events_unpartitioned`.execute(db);
     await sql`drop table finding_events_unpartitioned`.execute(db);
+    // 005's index for attestations went with the old table
+    await sql`create index if not exists finding_events_site_finding on finding_events (site, finding_id, at, id)`.execute(db);
   },
   async down() {
     throw new Error("the store's migrations do not go down");
@@ -319,6 +378,7 @@ export function addMonths(iso: string, n: number): string {
 export const MIGRATIONS: Record<string, Migration> = {
   "001-initial": m001,
   "002-day-deltas-and-host-counts": m002,
+  "005-sessions-and-signing-keys": m005,
   "006-history-by-month-and-retention": m006,
 };
 

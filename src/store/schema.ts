@@ -157,6 +157,50 @@ export type RejudgeHostRow = { trigger: string; host_id: string; runs: number; w
 
 export type MetaRow = { key: string; value: string };
 
+/** A browser session (OpenID Connect sign-in): only the SHA-256 of its random id is stored. */
+export type SessionRow = {
+  id_hash: string;
+  sub: string;
+  issuer: string;
+  name: string | null;
+  email: string | null;
+  /** JSON array: the identity provider's groups that granted the role. */
+  groups: string;
+  role: string;
+  /** JSON array of site names, or null for every site. */
+  sites: string | null;
+  created_at: string;
+  last_seen_at: string;
+  idle_ms: number;
+  idle_expires_at: string;
+  absolute_expires_at: string;
+};
+
+/** A sign-in in progress: state (by its SHA-256), nonce and PKCE verifier, bound to the browser's cookie. */
+export type LoginRequestRow = {
+  state_hash: string;
+  binding_hash: string;
+  nonce: string;
+  code_verifier: string;
+  return_to: string;
+  created_at: string;
+  expires_at: string;
+};
+
+/** An ed25519 signing key of attestations; `state` is `current` (one) or `retired`. */
+export type SigningKeyRow = {
+  key_id: string;
+  algorithm: string;
+  /** SPKI PEM. */
+  public_key: string;
+  /** PKCS#8 PEM. */
+  private_key: string;
+  state: string;
+  created_at: string;
+  created_by: string;
+  retired_at: string | null;
+};
+
 export interface Database {
   sites: SiteRow;
   api_keys: ApiKeyRow;
@@ -177,6 +221,9 @@ export interface Database {
   meta: MetaRow;
   rejudges: RejudgeRow;
   rejudge_hosts: RejudgeHostRow;
+  sessions: SessionRow;
+  login_requests: LoginRequestRow;
+  signing_keys: SigningKeyRow;
 }
 
 /** Unused marker so `Generated` stays importable for later auto-increment columns. */

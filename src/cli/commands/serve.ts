@@ -8,8 +8,10 @@
  */
 import { Command } from "commander";
 import { UsageError } from "../../scan/index.js";
+import type { SignInFlags } from "./serve-sign-in.js";
 
-type ServeFlags = {
+type ServeFlags = SignInFlags & {
+  config?: string;
   db?: string;
   listen: string;
   maxUploadMb: string;
@@ -41,6 +43,14 @@ export function serveCommand(): Command {
     .option("--history-days <n>", "days of findings history kept (default 2557: 7 years; shorter needs --allow-short-retention)")
     .option("--scan-days <n>", "days upload records are kept (default 90; shorter needs --allow-short-retention)")
     .option("--allow-short-retention", "allow retention below the defaults (evidence an audit may ask for is then purged sooner)")
+    .option("--config <file>", "the config file with the server block (default: ictsguard.yaml, .ictsguard.yaml or .ictsguard.yml in the working directory)")
+    .option("--oidc-issuer <url>", "browser sign-in: the OpenID Connect issuer (server.oidc.issuer)")
+    .option("--oidc-client-id <id>", "browser sign-in: this server's client id at the issuer")
+    .option("--oidc-client-secret-file <file>", "browser sign-in: a file holding the client secret (or $ICTSGUARD_OIDC_CLIENT_SECRET)")
+    .option("--oidc-group <mapping>", "map an identity provider group to a role (admin, analyst, viewer), optionally limited to sites; repeatable: admins=admin, a-team=analyst:a,b", (value: string, all: string[] = []) => [...all, value])
+    .option("--public-url <url>", "the URL browsers reach this server at; the sign-in's redirect URI is <url>/auth/callback (default: the address it listens on)")
+    .option("--session-idle-minutes <n>", "a session ends after this long without a request (default 30)")
+    .option("--session-absolute-hours <n>", "a session ends this long after sign-in, used or not (default 12)")
     .action(async (flags: ServeFlags) => {
       await serveAction(flags);
     });
@@ -63,6 +73,9 @@ async function serveAction(flags: ServeFlags): Promise<void> {
   const limits = { inventoryBytes: Math.round(positive(flags.maxUploadMb, "--max-upload-mb") * 1024 * 1024), jsonBytes: Math.round(positive(flags.maxJsonKb, "--max-json-kb") * 1024) };
   const authLimit = { max: Math.round(positive(flags.authFailures, "--auth-failures")), windowMs: 60_000 };
   const graceMs = positive(flags.grace, "--grace") * 1000;
+  const { loadConfig } = await import("../../config/index.js");
+  const { resolveSignIn } = await import("./serve-sign-in.js");
+  const signIn = resolveSignIn(flags, loadConfig(flags.config).config.server);
 
   const whole = (value: string, flag: string): number => {
     const n = Number(value);
@@ -92,7 +105,7 @@ async function serveAction(flags: ServeFlags): Promise<void> {
   });
   let server;
   try {
-    server = await startServer({ fleet, listen, limits, authLimit, graceMs });
+    server = await startServer({ fleet, listen, limits, authLimit, graceMs, ...(signIn ? { signIn } : {}) });
   } catch (err) {
     await fleet.close();
     const code = (err as NodeJS.ErrnoException).code;
@@ -113,6 +126,13 @@ async function serveAction(flags: ServeFlags): Promise<void> {
     };
     process.once("SIGTERM", stop);
     process.once("SIGINT", stop);
+    if (signIn) {
+      const publicUrl = signIn.publicUrl ?? running.url;
+      process.stderr.write(`ictsguard serve: sign-in with ${signIn.oidc.issuer}; redirect URI ${publicUrl}/auth/callback\n`);
+      if (publicUrl.startsWith("http://") && !/^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:|\/|$)/.test(publicUrl)) {
+        process.stderr.write("ictsguard serve: warning: the session cookie is Secure, so browsers keep it only over https (or on localhost): give an https --public-url behind a TLS proxy\n");
+      }
+    }
     // said once the signals are handled: a supervisor may stop the process as soon as it reads this
     process.stderr.write(`ictsguard serve: ${fleet.backend} store, catalog ${fleet.catalog.catalog.version}; listening on ${running.url}\n`);
   });

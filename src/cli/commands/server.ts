@@ -1,7 +1,7 @@
 /**
  * @module
  * `ictsguard server init | key create | key revoke | key list | site create | site list |
- * token create | backup | restore`: the fleet store's administration, on the store itself (SQLite under
+ * token create | backup | restore | signing-key show | signing-key rotate`: the fleet store's administration, on the store itself (SQLite under
  * ICTSGUARD_HOME by default, or `--db postgres://...` / DATABASE_URL). The store and its drivers
  * load only inside the actions.
  */
@@ -40,7 +40,7 @@ async function withFleet<T>(opts: DbOpts, fn: (fleet: Fleet, admin: import("../.
 const print = (text: string): void => void process.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
 
 export function serverCommand(): Command {
-  const server = new Command("server").description("administer the fleet server's store: schema, API keys, sites, enrollment tokens");
+  const server = new Command("server").description("administer the fleet server's store: schema, API keys, sites, enrollment tokens, the signing key");
 
   server
     .command("init")
@@ -200,6 +200,38 @@ export function serverCommand(): Command {
         if (err instanceof BackupError) throw new UsageError(err.message);
         throw err;
       }
+    });
+  const signingKey = server.command("signing-key").description("the server's ed25519 key that signs attestations");
+  const describeKey = (k: import("../../fleet/types.js").SigningKeyInfo): string =>
+    `${k.state === "current" ? "current" : "retired"} signing key ${k.keyId} (ed25519), created ${k.createdAt} by ${k.createdBy}${k.retiredAt ? `, retired ${k.retiredAt}` : ""}\n${k.publicKey.trimEnd()}`;
+  signingKey
+    .command("show")
+    .description("print the current signing key: its id (SHA-256 of the raw public key), public key (PEM) and creation; made when there is none")
+    .option("--key-id <id>", "a retired key instead (its public key still verifies the statements it signed)")
+    .option("--all", "every key, the current one first, then the retired ones")
+    .addOption(dbOption())
+    .addOption(new Option("-o, --output <format>", "output format (pem: the public key alone, for --trusted-key)").choices(["table", "json", "pem"]).default("table"))
+    .action(async (opts: DbOpts & { keyId?: string; all?: boolean }) => {
+      await withFleet(opts, async (fleet, admin) => {
+        const keys = await fleet.listSigningKeys(admin);
+        const chosen = opts.all ? keys : opts.keyId ? keys.filter((k) => k.keyId === opts.keyId) : keys.filter((k) => k.state === "current");
+        if (chosen.length === 0) throw new UsageError(`no signing key ${opts.keyId}: the keys are ${keys.map((k) => k.keyId).join(", ")}`);
+        if (opts.output === "json") print(JSON.stringify(opts.all ? chosen : chosen[0]));
+        else if (opts.output === "pem") print(chosen.map((k) => k.publicKey.trimEnd()).join("\n"));
+        else print(chosen.map(describeKey).join("\n\n"));
+      });
+    });
+  signingKey
+    .command("rotate")
+    .description("make a new current signing key; the old one is retired and its public key stays listed, so statements it signed still verify")
+    .addOption(dbOption())
+    .addOption(outputOption())
+    .action(async (opts: DbOpts) => {
+      await withFleet(opts, async (fleet, admin) => {
+        const { current, retired } = await fleet.rotateSigningKey(admin);
+        if (opts.output === "json") print(JSON.stringify({ current, retired }));
+        else print(`${describeKey(current)}${retired ? `\n\nretired ${retired.keyId} (its public key is kept: ictsguard server signing-key show --key-id ${retired.keyId})` : ""}`);
+      });
     });
   return server;
 }

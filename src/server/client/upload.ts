@@ -16,6 +16,7 @@ import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import { Readable } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
+import { errorMessage, networkMessage, readBody, retryAfterMs } from "./http.js";
 
 export type UploadTarget = {
   /** The server's base URL, e.g. `http://127.0.0.1:8080`. */
@@ -113,40 +114,6 @@ export async function uploadFile(file: string, target: UploadTarget, retry: Retr
     }
   }
   return last;
-}
-
-async function readBody(res: Response): Promise<unknown> {
-  const text = await res.text();
-  if (!text) return undefined;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return text;
-  }
-}
-
-/** The server's `{ error: { code, message } }`, else the status and what it sent. */
-function errorMessage(status: number, body: unknown): string {
-  const error = (body as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
-  if (error && typeof error.message === "string") return `HTTP ${status} ${String(error.code ?? "")}: ${error.message}`.replace(" : ", ": ");
-  const text = typeof body === "string" ? body.slice(0, 200) : "";
-  return `HTTP ${status}${text ? `: ${text}` : ""}`;
-}
-
-function networkMessage(err: unknown): string {
-  const e = err as Error & { cause?: Error & { code?: string } };
-  if (e.name === "TimeoutError") return "no answer in time";
-  const cause = e.cause ? `: ${e.cause.code ?? e.cause.message}` : "";
-  return `${e.message}${cause}`;
-}
-
-/** Retry-After as seconds or an HTTP date, in milliseconds; undefined when absent or unreadable. */
-function retryAfterMs(value: string | null): number | undefined {
-  if (!value) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }
 
 function baseName(file: string): string {

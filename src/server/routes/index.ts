@@ -7,6 +7,9 @@
  */
 import type { ApiRoute } from "../route.js";
 import { ADMIN_ROUTES, COVERAGE_ROUTES } from "./admin.js";
+import { DASHBOARD_ROUTES } from "./dashboard.js";
+import { ATTESTATION_ROUTES } from "./attestations.js";
+import { AUTH_ROUTES } from "./auth.js";
 import { ENGINE_ROUTES } from "./engines.js";
 import { EXCEPTION_ROUTES } from "./exceptions.js";
 import { INVENTORY_ROUTES } from "./inventories.js";
@@ -23,6 +26,9 @@ export const ROUTES: readonly ApiRoute[] = [
   ...COVERAGE_ROUTES,
   ...ENGINE_ROUTES,
   ...ADMIN_ROUTES,
+  ...DASHBOARD_ROUTES,
+  ...AUTH_ROUTES,
+  ...ATTESTATION_ROUTES,
 ];
 
 export { DEFAULT_SITE } from "./inventories.js";

@@ -34,6 +34,21 @@ function listOf<const T extends readonly [string, ...string[]]>(values: T, name:
     .openapi({ param: { name, in: "query" }, type: "string", description: `One or more of ${values.join(", ")}, comma-separated.` });
 }
 
+/** The findings' filters (the list and its CSV export take the same). */
+export const FindingFilterQuery = SiteQuery.extend({
+  status: listOf(STATUSES, "status"),
+  state: listOf(FINDING_STATES, "state"),
+  vendor: z.string().max(200).optional().openapi({ param: { name: "vendor", in: "query" }, description: "A catalog vendor id." }),
+  product: z.string().max(200).optional().openapi({ param: { name: "product", in: "query" }, description: "A catalog product id." }),
+  host: z.string().max(500).optional().openapi({ param: { name: "host", in: "query" }, description: "A host id or name." }),
+  lastSeenSince: Instant.optional().openapi({ param: { name: "lastSeenSince", in: "query" }, description: "Findings last seen at or after this instant." }),
+});
+
+/** The fleet's filter from the validated query (undefined ones left out). */
+export function findingFilter(q: z.infer<typeof FindingFilterQuery>) {
+  return defined({ site: q.site, status: q.status, state: q.state, vendor: q.vendor, product: q.product, host: q.host, lastSeenSince: q.lastSeenSince ? toInstant(q.lastSeenSince) : undefined });
+}
+
 const hostsList = defineRoute({
   id: "hosts.list",
   access: READERS,
@@ -107,27 +122,12 @@ const findingsList = defineRoute({
     path: "/api/v1/findings",
     tags: ["findings"],
     summary: "List findings, filtered",
-    request: {
-      query: PageQuery.merge(SiteQuery).extend({
-        status: listOf(STATUSES, "status"),
-        state: listOf(FINDING_STATES, "state"),
-        vendor: z.string().max(200).optional().openapi({ param: { name: "vendor", in: "query" }, description: "A catalog vendor id." }),
-        product: z.string().max(200).optional().openapi({ param: { name: "product", in: "query" }, description: "A catalog product id." }),
-        host: z.string().max(500).optional().openapi({ param: { name: "host", in: "query" }, description: "A host id or name." }),
-        lastSeenSince: Instant.optional().openapi({ param: { name: "lastSeenSince", in: "query" }, description: "Findings last seen at or after this instant." }),
-      }),
-    },
+    request: { query: PageQuery.merge(FindingFilterQuery) },
     responses: { 200: json(pageOf(FindingSchema, "FindingPage"), "A page of findings") },
   }),
   handler: async (c, { fleet }) => {
     const q = c.req.valid("query");
-    return c.json(
-      await fleet.listFindings(principalOf(c), {
-        ...page(q),
-        ...defined({ site: q.site, status: q.status, state: q.state, vendor: q.vendor, product: q.product, host: q.host, lastSeenSince: q.lastSeenSince ? toInstant(q.lastSeenSince) : undefined }),
-      }),
-      200,
-    );
+    return c.json(await fleet.listFindings(principalOf(c), { ...page(q), ...findingFilter(q) }), 200);
   },
 });
 
