@@ -10,7 +10,11 @@
 import type { JobRow } from "../store/schema.js";
 import type { Ctx } from "./context.js";
 import type { JobPayload } from "./jobs.js";
+import { queueDeadlineNotices } from "./deadline-notices.js";
+import { deliverDue, queueDeliveries } from "./delivery.js";
+import { queueListRefreshes, refreshList } from "./list-refresh.js";
 import { rejudgeAll } from "./rejudge.js";
+import { queueRescreen, rescreenAll } from "./rescreen.js";
 
 /** Runs one claimed job; what it returns is stored as the job's result. */
 export type JobHandler = (ctx: Ctx, payload: JobPayload, job: JobRow) => Promise<unknown>;
@@ -20,7 +24,21 @@ export type Ticker = (ctx: Ctx, now: string) => Promise<void>;
 
 export const JOB_HANDLERS: Record<string, JobHandler> = {
   rejudge: (ctx, payload, job) => rejudgeAll(ctx, payload.reason, { at: payload.at, ...(payload.asOf ? { asOf: payload.asOf } : {}), ref: job.key }),
+  /** Sends the webhook deliveries that are due (delivery.ts). */
+  "webhooks.deliver": (ctx) => deliverDue(ctx),
+  /** Screens every counterparty again with the current catalog and lists (rescreen.ts). */
+  rescreen: (ctx, _payload, job) => rescreenAll(ctx, job.key),
+  /** Refreshes a list from its source (list-refresh.ts); an import changes the lists, so a re-screen is queued at once. */
+  "lists.refresh": async (ctx, payload) => {
+    const result = await refreshList(ctx, String(payload.list));
+    await queueRescreen(ctx, ctx.clock().toISOString());
+    return result;
+  },
 };
 
-/** Tickers beyond the built-in ones of open.ts (exception expiry, phase and catalog re-judges). */
-export const TICKERS: Ticker[] = [];
+/**
+ * Tickers beyond the built-in ones of open.ts (exception expiry, phase and catalog re-judges), in
+ * order: list refreshes and re-screens are queued before deadline notices and deliveries, so the
+ * events a tick makes are sent by the same tick's delivery pass where they can be.
+ */
+export const TICKERS: Ticker[] = [queueListRefreshes, queueRescreen, queueDeadlineNotices, queueDeliveries];

@@ -7,9 +7,11 @@
  */
 import type { ApiRoute } from "../route.js";
 import { ADMIN_ROUTES, COVERAGE_ROUTES } from "./admin.js";
+import { COUNTERPARTY_ROUTES } from "./counterparties.js";
 import { ENGINE_ROUTES } from "./engines.js";
 import { EXCEPTION_ROUTES } from "./exceptions.js";
 import { INVENTORY_ROUTES } from "./inventories.js";
+import { NOTIFICATION_ROUTES } from "./notifications.js";
 import { POSTURE_ROUTES } from "./posture.js";
 import { QUERY_ROUTES } from "./queries.js";
 import { SYSTEM_ROUTES } from "./system.js";
@@ -23,6 +25,8 @@ export const ROUTES: readonly ApiRoute[] = [
   ...COVERAGE_ROUTES,
   ...ENGINE_ROUTES,
   ...ADMIN_ROUTES,
+  ...NOTIFICATION_ROUTES,
+  ...COUNTERPARTY_ROUTES,
 ];
 
 export { DEFAULT_SITE } from "./inventories.js";
