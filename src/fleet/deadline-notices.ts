@@ -1,8 +1,8 @@
 /**
  * @module
  * `deadline.approaching`: a rule phase that will change the verdict of open findings starts
- * within a subscription's lead time. A finding's `deadline` is the start (as the catalog writes
- * it) of the next phase that changes its position, judged for its site's profile; the counts
+ * within a subscription's lead time. A finding's `deadline` is the date of the start of the next
+ * phase that changes its position, judged for its site's profile; the counts
  * table (`posture_counts`) holds open findings per (site, deadline), so one read per tick finds
  * every site with findings a coming boundary changes.
  *
@@ -18,16 +18,20 @@ import { activeWebhooks, emit } from "./outbox.js";
 
 const DAY_MS = 86_400_000;
 
-/** Each phase start of the catalog as the findings' `deadline` holds it, with its instant and rules. */
+/** Each phase start of the catalog by its date (as the findings' `deadline` holds it), with its instant and rules. */
 export function deadlineInstants(catalog: Catalog): Map<string, { instant: string; rules: string[] }> {
   const out = new Map<string, { instant: string; rules: string[] }>();
   for (const rule of catalog.rules) {
     for (const phase of rule.phases) {
       const ms = phase.from.length > 10 ? Date.parse(phase.from) : startOfDateInZone(phase.from, rule.timeZone);
       if (Number.isNaN(ms)) continue;
-      const entry = out.get(phase.from) ?? { instant: new Date(ms).toISOString(), rules: [] };
+      // a finding's deadline is the phase start's date (src/policy/judge.ts); a date with two instants keeps the earlier
+      const date = phase.from.slice(0, 10);
+      const instant = new Date(ms).toISOString();
+      const entry = out.get(date) ?? { instant, rules: [] };
+      if (instant < entry.instant) entry.instant = instant;
       if (!entry.rules.includes(rule.id)) entry.rules.push(rule.id);
-      out.set(phase.from, entry);
+      out.set(date, entry);
     }
   }
   return out;

@@ -170,5 +170,6 @@ export async function queueDeliveries(ctx: Ctx, now: string): Promise<void> {
   if (!due) return;
   const busy = await ctx.db.selectFrom("jobs").select("id").where("kind", "=", "webhooks.deliver").where("state", "in", ["queued", "running"]).limit(1).executeTakeFirst();
   if (busy) return;
-  await enqueue(ctx, `webhooks:deliver:${now}`, "webhooks.deliver", { reason: "webhook deliveries are due", at: now }, now);
+  // a pass per need, not per instant (an injected clock may stand still); two processes queueing one each at once is harmless, as claims are exclusive
+  await enqueue(ctx, `webhooks:deliver:${now}:${randomId("p", 6)}`, "webhooks.deliver", { reason: "webhook deliveries are due", at: now }, now);
 }
