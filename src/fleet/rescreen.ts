@@ -23,9 +23,9 @@ export async function queueRescreen(ctx: Ctx, now: string): Promise<void> {
   const fingerprint = screeningFingerprint(ctx);
   const done = await ctx.db.selectFrom("meta").select("value").where("key", "=", META_KEY).executeTakeFirst();
   if (done?.value === fingerprint) return;
-  const any = await ctx.db.selectFrom("counterparties").select("id").limit(1).executeTakeFirst();
-  if (!any) {
-    // nothing to screen: remember the fingerprint so the first counterparties are not screened twice
+  const stale = await ctx.db.selectFrom("counterparties").select("id").where("screened_with", "!=", fingerprint).limit(1).executeTakeFirst();
+  if (!stale) {
+    // every counterparty (or none) was screened with it already: remember it, queue nothing
     await setScreened(ctx, fingerprint);
     return;
   }
