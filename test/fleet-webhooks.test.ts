@@ -288,3 +288,38 @@ for (const backend of BACKENDS) {
     });
   });
 }
+
+describe("webhooks with two fleets on one PostgreSQL database", () => {
+  it("ticking at once, the two processes deliver every event exactly once", async () => {
+    const store = await createTestStore("postgres", "ictsguard_webhooks_two");
+    const receiver = new Receiver();
+    await receiver.start();
+    const t = clockAt("2025-03-01T00:00:00Z");
+    const fleets: Fleet[] = [];
+    try {
+      for (let i = 0; i < 2; i++) fleets.push(await openFleet({ db: store.db, home: store.home, clock: t.clock }));
+      const [a, b] = fleets as [Fleet, Fleet];
+      await a.createSite(LOCAL_ADMIN, { name: "acme", profile: "business" });
+      const { secret } = await a.createWebhook(LOCAL_ADMIN, { site: "acme", url: receiver.url, events: ["finding.new"] });
+      for (let i = 0; i < 30; i++) {
+        await (i % 2 ? a : b).ingest({
+          principal: LOCAL_ADMIN,
+          site: "acme",
+          host: `ws-${i}`,
+          observations: [{ kind: "software", name: "Kaspersky Endpoint Security for Windows", vendor: "AO Kaspersky Lab", version: "12.1", source: { file: "p.csv", line: 2 } }],
+          source: { name: "programs" },
+        });
+      }
+      await Promise.all([a.tick(), b.tick(), a.tick(), b.tick()]);
+      await Promise.all([a.tick(), b.tick()]);
+      const hosts = receiver.all.map((r) => r.body.data.finding.host as string).sort();
+      assert.deepEqual(hosts, Array.from({ length: 30 }, (_, i) => `ws-${i}`).sort(), "every event once, none twice");
+      assert.equal(new Set(receiver.all.map((r) => r.id)).size, 30);
+      for (const r of receiver.all) assert.ok(verify(secret, r.raw, r.signature));
+    } finally {
+      for (const f of fleets) await f.close().catch(() => undefined);
+      await receiver.stop();
+      await store.drop();
+    }
+  });
+});
