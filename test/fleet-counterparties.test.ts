@@ -22,7 +22,7 @@ import { openFleet } from "../src/fleet/index.js";
 import { LOCAL_ADMIN, type Fleet } from "../src/fleet/types.js";
 import type { Catalog } from "../src/model/catalog.js";
 import { startServer, type RunningServer } from "../src/server/index.js";
-import { BACKENDS, api, createTestStore, type TestStore } from "../src/testing/fleet-server.js";
+import { BACKENDS, api, createTestStore, runCli, type TestStore } from "../src/testing/fleet-server.js";
 import { miniCatalog } from "../src/testing/mini-catalog.js";
 import { tempDir } from "../src/testing/temp.js";
 
@@ -177,6 +177,20 @@ for (const backend of BACKENDS) {
       // nothing left to do: another tick queues nothing
       await fleet.tick();
       assert.equal((await api(server.url, "/api/v1/jobs", { key: admin })).body.items.filter((j: { kind: string }) => j.kind === "rescreen").length, 2);
+    });
+
+    it("a list imported with `ictsguard lists import` into the server's home re-screens as well", async () => {
+      const file = join(store.home, "local.csv"); // not in the refreshed folder
+      writeFileSync(file, "name,country\nNorthwind Traders,US\n");
+      const run = await runCli(["lists", "import", file, "--name", "local", "--quiet"], { env: { ICTSGUARD_HOME: store.home } });
+      assert.equal(run.code, 0, run.stderr);
+      t.set("2026-02-01T03:00:00Z");
+      await fleet.tick();
+      await fleet.tick();
+      const northwind = await byName("Northwind Traders");
+      assert.equal(northwind.verdict, "match");
+      assert.deepEqual(northwind.matches.map((m: { list: string }) => m.list), ["local"]);
+      assert.equal(events.at(-1)!.body.data.counterparty.name, "Northwind Traders");
     });
 
     it("one counterparty by hand, updated and deleted; a key limited to another site sees none", async () => {
