@@ -22,6 +22,7 @@ import { openFleet } from "../src/fleet/index.js";
 import { LOCAL_ADMIN, type Fleet } from "../src/fleet/types.js";
 import type { Catalog } from "../src/model/catalog.js";
 import { startServer, type RunningServer } from "../src/server/index.js";
+import { createEngines } from "../src/server/engines.js";
 import { BACKENDS, api, createTestStore, runCli, type TestStore } from "../src/testing/fleet-server.js";
 import { miniCatalog } from "../src/testing/mini-catalog.js";
 import { tempDir } from "../src/testing/temp.js";
@@ -59,7 +60,8 @@ for (const backend of BACKENDS) {
         return { catalog: c, origin: { kind: "flag", path: "(test)" }, stale: freshness.stale, freshness, warnings: [] };
       };
       fleet = await openFleet({ db: store.db, home: store.home, clock: t.clock, catalog: () => active(catalog) });
-      server = await startServer({ fleet, listen: { host: "127.0.0.1", port: 0 } });
+      // the API's /screen over the same home as the fleet (a server takes ICTSGUARD_HOME from its environment)
+      server = await startServer({ fleet, listen: { host: "127.0.0.1", port: 0 }, engines: createEngines(() => fleet.catalog.catalog, { ...process.env, ICTSGUARD_HOME: store.home }) });
       await fleet.createSite(LOCAL_ADMIN, { name: "acme", profile: "business" });
       admin = (await fleet.createApiKey(LOCAL_ADMIN, { role: "admin" })).token;
       receiver = createServer((req, res) => {
@@ -179,7 +181,9 @@ for (const backend of BACKENDS) {
       assert.equal((await api(server.url, "/api/v1/jobs", { key: admin })).body.items.filter((j: { kind: string }) => j.kind === "rescreen").length, 2);
     });
 
-    it("a list imported with `ictsguard lists import` into the server's home re-screens as well", async () => {
+    it("a list imported with `ictsguard lists import` into the server's home re-screens as well, and /screen uses it at once", async () => {
+      const before = await api(server.url, "/api/v1/screen", { key: admin, body: { names: [{ name: "Northwind Traders" }] } });
+      assert.equal(before.body.items[0].status, "clear");
       const file = join(store.home, "local.csv"); // not in the refreshed folder
       writeFileSync(file, "name,country\nNorthwind Traders,US\n");
       const run = await runCli(["lists", "import", file, "--name", "local", "--quiet"], { env: { ICTSGUARD_HOME: store.home } });
@@ -191,6 +195,9 @@ for (const backend of BACKENDS) {
       assert.equal(northwind.verdict, "match");
       assert.deepEqual(northwind.matches.map((m: { list: string }) => m.list), ["local"]);
       assert.equal(events.at(-1)!.body.data.counterparty.name, "Northwind Traders");
+      const after = await api(server.url, "/api/v1/screen", { key: admin, body: { names: [{ name: "Northwind Traders" }] } });
+      assert.equal(after.body.items[0].status, "match", "the running server screens with the list imported after it started");
+      assert.ok(after.body.lists.some((l: { name: string }) => l.name === "local"));
     });
 
     it("one counterparty by hand, updated and deleted; a key limited to another site sees none", async () => {
