@@ -8,7 +8,8 @@
  */
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { openFleet } from "../src/fleet/index.js";
 import { LOCAL_ADMIN, type Fleet } from "../src/fleet/types.js";
@@ -16,6 +17,7 @@ import { PRINCIPALS, ROUTES, authorisationMatrix, expectedAccess, startServer, t
 import { repoPath } from "../src/testing/index.js";
 import { BACKENDS, createTestStore, type TestStore } from "../src/testing/fleet-server.js";
 import { flowToCallback, startTestIdp, type TestIdp } from "../src/testing/oidc-provider.js";
+import { tempDir } from "../src/testing/temp.js";
 
 const SITE = "a";
 const OTHER = "b";
@@ -31,6 +33,13 @@ type Fixture = {
   fleet: Fleet;
   /** The server's URL (for the sign-in samples). */
   url: string;
+  /** A new webhook subscription of site a. */
+  webhook(): Promise<string>;
+  /** A new counterparty of site a. */
+  counterparty(): Promise<string>;
+  /** A plain CSV list file, and a new refresh schedule reading it. */
+  listFile: string;
+  listSource(): Promise<string>;
 };
 
 /** A person the test identity provider signs in, in a group mapped to viewer. */
@@ -100,6 +109,30 @@ const SAMPLES: Record<string, (fx: Fixture) => Promise<Sample> | Sample> = {
   session: () => ({ path: "/api/v1/session" }),
   "signing-keys.list": () => ({ path: "/api/v1/signing-keys" }),
   "attestations.get": () => ({ path: `/api/v1/attestations?site=${SITE}` }),
+  "webhooks.list": () => ({ path: `/api/v1/webhooks?site=${SITE}` }),
+  "webhooks.create": () => ({ path: "/api/v1/webhooks", body: { site: SITE, url: "http://127.0.0.1:9/hook", events: ["finding.new"] } }),
+  "webhooks.get": async (fx) => ({ path: `/api/v1/webhooks/${await fx.webhook()}` }),
+  "webhooks.update": async (fx) => ({ path: `/api/v1/webhooks/${await fx.webhook()}`, body: { active: false } }),
+  "webhooks.delete": async (fx) => ({ path: `/api/v1/webhooks/${await fx.webhook()}` }),
+  // port 9 (discard) refuses on 127.0.0.1: the test answers 200 with the failed attempt
+  "webhooks.test": async (fx) => ({ path: `/api/v1/webhooks/${await fx.webhook()}/test`, body: {} }),
+  "webhooks.deliveries": async (fx) => ({ path: `/api/v1/webhooks/${await fx.webhook()}/deliveries` }),
+  "webhooks.redeliver": async (fx) => {
+    const id = await fx.webhook();
+    const d = await fx.fleet.testWebhook(LOCAL_ADMIN, id);
+    return { path: `/api/v1/webhook-deliveries/${d.id}/redeliver`, body: {} };
+  },
+  "counterparties.import": () => ({ path: `/api/v1/sites/${SITE}/counterparties`, body: "name,country,role\nAcme Widgets GmbH,DE,vendor\n", contentType: "text/csv" }),
+  "counterparties.create": () => ({ path: "/api/v1/counterparties", body: { site: SITE, name: `Northwind ${unique()}`, role: "customer" } }),
+  "counterparties.list": () => ({ path: `/api/v1/counterparties?site=${SITE}` }),
+  "counterparties.get": async (fx) => ({ path: `/api/v1/counterparties/${await fx.counterparty()}` }),
+  "counterparties.update": async (fx) => ({ path: `/api/v1/counterparties/${await fx.counterparty()}`, body: { country: "DE" } }),
+  "counterparties.delete": async (fx) => ({ path: `/api/v1/counterparties/${await fx.counterparty()}` }),
+  "lists.list": () => ({ path: "/api/v1/lists" }),
+  "lists.sources.list": () => ({ path: "/api/v1/list-sources" }),
+  "lists.sources.set": (fx) => ({ path: `/api/v1/list-sources/l-${unique()}`, body: { source: fx.listFile, intervalMinutes: 1440 } }),
+  "lists.sources.delete": async (fx) => ({ path: `/api/v1/list-sources/${await fx.listSource()}` }),
+  "lists.sources.refresh": async (fx) => ({ path: `/api/v1/list-sources/${await fx.listSource()}/refresh`, body: {} }),
 };
 
 describe("authorisation matrix: the table and the docs", () => {
@@ -166,7 +199,19 @@ for (const backend of BACKENDS) {
         return { scanId: scan.id, hostId: found.items[0]!.hostId, findingId: found.items[0]!.id };
       };
       const first = await ingestHost("ws-1");
-      fx = { ...first, fleet, url: server.url, freshFinding: async () => (await ingestHost(`ws-${unique()}`)).findingId };
+      const listDir = tempDir("ictsguard-matrix-list-");
+      const listFile = join(listDir, "watch.csv");
+      writeFileSync(listFile, "name,country\nExample Sanctioned Trading LLC,RU\n");
+      fx = {
+        ...first,
+        fleet,
+        url: server.url,
+        freshFinding: async () => (await ingestHost(`ws-${unique()}`)).findingId,
+        webhook: async () => (await fleet.createWebhook(LOCAL_ADMIN, { site: SITE, url: "http://127.0.0.1:9/hook", events: ["finding.new"] })).webhook.id,
+        counterparty: async () => (await fleet.createCounterparty(LOCAL_ADMIN, { site: SITE, name: `Contoso ${unique()}`, role: "vendor" })).id,
+        listFile,
+        listSource: async () => (await fleet.setListSource(LOCAL_ADMIN, { name: `l-${unique()}`, source: listFile, intervalMinutes: 1440 })).name,
+      };
     });
 
     after(async () => {

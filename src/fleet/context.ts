@@ -26,6 +26,22 @@ export type Ctx = {
   retention: RetentionSettings;
   /** Re-reads the catalog (as `catalogChanged()`); true when it changed. */
   refreshCatalog?: () => Promise<boolean>;
+  /** The environment whose ICTSGUARD_HOME holds the screening lists (src/screen/lists/store.ts). */
+  listsEnv: NodeJS.ProcessEnv;
+  /** How webhooks are delivered (delivery.ts). */
+  delivery: DeliverySettings;
+};
+
+/** Webhook delivery: timeouts and the retry schedule (exponential backoff with jitter). */
+export type DeliverySettings = {
+  /** One POST may take this long (default 10 s). */
+  timeoutMs: number;
+  /** Attempts before a delivery is marked failed (default 10). */
+  maxAttempts: number;
+  /** The first retry waits about this long (default 30 s); each next one twice as long ... */
+  baseDelayMs: number;
+  /** ... up to this (default 6 h). */
+  maxDelayMs: number;
 };
 
 export type Db = Kysely<Database> | Transaction<Database>;

@@ -10,6 +10,7 @@ import { audit } from "./audit.js";
 import { isoInstant, lockable, nowIso, type Ctx, type Db } from "./context.js";
 import { randomId } from "./ids.js";
 import { writeChanges, type Change } from "./lifecycle.js";
+import { emit, findingData } from "./outbox.js";
 import { cappedTotal, decodeCursor, limitOf, pageOf } from "./page.js";
 import { findingRowFor } from "./queries.js";
 import { FleetError, type ChangeCause, type Exception, type Page, type PageQuery, type Principal } from "./types.js";
@@ -89,13 +90,14 @@ export async function listExceptions(ctx: Ctx, p: Principal, query: PageQuery & 
 }
 
 /** Ends an exception (revoked or expired): its finding reopens if it was excepted by it. */
-async function endException(ctx: Ctx, trx: Db, row: ExceptionRow, at: string, cause: ChangeCause): Promise<void> {
+async function endException(ctx: Ctx, trx: Db, row: ExceptionRow, at: string, cause: ChangeCause): Promise<FindingRow | undefined> {
   const f = await trx.selectFrom("findings").selectAll().where("id", "=", row.finding_id).executeTakeFirst();
-  if (!f || f.exception_id !== row.id) return;
+  if (!f || f.exception_id !== row.id) return undefined;
   const current = await lockFinding(ctx, trx, f);
   const after: FindingRow = { ...current, exception_id: null, state: current.state === "excepted" ? "open" : current.state, updated_at: at };
   const change: Change = { before: current, after, event: after.state !== current.state };
   await writeChanges(trx, [change], { at, cause, ref: row.id });
+  return after;
 }
 
 export async function revokeException(ctx: Ctx, p: Principal, id: string): Promise<Exception> {
@@ -123,7 +125,9 @@ export async function expireExceptions(ctx: Ctx): Promise<number> {
       // the conditional update is the claim: a second process updates nothing and stops
       const n = await trx.updateTable("exceptions").set({ expired_at: row.expires_at }).where("id", "=", row.id).where("expired_at", "is", null).where("revoked_at", "is", null).executeTakeFirst();
       if (Number(n.numUpdatedRows) !== 1) return;
-      await endException(ctx, trx, row, row.expires_at, "exception-expired");
+      const finding = await endException(ctx, trx, row, row.expires_at, "exception-expired");
+      // the webhook event goes in the transaction that expires it: a crash loses neither
+      await emit(trx, [{ type: "exception.expired", site: row.site, at: row.expires_at, data: { exception: exceptionOf({ ...row, expired_at: row.expires_at }), finding: finding ? findingData(finding) : null } }]);
       await audit(trx, { at: now, keyId: "system", action: "exception.expire", site: row.site, target: row.id, detail: { expiresAt: row.expires_at, finding: row.finding_id } });
       done++;
     });

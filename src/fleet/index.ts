@@ -5,3 +5,4 @@
 export * from "./types.js";
 export { openFleet } from "./open.js";
 export { openInventory, type Inventory } from "./inventory.js";
+export * from "./notify-types.js";

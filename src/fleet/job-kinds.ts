@@ -14,6 +14,10 @@ import { enqueue } from "./jobs.js";
 import { ensureHistoryPartitions } from "./partitions.js";
 import { planRejudge, rejudgeShard } from "./rejudge.js";
 import { purge } from "./retention.js";
+import { queueDeadlineNotices } from "./deadline-notices.js";
+import { deliverDue, queueDeliveries } from "./delivery.js";
+import { queueListRefreshes, refreshList } from "./list-refresh.js";
+import { queueRescreen, rescreenAll } from "./rescreen.js";
 
 /** Runs one claimed job; what it returns is stored as the job's result. */
 export type JobHandler = (ctx: Ctx, payload: JobPayload, job: JobRow) => Promise<unknown>;
@@ -28,9 +32,24 @@ export const JOB_HANDLERS: Record<string, JobHandler> = {
   // daily: the month partitions of the history ahead (PostgreSQL), then what is past retention
   "history-partitions": (ctx, payload) => ensureHistoryPartitions(ctx, payload.at),
   retention: (ctx, payload) => purge(ctx, ctx.retention, payload.at),
+  /** Sends the webhook deliveries that are due (delivery.ts). */
+  "webhooks.deliver": (ctx) => deliverDue(ctx),
+  /** Screens every counterparty again with the current catalog and lists (rescreen.ts). */
+  rescreen: (ctx, _payload, job) => rescreenAll(ctx, job.key),
+  /** Refreshes a list from its source (list-refresh.ts); an import changes the lists, so a re-screen is queued at once. */
+  "lists.refresh": async (ctx, payload) => {
+    const result = await refreshList(ctx, String(payload.list));
+    await queueRescreen(ctx, ctx.clock().toISOString());
+    return result;
+  },
 };
 
-/** Tickers beyond the built-in ones of open.ts (exception expiry, phase and catalog re-judges). */
+/**
+ * Tickers beyond the built-in ones of open.ts (exception expiry, phase and catalog re-judges), in
+ * order: the daily partition and retention jobs; then list refreshes and re-screens, queued
+ * before deadline notices and deliveries, so the events a tick makes are sent by the same tick's
+ * delivery pass where they can be.
+ */
 export const TICKERS: Ticker[] = [
   // once a day (by the store's jobs' unique keys), whichever process ticks first
   async (ctx, now) => {
@@ -38,4 +57,8 @@ export const TICKERS: Ticker[] = [
     await enqueue(ctx, `history-partitions:${day}`, "history-partitions", { reason: "month partitions of the findings history ahead", at: now }, now);
     await enqueue(ctx, `retention:${day}`, "retention", { reason: "daily retention purge", at: now }, now);
   },
+  queueListRefreshes,
+  queueRescreen,
+  queueDeadlineNotices,
+  queueDeliveries,
 ];

@@ -23,6 +23,7 @@ import type { FindingEventRow, FindingRow } from "../store/schema.js";
 import type { Db } from "./context.js";
 import type { Judged } from "./judge.js";
 import { fleetFindingId, orderedId } from "./ids.js";
+import { emitFindingEvents } from "./outbox.js";
 import type { ChangeCause, FindingState } from "./types.js";
 
 export type ReconcileInput = {
@@ -150,7 +151,10 @@ export function countChanges(changes: readonly Change[], into: ChangeCounts = no
 
 const CHUNK = 200;
 
-/** Writes findings, their events and the counts they move; run inside the caller's transaction. */
+/**
+ * Writes findings, their events and the counts they move, and puts the webhook events of the
+ * changes (new, resolved, reopened) in the outbox; run inside the caller's transaction.
+ */
 export async function writeChanges(db: Db, changes: readonly Change[], meta: { at: string; cause: ChangeCause; ref: string }): Promise<void> {
   const inserts = changes.filter((c) => !c.before).map((c) => c.after);
   for (let i = 0; i < inserts.length; i += CHUNK) await db.insertInto("findings").values(inserts.slice(i, i + CHUNK)).execute();
@@ -176,6 +180,7 @@ export async function writeChanges(db: Db, changes: readonly Change[], meta: { a
     }));
   for (let i = 0; i < events.length; i += CHUNK) await db.insertInto("finding_events").values(events.slice(i, i + CHUNK)).execute();
   await moveCounts(db, changes, meta.at);
+  await emitFindingEvents(db, changes, meta);
 }
 
 /** The hour an instant falls in: the trend's bucket. */

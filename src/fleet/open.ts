@@ -28,6 +28,10 @@ import { createSite, getSite, listSites } from "./sites.js";
 import { attest } from "./attestation.js";
 import * as sessions from "./sessions.js";
 import { listSigningKeys, rotateSigningKey } from "./signing-keys.js";
+import * as cp from "./counterparties.js";
+import { DEFAULT_DELIVERY } from "./delivery.js";
+import * as lr from "./list-refresh.js";
+import * as wh from "./webhooks.js";
 import type { CatalogProvider, CatalogStatus, Fleet, FleetOptions, JobInfo } from "./types.js";
 
 const DEFAULT_JOB_INTERVAL_MS = 5000;
@@ -73,6 +77,8 @@ export async function openFleet(options: FleetOptions = {}): Promise<Fleet> {
     workerId: `${hostname()}:${process.pid}:${randomBytes(4).toString("hex")}`,
     shardHosts: options.rejudgeShardHosts ?? DEFAULT_SHARD_HOSTS,
     retention,
+    listsEnv: options.home ? { ...process.env, ICTSGUARD_HOME: options.home } : process.env,
+    delivery: { ...DEFAULT_DELIVERY, ...options.delivery },
   };
   if (!Number.isInteger(ctx.shardHosts) || ctx.shardHosts < 1) throw new Error(`rejudgeShardHosts must be a positive integer, not ${options.rejudgeShardHosts}`);
   if (!Number.isInteger(ctx.judgeAfterClean) || ctx.judgeAfterClean < 1) throw new Error(`judgeAfterClean must be a positive integer, not ${options.judgeAfterClean}`);
@@ -183,6 +189,25 @@ export async function openFleet(options: FleetOptions = {}): Promise<Fleet> {
     importAssets: (p, input) => importAssets(ctx, p, input),
     coverage: (p, query) => coverage(ctx, p, query),
     listAudit: (p, query) => listAudit(ctx, p, query),
+    createWebhook: (p, input) => wh.createWebhook(ctx, p, input),
+    listWebhooks: (p, query) => wh.listWebhooks(ctx, p, query),
+    getWebhook: (p, id) => wh.getWebhook(ctx, p, id),
+    updateWebhook: (p, id, patch) => wh.updateWebhook(ctx, p, id, patch),
+    deleteWebhook: (p, id) => wh.deleteWebhook(ctx, p, id),
+    testWebhook: (p, id) => wh.testWebhook(ctx, p, id),
+    listDeliveries: (p, id, query) => wh.listDeliveries(ctx, p, id, query),
+    redeliver: (p, id) => wh.redeliver(ctx, p, id),
+    createCounterparty: (p, input) => cp.createCounterparty(ctx, p, input),
+    importCounterparties: (p, input) => cp.importCounterparties(ctx, p, input),
+    listCounterparties: (p, query) => cp.listCounterparties(ctx, p, query),
+    getCounterparty: (p, id) => cp.getCounterparty(ctx, p, id),
+    updateCounterparty: (p, id, patch) => cp.updateCounterparty(ctx, p, id, patch),
+    deleteCounterparty: (p, id) => cp.deleteCounterparty(ctx, p, id),
+    screeningLists: (p) => lr.screeningLists(ctx, p),
+    setListSource: (p, input) => lr.setListSource(ctx, p, input),
+    listListSources: (p) => lr.listListSources(ctx, p),
+    deleteListSource: (p, name) => lr.deleteListSource(ctx, p, name),
+    refreshListNow: (p, name) => lr.refreshListNow(ctx, p, name),
     async checkCatalog(): Promise<CatalogStatus> {
       const a = ctx.catalog.active;
       const freshness = catalogFreshness(a.catalog.date, a.freshness.maxAgeDays, clock());

@@ -15,6 +15,7 @@ import type { Freshness } from "../catalog/freshness.js";
 import type { Catalog, Profile } from "../model/catalog.js";
 import type { Evidence, ReportDocument, RuleRef, Status } from "../model/finding.js";
 import type { Observation } from "../model/observation.js";
+import type * as N from "./notify-types.js";
 
 /** The roles of an API key. `ingest` may only upload inventories for its sites. */
 export const ROLES = ["admin", "analyst", "viewer", "ingest"] as const;
@@ -69,6 +70,8 @@ export type FleetOptions = {
   retention?: Partial<import("./retention.js").RetentionSettings>;
   /** How often (real time) the job loop looks for a newly installed catalog, as `catalogChanged()` does (default 60000 ms; 0: never). */
   catalogCheckMs?: number;
+  /** Webhook delivery: timeout and retry schedule (defaults in src/fleet/delivery.ts). */
+  delivery?: Partial<import("./context.js").DeliverySettings>;
 };
 
 /** A page of a list: keyset `next` cursor (null at the end) and a total counted up to a cap. */
@@ -462,6 +465,35 @@ export interface Fleet {
 
   // --- audit ---
   listAudit(principal: Principal, query?: PageQuery & { site?: string; since?: string }): Promise<Page<AuditEntry>>;
+
+  // --- notifications (webhooks; notify-types.ts) ---
+  /** Admin (of every site for a subscription to every site): the secret is answered once. */
+  createWebhook(principal: Principal, input: N.WebhookInput): Promise<N.WebhookWithSecret>;
+  listWebhooks(principal: Principal, query?: { site?: string }): Promise<N.Webhook[]>;
+  getWebhook(principal: Principal, id: string): Promise<N.Webhook>;
+  /** `rotateSecret`: a new secret, answered once. */
+  updateWebhook(principal: Principal, id: string, patch: N.WebhookPatch): Promise<N.Webhook & { secret?: string }>;
+  deleteWebhook(principal: Principal, id: string): Promise<N.Webhook>;
+  /** Sends a `test` event now and answers the delivery with its attempt. */
+  testWebhook(principal: Principal, id: string): Promise<N.WebhookDelivery>;
+  listDeliveries(principal: Principal, webhookId: string, query?: PageQuery & { state?: N.DeliveryState }): Promise<Page<N.WebhookDelivery>>;
+  /** Queues a delivery again (same event id and body), with a fresh set of attempts. */
+  redeliver(principal: Principal, deliveryId: string): Promise<N.WebhookDelivery>;
+
+  // --- counterparties and screening lists ---
+  createCounterparty(principal: Principal, input: N.CounterpartyInput): Promise<N.Counterparty>;
+  /** CSV (a name column; country, role, id optional) or JSON Lines, as `screen` reads them. */
+  importCounterparties(principal: Principal, input: { site: string; text: string; role?: N.CounterpartyRole }): Promise<N.CounterpartyImport>;
+  listCounterparties(principal: Principal, query?: PageQuery & { site?: string; verdict?: N.CounterpartyVerdict; role?: N.CounterpartyRole }): Promise<Page<N.Counterparty>>;
+  getCounterparty(principal: Principal, id: string): Promise<N.CounterpartyDetail>;
+  updateCounterparty(principal: Principal, id: string, patch: { country?: string | null; identifiers?: Record<string, string> }): Promise<N.Counterparty>;
+  deleteCounterparty(principal: Principal, id: string): Promise<N.Counterparty>;
+  /** The lists the server screens with, with the last refresh of each. */
+  screeningLists(principal: Principal): Promise<N.ScreeningListInfo[]>;
+  setListSource(principal: Principal, input: { name: string; source: string; format?: string; intervalMinutes: number }): Promise<N.ListSource>;
+  listListSources(principal: Principal): Promise<N.ListSource[]>;
+  deleteListSource(principal: Principal, name: string): Promise<N.ListSource>;
+  refreshListNow(principal: Principal, name: string): Promise<N.ListRefresh>;
 
   // --- continuous judgment ---
   checkCatalog(): Promise<CatalogStatus>;

@@ -24,14 +24,17 @@ export type Counterparty = {
   address?: string;
   type?: ScreenSchema;
   id?: string;
+  /** What the counterparty is to the organisation (vendor, reseller, customer ...), when a column says; the fleet's counterparty import keeps it. */
+  role?: string;
 };
 
-const COLUMNS: Readonly<Record<"name" | "country" | "address" | "type" | "id", readonly string[]>> = {
+const COLUMNS: Readonly<Record<"name" | "country" | "address" | "type" | "id" | "role", readonly string[]>> = {
   name: ["name", "counterparty", "counterparty_name", "vendor", "vendor_name", "supplier", "supplier_name", "company", "company_name", "party", "party_name", "entity", "entity_name", "organization", "organisation", "customer", "customer_name", "reseller", "partner", "partner_name", "payee", "beneficiary"],
   country: ["country", "country_code", "countrycode", "cc", "nation", "nationality", "vendor_country", "supplier_country"],
   address: ["address", "street", "address_line", "address1", "full_address"],
   type: ["type", "schema", "party_type", "entity_type"],
   id: ["id", "vendor_id", "supplier_id", "customer_id", "party_id", "ref", "reference", "number"],
+  role: ["role", "relationship", "counterparty_role", "party_role", "kind"],
 };
 
 export type InputContext = { issues: Issue[] };
@@ -86,7 +89,7 @@ async function* jsonLines(path: string, chunks: AsyncIterable<string>, ctx: Inpu
       continue;
     }
     const type = partyType(s("type"));
-    yield { record: ++record, line, name: capNameReported(name, ctx.issues, { file: path, line }), ...opt("country", s("country")), ...opt("address", s("address")), ...(type ? { type } : {}), ...opt("id", s("id")) };
+    yield { record: ++record, line, name: capNameReported(name, ctx.issues, { file: path, line }), ...opt("country", s("country")), ...opt("address", s("address")), ...(type ? { type } : {}), ...opt("id", s("id")), ...opt("role", s("role")) };
   }
 }
 
@@ -138,6 +141,6 @@ async function* csvRows(opened: OpenedInput, ctx: InputContext): AsyncIterable<C
       continue;
     }
     const type = partyType(get("type"));
-    yield { record: ++record, line, name: capNameReported(name, ctx.issues, { file: path, line }), ...opt("country", get("country")), ...opt("address", get("address")), ...(type ? { type } : {}), ...opt("id", get("id")) };
+    yield { record: ++record, line, name: capNameReported(name, ctx.issues, { file: path, line }), ...opt("country", get("country")), ...opt("address", get("address")), ...(type ? { type } : {}), ...opt("id", get("id")), ...opt("role", get("role")) };
   }
 }

@@ -3,7 +3,8 @@
  * The CLI's engines behind `POST /api/v1/check` and `POST /api/v1/screen`: the transaction
  * checker (src/policy/check.ts, with the screening scorer as `ictsguard check` uses it) and a
  * screening run (src/screen/run.ts) over the catalog and the lists imported under
- * ICTSGUARD_HOME. Built on first use with the server's catalog, and again when its digest changes.
+ * ICTSGUARD_HOME. Built on first use with the server's catalog, and again when its digest changes
+ * or a list is imported (its header's import instant changes).
  */
 import { DEFAULTS } from "../config/defaults.js";
 import type { Catalog } from "../model/catalog.js";
@@ -11,6 +12,7 @@ import { createChecker, type Checker } from "../policy/check.js";
 import { createScreeningScorer } from "../screen/party-scorer.js";
 import { loadScreeningLists, ScreeningRun, type ScreeningLists } from "../screen/run.js";
 import { SCREEN_SCHEMAS } from "../screen/model.js";
+import { listNames, readListHeader } from "../screen/lists/store.js";
 import { today } from "../policy/time.js";
 
 export type ScreenOptions = { threshold?: number; candidates?: number; allTypes?: boolean };
@@ -25,6 +27,7 @@ export function createEngines(catalogOf: () => Catalog, env: NodeJS.ProcessEnv =
   let digest: string | undefined;
   let checker: Checker | undefined;
   let lists: ScreeningLists | undefined;
+  let listsKey: string | undefined;
   const fresh = (): Catalog => {
     const catalog = catalogOf();
     if (catalog.digest !== digest) {
@@ -34,6 +37,22 @@ export function createEngines(catalogOf: () => Catalog, env: NodeJS.ProcessEnv =
     }
     return catalog;
   };
+  // a list imported or refreshed while the server runs (lists import, a scheduled refresh) is screened with at once
+  const freshLists = (): void => {
+    const key = listNames(env)
+      .map((n) => {
+        try {
+          return `${n}@${readListHeader(n, env).importedAt}`;
+        } catch {
+          return `${n}@damaged`;
+        }
+      })
+      .join("\u0000");
+    if (key !== listsKey) {
+      listsKey = key;
+      lists = undefined;
+    }
+  };
   return {
     checker() {
       const catalog = fresh();
@@ -41,6 +60,7 @@ export function createEngines(catalogOf: () => Catalog, env: NodeJS.ProcessEnv =
     },
     screening(options) {
       const catalog = fresh();
+      freshLists();
       lists ??= loadScreeningLists(catalog, undefined, env);
       const threshold = options.threshold ?? DEFAULTS.screen.threshold;
       const run = new ScreeningRun(lists.corpus, {

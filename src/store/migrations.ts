@@ -236,6 +236,125 @@ const m002: Migration = {
 };
 
 /**
+ * Notifications and counterparties (issue 15): webhook subscriptions, the outbox of events
+ * (written in the transaction that records the change) with one delivery per (event,
+ * subscription) and every attempt; counterparties per site with their latest screening verdict
+ * and its history; scheduled list refreshes with the provenance of each run.
+ */
+const m004: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema
+      .createTable("webhooks")
+      .addColumn("id", "text", (c) => c.primaryKey())
+      .addColumn("site", "text")
+      .addColumn("url", "text", (c) => c.notNull())
+      .addColumn("events", "text", (c) => c.notNull())
+      .addColumn("secret", "text", (c) => c.notNull())
+      .addColumn("active", "integer", (c) => c.notNull())
+      .addColumn("lead_days", "text", (c) => c.notNull())
+      .addColumn("description", "text")
+      .addColumn("created_at", "text", (c) => c.notNull())
+      .addColumn("created_by", "text", (c) => c.notNull())
+      .addColumn("updated_at", "text", (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createTable("outbox_events")
+      .addColumn("id", "text", (c) => c.primaryKey())
+      .addColumn("type", "text", (c) => c.notNull())
+      .addColumn("site", "text")
+      .addColumn("created_at", "text", (c) => c.notNull())
+      .addColumn("dedupe_key", "text", (c) => c.unique())
+      .addColumn("body", "text", (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createTable("webhook_deliveries")
+      .addColumn("id", "text", (c) => c.primaryKey())
+      .addColumn("event_id", "text", (c) => c.notNull().references("outbox_events.id"))
+      .addColumn("webhook_id", "text", (c) => c.notNull())
+      .addColumn("state", "text", (c) => c.notNull())
+      .addColumn("attempts", "integer", (c) => c.notNull())
+      .addColumn("next_attempt_at", "text", (c) => c.notNull())
+      .addColumn("locked_by", "text")
+      .addColumn("locked_at", "text")
+      .addColumn("last_status", "integer")
+      .addColumn("last_error", "text")
+      .addColumn("delivered_at", "text")
+      .addColumn("created_at", "text", (c) => c.notNull())
+      .addUniqueConstraint("webhook_deliveries_event_hook", ["event_id", "webhook_id"])
+      .execute();
+    await db.schema.createIndex("webhook_deliveries_due").on("webhook_deliveries").columns(["state", "next_attempt_at", "id"]).execute();
+    await db.schema.createIndex("webhook_deliveries_hook").on("webhook_deliveries").columns(["webhook_id", "created_at", "id"]).execute();
+    await db.schema
+      .createTable("webhook_attempts")
+      .addColumn("id", "text", (c) => c.primaryKey())
+      .addColumn("delivery_id", "text", (c) => c.notNull())
+      .addColumn("at", "text", (c) => c.notNull())
+      .addColumn("ok", "integer", (c) => c.notNull())
+      .addColumn("status_code", "integer")
+      .addColumn("duration_ms", "integer", (c) => c.notNull())
+      .addColumn("error", "text")
+      .execute();
+    await db.schema.createIndex("webhook_attempts_delivery").on("webhook_attempts").columns(["delivery_id", "at"]).execute();
+    await db.schema
+      .createTable("counterparties")
+      .addColumn("id", "text", (c) => c.primaryKey())
+      .addColumn("site", "text", (c) => c.notNull().references("sites.name"))
+      .addColumn("name", "text", (c) => c.notNull())
+      .addColumn("name_key", "text", (c) => c.notNull())
+      .addColumn("country", "text")
+      .addColumn("role", "text", (c) => c.notNull())
+      .addColumn("identifiers", "text", (c) => c.notNull())
+      .addColumn("verdict", "text", (c) => c.notNull())
+      .addColumn("matches", "text", (c) => c.notNull())
+      .addColumn("screened_at", "text", (c) => c.notNull())
+      .addColumn("screened_with", "text", (c) => c.notNull())
+      .addColumn("created_at", "text", (c) => c.notNull())
+      .addColumn("updated_at", "text", (c) => c.notNull())
+      .addUniqueConstraint("counterparties_site_name_role", ["site", "name_key", "role"])
+      .execute();
+    await db.schema
+      .createTable("counterparty_verdicts")
+      .addColumn("id", "text", (c) => c.primaryKey())
+      .addColumn("counterparty_id", "text", (c) => c.notNull())
+      .addColumn("site", "text", (c) => c.notNull())
+      .addColumn("at", "text", (c) => c.notNull())
+      .addColumn("cause", "text", (c) => c.notNull())
+      .addColumn("verdict", "text", (c) => c.notNull())
+      .addColumn("prev_verdict", "text")
+      .addColumn("matches", "text", (c) => c.notNull())
+      .addColumn("screened_with", "text", (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex("counterparty_verdicts_party").on("counterparty_verdicts").columns(["counterparty_id", "at", "id"]).execute();
+    await db.schema
+      .createTable("list_sources")
+      .addColumn("name", "text", (c) => c.primaryKey())
+      .addColumn("source", "text", (c) => c.notNull())
+      .addColumn("format", "text")
+      .addColumn("interval_minutes", "integer", (c) => c.notNull())
+      .addColumn("next_run_at", "text", (c) => c.notNull())
+      .addColumn("created_at", "text", (c) => c.notNull())
+      .addColumn("created_by", "text", (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createTable("list_refreshes")
+      .addColumn("id", "text", (c) => c.primaryKey())
+      .addColumn("list", "text", (c) => c.notNull())
+      .addColumn("source", "text", (c) => c.notNull())
+      .addColumn("at", "text", (c) => c.notNull())
+      .addColumn("outcome", "text", (c) => c.notNull())
+      .addColumn("sha256", "text")
+      .addColumn("entries", "integer")
+      .addColumn("previous_entries", "integer")
+      .addColumn("message", "text")
+      .execute();
+    await db.schema.createIndex("list_refreshes_list").on("list_refreshes").columns(["list", "at", "id"]).execute();
+  },
+  async down() {
+    throw new Error("the store's migrations do not go down");
+  },
+};
+
+/**
  * Browser sessions (OpenID Connect sign-in), the sign-ins in progress, and the server's ed25519
  * signing keys for attestations (shared by every serve process on the store). Sessions and
  * sign-ins keep only the SHA-256 of their random ids. One signing key is `current` (a partial
@@ -378,6 +497,7 @@ export function addMonths(iso: string, n: number): string {
 export const MIGRATIONS: Record<string, Migration> = {
   "001-initial": m001,
   "002-day-deltas-and-host-counts": m002,
+  "004-notifications-and-counterparties": m004,
   "005-sessions-and-signing-keys": m005,
   "006-history-by-month-and-retention": m006,
 };

@@ -154,6 +154,69 @@ export type RejudgeRow = {
 
 /** A host re-judged for a trigger, and how many times (once, unless a shard's process died mid-way). */
 export type RejudgeHostRow = { trigger: string; host_id: string; runs: number; worker: string; at: string };
+/** A webhook subscription: `site` null for every site; `events` and `lead_days` JSON arrays; the secret kept to sign (docs/SECURITY.md). */
+export type WebhookRow = {
+  id: string;
+  site: string | null;
+  url: string;
+  events: string;
+  secret: string;
+  active: number;
+  lead_days: string;
+  description: string | null;
+  created_at: string;
+  created_by: string;
+  updated_at: string;
+};
+
+/** One event, written in the transaction of the change it reports; `body` is the JSON delivered, byte for byte, on every attempt. */
+export type OutboxEventRow = { id: string; type: string; site: string | null; created_at: string; dedupe_key: string | null; body: string };
+
+/** One event to one subscription: pending (due at next_attempt_at), sending (claimed), delivered or failed. */
+export type WebhookDeliveryRow = {
+  id: string;
+  event_id: string;
+  webhook_id: string;
+  state: string;
+  attempts: number;
+  next_attempt_at: string;
+  locked_by: string | null;
+  locked_at: string | null;
+  last_status: number | null;
+  last_error: string | null;
+  delivered_at: string | null;
+  created_at: string;
+};
+
+export type WebhookAttemptRow = { id: string; delivery_id: string; at: string; ok: number; status_code: number | null; duration_ms: number; error: string | null };
+
+/** A counterparty of a site and its latest screening verdict (`matches`: JSON array). */
+export type CounterpartyRow = {
+  id: string;
+  site: string;
+  name: string;
+  name_key: string;
+  country: string | null;
+  role: string;
+  /** JSON object of identifiers (LEI, DUNS, VAT ..., and the importer's id). */
+  identifiers: string;
+  verdict: string;
+  matches: string;
+  screened_at: string;
+  /** The fingerprint of the catalog and lists it was screened with. */
+  screened_with: string;
+  created_at: string;
+  updated_at: string;
+};
+
+/** Every verdict a counterparty had (first screening and each change); only inserted. */
+export type CounterpartyVerdictRow = { id: string; counterparty_id: string; site: string; at: string; cause: string; verdict: string; prev_verdict: string | null; matches: string; screened_with: string };
+
+/** A list refreshed on a schedule from a URL or a folder. */
+export type ListSourceRow = { name: string; source: string; format: string | null; interval_minutes: number; next_run_at: string; created_at: string; created_by: string };
+
+/** One run of a list refresh: its provenance (source, SHA-256 of what was read, date, entries) and outcome. */
+export type ListRefreshRow = { id: string; list: string; source: string; at: string; outcome: string; sha256: string | null; entries: number | null; previous_entries: number | null; message: string | null };
 
 export type MetaRow = { key: string; value: string };
 
@@ -224,6 +287,14 @@ export interface Database {
   sessions: SessionRow;
   login_requests: LoginRequestRow;
   signing_keys: SigningKeyRow;
+  webhooks: WebhookRow;
+  outbox_events: OutboxEventRow;
+  webhook_deliveries: WebhookDeliveryRow;
+  webhook_attempts: WebhookAttemptRow;
+  counterparties: CounterpartyRow;
+  counterparty_verdicts: CounterpartyVerdictRow;
+  list_sources: ListSourceRow;
+  list_refreshes: ListRefreshRow;
 }
 
 /** Unused marker so `Generated` stays importable for later auto-increment columns. */

@@ -1,7 +1,8 @@
 /**
  * @module
  * `ictsguard server init | key create | key revoke | key list | site create | site list |
- * token create | backup | restore | signing-key show | signing-key rotate`: the fleet store's administration, on the store itself (SQLite under
+ * token create | backup | restore | signing-key show | signing-key rotate | webhook add | webhook list | webhook test | webhook remove`:
+ * the fleet store's administration, on the store itself (SQLite under
  * ICTSGUARD_HOME by default, or `--db postgres://...` / DATABASE_URL). The store and its drivers
  * load only inside the actions.
  */
@@ -10,6 +11,7 @@ import { DEFAULTS } from "../../config/defaults.js";
 import { PROFILES } from "../../model/catalog.js";
 import { UsageError } from "../../scan/index.js";
 import type { Fleet } from "../../fleet/types.js";
+import { EVENT_TYPES, type EventType } from "../../fleet/notify-types.js";
 
 const ROLE_CHOICES = ["admin", "analyst", "viewer", "ingest"];
 
@@ -231,6 +233,70 @@ export function serverCommand(): Command {
         const { current, retired } = await fleet.rotateSigningKey(admin);
         if (opts.output === "json") print(JSON.stringify({ current, retired }));
         else print(`${describeKey(current)}${retired ? `\n\nretired ${retired.keyId} (its public key is kept: ictsguard server signing-key show --key-id ${retired.keyId})` : ""}`);
+      });
+    });
+
+  const webhook = server.command("webhook").description("webhook subscriptions: add, list, test, remove (docs/server.md, Notifications)");
+  webhook
+    .command("add")
+    .description("subscribe a URL to events (the signing secret is printed once)")
+    .argument("<url>", "where events are POSTed (http or https)")
+    .requiredOption("--events <types>", `comma-separated: ${EVENT_TYPES.join(", ")}`)
+    .option("--site <name>", "only this site's events (default: every site)")
+    .option("--lead-days <days>", "lead times of deadline.approaching, comma-separated (default 30,7,1)")
+    .option("--description <text>", "what it is for")
+    .addOption(dbOption())
+    .addOption(outputOption())
+    .action(async (url: string, opts: DbOpts & { events: string; site?: string; leadDays?: string; description?: string }) => {
+      const leadDays = opts.leadDays?.split(",").map((d) => Number(d.trim()));
+      await withFleet(opts, async (fleet, admin) => {
+        const w = await fleet.createWebhook(admin, {
+          url,
+          site: opts.site ?? null,
+          events: opts.events.split(",").map((e) => e.trim()) as EventType[],
+          ...(leadDays ? { leadDays } : {}),
+          ...(opts.description ? { description: opts.description } : {}),
+        });
+        if (opts.output === "json") print(JSON.stringify(w));
+        else print(`webhook ${w.webhook.id} → ${w.webhook.url} (${w.webhook.events.join(", ")}; ${w.webhook.site ?? "every site"}); its signing secret, shown only now:\n${w.secret}`);
+      });
+    });
+  webhook
+    .command("list")
+    .description("list webhook subscriptions (never their secrets)")
+    .addOption(dbOption())
+    .addOption(outputOption())
+    .action(async (opts: DbOpts) => {
+      await withFleet(opts, async (fleet, admin) => {
+        const hooks = await fleet.listWebhooks(admin);
+        if (opts.output === "json") print(JSON.stringify(hooks));
+        else for (const w of hooks) print(`${w.id}  ${w.active ? "active  " : "inactive"}  ${w.site ?? "all sites"}  ${w.url}  ${w.events.join(",")}`);
+      });
+    });
+  webhook
+    .command("test")
+    .description("send a test event now and print the attempt (exit 2 when not delivered)")
+    .argument("<id>", "the subscription's id")
+    .addOption(dbOption())
+    .addOption(outputOption())
+    .action(async (id: string, opts: DbOpts) => {
+      await withFleet(opts, async (fleet, admin) => {
+        const d = await fleet.testWebhook(admin, id);
+        const a = d.attemptLog[0];
+        if (opts.output === "json") print(JSON.stringify(d));
+        else print(`${d.state}: ${a?.statusCode ?? "no answer"} in ${a?.durationMs ?? 0} ms${a?.error ? ` (${a.error})` : ""}; event ${d.eventId}`);
+        if (d.state !== "delivered") process.exitCode = 2;
+      });
+    });
+  webhook
+    .command("remove")
+    .description("delete a subscription and its deliveries")
+    .argument("<id>", "the subscription's id")
+    .addOption(dbOption())
+    .action(async (id: string, opts: DbOpts) => {
+      await withFleet(opts, async (fleet, admin) => {
+        const w = await fleet.deleteWebhook(admin, id);
+        print(`webhook ${w.id} (${w.url}) removed`);
       });
     });
   return server;

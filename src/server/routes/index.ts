@@ -10,9 +10,11 @@ import { ADMIN_ROUTES, COVERAGE_ROUTES } from "./admin.js";
 import { DASHBOARD_ROUTES } from "./dashboard.js";
 import { ATTESTATION_ROUTES } from "./attestations.js";
 import { AUTH_ROUTES } from "./auth.js";
+import { COUNTERPARTY_ROUTES } from "./counterparties.js";
 import { ENGINE_ROUTES } from "./engines.js";
 import { EXCEPTION_ROUTES } from "./exceptions.js";
 import { INVENTORY_ROUTES } from "./inventories.js";
+import { NOTIFICATION_ROUTES } from "./notifications.js";
 import { POSTURE_ROUTES } from "./posture.js";
 import { QUERY_ROUTES } from "./queries.js";
 import { SYSTEM_ROUTES } from "./system.js";
@@ -29,6 +31,8 @@ export const ROUTES: readonly ApiRoute[] = [
   ...DASHBOARD_ROUTES,
   ...AUTH_ROUTES,
   ...ATTESTATION_ROUTES,
+  ...NOTIFICATION_ROUTES,
+  ...COUNTERPARTY_ROUTES,
 ];
 
 export { DEFAULT_SITE } from "./inventories.js";
