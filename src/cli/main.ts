@@ -24,6 +24,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   serve: async () => (await import("./commands/serve.js")).serveCommand(),
   upload: async () => (await import("./commands/upload.js")).uploadCommand(),
   server: async () => (await import("./commands/server.js")).serverCommand(),
+  agent: async () => (await import("./commands/agent.js")).agentCommand(),
 };
 
 /**

@@ -6,6 +6,7 @@
  * (`posture_counts`) and the trend sums hourly deltas (`posture_deltas`), so neither scans the
  * findings table.
  */
+import { duplicatesOfHosts } from "./agents.js";
 import { sql } from "kysely";
 import { STATUS_RANK, type Status } from "../model/finding.js";
 import type { FindingRow } from "../store/schema.js";
@@ -57,13 +58,16 @@ async function hostsByIds(ctx: Ctx, ids: string[]): Promise<Map<string, Host>> {
     .groupBy(["host_id", "status"])
     .execute();
   const sources = await ctx.db.selectFrom("host_sources").select(["host_id", "source", "format", "last_seen", "observations", "scan_id"]).where("host_id", "in", ids).orderBy("source").execute();
+  const duplicates = await duplicatesOfHosts(ctx.db, ids);
   for (const r of rows) {
     const byStatus = zeroStatus();
     for (const c of counts) if (c.host_id === r.id) byStatus[c.status as Status] = Number(c.n);
     const src = sources
       .filter((s) => s.host_id === r.id)
       .map((s) => ({ source: s.source, ...(s.format ? { format: s.format } : {}), lastSeen: s.last_seen, observations: Number(s.observations), scanId: s.scan_id }));
-    out.set(r.id, hostOf(r, byStatus, src));
+    const host = hostOf(r, byStatus, src);
+    const twins = duplicates.get(r.id);
+    out.set(r.id, twins ? { ...host, possibleDuplicates: twins.sort() } : host);
   }
   return out;
 }

@@ -17,7 +17,7 @@ import { createEngines, type Engines } from "./engines.js";
 import { ApiError, errorBody, errorResponse, fromFleetError, isFleetError } from "./errors.js";
 import { createMetrics, type ServerMetrics } from "./metrics.js";
 import { createAuthLimiter, DEFAULT_AUTH_LIMIT, type AuthLimitOptions } from "./rate-limit.js";
-import { DEFAULT_BODY_LIMITS, type ApiRoute, type AppEnv, type BodyLimits, type Services } from "./route.js";
+import { DEFAULT_BODY_LIMITS, takesNoApiKey, type ApiRoute, type AppEnv, type BodyLimits, type Services } from "./route.js";
 import { ROUTES } from "./routes/index.js";
 import { ErrorSchema } from "./schemas.js";
 
@@ -109,9 +109,9 @@ export function createApp(options: AppOptions): App {
     const config = {
       ...r.route,
       middleware,
-      ...(r.access === "public" ? { security: [] } : { security: [{ Bearer: [] }] }),
+      ...(r.access === "public" || r.access === "osquery" ? { security: [] } : { security: [{ Bearer: [] }] }),
       responses: { ...r.route.responses, ...errorResponses(r) },
-      "x-ictsguard-roles": r.access === "public" ? ["public"] : [...r.access],
+      "x-ictsguard-roles": takesNoApiKey(r.access) ? [r.access] : [...r.access],
       "x-ictsguard-site-scope": r.scope,
     };
     app.openapi(config as typeof r.route, ((c: Parameters<ApiRoute["handler"]>[0]) => r.handler(c, services)) as never);
@@ -145,7 +145,9 @@ function errorResponses(r: ApiRoute): Record<number, { description: string; cont
   const out: Record<number, ReturnType<typeof e>> = {};
   const req = r.route.request;
   if (req?.query || req?.params || req?.body || req?.headers) out[400] = e("The request is not valid");
-  if (r.access !== "public") {
+  if (r.access === "agent" || r.access === "osquery") {
+    out[401] = e(r.access === "agent" ? "No agent credential, or an unknown or revoked one" : "An unknown enroll secret or node key (`node_invalid: true`: osquery enrolls again)");
+  } else if (r.access !== "public") {
     out[401] = e("No API key, or an unknown, revoked or malformed one");
     out[403] = e("The key's role or sites do not allow this");
     out[429] = e("Too many failed authentications from this address (Retry-After)");
@@ -173,6 +175,8 @@ function makeDocument(app: OpenAPIHono<Env>): unknown {
       { name: "coverage" },
       { name: "engines", description: "check, screen and the catalog" },
       { name: "admin", description: "Sites, keys, enrollment tokens, audit, jobs" },
+      { name: "agents", description: "Agent enrollment and uploads, enrolled agents" },
+      { name: "osquery", description: "osquery's TLS remote API (enroll, config, logger, distributed) and enroll secrets" },
       { name: "system" },
     ],
   });

@@ -23,6 +23,10 @@ export type Expected = "allow" | 401 | 403 | 404;
 
 export function expectedAccess(route: Pick<ApiRoute, "access" | "scope" | "siteBy">, who: PrincipalKind): Expected {
   if (route.access === "public") return "allow";
+  // osquery's credential is in the body: whatever Authorization says, a valid node key is answered
+  if (route.access === "osquery") return "allow";
+  // the agent's credential is the Authorization header: the anonymous call sends it, an API key is not one
+  if (route.access === "agent") return who === "anonymous" ? "allow" : 401;
   if (who === "anonymous") return 401;
   const role = who === "other-site" ? "admin" : who;
   if (!route.access.includes(role)) return 403;

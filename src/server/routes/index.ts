@@ -7,6 +7,9 @@
  */
 import type { ApiRoute } from "../route.js";
 import { ADMIN_ROUTES, COVERAGE_ROUTES } from "./admin.js";
+import { AGENT_ROUTES } from "./agents.js";
+import { NATIVE_INGEST_ROUTES } from "./ingest-native.js";
+import { OSQUERY_ROUTES } from "./osquery.js";
 import { ENGINE_ROUTES } from "./engines.js";
 import { EXCEPTION_ROUTES } from "./exceptions.js";
 import { INVENTORY_ROUTES } from "./inventories.js";
@@ -23,6 +26,9 @@ export const ROUTES: readonly ApiRoute[] = [
   ...COVERAGE_ROUTES,
   ...ENGINE_ROUTES,
   ...ADMIN_ROUTES,
+  ...AGENT_ROUTES,
+  ...OSQUERY_ROUTES,
+  ...NATIVE_INGEST_ROUTES,
 ];
 
 export { DEFAULT_SITE } from "./inventories.js";
