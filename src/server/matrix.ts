@@ -53,7 +53,9 @@ export function authorisationMatrix(routes: readonly ApiRoute[]): string {
     `|---|---|---|${PRINCIPALS.map(() => "---").join("|")}|`,
   ];
   for (const r of routes) {
-    lines.push(`| \`${r.id}\` | \`${r.route.method.toUpperCase()} ${r.route.path}\` | ${r.scope} | ${PRINCIPALS.map((p) => cell(expectedAccess(r, p))).join(" | ")} |`);
+    // routes whose credential is not an API key say which one
+    const credential = r.access === "agent" ? " (agent credential)" : r.access === "osquery" ? " (osquery node key)" : "";
+    lines.push(`| \`${r.id}\` | \`${r.route.method.toUpperCase()} ${r.route.path}\` | ${r.scope}${credential} | ${PRINCIPALS.map((p) => cell(expectedAccess(r, p))).join(" | ")} |`);
   }
   return lines.join("\n");
 }
