@@ -108,6 +108,10 @@ describe("ictsguard agent against a real server (sqlite)", () => {
     const after = (await fleet.listFindings(LOCAL_ADMIN, { site: SITE, host: host1 })).items;
     assert.deepEqual(after.map((f) => f.id).sort(), before);
     assert.ok(after.every((f) => f.host === "kesl-box-renamed" && f.state === "open"));
+    // people still find it by its (new) name
+    assert.equal((await fleet.getHost(LOCAL_ADMIN, { site: SITE, name: "KESL-box-renamed" })).id, host1);
+    assert.deepEqual((await fleet.listHosts(LOCAL_ADMIN, { site: SITE, name: "kesl-box-renamed" })).items.map((h) => h.id), [host1]);
+    assert.equal((await fleet.listFindings(LOCAL_ADMIN, { site: SITE, host: "kesl-box-renamed" })).items.length, after.length);
   });
 
   let kept = "";

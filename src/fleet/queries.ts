@@ -79,7 +79,11 @@ export async function listHosts(ctx: Ctx, p: Principal, query: PageQuery & HostF
   const cursor = decodeCursor(query.cursor, 2);
   let q = ctx.db.selectFrom("hosts").select(["id", "last_seen"]);
   if (sites !== null) q = sites.length === 1 ? q.where("site", "=", sites[0]!) : q.where("site", "in", sites.length ? sites : ["\u0000"]);
-  if (query.name !== undefined) q = q.where("name_key", "=", hostNameKey(query.name));
+  if (query.name !== undefined) {
+    // a host named by uploads (its key), or an agent's host by its current name
+    const k = hostNameKey(query.name);
+    q = q.where((eb) => eb.or([eb("name_key", "=", k), eb.and([eb(sql`lower(name)`, "=", k), eb("agent_id", "is not", null)])]));
+  }
   if (query.lastSeenSince !== undefined) q = q.where("last_seen", ">=", isoInstant(query.lastSeenSince, "lastSeenSince"));
   // without filters the kept per-site count is exact and costs nothing
   const total = query.name === undefined && query.lastSeenSince === undefined ? await hostCount(ctx, sites) : await cappedTotal(ctx.db, q);
@@ -113,7 +117,16 @@ export async function getHost(ctx: Ctx, p: Principal, host: string | { site: str
   const row =
     typeof host === "string"
       ? await ctx.db.selectFrom("hosts").selectAll().where("id", "=", host).executeTakeFirst()
-      : await ctx.db.selectFrom("hosts").selectAll().where("site", "=", host.site).where("name_key", "=", hostNameKey(host.name)).executeTakeFirst();
+      : ((await ctx.db.selectFrom("hosts").selectAll().where("site", "=", host.site).where("name_key", "=", hostNameKey(host.name)).executeTakeFirst()) ??
+        // an agent's host, by its current name (the most recently seen when two agents report one name)
+        (await ctx.db
+          .selectFrom("hosts")
+          .selectAll()
+          .where("site", "=", host.site)
+          .where(sql`lower(name)`, "=", hostNameKey(host.name))
+          .where("agent_id", "is not", null)
+          .orderBy("last_seen", "desc")
+          .executeTakeFirst()));
   const label = typeof host === "string" ? host : `${host.site}/${host.name}`;
   if (!row || !canSeeSite(p, row.site)) throw new FleetError("not-found", `no host "${label}"`);
   const h = (await hostsByIds(ctx, [row.id])).get(row.id)!;
@@ -145,7 +158,8 @@ export async function listFindings(ctx: Ctx, p: Principal, query: PageQuery & Fi
   if (query.host !== undefined) {
     if (/^h_[0-9a-f]{20}$/.test(query.host)) q = q.where("host_id", "=", query.host);
     else {
-      let hq = ctx.db.selectFrom("hosts").select("id").where("name_key", "=", hostNameKey(query.host));
+      const k = hostNameKey(query.host);
+      let hq = ctx.db.selectFrom("hosts").select("id").where((eb) => eb.or([eb("name_key", "=", k), eb.and([eb(sql`lower(name)`, "=", k), eb("agent_id", "is not", null)])]));
       if (sites !== null) hq = hq.where("site", "in", sites.length ? sites : ["\u0000"]);
       const ids = (await hq.execute()).map((h) => h.id);
       q = q.where("host_id", "in", ids.length ? ids : ["\u0000"]);

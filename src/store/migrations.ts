@@ -262,6 +262,8 @@ const m003: Migration = {
     await db.schema.createIndex("agents_host").on("agents").columns(["host_id"]).execute();
     await db.schema.alterTable("hosts").addColumn("machine_id", "text").execute();
     await db.schema.alterTable("hosts").addColumn("agent_id", "text").execute();
+    // an agent's host is keyed by its credential; people still look it up by its name
+    await db.schema.createIndex("hosts_site_lower_name").on("hosts").columns(["site"]).expression(sql`lower(name)`).execute();
     await db.schema
       .createTable("host_duplicates")
       .addColumn("id", "text", (c) => c.primaryKey())
