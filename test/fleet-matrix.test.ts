@@ -30,6 +30,10 @@ type Fixture = {
   scanId: string;
   /** A new host with a Kaspersky finding in site a, for requests that use one up. */
   freshFinding(): Promise<string>;
+  /** A newly enrolled agent in site a. */
+  agent(): Promise<{ credential: string; hostId: string }>;
+  /** The site's osquery enroll secret and a node enrolled with it. */
+  osquery(): Promise<{ secret: string; nodeKey: string }>;
   fleet: Fleet;
   /** The server's URL (for the sign-in samples). */
   url: string;
@@ -133,7 +137,41 @@ const SAMPLES: Record<string, (fx: Fixture) => Promise<Sample> | Sample> = {
   "lists.sources.set": (fx) => ({ path: `/api/v1/list-sources/l-${unique()}`, body: { source: fx.listFile, intervalMinutes: 1440 } }),
   "lists.sources.delete": async (fx) => ({ path: `/api/v1/list-sources/${await fx.listSource()}` }),
   "lists.sources.refresh": async (fx) => ({ path: `/api/v1/list-sources/${await fx.listSource()}/refresh`, body: {} }),
+  // agents: enrollment is public (the token is the credential); an upload carries the agent's credential, which the anonymous call sends
+  "agents.enroll": async (fx) => ({ path: "/api/v1/agents/enroll", body: { token: (await fx.fleet.createEnrollmentToken(LOCAL_ADMIN, { site: SITE })).token, machineId: null, hostname: `m-${unique()}` } }),
+  "agents.upload": async (fx) => ({
+    path: "/api/v1/agents/inventories",
+    headers: { authorization: `Bearer ${(await fx.agent()).credential}` },
+    body: { version: 1, uploadId: `up-${unique()}${unique()}`, facts: { machineId: null, hostname: "agent-host" }, observations: [{ kind: "software", name: "Kaspersky Endpoint Security for Linux", vendor: "AO Kaspersky Lab", source: { file: "host:/var/lib/dpkg/status", line: 1 } }] },
+  }),
+  "agents.list": () => ({ path: `/api/v1/agents?site=${SITE}` }),
+  "hosts.duplicates": () => ({ path: `/api/v1/host-duplicates?site=${SITE}` }),
+  "hosts.merge": async (fx) => {
+    const a = (await fx.agent()).hostId;
+    const b = (await fx.agent()).hostId;
+    return { path: "/api/v1/host-merges", body: { keep: a, merge: b } };
+  },
+  // osquery: the enroll secret or node key is in the body; the Authorization header is not read
+  "osquery.enroll": async (fx) => ({ path: "/api/v1/osquery/enroll", body: { enroll_secret: (await fx.osquery()).secret, host_identifier: `osq-${unique()}`, host_details: {} } }),
+  "osquery.config": async (fx) => ({ path: "/api/v1/osquery/config", body: { node_key: (await fx.osquery()).nodeKey } }),
+  "osquery.log": async (fx) => ({ path: "/api/v1/osquery/log", body: { node_key: (await fx.osquery()).nodeKey, log_type: "status", data: [] } }),
+  "osquery.distributed-read": async (fx) => ({ path: "/api/v1/osquery/distributed/read", body: { node_key: (await fx.osquery()).nodeKey } }),
+  "osquery.distributed-write": async (fx) => ({ path: "/api/v1/osquery/distributed/write", body: { node_key: (await fx.osquery()).nodeKey, queries: {}, statuses: {} } }),
+  "osquery-secrets.create": () => ({ path: "/api/v1/osquery/enroll-secrets", body: { site: SITE } }),
+  "osquery-secrets.list": () => ({ path: `/api/v1/osquery/enroll-secrets?site=${SITE}` }),
+  "fleetdm.results": () => ({
+    path: `/api/v1/fleetdm/results?site=${SITE}`,
+    body: [{ timestamp: "2026-12-05T20:00:00Z", details: { name: "programs", hostIdentifier: `fl-${unique()}`, action: "snapshot", unixTime: Date.now(), snapshot: [{ name: "Kaspersky Endpoint Security for Windows", publisher: "AO Kaspersky Lab", version: "12.1", install_location: "C:\\Program Files\\Kaspersky Lab" }] } }],
+  }),
+  "bom.upload": () => ({ path: `/api/v1/bom?site=${SITE}`, body: { projectName: `app-${unique()}`, bom: Buffer.from(BOM).toString("base64") } }),
 };
+
+const BOM = JSON.stringify({
+  bomFormat: "CycloneDX",
+  specVersion: "1.5",
+  version: 1,
+  components: [{ type: "application", name: "Kaspersky Endpoint Security for Windows", publisher: "AO Kaspersky Lab", version: "12.1" }],
+});
 
 describe("authorisation matrix: the table and the docs", () => {
   it("every route of the table has a sample request, and every sample a route", () => {
@@ -150,9 +188,9 @@ describe("authorisation matrix: the table and the docs", () => {
 
   it("every keyed route refuses anonymous callers and ingest keys cannot read", () => {
     for (const r of ROUTES) {
-      if (r.access === "public") continue;
+      if (r.access === "public" || r.access === "agent" || r.access === "osquery") continue;
       assert.equal(expectedAccess(r, "anonymous"), 401, r.id);
-      if (r.id.startsWith("inventories.")) continue;
+      if (r.id.startsWith("inventories.") || r.id === "fleetdm.results" || r.id === "bom.upload") continue; // uploads
       assert.notEqual(expectedAccess(r, "ingest"), "allow", `${r.id}: an ingest key may only upload`);
     }
   });
@@ -199,6 +237,8 @@ for (const backend of BACKENDS) {
         return { scanId: scan.id, hostId: found.items[0]!.hostId, findingId: found.items[0]!.id };
       };
       const first = await ingestHost("ws-1");
+      const osq = await fleet.agents.createOsquerySecret(LOCAL_ADMIN, { site: SITE });
+      const node = await fleet.agents.osqueryEnroll({ enrollSecret: osq.token, hostIdentifier: "matrix-node" });
       const listDir = tempDir("ictsguard-matrix-list-");
       const listFile = join(listDir, "watch.csv");
       writeFileSync(listFile, "name,country\nExample Sanctioned Trading LLC,RU\n");
@@ -211,6 +251,11 @@ for (const backend of BACKENDS) {
         counterparty: async () => (await fleet.createCounterparty(LOCAL_ADMIN, { site: SITE, name: `Contoso ${unique()}`, role: "vendor" })).id,
         listFile,
         listSource: async () => (await fleet.setListSource(LOCAL_ADMIN, { name: `l-${unique()}`, source: listFile, intervalMinutes: 1440 })).name,
+        agent: async () => {
+          const enrolled = await fleet.agents.enroll((await fleet.createEnrollmentToken(LOCAL_ADMIN, { site: SITE })).token, { machineId: null, hostname: `m-${unique()}` });
+          return { credential: enrolled.credential, hostId: enrolled.agent.hostId };
+        },
+        osquery: async () => ({ secret: osq.token, nodeKey: node!.nodeKey }),
       };
     });
 
@@ -225,6 +270,7 @@ for (const backend of BACKENDS) {
         for (const who of PRINCIPALS) {
           const sample = await SAMPLES[route.id]!(fx);
           const headers: Record<string, string> = { ...sample.headers };
+          // an API key in place of the agent's credential, beside osquery's (which is in the body)
           if (who !== "anonymous") headers.authorization = `Bearer ${keys[who]}`;
           let body: string | undefined;
           if (sample.body !== undefined) {

@@ -134,10 +134,14 @@ for (const backend of BACKENDS) {
       for (const r of ROUTES) {
         const op = doc.paths[r.route.path]?.[r.route.method];
         assert.ok(op, `${r.id}: ${r.route.method.toUpperCase()} ${r.route.path} is in the document`);
-        assert.deepEqual(op["x-ictsguard-roles"], r.access === "public" ? ["public"] : [...r.access], r.id);
+        assert.deepEqual(op["x-ictsguard-roles"], typeof r.access === "string" ? [r.access] : [...r.access], r.id);
         assert.equal(op["x-ictsguard-site-scope"], r.scope, r.id);
-        if (r.access === "public") assert.deepEqual(op.security, [], r.id);
-        else {
+        if (r.access === "public" || r.access === "osquery") assert.deepEqual(op.security, [], r.id);
+        else if (r.access === "agent") {
+          // the agent's own credential, as a bearer token: refused with 401, never 403
+          assert.deepEqual(op.security, [{ Bearer: [] }], r.id);
+          assert.ok(op.responses["401"], `${r.id} documents 401`);
+        } else {
           assert.deepEqual(op.security, [{ Bearer: [] }, { Session: [] }], r.id);
           for (const status of ["401", "403", "429"]) assert.ok(op.responses[status], `${r.id} documents ${status}`);
         }

@@ -5,7 +5,7 @@ import { createProgram } from "./main.js";
 describe("cli: commands load lazily, with the same help", () => {
   it("defines only the command a run names, with the help it has among all commands", async () => {
     const all = await createProgram();
-    assert.deepEqual(all.commands.map((c) => c.name()), ["scan", "check", "screen", "lists", "catalog", "report", "timeline", "formats", "serve", "upload", "server", "attest"]);
+    assert.deepEqual(all.commands.map((c) => c.name()), ["scan", "check", "screen", "lists", "catalog", "report", "timeline", "formats", "serve", "upload", "server", "attest", "agent"]);
     for (const command of all.commands) {
       const alone = await createProgram(["node", "ictsguard", command.name(), "--help"]);
       assert.deepEqual(alone.commands.map((c) => c.name()), [command.name()]);

@@ -25,6 +25,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   upload: async () => (await import("./commands/upload.js")).uploadCommand(),
   server: async () => (await import("./commands/server.js")).serverCommand(),
   attest: async () => (await import("./commands/attest.js")).attestCommand(),
+  agent: async () => (await import("./commands/agent.js")).agentCommand(),
 };
 
 /**

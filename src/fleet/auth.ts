@@ -30,10 +30,10 @@ const LAST_USED_PRECISION_MS = 60_000;
 const DEFAULT_ENROLLMENT_DAYS = 7;
 const DUMMY_HASH = Buffer.alloc(32);
 
-const hashOf = (secret: string): string => createHash("sha256").update(secret).digest("hex");
-const newSecret = (): string => randomBytes(32).toString("base64url");
+export const hashOf = (secret: string): string => createHash("sha256").update(secret).digest("hex");
+export const newSecret = (): string => randomBytes(32).toString("base64url");
 
-function sameHash(storedHex: string | undefined, secret: string): boolean {
+export function sameHash(storedHex: string | undefined, secret: string): boolean {
   const given = createHash("sha256").update(secret).digest();
   const stored = storedHex ? Buffer.from(storedHex, "hex") : DUMMY_HASH;
   return stored.length === given.length && timingSafeEqual(stored, given) && storedHex !== undefined;

@@ -49,20 +49,24 @@ export async function ingest(ctx: Ctx, req: IngestRequest): Promise<ScanRecord> 
   const byHost = new Map<string, { name: string; observations: Observation[] }>();
   if (req.host !== undefined) {
     if (!req.host.trim()) throw new FleetError("invalid", "the host name is empty");
-    byHost.set(hostNameKey(req.host), { name: req.host.trim(), observations: [] });
+    byHost.set(req.hostKey ?? hostNameKey(req.host), { name: req.host.trim(), observations: [] });
   }
   let count = 0;
   for await (const o of req.observations as AsyncIterable<Observation>) {
     count++;
     const name = (req.host ?? o.host)?.trim();
+    if (name && req.hostKey === undefined && hostNameKey(name).startsWith(AGENT_KEY_PREFIX)) {
+      throw new FleetError("invalid", `observation ${count}: the host name "${name}" starts with "${AGENT_KEY_PREFIX}", which names agents' hosts; rename the host`);
+    }
     if (!name) {
       const where = [o.source.file, o.source.line ? `line ${o.source.line}` : o.source.record ? `record ${o.source.record}` : undefined].filter(Boolean).join(" ");
       throw new FleetError("invalid", `observation ${count} (${where}) names no host: give the upload a host (--host) or use an inventory with a host column`);
     }
-    const k = hostNameKey(name);
+    // an agent's host is keyed by its credential: its observations carry that key, so finding ids follow the host, not its name
+    const k = req.hostKey ?? hostNameKey(name);
     let h = byHost.get(k);
     if (!h) byHost.set(k, (h = { name, observations: [] }));
-    h.observations.push({ ...o, host: name });
+    h.observations.push({ ...o, host: req.hostKey ?? name });
   }
 
   const scanId = randomId("s");
@@ -73,7 +77,7 @@ export async function ingest(ctx: Ctx, req: IngestRequest): Promise<ScanRecord> 
       if (key !== undefined) {
         await trx.insertInto("scans").values({ id: scanId, site: req.site, idempotency_key: key, key_id: p.keyId, received_at: receivedAt, record: "{}" }).execute();
       }
-      const hosts = await lockHosts(ctx, trx, req.site, [...byHost.values()].map((h) => h.name), receivedAt);
+      const hosts = await lockHosts(ctx, trx, req.site, [...byHost.entries()].map(([key, h]) => ({ key, name: h.name })), receivedAt, req.hostEvidence);
       const hostIds = hosts.map((h) => h.id);
       const others = hostIds.length === 0 ? [] : await trx.selectFrom("host_sources").select(["host_id", "source", "data"]).where("host_id", "in", hostIds).where("source", "!=", sourceName).execute();
       const existing = hostIds.length === 0 ? [] : await trx.selectFrom("findings").selectAll().where("host_id", "in", hostIds).execute();
@@ -179,12 +183,35 @@ function groupByHost(judged: Map<string, Judged>): Map<string, Judged[]> {
   return out;
 }
 
-/** Creates the hosts that are new and locks them all, in name order. */
-export async function lockHosts(ctx: Ctx, trx: Db, site: string, names: readonly string[], at: string): Promise<HostRow[]> {
-  if (names.length === 0) return [];
-  const rows: HostRow[] = [...new Map(names.map((n) => [hostNameKey(n), n])).entries()]
+/** The prefix of the key of a host identified by its agent's credential (`agent:<agent id>`), never a host name. */
+export const AGENT_KEY_PREFIX = "agent:";
+
+/**
+ * Creates the hosts that are new and locks them all, in key order. A host is given by its name
+ * (keyed by the lower-case name) or by `{ key, name }`: an agent's host is keyed by its credential
+ * and its name follows what the agent reports (a renamed machine stays one host).
+ */
+export async function lockHosts(
+  ctx: Ctx,
+  trx: Db,
+  site: string,
+  hosts: readonly (string | { key: string; name: string })[],
+  at: string,
+  evidence?: { agentId: string; machineId: string | null },
+): Promise<HostRow[]> {
+  if (hosts.length === 0) return [];
+  const given = hosts.map((h) => (typeof h === "string" ? { key: hostNameKey(h), name: h } : h));
+  const rows: HostRow[] = [...new Map(given.map((h) => [h.key, h.name])).entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([k, name]) => ({ id: hostIdOf(site, name), site, name, name_key: k, first_seen: at, last_seen: at }));
+    .map(([k, name]) => ({
+      id: hostIdOf(site, k),
+      site,
+      name,
+      name_key: k,
+      first_seen: at,
+      last_seen: at,
+      ...(k.startsWith(AGENT_KEY_PREFIX) && evidence ? { agent_id: evidence.agentId, machine_id: evidence.machineId } : {}),
+    }));
   // one statement per 500 hosts, not one per host (the round trips were most of a large upload's time)
   let made = 0;
   for (let i = 0; i < rows.length; i += HOST_CHUNK) {
@@ -200,7 +227,22 @@ export async function lockHosts(ctx: Ctx, trx: Db, site: string, names: readonly
   }
   let q = trx.selectFrom("hosts").selectAll().where("site", "=", site).where("name_key", "in", rows.map((r) => r.name_key)).orderBy("name_key");
   if (lockable(ctx)) q = q.forUpdate();
-  return q.execute();
+  const locked = await q.execute();
+  // an agent's host follows the name (and machine id) its agent reports: a rename is the same host
+  for (const r of locked) {
+    if (!r.name_key.startsWith(AGENT_KEY_PREFIX)) continue;
+    const want = rows.find((w) => w.name_key === r.name_key)!;
+    const machine = evidence?.machineId ?? r.machine_id ?? null;
+    if (want.name === r.name && machine === (r.machine_id ?? null)) continue;
+    await trx.updateTable("hosts").set({ name: want.name, machine_id: machine }).where("id", "=", r.id).execute();
+    if (want.name !== r.name) {
+      await trx.updateTable("findings").set({ host_name: want.name }).where("host_id", "=", r.id).execute();
+      await audit(trx, { at, keyId: evidence?.agentId ?? "system", action: "host.rename", site, target: r.id, detail: { from: r.name, to: want.name } });
+    }
+    r.name = want.name;
+    r.machine_id = machine;
+  }
+  return locked;
 }
 
 export { Duplicate };

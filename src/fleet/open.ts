@@ -13,7 +13,9 @@ import type { Catalog } from "../model/catalog.js";
 import { openStore } from "../store/open.js";
 import { ADMIN_ROLES, requireRole } from "./access.js";
 import { listAudit } from "./audit-list.js";
+import * as agents from "./agents.js";
 import * as auth from "./auth.js";
+import * as osquery from "./osquery.js";
 import type { Ctx } from "./context.js";
 import { coverage, importAssets } from "./coverage.js";
 import { createException, expireExceptions, listExceptions, revokeException } from "./exceptions.js";
@@ -157,6 +159,18 @@ export async function openFleet(options: FleetOptions = {}): Promise<Fleet> {
   ctx.refreshCatalog = () => fleet.catalogChanged();
   const fleet: Fleet = {
     backend: store.backend,
+    agents: {
+      enroll: (token, facts) => agents.enrollAgent(ctx, token, facts),
+      authenticate: (credential) => agents.authenticateAgent(ctx, credential),
+      ingest: (caller, upload) => agents.agentIngest(ctx, caller, upload),
+      listAgents: (p, query) => agents.listAgents(ctx, p, query),
+      listDuplicates: (p, query) => agents.listDuplicates(ctx, p, query),
+      merge: (p, input) => agents.mergeHosts(ctx, p, input),
+      createOsquerySecret: (p, input) => osquery.createOsquerySecret(ctx, p, input),
+      listOsquerySecrets: (p, query) => osquery.listOsquerySecrets(ctx, p, query),
+      osqueryEnroll: (input) => osquery.osqueryEnroll(ctx, input),
+      osqueryNode: (nodeKey) => osquery.osqueryNode(ctx, nodeKey),
+    },
     get catalog() {
       return ctx.catalog.active;
     },

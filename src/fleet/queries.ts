@@ -6,6 +6,7 @@
  * (`posture_counts`) and the trend sums hourly deltas (`posture_deltas`), so neither scans the
  * findings table.
  */
+import { duplicatesOfHosts } from "./agents.js";
 import { sql } from "kysely";
 import { STATUS_RANK, type Status } from "../model/finding.js";
 import type { FindingRow } from "../store/schema.js";
@@ -57,13 +58,16 @@ async function hostsByIds(ctx: Ctx, ids: string[]): Promise<Map<string, Host>> {
     .groupBy(["host_id", "status"])
     .execute();
   const sources = await ctx.db.selectFrom("host_sources").select(["host_id", "source", "format", "last_seen", "observations", "scan_id"]).where("host_id", "in", ids).orderBy("source").execute();
+  const duplicates = await duplicatesOfHosts(ctx.db, ids);
   for (const r of rows) {
     const byStatus = zeroStatus();
     for (const c of counts) if (c.host_id === r.id) byStatus[c.status as Status] = Number(c.n);
     const src = sources
       .filter((s) => s.host_id === r.id)
       .map((s) => ({ source: s.source, ...(s.format ? { format: s.format } : {}), lastSeen: s.last_seen, observations: Number(s.observations), scanId: s.scan_id }));
-    out.set(r.id, hostOf(r, byStatus, src));
+    const host = hostOf(r, byStatus, src);
+    const twins = duplicates.get(r.id);
+    out.set(r.id, twins ? { ...host, possibleDuplicates: twins.sort() } : host);
   }
   return out;
 }
@@ -75,7 +79,11 @@ export async function listHosts(ctx: Ctx, p: Principal, query: PageQuery & HostF
   const cursor = decodeCursor(query.cursor, 2);
   let q = ctx.db.selectFrom("hosts").select(["id", "last_seen"]);
   if (sites !== null) q = sites.length === 1 ? q.where("site", "=", sites[0]!) : q.where("site", "in", sites.length ? sites : ["\u0000"]);
-  if (query.name !== undefined) q = q.where("name_key", "=", hostNameKey(query.name));
+  if (query.name !== undefined) {
+    // a host named by uploads (its key), or an agent's host by its current name
+    const k = hostNameKey(query.name);
+    q = q.where((eb) => eb.or([eb("name_key", "=", k), eb.and([eb(sql`lower(name)`, "=", k), eb("agent_id", "is not", null)])]));
+  }
   if (query.lastSeenSince !== undefined) q = q.where("last_seen", ">=", isoInstant(query.lastSeenSince, "lastSeenSince"));
   // without filters the kept per-site count is exact and costs nothing
   const total = query.name === undefined && query.lastSeenSince === undefined ? await hostCount(ctx, sites) : await cappedTotal(ctx.db, q);
@@ -109,7 +117,16 @@ export async function getHost(ctx: Ctx, p: Principal, host: string | { site: str
   const row =
     typeof host === "string"
       ? await ctx.db.selectFrom("hosts").selectAll().where("id", "=", host).executeTakeFirst()
-      : await ctx.db.selectFrom("hosts").selectAll().where("site", "=", host.site).where("name_key", "=", hostNameKey(host.name)).executeTakeFirst();
+      : ((await ctx.db.selectFrom("hosts").selectAll().where("site", "=", host.site).where("name_key", "=", hostNameKey(host.name)).executeTakeFirst()) ??
+        // an agent's host, by its current name (the most recently seen when two agents report one name)
+        (await ctx.db
+          .selectFrom("hosts")
+          .selectAll()
+          .where("site", "=", host.site)
+          .where(sql`lower(name)`, "=", hostNameKey(host.name))
+          .where("agent_id", "is not", null)
+          .orderBy("last_seen", "desc")
+          .executeTakeFirst()));
   const label = typeof host === "string" ? host : `${host.site}/${host.name}`;
   if (!row || !canSeeSite(p, row.site)) throw new FleetError("not-found", `no host "${label}"`);
   const h = (await hostsByIds(ctx, [row.id])).get(row.id)!;
@@ -141,7 +158,8 @@ export async function listFindings(ctx: Ctx, p: Principal, query: PageQuery & Fi
   if (query.host !== undefined) {
     if (/^h_[0-9a-f]{20}$/.test(query.host)) q = q.where("host_id", "=", query.host);
     else {
-      let hq = ctx.db.selectFrom("hosts").select("id").where("name_key", "=", hostNameKey(query.host));
+      const k = hostNameKey(query.host);
+      let hq = ctx.db.selectFrom("hosts").select("id").where((eb) => eb.or([eb("name_key", "=", k), eb.and([eb(sql`lower(name)`, "=", k), eb("agent_id", "is not", null)])]));
       if (sites !== null) hq = hq.where("site", "in", sites.length ? sites : ["\u0000"]);
       const ids = (await hq.execute()).map((h) => h.id);
       q = q.where("host_id", "in", ids.length ? ids : ["\u0000"]);

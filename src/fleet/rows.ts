@@ -44,7 +44,17 @@ export function findingOf(r: FindingRow, names: Names, withDetail: boolean): Fle
 }
 
 export function hostOf(r: HostRow, findings: Record<Status, number>, sources: HostSource[]): Host {
-  return { id: r.id, site: r.site, name: r.name, firstSeen: r.first_seen, lastSeen: r.last_seen, findings, sources };
+  return {
+    id: r.id,
+    site: r.site,
+    name: r.name,
+    firstSeen: r.first_seen,
+    lastSeen: r.last_seen,
+    findings,
+    sources,
+    ...(r.agent_id ? { agentId: r.agent_id } : {}),
+    ...(r.machine_id ? { machineId: r.machine_id } : {}),
+  };
 }
 
 export function eventOf(r: FindingEventRow): FindingEvent {

@@ -38,7 +38,7 @@ export const FINDING_STATES = ["open", "removal-pending", "resolved", "excepted"
 export type FindingState = (typeof FINDING_STATES)[number];
 
 /** Why a finding changed; history events carry it. */
-export type ChangeCause = "ingest" | "rejudge" | "exception" | "exception-expired" | "exception-revoked";
+export type ChangeCause = "ingest" | "rejudge" | "exception" | "exception-expired" | "exception-revoked" | "merge";
 
 export type CatalogProvider = () => Promise<ActiveCatalog> | ActiveCatalog;
 
@@ -146,6 +146,12 @@ export type Host = {
   findings: Record<Status, number>;
   /** Sources (upload `source.name`) with their latest upload time and observation count. */
   sources: HostSource[];
+  /** A host identified by its agent's credential (docs/server.md, "Agents and host identity"): the agent's id. */
+  agentId?: string;
+  /** The machine id its agent last reported (evidence, not identity). */
+  machineId?: string;
+  /** Hosts flagged as possibly the same machine (or the same credential on another machine), not merged. */
+  possibleDuplicates?: string[];
 };
 
 export type HostSource = { source: string; format?: string; lastSeen: string; observations: number; scanId: string };
@@ -213,6 +219,10 @@ export type IngestRequest = {
   site: string;
   /** Every observation belongs to this host; without it, each observation's own `host` (one without is an error). */
   host?: string;
+  /** With `host`: the host's identity key when it is not its name (an agent's host: `agent:<agent id>`, src/fleet/agents.ts). */
+  hostKey?: string;
+  /** With `hostKey`: the agent and the machine id it reported, kept on the host as evidence. */
+  hostEvidence?: { agentId: string; machineId: string | null };
   observations: AsyncIterable<Observation> | Iterable<Observation>;
   source: UploadSource;
   /** A retry with the same key (per site) stores nothing and answers the first scan with `duplicate: true`. */
@@ -406,6 +416,8 @@ export type AttestationEnvelope = { payloadType: string; payload: string; signat
 
 export interface Fleet {
   readonly backend: "sqlite" | "postgres";
+  /** Agents, host identity (duplicates, merge) and osquery nodes (src/fleet/agents.ts, osquery.ts). */
+  readonly agents: import("./agent-types.js").FleetAgents;
   /** The catalog in use (re-resolved by `catalogChanged()`). */
   readonly catalog: ActiveCatalog;
 

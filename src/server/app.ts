@@ -17,7 +17,7 @@ import { createEngines, type Engines } from "./engines.js";
 import { ApiError, errorBody, errorResponse, fromFleetError, isFleetError } from "./errors.js";
 import { createMetrics, type ServerMetrics } from "./metrics.js";
 import { createAuthLimiter, DEFAULT_AUTH_LIMIT, type AuthLimitOptions } from "./rate-limit.js";
-import { DEFAULT_BODY_LIMITS, type ApiRoute, type AppEnv, type BodyLimits, type Services } from "./route.js";
+import { DEFAULT_BODY_LIMITS, takesNoApiKey, type ApiRoute, type AppEnv, type BodyLimits, type Services } from "./route.js";
 import { ROUTES } from "./routes/index.js";
 import { createSignIn, type SignInOptions } from "./sign-in.js";
 import { ErrorSchema } from "./schemas.js";
@@ -129,9 +129,13 @@ export function createApp(options: AppOptions): App {
     const config = {
       ...r.route,
       middleware,
-      ...(r.access === "public" ? { security: [] } : { security: [{ Bearer: [] }, { Session: [] }] as Record<string, string[]>[] }),
+      ...(r.access === "public" || r.access === "osquery"
+        ? { security: [] }
+        : r.access === "agent"
+          ? { security: [{ Bearer: [] }] }
+          : { security: [{ Bearer: [] }, { Session: [] }] as Record<string, string[]>[] }),
       responses: { ...r.route.responses, ...errorResponses(r) },
-      "x-ictsguard-roles": r.access === "public" ? ["public"] : [...r.access],
+      "x-ictsguard-roles": takesNoApiKey(r.access) ? [r.access] : [...r.access],
       "x-ictsguard-site-scope": r.scope,
     };
     app.openapi(config as typeof r.route, ((c: Parameters<ApiRoute["handler"]>[0]) => r.handler(c, services)) as never);
@@ -171,7 +175,9 @@ function errorResponses(r: ApiRoute): Record<number, { description: string; cont
   const out: Record<number, ReturnType<typeof e>> = {};
   const req = r.route.request;
   if (req?.query || req?.params || req?.body || req?.headers) out[400] = e("The request is not valid");
-  if (r.access !== "public") {
+  if (r.access === "agent" || r.access === "osquery") {
+    out[401] = e(r.access === "agent" ? "No agent credential, or an unknown or revoked one" : "An unknown enroll secret or node key (`node_invalid: true`: osquery enrolls again)");
+  } else if (r.access !== "public") {
     out[401] = e("No API key or session, or an unknown, revoked or malformed key, or an expired session (the body's `signIn` names the sign-in path)");
     out[403] = e("The caller's role or sites do not allow this, or a session's request lacks its X-CSRF-Token (code `csrf`)");
     out[429] = e("Too many failed authentications from this address (Retry-After)");
@@ -201,6 +207,8 @@ function makeDocument(app: OpenAPIHono<Env>): unknown {
       { name: "admin", description: "Sites, keys, enrollment tokens, audit, jobs" },
       { name: "session", description: "Browser sign-in (OpenID Connect) and the session" },
       { name: "attestations", description: "Signed clean-as-of statements and the keys that verify them" },
+      { name: "agents", description: "Agent enrollment and uploads, enrolled agents" },
+      { name: "osquery", description: "osquery's TLS remote API (enroll, config, logger, distributed) and enroll secrets" },
       { name: "system" },
     ],
   });

@@ -15,7 +15,7 @@ import type { Fleet, Principal, Session } from "../fleet/types.js";
 import { ApiError } from "./errors.js";
 import type { ServerMetrics } from "./metrics.js";
 import type { AuthLimiter } from "./rate-limit.js";
-import type { ApiRoute, AppEnv } from "./route.js";
+import { takesNoApiKey, type ApiRoute, type AppEnv } from "./route.js";
 import { SESSION_COOKIE } from "./sign-in.js";
 
 /** Where a browser signs in; every 401 names it. */
@@ -28,9 +28,9 @@ export const SESSION_COOKIE_OPTIONS = { path: "/", httpOnly: true, secure: true,
 export type AuthDeps = { fleet: Fleet; limiter: AuthLimiter; metrics: ServerMetrics; clientAddress(c: Parameters<MiddlewareHandler>[0]): string };
 
 /** The middleware of one route: sets `principal` for the handler, or refuses. */
-export function authorize(route: Pick<ApiRoute, "access" | "scope">, deps: AuthDeps): MiddlewareHandler<AppEnv> {
+export function authorize(route: Pick<ApiRoute, "access" | "scope" | "apiKeyHeader">, deps: AuthDeps): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    if (route.access === "public") return next();
+    if (takesNoApiKey(route.access)) return next(); // public, or a credential the handler checks (agent, osquery)
     const address = deps.clientAddress(c);
     const wait = deps.limiter.blockedFor(address);
     if (wait > 0) {
@@ -38,7 +38,7 @@ export function authorize(route: Pick<ApiRoute, "access" | "scope">, deps: AuthD
       throw tooMany(wait);
     }
     const header = c.req.header("authorization");
-    const token = header?.match(/^Bearer[ \t]+(\S+)[ \t]*$/i)?.[1];
+    const token = header?.match(/^Bearer[ \t]+(\S+)[ \t]*$/i)?.[1] ?? (route.apiKeyHeader ? c.req.header("x-api-key")?.trim() : undefined);
     let principal: Principal | null = null;
     let session: Session | null = null;
     const cookie = header ? undefined : getCookie(c, SESSION_COOKIE);
@@ -54,7 +54,7 @@ export function authorize(route: Pick<ApiRoute, "access" | "scope">, deps: AuthD
       }
     }
     if (!principal) {
-      deps.metrics.authFailure(header ? "invalid" : "missing");
+      deps.metrics.authFailure(header || token ? "invalid" : "missing");
       const blocked = deps.limiter.fail(address);
       if (blocked > 0) throw tooMany(blocked);
       c.header("www-authenticate", 'Bearer realm="ictsguard"');

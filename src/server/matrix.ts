@@ -23,6 +23,10 @@ export type Expected = "allow" | 401 | 403 | 404;
 
 export function expectedAccess(route: Pick<ApiRoute, "access" | "scope" | "siteBy">, who: PrincipalKind): Expected {
   if (route.access === "public") return "allow";
+  // osquery's credential is in the body: whatever Authorization says, a valid node key is answered
+  if (route.access === "osquery") return "allow";
+  // the agent's credential is the Authorization header: the anonymous call sends it, an API key is not one
+  if (route.access === "agent") return who === "anonymous" ? "allow" : 401;
   if (who === "anonymous") return 401;
   const role = who === "other-site" ? "admin" : who;
   if (!route.access.includes(role)) return 403;
@@ -49,7 +53,9 @@ export function authorisationMatrix(routes: readonly ApiRoute[]): string {
     `|---|---|---|${PRINCIPALS.map(() => "---").join("|")}|`,
   ];
   for (const r of routes) {
-    lines.push(`| \`${r.id}\` | \`${r.route.method.toUpperCase()} ${r.route.path}\` | ${r.scope} | ${PRINCIPALS.map((p) => cell(expectedAccess(r, p))).join(" | ")} |`);
+    // routes whose credential is not an API key say which one
+    const credential = r.access === "agent" ? " (agent credential)" : r.access === "osquery" ? " (osquery node key)" : "";
+    lines.push(`| \`${r.id}\` | \`${r.route.method.toUpperCase()} ${r.route.path}\` | ${r.scope}${credential} | ${PRINCIPALS.map((p) => cell(expectedAccess(r, p))).join(" | ")} |`);
   }
   return lines.join("\n");
 }

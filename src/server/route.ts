@@ -11,8 +11,18 @@ import type { ServerMetrics } from "./metrics.js";
 import type { Engines } from "./engines.js";
 import type { SignIn } from "./sign-in.js";
 
-/** `public`: no key needed. Otherwise the roles whose keys may call the route. */
-export type Access = "public" | readonly KeyRole[];
+/**
+ * `public`: no key needed. `agent`: an enrolled agent's credential (`Authorization: Bearer
+ * ictga_...`), checked by the handler; an API key is not one. `osquery`: osquery's enroll secret
+ * or node key in the JSON body (the TLS remote API), checked by the handler; the Authorization
+ * header is not read. Otherwise the roles whose keys may call the route.
+ */
+export type Access = "public" | "agent" | "osquery" | readonly KeyRole[];
+
+/** True when the route takes no API key (public, or a credential its handler checks). */
+export function takesNoApiKey(access: Access): access is "public" | "agent" | "osquery" {
+  return typeof access === "string";
+}
 
 /**
  * How a route meets site limits (a key limited to sites):
@@ -74,6 +84,8 @@ export type ApiRoute<R extends RouteConfig = RouteConfig> = {
   /** With scope `site`: where the site comes from. */
   siteBy?: SiteBy;
   body: BodyKind;
+  /** Also takes the API key in `X-Api-Key` (Dependency-Track's clients send it there). */
+  apiKeyHeader?: boolean;
   /** Answers the request; errors are thrown (ApiError, FleetError) and answered as JSON. */
   handler: (c: RouteContext<R>, services: Services) => Promise<Response> | Response;
 };

@@ -84,6 +84,9 @@ export const HostSchema = z
     lastSeen: z.string(),
     findings: byStatus,
     sources: z.array(HostSourceSchema),
+    agentId: z.string().optional().openapi({ description: "Set when the host is identified by its agent's credential (key `agent:<id>`): a rename keeps the host." }),
+    machineId: z.string().optional().openapi({ description: "The machine id the agent last reported (an app-specific hash of the OS machine id): evidence, not identity." }),
+    possibleDuplicates: z.array(z.string()).optional().openapi({ description: "Hosts flagged as possibly the same machine (GET /api/v1/host-duplicates); never merged without an admin." }),
   })
   .openapi("Host");
 

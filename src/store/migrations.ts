@@ -236,6 +236,76 @@ const m002: Migration = {
 };
 
 /**
+ * Agents, host identity and native ingest (issue 15): agents enrolled with an enrollment token
+ * and the host each reports into (identified by site and credential, the machine id kept as
+ * evidence), possible duplicate hosts (two credentials with one machine id, one credential on two
+ * machines) until an admin merges or dismisses them, osquery enroll secrets per site and the
+ * osquery nodes they enrolled (node keys hashed like every other secret).
+ */
+const m003: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema
+      .createTable("agents")
+      .addColumn("id", "text", (c) => c.primaryKey())
+      .addColumn("site", "text", (c) => c.notNull().references("sites.name"))
+      .addColumn("secret_hash", "text", (c) => c.notNull())
+      .addColumn("host_id", "text", (c) => c.notNull())
+      .addColumn("machine_id", "text")
+      .addColumn("hostname", "text", (c) => c.notNull())
+      .addColumn("os", "text")
+      .addColumn("enrollment_id", "text", (c) => c.notNull())
+      .addColumn("enrolled_at", "text", (c) => c.notNull())
+      .addColumn("last_seen_at", "text")
+      .addColumn("revoked_at", "text")
+      .execute();
+    await db.schema.createIndex("agents_site_machine").on("agents").columns(["site", "machine_id"]).execute();
+    await db.schema.createIndex("agents_host").on("agents").columns(["host_id"]).execute();
+    await db.schema.alterTable("hosts").addColumn("machine_id", "text").execute();
+    await db.schema.alterTable("hosts").addColumn("agent_id", "text").execute();
+    // an agent's host is keyed by its credential; people still look it up by its name
+    await db.schema.createIndex("hosts_site_lower_name").on("hosts").columns(["site"]).expression(sql`lower(name)`).execute();
+    await db.schema
+      .createTable("host_duplicates")
+      .addColumn("id", "text", (c) => c.primaryKey())
+      .addColumn("site", "text", (c) => c.notNull().references("sites.name"))
+      .addColumn("kind", "text", (c) => c.notNull())
+      .addColumn("machine_id", "text")
+      .addColumn("host_a", "text", (c) => c.notNull())
+      .addColumn("host_b", "text", (c) => c.notNull())
+      .addColumn("detected_at", "text", (c) => c.notNull())
+      .addColumn("resolved_at", "text")
+      .addColumn("resolution", "text")
+      .addUniqueConstraint("host_duplicates_pair", ["site", "kind", "host_a", "host_b"])
+      .execute();
+    await db.schema.createIndex("host_duplicates_site").on("host_duplicates").columns(["site", "detected_at", "id"]).execute();
+    await db.schema
+      .createTable("osquery_secrets")
+      .addColumn("id", "text", (c) => c.primaryKey())
+      .addColumn("site", "text", (c) => c.notNull().references("sites.name"))
+      .addColumn("secret_hash", "text", (c) => c.notNull())
+      .addColumn("label", "text")
+      .addColumn("created_at", "text", (c) => c.notNull())
+      .addColumn("created_by", "text", (c) => c.notNull())
+      .addColumn("revoked_at", "text")
+      .execute();
+    await db.schema
+      .createTable("osquery_nodes")
+      .addColumn("id", "text", (c) => c.primaryKey())
+      .addColumn("site", "text", (c) => c.notNull().references("sites.name"))
+      .addColumn("key_hash", "text", (c) => c.notNull())
+      .addColumn("secret_id", "text", (c) => c.notNull())
+      .addColumn("host_identifier", "text", (c) => c.notNull())
+      .addColumn("details", "text", (c) => c.notNull())
+      .addColumn("enrolled_at", "text", (c) => c.notNull())
+      .addColumn("last_seen_at", "text")
+      .execute();
+  },
+  async down() {
+    throw new Error("the store's migrations do not go down");
+  },
+};
+
+/**
  * Notifications and counterparties (issue 15): webhook subscriptions, the outbox of events
  * (written in the transaction that records the change) with one delivery per (event,
  * subscription) and every attempt; counterparties per site with their latest screening verdict
@@ -497,6 +567,7 @@ export function addMonths(iso: string, n: number): string {
 export const MIGRATIONS: Record<string, Migration> = {
   "001-initial": m001,
   "002-day-deltas-and-host-counts": m002,
+  "003-agents": m003,
   "004-notifications-and-counterparties": m004,
   "005-sessions-and-signing-keys": m005,
   "006-history-by-month-and-retention": m006,

@@ -33,7 +33,61 @@ export type EnrollmentTokenRow = {
   revoked_at: string | null;
 };
 
-export type HostRow = { id: string; site: string; name: string; name_key: string; first_seen: string; last_seen: string };
+export type HostRow = {
+  id: string;
+  site: string;
+  name: string;
+  name_key: string;
+  first_seen: string;
+  last_seen: string;
+  /** The machine id its agent last reported (evidence, not identity); null for hosts named by uploads. */
+  machine_id?: string | null;
+  /** The agent whose credential identifies the host (its name_key is `agent:<id>`); null for hosts named by uploads. */
+  agent_id?: string | null;
+};
+
+/** An enrolled agent: its credential (SHA-256 of the secret), the host it reports into, what it said about its machine. */
+export type AgentRow = {
+  id: string;
+  site: string;
+  secret_hash: string;
+  host_id: string;
+  machine_id: string | null;
+  hostname: string;
+  os: string | null;
+  enrollment_id: string;
+  enrolled_at: string;
+  last_seen_at: string | null;
+  revoked_at: string | null;
+};
+
+/** A possible duplicate: two hosts that may be one machine (or one credential on two machines), until merged or dismissed. */
+export type HostDuplicateRow = {
+  id: string;
+  site: string;
+  /** `machine-id`: two credentials report one machine id; `credential`: one credential reports a second machine id. */
+  kind: string;
+  machine_id: string | null;
+  host_a: string;
+  host_b: string;
+  detected_at: string;
+  resolved_at: string | null;
+  resolution: string | null;
+};
+
+export type OsquerySecretRow = { id: string; site: string; secret_hash: string; label: string | null; created_at: string; created_by: string; revoked_at: string | null };
+
+export type OsqueryNodeRow = {
+  id: string;
+  site: string;
+  key_hash: string;
+  secret_id: string;
+  host_identifier: string;
+  /** JSON: the host_details osquery sent at enrollment. */
+  details: string;
+  enrolled_at: string;
+  last_seen_at: string | null;
+};
 
 /** The latest inventory of one source of one host: its observations, to re-judge without an upload. */
 export type HostSourceRow = {
@@ -295,6 +349,10 @@ export interface Database {
   counterparty_verdicts: CounterpartyVerdictRow;
   list_sources: ListSourceRow;
   list_refreshes: ListRefreshRow;
+  agents: AgentRow;
+  host_duplicates: HostDuplicateRow;
+  osquery_secrets: OsquerySecretRow;
+  osquery_nodes: OsqueryNodeRow;
 }
 
 /** Unused marker so `Generated` stays importable for later auto-increment columns. */

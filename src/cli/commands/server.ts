@@ -1,8 +1,7 @@
 /**
  * @module
- * `ictsguard server init | key create | key revoke | key list | site create | site list |
- * token create | backup | restore | signing-key show | signing-key rotate | webhook add | webhook list | webhook test | webhook remove`:
- * the fleet store's administration, on the store itself (SQLite under
+ * `ictsguard server init | key | site | token | backup | restore | signing-key | webhook | hosts |
+ * osquery-secret`: the fleet store's administration, on the store itself (SQLite under
  * ICTSGUARD_HOME by default, or `--db postgres://...` / DATABASE_URL). The store and its drivers
  * load only inside the actions.
  */
@@ -297,6 +296,53 @@ export function serverCommand(): Command {
       await withFleet(opts, async (fleet, admin) => {
         const w = await fleet.deleteWebhook(admin, id);
         print(`webhook ${w.id} (${w.url}) removed`);
+      });
+    });
+
+  const hosts = server.command("hosts").description("host identity: possible duplicates and merges (docs/server.md, \"Agents and host identity\")");
+  hosts
+    .command("duplicates")
+    .description("list hosts flagged as possibly the same machine (or one credential on two machines)")
+    .option("--site <name>", "only this site")
+    .option("--all", "also the merged and dismissed ones")
+    .addOption(dbOption())
+    .addOption(outputOption())
+    .action(async (opts: DbOpts & { site?: string; all?: boolean }) => {
+      await withFleet(opts, async (fleet, admin) => {
+        const list = await fleet.agents.listDuplicates(admin, { ...(opts.site ? { site: opts.site } : {}), open: !opts.all });
+        if (opts.output === "json") return print(JSON.stringify(list, null, 2));
+        if (list.length === 0) return print("no possible duplicate hosts");
+        for (const d of list) print(`${d.id}  ${d.site}  ${d.kind}  ${d.hosts[0]} ${d.hosts[1]}  machine ${d.machineId ?? "-"}  ${d.detectedAt}${d.resolution ? `  ${d.resolution}` : ""}`);
+      });
+    });
+  hosts
+    .command("merge")
+    .description("merge host MERGE into host KEEP: findings re-keyed to KEEP (history kept), sources and agents moved; audit-logged")
+    .argument("<keep>", "the host id that stays")
+    .argument("<merge>", "the host id merged into it (then deleted)")
+    .addOption(dbOption())
+    .addOption(outputOption())
+    .action(async (keep: string, merge: string, opts: DbOpts) => {
+      await withFleet(opts, async (fleet, admin) => {
+        const r = await fleet.agents.merge(admin, { keep, merge });
+        if (opts.output === "json") return print(JSON.stringify(r, null, 2));
+        print(`merged ${r.merged} into ${r.kept}: ${r.findingsMoved} finding(s) moved, ${r.findingsJoined} joined, ${r.sourcesMoved} source(s) moved, agents ${r.agents.join(", ") || "none"}`);
+      });
+    });
+
+  const osq = server.command("osquery-secret").description("osquery enroll secrets (osqueryd --enroll_secret_path)");
+  osq
+    .command("create")
+    .description("create an osquery enroll secret for a site (printed once; put it in the file --enroll_secret_path names)")
+    .requiredOption("--site <name>", "the site its nodes enroll into")
+    .option("--label <text>", "what it is for")
+    .addOption(dbOption())
+    .addOption(outputOption())
+    .action(async (opts: DbOpts & { site: string; label?: string }) => {
+      await withFleet(opts, async (fleet, admin) => {
+        const s = await fleet.agents.createOsquerySecret(admin, { site: opts.site, ...(opts.label ? { label: opts.label } : {}) });
+        if (opts.output === "json") print(JSON.stringify({ token: s.token, ...s.secret }));
+        else print(`osquery enroll secret ${s.secret.id} for ${s.secret.site}; shown only now:\n${s.token}`);
       });
     });
   return server;

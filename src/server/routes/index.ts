@@ -11,6 +11,9 @@ import { DASHBOARD_ROUTES } from "./dashboard.js";
 import { ATTESTATION_ROUTES } from "./attestations.js";
 import { AUTH_ROUTES } from "./auth.js";
 import { COUNTERPARTY_ROUTES } from "./counterparties.js";
+import { AGENT_ROUTES } from "./agents.js";
+import { NATIVE_INGEST_ROUTES } from "./ingest-native.js";
+import { OSQUERY_ROUTES } from "./osquery.js";
 import { ENGINE_ROUTES } from "./engines.js";
 import { EXCEPTION_ROUTES } from "./exceptions.js";
 import { INVENTORY_ROUTES } from "./inventories.js";
@@ -33,6 +36,9 @@ export const ROUTES: readonly ApiRoute[] = [
   ...ATTESTATION_ROUTES,
   ...NOTIFICATION_ROUTES,
   ...COUNTERPARTY_ROUTES,
+  ...AGENT_ROUTES,
+  ...OSQUERY_ROUTES,
+  ...NATIVE_INGEST_ROUTES,
 ];
 
 export { DEFAULT_SITE } from "./inventories.js";

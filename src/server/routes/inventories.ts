@@ -11,7 +11,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { DEFAULTS } from "../../config/defaults.js";
 import type { Context } from "hono";
-import type { Principal } from "../../fleet/types.js";
+import type { Principal, ScanRecord } from "../../fleet/types.js";
 import { allowSite } from "../auth.js";
 import { ApiError, isFleetError } from "../errors.js";
 import { readInventory } from "../inventory.js";
@@ -107,7 +107,7 @@ const fleetInventory = defineRoute({
 
 async function upload(
   c: Context,
-  { fleet, metrics, limits }: Services,
+  services: Services,
   host: string | undefined,
   q: z.infer<typeof UploadQuery>,
   idempotencyKey: string | undefined,
@@ -116,26 +116,49 @@ async function upload(
   const site = q.site ?? (principal.sites?.length === 1 ? principal.sites[0]! : DEFAULT_SITE);
   allowSite(principal, site);
   const declared = Number(c.req.header("content-length"));
-  if (Number.isFinite(declared) && declared > limits.inventoryBytes) {
-    metrics.upload("too-large");
-    throw new ApiError(413, "payload-too-large", `the inventory (${declared} bytes) is larger than the upload limit of ${limits.inventoryBytes} bytes`);
+  if (Number.isFinite(declared) && declared > services.limits.inventoryBytes) {
+    services.metrics.upload("too-large");
+    throw new ApiError(413, "payload-too-large", `the inventory (${declared} bytes) is larger than the upload limit of ${services.limits.inventoryBytes} bytes`);
   }
   const filename = q.filename ?? "upload";
-  const reading = readInventory(c.req.raw.body, { name: filename, maxBytes: limits.inventoryBytes, ...(q.format ? { inputFormat: q.format } : {}) });
+  const result = await storeInventory(services, principal, {
+    site,
+    ...(host ? { host } : {}),
+    body: c.req.raw.body,
+    filename,
+    source: q.source ?? filename,
+    ...(q.format ? { format: q.format } : {}),
+    ...(idempotencyKey ? { idempotencyKey } : {}),
+  });
+  return c.json(result, result.replayed ? 200 : 201);
+}
+
+export type StoredInventory = { scan: ScanRecord; replayed: boolean; warnings: { code: string; message: string; file: string; line?: number }[] };
+
+/**
+ * An inventory (a file in any format `scan` reads) read and handed to the fleet's ingest: the one
+ * path of uploads, osquery results, Fleet's result logs and `PUT /api/v1/bom`.
+ */
+export async function storeInventory(
+  { fleet, metrics, limits }: Pick<Services, "fleet" | "metrics" | "limits">,
+  principal: Principal,
+  input: { site: string; host?: string; body: ReadableStream<Uint8Array> | null; filename: string; source: string; format?: string; idempotencyKey?: string },
+): Promise<StoredInventory> {
+  const reading = readInventory(input.body, { name: input.filename, maxBytes: limits.inventoryBytes, ...(input.format ? { inputFormat: input.format } : {}) });
   try {
     const scan = await fleet.ingest({
       principal,
-      site,
-      ...(host ? { host } : {}),
+      site: input.site,
+      ...(input.host ? { host: input.host } : {}),
       observations: reading.observations,
       source: {
-        name: q.source ?? filename,
+        name: input.source,
         // known once reading started: read by the fleet when it stores the scan
         get format() {
           return reading.format();
         },
       },
-      ...(idempotencyKey ? { idempotencyKey } : {}),
+      ...(input.idempotencyKey ? { idempotencyKey: input.idempotencyKey } : {}),
       // read by the fleet after the observations ended (the count is known only then)
       get issues() {
         return reading.issues().length;
@@ -143,7 +166,7 @@ async function upload(
     });
     metrics.upload(scan.duplicate ? "replayed" : "stored", scan.duplicate ? 0 : scan.observations);
     const warnings = reading.issues().map((i) => ({ code: i.code, message: i.message, file: i.source.file, ...(i.source.line !== undefined ? { line: i.source.line } : {}) }));
-    return c.json({ scan, replayed: scan.duplicate, warnings }, scan.duplicate ? 200 : 201);
+    return { scan, replayed: scan.duplicate, warnings };
   } catch (err) {
     const failure = reading.failure();
     if (failure) {
