@@ -100,7 +100,7 @@ const ALWAYS_SEEN = "???";
 async function* readLines(run: CsvRun, chunks: AsyncIterator<Uint8Array>, input: ReadInput): AsyncIterable<Observation> {
   const { ctx } = run;
   const tooLong: { bytes?: Buffer } = {};
-  const batches = rawLineBatches(chunks, MAX_RECORD_CHARS, tooLong);
+  const batches = rawLineBatches(chunks, ctx.limits?.maxRecordChars ?? MAX_RECORD_CHARS, tooLong); // the configured limit (bytes >= characters: a longer line goes to csv-parse's guard)
   const skipped = ctx.skipped ?? (() => {});
   const emit = ctx.emit;
 
@@ -488,7 +488,7 @@ async function* readParsed(run: CsvRun, textChunks: AsyncGenerator<string>, at: 
   let delimiter: string;
   if (at.delimiter === undefined) {
     // Read up to the header line to learn the delimiter and whether a #TYPE line comes first.
-    while (findHeader(head).complete === false && head.length < MAX_RECORD_CHARS) {
+    while (findHeader(head).complete === false && head.length < (ctx.limits?.maxRecordChars ?? MAX_RECORD_CHARS)) {
       const next = await text.next();
       if (next.done) break;
       head += next.value;
