@@ -93,7 +93,6 @@ export async function openInput(spec: InputSpec, options: OpenOptions = {}): Pro
             { source: { file: path } },
           ),
         );
-        stream.destroy();
       }
     });
     // zlib reports a cut-off stream after pipeline() has already called back: listen on gunzip itself
