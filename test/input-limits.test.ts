@@ -147,6 +147,19 @@ describe("input limits (issue 13)", () => {
     assert.match(e.message, /over the limit of 100 \(limits\.maxGzipRatio\)/);
   });
 
+  it("a header line of 2 MB of NULs is an error that quotes a short escaped excerpt, never the raw bytes (scan and check --batch; stderr < 4 kB)", async () => {
+    const nuls = "\0".repeat(2 * 1024 * 1024);
+    const inventory = file("nul-header.csv", `${nuls},name\n${KASPERSKY_ROW}\n`);
+    const scan = await run(["scan", inventory, "--input-format", "inventory/csv", "-o", "json"]);
+    const batch = await run(["check", "--batch", file("nul-header-po.csv", `${nuls},role\nbusiness,buy\n`), "-o", "jsonl"]);
+    for (const [what, r] of [["scan", scan], ["check --batch", batch]] as const) {
+      assert.equal(r.code, 2, `${what}: ${r.stderr.slice(0, 300)}`);
+      assert.ok(r.stderr.length < 4_000, `${what}: ${r.stderr.length} characters of stderr`);
+      assert.ok(!r.stderr.includes("\0") && !r.stdout.includes("\0"), `${what}: a raw NUL reached the output`);
+      assert.match(r.stderr, /nul-header(-po)?\.csv:1: /);
+    }
+  });
+
   it("config files: a 1 MB quote storm, a 4 MB file and 10,000 invalid entries each end in a located, bounded, escaped error (bound: 10 s of CPU each; the storm took minutes before)", () => {
     const cases: [string, string, RegExp][] = [
       ["storm", `profile: business\nexceptions:\n  - reason: ${'"'.repeat(1_000_000)}a\n`, /^config\/yaml$/],
