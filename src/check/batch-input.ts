@@ -16,6 +16,7 @@ import type { Readable } from "node:stream";
 import { readCsvRecords } from "../io/csv.js";
 import { DEFAULT_LIMITS, excerpt, jsonTooDeep, listExcerpt, type InputLimits } from "../io/limits.js";
 import { IctsError } from "../model/issue.js";
+import { inputDeadline } from "../io/deadline.js";
 import { openInput, type OpenedInput } from "../io/open.js";
 import type { TextEncoding } from "../io/types.js";
 import type { Issue } from "../model/issue.js";
@@ -63,7 +64,7 @@ export type BatchContext = { report(issue: Issue): void };
 export async function* readTransactions(input: BatchInput, ctx: BatchContext, forced?: BatchFormat, limits: InputLimits = DEFAULT_LIMITS): AsyncIterable<TransactionRow> {
   let opened: OpenedInput;
   try {
-    opened = "probe" in input ? input : await openInput({ path: input.path, stream: input.stream });
+    opened = "probe" in input ? input : await openInput({ path: input.path, stream: input.stream }, { maxGzipRatio: limits.maxGzipRatio });
   } catch (err) {
     // the first bytes could not be read (a gzip stream cut off at once): a located batch error
     ctx.report({ code: err instanceof IctsError ? err.code : "batch/read", severity: "error", message: `cannot read the batch: ${excerpt((err as Error).message, 300)}`, source: { file: input.path, line: 1 } });
@@ -76,9 +77,14 @@ export async function* readTransactions(input: BatchInput, ctx: BatchContext, fo
   }
   const format = forced ?? (/^\s*\{/.test(opened.probe.text) ? "jsonl" : "csv");
   let last = 0;
+  // the per-input time limit (src/io/deadline.ts): checked between rows, and it fails the stream when reading waits
+  const deadline = inputDeadline(limits.maxSecondsPerInput, () => new IctsError("limit/time", `the batch took longer than the limit of ${limits.maxSecondsPerInput} s (limits.maxSecondsPerInput)`, { source: { file: opened.path, line: last + 1 } }));
+  const { signal } = deadline;
+  signal.addEventListener("abort", () => opened.stream.destroy(signal.reason as Error), { once: true });
   try {
-    const rows = format === "jsonl" ? readJsonl({ path: opened.path, stream: opened.stream, encoding: opened.encoding }, ctx, limits) : readCsv(opened, ctx, limits);
+    const rows = format === "jsonl" ? readJsonl({ path: opened.path, stream: opened.stream, encoding: opened.encoding }, ctx, limits, signal) : readCsv(opened, ctx, limits);
     for await (const row of rows) {
+      signal.throwIfAborted();
       last = row.line;
       yield row;
     }
@@ -91,15 +97,16 @@ export async function* readTransactions(input: BatchInput, ctx: BatchContext, fo
       source: { file: opened.path, line: last + 1 },
     });
   } finally {
+    deadline.clear();
     opened.stream.destroy();
   }
 }
 
 type DecodedInput = { path: string; stream: Readable; encoding: TextEncoding };
 
-async function* readJsonl(input: DecodedInput, ctx: BatchContext, limits: InputLimits): AsyncIterable<TransactionRow> {
+async function* readJsonl(input: DecodedInput, ctx: BatchContext, limits: InputLimits, signal: AbortSignal): AsyncIterable<TransactionRow> {
   const file = input.path;
-  for await (const { text, line } of readLines(input, { report: (i) => ctx.report({ severity: "error", ...i }) }, { maxLineChars: limits.maxRecordChars })) {
+  for await (const { text, line } of readLines(input, { report: (i) => ctx.report({ severity: "error", ...i }), signal }, { maxLineChars: limits.maxRecordChars })) {
     if (text.trim() === "") continue;
     // JSON.parse and JSON.stringify recurse: a value nested past the limit is a row error, not a RangeError that ends the batch
     const deep = jsonTooDeep(text, limits.maxDepth);

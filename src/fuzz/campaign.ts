@@ -42,7 +42,8 @@ export type CampaignOptions = {
 
 export type FailureRecord = { target: Target; outcome: Outcome; detail?: string; kinds: string[]; seedFile: string; caseNumber: number; size: number; file?: string; ms: number };
 
-type State = { seed: number; positions: Record<Target, number>; totals: Record<Target, Counts>; seconds: number };
+/** `seconds` and `cpuSeconds`: wall and CPU time (the whole process, every worker thread) of all runs so far. */
+type State = { seed: number; positions: Record<Target, number>; totals: Record<Target, Counts>; seconds: number; cpuSeconds?: number };
 
 function loadState(file: string | undefined, seed: number): State {
   if (file && existsSync(file)) {
@@ -63,7 +64,7 @@ function targetSalt(target: string): number {
   return createHash("sha256").update(target).digest().readUInt32LE(0);
 }
 
-export type CampaignResult = { counts: Map<Target, Counts>; totals: Map<Target, Counts>; failures: FailureRecord[]; elapsedMs: number };
+export type CampaignResult = { counts: Map<Target, Counts>; totals: Map<Target, Counts>; failures: FailureRecord[]; elapsedMs: number; cpuMs: number; totalSeconds: number; totalCpuSeconds: number };
 
 export async function runCampaign(options: CampaignOptions): Promise<CampaignResult> {
   const seeds = loadSeeds();
@@ -75,6 +76,11 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
   const kept = new Map<string, number>();
   const pool = new CasePool({ workers: options.workers, timeoutMs: options.timeoutMs, heapMb: options.heapMb });
   const started = performance.now();
+  const cpuStarted = process.cpuUsage();
+  const cpuMs = (): number => {
+    const u = process.cpuUsage(cpuStarted);
+    return (u.user + u.system) / 1000;
+  };
   const deadline = options.seconds !== undefined ? started + options.seconds * 1000 : Infinity;
   let dispatched = 0;
   let turn = 0;
@@ -140,10 +146,11 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
     await pool.close();
     const elapsedMs = performance.now() - started;
     state.seconds += Math.round(elapsedMs / 1000);
+    state.cpuSeconds = (state.cpuSeconds ?? 0) + Math.round(cpuMs() / 1000);
     saveState(options.stateFile, state);
   }
   const totals = new Map<Target, Counts>(targets.map((t) => [t, state.totals[t] ?? zero()]));
-  return { counts, totals, failures, elapsedMs: performance.now() - started };
+  return { counts, totals, failures, elapsedMs: performance.now() - started, cpuMs: cpuMs(), totalSeconds: state.seconds, totalCpuSeconds: state.cpuSeconds ?? 0 };
 }
 
 /** The table the campaign prints: one row per target and a total. */

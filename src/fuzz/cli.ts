@@ -50,5 +50,5 @@ const result = await runCampaign({
     process.stderr.write(`… ${n} cases in ${Math.round(ms / 1000)} s\n`);
   },
 });
-process.stdout.write(`This run: ${Math.round(result.elapsedMs / 1000)} s\n${formatTable(result.counts)}\n\nAll runs of seed ${values.seed} (state ${values.state}):\n${formatTable(result.totals)}\n`);
+process.stdout.write(`This run: ${Math.round(result.elapsedMs / 1000)} s wall, ${Math.round(result.cpuMs / 1000)} s CPU\n${formatTable(result.counts)}\n\nAll runs of seed ${values.seed} (state ${values.state}; ${result.totalSeconds} s wall, ${result.totalCpuSeconds} s CPU):\n${formatTable(result.totals)}\n`);
 process.exitCode = result.failures.length > 0 ? 1 : 0;

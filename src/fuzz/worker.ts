@@ -4,6 +4,7 @@
  * a time. It is run with a heap limit and terminated from outside when a case overruns its time
  * budget (a synchronous regular expression cannot be interrupted any other way).
  */
+import { readlinkSync } from "node:fs";
 import { parentPort } from "node:worker_threads";
 import { loadCatalogOrThrow } from "../catalog/index.js";
 import { runCase, type CaseEnv } from "./run-case.js";
@@ -20,4 +21,11 @@ port.on("message", (msg: CaseMessage) => {
     port.postMessage({ id: msg.id, result, ms: performance.now() - started });
   })();
 });
-port.postMessage({ ready: true });
+// this thread's /proc entry (Linux), so the pool can budget the CPU time of this thread alone
+let thread: string | undefined;
+try {
+  thread = readlinkSync("/proc/thread-self");
+} catch {
+  thread = undefined;
+}
+port.postMessage({ ready: true, ...(thread ? { thread: thread.startsWith("/") ? thread : `/proc/${thread}` } : {}) });

@@ -12,7 +12,8 @@
  * - csv-parse's own `max_record_size` returns from the chunk it is parsing and silently drops the
  *   rest of it. The guard checks the open record's size before every chunk instead: a record over
  *   the limit is reported once (`onOversize`) and skipped up to the next line break, and reading
- *   goes on.
+ *   goes on. A record over the limit that begins and ends within one chunk (a limit smaller than
+ *   a chunk) is caught as it is handed on, and dropped with the same report.
  *
  * Both reach into the parser's state (`state.commenting`, `state.quoting`, `state.recordHasError`,
  * `state.wasQuoting`, `state.rawBuffer`, `api.parse`) of csv-parse 6; `csv-guard.test.ts` fails
@@ -78,7 +79,23 @@ export function guardCsvParser(parser: Parser, options: CsvGuardOptions): CsvGua
         state.rawBuffer?.reset();
       }
     }
-    return parse(buf, end, push, close);
+    return parse(buf, end, (record: unknown) => (oversize(record) ? undefined : (push as (r: unknown) => void)(record)), close);
+  };
+  /** A whole record over the limit (`info` and `raw` on, as every caller sets them): reported and dropped. */
+  const oversize = (record: unknown): boolean => {
+    const r = record as { record?: string[]; raw?: string; info?: { lines: number } };
+    if (!Array.isArray(r.record)) return false;
+    let chars = r.raw?.length ?? 0;
+    if (r.raw === undefined) for (const c of r.record) chars += c.length;
+    if (chars <= options.maxRecordChars) return false;
+    const body = r.raw?.replace(/^\n+/, "") ?? "";
+    chars = r.raw === undefined ? chars : body.length;
+    if (chars <= options.maxRecordChars) return false;
+    let breaks = 0;
+    for (let i = body.indexOf("\n"); i !== -1 && i < body.length - 1; i = body.indexOf("\n", i + 1)) breaks++;
+    const line = r.info?.lines ?? api.info.lines;
+    options.onOversize({ line, startLine: line - breaks, chars });
+    return true;
   };
   return { skipRecord, skipping };
 }

@@ -14,13 +14,23 @@ export type InputLimits = {
   maxDepth: number;
   /** Seconds one input may take to read; 0: no limit. */
   maxSecondsPerInput: number;
+  /**
+   * Uncompressed bytes per compressed byte a gzip input may expand to, judged once it has expanded
+   * past {@link GZIP_RATIO_AFTER_BYTES}; 0: no limit. Deflate cannot pass about 1,032:1, which only
+   * long runs of one byte reach (a gzip bomb); real inventories compress 5:1 to 100:1.
+   */
+  maxGzipRatio: number;
 };
 
 export const DEFAULT_LIMITS: Readonly<InputLimits> = Object.freeze({
   maxRecordChars: 1 << 20,
   maxDepth: 512,
   maxSecondsPerInput: 3600,
+  maxGzipRatio: 500,
 });
+
+/** The gzip ratio is judged only past this many uncompressed bytes (as the zip ratio rule is, src/scan/archive.ts). */
+export const GZIP_RATIO_AFTER_BYTES = 64 * 1024 * 1024;
 
 /** Characters of input text an issue message may quote. */
 export const EXCERPT_CHARS = 80;

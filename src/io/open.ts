@@ -14,6 +14,7 @@ import { createGunzip } from "node:zlib";
 import { IctsError } from "../model/issue.js";
 import { decodeHead, sniffEncoding } from "./encoding.js";
 import { peek } from "./peek.js";
+import { DEFAULT_LIMITS, GZIP_RATIO_AFTER_BYTES } from "./limits.js";
 import type { Probe, TextEncoding } from "./types.js";
 
 /** How much of an input detection looks at. */
@@ -27,6 +28,10 @@ export type OpenOptions = {
   stdin?: Readable;
   /** Called with the size of every raw (still compressed) chunk read, for progress. */
   onBytes?: (n: number) => void;
+  /** The gzip expansion limit (limits.maxGzipRatio; default: DEFAULT_LIMITS); 0: none. */
+  maxGzipRatio?: number;
+  /** Uncompressed bytes before the ratio is judged (default: GZIP_RATIO_AFTER_BYTES; tests lower it). */
+  gzipRatioAfterBytes?: number;
 };
 
 export type OpenedInput = {
@@ -74,7 +79,22 @@ export async function openInput(spec: InputSpec, options: OpenOptions = {}): Pro
     // a cut-off or damaged gzip stream is a coded input error with how far it got, not zlib's bare message
     const out = new PassThrough();
     let inflated = 0;
-    gunzip.on("data", (c: Buffer) => (inflated += c.length));
+    // a gzip bomb costs no memory (it is streamed) but unbounded time: past a minimum size, an
+    // expansion over the ratio ends the input with a located error (what was read before is kept)
+    const ratio = options.maxGzipRatio ?? DEFAULT_LIMITS.maxGzipRatio;
+    const after = options.gzipRatioAfterBytes ?? GZIP_RATIO_AFTER_BYTES;
+    gunzip.on("data", (c: Buffer) => {
+      inflated += c.length;
+      if (ratio > 0 && inflated > after && inflated > ratio * read && !out.destroyed) {
+        out.destroy(
+          new IctsError(
+            "limit/gzip-ratio",
+            `the gzip data expanded ${Math.round(inflated / Math.max(1, read))} times (${inflated} bytes from ${read}), over the limit of ${ratio} (limits.maxGzipRatio): a gzip bomb? What was read before this point was kept; the rest was not read`,
+            { source: { file: path } },
+          ),
+        );
+      }
+    });
     // zlib reports a cut-off stream after pipeline() has already called back: listen on gunzip itself
     gunzip.on("error", (err) => {
       if (!out.destroyed) out.destroy(gzipError(path, err, inflated));

@@ -6,7 +6,11 @@
  */
 import type { Alias, Catalog, DomainRole, Entity, IdentifierKind, IdentifierValue, Lookalike, Product } from "../model/catalog.js";
 import { withoutPlacePrefix } from "../text/places.js";
+import { trimChars } from "../util/trailing.js";
 import { foldText, normalizeDomain, normalizeOrgName, normalizePath, normalizeProductName, normalizeServiceName, productTokens, tokens } from "../text/fold.js";
+
+/** Quotes around a name ("«Kaspersky»"): trimmed in linear time (a `/["'«»]+$/` regex is quadratic on a long run of them). */
+const QUOTES = `"'«»`;
 
 /** Default confidence of an exact identifier of each kind (a catalog value may lower it). */
 export const IDENTIFIER_CONFIDENCE: Record<IdentifierKind, number> = {
@@ -99,7 +103,7 @@ export function identifierKey(kind: IdentifierKind, value: string): string {
  * Technologies Co., Ltd." is Huawei Technologies Co., Ltd.).
  */
 export function lookupPublisher(index: CatalogIndex, name: string): VendorEntry | undefined {
-  const key = normalizeOrgName(name.replace(/^["'«»]+|["'«»]+$/g, ""));
+  const key = normalizeOrgName(trimChars(name, QUOTES));
   if (!key) return undefined;
   const bare = withoutPlacePrefix(tokens(key))?.join(" ");
   const hit = index.publishers.get(key) ?? (bare ? index.publishers.get(bare) : undefined);
@@ -193,13 +197,13 @@ export function buildCatalogIndex(catalog: Catalog): CatalogIndex {
     const group = groupOf(entity.id);
     const names = [entity.name, ...entity.aliases.map(aliasName), ...entity.publishers];
     for (const name of names) {
-      const key = normalizeOrgName(name.replace(/^["'«»]+|["'«»]+$/g, ""));
+      const key = normalizeOrgName(trimChars(name, QUOTES));
       if (key && !publishers.has(key)) publishers.set(key, { entity, group, value: name });
     }
     // registered Chinese names carry their province or city in front ("Hangzhou Hikvision ..."),
     // and software is signed and published with or without it: the name without it is a key too
     for (const name of names) {
-      const bare = withoutPlacePrefix(tokens(normalizeOrgName(name.replace(/^["'«»]+|["'«»]+$/g, ""))));
+      const bare = withoutPlacePrefix(tokens(normalizeOrgName(trimChars(name, QUOTES))));
       const key = bare?.join(" ");
       if (key && !publishers.has(key)) publishers.set(key, { entity, group, value: name });
     }

@@ -24,9 +24,14 @@
  */
 import type { Alias, Entity } from "../model/catalog.js";
 import { IctsError } from "../model/issue.js";
+import { excerpt } from "../io/limits.js";
 import type { CatalogIndex } from "../match/catalog-index.js";
 import { foldText, normalizeOrgName, tokens } from "../text/fold.js";
 import { REVIEW_BELOW } from "./confidence.js";
+import { trimChars } from "../util/trailing.js";
+
+/** Quotes around a name ("«Kaspersky»"): trimmed in linear time (a `/["'«»]+$/` regex is quadratic on a long run of them). */
+const QUOTES = `"'«»`;
 
 export type PartyHow = "id" | "alias" | "fuzzy";
 
@@ -129,7 +134,7 @@ export function createPartyResolver(index: CatalogIndex, options: { fuzzy?: Fuzz
       ...entity.publishers.map((p): Hit => ({ entity, value: p, kind: "publisher", confirmed: true })),
     ];
     for (const hit of names) {
-      const value = hit.value.replace(/^["'«»]+|["'«»]+$/g, "");
+      const value = trimChars(hit.value, QUOTES);
       add(exact, foldText(value), hit);
       add(canonical, canonicalForm(value), hit);
       add(bare, normalizeOrgName(value), hit);
@@ -289,7 +294,11 @@ export function createPartyResolver(index: CatalogIndex, options: { fuzzy?: Fuzz
   const byId = (id: string): ResolvedParty => {
     const entity = index.entities.get(id.trim());
     if (entity) return resolved(entity, "id", 1, entity.id, `entity id ${entity.id} (${entity.name})`);
+    // the similarity is at most the ratio of the lengths: only ids of a near length are compared
+    // (an edit distance costs the product of the lengths, and a pasted document is no id)
+    const near = (k: string): boolean => k.length >= 0.6 * id.length && id.length >= 0.6 * k.length;
     const close = [...index.entities.keys()]
+      .filter(near)
       .map((k) => [k, similarity(k, id)] as const)
       .filter(([, s]) => s >= 0.6)
       .sort((a, b) => b[1] - a[1])
@@ -297,7 +306,7 @@ export function createPartyResolver(index: CatalogIndex, options: { fuzzy?: Fuzz
       .map(([k]) => k);
     throw new IctsError(
       "input/entity",
-      `unknown entity "${id}": expected a catalog entity id (ictsguard catalog list -s entities)${close.length > 0 ? `; did you mean ${close.join(", ")}?` : ""}`,
+      `unknown entity "${excerpt(id)}": expected a catalog entity id (ictsguard catalog list -s entities)${close.length > 0 ? `; did you mean ${close.join(", ")}?` : ""}`,
     );
   };
 

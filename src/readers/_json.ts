@@ -6,7 +6,8 @@
  * are kept; JSON cannot be resumed after a syntax error, so the rest of that file is lost and the
  * issue says so.
  */
-import { TokenParser, Tokenizer } from "@streamparser/json";
+import { TokenParser, Tokenizer, TokenType } from "@streamparser/json";
+import { DEFAULT_LIMITS } from "../io/limits.js";
 import { decodeChunks } from "./_text.js";
 import type { ReadContext, ReadInput } from "./types.js";
 
@@ -38,8 +39,39 @@ export async function* streamJson(
   let picked = 0;
   let failure: Error | undefined;
   let lastToken = 0; // absolute byte offset of the last token given to the parser
+  // Nesting past the limit is cut off in the token stream: the too-deep value is handed to the
+  // parser as a null, its tokens up to its end are dropped (one counter, linear time), and the
+  // rest of the document is read. Nested this deep, the parser's work per value grows with the
+  // depth, which made a 600 kB file of 300,000 levels take seconds.
+  const maxDepth = ctx.limits?.maxDepth ?? DEFAULT_LIMITS.maxDepth;
+  let depth = 0;
+  let cutAt = 0; // the depth a cut-off value opened at; 0 while none is being dropped
+  let cuts = 0;
   tokenizer.onToken = (info) => {
     if (failure) return; // the tokenizer finishes its chunk; the offending token stays the last
+    const t = info.token;
+    if (t === TokenType.LEFT_BRACE || t === TokenType.LEFT_BRACKET) {
+      if (++depth > maxDepth && cutAt === 0) {
+        cutAt = depth;
+        if (++cuts === 1) {
+          ctx.report({
+            code: "json/too-deep",
+            message: `a value nested deeper than ${maxDepth} levels (limits.maxDepth): it was read as null; reading went on after it`,
+            source: { file: input.path, line: lines.lineAt(info.offset) },
+          });
+        }
+        lastToken = info.offset;
+        tokenParser.write({ token: TokenType.NULL, value: null });
+        return;
+      }
+    } else if (t === TokenType.RIGHT_BRACE || t === TokenType.RIGHT_BRACKET) {
+      if (cutAt !== 0 && depth-- === cutAt) {
+        cutAt = 0; // the cut-off value's own end
+        return;
+      }
+      if (cutAt === 0) depth--;
+    }
+    if (cutAt !== 0) return;
     lastToken = info.offset;
     tokenParser.write(info);
   };
@@ -86,6 +118,7 @@ export async function* streamJson(
       if (chunk.charCodeAt(0) === 0xfeff) chunk = chunk.slice(1);
       if (chunk.trim().length > 0) sawAny = true;
     }
+    ctx.signal?.throwIfAborted();
     const bytes = Buffer.from(chunk, "utf8");
     lines.push(bytes);
     try {
@@ -111,6 +144,7 @@ export async function* streamJson(
   }
   while (queue.length > 0) yield queue.shift()!;
   if (failure) fail(failure);
+  if (cuts > 1) ctx.report({ code: "json/too-deep", message: `${cuts - 1} more values were nested deeper than ${maxDepth} levels and read as null`, source: { file: input.path } });
 }
 
 /**

@@ -46,6 +46,7 @@ export async function* readLines(input: ReadInput, ctx: ReadContext, options: { 
     }
   };
   for await (const chunk of decodeChunks(input.stream, input.encoding)) {
+    ctx.signal?.throwIfAborted(); // the per-input time limit (src/io/deadline.ts), also for callers that check no record
     let start = 0;
     let nl = chunk.indexOf("\n");
     if (skipping) {

@@ -127,6 +127,7 @@ export async function* streamXml<T>(
   };
   try {
     for await (const chunk of decodeChunks(input.stream, input.encoding)) {
+      ctx.signal?.throwIfAborted(); // the per-input time limit (src/io/deadline.ts)
       if (!sawAny && chunk.trim().length > 0) {
         sawAny = true;
         // saxes would only complain at the end ("text outside of root node"): say it where it is

@@ -13,6 +13,7 @@ import { IctsError, type Issue } from "../model/issue.js";
 import type { Observation } from "../model/observation.js";
 import type { AsOf } from "../policy/time.js";
 import { boundMessage, DEFAULT_LIMITS, type InputLimits } from "../io/limits.js";
+import { inputDeadline } from "../io/deadline.js";
 import { detectReader } from "../readers/detect.js";
 import { NETWORK_READERS } from "../readers/network-registry.js";
 import { createIssueLog } from "../readers/_issues.js";
@@ -208,7 +209,7 @@ async function scanFile(
 ): Promise<void> {
   let opened;
   try {
-    opened = await openInput(file, io.stdin, onBytes);
+    opened = await openInput(file, io.stdin, onBytes, fast.limits?.maxGzipRatio);
   } catch (err) {
     report(
       err instanceof IctsError
@@ -286,26 +287,26 @@ async function readOpened(
   let completed = false;
   // every reader is throttled per code in this input (src/readers/_issues.ts), whatever its own throttle
   const issues = createIssueLog({ report }, path, MAX_ISSUES_PER_CODE);
-  // the per-input time limit: the input's stream fails with a located limit/time error, which ends the reader
+  // The per-input time limit, a located limit/time error that ends the reader: readers check the
+  // signal between records, and it also fails the input's stream when the reader waits for bytes.
   const seconds = fast.limits?.maxSecondsPerInput ?? DEFAULT_LIMITS.maxSecondsPerInput;
-  const timer =
-    seconds > 0
-      ? setTimeout(() => {
-          opened.stream.destroy(
-            new IctsError("limit/time", `reading took longer than the limit of ${seconds} s (limits.maxSecondsPerInput): the rest of this input was not read`, { source: { file: path } }),
-          );
-        }, seconds * 1000)
-      : undefined;
-  timer?.unref();
+  const deadline = inputDeadline(seconds, () => {
+    const records = tally.records() - before.records;
+    return new IctsError("limit/time", `reading took longer than the limit of ${seconds} s (limits.maxSecondsPerInput) after ${records} record${records === 1 ? "" : "s"}: the rest of this input was not read`, { source: { file: path } });
+  });
+  const { signal } = deadline;
+  signal.addEventListener("abort", () => opened.stream.destroy(signal.reason as Error), { once: true });
   const emit = (o: Observation, repeatKey?: string): void => {
+    signal.throwIfAborted();
     o.source.reader = reader.name;
     onObservation(o, repeatKey);
   };
   try {
     // A consumer that pulls (an upload's ingest) sets the pace: it gets no `emit` (a reader's fast
     // path would hand it observations without waiting), and each yielded observation is awaited.
-    const ctx = fast.prefilter ? { report: issues.report, emit, ...fast } : { report: issues.report, ...fast };
+    const ctx = fast.prefilter ? { report: issues.report, emit, signal, ...fast } : { report: issues.report, signal, ...fast };
     for await (const o of reader.read({ path, stream: opened.stream, encoding: opened.encoding }, ctx)) {
+      signal.throwIfAborted();
       o.source.reader = reader.name;
       const taken = onObservation(o);
       if (taken) await taken;
@@ -323,7 +324,7 @@ async function readOpened(
           },
     );
   } finally {
-    clearTimeout(timer);
+    deadline.clear();
     issues.finish();
     opened.stream.destroy();
   }

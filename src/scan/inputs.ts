@@ -124,6 +124,6 @@ export type { OpenedInput };
  * stream, through the shared opener (src/io): probe replayed, gzip removed, encoding sniffed, raw
  * bytes counted.
  */
-export function openInput(file: InputFile, stdin: Readable, onBytes: (n: number) => void): Promise<OpenedInput> {
-  return openShared(file.stream ? { path: file.path, stream: file.stream } : file.path, { stdin, onBytes });
+export function openInput(file: InputFile, stdin: Readable, onBytes: (n: number) => void, maxGzipRatio?: number): Promise<OpenedInput> {
+  return openShared(file.stream ? { path: file.path, stream: file.stream } : file.path, { stdin, onBytes, ...(maxGzipRatio !== undefined ? { maxGzipRatio } : {}) });
 }

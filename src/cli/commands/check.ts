@@ -10,7 +10,7 @@ import { createScreeningScorer } from "../../screen/party-scorer.js";
 import { parseCheckInput, runBatch, type BatchFormat, type BatchSummary, type RowDefaults } from "../../check/index.js";
 import type { CheckInput } from "../../model/decision.js";
 import { openDecisionLog, type DecisionLog } from "../../check/decision-log.js";
-import { DEFAULTS } from "../../config/defaults.js";
+import { DEFAULTS, LIMITS } from "../../config/defaults.js";
 import { resolveSettings } from "../../config/settings.js";
 import { ACTIONS, CATEGORIES, ROLES } from "../../model/catalog.js";
 import { DECISION_RANK, DECISIONS, type CheckDecision } from "../../model/decision.js";
@@ -133,7 +133,8 @@ async function check(flags: CheckFlags): Promise<number> {
         await presenter.write({ kind: "single", result }, out, { color });
         return;
       }
-      const input = await openBatch(flags.batch!);
+      const limits = { ...LIMITS, ...settings.config.limits };
+      const input = await openBatch(flags.batch!, limits.maxGzipRatio);
       const progress = createCountProgress(!flags.quiet, "checking", "rows decided", input.size);
       const printIssues = !flags.quiet && (format !== "table" || toFile);
       // The batch decides as the presenter pulls: each decision waits until the output has taken the one before.
@@ -143,6 +144,8 @@ async function check(flags: CheckFlags): Promise<number> {
           checker,
           defaults,
           ...(flags.batchFormat ? { format: flags.batchFormat } : {}),
+          // the config's limits:, as a scan reads its inputs under them
+          limits,
           failOn,
           onRow: (rows) => progress.update(input.bytesRead(), rows),
           onResult: async (r) => {
@@ -176,9 +179,9 @@ async function check(flags: CheckFlags): Promise<number> {
 }
 
 /** The batch, opened by the shared opener (gzip by its bytes, encoding, `-`); a bad path is a usage error. */
-async function openBatch(path: string): Promise<OpenedInput> {
+async function openBatch(path: string, maxGzipRatio: number): Promise<OpenedInput> {
   try {
-    return await openInput(path);
+    return await openInput(path, { maxGzipRatio });
   } catch (err) {
     if (err instanceof IctsError && err.code.startsWith("input/")) throw new UsageError(`cannot read the batch file ${path}: ${err.message}`);
     throw err;

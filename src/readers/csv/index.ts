@@ -102,7 +102,9 @@ const ALWAYS_SEEN = "???";
 async function* readLines(run: CsvRun, chunks: AsyncIterator<Uint8Array>, input: ReadInput): AsyncIterable<Observation> {
   const { ctx } = run;
   const tooLong: { bytes?: Buffer } = {};
-  const batches = rawLineBatches(chunks, MAX_RECORD_CHARS, tooLong);
+  // the configured record limit: a line over it in bytes (never fewer than its characters) goes to csv-parse, whose guard reports it
+  const maxLine = ctx.limits?.maxRecordChars ?? MAX_RECORD_CHARS;
+  const batches = rawLineBatches(chunks, maxLine, tooLong);
   const skipped = ctx.skipped ?? (() => {});
   const emit = ctx.emit;
 
@@ -214,8 +216,8 @@ async function* readLines(run: CsvRun, chunks: AsyncIterator<Uint8Array>, input:
       while (e > pos && bytes[e - 1] === CR) e--;
       line++;
       if (cr < pos) cr = nextByte(bytes, CR, pos);
-      if (cr < e || (nl === -1 && cr < end)) {
-        // a carriage return inside a line (or ending the input's last line): csv-parse decides
+      if (cr < e || (nl === -1 && cr < end) || e - pos > maxLine) {
+        // a carriage return inside a line (or ending the input's last line), or a line over the record limit: csv-parse decides
         yield* slow(bytes, pos, line);
         return "slow";
       }
@@ -528,7 +530,7 @@ async function* readParsed(run: CsvRun, textChunks: AsyncGenerator<string>, at: 
   let delimiter: string;
   if (at.delimiter === undefined) {
     // Read up to the header line to learn the delimiter and whether a #TYPE line comes first.
-    while (findHeader(head).complete === false && head.length < MAX_RECORD_CHARS) {
+    while (findHeader(head).complete === false && head.length < (ctx.limits?.maxRecordChars ?? MAX_RECORD_CHARS)) {
       const next = await text.next();
       if (next.done) break;
       head += next.value;

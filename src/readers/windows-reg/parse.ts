@@ -13,6 +13,7 @@
  */
 import type { Line } from "../_text.js";
 import type { ReportableIssue } from "../types.js";
+import { trimEndChars } from "../../util/trailing.js";
 
 export type RegValue = string | number | string[] | Uint8Array;
 
@@ -39,7 +40,8 @@ export type RegParserOptions = {
 /** A value longer than this never ended: it is dropped instead of buffering the file. */
 const MAX_VALUE_CHARS = 1 << 20;
 
-type Pending = { name: string; kind: "hex" | "string"; text: string; line: number; keep: boolean };
+/** A value continued over lines; `scan` is how far a string value's quote has been read (each line is read once, not the whole value again). */
+type Pending = { name: string; kind: "hex" | "string"; text: string; line: number; keep: boolean; scan?: QuoteScan };
 
 export class RegExportParser {
   private dialect: RegDialect | undefined;
@@ -167,9 +169,10 @@ export class RegExportParser {
       return;
     }
     if (data.startsWith('"')) {
-      const s = readQuoted(data, 0);
+      const scan: QuoteScan = { at: 1, value: "", chars: data.length };
+      const s = readQuoted(data, 0, scan);
       if (!s) {
-        this.pending = { name, kind: "string", text: data, line, keep };
+        this.pending = { name, kind: "string", text: data, line, keep, scan };
         return;
       }
       if (data.slice(s.end).trim() !== "") {
@@ -207,10 +210,13 @@ export class RegExportParser {
       }
       return;
     }
-    // a string value with a line break in it (regedit writes REG_SZ line breaks as they are)
-    p.text += "\n" + text;
-    if (p.text.length > MAX_VALUE_CHARS) return this.dropPending(line);
-    const s = readQuoted(p.text, 0);
+    // a string value with a line break in it (regedit writes REG_SZ line breaks as they are): only
+    // the new line is read, from where the quote's reading stopped (see readQuoted)
+    const scan = p.scan!;
+    scan.chars += 1 + text.length;
+    if (scan.chars > MAX_VALUE_CHARS) return this.dropPending(line);
+    scan.at = 0;
+    const s = readQuoted("\n" + text, 0, scan);
     if (s) {
       this.pending = undefined;
       if (p.keep && this.key) this.key.values.set(p.name.toLowerCase(), s.value);
@@ -245,10 +251,21 @@ export class RegExportParser {
   }
 }
 
-/** A quoted .reg string starting at `start`: the unescaped value and the index after its closing quote. */
-function readQuoted(text: string, start: number): { value: string; end: number } | undefined {
-  let value = "";
-  for (let i = start + 1; i < text.length; i++) {
+/** Reading a quoted string over lines: where to start in the next text read, the value so far, and its length in the input. */
+type QuoteScan = { at: number; value: string; chars: number };
+
+/**
+ * A quoted .reg string starting at `start`: the unescaped value and the index after its closing
+ * quote; undefined when the text ends first. With `scan`, reading starts at `scan.at` with the
+ * value read so far, and what was read is kept there, so a value continued over many lines is
+ * read one line at a time, in linear time (appending each line to the value's text and reading
+ * it again from its quote was quadratic). A backslash that ends a line is followed by the line
+ * break the next piece starts with, so this reads as reading the whole text at once.
+ */
+function readQuoted(text: string, start: number, scan?: QuoteScan): { value: string; end: number } | undefined {
+  let value = scan ? scan.value : "";
+  let i = scan ? scan.at : start + 1;
+  for (; i < text.length; i++) {
     const c = text[i]!;
     if (c === "\\" && i + 1 < text.length) {
       const next = text[i + 1]!;
@@ -258,6 +275,10 @@ function readQuoted(text: string, start: number): { value: string; end: number }
     } else if (c === '"') {
       return { value, end: i + 1 };
     } else value += c;
+  }
+  if (scan) {
+    scan.at = i;
+    scan.value = value;
   }
   return undefined;
 }
@@ -278,7 +299,7 @@ function decodeHexValue(type: number, bytes: Uint8Array, dialect: RegDialect): R
   switch (type) {
     case 1: // REG_SZ written as hex
     case 2: {
-      return decodeRegText(bytes, dialect).replace(/\0+$/, "");
+      return trimEndChars(decodeRegText(bytes, dialect), "\0"); // not /\0+$/: quadratic on a run of NULs inside
     }
     case 7:
       return decodeRegText(bytes, dialect)

@@ -55,12 +55,13 @@ export async function* readZeekTsv(lines: AsyncIterable<Line>, file: string, ctx
             header.columns = undefined;
             if (skippedLog !== (header.path ?? "?")) {
               skippedLog = header.path ?? "?";
-              ctx.report({
-                code: "zeek/no-hosts",
-                severity: "warning",
-                message: `Zeek ${header.path ? `"${header.path}" log` : "log without #path"} names no contacted hosts (dns.log, ssl.log and http.log do); its records were skipped`,
-                source: { file, line },
-              });
+              // a log that says it is another kind (conn.log) is rightly skipped; one that does not say
+              // (Zeek always writes #path) may hold hosts that were not read: an error, not a pass
+              ctx.report(
+                header.path
+                  ? { code: "zeek/no-hosts", severity: "warning", message: `Zeek "${header.path}" log names no contacted hosts (dns.log, ssl.log and http.log do); its records were skipped`, source: { file, line } }
+                  : { code: "zeek/fields", message: `a Zeek log without #path whose #fields are those of no log with contacted hosts (dns.log, ssl.log, http.log); its records were skipped`, source: { file, line } },
+              );
             }
             break;
           }
