@@ -166,8 +166,20 @@ const COMPILED: CompiledForm[] = (() => {
   return [...out.values()].sort((a, b) => b.keys.length - a.keys.length);
 })();
 
-function matchAt(pieces: Piece[], at: number, skeletons: string[]): CompiledForm | undefined {
+/** The compiled forms by their first skeleton, so a position is tried only against forms that can start there. */
+const BY_FIRST: ReadonlyMap<string, CompiledForm[]> = (() => {
+  const out = new Map<string, CompiledForm[]>();
   for (const c of COMPILED) {
+    const list = out.get(c.keys[0]!);
+    if (list) list.push(c);
+    else out.set(c.keys[0]!, [c]);
+  }
+  return out;
+})();
+
+function matchAt(pieces: Piece[], at: number, skeletons: string[]): CompiledForm | undefined {
+  // longest first, as COMPILED is ordered
+  for (const c of BY_FIRST.get(skeletons[at]!) ?? []) {
     if (at + c.keys.length > pieces.length) continue;
     let ok = true;
     for (let k = 0; k < c.keys.length && ok; k++) ok = skeletons[at + k] === c.keys[k];
