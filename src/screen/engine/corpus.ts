@@ -39,7 +39,8 @@ const MAX_POSTINGS = 50_000;
 export class ScreeningCorpus {
   readonly entities: readonly ListedEntity[];
   readonly records: NameRecord[] = [];
-  private readonly postings = new Map<string, number[]>();
+  /** Key → the records holding it, ascending; built as arrays, then frozen into typed arrays (a quarter of the memory, and faster to read). */
+  private readonly postings = new Map<string, number[] | Int32Array>();
   private readonly df = new Map<string, number>();
   private readonly maxWeight: number;
   private readonly genericWeight: number;
@@ -66,6 +67,7 @@ export class ScreeningCorpus {
       }
       for (const s of skeletons) this.df.set(s, (this.df.get(s) ?? 0) + 1);
     });
+    for (const [key, list] of this.postings) this.postings.set(key, Int32Array.from(list));
     this.maxWeight = Math.log(1 + Math.max(entities.length, 1));
     this.genericWeight = 0.3 * this.maxWeight;
     this.placeWeight = 0.15 * this.maxWeight;
@@ -88,7 +90,7 @@ export class ScreeningCorpus {
 
 
   private add(key: string, id: number): void {
-    const list = this.postings.get(key);
+    const list = this.postings.get(key) as number[] | undefined;
     if (!list) this.postings.set(key, [id]);
     else if (list[list.length - 1] !== id) list.push(id);
   }

@@ -234,7 +234,9 @@ function plain(t: CompTok): Token {
 }
 
 function range(from: number, n: number): number[] {
-  return Array.from({ length: n }, (_, k) => from + k);
+  const out: number[] = [];
+  for (let k = 0; k < n; k++) out.push(from + k);
+  return out;
 }
 
 function sum(xs: readonly number[]): number {
