@@ -6,7 +6,7 @@ import { catalogEntities } from "../lists/catalog.js";
 import { readOfacSdn } from "../lists/ofac-sdn.js";
 import type { ListedEntity } from "../model.js";
 import { ScreeningCorpus } from "./corpus.js";
-import { ADJUST, screenName, type ScreenQuery } from "./screen-name.js";
+import { ADJUST, prepareQuery, screenName, type ScreenQuery } from "./screen-name.js";
 
 const OPTIONS = { threshold: 0.8, limit: 5, minScore: 0.3 };
 let catalog: ScreeningCorpus;
@@ -21,6 +21,8 @@ before(async () => {
 });
 
 const top = (corpus: ScreeningCorpus, q: ScreenQuery) => screenName(corpus, q, OPTIONS)[0];
+/** The first form's comparison tokens of a query, as screenName gives them to the candidate index. */
+const screenQueryTokens = (name: string) => prepareQuery({ name }).tokens[0]!;
 
 describe("screen engine: the issue's names", () => {
   for (const [name, entity] of [
@@ -105,6 +107,24 @@ describe("screen engine: the candidate index", () => {
     const ids = full.candidates(q, 64);
     assert.ok(ids.length <= 64);
     assert.ok(ids.includes(0));
+  });
+
+  it("ranks a name that shares every word (one with a typo) before the hundreds that share only its common words", () => {
+    // "Hueras al-Din" for TANZIM HURRAS AL-DIN (ent_num 27318): hundreds of SDN names hold "al Din",
+    // and a ranking by shared weight alone put the right one at 33rd of them
+    const q = [screenQueryTokens("HUERAS AL-DIN")];
+    const first = full.candidates(q, 8).map((id) => full.entities[full.records[id]!.entity]!.id);
+    assert.ok(first.includes("27318"), JSON.stringify(first));
+    assert.equal(top(full, { name: "HUERAS AL-DIN" })?.entity.id, "27318");
+  });
+
+  it("ranks an acronym of the whole name, and a name spelt out for an acronym, among the first", () => {
+    // LANDMETICS OFF SHORE's (34486) initials are "los": the query's spelled-out words meet every
+    // "Los ..." name on that acronym key, and must not crowd out the name itself
+    const first = full.candidates([screenQueryTokens("LANDMETICSSAL OFF-SHORE")], 8).map((id) => full.entities[full.records[id]!.entity]!.id);
+    assert.ok(first.includes("34486"), JSON.stringify(first));
+    const zte = catalog.candidates([screenQueryTokens("ZTE")], 4).map((id) => catalog.entities[catalog.records[id]!.entity]!.id);
+    assert.ok(zte.includes("zte"), JSON.stringify(zte));
   });
 
   it("finds typos, joined words and acronyms through their keys", () => {

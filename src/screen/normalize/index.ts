@@ -124,13 +124,27 @@ function finish(pieces: Piece[], options: NormalizeOptions, keepStopwords = fals
 }
 
 function finalToken(p: Piece, options: NormalizeOptions): Token {
-  const { form: _form, ...token } = p;
+  // the piece's fields but its legal form, copied by hand: object rest (`{ form, ...token }`)
+  // is a slow path in V8, and every name screened goes through here
+  const token: Token = { text: p.text, from: p.from };
+  if ("via" in p) token.via = p.via;
+  if ("dotted" in p) token.dotted = p.dotted;
+  if ("qualifier" in p) token.qualifier = p.qualifier;
   if (options.person) return token;
-  const expanded = ABBREVIATIONS[token.text];
-  if (expanded) return { ...token, text: stem(expanded), via: token.via ?? "abbreviation" };
-  const meaning = PINYIN_WORDS[token.text];
-  if (meaning) return { ...token, text: stem(meaning), via: "translation" };
-  return { ...token, text: stem(token.text) };
+  const expanded = Object.hasOwn(ABBREVIATIONS, token.text) ? ABBREVIATIONS[token.text] : undefined;
+  if (expanded) {
+    token.text = stem(expanded);
+    token.via = token.via ?? "abbreviation";
+    return token;
+  }
+  const meaning = Object.hasOwn(PINYIN_WORDS, token.text) ? PINYIN_WORDS[token.text] : undefined;
+  if (meaning) {
+    token.text = stem(meaning);
+    token.via = "translation";
+    return token;
+  }
+  token.text = stem(token.text);
+  return token;
 }
 
 /** Folds English plurals so "Labs" meets "Lab" and "Technologies" meets "Technology". */
@@ -166,8 +180,20 @@ const COMPILED: CompiledForm[] = (() => {
   return [...out.values()].sort((a, b) => b.keys.length - a.keys.length);
 })();
 
-function matchAt(pieces: Piece[], at: number, skeletons: string[]): CompiledForm | undefined {
+/** The compiled forms by their first skeleton, so a position is tried only against forms that can start there. */
+const BY_FIRST: ReadonlyMap<string, CompiledForm[]> = (() => {
+  const out = new Map<string, CompiledForm[]>();
   for (const c of COMPILED) {
+    const list = out.get(c.keys[0]!);
+    if (list) list.push(c);
+    else out.set(c.keys[0]!, [c]);
+  }
+  return out;
+})();
+
+function matchAt(pieces: Piece[], at: number, skeletons: string[]): CompiledForm | undefined {
+  // longest first, as COMPILED is ordered
+  for (const c of BY_FIRST.get(skeletons[at]!) ?? []) {
     if (at + c.keys.length > pieces.length) continue;
     let ok = true;
     for (let k = 0; k < c.keys.length && ok; k++) ok = skeletons[at + k] === c.keys[k];

@@ -102,6 +102,11 @@ describe("screen normalize: punctuation, quotes, word boundaries", () => {
 });
 
 describe("screen normalize: abbreviations and plurals", () => {
+  it("reads a word that is also a property of every object (constructor) as a word, not as an abbreviation", () => {
+    // "constructor" once looked up Object.prototype.constructor in the abbreviation table and became a function
+    assert.deepEqual(tokens("Toronto Constructor Group"), ["toronto", "constructor", "group"]);
+  });
+
   it("expands the abbreviations clerks type", () => {
     assert.deepEqual(tokens("Hangzhou Hikvision Digital Tech. Co."), ["hangzhou", "hikvision", "digital", "technology"]);
     assert.deepEqual(tokens("China Natl Intl Trdg Grp"), ["china", "national", "international", "trading", "group"]);

@@ -55,6 +55,15 @@ type Pairing = { taken: Candidate[]; usedI: Uint8Array; usedE: Uint8Array; wI: F
 
 const HOWS: readonly TokenMatchHow[] = ["exact", "spelling", "typo", "inflection", "abbreviation", "initial", "joined", "split", "acronym"];
 const HOW_CODE = new Map(HOWS.map((h, i) => [h, i]));
+const SPLIT = HOW_CODE.get("split")!;
+const JOINED = HOW_CODE.get("joined")!;
+const ACRONYM = HOW_CODE.get("acronym")!;
+
+function runWeight(w: Float64Array, from: number, n: number): number {
+  let sum = 0;
+  for (let k = from; k < from + n; k++) sum += w[k]!;
+  return sum;
+}
 
 /** Candidate pool: start and length of the input run and of the entity run, how, similarity, weight. */
 let cap = 256;
@@ -117,19 +126,14 @@ function pairUp(input: readonly CompTok[], entity: readonly CompTok[], weigh: We
   const wE = bufWE;
   for (let i = 0; i < nI; i++) wI[i] = (input[i]!.w ?? weigh(input[i]!)) * (input[i]!.qualifier ? QUALIFIER_FACTOR : 1);
   for (let j = 0; j < nE; j++) wE[j] = (entity[j]!.w ?? weigh(entity[j]!)) * (entity[j]!.qualifier ? QUALIFIER_FACTOR : 1);
-  const runW = (from: number, n: number) => {
-    let w = 0;
-    for (let k = from; k < from + n; k++) w += wE[k]!;
-    return w;
-  };
   let n = 0;
-  const push = (i0: number, iN: number, j0: number, jN: number, how: TokenMatchHow, sim: number, w: number) => {
+  const push = (i0: number, iN: number, j0: number, jN: number, how: number, sim: number, w: number) => {
     if (n === cap) grow();
     cI0[n] = i0;
     cIN[n] = iN;
     cJ0[n] = j0;
     cJN[n] = jN;
-    cHow[n] = HOW_CODE.get(how)!;
+    cHow[n] = how;
     cSim[n] = sim;
     cW[n] = w;
     n++;
@@ -137,25 +141,25 @@ function pairUp(input: readonly CompTok[], entity: readonly CompTok[], weigh: We
   for (let i = 0; i < nI; i++) {
     for (let j = 0; j < nE; j++) {
       const sim = tokenSimilarity(input[i]!, entity[j]!, people);
-      if (sim) push(i, 1, j, 1, sim.how, sim.similarity, wE[j]!);
+      if (sim) push(i, 1, j, 1, HOW_CODE.get(sim.how)!, sim.similarity, wE[j]!);
     }
   }
   // words joined on one side and split on the other, up to three words; acronyms
   for (const run of runsOf(input)) {
-    for (let j = 0; j < nE; j++) if (isJoined(entity[j]!, run)) push(run.at, run.k, j, 1, "split", SIMILARITY.split, wE[j]!);
+    for (let j = 0; j < nE; j++) if (isJoined(entity[j]!, run)) push(run.at, run.k, j, 1, SPLIT, SIMILARITY.split, wE[j]!);
   }
   for (const run of runsOf(entity)) {
-    for (let i = 0; i < nI; i++) if (isJoined(input[i]!, run)) push(i, 1, run.at, run.k, "joined", SIMILARITY.joined, runW(run.at, run.k));
+    for (let i = 0; i < nI; i++) if (isJoined(input[i]!, run)) push(i, 1, run.at, run.k, JOINED, SIMILARITY.joined, runWeight(wE, run.at, run.k));
   }
   for (let i = 0; i < nI; i++) {
     const len = input[i]!.text.length;
     if (len < 3 || len > 6) continue; // an acronym has 3 to 6 letters
-    for (let j = 0; j + len <= nE; j++) if (isAcronymAt(input[i]!, entity, j)) push(i, 1, j, len, "acronym", SIMILARITY.acronym, runW(j, len));
+    for (let j = 0; j + len <= nE; j++) if (isAcronymAt(input[i]!, entity, j)) push(i, 1, j, len, ACRONYM, SIMILARITY.acronym, runWeight(wE, j, len));
   }
   for (let j = 0; j < nE; j++) {
     const len = entity[j]!.text.length;
     if (len < 3 || len > 6) continue;
-    for (let i = 0; i + len <= nI; i++) if (isAcronymAt(entity[j]!, input, i)) push(i, len, j, 1, "acronym", SIMILARITY.acronym, wE[j]!);
+    for (let i = 0; i + len <= nI; i++) if (isAcronymAt(entity[j]!, input, i)) push(i, len, j, 1, ACRONYM, SIMILARITY.acronym, wE[j]!);
   }
 
   // the most similar and heaviest first; ties keep the order found (a stable insertion sort:
@@ -224,13 +228,15 @@ export function compareTokens(input: readonly CompTok[], entity: readonly CompTo
   return { score, pairs, unmatchedInput, unmatchedEntity, inputCoverage, entityCoverage };
 }
 
+/** The token as the normalizer gave it (comparison fields and absent ones left out). */
 function plain(t: CompTok): Token {
-  const { sk: _sk, w: _w, dg: _dg, ...token } = t;
-  return token;
+  return { text: t.text, from: t.from, ...(t.via ? { via: t.via } : {}), ...(t.dotted ? { dotted: true } : {}), ...(t.qualifier ? { qualifier: true } : {}) };
 }
 
 function range(from: number, n: number): number[] {
-  return Array.from({ length: n }, (_, k) => from + k);
+  const out: number[] = [];
+  for (let k = 0; k < n; k++) out.push(from + k);
+  return out;
 }
 
 function sum(xs: readonly number[]): number {

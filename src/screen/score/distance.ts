@@ -54,7 +54,9 @@ export function editDistance(a: string, b: string, max = Number.POSITIVE_INFINIT
   if (la === 0) return lb;
   if (lb === 0) return la;
   if (lb + 1 > rows[0]!.length) rows = [0, 1, 2].map(() => new Int32Array(lb + 1)) as [Int32Array, Int32Array, Int32Array];
-  let [prev2, prev, cur] = rows;
+  let prev2 = rows[0];
+  let prev = rows[1];
+  let cur = rows[2];
   for (let j = 0; j <= lb; j++) prev[j] = j;
   for (let i = 1; i <= la; i++) {
     cur[0] = i;
@@ -69,7 +71,10 @@ export function editDistance(a: string, b: string, max = Number.POSITIVE_INFINIT
       if (v < rowMin) rowMin = v;
     }
     if (rowMin > max) return max + 1;
-    [prev2, prev, cur] = [prev, cur, prev2];
+    const spare = prev2;
+    prev2 = prev;
+    prev = cur;
+    cur = spare;
   }
   return prev[lb]!;
 }
