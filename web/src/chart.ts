@@ -6,7 +6,7 @@ Chart.register(LineController, LineElement, PointElement, LinearScale, CategoryS
 export function drawLineChart(canvas: HTMLCanvasElement, labels: string[], series: { name: string; data: number[]; color: string }[]): Chart {
   return new Chart(canvas, {
     type: "line",
-    data: { labels, datasets: series.map((s) => ({ label: s.name, data: s.data, borderColor: s.color, backgroundColor: s.color, tension: 0.2, pointRadius: 2 })) },
+    data: { labels, datasets: series.map((s) => ({ label: s.name, data: s.data, borderColor: s.color, backgroundColor: s.color, tension: 0, pointRadius: 2 })) },
     options: { animation: false, responsive: true, maintainAspectRatio: false, scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } },
   });
 }

@@ -18,6 +18,8 @@ type Step = { from: string; state: string; rule: { id: string; title: string }; 
 type Asset = { site: string; name: string; lastSeen: string | null };
 
 const DAY = 86_400_000;
+/** The UTC day a trend point sums up: its instant is that day's end (the next midnight). */
+const dayOf = (end: string): string => new Date(Date.parse(end) - DAY).toISOString().slice(0, 10);
 
 const statusColumns = (first: { id: string; header: string; get: (r: any) => unknown; link?: (r: any) => string }) => [
   { id: first.id, header: first.header, accessorFn: first.get, cell: (c: any) => (first.link ? <Link href={first.link(c.row.original)}><T v={c.getValue()} /></Link> : <T v={c.getValue()} />) },
@@ -26,8 +28,9 @@ const statusColumns = (first: { id: string; header: string; get: (r: any) => unk
 ];
 
 export function Posture() {
-  const to = new Date(Math.ceil(Date.now() / DAY) * DAY);
-  const from = new Date(to.getTime() - 30 * DAY);
+  // the last 30 UTC days, today included; each point is the posture at its day's end (today's: so far)
+  const to = new Date();
+  const from = new Date(to.getTime() - 29 * DAY);
   const summary = useLoad("summary", () => api<Summary>("/api/v1/summary"));
   const trend = useLoad("trend", () => api<{ items: TrendPoint[] }>(`/api/v1/trend${qs({ from: from.toISOString(), to: to.toISOString(), interval: "day" })}`));
   const timeline = useLoad("timeline", () => api<{ steps: Step[] }>("/api/v1/catalog/timeline"));
@@ -91,7 +94,7 @@ export function Posture() {
               <>
                 <LineChart
                   label={`Open findings per day for 30 days; latest ${trend.data.items.length ? open(trend.data.items[trend.data.items.length - 1]!) : 0}`}
-                  labels={trend.data.items.map((p) => p.at.slice(0, 10))}
+                  labels={trend.data.items.map((p) => dayOf(p.at))}
                   series={[
                     { name: "open", data: trend.data.items.map(open), color: "#b3261e" },
                     { name: "removal-pending", data: trend.data.items.map((p) => p.byState["removal-pending"] ?? 0), color: "#a16207" },
@@ -103,7 +106,7 @@ export function Posture() {
                   <DataTable
                     caption="Findings by state at the end of each day"
                     data={trend.data.items}
-                    columns={[{ id: "at", header: "day", accessorFn: (p) => p.at.slice(0, 10) }, ...STATES.map((st) => ({ id: st, header: st, accessorFn: (p: TrendPoint) => p.byState[st] ?? 0 }))]}
+                    columns={[{ id: "at", header: "day", accessorFn: (p) => dayOf(p.at) }, ...STATES.map((st) => ({ id: st, header: st, accessorFn: (p: TrendPoint) => p.byState[st] ?? 0 }))]}
                   />
                 </details>
               </>
