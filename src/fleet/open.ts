@@ -157,6 +157,7 @@ export async function openFleet(options: FleetOptions = {}): Promise<Fleet> {
   let timer: NodeJS.Timeout | undefined;
 
   ctx.refreshCatalog = () => fleet.catalogChanged();
+  let closing: Promise<void> | undefined;
   const fleet: Fleet = {
     backend: store.backend,
     agents: {
@@ -281,9 +282,10 @@ export async function openFleet(options: FleetOptions = {}): Promise<Fleet> {
         return false;
       }
     },
-    async close() {
-      await fleet.stopJobs();
-      await store.close();
+    // the HTTP server closes the fleet it serves, and so may its owner: closing twice is one close
+    close() {
+      closing ??= fleet.stopJobs().then(() => store.close());
+      return closing;
     },
   };
   return fleet;
