@@ -13,6 +13,7 @@ import { Command, Option } from "commander";
 import type { Statement } from "../../attest/statement.js";
 import { UsageError } from "../../scan/index.js";
 import { EXIT_ERROR, EXIT_FINDINGS, EXIT_OK } from "../exit-codes.js";
+import { serverClientOf } from "../server-flags.js";
 
 type FetchFlags = { server?: string; apiKey?: string; site?: string; at?: string; silentSince?: string; outputFile?: string; retries: string; timeout: string; quiet?: boolean };
 type VerifyFlags = { trustedKey?: string; output: "text" | "json" };
@@ -47,22 +48,9 @@ export function attestCommand(): Command {
 }
 
 async function fetchStatement(flags: FetchFlags): Promise<number> {
-  const server = flags.server ?? process.env.ICTSGUARD_SERVER;
-  const apiKey = flags.apiKey ?? process.env.ICTSGUARD_API_KEY;
-  if (!server) throw new UsageError("attest needs --server URL (or ICTSGUARD_SERVER)");
-  if (!apiKey) throw new UsageError("attest needs --api-key KEY (or ICTSGUARD_API_KEY)");
+  const { server, apiKey, attempts, timeoutSeconds: timeout } = serverClientOf("attest", flags);
   if (!flags.outputFile) throw new UsageError("attest needs --output-file FILE (where the signed statement is saved)");
-  let url: URL;
-  try {
-    url = new URL(`${server.replace(/\/+$/, "")}/api/v1/attestations`);
-    if (url.protocol !== "http:" && url.protocol !== "https:") throw new Error("not http or https");
-  } catch {
-    throw new UsageError(`--server must be an http:// or https:// URL, got "${server}"`);
-  }
-  const attempts = Number(flags.retries);
-  if (!Number.isInteger(attempts) || attempts < 1) throw new UsageError(`--retries must be a whole number of at least 1, got "${flags.retries}"`);
-  const timeout = Number(flags.timeout);
-  if (!Number.isFinite(timeout) || timeout <= 0) throw new UsageError(`--timeout must be a number of seconds above 0, got "${flags.timeout}"`);
+  const url = new URL(`${server.replace(/\/+$/, "")}/api/v1/attestations`);
   if (flags.site) url.searchParams.set("site", flags.site);
   if (flags.at) url.searchParams.set("at", flags.at);
   if (flags.silentSince) url.searchParams.set("silentSince", flags.silentSince);

@@ -9,6 +9,7 @@
 import { Command, Option } from "commander";
 import { UsageError } from "../../scan/index.js";
 import { EXIT_ERROR, EXIT_OK } from "../exit-codes.js";
+import { serverClientOf } from "../server-flags.js";
 
 type UploadFlags = {
   server?: string;
@@ -41,20 +42,7 @@ export function uploadCommand(): Command {
 }
 
 async function upload(files: string[], flags: UploadFlags): Promise<number> {
-  const server = flags.server ?? process.env.ICTSGUARD_SERVER;
-  const apiKey = flags.apiKey ?? process.env.ICTSGUARD_API_KEY;
-  if (!server) throw new UsageError("upload needs --server URL (or ICTSGUARD_SERVER)");
-  if (!apiKey) throw new UsageError("upload needs --api-key KEY (or ICTSGUARD_API_KEY)");
-  try {
-    const url = new URL(server);
-    if (url.protocol !== "http:" && url.protocol !== "https:") throw new Error("not http or https");
-  } catch {
-    throw new UsageError(`--server must be an http:// or https:// URL, got "${server}"`);
-  }
-  const attempts = Number(flags.retries);
-  if (!Number.isInteger(attempts) || attempts < 1) throw new UsageError(`--retries must be a whole number of at least 1, got "${flags.retries}"`);
-  const timeout = Number(flags.timeout);
-  if (!Number.isFinite(timeout) || timeout <= 0) throw new UsageError(`--timeout must be a number of seconds above 0, got "${flags.timeout}"`);
+  const { server, apiKey, attempts, timeoutSeconds: timeout } = serverClientOf("upload", flags);
 
   const { DEFAULT_RETRY, uploadFile } = await import("../../server/client/upload.js");
   const target = { server, apiKey, ...(flags.host ? { host: flags.host } : {}), ...(flags.site ? { site: flags.site } : {}), ...(flags.inputFormat ? { inputFormat: flags.inputFormat } : {}) };
