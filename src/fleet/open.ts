@@ -284,7 +284,7 @@ export async function openFleet(options: FleetOptions = {}): Promise<Fleet> {
     },
     // the HTTP server closes the fleet it serves, and so may its owner: closing twice is one close
     close() {
-      closing ??= fleet.stopJobs().then(() => store.close());
+      closing ??= fleet.stopJobs().finally(() => store.close());
       return closing;
     },
   };

@@ -41,6 +41,10 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
     // counts come back as bigint strings; these are small enough for numbers
     pg.types.setTypeParser(20, (v: string) => Number(v));
     const pool = new pg.Pool({ connectionString: location, max: options.poolSize ?? 10 });
+    // An idle pooled connection that PostgreSQL ends (a restart, a failover, an administrator)
+    // makes the pool emit `error`; unheard, that would end the whole server. The pool drops the
+    // connection and opens a new one for the next query, so saying so is enough.
+    pool.on("error", (err) => process.stderr.write(`ictsguard: PostgreSQL closed an idle connection (${err.message}); the next query opens a new one\n`));
     db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     backend = "postgres";
   } else {
