@@ -225,7 +225,7 @@ export async function refreshList(ctx: Ctx, name: string, keyId = "system"): Pro
       return await record(ctx, { ...base, outcome: "error", sha256, previous_entries: prevEntries, message: (err as Error).message }, keyId);
     }
     const errors = summary.issues.filter((i) => i.severity === "error");
-    const check = checkReplace(previous, summary.header, errors.length);
+    const check = checkReplace(previous, summary.header, summary.header.counts.skipped);
     const firstErrors = errors.slice(0, 3).map((i) => `${i.source?.file ? basename(i.source.file) : ""}${i.source?.line ? `:${i.source.line}` : ""} ${i.message}`.trim());
     if (!check.ok) {
       writer!.abort();
@@ -234,7 +234,7 @@ export async function refreshList(ctx: Ctx, name: string, keyId = "system"): Pro
     // provenance: the source as configured (not the temporary download path)
     const header = { ...summary.header, source: { files: summary.header.source.files.map((f) => ({ ...f, path: /^https?:\/\//i.test(src.source) ? src.source : f.path })) } };
     writer!.commit(header);
-    return await record(ctx, { ...base, outcome: "imported", sha256, entries: summary.header.counts.entries, previous_entries: prevEntries, message: errors.length ? `${errors.length} record(s) could not be read: ${firstErrors.join("; ")}` : null }, keyId);
+    return await record(ctx, { ...base, outcome: "imported", sha256, entries: summary.header.counts.entries, previous_entries: prevEntries, message: summary.header.counts.skipped ? `${summary.header.counts.skipped} record(s) could not be read: ${firstErrors.join("; ")}` : null }, keyId);
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }

@@ -67,7 +67,7 @@ function targetSalt(target: string): number {
 export type CampaignResult = { counts: Map<Target, Counts>; totals: Map<Target, Counts>; failures: FailureRecord[]; elapsedMs: number; cpuMs: number; totalSeconds: number; totalCpuSeconds: number };
 
 export async function runCampaign(options: CampaignOptions): Promise<CampaignResult> {
-  const seeds = loadSeeds();
+  const seeds = await loadSeeds();
   const targets = [...seeds.keys()].filter((t) => !options.only || t.includes(options.only)).sort();
   if (targets.length === 0) throw new Error(`no fuzz target matches "${options.only}"; targets: ${[...seeds.keys()].sort().join(", ")}`);
   const state = loadState(options.stateFile, options.seed);

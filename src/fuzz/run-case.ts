@@ -3,7 +3,8 @@
  * Runs one fuzz case through the real code, as the CLI would, and says how it ended: the reader
  * (forced, as `--input-format` does, after every reader's detection has looked at the probe) inside
  * the real scan pipeline with the bundled catalog; `check --batch` rows through `runBatch`; a
- * config file through `parseConfig`. Hangs and crashes are seen from outside (./pool.ts).
+ * config file through `parseConfig`; a list file through `lists import`'s reader (format detection,
+ * then the format forced, as `--format` does). Hangs and crashes are seen from outside (./pool.ts).
  */
 import { Readable } from "node:stream";
 import type { Catalog } from "../model/catalog.js";
@@ -17,6 +18,12 @@ import { createChecker, type Checker } from "../policy/check.js";
 import { runBatch } from "../check/index.js";
 import { parseConfig } from "../config/index.js";
 import type { Target } from "./seeds.js";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { guessListFormat, importListTo } from "../screen/lists/import.js";
+import { readFtmDelta } from "../screen/lists/ftm-delta.js";
+import type { ListFormat } from "../screen/model.js";
 
 /** How a case ended. The last four (and `noisy`) are failures the campaign keeps. */
 export type Outcome = "ok" | "located" | "unlocated" | "exception" | "hang" | "crash" | "noisy";
@@ -118,6 +125,7 @@ export async function runCase(target: Target, bytes: Buffer, env: CaseEnv): Prom
       for (let i = text.indexOf(10); i !== -1; i = text.indexOf(10, i + 1)) lines++;
       return classify(issues, undefined, lines);
     }
+    if (target.startsWith("list:")) return await runListCase(target.slice("list:".length) as ListFormat, bytes);
     if (target === "config") {
       try {
         parseConfig(bytes.toString("utf8"), "fuzz.yaml");
@@ -132,5 +140,46 @@ export async function runCase(target: Target, bytes: Buffer, env: CaseEnv): Prom
     throw new Error(`unknown fuzz target ${target}`);
   } catch (err) {
     return classify(issues, err);
+  }
+}
+
+/** The name a list file is written under: OFAC's files are known by theirs. */
+const LIST_FILE: Record<ListFormat, string> = {
+  "csl-csv": "consolidated.csv",
+  "csl-json": "consolidated.json",
+  "ofac-sdn": "sdn.csv",
+  ftm: "entities.ftm.json",
+  "ftm-delta": "entities.delta.json",
+  "un-xml": "consolidated.xml",
+  csv: "own-list.csv",
+};
+
+/**
+ * `lists import` of the bytes as a file in `format`: detection looks at it first (as an import
+ * without `--format` does), then the format's reader reads it to the end into a counting sink. A
+ * delta is read on its own (applying it needs a list imported before, which is the store's part).
+ */
+async function runListCase(format: ListFormat, bytes: Buffer): Promise<CaseResult> {
+  const dir = mkdtempSync(join(tmpdir(), "ictsguard-fuzz-list-"));
+  const issues: Issue[] = [];
+  try {
+    const file = join(dir, LIST_FILE[format]);
+    writeFileSync(file, bytes);
+    await guessListFormat(file);
+    if (format === "ftm-delta") {
+      const ctx = { issues };
+      await readFtmDelta(file, ctx);
+      return classify(issues);
+    }
+    let entries = 0;
+    const summary = await importListTo([file], { format, name: "fuzz", env: { ICTSGUARD_HOME: dir } }, () => ({ add: () => void entries++ }));
+    issues.push(...summary.issues);
+    return { ...classify(issues), observations: entries };
+  } catch (err) {
+    // an import refused whole (not a list, nothing in it) names the file: that is where the fault is
+    if (err instanceof IctsError && /^list\/(format|empty|missing|un-root|csl-header|ofac-columns)$/.test(err.code) && err.message.length <= MAX_MESSAGE_CHARS) return { outcome: "located", detail: err.code, issues: issues.length };
+    return classify(issues, err);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -9,9 +9,13 @@ import { basename, join } from "node:path";
 import { detectReader } from "../readers/detect.js";
 import { READERS } from "../readers/registry.js";
 import { decodeHead, sniffEncoding } from "../readers/_text.js";
+import { detectListFormat } from "../screen/lists/import.js";
 import { packagePath } from "../util/package-root.js";
 
-/** A target: `reader:<name>` (read with that reader), `batch` (check --batch) or `config` (the config file). */
+/**
+ * A target: `reader:<name>` (read with that reader), `list:<format>` (`lists import` of a file in
+ * that list format), `batch` (check --batch) or `config` (the config file).
+ */
 export type Target = string;
 export type Seed = { file: string; bytes: Buffer };
 
@@ -69,8 +73,16 @@ exceptions: []
 `,
 ];
 
+/** An OpenSanctions delta (the list fixtures have none): an ADD, a MOD and a DEL, as OpenSanctions writes them. */
+const FTM_DELTA = [
+  '{"op":"ADD","entity":{"id":"NK-fuzz1","schema":"Company","caption":"AO Kaspersky Lab","properties":{"name":["AO Kaspersky Lab","АО Лаборатория Касперского"],"country":["ru"],"topics":["sanction"]}}}',
+  '{"op":"MOD","entity":{"id":"NK-fuzz2","schema":"Person","caption":"Ivan Petrov","properties":{"name":["Ivan Petrov"],"birthDate":["1970-01-01"]}}}',
+  '{"op":"DEL","entity":{"id":"NK-fuzz3"}}',
+  "",
+].join("\n");
+
 /** Every target with its seeds. */
-export function loadSeeds(): Map<Target, Seed[]> {
+export async function loadSeeds(): Promise<Map<Target, Seed[]>> {
   const seeds = new Map<Target, Seed[]>();
   const add = (target: Target, seed: Seed): void => {
     const list = seeds.get(target) ?? [];
@@ -95,6 +107,13 @@ export function loadSeeds(): Map<Target, Seed[]> {
     const reader = detectReader({ path: basename(file), head, encoding, text: decodeHead(head, encoding) });
     if (reader) add(`reader:${reader.name}`, seed);
   }
+  // list files: the importer's own fixtures, each under the format its content is detected as
+  for (const file of filesUnder(packagePath("src", "screen", "lists", "testdata"))) {
+    if (/\.md$/i.test(file)) continue;
+    const format = await detectListFormat(file);
+    if (format) add(`list:${format}`, load(file));
+  }
+  add("list:ftm-delta", { file: "(inline delta)", bytes: Buffer.from(FTM_DELTA) });
   add("batch", { file: "(inline jsonl)", bytes: Buffer.from(BATCH_JSONL) });
   CONFIGS.forEach((text, i) => add("config", { file: `(inline config ${i + 1})`, bytes: Buffer.from(text) }));
   return seeds;

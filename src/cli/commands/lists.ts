@@ -73,7 +73,7 @@ export function listsCommand(): Command {
       }
       const { header, issues } = summary;
       for (const i of issues) printIssue(i);
-      const errors = issues.filter((i) => i.severity === "error").length;
+      const errors = header.counts.skipped; // every error, those the throttle only counted included
       let previous;
       try {
         previous = listNames().includes(header.name) ? readListHeader(header.name) : undefined;

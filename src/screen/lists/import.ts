@@ -18,7 +18,7 @@ import { applyFtmDelta, isDeltaLine, readFtmDelta } from "./ftm-delta.js";
 import { assignOfacFiles, readOfacSdn } from "./ofac-sdn.js";
 import { plainCsvEntities } from "./plain-csv.js";
 import { IdSet } from "./id-set.js";
-import { openListFile, type ImportContext } from "./source.js";
+import { finishIssues, openListFile, type ImportContext } from "./source.js";
 import { listEntities, readListHeader } from "./store.js";
 import { UN_ROOT, unXmlEntities } from "./un-xml.js";
 
@@ -215,7 +215,8 @@ export async function importListTo(paths: readonly string[], options: ImportOpti
       else for await (const e of format === "ftm" ? ftmEntities(f, ctx) : format === "un-xml" ? unXmlEntities(f, ctx) : plainCsvEntities(f, ctx)) put(e);
     }
   }
-  counts.skipped = ctx.issues.filter((i) => i.severity === "error").length;
+  finishIssues(ctx);
+  counts.skipped = ctx.errors ?? 0;
   const header: Omit<ListHeader, "version"> = {
     name,
     format: baseFormat,

@@ -163,6 +163,44 @@ describe("screen lists: plain CSV", () => {
       ["Dahua Iberia", [], ["ES"]],
     ]);
   });
+
+  it("keeps the first five issues of a code with their lines, sums up the rest, and still counts every record skipped", async () => {
+    const dir = tempDir("ictsguard-list-");
+    const rows = ["name,aliases,country", "Acme Widgets,,US", ...Array.from({ length: 40 }, () => ",no name here,US"), "Hikvision Europe BV,;;  ;  |Hikvision EU,NL"];
+    writeFileSync(join(dir, "mine.csv"), rows.join("\n") + "\n");
+    const { list, issues } = await importList([join(dir, "mine.csv")]);
+    assert.deepEqual(list.entities.map((e) => [e.name, e.aliases.map((a) => a.name)]), [
+      ["Acme Widgets", []],
+      ["Hikvision Europe BV", ["Hikvision EU"]],
+    ]);
+    assert.equal(list.counts.skipped, 40);
+    assert.deepEqual(issues.map((i) => i.source.line ?? "summary"), [3, 4, 5, 6, 7, "summary"]);
+    assert.match(issues.at(-1)!.message, /^35 more list\/csv-record issue\(s\) of the same kind at 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, \.\.\.$/);
+  });
+
+  it("splits a cell of a long run of spaces in linear time, and escapes and cuts what a message quotes from the file", async () => {
+    const dir = tempDir("ictsguard-list-");
+    writeFileSync(join(dir, "mine.csv"), `name,aliases,country,type\nKaspersky Lab Switzerland GmbH,A${" ".repeat(400_000)}B,CH,\u001b[31m${"x".repeat(5000)}\n`);
+    const started = process.cpuUsage();
+    const { list, issues } = await importList([join(dir, "mine.csv")]);
+    const cpu = process.cpuUsage(started);
+    assert.ok((cpu.user + cpu.system) / 1e6 < 2, `took ${(cpu.user + cpu.system) / 1e6} s of CPU`);
+    assert.deepEqual(list.entities[0]!.aliases.map((a) => a.name.length), [400_002]);
+    const type = issues.find((i) => i.code === "list/csv-type")!;
+    assert.ok(type.message.length <= 900 && !type.message.includes("\u001b"), type.message.slice(0, 100));
+    assert.match(type.message, /\\u001b\[31m/);
+  });
+
+  it("reports a gzip file cut short with the file, keeps what came before, and counts it as an error", async () => {
+    const dir = tempDir("ictsguard-list-");
+    const text = ["name,country", ...Array.from({ length: 20_000 }, (_, i) => `Company ${i} ${Math.sin(i)},US`)].join("\n");
+    const gz = gzipSync(text);
+    writeFileSync(join(dir, "mine.csv.gz"), gz.subarray(0, Math.floor(gz.length / 2)));
+    const { list, issues } = await importList([join(dir, "mine.csv.gz")], { format: "csv" });
+    assert.ok(list.counts.entries > 1000 && list.counts.entries < 20_000, `${list.counts.entries} entries`);
+    assert.equal(list.counts.skipped, 1);
+    assert.deepEqual(issues.map((i) => [i.code, i.source.file]), [["input/gzip", join(dir, "mine.csv.gz")]]);
+  });
 });
 
 describe("screen lists: detection and storage", () => {

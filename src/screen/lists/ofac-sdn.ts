@@ -11,7 +11,7 @@
 import { basename } from "node:path";
 import { countryCode } from "../normalize/country.js";
 import type { EntityName, ScreenEntity, ScreenSchema } from "../model.js";
-import { csvRecords, report, value, type ImportContext } from "./source.js";
+import { csvRecords, report, splitMulti, value, type ImportContext } from "./source.js";
 
 export type OfacFiles = { sdn: string; alt?: string; add?: string };
 
@@ -103,7 +103,7 @@ export async function readOfacSdn(files: OfacFiles, ctx: ImportContext): Promise
 
 /** "NPWMD] [IFSR" (the legacy CSV's joined program field) → ["NPWMD", "IFSR"]. */
 function splitPrograms(program: string | undefined): string[] {
-  return program ? program.split(/\]\s*\[|\s*;\s*/).map((p) => p.replace(/[[\]]/g, "").trim()).filter(Boolean) : [];
+  return program ? splitMulti(program.replace(/[[\]]/g, ";")) : [];
 }
 
 /** Countries OFAC names in remarks: "nationality Russia", "citizen Iran", "Nationality: Syria". */

@@ -7,7 +7,7 @@
  */
 import { countryCode } from "../normalize/country.js";
 import { SCREEN_SCHEMAS, type EntityName, type ScreenEntity, type ScreenSchema } from "../model.js";
-import { csvRecords, report, value, type ImportContext } from "./source.js";
+import { csvRecords, report, splitMulti, value, type ImportContext } from "./source.js";
 
 const COLUMNS: Readonly<Record<string, readonly string[]>> = {
   name: ["name", "entity", "entity_name", "company", "party"],
@@ -23,7 +23,7 @@ const COLUMNS: Readonly<Record<string, readonly string[]>> = {
 /** C0/C1 controls (tab aside) and U+FFFD: what binary data decoded as text looks like, never a name. */
 const NOT_TEXT = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\ufffd]/;
 
-const split = (cell: string | undefined) => (value(cell) ? value(cell)!.split(/\s*[;|]\s*/).filter(Boolean) : []);
+const split = (cell: string | undefined) => splitMulti(cell, ";|");
 
 /** The entries of a plain CSV list, one at a time. */
 export async function* plainCsvEntities(path: string, ctx: ImportContext): AsyncIterable<ScreenEntity> {
