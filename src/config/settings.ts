@@ -157,6 +157,11 @@ export async function resolveSettings<Format extends string = string, FailOn ext
   };
 }
 
+/** The config file's screen settings as `screen` resolves them without flags: what `serve` screens counterparties and `POST /screen` with. */
+export function configScreenSettings(config: Config, configPath: string | undefined): ScreenSettingsResolved {
+  return resolveScreen({}, config, configPath);
+}
+
 function resolveScreen(flags: SettingsFlags, config: Config, configPath: string | undefined): ScreenSettingsResolved {
   const settings = config.screen;
   const threshold = flags.threshold !== undefined ? score(flags.threshold, "--threshold") : (settings?.threshold ?? DEFAULTS.screen.threshold);

@@ -8,6 +8,7 @@ import type { Kysely, Transaction } from "kysely";
 import type { ActiveCatalog } from "../catalog/active.js";
 import type { Backend } from "../store/open.js";
 import type { Database } from "../store/schema.js";
+import type { AllowEntry } from "../model/screen-settings.js";
 import type { RetentionSettings } from "./retention.js";
 import { FleetError } from "./types.js";
 
@@ -30,7 +31,16 @@ export type Ctx = {
   listsEnv: NodeJS.ProcessEnv;
   /** How webhooks are delivered (delivery.ts). */
   delivery: DeliverySettings;
+  /** How counterparties are screened (screening.ts): the config's `screen:` settings. */
+  screen: ScreenSettings;
 };
+
+/**
+ * Screening settings, as `ictsguard screen` resolves them from the config file (threshold,
+ * candidates, the lowest score shown, and the allow-list of decided false positives, each entry
+ * naming the file it came from).
+ */
+export type ScreenSettings = { threshold: number; candidates: number; minScore: number; allow: readonly (AllowEntry & { file?: string })[] };
 
 /** Webhook delivery: timeouts and the retry schedule (exponential backoff with jitter). */
 export type DeliverySettings = {

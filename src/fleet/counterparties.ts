@@ -199,7 +199,7 @@ export async function importCounterparties(ctx: Ctx, p: Principal, input: { site
   }
   for (const i of issues) if (i.severity === "error") errors.push({ ...(i.source?.line !== undefined ? { line: i.source.line } : {}), message: i.message });
   errors.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
-  const out: CounterpartyImport = { imported: 0, updated: 0, errors, byVerdict: { match: 0, clear: 0 } };
+  const out: CounterpartyImport = { imported: 0, updated: 0, errors, byVerdict: { match: 0, allowed: 0, clear: 0 } };
   if (parties.length === 0) return out;
   const s = screener(ctx);
   const at = nowIso(ctx);

@@ -76,9 +76,20 @@ export const COUNTERPARTY_ROLES = ["vendor", "reseller", "customer", "partner", 
 export type CounterpartyRole = (typeof COUNTERPARTY_ROLES)[number];
 
 /** A list entry a counterparty's name matched at the threshold. */
-export type CounterpartyMatch = { list: string; entityId: string; name: string; score: number; schema: string; countries: string[]; programs: string[] };
+export type CounterpartyMatch = {
+  list: string;
+  entityId: string;
+  name: string;
+  score: number;
+  schema: string;
+  countries: string[];
+  programs: string[];
+  /** Verdict `allowed`: the allow-list entry (config `screen.allow`, its 1-based `entry` in that list) that decided this match is a false positive. */
+  allowedBy?: { reason: string; author: string; expires: string; entry: number; file?: string };
+};
 
-export type CounterpartyVerdict = "match" | "clear";
+/** match: a list entry matches at the threshold; allowed: every such match is on the allow-list (a decided false positive); clear: none. */
+export type CounterpartyVerdict = "match" | "allowed" | "clear";
 
 export type Counterparty = {
   /** `cp_` + 20 hex of SHA-256(site, name, role): the same party imported twice is one. */

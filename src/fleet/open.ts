@@ -32,6 +32,7 @@ import * as sessions from "./sessions.js";
 import { listSigningKeys, rotateSigningKey } from "./signing-keys.js";
 import * as cp from "./counterparties.js";
 import { DEFAULT_DELIVERY } from "./delivery.js";
+import { screenSettings } from "./screening.js";
 import * as lr from "./list-refresh.js";
 import * as wh from "./webhooks.js";
 import type { CatalogProvider, CatalogStatus, Fleet, FleetOptions, JobInfo } from "./types.js";
@@ -81,6 +82,7 @@ export async function openFleet(options: FleetOptions = {}): Promise<Fleet> {
     retention,
     listsEnv: options.home ? { ...process.env, ICTSGUARD_HOME: options.home } : process.env,
     delivery: { ...DEFAULT_DELIVERY, ...options.delivery },
+    screen: screenSettings(options.screen),
   };
   if (!Number.isInteger(ctx.shardHosts) || ctx.shardHosts < 1) throw new Error(`rejudgeShardHosts must be a positive integer, not ${options.rejudgeShardHosts}`);
   if (!Number.isInteger(ctx.judgeAfterClean) || ctx.judgeAfterClean < 1) throw new Error(`judgeAfterClean must be a positive integer, not ${options.judgeAfterClean}`);
@@ -171,6 +173,9 @@ export async function openFleet(options: FleetOptions = {}): Promise<Fleet> {
       listOsquerySecrets: (p, query) => osquery.listOsquerySecrets(ctx, p, query),
       osqueryEnroll: (input) => osquery.osqueryEnroll(ctx, input),
       osqueryNode: (nodeKey) => osquery.osqueryNode(ctx, nodeKey),
+    },
+    get screen() {
+      return ctx.screen;
     },
     get catalog() {
       return ctx.catalog.active;

@@ -72,6 +72,12 @@ export type FleetOptions = {
   catalogCheckMs?: number;
   /** Webhook delivery: timeout and retry schedule (defaults in src/fleet/delivery.ts). */
   delivery?: Partial<import("./context.js").DeliverySettings>;
+  /**
+   * How counterparties and `POST /screen` names are screened: the config file's `screen:`
+   * threshold and allow-list, as `ictsguard screen` reads them (default: the CLI's defaults, no
+   * allow-list).
+   */
+  screen?: Partial<import("./context.js").ScreenSettings>;
 };
 
 /** A page of a list: keyset `next` cursor (null at the end) and a total counted up to a cap. */
@@ -420,6 +426,8 @@ export interface Fleet {
   readonly agents: import("./agent-types.js").FleetAgents;
   /** The catalog in use (re-resolved by `catalogChanged()`). */
   readonly catalog: ActiveCatalog;
+  /** The screening settings counterparties and `POST /screen` are screened with. */
+  readonly screen: import("./context.js").ScreenSettings;
 
   // --- auth ---
   /** The principal of an API key token, or null (unknown, wrong secret, revoked, malformed). Records last use. */

@@ -55,7 +55,7 @@ export function createApp(options: AppOptions): App {
   const { fleet } = options;
   const limits: BodyLimits = { ...DEFAULT_BODY_LIMITS, ...options.limits };
   const metrics = options.metrics ?? createMetrics(fleet);
-  const engines = options.engines ?? createEngines(() => fleet.catalog.catalog);
+  const engines = options.engines ?? createEngines(() => fleet.catalog.catalog, process.env, () => new Date(), fleet.screen);
   const limiter = createAuthLimiter(options.authLimit ?? DEFAULT_AUTH_LIMIT);
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const routes = options.routes ?? ROUTES;

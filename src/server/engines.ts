@@ -3,8 +3,9 @@
  * The CLI's engines behind `POST /api/v1/check` and `POST /api/v1/screen`: the transaction
  * checker (src/policy/check.ts, with the screening scorer as `ictsguard check` uses it) and a
  * screening run (src/screen/run.ts) over the catalog and the lists imported under
- * ICTSGUARD_HOME. Built on first use with the server's catalog, and again when its digest changes
- * or a list is imported (its header's import instant changes).
+ * ICTSGUARD_HOME, with the server's screening settings (the config's threshold and allow-list, as
+ * `ictsguard screen` applies them). Built on first use with the server's catalog, and again when
+ * its digest changes or a list is imported (its header's import instant changes).
  */
 import { DEFAULTS } from "../config/defaults.js";
 import type { Catalog } from "../model/catalog.js";
@@ -14,16 +15,22 @@ import { loadScreeningLists, ScreeningRun, type ScreeningLists } from "../screen
 import { SCREEN_SCHEMAS } from "../screen/model.js";
 import { listNames, readListHeader } from "../screen/lists/store.js";
 import { today } from "../policy/time.js";
+import type { ScreenSettings } from "../fleet/context.js";
 
 export type ScreenOptions = { threshold?: number; candidates?: number; allTypes?: boolean };
 
 export type Engines = {
   checker(): Checker;
-  /** A screening run with the CLI's defaults, unless the request overrides them. */
+  /** A screening run with the server's settings (the config's, else the CLI's defaults), unless the request overrides them. */
   screening(options: ScreenOptions): { run: ScreeningRun; lists: ScreeningLists["lists"] };
 };
 
-export function createEngines(catalogOf: () => Catalog, env: NodeJS.ProcessEnv = process.env, now: () => Date = () => new Date()): Engines {
+export function createEngines(
+  catalogOf: () => Catalog,
+  env: NodeJS.ProcessEnv = process.env,
+  now: () => Date = () => new Date(),
+  settings: ScreenSettings = { threshold: DEFAULTS.screen.threshold, candidates: DEFAULTS.screen.candidates, minScore: DEFAULTS.screen.minScore, allow: [] },
+): Engines {
   let digest: string | undefined;
   let checker: Checker | undefined;
   let lists: ScreeningLists | undefined;
@@ -62,12 +69,12 @@ export function createEngines(catalogOf: () => Catalog, env: NodeJS.ProcessEnv =
       const catalog = fresh();
       freshLists();
       lists ??= loadScreeningLists(catalog, undefined, env);
-      const threshold = options.threshold ?? DEFAULTS.screen.threshold;
+      const threshold = options.threshold ?? settings.threshold;
       const run = new ScreeningRun(lists.corpus, {
         threshold,
-        limit: options.candidates ?? DEFAULTS.screen.candidates,
-        minScore: Math.min(DEFAULTS.screen.minScore, threshold),
-        allow: [],
+        limit: options.candidates ?? settings.candidates,
+        minScore: Math.min(settings.minScore, threshold),
+        allow: settings.allow,
         today: today(now()),
         ...(options.allTypes ? { schemas: SCREEN_SCHEMAS } : {}),
       });

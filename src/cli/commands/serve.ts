@@ -74,8 +74,12 @@ async function serveAction(flags: ServeFlags): Promise<void> {
   const authLimit = { max: Math.round(positive(flags.authFailures, "--auth-failures")), windowMs: 60_000 };
   const graceMs = positive(flags.grace, "--grace") * 1000;
   const { loadConfig } = await import("../../config/index.js");
+  const { configScreenSettings } = await import("../../config/settings.js");
   const { resolveSignIn } = await import("./serve-sign-in.js");
-  const signIn = resolveSignIn(flags, loadConfig(flags.config).config.server);
+  const loaded = loadConfig(flags.config);
+  const signIn = resolveSignIn(flags, loaded.config.server);
+  // counterparties and POST /screen are screened as `ictsguard screen` would with this config: its threshold and allow-list
+  const screen = configScreenSettings(loaded.config, loaded.path);
 
   const whole = (value: string, flag: string): number => {
     const n = Number(value);
@@ -102,6 +106,7 @@ async function serveAction(flags: ServeFlags): Promise<void> {
     catalogCheckMs: Math.round(catalogCheck * 1000),
     rejudgeShardHosts: whole(flags.rejudgeShardHosts, "--rejudge-shard-hosts"),
     retention,
+    screen,
   });
   let server;
   try {

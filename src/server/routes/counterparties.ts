@@ -19,11 +19,25 @@ const siteParam = z.object({ site: z.string().min(1).max(63).openapi({ param: { 
 const nameParam = z.object({ name: z.string().min(1).max(63).openapi({ param: { name: "name", in: "path" } }) });
 const siteName = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,62}$/, "expected a site name");
 const RoleEnum = z.enum(COUNTERPARTY_ROLES).openapi("CounterpartyRole");
-const VerdictEnum = z.enum(["match", "clear"]).openapi("CounterpartyVerdict", { description: "match: a list entry matches at the screening threshold; clear: none does." });
+const VerdictEnum = z
+  .enum(["match", "allowed", "clear"])
+  .openapi("CounterpartyVerdict", { description: "match: a list entry matches at the screening threshold; allowed: every such match is on the allow-list (config `screen.allow`), a decided false positive; clear: none does." });
 const identifiers = z.record(z.string(), z.string().max(200)).openapi({ description: "Identifiers by kind: lei, duns, vat, ref ..." });
 
 const MatchSchema = z
-  .object({ list: z.string(), entityId: z.string(), name: z.string(), score: z.number(), schema: z.string(), countries: z.array(z.string()), programs: z.array(z.string()) })
+  .object({
+    list: z.string(),
+    entityId: z.string(),
+    name: z.string(),
+    score: z.number(),
+    schema: z.string(),
+    countries: z.array(z.string()),
+    programs: z.array(z.string()),
+    allowedBy: z
+      .object({ reason: z.string(), author: z.string(), expires: z.string(), entry: z.number().int(), file: z.string().optional() })
+      .optional()
+      .openapi({ description: "Verdict allowed: the allow-list entry that decided this match is a false positive (its 1-based place in the config's screen.allow)" }),
+  })
   .openapi("CounterpartyMatch");
 
 const CounterpartySchema = z
