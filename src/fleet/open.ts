@@ -122,7 +122,12 @@ export async function openFleet(options: FleetOptions = {}): Promise<Fleet> {
     if (stopping) return [];
     if (catalogCheckMs > 0 && Date.now() - catalogCheckedAt >= catalogCheckMs) {
       catalogCheckedAt = Date.now();
-      await fleet.catalogChanged();
+      try {
+        await fleet.catalogChanged();
+      } catch (err) {
+        // a catalog folder caught mid-edit: judging goes on with the catalog in use, and the jobs still run
+        process.stderr.write(`ictsguard: the catalog could not be read again (${(err as Error).message}); still judging with ${ctx.catalog.active.catalog.version}\n`);
+      }
     }
     await expireExceptions(ctx);
     await queuePhaseRejudges();

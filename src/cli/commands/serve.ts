@@ -12,6 +12,7 @@ import type { SignInFlags } from "./serve-sign-in.js";
 
 type ServeFlags = SignInFlags & {
   config?: string;
+  catalog?: string;
   db?: string;
   listen: string;
   maxUploadMb: string;
@@ -43,7 +44,8 @@ export function serveCommand(): Command {
     .option("--history-days <n>", "days of findings history kept (default 2557: 7 years; shorter needs --allow-short-retention)")
     .option("--scan-days <n>", "days upload records are kept (default 90; shorter needs --allow-short-retention)")
     .option("--allow-short-retention", "allow retention below the defaults (evidence an audit may ask for is then purged sooner)")
-    .option("--config <file>", "the config file with the server block (default: ictsguard.yaml, .ictsguard.yaml or .ictsguard.yml in the working directory)")
+    .option("--config <file>", "the config file: its server block, and the catalog and screen settings scan and screen use (default: ictsguard.yaml, .ictsguard.yaml or .ictsguard.yml in the working directory)")
+    .option("--catalog <dir>", "judge with this catalog folder, as scan --catalog (default: the config's catalog:, else the installed signed update, else the bundled catalog)")
     .option("--oidc-issuer <url>", "browser sign-in: the OpenID Connect issuer (server.oidc.issuer)")
     .option("--oidc-client-id <id>", "browser sign-in: this server's client id at the issuer")
     .option("--oidc-client-secret-file <file>", "browser sign-in: a file holding the client secret (or $ICTSGUARD_OIDC_CLIENT_SECRET)")
@@ -100,8 +102,13 @@ async function serveAction(flags: ServeFlags): Promise<void> {
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
+  // the catalog is resolved as scan resolves it (flag, config, installed, bundled), again at each catalog check
+  const { resolveActiveCatalog } = await import("../../catalog/active.js");
+  const { ictsguardHome } = await import("../../util/home.js");
+  const catalog = () => resolveActiveCatalog({ flag: flags.catalog, config: loaded.config, home: ictsguardHome(process.env), now: new Date() });
   const fleet = await openFleet({
     ...(flags.db ? { db: flags.db } : {}),
+    catalog,
     jobIntervalMs: Math.round(positive(flags.jobInterval, "--job-interval") * 1000),
     catalogCheckMs: Math.round(catalogCheck * 1000),
     rejudgeShardHosts: whole(flags.rejudgeShardHosts, "--rejudge-shard-hosts"),

@@ -1,17 +1,20 @@
 /**
- * The server screens as `ictsguard screen` does with the same config file: its threshold and its
- * allow-list of decided false positives apply to `POST /api/v1/screen` and to stored
- * counterparties. Without that, a party the compliance team cleared in the config would be a
- * "match" on the server, and a threshold they lowered to catch more would be ignored there
- * (fewer matches than the CLI: a wrong "clear").
+ * `ictsguard serve` reads the config file as the CLI does, so one config gives one answer:
+ * - the catalog (`catalog:`, or `--catalog`) it judges with, as `scan` resolves it: a custom
+ *   catalog used by `scan` and ignored by the server would judge the same host two ways;
+ * - the screening threshold and allow-list of decided false positives, for `POST /api/v1/screen`
+ *   and stored counterparties. Without that, a party the compliance team cleared in the config
+ *   would be a "match" on the server, and a threshold they lowered to catch more would be ignored
+ *   there (fewer matches than the CLI: a wrong "clear").
  *
  * - A real `ictsguard serve` process with `--config`, beside the real CLI on the same config:
- *   the same status for each name, and counterparties get `allowed` with the entry that decided it.
+ *   the same catalog, the same status for each name, and counterparties get `allowed` with the
+ *   entry that decided it.
  * - In process, on SQLite and PostgreSQL with an injected clock: an allow-list entry that expires
  *   makes the standing re-screen record `allowed` → `match`.
  */
 import assert from "node:assert/strict";
-import { writeFileSync } from "node:fs";
+import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { ActiveCatalog } from "../src/catalog/active.js";
@@ -22,6 +25,19 @@ import { LOCAL_ADMIN, type Fleet } from "../src/fleet/types.js";
 import { BACKENDS, api, createTestStore, runCli, spawnServe, type ServeProcess, type TestStore } from "../src/testing/fleet-server.js";
 import { miniCatalog } from "../src/testing/mini-catalog.js";
 import { tempDir } from "../src/testing/temp.js";
+import { repoPath } from "../src/testing/index.js";
+
+/** A copy of the bundled catalog under another version: which catalog a process judges with is then plain to see. */
+function customCatalog(version: string): string {
+  const dir = tempDir("ictsguard-catalog-");
+  cpSync(repoPath("catalog"), dir, { recursive: true });
+  const meta = join(dir, "catalog.yaml");
+  const text = readFileSync(meta, "utf8");
+  const next = text.replace(/^  version: ".*"$/m, `  version: "${version}"`);
+  assert.notEqual(next, text);
+  writeFileSync(meta, next);
+  return dir;
+}
 
 const ALLOWED = "KASPERSKY LAB, AO";
 const MATCHED = "АО Лаборатория Касперского";
@@ -29,17 +45,20 @@ const MATCHED = "АО Лаборатория Касперского";
 const BELOW = "Kaspersky Lab Switzerland GmbH";
 const CLEAR = "Northwind Traders";
 
-describe("serve screens with the config's allow-list and threshold, as the CLI does", () => {
+describe("serve judges and screens with the config's catalog, threshold and allow-list, as the CLI does", () => {
   let store: TestStore;
   let serve: ServeProcess;
   let admin: string;
   const cwd = tempDir("ictsguard-cwd-");
   const config = join(cwd, "ictsguard.yaml");
 
+  const catalogDir = customCatalog("2099.01.01-config");
+
   before(async () => {
     writeFileSync(
       config,
       [
+        `catalog: ${JSON.stringify(catalogDir)}`,
         "screen:",
         "  threshold: 0.9",
         "  allow:",
@@ -60,6 +79,25 @@ describe("serve screens with the config's allow-list and threshold, as the CLI d
   after(async () => {
     await serve?.stop();
     await store?.drop();
+  });
+
+  it("judges with the config's catalog, as scan does; --catalog wins over it", async () => {
+    const status = await api(serve.url, "/api/v1/catalog", { key: admin });
+    assert.equal(status.status, 200);
+    assert.equal(status.body.version, "2099.01.01-config");
+    assert.deepEqual([status.body.origin.kind, status.body.origin.source, status.body.origin.path], ["flag", "config", catalogDir]);
+    const scan = await runCli(["catalog", "list", "-o", "json"], { cwd, env: { ICTSGUARD_HOME: store.home } });
+    assert.equal(scan.code, 0, scan.stderr);
+    const listed = JSON.parse(scan.stdout);
+    assert.deepEqual([listed.version, listed.digest], [status.body.version, status.body.digest], "the CLI in the same folder resolves the same catalog");
+    const flagDir = customCatalog("2099.01.02-flag");
+    const other = await spawnServe(store, ["--config", config, "--catalog", flagDir, "--no-jobs"]);
+    try {
+      const s2 = await api(other.url, "/api/v1/catalog", { key: admin });
+      assert.deepEqual([s2.body.version, s2.body.origin.source], ["2099.01.02-flag", "--catalog"]);
+    } finally {
+      await other.stop();
+    }
   });
 
   it("POST /screen gives each name the status `ictsguard screen` gives it with the same config", async () => {
