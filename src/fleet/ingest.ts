@@ -10,7 +10,9 @@
  * waits for the first to commit, then fails the unique constraint and answers the first's
  * record); host rows are locked in name order (PostgreSQL `FOR UPDATE`; SQLite has one
  * writer), so two uploads for one host are applied one after the other, and the counters are
- * updated in key order, so writers never deadlock.
+ * updated in key order, so writers never deadlock. The counters (the site's hosts, the posture
+ * counts and deltas) are the rows every upload of a site shares: they are written last, just
+ * before the commit, so uploads of one site wait on each other for that moment only.
  */
 import { sql } from "kysely";
 import type { Observation } from "../model/observation.js";
@@ -22,7 +24,7 @@ import { audit } from "./audit.js";
 import { isoInstant, isUniqueViolation, lockable, nowIso, type Ctx, type Db } from "./context.js";
 import { hostIdOf, hostNameKey, randomId } from "./ids.js";
 import { judgeSources, type Judged } from "./judge.js";
-import { countChanges, noChanges, reconcile, writeChanges, type Change } from "./lifecycle.js";
+import { countChanges, moveCounts, noChanges, reconcile, writeChanges, type Change } from "./lifecycle.js";
 import { siteRow } from "./sites.js";
 import { FleetError, type IngestRequest, type ScanRecord } from "./types.js";
 
@@ -77,7 +79,8 @@ export async function ingest(ctx: Ctx, req: IngestRequest): Promise<ScanRecord> 
       if (key !== undefined) {
         await trx.insertInto("scans").values({ id: scanId, site: req.site, idempotency_key: key, key_id: p.keyId, received_at: receivedAt, record: "{}" }).execute();
       }
-      const hosts = await lockHosts(ctx, trx, req.site, [...byHost.entries()].map(([key, h]) => ({ key, name: h.name })), receivedAt, req.hostEvidence);
+      let made = 0;
+      const hosts = await lockHosts(ctx, trx, req.site, [...byHost.entries()].map(([key, h]) => ({ key, name: h.name })), receivedAt, req.hostEvidence, (n) => (made = n));
       const hostIds = hosts.map((h) => h.id);
       const others = hostIds.length === 0 ? [] : await trx.selectFrom("host_sources").select(["host_id", "source", "data"]).where("host_id", "in", hostIds).where("source", "!=", sourceName).execute();
       const existing = hostIds.length === 0 ? [] : await trx.selectFrom("findings").selectAll().where("host_id", "in", hostIds).execute();
@@ -110,7 +113,7 @@ export async function ingest(ctx: Ctx, req: IngestRequest): Promise<ScanRecord> 
           }),
         );
       }
-      await writeChanges(trx, changes, { at: receivedAt, cause: "ingest", ref: scanId });
+      await writeChanges(trx, changes, { at: receivedAt, cause: "ingest", ref: scanId }, { counts: false });
 
       const inventories = hosts.map((h) => {
         const obs = byHost.get(h.name_key)!.observations;
@@ -157,6 +160,11 @@ export async function ingest(ctx: Ctx, req: IngestRequest): Promise<ScanRecord> 
       if (key !== undefined) await trx.updateTable("scans").set({ record: JSON.stringify(record) }).where("id", "=", scanId).execute();
       else await trx.insertInto("scans").values({ id: scanId, site: req.site, idempotency_key: null, key_id: p.keyId, received_at: receivedAt, record: JSON.stringify(record) }).execute();
       await audit(trx, { at: receivedAt, keyId: p.keyId, action: "scan.ingest", site: req.site, target: scanId, detail: { hosts: record.hosts.length, source: sourceName, observations: count, changes: record.changes } });
+      // last: the site's counters are rows every upload of the site updates, and PostgreSQL holds
+      // their locks to the commit; taken first, they made concurrent uploads of a site wait on each
+      // other for their whole transaction (judging included)
+      await addSiteHosts(trx, req.site, made);
+      await moveCounts(trx, changes, receivedAt);
       return record;
     });
   } catch (err) {
@@ -183,6 +191,16 @@ function groupByHost(judged: Map<string, Judged>): Map<string, Judged[]> {
   return out;
 }
 
+/** Adds hosts made to the site's count: one row per site that every writer of the site updates, so it is locked until the transaction commits. */
+export async function addSiteHosts(trx: Db, site: string, made: number): Promise<void> {
+  if (made <= 0) return;
+  await trx
+    .insertInto("site_hosts")
+    .values({ site, hosts: made })
+    .onConflict((oc) => oc.column("site").doUpdateSet({ hosts: sql`site_hosts.hosts + excluded.hosts` }))
+    .execute();
+}
+
 /** The prefix of the key of a host identified by its agent's credential (`agent:<agent id>`), never a host name. */
 export const AGENT_KEY_PREFIX = "agent:";
 
@@ -198,6 +216,8 @@ export async function lockHosts(
   hosts: readonly (string | { key: string; name: string })[],
   at: string,
   evidence?: { agentId: string; machineId: string | null },
+  /** Given: the site's host count is not moved here; the count of hosts made is handed to this, for the caller to add last (`addSiteHosts`). */
+  countLater?: (made: number) => void,
 ): Promise<HostRow[]> {
   if (hosts.length === 0) return [];
   const given = hosts.map((h) => (typeof h === "string" ? { key: hostNameKey(h), name: h } : h));
@@ -218,13 +238,8 @@ export async function lockHosts(
     const res = await trx.insertInto("hosts").values(rows.slice(i, i + HOST_CHUNK)).onConflict((oc) => oc.columns(["site", "name_key"]).doNothing()).executeTakeFirst();
     made += Number(res.numInsertedOrUpdatedRows ?? 0);
   }
-  if (made > 0) {
-    await trx
-      .insertInto("site_hosts")
-      .values({ site, hosts: made })
-      .onConflict((oc) => oc.column("site").doUpdateSet({ hosts: sql`site_hosts.hosts + excluded.hosts` }))
-      .execute();
-  }
+  if (countLater) countLater(made);
+  else await addSiteHosts(trx, site, made);
   let q = trx.selectFrom("hosts").selectAll().where("site", "=", site).where("name_key", "in", rows.map((r) => r.name_key)).orderBy("name_key");
   if (lockable(ctx)) q = q.forUpdate();
   const locked = await q.execute();

@@ -155,7 +155,7 @@ const CHUNK = 200;
  * Writes findings, their events and the counts they move, and puts the webhook events of the
  * changes (new, resolved, reopened) in the outbox; run inside the caller's transaction.
  */
-export async function writeChanges(db: Db, changes: readonly Change[], meta: { at: string; cause: ChangeCause; ref: string }): Promise<void> {
+export async function writeChanges(db: Db, changes: readonly Change[], meta: { at: string; cause: ChangeCause; ref: string }, options: { counts?: boolean } = {}): Promise<void> {
   const inserts = changes.filter((c) => !c.before).map((c) => c.after);
   for (let i = 0; i < inserts.length; i += CHUNK) await db.insertInto("findings").values(inserts.slice(i, i + CHUNK)).execute();
   for (const c of changes) {
@@ -179,7 +179,8 @@ export async function writeChanges(db: Db, changes: readonly Change[], meta: { a
       ref: meta.ref,
     }));
   for (let i = 0; i < events.length; i += CHUNK) await db.insertInto("finding_events").values(events.slice(i, i + CHUNK)).execute();
-  await moveCounts(db, changes, meta.at);
+  // `counts: false`: the caller moves them itself, last in its transaction (the counter rows are shared by every writer)
+  if (options.counts !== false) await moveCounts(db, changes, meta.at);
   await emitFindingEvents(db, changes, meta);
 }
 
