@@ -24,6 +24,7 @@ type ServeFlags = SignInFlags & {
   rejudgeShardHosts: string;
   historyDays?: string;
   scanDays?: string;
+  webhookDays?: string;
   allowShortRetention?: boolean;
 };
 
@@ -42,6 +43,7 @@ export function serveCommand(): Command {
     .option("--rejudge-shard-hosts <n>", "hosts per re-judgment job: the unit several serve processes share", "500")
     .option("--history-days <n>", "days of findings history kept (default 2557: 7 years; shorter needs --allow-short-retention)")
     .option("--scan-days <n>", "days upload records are kept (default 90; shorter needs --allow-short-retention)")
+    .option("--webhook-days <n>", "days webhook deliveries, their attempts and events are kept after they were delivered or failed for good (default 30; shorter needs --allow-short-retention)")
     .option("--allow-short-retention", "allow retention below the defaults (evidence an audit may ask for is then purged sooner)")
     .option("--config <file>", "the config file with the server block (default: ictsguard.yaml, .ictsguard.yaml or .ictsguard.yml in the working directory)")
     .option("--oidc-issuer <url>", "browser sign-in: the OpenID Connect issuer (server.oidc.issuer)")
@@ -87,6 +89,7 @@ async function serveAction(flags: ServeFlags): Promise<void> {
   const retention = {
     ...(flags.historyDays !== undefined ? { historyDays: whole(flags.historyDays, "--history-days") } : {}),
     ...(flags.scanDays !== undefined ? { scanDays: whole(flags.scanDays, "--scan-days") } : {}),
+    ...(flags.webhookDays !== undefined ? { webhookDays: whole(flags.webhookDays, "--webhook-days") } : {}),
     ...(flags.allowShortRetention ? { allowShorter: true } : {}),
   };
   const { openFleet } = await import("../../fleet/index.js");
