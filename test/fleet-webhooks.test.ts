@@ -6,82 +6,16 @@
  * calling the server's signer). Then the receiver refuses connections and answers 500 for a
  * while, and still gets every event exactly once when it is back; a delivery that failed for
  * good is redelivered with the same event id. The clock is injected; the job loop is driven by
- * `tick()`.
+ * `tick()`. The receiver and the verifier are src/testing/webhook-receiver.ts.
  */
 import assert from "node:assert/strict";
-import { createHmac, timingSafeEqual } from "node:crypto";
-import { createServer, type IncomingMessage, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
 import { openFleet } from "../src/fleet/index.js";
 import { LOCAL_ADMIN, type Fleet } from "../src/fleet/types.js";
 import { startServer, type RunningServer } from "../src/server/index.js";
 import { clockAt } from "../src/fleet/fleet-suite.js";
 import { BACKENDS, api, createTestStore, type TestStore } from "../src/testing/fleet-server.js";
-
-/** The recipe of docs/server.md ("Headers and the signature"), written out here. */
-function verify(secret: string, rawBody: string, header: string, toleranceSeconds = 300): boolean {
-  const parts = Object.fromEntries(header.split(",").map((kv) => kv.split("=", 2) as [string, string]));
-  const t = Number(parts.t);
-  if (!Number.isInteger(t) || Math.abs(Date.now() / 1000 - t) > toleranceSeconds) return false;
-  const expected = createHmac("sha256", secret).update(`${t}.${rawBody}`).digest();
-  const given = Buffer.from(parts.v1 ?? "", "hex");
-  return given.length === expected.length && timingSafeEqual(given, expected);
-}
-
-type Received = { id: string; type: string; headerId: string; body: any; raw: string; signature: string; answered: number };
-
-/** A receiver on 127.0.0.1 that can answer 200, answer 500, or be down (refusing connections). */
-class Receiver {
-  readonly all: Received[] = [];
-  mode: "ok" | "500" = "ok";
-  port = 0;
-  private server: Server | undefined;
-
-  async start(): Promise<void> {
-    const server = createServer((req, res) => {
-      void body(req).then((raw) => {
-        const parsed = JSON.parse(raw) as { id: string; type: string };
-        const answered = this.mode === "ok" ? 200 : 500;
-        this.all.push({ id: parsed.id, type: parsed.type, headerId: String(req.headers["ictsguard-event-id"]), body: parsed, raw, signature: String(req.headers["ictsguard-signature"]), answered });
-        res.writeHead(answered, { "content-type": "text/plain" }).end(answered === 200 ? "ok" : "down for maintenance");
-      });
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(this.port, "127.0.0.1", () => resolve());
-    });
-    this.port = (server.address() as AddressInfo).port;
-    this.server = server;
-  }
-
-  /** Refuses connections from now on (the port stays ours to listen on again). */
-  async stop(): Promise<void> {
-    const s = this.server;
-    this.server = undefined;
-    if (!s) return;
-    s.closeAllConnections();
-    await new Promise<void>((resolve) => s.close(() => resolve()));
-  }
-
-  get url(): string {
-    return `http://127.0.0.1:${this.port}/hooks/ictsguard`;
-  }
-
-  /** Events the receiver accepted (answered 200). */
-  accepted(): Received[] {
-    return this.all.filter((r) => r.answered === 200);
-  }
-}
-
-function body(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    req.on("error", reject);
-  });
-}
+import { Receiver, verify } from "../src/testing/webhook-receiver.js";
 
 const KASPERSKY = (host: string) => `host,kind,name,vendor,version\n${host},software,Kaspersky Endpoint Security for Windows,AO Kaspersky Lab,12.1\n`;
 const CLEAN = (host: string) => `host,kind,name,vendor,version\n${host},software,Mozilla Firefox,Mozilla,128.0\n`;

@@ -7,7 +7,9 @@
  * each upload carries its upload id, so a retry after an answer that was lost stores nothing twice.
  * A 4xx refusal moves the upload to `spool/rejected/` (401: the credential is refused, the run
  * stops). SIGTERM (an AbortSignal here) stops between steps and aborts a request in flight; the
- * spool keeps whatever was not answered.
+ * spool keeps whatever was not answered. The spool is capped (spool-cap.ts): after each
+ * collection the oldest ones, superseded by it, are dropped while it is over the cap, with a
+ * warning that counts them.
  */
 import { randomBytes } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
@@ -18,6 +20,7 @@ import { createSpawnRunner } from "../collect/runner.js";
 import type { Platform } from "../collect/types.js";
 import type { Catalog } from "../model/catalog.js";
 import { machineFacts, type MachineFacts } from "./machine.js";
+import { DEFAULT_SPOOL_CAP, trimSpool, type SpoolCap, type SpoolTrim } from "./spool-cap.js";
 import { AgentStateError, deleteSpooled, readState, rejectSpooled, spoolUpload, spooled, writeState, type AgentState } from "./state.js";
 
 export type Backoff = { baseMs: number; maxMs: number };
@@ -60,8 +63,8 @@ export async function enroll(options: { stateDir: string; server: string; token:
   return { state, duplicates: body.duplicates ?? [] };
 }
 
-/** One collection, spooled (written before anything is sent). */
-export async function collectToSpool(stateDir: string, collector: Collector, signal?: AbortSignal): Promise<{ path: string; observations: number; issues: number }> {
+/** One collection, spooled (written before anything is sent); then the spool is brought within its cap. */
+export async function collectToSpool(stateDir: string, collector: Collector, signal?: AbortSignal, cap: SpoolCap = DEFAULT_SPOOL_CAP): Promise<{ path: string; observations: number; issues: number; trim: SpoolTrim }> {
   const facts = await factsOf(collector);
   const collection = await createHostCollection({
     catalog: collector.catalog,
@@ -82,7 +85,23 @@ export async function collectToSpool(stateDir: string, collector: Collector, sig
     observations,
     issues,
   };
-  return { path: spoolUpload(stateDir, upload), observations: observations.length, issues };
+  const path = spoolUpload(stateDir, upload);
+  return { path, observations: observations.length, issues, trim: trimSpool(stateDir, cap) };
+}
+
+const mib = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(bytes < 1024 * 1024 ? 3 : 1)} MiB`;
+
+/** The warning lines of a trim (none when nothing was dropped and the newest fits). */
+export function trimWarnings(trim: SpoolTrim, cap: SpoolCap): string[] {
+  const out: string[] = [];
+  if (trim.dropped.length > 0) {
+    const n = trim.dropped.length;
+    out.push(
+      `the spool was over its cap (at most ${cap.maxUploads} collections, ${mib(cap.maxBytes)}): dropped ${n} older collection${n === 1 ? "" : "s"}, superseded by newer ones of this host; the server still gets its newest inventory`,
+    );
+  }
+  if (trim.newestOverCap) out.push(`the newest collection alone (${mib(trim.bytes)}) is over the spool's ${mib(cap.maxBytes)}; kept, as it is this host's newest inventory`);
+  return out;
 }
 
 export type FlushOutcome = {
@@ -217,9 +236,17 @@ export type RunOptions = {
   backoff: Backoff;
   signal: AbortSignal;
   log: (line: string) => void;
+  /** Said even when progress is not (dropped collections); default: `log`. */
+  warn?: (line: string) => void;
+  /** The spool's cap (default DEFAULT_SPOOL_CAP). */
+  spoolCap?: SpoolCap;
 };
 
-export type RunOutcome = FlushOutcome & { collections: number };
+export type RunOutcome = FlushOutcome & {
+  collections: number;
+  /** Spooled collections dropped over the spool's cap (superseded by newer ones). */
+  dropped: number;
+};
 
 /**
  * Collect → spool → send, once or every interval (±10% jitter, so a fleet started together
@@ -229,12 +256,16 @@ export async function runAgent(options: RunOptions): Promise<RunOutcome> {
   readState(options.stateDir); // enrolled?
   let collections = 0;
   let last: FlushOutcome = { sent: 0, replayed: 0, rejected: [], pending: 0, unauthorised: false };
-  const total: RunOutcome = { ...last, collections: 0 };
+  const total: RunOutcome = { ...last, collections: 0, dropped: 0 };
+  const cap = options.spoolCap ?? DEFAULT_SPOOL_CAP;
+  const warn = options.warn ?? options.log;
   for (;;) {
     if (options.signal.aborted) break;
-    const spooledNow = await collectToSpool(options.stateDir, options.collector, options.signal);
+    const spooledNow = await collectToSpool(options.stateDir, options.collector, options.signal, cap);
     collections++;
     options.log(`collected ${spooledNow.observations} observations (${spooledNow.issues} problems reported); spooled`);
+    total.dropped += spooledNow.trim.dropped.length;
+    for (const line of trimWarnings(spooledNow.trim, cap)) warn(line);
     const nextCollection = Date.now() + options.intervalMs * (0.9 + Math.random() * 0.2);
     if (options.once) {
       last = await flushSpool(options.stateDir, { attempts: options.attempts, backoff: options.backoff, signal: options.signal, log: options.log });

@@ -4,7 +4,8 @@
  * server, the site and the agent's credential; `spool/` holds the uploads not yet answered 2xx,
  * one gzip'd JSON file each, written under a temporary name and renamed (never seen half-written),
  * sent oldest first and deleted after the server's 2xx; `spool/rejected/` keeps uploads the
- * server refused for good (4xx), so one bad upload never blocks the others.
+ * server refused for good (4xx), so one bad upload never blocks the others. spool-cap.ts keeps
+ * the spool within its cap.
  */
 import { readdirSync, readFileSync, renameSync, rmSync, mkdirSync, existsSync } from "node:fs";
 import { join } from "node:path";

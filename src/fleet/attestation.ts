@@ -118,6 +118,16 @@ async function coverageAt(ctx: Ctx, site: string, at: string, silentSince: strin
     else silent.push({ id: h.id, name: h.name, lastSeen });
   }
   const known = new Set(hosts.map((h) => h.name_key));
+  // an agent's host is keyed by its agent and is the asset of its current name once it sent an inventory (coverage.ts)
+  const agentHosts = await ctx.db
+    .selectFrom("hosts")
+    .select("name")
+    .where("site", "=", site)
+    .where("first_seen", "<=", at)
+    .where("agent_id", "is not", null)
+    .where(({ exists, selectFrom }) => exists(selectFrom("host_sources").select("host_sources.host_id").whereRef("host_sources.host_id", "=", "hosts.id")))
+    .execute();
+  for (const h of agentHosts) known.add(hostNameKey(h.name));
   const assets = await ctx.db.selectFrom("assets").select(["name", "name_key"]).where("site", "=", site).where("imported_at", "<=", at).orderBy("name_key").execute();
   const neverReported = assets.filter((a) => !known.has(a.name_key)).map((a) => ({ name: a.name }));
   return { silentSince, reported, silent, neverReported };

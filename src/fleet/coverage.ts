@@ -1,10 +1,15 @@
 /**
  * @module
  * Coverage, because unknown is not clean: a site's asset list (imported from a CSV of host
- * names or ids), and which assets never reported or fell silent since a date. Assets match
- * hosts on the lower-case trimmed name, within their site.
+ * names or ids), and which assets never reported or fell silent since a date. An asset is a host
+ * of its site whose key is the asset's lower-case trimmed name (hosts named by uploads), or an
+ * agent's host whose current name is that name and that sent an inventory: agent hosts are keyed
+ * `agent:<id>` (their name follows the machine), and queries.ts finds them by `lower(name)` the
+ * same way. No other rule (FQDN against short name, fuzzy names): a wrong match would call an
+ * asset covered that is not.
  */
 import { parse } from "csv-parse/sync";
+import { sql, type RawBuilder } from "kysely";
 import { ADMIN_ROLES, READ_ROLES, requireRole, siteScope, requireSite } from "./access.js";
 import { audit } from "./audit.js";
 import { isoInstant, nowIso, type Ctx } from "./context.js";
@@ -60,20 +65,52 @@ export async function importAssets(ctx: Ctx, p: Principal, input: { site: string
   return { imported: names.size, errors };
 }
 
+/**
+ * Which hosts are asset `a` (a table alias with `site` and `name_key`), as the conditions on a
+ * host `h` of two subqueries, each on its own index (hosts (site, name_key), hosts (site,
+ * lower(name))): by key, and agent hosts by their current name. An agent's host exists from its
+ * enrollment, so it counts only once it sent an inventory (a `host_sources` row): an agent that
+ * enrolled and never uploaded has not covered its machine. `seenSince` keeps only hosts seen at
+ * or after that instant.
+ */
+function hostsOf(a: string, seenSince?: string): [RawBuilder<boolean>, RawBuilder<boolean>] {
+  const since = seenSince === undefined ? sql`` : sql` and h.last_seen >= ${seenSince}`;
+  const asset = sql.table(a);
+  return [
+    sql<boolean>`h.site = ${asset}.site and h.name_key = ${asset}.name_key${since}`,
+    sql<boolean>`h.site = ${asset}.site and lower(h.name) = ${asset}.name_key and h.agent_id is not null${since}
+      and exists (select 1 from host_sources s where s.host_id = h.id)`,
+  ];
+}
+
+/** True for an asset some host of its site is (by key, or an agent host by its current name). */
+function reported(a: string, seenSince?: string): RawBuilder<boolean> {
+  const [byKey, byName] = hostsOf(a, seenSince);
+  return sql<boolean>`(exists (select 1 from hosts h where ${byKey}) or exists (select 1 from hosts h where ${byName}))`;
+}
+
 export async function coverage(ctx: Ctx, p: Principal, query: CoverageQuery): Promise<Page<Asset>> {
   requireRole(p, READ_ROLES, "read coverage");
   const sites = siteScope(p, query.site);
   const limit = limitOf(query.limit);
   const cursor = decodeCursor(query.cursor, 2);
+  const [byKey, byName] = hostsOf("assets");
   let q = ctx.db
     .selectFrom("assets")
-    .leftJoin("hosts", (j) => j.onRef("hosts.site", "=", "assets.site").onRef("hosts.name_key", "=", "assets.name_key"))
-    .select(["assets.site as site", "assets.name_key as name_key", "assets.name as name", "assets.imported_at as imported_at", "hosts.id as host_id", "hosts.last_seen as last_seen"]);
+    .select(["assets.site as site", "assets.name_key as name_key", "assets.name as name", "assets.imported_at as imported_at"])
+    // each way of matching answers at most one host: the key is unique; of agent hosts with the name, the one seen last
+    .select([
+      sql<string | null>`(select h.id from hosts h where ${byKey})`.as("key_host"),
+      sql<string | null>`(select h.last_seen from hosts h where ${byKey})`.as("key_seen"),
+      sql<string | null>`(select h.id from hosts h where ${byName} order by h.last_seen desc, h.id limit 1)`.as("name_host"),
+      sql<string | null>`(select max(h.last_seen) from hosts h where ${byName})`.as("name_seen"),
+    ]);
   if (sites !== null) q = q.where("assets.site", "in", sites.length ? sites : ["\u0000"]);
-  if (query.kind === "never-reported") q = q.where("hosts.id", "is", null);
+  if (query.kind === "never-reported") q = q.where(sql<boolean>`not ${reported("assets")}`);
   else if (query.kind === "silent") {
     if (!query.since) throw new FleetError("invalid", "coverage of silent assets needs `since`");
-    q = q.where("hosts.last_seen", "<", isoInstant(query.since, "since"));
+    // reported, but none of its hosts since
+    q = q.where(reported("assets")).where(sql<boolean>`not ${reported("assets", isoInstant(query.since, "since"))}`);
   } else throw new FleetError("invalid", `unknown coverage kind "${String(query.kind)}": expected never-reported or silent`);
   const total = await cappedTotal(ctx.db, q);
   if (cursor) q = q.where((eb) => eb(eb.refTuple("assets.site", "assets.name_key"), ">", eb.tuple(String(cursor[0]), String(cursor[1]))));
@@ -81,7 +118,11 @@ export async function coverage(ctx: Ctx, p: Principal, query: CoverageQuery): Pr
   return pageOf(
     rows,
     limit,
-    (r) => ({ site: r.site, name: r.name, hostId: r.host_id ?? null, lastSeen: r.last_seen ?? null, importedAt: r.imported_at }),
+    (r) => {
+      // the host seen last, when both ways match (an uploaded inventory named like an agent's machine)
+      const byName = r.name_seen !== null && (r.key_seen === null || r.name_seen > r.key_seen);
+      return { site: r.site, name: r.name, hostId: (byName ? r.name_host : r.key_host) ?? null, lastSeen: (byName ? r.name_seen : r.key_seen) ?? null, importedAt: r.imported_at };
+    },
     (r) => [r.site, r.name_key],
     total,
   );
@@ -91,25 +132,25 @@ export async function coverageSummary(ctx: Ctx, sites: string[] | null, silentSi
   const scope = sites === null ? undefined : sites.length ? sites : ["\u0000"];
   let a = ctx.db
     .selectFrom("assets")
-    .leftJoin("hosts", (j) => j.onRef("hosts.site", "=", "assets.site").onRef("hosts.name_key", "=", "assets.name_key"))
     .select((eb) => [
       eb.fn.countAll<number>().as("assets"),
-      eb.fn.count<number>("hosts.id").as("reported"),
-      eb.fn.sum<number>(eb.case().when("hosts.last_seen", "<", silentSince).then(1).else(0).end()).as("silent"),
+      eb.fn.sum<number>(sql`case when ${reported("assets")} then 1 else 0 end`).as("reported"),
+      eb.fn.sum<number>(sql`case when ${reported("assets")} and not ${reported("assets", silentSince)} then 1 else 0 end`).as("silent"),
     ]);
   if (scope) a = a.where("assets.site", "in", scope);
   const r = await a.executeTakeFirstOrThrow();
+  // hosts on no list: no asset has the host's key, nor (an agent's host) its current name
   let u = ctx.db
     .selectFrom("hosts")
-    .leftJoin("assets", (j) => j.onRef("hosts.site", "=", "assets.site").onRef("hosts.name_key", "=", "assets.name_key"))
     .select((eb) => eb.fn.countAll<number>().as("n"))
-    .where("assets.name_key", "is", null);
+    .where(sql<boolean>`not exists (select 1 from assets a where a.site = hosts.site and a.name_key = hosts.name_key)`)
+    .where(sql<boolean>`(hosts.agent_id is null or not exists (select 1 from assets a where a.site = hosts.site and a.name_key = lower(hosts.name)))`);
   if (scope) u = u.where("hosts.site", "in", scope);
   const assets = Number(r.assets);
-  const reported = Number(r.reported);
+  const reportedCount = Number(r.reported ?? 0);
   // hosts that report but are on no list are counted only where a list exists (a site without one has no notion of "unlisted")
   const unlisted = assets > 0 ? Number((await u.executeTakeFirstOrThrow()).n) : 0;
-  return { assets, reported, neverReported: assets - reported, silent: Number(r.silent ?? 0), silentSince, unlisted };
+  return { assets, reported: reportedCount, neverReported: assets - reportedCount, silent: Number(r.silent ?? 0), silentSince, unlisted };
 }
 
 export { hostIdOf };

@@ -9,7 +9,11 @@
  * (no connection, a timeout, 429 or 5xx) the rest of its batch waits for the same retry.
  *
  * At least once: a delivery is marked delivered after the receiver's 2xx; a process that dies
- * between the two leaves it `sending`, and after SENDING_TIMEOUT_MS it is sent again. Receivers
+ * between the two leaves it `sending`. A `sending` delivery is leased: its process renews the
+ * lease every LEASE_RENEW_MS while it works (a batch of a slow receiver can take minutes), so one
+ * whose lease ran out (SENDING_LEASE_MS) belongs to a process that died, and any process's next
+ * tick makes it due again. A pass that died with its process does not hold up the next one:
+ * only a queued pass does (claims are exclusive, so a second pass sends nothing twice). Receivers
  * dedupe on the event id (header and body).
  *
  * Redirects are not followed (a 3xx is a failed attempt), only http(s) URLs are accepted
@@ -25,8 +29,10 @@ import { EVENT_ID_HEADER, EVENT_TYPE_HEADER, SIGNATURE_HEADER, signatureHeader }
 
 export const DEFAULT_DELIVERY: DeliverySettings = { timeoutMs: 10_000, maxAttempts: 10, baseDelayMs: 30_000, maxDelayMs: 6 * 3600_000 };
 
-/** A delivery claimed but not finished after this long (real time) is taken to have died with its process. */
-export const SENDING_TIMEOUT_MS = 5 * 60_000;
+/** A `sending` delivery whose lease was not renewed for this long (real time) is taken to have died with its process. */
+export const SENDING_LEASE_MS = 60_000;
+/** How often a process renews the leases of the deliveries it is sending. */
+const LEASE_RENEW_MS = 15_000;
 const BATCH = 50;
 /** At most this many batches a pass, so a long backlog does not hold the job loop. */
 const MAX_BATCHES = 20;
@@ -82,6 +88,31 @@ async function claimDue(ctx: Ctx, now: string, limit: number): Promise<WebhookDe
   return r.rows;
 }
 
+/**
+ * Renews, every LEASE_RENEW_MS until stopped, the lease of every delivery this process is
+ * sending. A renewal that fails (the store unreachable for a moment) is only a missed renewal:
+ * at worst the delivery is sent twice, which at-least-once allows.
+ */
+export function holdLeases(ctx: Ctx): { stop(): void } {
+  const timer = setInterval(() => {
+    void ctx.db
+      .updateTable("webhook_deliveries")
+      .set({ locked_at: new Date().toISOString() })
+      .where("state", "=", "sending")
+      .where("locked_by", "=", ctx.workerId)
+      .execute()
+      .catch(() => undefined);
+  }, LEASE_RENEW_MS);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
+}
+
+/** Makes due again the deliveries whose lease ran out: their process died between claiming and recording them. */
+async function reclaimExpired(ctx: Ctx): Promise<void> {
+  const expired = new Date(Date.now() - SENDING_LEASE_MS).toISOString();
+  await ctx.db.updateTable("webhook_deliveries").set({ state: "pending", locked_by: null, locked_at: null }).where("state", "=", "sending").where("locked_at", "<", expired).execute();
+}
+
 /** Records one attempt and moves the delivery on: delivered, pending again (with its next time), or failed. */
 export async function recordAttempt(ctx: Ctx, d: WebhookDeliveryRow, result: AttemptResult, options: { retry: boolean }): Promise<WebhookDeliveryRow> {
   const at = ctx.clock().toISOString();
@@ -116,8 +147,17 @@ export type DeliveryPass = { attempted: number; delivered: number; retrying: num
 /** One delivery pass: every due delivery of active subscriptions, batch by batch. */
 export async function deliverDue(ctx: Ctx): Promise<DeliveryPass> {
   const out: DeliveryPass = { attempted: 0, delivered: 0, retrying: 0, failed: 0 };
-  const stale = new Date(Date.now() - SENDING_TIMEOUT_MS).toISOString();
-  await ctx.db.updateTable("webhook_deliveries").set({ state: "pending", locked_by: null, locked_at: null }).where("state", "=", "sending").where("locked_at", "<", stale).execute();
+  await reclaimExpired(ctx);
+  const lease = holdLeases(ctx);
+  try {
+    await deliverBatches(ctx, out);
+  } finally {
+    lease.stop();
+  }
+  return out;
+}
+
+async function deliverBatches(ctx: Ctx, out: DeliveryPass): Promise<void> {
   for (let batch = 0; batch < MAX_BATCHES; batch++) {
     const now = ctx.clock().toISOString();
     const claimed = await claimDue(ctx, now, BATCH);
@@ -153,11 +193,16 @@ export async function deliverDue(ctx: Ctx): Promise<DeliveryPass> {
       }),
     );
   }
-  return out;
 }
 
-/** The ticker: queues a delivery pass when deliveries are due and no pass is queued or running. */
+/**
+ * The ticker: makes deliveries of dead processes due again, then queues a delivery pass when
+ * deliveries are due and no pass is queued. A running pass does not count: it may be one whose
+ * process died (its job stays `running` until the job lock times out, jobs.ts), and beside a live
+ * one a second pass only takes deliveries the first has not claimed.
+ */
 export async function queueDeliveries(ctx: Ctx, now: string): Promise<void> {
+  await reclaimExpired(ctx);
   const due = await ctx.db
     .selectFrom("webhook_deliveries")
     .innerJoin("webhooks", "webhooks.id", "webhook_deliveries.webhook_id")
@@ -168,7 +213,7 @@ export async function queueDeliveries(ctx: Ctx, now: string): Promise<void> {
     .limit(1)
     .executeTakeFirst();
   if (!due) return;
-  const busy = await ctx.db.selectFrom("jobs").select("id").where("kind", "=", "webhooks.deliver").where("state", "in", ["queued", "running"]).limit(1).executeTakeFirst();
+  const busy = await ctx.db.selectFrom("jobs").select("id").where("kind", "=", "webhooks.deliver").where("state", "=", "queued").limit(1).executeTakeFirst();
   if (busy) return;
   // a pass per need, not per instant (an injected clock may stand still); two processes queueing one each at once is harmless, as claims are exclusive
   await enqueue(ctx, `webhooks:deliver:${now}:${randomId("p", 6)}`, "webhooks.deliver", { reason: "webhook deliveries are due", at: now }, now);

@@ -588,6 +588,61 @@ export function fleetSuite(backend: Backend): void {
       );
     });
 
+    test("coverage: an agent's host is the asset of its current name (any case) once it sent an inventory; no FQDN or fuzzy match", async () => {
+      const t = clockAt("2026-03-01T12:00:00Z");
+      const fleet = await open({ db: await backend.fresh(), clock: t.clock });
+      await fleet.createSite(LOCAL_ADMIN, { name: "acme", profile: "business" });
+      await fleet.importAssets(LOCAL_ADMIN, { site: "acme", csv: "name\npc-7\npc-8.corp.example\nlaptop-99\n" });
+      const token = async () => (await fleet.createEnrollmentToken(LOCAL_ADMIN, { site: "acme" })).token;
+      const kes: Observation = { kind: "software", name: "Kaspersky Endpoint Security for Windows", vendor: "AO Kaspersky Lab", source: { file: "host:programs", line: 1 } };
+      const a = await fleet.agents.enroll(await token(), { machineId: "0f1e2d3c4b5a69788796a5b4c3d2e1f0", hostname: "PC-7" });
+      const b = await fleet.agents.enroll(await token(), { machineId: "a1b2c3d4e5f60718293a4b5c6d7e8f90", hostname: "pc-8" });
+      const never = async () => (await fleet.coverage(LOCAL_ADMIN, { kind: "never-reported" })).items.map((x) => [x.name, x.hostId]);
+      const summary = async (silentSince = "2026-02-01") => {
+        const c = (await fleet.summary(LOCAL_ADMIN, { silentSince })).coverage;
+        return { assets: c.assets, reported: c.reported, neverReported: c.neverReported, silent: c.silent, unlisted: c.unlisted };
+      };
+      // enrolled, no inventory yet: not covered (unknown is not clean)
+      assert.deepEqual(await never(), [["laptop-99", null], ["pc-7", null], ["pc-8.corp.example", null]]);
+      const agentA = (await fleet.agents.authenticate(a.credential))!;
+      const agentB = (await fleet.agents.authenticate(b.credential))!;
+      await fleet.agents.ingest(agentA, { observations: [kes], facts: { machineId: "0f1e2d3c4b5a69788796a5b4c3d2e1f0", hostname: "PC-7" }, uploadId: "coverage-a-0001" });
+      await fleet.agents.ingest(agentB, { observations: [kes], facts: { machineId: "a1b2c3d4e5f60718293a4b5c6d7e8f90", hostname: "pc-8" }, uploadId: "coverage-b-0001" });
+      // PC-7 is pc-7's host (keyed agent:<id>); pc-8 is not pc-8.corp.example (no FQDN rule), so it is unlisted
+      assert.deepEqual(await never(), [["laptop-99", null], ["pc-8.corp.example", null]]);
+      assert.deepEqual(await summary(), { assets: 3, reported: 1, neverReported: 2, silent: 0, unlisted: 1 });
+      // silent: the agent host's last report
+      t.set("2026-03-20T12:00:00Z");
+      const silent = await fleet.coverage(LOCAL_ADMIN, { kind: "silent", since: "2026-03-10" });
+      assert.deepEqual(silent.items.map((x) => [x.name, x.hostId, x.lastSeen]), [["pc-7", a.agent.hostId, "2026-03-01T12:00:00.000Z"]]);
+      assert.deepEqual(await summary("2026-03-10"), { assets: 3, reported: 1, neverReported: 2, silent: 1, unlisted: 1 });
+      // the machine renamed: the asset is matched on the host's current name only
+      t.set("2026-03-21T12:00:00Z");
+      const renamed = (hostname: string, uploadId: string) => fleet.agents.ingest(agentA, { observations: [kes], facts: { machineId: "0f1e2d3c4b5a69788796a5b4c3d2e1f0", hostname }, uploadId });
+      await renamed("pc-7b", "coverage-a-0002");
+      assert.deepEqual(await never(), [["laptop-99", null], ["pc-7", null], ["pc-8.corp.example", null]]);
+      assert.deepEqual(await summary(), { assets: 3, reported: 0, neverReported: 3, silent: 0, unlisted: 2 });
+      // the attestation's listed assets that never reported follow the same rule
+      const neverAttested = async (at: string) => {
+        const envelope = await fleet.attest(LOCAL_ADMIN, { site: "acme", at });
+        return (JSON.parse(Buffer.from(envelope.payload, "base64").toString("utf8")) as { coverage: { neverReported: { name: string }[] } }).coverage.neverReported.map((x) => x.name);
+      };
+      assert.deepEqual(await neverAttested("2026-03-21T12:00:00Z"), ["laptop-99", "pc-7", "pc-8.corp.example"]);
+      // an upload naming a host pc-7, then the agent's machine named PC-7 again: both are the asset; the one seen last answers
+      t.set("2026-03-22T12:00:00Z");
+      const uploaded = await fleet.ingest({ principal: LOCAL_ADMIN, site: "acme", host: "pc-7", observations: [kes], source: { name: "programs" } });
+      assert.deepEqual(await never(), [["laptop-99", null], ["pc-8.corp.example", null]]);
+      const byUpload = (await fleet.coverage(LOCAL_ADMIN, { kind: "silent", since: "2026-03-23" })).items;
+      assert.deepEqual(byUpload.map((x) => [x.name, x.lastSeen]), [["pc-7", "2026-03-22T12:00:00.000Z"]]);
+      assert.notEqual(byUpload[0]!.hostId, a.agent.hostId, `the uploaded host ${uploaded.hosts.join()}`);
+      t.set("2026-03-23T12:00:00Z");
+      await renamed("PC-7", "coverage-a-0003");
+      const byAgent = (await fleet.coverage(LOCAL_ADMIN, { kind: "silent", since: "2026-03-24" })).items;
+      assert.deepEqual(byAgent.map((x) => [x.name, x.hostId, x.lastSeen]), [["pc-7", a.agent.hostId, "2026-03-23T12:00:00.000Z"]]);
+      assert.deepEqual(await summary("2026-03-24"), { assets: 3, reported: 1, neverReported: 2, silent: 1, unlisted: 1 });
+      assert.deepEqual(await neverAttested("2026-03-23T12:00:00Z"), ["laptop-99", "pc-8.corp.example"]);
+    });
+
     test("pagination: keyset pages cover every row once; limit over 1000 and a forged cursor are refused", async () => {
       const t = clockAt("2025-03-01T12:00:00Z");
       const fleet = await open({ db: await backend.fresh(), clock: t.clock });

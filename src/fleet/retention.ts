@@ -12,6 +12,9 @@
  *   rest on, so those are never purged by age; what goes is the record (and idempotency key) of
  *   an upload older than the window that no host's current inventory came from, with the
  *   per-host re-judgment counts (`rejudge_hosts`) and finished jobs older than the window.
+ * - The webhook outbox: `webhookDays` (default 30) after a delivery was delivered or failed for
+ *   good, the delivery, its attempts, and then events with no delivery left (outbox-retention.ts:
+ *   what is pending is never purged, and deadline notices stay until their boundary).
  * - The audit log, findings, exceptions, and counts are never purged.
  *
  * Settings below the defaults are refused unless `allowShorter` is set: an audit may ask for
@@ -21,6 +24,7 @@
 import { sql } from "kysely";
 import { audit } from "./audit.js";
 import type { Ctx } from "./context.js";
+import { purgeOutbox } from "./outbox-retention.js";
 import { historyPartitions } from "./partitions.js";
 
 export type RetentionSettings = {
@@ -28,16 +32,25 @@ export type RetentionSettings = {
   historyDays: number;
   /** Days of upload records kept (default 90). */
   scanDays: number;
+  /** Days webhook deliveries (with their attempts and events) are kept after they were delivered or failed for good (default 30). */
+  webhookDays: number;
   /** Allow settings below the defaults (the floor). */
   allowShorter?: boolean;
 };
 
-export const DEFAULT_RETENTION: Readonly<RetentionSettings> = { historyDays: 2557, scanDays: 90 };
+export const DEFAULT_RETENTION: Readonly<RetentionSettings> = { historyDays: 2557, scanDays: 90, webhookDays: 30 };
+
+const SETTINGS = ["historyDays", "scanDays", "webhookDays"] as const;
 
 /** Checks settings against the floor; answers them whole, or throws a message naming the setting. */
 export function checkRetention(r: Partial<RetentionSettings> = {}): RetentionSettings {
-  const out: RetentionSettings = { historyDays: r.historyDays ?? DEFAULT_RETENTION.historyDays, scanDays: r.scanDays ?? DEFAULT_RETENTION.scanDays, ...(r.allowShorter ? { allowShorter: true } : {}) };
-  for (const k of ["historyDays", "scanDays"] as const) {
+  const out: RetentionSettings = {
+    historyDays: r.historyDays ?? DEFAULT_RETENTION.historyDays,
+    scanDays: r.scanDays ?? DEFAULT_RETENTION.scanDays,
+    webhookDays: r.webhookDays ?? DEFAULT_RETENTION.webhookDays,
+    ...(r.allowShorter ? { allowShorter: true } : {}),
+  };
+  for (const k of SETTINGS) {
     const v = out[k];
     if (!Number.isInteger(v) || v < 1) throw new Error(`retention ${k} must be a whole number of days above 0, not ${v}`);
     if (v < DEFAULT_RETENTION[k] && !out.allowShorter) {
@@ -47,13 +60,27 @@ export function checkRetention(r: Partial<RetentionSettings> = {}): RetentionSet
   return out;
 }
 
-export type PurgeResult = { at: string; historyBefore: string; scansBefore: string; events: number; partitionsDropped: string[]; scans: number; rejudgeHosts: number };
+export type PurgeResult = {
+  at: string;
+  historyBefore: string;
+  scansBefore: string;
+  webhooksBefore: string;
+  events: number;
+  partitionsDropped: string[];
+  scans: number;
+  rejudgeHosts: number;
+  /** Webhook deliveries, their attempts, and outbox events purged. */
+  webhookDeliveries: number;
+  webhookAttempts: number;
+  outboxEvents: number;
+};
 
 const DAY = 86_400_000;
 
 export async function purge(ctx: Ctx, settings: RetentionSettings, now: string): Promise<PurgeResult> {
   const historyBefore = new Date(Date.parse(now) - settings.historyDays * DAY).toISOString();
   const scansBefore = new Date(Date.parse(now) - settings.scanDays * DAY).toISOString();
+  const webhooksBefore = new Date(Date.parse(now) - settings.webhookDays * DAY).toISOString();
   // every event before the cutoff but the last one of its finding (the state at the cutoff)
   const events = await sql`delete from finding_events where at < ${historyBefore} and exists (
       select 1 from finding_events later where later.finding_id = finding_events.finding_id and later.at < ${historyBefore}
@@ -72,15 +99,20 @@ export async function purge(ctx: Ctx, settings: RetentionSettings, now: string):
     .where(({ not, exists, selectFrom }) => not(exists(selectFrom("host_sources").select("host_sources.host_id").whereRef("host_sources.scan_id", "=", "scans.id"))))
     .executeTakeFirst();
   const rejudgeHosts = await ctx.db.deleteFrom("rejudge_hosts").where("at", "<", scansBefore).executeTakeFirst();
+  const outbox = await purgeOutbox(ctx, webhooksBefore, now);
   const result: PurgeResult = {
     at: now,
     historyBefore,
     scansBefore,
+    webhooksBefore,
     events: Number(events.numAffectedRows ?? 0),
     partitionsDropped,
     scans: Number(scans.numDeletedRows ?? 0),
     rejudgeHosts: Number(rejudgeHosts.numDeletedRows ?? 0),
+    webhookDeliveries: outbox.deliveries,
+    webhookAttempts: outbox.attempts,
+    outboxEvents: outbox.events,
   };
-  await audit(ctx.db, { at: now, keyId: "system", action: "retention.purge", detail: { ...result, historyDays: settings.historyDays, scanDays: settings.scanDays, allowShorter: settings.allowShorter === true } });
+  await audit(ctx.db, { at: now, keyId: "system", action: "retention.purge", detail: { ...result, historyDays: settings.historyDays, scanDays: settings.scanDays, webhookDays: settings.webhookDays, allowShorter: settings.allowShorter === true } });
   return result;
 }

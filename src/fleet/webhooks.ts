@@ -9,7 +9,7 @@ import type { WebhookDeliveryRow, WebhookRow } from "../store/schema.js";
 import { ADMIN_ROLES, canSeeSite, requireGlobalAdmin, requireRole, requireSite } from "./access.js";
 import { audit } from "./audit.js";
 import { nowIso, type Ctx } from "./context.js";
-import { post, recordAttempt } from "./delivery.js";
+import { holdLeases, post, recordAttempt } from "./delivery.js";
 import { randomId } from "./ids.js";
 import { DEFAULT_LEAD_DAYS, EVENT_TYPES, type DeliveryState, type EventType, type Webhook, type WebhookDelivery, type WebhookInput, type WebhookPatch, type WebhookWithSecret } from "./notify-types.js";
 import { emit } from "./outbox.js";
@@ -226,7 +226,13 @@ export async function testWebhook(ctx: Ctx, p: Principal, id: string): Promise<W
   await ctx.db.updateTable("webhook_deliveries").set({ state: "sending", locked_by: ctx.workerId, locked_at: new Date().toISOString() }).where("event_id", "=", eventId!).where("webhook_id", "=", id).execute();
   const d = await ctx.db.selectFrom("webhook_deliveries").selectAll().where("event_id", "=", eventId!).where("webhook_id", "=", id).executeTakeFirstOrThrow();
   const event = await ctx.db.selectFrom("outbox_events").select(["id", "type", "body"]).where("id", "=", eventId!).executeTakeFirstOrThrow();
-  const result = await post(hook, event, ctx.delivery.timeoutMs);
+  const lease = holdLeases(ctx);
+  let result;
+  try {
+    result = await post(hook, event, ctx.delivery.timeoutMs);
+  } finally {
+    lease.stop();
+  }
   const after = await recordAttempt(ctx, d, result, { retry: false });
   await audit(ctx.db, { at: now, keyId: p.keyId, action: "webhook.test", site: hook.site, target: id, detail: { ok: result.ok, status: result.statusCode } });
   return (await deliveriesOf(ctx, [after]))[0]!;

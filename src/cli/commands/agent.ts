@@ -80,12 +80,18 @@ export function agentCommand(): Command {
       .option("--interval <duration>", "between collections (ms, s, m, h, d)", "4h")
       .option("--attempts <n>", "with --once: tries per upload (backoff with jitter between them)", "5")
       .option("--backoff <ms>", "the first backoff; doubled each try, at most 5 minutes", "1000")
-      .option("-q, --quiet", "no progress lines on stderr"),
-  ).action(async (flags: CommonFlags & { once?: boolean; interval: string; attempts: string; backoff: string }) => {
+      .option("--spool-max-uploads <n>", "at most this many collections spooled while the server cannot be reached; the oldest (superseded by newer ones) are dropped first", "100")
+      .option("--spool-max-mb <n>", "at most this many MiB spooled (the newest collection is kept even when it alone is larger)", "256")
+      .option("-q, --quiet", "no progress lines on stderr (warnings stay)"),
+  ).action(async (flags: CommonFlags & { once?: boolean; interval: string; attempts: string; backoff: string; spoolMaxUploads: string; spoolMaxMb: string }) => {
     const attempts = Number(flags.attempts);
     if (!Number.isInteger(attempts) || attempts < 1) throw new UsageError(`--attempts must be a whole number of at least 1, got "${flags.attempts}"`);
     const base = Number(flags.backoff);
     if (!Number.isFinite(base) || base < 0) throw new UsageError(`--backoff must be a number of milliseconds, got "${flags.backoff}"`);
+    const maxUploads = Number(flags.spoolMaxUploads);
+    if (!Number.isInteger(maxUploads) || maxUploads < 1) throw new UsageError(`--spool-max-uploads must be a whole number of at least 1, got "${flags.spoolMaxUploads}"`);
+    const maxMb = Number(flags.spoolMaxMb);
+    if (!Number.isFinite(maxMb) || maxMb <= 0) throw new UsageError(`--spool-max-mb must be a number of MiB above 0, got "${flags.spoolMaxMb}"`);
     await asUsage(async () => {
       const { parseInterval, runAgent, DEFAULT_BACKOFF } = await import("../../agent/agent.js");
       const intervalMs = parseInterval(flags.interval);
@@ -104,8 +110,10 @@ export function agentCommand(): Command {
           backoff: { ...DEFAULT_BACKOFF, baseMs: base },
           signal: stop.signal,
           log,
+          warn: (line: string) => process.stderr.write(`ictsguard agent: warning: ${line}\n`),
+          spoolCap: { maxUploads, maxBytes: Math.round(maxMb * 1024 * 1024) },
         });
-        process.stdout.write(`sent ${outcome.sent}, already stored ${outcome.replayed}, rejected ${outcome.rejected.length}, still spooled ${outcome.pending}\n`);
+        process.stdout.write(`sent ${outcome.sent}, already stored ${outcome.replayed}, rejected ${outcome.rejected.length}, still spooled ${outcome.pending}, dropped ${outcome.dropped}\n`);
         if (outcome.unauthorised) throw new UsageError("the server refused this agent's credential: enroll again (ictsguard agent enroll)");
         if (outcome.rejected.length > 0) process.exitCode = EXIT_ERROR;
         else if (stop.signal.aborted) process.exitCode = EXIT_OK;

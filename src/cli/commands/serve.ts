@@ -25,6 +25,7 @@ type ServeFlags = SignInFlags & {
   rejudgeShardHosts: string;
   historyDays?: string;
   scanDays?: string;
+  webhookDays?: string;
   allowShortRetention?: boolean;
 };
 
@@ -43,6 +44,7 @@ export function serveCommand(): Command {
     .option("--rejudge-shard-hosts <n>", "hosts per re-judgment job: the unit several serve processes share", "500")
     .option("--history-days <n>", "days of findings history kept (default 2557: 7 years; shorter needs --allow-short-retention)")
     .option("--scan-days <n>", "days upload records are kept (default 90; shorter needs --allow-short-retention)")
+    .option("--webhook-days <n>", "days webhook deliveries, their attempts and events are kept after they were delivered or failed for good (default 30; shorter needs --allow-short-retention)")
     .option("--allow-short-retention", "allow retention below the defaults (evidence an audit may ask for is then purged sooner)")
     .option("--config <file>", "the config file: its server block, and the catalog and screen settings scan and screen use (default: ictsguard.yaml, .ictsguard.yaml or .ictsguard.yml in the working directory)")
     .option("--catalog <dir>", "judge with this catalog folder, as scan --catalog (default: the config's catalog:, else the installed signed update, else the bundled catalog)")
@@ -93,6 +95,7 @@ async function serveAction(flags: ServeFlags): Promise<void> {
   const retention = {
     ...(flags.historyDays !== undefined ? { historyDays: whole(flags.historyDays, "--history-days") } : {}),
     ...(flags.scanDays !== undefined ? { scanDays: whole(flags.scanDays, "--scan-days") } : {}),
+    ...(flags.webhookDays !== undefined ? { webhookDays: whole(flags.webhookDays, "--webhook-days") } : {}),
     ...(flags.allowShortRetention ? { allowShorter: true } : {}),
   };
   const { openFleet } = await import("../../fleet/index.js");
