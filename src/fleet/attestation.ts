@@ -7,7 +7,8 @@
  * last recorded change at or before it (`finding_events`, the history), exceptions those in
  * force at it, hosts those first seen by it. A host reported when an upload at or before the
  * instant, and within the silence window before it, named it (the scans of the window, or the
- * host's last report when that was before the instant); the others are silent. The asset list is
+ * host's last report when that was before the instant); the others are silent. A host an agent
+ * enrolled but that never sent an inventory has not reported: nothing is known of it. The asset list is
  * the current one, limited to assets imported by the instant (the store keeps no older lists).
  */
 import { sql } from "kysely";
@@ -91,9 +92,20 @@ export async function attest(ctx: Ctx, p: Principal, query: AttestationQuery): P
 }
 
 async function coverageAt(ctx: Ctx, site: string, at: string, silentSince: string): Promise<Statement["coverage"]> {
-  const hosts = await ctx.db.selectFrom("hosts").select(["id", "name", "name_key", "last_seen"]).where("site", "=", site).where("first_seen", "<=", at).orderBy("name_key").execute();
-  // the last report in the window of the hosts that also reported after the instant
+  const hosts = await ctx.db
+    .selectFrom("hosts")
+    .select(["id", "name", "name_key", "last_seen", "agent_id"])
+    // an inventory was stored for it: a host made by an agent's enrollment alone has none
+    .select((eb) => eb.exists(eb.selectFrom("host_sources").select("host_sources.host_id").whereRef("host_sources.host_id", "=", "hosts.id")).as("inventory"))
+    .where("site", "=", site)
+    .where("first_seen", "<=", at)
+    .orderBy("name_key")
+    .execute();
+  // the last report in the window of the hosts that also reported after the instant, by host id
+  // (records stored before scans named ids: by name, an agent's host by its current name)
   const inWindow = new Map<string, string>();
+  const inWindowByName = new Map<string, string>();
+  const later = (m: Map<string, string>, k: string, at: string): void => void ((m.get(k) ?? "") < at && m.set(k, at));
   if (hosts.some((h) => h.last_seen > at)) {
     const scans = await ctx.db
       .selectFrom("scans")
@@ -104,16 +116,16 @@ async function coverageAt(ctx: Ctx, site: string, at: string, silentSince: strin
       .where("record", "!=", "{}")
       .execute();
     for (const s of scans) {
-      for (const name of (JSON.parse(s.record) as ScanRecord).hosts) {
-        const k = hostNameKey(name);
-        if ((inWindow.get(k) ?? "") < s.received_at) inWindow.set(k, s.received_at);
-      }
+      const record = JSON.parse(s.record) as ScanRecord;
+      if (record.hostIds) for (const id of record.hostIds) later(inWindow, id, s.received_at);
+      else for (const name of record.hosts) later(inWindowByName, hostNameKey(name), s.received_at);
     }
   }
   const reported: AttestedHost[] = [];
   const silent: AttestedHost[] = [];
   for (const h of hosts) {
-    const lastSeen = h.last_seen <= at ? h.last_seen : (inWindow.get(h.name_key) ?? null);
+    const byName = inWindowByName.get(h.agent_id ? hostNameKey(h.name) : h.name_key);
+    const lastSeen = h.last_seen <= at ? (h.inventory ? h.last_seen : null) : (inWindow.get(h.id) ?? byName ?? null);
     if (lastSeen !== null && lastSeen >= silentSince) reported.push({ id: h.id, name: h.name, lastSeen });
     else silent.push({ id: h.id, name: h.name, lastSeen });
   }

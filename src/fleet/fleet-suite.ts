@@ -643,6 +643,30 @@ export function fleetSuite(backend: Backend): void {
       assert.deepEqual(await neverAttested("2026-03-23T12:00:00Z"), ["laptop-99", "pc-8.corp.example"]);
     });
 
+    test("attestation: an agent's host that only enrolled has not reported; one that reported in the window and again after the instant has", async () => {
+      const t = clockAt("2026-04-01T00:00:00Z");
+      const fleet = await open({ db: await backend.fresh(), clock: t.clock });
+      await fleet.createSite(LOCAL_ADMIN, { name: "acme", profile: "business" });
+      const facts = { machineId: "5c4b3a29180716f5e4d3c2b1a0918273", hostname: "pc-1" };
+      const enrolled = await fleet.agents.enroll((await fleet.createEnrollmentToken(LOCAL_ADMIN, { site: "acme" })).token, facts);
+      const agent = (await fleet.agents.authenticate(enrolled.credential))!;
+      const coverage = async (at: string) => {
+        const envelope = await fleet.attest(LOCAL_ADMIN, { site: "acme", at });
+        const s = JSON.parse(Buffer.from(envelope.payload, "base64").toString("utf8")) as { summary: { clean: boolean }; coverage: { reported: { id: string; lastSeen: string | null }[]; silent: { id: string; lastSeen: string | null }[] } };
+        return { clean: s.summary.clean, reported: s.coverage.reported.map((h) => [h.id, h.lastSeen]), silent: s.coverage.silent.map((h) => [h.id, h.lastSeen]) };
+      };
+      // enrolled, nothing sent: nothing is known of it, so it is no reported (clean) host
+      t.set("2026-04-01T12:00:00Z");
+      assert.deepEqual(await coverage("2026-04-01T12:00:00Z"), { clean: false, reported: [], silent: [[enrolled.agent.hostId, null]] });
+      const firefox: Observation = { kind: "software", name: "Mozilla Firefox", vendor: "Mozilla", source: { file: "host:programs", line: 1 } };
+      t.set("2026-04-02T00:00:00Z");
+      await fleet.agents.ingest(agent, { observations: [firefox], facts, uploadId: "attest-agent-0001" });
+      t.set("2026-04-05T00:00:00Z");
+      await fleet.agents.ingest(agent, { observations: [firefox], facts, uploadId: "attest-agent-0002" });
+      // as of the 3rd, its report of the 2nd counts (it reported again after the instant: found in the window's scans by id)
+      assert.deepEqual(await coverage("2026-04-03T00:00:00Z"), { clean: true, reported: [[enrolled.agent.hostId, "2026-04-02T00:00:00.000Z"]], silent: [] });
+    });
+
     test("pagination: keyset pages cover every row once; limit over 1000 and a forged cursor are refused", async () => {
       const t = clockAt("2025-03-01T12:00:00Z");
       const fleet = await open({ db: await backend.fresh(), clock: t.clock });

@@ -144,6 +144,7 @@ export async function ingest(ctx: Ctx, req: IngestRequest): Promise<ScanRecord> 
         id: scanId,
         site: req.site,
         hosts: hosts.map((h) => h.name),
+        hostIds: hosts.map((h) => h.id),
         source: { name: sourceName, ...(req.source.format ? { format: req.source.format } : {}) },
         keyId: p.keyId,
         receivedAt,

@@ -244,6 +244,8 @@ export type ScanRecord = {
   id: string;
   site: string;
   hosts: string[];
+  /** The hosts' ids, in the order of `hosts` (records stored before this field have only names). */
+  hostIds?: string[];
   source: UploadSource;
   keyId: string;
   receivedAt: string;

@@ -153,6 +153,7 @@ export const ScanSchema = z
     id: z.string(),
     site: z.string(),
     hosts: z.array(z.string()),
+    hostIds: z.array(z.string()).optional().openapi({ description: "The hosts' ids, in the order of hosts (absent from records stored before it was added)" }),
     source: z.object({ name: z.string(), format: z.string().optional() }),
     keyId: z.string(),
     receivedAt: z.string(),
