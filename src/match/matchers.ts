@@ -12,6 +12,7 @@ import { identifierKey, lookupPublisher, type CatalogIndex, type IdentifierEntry
 import { deviceMatcher } from "./device.js";
 import { baseName, normalizeDomain, normalizeOrgName, productTokens, stripContact, tokens } from "../text/fold.js";
 import { trimChars } from "../util/trailing.js";
+import { appleCertificate } from "../text/apple-certificate.js";
 
 /** A product (or, with `product` unset, only a vendor) named by one piece of evidence. */
 export type Candidate = { product?: Product; group: Entity; evidence: Evidence };
@@ -184,13 +185,11 @@ const signerMatcher: Matcher = {
   },
 };
 
-/** Apple signing certificate names: `<kind>: <name> (<10-character Team ID>)`. */
-const APPLE_CERTIFICATE = /^(?:Developer ID Application|Developer ID Installer|Apple Development|Apple Distribution|Mac Developer|3rd Party Mac Developer (?:Application|Installer)):\s*(.+?)\s*\(([A-Z0-9]{10})\)$/;
-
 function signerParts(subject: string): string[] {
   const parts = [subject, ...subject.split(/,\s*(?=[A-Za-z]+=)/).map((rdn) => rdn.replace(/^[A-Za-z]+=/, ""))];
-  const apple = APPLE_CERTIFICATE.exec(subject.trim());
-  if (apple) parts.push(apple[1]!, apple[2]!);
+  // an Apple signing certificate name (`<kind>: <name> (<10-character Team ID>)`) names the vendor and its Team ID
+  const apple = appleCertificate(subject.trim());
+  if (apple) parts.push(apple.name, apple.teamId);
   return parts.map((p) => p.trim()).filter((p) => p !== "");
 }
 

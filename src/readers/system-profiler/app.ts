@@ -8,8 +8,7 @@
  */
 import { clean, observe } from "../_observe.js";
 import type { Observation, SourceRef } from "../../model/observation.js";
-
-const DEVELOPER_CERTIFICATE = /^(?:Developer ID Application|Apple Development|Apple Distribution|Mac Developer|3rd Party Mac Developer Application):\s*(.+?)\s*\(([A-Z0-9]{10})\)$/;
+import { APPLE_APP_CERTIFICATES, appleCertificate } from "../../text/apple-certificate.js";
 
 export type AppEntry = Record<string, unknown>;
 
@@ -23,8 +22,8 @@ export function appObservation(entry: AppEntry, source: SourceRef): Observation 
   const name = clean(entry._name) ?? path?.split("/").pop()?.replace(/\.app$/i, "");
   const signedBy = Array.isArray(entry.signed_by) ? entry.signed_by.map(clean).filter((s): s is string => s !== undefined) : [];
   const leaf = signedBy[0];
-  const developer = leaf ? DEVELOPER_CERTIFICATE.exec(leaf) : null;
-  const vendor = developer?.[1] ?? (clean(entry.obtained_from) === "apple" ? "Apple" : undefined);
+  const developer = leaf ? appleCertificate(leaf, APPLE_APP_CERTIFICATES) : undefined;
+  const vendor = developer?.name ?? (clean(entry.obtained_from) === "apple" ? "Apple" : undefined);
   return observe({
     kind: "software",
     name,
