@@ -219,11 +219,12 @@ export async function redeliver(ctx: Ctx, p: Principal, id: string): Promise<Web
 export async function testWebhook(ctx: Ctx, p: Principal, id: string): Promise<WebhookDelivery> {
   const hook = await hookFor(ctx, p, id);
   const now = nowIso(ctx);
-  const [eventId] = await ctx.db.transaction().execute((trx) =>
-    emit(trx, [{ type: "test", site: hook.site, at: now, data: { webhook: hook.id, message: "a test event from ictsguard: the signature verifies with this subscription's secret" } }], { to: [hook] }),
-  );
-  // claimed at once, so the job loop does not send it too
-  await ctx.db.updateTable("webhook_deliveries").set({ state: "sending", locked_by: ctx.workerId, locked_at: new Date().toISOString() }).where("event_id", "=", eventId!).where("webhook_id", "=", id).execute();
+  // claimed in the transaction that makes it: no delivery pass ever sees it pending, so it is sent once, here
+  const [eventId] = await ctx.db.transaction().execute(async (trx) => {
+    const ids = await emit(trx, [{ type: "test", site: hook.site, at: now, data: { webhook: hook.id, message: "a test event from ictsguard: the signature verifies with this subscription's secret" } }], { to: [hook] });
+    await trx.updateTable("webhook_deliveries").set({ state: "sending", locked_by: ctx.workerId, locked_at: new Date().toISOString() }).where("event_id", "=", ids[0]!).where("webhook_id", "=", id).execute();
+    return ids;
+  });
   const d = await ctx.db.selectFrom("webhook_deliveries").selectAll().where("event_id", "=", eventId!).where("webhook_id", "=", id).executeTakeFirstOrThrow();
   const event = await ctx.db.selectFrom("outbox_events").select(["id", "type", "body"]).where("id", "=", eventId!).executeTakeFirstOrThrow();
   const lease = holdLeases(ctx);
