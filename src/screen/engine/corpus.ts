@@ -18,7 +18,7 @@ import { CN_PLACE_WORDS } from "../../text/places.js";
 import { skeleton } from "../normalize/phonetic.js";
 import { GENERIC_WORDS } from "../normalize/words.js";
 import type { EntityName, ListedEntity } from "../model.js";
-import { compTokens, SIMILARITY, type CompTok } from "../score/tokens.js";
+import { compTokens, joinedRuns, SIMILARITY, type CompTok, type JoinedRun } from "../score/tokens.js";
 
 /** One form of one name of one entity. */
 export type NameRecord = {
@@ -26,6 +26,8 @@ export type NameRecord = {
   name: EntityName;
   form: NameForm;
   tokens: CompTok[];
+  /** The tokens' joined runs (score/tokens.ts joinedRuns), computed once: every query that meets the record compares them. */
+  runs: JoinedRun[];
 };
 
 const MIN_DELETE_LENGTH = 5;
@@ -60,7 +62,7 @@ export class ScreeningCorpus {
           seen.add(key);
           const tokens = compTokens(form.tokens);
           const id = this.records.length;
-          this.records.push({ entity: e, name, form, tokens });
+          this.records.push({ entity: e, name, form, tokens, runs: joinedRuns(tokens) });
           for (const k of recordKeys(tokens)) this.add(k, id);
           for (const t of tokens) skeletons.add(t.sk);
         }

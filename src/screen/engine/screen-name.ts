@@ -13,7 +13,7 @@ import { countryCode } from "../normalize/country.js";
 import { normalizeName, type LegalFormHit, type NameForm } from "../normalize/index.js";
 import type { ListedEntity, ScreenSchema } from "../model.js";
 import { compareTokens, nameScore } from "../score/compare.js";
-import { compTokens, type CompTok } from "../score/tokens.js";
+import { compTokens, joinedRuns, type CompTok, type JoinedRun } from "../score/tokens.js";
 import type { ScreeningCorpus } from "./corpus.js";
 import { explain, type Explanation } from "./explain.js";
 
@@ -54,22 +54,25 @@ export const ADJUST = { countryAgrees: 0.05, countryDiffers: -0.1, partyTypeFact
  * keep a margin. (Ranked by shared weight alone, 64 were needed and still lost two true pairs.)
  */
 const CANDIDATE_RECORDS = 24;
-const DEFAULT_SCHEMAS: readonly ScreenSchema[] = ["organization", "person"];
+const DEFAULT_SCHEMAS: ReadonlySet<ScreenSchema> = new Set(["organization", "person"]);
+/** The order of list names and ids when scores tie: what `a.localeCompare(b)` gives, without building a collator for every call. */
+const COLLATOR = new Intl.Collator();
 
-export type PreparedQuery = { query: ScreenQuery; forms: NameForm[]; tokens: CompTok[][]; country?: string; schema?: ScreenSchema };
+export type PreparedQuery = { query: ScreenQuery; forms: NameForm[]; tokens: CompTok[][]; runs: JoinedRun[][]; country?: string; schema?: ScreenSchema };
 
 export function prepareQuery(query: ScreenQuery): PreparedQuery {
   const person = query.schema === "person";
   const forms = normalizeName(query.name, { person }).filter((f) => f.tokens.length > 0);
   const country = countryCode(query.country);
   const inferred: ScreenSchema | undefined = query.schema ?? (forms.some((f) => f.legalForms.length > 0) ? "organization" : undefined);
-  return { query, forms, tokens: forms.map((f) => compTokens(f.tokens)), ...(country ? { country } : {}), ...(inferred ? { schema: inferred } : {}) };
+  const tokens = forms.map((f) => compTokens(f.tokens));
+  return { query, forms, tokens, runs: tokens.map(joinedRuns), ...(country ? { country } : {}), ...(inferred ? { schema: inferred } : {}) };
 }
 
 export function screenName(corpus: ScreeningCorpus, query: ScreenQuery, options: ScreenOptions): Candidate[] {
   const q = prepareQuery(query);
   if (q.forms.length === 0) return [];
-  const schemas = new Set(options.schemas ?? DEFAULT_SCHEMAS);
+  const schemas = options.schemas ? new Set(options.schemas) : DEFAULT_SCHEMAS;
   for (const tokens of q.tokens) for (const t of tokens) t.w = corpus.weigh(t);
   // every candidate is scored; only the ones reported are compared again for their explanation
   const best = new Map<number, { form: number; record: number; nameScore: number }>();
@@ -77,8 +80,9 @@ export function screenName(corpus: ScreeningCorpus, query: ScreenQuery, options:
     const record = corpus.records[id]!;
     const entity = corpus.entities[record.entity]!;
     if (!schemas.has(entity.schema)) continue;
+    const person = entity.schema === "person";
     for (let f = 0; f < q.tokens.length; f++) {
-      const score = nameScore(q.tokens[f]!, record.tokens, corpus.weigh, entity.schema === "person");
+      const score = nameScore(q.tokens[f]!, record.tokens, corpus.weigh, person, { input: q.runs[f]!, entity: record.runs });
       const seen = best.get(record.entity);
       if (!seen || score > seen.nameScore) best.set(record.entity, { form: f, record: id, nameScore: score });
     }
@@ -99,14 +103,14 @@ export function screenName(corpus: ScreeningCorpus, query: ScreenQuery, options:
     if (score >= options.minScore) scored.push({ e, b, score });
   }
   const order = (x: Scored) => corpus.entities[x.e]!;
-  scored.sort((a, b) => b.score - a.score || order(a).list.localeCompare(order(b).list) || order(a).id.localeCompare(order(b).id));
+  scored.sort((a, b) => b.score - a.score || COLLATOR.compare(order(a).list, order(b).list) || COLLATOR.compare(order(a).id, order(b).id));
   return scored.slice(0, options.limit).map(({ e, b, score }) => {
     const entity = corpus.entities[e]!;
     const record = corpus.records[b.record]!;
     const country = countryEffect(q.country, entity.countries);
     const party = partyEffect(q.schema, entity.schema);
     const legal = legalFormEffect(q.forms[b.form]!.legalForms, record.form.legalForms);
-    const cmp = compareTokens(q.tokens[b.form]!, record.tokens, corpus.weigh, entity.schema === "person");
+    const cmp = compareTokens(q.tokens[b.form]!, record.tokens, corpus.weigh, entity.schema === "person", { input: q.runs[b.form]!, entity: record.runs });
     return {
       entity,
       score,

@@ -14,7 +14,7 @@
  * scores low, and word order never matters. Qualifiers in parentheses ("(USA)") weigh half.
  */
 import type { Token } from "../normalize/index.js";
-import { isAcronymAt, isJoined, joinedRuns, tokenSimilarity, type CompTok, type TokenMatchHow, SIMILARITY } from "./tokens.js";
+import { isAcronymAt, isJoined, joinedRuns, tokenSimilarity, type CompTok, type JoinedRun, type TokenMatchHow, SIMILARITY } from "./tokens.js";
 
 export type Weigh = (token: CompTok) => number;
 
@@ -95,8 +95,8 @@ function grow(): void {
 }
 
 /** Joined runs of a token list, computed once per list (a corpus record's tokens are compared many times). */
-const runsCache = new WeakMap<readonly CompTok[], ReturnType<typeof joinedRuns>>();
-function runsOf(tokens: readonly CompTok[]): ReturnType<typeof joinedRuns> {
+const runsCache = new WeakMap<readonly CompTok[], JoinedRun[]>();
+export function runsOf(tokens: readonly CompTok[]): JoinedRun[] {
   let runs = runsCache.get(tokens);
   if (!runs) {
     runs = joinedRuns(tokens);
@@ -112,7 +112,14 @@ let bufWE = new Float64Array(tokCap);
 let bufUI = new Uint8Array(tokCap);
 let bufUE = new Uint8Array(tokCap);
 
-function pairUp(input: readonly CompTok[], entity: readonly CompTok[], weigh: Weigh, people: boolean, keep: boolean): Pairing {
+/**
+ * Token lists with their joined runs, when the caller already has them (the screening corpus
+ * keeps each record's, a query computes its own once): looking them up by list for every one of
+ * the dozens of comparisons of a query cost more than the comparisons of short names.
+ */
+export type Runs = { input?: readonly JoinedRun[]; entity?: readonly JoinedRun[] };
+
+function pairUp(input: readonly CompTok[], entity: readonly CompTok[], weigh: Weigh, people: boolean, keep: boolean, runs?: Runs): Pairing {
   const nI = input.length;
   const nE = entity.length;
   if (nI > tokCap || nE > tokCap) {
@@ -145,10 +152,10 @@ function pairUp(input: readonly CompTok[], entity: readonly CompTok[], weigh: We
     }
   }
   // words joined on one side and split on the other, up to three words; acronyms
-  for (const run of runsOf(input)) {
+  for (const run of runs?.input ?? runsOf(input)) {
     for (let j = 0; j < nE; j++) if (isJoined(entity[j]!, run)) push(run.at, run.k, j, 1, SPLIT, SIMILARITY.split, wE[j]!);
   }
-  for (const run of runsOf(entity)) {
+  for (const run of runs?.entity ?? runsOf(entity)) {
     for (let i = 0; i < nI; i++) if (isJoined(input[i]!, run)) push(i, 1, run.at, run.k, JOINED, SIMILARITY.joined, runWeight(wE, run.at, run.k));
   }
   for (let i = 0; i < nI; i++) {
@@ -214,12 +221,12 @@ function coverages(p: Pairing, people: boolean): { inputCoverage: number; entity
 }
 
 /** The name score alone, without the pairs that explain it: what screening ranks candidates by. */
-export function nameScore(input: readonly CompTok[], entity: readonly CompTok[], weigh: Weigh, people = false): number {
-  return coverages(pairUp(input, entity, weigh, people, false), people).score;
+export function nameScore(input: readonly CompTok[], entity: readonly CompTok[], weigh: Weigh, people = false, runs?: Runs): number {
+  return coverages(pairUp(input, entity, weigh, people, false, runs), people).score;
 }
 
-export function compareTokens(input: readonly CompTok[], entity: readonly CompTok[], weigh: Weigh, people = false): NameComparison {
-  const p = pairUp(input, entity, weigh, people, true);
+export function compareTokens(input: readonly CompTok[], entity: readonly CompTok[], weigh: Weigh, people = false, runs?: Runs): NameComparison {
+  const p = pairUp(input, entity, weigh, people, true, runs);
   const { inputCoverage, entityCoverage, score } = coverages(p, people);
   const pairs: TokenPair[] = p.taken.map((c) => ({ input: c.is.map((i) => plain(input[i]!)), entity: c.js.map((j) => plain(entity[j]!)), how: c.how, similarity: c.similarity, weight: c.weight }));
   const unmatchedInput = input.flatMap((t, i) => (p.usedI[i] ? [] : [{ token: plain(t), weight: p.wI[i]! }]));
