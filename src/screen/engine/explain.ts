@@ -43,13 +43,15 @@ export type ExplainInput = {
 };
 
 const r3 = (x: number) => Math.round(x * 1000) / 1000;
+const ASCII = /^[\x00-\x7f]*$/;
 
 /** "Tech." → "tech. → technology"; plain folding is shown as the written word alone. */
 function show(tokens: readonly Token[]): string {
   return tokens
     .map((t) => {
       const written = t.from;
-      const folded = written.toLowerCase().normalize("NFD").replace(/\p{M}+/gu, "");
+      // ASCII has nothing to decompose and no marks to drop: most names skip the Unicode pass
+      const folded = ASCII.test(written) ? written.toLowerCase() : written.toLowerCase().normalize("NFD").replace(/\p{M}+/gu, "");
       return folded === t.text || folded.replace(/[^a-z0-9]/g, "") === t.text ? written : `${written} → ${t.text}${t.via ? ` (${t.via})` : ""}`;
     })
     .join(" + ");

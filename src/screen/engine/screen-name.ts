@@ -76,37 +76,42 @@ export function screenName(corpus: ScreeningCorpus, query: ScreenQuery, options:
   for (const tokens of q.tokens) for (const t of tokens) t.w = corpus.weigh(t);
   // every candidate is scored; only the ones reported are compared again for their explanation
   const best = new Map<number, { form: number; record: number; nameScore: number }>();
-  for (const id of corpus.candidates(q.tokens, options.candidateRecords ?? CANDIDATE_RECORDS)) {
-    const record = corpus.records[id]!;
-    const entity = corpus.entities[record.entity]!;
-    if (!schemas.has(entity.schema)) continue;
-    const person = entity.schema === "person";
+  for (const id of corpus.candidates(q.tokens, options.candidateRecords ?? CANDIDATE_RECORDS, q.runs)) {
+    const e = corpus.recordEntity(id);
+    const schema = corpus.schemaOf(e);
+    if (!schemas.has(schema)) continue;
+    const person = schema === "person";
+    const tokens = corpus.tokens(id);
+    const runs = corpus.runs(id);
     for (let f = 0; f < q.tokens.length; f++) {
-      const score = nameScore(q.tokens[f]!, record.tokens, corpus.weigh, person, { input: q.runs[f]!, entity: record.runs });
-      const seen = best.get(record.entity);
-      if (!seen || score > seen.nameScore) best.set(record.entity, { form: f, record: id, nameScore: score });
+      const score = nameScore(q.tokens[f]!, tokens, corpus.weigh, person, { input: q.runs[f]!, entity: runs });
+      const seen = best.get(e);
+      if (!seen || score > seen.nameScore) best.set(e, { form: f, record: id, nameScore: score });
     }
   }
   type Scored = { e: number; b: { form: number; record: number; nameScore: number }; score: number };
   const scored: Scored[] = [];
   for (const [e, b] of best) {
     if (b.nameScore <= 0) continue;
-    const entity = corpus.entities[e]!;
-    const record = corpus.records[b.record]!;
+    const countries = corpus.countriesOf(e);
+    const schema = corpus.schemaOf(e);
     // the same adjustments as the effects explained below, computed without building them
     let score = b.nameScore;
-    if (q.country && entity.countries.length > 0) score += entity.countries.includes(q.country) ? ADJUST.countryAgrees : ADJUST.countryDiffers;
-    if (q.schema !== undefined && (q.schema === "person") !== (entity.schema === "person")) score *= ADJUST.partyTypeFactor;
+    if (q.country && countries.length > 0) score += countries.includes(q.country) ? ADJUST.countryAgrees : ADJUST.countryDiffers;
+    if (q.schema !== undefined && (q.schema === "person") !== (schema === "person")) score *= ADJUST.partyTypeFactor;
     const inputForms = q.forms[b.form]!.legalForms;
-    if (inputForms.length > 0 && record.form.legalForms.length > 0) score += legalFormEffect(inputForms, record.form.legalForms).adjustment;
+    if (inputForms.length > 0) {
+      const recordForms = corpus.legalFormsOf(b.record);
+      if (recordForms.length > 0) score += legalFormAdjustment(inputForms, recordForms);
+    }
     score = round(Math.min(1, Math.max(0, score)));
     if (score >= options.minScore) scored.push({ e, b, score });
   }
-  const order = (x: Scored) => corpus.entities[x.e]!;
-  scored.sort((a, b) => b.score - a.score || COLLATOR.compare(order(a).list, order(b).list) || COLLATOR.compare(order(a).id, order(b).id));
+  // equal scores in list and id order (read only for ties: an entity of a large list is read from its file)
+  scored.sort((a, b) => b.score - a.score || tieOrder(corpus.entity(a.e), corpus.entity(b.e)));
   return scored.slice(0, options.limit).map(({ e, b, score }) => {
-    const entity = corpus.entities[e]!;
-    const record = corpus.records[b.record]!;
+    const entity = corpus.entity(e);
+    const record = corpus.record(b.record);
     const country = countryEffect(q.country, entity.countries);
     const party = partyEffect(q.schema, entity.schema);
     const legal = legalFormEffect(q.forms[b.form]!.legalForms, record.form.legalForms);
@@ -120,10 +125,16 @@ export function screenName(corpus: ScreeningCorpus, query: ScreenQuery, options:
   });
 }
 
+function tieOrder(a: ListedEntity, b: ListedEntity): number {
+  return COLLATOR.compare(a.list, b.list) || COLLATOR.compare(a.id, b.id);
+}
+
 export type CountryEffect = { input?: string; entity: string[]; effect: "agrees" | "differs" | "unknown"; adjustment: number };
 
+// the effects are written out key by key (same keys, same order as in the report) rather than
+// with object spreads, which are a slow path in V8 and run for every reported candidate
 function countryEffect(input: string | undefined, entity: readonly string[]): CountryEffect {
-  if (!input || entity.length === 0) return { ...(input ? { input } : {}), entity: [...entity], effect: "unknown", adjustment: 0 };
+  if (!input || entity.length === 0) return input ? { input, entity: [...entity], effect: "unknown", adjustment: 0 } : { entity: [...entity], effect: "unknown", adjustment: 0 };
   return entity.includes(input)
     ? { input, entity: [...entity], effect: "agrees", adjustment: ADJUST.countryAgrees }
     : { input, entity: [...entity], effect: "differs", adjustment: ADJUST.countryDiffers };
@@ -133,17 +144,22 @@ export type PartyEffect = { input?: ScreenSchema; entity: ScreenSchema; factor: 
 
 function partyEffect(input: ScreenSchema | undefined, entity: ScreenSchema): PartyEffect {
   const mismatch = input !== undefined && (input === "person") !== (entity === "person");
-  return { ...(input ? { input } : {}), entity, factor: mismatch ? ADJUST.partyTypeFactor : 1 };
+  const factor = mismatch ? ADJUST.partyTypeFactor : 1;
+  return input ? { input, entity, factor } : { entity, factor };
 }
 
 export type LegalFormEffect = { input: LegalFormHit[]; entity: LegalFormHit[]; adjustment: number };
 
 function legalFormEffect(input: LegalFormHit[], entity: LegalFormHit[]): LegalFormEffect {
-  const classes = (hits: LegalFormHit[]) => new Set(hits.map((h) => h.class).filter((c) => c !== "company"));
+  return { input, entity, adjustment: legalFormAdjustment(input, entity) };
+}
+
+function legalFormAdjustment(input: readonly LegalFormHit[], entity: readonly LegalFormHit[]): number {
+  const classes = (hits: readonly LegalFormHit[]) => new Set(hits.map((h) => h.class).filter((c) => c !== "company"));
   const a = classes(input);
   const b = classes(entity);
   const differ = a.size > 0 && b.size > 0 && ![...a].some((c) => b.has(c));
-  return { input, entity, adjustment: differ ? ADJUST.legalFormDiffers : 0 };
+  return differ ? ADJUST.legalFormDiffers : 0;
 }
 
 function round(x: number): number {
