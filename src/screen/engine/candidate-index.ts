@@ -352,15 +352,113 @@ export class CandidateIndex {
     const stamp = ++this.stamp;
     const post = this.p.textPost.values;
     let distinct = 0;
-    const mark = (r: number) => {
-      if (seen[r] !== stamp) {
-        seen[r] = stamp;
-        distinct++;
+    for (let k = 0; k <= this.nRanges; k++) {
+      const list = k < this.nRanges ? post : this.hits;
+      const to = k < this.nRanges ? this.rangeTo[k]! : this.nHits;
+      for (let i = k < this.nRanges ? this.rangeFrom[k]! : 0; i < to; i++) {
+        const r = list[i]!;
+        if (seen[r] !== stamp) {
+          seen[r] = stamp;
+          distinct++;
+        }
       }
-    };
-    for (let k = 0; k < this.nRanges; k++) for (let i = this.rangeFrom[k]!; i < this.rangeTo[k]!; i++) mark(post[i]!);
-    for (let k = 0; k < this.nHits; k++) mark(this.hits[k]!);
+    }
     return distinct > MAX_POSTINGS;
+  }
+
+  /** Records counted by the tally so far (their ids are touched[0 .. nTouched - 1]). */
+  private nTouched = 0;
+
+  /**
+   * Credits every record the key just looked up is filed under: the weight `w` of the query
+   * tokens it stands for, once per query token (`bit`); the acronym flags always.
+   */
+  private tally(bit: number, w: number, covers: number): void {
+    const total = this.total();
+    if (total === 0 || (total > MAX_POSTINGS && this.tooCommon())) return;
+    const weight = this.hitWeight;
+    const mask = this.hitMask;
+    const flags = this.hitFlags;
+    const touched = this.touched;
+    let nTouched = this.nTouched;
+    for (let k = 0; k <= this.nRanges; k++) {
+      // the ranges of textPost, then the name keys' records
+      const list = k < this.nRanges ? this.p.textPost.values : this.hits;
+      const from = k < this.nRanges ? this.rangeFrom[k]! : 0;
+      const to = k < this.nRanges ? this.rangeTo[k]! : this.nHits;
+      for (let i = from; i < to; i++) {
+        const id = list[i]!;
+        const m = mask[id]!;
+        if (m === 0) {
+          touched[nTouched++] = id;
+          mask[id] = bit;
+          weight[id] = w;
+        } else if (!(m & bit)) {
+          mask[id] = m | bit;
+          weight[id] = weight[id]! + w;
+        }
+        if (covers) flags[id] = flags[id]! | covers;
+      }
+    }
+    this.nTouched = nTouched;
+  }
+
+  /**
+   * Tallies the keys of one query form, in the order of keys.ts queryKeys (the order decides
+   * which weight a record is credited with first), each as the union of what it is filed under.
+   * `runs` are the form's joined runs when the caller has them.
+   */
+  private tallyForm(tokens: readonly CompTok[], weigh: (t: CompTok) => number, records: RecordView, runs: readonly JoinedRun[] | undefined): void {
+    const n = tokens.length;
+    const weights: number[] = [];
+    for (const t of tokens) weights.push((t.w ?? weigh(t)) * (t.qualifier ? 0.5 : 1));
+    for (let i = 0; i < n; i++) {
+      const t = tokens[i]!;
+      const bit = 1 << Math.min(i, 30);
+      const w = weights[i]!;
+      this.clear();
+      this.lookupWord(t.sk, records);
+      this.tally(bit, w, 0);
+      if (t.sk.length >= MIN_DELETE_LENGTH - 1) {
+        for (let skip = -1; skip < (t.sk.length >= MIN_DELETE_LENGTH ? t.sk.length : 0); skip++) {
+          this.clear();
+          this.lookupDeletion(t.sk, skip, records);
+          this.tally(bit, w, 0);
+        }
+      }
+      if (t.text.length >= PREFIX) {
+        this.clear();
+        this.lookupPrefix(t.text.slice(0, PREFIX));
+        this.tally(bit, w, 0);
+      }
+      if (t.text.length >= 2 && t.text.length <= 6) {
+        this.clear();
+        this.nameKeys(t.text, NK_A, records);
+        this.tally(bit, w, COVERS_RECORD);
+      }
+      for (let k = 2; k <= 3 && i + k <= n; k++) {
+        // joined runs as joinedRuns lists them: k = 2 from 0, then k = 3 from n - 1
+        let sk = runs?.[k === 2 ? i : n - 1 + i]?.sk;
+        if (sk === undefined) {
+          let joined = "";
+          for (let x = i; x < i + k; x++) joined += tokens[x]!.text;
+          sk = skeleton(joined);
+        }
+        let jw = 0;
+        for (let x = i; x < i + k; x++) jw += weights[x]!;
+        this.clear();
+        this.lookupWord(sk, records);
+        this.tally(bit, jw, 0);
+      }
+    }
+    const initials = initialsKey(tokens);
+    if (initials !== undefined) {
+      // the record's token weighs what the acronym does, not the words it stands for
+      const sk = skeleton(initials);
+      this.clear();
+      this.lookupWord(sk, records);
+      this.tally(1, weigh({ text: initials, from: initials, sk }), COVERS_QUERY);
+    }
   }
 
   /**
@@ -370,108 +468,41 @@ export class CandidateIndex {
    * objects, and only the best `limit` are kept in order as the tally is read.
    */
   candidates(forms: readonly CompTok[][], limit: number, rank: RankInput, records: RecordView, runs?: readonly (readonly JoinedRun[])[]): number[] {
-    const weigh = rank.weigh;
     let queryWeight = Infinity;
     for (const tokens of forms) {
       let w = 0;
-      for (const t of tokens) w += (t.w ?? weigh(t)) * (t.qualifier ? 0.5 : 1);
+      for (const t of tokens) w += (t.w ?? rank.weigh(t)) * (t.qualifier ? 0.5 : 1);
       if (w < queryWeight) queryWeight = w;
     }
-    const weight = this.hitWeight;
-    const mask = this.hitMask;
-    const flags = this.hitFlags;
+    this.nTouched = 0;
+    for (let f = 0; f < forms.length; f++) this.tallyForm(forms[f]!, rank.weigh, records, runs?.[f]);
+    const kept = this.best(limit, rank, queryWeight);
     const touched = this.touched;
-    const post = this.p.textPost.values;
-    let nTouched = 0;
-    // the keys of each form in the order of keys.ts queryKeys (the order decides which weight a
-    // record is credited with first), each tallied as the union of what it is filed under
-    const tally = (bit: number, w: number, covers: number) => {
-      const total = this.total();
-      if (total === 0 || (total > MAX_POSTINGS && this.tooCommon())) return;
-      for (let k = 0; k <= this.nRanges; k++) {
-        // the ranges of textPost, then the name keys' records
-        const list = k < this.nRanges ? post : this.hits;
-        const from = k < this.nRanges ? this.rangeFrom[k]! : 0;
-        const to = k < this.nRanges ? this.rangeTo[k]! : this.nHits;
-        for (let i = from; i < to; i++) {
-          const id = list[i]!;
-          const m = mask[id]!;
-          if (m === 0) {
-            touched[nTouched++] = id;
-            mask[id] = bit;
-            weight[id] = w;
-          } else if (!(m & bit)) {
-            mask[id] = m | bit;
-            weight[id] = weight[id]! + w;
-          }
-          if (covers) flags[id] = flags[id]! | covers;
-        }
-      }
-    };
-    forms.forEach((tokens, f) => {
-      const n = tokens.length;
-      const weights = tokens.map((t) => (t.w ?? weigh(t)) * (t.qualifier ? 0.5 : 1));
-      const formRuns = runs?.[f];
-      for (let i = 0; i < n; i++) {
-        const t = tokens[i]!;
-        const bit = 1 << Math.min(i, 30);
-        const w = weights[i]!;
-        this.clear();
-        this.lookupWord(t.sk, records);
-        tally(bit, w, 0);
-        if (t.sk.length >= MIN_DELETE_LENGTH - 1) {
-          for (let skip = -1; skip < (t.sk.length >= MIN_DELETE_LENGTH ? t.sk.length : 0); skip++) {
-            this.clear();
-            this.lookupDeletion(t.sk, skip, records);
-            tally(bit, w, 0);
-          }
-        }
-        if (t.text.length >= PREFIX) {
-          this.clear();
-          this.lookupPrefix(t.text.slice(0, PREFIX));
-          tally(bit, w, 0);
-        }
-        if (t.text.length >= 2 && t.text.length <= 6) {
-          this.clear();
-          this.nameKeys(t.text, NK_A, records);
-          tally(bit, w, COVERS_RECORD);
-        }
-        for (let k = 2; k <= 3 && i + k <= n; k++) {
-          // the query's joined runs are its own (prepareQuery): k = 2 from 0, then k = 3 from n - 1
-          let sk = formRuns?.[k === 2 ? i : n - 1 + i]?.sk;
-          if (sk === undefined) {
-            let joined = "";
-            for (let x = i; x < i + k; x++) joined += tokens[x]!.text;
-            sk = skeleton(joined);
-          }
-          let jw = 0;
-          for (let x = i; x < i + k; x++) jw += weights[x]!;
-          this.clear();
-          this.lookupWord(sk, records);
-          tally(bit, jw, 0);
-        }
-      }
-      const initials = initialsKey(tokens);
-      if (initials !== undefined) {
-        // the record's token weighs what the acronym does, not the words it stands for
-        const sk = skeleton(initials);
-        this.clear();
-        this.lookupWord(sk, records);
-        tally(1, weigh({ text: initials, from: initials, sk }), COVERS_QUERY);
-      }
-    });
+    for (let k = 0; k < this.nTouched; k++) {
+      const id = touched[k]!;
+      this.hitMask[id] = 0;
+      this.hitWeight[id] = 0;
+      this.hitFlags[id] = 0;
+    }
+    return kept;
+  }
+
+  /** The best `limit` records of the tally by estimated score, kept sorted as they come (limit is a few dozen). */
+  private best(limit: number, rank: RankInput, queryWeight: number): number[] {
+    const weight = this.hitWeight;
+    const touched = this.touched;
+    const nTouched = this.nTouched;
     let top = 0;
     for (let k = 0; k < nTouched; k++) if (weight[touched[k]!]! > top) top = weight[touched[k]!]!;
     // names that share far less weight with the query than the best one cannot outscore it
     const floor = top * 0.25;
-    // the best `limit` by estimated score, kept sorted as they come (limit is a few dozen)
     const kept: number[] = [];
     const keptEst: number[] = [];
     for (let k = 0; k < nTouched; k++) {
       const id = touched[k]!;
       const t = weight[id]!;
       if (t < floor) continue;
-      const e = estimate(rank, id, t, queryWeight, flags[id]!);
+      const e = estimate(rank, id, t, queryWeight, this.hitFlags[id]!);
       if (kept.length === limit) {
         const last = kept[limit - 1]!;
         if (!before(e, t, id, keptEst[limit - 1]!, weight[last]!, last)) continue;
@@ -482,12 +513,6 @@ export class CandidateIndex {
       while (at > 0 && before(e, t, id, keptEst[at - 1]!, weight[kept[at - 1]!]!, kept[at - 1]!)) at--;
       kept.splice(at, 0, id);
       keptEst.splice(at, 0, e);
-    }
-    for (let k = 0; k < nTouched; k++) {
-      const id = touched[k]!;
-      mask[id] = 0;
-      weight[id] = 0;
-      flags[id] = 0;
     }
     return kept;
   }

@@ -72,10 +72,24 @@ export function prepareQuery(query: ScreenQuery): PreparedQuery {
 export function screenName(corpus: ScreeningCorpus, query: ScreenQuery, options: ScreenOptions): Candidate[] {
   const q = prepareQuery(query);
   if (q.forms.length === 0) return [];
-  const schemas = options.schemas ? new Set(options.schemas) : DEFAULT_SCHEMAS;
   for (const tokens of q.tokens) for (const t of tokens) t.w = corpus.weigh(t);
-  // every candidate is scored; only the ones reported are compared again for their explanation
-  const best = new Map<number, { form: number; record: number; nameScore: number }>();
+  // each step is a function of its own: V8 optimizes (and, when a new kind of object comes by,
+  // re-optimizes) each alone, which on a fresh process costs less than one function of them all
+  const scored = adjusted(corpus, q, bestOfEntities(corpus, q, options), options.minScore);
+  // equal scores in list and id order (read only for ties: an entity of a large list is read from its file)
+  scored.sort((a, b) => b.score - a.score || tieOrder(corpus.entity(a.e), corpus.entity(b.e)));
+  const out: Candidate[] = [];
+  for (let k = 0; k < scored.length && k < options.limit; k++) out.push(reported(corpus, q, scored[k]!, options.threshold));
+  return out;
+}
+
+type Best = { form: number; record: number; nameScore: number };
+type Scored = { e: number; b: Best; score: number };
+
+/** Every candidate record scored against every form of the query; each entity's best. */
+function bestOfEntities(corpus: ScreeningCorpus, q: PreparedQuery, options: ScreenOptions): Map<number, Best> {
+  const schemas = options.schemas ? new Set(options.schemas) : DEFAULT_SCHEMAS;
+  const best = new Map<number, Best>();
   for (const id of corpus.candidates(q.tokens, options.candidateRecords ?? CANDIDATE_RECORDS, q.runs)) {
     const e = corpus.recordEntity(id);
     const schema = corpus.schemaOf(e);
@@ -89,13 +103,16 @@ export function screenName(corpus: ScreeningCorpus, query: ScreenQuery, options:
       if (!seen || score > seen.nameScore) best.set(e, { form: f, record: id, nameScore: score });
     }
   }
-  type Scored = { e: number; b: { form: number; record: number; nameScore: number }; score: number };
+  return best;
+}
+
+/** The entities' scores after the country, party-type and legal-form adjustments (computed as numbers; only the reported ones are explained), at least `minScore`. */
+function adjusted(corpus: ScreeningCorpus, q: PreparedQuery, best: Map<number, Best>, minScore: number): Scored[] {
   const scored: Scored[] = [];
   for (const [e, b] of best) {
     if (b.nameScore <= 0) continue;
     const countries = corpus.countriesOf(e);
     const schema = corpus.schemaOf(e);
-    // the same adjustments as the effects explained below, computed without building them
     let score = b.nameScore;
     if (q.country && countries.length > 0) score += countries.includes(q.country) ? ADJUST.countryAgrees : ADJUST.countryDiffers;
     if (q.schema !== undefined && (q.schema === "person") !== (schema === "person")) score *= ADJUST.partyTypeFactor;
@@ -105,24 +122,25 @@ export function screenName(corpus: ScreeningCorpus, query: ScreenQuery, options:
       if (recordForms.length > 0) score += legalFormAdjustment(inputForms, recordForms);
     }
     score = round(Math.min(1, Math.max(0, score)));
-    if (score >= options.minScore) scored.push({ e, b, score });
+    if (score >= minScore) scored.push({ e, b, score });
   }
-  // equal scores in list and id order (read only for ties: an entity of a large list is read from its file)
-  scored.sort((a, b) => b.score - a.score || tieOrder(corpus.entity(a.e), corpus.entity(b.e)));
-  return scored.slice(0, options.limit).map(({ e, b, score }) => {
-    const entity = corpus.entity(e);
-    const record = corpus.record(b.record);
-    const country = countryEffect(q.country, entity.countries);
-    const party = partyEffect(q.schema, entity.schema);
-    const legal = legalFormEffect(q.forms[b.form]!.legalForms, record.form.legalForms);
-    const cmp = compareTokens(q.tokens[b.form]!, record.tokens, corpus.weigh, entity.schema === "person", { input: q.runs[b.form]!, entity: record.runs });
-    return {
-      entity,
-      score,
-      match: score >= options.threshold,
-      explanation: explain({ query: q.query, inputForm: q.forms[b.form]!, record, entity, cmp, country, party, legal, score }),
-    };
-  });
+  return scored;
+}
+
+/** A reported candidate: its entity, score and explanation (the comparison made again, keeping the pairs). */
+function reported(corpus: ScreeningCorpus, q: PreparedQuery, { e, b, score }: Scored, threshold: number): Candidate {
+  const entity = corpus.entity(e);
+  const record = corpus.record(b.record);
+  const country = countryEffect(q.country, entity.countries);
+  const party = partyEffect(q.schema, entity.schema);
+  const legal = legalFormEffect(q.forms[b.form]!.legalForms, record.form.legalForms);
+  const cmp = compareTokens(q.tokens[b.form]!, record.tokens, corpus.weigh, entity.schema === "person", { input: q.runs[b.form]!, entity: record.runs });
+  return {
+    entity,
+    score,
+    match: score >= threshold,
+    explanation: explain({ query: q.query, inputForm: q.forms[b.form]!, record, entity, cmp, country, party, legal, score }),
+  };
 }
 
 function tieOrder(a: ListedEntity, b: ListedEntity): number {

@@ -228,16 +228,30 @@ export function nameScore(input: readonly CompTok[], entity: readonly CompTok[],
 export function compareTokens(input: readonly CompTok[], entity: readonly CompTok[], weigh: Weigh, people = false, runs?: Runs): NameComparison {
   const p = pairUp(input, entity, weigh, people, true, runs);
   const { inputCoverage, entityCoverage, score } = coverages(p, people);
-  const pairs: TokenPair[] = p.taken.map((c) => ({ input: c.is.map((i) => plain(input[i]!)), entity: c.js.map((j) => plain(entity[j]!)), how: c.how, similarity: c.similarity, weight: c.weight }));
-  const unmatchedInput = input.flatMap((t, i) => (p.usedI[i] ? [] : [{ token: plain(t), weight: p.wI[i]! }]));
-  const unmatchedEntity = entity.flatMap((t, j) => (p.usedE[j] ? [] : [{ token: plain(t), weight: p.wE[j]! * (people ? PERSON_UNPAIRED : 1) }]));
+  // loops rather than map/flatMap closures: this runs for every reported candidate
+  const pairs: TokenPair[] = [];
+  for (const c of p.taken) {
+    const is: Token[] = [];
+    for (const i of c.is) is.push(plain(input[i]!));
+    const js: Token[] = [];
+    for (const j of c.js) js.push(plain(entity[j]!));
+    pairs.push({ input: is, entity: js, how: c.how, similarity: c.similarity, weight: c.weight });
+  }
+  const unmatchedInput: { token: Token; weight: number }[] = [];
+  for (let i = 0; i < input.length; i++) if (!p.usedI[i]) unmatchedInput.push({ token: plain(input[i]!), weight: p.wI[i]! });
+  const unmatchedEntity: { token: Token; weight: number }[] = [];
+  for (let j = 0; j < entity.length; j++) if (!p.usedE[j]) unmatchedEntity.push({ token: plain(entity[j]!), weight: p.wE[j]! * (people ? PERSON_UNPAIRED : 1) });
   pairs.sort((a, b) => b.weight - a.weight);
   return { score, pairs, unmatchedInput, unmatchedEntity, inputCoverage, entityCoverage };
 }
 
-/** The token as the normalizer gave it (comparison fields and absent ones left out). */
+/** The token as the normalizer gave it (comparison fields and absent ones left out, the rest in the normalizer's order). */
 function plain(t: CompTok): Token {
-  return { text: t.text, from: t.from, ...(t.via ? { via: t.via } : {}), ...(t.dotted ? { dotted: true } : {}), ...(t.qualifier ? { qualifier: true } : {}) };
+  const out: Token = { text: t.text, from: t.from };
+  if (t.via) out.via = t.via;
+  if (t.dotted) out.dotted = true;
+  if (t.qualifier) out.qualifier = true;
+  return out;
 }
 
 function range(from: number, n: number): number[] {
