@@ -94,7 +94,7 @@ describe("screen engine: explanations", () => {
   });
 
   it("leaves vessels and aircraft out unless asked", () => {
-    const vessel = full.entities.find((e) => e.schema === "vessel")!;
+    const vessel = [...Array(full.entityCount).keys()].map((e) => full.entity(e)).find((e) => e.schema === "vessel")!;
     assert.ok(!screenName(full, { name: vessel.name }, OPTIONS).some((c) => c.entity.id === vessel.id));
     assert.ok(screenName(full, { name: vessel.name }, { ...OPTIONS, schemas: ["vessel"] }).some((c) => c.entity.id === vessel.id));
   });
@@ -102,8 +102,8 @@ describe("screen engine: explanations", () => {
 
 describe("screen engine: the candidate index", () => {
   it("scores a few dozen names, not the whole list, and still finds the right one", () => {
-    const q = [[...full.records[0]!.tokens]];
-    assert.ok(full.records.length > 20_000);
+    const q = [[...full.record(0).tokens]];
+    assert.ok(full.recordCount > 20_000);
     const ids = full.candidates(q, 64);
     assert.ok(ids.length <= 64);
     assert.ok(ids.includes(0));
@@ -113,7 +113,7 @@ describe("screen engine: the candidate index", () => {
     // "Hueras al-Din" for TANZIM HURRAS AL-DIN (ent_num 27318): hundreds of SDN names hold "al Din",
     // and a ranking by shared weight alone put the right one at 33rd of them
     const q = [screenQueryTokens("HUERAS AL-DIN")];
-    const first = full.candidates(q, 8).map((id) => full.entities[full.records[id]!.entity]!.id);
+    const first = full.candidates(q, 8).map((id) => full.entity(full.recordEntity(id)).id);
     assert.ok(first.includes("27318"), JSON.stringify(first));
     assert.equal(top(full, { name: "HUERAS AL-DIN" })?.entity.id, "27318");
   });
@@ -121,9 +121,9 @@ describe("screen engine: the candidate index", () => {
   it("ranks an acronym of the whole name, and a name spelt out for an acronym, among the first", () => {
     // LANDMETICS OFF SHORE's (34486) initials are "los": the query's spelled-out words meet every
     // "Los ..." name on that acronym key, and must not crowd out the name itself
-    const first = full.candidates([screenQueryTokens("LANDMETICSSAL OFF-SHORE")], 8).map((id) => full.entities[full.records[id]!.entity]!.id);
+    const first = full.candidates([screenQueryTokens("LANDMETICSSAL OFF-SHORE")], 8).map((id) => full.entity(full.recordEntity(id)).id);
     assert.ok(first.includes("34486"), JSON.stringify(first));
-    const zte = catalog.candidates([screenQueryTokens("ZTE")], 4).map((id) => catalog.entities[catalog.records[id]!.entity]!.id);
+    const zte = catalog.candidates([screenQueryTokens("ZTE")], 4).map((id) => catalog.entity(catalog.recordEntity(id)).id);
     assert.ok(zte.includes("zte"), JSON.stringify(zte));
   });
 

@@ -13,7 +13,7 @@ import { countryCode } from "../normalize/country.js";
 import { normalizeName, type LegalFormHit, type NameForm } from "../normalize/index.js";
 import type { ListedEntity, ScreenSchema } from "../model.js";
 import { compareTokens, nameScore } from "../score/compare.js";
-import { compTokens, type CompTok } from "../score/tokens.js";
+import { compTokens, joinedRuns, type CompTok, type JoinedRun } from "../score/tokens.js";
 import type { ScreeningCorpus } from "./corpus.js";
 import { explain, type Explanation } from "./explain.js";
 
@@ -54,72 +54,105 @@ export const ADJUST = { countryAgrees: 0.05, countryDiffers: -0.1, partyTypeFact
  * keep a margin. (Ranked by shared weight alone, 64 were needed and still lost two true pairs.)
  */
 const CANDIDATE_RECORDS = 24;
-const DEFAULT_SCHEMAS: readonly ScreenSchema[] = ["organization", "person"];
+const DEFAULT_SCHEMAS: ReadonlySet<ScreenSchema> = new Set(["organization", "person"]);
+/** The order of list names and ids when scores tie: what `a.localeCompare(b)` gives, without building a collator for every call. */
+const COLLATOR = new Intl.Collator();
 
-export type PreparedQuery = { query: ScreenQuery; forms: NameForm[]; tokens: CompTok[][]; country?: string; schema?: ScreenSchema };
+export type PreparedQuery = { query: ScreenQuery; forms: NameForm[]; tokens: CompTok[][]; runs: JoinedRun[][]; country?: string; schema?: ScreenSchema };
 
 export function prepareQuery(query: ScreenQuery): PreparedQuery {
   const person = query.schema === "person";
   const forms = normalizeName(query.name, { person }).filter((f) => f.tokens.length > 0);
   const country = countryCode(query.country);
   const inferred: ScreenSchema | undefined = query.schema ?? (forms.some((f) => f.legalForms.length > 0) ? "organization" : undefined);
-  return { query, forms, tokens: forms.map((f) => compTokens(f.tokens)), ...(country ? { country } : {}), ...(inferred ? { schema: inferred } : {}) };
+  const tokens = forms.map((f) => compTokens(f.tokens));
+  return { query, forms, tokens, runs: tokens.map(joinedRuns), ...(country ? { country } : {}), ...(inferred ? { schema: inferred } : {}) };
 }
 
 export function screenName(corpus: ScreeningCorpus, query: ScreenQuery, options: ScreenOptions): Candidate[] {
   const q = prepareQuery(query);
   if (q.forms.length === 0) return [];
-  const schemas = new Set(options.schemas ?? DEFAULT_SCHEMAS);
   for (const tokens of q.tokens) for (const t of tokens) t.w = corpus.weigh(t);
-  // every candidate is scored; only the ones reported are compared again for their explanation
-  const best = new Map<number, { form: number; record: number; nameScore: number }>();
-  for (const id of corpus.candidates(q.tokens, options.candidateRecords ?? CANDIDATE_RECORDS)) {
-    const record = corpus.records[id]!;
-    const entity = corpus.entities[record.entity]!;
-    if (!schemas.has(entity.schema)) continue;
+  // each step is a function of its own: V8 optimizes (and, when a new kind of object comes by,
+  // re-optimizes) each alone, which on a fresh process costs less than one function of them all
+  const scored = adjusted(corpus, q, bestOfEntities(corpus, q, options), options.minScore);
+  // equal scores in list and id order (read only for ties: an entity of a large list is read from its file)
+  scored.sort((a, b) => b.score - a.score || tieOrder(corpus.entity(a.e), corpus.entity(b.e)));
+  const out: Candidate[] = [];
+  for (let k = 0; k < scored.length && k < options.limit; k++) out.push(reported(corpus, q, scored[k]!, options.threshold));
+  return out;
+}
+
+type Best = { form: number; record: number; nameScore: number };
+type Scored = { e: number; b: Best; score: number };
+
+/** Every candidate record scored against every form of the query; each entity's best. */
+function bestOfEntities(corpus: ScreeningCorpus, q: PreparedQuery, options: ScreenOptions): Map<number, Best> {
+  const schemas = options.schemas ? new Set(options.schemas) : DEFAULT_SCHEMAS;
+  const best = new Map<number, Best>();
+  for (const id of corpus.candidates(q.tokens, options.candidateRecords ?? CANDIDATE_RECORDS, q.runs)) {
+    const e = corpus.recordEntity(id);
+    const schema = corpus.schemaOf(e);
+    if (!schemas.has(schema)) continue;
+    const person = schema === "person";
+    const tokens = corpus.tokens(id);
+    const runs = corpus.runs(id);
     for (let f = 0; f < q.tokens.length; f++) {
-      const score = nameScore(q.tokens[f]!, record.tokens, corpus.weigh, entity.schema === "person");
-      const seen = best.get(record.entity);
-      if (!seen || score > seen.nameScore) best.set(record.entity, { form: f, record: id, nameScore: score });
+      const score = nameScore(q.tokens[f]!, tokens, corpus.weigh, person, { input: q.runs[f]!, entity: runs });
+      const seen = best.get(e);
+      if (!seen || score > seen.nameScore) best.set(e, { form: f, record: id, nameScore: score });
     }
   }
-  type Scored = { e: number; b: { form: number; record: number; nameScore: number }; score: number };
+  return best;
+}
+
+/** The entities' scores after the country, party-type and legal-form adjustments (computed as numbers; only the reported ones are explained), at least `minScore`. */
+function adjusted(corpus: ScreeningCorpus, q: PreparedQuery, best: Map<number, Best>, minScore: number): Scored[] {
   const scored: Scored[] = [];
   for (const [e, b] of best) {
     if (b.nameScore <= 0) continue;
-    const entity = corpus.entities[e]!;
-    const record = corpus.records[b.record]!;
-    // the same adjustments as the effects explained below, computed without building them
+    const countries = corpus.countriesOf(e);
+    const schema = corpus.schemaOf(e);
     let score = b.nameScore;
-    if (q.country && entity.countries.length > 0) score += entity.countries.includes(q.country) ? ADJUST.countryAgrees : ADJUST.countryDiffers;
-    if (q.schema !== undefined && (q.schema === "person") !== (entity.schema === "person")) score *= ADJUST.partyTypeFactor;
+    if (q.country && countries.length > 0) score += countries.includes(q.country) ? ADJUST.countryAgrees : ADJUST.countryDiffers;
+    if (q.schema !== undefined && (q.schema === "person") !== (schema === "person")) score *= ADJUST.partyTypeFactor;
     const inputForms = q.forms[b.form]!.legalForms;
-    if (inputForms.length > 0 && record.form.legalForms.length > 0) score += legalFormEffect(inputForms, record.form.legalForms).adjustment;
+    if (inputForms.length > 0) {
+      const recordForms = corpus.legalFormsOf(b.record);
+      if (recordForms.length > 0) score += legalFormAdjustment(inputForms, recordForms);
+    }
     score = round(Math.min(1, Math.max(0, score)));
-    if (score >= options.minScore) scored.push({ e, b, score });
+    if (score >= minScore) scored.push({ e, b, score });
   }
-  const order = (x: Scored) => corpus.entities[x.e]!;
-  scored.sort((a, b) => b.score - a.score || order(a).list.localeCompare(order(b).list) || order(a).id.localeCompare(order(b).id));
-  return scored.slice(0, options.limit).map(({ e, b, score }) => {
-    const entity = corpus.entities[e]!;
-    const record = corpus.records[b.record]!;
-    const country = countryEffect(q.country, entity.countries);
-    const party = partyEffect(q.schema, entity.schema);
-    const legal = legalFormEffect(q.forms[b.form]!.legalForms, record.form.legalForms);
-    const cmp = compareTokens(q.tokens[b.form]!, record.tokens, corpus.weigh, entity.schema === "person");
-    return {
-      entity,
-      score,
-      match: score >= options.threshold,
-      explanation: explain({ query: q.query, inputForm: q.forms[b.form]!, record, entity, cmp, country, party, legal, score }),
-    };
-  });
+  return scored;
+}
+
+/** A reported candidate: its entity, score and explanation (the comparison made again, keeping the pairs). */
+function reported(corpus: ScreeningCorpus, q: PreparedQuery, { e, b, score }: Scored, threshold: number): Candidate {
+  const entity = corpus.entity(e);
+  const record = corpus.record(b.record);
+  const country = countryEffect(q.country, entity.countries);
+  const party = partyEffect(q.schema, entity.schema);
+  const legal = legalFormEffect(q.forms[b.form]!.legalForms, record.form.legalForms);
+  const cmp = compareTokens(q.tokens[b.form]!, record.tokens, corpus.weigh, entity.schema === "person", { input: q.runs[b.form]!, entity: record.runs });
+  return {
+    entity,
+    score,
+    match: score >= threshold,
+    explanation: explain({ query: q.query, inputForm: q.forms[b.form]!, record, entity, cmp, country, party, legal, score }),
+  };
+}
+
+function tieOrder(a: ListedEntity, b: ListedEntity): number {
+  return COLLATOR.compare(a.list, b.list) || COLLATOR.compare(a.id, b.id);
 }
 
 export type CountryEffect = { input?: string; entity: string[]; effect: "agrees" | "differs" | "unknown"; adjustment: number };
 
+// the effects are written out key by key (same keys, same order as in the report) rather than
+// with object spreads, which are a slow path in V8 and run for every reported candidate
 function countryEffect(input: string | undefined, entity: readonly string[]): CountryEffect {
-  if (!input || entity.length === 0) return { ...(input ? { input } : {}), entity: [...entity], effect: "unknown", adjustment: 0 };
+  if (!input || entity.length === 0) return input ? { input, entity: [...entity], effect: "unknown", adjustment: 0 } : { entity: [...entity], effect: "unknown", adjustment: 0 };
   return entity.includes(input)
     ? { input, entity: [...entity], effect: "agrees", adjustment: ADJUST.countryAgrees }
     : { input, entity: [...entity], effect: "differs", adjustment: ADJUST.countryDiffers };
@@ -129,17 +162,22 @@ export type PartyEffect = { input?: ScreenSchema; entity: ScreenSchema; factor: 
 
 function partyEffect(input: ScreenSchema | undefined, entity: ScreenSchema): PartyEffect {
   const mismatch = input !== undefined && (input === "person") !== (entity === "person");
-  return { ...(input ? { input } : {}), entity, factor: mismatch ? ADJUST.partyTypeFactor : 1 };
+  const factor = mismatch ? ADJUST.partyTypeFactor : 1;
+  return input ? { input, entity, factor } : { entity, factor };
 }
 
 export type LegalFormEffect = { input: LegalFormHit[]; entity: LegalFormHit[]; adjustment: number };
 
 function legalFormEffect(input: LegalFormHit[], entity: LegalFormHit[]): LegalFormEffect {
-  const classes = (hits: LegalFormHit[]) => new Set(hits.map((h) => h.class).filter((c) => c !== "company"));
+  return { input, entity, adjustment: legalFormAdjustment(input, entity) };
+}
+
+function legalFormAdjustment(input: readonly LegalFormHit[], entity: readonly LegalFormHit[]): number {
+  const classes = (hits: readonly LegalFormHit[]) => new Set(hits.map((h) => h.class).filter((c) => c !== "company"));
   const a = classes(input);
   const b = classes(entity);
   const differ = a.size > 0 && b.size > 0 && ![...a].some((c) => b.has(c));
-  return { input, entity, adjustment: differ ? ADJUST.legalFormDiffers : 0 };
+  return differ ? ADJUST.legalFormDiffers : 0;
 }
 
 function round(x: number): number {

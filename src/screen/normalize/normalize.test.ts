@@ -1,12 +1,13 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import fc from "fast-check";
 import { normalizeOrgName } from "../../text/fold.js";
 import { pinyinToken, segmentHan } from "./cjk.js";
 import { countryCode } from "./country.js";
 import { CYRILLIC_SCHEMES, UKRAINIAN_SCHEME, transliterateCyrillic } from "./cyrillic.js";
 import { nameKey, normalizeName, stem } from "./index.js";
 import { skeleton } from "./phonetic.js";
-import { splitWords } from "./tokens.js";
+import { foldLatin, foldUnicode, splitAsciiWords, splitUnicodeWords, splitWords } from "./tokens.js";
 
 const tokens = (name: string, person = false) => normalizeName(name, { person })[0]!.tokens.map((t) => t.text);
 const forms = (name: string) => normalizeName(name).map((f) => f.tokens.map((t) => t.text).join(" "));
@@ -98,6 +99,29 @@ describe("screen normalize: punctuation, quotes, word boundaries", () => {
 
   it("drops stop words", () => {
     assert.deepEqual(tokens("The Bank of New York and Trust"), ["bank", "new", "york", "trust"]);
+  });
+});
+
+describe("screen normalize: the ASCII fast paths give what the Unicode paths give", () => {
+  it("splits ASCII names into the same words, marks, dots and parentheses included", () => {
+    const name = fc.string({ unit: fc.constantFrom(..."aZk09 .,'`()[]{}-&/\"\t"), maxLength: 40 });
+    fc.assert(
+      fc.property(name, (s) => {
+        assert.deepEqual(splitAsciiWords(s), splitUnicodeWords(s), JSON.stringify(s));
+      }),
+      { numRuns: 3000 },
+    );
+    assert.deepEqual(splitWords("O'Neil (USA) Co."), splitUnicodeWords("O'Neil (USA) Co."));
+    assert.equal(splitWords("O'Neil").length, 1);
+  });
+
+  it("folds an ASCII word as the Unicode fold does", () => {
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom(..."aZkQ09"), minLength: 1, maxLength: 12 }), (w) => {
+        assert.deepEqual(foldLatin(w), foldUnicode(w));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
 

@@ -14,7 +14,7 @@
  * scores low, and word order never matters. Qualifiers in parentheses ("(USA)") weigh half.
  */
 import type { Token } from "../normalize/index.js";
-import { isAcronymAt, isJoined, joinedRuns, tokenSimilarity, type CompTok, type TokenMatchHow, SIMILARITY } from "./tokens.js";
+import { isAcronymAt, isJoined, joinedRuns, tokenSimilarity, type CompTok, type JoinedRun, type TokenMatchHow, SIMILARITY } from "./tokens.js";
 
 export type Weigh = (token: CompTok) => number;
 
@@ -95,8 +95,8 @@ function grow(): void {
 }
 
 /** Joined runs of a token list, computed once per list (a corpus record's tokens are compared many times). */
-const runsCache = new WeakMap<readonly CompTok[], ReturnType<typeof joinedRuns>>();
-function runsOf(tokens: readonly CompTok[]): ReturnType<typeof joinedRuns> {
+const runsCache = new WeakMap<readonly CompTok[], JoinedRun[]>();
+export function runsOf(tokens: readonly CompTok[]): JoinedRun[] {
   let runs = runsCache.get(tokens);
   if (!runs) {
     runs = joinedRuns(tokens);
@@ -112,7 +112,34 @@ let bufWE = new Float64Array(tokCap);
 let bufUI = new Uint8Array(tokCap);
 let bufUE = new Uint8Array(tokCap);
 
-function pairUp(input: readonly CompTok[], entity: readonly CompTok[], weigh: Weigh, people: boolean, keep: boolean): Pairing {
+/**
+ * Token lists with their joined runs, when the caller already has them (the screening corpus
+ * keeps each record's, a query computes its own once): looking them up by list for every one of
+ * the dozens of comparisons of a query cost more than the comparisons of short names.
+ */
+export type Runs = { input?: readonly JoinedRun[]; entity?: readonly JoinedRun[] };
+
+/** Candidates in the pool (cI0 … cW, order) for the comparison under way. */
+let nCand = 0;
+
+function addCandidate(i0: number, iN: number, j0: number, jN: number, how: number, sim: number, w: number): void {
+  if (nCand === cap) grow();
+  cI0[nCand] = i0;
+  cIN[nCand] = iN;
+  cJ0[nCand] = j0;
+  cJN[nCand] = jN;
+  cHow[nCand] = how;
+  cSim[nCand] = sim;
+  cW[nCand] = w;
+  nCand++;
+}
+
+/**
+ * The greedy pairing, in steps of their own (weights, candidate pairs, order, pairing): a
+ * comparison runs dozens of times a name, and V8 compiles small functions sooner and for less
+ * than one large one.
+ */
+function pairUp(input: readonly CompTok[], entity: readonly CompTok[], weigh: Weigh, people: boolean, keep: boolean, runs?: Runs): Pairing {
   const nI = input.length;
   const nE = entity.length;
   if (nI > tokCap || nE > tokCap) {
@@ -122,48 +149,56 @@ function pairUp(input: readonly CompTok[], entity: readonly CompTok[], weigh: We
     bufUI = new Uint8Array(tokCap);
     bufUE = new Uint8Array(tokCap);
   }
-  const wI = bufWI;
-  const wE = bufWE;
-  for (let i = 0; i < nI; i++) wI[i] = (input[i]!.w ?? weigh(input[i]!)) * (input[i]!.qualifier ? QUALIFIER_FACTOR : 1);
-  for (let j = 0; j < nE; j++) wE[j] = (entity[j]!.w ?? weigh(entity[j]!)) * (entity[j]!.qualifier ? QUALIFIER_FACTOR : 1);
-  let n = 0;
-  const push = (i0: number, iN: number, j0: number, jN: number, how: number, sim: number, w: number) => {
-    if (n === cap) grow();
-    cI0[n] = i0;
-    cIN[n] = iN;
-    cJ0[n] = j0;
-    cJN[n] = jN;
-    cHow[n] = how;
-    cSim[n] = sim;
-    cW[n] = w;
-    n++;
-  };
-  for (let i = 0; i < nI; i++) {
-    for (let j = 0; j < nE; j++) {
+  weights(input, weigh, bufWI);
+  weights(entity, weigh, bufWE);
+  nCand = 0;
+  tokenPairs(input, entity, bufWE, people);
+  // words joined on one side and split on the other, up to three words; acronyms
+  joinedPairs(input, entity, bufWE, runs?.input ?? runsOf(input), runs?.entity ?? runsOf(entity));
+  acronymPairs(input, entity, bufWE);
+  sortCandidates(nCand);
+  return greedy(nI, nE, keep);
+}
+
+function weights(tokens: readonly CompTok[], weigh: Weigh, out: Float64Array): void {
+  for (let i = 0; i < tokens.length; i++) out[i] = (tokens[i]!.w ?? weigh(tokens[i]!)) * (tokens[i]!.qualifier ? QUALIFIER_FACTOR : 1);
+}
+
+function tokenPairs(input: readonly CompTok[], entity: readonly CompTok[], wE: Float64Array, people: boolean): void {
+  for (let i = 0; i < input.length; i++) {
+    for (let j = 0; j < entity.length; j++) {
       const sim = tokenSimilarity(input[i]!, entity[j]!, people);
-      if (sim) push(i, 1, j, 1, HOW_CODE.get(sim.how)!, sim.similarity, wE[j]!);
+      if (sim) addCandidate(i, 1, j, 1, HOW_CODE.get(sim.how)!, sim.similarity, wE[j]!);
     }
   }
-  // words joined on one side and split on the other, up to three words; acronyms
-  for (const run of runsOf(input)) {
-    for (let j = 0; j < nE; j++) if (isJoined(entity[j]!, run)) push(run.at, run.k, j, 1, SPLIT, SIMILARITY.split, wE[j]!);
+}
+
+function joinedPairs(input: readonly CompTok[], entity: readonly CompTok[], wE: Float64Array, inputRuns: readonly JoinedRun[], entityRuns: readonly JoinedRun[]): void {
+  for (const run of inputRuns) {
+    for (let j = 0; j < entity.length; j++) if (isJoined(entity[j]!, run)) addCandidate(run.at, run.k, j, 1, SPLIT, SIMILARITY.split, wE[j]!);
   }
-  for (const run of runsOf(entity)) {
-    for (let i = 0; i < nI; i++) if (isJoined(input[i]!, run)) push(i, 1, run.at, run.k, JOINED, SIMILARITY.joined, runWeight(wE, run.at, run.k));
+  for (const run of entityRuns) {
+    for (let i = 0; i < input.length; i++) if (isJoined(input[i]!, run)) addCandidate(i, 1, run.at, run.k, JOINED, SIMILARITY.joined, runWeight(wE, run.at, run.k));
   }
+}
+
+function acronymPairs(input: readonly CompTok[], entity: readonly CompTok[], wE: Float64Array): void {
+  const nI = input.length;
+  const nE = entity.length;
   for (let i = 0; i < nI; i++) {
     const len = input[i]!.text.length;
     if (len < 3 || len > 6) continue; // an acronym has 3 to 6 letters
-    for (let j = 0; j + len <= nE; j++) if (isAcronymAt(input[i]!, entity, j)) push(i, 1, j, len, ACRONYM, SIMILARITY.acronym, runWeight(wE, j, len));
+    for (let j = 0; j + len <= nE; j++) if (isAcronymAt(input[i]!, entity, j)) addCandidate(i, 1, j, len, ACRONYM, SIMILARITY.acronym, runWeight(wE, j, len));
   }
   for (let j = 0; j < nE; j++) {
     const len = entity[j]!.text.length;
     if (len < 3 || len > 6) continue;
-    for (let i = 0; i + len <= nI; i++) if (isAcronymAt(entity[j]!, input, i)) push(i, len, j, 1, ACRONYM, SIMILARITY.acronym, wE[j]!);
+    for (let i = 0; i + len <= nI; i++) if (isAcronymAt(entity[j]!, input, i)) addCandidate(i, len, j, 1, ACRONYM, SIMILARITY.acronym, wE[j]!);
   }
+}
 
-  // the most similar and heaviest first; ties keep the order found (a stable insertion sort:
-  // a comparison has a few dozen candidates at most)
+/** The most similar and heaviest first; ties keep the order found (a stable insertion sort: a comparison has a few dozen candidates at most). */
+function sortCandidates(n: number): void {
   for (let k = 0; k < n; k++) {
     const key = k;
     const kv = cSim[key]! * cW[key]!;
@@ -178,12 +213,16 @@ function pairUp(input: readonly CompTok[], entity: readonly CompTok[], weigh: We
     }
     order[at + 1] = key;
   }
+}
+
+/** Takes the candidates in order, each whose tokens are all still free. */
+function greedy(nI: number, nE: number, keep: boolean): Pairing {
   const usedI = bufUI.fill(0, 0, nI);
   const usedE = bufUE.fill(0, 0, nE);
   const taken: Candidate[] = [];
   let matchedWeight = 0;
   let scoredWeight = 0;
-  for (let o = 0; o < n; o++) {
+  for (let o = 0; o < nCand; o++) {
     const c = order[o]!;
     const i0 = cI0[c]!;
     const iE = i0 + cIN[c]!;
@@ -199,7 +238,7 @@ function pairUp(input: readonly CompTok[], entity: readonly CompTok[], weigh: We
     matchedWeight += cW[c]!;
     scoredWeight += cW[c]! * cSim[c]!;
   }
-  return { taken, usedI, usedE, wI, wE, nI, nE, matchedWeight, scoredWeight };
+  return { taken, usedI, usedE, wI: bufWI, wE: bufWE, nI, nE, matchedWeight, scoredWeight };
 }
 
 function coverages(p: Pairing, people: boolean): { inputCoverage: number; entityCoverage: number; score: number } {
@@ -214,23 +253,37 @@ function coverages(p: Pairing, people: boolean): { inputCoverage: number; entity
 }
 
 /** The name score alone, without the pairs that explain it: what screening ranks candidates by. */
-export function nameScore(input: readonly CompTok[], entity: readonly CompTok[], weigh: Weigh, people = false): number {
-  return coverages(pairUp(input, entity, weigh, people, false), people).score;
+export function nameScore(input: readonly CompTok[], entity: readonly CompTok[], weigh: Weigh, people = false, runs?: Runs): number {
+  return coverages(pairUp(input, entity, weigh, people, false, runs), people).score;
 }
 
-export function compareTokens(input: readonly CompTok[], entity: readonly CompTok[], weigh: Weigh, people = false): NameComparison {
-  const p = pairUp(input, entity, weigh, people, true);
+export function compareTokens(input: readonly CompTok[], entity: readonly CompTok[], weigh: Weigh, people = false, runs?: Runs): NameComparison {
+  const p = pairUp(input, entity, weigh, people, true, runs);
   const { inputCoverage, entityCoverage, score } = coverages(p, people);
-  const pairs: TokenPair[] = p.taken.map((c) => ({ input: c.is.map((i) => plain(input[i]!)), entity: c.js.map((j) => plain(entity[j]!)), how: c.how, similarity: c.similarity, weight: c.weight }));
-  const unmatchedInput = input.flatMap((t, i) => (p.usedI[i] ? [] : [{ token: plain(t), weight: p.wI[i]! }]));
-  const unmatchedEntity = entity.flatMap((t, j) => (p.usedE[j] ? [] : [{ token: plain(t), weight: p.wE[j]! * (people ? PERSON_UNPAIRED : 1) }]));
+  // loops rather than map/flatMap closures: this runs for every reported candidate
+  const pairs: TokenPair[] = [];
+  for (const c of p.taken) {
+    const is: Token[] = [];
+    for (const i of c.is) is.push(plain(input[i]!));
+    const js: Token[] = [];
+    for (const j of c.js) js.push(plain(entity[j]!));
+    pairs.push({ input: is, entity: js, how: c.how, similarity: c.similarity, weight: c.weight });
+  }
+  const unmatchedInput: { token: Token; weight: number }[] = [];
+  for (let i = 0; i < input.length; i++) if (!p.usedI[i]) unmatchedInput.push({ token: plain(input[i]!), weight: p.wI[i]! });
+  const unmatchedEntity: { token: Token; weight: number }[] = [];
+  for (let j = 0; j < entity.length; j++) if (!p.usedE[j]) unmatchedEntity.push({ token: plain(entity[j]!), weight: p.wE[j]! * (people ? PERSON_UNPAIRED : 1) });
   pairs.sort((a, b) => b.weight - a.weight);
   return { score, pairs, unmatchedInput, unmatchedEntity, inputCoverage, entityCoverage };
 }
 
-/** The token as the normalizer gave it (comparison fields and absent ones left out). */
+/** The token as the normalizer gave it (comparison fields and absent ones left out, the rest in the normalizer's order). */
 function plain(t: CompTok): Token {
-  return { text: t.text, from: t.from, ...(t.via ? { via: t.via } : {}), ...(t.dotted ? { dotted: true } : {}), ...(t.qualifier ? { qualifier: true } : {}) };
+  const out: Token = { text: t.text, from: t.from };
+  if (t.via) out.via = t.via;
+  if (t.dotted) out.dotted = true;
+  if (t.qualifier) out.qualifier = true;
+  return out;
 }
 
 function range(from: number, n: number): number[] {

@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import fc from "fast-check";
 import { normalizeName } from "../normalize/index.js";
 import { compareTokens } from "./compare.js";
 import { allowedEdits, editDistance, jaroWinkler } from "./distance.js";
-import { compTokens, tokenSimilarity } from "./tokens.js";
+import { compTokens, letterMask, lettersApart, tokenSimilarity } from "./tokens.js";
 
 const tok = (name: string, person = false) => compTokens(normalizeName(name, { person })[0]!.tokens);
 const one = (t: string) => tok(t)[0]!;
@@ -25,6 +26,19 @@ describe("screen score: distances", () => {
     assert.equal(editDistance("ca", "abc"), 3);
     assert.equal(editDistance("kaspersky", "bakery", 2), 3);
     assert.equal(editDistance("", "abc"), 3);
+  });
+
+  it("letters alone never put two words further apart than their edit distance", () => {
+    // the scorer skips the edit distance when lettersApart says yes: a wrong yes would lose a typo
+    const word = fc.string({ unit: fc.constantFrom(..."abcdehikrsvz019é"), maxLength: 12 });
+    fc.assert(
+      fc.property(word, word, fc.integer({ min: 0, max: 3 }), (a, b, max) => {
+        if (lettersApart(letterMask(a), letterMask(b), max)) assert.ok(editDistance(a, b) > max, `${a} / ${b}: ${editDistance(a, b)} edits`);
+      }),
+      { numRuns: 5000 },
+    );
+    assert.equal(lettersApart(letterMask("kaspersky"), letterMask("kaspresky"), 1), false); // a transposition: same letters
+    assert.equal(lettersApart(letterMask("casper"), letterMask("bakery"), 1), true);
   });
 
   it("allows fewer edits in shorter words", () => {

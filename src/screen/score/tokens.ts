@@ -28,7 +28,7 @@ export const SIMILARITY = {
 } as const;
 
 /** A token ready for comparison: its text, its skeleton and (once known) its weight. */
-export type CompTok = Token & { sk: string; w?: number; /** holds a digit */ dg?: boolean };
+export type CompTok = Token & { sk: string; w?: number; /** holds a digit */ dg?: boolean; /** the letters of the skeleton, one bit each (letterMask) */ m?: number };
 
 /**
  * Every comparison token has the same fields in the same order (absent ones undefined): the
@@ -36,7 +36,36 @@ export type CompTok = Token & { sk: string; w?: number; /** holds a digit */ dg?
  * (tokens of a dozen shapes made them several times slower).
  */
 export function compTokens(tokens: readonly Token[]): CompTok[] {
-  return tokens.map((t) => ({ text: t.text, from: t.from, via: t.via, dotted: t.dotted, qualifier: t.qualifier, sk: skeleton(t.text), w: undefined, dg: /\d/.test(t.text) }));
+  return tokens.map((t) => compTok(t));
+}
+
+/** One comparison token (see compTokens). */
+export function compTok(t: Token): CompTok {
+  const sk = skeleton(t.text);
+  return { text: t.text, from: t.from, via: t.via, dotted: t.dotted, qualifier: t.qualifier, sk, w: undefined, dg: /\d/.test(t.text), m: letterMask(sk) };
+}
+
+/**
+ * The letters of a word as bits (a-z on bits 0-25; any other character shares a bit with one of
+ * them, which only weakens the bound below). Every edit removes at most one letter of one word
+ * and adds at most one of the other, so two words whose masks differ in more than `max` letters
+ * either way are more than `max` edits apart: the edit distance is not computed for them.
+ */
+export function letterMask(s: string): number {
+  let m = 0;
+  for (let i = 0; i < s.length; i++) m |= 1 << ((s.charCodeAt(i) - 97) & 31);
+  return m;
+}
+
+function bits(x: number): number {
+  x = x - ((x >>> 1) & 0x55555555);
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return (((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
+}
+
+/** Whether two words' letters alone already put them more than `max` edits apart (see letterMask). */
+export function lettersApart(ma: number, mb: number, max: number): boolean {
+  return bits(ma & ~mb) > max || bits(mb & ~ma) > max;
 }
 
 export type Sim = { how: TokenMatchHow; similarity: number };
@@ -56,7 +85,7 @@ export function tokenSimilarity(a: CompTok, b: CompTok, people = false): Sim | u
   if (a.sk === b.sk && short >= 4) return { how: "spelling", similarity: SIMILARITY.spelling };
   if (short >= 4) {
     const max = allowedEdits(short);
-    if (max > 0 && editDistance(a.sk, b.sk, max) <= max) {
+    if (max > 0 && !lettersApart(a.m ?? letterMask(a.sk), b.m ?? letterMask(b.sk), max) && editDistance(a.sk, b.sk, max) <= max) {
       const jw = jaroWinkler(a.text, b.text);
       return { how: "typo", similarity: Math.max(SIMILARITY.typoMin, Math.min(SIMILARITY.typoMax, jw)) };
     }
@@ -96,22 +125,31 @@ export function isAcronym(token: CompTok, run: readonly CompTok[]): boolean {
   return true;
 }
 
+/** A run of two or three adjacent tokens written together: where it starts, how many, its text, skeleton and letters. */
+export type JoinedRun = { at: number; k: number; text: string; sk: string; m: number };
+
 /** Whether a run of tokens written apart (given joined, as text and skeleton) is one word of the other side. */
-export function isJoined(word: CompTok, joined: { text: string; sk: string }): boolean {
+export function isJoined(word: CompTok, joined: { text: string; sk: string; m?: number }): boolean {
   if (joined.text === word.text || (joined.text.length >= 8 && joined.sk === word.sk)) return true;
   // a long word written apart keeps a plural or case ending inside that the joined form folds
   // differently ("Vinales Tours" / "VinalesTours" after stemming): one edit, ten letters or more
-  return joined.sk.length >= 10 && Math.abs(joined.sk.length - word.sk.length) <= 1 && editDistance(joined.sk, word.sk, 1) <= 1;
+  return (
+    joined.sk.length >= 10 &&
+    Math.abs(joined.sk.length - word.sk.length) <= 1 &&
+    !lettersApart(joined.m ?? letterMask(joined.sk), word.m ?? letterMask(word.sk), 1) &&
+    editDistance(joined.sk, word.sk, 1) <= 1
+  );
 }
 
 /** The runs of two and three adjacent tokens, written together. */
-export function joinedRuns(tokens: readonly CompTok[]): { at: number; k: number; text: string; sk: string }[] {
-  const out: { at: number; k: number; text: string; sk: string }[] = [];
+export function joinedRuns(tokens: readonly CompTok[]): JoinedRun[] {
+  const out: JoinedRun[] = [];
   for (let k = 2; k <= 3; k++) {
     for (let i = 0; i + k <= tokens.length; i++) {
       let text = "";
       for (let x = i; x < i + k; x++) text += tokens[x]!.text;
-      out.push({ at: i, k, text, sk: skeleton(text) });
+      const sk = skeleton(text);
+      out.push({ at: i, k, text, sk, m: letterMask(sk) });
     }
   }
   return out;
