@@ -203,21 +203,35 @@ export class ScreeningCorpus implements RecordView {
     // (methods, not closures made here: a closure would keep this function's scope, and with
     // it every column under construction, alive as long as the corpus)
     this.rank = { weigh: this.weigh, recordWeight: this.recordWeight, recordPerson: this.recordPerson };
+    const nRecords = this.recEntity.length;
+    if (nRecords <= WEIGHTS_KEPT_MAX) {
+      const weights = new Float64Array(nRecords);
+      for (let id = 0; id < nRecords; id++) weights[id] = this.sumWeight(id);
+      this.recWeights = weights;
+    }
   }
 
   /**
-   * A record's total token weight (qualifiers at half), summed when the ranking asks (for the few
-   * hundred records a query shares much with) in token order as the scorer sums: a column of
-   * them took 16 MB a million names.
+   * A record's total token weight (qualifiers at half), summed in token order as the scorer
+   * sums; for a list of millions, when the ranking asks (for the few hundred records a query
+   * shares much with): a column of them would take 16 MB for two million names.
    */
   private recordWeight = (id: number): number => {
+    if (this.recWeights) return this.recWeights[id]!;
+    return this.sumWeight(id);
+  };
+
+  /** Each record's weight, kept for up to a million records (read for hundreds of records a query, it is worth its memory there). */
+  private recWeights: Float64Array | undefined;
+
+  private sumWeight(id: number): number {
     let w = 0;
     for (let k = this.recTokStart.get(id), end = this.recTokStart.get(id + 1); k < end; k++) {
       const t = this.vocab.shapes[this.recToks[k]!]!;
       w += t.w! * (t.qualifier ? 0.5 : 1);
     }
     return w;
-  };
+  }
 
   private recordPerson = (id: number): boolean => this.schemaCode[this.recEntity.get(id)] === PERSON;
 
@@ -354,6 +368,8 @@ export class ScreeningCorpus implements RecordView {
 }
 
 const PERSON = SCREEN_SCHEMAS.indexOf("person");
+/** Records up to which each record's weight is kept rather than summed when asked (8 MB at the most). */
+const WEIGHTS_KEPT_MAX = 1 << 20;
 
 /**
  * The name records of an entity, in record order: each form of each of its names (the primary
