@@ -9,12 +9,12 @@ import { DEFAULTS } from "../config/defaults.js";
 import type { Catalog } from "../model/catalog.js";
 import { IctsError, type Issue } from "../model/issue.js";
 import { createAllowMatcher, type AllowEntry, type AllowRef } from "./allow-list.js";
-import { ScreeningCorpus } from "./engine/corpus.js";
+import { ScreeningCorpus, type CorpusSource } from "./engine/corpus.js";
 import { screenName, type Candidate, type ScreenQuery } from "./engine/screen-name.js";
 import type { Explanation } from "./engine/explain.js";
 import type { Counterparty } from "./inputs.js";
 import { CATALOG_LIST, catalogEntities } from "./lists/catalog.js";
-import { listEntities, listNames, readListHeader } from "./lists/store.js";
+import { listEntities, listNames, openStoredList, readListHeader } from "./lists/store.js";
 import type { ListedEntity, ScreenSchema } from "./model.js";
 
 /** Screening defaults: one source for the CLI, the config and the scorer (src/config/defaults.ts). */
@@ -26,27 +26,44 @@ export type ListInfo = { name: string; entries: number; aliases: number; importe
 
 export type ScreeningLists = { corpus: ScreeningCorpus; lists: ListInfo[] };
 
+/**
+ * Imported lists of more entries than this are screened from their stored files (the corpus
+ * keeps their names in its index and reads an entry back only to report it, engine/corpus.ts);
+ * smaller ones are held in memory, which is faster to report from.
+ */
+export const MEMORY_LIST_ENTRIES = 100_000;
+
 /** Loads the catalog and imported lists (all of them unless `names` chooses) into one corpus. */
 export function loadScreeningLists(catalog: Catalog, names: readonly string[] | undefined, env: NodeJS.ProcessEnv = process.env): ScreeningLists {
   const wanted = names && names.length > 0 ? [...new Set(names)] : [CATALOG_LIST, ...listNames(env)];
-  const entities: ListedEntity[] = [];
+  const sources: CorpusSource[] = [];
   const lists: ListInfo[] = [];
+  let entries = 0;
   for (const name of wanted) {
     if (name === CATALOG_LIST) {
       const es = catalogEntities(catalog);
-      entities.push(...es);
+      sources.push({ entities: es });
+      entries += es.length;
       lists.push({ name, entries: es.length, aliases: es.reduce((s, e) => s + e.aliases.length, 0), source: [`catalog ${catalog.version} sha256:${catalog.digest}`] });
       continue;
     }
     const list = readListHeader(name, env);
-    for (const e of listEntities(name, env)) {
-      (e as ListedEntity).list = list.name;
-      entities.push(e as ListedEntity);
+    const file = list.counts.entries > MEMORY_LIST_ENTRIES ? openStoredList(name, env) : undefined;
+    if (file) {
+      sources.push({ list: list.name, file });
+    } else {
+      const entities: ListedEntity[] = [];
+      for (const e of listEntities(name, env)) {
+        (e as ListedEntity).list = list.name;
+        entities.push(e as ListedEntity);
+      }
+      sources.push({ entities });
     }
+    entries += list.counts.entries;
     lists.push({ name, entries: list.counts.entries, aliases: list.counts.aliases, importedAt: list.importedAt, source: list.source.files.map((f) => f.path) });
   }
-  if (entities.length === 0) throw new IctsError("screen/no-entities", `the lists ${wanted.join(", ")} hold no entities`);
-  return { corpus: new ScreeningCorpus(entities), lists };
+  if (entries === 0) throw new IctsError("screen/no-entities", `the lists ${wanted.join(", ")} hold no entities`);
+  return { corpus: new ScreeningCorpus({ sources }), lists };
 }
 
 export type CandidateStatus = "match" | "allowed" | "below-threshold";

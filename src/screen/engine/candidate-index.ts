@@ -17,20 +17,29 @@
  */
 import type { CompTok, JoinedRun } from "../score/tokens.js";
 import { SIMILARITY } from "../score/tokens.js";
-import { GrowableInt32, GrowableUint8 } from "./growable.js";
+import { GrowableUint, type MonotoneColumn } from "./growable.js";
+import { Int32Log } from "./int32-log.js";
 import { skeleton } from "../normalize/phonetic.js";
 import { COVERS_QUERY, COVERS_RECORD, equalSkipping, hashSkipping, initialsKey, JOINED_DELETE_LENGTH, keyHash, MIN_DELETE_LENGTH, PREFIX, runsHave } from "./keys.js";
 import type { TokenVocab } from "./vocab.js";
 
+/** Records expected past which a build keeps its name keys in a temporary file until `finish` (see Int32Log). */
+export const SPILL_ABOVE = 1 << 20;
+
 /** Keys on more records than this are not used to find candidates (they would find everything). */
 export const MAX_POSTINGS = 50_000;
 
-/** Name key kinds, as bits of an entry: a joined run (w:), a two-token run of 10+ letters (d:), the initials (a:). */
+/**
+ * A name key entry is one 32-bit number: the record (24 bits), the key's kinds (3 bits: a joined
+ * run w:, a two-token run of 10+ letters d:, the initials a:) and 5 more bits of its hash, which
+ * pass over most other keys of the bucket without checking them against their records.
+ */
 const NK_W = 1;
 const NK_D = 2;
 const NK_A = 4;
-const NK_SHIFT = 28;
+const NK_SHIFT = 24;
 const NK_RECORD = (1 << NK_SHIFT) - 1;
+const NK_FRAG_SHIFT = 27;
 
 /** What the index reads of the records: their tokens and joined runs (to check a name key), their weight and kind (to rank). */
 export interface RecordView {
@@ -40,11 +49,16 @@ export interface RecordView {
 
 export type RankInput = {
   weigh: (t: CompTok) => number;
-  /** Each record's total token weight (qualifiers at half). */
-  recordWeight: Float64Array;
-  /** 1 when the record names a person. */
-  recordPerson: Uint8Array;
+  /** A record's total token weight (qualifiers at half). */
+  recordWeight: (id: number) => number;
+  /** Whether the record names a person. */
+  recordPerson: (id: number) => boolean;
 };
+
+/** The 5 bits of a name key's hash its entry keeps (the high ones: the bucket is the low ones). */
+function fragOf(h: number): number {
+  return h >>> 27;
+}
 
 /** Compressed lists: list i is values[start[i]] .. values[start[i + 1] - 1]. */
 type Csr = { start: Int32Array; values: Int32Array };
@@ -60,52 +74,74 @@ function csr(lists: readonly (readonly number[])[]): Csr {
 /** Collects the records as they are read; `finish` turns them into the index. */
 export class CandidateIndexBuilder {
   private records = 0;
-  /** Per record, where its name keys start; each name key's hash and kinds. */
-  private readonly nkStart = new GrowableInt32(1024);
-  private readonly nkHash: GrowableInt32;
-  private readonly nkKinds: GrowableUint8;
+  /**
+   * Name keys as they come, one number each: the bucket their hash files them in, their kinds
+   * and 5 bits of their hash (the record is implicit: `nkCount` says how many each record has).
+   * The buckets are fixed at the start from the number of records expected (about one bucket a
+   * record, which has about four keys), so that a key needs four bytes until `finish`.
+   */
+  private readonly nkCount: GrowableUint;
+  private readonly nkPacked: Int32Log;
+  private readonly bucketBits: number;
+  private readonly recordHashes: number[] = [];
+  private readonly recordPacked: number[] = [];
 
-  constructor(expectedRecords = 0) {
-    this.nkHash = new GrowableInt32(expectedRecords * 4);
-    this.nkKinds = new GrowableUint8(expectedRecords * 4);
-    this.nkStart.push(0);
+  /**
+   * `spillAbove`: with more records expected than this, the name keys wait for `finish` in a
+   * temporary file rather than in memory (int32-log.ts).
+   */
+  constructor(expectedRecords = 0, spillAbove = SPILL_ABOVE) {
+    let bits = 4;
+    while (bits < 24 && 1 << bits < expectedRecords) bits++;
+    this.bucketBits = bits;
+    this.nkCount = new GrowableUint(expectedRecords);
+    this.nkPacked = new Int32Log(expectedRecords > spillAbove);
   }
 
   /** One record (records are numbered in the order they are added): its tokens and joined runs. */
   add(tokens: readonly CompTok[], runs: readonly JoinedRun[]): void {
-    if (this.records >= NK_RECORD) throw new Error(`the screening index holds at most ${NK_RECORD} names`);
-    const from = this.nkHash.length;
+    if (this.records > NK_RECORD) throw new Error(`the screening index holds at most ${NK_RECORD + 1} names`);
+    const hashes = this.recordHashes;
+    const packed = this.recordPacked;
+    hashes.length = 0;
+    packed.length = 0;
+    const mask = (1 << this.bucketBits) - 1;
     const put = (x: string, kind: number) => {
       const h = keyHash(x);
       // a record's runs may repeat a text (two runs joined alike): one entry, with both kinds
-      for (let e = from; e < this.nkHash.length; e++) {
-        if (this.nkHash.get(e) === h) {
-          this.nkKinds.set(e, this.nkKinds.get(e) | kind);
-          return;
-        }
+      const seen = hashes.indexOf(h);
+      if (seen >= 0) {
+        packed[seen] = packed[seen]! | (kind << 5);
+        return;
       }
-      this.nkHash.push(h);
-      this.nkKinds.push(kind);
+      hashes.push(h);
+      packed.push(((h & mask) << 8) | (kind << 5) | fragOf(h));
     };
     for (const r of runs) put(r.sk, r.k === 2 && r.sk.length >= JOINED_DELETE_LENGTH ? NK_W | NK_D : NK_W);
     const initials = initialsKey(tokens);
     if (initials !== undefined) put(initials, NK_A);
-    this.nkStart.push(this.nkHash.length);
+    for (const v of packed) this.nkPacked.push(v);
+    this.nkCount.push(packed.length);
     this.records++;
+  }
+
+  /** Forgets what was added (and removes the name keys' temporary file): for a build that stops. */
+  discard(): void {
+    this.nkPacked.close();
   }
 
   /**
    * The index, from the records added and their tokens (record id → shape ids in `recTokStart`
    * / `recToks`, shapes → texts in `vocab`).
    */
-  finish(vocab: TokenVocab, recTokStart: Int32Array, recToks: Int32Array): CandidateIndex {
+  finish(vocab: TokenVocab, recTokStart: MonotoneColumn, recToks: Uint8Array | Uint16Array | Int32Array): CandidateIndex {
     const nRecords = this.records;
     const nTexts = vocab.texts.length;
     // records of each text, ascending and once each (a name may repeat a word): a counting sort
     const count = new Int32Array(nTexts + 1);
     const last = new Int32Array(nTexts).fill(-1);
     for (let r = 0; r < nRecords; r++) {
-      for (let k = recTokStart[r]!; k < recTokStart[r + 1]!; k++) {
+      for (let k = recTokStart.get(r), end = recTokStart.get(r + 1); k < end; k++) {
         const t = vocab.shapeText[recToks[k]!]!;
         if (last[t] !== r) {
           last[t] = r;
@@ -118,7 +154,7 @@ export class CandidateIndexBuilder {
     const fill = count.slice(0, nTexts);
     last.fill(-1);
     for (let r = 0; r < nRecords; r++) {
-      for (let k = recTokStart[r]!; k < recTokStart[r + 1]!; k++) {
+      for (let k = recTokStart.get(r), end = recTokStart.get(r + 1); k < end; k++) {
         const t = vocab.shapeText[recToks[k]!]!;
         if (last[t] !== r) {
           last[t] = r;
@@ -178,26 +214,30 @@ export class CandidateIndexBuilder {
       prefTexts[id]!.push(t);
     });
 
-    // name keys, in buckets by the low bits of their hash (about four a bucket); an entry keeps
-    // the hash's high 16 bits to pass over most other keys of its bucket without checking them
-    const nEntries = this.nkHash.length;
-    let buckets = 16;
-    while (buckets * 4 < nEntries) buckets *= 2;
+    // name keys, in buckets by the low bits of their hash: counted, then placed from the last
+    // (so each bucket's count, read down, ends at its start: no second array of positions)
+    const nEntries = this.nkPacked.length;
+    const buckets = 1 << this.bucketBits;
     const mask = buckets - 1;
     const bucketStart = new Int32Array(buckets + 1);
-    for (let e = 0; e < nEntries; e++) bucketStart[(this.nkHash.get(e) & mask) + 1]!++;
-    for (let b = 0; b < buckets; b++) bucketStart[b + 1]! += bucketStart[b]!;
-    const at = bucketStart.slice(0, buckets);
+    this.nkPacked.forEachChunkReverse((values, count) => {
+      for (let k = 0; k < count; k++) bucketStart[(values[k]! >>> 8) & mask]!++;
+    });
+    for (let b = 1; b < buckets; b++) bucketStart[b]! += bucketStart[b - 1]!;
+    bucketStart[buckets] = nEntries;
     const entry = new Int32Array(nEntries);
-    const frag = new Uint16Array(nEntries);
-    for (let r = 0, e = 0; r < nRecords; r++) {
-      for (const end = this.nkStart.get(r + 1); e < end; e++) {
-        const h = this.nkHash.get(e);
-        const i = at[h & mask]!++;
-        entry[i] = r | (this.nkKinds.get(e) << NK_SHIFT);
-        frag[i] = h >>> 16;
+    // the records' keys from the last: record r has nkCount(r) keys, the last ones first
+    let r = nRecords - 1;
+    let left = r >= 0 ? this.nkCount.get(r) : 0;
+    this.nkPacked.forEachChunkReverse((values, count) => {
+      for (let k = count - 1; k >= 0; k--) {
+        while (left === 0) left = this.nkCount.get(--r);
+        const v = values[k]!;
+        entry[--bucketStart[(v >>> 8) & mask]!] = r | (((v >>> 5) & 7) << NK_SHIFT) | ((v & 31) << NK_FRAG_SHIFT);
+        left--;
       }
-    }
+    });
+    this.nkPacked.close();
     return new CandidateIndex({
       nRecords,
       vocab,
@@ -206,7 +246,7 @@ export class CandidateIndexBuilder {
       deletions: { mask: delMask, bucketStart: delStart, sk: delSk, pos: delPos, frag: delFrag },
       prefIds,
       prefTexts: csr(prefTexts),
-      nameKeys: { mask, bucketStart, entry, frag },
+      nameKeys: { mask, bucketStart, entry },
     });
   }
 }
@@ -219,18 +259,26 @@ type IndexParts = {
   deletions: { mask: number; bucketStart: Int32Array; sk: Int32Array; pos: Int16Array; frag: Uint16Array };
   prefIds: Map<string, number>;
   prefTexts: Csr;
-  nameKeys: { mask: number; bucketStart: Int32Array; entry: Int32Array; frag: Uint16Array };
+  nameKeys: { mask: number; bucketStart: Int32Array; entry: Int32Array };
 };
 
 export class CandidateIndex {
   readonly size: { texts: number; tokenKeys: number; nameKeys: number; postings: number };
   private readonly p: IndexParts;
 
-  /** Per-record scratch of `candidates` (the weight a query shares with each record, which query tokens, acronym flags), reset after use. */
-  private hitWeight: Float64Array;
-  private hitMask: Int32Array;
-  private hitFlags: Uint8Array;
-  private touched: Int32Array;
+  /**
+   * The tally of `candidates`: per record, its slot (0: not met yet; else its place in the
+   * slot arrays plus one), made at the first query, not while the index is built, so that a
+   * large list's build and its scratch never take memory at once; per slot, the record, the
+   * weight it shares with the query, which query tokens (bits) and acronym flags. Slots grow
+   * with the records a query meets, which are far fewer than a large list's: four bytes a
+   * record instead of the seventeen of a weight, mask and flags per record. Reset after use.
+   */
+  private slotOf = new Int32Array(0);
+  private touched = new Int32Array(0);
+  private hitWeight = new Float64Array(0);
+  private hitMask = new Int32Array(0);
+  private hitFlags = new Uint8Array(0);
   /** A stamp per record for counting the distinct records of a key too common to use (`tooCommon`). */
   private seen: Int32Array | undefined;
   private stamp = 0;
@@ -243,11 +291,6 @@ export class CandidateIndex {
 
   constructor(parts: IndexParts) {
     this.p = parts;
-    const n = parts.nRecords;
-    this.hitWeight = new Float64Array(n);
-    this.hitMask = new Int32Array(n);
-    this.hitFlags = new Uint8Array(n);
-    this.touched = new Int32Array(n);
     this.size = {
       texts: parts.vocab.texts.length,
       tokenKeys: parts.vocab.sks.length + parts.deletions.sk.length + parts.prefIds.size,
@@ -336,10 +379,10 @@ export class CandidateIndex {
     const nk = this.p.nameKeys;
     const h = keyHash(x);
     const b = h & nk.mask;
-    const frag = h >>> 16;
+    const frag = fragOf(h);
     for (let e = nk.bucketStart[b]!; e < nk.bucketStart[b + 1]!; e++) {
       const v = nk.entry[e]!;
-      if (nk.frag[e] !== frag || ((v >>> NK_SHIFT) & kind) === 0) continue;
+      if (v >>> NK_FRAG_SHIFT !== frag || ((v >>> NK_SHIFT) & kind) === 0) continue;
       const r = v & NK_RECORD;
       if (kind === NK_A ? initialsKey(records.tokens(r)) === x : runsHave(records.runs(r), x, kind === NK_D)) this.addHit(r);
     }
@@ -369,6 +412,23 @@ export class CandidateIndex {
   /** Records counted by the tally so far (their ids are touched[0 .. nTouched - 1]). */
   private nTouched = 0;
 
+  /** Twice as many slots. */
+  private moreSlots(): void {
+    const n = this.touched.length * 2;
+    const touched = new Int32Array(n);
+    touched.set(this.touched);
+    this.touched = touched;
+    const weight = new Float64Array(n);
+    weight.set(this.hitWeight);
+    this.hitWeight = weight;
+    const mask = new Int32Array(n);
+    mask.set(this.hitMask);
+    this.hitMask = mask;
+    const flags = new Uint8Array(n);
+    flags.set(this.hitFlags);
+    this.hitFlags = flags;
+  }
+
   /**
    * Credits every record the key just looked up is filed under: the weight `w` of the query
    * tokens it stands for, once per query token (`bit`); the acronym flags always.
@@ -376,11 +436,7 @@ export class CandidateIndex {
   private tally(bit: number, w: number, covers: number): void {
     const total = this.total();
     if (total === 0 || (total > MAX_POSTINGS && this.tooCommon())) return;
-    const weight = this.hitWeight;
-    const mask = this.hitMask;
-    const flags = this.hitFlags;
-    const touched = this.touched;
-    let nTouched = this.nTouched;
+    const slotOf = this.slotOf;
     for (let k = 0; k <= this.nRanges; k++) {
       // the ranges of textPost, then the name keys' records
       const list = k < this.nRanges ? this.p.textPost.values : this.hits;
@@ -388,19 +444,25 @@ export class CandidateIndex {
       const to = k < this.nRanges ? this.rangeTo[k]! : this.nHits;
       for (let i = from; i < to; i++) {
         const id = list[i]!;
-        const m = mask[id]!;
-        if (m === 0) {
-          touched[nTouched++] = id;
-          mask[id] = bit;
-          weight[id] = w;
-        } else if (!(m & bit)) {
-          mask[id] = m | bit;
-          weight[id] = weight[id]! + w;
+        const slot = slotOf[id]! - 1;
+        if (slot < 0) {
+          if (this.nTouched === this.touched.length) this.moreSlots();
+          const s = this.nTouched++;
+          slotOf[id] = s + 1;
+          this.touched[s] = id;
+          this.hitMask[s] = bit;
+          this.hitWeight[s] = w;
+          this.hitFlags[s] = covers;
+        } else {
+          const m = this.hitMask[slot]!;
+          if (!(m & bit)) {
+            this.hitMask[slot] = m | bit;
+            this.hitWeight[slot] = this.hitWeight[slot]! + w;
+          }
+          if (covers) this.hitFlags[slot] = this.hitFlags[slot]! | covers;
         }
-        if (covers) flags[id] = flags[id]! | covers;
       }
     }
-    this.nTouched = nTouched;
   }
 
   /**
@@ -474,16 +536,18 @@ export class CandidateIndex {
       for (const t of tokens) w += (t.w ?? rank.weigh(t)) * (t.qualifier ? 0.5 : 1);
       if (w < queryWeight) queryWeight = w;
     }
+    if (this.slotOf.length !== this.p.nRecords) {
+      this.slotOf = new Int32Array(this.p.nRecords);
+      const n = 4096;
+      this.touched = new Int32Array(n);
+      this.hitWeight = new Float64Array(n);
+      this.hitMask = new Int32Array(n);
+      this.hitFlags = new Uint8Array(n);
+    }
     this.nTouched = 0;
     for (let f = 0; f < forms.length; f++) this.tallyForm(forms[f]!, rank.weigh, records, runs?.[f]);
     const kept = this.best(limit, rank, queryWeight);
-    const touched = this.touched;
-    for (let k = 0; k < this.nTouched; k++) {
-      const id = touched[k]!;
-      this.hitMask[id] = 0;
-      this.hitWeight[id] = 0;
-      this.hitFlags[id] = 0;
-    }
+    for (let k = 0; k < this.nTouched; k++) this.slotOf[this.touched[k]!] = 0;
     return kept;
   }
 
@@ -493,26 +557,29 @@ export class CandidateIndex {
     const touched = this.touched;
     const nTouched = this.nTouched;
     let top = 0;
-    for (let k = 0; k < nTouched; k++) if (weight[touched[k]!]! > top) top = weight[touched[k]!]!;
+    for (let k = 0; k < nTouched; k++) if (weight[k]! > top) top = weight[k]!;
     // names that share far less weight with the query than the best one cannot outscore it
     const floor = top * 0.25;
+    // kept in order: record, estimate, shared weight
     const kept: number[] = [];
     const keptEst: number[] = [];
+    const keptWeight: number[] = [];
     for (let k = 0; k < nTouched; k++) {
       const id = touched[k]!;
-      const t = weight[id]!;
+      const t = weight[k]!;
       if (t < floor) continue;
-      const e = estimate(rank, id, t, queryWeight, this.hitFlags[id]!);
+      const e = estimate(rank, id, t, queryWeight, this.hitFlags[k]!);
       if (kept.length === limit) {
-        const last = kept[limit - 1]!;
-        if (!before(e, t, id, keptEst[limit - 1]!, weight[last]!, last)) continue;
+        if (!before(e, t, id, keptEst[limit - 1]!, keptWeight[limit - 1]!, kept[limit - 1]!)) continue;
         kept.pop();
         keptEst.pop();
+        keptWeight.pop();
       }
       let at = kept.length;
-      while (at > 0 && before(e, t, id, keptEst[at - 1]!, weight[kept[at - 1]!]!, kept[at - 1]!)) at--;
+      while (at > 0 && before(e, t, id, keptEst[at - 1]!, keptWeight[at - 1]!, kept[at - 1]!)) at--;
       kept.splice(at, 0, id);
       keptEst.splice(at, 0, e);
+      keptWeight.splice(at, 0, t);
     }
     return kept;
   }
@@ -527,10 +594,10 @@ export class CandidateIndex {
  * weight alone puts "Hurras al-Din" before the hundred names that share only "al Din".
  */
 export function estimate(rank: RankInput, id: number, shared: number, queryWeight: number, flags: number): number {
-  const we = rank.recordWeight[id]!;
+  const we = rank.recordWeight(id);
   let ic = Math.min(1, shared / (queryWeight || 1));
   // a person's name parts the query leaves out count half, as the scorer counts them
-  let ec = Math.min(1, rank.recordPerson[id] ? shared / (shared + 0.5 * Math.max(0, we - shared) || 1) : shared / (we || 1));
+  let ec = Math.min(1, rank.recordPerson(id) ? shared / (shared + 0.5 * Math.max(0, we - shared) || 1) : shared / (we || 1));
   if (flags & COVERS_QUERY) ic = Math.max(ic, SIMILARITY.acronym);
   if (flags & COVERS_RECORD) ec = Math.max(ec, SIMILARITY.acronym);
   return ic + ec > 0 ? (2 * ic * ec) / (ic + ec) : 0;

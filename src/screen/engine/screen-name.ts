@@ -66,7 +66,7 @@ export function prepareQuery(query: ScreenQuery): PreparedQuery {
   const country = countryCode(query.country);
   const inferred: ScreenSchema | undefined = query.schema ?? (forms.some((f) => f.legalForms.length > 0) ? "organization" : undefined);
   const tokens = forms.map((f) => compTokens(f.tokens));
-  return { query, forms, tokens, runs: tokens.map(joinedRuns), ...(country ? { country } : {}), ...(inferred ? { schema: inferred } : {}) };
+  return { query, forms, tokens, runs: tokens.map((t) => joinedRuns(t)), ...(country ? { country } : {}), ...(inferred ? { schema: inferred } : {}) };
 }
 
 export function screenName(corpus: ScreeningCorpus, query: ScreenQuery, options: ScreenOptions): Candidate[] {

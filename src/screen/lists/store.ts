@@ -13,7 +13,7 @@
  * one, which is renamed over the list; a list is never half-written, and an import that fails
  * or is refused leaves the old list as it was. Files are private to the user (0600, folder 0700).
  */
-import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, writeSync } from "node:fs";
+import { closeSync, existsSync, fstatSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { IctsError } from "../../model/issue.js";
 import { ictsguardHome } from "../../util/home.js";
@@ -239,6 +239,114 @@ export function* listEntities(name: string, env: NodeJS.ProcessEnv = process.env
     yield e;
   }
   if (expected !== undefined && n !== expected) throw corrupt(path, `${n} entries where the header says ${expected} (cut off?)`);
+}
+
+/**
+ * An imported list's file held open, its entities read where they are: screening a list of
+ * millions of entries keeps their names in its index and reads an entry back (by the byte
+ * offset and length `entries` gave) only when one is reported. The file stays open so that a
+ * list imported again meanwhile (its file renamed over) does not change what the offsets point at.
+ */
+export type StoredListFile = {
+  readonly path: string;
+  readonly header: ListHeader;
+  /** Bytes in the file: the last entry ends there. */
+  readonly size: number;
+  /** The entities in order, each with where its line is; the same checks as listEntities. */
+  entries(): Generator<{ entity: ScreenEntity; offset: number; length: number }>;
+  /** The entity at `offset` (`length` bytes), as `entries` gave it. */
+  read(offset: number, length: number): ScreenEntity;
+  close(): void;
+};
+
+/** The list's file held open for reading entries by offset, or undefined for a list in the old single-document layout (read it whole). */
+export function openStoredList(name: string, env: NodeJS.ProcessEnv = process.env): StoredListFile | undefined {
+  const path = listPath(name, env);
+  if (!existsSync(path)) {
+    if (existsSync(legacyPath(name, env))) return undefined;
+    throw unknown(name, env);
+  }
+  const header = readListHeader(name, env);
+  if (header.version !== 2) return undefined;
+  const fd = openSync(path, "r");
+  const size = fstatSync(fd).size;
+  let open = true;
+  const parse = (text: string, line: number | undefined): ScreenEntity => {
+    const where = line === undefined ? "an entry" : `line ${line}`;
+    let e: ScreenEntity;
+    try {
+      e = JSON.parse(text) as ScreenEntity;
+    } catch (err) {
+      throw corrupt(path, `${where}: not valid JSON (${(err as Error).message})`);
+    }
+    if (!looksLikeEntity(e)) {
+      const parsed = ScreenEntity.safeParse(e);
+      throw corrupt(path, `${where}: ${parsed.success ? "not an entity" : zodProblem(parsed.error)}`);
+    }
+    return e;
+  };
+  return {
+    path,
+    header,
+    size,
+    *entries() {
+      let n = 0;
+      for (const { bytes, offset, line } of byteLines(fd)) {
+        if (line === 1 || bytes.length === 0) continue;
+        n++;
+        yield { entity: parse(bytes.toString("utf8"), line), offset, length: bytes.length };
+      }
+      if (n !== header.counts.entries) throw corrupt(path, `${n} entries where the header says ${header.counts.entries} (cut off?)`);
+    },
+    read(offset, length) {
+      if (!open) throw new Error(`${path}: read after close`);
+      const buf = Buffer.allocUnsafe(length);
+      let got = 0;
+      while (got < length) {
+        const n = readSync(fd, buf, got, length - got, offset + got);
+        if (n === 0) throw corrupt(path, `an entry at byte ${offset} is cut off`);
+        got += n;
+      }
+      return parse(buf.toString("utf8"), undefined);
+    },
+    close() {
+      if (!open) return;
+      open = false;
+      closeSync(fd);
+    },
+  };
+}
+
+/**
+ * Lines of an open file as bytes, with the byte offset each starts at, read from the start in
+ * 1 MiB chunks into one buffer that is reused (an unfinished line is moved to its front), so
+ * reading a list of hundreds of megabytes allocates no buffer per chunk. A line is valid until
+ * the next is asked for.
+ */
+function* byteLines(fd: number): Generator<{ bytes: Buffer; offset: number; line: number }> {
+  let buf = Buffer.allocUnsafe(2 * CHUNK);
+  let kept = 0; // bytes of an unfinished line at the front of buf
+  let keptOffset = 0;
+  let position = 0;
+  let line = 0;
+  for (;;) {
+    if (buf.length - kept < CHUNK) {
+      // a line longer than the buffer: a larger one
+      const bigger = Buffer.allocUnsafe(buf.length * 2);
+      buf.copy(bigger, 0, 0, kept);
+      buf = bigger;
+    }
+    const n = readSync(fd, buf, kept, buf.length - kept, position);
+    if (n === 0) break;
+    position += n;
+    const end = kept + n;
+    let start = 0;
+    for (let nl; (nl = buf.indexOf(10, start)) >= 0 && nl < end; start = nl + 1) yield { bytes: buf.subarray(start, nl), offset: keptOffset + start, line: ++line };
+    buf.copy(buf, 0, start, end);
+    keptOffset += start;
+    kept = end - start;
+  }
+  if (kept > 0) yield { bytes: buf.subarray(0, kept), offset: keptOffset, line: ++line };
 }
 
 function looksLikeEntity(e: unknown): e is ScreenEntity {

@@ -36,9 +36,24 @@ export function skeleton(token: string): string {
   if (token.length < 4 || /\d/.test(token)) return token;
   const known = cache.get(token);
   if (known !== undefined) return known;
-  let s = token;
-  for (const [pattern, to] of RULES) s = s.replace(pattern, to);
+  const s = skeletonOf(token);
   if (cache.size >= CACHE_SIZE) cache.clear();
   cache.set(token, s);
+  return s;
+}
+
+/**
+ * The skeleton without the cache: for text seldom seen twice, such as the words of a name
+ * written together (every name of a list of millions has its own), which would only push the
+ * words out of the cache and fill the heap with entries that die old.
+ */
+export function uncachedSkeleton(token: string): string {
+  if (token.length < 4 || /\d/.test(token)) return token;
+  return cache.get(token) ?? skeletonOf(token);
+}
+
+function skeletonOf(token: string): string {
+  let s = token;
+  for (const [pattern, to] of RULES) s = s.replace(pattern, to);
   return s;
 }

@@ -8,7 +8,7 @@
  * Each way has a fixed similarity, so scores stay explainable.
  */
 import type { Token } from "../normalize/index.js";
-import { skeleton } from "../normalize/phonetic.js";
+import { skeleton, uncachedSkeleton } from "../normalize/phonetic.js";
 import { allowedEdits, editDistance, jaroWinkler } from "./distance.js";
 
 export type TokenMatchHow = "exact" | "spelling" | "typo" | "inflection" | "abbreviation" | "initial" | "joined" | "split" | "acronym";
@@ -141,14 +141,14 @@ export function isJoined(word: CompTok, joined: { text: string; sk: string; m?: 
   );
 }
 
-/** The runs of two and three adjacent tokens, written together. */
-export function joinedRuns(tokens: readonly CompTok[]): JoinedRun[] {
+/** The runs of two and three adjacent tokens, written together (`cached`: their skeletons kept in the skeleton cache; not for a list's names, each of which has its own). */
+export function joinedRuns(tokens: readonly CompTok[], cached = true): JoinedRun[] {
   const out: JoinedRun[] = [];
   for (let k = 2; k <= 3; k++) {
     for (let i = 0; i + k <= tokens.length; i++) {
       let text = "";
       for (let x = i; x < i + k; x++) text += tokens[x]!.text;
-      const sk = skeleton(text);
+      const sk = cached ? skeleton(text) : uncachedSkeleton(text);
       out.push({ at: i, k, text, sk, m: letterMask(sk) });
     }
   }
