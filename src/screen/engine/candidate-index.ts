@@ -415,18 +415,10 @@ export class CandidateIndex {
   /** Twice as many slots. */
   private moreSlots(): void {
     const n = this.touched.length * 2;
-    const touched = new Int32Array(n);
-    touched.set(this.touched);
-    this.touched = touched;
-    const weight = new Float64Array(n);
-    weight.set(this.hitWeight);
-    this.hitWeight = weight;
-    const mask = new Int32Array(n);
-    mask.set(this.hitMask);
-    this.hitMask = mask;
-    const flags = new Uint8Array(n);
-    flags.set(this.hitFlags);
-    this.hitFlags = flags;
+    this.touched = widened(this.touched, new Int32Array(n));
+    this.hitWeight = widened(this.hitWeight, new Float64Array(n));
+    this.hitMask = widened(this.hitMask, new Int32Array(n));
+    this.hitFlags = widened(this.hitFlags, new Uint8Array(n));
   }
 
   /**
@@ -606,4 +598,10 @@ export function estimate(rank: RankInput, id: number, shared: number, queryWeigh
 /** Ranking order of candidates: higher estimate, then more shared weight, then the earlier record. */
 export function before(e: number, w: number, id: number, e2: number, w2: number, id2: number): boolean {
   return e > e2 || (e === e2 && (w > w2 || (w === w2 && id < id2)));
+}
+
+/** `into` (a larger typed array of the same kind) with `from` copied to its start. */
+function widened<T extends Int32Array | Float64Array | Uint8Array>(from: T, into: T): T {
+  into.set(from);
+  return into;
 }
