@@ -1,0 +1,32 @@
+/**
+ * @module
+ * The floor of the scan's design in Node.js, for `npm run bench`: a process that loads the
+ * catalog as `scan` does, reads the file as `scan` does (64 KiB chunks) and runs the catalog's
+ * literal prefilter (the automaton every line-oriented fast path runs first) over every byte
+ * once, skipping to the next line after a hit, and does nothing else: no line splitting, no
+ * JSON or CSV checks, no observations. Its wall time (start-up included) beside grep's says how
+ * much of the scan's ratio is the design's per-byte floor and how much is the readers' own work.
+ */
+import { open } from "node:fs/promises";
+import { loadActiveCatalog } from "../src/config/settings.js";
+import { buildCatalogIndex } from "../src/match/catalog-index.js";
+import { buildPrefilter } from "../src/match/prefilter.js";
+
+const path = process.argv[2];
+if (!path) throw new Error("usage: floor-child.js FILE");
+const prefilter = buildPrefilter(buildCatalogIndex(await loadActiveCatalog()));
+const handle = await open(path, "r");
+let hitLines = 0;
+let bytes = 0;
+for await (const chunk of handle.createReadStream() as AsyncIterable<Buffer>) {
+  bytes += chunk.length;
+  let i = 0;
+  while (i < chunk.length) {
+    const hit = prefilter.scan(chunk, i, chunk.length);
+    if (hit === -1) break;
+    hitLines++;
+    const nl = chunk.indexOf(10, hit);
+    i = nl === -1 ? chunk.length : nl + 1;
+  }
+}
+process.stdout.write(`${JSON.stringify({ bytes, hitLines })}\n`);
