@@ -95,9 +95,9 @@ async function main(): Promise<void> {
   for (let i = 0; i < hosts.length; i += BATCH) {
     const b = hosts.slice(i, i + BATCH);
     await client.query(
-      `insert into hosts (id, site, name, name_key, first_seen, last_seen)
-       select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])`,
-      [b.map((h) => h.id), b.map((h) => h.site), b.map((h) => h.name), b.map((h) => h.name), b.map((h) => iso(h.first)), b.map((h) => iso(h.last))],
+      `insert into hosts (id, site, name, name_key, name_lower, first_seen, last_seen)
+       select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])`,
+      [b.map((h) => h.id), b.map((h) => h.site), b.map((h) => h.name), b.map((h) => h.name), b.map((h) => h.name), b.map((h) => iso(h.first)), b.map((h) => iso(h.last))],
     );
     await client.query(
       `insert into host_sources (host_id, source, format, last_seen, observations, scan_id, data)

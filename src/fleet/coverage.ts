@@ -78,7 +78,7 @@ function hostsOf(a: string, seenSince?: string): [RawBuilder<boolean>, RawBuilde
   const asset = sql.table(a);
   return [
     sql<boolean>`h.site = ${asset}.site and h.name_key = ${asset}.name_key${since}`,
-    sql<boolean>`h.site = ${asset}.site and lower(h.name) = ${asset}.name_key and h.agent_id is not null${since}
+    sql<boolean>`h.site = ${asset}.site and h.name_lower = ${asset}.name_key and h.agent_id is not null${since}
       and exists (select 1 from host_sources s where s.host_id = h.id)`,
   ];
 }
@@ -144,7 +144,7 @@ export async function coverageSummary(ctx: Ctx, sites: string[] | null, silentSi
     .selectFrom("hosts")
     .select((eb) => eb.fn.countAll<number>().as("n"))
     .where(sql<boolean>`not exists (select 1 from assets a where a.site = hosts.site and a.name_key = hosts.name_key)`)
-    .where(sql<boolean>`(hosts.agent_id is null or not exists (select 1 from assets a where a.site = hosts.site and a.name_key = lower(hosts.name)))`);
+    .where(sql<boolean>`(hosts.agent_id is null or not exists (select 1 from assets a where a.site = hosts.site and a.name_key = hosts.name_lower))`);
   if (scope) u = u.where("hosts.site", "in", scope);
   const assets = Number(r.assets);
   const reportedCount = Number(r.reported ?? 0);

@@ -643,6 +643,31 @@ export function fleetSuite(backend: Backend): void {
       assert.deepEqual(await neverAttested("2026-03-23T12:00:00Z"), ["laptop-99", "pc-8.corp.example"]);
     });
 
+    test("an agent's host with a name outside ASCII is its asset and is found by its name in any case (not SQL lower(), which folds ASCII only in SQLite)", async () => {
+      const t = clockAt("2026-03-01T12:00:00Z");
+      const fleet = await open({ db: await backend.fresh(), clock: t.clock });
+      await fleet.createSite(LOCAL_ADMIN, { name: "acme", profile: "business" });
+      await fleet.importAssets(LOCAL_ADMIN, { site: "acme", csv: "name\närzte-pc\nпк-бухгалтерия\n" });
+      const kes: Observation = { kind: "software", name: "Kaspersky Endpoint Security for Windows", vendor: "AO Kaspersky Lab", source: { file: "host:programs", line: 1 } };
+      const hosts: string[] = [];
+      for (const [machineId, hostname] of [
+        ["0f1e2d3c4b5a69788796a5b4c3d2e1f1", "ÄRZTE-PC"],
+        ["a1b2c3d4e5f60718293a4b5c6d7e8f91", "ПК-Бухгалтерия"],
+      ] as const) {
+        const enrolled = await fleet.agents.enroll((await fleet.createEnrollmentToken(LOCAL_ADMIN, { site: "acme" })).token, { machineId, hostname });
+        const agent = (await fleet.agents.authenticate(enrolled.credential))!;
+        await fleet.agents.ingest(agent, { observations: [kes], facts: { machineId, hostname }, uploadId: `non-ascii-${machineId.slice(0, 8)}` });
+        hosts.push(enrolled.agent.hostId);
+      }
+      const c = (await fleet.summary(LOCAL_ADMIN, { silentSince: "2026-02-01" })).coverage;
+      assert.deepEqual({ assets: c.assets, reported: c.reported, neverReported: c.neverReported, unlisted: c.unlisted }, { assets: 2, reported: 2, neverReported: 0, unlisted: 0 });
+      assert.deepEqual((await fleet.coverage(LOCAL_ADMIN, { kind: "never-reported" })).items, []);
+      // by name, in another case than the agent reported it
+      assert.deepEqual((await fleet.listHosts(LOCAL_ADMIN, { name: "Ärzte-PC" })).items.map((h) => h.id), [hosts[0]]);
+      assert.equal((await fleet.getHost(LOCAL_ADMIN, { site: "acme", name: "пк-бухгалтерия" })).id, hosts[1]);
+      assert.deepEqual((await fleet.listFindings(LOCAL_ADMIN, { host: "пк-БУХГАЛТЕРИЯ" })).items.map((f) => f.hostId), [hosts[1]]);
+    });
+
     test("attestation: an agent's host that only enrolled has not reported; one that reported in the window and again after the instant has", async () => {
       const t = clockAt("2026-04-01T00:00:00Z");
       const fleet = await open({ db: await backend.fresh(), clock: t.clock });

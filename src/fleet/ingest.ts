@@ -229,6 +229,7 @@ export async function lockHosts(
       site,
       name,
       name_key: k,
+      name_lower: hostNameKey(name),
       first_seen: at,
       last_seen: at,
       ...(k.startsWith(AGENT_KEY_PREFIX) && evidence ? { agent_id: evidence.agentId, machine_id: evidence.machineId } : {}),
@@ -250,7 +251,7 @@ export async function lockHosts(
     const want = rows.find((w) => w.name_key === r.name_key)!;
     const machine = evidence?.machineId ?? r.machine_id ?? null;
     if (want.name === r.name && machine === (r.machine_id ?? null)) continue;
-    await trx.updateTable("hosts").set({ name: want.name, machine_id: machine }).where("id", "=", r.id).execute();
+    await trx.updateTable("hosts").set({ name: want.name, name_lower: hostNameKey(want.name), machine_id: machine }).where("id", "=", r.id).execute();
     if (want.name !== r.name) {
       await trx.updateTable("findings").set({ host_name: want.name }).where("host_id", "=", r.id).execute();
       await audit(trx, { at, keyId: evidence?.agentId ?? "system", action: "host.rename", site, target: r.id, detail: { from: r.name, to: want.name } });

@@ -82,7 +82,7 @@ export async function listHosts(ctx: Ctx, p: Principal, query: PageQuery & HostF
   if (query.name !== undefined) {
     // a host named by uploads (its key), or an agent's host by its current name
     const k = hostNameKey(query.name);
-    q = q.where((eb) => eb.or([eb("name_key", "=", k), eb.and([eb(sql`lower(name)`, "=", k), eb("agent_id", "is not", null)])]));
+    q = q.where((eb) => eb.or([eb("name_key", "=", k), eb.and([eb("name_lower", "=", k), eb("agent_id", "is not", null)])]));
   }
   if (query.lastSeenSince !== undefined) q = q.where("last_seen", ">=", isoInstant(query.lastSeenSince, "lastSeenSince"));
   // without filters the kept per-site count is exact and costs nothing
@@ -123,7 +123,7 @@ export async function getHost(ctx: Ctx, p: Principal, host: string | { site: str
           .selectFrom("hosts")
           .selectAll()
           .where("site", "=", host.site)
-          .where(sql`lower(name)`, "=", hostNameKey(host.name))
+          .where("name_lower", "=", hostNameKey(host.name))
           .where("agent_id", "is not", null)
           .orderBy("last_seen", "desc")
           .executeTakeFirst()));
@@ -159,7 +159,7 @@ export async function listFindings(ctx: Ctx, p: Principal, query: PageQuery & Fi
     if (/^h_[0-9a-f]{20}$/.test(query.host)) q = q.where("host_id", "=", query.host);
     else {
       const k = hostNameKey(query.host);
-      let hq = ctx.db.selectFrom("hosts").select("id").where((eb) => eb.or([eb("name_key", "=", k), eb.and([eb(sql`lower(name)`, "=", k), eb("agent_id", "is not", null)])]));
+      let hq = ctx.db.selectFrom("hosts").select("id").where((eb) => eb.or([eb("name_key", "=", k), eb.and([eb("name_lower", "=", k), eb("agent_id", "is not", null)])]));
       if (sites !== null) hq = hq.where("site", "in", sites.length ? sites : ["\u0000"]);
       const ids = (await hq.execute()).map((h) => h.id);
       q = q.where("host_id", "in", ids.length ? ids : ["\u0000"]);

@@ -550,6 +550,31 @@ const m006: Migration = {
   },
 };
 
+/**
+ * Hosts get `name_lower`, the name folded as `hostNameKey` folds it (in JavaScript), which
+ * replaces SQL `lower(name)` for finding an agent's host by its name: SQLite's lower() folds
+ * ASCII only (as PostgreSQL's does in a database of the C locale), so a name such as
+ * "ÄRZTE-PC" never met its asset "ärzte-pc". Existing rows are filled here: in SQL where the name
+ * is ASCII and trimmed (lower() is then the same), in JavaScript for the rest.
+ */
+const m007: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema.alterTable("hosts").addColumn("name_lower", "text").execute();
+    await sql`update hosts set name_lower = lower(name)`.execute(db);
+    const rows = (await db.selectFrom("hosts").select(["id", "name"]).execute()) as { id: string; name: string }[];
+    for (const r of rows) {
+      // the fold of hostNameKey (src/fleet/ids.ts), written out: a migration must not change with the code after it
+      const folded = r.name.trim().toLowerCase();
+      if (/[^\x00-\x7f]/.test(r.name) || folded !== r.name.toLowerCase()) await db.updateTable("hosts").set({ name_lower: folded }).where("id", "=", r.id).execute();
+    }
+    await db.schema.dropIndex("hosts_site_lower_name").execute();
+    await db.schema.createIndex("hosts_site_name_lower").on("hosts").columns(["site", "name_lower"]).execute();
+  },
+  async down() {
+    throw new Error("the store's migrations do not go down");
+  },
+};
+
 /** `finding_events_y2026m03` for month "2026-03". */
 export function monthPartitionName(month: string): string {
   if (!/^\d{4}-\d{2}$/.test(month)) throw new Error(`not a month: ${month}`);
@@ -571,6 +596,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   "004-notifications-and-counterparties": m004,
   "005-sessions-and-signing-keys": m005,
   "006-history-by-month-and-retention": m006,
+  "007-host-name-lower": m007,
 };
 
 export const migrationProvider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -38,6 +38,12 @@ export type HostRow = {
   site: string;
   name: string;
   name_key: string;
+  /**
+   * The name as `hostNameKey` folds it (trimmed, `toLowerCase`): how an agent's host (whose
+   * name_key is `agent:<id>`) is found by its name. Kept in a column, not SQL `lower(name)`,
+   * which folds ASCII only in SQLite (and in a PostgreSQL database of the C locale).
+   */
+  name_lower?: string | null;
   first_seen: string;
   last_seen: string;
   /** The machine id its agent last reported (evidence, not identity); null for hosts named by uploads. */
