@@ -4,7 +4,7 @@
  * names or ids), and which assets never reported or fell silent since a date. An asset is a host
  * of its site whose key is the asset's lower-case trimmed name (hosts named by uploads), or an
  * agent's host whose current name is that name and that sent an inventory: agent hosts are keyed
- * `agent:<id>` (their name follows the machine), and queries.ts finds them by `lower(name)` the
+ * `agent:<id>` (their name follows the machine), and queries.ts finds them by `name_lower` the
  * same way. No other rule (FQDN against short name, fuzzy names): a wrong match would call an
  * asset covered that is not.
  */
@@ -68,7 +68,7 @@ export async function importAssets(ctx: Ctx, p: Principal, input: { site: string
 /**
  * Which hosts are asset `a` (a table alias with `site` and `name_key`), as the conditions on a
  * host `h` of two subqueries, each on its own index (hosts (site, name_key), hosts (site,
- * lower(name))): by key, and agent hosts by their current name. An agent's host exists from its
+ * name_lower)): by key, and agent hosts by their current name. An agent's host exists from its
  * enrollment, so it counts only once it sent an inventory (a `host_sources` row): an agent that
  * enrolled and never uploaded has not covered its machine. `seenSince` keeps only hosts seen at
  * or after that instant.
