@@ -82,11 +82,23 @@ export function deleteSpooled(path: string): void {
   rmSync(path, { force: true });
 }
 
-/** Moves a refused upload aside (kept for a person to look at). */
+/**
+ * Refused uploads kept in `spool/rejected/`: the newest ten. They are there for a person to look
+ * at, and a server that refuses every collection (a site removed, a proxy answering 400) would
+ * otherwise fill the disk one collection per interval, outside the spool's cap.
+ */
+export const REJECTED_KEPT = 10;
+
+/** Moves a refused upload aside (kept for a person to look at), then drops the oldest refused ones over {@link REJECTED_KEPT}. */
 export function rejectSpooled(dir: string, path: string): string {
   const rejected = join(spoolDir(dir), "rejected");
   mkdirSync(rejected, { recursive: true, mode: 0o700 });
   const to = join(rejected, path.split(/[\\/]/).pop()!);
   renameSync(path, to);
+  const kept = readdirSync(rejected, { withFileTypes: true })
+    .filter((e) => e.isFile() && e.name.endsWith(".json.gz"))
+    .map((e) => e.name)
+    .sort();
+  for (const name of kept.slice(0, Math.max(0, kept.length - REJECTED_KEPT))) rmSync(join(rejected, name), { force: true });
   return to;
 }
