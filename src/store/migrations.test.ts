@@ -12,7 +12,7 @@ import { Kysely, Migrator, SqliteDialect } from "kysely";
 import { migrationProvider } from "./migrations.js";
 import { openStore } from "./open.js";
 
-test("007 fills name_lower for the hosts of a store made before it: ASCII in SQL, the rest (any script, padded names) as hostNameKey folds them", async (t) => {
+test("008 fills name_lower for the hosts of a store made before it: ASCII in SQL, the rest (any script, padded names) as hostNameKey folds them", async (t) => {
   const dir = mkdtempSync(join(tmpdir(), "ictsguard-migrations-"));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const file = join(dir, "fleet.sqlite");

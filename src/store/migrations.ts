@@ -557,7 +557,7 @@ const m006: Migration = {
  * "ÄRZTE-PC" never met its asset "ärzte-pc". Existing rows are filled here: in SQL where the name
  * is ASCII and trimmed (lower() is then the same), in JavaScript for the rest.
  */
-const m007: Migration = {
+const m008: Migration = {
   async up(db: Kysely<any>) {
     await db.schema.alterTable("hosts").addColumn("name_lower", "text").execute();
     await sql`update hosts set name_lower = lower(name)`.execute(db);
@@ -596,7 +596,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   "004-notifications-and-counterparties": m004,
   "005-sessions-and-signing-keys": m005,
   "006-history-by-month-and-retention": m006,
-  "007-host-name-lower": m007,
+  "008-host-name-lower": m008,
 };
 
 export const migrationProvider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
