@@ -31,11 +31,17 @@ after(async () => {
 
 type Shard = { key: string; state: string; worker: string; hosts: number };
 
+/**
+ * Until the trigger is closed and none of its jobs is still running: a shard's job is marked done
+ * just after the handler's transaction, which may be the one that closes the trigger, so the last
+ * shards can still read `running` for a moment after `finished_at` is set.
+ */
 async function waitClosed(client: pg.Client, trigger: string, timeoutMs = 180_000): Promise<void> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const r = await client.query("select finished_at from rejudges where key = $1", [trigger]);
-    if (r.rows[0]?.finished_at) return;
+    const open = await client.query("select count(*)::int as n from jobs where key like $1 and state in ('queued', 'running')", [`${trigger}%`]);
+    if (r.rows[0]?.finished_at && open.rows[0].n === 0) return;
     if (Date.now() > end) {
       const jobs = await client.query("select key, state, attempts, error from jobs order by key");
       throw new Error(`${trigger} not finished in ${timeoutMs} ms: ${JSON.stringify(jobs.rows.slice(0, 10))}\n${serves.map((s) => s.stderr()).join("\n")}`);
