@@ -12,15 +12,20 @@
  * - an older upload of a host is judged before a newer one: while the older is held by another
  *   process, the newer is not claimed, and the host's final inventory is the newer one; an upload
  *   of several hosts waits for older uploads of its site;
- * - a `PUT /api/v1/bom` with `Prefer: respond-async` answers a token that is the queued upload.
+ * - a `PUT /api/v1/bom` with `Prefer: respond-async` answers a token that is the queued upload;
+ * - `ictsguard upload --async` prints the upload's id and status URL; `--wait` polls it to done
+ *   (the scan's line) or to failed (the reason, exit 2).
  */
 import assert from "node:assert/strict";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { openFleet } from "../src/fleet/index.js";
 import { LOCAL_ADMIN, type Fleet } from "../src/fleet/types.js";
 import { startServer, type RunningServer } from "../src/server/index.js";
 import { openStore, type Store } from "../src/store/open.js";
-import { BACKENDS, createTestStore, type TestStore } from "../src/testing/fleet-server.js";
+import { BACKENDS, createTestStore, runCli, type TestStore } from "../src/testing/fleet-server.js";
+import { tempDir } from "../src/testing/temp.js";
 
 const KASPERSKY = (host: string) =>
   `host,kind,name,vendor,version\n${host},software,Kaspersky Endpoint Security for Windows,AO Kaspersky Lab,12.1\n${host},software,Kaspersky Security Center Network Agent,AO Kaspersky Lab,15.1\n${host},software,7-Zip 23.01 (x64),Igor Pavlov,23.01\n`;
@@ -192,6 +197,37 @@ for (const backend of BACKENDS) {
       assert.equal(done.body.status, "done", JSON.stringify(done.body));
       assert.deepEqual(done.body.scan.hosts, ["app-1"]);
       assert.equal((await fleet.listFindings(LOCAL_ADMIN, { site: "bom" })).items.length, 1);
+    });
+
+    it("ictsguard upload --async prints the queued upload; --wait polls it to done, or to failed (exit 2)", async () => {
+      const dir = tempDir("ictsguard-queued-cli-");
+      const good = join(dir, "programs.csv");
+      const bad = join(dir, "mystery.bin");
+      writeFileSync(good, KASPERSKY("cli-1"));
+      writeFileSync(bad, Buffer.from([0x00, 0x01, 0x02, 0xff, 0xfe, 0x42, 0x00, 0x17]));
+      const args = (file: string, ...more: string[]) => ["upload", file, "--server", server.url, "--api-key", ingestKey, "--site", "async", ...more];
+      const first = await runCli(args(good, "--async"));
+      assert.equal(first.code, 0, first.stderr);
+      const id = first.stdout.match(/queued: upload (u_[0-9a-f]{24}) is queued; its status: (\S+)/);
+      assert.ok(id, first.stdout);
+      assert.equal(id[2], `${server.url}/api/v1/uploads/${id[1]}`);
+      // the job loop runs while the client polls
+      let done = false;
+      const ticking = (async () => {
+        for (let stop = false; !stop; ) {
+          await fleet.tick();
+          await new Promise((r) => setTimeout(r, 100));
+          stop = done;
+        }
+      })();
+      const waited = await runCli(args(good, "--async", "--wait"));
+      const refused = await runCli(args(bad, "--async", "--wait"));
+      done = true;
+      await ticking;
+      assert.equal(waited.code, 0, waited.stderr);
+      assert.match(waited.stdout, /programs\.csv: accepted: scan s_[0-9a-f]+: 1 host, 3 observations, 2 findings/);
+      assert.equal(refused.code, 2, refused.stdout);
+      assert.match(refused.stdout, /mystery\.bin: NOT accepted: queued as u_[0-9a-f]{24}, then refused: inventory-unreadable: .*expected/);
     });
 
     it("hides an upload from keys of other sites and from other ingest keys", async () => {
