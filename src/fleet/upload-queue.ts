@@ -177,11 +177,14 @@ function holdLeases(ctx: Ctx): { stop(): void } {
   return { stop: () => clearInterval(timer) };
 }
 
-/** Done: the scan and the reader's warnings kept, the body dropped. Idempotent (a done upload stays as it was). */
+/**
+ * Done: the scan and the reader's warnings kept, the body dropped. Idempotent (a done upload stays
+ * as it was). `locked_by` stays: the process that judged it (leases only look at `processing`).
+ */
 async function markDone(db: Db, id: string, scan: ScanRecord, warnings: UploadWarning[], at: string): Promise<void> {
   await db
     .updateTable("queued_uploads")
-    .set({ state: "done", finished_at: at, body: null, scan_id: scan.id, result: JSON.stringify({ scan, warnings }), error: null, locked_by: null, locked_at: null })
+    .set({ state: "done", finished_at: at, body: null, scan_id: scan.id, result: JSON.stringify({ scan, warnings }), error: null, locked_at: null })
     .where("id", "=", id)
     .where("state", "!=", "done")
     .execute();
@@ -190,7 +193,7 @@ async function markDone(db: Db, id: string, scan: ScanRecord, warnings: UploadWa
 async function markFailed(ctx: Ctx, id: string, error: NonNullable<QueuedUpload["error"]>): Promise<void> {
   await ctx.db
     .updateTable("queued_uploads")
-    .set({ state: "failed", finished_at: nowIso(ctx), body: null, error: JSON.stringify(error), locked_by: null, locked_at: null })
+    .set({ state: "failed", finished_at: nowIso(ctx), body: null, error: JSON.stringify(error), locked_at: null })
     .where("id", "=", id)
     .where("state", "=", "processing")
     .execute();

@@ -220,7 +220,9 @@ export type QueuedUploadRow = {
   started_at: string | null;
   finished_at: string | null;
   attempts: number;
+  /** The process judging it (processing), or that judged it (done, failed). */
   locked_by: string | null;
+  /** The lease: renewed while judging. */
   locked_at: string | null;
   scan_id: string | null;
   /** JSON: the scan record and the reader's warnings, once done. */
