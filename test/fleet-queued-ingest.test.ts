@@ -237,6 +237,10 @@ for (const backend of BACKENDS) {
       assert.equal((await status(accepted.body.id, otherSite)).status, 404);
       assert.equal((await status(accepted.body.id, otherIngest)).status, 404);
       assert.equal((await status("u_000000000000000000000000")).status, 404);
+      // a site that does not exist is refused at accept (the insert's foreign key), as the synchronous upload refuses it
+      const admin = (await fleet.createApiKey(LOCAL_ADMIN, { role: "admin" })).token;
+      const nowhere = await queued("/api/v1/hosts/ws-21/inventories?site=nosuch&filename=programs.csv", CLEAN("x"), { authorization: `Bearer ${admin}` });
+      assert.equal(nowhere.status, 404, JSON.stringify(nowhere.body));
       await fleet.tick();
     });
   });

@@ -42,7 +42,6 @@ import { AGENT_KEY_PREFIX, ingest } from "./ingest.js";
 import { ingestInventory, type UploadWarning } from "./ingest-inventory.js";
 import { enqueue } from "./jobs.js";
 import { InventoryRefusal } from "./read-inventory.js";
-import { siteRow } from "./sites.js";
 import { FleetError, type KeyRole, type Principal, type QueuedUpload, type QueueUploadRequest, type QueuedUploadStatus, type ScanRecord } from "./types.js";
 
 /** A `processing` upload whose lease was not renewed for this long (real time) belongs to a process that died. */
@@ -61,7 +60,6 @@ export async function queueUpload(ctx: Ctx, req: QueueUploadRequest): Promise<{ 
   const p = req.principal;
   requireRole(p, INGEST_ROLES, "upload inventories");
   requireSite(p, req.site);
-  await siteRow(ctx.db, req.site);
   // what ingest would refuse whatever the body holds is refused now, as the synchronous upload refuses it
   const source = req.source.trim();
   if (!source || source.length > MAX_SOURCE_NAME) throw new FleetError("invalid", `source.name must be 1 to ${MAX_SOURCE_NAME} characters`);
@@ -107,6 +105,8 @@ export async function queueUpload(ctx: Ctx, req: QueueUploadRequest): Promise<{ 
       .executeTakeFirst();
     if (inserted) return { upload: uploadOf({ ...row, seq: 0 }), replayed: false };
   } catch (err) {
+    // the site is checked by the insert itself (its foreign key), not by a read before it: accepting is one statement
+    if (isForeignKeyViolation(err)) throw new FleetError("not-found", `no site "${req.site}"`);
     if (!isUniqueViolation(err)) throw err;
   }
   // the key was queued before: that upload, as it is now
@@ -282,6 +282,12 @@ export async function queueUploadJudging(ctx: Ctx, now: string): Promise<void> {
   const queued = await ctx.db.selectFrom("jobs").select("id").where("kind", "=", "uploads.judge").where("state", "=", "queued").limit(1).executeTakeFirst();
   if (queued) return;
   await enqueue(ctx, `uploads:judge:${now}:${randomId("p", 6)}`, "uploads.judge", { reason: "queued uploads wait to be judged", at: now }, now);
+}
+
+/** A foreign-key violation, on either backend (SQLite's are enforced: store/open.ts). */
+function isForeignKeyViolation(err: unknown): boolean {
+  const e = err as { code?: string } | undefined;
+  return e?.code === "23503" || e?.code === "SQLITE_CONSTRAINT_FOREIGNKEY";
 }
 
 /** Retention: status rows of uploads done or failed before `before` (their bodies went when they finished). */
