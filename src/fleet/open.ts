@@ -119,6 +119,7 @@ export async function openFleet(options: FleetOptions = {}): Promise<Fleet> {
   let chain: Promise<unknown> = Promise.resolve();
   // set by stopJobs(): the job in hand finishes, no other is claimed
   let stopping = false;
+  ctx.stopping = () => stopping;
   const catalogCheckMs = options.catalogCheckMs ?? DEFAULT_CATALOG_CHECK_MS;
   let catalogCheckedAt = Date.now();
   const tickOnce = async (): Promise<JobInfo[]> => {

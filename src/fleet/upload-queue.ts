@@ -246,14 +246,14 @@ async function judgeOne(ctx: Ctx, row: QueuedUploadRow): Promise<"done" | "faile
 
 export type JudgingPass = { done: number; failed: number; retried: number };
 
-/** The job: claims and judges queued uploads until none is claimable or the pass's budget is spent. */
+/** The job: claims and judges queued uploads until none is claimable, the pass's budget is spent, or the process stops (the upload in hand is finished). */
 export async function judgeQueuedUploads(ctx: Ctx): Promise<JudgingPass> {
   const out: JudgingPass = { done: 0, failed: 0, retried: 0 };
   await reclaimExpired(ctx);
   const lease = holdLeases(ctx);
   const started = Date.now();
   try {
-    while (Date.now() - started < PASS_BUDGET_MS) {
+    while (Date.now() - started < PASS_BUDGET_MS && !ctx.stopping?.()) {
       const row = await claim(ctx);
       if (!row) break;
       const outcome = await judgeOne(ctx, row);
