@@ -10,8 +10,9 @@
  *   the two processes), beside PostgreSQL's own COPY (psql `\copy`) of the same rows into a
  *   bare table in the same database, in the same run (target: at least 50% of COPY), three ways:
  *   judged synchronously (read, judged and stored before the answer, as by default); accepted
- *   (queued: `Prefer: respond-async`, until every 202); and judged after queueing (until every
- *   queued upload is done, by the two processes' job loops);
+ *   (queued: `Prefer: respond-async`, until every 202, by the same two HTTP-only processes); and
+ *   judged after queueing (two processes with job loops, from the first claim to the last
+ *   upload done);
  * - where EXPLAIN says the history and trend queries go (index scans on the month partitions).
  *
  * The machine's load average is printed with the figures. Figures go to stdout and
@@ -154,13 +155,13 @@ async function main(): Promise<void> {
     const ingestRate = observations / syncS;
     console.log(`judged synchronously: ${observations.toLocaleString("en-US")} observations in ${uploads} uploads of ${HOSTS_PER_UPLOAD} hosts, ${syncS.toFixed(2)} s: ${Math.round(ingestRate).toLocaleString("en-US")} observations/s`);
 
-    // (b) queued: the same rows to a site of their own (new hosts, as in (a)), Prefer: respond-async, on two processes
-    // that run the job loop; first their start-up jobs (daily partitions, retention ...) are let finish, so judging is timed alone
-    for (const s of serves.splice(0)) await s.stop();
-    for (let i = 0; i < 2; i++) serves.push(await spawnServe(store, ["--job-interval", "1"]));
-    const quietStart = Date.now();
+    // (b) queued. First two processes with job loops run their start-up jobs (daily partitions, retention,
+    // re-screening ...) to the end and stop, so that none of that runs while queued uploads are timed.
     const pgc = new pg.Client({ connectionString: store.db });
     await pgc.connect();
+    const quietStart = Date.now();
+    const judges: ServeProcess[] = [];
+    for (let i = 0; i < 2; i++) judges.push(await spawnServe(store, ["--job-interval", "1"]));
     const retentionKey = `retention:${new Date().toISOString().slice(0, 10)}`;
     for (;;) {
       const busy = (await pgc.query("select count(*)::int as n from jobs where state in ('queued', 'running')")).rows[0].n as number;
@@ -168,24 +169,36 @@ async function main(): Promise<void> {
       if ((busy === 0 && retained === 1) || Date.now() - quietStart > 600_000) break;
       await new Promise((r) => setTimeout(r, 500));
     }
-    console.log(`job loops quiet after ${((Date.now() - quietStart) / 1000).toFixed(1)} s (start-up jobs of the two processes)`);
+    for (const j of judges.splice(0)) await j.stop();
+    console.log(`start-up jobs done in ${((Date.now() - quietStart) / 1000).toFixed(1)} s`);
+
+    // accepted (queued): the same rows, Prefer: respond-async, to a site of their own (new hosts, as in (a)), through the
+    // same two processes as (a) (HTTP only, --no-jobs: nothing is judged while they accept)
     const queuedStart = process.hrtime.bigint();
     const acceptRun = await sendAll(queuedSite, 202, { prefer: "respond-async" });
     const acceptS = acceptRun.seconds;
     const acceptRate = observations / acceptS;
     console.log(`accepted (queued): ${observations.toLocaleString("en-US")} observations in ${uploads} uploads, all 202 in ${acceptS.toFixed(3)} s: ${Math.round(acceptRate).toLocaleString("en-US")} observations/s`);
-    // judged after queueing: from the first request until every queued upload is done (read from the table)
+
+    // judged after queueing: two processes with job loops judge the queue; timed from the first claim to the last
+    // upload done (the table's started_at and finished_at), and end to end from the first request
+    for (let i = 0; i < 2; i++) judges.push(await spawnServe(store, ["--job-interval", "1"]));
     for (;;) {
       const r = (await pgc.query("select count(*) filter (where state = 'done')::int as done, count(*) filter (where state = 'failed')::int as failed from queued_uploads where site = $1", [queuedSite])).rows[0] as { done: number; failed: number };
       if (r.failed > 0) throw new Error(`${r.failed} queued uploads failed: ${JSON.stringify((await pgc.query("select error from queued_uploads where state = 'failed' limit 3")).rows)}`);
       if (r.done === uploads) break;
       await new Promise((res) => setTimeout(res, 20));
     }
-    const judgedS = Number(process.hrtime.bigint() - queuedStart) / 1e9;
+    const endToEndS = Number(process.hrtime.bigint() - queuedStart) / 1e9;
+    const span = (await pgc.query("select min(started_at) as first, max(finished_at) as last from queued_uploads where site = $1", [queuedSite])).rows[0] as { first: string; last: string };
+    const judgedS = (Date.parse(span.last) - Date.parse(span.first)) / 1000;
     const judgedRate = observations / judgedS;
     const judgedBy = (await pgc.query("select locked_by, count(*)::int as n from queued_uploads where site = $1 group by locked_by", [queuedSite])).rows as { locked_by: string; n: number }[];
     await pgc.end();
-    console.log(`judged after queueing: every queued upload done ${judgedS.toFixed(2)} s after the first request: ${Math.round(judgedRate).toLocaleString("en-US")} observations/s (uploads per process: ${judgedBy.map((r) => r.n).join(", ")})`);
+    for (const j of judges.splice(0)) await j.stop();
+    console.log(
+      `judged after queueing: from the first claim to the last upload done ${judgedS.toFixed(2)} s: ${Math.round(judgedRate).toLocaleString("en-US")} observations/s (uploads per process: ${judgedBy.map((r) => r.n).join(", ")}); ${endToEndS.toFixed(2)} s from the first request, the judging processes' start included`,
+    );
 
     const csv = join(tempDir("ictsguard-bench-copy-"), "rows.csv");
     writeFileSync(csv, `host,kind,name,vendor,version\n${bodies.map((b) => b.slice(b.indexOf("\n") + 1)).join("")}`);
@@ -235,7 +248,7 @@ async function main(): Promise<void> {
           uploads,
           judgedSynchronously: { seconds: syncS, perSecond: ingestRate, ofCopy: ingestRate / copyRate },
           acceptedQueued: { seconds: acceptS, perSecond: acceptRate, ofCopy: acceptRate / copyRate },
-          judgedAfterQueueing: { seconds: judgedS, perSecond: judgedRate, ofCopy: judgedRate / copyRate, uploadsPerProcess: judgedBy.map((r) => r.n) },
+          judgedAfterQueueing: { seconds: judgedS, perSecond: judgedRate, ofCopy: judgedRate / copyRate, uploadsPerProcess: judgedBy.map((r) => r.n), endToEndSeconds: endToEndS },
         },
         copy: { rows: observations, seconds: copyS, perSecond: copyRate },
         ratio,
