@@ -13,6 +13,7 @@
  *   process, the newer is not claimed, and the host's final inventory is the newer one; an upload
  *   of several hosts waits for older uploads of its site;
  * - a `PUT /api/v1/bom` with `Prefer: respond-async` answers a token that is the queued upload;
+ * - a finished upload's status row is purged by the retention job after the upload records' 90 days;
  * - `ictsguard upload --async` prints the upload's id and status URL; `--wait` polls it to done
  *   (the scan's line) or to failed (the reason, exit 2).
  */
@@ -20,6 +21,7 @@ import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { clockAt } from "../src/fleet/fleet-suite.js";
 import { openFleet } from "../src/fleet/index.js";
 import { LOCAL_ADMIN, type Fleet } from "../src/fleet/types.js";
 import { startServer, type RunningServer } from "../src/server/index.js";
@@ -228,6 +230,30 @@ for (const backend of BACKENDS) {
       assert.match(waited.stdout, /programs\.csv: accepted: scan s_[0-9a-f]+: 1 host, 3 observations, 2 findings/);
       assert.equal(refused.code, 2, refused.stdout);
       assert.match(refused.stdout, /mystery\.bin: NOT accepted: queued as u_[0-9a-f]{24}, then refused: inventory-unreadable: .*expected/);
+    });
+
+    it("keeps a finished upload's status row as long as upload records, then the retention job purges it", async () => {
+      const other = await createTestStore(backend);
+      const t = clockAt("2025-01-10T12:00:00Z");
+      const f = await openFleet({ db: other.db, home: other.home, clock: t.clock });
+      try {
+        await f.createSite(LOCAL_ADMIN, { name: "r", profile: "business" });
+        const { upload } = await f.queueUpload({ principal: LOCAL_ADMIN, site: "r", host: "ws-r", filename: "p.csv", source: "p.csv", body: Buffer.from(CLEAN("x")) });
+        assert.equal(upload.receivedAt, "2025-01-10T12:00:00.000Z", "the accept instant is the fleet's clock");
+        await f.tick();
+        assert.equal((await f.getUpload(LOCAL_ADMIN, upload.id)).status, "done");
+        t.set("2025-04-09T12:00:00Z"); // 89 days on: kept
+        await f.tick();
+        assert.equal((await f.getUpload(LOCAL_ADMIN, upload.id)).status, "done");
+        t.set("2025-04-11T12:00:00Z"); // 91 days on: purged
+        const ran = await f.tick();
+        const retention = ran.find((j) => j.kind === "retention");
+        assert.equal((retention?.result as { queuedUploads?: number } | undefined)?.queuedUploads, 1, JSON.stringify(retention));
+        await assert.rejects(f.getUpload(LOCAL_ADMIN, upload.id), /no upload/);
+      } finally {
+        await f.close();
+        await other.drop();
+      }
     });
 
     it("hides an upload from keys of other sites and from other ingest keys", async () => {
