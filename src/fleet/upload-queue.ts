@@ -144,14 +144,16 @@ function uploadOf(r: Omit<QueuedUploadRow, "seq"> & { seq: unknown }): QueuedUpl
  * the module's "Order"), for this process.
  */
 async function claim(ctx: Ctx): Promise<QueuedUploadRow | undefined> {
+  // the lease is real time (as jobs.ts); when judging started is the service's clock, as when it finished
   const now = new Date().toISOString();
+  const started = nowIso(ctx);
   const oldest = sql`select u.id from queued_uploads u where u.state = 'queued' and not exists (
       select 1 from queued_uploads e where e.site = u.site and e.seq < u.seq and e.state in ('queued', 'processing')
         and (e.host_key is null or u.host_key is null or e.host_key = u.host_key))
     order by u.seq limit 1`;
   const pick = lockable(ctx) ? sql`(${oldest} for update of u skip locked)` : sql`(${oldest})`;
   const r = await sql<QueuedUploadRow>`update queued_uploads set state = 'processing', attempts = attempts + 1, locked_by = ${ctx.workerId}, locked_at = ${now},
-      started_at = coalesce(started_at, ${now})
+      started_at = coalesce(started_at, ${started})
     where state = 'queued' and id = ${pick} returning *`.execute(ctx.db);
   return r.rows[0];
 }
