@@ -7,9 +7,12 @@
  * - the API's p50/p95/p99 per endpoint, requests sent round-robin to the two processes by
  *   CONCURRENCY clients at once;
  * - ingest in observations per second through the real upload path (CSV inventories POSTed to
- *   the two processes, judged and stored), beside PostgreSQL's own COPY (psql `\copy`) of the
- *   same rows into a bare table in the same database, in the same run; the ratio is the figure
- *   (target: at least 50% of COPY);
+ *   the two processes), beside PostgreSQL's own COPY (psql `\copy`) of the same rows into a
+ *   bare table in the same database, in the same run (target: at least 50% of COPY), three ways:
+ *   judged synchronously (read, judged and stored before the answer, as by default); accepted
+ *   (queued: `Prefer: respond-async`, until every 202, by the same two HTTP-only processes); and
+ *   judged after queueing (two processes with job loops, from the first claim to the last
+ *   upload done);
  * - where EXPLAIN says the history and trend queries go (index scans on the month partitions).
  *
  * The machine's load average is printed with the figures. Figures go to stdout and
@@ -75,7 +78,11 @@ async function main(): Promise<void> {
     const fleet = await openFleet({ db: store.db, home: store.home });
     const key = (await fleet.createApiKey(LOCAL_ADMIN, { role: "viewer" })).token;
     const ingestKey = (await fleet.createApiKey(LOCAL_ADMIN, { role: "ingest" })).token;
-    const site = (await fleet.listSites(LOCAL_ADMIN))[0]!.name;
+    const siteRow = (await fleet.listSites(LOCAL_ADMIN))[0]!;
+    const site = siteRow.name;
+    // the queued run's rows go to a site of their own: new hosts, as the synchronous run's are
+    const queuedSite = "bench-queued";
+    await fleet.createSite(LOCAL_ADMIN, { name: queuedSite, profile: siteRow.profile });
     await fleet.close();
     for (let i = 0; i < 2; i++) serves.push(await spawnServe(store, ["--no-jobs"]));
     let turn = 0;
@@ -115,29 +122,83 @@ async function main(): Promise<void> {
     const loadAfterApi = uptime();
     console.log(`machine after the API run: ${loadAfterApi}`);
 
-    // --- ingest through the upload path vs COPY of the same rows
+    // --- ingest through the upload path, judged before the answer (as today), then queued, vs COPY of the same rows
     const uploads = Math.ceil(INGEST_HOSTS / HOSTS_PER_UPLOAD);
     const bodies = Array.from({ length: uploads }, (_, i) => inventory(i));
     const observations = uploads * HOSTS_PER_UPLOAD * ROWS_PER_HOST;
-    let sent = 0;
-    const ingestStart = process.hrtime.bigint();
-    const uploader = async () => {
-      for (;;) {
-        const i = sent++;
-        if (i >= uploads) return;
-        const res = await fetch(`${next()}/api/v1/inventories?site=${site}&filename=programs.csv`, {
-          method: "POST",
-          headers: { authorization: `Bearer ${ingestKey}`, "content-type": "application/octet-stream", "idempotency-key": `bench-scale-${i}` },
-          body: bodies[i]!,
-        });
-        const text = await res.text();
-        if (res.status !== 201) throw new Error(`upload ${i}: HTTP ${res.status} ${text.slice(0, 300)}`);
-      }
+    /** Sends every body to `targetSite`, CONCURRENCY_UPLOADS at a time round-robin; resolves with the seconds until the last answer. */
+    const sendAll = async (targetSite: string, expect: number, headers: Record<string, string>): Promise<{ seconds: number; answers: { id?: string }[] }> => {
+      let sent = 0;
+      const answers: { id?: string }[] = [];
+      const start = process.hrtime.bigint();
+      const uploader = async () => {
+        for (;;) {
+          const i = sent++;
+          if (i >= uploads) return;
+          const res = await fetch(`${next()}/api/v1/inventories?site=${targetSite}&filename=programs.csv`, {
+            method: "POST",
+            headers: { authorization: `Bearer ${ingestKey}`, "content-type": "application/octet-stream", "idempotency-key": `bench-scale-${targetSite}-${i}`, ...headers },
+            body: bodies[i]!,
+          });
+          const text = await res.text();
+          if (res.status !== expect) throw new Error(`upload ${i}: HTTP ${res.status} ${text.slice(0, 300)}`);
+          answers[i] = JSON.parse(text) as { id?: string };
+        }
+      };
+      await Promise.all(Array.from({ length: serves.length * 2 }, uploader));
+      return { seconds: Number(process.hrtime.bigint() - start) / 1e9, answers };
     };
-    await Promise.all(Array.from({ length: serves.length * 2 }, uploader));
-    const ingestS = Number(process.hrtime.bigint() - ingestStart) / 1e9;
-    const ingestRate = observations / ingestS;
-    console.log(`ingest: ${observations.toLocaleString("en-US")} observations in ${uploads} uploads of ${HOSTS_PER_UPLOAD} hosts, ${ingestS.toFixed(2)} s: ${Math.round(ingestRate).toLocaleString("en-US")} observations/s`);
+
+    // (a) judged synchronously: the upload is read, judged and stored before the answer (two processes, no job loop)
+    const syncRun = await sendAll(site, 201, {});
+    const syncS = syncRun.seconds;
+    const ingestRate = observations / syncS;
+    console.log(`judged synchronously: ${observations.toLocaleString("en-US")} observations in ${uploads} uploads of ${HOSTS_PER_UPLOAD} hosts, ${syncS.toFixed(2)} s: ${Math.round(ingestRate).toLocaleString("en-US")} observations/s`);
+
+    // (b) queued. First two processes with job loops run their start-up jobs (daily partitions, retention,
+    // re-screening ...) to the end and stop, so that none of that runs while queued uploads are timed.
+    const pgc = new pg.Client({ connectionString: store.db });
+    await pgc.connect();
+    const quietStart = Date.now();
+    const judges: ServeProcess[] = [];
+    for (let i = 0; i < 2; i++) judges.push(await spawnServe(store, ["--job-interval", "1"]));
+    const retentionKey = `retention:${new Date().toISOString().slice(0, 10)}`;
+    for (;;) {
+      const busy = (await pgc.query("select count(*)::int as n from jobs where state in ('queued', 'running')")).rows[0].n as number;
+      const retained = (await pgc.query("select count(*)::int as n from jobs where key = $1 and state in ('done', 'failed')", [retentionKey])).rows[0].n as number;
+      if ((busy === 0 && retained === 1) || Date.now() - quietStart > 600_000) break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    for (const j of judges.splice(0)) await j.stop();
+    console.log(`start-up jobs done in ${((Date.now() - quietStart) / 1000).toFixed(1)} s`);
+
+    // accepted (queued): the same rows, Prefer: respond-async, to a site of their own (new hosts, as in (a)), through the
+    // same two processes as (a) (HTTP only, --no-jobs: nothing is judged while they accept)
+    const queuedStart = process.hrtime.bigint();
+    const acceptRun = await sendAll(queuedSite, 202, { prefer: "respond-async" });
+    const acceptS = acceptRun.seconds;
+    const acceptRate = observations / acceptS;
+    console.log(`accepted (queued): ${observations.toLocaleString("en-US")} observations in ${uploads} uploads, all 202 in ${acceptS.toFixed(3)} s: ${Math.round(acceptRate).toLocaleString("en-US")} observations/s`);
+
+    // judged after queueing: two processes with job loops judge the queue; timed from the first claim to the last
+    // upload done (the table's started_at and finished_at), and end to end from the first request
+    for (let i = 0; i < 2; i++) judges.push(await spawnServe(store, ["--job-interval", "1"]));
+    for (;;) {
+      const r = (await pgc.query("select count(*) filter (where state = 'done')::int as done, count(*) filter (where state = 'failed')::int as failed from queued_uploads where site = $1", [queuedSite])).rows[0] as { done: number; failed: number };
+      if (r.failed > 0) throw new Error(`${r.failed} queued uploads failed: ${JSON.stringify((await pgc.query("select error from queued_uploads where state = 'failed' limit 3")).rows)}`);
+      if (r.done === uploads) break;
+      await new Promise((res) => setTimeout(res, 20));
+    }
+    const endToEndS = Number(process.hrtime.bigint() - queuedStart) / 1e9;
+    const span = (await pgc.query("select min(started_at) as first, max(finished_at) as last from queued_uploads where site = $1", [queuedSite])).rows[0] as { first: string; last: string };
+    const judgedS = (Date.parse(span.last) - Date.parse(span.first)) / 1000;
+    const judgedRate = observations / judgedS;
+    const judgedBy = (await pgc.query("select locked_by, count(*)::int as n from queued_uploads where site = $1 group by locked_by", [queuedSite])).rows as { locked_by: string; n: number }[];
+    await pgc.end();
+    for (const j of judges.splice(0)) await j.stop();
+    console.log(
+      `judged after queueing: from the first claim to the last upload done ${judgedS.toFixed(2)} s: ${Math.round(judgedRate).toLocaleString("en-US")} observations/s (uploads per process: ${judgedBy.map((r) => r.n).join(", ")}); ${endToEndS.toFixed(2)} s from the first request, the judging processes' start included`,
+    );
 
     const csv = join(tempDir("ictsguard-bench-copy-"), "rows.csv");
     writeFileSync(csv, `host,kind,name,vendor,version\n${bodies.map((b) => b.slice(b.indexOf("\n") + 1)).join("")}`);
@@ -151,7 +212,12 @@ async function main(): Promise<void> {
     const copyRate = observations / copyS;
     console.log(`COPY (psql \\copy) of the same rows into a bare table: ${copyS.toFixed(2)} s: ${Math.round(copyRate).toLocaleString("en-US")} rows/s`);
     const ratio = ingestRate / copyRate;
-    console.log(`ingest / COPY: ${(ratio * 100).toFixed(1)}% (target 50%)`);
+    const pct = (rate: number) => `${((rate / copyRate) * 100).toFixed(1)}% of COPY`;
+    console.log(`judged synchronously:  ${Math.round(ingestRate).toLocaleString("en-US").padStart(10)} observations/s = ${pct(ingestRate)} (target 50%)`);
+    console.log(`accepted (queued):     ${Math.round(acceptRate).toLocaleString("en-US").padStart(10)} observations/s = ${pct(acceptRate)}`);
+    console.log(`judged after queueing: ${Math.round(judgedRate).toLocaleString("en-US").padStart(10)} observations/s = ${pct(judgedRate)}`);
+    const loadAfterIngest = uptime();
+    console.log(`machine after ingest: ${loadAfterIngest}`);
 
     // --- where the history and trend queries go
     const c2 = new pg.Client({ connectionString: store.db });
@@ -175,7 +241,18 @@ async function main(): Promise<void> {
     mkdirSync(out, { recursive: true });
     writeFileSync(
       join(out, "fleet-scale.json"),
-      `${JSON.stringify({ hosts: HOSTS, findings: FINDINGS, processes: 2, concurrency: CONCURRENCY, at: new Date().toISOString(), machine: { afterApi: loadAfterApi, end: loadEnd }, api, ingest: { observations, seconds: ingestS, perSecond: ingestRate }, copy: { rows: observations, seconds: copyS, perSecond: copyRate }, ratio, plans }, null, 2)}\n`,
+      `${JSON.stringify({ hosts: HOSTS, findings: FINDINGS, processes: 2, concurrency: CONCURRENCY, at: new Date().toISOString(), machine: { afterApi: loadAfterApi, afterIngest: loadAfterIngest, end: loadEnd },
+        api,
+        ingest: {
+          observations,
+          uploads,
+          judgedSynchronously: { seconds: syncS, perSecond: ingestRate, ofCopy: ingestRate / copyRate },
+          acceptedQueued: { seconds: acceptS, perSecond: acceptRate, ofCopy: acceptRate / copyRate },
+          judgedAfterQueueing: { seconds: judgedS, perSecond: judgedRate, ofCopy: judgedRate / copyRate, uploadsPerProcess: judgedBy.map((r) => r.n), endToEndSeconds: endToEndS },
+        },
+        copy: { rows: observations, seconds: copyS, perSecond: copyRate },
+        ratio,
+        plans }, null, 2)}\n`,
     );
   } finally {
     for (const s of serves) await s.stop();

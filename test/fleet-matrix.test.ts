@@ -41,6 +41,8 @@ type Fixture = {
   webhook(): Promise<string>;
   /** A new counterparty of site a. */
   counterparty(): Promise<string>;
+  /** An upload queued (`Prefer: respond-async`) in site a by the ingest key: its id. */
+  queuedUpload(): Promise<string>;
   /** A plain CSV list file, and a new refresh schedule reading it. */
   listFile: string;
   listSource(): Promise<string>;
@@ -66,6 +68,8 @@ const SAMPLES: Record<string, (fx: Fixture) => Promise<Sample> | Sample> = {
   "findings.list": () => ({ path: `/api/v1/findings?site=${SITE}&status=unsupported,prohibited` }),
   "findings.get": (fx) => ({ path: `/api/v1/findings/${fx.findingId}` }),
   "findings.history": (fx) => ({ path: `/api/v1/findings/${fx.findingId}/history` }),
+  // the ingest column's key sent it: an ingest key reads its own uploads only
+  "uploads.get": async (fx) => ({ path: `/api/v1/uploads/${await fx.queuedUpload()}` }),
   "scans.list": () => ({ path: `/api/v1/scans?site=${SITE}` }),
   "scans.get": (fx) => ({ path: `/api/v1/scans/${fx.scanId}` }),
   summary: () => ({ path: `/api/v1/summary?site=${SITE}` }),
@@ -190,7 +194,7 @@ describe("authorisation matrix: the table and the docs", () => {
     for (const r of ROUTES) {
       if (r.access === "public" || r.access === "agent" || r.access === "osquery") continue;
       assert.equal(expectedAccess(r, "anonymous"), 401, r.id);
-      if (r.id.startsWith("inventories.") || r.id === "fleetdm.results" || r.id === "bom.upload") continue; // uploads
+      if (r.id.startsWith("inventories.") || r.id === "fleetdm.results" || r.id === "bom.upload" || r.id === "uploads.get") continue; // uploads, and a queued upload's status (its own only: the fleet checks)
       assert.notEqual(expectedAccess(r, "ingest"), "allow", `${r.id}: an ingest key may only upload`);
     }
   });
@@ -250,6 +254,15 @@ for (const backend of BACKENDS) {
         webhook: async () => (await fleet.createWebhook(LOCAL_ADMIN, { site: SITE, url: "http://127.0.0.1:9/hook", events: ["finding.new"] })).webhook.id,
         counterparty: async () => (await fleet.createCounterparty(LOCAL_ADMIN, { site: SITE, name: `Contoso ${unique()}`, role: "vendor" })).id,
         listFile,
+        queuedUpload: async () => {
+          const res = await fetch(`${server.url}/api/v1/inventories?site=${SITE}&filename=programs.csv`, {
+            method: "POST",
+            headers: { authorization: `Bearer ${keys.ingest}`, "content-type": "application/octet-stream", prefer: "respond-async" },
+            body: CSV(`q-${unique()}`),
+          });
+          assert.equal(res.status, 202);
+          return ((await res.json()) as { id: string }).id;
+        },
         listSource: async () => (await fleet.setListSource(LOCAL_ADMIN, { name: `l-${unique()}`, source: listFile, intervalMinutes: 1440 })).name,
         agent: async () => {
           const enrolled = await fleet.agents.enroll((await fleet.createEnrollmentToken(LOCAL_ADMIN, { site: SITE })).token, { machineId: null, hostname: `m-${unique()}` });

@@ -33,6 +33,8 @@ export type Ctx = {
   delivery: DeliverySettings;
   /** How counterparties are screened (screening.ts): the config's `screen:` settings. */
   screen: ScreenSettings;
+  /** True once the job loop is stopping (`stopJobs`): a long pass (queued uploads) ends after the item in hand. */
+  stopping?: () => boolean;
 };
 
 /**

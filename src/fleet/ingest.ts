@@ -32,7 +32,13 @@ const MAX_SOURCE_NAME = 200;
 
 class Duplicate extends Error {}
 
-export async function ingest(ctx: Ctx, req: IngestRequest): Promise<ScanRecord> {
+/** What a caller inside the fleet adds to ingest's transaction (the queue marks its upload done in it). */
+export type IngestHooks = {
+  /** Runs in ingest's transaction, after the scan is written: it commits with the upload or not at all. */
+  inTransaction?: (trx: Db, record: ScanRecord) => Promise<void>;
+};
+
+export async function ingest(ctx: Ctx, req: IngestRequest, hooks: IngestHooks = {}): Promise<ScanRecord> {
   const p = req.principal;
   requireRole(p, INGEST_ROLES, "upload inventories");
   requireSite(p, req.site);
@@ -166,6 +172,7 @@ export async function ingest(ctx: Ctx, req: IngestRequest): Promise<ScanRecord> 
       // other for their whole transaction (judging included)
       await addSiteHosts(trx, req.site, made);
       await moveCounts(trx, changes, receivedAt);
+      if (hooks.inTransaction) await hooks.inTransaction(trx, record);
       return record;
     });
   } catch (err) {

@@ -18,6 +18,7 @@ import { queueDeadlineNotices } from "./deadline-notices.js";
 import { deliverDue, queueDeliveries } from "./delivery.js";
 import { queueListRefreshes, refreshList } from "./list-refresh.js";
 import { queueRescreen, rescreenAll } from "./rescreen.js";
+import { judgeQueuedUploads, queueUploadJudging } from "./upload-queue.js";
 
 /** Runs one claimed job; what it returns is stored as the job's result. */
 export type JobHandler = (ctx: Ctx, payload: JobPayload, job: JobRow) => Promise<unknown>;
@@ -32,6 +33,8 @@ export const JOB_HANDLERS: Record<string, JobHandler> = {
   // daily: the month partitions of the history ahead (PostgreSQL), then what is past retention
   "history-partitions": (ctx, payload) => ensureHistoryPartitions(ctx, payload.at),
   retention: (ctx, payload) => purge(ctx, ctx.retention, payload.at),
+  /** Judges uploads accepted into the queue (`Prefer: respond-async`), in accept order per site and host (upload-queue.ts). */
+  "uploads.judge": (ctx) => judgeQueuedUploads(ctx),
   /** Sends the webhook deliveries that are due (delivery.ts). */
   "webhooks.deliver": (ctx) => deliverDue(ctx),
   /** Screens every counterparty again with the current catalog and lists (rescreen.ts). */
@@ -46,7 +49,7 @@ export const JOB_HANDLERS: Record<string, JobHandler> = {
 
 /**
  * Tickers beyond the built-in ones of open.ts (exception expiry, phase and catalog re-judges), in
- * order: the daily partition and retention jobs; then list refreshes and re-screens, queued
+ * order: the daily partition and retention jobs; queued uploads to judge; then list refreshes and re-screens, queued
  * before deadline notices and deliveries, so the events a tick makes are sent by the same tick's
  * delivery pass where they can be.
  */
@@ -57,6 +60,8 @@ export const TICKERS: Ticker[] = [
     await enqueue(ctx, `history-partitions:${day}`, "history-partitions", { reason: "month partitions of the findings history ahead", at: now }, now);
     await enqueue(ctx, `retention:${day}`, "retention", { reason: "daily retention purge", at: now }, now);
   },
+  // queued uploads first: their judgments make events the same tick's delivery pass can send
+  queueUploadJudging,
   queueListRefreshes,
   queueRescreen,
   queueDeadlineNotices,

@@ -20,6 +20,7 @@ import type { Ctx } from "./context.js";
 import { coverage, importAssets } from "./coverage.js";
 import { createException, expireExceptions, listExceptions, revokeException } from "./exceptions.js";
 import { ingest } from "./ingest.js";
+import { getUpload, queueUpload } from "./upload-queue.js";
 import { JOB_HANDLERS, TICKERS } from "./job-kinds.js";
 import { claim, enqueue, finish, jobInfo, listJobs, release, releaseMine, ReleaseJob, type JobPayload } from "./jobs.js";
 import { boundariesBetween, nextBoundary, phaseBoundaries } from "./phases.js";
@@ -39,6 +40,8 @@ import type { CatalogProvider, CatalogStatus, Fleet, FleetOptions, JobInfo } fro
 
 const DEFAULT_JOB_INTERVAL_MS = 5000;
 const DEFAULT_CATALOG_CHECK_MS = 60_000;
+/** An accepted queued upload is looked at this soon by the job loop of the process that accepted it (a burst of uploads is one tick). */
+const NUDGE_DELAY_MS = 200;
 
 function isActive(c: unknown): c is ActiveCatalog {
   return typeof c === "object" && c !== null && "catalog" in c && "origin" in c;
@@ -116,6 +119,7 @@ export async function openFleet(options: FleetOptions = {}): Promise<Fleet> {
   let chain: Promise<unknown> = Promise.resolve();
   // set by stopJobs(): the job in hand finishes, no other is claimed
   let stopping = false;
+  ctx.stopping = () => stopping;
   const catalogCheckMs = options.catalogCheckMs ?? DEFAULT_CATALOG_CHECK_MS;
   let catalogCheckedAt = Date.now();
   const tickOnce = async (): Promise<JobInfo[]> => {
@@ -162,6 +166,16 @@ export async function openFleet(options: FleetOptions = {}): Promise<Fleet> {
     return run;
   };
   let timer: NodeJS.Timeout | undefined;
+  // an upload accepted into the queue asks this process's job loop for a tick soon, rather than at the next interval
+  let nudged: NodeJS.Timeout | undefined;
+  const nudge = (): void => {
+    if (!timer || nudged || stopping) return;
+    nudged = setTimeout(() => {
+      nudged = undefined;
+      void tick().catch((err) => process.stderr.write(`ictsguard: job loop: ${(err as Error).message}\n`));
+    }, NUDGE_DELAY_MS);
+    nudged.unref();
+  };
 
   ctx.refreshCatalog = () => fleet.catalogChanged();
   let closing: Promise<void> | undefined;
@@ -197,6 +211,12 @@ export async function openFleet(options: FleetOptions = {}): Promise<Fleet> {
     listSites: (p) => listSites(ctx, p),
     getSite: (p, name) => getSite(ctx, p, name),
     ingest: (request) => ingest(ctx, request),
+    async queueUpload(request) {
+      const out = await queueUpload(ctx, request);
+      if (!out.replayed) nudge();
+      return out;
+    },
+    getUpload: (p, id) => getUpload(ctx, p, id),
     getScan: (p, id) => q.getScan(ctx, p, id),
     listScans: (p, query) => q.listScans(ctx, p, query),
     listHosts: (p, query) => q.listHosts(ctx, p, query),
@@ -275,6 +295,8 @@ export async function openFleet(options: FleetOptions = {}): Promise<Fleet> {
     async stopJobs() {
       stopping = true;
       if (timer) clearInterval(timer);
+      if (nudged) clearTimeout(nudged);
+      nudged = undefined;
       timer = undefined;
       await chain;
       await releaseMine(ctx);

@@ -11,7 +11,9 @@
  *   host's latest inventory per source (`host_sources`), which current verdicts and re-judgment
  *   rest on, so those are never purged by age; what goes is the record (and idempotency key) of
  *   an upload older than the window that no host's current inventory came from, with the
- *   per-host re-judgment counts (`rejudge_hosts`) and finished jobs older than the window.
+ *   per-host re-judgment counts (`rejudge_hosts`) and finished jobs older than the window, and
+ *   the status rows of queued uploads finished before it (a queued upload's body is dropped as
+ *   soon as it is judged or refused: upload-queue.ts).
  * - The webhook outbox: `webhookDays` (default 30) after a delivery was delivered or failed for
  *   good, the delivery, its attempts, and then events with no delivery left (outbox-retention.ts:
  *   what is pending is never purged, and deadline notices stay until their boundary).
@@ -26,6 +28,7 @@ import { audit } from "./audit.js";
 import type { Ctx } from "./context.js";
 import { purgeOutbox } from "./outbox-retention.js";
 import { historyPartitions } from "./partitions.js";
+import { purgeQueuedUploads } from "./upload-queue.js";
 
 export type RetentionSettings = {
   /** Days of findings history kept (default 2557: seven years). */
@@ -69,6 +72,8 @@ export type PurgeResult = {
   partitionsDropped: string[];
   scans: number;
   rejudgeHosts: number;
+  /** Status rows of queued uploads done or failed before the upload records' cutoff (their bodies went when they finished). */
+  queuedUploads: number;
   /** Webhook deliveries, their attempts, and outbox events purged. */
   webhookDeliveries: number;
   webhookAttempts: number;
@@ -99,6 +104,7 @@ export async function purge(ctx: Ctx, settings: RetentionSettings, now: string):
     .where(({ not, exists, selectFrom }) => not(exists(selectFrom("host_sources").select("host_sources.host_id").whereRef("host_sources.scan_id", "=", "scans.id"))))
     .executeTakeFirst();
   const rejudgeHosts = await ctx.db.deleteFrom("rejudge_hosts").where("at", "<", scansBefore).executeTakeFirst();
+  const queuedUploads = await purgeQueuedUploads(ctx, scansBefore);
   const outbox = await purgeOutbox(ctx, webhooksBefore, now);
   const result: PurgeResult = {
     at: now,
@@ -109,6 +115,7 @@ export async function purge(ctx: Ctx, settings: RetentionSettings, now: string):
     partitionsDropped,
     scans: Number(scans.numDeletedRows ?? 0),
     rejudgeHosts: Number(rejudgeHosts.numDeletedRows ?? 0),
+    queuedUploads,
     webhookDeliveries: outbox.deliveries,
     webhookAttempts: outbox.attempts,
     outboxEvents: outbox.events,

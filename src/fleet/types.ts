@@ -263,6 +263,46 @@ export type ScanRecord = {
   duplicate: boolean;
 };
 
+/** Where a queued upload is: waiting, being judged, judged and stored, or refused (nothing stored). */
+export const QUEUED_UPLOAD_STATUSES = ["queued", "processing", "done", "failed"] as const;
+export type QueuedUploadStatus = (typeof QUEUED_UPLOAD_STATUSES)[number];
+
+/** An upload accepted into the queue (`Prefer: respond-async`) and what became of it. */
+export type QueuedUpload = {
+  /** `u_` + 24 hex. */
+  id: string;
+  site: string;
+  status: QueuedUploadStatus;
+  /** The accept instant: the upload is judged as of it (findings' first and last seen follow it). */
+  receivedAt: string;
+  /** When it was done or failed. */
+  finishedAt?: string;
+  /** The upload's host, when it named one (else hosts come from the data). */
+  host?: string;
+  source: { name: string; format?: string };
+  idempotencyKey?: string;
+  /** The body's size as uploaded (gzip counted compressed). */
+  bytes: number;
+  /** Done: the scan it was stored as (a retry that found its key stored answers that scan, `duplicate: true`). */
+  scan?: ScanRecord;
+  /** Failed: why; nothing was stored (as the synchronous upload would have been refused). */
+  error?: { code: string; message: string; issues?: { path?: string; message: string; line?: number; file?: string }[] };
+  /** Done: the reader's warnings. */
+  warnings?: { code: string; message: string; file: string; line?: number }[];
+};
+
+/** An upload to queue: what ingest needs later, and the body as uploaded. */
+export type QueueUploadRequest = {
+  principal: Principal;
+  site: string;
+  host?: string;
+  filename: string;
+  source: string;
+  format?: string;
+  idempotencyKey?: string;
+  body: Uint8Array;
+};
+
 /** One change of one finding, as history stores it. */
 export type FindingEvent = {
   findingId: string;
@@ -455,6 +495,14 @@ export interface Fleet {
   /** Admin, analyst or ingest within their sites. The scan is stored only after its commit. */
   ingest(request: IngestRequest): Promise<ScanRecord>;
   getScan(principal: Principal, id: string): Promise<ScanRecord>;
+  /**
+   * Admin, analyst or ingest within their sites: stores the upload's body for the job loop to judge
+   * (upload-queue.ts), in one insert. The same idempotency key (per site) answers the upload
+   * already queued, `replayed: true`, and queues nothing.
+   */
+  queueUpload(request: QueueUploadRequest): Promise<{ upload: QueuedUpload; replayed: boolean }>;
+  /** A queued upload's status: readers of its site, or the ingest key that uploaded it. */
+  getUpload(principal: Principal, id: string): Promise<QueuedUpload>;
   /** Newest first. `host` (a host id): the scans that wrote the host's current inventories (one per source). */
   listScans(principal: Principal, query?: PageQuery & { site?: string; host?: string }): Promise<Page<ScanRecord>>;
 

@@ -8,8 +8,8 @@
 import { gunzipSync } from "node:zlib";
 import { ApiError } from "./errors.js";
 
-/** The body's bytes, at most `maxBytes` before and after gunzip. */
-export async function readBody(req: Request, maxBytes: number): Promise<Buffer> {
+/** The body's bytes as sent (gzip left as it is), at most `maxBytes`: what a queued upload keeps. */
+export async function readRawBody(req: Request, maxBytes: number): Promise<Buffer> {
   const declared = Number(req.headers.get("content-length"));
   if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge(maxBytes);
   const chunks: Buffer[] = [];
@@ -21,7 +21,12 @@ export async function readBody(req: Request, maxBytes: number): Promise<Buffer> 
       chunks.push(Buffer.from(chunk));
     }
   }
-  const raw = Buffer.concat(chunks);
+  return Buffer.concat(chunks);
+}
+
+/** The body's bytes, at most `maxBytes` before and after gunzip. */
+export async function readBody(req: Request, maxBytes: number): Promise<Buffer> {
+  const raw = await readRawBody(req, maxBytes);
   const encoding = (req.headers.get("content-encoding") ?? "").trim().toLowerCase();
   const gzipped = encoding === "gzip" || (encoding === "" && raw[0] === 0x1f && raw[1] === 0x8b);
   if (!gzipped) {

@@ -10,7 +10,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom
 import type { Fleet } from "../fleet/types.js";
 import { LOCAL_ADMIN } from "../fleet/types.js";
 
-export type UploadOutcomeLabel = "stored" | "replayed" | "rejected" | "too-large" | "failed";
+export type UploadOutcomeLabel = "stored" | "queued" | "replayed" | "rejected" | "too-large" | "failed";
 
 export type ServerMetrics = {
   readonly registry: Registry;
@@ -37,7 +37,7 @@ export function createMetrics(fleet: Fleet, options: { defaultMetrics?: boolean 
   });
   const uploads = new Counter({
     name: "ictsguard_uploads_total",
-    help: "Inventory uploads, by outcome (stored, replayed: same idempotency key, rejected, too-large, failed).",
+    help: "Inventory uploads, by outcome (stored, queued: accepted to be judged later, replayed: same idempotency key, rejected, too-large, failed).",
     labelNames: ["outcome"] as const,
     registers: [registry],
   });

@@ -177,6 +177,30 @@ export const UploadResultSchema = z
   })
   .openapi("UploadResult");
 
+export const QueuedUploadSchema = z
+  .object({
+    id: z.string().openapi({ description: "The queued upload's id (`u_...`); its status is at `GET /api/v1/uploads/{id}`" }),
+    site: z.string(),
+    status: z.enum(["queued", "processing", "done", "failed"]).openapi({ description: "queued: waiting; processing: being judged; done: judged and stored (`scan`); failed: refused, nothing stored (`error`)" }),
+    receivedAt: z.string().openapi({ description: "The accept instant: the upload is judged as of it" }),
+    finishedAt: z.string().optional(),
+    host: z.string().optional(),
+    source: z.object({ name: z.string(), format: z.string().optional() }),
+    idempotencyKey: z.string().optional(),
+    bytes: z.number().int().openapi({ description: "The body's size as uploaded" }),
+    scan: ScanSchema.optional().openapi({ description: "Done: the scan it was stored as" }),
+    error: z
+      .object({ code: z.string(), message: z.string(), issues: z.array(z.object({ path: z.string().optional(), message: z.string(), line: z.number().int().optional(), file: z.string().optional() })).optional() })
+      .optional()
+      .openapi({ description: "Failed: why (what the synchronous upload would have answered); nothing was stored" }),
+    warnings: z.array(z.object({ code: z.string(), message: z.string(), file: z.string().optional(), line: z.number().int().optional() })).optional(),
+  })
+  .openapi("QueuedUpload");
+
+export const QueuedUploadAcceptedSchema = QueuedUploadSchema.extend({
+  location: z.string().openapi({ description: "The status route, also in the `Location` header" }),
+}).openapi("QueuedUploadAccepted");
+
 export const SummarySchema = z
   .object({
     at: z.string(),

@@ -551,6 +551,55 @@ const m006: Migration = {
 };
 
 /**
+ * Queued ingest (issue 15: ingest at the database's insert speed): an upload sent with `Prefer:
+ * respond-async` is stored here as it came (its bytes, gzip or not) in one insert and answered
+ * 202; the job loop judges it later (src/fleet/upload-queue.ts). `seq` is the accept order (a
+ * sequence: PostgreSQL `bigserial`, SQLite's integer primary key), which judging follows per site
+ * and host; `id` is what the API shows. (site, idempotency key) is unique, so a retry never queues
+ * twice. The body is dropped once the upload is done or failed; the row stays as its status.
+ */
+const m007: Migration = {
+  async up(db: Kysely<any>) {
+    const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+    await db.schema
+      .createTable("queued_uploads")
+      .addColumn("seq", postgres ? "bigserial" : "integer", (c) => (postgres ? c.primaryKey() : c.primaryKey().autoIncrement()))
+      .addColumn("id", "text", (c) => c.notNull().unique())
+      .addColumn("site", "text", (c) => c.notNull().references("sites.name"))
+      .addColumn("host", "text")
+      .addColumn("host_key", "text")
+      .addColumn("filename", "text", (c) => c.notNull())
+      .addColumn("source", "text", (c) => c.notNull())
+      .addColumn("format", "text")
+      .addColumn("idempotency_key", "text")
+      .addColumn("key_id", "text", (c) => c.notNull())
+      .addColumn("role", "text", (c) => c.notNull())
+      .addColumn("sites", "text")
+      .addColumn("body", postgres ? "bytea" : "blob")
+      .addColumn("bytes", "integer", (c) => c.notNull())
+      .addColumn("state", "text", (c) => c.notNull())
+      .addColumn("received_at", "text", (c) => c.notNull())
+      .addColumn("started_at", "text")
+      .addColumn("finished_at", "text")
+      .addColumn("attempts", "integer", (c) => c.notNull())
+      .addColumn("locked_by", "text")
+      .addColumn("locked_at", "text")
+      .addColumn("scan_id", "text")
+      .addColumn("result", "text")
+      .addColumn("error", "text")
+      .addUniqueConstraint("queued_uploads_site_idempotency", ["site", "idempotency_key"])
+      .execute();
+    // claims: the oldest pending first; the order check looks for older unfinished uploads of a site
+    await db.schema.createIndex("queued_uploads_state").on("queued_uploads").columns(["state", "seq"]).execute();
+    await db.schema.createIndex("queued_uploads_site_state").on("queued_uploads").columns(["site", "state", "seq"]).execute();
+    await db.schema.createIndex("queued_uploads_finished").on("queued_uploads").columns(["finished_at"]).execute();
+  },
+  async down() {
+    throw new Error("the store's migrations do not go down");
+  },
+};
+
+/**
  * Hosts get `name_lower`, the name folded as `hostNameKey` folds it (in JavaScript), which
  * replaces SQL `lower(name)` for finding an agent's host by its name: SQLite's lower() folds
  * ASCII only (as PostgreSQL's does in a database of the C locale), so a name such as
@@ -596,6 +645,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   "004-notifications-and-counterparties": m004,
   "005-sessions-and-signing-keys": m005,
   "006-history-by-month-and-retention": m006,
+  "007-queued-uploads": m007,
   "008-host-name-lower": m008,
 };
 

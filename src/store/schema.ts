@@ -197,6 +197,46 @@ export type JobRow = {
   error: string | null;
 };
 
+/**
+ * An upload accepted into the queue (`Prefer: respond-async`), judged later by the job loop
+ * (src/fleet/upload-queue.ts). `body` is null once it is done or failed.
+ */
+export type QueuedUploadRow = {
+  /** The accept order (a sequence); judging follows it per site and host. */
+  seq: Generated<number>;
+  id: string;
+  site: string;
+  /** The upload's host (host and BOM routes), or null: hosts come from the data. */
+  host: string | null;
+  /** The lower-case host name the order is kept by, or null: the whole site (hosts unknown until read). */
+  host_key: string | null;
+  filename: string;
+  source: string;
+  format: string | null;
+  idempotency_key: string | null;
+  /** Who uploaded: the key id, its role and sites (JSON, null for every site), checked at accept. */
+  key_id: string;
+  role: string;
+  sites: string | null;
+  body: Buffer | Uint8Array | null;
+  bytes: number;
+  /** queued, processing, done, failed */
+  state: string;
+  received_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  attempts: number;
+  /** The process judging it (processing), or that judged it (done, failed). */
+  locked_by: string | null;
+  /** The lease: renewed while judging. */
+  locked_at: string | null;
+  scan_id: string | null;
+  /** JSON: the scan record and the reader's warnings, once done. */
+  result: string | null;
+  /** JSON: `{ code, message, issues? }`, once failed. */
+  error: string | null;
+};
+
 /** One re-judgment trigger, planned into shard jobs; the last shard to finish closes it. */
 export type RejudgeRow = {
   key: string;
@@ -359,6 +399,7 @@ export interface Database {
   host_duplicates: HostDuplicateRow;
   osquery_secrets: OsquerySecretRow;
   osquery_nodes: OsqueryNodeRow;
+  queued_uploads: QueuedUploadRow;
 }
 
 /** Unused marker so `Generated` stays importable for later auto-increment columns. */

@@ -21,6 +21,9 @@ type UploadFlags = {
   timeout: string;
   output: "text" | "json";
   quiet?: boolean;
+  async?: boolean;
+  wait?: boolean;
+  waitTimeout: string;
 };
 
 export function uploadCommand(): Command {
@@ -34,6 +37,9 @@ export function uploadCommand(): Command {
     .option("--input-format <name>", "skip the server's format detection (names: ictsguard formats)")
     .option("--retries <n>", "tries per file on network errors, 5xx and 429, the first included", "5")
     .option("--timeout <seconds>", "give up one try after this long", "300")
+    .option("--async", "ask the server to queue each file and answer at once (Prefer: respond-async); it is judged after: prints the upload's id and status URL")
+    .option("--wait", "with --async: poll each queued upload until it is judged (done) or refused (failed)")
+    .option("--wait-timeout <seconds>", "with --wait: stop polling after this long (the upload stays queued on the server)", "600")
     .addOption(new Option("-o, --output <format>", "per-file summary as text lines or one JSON array").choices(["text", "json"]).default("text"))
     .option("-q, --quiet", "no retry messages on stderr")
     .action(async (files: string[], flags: UploadFlags) => {
@@ -44,24 +50,56 @@ export function uploadCommand(): Command {
 async function upload(files: string[], flags: UploadFlags): Promise<number> {
   const { server, apiKey, attempts, timeoutSeconds: timeout } = serverClientOf("upload", flags);
 
-  const { DEFAULT_RETRY, uploadFile } = await import("../../server/client/upload.js");
-  const target = { server, apiKey, ...(flags.host ? { host: flags.host } : {}), ...(flags.site ? { site: flags.site } : {}), ...(flags.inputFormat ? { inputFormat: flags.inputFormat } : {}) };
+  const { DEFAULT_RETRY, uploadFile, waitForUpload } = await import("../../server/client/upload.js");
+  if (flags.wait && !flags.async) throw new UsageError("--wait polls a queued upload: give --async too");
+  const waitTimeout = Number(flags.waitTimeout);
+  if (!Number.isFinite(waitTimeout) || waitTimeout <= 0) throw new UsageError(`--wait-timeout must be a number of seconds above 0, got "${flags.waitTimeout}"`);
+  const target = {
+    server,
+    apiKey,
+    ...(flags.host ? { host: flags.host } : {}),
+    ...(flags.site ? { site: flags.site } : {}),
+    ...(flags.inputFormat ? { inputFormat: flags.inputFormat } : {}),
+    ...(flags.async ? { async: true } : {}),
+  };
   const retry = { ...DEFAULT_RETRY, attempts, timeoutMs: timeout * 1000 };
   const log = flags.quiet ? undefined : (line: string) => process.stderr.write(`ictsguard upload: ${line}\n`);
   const outcomes = [];
   for (const file of files) {
-    const outcome = await uploadFile(file, target, retry, log);
+    let outcome: Outcome = await uploadFile(file, target, retry, log);
+    const queued = outcome.ok ? queuedId(outcome.body) : undefined;
+    if (outcome.ok && queued && flags.wait) {
+      const status = await waitForUpload(server, apiKey, queued, { retry, timeoutMs: waitTimeout * 1000 });
+      if ("error" in status && typeof status.error === "string") outcome = { ok: false, file, attempts: outcome.attempts, message: `queued as ${queued}, but its status could not be read: ${status.error}` };
+      else if ((status as { status: string }).status === "failed") {
+        const e = (status as { error?: { code: string; message: string } }).error;
+        outcome = { ok: false, file, attempts: outcome.attempts, message: `queued as ${queued}, then refused: ${e ? `${e.code}: ${e.message}` : "failed"}` };
+      } else outcome = { ...outcome, body: status };
+    }
     outcomes.push(outcome);
-    if (flags.output === "text") process.stdout.write(`${describe(outcome)}\n`);
+    if (flags.output === "text") process.stdout.write(`${describe(outcome, server)}\n`);
   }
   if (flags.output === "json") process.stdout.write(`${JSON.stringify(outcomes, null, 2)}\n`);
   return outcomes.every((o) => o.ok) ? EXIT_OK : EXIT_ERROR;
 }
 
+type Outcome = Awaited<ReturnType<typeof import("../../server/client/upload.js").uploadFile>>;
+
+/** The id of a queued upload's answer (202, or 200 for one already queued), else undefined. */
+function queuedId(body: unknown): string | undefined {
+  const b = body as { id?: unknown; status?: unknown; scan?: unknown } | undefined;
+  return typeof b?.id === "string" && typeof b.status === "string" && /^u_/.test(b.id) ? b.id : undefined;
+}
+
 /** One line per file: accepted (with what the server counted) or the reason it was not. */
-function describe(o: Awaited<ReturnType<typeof import("../../server/client/upload.js").uploadFile>>): string {
+function describe(o: Outcome, server: string): string {
   if (!o.ok) return `${o.file}: NOT accepted: ${o.message}${o.attempts > 1 ? ` (after ${o.attempts} tries)` : ""}`;
-  const b = o.body as
+  const queued = queuedId(o.body);
+  if (queued && (o.body as { status: string }).status !== "done") {
+    const status = (o.body as { status: string }).status;
+    return `${o.file}: queued: upload ${queued} is ${status}; its status: ${server.replace(/\/+$/, "")}/api/v1/uploads/${queued}`;
+  }
+  const b = (queued ? { scan: (o.body as { scan?: unknown }).scan } : o.body) as
     | { replayed?: boolean; scan?: { id: string; hosts: string[]; observations: number; byStatus: Record<string, number>; changes: { new: number; reopened: number; removalPending: number; resolved: number } } }
     | undefined;
   const scan = b?.scan;

@@ -9,14 +9,15 @@
  * again (a new modification time) is a new upload even when nothing in it changed, so the host's
  * "last seen" moves. Network errors, 5xx and 429 are
  * retried with exponential backoff and full jitter (a 429's or 503's Retry-After is honoured);
- * any other answer is final. Uses Node's own fetch (undici): no other HTTP client.
+ * any other answer is final. Uses Node's own fetch (undici): no other HTTP client. With `async`
+ * the server queues the upload (202) and judges it after; `waitForUpload` polls its status.
  */
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import { Readable } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
-import { errorMessage, networkMessage, readBody, retryAfterMs } from "./http.js";
+import { errorMessage, getWithRetry, networkMessage, readBody, retryAfterMs } from "./http.js";
 
 export type UploadTarget = {
   /** The server's base URL, e.g. `http://127.0.0.1:8080`. */
@@ -28,6 +29,8 @@ export type UploadTarget = {
   site?: string;
   /** A reader name, to skip the server's format detection. */
   inputFormat?: string;
+  /** Ask the server to queue the upload and answer at once (`Prefer: respond-async`): judged after, status at `GET /api/v1/uploads/{id}`. */
+  async?: boolean;
 };
 
 export type RetryPolicy = {
@@ -93,6 +96,7 @@ export async function uploadFile(file: string, target: UploadTarget, retry: Retr
           "content-length": String(size),
           "idempotency-key": key,
           accept: "application/json",
+          ...(target.async ? { prefer: "respond-async" } : {}),
         },
         // streamed from disk, opened again for every try
         body: Readable.toWeb(createReadStream(file)) as ReadableStream,
@@ -114,6 +118,26 @@ export async function uploadFile(file: string, target: UploadTarget, retry: Retr
     }
   }
   return last;
+}
+
+export type UploadStatus = { id: string; status: "queued" | "processing" | "done" | "failed"; scan?: unknown; error?: { code: string; message: string } };
+
+/**
+ * Polls a queued upload's status (`GET /api/v1/uploads/{id}`) until it is done or failed, or
+ * `timeoutMs` passed (then the last status seen, still queued or processing).
+ */
+export async function waitForUpload(server: string, apiKey: string, id: string, options: { retry: RetryPolicy; timeoutMs: number; intervalMs?: number }): Promise<UploadStatus | { error: string }> {
+  const url = new URL(`${server.replace(/\/+$/, "")}/api/v1/uploads/${encodeURIComponent(id)}`);
+  const end = Date.now() + options.timeoutMs;
+  let interval = options.intervalMs ?? 500;
+  for (;;) {
+    const got = await getWithRetry(url, apiKey, options.retry);
+    if (!got.ok) return { error: got.message };
+    const status = got.body as UploadStatus;
+    if (status.status === "done" || status.status === "failed" || Date.now() >= end) return status;
+    await sleep(Math.min(interval, Math.max(0, end - Date.now())));
+    interval = Math.min(interval * 2, 5000);
+  }
 }
 
 function baseName(file: string): string {

@@ -17,6 +17,7 @@ import { OSQUERY_ROUTES } from "./osquery.js";
 import { ENGINE_ROUTES } from "./engines.js";
 import { EXCEPTION_ROUTES } from "./exceptions.js";
 import { INVENTORY_ROUTES } from "./inventories.js";
+import { UPLOAD_ROUTES } from "./uploads.js";
 import { NOTIFICATION_ROUTES } from "./notifications.js";
 import { POSTURE_ROUTES } from "./posture.js";
 import { QUERY_ROUTES } from "./queries.js";
@@ -25,6 +26,7 @@ import { SYSTEM_ROUTES } from "./system.js";
 export const ROUTES: readonly ApiRoute[] = [
   ...SYSTEM_ROUTES,
   ...INVENTORY_ROUTES,
+  ...UPLOAD_ROUTES,
   ...QUERY_ROUTES,
   ...POSTURE_ROUTES,
   ...EXCEPTION_ROUTES,

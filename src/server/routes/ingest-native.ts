@@ -9,7 +9,9 @@
  *   [<line>, ...] }`; both are taken. Hosts come from each line's `hostIdentifier`.
  * - `PUT /api/v1/bom`: an SBOM in Dependency-Track's habit (JSON `{ projectName | project,
  *   projectVersion?, bom: <base64> }` or a multipart form with the same fields, the key in
- *   `X-Api-Key` or `Authorization`), answered `{ token }`. The project names the host.
+ *   `X-Api-Key` or `Authorization`), answered `{ token }`. The project names the host. With
+ *   `Prefer: respond-async` the SBOM is queued (202) and `token` is the queued upload's id, as
+ *   Dependency-Track's token is its processing's (`GET /api/v1/uploads/{token}`).
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Principal } from "../../fleet/types.js";
@@ -17,9 +19,10 @@ import { allowSite } from "../auth.js";
 import { readBody } from "../body.js";
 import { ApiError } from "../errors.js";
 import { defineRoute, principalOf } from "../route.js";
-import { UploadResultSchema } from "../schemas.js";
+import { QueuedUploadAcceptedSchema, UploadResultSchema } from "../schemas.js";
 import { UPLOADERS, json } from "./common.js";
 import { DEFAULT_SITE, storeInventory } from "./inventories.js";
+import { PreferHeader, acceptQueued, wantsAsync } from "./uploads.js";
 import { storeResultLines } from "./osquery.js";
 
 const SiteOnly = z.object({
@@ -28,6 +31,13 @@ const SiteOnly = z.object({
     .regex(/^[a-z0-9][a-z0-9._-]{0,62}$/)
     .optional()
     .openapi({ param: { name: "site", in: "query" }, description: `The site. Default: the key's site when it is limited to one, else \`${DEFAULT_SITE}\`.` }),
+});
+
+const BomQuery = SiteOnly.extend({
+  async: z
+    .enum(["true", "false"])
+    .optional()
+    .openapi({ param: { name: "async", in: "query" }, description: "`true`: as `Prefer: respond-async` (queued, answered 202, judged after)." }),
 });
 
 const siteOf = (p: Principal, site: string | undefined): string => {
@@ -106,11 +116,22 @@ const bomUpload = defineRoute({
     tags: ["inventories"],
     summary: "Upload an SBOM the Dependency-Track way (the project names the host)",
     request: {
-      query: SiteOnly,
+      query: BomQuery,
+      headers: z.object({ prefer: PreferHeader }),
       body: { content: { "application/json": { schema: BOM_FIELDS as never }, "multipart/form-data": { schema: BOM_FIELDS as never } }, required: true },
     },
     responses: {
-      200: json(UploadResultSchema.extend({ token: z.string().openapi({ description: "Dependency-Track's processing token: here the scan id (the SBOM is judged before the answer)" }) }).openapi("BomUploadResult"), "Stored and judged"),
+      200: json(
+        z.union([
+          UploadResultSchema.extend({ token: z.string().openapi({ description: "Dependency-Track's processing token: here the scan id (the SBOM is judged before the answer)" }) }).openapi("BomUploadResult"),
+          QueuedUploadAcceptedSchema.extend({ token: z.string().openapi({ description: "The queued upload's id" }) }).openapi("BomQueuedReplay"),
+        ]),
+        "Stored and judged (or, asked to respond async, already queued under this idempotency key)",
+      ),
+      202: json(
+        QueuedUploadAcceptedSchema.extend({ token: z.string().openapi({ description: "Dependency-Track's processing token: here the queued upload's id; `GET /api/v1/uploads/{token}` says whether it is still being processed" }) }).openapi("BomQueued"),
+        "Accepted into the queue (`Prefer: respond-async` or `?async=true`): judged after; poll `Location`",
+      ),
     },
   }),
   handler: async (c, services) => {
@@ -149,6 +170,19 @@ const bomUpload = defineRoute({
     if (!host) throw new ApiError(400, "invalid-request", "projectName (or project): the host the SBOM is of is required");
     if (!fields.bom || fields.bom.length === 0) throw new ApiError(400, "invalid-request", "bom: the SBOM is empty");
     const version = fields.projectVersion?.trim().slice(0, 100);
+    if (wantsAsync(c)) {
+      // the envelope (host, version, base64) is the request's framing, read now; the SBOM itself is read when judged
+      const res = await acceptQueued(c, services, principal, {
+        site,
+        host,
+        filename: "bom",
+        source: version ? `bom:${version}` : "bom",
+        body: fields.bom,
+        ...(c.req.header("idempotency-key") ? { idempotencyKey: c.req.header("idempotency-key")! } : {}),
+      });
+      const upload = (await res.json()) as { id: string };
+      return c.json({ token: upload.id, ...upload }, res.status as 200 | 202);
+    }
     const result = await storeInventory(services, principal, {
       site,
       host,

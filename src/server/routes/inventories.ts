@@ -1,23 +1,26 @@
 /**
  * @module
  * Uploading inventories: the body is a file in any format `scan` reads (gzip and zip too),
- * read as it arrives (server/inventory.ts) and handed to the fleet's ingest, which judges it
+ * read as it arrives (src/fleet/read-inventory.ts) and handed to the fleet's ingest, which judges it
  * with the server's catalog for the site's profile. `POST /api/v1/hosts/{name}/inventories`:
  * every observation is that host's. `POST /api/v1/inventories`: hosts come from the data
  * (osquery's hostIdentifier, a CSV host column); an observation without one is an error.
  * An `Idempotency-Key` makes retries safe: the same key (per site) stores nothing again and
- * answers the first upload's scan (200 instead of 201).
+ * answers the first upload's scan (200 instead of 201). With `Prefer: respond-async` the upload
+ * is queued and answered 202, and judged by the job loop after (uploads.ts).
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import { DEFAULTS } from "../../config/defaults.js";
 import type { Context } from "hono";
+import { ingestInventory, type InventoryUpload, type UploadWarning } from "../../fleet/ingest-inventory.js";
+import { InventoryRefusal } from "../../fleet/read-inventory.js";
 import type { Principal, ScanRecord } from "../../fleet/types.js";
 import { allowSite } from "../auth.js";
 import { ApiError, isFleetError } from "../errors.js";
-import { readInventory } from "../inventory.js";
 import { defineRoute, principalOf, type Services } from "../route.js";
-import { UploadResultSchema } from "../schemas.js";
+import { QueuedUploadAcceptedSchema, UploadResultSchema } from "../schemas.js";
 import { UPLOADERS, json } from "./common.js";
+import { PreferHeader, QUEUED_RESPONSES, acceptQueued, wantsAsync } from "./uploads.js";
 
 /** The site an upload goes to when none is named: the key's only site, else the one `server init` makes. */
 export const DEFAULT_SITE: string = DEFAULTS.server.site;
@@ -41,6 +44,10 @@ const UploadQuery = z.object({
     .optional()
     .openapi({ param: { name: "source", in: "query" }, description: "The inventory's source when it is not the file name (e.g. `programs`, `dns`)." }),
   format: z.string().max(100).optional().openapi({ param: { name: "format", in: "query" }, description: "A reader name (`ictsguard formats`), to skip detection." }),
+  async: z
+    .enum(["true", "false"])
+    .optional()
+    .openapi({ param: { name: "async", in: "query" }, description: "`true`: as `Prefer: respond-async` (queued, answered 202, judged after)." }),
 });
 
 const UploadHeaders = z.object({
@@ -51,6 +58,7 @@ const UploadHeaders = z.object({
     .regex(/^[\x21-\x7e]+$/, "expected printable ASCII without spaces")
     .optional()
     .openapi({ param: { name: "idempotency-key", in: "header" }, description: "Retries with the same key (per site) never store twice. `ictsguard upload` sends the SHA-256 of site, host and file." }),
+  prefer: PreferHeader,
 });
 
 const body = {
@@ -63,7 +71,8 @@ const body = {
 
 const responses = {
   201: json(UploadResultSchema, "Stored and judged"),
-  200: json(UploadResultSchema, "Already stored under this idempotency key: nothing was stored again"),
+  200: json(z.union([UploadResultSchema, QueuedUploadAcceptedSchema]), "Already stored (or, asked to respond async, already queued) under this idempotency key: nothing was stored or queued again"),
+  ...QUEUED_RESPONSES,
 };
 
 const hostInventory = defineRoute({
@@ -121,6 +130,16 @@ async function upload(
     throw new ApiError(413, "payload-too-large", `the inventory (${declared} bytes) is larger than the upload limit of ${services.limits.inventoryBytes} bytes`);
   }
   const filename = q.filename ?? "upload";
+  if (wantsAsync(c)) {
+    return acceptQueued(c, services, principal, {
+      site,
+      ...(host ? { host } : {}),
+      filename,
+      source: q.source ?? filename,
+      ...(q.format ? { format: q.format } : {}),
+      ...(idempotencyKey ? { idempotencyKey } : {}),
+    });
+  }
   const result = await storeInventory(services, principal, {
     site,
     ...(host ? { host } : {}),
@@ -133,49 +152,36 @@ async function upload(
   return c.json(result, result.replayed ? 200 : 201);
 }
 
-export type StoredInventory = { scan: ScanRecord; replayed: boolean; warnings: { code: string; message: string; file: string; line?: number }[] };
+export type StoredInventory = { scan: ScanRecord; replayed: boolean; warnings: UploadWarning[] };
 
 /**
  * An inventory (a file in any format `scan` reads) read and handed to the fleet's ingest: the one
- * path of uploads, osquery results, Fleet's result logs and `PUT /api/v1/bom`.
+ * path of uploads, osquery results, Fleet's result logs and `PUT /api/v1/bom` (the reading and
+ * ingest are the fleet's `ingestInventory`, which the queue's judging shares); here the metrics,
+ * and a refused inventory answered with the reading's status.
  */
 export async function storeInventory(
   { fleet, metrics, limits }: Pick<Services, "fleet" | "metrics" | "limits">,
   principal: Principal,
-  input: { site: string; host?: string; body: ReadableStream<Uint8Array> | null; filename: string; source: string; format?: string; idempotencyKey?: string },
+  input: InventoryUpload,
 ): Promise<StoredInventory> {
-  const reading = readInventory(input.body, { name: input.filename, maxBytes: limits.inventoryBytes, ...(input.format ? { inputFormat: input.format } : {}) });
   try {
-    const scan = await fleet.ingest({
-      principal,
-      site: input.site,
-      ...(input.host ? { host: input.host } : {}),
-      observations: reading.observations,
-      source: {
-        name: input.source,
-        // known once reading started: read by the fleet when it stores the scan
-        get format() {
-          return reading.format();
-        },
-      },
-      ...(input.idempotencyKey ? { idempotencyKey: input.idempotencyKey } : {}),
-      // read by the fleet after the observations ended (the count is known only then)
-      get issues() {
-        return reading.issues().length;
-      },
-    });
+    const { scan, warnings } = await ingestInventory((request) => fleet.ingest(request), principal, input, limits.inventoryBytes);
     metrics.upload(scan.duplicate ? "replayed" : "stored", scan.duplicate ? 0 : scan.observations);
-    const warnings = reading.issues().map((i) => ({ code: i.code, message: i.message, file: i.source.file, ...(i.source.line !== undefined ? { line: i.source.line } : {}) }));
     return { scan, replayed: scan.duplicate, warnings };
   } catch (err) {
-    const failure = reading.failure();
-    if (failure) {
-      metrics.upload(failure.status === 413 ? "too-large" : "rejected");
-      throw failure; // the reading's own reason, whatever the fleet wrapped it in
+    if (err instanceof InventoryRefusal) {
+      metrics.upload(err.status === 413 ? "too-large" : "rejected");
+      throw refusalError(err);
     }
     metrics.upload(isFleetError(err) || err instanceof ApiError ? "rejected" : "failed");
     throw err;
   }
+}
+
+/** A refused inventory as the API answers it: the reading's status, code, message and issues. */
+export function refusalError(err: InventoryRefusal): ApiError {
+  return new ApiError(err.status, err.code, err.message, err.issues);
 }
 
 export const INVENTORY_ROUTES = [hostInventory, fleetInventory];

@@ -16,33 +16,52 @@ import type { Observation } from "../model/observation.js";
 import { formatSource } from "../model/issue.js";
 import { readStreamInput } from "../scan/index.js";
 import { produce } from "../util/channel.js";
-import { ApiError, type ErrorIssue } from "./errors.js";
+
+/** A located problem quoted in a refusal (the API's error `issues`). */
+export type RefusalIssue = { path?: string; message: string; line?: number; file?: string };
+
+/**
+ * Why an inventory was refused: the HTTP status the synchronous upload answers (413 over the
+ * limit, 422 unreadable, 400 cut off), a stable code, a message and the first error issues. The
+ * server answers it as an error; a queued upload keeps it as its `failed` status.
+ */
+export class InventoryRefusal extends Error {
+  override readonly name = "InventoryRefusal";
+  constructor(
+    readonly status: 400 | 413 | 422,
+    readonly code: string,
+    message: string,
+    readonly issues?: RefusalIssue[],
+  ) {
+    super(message);
+  }
+}
 
 /** Error issues quoted in a refusal; the rest are counted. */
 const ISSUES_QUOTED = 20;
 
 export type InventoryReading = {
-  /** Pull these once; they end with an ApiError (413, 422, 400) when the inventory was not read whole. */
+  /** Pull these once; they end with an InventoryRefusal (413, 422, 400) when the inventory was not read whole. */
   observations: AsyncIterable<Observation>;
   /** Issues reported so far (all of them once `observations` ended). */
   issues(): Issue[];
   /** The reader that read the first observation. */
   format(): string | undefined;
   /** Why the inventory was refused, once `observations` ended with an error. */
-  failure(): ApiError | undefined;
+  failure(): InventoryRefusal | undefined;
 };
 
 /** Reads a request body as an inventory named `name` (the upload's file name, for every location). */
-export function readInventory(body: ReadableStream<Uint8Array> | null, options: { name: string; maxBytes: number; inputFormat?: string }): InventoryReading {
+export function readInventory(body: ReadableStream<Uint8Array> | Uint8Array | null, options: { name: string; maxBytes: number; inputFormat?: string }): InventoryReading {
   const issues: Issue[] = [];
   let format: string | undefined;
   const limit = new ByteLimit(options.maxBytes);
-  const source = body ? Readable.fromWeb(body as import("node:stream/web").ReadableStream<Uint8Array>) : Readable.from([]);
+  const source = !body ? Readable.from([]) : body instanceof Uint8Array ? Readable.from([body]) : Readable.fromWeb(body as import("node:stream/web").ReadableStream<Uint8Array>);
   source.on("error", (err) => limit.destroy(err));
   source.pipe(limit);
 
-  let failure: ApiError | undefined;
-  const fail = (err: ApiError): never => {
+  let failure: InventoryRefusal | undefined;
+  const fail = (err: InventoryRefusal): never => {
     failure = err;
     throw err;
   };
@@ -57,20 +76,20 @@ export function readInventory(body: ReadableStream<Uint8Array> | null, options: 
         return push(o);
       },
     });
-    if (limit.exceeded) fail(new ApiError(413, "payload-too-large", `the inventory is larger than the upload limit of ${options.maxBytes} bytes; nothing was stored`));
+    if (limit.exceeded) fail(new InventoryRefusal(413, "payload-too-large", `the inventory is larger than the upload limit of ${options.maxBytes} bytes; nothing was stored`));
     const errors = issues.filter((i) => i.severity === "error");
     if (source.errored) {
-      fail(new ApiError(400, "upload-incomplete", "the upload was cut off before its end; nothing was stored"));
+      fail(new InventoryRefusal(400, "upload-incomplete", "the upload was cut off before its end; nothing was stored"));
     }
     if (errors.length > 0) {
-      const quoted: ErrorIssue[] = errors.slice(0, ISSUES_QUOTED).map((e) => ({
+      const quoted: RefusalIssue[] = errors.slice(0, ISSUES_QUOTED).map((e) => ({
         message: `${e.code}: ${e.message}`,
         file: e.source.file,
         ...(e.source.line !== undefined ? { line: e.source.line } : {}),
         path: formatSource(e.source),
       }));
       const more = errors.length > ISSUES_QUOTED ? ` (the first ${ISSUES_QUOTED} are listed)` : "";
-      fail(new ApiError(
+      fail(new InventoryRefusal(
         422,
         "inventory-unreadable",
         `the inventory has ${errors.length} error${errors.length === 1 ? "" : "s"}${more}; a partly read inventory is not stored, because it would count as clean for what it failed to list`,
