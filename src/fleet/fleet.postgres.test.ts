@@ -39,11 +39,18 @@ test("two fleets on one PostgreSQL database running jobs at once never run the s
   await a.createSite(LOCAL_ADMIN, { name: "acme", profile: "business" });
   const obs: Observation[] = Array.from({ length: 50 }, (_, i) => ({ kind: "software", name: "Kaspersky Endpoint Security for Windows", host: `ws-${i}`, source: { file: "p.csv", line: i + 2 } }));
   await a.ingest({ principal: LOCAL_ADMIN, site: "acme", observations: obs, source: { name: "programs" } });
+  // the day's jobs first, as a running server has done them long before a boundary: the history's
+  // month partitions around this (injected, past) date. Attached while the other fleet's shard
+  // writes that month's events, PostgreSQL fails the insert ("new row for relation
+  // finding_events_default violates partition constraint") and the shard runs a second time.
+  await a.tick();
   t.set("2024-09-29T05:00:00Z");
   const runs = await Promise.all([a.tick(), b.tick(), a.tick(), b.tick()]);
-  const keys = runs.flat().filter((j) => j.kind.startsWith("rejudge")).map((j) => j.key).sort();
+  const ran = runs.flat().filter((j) => j.kind.startsWith("rejudge"));
+  const keys = ran.map((j) => j.key).sort();
   // the trigger's planning job and its one shard (50 hosts), each run once in all
-  assert.deepEqual(keys, ["rejudge:phase:2024-09-29T04:00:00.000Z", "rejudge:phase:2024-09-29T04:00:00.000Z#acme#000000"], "one run in all");
+  const detail = JSON.stringify(ran.map((j) => ({ key: j.key, state: j.state, attempts: j.attempts, error: j.error?.split("\n")[0] })));
+  assert.deepEqual(keys, ["rejudge:phase:2024-09-29T04:00:00.000Z", "rejudge:phase:2024-09-29T04:00:00.000Z#acme#000000"], `one run in all: ${detail}`);
   const jobs = (await a.listJobs(LOCAL_ADMIN)).filter((j) => j.kind.startsWith("rejudge"));
   assert.deepEqual(jobs.map((j) => [j.key, j.state, j.attempts]).sort((x, y) => String(x[0]).localeCompare(String(y[0]))), [["rejudge:phase:2024-09-29T04:00:00.000Z", "done", 1], ["rejudge:phase:2024-09-29T04:00:00.000Z#acme#000000", "done", 1]]);
   // every finding changed once, at the boundary

@@ -6,6 +6,12 @@
  * partition holds for a month into it before attaching it (PostgreSQL refuses to attach a range
  * the default partition has rows of). A daily ticker queues it under a unique key, so one
  * process does it per day. SQLite keeps one table: nothing to do.
+ *
+ * An insert that started before an attach committed is routed to the default partition and then
+ * fails its new constraint ("new row for relation finding_events_default violates partition
+ * constraint"): its transaction rolls back and is retried (a job runs again; an upload answers
+ * 5xx and its client retries). In steady state only the month three ahead is attached, which no
+ * event is dated in; a store whose partitions lag (a server down for months) meets it once.
  */
 import { sql } from "kysely";
 import { addMonths, monthPartitionName } from "../store/migrations.js";
