@@ -21,7 +21,7 @@ import { ADMIN_ROLES, canSeeSite, READ_ROLES, requireRole, requireSite, siteScop
 import type { AgentCaller, AgentInfo, AgentUpload, EnrolledAgent, HostDuplicate, MachineFacts, MergeResult } from "./agent-types.js";
 import { audit } from "./audit.js";
 import { hashOf, newSecret, sameHash, verifyEnrollmentToken } from "./auth.js";
-import { lockable, nowIso, type Ctx, type Db } from "./context.js";
+import { lockable, nowIso, type Ctx, type Db, NONE } from "./context.js";
 import { fleetFindingId, hostIdOf, publicId, randomId } from "./ids.js";
 import { AGENT_KEY_PREFIX, ingest, lockHosts } from "./ingest.js";
 import { hourOf, moveCounts } from "./lifecycle.js";
@@ -158,7 +158,7 @@ export async function listAgents(ctx: Ctx, p: Principal, query: { site?: string 
   requireRole(p, READ_ROLES, "list agents");
   const sites = siteScope(p, query.site);
   let q = ctx.db.selectFrom("agents").selectAll().orderBy("enrolled_at").orderBy("id");
-  if (sites !== null) q = q.where("site", "in", sites.length ? sites : ["\u0000"]);
+  if (sites !== null) q = q.where("site", "in", sites.length ? sites : NONE);
   return (await q.execute()).map(agentInfo);
 }
 
@@ -166,7 +166,7 @@ export async function listDuplicates(ctx: Ctx, p: Principal, query: { site?: str
   requireRole(p, READ_ROLES, "list possible duplicate hosts");
   const sites = siteScope(p, query.site);
   let q = ctx.db.selectFrom("host_duplicates").selectAll().orderBy("detected_at", "desc").orderBy("id", "desc").limit(1000);
-  if (sites !== null) q = q.where("site", "in", sites.length ? sites : ["\u0000"]);
+  if (sites !== null) q = q.where("site", "in", sites.length ? sites : NONE);
   if (query.open ?? true) q = q.where("resolved_at", "is", null);
   return (await q.execute()).map(duplicateOf);
 }

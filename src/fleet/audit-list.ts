@@ -3,7 +3,7 @@
  * Reading the audit log (admins; a key limited to sites reads its sites' entries).
  */
 import { ADMIN_ROLES, requireRole, siteScope } from "./access.js";
-import { isoInstant, type Ctx } from "./context.js";
+import { isoInstant, type Ctx, NONE } from "./context.js";
 import { cappedTotal, decodeCursor, limitOf, pageOf } from "./page.js";
 import type { AuditEntry, Page, PageQuery, Principal } from "./types.js";
 
@@ -13,7 +13,7 @@ export async function listAudit(ctx: Ctx, p: Principal, query: PageQuery & { sit
   const limit = limitOf(query.limit);
   const cursor = decodeCursor(query.cursor, 2);
   let q = ctx.db.selectFrom("audit_log").selectAll();
-  if (sites !== null) q = q.where("site", "in", sites.length ? sites : ["\u0000"]);
+  if (sites !== null) q = q.where("site", "in", sites.length ? sites : NONE);
   if (query.since !== undefined) q = q.where("at", ">=", isoInstant(query.since, "since"));
   const total = await cappedTotal(ctx.db, q);
   if (cursor) q = q.where((eb) => eb(eb.refTuple("at", "id"), "<", eb.tuple(String(cursor[0]), String(cursor[1]))));

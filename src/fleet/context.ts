@@ -58,6 +58,13 @@ export type DeliverySettings = {
 
 export type Db = Kysely<Database> | Transaction<Database>;
 
+/**
+ * What `in (...)` is given for an empty list (SQL has no empty list): a value no site name, id or
+ * key can be, as they are never empty. Not "\u0000": PostgreSQL refuses a NUL character in text
+ * ("invalid byte sequence for encoding UTF8"), which made such a filter a 500 there.
+ */
+export const NONE: string[] = [""];
+
 export const nowIso = (ctx: Ctx): string => ctx.clock().toISOString();
 
 /** Parses an instant or date given by a caller into the stored form (ISO UTC with milliseconds). */

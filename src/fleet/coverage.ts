@@ -12,7 +12,7 @@ import { parse } from "csv-parse/sync";
 import { sql, type RawBuilder } from "kysely";
 import { ADMIN_ROLES, READ_ROLES, requireRole, siteScope, requireSite } from "./access.js";
 import { audit } from "./audit.js";
-import { isoInstant, nowIso, type Ctx } from "./context.js";
+import { isoInstant, nowIso, type Ctx, NONE } from "./context.js";
 import { hostIdOf, hostNameKey } from "./ids.js";
 import { cappedTotal, decodeCursor, limitOf, pageOf } from "./page.js";
 import { siteRow } from "./sites.js";
@@ -105,7 +105,7 @@ export async function coverage(ctx: Ctx, p: Principal, query: CoverageQuery): Pr
       sql<string | null>`(select h.id from hosts h where ${byName} order by h.last_seen desc, h.id limit 1)`.as("name_host"),
       sql<string | null>`(select max(h.last_seen) from hosts h where ${byName})`.as("name_seen"),
     ]);
-  if (sites !== null) q = q.where("assets.site", "in", sites.length ? sites : ["\u0000"]);
+  if (sites !== null) q = q.where("assets.site", "in", sites.length ? sites : NONE);
   if (query.kind === "never-reported") q = q.where(sql<boolean>`not ${reported("assets")}`);
   else if (query.kind === "silent") {
     if (!query.since) throw new FleetError("invalid", "coverage of silent assets needs `since`");
@@ -129,7 +129,7 @@ export async function coverage(ctx: Ctx, p: Principal, query: CoverageQuery): Pr
 }
 
 export async function coverageSummary(ctx: Ctx, sites: string[] | null, silentSince: string): Promise<CoverageSummary> {
-  const scope = sites === null ? undefined : sites.length ? sites : ["\u0000"];
+  const scope = sites === null ? undefined : sites.length ? sites : NONE;
   let a = ctx.db
     .selectFrom("assets")
     .select((eb) => [

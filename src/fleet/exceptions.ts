@@ -7,7 +7,7 @@
 import type { ExceptionRow, FindingRow } from "../store/schema.js";
 import { canSeeSite, EXCEPTION_ROLES, READ_ROLES, requireRole, siteScope } from "./access.js";
 import { audit } from "./audit.js";
-import { isoInstant, lockable, nowIso, type Ctx, type Db } from "./context.js";
+import { isoInstant, lockable, nowIso, type Ctx, type Db, NONE } from "./context.js";
 import { randomId } from "./ids.js";
 import { writeChanges, type Change } from "./lifecycle.js";
 import { emit, findingData } from "./outbox.js";
@@ -80,7 +80,7 @@ export async function listExceptions(ctx: Ctx, p: Principal, query: PageQuery & 
   const limit = limitOf(query.limit);
   const cursor = decodeCursor(query.cursor, 2);
   let q = ctx.db.selectFrom("exceptions").selectAll();
-  if (sites !== null) q = q.where("site", "in", sites.length ? sites : ["\u0000"]);
+  if (sites !== null) q = q.where("site", "in", sites.length ? sites : NONE);
   if (query.active === true) q = q.where("revoked_at", "is", null).where("expired_at", "is", null).where("expires_at", ">", nowIso(ctx));
   if (query.active === false) q = q.where((eb) => eb.or([eb("revoked_at", "is not", null), eb("expired_at", "is not", null), eb("expires_at", "<=", nowIso(ctx))]));
   const total = await cappedTotal(ctx.db, q);

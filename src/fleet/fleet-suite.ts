@@ -643,6 +643,20 @@ export function fleetSuite(backend: Backend): void {
       assert.deepEqual(await neverAttested("2026-03-23T12:00:00Z"), ["laptop-99", "pc-8.corp.example"]);
     });
 
+    test("a filter naming no known host answers an empty page (not an error: no NUL stands in for an empty list)", async () => {
+      const fleet = await open({ db: await backend.fresh() });
+      await fleet.createSite(LOCAL_ADMIN, { name: "acme", profile: "business" });
+      const kes: Observation = { kind: "software", name: "Kaspersky Endpoint Security for Windows", vendor: "AO Kaspersky Lab", source: { file: "p.csv", line: 2 } };
+      await fleet.ingest({ principal: LOCAL_ADMIN, site: "acme", host: "ws-1", observations: [kes], source: { name: "programs" } });
+      assert.deepEqual((await fleet.listFindings(LOCAL_ADMIN, { host: "no-such-host" })).items, []);
+      assert.deepEqual((await fleet.listScans(LOCAL_ADMIN, { host: "no-such-host" })).items, []);
+      assert.deepEqual((await fleet.listScans(LOCAL_ADMIN, { host: "h_00000000000000000000" })).items, []);
+      // and the same filters find what is there
+      assert.equal((await fleet.listFindings(LOCAL_ADMIN, { host: "WS-1" })).items.length, 1);
+      const host = await fleet.getHost(LOCAL_ADMIN, { site: "acme", name: "ws-1" });
+      assert.equal((await fleet.listScans(LOCAL_ADMIN, { host: host.id })).items.length, 1);
+    });
+
     test("an agent's host with a name outside ASCII is its asset and is found by its name in any case (not SQL lower(), which folds ASCII only in SQLite)", async () => {
       const t = clockAt("2026-03-01T12:00:00Z");
       const fleet = await open({ db: await backend.fresh(), clock: t.clock });

@@ -11,7 +11,7 @@ import { sql } from "kysely";
 import { STATUS_RANK, type Status } from "../model/finding.js";
 import type { FindingRow } from "../store/schema.js";
 import { READ_ROLES, INGEST_ROLES, requireRole, siteScope, canSeeSite } from "./access.js";
-import { isoInstant, type Ctx } from "./context.js";
+import { isoInstant, type Ctx, NONE } from "./context.js";
 import { coverageSummary } from "./coverage.js";
 import { cappedTotal, decodeCursor, limitOf, pageOf } from "./page.js";
 import { eventOf, findingOf, hostOf, zeroState, zeroStatus, type Names } from "./rows.js";
@@ -78,7 +78,7 @@ export async function listHosts(ctx: Ctx, p: Principal, query: PageQuery & HostF
   const limit = limitOf(query.limit);
   const cursor = decodeCursor(query.cursor, 2);
   let q = ctx.db.selectFrom("hosts").select(["id", "last_seen"]);
-  if (sites !== null) q = sites.length === 1 ? q.where("site", "=", sites[0]!) : q.where("site", "in", sites.length ? sites : ["\u0000"]);
+  if (sites !== null) q = sites.length === 1 ? q.where("site", "=", sites[0]!) : q.where("site", "in", sites.length ? sites : NONE);
   if (query.name !== undefined) {
     // a host named by uploads (its key), or an agent's host by its current name
     const k = hostNameKey(query.name);
@@ -95,7 +95,7 @@ export async function listHosts(ctx: Ctx, p: Principal, query: PageQuery & HostF
 
 async function hostCount(ctx: Ctx, sites: string[] | null): Promise<{ total: number; totalCapped: boolean }> {
   let q = ctx.db.selectFrom("site_hosts").select((eb) => eb.fn.sum<number>("hosts").as("n"));
-  if (sites !== null) q = q.where("site", "in", sites.length ? sites : ["\u0000"]);
+  if (sites !== null) q = q.where("site", "in", sites.length ? sites : NONE);
   return { total: Number((await q.executeTakeFirst())?.n ?? 0), totalCapped: false };
 }
 
@@ -105,7 +105,7 @@ async function hostCount(ctx: Ctx, sites: string[] | null): Promise<{ total: num
  */
 async function countedFindings(ctx: Ctx, sites: string[] | null, statuses?: string[], states?: string[], vendor?: string): Promise<{ total: number; totalCapped: boolean }> {
   let q = ctx.db.selectFrom("posture_counts").select((eb) => eb.fn.sum<number>("n").as("n"));
-  if (sites !== null) q = q.where("site", "in", sites.length ? sites : ["\u0000"]);
+  if (sites !== null) q = q.where("site", "in", sites.length ? sites : NONE);
   if (statuses) q = q.where("status", "in", statuses);
   if (states) q = q.where("state", "in", states);
   if (vendor !== undefined) q = q.where("vendor", "=", vendor);
@@ -142,7 +142,7 @@ export async function listFindings(ctx: Ctx, p: Principal, query: PageQuery & Fi
   const limit = limitOf(query.limit);
   const cursor = decodeCursor(query.cursor, 2);
   let q = ctx.db.selectFrom("findings").selectAll();
-  if (sites !== null) q = sites.length === 1 ? q.where("site", "=", sites[0]!) : q.where("site", "in", sites.length ? sites : ["\u0000"]);
+  if (sites !== null) q = sites.length === 1 ? q.where("site", "=", sites[0]!) : q.where("site", "in", sites.length ? sites : NONE);
   const statuses = asList(query.status);
   if (statuses) {
     for (const s of statuses) if (!STATUSES.includes(s)) throw new FleetError("invalid", `unknown status "${s}": expected ${STATUSES.join(", ")}`);
@@ -160,9 +160,9 @@ export async function listFindings(ctx: Ctx, p: Principal, query: PageQuery & Fi
     else {
       const k = hostNameKey(query.host);
       let hq = ctx.db.selectFrom("hosts").select("id").where((eb) => eb.or([eb("name_key", "=", k), eb.and([eb("name_lower", "=", k), eb("agent_id", "is not", null)])]));
-      if (sites !== null) hq = hq.where("site", "in", sites.length ? sites : ["\u0000"]);
+      if (sites !== null) hq = hq.where("site", "in", sites.length ? sites : NONE);
       const ids = (await hq.execute()).map((h) => h.id);
-      q = q.where("host_id", "in", ids.length ? ids : ["\u0000"]);
+      q = q.where("host_id", "in", ids.length ? ids : NONE);
     }
   }
   if (query.lastSeenSince !== undefined) q = q.where("last_seen", ">=", isoInstant(query.lastSeenSince, "lastSeenSince"));
@@ -233,14 +233,14 @@ export async function listScans(ctx: Ctx, p: Principal, query: PageQuery & { sit
   const limit = limitOf(query.limit);
   const cursor = decodeCursor(query.cursor, 2);
   let q = ctx.db.selectFrom("scans").selectAll().where("record", "!=", "{}");
-  if (sites !== null) q = q.where("site", "in", sites.length ? sites : ["\u0000"]);
+  if (sites !== null) q = q.where("site", "in", sites.length ? sites : NONE);
   if (query.host !== undefined) {
     const host = /^h_[0-9a-f]{20}$/.test(query.host) ? query.host : undefined;
     const hostRows = host
       ? await ctx.db.selectFrom("host_sources").select("scan_id").where("host_id", "=", host).execute()
       : [];
     // scans of a host: those that wrote one of its sources (the latest per source) — by id only
-    q = q.where("id", "in", hostRows.length ? hostRows.map((r) => r.scan_id) : ["\u0000"]);
+    q = q.where("id", "in", hostRows.length ? hostRows.map((r) => r.scan_id) : NONE);
   }
   const total = await cappedTotal(ctx.db, q);
   if (cursor) q = q.where((eb) => eb(eb.refTuple("received_at", "id"), "<", eb.tuple(String(cursor[0]), String(cursor[1]))));
@@ -253,7 +253,7 @@ export async function summary(ctx: Ctx, p: Principal, query: { site?: string; si
   const sites = siteScope(p, query.site);
   const now = ctx.clock();
   let q = ctx.db.selectFrom("posture_counts").select(["site", "vendor", "status", "state", "deadline", "n"]).where("n", "!=", 0);
-  if (sites !== null) q = q.where("site", "in", sites.length ? sites : ["\u0000"]);
+  if (sites !== null) q = q.where("site", "in", sites.length ? sites : NONE);
   const rows = await q.execute();
   const byStatus = zeroStatus();
   const byState = zeroState();
@@ -273,7 +273,7 @@ export async function summary(ctx: Ctx, p: Principal, query: { site?: string; si
   }
   const total = (c: Record<Status, number>): number => STATUSES.reduce((s, k) => s + c[k], 0);
   let sq = ctx.db.selectFrom("sites").select(["name", "profile"]);
-  if (sites !== null) sq = sq.where("name", "in", sites.length ? sites : ["\u0000"]);
+  if (sites !== null) sq = sq.where("name", "in", sites.length ? sites : NONE);
   const siteRows = await sq.orderBy("name").execute();
   const hosts = (await hostCount(ctx, sites)).total;
   const silentSince = query.silentSince ? isoInstant(query.silentSince, "silentSince") : new Date(now.getTime() - 7 * 86_400_000).toISOString();
@@ -317,14 +317,14 @@ export async function trend(ctx: Ctx, p: Principal, query: { from: string; to: s
   const key = daily ? "day" : "bucket";
   const cut = (iso: string): string => (daily ? iso.slice(0, 10) : iso);
   let base = ctx.db.selectFrom(table).select(["status", "state", (eb) => eb.fn.sum<number>("delta").as("n")]).where(key as never, "<", cut(first) as never);
-  if (sites !== null) base = base.where("site", "in", sites.length ? sites : ["\u0000"]);
+  if (sites !== null) base = base.where("site", "in", sites.length ? sites : NONE);
   const baseRows = await base.groupBy(["status", "state"]).execute();
   let inner = ctx.db
     .selectFrom(table)
     .select([sql<string>`${sql.ref(key)}`.as("bucket"), "status", "state", (eb) => eb.fn.sum<number>("delta").as("n")])
     .where(key as never, ">=", cut(first) as never)
     .where(key as never, "<", cut(last) as never);
-  if (sites !== null) inner = inner.where("site", "in", sites.length ? sites : ["\u0000"]);
+  if (sites !== null) inner = inner.where("site", "in", sites.length ? sites : NONE);
   const deltaRows = await inner.groupBy([key as never, "status", "state"]).orderBy(key as never).execute();
   const current = new Map<string, number>();
   const add = (status: string, state: string, n: number): void => void current.set(`${status}\u0000${state}`, (current.get(`${status}\u0000${state}`) ?? 0) + Number(n));
