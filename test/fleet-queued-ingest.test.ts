@@ -51,6 +51,12 @@ for (const backend of BACKENDS) {
       const res = await fetch(`${server.url}/api/v1/uploads/${id}`, { headers: { authorization: `Bearer ${key}` } });
       return { status: res.status, body: (await res.json()) as any };
     };
+    /** `ictsguard_queued_uploads{state}` as /metrics shows it to a viewer. */
+    const queueMetric = async (state: string): Promise<number> => {
+      const text = await (await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${viewer}` } })).text();
+      const line = text.split("\n").find((l) => l.startsWith(`ictsguard_queued_uploads{state="${state}"} `));
+      return line === undefined ? NaN : Number(line.slice(line.lastIndexOf(" ") + 1));
+    };
     const scans = async (site: string) => (await fleet.listScans(LOCAL_ADMIN, { site, limit: 1000 })).total;
     const findings = async (site: string) =>
       (await fleet.listFindings(LOCAL_ADMIN, { site, limit: 1000 })).items.map((f) => ({ engineId: f.engineId, host: f.host, status: f.status, state: f.state, firstSeen: f.firstSeen, lastSeen: f.lastSeen })).sort((a, b) => (a.engineId < b.engineId ? -1 : 1));
@@ -89,9 +95,12 @@ for (const backend of BACKENDS) {
       assert.equal(await scans("async"), 0);
       assert.deepEqual(await findings("async"), []);
       assert.equal((await status(accepted.body.id)).body.status, "queued");
+      assert.equal(await queueMetric("queued"), 1, "the metrics show the upload waiting");
 
       await new Promise((r) => setTimeout(r, 20)); // the judging happens later than the accept
       const ran = await fleet.tick();
+      assert.equal(await queueMetric("queued"), 0);
+      assert.equal(await queueMetric("processing"), 0);
       assert.ok(ran.some((j) => j.kind === "uploads.judge"), JSON.stringify(ran));
       const done = await status(accepted.body.id);
       assert.equal(done.status, 200);

@@ -20,7 +20,7 @@ import type { Ctx } from "./context.js";
 import { coverage, importAssets } from "./coverage.js";
 import { createException, expireExceptions, listExceptions, revokeException } from "./exceptions.js";
 import { ingest } from "./ingest.js";
-import { getUpload, queueUpload } from "./upload-queue.js";
+import { getUpload, queueDepth, queueUpload } from "./upload-queue.js";
 import { JOB_HANDLERS, TICKERS } from "./job-kinds.js";
 import { claim, enqueue, finish, jobInfo, listJobs, release, releaseMine, ReleaseJob, type JobPayload } from "./jobs.js";
 import { boundariesBetween, nextBoundary, phaseBoundaries } from "./phases.js";
@@ -217,6 +217,7 @@ export async function openFleet(options: FleetOptions = {}): Promise<Fleet> {
       return out;
     },
     getUpload: (p, id) => getUpload(ctx, p, id),
+    uploadQueueDepth: () => queueDepth(ctx),
     getScan: (p, id) => q.getScan(ctx, p, id),
     listScans: (p, query) => q.listScans(ctx, p, query),
     listHosts: (p, query) => q.listHosts(ctx, p, query),

@@ -503,6 +503,8 @@ export interface Fleet {
   queueUpload(request: QueueUploadRequest): Promise<{ upload: QueuedUpload; replayed: boolean }>;
   /** A queued upload's status: readers of its site, or the ingest key that uploaded it. */
   getUpload(principal: Principal, id: string): Promise<QueuedUpload>;
+  /** Queued uploads waiting and being judged, store-wide (the metrics' queue depth; no principal: nothing of any site is named). */
+  uploadQueueDepth(): Promise<{ queued: number; processing: number }>;
   /** Newest first. `host` (a host id): the scans that wrote the host's current inventories (one per source). */
   listScans(principal: Principal, query?: PageQuery & { site?: string; host?: string }): Promise<Page<ScanRecord>>;
 

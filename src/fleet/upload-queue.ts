@@ -286,6 +286,19 @@ export async function queueUploadJudging(ctx: Ctx, now: string): Promise<void> {
   await enqueue(ctx, `uploads:judge:${now}:${randomId("p", 6)}`, "uploads.judge", { reason: "queued uploads wait to be judged", at: now }, now);
 }
 
+/** Uploads waiting to be judged and being judged, for the metrics (store-wide: every process's). */
+export async function queueDepth(ctx: Ctx): Promise<{ queued: number; processing: number }> {
+  const rows = await ctx.db
+    .selectFrom("queued_uploads")
+    .select((eb) => ["state", eb.fn.countAll<number>().as("n")])
+    .where("state", "in", ["queued", "processing"])
+    .groupBy("state")
+    .execute();
+  const out = { queued: 0, processing: 0 };
+  for (const r of rows) out[r.state as "queued" | "processing"] = Number(r.n);
+  return out;
+}
+
 /** A foreign-key violation, on either backend (SQLite's are enforced: store/open.ts). */
 function isForeignKeyViolation(err: unknown): boolean {
   const e = err as { code?: string } | undefined;

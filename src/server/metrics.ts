@@ -4,7 +4,7 @@
  * process (tests) do not share counters: requests and their durations by route (the route
  * table's id, never the raw path, so cardinality stays bounded), method and status; uploads by
  * outcome; authentication failures; and, read from the store at each scrape, findings by status
- * and by state, and hosts.
+ * and by state, hosts, and the depth of the queued-upload queue.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 import type { Fleet } from "../fleet/types.js";
@@ -77,6 +77,16 @@ export function createMetrics(fleet: Fleet, options: { defaultMetrics?: boolean 
     async collect() {
       const s = await summary();
       if (s) for (const [state, n] of Object.entries(s.byState)) this.set({ state }, n);
+    },
+  });
+  new Gauge({
+    name: "ictsguard_queued_uploads",
+    help: "Uploads accepted with Prefer: respond-async, by state: queued (waiting to be judged) and processing, in the whole store.",
+    labelNames: ["state"] as const,
+    registers: [registry],
+    async collect() {
+      const depth = await fleet.uploadQueueDepth().catch(() => undefined);
+      if (depth) for (const [state, n] of Object.entries(depth)) this.set({ state }, n);
     },
   });
   new Gauge({
