@@ -26,6 +26,7 @@ import { lockable, type Ctx, type DeliverySettings } from "./context.js";
 import { enqueue } from "./jobs.js";
 import { randomId } from "./ids.js";
 import { EVENT_ID_HEADER, EVENT_TYPE_HEADER, SIGNATURE_HEADER, signatureHeader } from "./signature.js";
+import { holdLeases } from "./leases.js";
 
 export const DEFAULT_DELIVERY: DeliverySettings = { timeoutMs: 10_000, maxAttempts: 10, baseDelayMs: 30_000, maxDelayMs: 6 * 3600_000 };
 
@@ -88,23 +89,9 @@ async function claimDue(ctx: Ctx, now: string, limit: number): Promise<WebhookDe
   return r.rows;
 }
 
-/**
- * Renews, every LEASE_RENEW_MS until stopped, the lease of every delivery this process is
- * sending. A renewal that fails (the store unreachable for a moment) is only a missed renewal:
- * at worst the delivery is sent twice, which at-least-once allows.
- */
-export function holdLeases(ctx: Ctx): { stop(): void } {
-  const timer = setInterval(() => {
-    void ctx.db
-      .updateTable("webhook_deliveries")
-      .set({ locked_at: new Date().toISOString() })
-      .where("state", "=", "sending")
-      .where("locked_by", "=", ctx.workerId)
-      .execute()
-      .catch(() => undefined);
-  }, LEASE_RENEW_MS);
-  timer.unref();
-  return { stop: () => clearInterval(timer) };
+/** Renews, every LEASE_RENEW_MS until stopped, the lease of every delivery this process is sending (at worst a missed renewal sends one twice, which at-least-once allows). */
+export function holdDeliveryLeases(ctx: Ctx): { stop(): void } {
+  return holdLeases(ctx, "webhook_deliveries", "sending", LEASE_RENEW_MS);
 }
 
 /** Makes due again the deliveries whose lease ran out: their process died between claiming and recording them. */
@@ -148,7 +135,7 @@ export type DeliveryPass = { attempted: number; delivered: number; retrying: num
 export async function deliverDue(ctx: Ctx): Promise<DeliveryPass> {
   const out: DeliveryPass = { attempted: 0, delivered: 0, retrying: 0, failed: 0 };
   await reclaimExpired(ctx);
-  const lease = holdLeases(ctx);
+  const lease = holdDeliveryLeases(ctx);
   try {
     await deliverBatches(ctx, out);
   } finally {

@@ -41,6 +41,7 @@ import { hostNameKey, randomId } from "./ids.js";
 import { AGENT_KEY_PREFIX, ingest } from "./ingest.js";
 import { ingestInventory, type UploadWarning } from "./ingest-inventory.js";
 import { enqueue } from "./jobs.js";
+import { holdLeases } from "./leases.js";
 import { InventoryRefusal } from "./read-inventory.js";
 import { FleetError, type KeyRole, type Principal, type QueuedUpload, type QueueUploadRequest, type QueuedUploadStatus, type ScanRecord } from "./types.js";
 
@@ -164,21 +165,6 @@ async function reclaimExpired(ctx: Ctx): Promise<void> {
   await ctx.db.updateTable("queued_uploads").set({ state: "queued", locked_by: null, locked_at: null }).where("state", "=", "processing").where("locked_at", "<", expired).execute();
 }
 
-/** Renews the leases of the uploads this process is judging until stopped (a large upload may take minutes). */
-function holdLeases(ctx: Ctx): { stop(): void } {
-  const timer = setInterval(() => {
-    void ctx.db
-      .updateTable("queued_uploads")
-      .set({ locked_at: new Date().toISOString() })
-      .where("state", "=", "processing")
-      .where("locked_by", "=", ctx.workerId)
-      .execute()
-      .catch(() => undefined);
-  }, LEASE_RENEW_MS);
-  timer.unref();
-  return { stop: () => clearInterval(timer) };
-}
-
 /**
  * Done: the scan and the reader's warnings kept, the body dropped. Idempotent (a done upload stays
  * as it was). `locked_by` stays: the process that judged it (leases only look at `processing`).
@@ -252,7 +238,8 @@ export type JudgingPass = { done: number; failed: number; retried: number };
 export async function judgeQueuedUploads(ctx: Ctx): Promise<JudgingPass> {
   const out: JudgingPass = { done: 0, failed: 0, retried: 0 };
   await reclaimExpired(ctx);
-  const lease = holdLeases(ctx);
+  // a large upload may take minutes to judge
+  const lease = holdLeases(ctx, "queued_uploads", "processing", LEASE_RENEW_MS);
   const started = Date.now();
   try {
     while (Date.now() - started < PASS_BUDGET_MS && !ctx.stopping?.()) {

@@ -9,7 +9,7 @@ import type { WebhookDeliveryRow, WebhookRow } from "../store/schema.js";
 import { ADMIN_ROLES, canSeeSite, requireGlobalAdmin, requireRole, requireSite } from "./access.js";
 import { audit } from "./audit.js";
 import { nowIso, type Ctx } from "./context.js";
-import { holdLeases, post, recordAttempt } from "./delivery.js";
+import { holdDeliveryLeases, post, recordAttempt } from "./delivery.js";
 import { randomId } from "./ids.js";
 import { DEFAULT_LEAD_DAYS, EVENT_TYPES, type DeliveryState, type EventType, type Webhook, type WebhookDelivery, type WebhookInput, type WebhookPatch, type WebhookWithSecret } from "./notify-types.js";
 import { emit } from "./outbox.js";
@@ -227,7 +227,7 @@ export async function testWebhook(ctx: Ctx, p: Principal, id: string): Promise<W
   });
   const d = await ctx.db.selectFrom("webhook_deliveries").selectAll().where("event_id", "=", eventId!).where("webhook_id", "=", id).executeTakeFirstOrThrow();
   const event = await ctx.db.selectFrom("outbox_events").select(["id", "type", "body"]).where("id", "=", eventId!).executeTakeFirstOrThrow();
-  const lease = holdLeases(ctx);
+  const lease = holdDeliveryLeases(ctx);
   let result;
   try {
     result = await post(hook, event, ctx.delivery.timeoutMs);
