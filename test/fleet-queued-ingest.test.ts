@@ -241,6 +241,37 @@ for (const backend of BACKENDS) {
       assert.match(refused.stdout, /mystery\.bin: NOT accepted: queued as u_[0-9a-f]{24}, then refused: inventory-unreadable: .*expected/);
     });
 
+    it("re-judges a queued upload's hosts at a rule phase boundary passed between its accept and its judging, as an upload judged after the boundary is", async () => {
+      const other = await createTestStore(backend);
+      // 2024-09-29T04:00Z: Kaspersky's updates end (the Final Determination's second phase)
+      const t = clockAt("2024-09-28T12:00:00Z");
+      const f = await openFleet({ db: other.db, home: other.home, clock: t.clock });
+      const byProduct = async (site: string) =>
+        Object.fromEntries((await f.listFindings(LOCAL_ADMIN, { site, limit: 100 })).items.map((x) => [x.product, x.status]));
+      try {
+        for (const name of ["before", "across", "after"]) await f.createSite(LOCAL_ADMIN, { name, profile: "business" });
+        const queue = (site: string) => f.queueUpload({ principal: LOCAL_ADMIN, site, host: `ws-${site}`, filename: "p.csv", source: "p.csv", body: Buffer.from(KASPERSKY("x")) });
+        await queue("before");
+        await f.tick(); // judged before the boundary
+        const before = await byProduct("before");
+        const across = (await queue("across")).upload; // accepted before the boundary ...
+        t.set("2024-09-29T05:00:00Z");
+        await queue("after"); // ... and this one after it
+        await f.tick(); // the boundary's re-judge, then both uploads
+        assert.equal((await f.getUpload(LOCAL_ADMIN, across.id)).status, "done");
+        const after = await byProduct("after");
+        assert.notDeepEqual(before, after, "the boundary changes these findings' status");
+        assert.deepEqual(await byProduct("across"), after, "judged as of its accept, then re-judged at the boundary");
+        assert.deepEqual(await byProduct("before"), after, "the boundary's own re-judge");
+        // the history says when: seen at the accept, changed at the boundary
+        const finding = (await f.listFindings(LOCAL_ADMIN, { site: "across", limit: 1 })).items[0]!;
+        assert.deepEqual((await f.findingHistory(LOCAL_ADMIN, finding.id)).map((e) => e.at), ["2024-09-28T12:00:00.000Z", "2024-09-29T04:00:00.000Z"]);
+      } finally {
+        await f.close();
+        await other.drop();
+      }
+    });
+
     it("keeps a finished upload's status row as long as upload records, then the retention job purges it", async () => {
       const other = await createTestStore(backend);
       const t = clockAt("2025-01-10T12:00:00Z");

@@ -21,10 +21,11 @@ import type { Observation } from "../model/observation.js";
 import { parseAsOf } from "../policy/time.js";
 import type { FindingRow, HostRow, JobRow } from "../store/schema.js";
 import { audit } from "./audit.js";
-import { lockable, type Ctx, type Db } from "./context.js";
+import { lockable, nowIso, type Ctx, type Db } from "./context.js";
 import { enqueue, ReleaseJob, type JobPayload } from "./jobs.js";
 import { judgeSources, type Judged } from "./judge.js";
 import { reconcile, writeChanges, type Change } from "./lifecycle.js";
+import { boundariesBetween, phaseBoundaries } from "./phases.js";
 import type { RejudgeResult } from "./types.js";
 
 const BATCH = 200;
@@ -49,6 +50,29 @@ export async function rejudgeAll(ctx: Ctx, reason: string, options: { at?: strin
   await setJudgedDigest(ctx.db, catalog.digest);
   await audit(ctx.db, { at, keyId: "system", action: "rejudge", detail: { reason, hosts, changed, catalog: catalog.version, digest: catalog.digest, asOf: options.asOf ?? at } });
   return { reason, at, hosts, changed };
+}
+
+/**
+ * Re-judges some hosts of a site at each rule phase boundary in (`from`, now], dated at the
+ * boundary, as the phase re-judge does for every host: for hosts whose inventory was judged after
+ * that re-judge ran, but as of an instant before the boundary (a queued upload is judged as of its
+ * accept). Without it their findings would keep the verdict of before the boundary (a deadline
+ * not yet passed) until the next trigger. Answers the findings changed.
+ */
+export async function rejudgeHostsSince(ctx: Ctx, site: string, hostIds: readonly string[], from: string, inTransaction?: Db): Promise<number> {
+  const passed = boundariesBetween(phaseBoundaries(ctx.catalog.active.catalog), from, nowIso(ctx));
+  if (passed.length === 0 || hostIds.length === 0) return 0;
+  const each = async (trx: Db, at: string): Promise<number> => {
+    const { profile } = await trx.selectFrom("sites").select("profile").where("name", "=", site).executeTakeFirstOrThrow();
+    let lock = trx.selectFrom("hosts").selectAll().where("id", "in", [...hostIds]).orderBy("name_key");
+    if (lockable(ctx)) lock = lock.forUpdate();
+    const rows = await lock.execute();
+    return rejudgeHosts(ctx, trx, { site, profile, after: "", upto: null }, rows, { at, asOf: at, ref: `rejudge:phase:${at}` });
+  };
+  let changed = 0;
+  // in the caller's transaction (the upload's ingest: both commit or neither), else one per boundary
+  for (const at of passed) changed += inTransaction ? await each(inTransaction, at) : await ctx.db.transaction().execute((trx) => each(trx, at));
+  return changed;
 }
 
 export type PlanResult = { trigger: string; shards: number; planned: boolean };

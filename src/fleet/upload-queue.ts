@@ -42,6 +42,7 @@ import { AGENT_KEY_PREFIX, ingest } from "./ingest.js";
 import { ingestInventory, type UploadWarning } from "./ingest-inventory.js";
 import { enqueue } from "./jobs.js";
 import { holdLeases } from "./leases.js";
+import { rejudgeHostsSince } from "./rejudge.js";
 import { InventoryRefusal } from "./read-inventory.js";
 import { FleetError, type KeyRole, type Principal, type QueuedUpload, type QueueUploadRequest, type QueuedUploadStatus, type ScanRecord } from "./types.js";
 
@@ -193,7 +194,16 @@ async function judgeOne(ctx: Ctx, row: QueuedUploadRow): Promise<"done" | "faile
   const principal: Principal = { keyId: row.key_id, role: row.role as KeyRole, sites: row.sites === null ? null : (JSON.parse(row.sites) as string[]) };
   try {
     const { scan, warnings } = await ingestInventory(
-      (request, warningsSoFar) => ingest(ctx, request, { inTransaction: (trx, record) => markDone(trx, row.id, record, warningsSoFar(), nowIso(ctx)) }),
+      (request, warningsSoFar) =>
+        ingest(ctx, request, {
+          inTransaction: async (trx, record) => {
+            // judged as of the accept: a rule phase boundary passed since then was re-judged
+            // without this inventory, so its hosts are re-judged at that boundary, in the same
+            // transaction (a finding must not keep a verdict of before a deadline that has passed)
+            await rejudgeHostsSince(ctx, row.site, record.hostIds ?? [], row.received_at, trx);
+            await markDone(trx, row.id, record, warningsSoFar(), nowIso(ctx));
+          },
+        }),
       principal,
       {
         site: row.site,
@@ -209,7 +219,12 @@ async function judgeOne(ctx: Ctx, row: QueuedUploadRow): Promise<"done" | "faile
       Number.MAX_SAFE_INTEGER,
     );
     // a scan already stored under the key (a retry after a crash, or a synchronous upload with the same key): ingest stored nothing, so mark it here
-    if (scan.duplicate) await markDone(ctx.db, row.id, scan, warnings, nowIso(ctx));
+    if (scan.duplicate) {
+      // stored before (a retry after a crash, or the synchronous path with the same key): what the
+      // transaction below would have done for it is done here (each step is idempotent)
+      await rejudgeHostsSince(ctx, row.site, scan.hostIds ?? [], row.received_at);
+      await markDone(ctx.db, row.id, scan, warnings, nowIso(ctx));
+    }
     return "done";
   } catch (err) {
     if (err instanceof InventoryRefusal) {
