@@ -22,7 +22,7 @@ import { defineRoute, principalOf } from "../route.js";
 import { QueuedUploadAcceptedSchema, UploadResultSchema } from "../schemas.js";
 import { UPLOADERS, json } from "./common.js";
 import { DEFAULT_SITE, storeInventory } from "./inventories.js";
-import { PreferHeader, acceptQueued, wantsAsync } from "./uploads.js";
+import { AsyncQuery, PreferHeader, acceptQueued, wantsAsync } from "./uploads.js";
 import { storeResultLines } from "./osquery.js";
 
 const SiteOnly = z.object({
@@ -33,12 +33,7 @@ const SiteOnly = z.object({
     .openapi({ param: { name: "site", in: "query" }, description: `The site. Default: the key's site when it is limited to one, else \`${DEFAULT_SITE}\`.` }),
 });
 
-const BomQuery = SiteOnly.extend({
-  async: z
-    .enum(["true", "false"])
-    .optional()
-    .openapi({ param: { name: "async", in: "query" }, description: "`true`: as `Prefer: respond-async` (queued, answered 202, judged after)." }),
-});
+const BomQuery = SiteOnly.extend({ async: AsyncQuery });
 
 const siteOf = (p: Principal, site: string | undefined): string => {
   const s = site ?? (p.sites?.length === 1 ? p.sites[0]! : DEFAULT_SITE);
@@ -172,7 +167,7 @@ const bomUpload = defineRoute({
     const version = fields.projectVersion?.trim().slice(0, 100);
     if (wantsAsync(c)) {
       // the envelope (host, version, base64) is the request's framing, read now; the SBOM itself is read when judged
-      const res = await acceptQueued(c, services, principal, {
+      const { accepted, status } = await acceptQueued(c, services, principal, {
         site,
         host,
         filename: "bom",
@@ -180,8 +175,7 @@ const bomUpload = defineRoute({
         body: fields.bom,
         ...(c.req.header("idempotency-key") ? { idempotencyKey: c.req.header("idempotency-key")! } : {}),
       });
-      const upload = (await res.json()) as { id: string };
-      return c.json({ token: upload.id, ...upload }, res.status as 200 | 202);
+      return c.json({ token: accepted.id, ...accepted }, status);
     }
     const result = await storeInventory(services, principal, {
       site,

@@ -20,7 +20,7 @@ import { ApiError, isFleetError } from "../errors.js";
 import { defineRoute, principalOf, type Services } from "../route.js";
 import { QueuedUploadAcceptedSchema, UploadResultSchema } from "../schemas.js";
 import { UPLOADERS, json } from "./common.js";
-import { PreferHeader, QUEUED_RESPONSES, acceptQueued, wantsAsync } from "./uploads.js";
+import { AsyncQuery, PreferHeader, QUEUED_RESPONSES, acceptQueued, wantsAsync } from "./uploads.js";
 
 /** The site an upload goes to when none is named: the key's only site, else the one `server init` makes. */
 export const DEFAULT_SITE: string = DEFAULTS.server.site;
@@ -44,10 +44,7 @@ const UploadQuery = z.object({
     .optional()
     .openapi({ param: { name: "source", in: "query" }, description: "The inventory's source when it is not the file name (e.g. `programs`, `dns`)." }),
   format: z.string().max(100).optional().openapi({ param: { name: "format", in: "query" }, description: "A reader name (`ictsguard formats`), to skip detection." }),
-  async: z
-    .enum(["true", "false"])
-    .optional()
-    .openapi({ param: { name: "async", in: "query" }, description: "`true`: as `Prefer: respond-async` (queued, answered 202, judged after)." }),
+  async: AsyncQuery,
 });
 
 const UploadHeaders = z.object({
@@ -131,7 +128,7 @@ async function upload(
   }
   const filename = q.filename ?? "upload";
   if (wantsAsync(c)) {
-    return acceptQueued(c, services, principal, {
+    const { accepted, status } = await acceptQueued(c, services, principal, {
       site,
       ...(host ? { host } : {}),
       filename,
@@ -139,6 +136,7 @@ async function upload(
       ...(q.format ? { format: q.format } : {}),
       ...(idempotencyKey ? { idempotencyKey } : {}),
     });
+    return c.json(accepted, status);
   }
   const result = await storeInventory(services, principal, {
     site,

@@ -9,7 +9,7 @@
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import type { Principal, QueueUploadRequest } from "../../fleet/types.js";
+import type { Principal, QueuedUpload, QueueUploadRequest } from "../../fleet/types.js";
 import { readRawBody } from "../body.js";
 import { defineRoute, principalOf, type Services } from "../route.js";
 import { QueuedUploadAcceptedSchema, QueuedUploadSchema } from "../schemas.js";
@@ -29,23 +29,35 @@ export const uploadLocation = (id: string): string => `/api/v1/uploads/${encodeU
 
 /**
  * Accepts an upload into the queue: the body's bytes as sent (gzip too; the upload limit holds),
- * stored in one insert with what judging needs. 202 with the status, or 200 with the status of the
- * upload already queued under the same idempotency key.
+ * stored in one insert with what judging needs. Sets the `Location` and `Preference-Applied`
+ * headers and answers the status to send: 202, or 200 with the status of the upload already
+ * queued under the same idempotency key.
  */
-export async function acceptQueued(c: Context, services: Pick<Services, "fleet" | "metrics" | "limits">, principal: Principal, input: Omit<QueueUploadRequest, "principal" | "body"> & { body?: Uint8Array }): Promise<Response> {
+export async function acceptQueued(
+  c: Context,
+  services: Pick<Services, "fleet" | "metrics" | "limits">,
+  principal: Principal,
+  input: Omit<QueueUploadRequest, "principal" | "body"> & { body?: Uint8Array },
+): Promise<{ accepted: QueuedUpload & { location: string }; status: 200 | 202 }> {
   const body = input.body ?? (await readRawBody(c.req.raw, services.limits.inventoryBytes));
   const { upload, replayed } = await services.fleet.queueUpload({ ...input, principal, body });
   services.metrics.upload(replayed ? "replayed" : "queued");
   const location = uploadLocation(upload.id);
   c.header("Location", location);
   c.header("Preference-Applied", "respond-async");
-  return c.json({ ...upload, location }, replayed ? 200 : 202);
+  return { accepted: { ...upload, location }, status: replayed ? 200 : 202 };
 }
 
 /** The answers an upload route adds when it takes `Prefer: respond-async`. */
 export const QUEUED_RESPONSES = {
   202: json(QueuedUploadAcceptedSchema, "Accepted into the queue (`Prefer: respond-async` or `?async=true`): not judged yet; poll `Location`"),
 };
+
+/** The `async` query parameter of the upload routes: `true` is `Prefer: respond-async`. */
+export const AsyncQuery = z
+  .enum(["true", "false"])
+  .optional()
+  .openapi({ param: { name: "async", in: "query" }, description: "`true`: as `Prefer: respond-async` (queued, answered 202, judged after)." });
 
 /** The `Prefer` request header, as the upload routes document it. */
 export const PreferHeader = z
