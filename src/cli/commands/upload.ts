@@ -50,7 +50,7 @@ export function uploadCommand(): Command {
 async function upload(files: string[], flags: UploadFlags): Promise<number> {
   const { server, apiKey, attempts, timeoutSeconds: timeout } = serverClientOf("upload", flags);
 
-  const { DEFAULT_RETRY, uploadFile, waitForUpload } = await import("../../server/client/upload.js");
+  const { DEFAULT_RETRY, uploadFile, uploadStatusUrl, waitForUpload } = await import("../../server/client/upload.js");
   if (flags.wait && !flags.async) throw new UsageError("--wait polls a queued upload: give --async too");
   const waitTimeout = Number(flags.waitTimeout);
   if (!Number.isFinite(waitTimeout) || waitTimeout <= 0) throw new UsageError(`--wait-timeout must be a number of seconds above 0, got "${flags.waitTimeout}"`);
@@ -69,15 +69,15 @@ async function upload(files: string[], flags: UploadFlags): Promise<number> {
     let outcome: Outcome = await uploadFile(file, target, retry, log);
     const queued = outcome.ok ? queuedId(outcome.body) : undefined;
     if (outcome.ok && queued && flags.wait) {
-      const status = await waitForUpload(server, apiKey, queued, { retry, timeoutMs: waitTimeout * 1000 });
-      if ("error" in status && typeof status.error === "string") outcome = { ok: false, file, attempts: outcome.attempts, message: `queued as ${queued}, but its status could not be read: ${status.error}` };
-      else if ((status as { status: string }).status === "failed") {
-        const e = (status as { error?: { code: string; message: string } }).error;
+      const waited = await waitForUpload(server, apiKey, queued, { retry, timeoutMs: waitTimeout * 1000 });
+      if (!waited.ok) outcome = { ok: false, file, attempts: outcome.attempts, message: `queued as ${queued}, but its status could not be read: ${waited.message}` };
+      else if (waited.upload.status === "failed") {
+        const e = waited.upload.error;
         outcome = { ok: false, file, attempts: outcome.attempts, message: `queued as ${queued}, then refused: ${e ? `${e.code}: ${e.message}` : "failed"}` };
-      } else outcome = { ...outcome, body: status };
+      } else outcome = { ...outcome, body: waited.upload };
     }
     outcomes.push(outcome);
-    if (flags.output === "text") process.stdout.write(`${describe(outcome, server)}\n`);
+    if (flags.output === "text") process.stdout.write(`${describe(outcome, (id) => uploadStatusUrl(server, id))}\n`);
   }
   if (flags.output === "json") process.stdout.write(`${JSON.stringify(outcomes, null, 2)}\n`);
   return outcomes.every((o) => o.ok) ? EXIT_OK : EXIT_ERROR;
@@ -92,12 +92,12 @@ function queuedId(body: unknown): string | undefined {
 }
 
 /** One line per file: accepted (with what the server counted) or the reason it was not. */
-function describe(o: Outcome, server: string): string {
+function describe(o: Outcome, statusUrl: (id: string) => string): string {
   if (!o.ok) return `${o.file}: NOT accepted: ${o.message}${o.attempts > 1 ? ` (after ${o.attempts} tries)` : ""}`;
   const queued = queuedId(o.body);
   if (queued && (o.body as { status: string }).status !== "done") {
     const status = (o.body as { status: string }).status;
-    return `${o.file}: queued: upload ${queued} is ${status}; its status: ${server.replace(/\/+$/, "")}/api/v1/uploads/${queued}`;
+    return `${o.file}: queued: upload ${queued} is ${status}; its status: ${statusUrl(queued)}`;
   }
   const b = (queued ? { scan: (o.body as { scan?: unknown }).scan } : o.body) as
     | { replayed?: boolean; scan?: { id: string; hosts: string[]; observations: number; byStatus: Record<string, number>; changes: { new: number; reopened: number; removalPending: number; resolved: number } } }

@@ -120,21 +120,30 @@ export async function uploadFile(file: string, target: UploadTarget, retry: Retr
   return last;
 }
 
+/** A queued upload's status route on `server`. */
+export const uploadStatusUrl = (server: string, id: string): string => `${server.replace(/\/+$/, "")}/api/v1/uploads/${encodeURIComponent(id)}`;
+
 export type UploadStatus = { id: string; status: "queued" | "processing" | "done" | "failed"; scan?: unknown; error?: { code: string; message: string } };
 
 /**
  * Polls a queued upload's status (`GET /api/v1/uploads/{id}`) until it is done or failed, or
- * `timeoutMs` passed (then the last status seen, still queued or processing).
+ * `timeoutMs` passed (then the last status seen, still queued or processing). `ok: false` when
+ * the status could not be read.
  */
-export async function waitForUpload(server: string, apiKey: string, id: string, options: { retry: RetryPolicy; timeoutMs: number; intervalMs?: number }): Promise<UploadStatus | { error: string }> {
-  const url = new URL(`${server.replace(/\/+$/, "")}/api/v1/uploads/${encodeURIComponent(id)}`);
+export async function waitForUpload(
+  server: string,
+  apiKey: string,
+  id: string,
+  options: { retry: RetryPolicy; timeoutMs: number; intervalMs?: number },
+): Promise<{ ok: true; upload: UploadStatus } | { ok: false; message: string }> {
+  const url = new URL(uploadStatusUrl(server, id));
   const end = Date.now() + options.timeoutMs;
   let interval = options.intervalMs ?? 500;
   for (;;) {
     const got = await getWithRetry(url, apiKey, options.retry);
-    if (!got.ok) return { error: got.message };
-    const status = got.body as UploadStatus;
-    if (status.status === "done" || status.status === "failed" || Date.now() >= end) return status;
+    if (!got.ok) return { ok: false, message: got.message };
+    const upload = got.body as UploadStatus;
+    if (upload.status === "done" || upload.status === "failed" || Date.now() >= end) return { ok: true, upload };
     await sleep(Math.min(interval, Math.max(0, end - Date.now())));
     interval = Math.min(interval * 2, 5000);
   }
