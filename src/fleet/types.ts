@@ -16,6 +16,8 @@ import type { Catalog, Profile } from "../model/catalog.js";
 import type { Evidence, ReportDocument, RuleRef, Status } from "../model/finding.js";
 import type { Observation } from "../model/observation.js";
 import type * as N from "./notify-types.js";
+import type { UploadWarning } from "./ingest-inventory.js";
+import type { RefusalIssue } from "./read-inventory.js";
 
 /** The roles of an API key. `ingest` may only upload inventories for its sites. */
 export const ROLES = ["admin", "analyst", "viewer", "ingest"] as const;
@@ -286,9 +288,9 @@ export type QueuedUpload = {
   /** Done: the scan it was stored as (a retry that found its key stored answers that scan, `duplicate: true`). */
   scan?: ScanRecord;
   /** Failed: why; nothing was stored (as the synchronous upload would have been refused). */
-  error?: { code: string; message: string; issues?: { path?: string; message: string; line?: number; file?: string }[] };
+  error?: { code: string; message: string; issues?: RefusalIssue[] };
   /** Done: the reader's warnings. */
-  warnings?: { code: string; message: string; file: string; line?: number }[];
+  warnings?: UploadWarning[];
 };
 
 /** An upload to queue: what ingest needs later, and the body as uploaded. */

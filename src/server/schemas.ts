@@ -7,7 +7,7 @@
 import { z } from "@hono/zod-openapi";
 import { PROFILES, ROLES as CHECK_ROLES } from "../model/catalog.js";
 import { STATUSES } from "../model/finding.js";
-import { FINDING_STATES, MAX_LIMIT, ROLES } from "../fleet/types.js";
+import { FINDING_STATES, MAX_LIMIT, QUEUED_UPLOAD_STATUSES, ROLES } from "../fleet/types.js";
 
 export const StatusEnum = z.enum(STATUSES).openapi("Status", { description: "The verdict: prohibited > unsupported > deadline > review." });
 export const StateEnum = z.enum(FINDING_STATES).openapi("FindingState", { description: "Where the finding is in its life: open, removal-pending (vanished, awaiting N clean inventories), resolved, excepted." });
@@ -181,7 +181,7 @@ export const QueuedUploadSchema = z
   .object({
     id: z.string().openapi({ description: "The queued upload's id (`u_...`); its status is at `GET /api/v1/uploads/{id}`" }),
     site: z.string(),
-    status: z.enum(["queued", "processing", "done", "failed"]).openapi({ description: "queued: waiting; processing: being judged; done: judged and stored (`scan`); failed: refused, nothing stored (`error`)" }),
+    status: z.enum(QUEUED_UPLOAD_STATUSES).openapi({ description: "queued: waiting; processing: being judged; done: judged and stored (`scan`); failed: refused, nothing stored (`error`)" }),
     receivedAt: z.string().openapi({ description: "The accept instant: the upload is judged as of it" }),
     finishedAt: z.string().optional(),
     host: z.string().optional(),
