@@ -28,6 +28,12 @@ export type JsonLineShape = {
   keyStarts: Int32Array;
   keyEnds: Int32Array;
   nonBlank: Uint8Array;
+  /** Raw ranges of those members' values (a string's with its quotes). */
+  valueStarts: Int32Array;
+  valueEnds: Int32Array;
+  /** Raw range of the `nested` object, braces included (when `kinds` says it is one). */
+  nestedStart: number;
+  nestedEnd: number;
 };
 
 export const MAX_KEYS = 256;
@@ -41,6 +47,10 @@ export function createJsonLineShape(asked: number): JsonLineShape {
     keyStarts: new Int32Array(MAX_KEYS),
     keyEnds: new Int32Array(MAX_KEYS),
     nonBlank: new Uint8Array(MAX_KEYS),
+    valueStarts: new Int32Array(MAX_KEYS),
+    valueEnds: new Int32Array(MAX_KEYS),
+    nestedStart: 0,
+    nestedEnd: 0,
   };
 }
 
@@ -55,8 +65,10 @@ function at(i: number): number {
 }
 
 function ws(i: number): number {
-  while (i < stop) {
-    const c = at(i);
+  const s = src;
+  const n = stop;
+  while (i < n) {
+    const c = s[i]!;
     if (c !== 32 && c !== 9 && c !== 10 && c !== 13) break;
     i++;
   }
@@ -65,16 +77,24 @@ function ws(i: number): number {
 
 /** `i` at the opening quote; returns the index after the closing quote, or -1. */
 function scanString(i: number): number {
+  // the module's state in locals: this is the loop most bytes of a line go through
+  const s = src;
+  const n = stop;
   let nonBlank = false;
   i++;
-  while (i < stop) {
-    const c = at(i);
+  while (i < n) {
+    const c = s[i]!;
+    if (c > BACKSLASH || (c > QUOTE && c < BACKSLASH) || (c > 32 && c < QUOTE)) {
+      nonBlank = true;
+      i++;
+      continue;
+    }
     if (c === QUOTE) {
       stringNonBlank = nonBlank;
       return i + 1;
     }
     if (c === BACKSLASH) {
-      const e = at(i + 1);
+      const e = i + 1 < n ? s[i + 1]! : -1;
       // \t \n \r \f are white space to trim(); \b and the rest are not; \u is not judged here
       if (e === 116 || e === 110 || e === 114 || e === 102) {
         /* white space */
@@ -84,8 +104,7 @@ function scanString(i: number): number {
       continue;
     }
     if (c < 32) return -1; // control characters must be escaped
-    if (c !== 32) nonBlank = true;
-    i++;
+    i++; // a space
   }
   return -1;
 }
@@ -204,8 +223,10 @@ export function checkJsonLine(text: Uint8Array, start: number, end: number, aske
         shape.ends[slot] = i - 1;
       } else if (c === 123 && asked[slot] === nested) {
         shape.kinds[slot] = 1;
+        shape.nestedStart = i;
         i = scanMembers(i, shape);
         if (i < 0) return false;
+        shape.nestedEnd = i;
       } else {
         shape.kinds[slot] = c === 123 ? 1 : 3;
         i = scanValue(i, 1);
@@ -248,6 +269,7 @@ function scanMembers(i: number, shape: JsonLineShape): number {
     if (at(i) !== 58) return -1;
     i = ws(i + 1);
     const c = at(i);
+    const vs = i;
     let nonBlank = false;
     if (c === QUOTE) {
       i = scanString(i);
@@ -261,6 +283,8 @@ function scanMembers(i: number, shape: JsonLineShape): number {
     shape.keyStarts[k] = ks;
     shape.keyEnds[k] = ke;
     shape.nonBlank[k] = nonBlank ? 1 : 0;
+    shape.valueStarts[k] = vs;
+    shape.valueEnds[k] = i;
     i = ws(i);
     const d = at(i);
     if (d === 125) return i + 1;

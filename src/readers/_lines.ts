@@ -5,7 +5,7 @@
  * string (the `parse...(text)` helpers that collectors reuse), so both read alike.
  */
 import type { Observation } from "../model/observation.js";
-import { readLines, type Line } from "./_text.js";
+import { readLineRuns, type Line } from "./_text.js";
 import type { ReadContext, ReadInput, ReportableIssue } from "./types.js";
 
 /** A format's parser fed one line at a time: the observations each line completes, and the rest at the end. */
@@ -27,12 +27,21 @@ export async function* readWithLineParser(
 ): AsyncIterable<Observation> {
   const parser = create(input.path, (issue) => ctx.report(issue));
   let any = false;
-  for await (const line of readLines(input, ctx)) {
+  // a chunk's lines without an asynchronous step each; observations emitted where the scan takes them so
+  const emit = ctx.emit;
+  for await (const lines of readLineRuns(input, ctx)) {
     ctx.signal?.throwIfAborted();
-    if (!any && line.text.trim() !== "") any = true;
-    yield* parser.push(line);
+    for (const line of lines) {
+      if (!any && line.text.trim() !== "") any = true;
+      const out = parser.push(line);
+      if (out.length === 0) continue;
+      if (emit) for (const o of out) emit(o);
+      else yield* out;
+    }
   }
-  yield* parser.end();
+  const out = parser.end();
+  if (emit) for (const o of out) emit(o);
+  else yield* out;
   if (empty && !any) ctx.report({ code: empty.code, message: `empty file, expected ${empty.expected}`, source: { file: input.path, line: 1 } });
 }
 

@@ -20,6 +20,16 @@ export type Line = { text: string; line: number; unterminated?: true };
  * reported as a located `input/line-too-long` error and skipped, and reading goes on after it.
  */
 export async function* readLines(input: ReadInput, ctx: ReadContext, options: { maxLineChars?: number } = {}): AsyncIterable<Line> {
+  for await (const lines of readLineRuns(input, ctx, options)) yield* lines;
+}
+
+/**
+ * {@link readLines} a decoded chunk at a time: each run yields that chunk's lines as they are
+ * taken, so issues come in the same order as from `readLines`, and a line parser can take a
+ * chunk's lines without an asynchronous step per line. Each run must be read to its end before
+ * the next is asked for.
+ */
+export async function* readLineRuns(input: ReadInput, ctx: ReadContext, options: { maxLineChars?: number } = {}): AsyncIterable<Iterable<Line>> {
   const max = options.maxLineChars ?? ctx.limits?.maxRecordChars ?? DEFAULT_LIMITS.maxRecordChars;
   let buffered = "";
   let line = 0;
@@ -45,12 +55,11 @@ export async function* readLines(input: ReadInput, ctx: ReadContext, options: { 
       });
     }
   };
-  for await (const chunk of decodeChunks(input.stream, input.encoding)) {
-    ctx.signal?.throwIfAborted(); // the per-input time limit (src/io/deadline.ts), also for callers that check no record
+  function* linesOf(chunk: string): Iterable<Line> {
     let start = 0;
     let nl = chunk.indexOf("\n");
     if (skipping) {
-      if (nl === -1) continue;
+      if (nl === -1) return;
       skipping = false;
       line++;
       start = nl + 1;
@@ -59,7 +68,7 @@ export async function* readLines(input: ReadInput, ctx: ReadContext, options: { 
     if (nl === -1) {
       buffered += start === 0 ? chunk : chunk.slice(start);
       if (buffered.length > max) overflow();
-      continue;
+      return;
     }
     // first line of this chunk completes the buffered partial line
     const first = buffered + chunk.slice(start, nl);
@@ -81,11 +90,18 @@ export async function* readLines(input: ReadInput, ctx: ReadContext, options: { 
     buffered = chunk.slice(start);
     if (buffered.length > max) overflow();
   }
-  if (buffered.length > 0 && !skipping) yield { ...emit(buffered), unterminated: true };
-  check.end();
-  if (tooLong > 5) {
-    ctx.report({ code: "input/line-too-long", message: `${tooLong - 5} more lines over the limit of ${max} characters were skipped`, source: { file: input.path } });
+  function* last(): Iterable<Line> {
+    if (buffered.length > 0 && !skipping) yield { ...emit(buffered), unterminated: true };
+    check.end();
+    if (tooLong > 5) {
+      ctx.report({ code: "input/line-too-long", message: `${tooLong - 5} more lines over the limit of ${max} characters were skipped`, source: { file: input.path } });
+    }
   }
+  for await (const chunk of decodeChunks(input.stream, input.encoding)) {
+    ctx.signal?.throwIfAborted(); // the per-input time limit (src/io/deadline.ts), also for callers that check no record
+    yield linesOf(chunk);
+  }
+  yield last();
 }
 
 /**

@@ -48,12 +48,13 @@ export type ReadContext = {
    */
   emit?(observation: Observation, repeatKey?: string): void;
   /**
-   * For records that repeat (the same look-alike program on thousands of hosts): `repeatKey`
-   * must determine the record's one observation up to its host, version and source (a reader
-   * builds it from the record's other fields and its own layout). `repeat(key)` is true when the
-   * observation last emitted with that key was only a look-alike and the report keeps no more
-   * look-alikes: the scan has then counted the record as one more observation and look-alike,
-   * and the reader must not build it. Only given with `emit`.
+   * For records that repeat (the same program on thousands of hosts): `repeatKey` must determine
+   * the record's one observation up to its host, version, time and source (a reader builds it
+   * from the record's other fields and its own layout), and the reader must report no issue for
+   * a record it gives a key. `repeat(key)` is true when the observation last emitted with that
+   * key needs only a count (it matched nothing and was no look-alike, or it was only a look-alike
+   * and the report keeps no more look-alikes): the scan has then counted the record, and the
+   * reader must not build it. Only given with `emit`.
    */
   repeat?(repeatKey: string): boolean;
   /** Record size and nesting limits (src/io/limits.ts); the defaults when absent. */

@@ -1,9 +1,12 @@
 /**
- * Look-alike rows that repeat (the same program on many hosts) are counted, not rebuilt, once the
- * report keeps no more look-alikes (`ReadContext.repeat`, `Scanner.repeat`). The report must be
- * exactly the one the full path gives: a CSV of 3,000 rows (look-alikes on many hosts, restricted
- * products among them, devices named by their host cell, rows that warn) scanned by `runScan`
- * gives the same document as the reader's full path (no prefilter, no emit) fed to a scanner.
+ * Rows that repeat (the same program on many hosts) are counted, not rebuilt, when the scan needs
+ * only a count: the program matched nothing (a catalog word in a clean name), or it was only a
+ * look-alike and the report keeps no more look-alikes (`ReadContext.repeat`, `Scanner.repeat`).
+ * The report must be exactly the one the full path gives: a CSV of 3,000 rows and an osqueryd
+ * results log of 3,000 lines (look-alikes and clean programs on many hosts, restricted products
+ * among them, devices named by their host cell, rows that warn, versions that differ) scanned by
+ * `runScan` give the same documents as the readers' full paths (no prefilter, no emit) fed to a
+ * scanner.
  */
 import assert from "node:assert/strict";
 import { rmSync, writeFileSync } from "node:fs";
@@ -15,6 +18,8 @@ import type { Catalog } from "../model/catalog.js";
 import type { ReportDocument } from "../model/finding.js";
 import { parseAsOf } from "../policy/time.js";
 import { csvReader } from "../readers/csv/index.js";
+import { osqueryReader } from "../readers/osquery/index.js";
+import type { Reader } from "../readers/types.js";
 import { tempDir } from "../testing/temp.js";
 import { runScan } from "./index.js";
 import { createScanner } from "./scanner.js";
@@ -26,7 +31,17 @@ before(async () => {
   catalog = await loadCatalogOrThrow();
 });
 
-const LOOKALIKES = ["Telegram Desktop,Telegram FZ-LLC", "Dr.Web Security Space,Doctor Web", "Microsoft Defender Antivirus,Microsoft Corporation", "UltraAV,Pango", "ksnip,Damir Porobic"];
+/** Look-alikes, and clean programs with a catalog word in them (`client`, `password`, `eset` of Reset): prefilter hits that match nothing. */
+const LOOKALIKES = [
+  "Telegram Desktop,Telegram FZ-LLC",
+  "Dr.Web Security Space,Doctor Web",
+  "Microsoft Defender Antivirus,Microsoft Corporation",
+  "UltraAV,Pango",
+  "ksnip,Damir Porobic",
+  "Cisco Secure Client - AnyConnect VPN,\"Cisco Systems, Inc.\"",
+  "KeePass Password Safe,Dominik Reichl",
+  "Network Reset Tool,Contoso",
+];
 
 function rows(): string[] {
   const out = ["host,kind,name,vendor,version,path,identifier"];
@@ -46,34 +61,74 @@ function comparable(doc: ReportDocument): unknown {
   return { ...doc, generatedAt: undefined };
 }
 
-describe("scan: repeated look-alike rows", () => {
-  it("gives the report the full path gives", async () => {
-    const path = join(dir, "fleet.csv");
-    const text = rows().join("\n") + "\n";
-    writeFileSync(path, text);
-    const asOf = parseAsOf("2025-06-01");
-    const fast = await runScan({ inputs: [path], catalog, profile: "business", asOf });
+/** The report `runScan` gives for `text`, and the one the reader's full path gives fed to a scanner. */
+async function bothWays(reader: Reader, name: string, text: string | Buffer): Promise<{ fast: ReportDocument; full: ReportDocument }> {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  const asOf = parseAsOf("2025-06-01");
+  const fast = await runScan({ inputs: [path], catalog, profile: "business", asOf });
+  const scanner = createScanner({ catalog, profile: "business", asOf });
+  scanner.input(path);
+  const bytes = Buffer.isBuffer(text) ? text : Buffer.from(text);
+  for await (const o of reader.read({ path, stream: Readable.from([bytes]), encoding: "utf-8" }, { report: (i) => scanner.issue(i) })) {
+    o.source.reader = reader.name;
+    scanner.add(o);
+  }
+  return { fast, full: await scanner.finish() };
+}
 
-    const scanner = createScanner({ catalog, profile: "business", asOf });
-    scanner.input(path);
-    for await (const o of csvReader.read({ path, stream: Readable.from([Buffer.from(text)]), encoding: "utf-8" }, { report: (i) => scanner.issue(i) })) {
-      o.source.reader = csvReader.name;
-      scanner.add(o);
+/** An osqueryd results log (event form) of the same rows: programs, a deb package whose version is in its purl, odd lines. */
+function logLines(): Buffer {
+  const lines: Buffer[] = [];
+  const event = (host: string, columns: Record<string, string>, action = "added") =>
+    Buffer.from(JSON.stringify({ name: "pack_programs", hostIdentifier: host, calendarTime: "Sun Jun  1 10:00:00 2025 UTC", unixTime: 1748772000, epoch: 0, counter: 0, numerics: false, decorations: { hostname: host }, columns, action }) + "\n");
+  for (let i = 0; i < 3000; i++) {
+    const host = `ws-${i % 97}`;
+    const version = `${i % 10}.${i}`;
+    if (i % 250 === 7) lines.push(event(host, { name: "Kaspersky Endpoint Security for Windows", publisher: "AO Kaspersky Lab", version: `12.${i}`, install_location: "C:\\Program Files\\Kaspersky Lab\\", identifying_number: "" }));
+    // the same Kaspersky deb package at other versions: its purl holds the version
+    else if (i % 400 === 9) lines.push(event(host, { name: "kesl", version: `12.0.0.${i}`, maintainer: "AO Kaspersky Lab <support@kaspersky.com>", arch: "amd64", source: "", size: "1", revision: "" }));
+    else if (i % 500 === 13) lines.push(event(host, { name: "Telegram Desktop", publisher: "Telegram FZ-LLC", version, install_location: "", identifying_number: "" }, "removed"));
+    // a host name that is not UTF-8: the line warns, though its columns repeat a row seen before
+    else if (i % 700 === 17) lines.push(Buffer.concat([Buffer.from('{"hostIdentifier":"ws-'), Buffer.from([0xff]), Buffer.from(`","unixTime":1748772000,"columns":{"name":"ksnip","publisher":"Damir Porobic","version":"${version}","install_location":"","identifying_number":""},"action":"added"}\n`)]));
+    else if (i % 900 === 19) lines.push(Buffer.from("{not json\n"));
+    else if (i % 300 === 11) lines.push(event(host, { name: "Яндекс Браузер", publisher: "ООО «ЯНДЕКС»", version, install_location: "", identifying_number: "" }));
+    else {
+      const [name, vendor] = LOOKALIKES[i % LOOKALIKES.length]!.split(/,(?=[^,]*$)/) as [string, string];
+      lines.push(event(host, { name, publisher: vendor.replace(/"/g, ""), version, install_location: `C:\\Program Files\\App ${i % 3}\\`, identifying_number: "" }));
     }
-    const full = await scanner.finish();
+  }
+  return Buffer.concat(lines);
+}
 
-    assert.ok(full.summary.lookalikes > 2000, `${full.summary.lookalikes} look-alikes`);
+describe("scan: repeated rows", () => {
+  it("a CSV gives the report the full path gives", async () => {
+    const { fast, full } = await bothWays(csvReader, "fleet.csv", rows().join("\n") + "\n");
+    assert.ok(full.summary.lookalikes > 1500, `${full.summary.lookalikes} look-alikes`);
     assert.equal(full.lookalikes.length, 1000, "the report keeps 1,000 of them");
     assert.ok(full.findings.length >= 2, "restricted products are found among them");
     assert.deepEqual(comparable(fast), comparable(full));
   });
 
-  it("counts a repeat only for a key last seen as a look-alike alone, and only once the report keeps no more", () => {
+  it("an osqueryd results log gives the report the full path gives", async () => {
+    const { fast, full } = await bothWays(osqueryReader, "osqueryd.results.log", logLines());
+    assert.ok(full.summary.lookalikes > 1000, `${full.summary.lookalikes} look-alikes`);
+    assert.ok(full.findings.some((f) => f.observation.ids?.purl?.startsWith("pkg:deb/kesl@")), "the deb package is found");
+    assert.ok(full.errors.some((e) => e.code === "json/syntax"), "the malformed lines are reported");
+    assert.ok(full.errors.some((e) => e.code === "input/encoding" && /lines in all/.test(e.message)), "the lines that are not UTF-8 are counted");
+    assert.deepEqual(comparable(fast), comparable(full));
+  });
+
+  it("counts a repeat for a key last seen clean, or as a look-alike alone once the report keeps no more", () => {
     const scanner = createScanner({ catalog, profile: "business", asOf: "2025-06-01" });
     const telegram = { kind: "software", name: "Telegram Desktop", vendor: "Telegram FZ-LLC" } as const;
     scanner.add({ ...telegram, source: { file: "t", line: 1 } }, "k-telegram");
+    scanner.add({ kind: "software", name: "Cisco Secure Client", vendor: "Cisco Systems, Inc.", source: { file: "t", line: 2 } }, "k-clean");
     scanner.add({ kind: "software", name: "Kaspersky Total Security", source: { file: "t", line: 2 } }, "k-kaspersky");
     assert.equal(scanner.repeat("k-telegram"), false, "the report still keeps look-alikes");
+    const atStart = scanner.observations;
+    assert.equal(scanner.repeat("k-clean"), true, "a clean program is counted at once");
+    assert.equal(scanner.observations, atStart + 1);
     for (let i = 0; i < 1000; i++) scanner.add({ ...telegram, host: `h-${i}`, source: { file: "t", line: 3 + i } });
     assert.equal(scanner.repeat("k-kaspersky"), false, "a match is never a repeat");
     assert.equal(scanner.repeat("k-unknown"), false);

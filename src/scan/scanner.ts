@@ -55,7 +55,7 @@ import { remediationId } from "./remediation-id.js";
 const MAX_LOOKALIKES_KEPT = 1000;
 /** Distinct (product, vendor, confidence) judgments cached; in practice a few hundred. */
 const MAX_JUDGMENTS_KEPT = 10_000;
-/** Repeat keys of look-alike-only records remembered (see `Scanner.repeat`); cleared when full. */
+/** Repeat keys of look-alike-only (and of clean) records remembered (see `Scanner.repeat`); each set is cleared when full. */
 const MAX_REPEAT_KEYS = 50_000;
 /** Distinct pieces of evidence kept on one finding; more are counted in `count`, not listed. */
 const MAX_EVIDENCE_PER_FINDING = 16;
@@ -86,8 +86,12 @@ export interface Scanner {
    */
   add(observation: Observation, repeatKey?: string): void;
   /**
-   * True, and the record counted as one more observation and look-alike, when the observation
-   * last added with `repeatKey` was only a look-alike and the report keeps no more look-alikes.
+   * True, and the record counted, when the observation last added with `repeatKey` needs nothing
+   * more than a count: it matched nothing and was no look-alike (counted as one more
+   * observation), or it was only a look-alike and the report keeps no more look-alikes (counted
+   * as one more observation and look-alike). Sound because no matcher, look-alike rule or
+   * judgment reads an observation's host, version, time or source, and the key determines the
+   * rest (see `ReadContext.repeat`).
    */
   repeat(repeatKey: string): boolean;
   /** Observations a reader counted but did not build, because they cannot match (a prefilter). */
@@ -151,6 +155,8 @@ export function createScanner(options: ScannerOptions): Scanner {
   let collected: CollectedSource[] | undefined;
   let lookalikeCount = 0;
   let lookalikeOnly = new Set<string>();
+  /** Repeat keys whose observation matched nothing and was no look-alike. */
+  let clean = new Set<string>();
   let observations = 0;
   let finished = false;
   let prefilter: Prefilter | undefined;
@@ -290,6 +296,11 @@ export function createScanner(options: ScannerOptions): Scanner {
     return !p.mayMatchText(text);
   };
 
+  const remember = (repeatKey: string): void => {
+    if (clean.size >= MAX_REPEAT_KEYS) clean = new Set();
+    clean.add(repeatKey);
+  };
+
   const issue = (i: ReportableIssue): void => {
     const full: Issue = { severity: "error", ...i };
     errors.push(full);
@@ -300,8 +311,12 @@ export function createScanner(options: ScannerOptions): Scanner {
     add(o, repeatKey) {
       if (finished) throw new Error("the scanner has finished: create a new one");
       observations++;
-      if (cannotMatch(o)) return;
+      if (cannotMatch(o)) {
+        if (repeatKey !== undefined) remember(repeatKey);
+        return;
+      }
       const { matches, lookalike } = match(o);
+      if (repeatKey !== undefined && matches.length === 0 && !lookalike) remember(repeatKey);
       if (lookalike) {
         lookalikeCount++;
         if (lookalikes.length < MAX_LOOKALIKES_KEPT) lookalikes.push(lookalike);
@@ -313,7 +328,12 @@ export function createScanner(options: ScannerOptions): Scanner {
       for (const m of matches) if (!network.add(m)) record(m);
     },
     repeat(repeatKey) {
-      if (finished || lookalikes.length < MAX_LOOKALIKES_KEPT || !lookalikeOnly.has(repeatKey)) return false;
+      if (finished) return false;
+      if (clean.has(repeatKey)) {
+        observations++;
+        return true;
+      }
+      if (lookalikes.length < MAX_LOOKALIKES_KEPT || !lookalikeOnly.has(repeatKey)) return false;
       observations++;
       lookalikeCount++;
       return true;

@@ -6,6 +6,7 @@
  * the query or pack, not the table. Rows an osqueryd differential log marks `removed` are gone
  * from the host and are skipped.
  */
+import { isUtf8 } from "node:buffer";
 import { Readable } from "node:stream";
 import { isObject, str, streamJson } from "../_json.js";
 import { checkJsonLine, createJsonLineShape, startsWith, type JsonLineShape } from "../_json-line.js";
@@ -148,9 +149,11 @@ const ASKED = ["columns", "action"] as const;
  * UTF-8 results logs, the fast way: a line the catalog prefilter clears, which is well-formed
  * JSON (checked without parsing it) in the event form (`columns` holds one row) of a table this
  * reader knows, with a name in one of its name columns, is counted as one observation and not
- * parsed (`removed` rows count none, as on the full path). Every other line (a prefilter hit,
- * non-ASCII text, a batch or snapshot, an unknown table, a malformed line) takes the full path,
- * so its observations and its issues are exactly those of the full path.
+ * parsed (`removed` rows count none, as on the full path). Such a line the prefilter does not
+ * clear gets a repeat key (`ReadContext.repeat`): the same program on another host is counted,
+ * not parsed, once the scan knows it needs only a count. Every other line (non-ASCII text that
+ * is not plain UTF-8, a batch or snapshot, an unknown table, a malformed line) takes the full
+ * path, so its observations and its issues are exactly those of the full path.
  */
 async function* readLogFast(input: ReadInput, ctx: ReadContext, log: ReturnType<typeof createLogLines>): AsyncIterable<Observation> {
   const check = createLineCheck(input, ctx);
@@ -158,6 +161,7 @@ async function* readLogFast(input: ReadInput, ctx: ReadContext, log: ReturnType<
   const tooLong: { bytes?: Buffer } = {};
   const skipped = ctx.skipped ?? (() => {});
   const emit = ctx.emit;
+  const repeat = emit ? ctx.repeat : undefined;
   const shape = createJsonLineShape(ASKED.length);
   const tables = createColumnSets();
   let line = 0;
@@ -178,18 +182,27 @@ async function* readLogFast(input: ReadInput, ctx: ReadContext, log: ReturnType<
       while (e > pos && bytes[e - 1] === 13) e--;
       line++;
       if (hit < pos) hit = nextHit(ctx.prefilter, bytes, pos);
+      let key: string | undefined;
       if (hit >= e) {
         if (isBlank(bytes, pos, e)) {
           pos = end + 1;
           atStart = false;
           continue;
         }
-        if (checkJsonLine(bytes, pos, e, ASKED, "columns", shape) && shape.kinds[0] === 1) {
-          const removed = shape.kinds[1] === 2 && shape.ends[1]! - shape.starts[1]! === 7 && startsWith(bytes, "removed", shape.starts[1]!);
-          const table = tables.of(bytes, shape);
-          if (table && hasName(table, shape)) {
+        const row = oneNamedRow(bytes, pos, e, shape, tables);
+        if (row) {
+          log.countRow();
+          if (!row.removed) skipped(1);
+          pos = end + 1;
+          atStart = false;
+          continue;
+        }
+      } else if (repeat) {
+        const row = oneNamedRow(bytes, pos, e, shape, tables);
+        if (row && !row.removed && plainText(bytes, pos, e)) {
+          key = repeatKey(bytes, row.table, shape);
+          if (repeat(key)) {
             log.countRow();
-            if (!removed) skipped(1);
             pos = end + 1;
             atStart = false;
             continue;
@@ -199,12 +212,51 @@ async function* readLogFast(input: ReadInput, ctx: ReadContext, log: ReturnType<
       const lineText = decodeLine(bytes, pos, e, atStart);
       atStart = false;
       check.line(lineText, line);
-      if (emit) for (const o of log.line(lineText, line)) emit(o);
-      else yield* log.line(lineText, line);
+      const observations = log.line(lineText, line);
+      if (emit) {
+        if (key !== undefined && observations.length === 1) emit(observations[0]!, key);
+        else for (const o of observations) emit(o);
+      } else yield* observations;
       pos = end + 1;
     }
   }
   check.end();
+}
+
+/**
+ * The line's one row, when it is well-formed JSON in the event form of a known table with a name
+ * (the full path then gives one observation, or none for a `removed` row, and reports nothing).
+ */
+function oneNamedRow(bytes: Buffer, start: number, end: number, shape: JsonLineShape, tables: ReturnType<typeof createColumnSets>): { table: FastTable; removed: boolean } | undefined {
+  if (!checkJsonLine(bytes, start, end, ASKED, "columns", shape) || shape.kinds[0] !== 1) return undefined;
+  const table = tables.of(bytes, shape);
+  if (!table || !hasName(table, shape)) return undefined;
+  const removed = shape.kinds[1] === 2 && shape.ends[1]! - shape.starts[1]! === 7 && startsWith(bytes, "removed", shape.starts[1]!);
+  return { table, removed };
+}
+
+const REPLACEMENT_CHARACTER = Buffer.from("\uFFFD");
+
+/** Valid UTF-8 with no U+FFFD: the full path's text check would report nothing on this line. */
+function plainText(bytes: Buffer, start: number, end: number): boolean {
+  const text = bytes.subarray(start, end);
+  return isUtf8(text) && text.indexOf(REPLACEMENT_CHARACTER) === -1;
+}
+
+/**
+ * A repeat key of a one-row line (see `ReadContext.repeat`): the raw `columns` object (its bytes
+ * determine the row, so its table and its observation) without the values of the table's
+ * version-only columns. The host, time and query name are outside it, and nothing else of the
+ * line goes into an observation.
+ */
+function repeatKey(bytes: Buffer, table: FastTable, shape: JsonLineShape): string {
+  let key = "osquery\u0000";
+  let from = shape.nestedStart;
+  for (const k of table.versionSlots) {
+    key += bytes.toString("latin1", from, shape.valueStarts[k]!) + "\u0000";
+    from = shape.valueEnds[k]!;
+  }
+  return key + bytes.toString("latin1", from, shape.nestedEnd);
 }
 
 function isBlank(bytes: Uint8Array, start: number, end: number): boolean {
@@ -221,7 +273,8 @@ function hasName(table: FastTable, shape: JsonLineShape): boolean {
   return false;
 }
 
-type FastTable = { spec: TableSpec; nameSlots: number[] };
+/** A known table and, for the column set it was seen with, the slots of its name and version-only columns (in line order). */
+type FastTable = { spec: TableSpec; nameSlots: number[]; versionSlots: number[] };
 
 /**
  * The known table of a line's column set, remembered for the last column set seen (a log holds
@@ -249,12 +302,17 @@ function createColumnSets() {
         const set = new Set(keys);
         const spec = set.size === keys.length ? tableOf(set) : undefined;
         if (known.size > 64) known.clear();
-        known.set(id, spec ? { spec, nameSlots: spec.nameColumns.map((c) => keys.indexOf(c)).filter((i) => i >= 0) } : undefined);
+        known.set(id, spec ? { spec, nameSlots: slotsOf(keys, spec.nameColumns), versionSlots: slotsOf(keys, spec.versionOnly ?? []).sort((a, b) => a - b) } : undefined);
       }
       table = known.get(id);
       return table;
     },
   };
+}
+
+/** Where each of `columns` stands in a line's column set, for those it has. */
+function slotsOf(keys: readonly string[], columns: readonly string[]): number[] {
+  return columns.map((c) => keys.indexOf(c)).filter((i) => i >= 0);
 }
 
 /** The rows of one log entry in file order (event, batch or snapshot form); undefined if none of these. */

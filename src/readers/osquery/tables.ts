@@ -36,6 +36,12 @@ export type TableSpec = {
    * observation without being parsed (checked for every table by the tests).
    */
   nameColumns: readonly string[];
+  /**
+   * Columns `toFacts` reads for the observation's version and nothing else (not for a purl):
+   * a results-log line's repeat key leaves their values out (`ReadContext.repeat`; checked for
+   * every table by the tests).
+   */
+  versionOnly?: readonly string[];
 };
 
 /** Most specific first: `apps` and `chrome_extensions` also have `path`, `name` and `version`. */
@@ -44,6 +50,7 @@ export const TABLES: readonly TableSpec[] = [
     // macOS >= 10.15: endpoint-security, network and driver extensions (com.kaspersky.kav.sysext)
     table: "system_extensions",
     nameColumns: ["identifier"],
+    versionOnly: ["version"],
     required: ["identifier", "category"],
     anyOf: ["team", "bundle_path", "state", "UUID"],
     toFacts: (row) =>
@@ -60,6 +67,7 @@ export const TABLES: readonly TableSpec[] = [
     // macOS kexts: `name` is the bundle id (com.kaspersky.kext.klif)
     table: "kernel_extensions",
     nameColumns: ["name"],
+    versionOnly: ["version"],
     required: ["name", "linked_against"],
     anyOf: ["idx", "refs", "size"],
     toFacts: (row) =>
@@ -89,6 +97,7 @@ export const TABLES: readonly TableSpec[] = [
     // Windows device drivers (osquery 3 and later): one row per device; `image` is the .sys file
     table: "drivers",
     nameColumns: ["service", "device_name"],
+    versionOnly: ["version"],
     required: ["device_id"],
     anyOf: ["image", "service", "driver_key", "provider", "signed"],
     toFacts: (row) => {
@@ -112,6 +121,7 @@ export const TABLES: readonly TableSpec[] = [
   {
     table: "apps",
     nameColumns: ["display_name", "bundle_name"],
+    versionOnly: ["bundle_short_version", "bundle_version"],
     required: ["bundle_identifier"],
     toFacts: (row) =>
       named({
@@ -125,6 +135,7 @@ export const TABLES: readonly TableSpec[] = [
   {
     table: "chrome_extensions",
     nameColumns: ["name"],
+    versionOnly: ["version"],
     required: ["identifier"],
     anyOf: ["from_webstore", "update_url", "browser_type", "permissions", "profile", "author"],
     toFacts: (row) =>
@@ -140,6 +151,7 @@ export const TABLES: readonly TableSpec[] = [
   {
     table: "firefox_addons",
     nameColumns: ["name"],
+    versionOnly: ["version"],
     required: ["identifier"],
     anyOf: ["creator", "source_url", "location", "autoupdate", "visible", "native"],
     toFacts: (row) =>
@@ -194,6 +206,7 @@ export const TABLES: readonly TableSpec[] = [
   {
     table: "programs",
     nameColumns: ["name"],
+    versionOnly: ["version"],
     required: ["name"],
     anyOf: ["identifying_number", "install_location", "uninstall_string", "install_source"],
     toFacts: (row) =>
