@@ -4,7 +4,8 @@
  * observation and returns candidates: a catalog product (or only a vendor) with the evidence
  * that names it. Identifiers are exact and strong; names and publishers are normalized first.
  */
-import { PackageURL } from "packageurl-js";
+import type { PackageURL } from "packageurl-js";
+import { lazyRequire } from "../util/lazy-require.js";
 import type { Entity, IdentifierKind, Product } from "../model/catalog.js";
 import type { Evidence, MatcherName } from "../model/finding.js";
 import type { Observation } from "../model/observation.js";
@@ -13,6 +14,9 @@ import { deviceMatcher } from "./device.js";
 import { baseName, normalizeDomain, normalizeOrgName, productTokens, stripContact, tokens } from "../text/fold.js";
 import { trimChars } from "../util/trailing.js";
 import { appleCertificate } from "../text/apple-certificate.js";
+
+/** packageurl-js loads on first use: most observations carry no purl. */
+const purlLibrary = lazyRequire<{ PackageURL: typeof PackageURL }>("packageurl-js");
 
 /** A product (or, with `product` unset, only a vendor) named by one piece of evidence. */
 export type Candidate = { product?: Product; group: Entity; evidence: Evidence };
@@ -94,7 +98,7 @@ const purlMatcher: Matcher = {
     }
     let parsed: PackageURL;
     try {
-      parsed = PackageURL.fromString(purl);
+      parsed = purlLibrary().PackageURL.fromString(purl);
     } catch {
       return [];
     }

@@ -3,11 +3,17 @@
  * Property lists (macOS Info.plist, system_profiler -xml) through the `plist` package, which
  * reads XML and binary (`bplist00`) plists. Errors come back as PlistError with the line and
  * column of an XML error, so readers can report them located.
+ *
+ * `plist` (with its XML parser and XML builder) takes about 45 ms to load, and every `scan` loads
+ * this module with its readers: it is imported on the first parse, so the parsers are async.
  */
-import { parse, parseBinary, type PlistValue } from "plist";
+import type { PlistValue } from "plist";
 import { excerpt } from "../io/limits.js";
 
 export type { PlistValue };
+
+let loading: Promise<typeof import("plist")> | undefined;
+const plist = (): Promise<typeof import("plist")> => (loading ??= import("plist"));
 
 export class PlistError extends Error {
   readonly line: number | undefined;
@@ -26,7 +32,8 @@ export function isBinaryPlist(bytes: Uint8Array): boolean {
 }
 
 /** A binary plist's value. */
-export function parseBinaryPlist(bytes: Uint8Array): PlistValue {
+export async function parseBinaryPlist(bytes: Uint8Array): Promise<PlistValue> {
+  const { parseBinary } = await plist();
   try {
     return parseBinary(bytes);
   } catch (err) {
@@ -39,7 +46,8 @@ export function parseBinaryPlist(bytes: Uint8Array): PlistValue {
  * console.error unless given an error handler, and plist passes none: the console is muted for
  * this synchronous call only, and the error (with its locator) is rethrown as a PlistError.
  */
-export function parseXmlPlist(xml: string): PlistValue {
+export async function parseXmlPlist(xml: string): Promise<PlistValue> {
+  const { parse } = await plist();
   const muted = { error: console.error, warn: console.warn };
   console.error = () => {};
   console.warn = () => {};

@@ -5,7 +5,11 @@
  * are encoded as the purl spec says. The purl matcher compares `type/name` with the catalog's
  * `packages`.
  */
-import { PackageURL } from "packageurl-js";
+import type { PackageURL } from "packageurl-js";
+import { lazyRequire } from "../util/lazy-require.js";
+
+/** packageurl-js loads on first use: every `scan` loads this module, few inputs hold OS packages. */
+const purlLibrary = lazyRequire<{ PackageURL: typeof PackageURL }>("packageurl-js");
 
 export function packageUrl(
   type: string,
@@ -16,7 +20,7 @@ export function packageUrl(
   if (!name) return undefined;
   const present = Object.fromEntries(Object.entries(qualifiers).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== ""));
   try {
-    return new PackageURL(type, undefined, name, version, Object.keys(present).length > 0 ? present : undefined, undefined).toString();
+    return new (purlLibrary().PackageURL)(type, undefined, name, version, Object.keys(present).length > 0 ? present : undefined, undefined).toString();
   } catch {
     return undefined; // a name packageurl-js refuses is still matched by name
   }

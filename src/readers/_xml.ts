@@ -10,10 +10,14 @@
  * XML cannot be resumed after a well-formedness error: what the handlers emitted before it is
  * kept, and the issue says the rest was not read.
  */
-import { SaxesParser, type SaxesTagNS } from "saxes";
+import type { SaxesParser, SaxesTagNS } from "saxes";
+import { lazyRequire } from "../util/lazy-require.js";
 import { decodeChunks } from "./_text.js";
 import { DEFAULT_LIMITS } from "../io/limits.js";
 import type { ReadContext, ReadInput } from "./types.js";
+
+/** saxes loads on first use: every `scan` loads this module with the XML readers. */
+const saxes = lazyRequire<typeof import("saxes")>("saxes");
 
 export type XmlTag = SaxesTagNS;
 
@@ -60,7 +64,7 @@ export async function* streamXml<T>(
       throw new Stop();
     },
   });
-  const parser = new SaxesParser({ xmlns: true, position: true });
+  const parser = new (saxes().SaxesParser)({ xmlns: true, position: true });
   let failure: { message: string; line: number; closing: boolean } | undefined;
   let closing = false;
   // Elements nested deeper than the limit (src/io/limits.ts) are skipped with one located error,

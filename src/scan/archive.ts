@@ -31,7 +31,8 @@ import { join } from "node:path";
 import { Readable, Transform, type TransformCallback } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import * as zlib from "node:zlib";
-import yauzl from "yauzl";
+import type yauzl from "yauzl";
+import { lazyRequire } from "../util/lazy-require.js";
 import { DEFAULTS } from "../config/defaults.js";
 import type { ReportableIssue } from "../readers/types.js";
 import { openInput, type OpenedInput } from "../io/open.js";
@@ -111,6 +112,9 @@ export async function scanZipFile(file: string, display: string, depth: number, 
   }
 }
 
+/** yauzl loads on first use: every `scan` loads this module, few read a zip. */
+const zipLibrary = lazyRequire<typeof yauzl>("yauzl");
+
 /** Zips up to this size that are not files on disk are read in memory, not copied to a temporary file. */
 const IN_MEMORY_ZIP_BYTES = 8 * 1024 * 1024;
 
@@ -121,8 +125,8 @@ async function scanZip(source: { handle: FileHandle; size: number } | Buffer, di
   try {
     const options = { decodeStrings: false, validateEntrySizes: true, autoClose: false } as const;
     zip = Buffer.isBuffer(source)
-      ? await yauzl.fromBufferPromise(source, options)
-      : await yauzl.fromRandomAccessReaderPromise(new FileRangeReader(source.handle), size, options);
+      ? await zipLibrary().fromBufferPromise(source, options)
+      : await zipLibrary().fromRandomAccessReaderPromise(fileRangeReader(source.handle), size, options);
   } catch (err) {
     ctx.report({ code: "archive/invalid", message: `not a readable zip archive: ${reason(err)}; nothing in it was read`, source: { file: display } });
     return;
@@ -149,7 +153,7 @@ async function scanZip(source: { handle: FileHandle; size: number } | Buffer, di
         stop(budget, ctx, "archive/entries", `more than ${budget.limits.maxEntries} zip entries in this input (nested archives counted; the archive.maxEntries limit): the entries from here on were not read`, display);
         break;
       }
-      const name = yauzl.getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileNameRaw, entry.extraFields, false);
+      const name = zipLibrary().getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileNameRaw, entry.extraFields, false);
       if (skipped(name)) continue;
       const path = `${display}!${name}`;
       try {
@@ -199,36 +203,45 @@ function stop(budget: Budget, ctx: ArchiveContext, code: string, message: string
  * never closes the file (scanZipFile closes it once every entry is done, and FileHandle.close
  * waits for a pending read), so an entry's stream can be destroyed in the middle of a read.
  */
-class FileRangeReader extends yauzl.RandomAccessReader {
-  constructor(private readonly handle: FileHandle) {
-    super();
-  }
-  override _readStreamForRange(start: number, end: number): Readable {
-    const handle = this.handle;
-    let position = start;
-    return new Readable({
-      highWaterMark: 64 * 1024,
-      read(size) {
-        const length = Math.min(size, end - position);
-        if (length <= 0) {
-          this.push(null);
-          return;
-        }
-        handle.read(Buffer.allocUnsafe(length), 0, length, position).then(
-          ({ bytesRead, buffer }) => {
-            if (this.destroyed) return;
-            if (bytesRead === 0) return void this.destroy(new Error("unexpected end of the file"));
-            position += bytesRead;
-            this.push(buffer.subarray(0, bytesRead));
-          },
-          (err: Error) => this.destroy(err),
-        );
-      },
-    });
-  }
-  override close(callback: (err: Error | null) => void): void {
-    setImmediate(() => callback(null));
-  }
+function fileRangeReader(handle: FileHandle): yauzl.RandomAccessReader {
+  RangeReader ??= defineFileRangeReader();
+  return new RangeReader(handle);
+}
+let RangeReader: ReturnType<typeof defineFileRangeReader> | undefined;
+
+/** Defined on first use: its base class is yauzl's, loaded then. */
+function defineFileRangeReader() {
+  return class FileRangeReader extends zipLibrary().RandomAccessReader {
+    constructor(private readonly handle: FileHandle) {
+      super();
+    }
+    override _readStreamForRange(start: number, end: number): Readable {
+      const handle = this.handle;
+      let position = start;
+      return new Readable({
+        highWaterMark: 64 * 1024,
+        read(size) {
+          const length = Math.min(size, end - position);
+          if (length <= 0) {
+            this.push(null);
+            return;
+          }
+          handle.read(Buffer.allocUnsafe(length), 0, length, position).then(
+            ({ bytesRead, buffer }) => {
+              if (this.destroyed) return;
+              if (bytesRead === 0) return void this.destroy(new Error("unexpected end of the file"));
+              position += bytesRead;
+              this.push(buffer.subarray(0, bytesRead));
+            },
+            (err: Error) => this.destroy(err),
+          );
+        },
+      });
+    }
+    override close(callback: (err: Error | null) => void): void {
+      setImmediate(() => callback(null));
+    }
+  };
 }
 
 /**

@@ -40,7 +40,7 @@ async function withBundleId(ctx: CollectContext, app: Observation): Promise<Obse
     if (fsFailure(err) !== "missing") reportFsFailure(ctx, err, plistPath, "app Info.plist");
     return app;
   }
-  const info = parseInfoPlist(bytes, plistPath).observations[0];
+  const info = (await parseInfoPlist(bytes, plistPath)).observations[0];
   const bundleId = info?.ids?.bundleId;
   if (bundleId) app.ids = { ...app.ids, bundleId };
   if (!app.vendor && info?.vendor) app.vendor = info.vendor;

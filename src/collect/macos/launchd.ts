@@ -45,7 +45,7 @@ async function jobObservation(ctx: CollectContext, file: string, fileName: strin
   let value: PlistValue;
   try {
     const bytes = await readSmallFile(file, MAX_PLIST);
-    value = isBinaryPlist(bytes) ? parseBinaryPlist(bytes) : parseXmlPlist(bytes.toString("utf8"));
+    value = isBinaryPlist(bytes) ? await parseBinaryPlist(bytes) : await parseXmlPlist(bytes.toString("utf8"));
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code) reportFsFailure(ctx, err, file, "launchd job");
     else ctx.report({ code: "host/malformed", severity: "warning", message: `launchd job ${file}: ${(err as Error).message}; expected a property list`, source: { file: hostRef(file) } });

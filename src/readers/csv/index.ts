@@ -8,7 +8,7 @@
  * sniffed from the header line. Records stream through csv-parse one at a time.
  */
 import { Readable, pipeline } from "node:stream";
-import { parse, type CsvError } from "csv-parse";
+import type { CsvError } from "csv-parse";
 import { decodeLine, nextByte, nextHit, rawLineBatches, remainder } from "../_raw-lines.js";
 import { decodeChunks } from "../_text.js";
 import { createIssueLog } from "../_issues.js";
@@ -555,6 +555,8 @@ async function* readParsed(run: CsvRun, textChunks: AsyncGenerator<string>, at: 
     }
   }
 
+  // imported here, not at start-up: a well-formed UTF-8 CSV never needs it (see readLines)
+  const { parse } = await import("csv-parse");
   const parser = parse({
     delimiter,
     bom: true,

@@ -60,9 +60,9 @@ describe("macos/info-plist: reading", () => {
     ]);
   });
 
-  it("takes the .app folder as the path when the plist sits in a bundle", () => {
+  it("takes the .app folder as the path when the plist sits in a bundle", async () => {
     const file = "/Applications/Kaspersky Anti-Virus For Mac.app/Contents/Info.plist";
-    const { observations } = parseInfoPlist(readFileSync(fixture("kaspersky-kav-Info.plist")), file);
+    const { observations } = await parseInfoPlist(readFileSync(fixture("kaspersky-kav-Info.plist")), file);
     assert.equal(observations[0]!.path, "/Applications/Kaspersky Anti-Virus For Mac.app");
     assert.equal(observations[0]!.source.file, file);
   });

@@ -53,13 +53,13 @@ async function* read(input: ReadInput, ctx: ReadContext): AsyncIterable<Observat
     }
     chunks.push(buf);
   }
-  const { observations, issues } = parseInfoPlist(Buffer.concat(chunks), input.path, input.encoding);
+  const { observations, issues } = await parseInfoPlist(Buffer.concat(chunks), input.path, input.encoding);
   for (const issue of issues) ctx.report(issue);
   yield* observations;
 }
 
 /** The app an Info.plist describes (none when it is not an app bundle's), and the problems found. */
-export function parseInfoPlist(bytes: Uint8Array, file = "-", encoding: TextEncoding = "utf-8"): { observations: Observation[]; issues: ReportableIssue[] } {
+export async function parseInfoPlist(bytes: Uint8Array, file = "-", encoding: TextEncoding = "utf-8"): Promise<{ observations: Observation[]; issues: ReportableIssue[] }> {
   const issues: ReportableIssue[] = [];
   if (bytes.length === 0) {
     issues.push({ code: "plist/empty", message: "empty file, expected an app bundle's Info.plist", source: { file, line: 1 } });
@@ -68,10 +68,10 @@ export function parseInfoPlist(bytes: Uint8Array, file = "-", encoding: TextEnco
   let value: PlistValue;
   let source: SourceRef = { file, record: 1 };
   try {
-    if (isBinaryPlist(bytes)) value = parseBinaryPlist(bytes);
+    if (isBinaryPlist(bytes)) value = await parseBinaryPlist(bytes);
     else {
       const text = new TextDecoder(encoding).decode(bytes);
-      value = parseXmlPlist(text);
+      value = await parseXmlPlist(text);
       const at = text.indexOf("<key>CFBundleIdentifier</key>");
       source = { file, line: at === -1 ? 1 : lineOf(text, at) };
     }

@@ -10,7 +10,7 @@
  * extensions `driver` (a kext or system extension also carries its bundle id), code signatures
  * `signer`, installed programs and registered security products `software`.
  */
-import { PackageURL } from "packageurl-js";
+import { packageUrl as purl } from "../_purl.js";
 import { str } from "../_json.js";
 import type { Observation } from "../../model/observation.js";
 import { stripTrailingGroup } from "../../util/trailing.js";
@@ -289,15 +289,6 @@ function withoutEmail(value: string | undefined): string | undefined {
   return cleaned ? cleaned : undefined;
 }
 
-function purl(type: string, name: string | undefined, version: string | undefined, qualifiers: Record<string, string | undefined>): string | undefined {
-  if (!name) return undefined;
-  const present = Object.fromEntries(Object.entries(qualifiers).filter((e): e is [string, string] => e[1] !== undefined));
-  try {
-    return new PackageURL(type, undefined, name, version, Object.keys(present).length > 0 ? present : undefined, undefined).toString();
-  } catch {
-    return undefined; // a name packageurl-js refuses is still matched by name
-  }
-}
 
 function ids(values: Observation["ids"] & object): Observation["ids"] {
   const present = Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined));

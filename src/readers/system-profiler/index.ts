@@ -75,11 +75,11 @@ async function* readXml(input: ReadInput, ctx: ReadContext): AsyncIterable<Obser
   const scanner = new SpItemScanner();
   const file = input.path;
   let entries = 0;
-  const fromItems = (items: { xml: string; line: number }[]): Observation[] => {
+  const fromItems = async (items: { xml: string; line: number }[]): Promise<Observation[]> => {
     const out: Observation[] = [];
     for (const item of items) {
       entries++;
-      const o = itemObservation(item, file, (i) => ctx.report(i));
+      const o = await itemObservation(item, file, (i) => ctx.report(i));
       if (o) out.push(o);
     }
     return out;
@@ -87,7 +87,7 @@ async function* readXml(input: ReadInput, ctx: ReadContext): AsyncIterable<Obser
   for await (const chunk of decodeChunks(input.stream, input.encoding)) {
     ctx.signal?.throwIfAborted();
     const { items, problem } = scanner.push(chunk);
-    yield* fromItems(items);
+    yield* await fromItems(items);
     if (problem) {
       input.stream.destroy();
       ctx.report({ code: "plist/syntax", message: `${problem.message}; ${entries} application(s) before this point were read, the rest of the file was not`, source: { file, line: problem.line } });
@@ -102,11 +102,11 @@ async function* readXml(input: ReadInput, ctx: ReadContext): AsyncIterable<Obser
 }
 
 /** One `_items` entry of the XML: parsed as a plist of its own, errors located in the file. */
-function itemObservation(item: { xml: string; line: number }, file: string, report: (issue: ReportableIssue) => void): Observation | undefined {
+async function itemObservation(item: { xml: string; line: number }, file: string, report: (issue: ReportableIssue) => void): Promise<Observation | undefined> {
   const source = { file, line: item.line };
   let value;
   try {
-    value = parseXmlPlist(`<plist version="1.0">${item.xml}</plist>`);
+    value = await parseXmlPlist(`<plist version="1.0">${item.xml}</plist>`);
   } catch (err) {
     const line = err instanceof PlistError && err.line !== undefined ? item.line + err.line - 1 : item.line;
     report({ code: "plist/syntax", message: `${(err as Error).message}; this application entry was skipped`, source: { file, line } });

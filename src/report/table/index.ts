@@ -11,7 +11,8 @@
 import { createResolver, type ResolvedFinding } from "../document.js";
 import { cleanForTerminal } from "../text.js";
 import * as util from "node:util";
-import Table from "cli-table3";
+import type Table from "cli-table3";
+import { lazyRequire } from "../../util/lazy-require.js";
 import {
   STATUSES,
   type CollectedSource,
@@ -44,6 +45,9 @@ type Style = "red" | "yellow" | "magenta" | "cyan" | "bold" | "dim";
 type Paint = (style: Style, text: string) => string;
 
 const STATUS_STYLE: Record<Status, Style> = { prohibited: "red", unsupported: "magenta", deadline: "yellow", review: "cyan" };
+
+/** cli-table3 loads on first use: `scan -o json` and the other formats never draw a table. */
+const tableLibrary = lazyRequire<typeof Table>("cli-table3");
 
 /** Renders the whole report as text (exported for tests and for callers that want a string). */
 export function renderTable(doc: ReportDocument, color: boolean): string {
@@ -119,7 +123,7 @@ export function renderTable(doc: ReportDocument, color: boolean): string {
 
 function findingsTable(findings: ResolvedFinding[], status: (s: Status) => string, paint: Paint): string {
   const none = "";
-  const table = new Table({
+  const table = new (tableLibrary())({
     head: ["STATUS", "VENDOR", "PRODUCT", "OBSERVED", "WHERE", "DEADLINE/RULES"],
     // Borderless, two spaces between columns; no colors of cli-table3's own (it reds headers).
     chars: {
