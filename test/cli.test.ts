@@ -266,6 +266,8 @@ describe("scan: exit codes, thresholds and bad input", () => {
       ["scan", example(), "--profile", "martian"],
       ["scan", example(), "--as-of", "2024-02-30"],
       ["scan", example(), "-o", "xml"],
+      ["scan", example(), "--threads", "0"],
+      ["scan", example(), "--threads", "two"],
       ["frobnicate"],
     ];
     for (const args of cases) {
@@ -274,6 +276,7 @@ describe("scan: exit codes, thresholds and bad input", () => {
       assert.ok(r.stderr.length > 0, args.join(" "));
     }
     assert.match(run(["scan", example(), "--as-of", "2024-02-30"]).stderr, /invalid date "2024-02-30"/);
+    assert.match(run(["scan", example(), "--threads", "0"]).stderr, /--threads: expected a whole number from 1 to 64, found "0"/);
   });
 
   it("a truncated file, an unknown format and a missing file are located errors; the other inputs are still scanned", () => {

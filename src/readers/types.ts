@@ -59,6 +59,12 @@ export type ReadContext = {
   repeat?(repeatKey: string): boolean;
   /** Record size and nesting limits (src/io/limits.ts); the defaults when absent. */
   limits?: InputLimits;
+  /**
+   * Called once, at the end, by a reader that numbers lines and records (an osqueryd results
+   * log), with how many of each it numbered: a parallel scan (src/scan/parallel-log.ts) numbers
+   * the parts of a file after the first from these.
+   */
+  numbered?(counts: { lines: number; records: number }): void;
 };
 
 export interface Reader {

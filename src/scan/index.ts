@@ -5,7 +5,6 @@
  * at a time; the scanner (./scanner.ts) keeps only findings, so memory follows distinct
  * (host, product) pairs, not the size of the inputs.
  */
-import type { Readable } from "node:stream";
 import type { ExceptionRule } from "../model/exception.js";
 import type { Catalog, Profile } from "../model/catalog.js";
 import type { CollectedSource, ReportCatalog, ReportDocument, Status } from "../model/finding.js";
@@ -20,8 +19,12 @@ import { createIssueLog } from "../readers/_issues.js";
 import { READERS, findReader } from "../readers/registry.js";
 import type { ReadContext, Reader, ReportableIssue } from "../readers/types.js";
 import { DEFAULT_ARCHIVE_LIMITS, isZip, scanZipFile, scanZipStream, type ArchiveContext, type ArchiveLimits, type EntryOutcome } from "./archive.js";
+import { createReadStream } from "node:fs";
+import { Readable } from "node:stream";
 import { expandInputs, openInput, type InputFile, type OpenedInput } from "./inputs.js";
+import { DEFAULT_PARALLEL, scanLogInParts, type ParallelSettings, type PartStart } from "./parallel-log.js";
 import { createScanner } from "./scanner.js";
+import { osqueryReader } from "../readers/osquery/index.js";
 
 export { createScanner, type Scanner, type ScannerOptions } from "./scanner.js";
 export { findingId, hostKeyOf, NO_HOST } from "./finding-id.js";
@@ -53,6 +56,11 @@ export type ScanOptions = {
   archiveLimits?: ArchiveLimits;
   /** Record size, nesting depth and time limits on every input (default: src/io/limits.ts). */
   limits?: InputLimits;
+  /**
+   * Large osqueryd results logs are read by several threads (./parallel-log.ts; the report is
+   * the same): when, and by how many. Default DEFAULT_PARALLEL; false reads every file in one.
+   */
+  parallel?: Partial<ParallelSettings> | false;
 };
 
 /** Observations that come from somewhere other than a file: the local host's collectors (`scan --host`). */
@@ -124,13 +132,24 @@ export async function runScan(options: ScanOptions): Promise<ReportDocument> {
     if ((++seen & 0x3ff) === 0) progress();
     return true;
   };
+  const parallel: Parallel | undefined =
+    options.parallel === false
+      ? undefined
+      : {
+          settings: { ...DEFAULT_PARALLEL, ...options.parallel },
+          request: { catalog: options.catalog, profile: options.profile, asOf: options.asOf.date, ...(options.limits ? { limits: options.limits } : {}) },
+          skip: (n, lookalikes) => {
+            scanner.skip(n, lookalikes);
+            progress();
+          },
+        };
   for (const [fileIndex, file] of files.entries()) {
     progress = (): void =>
       options.onProgress?.({ file: file.path, fileIndex, files: files.length, bytesRead, totalBytes, observations: scanner.observations });
     progress();
     await scanFile(file, forced, { stdin: options.stdin ?? process.stdin, archiveLimits: options.archiveLimits }, report, (n) => {
       bytesRead += n;
-    }, onObservation, { prefilter, skipped, limits, repeat }, tally);
+    }, onObservation, { prefilter, skipped, limits, repeat }, tally, parallel);
   }
   // A scan that read none of the inputs it was given is not a clean scan (docs/cli.md); when
   // errors were reported, they already say why (and the exit code is 2)
@@ -206,6 +225,7 @@ async function scanFile(
   onObservation: (o: Observation, repeatKey?: string) => void | Promise<void>,
   fast: Pick<ReadContext, "prefilter" | "skipped" | "limits" | "repeat">,
   tally: Tally,
+  parallel?: Parallel,
 ): Promise<void> {
   let opened;
   try {
@@ -251,7 +271,106 @@ async function scanFile(
     }
     return;
   }
+  if (parallel && inParts(file, opened, forced, parallel.settings)) {
+    opened.stream.destroy();
+    await readLogInParts(file.path, opened.size!, parallel, report, onBytes, onObservation, fast, tally);
+    return;
+  }
   await readOpened(file.path, opened, { discovered: file.discovered, inArchive: false }, forced, report, onObservation, fast, tally);
+}
+
+/** How a scan reads large results logs in parts: the settings, what workers need, and the count of what they did not send. */
+type Parallel = { settings: ParallelSettings; request: { catalog: Catalog; profile: Profile; asOf: string; limits?: InputLimits }; skip(n: number, lookalikes: number): void };
+
+/** A plain UTF-8 osqueryd results log on disk, large enough to be read in parts. */
+function inParts(file: InputFile, opened: OpenedInput, forced: Reader | undefined, settings: ParallelSettings): boolean {
+  if (settings.workers < 2 || file.stream || file.path === "-" || opened.gzipped || opened.encoding !== "utf-8") return false;
+  if (opened.size === undefined || opened.size < settings.minBytes || opened.size === 0) return false;
+  if ((forced ?? detectReader(opened.probe)) !== osqueryReader) return false;
+  return opened.probe.text.trimStart().startsWith("{");
+}
+
+/**
+ * A results log read in parts (./parallel-log.ts): observations and counts as one thread gives
+ * them. This thread reads the first part (and on to the end of the file if it reports an issue)
+ * and, from a part the workers could not use, the rest of the file, through readOpened as any
+ * file, its lines and records numbered on from the parts before.
+ */
+async function readLogInParts(
+  path: string,
+  size: number,
+  parallel: Parallel,
+  report: (issue: ReportableIssue) => void,
+  onBytes: (n: number) => void,
+  onObservation: (o: Observation, repeatKey?: string) => void | Promise<void>,
+  fast: Pick<ReadContext, "prefilter" | "skipped" | "limits" | "repeat">,
+  tally: Tally,
+): Promise<void> {
+  const seconds = fast.limits?.maxSecondsPerInput ?? DEFAULT_LIMITS.maxSecondsPerInput;
+  const started = Date.now();
+  const before = { records: tally.records(), errors: tally.errors() };
+  const secondsLeft = (): number => (seconds > 0 ? Math.max(0.001, seconds - (Date.now() - started) / 1000) : Infinity);
+  /** readOpened over `bytes` (counted for progress), the osquery reader forced, `numbering` added to every line and record. */
+  const readThrough = async (bytes: AsyncIterable<Buffer>, numbering: PartStart, onIssue: () => void, numbered?: ReadContext["numbered"]): Promise<void> => {
+    async function* counted(): AsyncGenerator<Buffer> {
+      for await (const chunk of bytes) {
+        onBytes(chunk.length);
+        yield chunk;
+      }
+    }
+    const stream = Readable.from(counted(), { objectMode: false });
+    const opened: OpenedInput = { path, probe: { head: Buffer.alloc(0), text: "", path, encoding: "utf-8" }, stream, encoding: "utf-8", gzipped: false, size, bytesRead: () => 0 };
+    const left = secondsLeft();
+    await readOpened(
+      path,
+      opened,
+      { discovered: false, inArchive: false, continuation: true },
+      osqueryReader,
+      (issue) => {
+        onIssue();
+        if (issue.source?.line !== undefined && numbering.lines > 0) issue = { ...issue, source: { ...issue.source, line: issue.source.line + numbering.lines } };
+        report(issue);
+      },
+      (o, key) => {
+        if (o.source.line !== undefined) o.source.line += numbering.lines;
+        if (o.source.record !== undefined) o.source.record += numbering.records;
+        return onObservation(o, key);
+      },
+      { ...fast, limits: { ...(fast.limits ?? DEFAULT_LIMITS), maxSecondsPerInput: Number.isFinite(left) ? left : 0 }, ...(numbered ? { numbered } : {}) },
+      tally,
+    );
+  };
+  const fileBytes = (start: number, end?: number): AsyncIterable<Buffer> =>
+    createReadStream(path, end === undefined ? { start } : { start, end: end - 1 }) as AsyncIterable<Buffer>;
+
+  await scanLogInParts({
+    path,
+    size,
+    settings: parallel.settings,
+    request: parallel.request,
+    onObservation: (o) => void onObservation(o),
+    skip: parallel.skip,
+    onBytes,
+    async readFirst(end, numbered) {
+      let issued = false;
+      // the first part, then, only if it reported an issue, the rest of the file (see parallel-log.ts)
+      async function* firstThenRest(): AsyncGenerator<Buffer> {
+        yield* fileBytes(0, end);
+        if (issued) yield* fileBytes(end);
+      }
+      await readThrough(firstThenRest(), { offset: 0, lines: 0, records: 0 }, () => void (issued = true), numbered);
+      return issued ? "whole" : "part";
+    },
+    readRest: (at) => readThrough(fileBytes(at.offset), at, () => {}),
+    secondsLeft,
+    timedOut: () => report({ code: "limit/time", message: timeLimitMessage(seconds, tally.records() - before.records), source: { file: path } }),
+  });
+  noteRead(path, osqueryReader, tally.records() !== before.records, true, tally.errors() !== before.errors, tally, report);
+}
+
+/** The located error of an input read past `limits.maxSecondsPerInput`. */
+function timeLimitMessage(seconds: number, records: number): string {
+  return `reading took longer than the limit of ${seconds} s (limits.maxSecondsPerInput) after ${records} record${records === 1 ? "" : "s"}: the rest of this input was not read`;
 }
 
 /** Running counts of the scan (records read or skipped, errors reported), to see what one input added. */
@@ -264,11 +383,11 @@ type Tally = { records(): number; errors(): number; inputsRead(): number; inputR
 async function readOpened(
   path: string,
   opened: OpenedInput,
-  how: { discovered: boolean; inArchive: boolean },
+  how: { discovered: boolean; inArchive: boolean; continuation?: boolean },
   forced: Reader | undefined,
   report: (issue: ReportableIssue) => void,
   onObservation: (o: Observation, repeatKey?: string) => void | Promise<void>,
-  fast: Pick<ReadContext, "prefilter" | "skipped" | "limits" | "repeat">,
+  fast: Pick<ReadContext, "prefilter" | "skipped" | "limits" | "repeat" | "numbered">,
   tally: Tally,
 ): Promise<EntryOutcome> {
   const reader = forced ?? detectReader(opened.probe);
@@ -292,7 +411,7 @@ async function readOpened(
   const seconds = fast.limits?.maxSecondsPerInput ?? DEFAULT_LIMITS.maxSecondsPerInput;
   const deadline = inputDeadline(seconds, () => {
     const records = tally.records() - before.records;
-    return new IctsError("limit/time", `reading took longer than the limit of ${seconds} s (limits.maxSecondsPerInput) after ${records} record${records === 1 ? "" : "s"}: the rest of this input was not read`, { source: { file: path } });
+    return new IctsError("limit/time", timeLimitMessage(seconds, records), { source: { file: path } });
   });
   const { signal } = deadline;
   signal.addEventListener("abort", () => opened.stream.destroy(signal.reason as Error), { once: true });
@@ -328,9 +447,15 @@ async function readOpened(
     issues.finish();
     opened.stream.destroy();
   }
-  const yielded = tally.records() !== before.records;
+  // the rest of a file read in parts: readLogInParts tells what the whole file gave
+  if (!how.continuation) noteRead(path, reader, tally.records() !== before.records, completed, tally.errors() !== before.errors, tally, report);
+  return "read";
+}
+
+/** An input read to its end (or not), counted as read, or reported when it held no record and said nothing. */
+function noteRead(path: string, reader: Reader, yielded: boolean, completed: boolean, erred: boolean, tally: Tally, report: (issue: ReportableIssue) => void): void {
   if (yielded || (completed && NETWORK_READERS.includes(reader))) tally.inputRead();
-  else if (tally.errors() === before.errors) {
+  else if (!erred) {
     // read to its end as this format, yet not one record and no error: a header with no rows,
     // an SBOM with no components. An inventory that lists nothing cannot show the estate is clean.
     // (A network log read to its end is an answer: its lines may hold no lookup at all.)
@@ -340,7 +465,6 @@ async function readOpened(
       source: { file: path },
     });
   }
-  return "read";
 }
 
 /** Located issues of one code reported per input before the rest are counted (readers may have tighter limits). */

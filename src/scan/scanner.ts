@@ -77,6 +77,12 @@ export type ScannerOptions = {
   onFinding?: (finding: Finding) => void;
   /** Called once per issue as it is reported. */
   onIssue?: (issue: Issue) => void;
+  /**
+   * Called for each observation the matchers ran on (not for skipped or repeated ones), with
+   * whether it matched a product and whether it was a look-alike: a worker of a parallel scan
+   * (./parallel-log.ts) forwards these to the scan that reports.
+   */
+  onMatched?: (observation: Observation, outcome: { matched: boolean; lookalike: boolean }) => void;
 };
 
 export interface Scanner {
@@ -94,8 +100,11 @@ export interface Scanner {
    * rest (see `ReadContext.repeat`).
    */
   repeat(repeatKey: string): boolean;
-  /** Observations a reader counted but did not build, because they cannot match (a prefilter). */
-  skip(count: number): void;
+  /**
+   * Observations a reader counted but did not build, because they cannot match (a prefilter);
+   * `lookalikes` of them were look-alikes the report keeps no more of (a parallel worker's count).
+   */
+  skip(count: number, lookalikes?: number): void;
   /** A located problem with the input; it goes to the report's `errors` (severity `error` unless given). */
   issue(issue: ReportableIssue): void;
   /** An input's name, for the report's `inputs` (a file, `-`, `host:name`, an upload id). */
@@ -316,6 +325,7 @@ export function createScanner(options: ScannerOptions): Scanner {
         return;
       }
       const { matches, lookalike } = match(o);
+      options.onMatched?.(o, { matched: matches.length > 0, lookalike: lookalike !== undefined });
       if (repeatKey !== undefined && matches.length === 0 && !lookalike) remember(repeatKey);
       if (lookalike) {
         lookalikeCount++;
@@ -338,8 +348,9 @@ export function createScanner(options: ScannerOptions): Scanner {
       lookalikeCount++;
       return true;
     },
-    skip(count) {
+    skip(count, lookalikes = 0) {
       observations += count;
+      lookalikeCount += lookalikes;
     },
     issue,
     input(name) {

@@ -26,6 +26,7 @@ type ScanFlags = {
   color: boolean;
   host?: boolean;
   hostRoot?: string;
+  threads?: string;
 };
 
 export function scanCommand(): Command {
@@ -47,6 +48,7 @@ export function scanCommand(): Command {
     .option("--no-color", "no colors in the table")
     .option("--host", "also collect from this machine: packages, install folders, services, processes, drivers, extensions ...")
     .option("--host-root <dir>", "with --host, read this folder as the root of a Linux file system (a mounted image) instead of this machine; implies --host")
+    .option("--threads <n>", "threads to read an osqueryd results log of 64 MiB or more with (default: one per core, at most 4; 1: one thread)")
     .action(async (inputs: string[], flags: ScanFlags) => {
       process.exitCode = await scan(inputs, flags);
     });
@@ -65,6 +67,10 @@ async function scan(inputs: string[], flags: ScanFlags): Promise<number> {
   const host = flags.host === true || flags.hostRoot !== undefined;
   if (inputs.length === 0 && !host) {
     throw new UsageError("nothing to scan: name files, directories or - for standard input, or use --host to scan this machine");
+  }
+  const threads = flags.threads === undefined ? undefined : Number(flags.threads);
+  if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1 && threads <= 64)) {
+    throw new UsageError(`--threads: expected a whole number from 1 to 64, found "${flags.threads}"`);
   }
   const settings = await resolveSettings<ReportFormat, Status | "none">("scan", flags);
   const { catalog, active, configPath } = settings;
@@ -87,6 +93,7 @@ async function scan(inputs: string[], flags: ScanFlags): Promise<number> {
     archiveLimits: { ...DEFAULTS.archive, ...settings.config.archive },
     notices: active.warnings,
     limits: { ...LIMITS, ...settings.config.limits },
+    ...(threads !== undefined ? { parallel: { workers: threads } } : {}),
   });
   progress.stop();
 

@@ -71,15 +71,18 @@ type LogRow = { row: unknown; pointer?: string; removed: boolean };
 /** osqueryd results log: one result object per line; a bad line is reported and skipped. */
 async function* readLog(input: ReadInput, ctx: ReadContext): AsyncIterable<Observation> {
   const log = createLogLines(input, ctx);
+  let lines = 0;
   if (input.encoding === "utf-8") {
-    yield* readLogFast(input, ctx, log);
+    lines = yield* readLogFast(input, ctx, log);
   } else {
     for await (const { text, line } of readLines(input, ctx)) {
       ctx.signal?.throwIfAborted();
+      lines = line;
       yield* log.line(text, line);
     }
   }
   log.end();
+  ctx.numbered?.({ lines, records: log.records() });
 }
 
 /** The full path of a results log, one line at a time, and the counts it keeps between lines. */
@@ -91,6 +94,10 @@ function createLogLines(input: ReadInput, ctx: ReadContext) {
     /** A line the fast path skipped: its one row (the event form) was numbered. */
     countRow(): void {
       record++;
+    },
+    /** Rows numbered so far. */
+    records(): number {
+      return record;
     },
     line(text: string, line: number): Observation[] {
       if (text.trim() === "") return [];
@@ -155,7 +162,7 @@ const ASKED = ["columns", "action"] as const;
  * is not plain UTF-8, a batch or snapshot, an unknown table, a malformed line) takes the full
  * path, so its observations and its issues are exactly those of the full path.
  */
-async function* readLogFast(input: ReadInput, ctx: ReadContext, log: ReturnType<typeof createLogLines>): AsyncIterable<Observation> {
+async function* readLogFast(input: ReadInput, ctx: ReadContext, log: ReturnType<typeof createLogLines>): AsyncGenerator<Observation, number> {
   const check = createLineCheck(input, ctx);
   const chunks = (input.stream as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]();
   const tooLong: { bytes?: Buffer } = {};
@@ -221,6 +228,7 @@ async function* readLogFast(input: ReadInput, ctx: ReadContext, log: ReturnType<
     }
   }
   check.end();
+  return line;
 }
 
 /**

@@ -1,0 +1,136 @@
+/**
+ * A large osqueryd results log read in parts by several threads (./parallel-log.ts) gives the
+ * report one thread gives: the whole document is compared, for a log whose parts hold matches,
+ * look-alikes on both sides of the report's 1,000, batch and snapshot lines (more records than
+ * lines), removed rows and Cyrillic names; and for logs where a part reports an issue (a
+ * malformed line, text that is not UTF-8), in the first part (read by this thread) or a later
+ * one (read by a worker), so that the rest is read by this thread from there.
+ */
+import assert from "node:assert/strict";
+import { rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { loadCatalogOrThrow } from "../catalog/index.js";
+import type { Catalog } from "../model/catalog.js";
+import type { ReportDocument } from "../model/finding.js";
+import { parseAsOf } from "../policy/time.js";
+import { tempDir } from "../testing/temp.js";
+import { runScan } from "./index.js";
+import { splitAtLines } from "./parallel-log.js";
+
+let catalog: Catalog;
+const dir = tempDir();
+after(() => rmSync(dir, { recursive: true, force: true }));
+before(async () => {
+  catalog = await loadCatalogOrThrow();
+});
+
+const PROGRAMS: [string, string][] = [
+  ["Google Chrome", "Google LLC"],
+  ["Microsoft Defender Antivirus", "Microsoft Corporation"], // a catalog word, clean
+  ["Telegram Desktop", "Telegram FZ-LLC"], // a look-alike
+  ["Dr.Web Security Space", "Doctor Web"], // a look-alike
+  ["Яндекс Браузер", "ООО «ЯНДЕКС»"],
+  ["7-Zip 23.01 (x64)", "Igor Pavlov"],
+];
+
+function event(i: number, columns: Record<string, string>, action = "added"): string {
+  const host = `ws-${i % 211}`;
+  return JSON.stringify({ name: "pack_programs", hostIdentifier: host, calendarTime: "Sun Jun  1 10:00:00 2025 UTC", unixTime: 1748772000 + Math.floor(i / 100), epoch: 0, counter: 0, numerics: false, decorations: { hostname: host }, columns, action });
+}
+
+function program(name: string, publisher: string, i: number): Record<string, string> {
+  return { name, publisher, version: `${i % 7}.${i}`, install_location: `C:\\Program Files\\${name.split(" ")[0]}\\`, identifying_number: "" };
+}
+
+/**
+ * 6,000 lines: few look-alikes in the first 40% (so the report's 1,000 fill up in a later part),
+ * more than 1,000 in each later part, Kaspersky on some hosts throughout, a batch and a
+ * snapshot line now and then.
+ */
+function logLines(): string[] {
+  const lines: string[] = [];
+  for (let i = 0; i < 6000; i++) {
+    const early = i < 2400;
+    if (i % 97 === 5) lines.push(event(i, program("Kaspersky Endpoint Security for Windows", "AO Kaspersky Lab", i)));
+    else if (i % 601 === 7) lines.push(event(i, { name: "kesl", version: `12.0.0.${i}`, maintainer: "AO Kaspersky Lab <support@kaspersky.com>", arch: "amd64", source: "", size: "1", revision: "" }));
+    else if (i % 499 === 11) {
+      const host = `ws-${i % 211}`;
+      lines.push(JSON.stringify({ name: "pack_programs", hostIdentifier: host, unixTime: 1748772000, diffResults: { added: [program("Kaspersky Total Security", "Kaspersky Lab", i), program("Google Chrome", "Google LLC", i)], removed: [program("Telegram Desktop", "Telegram FZ-LLC", i)] } }));
+    } else if (i % 733 === 13) {
+      lines.push(JSON.stringify({ name: "pack_programs", hostIdentifier: `ws-${i % 211}`, unixTime: 1748772000, snapshot: [program("Dr.Web Security Space", "Doctor Web", i), program("ksnip", "Damir Porobic", i)] }));
+    } else if (i % 53 === 17) lines.push(event(i, program("Telegram Desktop", "Telegram FZ-LLC", i), "removed"));
+    else {
+      // later, two lines in three are look-alikes: a worker's part holds more than the report keeps
+      const [name, publisher] = PROGRAMS[early ? (i % 9 === 0 ? 2 : [0, 1, 4, 5][i % 4]!) : [2, 3, 2, 3, 1, 4][i % 6]!]!;
+      lines.push(event(i, program(name, publisher, i)));
+    }
+  }
+  return lines;
+}
+
+async function scanBoth(name: string, bytes: Buffer): Promise<{ parallel: ReportDocument; single: ReportDocument; split: { parts: number; used: number }[] }> {
+  const path = join(dir, name);
+  writeFileSync(path, bytes);
+  const asOf = parseAsOf("2025-06-01");
+  const split: { parts: number; used: number }[] = [];
+  const parallel = await runScan({ inputs: [path], catalog, profile: "business", asOf, parallel: { minBytes: 0, workers: 3, onSplit: ({ parts, used }) => split.push({ parts, used }) } });
+  const single = await runScan({ inputs: [path], catalog, profile: "business", asOf, parallel: false });
+  return { parallel, single, split };
+}
+
+/** The document without what differs between two runs by design (the time it was made). */
+const comparable = (doc: ReportDocument): unknown => ({ ...doc, generatedAt: undefined });
+
+describe("scan: a results log read in parts", () => {
+  it("gives the report one thread gives", async () => {
+    const { parallel, single, split } = await scanBoth("clean.log", Buffer.from(logLines().join("\n") + "\n"));
+    assert.deepEqual(split, [{ parts: 3, used: 3 }], "read in three parts, all used");
+    assert.ok(single.summary.lookalikes > 1000, `${single.summary.lookalikes} look-alikes`);
+    assert.equal(single.lookalikes.length, 1000);
+    assert.ok(single.lookalikes.some((l) => (l.observation.source.line ?? 0) > 2400), "the report's look-alikes fill up after the first part");
+    assert.ok(single.findings.length > 50, `${single.findings.length} findings`);
+    assert.ok(single.findings.some((f) => (f.source.record ?? 0) > (f.source.line ?? 0)), "records run ahead of lines (batch lines)");
+    assert.equal(single.errors.length, 0);
+    assert.deepEqual(comparable(parallel), comparable(single));
+  });
+
+  it("reads on in this thread from a worker's part that reports an issue", async () => {
+    const lines = logLines();
+    lines[4500] = '{"name":"pack_programs","hostIdentifier":"ws-1",'; // malformed
+    const text = Buffer.from(lines.join("\n") + "\n");
+    // a line that is not UTF-8 after it
+    const at = text.indexOf(Buffer.from(lines[5200]!));
+    const bytes = Buffer.concat([text.subarray(0, at), Buffer.from([0x7b, 0x22, 0xff, 0x22, 0x3a, 0x31, 0x7d, 0x0a]), text.subarray(at)]);
+    const { parallel, single, split } = await scanBoth("bad-late.log", bytes);
+    assert.equal(split.length, 1);
+    assert.ok(split[0]!.used >= 1 && split[0]!.used < 3, `parts used: ${split[0]!.used}`);
+    assert.ok(single.errors.some((e) => e.code === "json/syntax" && e.source?.line === 4501), "the malformed line, located");
+    assert.ok(single.errors.some((e) => e.code === "input/encoding"), "the line that is not UTF-8");
+    assert.deepEqual(comparable(parallel), comparable(single));
+  });
+
+  it("reads the whole file in this thread when the first part reports an issue", async () => {
+    const lines = logLines();
+    lines[300] = "{not json";
+    lines[5900] = "{not json either";
+    const { parallel, single, split } = await scanBoth("bad-early.log", Buffer.from(lines.join("\n") + "\n"));
+    assert.deepEqual(split, [{ parts: 3, used: 0 }]);
+    assert.equal(single.errors.filter((e) => e.code === "json/syntax").length, 2);
+    assert.deepEqual(comparable(parallel), comparable(single));
+  });
+
+  it("cuts at line breaks before a line that starts a results object", async () => {
+    const path = join(dir, "cuts.log");
+    const lines = ["{\"a\":1}", "  ", "{\"b\":2}", "x", "{\"c\":3}", "{\"d\":4}"];
+    const text = lines.join("\n") + "\n";
+    writeFileSync(path, text);
+    const starts = await splitAtLines(path, text.length, 3);
+    assert.equal(starts[0], 0);
+    for (const s of starts.slice(1)) {
+      assert.equal(text[s - 1], "\n", `part at ${s} follows a line break`);
+      assert.equal(text[s], "{", `part at ${s} starts an object`);
+    }
+    assert.deepEqual(starts, [...new Set(starts)].sort((a, b) => a - b), "in order, no empty part");
+  });
+});
