@@ -5,6 +5,8 @@
  * at a time; the scanner (./scanner.ts) keeps only findings, so memory follows distinct
  * (host, product) pairs, not the size of the inputs.
  */
+import { createReadStream } from "node:fs";
+import { Readable } from "node:stream";
 import type { ExceptionRule } from "../model/exception.js";
 import type { Catalog, Profile } from "../model/catalog.js";
 import type { CollectedSource, ReportCatalog, ReportDocument, Status } from "../model/finding.js";
@@ -16,15 +18,13 @@ import { inputDeadline } from "../io/deadline.js";
 import { detectReader } from "../readers/detect.js";
 import { NETWORK_READERS } from "../readers/network-registry.js";
 import { createIssueLog } from "../readers/_issues.js";
+import { osqueryReader } from "../readers/osquery/index.js";
 import { READERS, findReader } from "../readers/registry.js";
 import type { ReadContext, Reader, ReportableIssue } from "../readers/types.js";
 import { DEFAULT_ARCHIVE_LIMITS, isZip, scanZipFile, scanZipStream, type ArchiveContext, type ArchiveLimits, type EntryOutcome } from "./archive.js";
-import { createReadStream } from "node:fs";
-import { Readable } from "node:stream";
 import { expandInputs, openInput, type InputFile, type OpenedInput } from "./inputs.js";
 import { DEFAULT_PARALLEL, scanLogInParts, type ParallelSettings, type PartStart } from "./parallel-log.js";
 import { createScanner } from "./scanner.js";
-import { osqueryReader } from "../readers/osquery/index.js";
 
 export { createScanner, type Scanner, type ScannerOptions } from "./scanner.js";
 export { findingId, hostKeyOf, NO_HOST } from "./finding-id.js";
@@ -309,7 +309,8 @@ async function readLogInParts(
   const seconds = fast.limits?.maxSecondsPerInput ?? DEFAULT_LIMITS.maxSecondsPerInput;
   const started = Date.now();
   const before = { records: tally.records(), errors: tally.errors() };
-  const secondsLeft = (): number => (seconds > 0 ? Math.max(0.001, seconds - (Date.now() - started) / 1000) : Infinity);
+  /** Seconds left of the input's time limit; 0 when it has none (as limits.maxSecondsPerInput says it). */
+  const secondsLeft = (): number => (seconds > 0 ? Math.max(0.001, seconds - (Date.now() - started) / 1000) : 0);
   /** readOpened over `bytes` (counted for progress), the osquery reader forced, `numbering` added to every line and record. */
   const readThrough = async (bytes: AsyncIterable<Buffer>, numbering: PartStart, onIssue: () => void, numbered?: ReadContext["numbered"]): Promise<void> => {
     async function* counted(): AsyncGenerator<Buffer> {
@@ -320,11 +321,10 @@ async function readLogInParts(
     }
     const stream = Readable.from(counted(), { objectMode: false });
     const opened: OpenedInput = { path, probe: { head: Buffer.alloc(0), text: "", path, encoding: "utf-8" }, stream, encoding: "utf-8", gzipped: false, size, bytesRead: () => 0 };
-    const left = secondsLeft();
     await readOpened(
       path,
       opened,
-      { discovered: false, inArchive: false, continuation: true },
+      { discovered: false, inArchive: false, continuation: { secondsLeft: secondsLeft(), recordsBefore: tally.records() - before.records } },
       osqueryReader,
       (issue) => {
         onIssue();
@@ -336,7 +336,7 @@ async function readLogInParts(
         if (o.source.record !== undefined) o.source.record += numbering.records;
         return onObservation(o, key);
       },
-      { ...fast, limits: { ...(fast.limits ?? DEFAULT_LIMITS), maxSecondsPerInput: Number.isFinite(left) ? left : 0 }, ...(numbered ? { numbered } : {}) },
+      numbered ? { ...fast, numbered } : fast,
       tally,
     );
   };
@@ -373,6 +373,12 @@ function timeLimitMessage(seconds: number, records: number): string {
   return `reading took longer than the limit of ${seconds} s (limits.maxSecondsPerInput) after ${records} record${records === 1 ? "" : "s"}: the rest of this input was not read`;
 }
 
+/**
+ * A part of a file read in parts (readLogInParts): the time left of the input's limit (0: none),
+ * and the records its parts before gave, for the limit's message.
+ */
+type Continuation = { secondsLeft: number; recordsBefore: number };
+
 /** Running counts of the scan (records read or skipped, errors reported), to see what one input added. */
 type Tally = { records(): number; errors(): number; inputsRead(): number; inputRead(): void };
 
@@ -383,7 +389,7 @@ type Tally = { records(): number; errors(): number; inputsRead(): number; inputR
 async function readOpened(
   path: string,
   opened: OpenedInput,
-  how: { discovered: boolean; inArchive: boolean; continuation?: boolean },
+  how: { discovered: boolean; inArchive: boolean; continuation?: Continuation },
   forced: Reader | undefined,
   report: (issue: ReportableIssue) => void,
   onObservation: (o: Observation, repeatKey?: string) => void | Promise<void>,
@@ -409,8 +415,8 @@ async function readOpened(
   // The per-input time limit, a located limit/time error that ends the reader: readers check the
   // signal between records, and it also fails the input's stream when the reader waits for bytes.
   const seconds = fast.limits?.maxSecondsPerInput ?? DEFAULT_LIMITS.maxSecondsPerInput;
-  const deadline = inputDeadline(seconds, () => {
-    const records = tally.records() - before.records;
+  const deadline = inputDeadline(how.continuation ? how.continuation.secondsLeft : seconds, () => {
+    const records = tally.records() - before.records + (how.continuation?.recordsBefore ?? 0);
     return new IctsError("limit/time", timeLimitMessage(seconds, records), { source: { file: path } });
   });
   const { signal } = deadline;

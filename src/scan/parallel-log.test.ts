@@ -120,6 +120,25 @@ describe("scan: a results log read in parts", () => {
     assert.deepEqual(comparable(parallel), comparable(single));
   });
 
+  it("keeps the input's time limit, and says the limit as configured", async () => {
+    const path = join(dir, "slow.log");
+    writeFileSync(path, logLines().join("\n") + "\n");
+    const split: number[] = [];
+    const doc = await runScan({
+      inputs: [path],
+      catalog,
+      profile: "business",
+      asOf: parseAsOf("2025-06-01"),
+      limits: { maxRecordChars: 1 << 20, maxDepth: 512, maxSecondsPerInput: 0.001, maxGzipRatio: 500 },
+      parallel: { minBytes: 0, workers: 3, onSplit: ({ used }) => split.push(used) },
+    });
+    const late = doc.errors.filter((e) => e.code === "limit/time");
+    assert.equal(late.length, 1, JSON.stringify(doc.errors));
+    assert.match(late[0]!.message, /limit of 0\.001 s/);
+    assert.ok(doc.summary.observations < 6000, `${doc.summary.observations} observations: the rest was not read`);
+    assert.deepEqual(split, [0], "no worker's part is used after the limit");
+  });
+
   it("cuts at line breaks before a line that starts a results object", async () => {
     const path = join(dir, "cuts.log");
     const lines = ["{\"a\":1}", "  ", "{\"b\":2}", "x", "{\"c\":3}", "{\"d\":4}"];

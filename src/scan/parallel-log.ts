@@ -128,7 +128,7 @@ export type PartsScan = {
   readFirst(end: number, numbered: (counts: { lines: number; records: number }) => void): Promise<"part" | "whole">;
   /** Reads the file from `start` to its end in this thread, numbering on from it. */
   readRest(start: PartStart): Promise<void>;
-  /** Seconds left of the input's time limit when the first part is read (Infinity: none). */
+  /** Seconds left of the input's time limit when the first part is read (0: no limit). */
   secondsLeft(): number;
   /** The time limit passed while the workers read: report it (nothing more of the file is read). */
   timedOut(): void;
@@ -174,7 +174,7 @@ export async function scanLogInParts(scan: PartsScan): Promise<void> {
     if (first === "whole") return;
     used++;
     const seconds = scan.secondsLeft();
-    const timer = Number.isFinite(seconds) ? new Promise<"late">((resolve) => setTimeout(() => resolve("late"), seconds * 1000).unref()) : undefined;
+    const timer = seconds > 0 ? new Promise<"late">((resolve) => setTimeout(() => resolve("late"), seconds * 1000).unref()) : undefined;
     for (const [k, pending] of results.entries()) {
       at.offset = parts[k + 1]!.start;
       const result = await (timer ? Promise.race([pending, timer]) : pending);
