@@ -27,7 +27,8 @@ export async function* readWithLineParser(
 ): AsyncIterable<Observation> {
   const parser = create(input.path, (issue) => ctx.report(issue));
   let any = false;
-  // a chunk's lines without an asynchronous step each; observations emitted where the scan takes them so
+  // A decoded chunk's lines are taken without an asynchronous step each (most complete nothing),
+  // and what they complete is emitted where the scan takes emitted observations (ReadContext.emit).
   const emit = ctx.emit;
   for await (const lines of readLineRuns(input, ctx)) {
     ctx.signal?.throwIfAborted();

@@ -12,11 +12,8 @@ import { Readable } from "node:stream";
 import { parentPort, workerData } from "node:worker_threads";
 import type { Observation } from "../model/observation.js";
 import { osqueryReader } from "../readers/osquery/index.js";
-import { createScanner } from "./scanner.js";
+import { createScanner, MAX_LOOKALIKES_KEPT } from "./scanner.js";
 import type { PartRequest, PartResult } from "./parallel-log.js";
-
-/** Look-alikes the report keeps (the scanner's MAX_LOOKALIKES_KEPT): later ones are only counted. */
-const LOOKALIKES_SENT = 1000;
 
 const request = workerData as PartRequest;
 const forwarded: Observation[] = [];
@@ -35,7 +32,7 @@ const scanner = createScanner({
   profile: request.profile,
   asOf: request.asOf,
   onMatched(o, { matched, lookalike }) {
-    if (!matched && !(lookalike && lookalikesSent < LOOKALIKES_SENT)) return;
+    if (!matched && !(lookalike && lookalikesSent < MAX_LOOKALIKES_KEPT)) return;
     if (!matched) lookalikesSent++;
     if (lookalike) sentThatWereLookalikes++;
     forwarded.push(o);

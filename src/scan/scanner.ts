@@ -52,7 +52,7 @@ import { createNetworkAggregator } from "./network.js";
 import { remediationId } from "./remediation-id.js";
 
 /** Look-alike hits kept in the report (all are counted): enough to explain, bounded for huge inputs. */
-const MAX_LOOKALIKES_KEPT = 1000;
+export const MAX_LOOKALIKES_KEPT = 1000;
 /** Distinct (product, vendor, confidence) judgments cached; in practice a few hundred. */
 const MAX_JUDGMENTS_KEPT = 10_000;
 /** Repeat keys of look-alike-only (and of clean) records remembered (see `Scanner.repeat`); each set is cleared when full. */
@@ -305,7 +305,7 @@ export function createScanner(options: ScannerOptions): Scanner {
     return !p.mayMatchText(text);
   };
 
-  const remember = (repeatKey: string): void => {
+  const rememberClean = (repeatKey: string): void => {
     if (clean.size >= MAX_REPEAT_KEYS) clean = new Set();
     clean.add(repeatKey);
   };
@@ -321,12 +321,12 @@ export function createScanner(options: ScannerOptions): Scanner {
       if (finished) throw new Error("the scanner has finished: create a new one");
       observations++;
       if (cannotMatch(o)) {
-        if (repeatKey !== undefined) remember(repeatKey);
+        if (repeatKey !== undefined) rememberClean(repeatKey);
         return;
       }
       const { matches, lookalike } = match(o);
       options.onMatched?.(o, { matched: matches.length > 0, lookalike: lookalike !== undefined });
-      if (repeatKey !== undefined && matches.length === 0 && !lookalike) remember(repeatKey);
+      if (repeatKey !== undefined && matches.length === 0 && !lookalike) rememberClean(repeatKey);
       if (lookalike) {
         lookalikeCount++;
         if (lookalikes.length < MAX_LOOKALIKES_KEPT) lookalikes.push(lookalike);
