@@ -6,13 +6,9 @@
  * are kept; JSON cannot be resumed after a syntax error, so the rest of that file is lost and the
  * issue says so.
  */
-import type * as StreamParser from "@streamparser/json";
 import { DEFAULT_LIMITS } from "../io/limits.js";
 import { decodeChunks } from "./_text.js";
 import type { ReadContext, ReadInput } from "./types.js";
-
-let streamParserModule: Promise<typeof StreamParser> | undefined;
-const streamParser = (): Promise<typeof StreamParser> => (streamParserModule ??= import("@streamparser/json"));
 
 export type JsonHit = {
   value: unknown;
@@ -37,7 +33,7 @@ export async function* streamJson(
   // Tokenizer and TokenParser are wired by hand (as JSONParser does) so that the byte offset of
   // the last good token is known: a syntax error is then located on its own line.
   // imported here, not at start-up: every `scan` loads this module, only JSON inputs need the parser
-  const { Tokenizer, TokenParser, TokenType } = await streamParser();
+  const { Tokenizer, TokenParser, TokenType } = await import("@streamparser/json");
   const tokenizer = new Tokenizer({ stringBufferSize: 0 });
   const tokenParser = new TokenParser({ paths, keepStack: false });
   const queue: JsonHit[] = [];

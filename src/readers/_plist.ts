@@ -5,15 +5,12 @@
  * column of an XML error, so readers can report them located.
  *
  * `plist` (with its XML parser and XML builder) takes about 45 ms to load, and every `scan` loads
- * this module with its readers: it is imported on the first parse, so the parsers are async.
+ * this module with its readers: the parsers import it (the module cache keeps it), so they are async.
  */
 import type { PlistValue } from "plist";
 import { excerpt } from "../io/limits.js";
 
 export type { PlistValue };
-
-let loading: Promise<typeof import("plist")> | undefined;
-const plist = (): Promise<typeof import("plist")> => (loading ??= import("plist"));
 
 export class PlistError extends Error {
   readonly line: number | undefined;
@@ -33,7 +30,7 @@ export function isBinaryPlist(bytes: Uint8Array): boolean {
 
 /** A binary plist's value. */
 export async function parseBinaryPlist(bytes: Uint8Array): Promise<PlistValue> {
-  const { parseBinary } = await plist();
+  const { parseBinary } = await import("plist");
   try {
     return parseBinary(bytes);
   } catch (err) {
@@ -47,7 +44,7 @@ export async function parseBinaryPlist(bytes: Uint8Array): Promise<PlistValue> {
  * this synchronous call only, and the error (with its locator) is rethrown as a PlistError.
  */
 export async function parseXmlPlist(xml: string): Promise<PlistValue> {
-  const { parse } = await plist();
+  const { parse } = await import("plist");
   const muted = { error: console.error, warn: console.warn };
   console.error = () => {};
   console.warn = () => {};
