@@ -15,18 +15,29 @@ import { buildPrefilter } from "../src/match/prefilter.js";
 const path = process.argv[2];
 if (!path) throw new Error("usage: floor-child.js FILE");
 const prefilter = buildPrefilter(buildCatalogIndex(await loadActiveCatalog()));
+/**
+ * The loop lives in a function: V8 optimises a function's loop, but the same loop in a module's
+ * top-level code ran at less than half that speed (2.6 s against 1.2 s on a 534 MB log), which
+ * made the floor look higher than the design's.
+ */
+function scanChunk(chunk: Buffer): number {
+  let hits = 0;
+  let i = 0;
+  while (i < chunk.length) {
+    const hit = prefilter.scan(chunk, i, chunk.length);
+    if (hit === -1) break;
+    hits++;
+    const nl = chunk.indexOf(10, hit);
+    i = nl === -1 ? chunk.length : nl + 1;
+  }
+  return hits;
+}
+
 const handle = await open(path, "r");
 let hitLines = 0;
 let bytes = 0;
 for await (const chunk of handle.createReadStream() as AsyncIterable<Buffer>) {
   bytes += chunk.length;
-  let i = 0;
-  while (i < chunk.length) {
-    const hit = prefilter.scan(chunk, i, chunk.length);
-    if (hit === -1) break;
-    hitLines++;
-    const nl = chunk.indexOf(10, hit);
-    i = nl === -1 ? chunk.length : nl + 1;
-  }
+  hitLines += scanChunk(chunk);
 }
 process.stdout.write(`${JSON.stringify({ bytes, hitLines })}\n`);
