@@ -315,6 +315,26 @@ export function tokenize(text: string, start: number, end: number, delimiter: nu
   }
 }
 
+/** Short stand-ins for the column layouts seen, see {@link layoutId}. */
+const layoutIds = new Map<string, string>();
+const MAX_LAYOUTS = 10_000;
+
+/**
+ * A short name for a column layout, to start repeat keys with: a key is hashed in full on every
+ * lookup, and the layout's JSON (about 100 characters) was most of it. Layouts are few (one per
+ * header seen); past {@link MAX_LAYOUTS} the JSON itself is the name (it starts with `{`, so it
+ * can never equal a short one).
+ */
+function layoutId(columns: ColumnMap): string {
+  const json = JSON.stringify(columns);
+  let id = layoutIds.get(json);
+  if (id === undefined) {
+    if (layoutIds.size >= MAX_LAYOUTS) return `csv${json}`;
+    layoutIds.set(json, (id = `csv#${layoutIds.size}`));
+  }
+  return id;
+}
+
 /**
  * A key that determines a data row's observations up to host, version and source (see
  * `ReadContext.repeat`): the file's column layout and every cell but those three columns'
@@ -324,7 +344,7 @@ export function tokenize(text: string, start: number, end: number, delimiter: nu
 function repeatKey(run: CsvRun, record: readonly string[], explicit: ObservationKind | undefined): string {
   const columns = run.columns!;
   const device = explicit === "device" || (explicit === undefined && (columns.model !== undefined || columns.mac !== undefined));
-  run.keyPrefix ??= `inventory/csv ${JSON.stringify(columns)}`;
+  run.keyPrefix ??= layoutId(columns);
   let key = run.keyPrefix;
   for (let i = 0; i < record.length; i++) {
     key += "\u0000";
