@@ -57,6 +57,11 @@ export type Prefilter = {
    * cheaper on short strings such as an observation's fields.
    */
   mayMatchText(text: string): boolean;
+  /**
+   * The automaton of `scan` (no `extra`) for a reader that steps it inside its own byte loop
+   * (the JSON line check); undefined when the prefilter is off (every record may match).
+   */
+  automaton(): LiteralAutomaton | undefined;
 };
 
 /** What the literal test cannot judge: non-ASCII, JSON `\u` escapes, percent-escapes. */
@@ -134,7 +139,12 @@ export function buildPrefilter(index: CatalogIndex): Prefilter {
   const alternatives = [...literals].sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
   const source = enabled ? [...alternatives, UNSAFE_SOURCE].join("|") : String.raw`[\s\S]`;
   const single = new RegExp(source, "i");
-  const automata = new Map<string, Automaton>();
+  const automata = new Map<string, LiteralAutomaton>();
+  const plain = (): LiteralAutomaton => {
+    let a = automata.get("");
+    if (!a) automata.set("", (a = buildAutomaton([...literals, "\\u"])));
+    return a;
+  };
   return {
     literals,
     pattern: new RegExp(source, "gi"),
@@ -143,15 +153,16 @@ export function buildPrefilter(index: CatalogIndex): Prefilter {
     mayMatch: (record) => single.test(record),
     scan(bytes, from, to, extra = "") {
       if (!enabled) return from < to ? from : -1;
-      let a = automata.get(extra);
-      if (!a) automata.set(extra, (a = buildAutomaton([...literals, "\\u", ...(extra ? [extra] : [])])));
+      let a = extra ? automata.get(extra) : plain();
+      if (!a) automata.set(extra, (a = buildAutomaton([...literals, "\\u", extra])));
       return runAutomaton(a, bytes, from, to);
     },
     mayMatchText(text) {
       if (!enabled) return true;
-      let a = automata.get("");
-      if (!a) automata.set("", (a = buildAutomaton([...literals, "\\u"])));
-      return runOnText(a, text);
+      return runOnText(plain(), text);
+    },
+    automaton() {
+      return enabled ? plain() : undefined;
     },
   };
 }
@@ -159,8 +170,10 @@ export function buildPrefilter(index: CatalogIndex): Prefilter {
 /**
  * A byte automaton: the next state is `table[state + classes[byte]]`, states premultiplied by the
  * table's width; a literal ends (or a STOP byte stands) in every state at or above `hitFrom`.
+ * State 0 is the root, and every byte of class 0 (one that is in no literal and is no STOP byte:
+ * white space, quotes, JSON's structural characters ...) leads back to it.
  */
-type Automaton = { classes: Uint8Array; table: Int32Array; hitFrom: number };
+export type LiteralAutomaton = { classes: Uint8Array; table: Int32Array; hitFrom: number };
 
 /** The class of bytes that are a hit by themselves: anything outside ASCII, and `%` (of `%XX`). */
 const STOP = 1;
@@ -169,7 +182,7 @@ const STOP = 1;
  * Aho–Corasick over bytes, case-insensitive for ASCII letters. Bytes that occur in no literal
  * share class 0 (they send the automaton back to its root), so the table stays small.
  */
-function buildAutomaton(words: readonly string[]): Automaton {
+function buildAutomaton(words: readonly string[]): LiteralAutomaton {
   const classes = new Uint8Array(256);
   let count = 2; // 0: bytes in no literal, 1: STOP
   for (let b = 0x80; b < 256; b++) classes[b] = STOP;
@@ -251,7 +264,7 @@ function buildAutomaton(words: readonly string[]): Automaton {
   return { classes, table, hitFrom: firstHit * width };
 }
 
-function runAutomaton(a: Automaton, bytes: Uint8Array, from: number, to: number): number {
+function runAutomaton(a: LiteralAutomaton, bytes: Uint8Array, from: number, to: number): number {
   const { classes, table, hitFrom } = a;
   let s = 0;
   for (let i = from; i < to; i++) {
@@ -261,7 +274,7 @@ function runAutomaton(a: Automaton, bytes: Uint8Array, from: number, to: number)
   return -1;
 }
 
-function runOnText(a: Automaton, text: string): boolean {
+function runOnText(a: LiteralAutomaton, text: string): boolean {
   const { classes, table, hitFrom } = a;
   let s = 0;
   for (let i = 0; i < text.length; i++) {

@@ -10,7 +10,14 @@
  *
  * It works on UTF-8 bytes; it says `false` (take the full path) for anything it does not judge: a `\u` escape, a key with
  * an escape, a repeated key among those it notes, nesting deeper than 64.
+ *
+ * Given the catalog prefilter's automaton, it also runs that over the line in the same pass
+ * (`shape.literalHit`), so a results log's bytes are walked once, not twice. Stepping it over the
+ * strings, numbers and literal words only is the same as stepping it over every byte: every
+ * other byte of a valid line (white space, quotes, `{}[]:,`) is in no literal and sends the
+ * automaton back to its root (see `LiteralAutomaton`).
  */
+import type { LiteralAutomaton } from "../match/prefilter.js";
 
 const QUOTE = 34;
 const BACKSLASH = 92;
@@ -34,6 +41,11 @@ export type JsonLineShape = {
   /** Raw range of the `nested` object, braces included (when `kinds` says it is one). */
   nestedStart: number;
   nestedEnd: number;
+  /**
+   * Whether the prefilter's automaton found a literal (or a byte it cannot judge) on the line;
+   * true when no automaton was given. Meaningful only when the check said true.
+   */
+  literalHit: boolean;
 };
 
 export const MAX_KEYS = 256;
@@ -51,6 +63,7 @@ export function createJsonLineShape(asked: number): JsonLineShape {
     valueEnds: new Int32Array(MAX_KEYS),
     nestedStart: 0,
     nestedEnd: 0,
+    literalHit: true,
   };
 }
 
@@ -59,6 +72,23 @@ let src: Uint8Array = new Uint8Array(0);
 let stop = 0;
 /** After scanString: whether the string held a character `String.prototype.trim` keeps. */
 let stringNonBlank = false;
+/** The prefilter automaton stepped along (see the module comment); `hitFrom` 0 when there is none or it already hit. */
+let classes: Uint8Array = new Uint8Array(256);
+let table: Int32Array = new Int32Array(1);
+let hitFrom = 0;
+
+/** Steps the automaton over `src[from, to)` (a number or a literal word) from its root. */
+function stepOver(from: number, to: number): void {
+  if (hitFrom === 0) return;
+  let s = 0;
+  for (let i = from; i < to; i++) {
+    s = table[s + classes[src[i]!]!]!;
+    if (s >= hitFrom) {
+      hitFrom = 0;
+      return;
+    }
+  }
+}
 
 function at(i: number): number {
   return i < stop ? src[i]! : -1;
@@ -80,10 +110,19 @@ function scanString(i: number): number {
   // the module's state in locals: this is the loop most bytes of a line go through
   const s = src;
   const n = stop;
+  // the automaton starts at its root (the quote sent it there); 0 when it is not stepped
+  const cls = classes;
+  const next = table;
+  let hits = hitFrom;
+  let state = 0;
   let nonBlank = false;
   i++;
   while (i < n) {
     const c = s[i]!;
+    if (hits !== 0) {
+      state = next[state + cls[c]!]!;
+      if (state >= hits) hits = 0;
+    }
     if (c > BACKSLASH || (c > QUOTE && c < BACKSLASH) || (c > 32 && c < QUOTE)) {
       nonBlank = true;
       i++;
@@ -91,6 +130,7 @@ function scanString(i: number): number {
     }
     if (c === QUOTE) {
       stringNonBlank = nonBlank;
+      hitFrom = hits;
       return i + 1;
     }
     if (c === BACKSLASH) {
@@ -100,6 +140,11 @@ function scanString(i: number): number {
         /* white space */
       } else if (e === 98 || e === QUOTE || e === BACKSLASH || e === 47) nonBlank = true;
       else return -1;
+      // the escaped character is a byte of the raw line too (the automaton reads raw bytes)
+      if (hits !== 0) {
+        state = next[state + cls[e]!]!;
+        if (state >= hits) hits = 0;
+      }
       i += 2;
       continue;
     }
@@ -135,7 +180,9 @@ function scanNumber(i: number): number {
 }
 
 function scanWord(i: number, word: string): number {
-  return i + word.length <= stop && startsWith(src, word, i) ? i + word.length : -1;
+  if (!(i + word.length <= stop && startsWith(src, word, i))) return -1;
+  stepOver(i, i + word.length);
+  return i + word.length;
 }
 
 /** Whether the ASCII `word` stands in `bytes` at `at`. */
@@ -176,7 +223,11 @@ function scanValue(i: number, depth: number): number {
   if (c === 116) return scanWord(i, "true");
   if (c === 102) return scanWord(i, "false");
   if (c === 110) return scanWord(i, "null");
-  if (c === 45 || (c >= 48 && c <= 57)) return scanNumber(i);
+  if (c === 45 || (c >= 48 && c <= 57)) {
+    const after = scanNumber(i);
+    if (after > 0) stepOver(i, after);
+    return after;
+  }
   return -1;
 }
 
@@ -192,9 +243,25 @@ function hasEscape(s: number, e: number): boolean {
  * keys and which values are non-blank. False when the line is not valid JSON, or is valid but
  * not judged here (see the module comment).
  */
-export function checkJsonLine(text: Uint8Array, start: number, end: number, asked: readonly string[], nested: string, shape: JsonLineShape): boolean {
+export function checkJsonLine(
+  text: Uint8Array,
+  start: number,
+  end: number,
+  asked: readonly string[],
+  nested: string,
+  shape: JsonLineShape,
+  automaton?: LiteralAutomaton,
+): boolean {
   src = text;
   stop = end;
+  if (automaton) ({ classes, table, hitFrom } = automaton);
+  else hitFrom = 0;
+  const ok = checkLine(start, end, asked, nested, shape);
+  shape.literalHit = !automaton || hitFrom === 0;
+  return ok;
+}
+
+function checkLine(start: number, end: number, asked: readonly string[], nested: string, shape: JsonLineShape): boolean {
   shape.kinds.fill(0);
   shape.keyCount = 0;
   let i = ws(start);

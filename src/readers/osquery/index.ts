@@ -10,11 +10,12 @@ import { isUtf8 } from "node:buffer";
 import { Readable } from "node:stream";
 import { isObject, str, streamJson } from "../_json.js";
 import { checkJsonLine, createJsonLineShape, startsWith, type JsonLineShape } from "../_json-line.js";
-import { decodeLine, nextHit, rawLineBatches } from "../_raw-lines.js";
+import { decodeLine, rawLineBatches } from "../_raw-lines.js";
 import { createLineCheck, readLines } from "../_text.js";
 import { defineReader, type Probe, type ReadContext, type ReadInput } from "../types.js";
 import type { Observation, SourceRef } from "../../model/observation.js";
 import { TABLES, genericFacts, tableOf, type Row, type TableSpec } from "./tables.js";
+import type { LiteralAutomaton } from "../../match/prefilter.js";
 
 export const osqueryReader = defineReader({
   name: "osquery",
@@ -171,6 +172,8 @@ async function* readLogFast(input: ReadInput, ctx: ReadContext, log: ReturnType<
   const repeat = emit ? ctx.repeat : undefined;
   const shape = createJsonLineShape(ASKED.length);
   const tables = createColumnSets();
+  // without a prefilter every line is a hit (literalHit stays true)
+  const automaton = ctx.prefilter?.automaton();
   let line = 0;
   let atStart = true;
   const batches = rawLineBatches(chunks, Infinity, tooLong); // a line is held whole, as readLines holds it
@@ -180,7 +183,6 @@ async function* readLogFast(input: ReadInput, ctx: ReadContext, log: ReturnType<
     const { bytes } = next.value;
     const length = bytes.length;
     let pos = 0;
-    let hit = -1;
     while (pos < length) {
       ctx.signal?.throwIfAborted();
       const nl = bytes.indexOf(10, pos);
@@ -188,32 +190,28 @@ async function* readLogFast(input: ReadInput, ctx: ReadContext, log: ReturnType<
       let e = end;
       while (e > pos && bytes[e - 1] === 13) e--;
       line++;
-      if (hit < pos) hit = nextHit(ctx.prefilter, bytes, pos);
+      if (isBlank(bytes, pos, e)) {
+        pos = end + 1;
+        atStart = false;
+        continue;
+      }
+      // one pass over the line: the JSON check steps the prefilter's automaton as it goes
+      const row = oneNamedRow(bytes, pos, e, shape, tables, automaton);
       let key: string | undefined;
-      if (hit >= e) {
-        if (isBlank(bytes, pos, e)) {
-          pos = end + 1;
-          atStart = false;
-          continue;
-        }
-        const row = oneNamedRow(bytes, pos, e, shape, tables);
-        if (row) {
+      if (row && !shape.literalHit) {
+        log.countRow();
+        if (!row.removed) skipped(1);
+        pos = end + 1;
+        atStart = false;
+        continue;
+      }
+      if (row && repeat && !row.removed && plainText(bytes, pos, e)) {
+        key = repeatKey(bytes, row.table, shape);
+        if (repeat(key)) {
           log.countRow();
-          if (!row.removed) skipped(1);
           pos = end + 1;
           atStart = false;
           continue;
-        }
-      } else if (repeat) {
-        const row = oneNamedRow(bytes, pos, e, shape, tables);
-        if (row && !row.removed && plainText(bytes, pos, e)) {
-          key = repeatKey(bytes, row.table, shape);
-          if (repeat(key)) {
-            log.countRow();
-            pos = end + 1;
-            atStart = false;
-            continue;
-          }
         }
       }
       const lineText = decodeLine(bytes, pos, e, atStart);
@@ -235,8 +233,15 @@ async function* readLogFast(input: ReadInput, ctx: ReadContext, log: ReturnType<
  * The line's one row, when it is well-formed JSON in the event form of a known table with a name
  * (the full path then gives one observation, or none for a `removed` row, and reports nothing).
  */
-function oneNamedRow(bytes: Buffer, start: number, end: number, shape: JsonLineShape, tables: ReturnType<typeof createColumnSets>): { table: FastTable; removed: boolean } | undefined {
-  if (!checkJsonLine(bytes, start, end, ASKED, "columns", shape) || shape.kinds[0] !== 1) return undefined;
+function oneNamedRow(
+  bytes: Buffer,
+  start: number,
+  end: number,
+  shape: JsonLineShape,
+  tables: ReturnType<typeof createColumnSets>,
+  automaton: LiteralAutomaton | undefined,
+): { table: FastTable; removed: boolean } | undefined {
+  if (!checkJsonLine(bytes, start, end, ASKED, "columns", shape, automaton) || shape.kinds[0] !== 1) return undefined;
   const table = tables.of(bytes, shape);
   if (!table || !hasName(table, shape)) return undefined;
   const removed = shape.kinds[1] === 2 && shape.ends[1]! - shape.starts[1]! === 7 && startsWith(bytes, "removed", shape.starts[1]!);
