@@ -152,4 +152,17 @@ describe("scan: a results log read in parts", () => {
     }
     assert.deepEqual(starts, [...new Set(starts)].sort((a, b) => a - b), "in order, no empty part");
   });
+
+  it("gives this thread's part the head start, at most half the file", async () => {
+    const path = join(dir, "head-start.log");
+    const text = '{"n":12345}\n'.repeat(100); // 100 lines of 12 bytes
+    writeFileSync(path, text);
+    // a cut is the line after the first line break at or after its share
+    assert.deepEqual(await splitAtLines(path, text.length, 2), [0, 612]);
+    // 300 bytes more for the first part: the rest (900) is shared, so the share ends at 300 + 450
+    assert.deepEqual(await splitAtLines(path, text.length, 2, 300), [0, 756]);
+    // capped at half the file: 600 + 300
+    assert.deepEqual(await splitAtLines(path, text.length, 2, 10_000), [0, 912]);
+    assert.deepEqual(await splitAtLines(path, text.length, 3, 300), [0, 612, 912]);
+  });
 });
