@@ -12,6 +12,10 @@
  * - an older upload of a host is judged before a newer one: while the older is held by another
  *   process, the newer is not claimed, and the host's final inventory is the newer one; an upload
  *   of several hosts waits for older uploads of its site;
+ * - a queued upload judged after a newer synchronous upload of the same host and source changes
+ *   nothing of that host (its inventory, findings and last seen stay the newer upload's), is
+ *   `done`, and its scan lists the host as superseded; the other hosts of the same upload are
+ *   applied;
  * - a `PUT /api/v1/bom` with `Prefer: respond-async` answers a token that is the queued upload;
  * - a finished upload's status row is purged by the retention job after the upload records' 90 days;
  * - `ictsguard upload --async` prints the upload's id and status URL; `--wait` polls it to done
@@ -65,7 +69,7 @@ for (const backend of BACKENDS) {
       store = await createTestStore(backend);
       fleet = await openFleet({ db: store.db, home: store.home });
       server = await startServer({ fleet, listen: { host: "127.0.0.1", port: 0 } });
-      for (const name of ["sync", "async", "order", "bad", "bom"]) await fleet.createSite(LOCAL_ADMIN, { name, profile: "federal-contractor" });
+      for (const name of ["sync", "async", "order", "bad", "bom", "stale"]) await fleet.createSite(LOCAL_ADMIN, { name, profile: "federal-contractor" });
       ingestKey = (await fleet.createApiKey(LOCAL_ADMIN, { role: "ingest" })).token;
       viewer = (await fleet.createApiKey(LOCAL_ADMIN, { role: "viewer" })).token;
       db = await openStore({ db: store.db, home: store.home });
@@ -189,6 +193,85 @@ for (const backend of BACKENDS) {
       assert.equal(host.sources[0]!.scanId, n.body.scan.id, "the host's inventory is the newer upload's");
       assert.ok(host.findingList.length > 0);
       assert.ok(host.findingList.every((f) => f.state === "removal-pending"), JSON.stringify(host.findingList.map((f) => f.state)));
+    });
+
+    describe("a queued upload judged after a newer synchronous one of the same host and source", () => {
+      const hostOf = async (name: string) => fleet.getHost(LOCAL_ADMIN, (await fleet.listHosts(LOCAL_ADMIN, { site: "stale", limit: 1000 })).items.find((h) => h.name === name)!.id);
+      /** Lets the clock move on, so the next upload's instant is later than the last one's. */
+      const later = () => new Promise((r) => setTimeout(r, 10));
+      const NO_CHANGES = { new: 0, reopened: 0, removalPending: 0, resolved: 0, statusChanged: 0 };
+
+      it("leaves the host's newer inventory and its open findings: the queued clean one is superseded", async () => {
+        const stale = await queued("/api/v1/hosts/ws-s1/inventories?site=stale&filename=programs.csv", CLEAN("x"));
+        assert.equal(stale.status, 202, JSON.stringify(stale.body));
+        await later();
+        const fresh = await send("/api/v1/hosts/ws-s1/inventories?site=stale&filename=programs.csv", KASPERSKY("x"));
+        assert.equal(fresh.status, 201, JSON.stringify(fresh.body));
+        assert.ok(fresh.body.scan.receivedAt > stale.body.receivedAt);
+        await fleet.tick();
+
+        const host = await hostOf("ws-s1");
+        assert.ok(host.findingList.length >= 2, JSON.stringify(host.findingList));
+        assert.ok(host.findingList.every((f) => f.state === "open"), JSON.stringify(host.findingList.map((f) => f.state)));
+        assert.deepEqual(host.sources.map((s) => [s.source, s.scanId, s.lastSeen]), [["programs.csv", fresh.body.scan.id, fresh.body.scan.receivedAt]], "the host's inventory is the newer upload's");
+        assert.equal(host.lastSeen, fresh.body.scan.receivedAt);
+        const done = (await status(stale.body.id)).body;
+        assert.equal(done.status, "done", "judged: as older than what the host holds");
+        assert.deepEqual(done.scan.hosts, ["ws-s1"]);
+        assert.deepEqual(done.scan.superseded, ["ws-s1"]);
+        assert.deepEqual(done.scan.changes, NO_CHANGES);
+        // the record is stored
+        assert.deepEqual((await fleet.getScan(LOCAL_ADMIN, done.scan.id)).superseded, ["ws-s1"]);
+      });
+
+      it("leaves resolved findings resolved: the queued upload that still had Kaspersky is superseded", async () => {
+        const path = "/api/v1/hosts/ws-s2/inventories?site=stale&filename=programs.csv";
+        assert.equal((await send(path, KASPERSKY("x"))).status, 201);
+        await later();
+        const stale = await queued(path, KASPERSKY("x"));
+        await later();
+        assert.equal((await send(path, CLEAN("x"))).status, 201);
+        await later();
+        const last = await send(path, CLEAN("x"));
+        assert.equal(last.status, 201);
+        const resolved = (await hostOf("ws-s2")).findingList;
+        assert.ok(resolved.length >= 2 && resolved.every((f) => f.state === "resolved"), JSON.stringify(resolved.map((f) => f.state)));
+        await fleet.tick();
+
+        const host = await hostOf("ws-s2");
+        assert.deepEqual(host.findingList.map((f) => [f.state, f.reopened]), resolved.map((f) => [f.state, f.reopened]), "not reopened");
+        assert.equal(host.sources[0]!.scanId, last.body.scan.id);
+        const done = (await status(stale.body.id)).body;
+        assert.equal(done.status, "done", JSON.stringify(done));
+        assert.deepEqual(done.scan.superseded, ["ws-s2"]);
+        assert.deepEqual(done.scan.changes, NO_CHANGES);
+      });
+
+      it("applies an upload of several hosts to those without a newer inventory", async () => {
+        const path = "/api/v1/inventories?site=stale&filename=fleet.csv";
+        // ws-s3 clean and ws-s4 with Kaspersky, accepted first ...
+        const stale = await queued(path, `${CLEAN("ws-s3")}${KASPERSKY("ws-s4").split("\n").slice(1).join("\n")}`);
+        assert.equal(stale.status, 202, JSON.stringify(stale.body));
+        await later();
+        // ... then ws-s3 alone, with Kaspersky, stored at once
+        const fresh = await send(path, KASPERSKY("ws-s3"));
+        assert.equal(fresh.status, 201, JSON.stringify(fresh.body));
+        await fleet.tick();
+
+        const done = (await status(stale.body.id)).body;
+        assert.equal(done.status, "done", JSON.stringify(done));
+        const [s3, s4] = [await hostOf("ws-s3"), await hostOf("ws-s4")];
+        assert.equal(s3.sources[0]!.scanId, fresh.body.scan.id, "ws-s3 keeps the newer inventory");
+        assert.ok(s3.findingList.length >= 2 && s3.findingList.every((f) => f.state === "open"), JSON.stringify(s3.findingList.map((f) => f.state)));
+        assert.equal(s4.sources[0]!.scanId, done.scan.id, "ws-s4 is applied");
+        assert.equal(s4.lastSeen, stale.body.receivedAt);
+        assert.ok(s4.findingList.length >= 2 && s4.findingList.every((f) => f.state === "open" && f.firstSeen === stale.body.receivedAt), JSON.stringify(s4.findingList));
+        assert.deepEqual([...done.scan.hosts].sort(), ["ws-s3", "ws-s4"]);
+        assert.deepEqual(done.scan.superseded, ["ws-s3"]);
+        // what the scan counts is ws-s4's alone
+        assert.equal(done.scan.changes.new, s4.findingList.length);
+        assert.equal(Object.values(done.scan.byStatus as Record<string, number>).reduce((a, n) => a + n, 0), s4.findingList.length);
+      });
     });
 
     it("takes PUT /api/v1/bom with Prefer: respond-async: the token is the queued upload", async () => {

@@ -25,7 +25,11 @@
  * every older upload of its site, and every later one of its site waits for it. Uploads of other
  * hosts and other sites are judged side by side by every process. "Older" is the accept order
  * (`seq`, a sequence): two requests in flight at the same moment have no order between them,
- * as with synchronous uploads.
+ * as with synchronous uploads. This order holds between queued uploads only; a synchronous
+ * upload is stored when it comes, so a queued upload of the same host and source accepted
+ * before it is judged after it. Ingest keeps the newer inventory then: an upload older than the
+ * stored inventory of its host and source does not replace it, and its scan record lists that
+ * host in `superseded` (the upload is `done`: it was judged, as older than what is stored).
  *
  * A refused inventory (unreadable, over the limit, a reader's error, an observation naming no
  * host) ends `failed` with the reader's reason and stores nothing, as the synchronous upload
@@ -38,7 +42,7 @@ import type { QueuedUploadRow } from "../store/schema.js";
 import { INGEST_ROLES, READ_ROLES, canSeeSite, requireRole, requireSite } from "./access.js";
 import { isUniqueViolation, lockable, nowIso, type Ctx, type Db } from "./context.js";
 import { hostNameKey, randomId } from "./ids.js";
-import { AGENT_KEY_PREFIX, ingest } from "./ingest.js";
+import { AGENT_KEY_PREFIX, appliedHostIds, ingest } from "./ingest.js";
 import { ingestInventory, type UploadWarning } from "./ingest-inventory.js";
 import { enqueue } from "./jobs.js";
 import { holdLeases } from "./leases.js";
@@ -199,8 +203,9 @@ async function judgeOne(ctx: Ctx, row: QueuedUploadRow): Promise<"done" | "faile
           inTransaction: async (trx, record) => {
             // judged as of the accept: a rule phase boundary passed since then was re-judged
             // without this inventory, so its hosts are re-judged at that boundary, in the same
-            // transaction (a finding must not keep a verdict of before a deadline that has passed)
-            await rejudgeHostsSince(ctx, row.site, record.hostIds ?? [], row.received_at, trx);
+            // transaction (a finding must not keep a verdict of before a deadline that has passed);
+            // a superseded host is not: its newer inventory was judged as of its own, later instant
+            await rejudgeHostsSince(ctx, row.site, appliedHostIds(record), row.received_at, trx);
             await markDone(trx, row.id, record, warningsSoFar(), nowIso(ctx));
           },
         }),
@@ -222,7 +227,7 @@ async function judgeOne(ctx: Ctx, row: QueuedUploadRow): Promise<"done" | "faile
     if (scan.duplicate) {
       // stored before (a retry after a crash, or the synchronous path with the same key): what the
       // transaction below would have done for it is done here (each step is idempotent)
-      await rejudgeHostsSince(ctx, row.site, scan.hostIds ?? [], row.received_at);
+      await rejudgeHostsSince(ctx, row.site, appliedHostIds(scan), row.received_at);
       await markDone(ctx.db, row.id, scan, warnings, nowIso(ctx));
     }
     return "done";
