@@ -14,8 +14,8 @@
  *   of several hosts waits for older uploads of its site;
  * - a queued upload judged after a newer synchronous upload of the same host and source changes
  *   nothing of that host (its inventory, findings and last seen stay the newer upload's), is
- *   `done`, and its scan lists the host as superseded; the other hosts of the same upload are
- *   applied;
+ *   `done`, and its scan lists the host as superseded (`upload --wait` says so); the other hosts
+ *   of the same upload are applied;
  * - a `PUT /api/v1/bom` with `Prefer: respond-async` answers a token that is the queued upload;
  * - a finished upload's status row is purged by the retention job after the upload records' 90 days;
  * - `ictsguard upload --async` prints the upload's id and status URL; `--wait` polls it to done
@@ -271,6 +271,20 @@ for (const backend of BACKENDS) {
         // what the scan counts is ws-s4's alone
         assert.equal(done.scan.changes.new, s4.findingList.length);
         assert.equal(Object.values(done.scan.byStatus as Record<string, number>).reduce((a, n) => a + n, 0), s4.findingList.length);
+      });
+
+      it("ictsguard upload --async --wait says which hosts the upload was not applied to", async () => {
+        const file = join(tempDir("ictsguard-queued-stale-"), "programs.csv");
+        writeFileSync(file, CLEAN("x"));
+        const args = ["upload", file, "--server", server.url, "--api-key", ingestKey, "--site", "stale", "--host", "ws-s5", "--async"];
+        assert.equal((await runCli(args)).code, 0);
+        await later();
+        assert.equal((await send("/api/v1/hosts/ws-s5/inventories?site=stale&filename=programs.csv", KASPERSKY("x"))).status, 201);
+        await fleet.tick();
+        // the same file again: the same idempotency key, so the same upload, now done
+        const waited = await runCli([...args, "--wait"]);
+        assert.equal(waited.code, 0, waited.stderr);
+        assert.match(waited.stdout, /programs\.csv: accepted: scan s_[0-9a-f]+: 1 host, 1 observations, 0 findings; not applied to ws-s5: a newer inventory of this source was already stored/);
       });
     });
 
