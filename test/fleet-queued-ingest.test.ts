@@ -8,7 +8,7 @@
  * - a retry with the same Idempotency-Key answers the same id (200), before and after judging,
  *   and one scan is stored; the same key through the synchronous path answers that scan;
  * - an unreadable body ends `failed`, with a message naming the formats expected, and stores
- *   nothing (no scan, no host);
+ *   nothing (no scan, no host); so does an upload whose API key was revoked before it was judged;
  * - an older upload of a host is judged before a newer one: while the older is held by another
  *   process, the newer is not claimed, and the host's final inventory is the newer one; an upload
  *   of several hosts waits for older uploads of its site;
@@ -69,7 +69,7 @@ for (const backend of BACKENDS) {
       store = await createTestStore(backend);
       fleet = await openFleet({ db: store.db, home: store.home });
       server = await startServer({ fleet, listen: { host: "127.0.0.1", port: 0 } });
-      for (const name of ["sync", "async", "order", "bad", "bom", "stale"]) await fleet.createSite(LOCAL_ADMIN, { name, profile: "federal-contractor" });
+      for (const name of ["sync", "async", "order", "bad", "bom", "stale", "revoked"]) await fleet.createSite(LOCAL_ADMIN, { name, profile: "federal-contractor" });
       ingestKey = (await fleet.createApiKey(LOCAL_ADMIN, { role: "ingest" })).token;
       viewer = (await fleet.createApiKey(LOCAL_ADMIN, { role: "viewer" })).token;
       db = await openStore({ db: store.db, home: store.home });
@@ -166,6 +166,23 @@ for (const backend of BACKENDS) {
       assert.equal(failed.body.scan, undefined);
       assert.equal(await scans("bad"), 0, "no scan");
       assert.equal((await fleet.listHosts(LOCAL_ADMIN, { site: "bad" })).total, 0, "no host");
+      const row = await db.db.selectFrom("queued_uploads").select("body").where("id", "=", accepted.body.id).executeTakeFirstOrThrow();
+      assert.equal(row.body, null, "the body is dropped once failed");
+    });
+
+    it("fails an upload whose API key was revoked before it was judged, and stores nothing", async () => {
+      const { key, token } = await fleet.createApiKey(LOCAL_ADMIN, { role: "ingest" });
+      const accepted = await queued("/api/v1/hosts/ws-rev/inventories?site=revoked&filename=programs.csv", KASPERSKY("x"), { authorization: `Bearer ${token}` });
+      assert.equal(accepted.status, 202, JSON.stringify(accepted.body));
+      await fleet.revokeApiKey(LOCAL_ADMIN, key.id);
+      await fleet.tick();
+      const failed = await status(accepted.body.id);
+      assert.equal(failed.body.status, "failed", JSON.stringify(failed.body));
+      assert.equal(failed.body.error.code, "key-revoked");
+      assert.match(failed.body.error.message, /API key that sent this upload was revoked before it was judged; send it again with a valid key/);
+      assert.equal(failed.body.scan, undefined);
+      assert.equal(await scans("revoked"), 0, "no scan");
+      assert.equal((await fleet.listHosts(LOCAL_ADMIN, { site: "revoked" })).total, 0, "no host");
       const row = await db.db.selectFrom("queued_uploads").select("body").where("id", "=", accepted.body.id).executeTakeFirstOrThrow();
       assert.equal(row.body, null, "the body is dropped once failed");
     });

@@ -33,9 +33,11 @@
  *
  * A refused inventory (unreadable, over the limit, a reader's error, an observation naming no
  * host) ends `failed` with the reader's reason and stores nothing, as the synchronous upload
- * would have answered 4xx. Anything else (the store unreachable) is tried again, up to
- * MAX_ATTEMPTS. The body is dropped as soon as the upload is done or failed; the status row is
- * kept as long as upload records (`scans`, retention.ts).
+ * would have answered 4xx. So does an upload whose API key was revoked after the accept and
+ * before the judging (`key-revoked`): the key no longer vouches for it. Anything else (the
+ * store unreachable) is tried again, up to MAX_ATTEMPTS. The body is dropped as soon as the
+ * upload is done or failed; the status row is kept as long as upload records (`scans`,
+ * retention.ts).
  */
 import { sql } from "kysely";
 import type { QueuedUploadRow } from "../store/schema.js";
@@ -194,6 +196,12 @@ async function markFailed(ctx: Ctx, id: string, error: NonNullable<QueuedUpload[
 
 /** Judges one claimed upload: done, failed (its content refused), or back in the queue (tried again). */
 async function judgeOne(ctx: Ctx, row: QueuedUploadRow): Promise<"done" | "failed" | "retry"> {
+  // the key was checked at accept; revoked since, it no longer vouches for the upload (a
+  // synchronous upload sent with it now would be refused)
+  if (await keyRevoked(ctx, row.key_id)) {
+    await markFailed(ctx, row.id, { code: "key-revoked", message: "the API key that sent this upload was revoked before it was judged; send it again with a valid key" });
+    return "failed";
+  }
   // the uploader as checked at accept: the judgment is the upload's, not the job loop's
   const principal: Principal = { keyId: row.key_id, role: row.role as KeyRole, sites: row.sites === null ? null : (JSON.parse(row.sites) as string[]) };
   try {
@@ -250,6 +258,12 @@ async function judgeOne(ctx: Ctx, row: QueuedUploadRow): Promise<"done" | "faile
     await ctx.db.updateTable("queued_uploads").set({ state: "queued", locked_by: null, locked_at: null }).where("id", "=", row.id).where("state", "=", "processing").execute();
     return "retry";
   }
+}
+
+/** True when `keyId` is an API key that was revoked (the local admin and sign-in sessions are no API keys). */
+async function keyRevoked(ctx: Ctx, keyId: string): Promise<boolean> {
+  const key = await ctx.db.selectFrom("api_keys").select("revoked_at").where("id", "=", keyId).executeTakeFirst();
+  return Boolean(key?.revoked_at);
 }
 
 export type JudgingPass = { done: number; failed: number; retried: number };
