@@ -8,10 +8,14 @@
  * - a retry with the same Idempotency-Key answers the same id (200), before and after judging,
  *   and one scan is stored; the same key through the synchronous path answers that scan;
  * - an unreadable body ends `failed`, with a message naming the formats expected, and stores
- *   nothing (no scan, no host);
+ *   nothing (no scan, no host); so does an upload whose API key was revoked before it was judged;
  * - an older upload of a host is judged before a newer one: while the older is held by another
  *   process, the newer is not claimed, and the host's final inventory is the newer one; an upload
  *   of several hosts waits for older uploads of its site;
+ * - a queued upload judged after a newer synchronous upload of the same host and source changes
+ *   nothing of that host (its inventory, findings and last seen stay the newer upload's), is
+ *   `done`, and its scan lists the host as superseded (`upload --wait` says so); the other hosts
+ *   of the same upload are applied;
  * - a `PUT /api/v1/bom` with `Prefer: respond-async` answers a token that is the queued upload;
  * - a finished upload's status row is purged by the retention job after the upload records' 90 days;
  * - `ictsguard upload --async` prints the upload's id and status URL; `--wait` polls it to done
@@ -65,7 +69,7 @@ for (const backend of BACKENDS) {
       store = await createTestStore(backend);
       fleet = await openFleet({ db: store.db, home: store.home });
       server = await startServer({ fleet, listen: { host: "127.0.0.1", port: 0 } });
-      for (const name of ["sync", "async", "order", "bad", "bom"]) await fleet.createSite(LOCAL_ADMIN, { name, profile: "federal-contractor" });
+      for (const name of ["sync", "async", "order", "bad", "bom", "stale", "revoked"]) await fleet.createSite(LOCAL_ADMIN, { name, profile: "federal-contractor" });
       ingestKey = (await fleet.createApiKey(LOCAL_ADMIN, { role: "ingest" })).token;
       viewer = (await fleet.createApiKey(LOCAL_ADMIN, { role: "viewer" })).token;
       db = await openStore({ db: store.db, home: store.home });
@@ -166,6 +170,23 @@ for (const backend of BACKENDS) {
       assert.equal(row.body, null, "the body is dropped once failed");
     });
 
+    it("fails an upload whose API key was revoked before it was judged, and stores nothing", async () => {
+      const { key, token } = await fleet.createApiKey(LOCAL_ADMIN, { role: "ingest" });
+      const accepted = await queued("/api/v1/hosts/ws-rev/inventories?site=revoked&filename=programs.csv", KASPERSKY("x"), { authorization: `Bearer ${token}` });
+      assert.equal(accepted.status, 202, JSON.stringify(accepted.body));
+      await fleet.revokeApiKey(LOCAL_ADMIN, key.id);
+      await fleet.tick();
+      const failed = await status(accepted.body.id);
+      assert.equal(failed.body.status, "failed", JSON.stringify(failed.body));
+      assert.equal(failed.body.error.code, "key-revoked");
+      assert.match(failed.body.error.message, /API key that sent this upload was revoked before it was judged; send it again with a valid key/);
+      assert.equal(failed.body.scan, undefined);
+      assert.equal(await scans("revoked"), 0, "no scan");
+      assert.equal((await fleet.listHosts(LOCAL_ADMIN, { site: "revoked" })).total, 0, "no host");
+      const row = await db.db.selectFrom("queued_uploads").select("body").where("id", "=", accepted.body.id).executeTakeFirstOrThrow();
+      assert.equal(row.body, null, "the body is dropped once failed");
+    });
+
     it("judges an older upload of a host before a newer one, and a several-hosts upload after every older one of its site", async () => {
       const older = await queued("/api/v1/hosts/ws-9/inventories?site=order&filename=programs.csv", KASPERSKY("x"));
       const newer = await queued("/api/v1/hosts/ws-9/inventories?site=order&filename=programs.csv", CLEAN("x"));
@@ -189,6 +210,99 @@ for (const backend of BACKENDS) {
       assert.equal(host.sources[0]!.scanId, n.body.scan.id, "the host's inventory is the newer upload's");
       assert.ok(host.findingList.length > 0);
       assert.ok(host.findingList.every((f) => f.state === "removal-pending"), JSON.stringify(host.findingList.map((f) => f.state)));
+    });
+
+    describe("a queued upload judged after a newer synchronous one of the same host and source", () => {
+      const hostOf = async (name: string) => fleet.getHost(LOCAL_ADMIN, (await fleet.listHosts(LOCAL_ADMIN, { site: "stale", limit: 1000 })).items.find((h) => h.name === name)!.id);
+      /** Lets the clock move on, so the next upload's instant is later than the last one's. */
+      const later = () => new Promise((r) => setTimeout(r, 10));
+      const NO_CHANGES = { new: 0, reopened: 0, removalPending: 0, resolved: 0, statusChanged: 0 };
+
+      it("leaves the host's newer inventory and its open findings: the queued clean one is superseded", async () => {
+        const stale = await queued("/api/v1/hosts/ws-s1/inventories?site=stale&filename=programs.csv", CLEAN("x"));
+        assert.equal(stale.status, 202, JSON.stringify(stale.body));
+        await later();
+        const fresh = await send("/api/v1/hosts/ws-s1/inventories?site=stale&filename=programs.csv", KASPERSKY("x"));
+        assert.equal(fresh.status, 201, JSON.stringify(fresh.body));
+        assert.ok(fresh.body.scan.receivedAt > stale.body.receivedAt);
+        await fleet.tick();
+
+        const host = await hostOf("ws-s1");
+        assert.ok(host.findingList.length >= 2, JSON.stringify(host.findingList));
+        assert.ok(host.findingList.every((f) => f.state === "open"), JSON.stringify(host.findingList.map((f) => f.state)));
+        assert.deepEqual(host.sources.map((s) => [s.source, s.scanId, s.lastSeen]), [["programs.csv", fresh.body.scan.id, fresh.body.scan.receivedAt]], "the host's inventory is the newer upload's");
+        assert.equal(host.lastSeen, fresh.body.scan.receivedAt);
+        const done = (await status(stale.body.id)).body;
+        assert.equal(done.status, "done", "judged: as older than what the host holds");
+        assert.deepEqual(done.scan.hosts, ["ws-s1"]);
+        assert.deepEqual(done.scan.superseded, ["ws-s1"]);
+        assert.deepEqual(done.scan.changes, NO_CHANGES);
+        // the record is stored
+        assert.deepEqual((await fleet.getScan(LOCAL_ADMIN, done.scan.id)).superseded, ["ws-s1"]);
+      });
+
+      it("leaves resolved findings resolved: the queued upload that still had Kaspersky is superseded", async () => {
+        const path = "/api/v1/hosts/ws-s2/inventories?site=stale&filename=programs.csv";
+        assert.equal((await send(path, KASPERSKY("x"))).status, 201);
+        await later();
+        const stale = await queued(path, KASPERSKY("x"));
+        await later();
+        assert.equal((await send(path, CLEAN("x"))).status, 201);
+        await later();
+        const last = await send(path, CLEAN("x"));
+        assert.equal(last.status, 201);
+        const resolved = (await hostOf("ws-s2")).findingList;
+        assert.ok(resolved.length >= 2 && resolved.every((f) => f.state === "resolved"), JSON.stringify(resolved.map((f) => f.state)));
+        await fleet.tick();
+
+        const host = await hostOf("ws-s2");
+        assert.deepEqual(host.findingList.map((f) => [f.state, f.reopened]), resolved.map((f) => [f.state, f.reopened]), "not reopened");
+        assert.equal(host.sources[0]!.scanId, last.body.scan.id);
+        const done = (await status(stale.body.id)).body;
+        assert.equal(done.status, "done", JSON.stringify(done));
+        assert.deepEqual(done.scan.superseded, ["ws-s2"]);
+        assert.deepEqual(done.scan.changes, NO_CHANGES);
+      });
+
+      it("applies an upload of several hosts to those without a newer inventory", async () => {
+        const path = "/api/v1/inventories?site=stale&filename=fleet.csv";
+        // ws-s3 clean and ws-s4 with Kaspersky, accepted first ...
+        const stale = await queued(path, `${CLEAN("ws-s3")}${KASPERSKY("ws-s4").split("\n").slice(1).join("\n")}`);
+        assert.equal(stale.status, 202, JSON.stringify(stale.body));
+        await later();
+        // ... then ws-s3 alone, with Kaspersky, stored at once
+        const fresh = await send(path, KASPERSKY("ws-s3"));
+        assert.equal(fresh.status, 201, JSON.stringify(fresh.body));
+        await fleet.tick();
+
+        const done = (await status(stale.body.id)).body;
+        assert.equal(done.status, "done", JSON.stringify(done));
+        const [s3, s4] = [await hostOf("ws-s3"), await hostOf("ws-s4")];
+        assert.equal(s3.sources[0]!.scanId, fresh.body.scan.id, "ws-s3 keeps the newer inventory");
+        assert.ok(s3.findingList.length >= 2 && s3.findingList.every((f) => f.state === "open"), JSON.stringify(s3.findingList.map((f) => f.state)));
+        assert.equal(s4.sources[0]!.scanId, done.scan.id, "ws-s4 is applied");
+        assert.equal(s4.lastSeen, stale.body.receivedAt);
+        assert.ok(s4.findingList.length >= 2 && s4.findingList.every((f) => f.state === "open" && f.firstSeen === stale.body.receivedAt), JSON.stringify(s4.findingList));
+        assert.deepEqual([...done.scan.hosts].sort(), ["ws-s3", "ws-s4"]);
+        assert.deepEqual(done.scan.superseded, ["ws-s3"]);
+        // what the scan counts is ws-s4's alone
+        assert.equal(done.scan.changes.new, s4.findingList.length);
+        assert.equal(Object.values(done.scan.byStatus as Record<string, number>).reduce((a, n) => a + n, 0), s4.findingList.length);
+      });
+
+      it("ictsguard upload --async --wait says which hosts the upload was not applied to", async () => {
+        const file = join(tempDir("ictsguard-queued-stale-"), "programs.csv");
+        writeFileSync(file, CLEAN("x"));
+        const args = ["upload", file, "--server", server.url, "--api-key", ingestKey, "--site", "stale", "--host", "ws-s5", "--async"];
+        assert.equal((await runCli(args)).code, 0);
+        await later();
+        assert.equal((await send("/api/v1/hosts/ws-s5/inventories?site=stale&filename=programs.csv", KASPERSKY("x"))).status, 201);
+        await fleet.tick();
+        // the same file again: the same idempotency key, so the same upload, now done
+        const waited = await runCli([...args, "--wait"]);
+        assert.equal(waited.code, 0, waited.stderr);
+        assert.match(waited.stdout, /programs\.csv: accepted: scan s_[0-9a-f]+: 1 host, 1 observations, 0 findings; not applied to ws-s5: a newer inventory of this source was already stored/);
+      });
     });
 
     it("takes PUT /api/v1/bom with Prefer: respond-async: the token is the queued upload", async () => {

@@ -13,6 +13,16 @@
  * updated in key order, so writers never deadlock. The counters (the site's hosts, the posture
  * counts and deltas) are the rows every upload of a site shares: they are written last, just
  * before the commit, so uploads of one site wait on each other for that moment only.
+ *
+ * An older upload never replaces a newer inventory. An upload is judged as of its `receivedAt`,
+ * and a queued one (upload-queue.ts) is judged after its accept, so it may come after a newer
+ * synchronous upload of the same host and source. A host whose stored inventory of this source
+ * is later than `receivedAt` keeps it: for that host the upload changes nothing (no inventory,
+ * no finding, no last seen), and the scan record names it in `superseded`. The record is stored
+ * all the same (the upload was received, and its idempotency key must answer it); the upload's
+ * other hosts are applied as usual. The stored instant is read once the hosts are locked, so no
+ * upload of them can store a newer one in between. An equal instant is applied: the last writer
+ * wins.
  */
 import { sql } from "kysely";
 import type { Observation } from "../model/observation.js";
@@ -86,13 +96,18 @@ export async function ingest(ctx: Ctx, req: IngestRequest, hooks: IngestHooks = 
         await trx.insertInto("scans").values({ id: scanId, site: req.site, idempotency_key: key, key_id: p.keyId, received_at: receivedAt, record: "{}" }).execute();
       }
       let made = 0;
-      const hosts = await lockHosts(ctx, trx, req.site, [...byHost.entries()].map(([key, h]) => ({ key, name: h.name })), receivedAt, req.hostEvidence, (n) => (made = n));
+      const locked = await lockHosts(ctx, trx, req.site, [...byHost.entries()].map(([key, h]) => ({ key, name: h.name })), receivedAt, req.hostEvidence, (n) => (made = n));
+      // a host that already holds a newer inventory of this source (a queued upload judged after a
+      // later synchronous one) keeps it: this upload would move its findings backwards. Read under
+      // the hosts' locks, so no upload of these hosts can store a newer one meanwhile.
+      const newer = await newerInventories(trx, locked, sourceName, receivedAt);
+      const hosts = locked.filter((h) => !newer.has(h.id));
       const hostIds = hosts.map((h) => h.id);
       const others = hostIds.length === 0 ? [] : await trx.selectFrom("host_sources").select(["host_id", "source", "data"]).where("host_id", "in", hostIds).where("source", "!=", sourceName).execute();
       const existing = hostIds.length === 0 ? [] : await trx.selectFrom("findings").selectAll().where("host_id", "in", hostIds).execute();
 
       // judge each source of these hosts: the stored ones as they are, this one as uploaded
-      const sources = new Map<string, Observation[]>([[sourceName, [...byHost.values()].flatMap((h) => h.observations)]]);
+      const sources = new Map<string, Observation[]>([[sourceName, hosts.flatMap((h) => byHost.get(h.name_key)!.observations)]]);
       for (const o of others) {
         let list = sources.get(o.source);
         if (!list) sources.set(o.source, (list = []));
@@ -146,11 +161,14 @@ export async function ingest(ctx: Ctx, req: IngestRequest, hooks: IngestHooks = 
       for (const c of changes) after.set(c.after.id, c.after);
       const byStatus = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<Status, number>;
       for (const r of after.values()) if (r.state !== "resolved") byStatus[r.status as Status]++;
+      const superseded = locked.filter((h) => newer.has(h.id)).map((h) => h.name);
       const record: ScanRecord = {
         id: scanId,
         site: req.site,
-        hosts: hosts.map((h) => h.name),
-        hostIds: hosts.map((h) => h.id),
+        // every host the upload was received for (a superseded one too: it did report, at receivedAt)
+        hosts: locked.map((h) => h.name),
+        hostIds: locked.map((h) => h.id),
+        ...(superseded.length > 0 ? { superseded } : {}),
         source: { name: sourceName, ...(req.source.format ? { format: req.source.format } : {}) },
         keyId: p.keyId,
         receivedAt,
@@ -166,7 +184,7 @@ export async function ingest(ctx: Ctx, req: IngestRequest, hooks: IngestHooks = 
       };
       if (key !== undefined) await trx.updateTable("scans").set({ record: JSON.stringify(record) }).where("id", "=", scanId).execute();
       else await trx.insertInto("scans").values({ id: scanId, site: req.site, idempotency_key: null, key_id: p.keyId, received_at: receivedAt, record: JSON.stringify(record) }).execute();
-      await audit(trx, { at: receivedAt, keyId: p.keyId, action: "scan.ingest", site: req.site, target: scanId, detail: { hosts: record.hosts.length, source: sourceName, observations: count, changes: record.changes } });
+      await audit(trx, { at: receivedAt, keyId: p.keyId, action: "scan.ingest", site: req.site, target: scanId, detail: { hosts: record.hosts.length, ...(superseded.length > 0 ? { superseded: superseded.length } : {}), source: sourceName, observations: count, changes: record.changes } });
       // last: the site's counters are rows every upload of the site updates, and PostgreSQL holds
       // their locks to the commit; taken first, they made concurrent uploads of a site wait on each
       // other for their whole transaction (judging included)
@@ -188,6 +206,32 @@ async function findByKey(db: Db, site: string, key: string): Promise<ScanRecord 
   const row = await db.selectFrom("scans").select("record").where("site", "=", site).where("idempotency_key", "=", key).executeTakeFirst();
   if (!row || row.record === "{}") return undefined;
   return { ...(JSON.parse(row.record) as ScanRecord), duplicate: true };
+}
+
+/**
+ * The ids of `hosts` whose stored inventory of `source` is later than `receivedAt`: this upload is
+ * older than what they hold, so it changes nothing of theirs. An equal instant is not later: the
+ * last writer wins.
+ */
+async function newerInventories(trx: Db, hosts: readonly HostRow[], source: string, receivedAt: string): Promise<Set<string>> {
+  const out = new Set<string>();
+  for (let i = 0; i < hosts.length; i += HOST_CHUNK) {
+    const rows = await trx
+      .selectFrom("host_sources")
+      .select("host_id")
+      .where("host_id", "in", hosts.slice(i, i + HOST_CHUNK).map((h) => h.id))
+      .where("source", "=", source)
+      .where("last_seen", ">", receivedAt)
+      .execute();
+    for (const r of rows) out.add(r.host_id);
+  }
+  return out;
+}
+
+/** The ids of the hosts a scan was applied to: its hosts but those it was superseded for. */
+export function appliedHostIds(record: ScanRecord): string[] {
+  const superseded = new Set(record.superseded ?? []);
+  return (record.hostIds ?? []).filter((_, i) => !superseded.has(record.hosts[i]!));
 }
 
 /** Hosts (and their inventories) written per statement: well under SQLite's 32,766 parameters. */

@@ -245,9 +245,16 @@ export type ScanRecord = {
   /** `s_` + 24 hex. */
   id: string;
   site: string;
+  /** Every host the upload was received for, `superseded` ones included. */
   hosts: string[];
   /** The hosts' ids, in the order of `hosts` (records stored before this field have only names). */
   hostIds?: string[];
+  /**
+   * Hosts of `hosts` that already held an inventory of this source later than `receivedAt` (a
+   * queued upload judged after a newer synchronous one): the upload changed nothing of theirs (no
+   * inventory, no finding, no last seen). Absent when there is none.
+   */
+  superseded?: string[];
   source: UploadSource;
   keyId: string;
   receivedAt: string;
@@ -255,9 +262,9 @@ export type ScanRecord = {
   catalogDigest: string;
   profile: Profile;
   observations: number;
-  /** Findings of this upload's hosts after it, by status (not resolved ones). */
+  /** Findings of the hosts this upload was applied to (not `superseded` ones) after it, by status (not resolved ones). */
   byStatus: Record<Status, number>;
-  /** Findings made by this upload, reopened and marked removal-pending / resolved by it. */
+  /** Findings made by this upload, reopened and marked removal-pending / resolved by it (none on `superseded` hosts). */
   changes: { new: number; reopened: number; removalPending: number; resolved: number; statusChanged: number };
   issues: number;
   idempotencyKey?: string;

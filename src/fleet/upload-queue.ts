@@ -25,20 +25,26 @@
  * every older upload of its site, and every later one of its site waits for it. Uploads of other
  * hosts and other sites are judged side by side by every process. "Older" is the accept order
  * (`seq`, a sequence): two requests in flight at the same moment have no order between them,
- * as with synchronous uploads.
+ * as with synchronous uploads. This order holds between queued uploads only; a synchronous
+ * upload is stored when it comes, so a queued upload of the same host and source accepted
+ * before it is judged after it. Ingest keeps the newer inventory then: an upload older than the
+ * stored inventory of its host and source does not replace it, and its scan record lists that
+ * host in `superseded` (the upload is `done`: it was judged, as older than what is stored).
  *
  * A refused inventory (unreadable, over the limit, a reader's error, an observation naming no
  * host) ends `failed` with the reader's reason and stores nothing, as the synchronous upload
- * would have answered 4xx. Anything else (the store unreachable) is tried again, up to
- * MAX_ATTEMPTS. The body is dropped as soon as the upload is done or failed; the status row is
- * kept as long as upload records (`scans`, retention.ts).
+ * would have answered 4xx. So does an upload whose API key was revoked after the accept and
+ * before the judging (`key-revoked`): the key no longer vouches for it. Anything else (the
+ * store unreachable) is tried again, up to MAX_ATTEMPTS. The body is dropped as soon as the
+ * upload is done or failed; the status row is kept as long as upload records (`scans`,
+ * retention.ts).
  */
 import { sql } from "kysely";
 import type { QueuedUploadRow } from "../store/schema.js";
 import { INGEST_ROLES, READ_ROLES, canSeeSite, requireRole, requireSite } from "./access.js";
 import { isUniqueViolation, lockable, nowIso, type Ctx, type Db } from "./context.js";
 import { hostNameKey, randomId } from "./ids.js";
-import { AGENT_KEY_PREFIX, ingest } from "./ingest.js";
+import { AGENT_KEY_PREFIX, appliedHostIds, ingest } from "./ingest.js";
 import { ingestInventory, type UploadWarning } from "./ingest-inventory.js";
 import { enqueue } from "./jobs.js";
 import { holdLeases } from "./leases.js";
@@ -190,6 +196,12 @@ async function markFailed(ctx: Ctx, id: string, error: NonNullable<QueuedUpload[
 
 /** Judges one claimed upload: done, failed (its content refused), or back in the queue (tried again). */
 async function judgeOne(ctx: Ctx, row: QueuedUploadRow): Promise<"done" | "failed" | "retry"> {
+  // the key was checked at accept; revoked since, it no longer vouches for the upload (a
+  // synchronous upload sent with it now would be refused)
+  if (await keyRevoked(ctx, row.key_id)) {
+    await markFailed(ctx, row.id, { code: "key-revoked", message: "the API key that sent this upload was revoked before it was judged; send it again with a valid key" });
+    return "failed";
+  }
   // the uploader as checked at accept: the judgment is the upload's, not the job loop's
   const principal: Principal = { keyId: row.key_id, role: row.role as KeyRole, sites: row.sites === null ? null : (JSON.parse(row.sites) as string[]) };
   try {
@@ -199,8 +211,9 @@ async function judgeOne(ctx: Ctx, row: QueuedUploadRow): Promise<"done" | "faile
           inTransaction: async (trx, record) => {
             // judged as of the accept: a rule phase boundary passed since then was re-judged
             // without this inventory, so its hosts are re-judged at that boundary, in the same
-            // transaction (a finding must not keep a verdict of before a deadline that has passed)
-            await rejudgeHostsSince(ctx, row.site, record.hostIds ?? [], row.received_at, trx);
+            // transaction (a finding must not keep a verdict of before a deadline that has passed);
+            // a superseded host is not: its newer inventory was judged as of its own, later instant
+            await rejudgeHostsSince(ctx, row.site, appliedHostIds(record), row.received_at, trx);
             await markDone(trx, row.id, record, warningsSoFar(), nowIso(ctx));
           },
         }),
@@ -222,7 +235,7 @@ async function judgeOne(ctx: Ctx, row: QueuedUploadRow): Promise<"done" | "faile
     if (scan.duplicate) {
       // stored before (a retry after a crash, or the synchronous path with the same key): what the
       // transaction below would have done for it is done here (each step is idempotent)
-      await rejudgeHostsSince(ctx, row.site, scan.hostIds ?? [], row.received_at);
+      await rejudgeHostsSince(ctx, row.site, appliedHostIds(scan), row.received_at);
       await markDone(ctx.db, row.id, scan, warnings, nowIso(ctx));
     }
     return "done";
@@ -245,6 +258,12 @@ async function judgeOne(ctx: Ctx, row: QueuedUploadRow): Promise<"done" | "faile
     await ctx.db.updateTable("queued_uploads").set({ state: "queued", locked_by: null, locked_at: null }).where("id", "=", row.id).where("state", "=", "processing").execute();
     return "retry";
   }
+}
+
+/** True when `keyId` is an API key that was revoked (the local admin and sign-in sessions are no API keys). */
+async function keyRevoked(ctx: Ctx, keyId: string): Promise<boolean> {
+  const key = await ctx.db.selectFrom("api_keys").select("revoked_at").where("id", "=", keyId).executeTakeFirst();
+  return Boolean(key?.revoked_at);
 }
 
 export type JudgingPass = { done: number; failed: number; retried: number };

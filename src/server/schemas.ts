@@ -154,6 +154,9 @@ export const ScanSchema = z
     site: z.string(),
     hosts: z.array(z.string()),
     hostIds: z.array(z.string()).optional().openapi({ description: "The hosts' ids, in the order of hosts (absent from records stored before it was added)" }),
+    superseded: z.array(z.string()).optional().openapi({
+      description: "The hosts (of hosts) that already held an inventory of this source later than receivedAt, as when a queued upload is judged after a newer one: the upload changed nothing of theirs (no inventory, no finding, no last seen; byStatus and changes leave them out). Absent when there is none.",
+    }),
     source: z.object({ name: z.string(), format: z.string().optional() }),
     keyId: z.string(),
     receivedAt: z.string(),

@@ -100,13 +100,15 @@ function describe(o: Outcome, statusUrl: (id: string) => string): string {
     return `${o.file}: queued: upload ${queued} is ${status}; its status: ${statusUrl(queued)}`;
   }
   const b = (queued ? { scan: (o.body as { scan?: unknown }).scan } : o.body) as
-    | { replayed?: boolean; scan?: { id: string; hosts: string[]; observations: number; byStatus: Record<string, number>; changes: { new: number; reopened: number; removalPending: number; resolved: number } } }
+    | { replayed?: boolean; scan?: { id: string; hosts: string[]; superseded?: string[]; observations: number; byStatus: Record<string, number>; changes: { new: number; reopened: number; removalPending: number; resolved: number } } }
     | undefined;
   const scan = b?.scan;
   if (!scan) return `${o.file}: accepted`;
   const findings = Object.values(scan.byStatus).reduce((a, n) => a + n, 0);
   const c = scan.changes;
   const changes = [c.new && `${c.new} new`, c.reopened && `${c.reopened} reopened`, c.removalPending && `${c.removalPending} removal-pending`, c.resolved && `${c.resolved} resolved`].filter(Boolean).join(", ");
-  const what = `scan ${scan.id}: ${scan.hosts.length} host${scan.hosts.length === 1 ? "" : "s"}, ${scan.observations} observations, ${findings} findings${changes ? ` (${changes})` : ""}`;
+  // hosts that already held a newer inventory of this source: the upload changed nothing of theirs
+  const superseded = scan.superseded?.length ? `; not applied to ${scan.superseded.join(", ")}: a newer inventory of this source was already stored` : "";
+  const what = `scan ${scan.id}: ${scan.hosts.length} host${scan.hosts.length === 1 ? "" : "s"}, ${scan.observations} observations, ${findings} findings${changes ? ` (${changes})` : ""}${superseded}`;
   return `${o.file}: ${b.replayed ? "already accepted (same idempotency key)" : "accepted"}: ${what}`;
 }
