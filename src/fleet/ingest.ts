@@ -31,6 +31,7 @@ import { parseAsOf } from "../policy/time.js";
 import type { FindingRow, HostRow } from "../store/schema.js";
 import { INGEST_ROLES, requireRole, requireSite } from "./access.js";
 import { audit } from "./audit.js";
+import { HOST_CHUNK, inChunks, lockHostsByKey } from "./chunks.js";
 import { isoInstant, isUniqueViolation, lockable, nowIso, type Ctx, type Db } from "./context.js";
 import { hostIdOf, hostNameKey, randomId } from "./ids.js";
 import { judgeSources, type Judged } from "./judge.js";
@@ -103,8 +104,8 @@ export async function ingest(ctx: Ctx, req: IngestRequest, hooks: IngestHooks = 
       const newer = await newerInventories(trx, locked, sourceName, receivedAt);
       const hosts = locked.filter((h) => !newer.has(h.id));
       const hostIds = hosts.map((h) => h.id);
-      const others = hostIds.length === 0 ? [] : await trx.selectFrom("host_sources").select(["host_id", "source", "data"]).where("host_id", "in", hostIds).where("source", "!=", sourceName).execute();
-      const existing = hostIds.length === 0 ? [] : await trx.selectFrom("findings").selectAll().where("host_id", "in", hostIds).execute();
+      const others = await inChunks(hostIds, (ids) => trx.selectFrom("host_sources").select(["host_id", "source", "data"]).where("host_id", "in", ids).where("source", "!=", sourceName).execute());
+      const existing = await inChunks(hostIds, (ids) => trx.selectFrom("findings").selectAll().where("host_id", "in", ids).execute());
 
       // judge each source of these hosts: the stored ones as they are, this one as uploaded
       const sources = new Map<string, Observation[]>([[sourceName, hosts.flatMap((h) => byHost.get(h.name_key)!.observations)]]);
@@ -155,7 +156,10 @@ export async function ingest(ctx: Ctx, req: IngestRequest, hooks: IngestHooks = 
           )
           .execute();
       }
-      if (hostIds.length > 0) await trx.updateTable("hosts").set({ last_seen: receivedAt }).where("id", "in", hostIds).where("last_seen", "<", receivedAt).execute();
+      await inChunks(hostIds, async (ids) => {
+        await trx.updateTable("hosts").set({ last_seen: receivedAt }).where("id", "in", ids).where("last_seen", "<", receivedAt).execute();
+        return [];
+      });
 
       const after = new Map(existing.map((r) => [r.id, r]));
       for (const c of changes) after.set(c.after.id, c.after);
@@ -214,18 +218,11 @@ async function findByKey(db: Db, site: string, key: string): Promise<ScanRecord 
  * last writer wins.
  */
 async function newerInventories(trx: Db, hosts: readonly HostRow[], source: string, receivedAt: string): Promise<Set<string>> {
-  const out = new Set<string>();
-  for (let i = 0; i < hosts.length; i += HOST_CHUNK) {
-    const rows = await trx
-      .selectFrom("host_sources")
-      .select("host_id")
-      .where("host_id", "in", hosts.slice(i, i + HOST_CHUNK).map((h) => h.id))
-      .where("source", "=", source)
-      .where("last_seen", ">", receivedAt)
-      .execute();
-    for (const r of rows) out.add(r.host_id);
-  }
-  return out;
+  const rows = await inChunks(
+    hosts.map((h) => h.id),
+    (ids) => trx.selectFrom("host_sources").select("host_id").where("host_id", "in", ids).where("source", "=", source).where("last_seen", ">", receivedAt).execute(),
+  );
+  return new Set(rows.map((r) => r.host_id));
 }
 
 /** The ids of the hosts a scan was applied to: its hosts but those it was superseded for. */
@@ -234,8 +231,6 @@ export function appliedHostIds(record: ScanRecord): string[] {
   return (record.hostIds ?? []).filter((_, i) => !superseded.has(record.hosts[i]!));
 }
 
-/** Hosts (and their inventories) written per statement: well under SQLite's 32,766 parameters. */
-const HOST_CHUNK = 500;
 
 function groupByHost(judged: Map<string, Judged>): Map<string, Judged[]> {
   const out = new Map<string, Judged[]>();
@@ -293,9 +288,7 @@ export async function lockHosts(
   }
   if (countLater) countLater(made);
   else await addSiteHosts(trx, site, made);
-  let q = trx.selectFrom("hosts").selectAll().where("site", "=", site).where("name_key", "in", rows.map((r) => r.name_key)).orderBy("name_key");
-  if (lockable(ctx)) q = q.forUpdate();
-  const locked = await q.execute();
+  const locked = await lockHostsByKey(ctx, trx, site, rows.map((r) => r.name_key));
   // an agent's host follows the name (and machine id) its agent reports: a rename is the same host
   for (const r of locked) {
     if (!r.name_key.startsWith(AGENT_KEY_PREFIX)) continue;

@@ -21,6 +21,7 @@ import type { Observation } from "../model/observation.js";
 import { parseAsOf } from "../policy/time.js";
 import type { FindingRow, HostRow, JobRow } from "../store/schema.js";
 import { audit } from "./audit.js";
+import { HOST_CHUNK, inChunks, lockHostsByKey } from "./chunks.js";
 import { lockable, nowIso, type Ctx, type Db } from "./context.js";
 import { enqueue, ReleaseJob, type JobPayload } from "./jobs.js";
 import { judgeSources, type Judged } from "./judge.js";
@@ -64,10 +65,15 @@ export async function rejudgeHostsSince(ctx: Ctx, site: string, hostIds: readonl
   if (passed.length === 0 || hostIds.length === 0) return 0;
   const each = async (trx: Db, at: string): Promise<number> => {
     const { profile } = await trx.selectFrom("sites").select("profile").where("name", "=", site).executeTakeFirstOrThrow();
-    let lock = trx.selectFrom("hosts").selectAll().where("id", "in", [...hostIds]).orderBy("name_key");
-    if (lockable(ctx)) lock = lock.forUpdate();
-    const rows = await lock.execute();
-    return rejudgeHosts(ctx, trx, { site, profile, after: "", upto: null }, rows, { at, asOf: at, ref: `rejudge:phase:${at}` });
+    // an upload may name more hosts than a statement takes: keys read in chunks, locked in one
+    // order (lockHostsByKey), judged a chunk at a time
+    const keys = (await inChunks(hostIds, (ids) => trx.selectFrom("hosts").select("name_key").where("id", "in", ids).execute())).map((h) => h.name_key);
+    const rows = await lockHostsByKey(ctx, trx, site, keys);
+    let changed = 0;
+    for (let i = 0; i < rows.length; i += HOST_CHUNK) {
+      changed += await rejudgeHosts(ctx, trx, { site, profile, after: "", upto: null }, rows.slice(i, i + HOST_CHUNK), { at, asOf: at, ref: `rejudge:phase:${at}` });
+    }
+    return changed;
   };
   let changed = 0;
   // in the caller's transaction (the upload's ingest: both commit or neither), else one per boundary
