@@ -21,7 +21,8 @@ import type { LiteralAutomaton } from "../match/prefilter.js";
 
 const QUOTE = 34;
 const BACKSLASH = 92;
-const MAX_DEPTH = 64;
+/** Nesting the check judges; a deeper value is left to the full path. */
+export const MAX_DEPTH = 64;
 
 /** What one line holds, filled by {@link checkJsonLine}; reused from line to line. */
 export type JsonLineShape = {
@@ -309,6 +310,32 @@ function checkLine(start: number, end: number, asked: readonly string[], nested:
     if (d !== 44) return false;
     i = ws(i + 1);
   }
+}
+
+/**
+ * Checks that `text[start, end)` is one JSON object and nothing else (white space around it), as
+ * one row of `osqueryi --json` output is: its members go to `shape` as the `nested` object's do
+ * in {@link checkJsonLine} (keys, values, which are non-blank), and `nestedStart`/`nestedEnd` are
+ * the object's own range. False when it is not, or is not judged here (see the module comment).
+ */
+export function checkJsonObject(text: Uint8Array, start: number, end: number, shape: JsonLineShape, automaton?: LiteralAutomaton): boolean {
+  src = text;
+  stop = end;
+  if (automaton) ({ classes, table, hitFrom } = automaton);
+  else hitFrom = 0;
+  shape.keyCount = 0;
+  const i = ws(start);
+  let ok = false;
+  if (at(i) === 123) {
+    const after = scanMembers(i, shape);
+    if (after > 0) {
+      shape.nestedStart = i;
+      shape.nestedEnd = after;
+      ok = ws(after) === end;
+    }
+  }
+  shape.literalHit = !automaton || hitFrom === 0;
+  return ok;
 }
 
 /** -1 not asked, -2 a key with an escape (not judged), else the index in `asked`. */

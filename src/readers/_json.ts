@@ -21,6 +21,13 @@ export type JsonHit = {
 type StackEntry = { key?: string | number | undefined };
 
 /**
+ * Where a document handed over mid-way starts: it is `[` and the rest of a top-level array
+ * whose first `index` elements were read by other means, from the start of line `line` of the
+ * file. Pointers, records and issue lines are then the whole file's.
+ */
+export type JsonResume = { line: number; index: number };
+
+/**
  * Yields the values at `paths` (JSONPath subset: `$`, `$.a.b`, `$.a.*`), in document order.
  * `what` names the expected document in error messages, e.g. "a CycloneDX JSON document".
  */
@@ -29,6 +36,7 @@ export async function* streamJson(
   ctx: ReadContext,
   paths: string[],
   what: string,
+  resume?: JsonResume,
 ): AsyncIterable<JsonHit> {
   // Tokenizer and TokenParser are wired by hand (as JSONParser does) so that the byte offset of
   // the last good token is known: a syntax error is then located on its own line.
@@ -37,7 +45,8 @@ export async function* streamJson(
   const tokenizer = new Tokenizer({ stringBufferSize: 0 });
   const tokenParser = new TokenParser({ paths, keepStack: false });
   const queue: JsonHit[] = [];
-  let picked = 0;
+  const firstIndex = resume?.index ?? 0;
+  let picked = firstIndex;
   let failure: Error | undefined;
   let lastToken = 0; // absolute byte offset of the last token given to the parser
   // Nesting past the limit is cut off in the token stream: the too-deep value is handed to the
@@ -89,16 +98,19 @@ export async function* streamJson(
   tokenParser.onValue = ({ value, key, stack }) => {
     const keys = (stack as StackEntry[]).slice(1).map((s) => s.key);
     keys.push(key);
+    // a resumed array: its elements are numbered on from those read before
+    if (firstIndex > 0 && typeof keys[0] === "number") keys[0] = keys[0] + firstIndex;
     const pointer = keys
       .filter((k) => k !== undefined)
       .map((k) => "/" + String(k).replace(/~/g, "~0").replace(/\//g, "~1"))
       .join("");
     picked++;
-    queue.push(typeof key === "number" ? { value, pointer, record: key + 1 } : { value, pointer });
+    const index = typeof key === "number" && keys.length === 1 ? keys[0]! : key;
+    queue.push(typeof index === "number" ? { value, pointer, record: index + 1 } : { value, pointer });
   };
 
   // Line bookkeeping in bytes, the unit of the tokenizer's offsets.
-  const lines = new LineTracker();
+  const lines = new LineTracker(resume ? resume.line - 1 : 0);
   const fail = (err: Error): void => {
     const truncated = /ended in mid-parsing|ended in the middle of a token|Unexpected end/i.test(err.message);
     const m = /absolute position "(\d+)"/.exec(err.message);
@@ -153,7 +165,8 @@ export async function* streamJson(
  * past chunks and the current chunk itself (errors happen in the chunk being parsed).
  */
 class LineTracker {
-  private linesBefore = 0;
+  /** `linesBefore`: lines of the file before the first byte this tracker is given. */
+  constructor(private linesBefore = 0) {}
   private current: Buffer = Buffer.alloc(0);
   private currentStart = 0;
   total = 0;

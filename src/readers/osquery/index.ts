@@ -8,9 +8,10 @@
  */
 import { isUtf8 } from "node:buffer";
 import { Readable } from "node:stream";
-import { isObject, str, streamJson } from "../_json.js";
-import { checkJsonLine, createJsonLineShape, startsWith, type JsonLineShape } from "../_json-line.js";
-import { decodeLine, rawLineBatches } from "../_raw-lines.js";
+import { isObject, str, streamJson, type JsonResume } from "../_json.js";
+import { MAX_DEPTH, checkJsonLine, checkJsonObject, createJsonLineShape, startsWith, type JsonLineShape } from "../_json-line.js";
+import { decodeLine, rawLineBatches, remainder } from "../_raw-lines.js";
+import { DEFAULT_LIMITS } from "../../io/limits.js";
 import { createLineCheck, readLines } from "../_text.js";
 import { defineReader, type Probe, type ReadContext, type ReadInput } from "../types.js";
 import type { Observation, SourceRef } from "../../model/observation.js";
@@ -58,12 +59,134 @@ async function* read(input: ReadInput, ctx: ReadContext): AsyncIterable<Observat
 /** `osqueryi --json`: a top-level array of rows, streamed so that memory follows one row. */
 async function* readArray(input: ReadInput, ctx: ReadContext): AsyncIterable<Observation> {
   const toObservation = createRowMapper(ctx);
-  for await (const hit of streamJson(input, ctx, ["$.*"], "osqueryi --json output (an array of row objects)")) {
+  // the fast path's JSON check refuses values nested deeper than MAX_DEPTH (they go to the
+  // streaming parser); a lower limit than that must be the streaming parser's to apply
+  const maxDepth = ctx.limits?.maxDepth ?? DEFAULT_LIMITS.maxDepth;
+  if (input.encoding === "utf-8" && maxDepth > MAX_DEPTH) yield* readArrayFast(input, ctx, toObservation);
+  else yield* readArrayRows(input, ctx, toObservation);
+}
+
+const ARRAY_WHAT = "osqueryi --json output (an array of row objects)";
+
+/** The full path of `osqueryi --json` output: every row through the streaming parser (from `resume` on, if given). */
+async function* readArrayRows(input: ReadInput, ctx: ReadContext, toObservation: RowMapper, resume?: JsonResume): AsyncGenerator<Observation> {
+  for await (const hit of streamJson(input, ctx, ["$.*"], ARRAY_WHAT, resume)) {
     ctx.signal?.throwIfAborted();
     const source: SourceRef = { file: input.path, ...(hit.record ? { record: hit.record } : {}), pointer: hit.pointer };
     const o = toObservation(hit.value, source, {});
     if (o) yield o;
   }
+}
+
+/**
+ * `osqueryi --json` output, the fast way. osqueryi writes `[` on a line of its own, then one row
+ * per line (`  {...},`), the last row without its comma, then `]`. A row line the catalog
+ * prefilter clears, one well-formed JSON object (checked without parsing it) with the column set
+ * of a table this reader knows and a name, is counted as one observation and not parsed. Such a
+ * row the prefilter does not clear is parsed alone, or counted by its repeat key
+ * (`ReadContext.repeat`). From the first line of any other shape (the last row, a row over
+ * several lines or with a `\u` escape, a malformed one, anything after the array) the rest of the
+ * array goes to the streaming parser with its rows and lines numbered on, so the observations and
+ * the issues are the full path's.
+ */
+async function* readArrayFast(input: ReadInput, ctx: ReadContext, toObservation: RowMapper): AsyncGenerator<Observation> {
+  const chunks = (input.stream as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]();
+  const tooLong: { bytes?: Buffer } = {};
+  const batches = rawLineBatches(chunks, Infinity, tooLong);
+  const skipped = ctx.skipped ?? (() => {});
+  const emit = ctx.emit;
+  const repeat = emit ? ctx.repeat : undefined;
+  const automaton = ctx.prefilter?.automaton();
+  const shape = createJsonLineShape(0);
+  const tables = createColumnSets();
+  let line = 0; // lines read
+  let rows = 0; // rows read
+  for (;;) {
+    const next = await batches.next();
+    if (next.done) break;
+    const { bytes } = next.value;
+    let pos = 0;
+    while (pos < bytes.length) {
+      ctx.signal?.throwIfAborted();
+      const nl = bytes.indexOf(10, pos);
+      const end = nl === -1 ? bytes.length : nl;
+      let e = end;
+      while (e > pos && bytes[e - 1] === 13) e--;
+      if (line === 0) {
+        // `[` alone on the first line (after a BOM); anything else is read the full way from the start
+        let s = pos;
+        if (bytes[s] === 0xef && bytes[s + 1] === 0xbb && bytes[s + 2] === 0xbf) s += 3;
+        if (!isOpeningLine(bytes, s, e)) break;
+      } else {
+        const row = rowLine(bytes, pos, e, shape, tables, automaton);
+        if (!row) break;
+        rows++;
+        if (shape.literalHit) {
+          const key = repeat ? repeatKey(bytes, row, shape) : undefined;
+          if (key === undefined || !repeat!(key)) {
+            const value: unknown = JSON.parse(bytes.toString("utf8", shape.nestedStart, shape.nestedEnd));
+            const o = toObservation(value, { file: input.path, record: rows, pointer: `/${rows - 1}` }, {});
+            if (o) {
+              if (emit) emit(o, key);
+              else yield o;
+            }
+          }
+        } else skipped(1);
+      }
+      line++;
+      pos = end + 1;
+    }
+    if (pos < bytes.length) {
+      // hand over from this line: the rest of this batch, the batches after it, then what was not batched
+      const rest = remainder(bytes.subarray(pos), batches, tooLong, chunks);
+      if (line === 0) {
+        yield* readArrayRows({ ...input, stream: Readable.from(rest, { objectMode: false }) }, ctx, toObservation);
+        return;
+      }
+      yield* readArrayRows({ ...input, stream: Readable.from(resumed(rest), { objectMode: false }) }, ctx, toObservation, { line: line + 1, index: rows });
+      return;
+    }
+  }
+  // the input ended on a row line (no `]`): the streaming parser says what it says of `[` alone
+  // (its truncation issue then names the last line read, as the full path's does)
+  if (line > 0) yield* readArrayRows({ ...input, stream: Readable.from(resumed(emptyRest()), { objectMode: false }) }, ctx, toObservation, { line, index: rows });
+  else yield* readArrayRows({ ...input, stream: Readable.from(emptyRest(), { objectMode: false }) }, ctx, toObservation);
+}
+
+/** The rest of an array as a document of its own: `[` and the bytes from a row's line on. */
+async function* resumed(rest: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+  yield Buffer.from("[");
+  yield* rest;
+}
+
+async function* emptyRest(): AsyncGenerator<Uint8Array> {}
+
+/** Whether bytes [start, end) are `[` and white space. */
+function isOpeningLine(bytes: Buffer, start: number, end: number): boolean {
+  let seen = false;
+  for (let i = start; i < end; i++) {
+    const c = bytes[i]!;
+    if (c === 0x5b && !seen) seen = true;
+    else if (c !== 32 && c !== 9) return false;
+  }
+  return seen;
+}
+
+/**
+ * The table of a row line `  {...},` that the fast path can take: one well-formed object, then
+ * its comma, in plain text, of a known table's column set, with a name (the full path then gives
+ * one observation and reports nothing). `shape` holds the row and says whether the prefilter hit.
+ */
+function rowLine(bytes: Buffer, start: number, end: number, shape: JsonLineShape, tables: ReturnType<typeof createColumnSets>, automaton: LiteralAutomaton | undefined): FastTable | undefined {
+  let r = end;
+  while (r > start && (bytes[r - 1] === 32 || bytes[r - 1] === 9)) r--;
+  if (r === start || bytes[r - 1] !== 0x2c) return undefined;
+  if (!checkJsonObject(bytes, start, r - 1, shape, automaton)) return undefined;
+  const table = tables.of(bytes, shape);
+  if (!table || !hasName(table, shape)) return undefined;
+  // a row the prefilter clears is ASCII; one it does not is parsed alone, so it must be plain UTF-8
+  if (shape.literalHit && !plainText(bytes, start, end)) return undefined;
+  return table;
 }
 
 /** One row of a log entry; `removed` rows (differential logs) are no longer on the host. */
@@ -313,7 +436,8 @@ function createColumnSets() {
       const id = keys.join("\u0000");
       if (!known.has(id)) {
         const set = new Set(keys);
-        const spec = set.size === keys.length ? tableOf(set) : undefined;
+        // a `__proto__` key is a column to JSON.parse and not to every parser: the full path judges it
+        const spec = set.size === keys.length && !set.has("__proto__") ? tableOf(set) : undefined;
         if (known.size > 64) known.clear();
         known.set(id, spec ? { spec, nameSlots: slotsOf(keys, spec.nameColumns), versionSlots: slotsOf(keys, spec.versionOnly ?? []).sort((a, b) => a - b) } : undefined);
       }
