@@ -22,7 +22,7 @@ import { buildPrefilter } from "../../match/prefilter.js";
 import { runScan } from "../../scan/index.js";
 import { tempDir } from "../../testing/temp.js";
 import { MAX_DEPTH } from "../_json-line.js";
-import { osqueryReader } from "./index.js";
+import { MAX_ROW_LINE, osqueryReader } from "./index.js";
 
 let catalog: Catalog;
 const dir = tempDir();
@@ -114,6 +114,16 @@ describe("osqueryi --json, the fast way", () => {
     assert.ok(malformed.errors.some((e) => e.code === "json/syntax" && e.source?.line === 151), JSON.stringify(malformed.errors));
     const truncated = await same("truncated-again.json", cases["truncated-after-comma.json"]!);
     assert.ok(truncated.errors.some((e) => e.code === "json/truncated" && e.source?.line === 300), JSON.stringify(truncated.errors));
+  });
+
+  it("reads a line too long to be a row (a whole array on one line, a huge row) with the streaming parser", async () => {
+    const rows = programs(12_000);
+    const oneLine = JSON.stringify(rows);
+    assert.ok(oneLine.length > MAX_ROW_LINE, "longer than a row line may be");
+    await same("one-long-line.json", oneLine);
+    const huge = { ...program("Kaspersky Free", "AO Kaspersky Lab", "21.3"), identifying_number: "x".repeat(MAX_ROW_LINE) };
+    const lines = osqueryi(programs(200)).split("\n");
+    await same("huge-row.json", [...lines.slice(0, 100), `  ${JSON.stringify(huge)},`, ...lines.slice(100)].join("\n"));
   });
 
   it("reads a row that is not UTF-8 as the full path does", async () => {

@@ -92,7 +92,9 @@ async function* readArrayRows(input: ReadInput, ctx: ReadContext, toObservation:
 async function* readArrayFast(input: ReadInput, ctx: ReadContext, toObservation: RowMapper): AsyncGenerator<Observation> {
   const chunks = (input.stream as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]();
   const tooLong: { bytes?: Buffer } = {};
-  const batches = rawLineBatches(chunks, Infinity, tooLong);
+  // a line longer than any row osqueryi writes (a whole array on one line) ends the batches, and
+  // the streaming parser reads on from it: memory follows one row, not one line
+  const batches = rawLineBatches(chunks, MAX_ROW_LINE, tooLong);
   const skipped = ctx.skipped ?? (() => {});
   const emit = ctx.emit;
   const repeat = emit ? ctx.repeat : undefined;
@@ -138,20 +140,26 @@ async function* readArrayFast(input: ReadInput, ctx: ReadContext, toObservation:
     }
     if (pos < bytes.length) {
       // hand over from this line: the rest of this batch, the batches after it, then what was not batched
-      const rest = remainder(bytes.subarray(pos), batches, tooLong, chunks);
-      if (line === 0) {
-        yield* readArrayRows({ ...input, stream: Readable.from(rest, { objectMode: false }) }, ctx, toObservation);
-        return;
-      }
-      yield* readArrayRows({ ...input, stream: Readable.from(resumed(rest), { objectMode: false }) }, ctx, toObservation, { line: line + 1, index: rows });
+      yield* handOver(remainder(bytes.subarray(pos), batches, tooLong, chunks));
       return;
     }
   }
+  // a line too long to be a row: from its start
+  if (tooLong.bytes) yield* handOver(remainder(Buffer.alloc(0), batches, tooLong, chunks));
   // the input ended on a row line (no `]`): the streaming parser says what it says of `[` alone
   // (its truncation issue then names the last line read, as the full path's does)
-  if (line > 0) yield* readArrayRows({ ...input, stream: Readable.from(resumed(emptyRest()), { objectMode: false }) }, ctx, toObservation, { line, index: rows });
+  else if (line > 0) yield* readArrayRows({ ...input, stream: Readable.from(resumed(emptyRest()), { objectMode: false }) }, ctx, toObservation, { line, index: rows });
   else yield* readArrayRows({ ...input, stream: Readable.from(emptyRest(), { objectMode: false }) }, ctx, toObservation);
+
+  /** The streaming parser from the start of line `line` + 1 on: the whole input if that is the first line, else the rest of the array. */
+  function handOver(rest: AsyncIterable<Uint8Array>): AsyncGenerator<Observation> {
+    if (line === 0) return readArrayRows({ ...input, stream: Readable.from(rest, { objectMode: false }) }, ctx, toObservation);
+    return readArrayRows({ ...input, stream: Readable.from(resumed(rest), { objectMode: false }) }, ctx, toObservation, { line: line + 1, index: rows });
+  }
 }
+
+/** Longest line the fast path reads as a row (osqueryi's rows are a few hundred bytes). */
+export const MAX_ROW_LINE = 1 << 20;
 
 /** The rest of an array as a document of its own: `[` and the bytes from a row's line on. */
 async function* resumed(rest: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
