@@ -129,24 +129,34 @@ export function issueBudget(ctx: ReadContext, file: string, limit = ISSUES_LISTE
 }
 
 /**
- * The first non-blank line of an input (to tell its variant), and every line from it on, so
- * that readers with two shapes (TSV or JSON) read the input once.
+ * The first non-blank line of `runs` (see `readLineRuns`), and the runs from that line on: a
+ * reader looks at the first line to choose its format, then takes a chunk's lines at a time.
  */
-export async function firstLineAndRest(lines: AsyncIterable<Line>): Promise<{ first?: Line; lines: AsyncIterable<Line> }> {
-  const it = lines[Symbol.asyncIterator]();
+export async function firstLineAndRuns(runs: AsyncIterable<Iterable<Line>>): Promise<{ first?: Line; runs: AsyncIterable<Iterable<Line>> }> {
+  const it = runs[Symbol.asyncIterator]();
   let first: Line | undefined;
-  for (;;) {
+  // the run the first line is in, read no further than that line (its lines are taken lazily,
+  // so each line's own checks still come just before the reader reads it)
+  let current: Iterator<Line> | undefined;
+  while (!first) {
     const r = await it.next();
     if (r.done) break;
-    if (r.value.text.trim() !== "") {
-      first = r.value;
-      break;
+    current = r.value[Symbol.iterator]();
+    for (let n = current.next(); !n.done; n = current.next()) {
+      if (n.value.text.trim() !== "") {
+        first = n.value;
+        break;
+      }
     }
   }
-  async function* rest(): AsyncGenerator<Line> {
+  function* fromFirst(line: Line, rest: Iterator<Line>): Iterable<Line> {
+    yield line;
+    for (let n = rest.next(); !n.done; n = rest.next()) yield n.value;
+  }
+  async function* rest(): AsyncGenerator<Iterable<Line>> {
     try {
       if (!first) return;
-      yield first;
+      yield fromFirst(first, current!);
       for (;;) {
         const r = await it.next();
         if (r.done) return;
@@ -156,7 +166,7 @@ export async function firstLineAndRest(lines: AsyncIterable<Line>): Promise<{ fi
       await it.return?.(undefined);
     }
   }
-  return { ...(first ? { first } : {}), lines: rest() };
+  return { ...(first ? { first } : {}), runs: rest() };
 }
 
 /** The first non-blank lines of a probe's text (the last one may be cut off by the probe's size). */

@@ -3,10 +3,12 @@
  * Reader for Zeek logs that name the hosts clients contacted: `dns.log` (the names looked up),
  * and also `ssl.log` (TLS SNI) and `http.log` (Host headers), in Zeek's TSV format (tsv.ts) or
  * as JSON lines (json.ts). Every record gives one `domain` observation of its client
- * (`id.orig_h`) at its time (`ts`). Lines are streamed one at a time.
+ * (`id.orig_h`) at its time (`ts`). Lines are streamed a read chunk's worth at a time, and the
+ * observations emitted where the scan takes them (`ReadContext.emit`): one asynchronous step per
+ * line and per observation was most of a large log's time.
  */
-import { firstLineAndRest, probeLines } from "../_network.js";
-import { readLines } from "../_text.js";
+import { firstLineAndRuns, probeLines } from "../_network.js";
+import { readLineRuns } from "../_text.js";
 import { defineReader, type Probe, type ReadContext, type ReadInput } from "../types.js";
 import type { Observation } from "../../model/observation.js";
 import { readZeekJson, logOf } from "./json.js";
@@ -45,15 +47,15 @@ function detect(probe: Probe): number {
 }
 
 async function* read(input: ReadInput, ctx: ReadContext): AsyncIterable<Observation> {
-  const { first, lines } = await firstLineAndRest(readLines(input, ctx));
+  const { first, runs } = await firstLineAndRuns(readLineRuns(input, ctx));
   if (!first) {
     ctx.report({ code: "zeek/empty", message: "no Zeek records: expected a Zeek log (TSV with a #fields header, or one JSON object per line)", source: { file: input.path } });
     return;
   }
-  if (first.text.startsWith("#")) yield* readZeekTsv(lines, input.path, ctx);
-  else if (first.text.trimStart().startsWith("{")) yield* readZeekJson(lines, input.path, ctx);
+  if (first.text.startsWith("#")) yield* readZeekTsv(runs, input.path, ctx);
+  else if (first.text.trimStart().startsWith("{")) yield* readZeekJson(runs, input.path, ctx);
   else {
-    for await (const _ of lines) break; // closes the input
+    for await (const _ of runs) break; // closes the input
     ctx.report({
       code: "zeek/format",
       message: "not a Zeek log: expected a TSV log starting with its #separator/#fields header, or one JSON object per line",

@@ -31,11 +31,12 @@ export function logOf(record: Json): ZeekPath | undefined {
   return inferPath((f) => field(record, f) !== undefined);
 }
 
-export async function* readZeekJson(lines: AsyncIterable<Line>, file: string, ctx: ReadContext): AsyncIterable<Observation> {
+export async function* readZeekJson(runs: AsyncIterable<Iterable<Line>>, file: string, ctx: ReadContext): AsyncIterable<Observation> {
   const budget = issueBudget(ctx, file);
   let records = 0;
   let read = 0;
-  for await (const { text, line, unterminated } of lines) {
+  const emit = ctx.emit;
+  for await (const run of runs) for (const { text, line, unterminated } of run) {
     ctx.signal?.throwIfAborted();
     if (text.trim() === "") continue;
     let record: unknown;
@@ -67,7 +68,9 @@ export async function* readZeekJson(lines: AsyncIterable<Line>, file: string, ct
         budget.report({ code: "zeek/ts", severity: "warning", message: `ts ${JSON.stringify(ts)} is not a time (expected epoch seconds or ISO 8601); the record was read without one`, source: { file, line } });
       }
     }
-    yield domainObservation(host, cleanClient(stringOf(field(record as Json, CLIENT_FIELD))), seenAt, { file, line });
+    const o = domainObservation(host, cleanClient(stringOf(field(record as Json, CLIENT_FIELD))), seenAt, { file, line });
+    if (emit) emit(o);
+    else yield o;
   }
   if (records > 0 && read === 0) {
     ctx.report({

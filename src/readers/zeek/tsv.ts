@@ -23,14 +23,15 @@ type Header = {
 
 const freshHeader = (separator = "\t"): Header => ({ separator, unset: "-", empty: "(empty)" });
 
-export async function* readZeekTsv(lines: AsyncIterable<Line>, file: string, ctx: ReadContext): AsyncIterable<Observation> {
+export async function* readZeekTsv(runs: AsyncIterable<Iterable<Line>>, file: string, ctx: ReadContext): AsyncIterable<Observation> {
   const budget = issueBudget(ctx, file);
   let header = freshHeader();
   let orphans = 0; // records before any #fields line
   let firstOrphan = 0;
   let skippedLog: string | undefined;
 
-  for await (const { text, line, unterminated } of lines) {
+  const emit = ctx.emit;
+  for await (const run of runs) for (const { text, line, unterminated } of run) {
     ctx.signal?.throwIfAborted();
     if (text === "") continue;
     if (text.startsWith("#")) {
@@ -118,7 +119,9 @@ export async function* readZeekTsv(lines: AsyncIterable<Line>, file: string, ctx
       }
     }
     const rawClient = cells.values[1]!;
-    yield domainObservation(host, rawClient === header.unset ? undefined : cleanClient(rawClient), seenAt, { file, line });
+    const o = domainObservation(host, rawClient === header.unset ? undefined : cleanClient(rawClient), seenAt, { file, line });
+    if (emit) emit(o);
+    else yield o;
   }
 
   if (orphans > 0) {
