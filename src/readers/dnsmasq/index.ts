@@ -17,7 +17,7 @@
 import { stat } from "node:fs/promises";
 import type { Observation } from "../../model/observation.js";
 import { MONTHS, cleanClient, cleanHost, domainObservation, isoFromZoned, isoLocal, issueBudget, probeLines } from "../_network.js";
-import { readLines } from "../_text.js";
+import { readLineRuns } from "../_text.js";
 import { defineReader, type Probe, type ReadContext, type ReadInput } from "../types.js";
 
 export const dnsmasqReader = defineReader({
@@ -56,7 +56,10 @@ async function* read(input: ReadInput, ctx: ReadContext): AsyncIterable<Observat
   const budget = issueBudget(ctx, file);
   const reference = await referenceTime(file);
   let dnsmasqLines = 0;
-  for await (const { text, line, unterminated } of readLines(input, ctx)) {
+  // a decoded chunk's lines at a time, and observations emitted where the scan takes them: one
+  // asynchronous step per line and per observation was most of a large log's time
+  const emit = ctx.emit;
+  for await (const run of readLineRuns(input, ctx)) for (const { text, line, unterminated } of run) {
     ctx.signal?.throwIfAborted();
     if (text.trim() === "") continue;
     const m = SYSLOG.exec(text);
@@ -90,7 +93,9 @@ async function* read(input: ReadInput, ctx: ReadContext): AsyncIterable<Observat
       seenAt = withYear(reference, MONTHS[g.mon!.toLowerCase()], Number(g.day), Number(g.h), Number(g.mi), Number(g.s));
       if (!seenAt) budget.report({ code: "dnsmasq/time", severity: "warning", message: `"${g.mon} ${g.day} ${g.h}:${g.mi}:${g.s}" is not a date in any recent year; the lookup was read without a time`, source: { file, line } });
     }
-    yield domainObservation(host, cleanClient(q.groups!.client), seenAt, { file, line });
+    const o = domainObservation(host, cleanClient(q.groups!.client), seenAt, { file, line });
+    if (emit) emit(o);
+    else yield o;
   }
   if (dnsmasqLines === 0) {
     ctx.report({ code: "dnsmasq/none", severity: "warning", message: "no dnsmasq or pihole-FTL lines: expected `... dnsmasq[pid]: query[A] name from client` (log-queries enabled)", source: { file } });

@@ -16,7 +16,7 @@
  */
 import type { Observation } from "../../model/observation.js";
 import { cleanClient, cleanHost, domainObservation, isoFromZoned, issueBudget, probeLines } from "../_network.js";
-import { readLines } from "../_text.js";
+import { readLineRuns } from "../_text.js";
 import { defineReader, type Probe, type ReadContext, type ReadInput } from "../types.js";
 
 export const suricataEveReader = defineReader({
@@ -50,7 +50,10 @@ async function* read(input: ReadInput, ctx: ReadContext): AsyncIterable<Observat
   const budget = issueBudget(ctx, file);
   const seen = new Map<string, true>();
   let events = 0;
-  for await (const { text, line, unterminated } of readLines(input, ctx)) {
+  // a decoded chunk's lines at a time, and observations emitted where the scan takes them: one
+  // asynchronous step per line and per observation was most of a large log's time
+  const emit = ctx.emit;
+  for await (const run of readLineRuns(input, ctx)) for (const { text, line, unterminated } of run) {
     ctx.signal?.throwIfAborted();
     if (text.trim() === "") continue;
     let ev: unknown;
@@ -74,7 +77,11 @@ async function* read(input: ReadInput, ctx: ReadContext): AsyncIterable<Observat
       budget.report({ code: "eve/timestamp", severity: "warning", message: `timestamp "${ev.timestamp}" is not ISO 8601 with a zone (expected e.g. 2024-10-01T08:00:00.000000+0000); the event was read without a time`, source: { file, line } });
     }
     const source = { file, line };
-    for (const { host, client } of hostsOf(ev, seen)) yield domainObservation(host, client, seenAt, source);
+    for (const { host, client } of hostsOf(ev, seen)) {
+      const o = domainObservation(host, client, seenAt, source);
+      if (emit) emit(o);
+      else yield o;
+    }
   }
   if (events === 0) ctx.report({ code: "eve/empty", message: "no EVE events: expected one JSON event per line", source: { file } });
   budget.finish();

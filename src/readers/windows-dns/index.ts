@@ -19,7 +19,7 @@
  */
 import type { Observation } from "../../model/observation.js";
 import { cleanClient, cleanHost, domainObservation, isoLocal, issueBudget, probeLines } from "../_network.js";
-import { readLines } from "../_text.js";
+import { readLineRuns } from "../_text.js";
 import { defineReader, type Probe, type ReadContext, type ReadInput } from "../types.js";
 import { trimChars } from "../../util/trailing.js";
 
@@ -75,7 +75,10 @@ async function* read(input: ReadInput, ctx: ReadContext): AsyncIterable<Observat
   const budget = issueBudget(ctx, file);
   const dates = createDateReader();
   let packets = 0;
-  for await (const { text, line, unterminated } of readLines(input, ctx)) {
+  // a decoded chunk's lines at a time, and observations emitted where the scan takes them: one
+  // asynchronous step per line and per observation was most of a large log's time
+  const emit = ctx.emit;
+  for await (const run of readLineRuns(input, ctx)) for (const { text, line, unterminated } of run) {
     ctx.signal?.throwIfAborted();
     if (!text.includes(" PACKET ")) continue; // legend, EVENT and Note lines, "Details" dumps
     const g = parsePacket(text);
@@ -108,7 +111,9 @@ async function* read(input: ReadInput, ctx: ReadContext): AsyncIterable<Observat
     if (!date.iso) {
       budget.report({ code: "windns/time", severity: "warning", message: `"${g.stamp!.trim()}" is not a date and time this reader knows (e.g. 6/14/2023 10:12:45 AM, 14.06.2023 10:12:45, 2023-06-14 10:12:45); the lookup was read without a time`, source: { file, line } });
     }
-    yield domainObservation(host, cleanClient(g.ip), date.iso, { file, line });
+    const o = domainObservation(host, cleanClient(g.ip), date.iso, { file, line });
+    if (emit) emit(o);
+    else yield o;
   }
   if (packets === 0) {
     ctx.report({ code: "windns/none", severity: "warning", message: "no PACKET lines: expected a Windows DNS Server debug log with packet logging enabled", source: { file } });

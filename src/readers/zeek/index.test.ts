@@ -6,7 +6,6 @@ import { probeFile, readAll, repoPath, textProbe } from "../../testing/index.js"
 import { zeekReader } from "./index.js";
 import { unescapeZeek } from "./tsv.js";
 import { tempDir } from "../../testing/temp.js";
-import { createReadStream } from "node:fs";
 
 const fixture = (name: string) => repoPath("src/readers/zeek/testdata", name);
 
@@ -169,24 +168,3 @@ async function tmpFile(name: string, text: string): Promise<string> {
   writeFileSync(path, text);
   return path;
 }
-
-describe("zeek reader: emitted where the scan takes them", () => {
-  /** Observations and issues in the order the reader gives them, with `emit` in the context or without. */
-  async function events(path: string, withEmit: boolean): Promise<unknown[]> {
-    const out: unknown[] = [];
-    const ctx = { report: (i: unknown) => void out.push({ issue: i }), ...(withEmit ? { emit: (o: unknown) => void out.push({ observation: o }) } : {}) };
-    for await (const o of zeekReader.read({ path, stream: createReadStream(path), encoding: "utf-8" }, ctx)) out.push({ observation: o });
-    return out;
-  }
-
-  it("gives the same observations and issues, in the same order, as when it yields them", async () => {
-    for (const name of ["malformed.log", "malformed.json", "still-writing.log", "kaspersky-dns.log", "kaspersky-dns.json", "kaspersky-ssl-http.json", "wrccdc-dns.log", "zeek-repo-dns.log"]) {
-      const yielded = await events(fixture(name), false);
-      assert.ok(yielded.length > 0, name);
-      assert.deepEqual(await events(fixture(name), true), yielded, name);
-    }
-    // and the malformed ones do interleave issues with observations
-    const mixed = await events(fixture("malformed.log"), true);
-    assert.ok(mixed.some((e) => "issue" in (e as object)) && mixed.some((e) => "observation" in (e as object)));
-  });
-});
