@@ -57,7 +57,7 @@ async function* read(input: ReadInput, ctx: ReadContext): AsyncIterable<Observat
   const reference = await referenceTime(file);
   let dnsmasqLines = 0;
   // a decoded chunk's lines at a time, and observations emitted where the scan takes them: one
-  // asynchronous step per line and per observation was most of a large log's time
+  // asynchronous step per line and per observation was a large part of a big log's time
   const emit = ctx.emit;
   for await (const run of readLineRuns(input, ctx)) for (const { text, line, unterminated } of run) {
     ctx.signal?.throwIfAborted();

@@ -5,7 +5,7 @@
  * as JSON lines (json.ts). Every record gives one `domain` observation of its client
  * (`id.orig_h`) at its time (`ts`). Lines are streamed a read chunk's worth at a time, and the
  * observations emitted where the scan takes them (`ReadContext.emit`): one asynchronous step per
- * line and per observation was most of a large log's time.
+ * line and per observation was a large part of a big log's time.
  */
 import { firstLineAndRuns, probeLines } from "../_network.js";
 import { readLineRuns } from "../_text.js";
