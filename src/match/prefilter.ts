@@ -264,7 +264,8 @@ function buildAutomaton(words: readonly string[]): LiteralAutomaton {
   return { classes, table, hitFrom: firstHit * width };
 }
 
-function runAutomaton(a: LiteralAutomaton, bytes: Uint8Array, from: number, to: number): number {
+/** The offset of the first byte in `bytes[from, to)` where `a` hits, from its root; -1 when none does. */
+export function runAutomaton(a: LiteralAutomaton, bytes: Uint8Array, from: number, to: number): number {
   const { classes, table, hitFrom } = a;
   let s = 0;
   for (let i = from; i < to; i++) {

@@ -17,7 +17,7 @@
  * other byte of a valid line (white space, quotes, `{}[]:,`) is in no literal and sends the
  * automaton back to its root (see `LiteralAutomaton`).
  */
-import type { LiteralAutomaton } from "../match/prefilter.js";
+import { runAutomaton, type LiteralAutomaton } from "../match/prefilter.js";
 
 const QUOTE = 34;
 const BACKSLASH = 92;
@@ -73,22 +73,26 @@ let src: Uint8Array = new Uint8Array(0);
 let stop = 0;
 /** After scanString: whether the string held a character `String.prototype.trim` keeps. */
 let stringNonBlank = false;
-/** The prefilter automaton stepped along (see the module comment); `hitFrom` 0 when there is none or it already hit. */
-let classes: Uint8Array = new Uint8Array(256);
-let table: Int32Array = new Int32Array(1);
-let hitFrom = 0;
+/** The prefilter automaton stepped along (see the module comment); undefined when none was given or it already hit. */
+let pending: LiteralAutomaton | undefined;
+const NO_CLASSES = new Uint8Array(256);
+const NO_TABLE = new Int32Array(1);
+
+/** Starts a check of `text` up to `end`, stepping `automaton` along. */
+function begin(text: Uint8Array, end: number, automaton: LiteralAutomaton | undefined): void {
+  src = text;
+  stop = end;
+  pending = automaton;
+}
+
+/** Whether the check's automaton found a literal (or a byte it cannot judge); true when none was given. */
+function literalHit(automaton: LiteralAutomaton | undefined): boolean {
+  return !automaton || pending === undefined;
+}
 
 /** Steps the automaton over `src[from, to)` (a number or a literal word) from its root. */
 function stepOver(from: number, to: number): void {
-  if (hitFrom === 0) return;
-  let s = 0;
-  for (let i = from; i < to; i++) {
-    s = table[s + classes[src[i]!]!]!;
-    if (s >= hitFrom) {
-      hitFrom = 0;
-      return;
-    }
-  }
+  if (pending && runAutomaton(pending, src, from, to) !== -1) pending = undefined;
 }
 
 function at(i: number): number {
@@ -112,9 +116,10 @@ function scanString(i: number): number {
   const s = src;
   const n = stop;
   // the automaton starts at its root (the quote sent it there); 0 when it is not stepped
-  const cls = classes;
-  const next = table;
-  let hits = hitFrom;
+  const a = pending;
+  const cls = a ? a.classes : NO_CLASSES;
+  const next = a ? a.table : NO_TABLE;
+  let hits = a ? a.hitFrom : 0;
   let state = 0;
   let nonBlank = false;
   i++;
@@ -131,7 +136,7 @@ function scanString(i: number): number {
     }
     if (c === QUOTE) {
       stringNonBlank = nonBlank;
-      hitFrom = hits;
+      if (hits === 0) pending = undefined;
       return i + 1;
     }
     if (c === BACKSLASH) {
@@ -253,12 +258,9 @@ export function checkJsonLine(
   shape: JsonLineShape,
   automaton?: LiteralAutomaton,
 ): boolean {
-  src = text;
-  stop = end;
-  if (automaton) ({ classes, table, hitFrom } = automaton);
-  else hitFrom = 0;
+  begin(text, end, automaton);
   const ok = checkLine(start, end, asked, nested, shape);
-  shape.literalHit = !automaton || hitFrom === 0;
+  shape.literalHit = literalHit(automaton);
   return ok;
 }
 
@@ -319,10 +321,7 @@ function checkLine(start: number, end: number, asked: readonly string[], nested:
  * the object's own range. False when it is not, or is not judged here (see the module comment).
  */
 export function checkJsonObject(text: Uint8Array, start: number, end: number, shape: JsonLineShape, automaton?: LiteralAutomaton): boolean {
-  src = text;
-  stop = end;
-  if (automaton) ({ classes, table, hitFrom } = automaton);
-  else hitFrom = 0;
+  begin(text, end, automaton);
   shape.keyCount = 0;
   const i = ws(start);
   let ok = false;
@@ -334,7 +333,7 @@ export function checkJsonObject(text: Uint8Array, start: number, end: number, sh
       ok = ws(after) === end;
     }
   }
-  shape.literalHit = !automaton || hitFrom === 0;
+  shape.literalHit = literalHit(automaton);
   return ok;
 }
 
