@@ -156,10 +156,9 @@ export async function ingest(ctx: Ctx, req: IngestRequest, hooks: IngestHooks = 
           )
           .execute();
       }
-      await inChunks(hostIds, async (ids) => {
-        await trx.updateTable("hosts").set({ last_seen: receivedAt }).where("id", "in", ids).where("last_seen", "<", receivedAt).execute();
-        return [];
-      });
+      for (let i = 0; i < hostIds.length; i += HOST_CHUNK) {
+        await trx.updateTable("hosts").set({ last_seen: receivedAt }).where("id", "in", hostIds.slice(i, i + HOST_CHUNK)).where("last_seen", "<", receivedAt).execute();
+      }
 
       const after = new Map(existing.map((r) => [r.id, r]));
       for (const c of changes) after.set(c.after.id, c.after);
