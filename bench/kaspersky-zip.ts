@@ -15,6 +15,7 @@ import { Readable } from "node:stream";
 import { pathToFileURL } from "node:url";
 import yazl from "yazl";
 import { PACKAGE_ROOT } from "../src/util/package-root.js";
+import { GREP_ENV } from "./grep.js";
 
 const HEADER = "host,kind,name,vendor,version,path,identifier\n";
 const HOSTS = 1000;
@@ -51,7 +52,7 @@ export async function benchKasperskyZip(outDir: string, child: string, bytes = N
   const rows = await writeKasperskyZip(zip, bytes);
   const size = statSync(zip).size;
   const t0 = process.hrtime.bigint();
-  const grep = spawnSync("/bin/sh", ["-c", `unzip -p '${zip}' | grep -ciF kaspersky`], { encoding: "utf8" });
+  const grep = spawnSync("/bin/sh", ["-c", `unzip -p '${zip}' | grep -ciF kaspersky`], { encoding: "utf8", env: GREP_ENV });
   const grepMs = Number(process.hrtime.bigint() - t0) / 1e6;
   const report = join(outDir, "all-kaspersky.report.json");
   const t1 = process.hrtime.bigint();

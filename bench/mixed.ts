@@ -2,7 +2,7 @@
  * @module
  * The mixed-estate benchmark: a 500 MB directory of every format (bench/generate-mixed.ts) in
  * nested folders and a zip, scanned with the real CLI; wall time, rows/s and peak RSS, beside
- * `grep -ciF kaspersky -r` over the same directory in the same run (grep does not look inside
+ * `LC_ALL=C grep -ciF kaspersky -r` over the same directory in the same run (grep does not look inside
  * the zip, so the ratio slightly favours grep). The scan must find exactly the planted items.
  *
  * Run with `npm run bench` (one row of its table), or alone: `npm run build && node
@@ -16,6 +16,7 @@ import { pathToFileURL } from "node:url";
 import { streamJson } from "../src/readers/_json.js";
 import { PACKAGE_ROOT } from "../src/util/package-root.js";
 import { writeMixedEstate, type Expected } from "./generate-mixed.js";
+import { timeGrep } from "./grep.js";
 
 /** Bump when generate-mixed.ts changes what it writes, so a kept estate is regenerated. */
 const GENERATOR_VERSION = 1;
@@ -64,9 +65,8 @@ export async function benchMixedEstate(out: string, child: string): Promise<stri
     writeFileSync(stamp, JSON.stringify({ megabytes, version: GENERATOR_VERSION, expected }));
   }
 
-  // Baseline: grep over the same tree (twice: the second run has a warm page cache, as the scan will).
-  spawnSync("grep", ["-ciF", "kaspersky", "-r", dir], { maxBuffer: 64 * 1024 * 1024 });
-  const grep = timed(() => spawnSync("grep", ["-ciF", "kaspersky", "-r", dir], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 }));
+  // Baseline: `LC_ALL=C grep -rciF kaspersky` over the same tree, with a warm page cache as the scan will have.
+  const grep = timeGrep(["-r", dir]);
   const report = join(out, "mixed.report.json");
   const scan = timed(() =>
     spawnSync(process.execPath, [child, "scan", dir, "-o", "json", "--output-file", report, "--quiet", "--fail-on", "none"], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 }),
