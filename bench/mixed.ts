@@ -98,9 +98,9 @@ export async function benchMixedEstate(out: string, child: string): Promise<stri
 // Alone: print the row with run.ts's headings.
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   const row = await benchMixedEstate(join(PACKAGE_ROOT, "bench", "out"), join(PACKAGE_ROOT, "dist", "bench", "cli-child.js"));
-  const head = ["input", "size", "grep -ciF -r", "ictsguard scan", "ratio", "rows/s", "peak RSS", "findings"];
+  const head = ["input", "size", "LC_ALL=C grep -ciF -r", "ictsguard scan", "ratio", "rows/s", "peak RSS", "findings"];
   const widths = head.map((h, i) => Math.max(h.length, row[i]!.length));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join("  ");
   process.stdout.write(`\n${line(head)}\n${line(widths.map((w) => "-".repeat(w)))}\n${line(row)}\n`);
-  process.stdout.write(`\nratio = ictsguard wall time / grep wall time on the same directory, same run (node ${process.version}).\n`);
+  process.stdout.write(`\nratio = ictsguard wall time / LC_ALL=C grep wall time on the same directory, same run (node ${process.version}).\n`);
 }

@@ -195,11 +195,11 @@ if (runs("kaspersky-zip")) results.push(noFloor(await (await import("./kaspersky
 // scan --host: collecting from a large fake root (grep -r over the same tree) and from this machine
 if (runs("host")) results.push(...benchHost(CHILD).map(noFloor));
 
-const head = ["input", "size", "grep -ciF", "JS floor (ratio)", "ictsguard scan", "ratio", "rows/s", "peak RSS", "findings"];
+const head = ["input", "size", "LC_ALL=C grep -ciF", "JS floor (ratio)", "ictsguard scan", "ratio", "rows/s", "peak RSS", "findings"];
 const widths = head.map((h, i) => Math.max(h.length, ...results.map((r) => r[i]!.length)));
 const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join("  ");
 process.stdout.write(`\n${line(head)}\n${line(widths.map((w) => "-".repeat(w)))}\n${results.map(line).join("\n")}\n`);
-process.stdout.write(`\nratio = ictsguard wall time / grep wall time on the same file, same run (node ${process.version}).\n`);
+process.stdout.write(`\nratio = ictsguard wall time / LC_ALL=C grep wall time on the same file, same run (node ${process.version}).\n`);
 process.stdout.write(
   "JS floor = a Node.js process that loads the catalog and runs the literal prefilter over every byte of the file once, and nothing else (bench/floor-child.ts); its ratio to grep is the least a single-threaded scan of this design can reach. An osqueryd results log of 64 MiB or more is scanned by one thread per core (up to 4; scan --threads), so its ratio can be below the floor: the ratios are wall time, and grep uses one core.\n",
 );
