@@ -228,6 +228,15 @@ describe("prefilter", () => {
     }
   });
 
+  it("keys on a key's rare word, not on a word common in inventories (only speed depends on this)", () => {
+    assert.equal(literalOf("hytera communications"), "hytera");
+    assert.equal(literalOf("zte telecommunications equipment"), "zte");
+    assert.equal(literalOf("kaspersky endpoint security"), "kaspersky");
+    // a clean publisher that holds such a word is not sent down the full path
+    const zoom = Buffer.from("ws-1,software,Zoom Workplace,\"Zoom Video Communications, Inc.\",6.1,C:\\Program Files\\Zoom\\,");
+    assert.equal(prefilter.scan(zoom, 0, zoom.length), -1);
+  });
+
   it("sends what it cannot judge down the full path: non-ASCII, \\u escapes, %XX escapes", () => {
     for (const text of ["Антивирус", "caf\u00e9", "\\u004bav", "pkg:deb/%6besl", "k\u0430spersky"]) {
       assert.ok(prefilter.mayMatch(text), text);

@@ -83,7 +83,9 @@ const COMMON_WORDS = new Set(
     "technologies international americas operations identified product products not development certification " +
     "certificate authority protection intelligence administration virtualization cybersecurity foundations download " +
     "downloads android defender consumer treatment personal network networks internet digital cloud pypi npm deb rpm " +
-    "winget maven var log usr lib opt bin inc corp corporation ltd llc gmbh group lab labs the for and edition tools tool"
+    "winget maven var log usr lib opt bin inc corp corporation ltd llc gmbh group lab labs the for and edition tools tool " +
+    // in publishers such as "Zoom Video Communications, Inc.": the FCC list's "Hytera Communications" keys on "hytera"
+    "communications telecommunications equipment"
   ).split(" "),
 );
 
