@@ -61,8 +61,9 @@ export type ReadContext = {
   limits?: InputLimits;
   /**
    * Called once, at the end, by a reader that numbers lines and records (an osqueryd results
-   * log), with how many of each it numbered: a parallel scan (src/scan/parallel-log.ts) numbers
-   * the parts of a file after the first from these.
+   * log; a CSV only when every line was one whole record), with how many of each it numbered: a
+   * scan read in parts (src/scan/parallel-read.ts) numbers the parts of a file after the first
+   * from these, and does not use a part whose reader did not call it.
    */
   numbered?(counts: { lines: number; records: number }): void;
 };

@@ -18,12 +18,13 @@ import { inputDeadline } from "../io/deadline.js";
 import { detectReader } from "../readers/detect.js";
 import { NETWORK_READERS } from "../readers/network-registry.js";
 import { createIssueLog } from "../readers/_issues.js";
+import { csvReader, headerEnd } from "../readers/csv/index.js";
 import { osqueryReader } from "../readers/osquery/index.js";
 import { READERS, findReader } from "../readers/registry.js";
 import type { ReadContext, Reader, ReportableIssue } from "../readers/types.js";
 import { DEFAULT_ARCHIVE_LIMITS, isZip, scanZipFile, scanZipStream, type ArchiveContext, type ArchiveLimits, type EntryOutcome } from "./archive.js";
 import { expandInputs, openInput, type InputFile, type OpenedInput } from "./inputs.js";
-import { DEFAULT_PARALLEL, scanLogInParts, type ParallelSettings, type PartStart } from "./parallel-log.js";
+import { DEFAULT_PARALLEL, scanInParts, type ParallelSettings, type PartRequest, type PartStart } from "./parallel-read.js";
 import { createScanner } from "./scanner.js";
 
 export { createScanner, type Scanner, type ScannerOptions } from "./scanner.js";
@@ -57,7 +58,7 @@ export type ScanOptions = {
   /** Record size, nesting depth and time limits on every input (default: src/io/limits.ts). */
   limits?: InputLimits;
   /**
-   * Large osqueryd results logs are read by several threads (./parallel-log.ts; the report is
+   * Large osqueryd results logs and CSVs are read by several threads (./parallel-read.ts; the report is
    * the same): when, and by how many. Default DEFAULT_PARALLEL; false reads every file in one.
    */
   parallel?: Partial<ParallelSettings> | false;
@@ -271,9 +272,10 @@ async function scanFile(
     }
     return;
   }
-  if (parallel && inParts(file, opened, forced, parallel.settings)) {
+  const parts = parallel ? partsPlan(file, opened, forced, parallel.settings) : undefined;
+  if (parts) {
     opened.stream.destroy();
-    await readLogInParts(file.path, opened.size!, parallel, report, onBytes, onObservation, fast, tally);
+    await readInParts(file.path, opened.size!, parts, parallel!, report, onBytes, onObservation, fast, tally);
     return;
   }
   await readOpened(file.path, opened, { discovered: file.discovered, inArchive: false }, forced, report, onObservation, fast, tally);
@@ -282,23 +284,32 @@ async function scanFile(
 /** How a scan reads large results logs in parts: the settings, what workers need, and the count of what they did not send. */
 type Parallel = { settings: ParallelSettings; request: { catalog: Catalog; profile: Profile; asOf: string; limits?: InputLimits }; skip(n: number, lookalikes: number): void };
 
-/** A plain UTF-8 osqueryd results log on disk, large enough to be read in parts. */
-function inParts(file: InputFile, opened: OpenedInput, forced: Reader | undefined, settings: ParallelSettings): boolean {
-  if (settings.workers < 2 || file.stream || file.path === "-" || opened.gzipped || opened.encoding !== "utf-8") return false;
-  if (opened.size === undefined || opened.size < settings.minBytes || opened.size === 0) return false;
-  if ((forced ?? detectReader(opened.probe)) !== osqueryReader) return false;
-  return opened.probe.text.trimStart().startsWith("{");
+/** How a file is read in parts (./parallel-read.ts): its format, its reader, where a CSV's header lines end. */
+type PartsPlan = { format: PartRequest["format"]; reader: Reader; prefixEnd?: number };
+
+/**
+ * A plain UTF-8 file on disk large enough to be read in parts: an osqueryd results log, or a
+ * CSV whose header lines end in its first 64 KiB.
+ */
+function partsPlan(file: InputFile, opened: OpenedInput, forced: Reader | undefined, settings: ParallelSettings): PartsPlan | undefined {
+  if (settings.workers < 2 || file.stream || file.path === "-" || opened.gzipped || opened.encoding !== "utf-8") return undefined;
+  if (opened.size === undefined || opened.size < settings.minBytes || opened.size === 0) return undefined;
+  const reader = forced ?? detectReader(opened.probe);
+  if (reader === osqueryReader) return opened.probe.text.trimStart().startsWith("{") ? { format: "osquery-log", reader } : undefined;
+  if (reader !== csvReader) return undefined;
+  const prefixEnd = headerEnd(opened.probe.head);
+  return prefixEnd === undefined ? undefined : { format: "csv", reader, prefixEnd };
 }
 
 /**
- * A results log read in parts (./parallel-log.ts): observations and counts as one thread gives
- * them. This thread reads the first part (and on to the end of the file if it reports an issue)
- * and, from a part the workers could not use, the rest of the file, through readOpened as any
- * file, its lines and records numbered on from the parts before.
+ * A file read in parts (./parallel-read.ts): observations and counts as one thread gives them.
+ * From a part that could not be used, this thread reads the rest of the file through readOpened
+ * as any file (a CSV's header lines first), its lines and records numbered on from the parts before.
  */
-async function readLogInParts(
+async function readInParts(
   path: string,
   size: number,
+  plan: PartsPlan,
   parallel: Parallel,
   report: (issue: ReportableIssue) => void,
   onBytes: (n: number) => void,
@@ -311,10 +322,22 @@ async function readLogInParts(
   const before = { records: tally.records(), errors: tally.errors() };
   /** Seconds left of the input's time limit; 0 when it has none (as limits.maxSecondsPerInput says it). */
   const secondsLeft = (): number => (seconds > 0 ? Math.max(0.001, seconds - (Date.now() - started) / 1000) : 0);
-  /** readOpened over `bytes` (counted for progress), the osquery reader forced, `numbering` added to every line and record. */
-  const readThrough = async (bytes: AsyncIterable<Buffer>, numbering: PartStart, onIssue: () => void, numbered?: ReadContext["numbered"]): Promise<void> => {
+  const fileBytes = (start: number, end?: number): AsyncIterable<Buffer> =>
+    createReadStream(path, end === undefined ? { start } : { start, end: end - 1 }) as AsyncIterable<Buffer>;
+
+  /** readOpened from byte `at.offset` to the end (after a CSV's header lines), every line and record numbered on from `at`. */
+  const readRest = async (at: PartStart): Promise<void> => {
+    const prefixEnd = at.offset > 0 ? (plan.prefixEnd ?? 0) : 0;
+    // A CSV's rest comes after its header lines and as many blank lines (which a CSV reader
+    // skips) as the parts before held after them: the reader then numbers every line as the
+    // file does, in its messages too ("lines 5002-5012 were skipped"). A results log's lines are
+    // moved down instead (its messages name no line).
+    const blankLines = prefixEnd > 0 ? at.lines - countLines(await readBytes(path, prefixEnd)) : 0;
+    const shift = prefixEnd > 0 ? 0 : at.lines;
     async function* counted(): AsyncGenerator<Buffer> {
-      for await (const chunk of bytes) {
+      if (prefixEnd > 0) yield* fileBytes(0, prefixEnd);
+      for (let left = blankLines; left > 0; left -= BLANK_LINES.length) yield left >= BLANK_LINES.length ? BLANK_LINES : BLANK_LINES.subarray(0, left);
+      for await (const chunk of fileBytes(at.offset)) {
         onBytes(chunk.length);
         yield chunk;
       }
@@ -325,47 +348,50 @@ async function readLogInParts(
       path,
       opened,
       { discovered: false, inArchive: false, continuation: { secondsLeft: secondsLeft(), recordsBefore: tally.records() - before.records } },
-      osqueryReader,
+      plan.reader,
       (issue) => {
-        onIssue();
-        if (issue.source?.line !== undefined && numbering.lines > 0) issue = { ...issue, source: { ...issue.source, line: issue.source.line + numbering.lines } };
+        if (issue.source?.line !== undefined && shift !== 0) issue = { ...issue, source: { ...issue.source, line: issue.source.line + shift } };
         report(issue);
       },
       (o, key) => {
-        if (o.source.line !== undefined) o.source.line += numbering.lines;
-        if (o.source.record !== undefined) o.source.record += numbering.records;
+        if (o.source.line !== undefined) o.source.line += shift;
+        if (o.source.record !== undefined) o.source.record += at.records;
         return onObservation(o, key);
       },
-      numbered ? { ...fast, numbered } : fast,
+      fast,
       tally,
     );
   };
-  const fileBytes = (start: number, end?: number): AsyncIterable<Buffer> =>
-    createReadStream(path, end === undefined ? { start } : { start, end: end - 1 }) as AsyncIterable<Buffer>;
 
-  await scanLogInParts({
+  await scanInParts({
     path,
     size,
     settings: parallel.settings,
-    request: parallel.request,
+    request: { ...parallel.request, format: plan.format, ...(plan.prefixEnd !== undefined ? { prefixEnd: plan.prefixEnd } : {}) },
     onObservation: (o) => void onObservation(o),
     skip: parallel.skip,
     onBytes,
-    async readFirst(end, numbered) {
-      let issued = false;
-      // the first part, then, only if it reported an issue, the rest of the file (see parallel-log.ts)
-      async function* firstThenRest(): AsyncGenerator<Buffer> {
-        yield* fileBytes(0, end);
-        if (issued) yield* fileBytes(end);
-      }
-      await readThrough(firstThenRest(), { offset: 0, lines: 0, records: 0 }, () => void (issued = true), numbered);
-      return issued ? "whole" : "part";
-    },
-    readRest: (at) => readThrough(fileBytes(at.offset), at, () => {}),
+    readRest,
     secondsLeft,
     timedOut: () => report({ code: "limit/time", message: timeLimitMessage(seconds, tally.records() - before.records), source: { file: path } }),
   });
-  noteRead(path, osqueryReader, tally.records() !== before.records, true, tally.errors() !== before.errors, tally, report);
+  noteRead(path, plan.reader, tally.records() !== before.records, true, tally.errors() !== before.errors, tally, report);
+}
+
+/** Line breaks that stand for the lines of a CSV's parts before the one read on from (readInParts). */
+const BLANK_LINES = Buffer.alloc(64 * 1024, 10);
+
+/** The first `length` bytes of a file. */
+async function readBytes(path: string, length: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of createReadStream(path, { start: 0, end: length - 1 }) as AsyncIterable<Buffer>) chunks.push(chunk);
+  return Buffer.concat(chunks);
+}
+
+function countLines(bytes: Buffer): number {
+  let n = 0;
+  for (let i = bytes.indexOf(10); i !== -1; i = bytes.indexOf(10, i + 1)) n++;
+  return n;
 }
 
 /** The located error of an input read past `limits.maxSecondsPerInput`. */

@@ -80,7 +80,7 @@ export type ScannerOptions = {
   /**
    * Called for each observation the matchers ran on (not for skipped or repeated ones), with
    * whether it matched a product and whether it was a look-alike: a worker of a parallel scan
-   * (./parallel-log.ts) forwards these to the scan that reports.
+   * (./parallel-read.ts) forwards these to the scan that reports.
    */
   onMatched?: (observation: Observation, outcome: { matched: boolean; lookalike: boolean }) => void;
 };

@@ -48,7 +48,7 @@ export function scanCommand(): Command {
     .option("--no-color", "no colors in the table")
     .option("--host", "also collect from this machine: packages, install folders, services, processes, drivers, extensions ...")
     .option("--host-root <dir>", "with --host, read this folder as the root of a Linux file system (a mounted image) instead of this machine; implies --host")
-    .option("--threads <n>", "threads to read an osqueryd results log of 64 MiB or more with (default: one per core, at most 4; 1: one thread)")
+    .option("--threads <n>", "threads to read an osqueryd results log or a CSV of 64 MiB or more with (default: one per core, at most 4; 1: one thread)")
     .action(async (inputs: string[], flags: ScanFlags) => {
       process.exitCode = await scan(inputs, flags);
     });

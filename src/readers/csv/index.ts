@@ -138,6 +138,9 @@ async function* readLines(run: CsvRun, chunks: AsyncIterator<Uint8Array>, input:
         yield* slow(Buffer.alloc(0), 0, line + 1);
       } else if (run.columns === undefined && headBytes.length > 0) {
         yield* slow(Buffer.alloc(0), 0, 1);
+      } else {
+        // every line was one whole record, read here: a part of a file read in parts (src/scan/parallel-read.ts) can be numbered on
+        ctx.numbered?.({ lines: line, records: 0 });
       }
       return;
     }
@@ -778,7 +781,7 @@ async function* lfText(chunks: AsyncIterable<string>): AsyncGenerator<string> {
  * The header line of a CSV text: the first non-blank line, or the one after a PowerShell
  * `#TYPE ...` line. `complete` is false while the text may still end inside it.
  */
-function findHeader(text: string): { header?: string; typeLine: boolean; complete: boolean } {
+function findHeader(text: string): { header?: string; typeLine: boolean; complete: boolean; end?: number } {
   let typeLine = false;
   let start = 0;
   for (;;) {
@@ -786,9 +789,23 @@ function findHeader(text: string): { header?: string; typeLine: boolean; complet
     const line = trimTrailingCr(nl === -1 ? text.slice(start) : text.slice(start, nl));
     if (nl === -1) return line.trim() === "" ? { typeLine, complete: false } : { header: line, typeLine, complete: false };
     if (start === 0 && /^\uFEFF?#TYPE\b/i.test(line)) typeLine = true;
-    else if (line.trim() !== "") return { header: line, typeLine, complete: true };
+    else if (line.trim() !== "") return { header: line, typeLine, complete: true, end: nl + 1 };
     start = nl + 1;
   }
+}
+
+/**
+ * Where a UTF-8 CSV's header lines (a `#TYPE` line, then the header) end in its first bytes: the
+ * offset after the header line's line break, or undefined when the header does not end there or
+ * those bytes are not plain UTF-8. A part of the file read in parts is read after these bytes.
+ */
+export function headerEnd(head: Uint8Array): number | undefined {
+  const text = new TextDecoder("utf-8", { ignoreBOM: true }).decode(head);
+  const found = findHeader(text);
+  if (found.end === undefined) return undefined;
+  const lines = Buffer.from(text.slice(0, found.end), "utf8");
+  // the decoded text must be the bytes themselves (no replaced bytes), so that its length is a byte offset of the file
+  return lines.equals(head.subarray(0, lines.length)) ? lines.length : undefined;
 }
 
 /** The delimiter that splits the header line most often (outside quotes); `,` when none does. */

@@ -1,5 +1,5 @@
 /**
- * A large osqueryd results log read in parts by several threads (./parallel-log.ts) gives the
+ * A large osqueryd results log read in parts by several threads (./parallel-read.ts) gives the
  * report one thread gives: the whole document is compared, for a log whose parts hold matches,
  * look-alikes on both sides of the report's 1,000, batch and snapshot lines (more records than
  * lines), removed rows and Cyrillic names; and for logs where a part reports an issue (a
@@ -16,7 +16,8 @@ import type { ReportDocument } from "../model/finding.js";
 import { parseAsOf } from "../policy/time.js";
 import { tempDir } from "../testing/temp.js";
 import { runScan } from "./index.js";
-import { splitAtLines } from "./parallel-log.js";
+import { headerEnd } from "../readers/csv/index.js";
+import { DEFAULT_PARALLEL, splitAtLines } from "./parallel-read.js";
 
 let catalog: Catalog;
 const dir = tempDir();
@@ -69,12 +70,19 @@ function logLines(): string[] {
   return lines;
 }
 
-async function scanBoth(name: string, bytes: Buffer): Promise<{ parallel: ReportDocument; single: ReportDocument; split: { parts: number; used: number }[] }> {
+/** No head start in the CSV tests: three equal parts, so that each holds a third of the rows. */
+const EQUAL_PARTS = { "osquery-log": 0, csv: 0 };
+
+async function scanBoth(
+  name: string,
+  bytes: Buffer,
+  headStart = DEFAULT_PARALLEL.headStart,
+): Promise<{ parallel: ReportDocument; single: ReportDocument; split: { parts: number; used: number }[] }> {
   const path = join(dir, name);
   writeFileSync(path, bytes);
   const asOf = parseAsOf("2025-06-01");
   const split: { parts: number; used: number }[] = [];
-  const parallel = await runScan({ inputs: [path], catalog, profile: "business", asOf, parallel: { minBytes: 0, workers: 3, onSplit: ({ parts, used }) => split.push({ parts, used }) } });
+  const parallel = await runScan({ inputs: [path], catalog, profile: "business", asOf, parallel: { minBytes: 0, workers: 3, headStart, onSplit: ({ parts, used }) => split.push({ parts, used }) } });
   const single = await runScan({ inputs: [path], catalog, profile: "business", asOf, parallel: false });
   return { parallel, single, split };
 }
@@ -164,5 +172,117 @@ describe("scan: a results log read in parts", () => {
     // capped at half the file: 600 + 300
     assert.deepEqual(await splitAtLines(path, text.length, 2, 10_000), [0, 912]);
     assert.deepEqual(await splitAtLines(path, text.length, 3, 300), [0, 612, 912]);
+  });
+});
+
+/**
+ * 6,000 CSV rows in the generic layout (host,kind,name,vendor,version,path): Kaspersky on some
+ * hosts throughout, few look-alikes in the first 40% and more than the report's 1,000 after,
+ * Cyrillic names, quoted cells with commas and doubled quotes, a few blank lines.
+ */
+function csvRows(): string[] {
+  const rows: string[] = [];
+  for (let i = 0; i < 6000; i++) {
+    const host = `ws-${i % 211}`;
+    const early = i < 2400;
+    let name: string;
+    let vendor: string;
+    if (i % 97 === 5) [name, vendor] = ["Kaspersky Endpoint Security for Windows", "AO Kaspersky Lab"];
+    else if (i % 389 === 9) [name, vendor] = ["Антивирус Касперского", "Лаборатория Касперского"];
+    else [name, vendor] = PROGRAMS[early ? (i % 9 === 0 ? 2 : [0, 1, 4, 5][i % 4]!) : [2, 3, 2, 3, 1, 4][i % 6]!]!;
+    if (i % 41 === 3) vendor = `"${vendor}, ""quoted"""`;
+    if (i % 1009 === 100) rows.push("");
+    rows.push(`${host},software,${name},${vendor},${i % 7}.${i},C:\\Program Files\\${name.split(" ")[0]}\\`);
+  }
+  return rows;
+}
+
+const CSV_HEADER = "host,kind,name,vendor,version,path";
+
+/** Where scanBoth's parallel scan cuts a CSV of this text into three equal parts: indexes into the text (not bytes). */
+async function csvCuts(name: string, text: string): Promise<number[]> {
+  const path = join(dir, `${name}.cuts`);
+  const bytes = Buffer.from(text);
+  writeFileSync(path, bytes);
+  const starts = await splitAtLines(path, bytes.length, 3, 0, () => true);
+  return starts.map((b) => bytes.subarray(0, b).toString().length);
+}
+
+/** `text` with the bytes at `at` replaced by `by` (same length: the cuts stay where they were). */
+function overwrite(text: string, at: number, by: string): string {
+  return text.slice(0, at) + by + text.slice(at + by.length);
+}
+
+describe("scan: a CSV read in parts", () => {
+  it("gives the report one thread gives, with a BOM and a #TYPE line before the header, and CRLF line ends", async () => {
+    const text = "\uFEFF#TYPE Selected.System.Management.ManagementObject\r\n" + [CSV_HEADER, ...csvRows()].join("\r\n") + "\r\n";
+    const { parallel, single, split } = await scanBoth("clean.csv", Buffer.from(text), EQUAL_PARTS);
+    assert.deepEqual(split, [{ parts: 3, used: 3 }], "read in three parts, all used");
+    assert.ok(single.summary.lookalikes > 1000, `${single.summary.lookalikes} look-alikes`);
+    assert.ok(single.lookalikes.some((l) => (l.observation.source.line ?? 0) > 2100), "the report's look-alikes fill up in a later part");
+    assert.ok(single.findings.length > 50, `${single.findings.length} findings`);
+    assert.equal(single.errors.length, 0, JSON.stringify(single.errors));
+    // a finding's first line is the line of its first row (rows from line 3: #TYPE, then the header)
+    const late = single.findings.filter((f) => (f.source.line ?? 0) > 4000);
+    assert.ok(late.length > 0, "findings first seen in a later part");
+    assert.deepEqual(comparable(parallel), comparable(single));
+  });
+
+  it("reads on in this thread from a part that holds a record over several lines, and a part whose record spans the cut", async () => {
+    const text = [CSV_HEADER, ...csvRows()].join("\n") + "\n";
+    const cuts = await csvCuts("multi", text);
+    assert.equal(cuts.length, 3);
+    // a quoted name that runs from the line before the second cut into the line after it (a
+    // Kaspersky row, so that a finding depends on reading it whole); same bytes count
+    const lineBefore = text.lastIndexOf("\n", cuts[2]! - 2) + 1;
+    let spanning = overwrite(text, text.indexOf(",software,", lineBefore) + ",software,".length, '"Kaspersky ');
+    spanning = overwrite(spanning, spanning.indexOf(",", cuts[2]! + "ws-1,software".length + 1) - 1, '"');
+    const a = await scanBoth("spanning.csv", Buffer.from(spanning), EQUAL_PARTS);
+    assert.ok(a.split[0]!.used < 3, `parts used: ${a.split[0]!.used}`);
+    assert.ok(a.single.findings.some((f) => f.observation.name?.includes("\n")), "the record over two lines is one observation");
+    assert.deepEqual(comparable(a.parallel), comparable(a.single));
+    // a record over two lines inside the second part: that part is read by this thread
+    const inside = text.lastIndexOf("\n", Math.floor((cuts[1]! + cuts[2]!) / 2)) + 1;
+    let multi = overwrite(text, text.indexOf(",software,", inside) + ",software,".length, '"');
+    const next = multi.indexOf("\n", inside) + 1;
+    multi = overwrite(multi, multi.indexOf(",", multi.indexOf(",software,", next) + ",software,".length) - 1, '"');
+    const b = await scanBoth("multi.csv", Buffer.from(multi), EQUAL_PARTS);
+    assert.deepEqual(b.split, [{ parts: 3, used: 1 }]);
+    assert.deepEqual(comparable(b.parallel), comparable(b.single));
+  });
+
+  it("reads the whole file in this thread when the first part reports an issue, and on from a later part that does", async () => {
+    const rows = csvRows();
+    rows[5000] = 'ws-9,software,"Kaspersky Free,AO Kaspersky Lab,1.0,C:\\x'; // a quote never closed: the rest is not read
+    rows[4500] = "ws-9,software,,Nobody,1.0,C:\\x"; // an empty name (a warning)
+    const late = await scanBoth("bad-late.csv", Buffer.from([CSV_HEADER, ...rows].join("\n") + "\n"), EQUAL_PARTS);
+    assert.ok(late.split[0]!.used >= 1 && late.split[0]!.used < 3, `parts used: ${late.split[0]!.used}`);
+    assert.ok(late.single.errors.some((e) => e.code === "csv/malformed" && e.source?.line === 5002), JSON.stringify(late.single.errors));
+    assert.ok(late.single.errors.some((e) => e.code === "csv/empty-name" && e.source?.line === 4502));
+    assert.deepEqual(comparable(late.parallel), comparable(late.single));
+
+    rows[10] = "ws-9,software,,Nobody,1.0,C:\\x";
+    const early = await scanBoth("bad-early.csv", Buffer.from([CSV_HEADER, ...rows].join("\n") + "\n"), EQUAL_PARTS);
+    assert.deepEqual(early.split, [{ parts: 3, used: 0 }]);
+    assert.ok(early.single.errors.some((e) => e.code === "csv/empty-name" && /2 rows in all/.test(e.message)), JSON.stringify(early.single.errors));
+    assert.deepEqual(comparable(early.parallel), comparable(early.single));
+  });
+
+  it("cuts a CSV at any line break, after its header", async () => {
+    const text = [CSV_HEADER, ...csvRows()].join("\n") + "\n";
+    const cuts = await csvCuts("any", text);
+    assert.equal(cuts.length, 3);
+    for (const s of cuts.slice(1)) assert.equal(text[s - 1], "\n", `part at ${s} follows a line break`);
+    assert.ok(cuts[1]! > CSV_HEADER.length);
+  });
+});
+
+describe("headerEnd: where a CSV's header lines end", () => {
+  it("is the byte after the header line, after a BOM and a #TYPE line, or undefined", () => {
+    assert.equal(headerEnd(Buffer.from("a,b\n1,2\n")), 4);
+    assert.equal(headerEnd(Buffer.from("\uFEFF#TYPE x\r\n\r\nname,vendor\r\nx,y\r\n")), Buffer.byteLength("\uFEFF#TYPE x\r\n\r\nname,vendor\r\n"));
+    assert.equal(headerEnd(Buffer.from("Имя,Издатель\nx,y\n")), Buffer.byteLength("Имя,Издатель\n"));
+    assert.equal(headerEnd(Buffer.from("name,vendor")), undefined, "no line break after the header in the head");
+    assert.equal(headerEnd(Buffer.from([0x6e, 0xff, 0x2c, 0x76, 0x0a])), undefined, "not UTF-8");
   });
 });
