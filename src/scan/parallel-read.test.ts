@@ -268,6 +268,32 @@ describe("scan: a CSV read in parts", () => {
     assert.deepEqual(comparable(early.parallel), comparable(early.single));
   });
 
+  it("keeps what this thread's part read when the input's time limit passes", async () => {
+    const rows: string[] = [];
+    for (let r = 0; r < 40; r++) rows.push(...csvRows());
+    const text = [CSV_HEADER, ...rows].join("\n") + "\n";
+    const path = join(dir, "slow.csv");
+    writeFileSync(path, text);
+    const cuts = await csvCuts("slow", text);
+    const firstPartLines = text.slice(0, cuts[1]).split("\n").length - 1;
+    const split: number[] = [];
+    const doc = await runScan({
+      inputs: [path],
+      catalog,
+      profile: "business",
+      asOf: parseAsOf("2025-06-01"),
+      limits: { maxRecordChars: 1 << 20, maxDepth: 512, maxSecondsPerInput: 0.5, maxGzipRatio: 500 },
+      parallel: { minBytes: 0, workers: 3, headStart: EQUAL_PARTS, onSplit: ({ used }) => split.push(used) },
+    });
+    assert.deepEqual(split, [0], "no part is used whole");
+    const late = doc.errors.filter((e) => e.code === "limit/time");
+    assert.equal(late.length, 1, JSON.stringify(doc.errors));
+    assert.ok(doc.summary.observations > 0, "the rows read by then are counted");
+    assert.ok(doc.findings.length > 0, "and their findings kept");
+    assert.ok(doc.summary.observations < firstPartLines, `${doc.summary.observations} observations: the rest was not read`);
+    assert.ok(doc.findings.every((f) => (f.source.line ?? 0) <= firstPartLines), "all from the first part");
+  });
+
   it("cuts a CSV at any line break, after its header", async () => {
     const text = [CSV_HEADER, ...csvRows()].join("\n") + "\n";
     const cuts = await csvCuts("any", text);

@@ -59,6 +59,8 @@ export type PartResult =
       records: number;
       /** Bytes read since the last progress message. */
       progress: number;
+      /** Stopped by the input's time limit: the observations up to there (the rest was not read). */
+      stopped?: true;
     }
   | { clean: false; why: string };
 
@@ -194,6 +196,18 @@ export async function scanInParts(scan: PartsScan): Promise<void> {
   };
   const at: PartStart = { offset: 0, lines: 0, records: 0 };
   let used = 0;
+  /** A part's observations and counts, numbered on from the parts before. */
+  const take = (result: Extract<PartResult, { clean: true }>, k: number): void => {
+    for (const o of result.forwarded) {
+      if (o.source.line !== undefined) o.source.line += at.lines;
+      if (o.source.record !== undefined) o.source.record += at.records;
+      scan.onObservation(o);
+    }
+    scan.skip(result.observations - result.forwarded.length, result.lookalikesNotSent);
+    progress(k, result.progress);
+    at.lines += result.lines;
+    at.records += result.records;
+  };
   try {
     const seconds = scan.secondsLeft();
     const timer = seconds > 0 ? new Promise<"late">((resolve) => setTimeout(() => resolve("late"), seconds * 1000).unref()) : undefined;
@@ -202,6 +216,11 @@ export async function scanInParts(scan: PartsScan): Promise<void> {
       const result = await (timer ? Promise.race([pending, timer]) : pending);
       if (result === "late") {
         stopAll();
+        // what this thread's part read by then is kept, as a single thread keeps what it read
+        if (k === 0) {
+          const partial = await first;
+          if (partial.clean) take(partial, 0);
+        }
         scan.timedOut();
         return;
       }
@@ -212,15 +231,7 @@ export async function scanInParts(scan: PartsScan): Promise<void> {
         await scan.readRest({ ...at });
         return;
       }
-      for (const o of result.forwarded) {
-        if (o.source.line !== undefined) o.source.line += at.lines;
-        if (o.source.record !== undefined) o.source.record += at.records;
-        scan.onObservation(o);
-      }
-      scan.skip(result.observations - result.forwarded.length, result.lookalikesNotSent);
-      progress(k, result.progress);
-      at.lines += result.lines;
-      at.records += result.records;
+      take(result, k);
       used++;
     }
   } finally {

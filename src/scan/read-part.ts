@@ -30,7 +30,10 @@ const PROGRESS_BYTES = 8 * 1024 * 1024;
 export type PartHooks = {
   /** Bytes read since the last call (about every 8 MiB); the rest come with the result. */
   onProgress(bytes: number): void;
-  /** Ends the read early: the part comes back `clean: false`. */
+  /**
+   * Ends the read early (the input's time limit): the part comes back with what was read by
+   * then, `stopped`, unless it was unclean already.
+   */
   signal?: AbortSignal;
 };
 
@@ -46,7 +49,12 @@ export async function readPart(request: PartRequest, hooks: PartHooks): Promise<
     unclean ??= why;
     stop.abort(new Error(why));
   };
-  const onAbort = (): void => giveUp("stopped");
+  // stopped from outside (the input's time limit): what was read so far is still a whole result
+  let stopped = false;
+  const onAbort = (): void => {
+    stopped = true;
+    stop.abort(new Error("stopped"));
+  };
   if (hooks.signal?.aborted) onAbort();
   hooks.signal?.addEventListener("abort", onAbort, { once: true });
 
@@ -103,11 +111,11 @@ export async function readPart(request: PartRequest, hooks: PartHooks): Promise<
     const input = { path: request.path, stream: Readable.from(bytes(), { objectMode: false }), encoding: "utf-8" as const };
     for await (const o of reader.read(input, ctx)) add(o);
   } catch (err) {
-    giveUp((err as Error).message);
+    if (!stopped) giveUp((err as Error).message);
   } finally {
     hooks.signal?.removeEventListener("abort", onAbort);
   }
-  if (unclean === undefined && counts === undefined) unclean = "the reader did not number its lines";
+  if (unclean === undefined && counts === undefined && !stopped) unclean = "the reader did not number its lines";
   if (unclean !== undefined) return { clean: false, why: unclean };
 
   // lines from the part's own first line: the header lines read before it are not the part's
@@ -119,8 +127,9 @@ export async function readPart(request: PartRequest, hooks: PartHooks): Promise<
     observations: summary.observations,
     // the scan that reports counts a sent look-alike again when it adds it
     lookalikesNotSent: summary.lookalikes - sentThatWereLookalikes,
-    lines: counts!.lines - prefixLines,
-    records: counts!.records,
+    lines: (counts?.lines ?? 0) - prefixLines,
+    records: counts?.records ?? 0,
     progress: sinceProgress,
+    ...(stopped ? { stopped: true as const } : {}),
   };
 }
