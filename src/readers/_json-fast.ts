@@ -107,6 +107,7 @@ export class ArraySplitter {
   /** Feeds one chunk: its bytes go to the parser in order, except the elements taken. */
   feed(bytes: Buffer): void {
     const n = bytes.length;
+    this.lineBreak = this.failedLine = -1;
     let pos = 0; // bytes before pos were given to the parser or taken
     let i = 0;
     while (i < n) {
@@ -167,6 +168,10 @@ export class ArraySplitter {
 
   /** End of the element {@link lineElement} took. */
   private lineEnd = 0;
+  /** The line break (in this chunk; its length: none) after the last element looked at, found once per line. */
+  private lineBreak = -1;
+  /** The line break ending a line that was no element: not parsed again for the next elements on it. */
+  private failedLine = -1;
 
   /**
    * The element at `start` if it is the rest of its line (`{...},` one per line, as most writers
@@ -176,8 +181,15 @@ export class ArraySplitter {
    * and is measured only when that is over the depth left.
    */
   private lineElement(b: Buffer, start: number): unknown {
-    let end = b.indexOf(10, start);
-    if (end === -1) return undefined; // the chunk ends first: scanned instead
+    if (start > this.lineBreak) {
+      const found = b.indexOf(10, start);
+      this.lineBreak = found === -1 ? b.length : found;
+    }
+    const nl = this.lineBreak;
+    // the chunk ends first, or a line of many elements (a document on one line): scanned instead
+    if (nl === b.length || nl === this.failedLine) return undefined;
+    this.failedLine = nl;
+    let end = nl;
     while (end > start && (b[end - 1] === 13 || b[end - 1] === 32 || b[end - 1] === 9)) end--;
     if (b[end - 1] === 44) end--; // the comma is the array's: the parser is given it
     if (end - start > MAX_FAST_ELEMENT || b[end - 1] !== 125) return undefined;
@@ -185,6 +197,7 @@ export class ArraySplitter {
     if (room === 0) return undefined;
     const value = parseOrUndefined(b, start, end);
     if (value === undefined || (end - start > room && nesting(value, room) > room)) return undefined;
+    this.failedLine = -1;
     this.lineEnd = end;
     return value;
   }
