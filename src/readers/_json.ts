@@ -108,16 +108,18 @@ export async function* streamJson(
   };
   tokenParser.onEnd = () => {};
   tokenParser.onValue = ({ value, key, stack }) => {
-    const keys = (stack as StackEntry[]).slice(1).map((s) => s.key);
-    keys.push(key);
-    // a resumed array: its elements are numbered on from those read before
-    if (firstIndex > 0 && typeof keys[0] === "number") keys[0] = keys[0] + firstIndex;
-    const pointer = keys
-      .filter((k) => k !== undefined)
-      .map((k) => "/" + String(k).replace(/~/g, "~0").replace(/\//g, "~1"))
-      .join("");
+    const entries = stack as StackEntry[];
+    // the keys down to the value: stack[1].key … stack[n-1].key, then its own key
+    let pointer = "";
+    let first: string | number | undefined;
+    for (let i = 1; i <= Math.max(entries.length, 1); i++) {
+      let k = i < entries.length ? entries[i]!.key : key;
+      // a resumed array: its elements are numbered on from those read before
+      if (i === 1) k = first = firstIndex > 0 && typeof k === "number" ? k + firstIndex : k;
+      if (k !== undefined) pointer += "/" + pointerToken(k);
+    }
     picked++;
-    const index = typeof key === "number" && keys.length === 1 ? keys[0]! : key;
+    const index = typeof key === "number" && entries.length <= 1 ? first! : key;
     queue.push(typeof index === "number" ? { value, pointer, record: index + 1 } : { value, pointer });
   };
 
@@ -197,6 +199,12 @@ export async function* streamJson(
   while (queue.length > 0) yield queue.shift()!;
   if (failure) fail(failure);
   if (cuts > 1) ctx.report({ code: "json/too-deep", message: `${cuts - 1} more values were nested deeper than ${maxDepth} levels and read as null`, source: { file: input.path } });
+}
+
+/** A key as a JSON pointer token (RFC 6901: `~` and `/` escaped). */
+function pointerToken(k: string | number): string {
+  const s = String(k);
+  return s.includes("~") || s.includes("/") ? s.replace(/~/g, "~0").replace(/\//g, "~1") : s;
 }
 
 /**
