@@ -16,9 +16,10 @@
  * - `JSON.parse` accepts it (JSON.parse and the streaming parser accept the same values and give
  *   equal ones: both keep a `"__proto__"` key as a property and lone surrogates as code units);
  * - its nesting stays within the depth limit (a deeper one is cut by the parser, as today).
- * A taken object is handed to the parser as one value, so pointers, records and order are the
- * parser's own. Anything unexpected between elements (a missing comma, an element that is not an
- * object) turns the splitter off for the rest of the document.
+ * A taken object is handed to the parser as one value where its bytes would have been, so which
+ * values are emitted, their pointers, records and order stay the parser's own. Anything
+ * unexpected between elements (a missing comma, an element that is not an object) turns the
+ * splitter off for the rest of the document.
  */
 
 /**
@@ -33,8 +34,9 @@ export const MAX_FAST_ELEMENT = 1 << 20;
 /**
  * The literal keys of each selected path `$.k1.….kn.*` whose elements may be taken whole: paths
  * with a `*` before the last segment are left out, and so is any path that another selected path
- * reaches into or contains (`$`, `$.a` or `$.*` beside `$.a.*`): the parser must then build the
- * value around the elements itself.
+ * reaches into or contains (`$`, `$.a` or `$.*` beside `$.a.*`). Taking elements there would give
+ * the same values too (the parser stores a taken value where it would have built it); the fast
+ * path is kept to the plain case no reader goes beyond.
  */
 export function fastArrayPaths(paths: readonly string[]): string[][] {
   const all = [...new Set(paths)].map((p) => (p === "$" ? [] : p.startsWith("$.") ? p.slice(2).split(".") : undefined));
