@@ -3,6 +3,7 @@
  * Text encodings sniffed from bytes: a BOM (UTF-8, UTF-16LE, UTF-16BE), or the NUL pattern of
  * BOM-less UTF-16 holding mostly ASCII; else UTF-8. Never from the file name.
  */
+import { isUtf8 } from "node:buffer";
 import type { Readable } from "node:stream";
 import type { DecodeEncoding, TextEncoding } from "./types.js";
 
@@ -39,6 +40,77 @@ export async function* decodeChunks(stream: Readable | AsyncIterable<Uint8Array>
   }
   const rest = decoder.decode();
   if (rest) yield rest;
+}
+
+/**
+ * The chunks of {@link decodeChunks} encoded as UTF-8, byte for byte and chunk for chunk (the BOM
+ * dropped, invalid bytes replaced by U+FFFD, a character cut by a chunk's end moved to the next
+ * chunk). UTF-8 input is passed through while it is valid UTF-8, without being decoded and encoded
+ * again; from the first chunk that is not, it is decoded as decodeChunks decodes it.
+ */
+export async function* utf8Chunks(stream: Readable | AsyncIterable<Uint8Array>, encoding: DecodeEncoding): AsyncIterable<Buffer> {
+  if (encoding !== "utf-8") {
+    for await (const text of decodeChunks(stream, encoding)) yield Buffer.from(text, "utf8");
+    return;
+  }
+  let carry: Buffer | undefined; // the start of a character the last chunk ended in, or of the BOM
+  let started = false; // past the stream's first bytes, where a BOM is dropped
+  let decoder: InstanceType<typeof TextDecoder> | undefined; // from the first bytes that are not UTF-8 on
+  for await (const chunk of stream) {
+    let data = typeof chunk === "string" ? Buffer.from(chunk) : Buffer.from((chunk as Uint8Array).buffer, (chunk as Uint8Array).byteOffset, (chunk as Uint8Array).byteLength);
+    if (carry) {
+      data = Buffer.concat([carry, data]);
+      carry = undefined;
+    }
+    if (!decoder) {
+      if (!started) {
+        // the decoder waits for three bytes to tell a BOM
+        if (data.length < 3 && BOM.subarray(0, data.length).equals(data)) {
+          carry = data.length > 0 ? data : undefined;
+          continue;
+        }
+        started = true;
+        if (data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf) data = data.subarray(3);
+      }
+      const end = completeEnd(data);
+      if (isUtf8(data.subarray(0, end)) && isUtf8Start(data.subarray(end))) {
+        if (end < data.length) carry = Buffer.from(data.subarray(end));
+        if (end > 0) yield data.subarray(0, end);
+        continue;
+      }
+      decoder = new TextDecoder("utf-8", { fatal: false, ignoreBOM: true }); // a BOM was dropped above
+    }
+    const text = decoder.decode(data, { stream: true });
+    if (text) yield Buffer.from(text, "utf8");
+  }
+  const rest = (decoder ?? new TextDecoder("utf-8", { fatal: false, ignoreBOM: true })).decode(carry ?? new Uint8Array(0));
+  if (rest) yield Buffer.from(rest, "utf8");
+}
+
+const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+
+/** Where the last character of `data` starts if it is cut off (its lead byte asks for more bytes than follow), else the length. */
+function completeEnd(data: Buffer): number {
+  for (let back = 1; back <= 3 && back <= data.length; back++) {
+    const b = data[data.length - back]!;
+    if (b < 0x80) return data.length;
+    if (b >= 0xc0) {
+      const needs = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : 2;
+      return needs > back ? data.length - back : data.length;
+    }
+  }
+  return data.length;
+}
+
+/** Whether `bytes` can begin a UTF-8 character (the decoder then waits for the rest, not replacing them yet). */
+function isUtf8Start(bytes: Buffer): boolean {
+  if (bytes.length === 0) return true;
+  try {
+    new TextDecoder("utf-8", { fatal: true }).decode(bytes, { stream: true });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**

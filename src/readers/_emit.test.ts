@@ -1,6 +1,7 @@
 /**
  * Network log readers take a decoded chunk's lines at a time and, where the scan gives them
- * `ReadContext.emit`, hand it each observation at once instead of yielding it. Both ways must
+ * `ReadContext.emit`, hand it each observation at once instead of yielding it; so does the
+ * CycloneDX JSON reader with each component's observations. Both ways must
  * give the same observations and the same issues in the same order: every fixture of each such
  * reader (real public samples, Kaspersky cases, malformed and cut-off logs) is read both ways.
  */
@@ -8,6 +9,7 @@ import assert from "node:assert/strict";
 import { createReadStream, readdirSync } from "node:fs";
 import { describe, it } from "node:test";
 import { probeFile, repoPath } from "../testing/index.js";
+import { cyclonedxJsonReader } from "./cyclonedx-json/index.js";
 import { dnsmasqReader } from "./dnsmasq/index.js";
 import { squidReader } from "./squid/index.js";
 import { suricataEveReader } from "./suricata-eve/index.js";
@@ -21,6 +23,7 @@ const READERS: [string, Reader][] = [
   ["dnsmasq", dnsmasqReader],
   ["squid", squidReader],
   ["windows-dns", windowsDnsReader],
+  ["cyclonedx-json", cyclonedxJsonReader],
 ];
 
 /** Observations and issues in the order the reader gives them, with `emit` in the context or without. */
@@ -32,7 +35,7 @@ async function events(reader: Reader, path: string, withEmit: boolean): Promise<
   return out;
 }
 
-describe("network log readers: emitted or yielded, the same", () => {
+describe("readers with emit: emitted or yielded, the same", () => {
   for (const [folder, reader] of READERS) {
     it(`${reader.name}: every fixture gives the same observations and issues, in the same order`, async () => {
       const dir = repoPath(`src/readers/${folder}/testdata`);

@@ -7,7 +7,8 @@
  * issue says so.
  */
 import { DEFAULT_LIMITS } from "../io/limits.js";
-import { decodeChunks } from "./_text.js";
+import { ArraySplitter, fastArrayPaths, jsonFastPath, type FastSink } from "./_json-fast.js";
+import { utf8Chunks } from "../io/encoding.js";
 import type { ReadContext, ReadInput } from "./types.js";
 
 export type JsonHit = {
@@ -49,6 +50,12 @@ export async function* streamJson(
   let picked = firstIndex;
   let failure: Error | undefined;
   let lastToken = 0; // absolute byte offset of the last token given to the parser
+  // Bytes of taken elements (./_json-fast.ts) the tokenizer never saw: its offsets plus this are
+  // the file's. It only grows between writes, and every token of a write lies after all elements
+  // taken before it.
+  let skipped = 0;
+  let lastRaw = -1; // type of the tokenizer's last token, and its file offset
+  let lastRawAt = -1;
   // Nesting past the limit is cut off in the token stream: the too-deep value is handed to the
   // parser as a null, its tokens up to its end are dropped (one counter, linear time), and the
   // rest of the document is read. Nested this deep, the parser's work per value grows with the
@@ -60,6 +67,9 @@ export async function* streamJson(
   tokenizer.onToken = (info) => {
     if (failure) return; // the tokenizer finishes its chunk; the offending token stays the last
     const t = info.token;
+    const at = info.offset + skipped;
+    lastRaw = t;
+    lastRawAt = at;
     if (t === TokenType.LEFT_BRACE || t === TokenType.LEFT_BRACKET) {
       if (++depth > maxDepth && cutAt === 0) {
         cutAt = depth;
@@ -67,10 +77,10 @@ export async function* streamJson(
           ctx.report({
             code: "json/too-deep",
             message: `a value nested deeper than ${maxDepth} levels (limits.maxDepth): it was read as null; reading went on after it`,
-            source: { file: input.path, line: lines.lineAt(info.offset) },
+            source: { file: input.path, line: lines.lineAt(at) },
           });
         }
-        lastToken = info.offset;
+        lastToken = at;
         tokenParser.write({ token: TokenType.NULL, value: null });
         return;
       }
@@ -82,13 +92,15 @@ export async function* streamJson(
       if (cutAt === 0) depth--;
     }
     if (cutAt !== 0) return;
-    lastToken = info.offset;
+    lastToken = at;
     tokenParser.write(info);
   };
   tokenizer.onEnd = () => {
     if (!tokenParser.isEnded) tokenParser.end();
   };
+  let failureSkipped = 0; // `skipped` when the failure came: its absolute position is the tokenizer's
   tokenizer.onError = (err: Error) => {
+    if (!failure) failureSkipped = skipped;
     failure ??= err;
   };
   tokenParser.onError = (err: Error) => {
@@ -96,16 +108,18 @@ export async function* streamJson(
   };
   tokenParser.onEnd = () => {};
   tokenParser.onValue = ({ value, key, stack }) => {
-    const keys = (stack as StackEntry[]).slice(1).map((s) => s.key);
-    keys.push(key);
-    // a resumed array: its elements are numbered on from those read before
-    if (firstIndex > 0 && typeof keys[0] === "number") keys[0] = keys[0] + firstIndex;
-    const pointer = keys
-      .filter((k) => k !== undefined)
-      .map((k) => "/" + String(k).replace(/~/g, "~0").replace(/\//g, "~1"))
-      .join("");
+    const entries = stack as StackEntry[];
+    // the keys down to the value: stack[1].key … stack[n-1].key, then its own key
+    let pointer = "";
+    let first: string | number | undefined;
+    for (let i = 1; i <= Math.max(entries.length, 1); i++) {
+      let k = i < entries.length ? entries[i]!.key : key;
+      // a resumed array: its elements are numbered on from those read before
+      if (i === 1) k = first = firstIndex > 0 && typeof k === "number" ? k + firstIndex : k;
+      if (k !== undefined) pointer += "/" + pointerToken(k);
+    }
     picked++;
-    const index = typeof key === "number" && keys.length === 1 ? keys[0]! : key;
+    const index = typeof key === "number" && entries.length <= 1 ? first! : key;
     queue.push(typeof index === "number" ? { value, pointer, record: index + 1 } : { value, pointer });
   };
 
@@ -114,7 +128,7 @@ export async function* streamJson(
   const fail = (err: Error): void => {
     const truncated = /ended in mid-parsing|ended in the middle of a token|Unexpected end/i.test(err.message);
     const m = /absolute position "(\d+)"/.exec(err.message);
-    const offset = truncated ? lines.total : m ? Number(m[1]) : lastToken;
+    const offset = truncated ? lines.total : m ? Number(m[1]) + failureSkipped : lastToken;
     const reason = truncated
       ? "the file ends in the middle of a value (truncated?)"
       : err.message.replace(/ at chunk position "\d+"/, "").replace(/ \(absolute position "\d+"\)/, "");
@@ -125,20 +139,47 @@ export async function* streamJson(
     });
   };
 
-  let sawAny = false;
-  for await (let chunk of decodeChunks(input.stream, input.encoding)) {
-    if (!sawAny) {
-      if (chunk.charCodeAt(0) === 0xfeff) chunk = chunk.slice(1);
-      if (chunk.trim().length > 0) sawAny = true;
-    }
-    ctx.signal?.throwIfAborted();
-    const bytes = Buffer.from(chunk, "utf8");
-    lines.push(bytes);
+  const write = (bytes: Buffer): boolean => {
     try {
       tokenizer.write(bytes);
     } catch (err) {
+      if (!failure) failureSkipped = skipped;
       failure ??= err as Error;
     }
+    return !failure;
+  };
+  const fastKeys = jsonFastPath.enabled ? fastArrayPaths(paths) : [];
+  let chunkStart = 0; // file offset of the chunk being fed
+  const sink: FastSink = {
+    write,
+    opened: (index) => !failure && cutAt === 0 && lastRaw === TokenType.LEFT_BRACKET && lastRawAt === chunkStart + index && atSelectedArray(tokenizer, tokenParser, fastKeys),
+    room: () => (cutAt === 0 ? Math.max(0, maxDepth - depth) : 0),
+    take: (value, start, end) => {
+      if (failure) return;
+      // lastToken stays: only an error of the parser's uses it, after setting it to its own token
+      skipped += end - start;
+      tokenParser.write({ token: TokenType.NUMBER, value: value as number }); // any scalar token: the parser stores the value as given
+    },
+  };
+  const splitter = fastKeys.length > 0 ? new ArraySplitter(fastKeys, sink) : undefined;
+
+  let sawAny = false;
+  // the text as UTF-8 bytes, the unit of the tokenizer's offsets (UTF-8 input is not decoded)
+  for await (let bytes of utf8Chunks(input.stream, input.encoding)) {
+    if (!sawAny) {
+      // the same text as bytes (they are valid UTF-8): a second BOM, then is there anything but space
+      let chunk = bytes.toString("utf8");
+      if (chunk.charCodeAt(0) === 0xfeff) {
+        chunk = chunk.slice(1);
+        bytes = bytes.subarray(3);
+      }
+      if (chunk.trim().length > 0) sawAny = true;
+    }
+    ctx.signal?.throwIfAborted();
+    chunkStart = lines.total;
+    lines.push(bytes);
+    if (splitter) splitter.feed(bytes);
+    else write(bytes);
     while (queue.length > 0) yield queue.shift()!;
     if (failure) {
       fail(failure);
@@ -158,6 +199,29 @@ export async function* streamJson(
   while (queue.length > 0) yield queue.shift()!;
   if (failure) fail(failure);
   if (cuts > 1) ctx.report({ code: "json/too-deep", message: `${cuts - 1} more values were nested deeper than ${maxDepth} levels and read as null`, source: { file: input.path } });
+}
+
+/** A key as a JSON pointer token (RFC 6901: `~` and `/` escaped). */
+function pointerToken(k: string | number): string {
+  const s = String(k);
+  return s.includes("~") || s.includes("/") ? s.replace(/~/g, "~0").replace(/\//g, "~1") : s;
+}
+
+/**
+ * Whether the tokenizer is between tokens and the parser has just opened an array at one of the
+ * selected paths `keys` (`$.components.*`: `["components"]`), with no element read yet. Reads the
+ * parser's internal state (checked field by field, so a changed library turns the fast path off
+ * rather than misleading it).
+ */
+function atSelectedArray(tokenizer: object, tokenParser: object, keys: readonly (readonly string[])[]): boolean {
+  const t = tokenizer as { state?: unknown };
+  const p = tokenParser as { state?: unknown; mode?: unknown; memberCount?: unknown; value?: unknown; stack?: unknown };
+  // tokenizer START; parser in ARRAY mode expecting a VALUE (enums of @streamparser/json)
+  if (t.state !== 0 || p.state !== 0 || p.mode !== 1 || p.memberCount !== 0) return false;
+  if (!Array.isArray(p.value) || p.value.length !== 0 || !Array.isArray(p.stack)) return false;
+  const stack = p.stack as { key?: unknown }[];
+  // the stack holds the root then one entry per key down to the array (its key is stack[i].key)
+  return keys.some((k) => stack.length === k.length + 1 && k.every((key, i) => stack[i + 1]?.key === key));
 }
 
 /**

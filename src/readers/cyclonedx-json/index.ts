@@ -43,6 +43,9 @@ export const cyclonedxJsonReader = defineReader({
     // writers put it before the components, and components read before it go without.
     let document: string | undefined;
     let emitted = 0;
+    // the scan's emit, when given, takes each observation at once: a yield costs an asynchronous
+    // step per component through this generator and the scan's loop
+    const emit = ctx.emit;
     for await (const hit of streamJson(input, ctx, paths, WHAT)) {
       const at = (pointer: string): SourceRef => ({ file: input.path, record: hit.record, pointer, ...(document ? { document } : {}) });
       let observations: Iterable<Observation>;
@@ -62,7 +65,8 @@ export const cyclonedxJsonReader = defineReader({
       }
       for (const o of observations) {
         emitted++;
-        yield o;
+        if (emit) emit(o);
+        else yield o;
       }
     }
     // A document that parsed but is not CycloneDX (e.g. --input-format forced on an SPDX file)
