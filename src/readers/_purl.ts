@@ -25,3 +25,31 @@ export function packageUrl(
     return undefined; // a name packageurl-js refuses is still matched by name
   }
 }
+
+/**
+ * The characters packageurl-js writes as they are in a deb purl (it lower-cases a deb name), by
+ * component: a name, a version or an arch made only of these needs no percent-encoding. A little
+ * narrower than what packageurl-js leaves alone (`!'()*` are left out), so that a deb purl of
+ * such parts is plainly `pkg:deb/<name>@<version>?arch=<arch>`; `_purl.test.ts` checks it
+ * against packageurl-js on random strings.
+ */
+export const DEB_PLAIN = {
+  name: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._~-",
+  version: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._~+:-",
+  arch: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-",
+} as const;
+
+const PLAIN_NAME = /^[A-Za-z0-9._~-]+$/;
+const PLAIN_VERSION = /^[A-Za-z0-9._~+:-]*$/;
+const PLAIN_ARCH = /^[A-Za-z0-9._-]*$/;
+
+/**
+ * `packageUrl("deb", name, version, { arch })`, written directly when every part is plain (see
+ * {@link DEB_PLAIN}): packageurl-js cost about a sixth of reading a large dpkg status file.
+ */
+export function debPackageUrl(name: string | undefined, version: string | undefined, arch: string | undefined): string | undefined {
+  if (!name || !PLAIN_NAME.test(name) || (version !== undefined && !PLAIN_VERSION.test(version)) || (arch !== undefined && !PLAIN_ARCH.test(arch))) {
+    return packageUrl("deb", name, version, { arch });
+  }
+  return `pkg:deb/${name.toLowerCase()}${version ? `@${version}` : ""}${arch ? `?arch=${arch}` : ""}`;
+}

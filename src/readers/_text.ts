@@ -30,6 +30,30 @@ export async function* readLines(input: ReadInput, ctx: ReadContext, options: { 
  * the next is asked for.
  */
 export async function* readLineRuns(input: ReadInput, ctx: ReadContext, options: { maxLineChars?: number } = {}): AsyncIterable<Iterable<Line>> {
+  const splitter = createLineSplitter(input, ctx, options);
+  for await (const chunk of decodeChunks(input.stream, input.encoding)) {
+    ctx.signal?.throwIfAborted(); // the per-input time limit (src/io/deadline.ts), also for callers that check no record
+    yield splitter.lines(chunk);
+  }
+  yield splitter.last();
+}
+
+/**
+ * The line splitting of {@link readLineRuns} over decoded text however it is cut into chunks: a
+ * reader with a fast path of its own (the dpkg status reader) feeds it only the lines its fast
+ * path leaves, and numbers the lines it read itself with `skipTo`, so the lines it feeds get
+ * the numbers, the checks and the issues they get from `readLines`.
+ */
+export type LineSplitter = {
+  /** The lines a decoded chunk completes; read them all before feeding the next chunk. */
+  lines(chunk: string): Iterable<Line>;
+  /** The last line if it had no line break, then the summaries of the checks; once, at the end. */
+  last(): Iterable<Line>;
+  /** Numbers the next line fed `lines + 1`: only between whole lines (no part of a line fed). */
+  skipTo(lines: number): void;
+};
+
+export function createLineSplitter(input: Pick<ReadInput, "path" | "encoding">, ctx: ReadContext, options: { maxLineChars?: number } = {}): LineSplitter {
   const max = options.maxLineChars ?? ctx.limits?.maxRecordChars ?? DEFAULT_LIMITS.maxRecordChars;
   let buffered = "";
   let line = 0;
@@ -97,11 +121,14 @@ export async function* readLineRuns(input: ReadInput, ctx: ReadContext, options:
       ctx.report({ code: "input/line-too-long", message: `${tooLong - 5} more lines over the limit of ${max} characters were skipped`, source: { file: input.path } });
     }
   }
-  for await (const chunk of decodeChunks(input.stream, input.encoding)) {
-    ctx.signal?.throwIfAborted(); // the per-input time limit (src/io/deadline.ts), also for callers that check no record
-    yield linesOf(chunk);
-  }
-  yield last();
+  return {
+    lines: linesOf,
+    last,
+    skipTo(lines) {
+      if (buffered !== "" || skipping) throw new Error("skipTo inside a line");
+      line = lines;
+    },
+  };
 }
 
 /**

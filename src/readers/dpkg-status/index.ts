@@ -8,7 +8,9 @@
  * `user`); removed packages whose configuration files remain (`deinstall ok config-files`) and
  * half-installed ones are not. The Maintainer (without e-mail) is the vendor; dpkg packages get
  * a `pkg:deb` purl, so the catalog's `deb/kesl` finds `kesl`. Each stanza is located by the line
- * of its first field; bad lines are reported and the next stanza is read.
+ * of its first field; bad lines are reported and the next stanza is read. In a scan (given the
+ * catalog prefilter) UTF-8 input takes the fast path of fast.ts, which reads plain stanzas as
+ * bytes and hands every other one to this line parser.
  *
  * `parseDpkgStatus(text)` reads a status text already in memory.
  */
@@ -17,9 +19,10 @@ import { parseWithLineParser, readWithLineParser, type CreateLineParser } from "
 import { headLines } from "../_head.js";
 import { createIssueLog, type IssueLog } from "../_issues.js";
 import { observe, withoutEmail } from "../_observe.js";
-import { packageUrl } from "../_purl.js";
+import { debPackageUrl } from "../_purl.js";
 import { defineReader, type Probe, type ReadContext, type ReadInput, type ReportableIssue } from "../types.js";
-import type { Observation } from "../../model/observation.js";
+import type { Observation, SourceRef } from "../../model/observation.js";
+import { fastPathSound, readDpkgFast } from "./fast.js";
 
 export const dpkgStatusReader = defineReader({
   name: "linux/dpkg-status",
@@ -44,6 +47,11 @@ function detect(probe: Probe): number {
 
 type Stanza = { line: number; fields: Map<string, string> };
 
+/** An opkg status file by its path (`/usr/lib/opkg/status`): its packages get no purl. */
+function isOpkgPath(file: string): boolean {
+  return /(^|[\\/])opkg([\\/]|$)/.test(file);
+}
+
 /** Installed: want install or hold, flag ok (or opkg's user), state installed. */
 export function isInstalled(status: string): boolean | undefined {
   const words = status.trim().split(/\s+/);
@@ -63,7 +71,7 @@ export class DpkgStatusReader {
     report: (issue: ReportableIssue) => void,
   ) {
     this.issues = createIssueLog({ report }, file);
-    this.opkg = /(^|[\\/])opkg([\\/]|$)/.test(file);
+    this.opkg = isOpkgPath(file);
   }
 
   push({ text, line }: Line): Observation[] {
@@ -131,25 +139,43 @@ export class DpkgStatusReader {
     }
     if (!installed) return [];
     const opkg = this.opkg || f.has("installed-time") || status.split(/\s+/)[1] === "user";
-    const version = f.get("version");
-    const arch = f.get("architecture");
-    const o = observe({
-      kind: "package",
-      name,
-      vendor: withoutEmail(f.get("maintainer")),
-      version,
-      // opkg has no purl type; its packages are matched by name
-      ids: { purl: opkg ? undefined : packageUrl("deb", name, version, { arch }) },
-      source,
-    });
+    const o = packageObservation({ name, version: f.get("version"), arch: f.get("architecture"), maintainer: f.get("maintainer") }, opkg, source);
     return o ? [o] : [];
   }
 }
 
+/** An installed package's fields as the reader reads them: trimmed values, undefined when absent. */
+export type PackageFields = { name: string; version: string | undefined; arch: string | undefined; maintainer: string | undefined };
+
+/** The observation of an installed package: Maintainer without e-mail as vendor, a deb purl unless it is opkg's. */
+export function packageObservation(f: PackageFields, opkg: boolean, source: SourceRef): Observation | undefined {
+  return observe({
+    kind: "package",
+    name: f.name,
+    vendor: withoutEmail(f.maintainer),
+    version: f.version,
+    // opkg has no purl type; its packages are matched by name
+    ids: { purl: opkg ? undefined : debPackageUrl(f.name, f.version, f.arch) },
+    source,
+  });
+}
+
 const createDpkgStatusReader: CreateLineParser = (file, report) => new DpkgStatusReader(file, report);
 
+const EMPTY = { code: "dpkg/empty", expected: "a dpkg status database (Package: stanzas)" };
+
+/**
+ * Given the catalog prefilter (a scan), UTF-8 dpkg input takes the fast path (fast.ts): stanzas
+ * the prefilter clears are counted, the others read here line by line. Otherwise, and for opkg
+ * files, every line is read here.
+ */
 async function* read(input: ReadInput, ctx: ReadContext): AsyncIterable<Observation> {
-  yield* readWithLineParser(input, ctx, createDpkgStatusReader, { code: "dpkg/empty", expected: "a dpkg status database (Package: stanzas)" });
+  const prefilter = ctx.prefilter;
+  if (prefilter && input.encoding === "utf-8" && !isOpkgPath(input.path) && fastPathSound(prefilter)) {
+    yield* readDpkgFast(input, ctx, new DpkgStatusReader(input.path, (issue) => ctx.report(issue)), prefilter, { isInstalled, packageObservation }, EMPTY);
+    return;
+  }
+  yield* readWithLineParser(input, ctx, createDpkgStatusReader, EMPTY);
 }
 
 /** The installed packages in a dpkg or opkg status text held in memory, and the problems found. */
