@@ -281,7 +281,7 @@ async function scanFile(
   await readOpened(file.path, opened, { discovered: file.discovered, inArchive: false }, forced, report, onObservation, fast, tally);
 }
 
-/** How a scan reads large results logs in parts: the settings, what workers need, and the count of what they did not send. */
+/** How a scan reads large files in parts: the settings, what the parts need, and the count of what they did not send. */
 type Parallel = { settings: ParallelSettings; request: { catalog: Catalog; profile: Profile; asOf: string; limits?: InputLimits }; skip(n: number, lookalikes: number): void };
 
 /** How a file is read in parts (./parallel-read.ts): its format, its reader, where a CSV's header lines end. */
