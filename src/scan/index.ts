@@ -143,6 +143,7 @@ export async function runScan(options: ScanOptions): Promise<ReportDocument> {
             scanner.skip(n, lookalikes);
             progress();
           },
+          tick: () => progress(),
         };
   for (const [fileIndex, file] of files.entries()) {
     progress = (): void =>
@@ -282,7 +283,13 @@ async function scanFile(
 }
 
 /** How a scan reads large files in parts: the settings, what the parts need, and the count of what they did not send. */
-type Parallel = { settings: ParallelSettings; request: { catalog: Catalog; profile: Profile; asOf: string; limits?: InputLimits }; skip(n: number, lookalikes: number): void };
+type Parallel = {
+  settings: ParallelSettings;
+  request: { catalog: Catalog; profile: Profile; asOf: string; limits?: InputLimits };
+  skip(n: number, lookalikes: number): void;
+  /** Shows progress: the parts' bytes count before their observations reach the scan. */
+  tick(): void;
+};
 
 /** How a file is read in parts (./parallel-read.ts): its format, its reader, where a CSV's header lines end. */
 type PartsPlan = { format: PartRequest["format"]; reader: Reader; prefixEnd?: number };
@@ -370,7 +377,10 @@ async function readInParts(
     request: { ...parallel.request, format: plan.format, ...(plan.prefixEnd !== undefined ? { prefixEnd: plan.prefixEnd } : {}) },
     onObservation: (o) => void onObservation(o),
     skip: parallel.skip,
-    onBytes,
+    onBytes: (n) => {
+      onBytes(n);
+      parallel.tick();
+    },
     readRest,
     secondsLeft,
     timedOut: () => report({ code: "limit/time", message: timeLimitMessage(seconds, tally.records() - before.records), source: { file: path } }),

@@ -301,6 +301,24 @@ describe("scan: a CSV read in parts", () => {
     assert.fail(`no limit passed while this thread read its part with rows read by then: ${tried.join("; ")}`);
   });
 
+  it("shows progress while the parts are read, before their observations reach the scan", async () => {
+    const rows: string[] = [];
+    for (let r = 0; r < 60; r++) rows.push(...csvRows());
+    const path = join(dir, "progress.csv");
+    writeFileSync(path, [CSV_HEADER, ...rows].join("\n") + "\n");
+    const seen: { bytesRead: number; observations: number }[] = [];
+    await runScan({
+      inputs: [path],
+      catalog,
+      profile: "business",
+      asOf: parseAsOf("2025-06-01"),
+      parallel: { minBytes: 0, workers: 2, headStart: EQUAL_PARTS },
+      onProgress: ({ bytesRead, observations }) => seen.push({ bytesRead, observations }),
+    });
+    // each part reports every 8 MiB it reads (the first part is about 13 MiB)
+    assert.ok(seen.some((p) => p.bytesRead > 0 && p.observations === 0), JSON.stringify(seen.slice(0, 5)));
+  });
+
   it("cuts a CSV at any line break, after its header", async () => {
     const text = [CSV_HEADER, ...csvRows()].join("\n") + "\n";
     const cuts = await csvCuts("any", text);
