@@ -18,7 +18,7 @@ import { inputDeadline } from "../io/deadline.js";
 import { detectReader } from "../readers/detect.js";
 import { NETWORK_READERS } from "../readers/network-registry.js";
 import { createIssueLog } from "../readers/_issues.js";
-import { csvReader, headerEnd } from "../readers/csv/index.js";
+import { csvReader, headerLines } from "../readers/csv/index.js";
 import { osqueryReader } from "../readers/osquery/index.js";
 import { READERS, findReader } from "../readers/registry.js";
 import type { ReadContext, Reader, ReportableIssue } from "../readers/types.js";
@@ -292,7 +292,7 @@ type Parallel = {
 };
 
 /** How a file is read in parts (./parallel-read.ts): its format, its reader, where a CSV's header lines end. */
-type PartsPlan = { format: PartRequest["format"]; reader: Reader; prefixEnd?: number };
+type PartsPlan = { format: PartRequest["format"]; reader: Reader; prefix?: PartRequest["prefix"] };
 
 /**
  * A plain UTF-8 file on disk large enough to be read in parts: an osqueryd results log, or a
@@ -304,8 +304,8 @@ function partsPlan(file: InputFile, opened: OpenedInput, forced: Reader | undefi
   const reader = forced ?? detectReader(opened.probe);
   if (reader === osqueryReader) return opened.probe.text.trimStart().startsWith("{") ? { format: "osquery-log", reader } : undefined;
   if (reader !== csvReader) return undefined;
-  const prefixEnd = headerEnd(opened.probe.head);
-  return prefixEnd === undefined ? undefined : { format: "csv", reader, prefixEnd };
+  const prefix = headerLines(opened.probe.head);
+  return prefix === undefined ? undefined : { format: "csv", reader, prefix };
 }
 
 /**
@@ -334,15 +334,15 @@ async function readInParts(
 
   /** readOpened from byte `at.offset` to the end (after a CSV's header lines), every line and record numbered on from `at`. */
   const readRest = async (at: PartStart): Promise<void> => {
-    const prefixEnd = at.offset > 0 ? (plan.prefixEnd ?? 0) : 0;
+    const prefix = at.offset > 0 ? plan.prefix : undefined;
     // A CSV's rest comes after its header lines and as many blank lines (which a CSV reader
     // skips) as the parts before held after them: the reader then numbers every line as the
     // file does, in its messages too ("lines 5002-5012 were skipped"). A results log's lines are
     // moved down instead (its messages name no line).
-    const blankLines = prefixEnd > 0 ? at.lines - countLines(await readBytes(path, prefixEnd)) : 0;
-    const shift = prefixEnd > 0 ? 0 : at.lines;
+    const blankLines = prefix ? at.lines - prefix.lines : 0;
+    const shift = prefix ? 0 : at.lines;
     async function* counted(): AsyncGenerator<Buffer> {
-      if (prefixEnd > 0) yield* fileBytes(0, prefixEnd);
+      if (prefix) yield* fileBytes(0, prefix.end);
       for (let left = blankLines; left > 0; left -= BLANK_LINES.length) yield left >= BLANK_LINES.length ? BLANK_LINES : BLANK_LINES.subarray(0, left);
       for await (const chunk of fileBytes(at.offset)) {
         onBytes(chunk.length);
@@ -374,7 +374,7 @@ async function readInParts(
     path,
     size,
     settings: parallel.settings,
-    request: { ...parallel.request, format: plan.format, ...(plan.prefixEnd !== undefined ? { prefixEnd: plan.prefixEnd } : {}) },
+    request: { ...parallel.request, format: plan.format, ...(plan.prefix ? { prefix: plan.prefix } : {}) },
     onObservation: (o) => void onObservation(o),
     skip: parallel.skip,
     onBytes: (n) => {
@@ -390,19 +390,6 @@ async function readInParts(
 
 /** Line breaks that stand for the lines of a CSV's parts before the one read on from (readInParts). */
 const BLANK_LINES = Buffer.alloc(64 * 1024, 10);
-
-/** The first `length` bytes of a file. */
-async function readBytes(path: string, length: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of createReadStream(path, { start: 0, end: length - 1 }) as AsyncIterable<Buffer>) chunks.push(chunk);
-  return Buffer.concat(chunks);
-}
-
-function countLines(bytes: Buffer): number {
-  let n = 0;
-  for (let i = bytes.indexOf(10); i !== -1; i = bytes.indexOf(10, i + 1)) n++;
-  return n;
-}
 
 /** The located error of an input read past `limits.maxSecondsPerInput`. */
 function timeLimitMessage(seconds: number, records: number): string {

@@ -16,7 +16,7 @@ import type { ReportDocument } from "../model/finding.js";
 import { parseAsOf } from "../policy/time.js";
 import { tempDir } from "../testing/temp.js";
 import { runScan } from "./index.js";
-import { headerEnd } from "../readers/csv/index.js";
+import { headerLines } from "../readers/csv/index.js";
 import { DEFAULT_PARALLEL, splitAtLines } from "./parallel-read.js";
 
 let catalog: Catalog;
@@ -328,12 +328,12 @@ describe("scan: a CSV read in parts", () => {
   });
 });
 
-describe("headerEnd: where a CSV's header lines end", () => {
+describe("headerLines: where a CSV's header lines end, and how many they are", () => {
   it("is the byte after the header line, after a BOM and a #TYPE line, or undefined", () => {
-    assert.equal(headerEnd(Buffer.from("a,b\n1,2\n")), 4);
-    assert.equal(headerEnd(Buffer.from("\uFEFF#TYPE x\r\n\r\nname,vendor\r\nx,y\r\n")), Buffer.byteLength("\uFEFF#TYPE x\r\n\r\nname,vendor\r\n"));
-    assert.equal(headerEnd(Buffer.from("Имя,Издатель\nx,y\n")), Buffer.byteLength("Имя,Издатель\n"));
-    assert.equal(headerEnd(Buffer.from("name,vendor")), undefined, "no line break after the header in the head");
-    assert.equal(headerEnd(Buffer.from([0x6e, 0xff, 0x2c, 0x76, 0x0a])), undefined, "not UTF-8");
+    assert.deepEqual(headerLines(Buffer.from("a,b\n1,2\n")), { end: 4, lines: 1 });
+    assert.deepEqual(headerLines(Buffer.from("\uFEFF#TYPE x\r\n\r\nname,vendor\r\nx,y\r\n")), { end: Buffer.byteLength("\uFEFF#TYPE x\r\n\r\nname,vendor\r\n"), lines: 3 });
+    assert.deepEqual(headerLines(Buffer.from("Имя,Издатель\nx,y\n")), { end: Buffer.byteLength("Имя,Издатель\n"), lines: 1 });
+    assert.equal(headerLines(Buffer.from("name,vendor")), undefined, "no line break after the header in the head");
+    assert.equal(headerLines(Buffer.from([0x6e, 0xff, 0x2c, 0x76, 0x0a])), undefined, "not UTF-8");
   });
 });

@@ -33,10 +33,10 @@ export type PartRequest = {
   end: number;
   format: "osquery-log" | "csv";
   /**
-   * CSV: the end of the file's header lines (a `#TYPE` line, the header), read before a part
-   * that starts after them, so that the part's reader knows the columns.
+   * CSV: the file's header lines (a `#TYPE` line, the header), bytes [0, end), read before a part
+   * that starts after them so that the part's reader knows the columns, and how many lines they are.
    */
-  prefixEnd?: number;
+  prefix?: { end: number; lines: number };
   catalog: Catalog;
   profile: Profile;
   asOf: string;

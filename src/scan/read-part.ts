@@ -71,17 +71,12 @@ export async function readPart(request: PartRequest, hooks: PartHooks): Promise<
     },
   });
 
-  // a CSV part after the first is read after the file's header lines (bytes [0, prefixEnd))
-  const prefixEnd = request.start > 0 ? (request.prefixEnd ?? 0) : 0;
-  let prefixLines = 0;
+  // a CSV part after the first is read after the file's header lines
+  const prefix = request.start > 0 ? request.prefix : undefined;
+  const prefixLines = prefix?.lines ?? 0;
   let sinceProgress = 0;
   async function* bytes(): AsyncGenerator<Buffer> {
-    if (prefixEnd > 0) {
-      for await (const chunk of createReadStream(request.path, { start: 0, end: prefixEnd - 1 }) as AsyncIterable<Buffer>) {
-        for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) prefixLines++;
-        yield chunk;
-      }
-    }
+    if (prefix) yield* createReadStream(request.path, { start: 0, end: prefix.end - 1 }) as AsyncIterable<Buffer>;
     for await (const chunk of createReadStream(request.path, { start: request.start, end: request.end - 1 }) as AsyncIterable<Buffer>) {
       sinceProgress += chunk.length;
       if (sinceProgress >= PROGRESS_BYTES) {

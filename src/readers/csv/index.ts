@@ -795,17 +795,20 @@ function findHeader(text: string): { header?: string; typeLine: boolean; complet
 }
 
 /**
- * Where a UTF-8 CSV's header lines (a `#TYPE` line, then the header) end in its first bytes: the
- * offset after the header line's line break, or undefined when the header does not end there or
- * those bytes are not plain UTF-8. A part of the file read in parts is read after these bytes.
+ * A UTF-8 CSV's header lines (a `#TYPE` line, then the header) in its first bytes: where they end
+ * (the offset after the header line's line break) and how many lines they are; undefined when
+ * the header does not end there or those bytes are not plain UTF-8. A part of a file read in
+ * parts is read after these bytes.
  */
-export function headerEnd(head: Uint8Array): number | undefined {
+export function headerLines(head: Uint8Array): { end: number; lines: number } | undefined {
   const text = new TextDecoder("utf-8", { ignoreBOM: true }).decode(head);
   const found = findHeader(text);
   if (found.end === undefined) return undefined;
-  const lines = Buffer.from(text.slice(0, found.end), "utf8");
+  const prefix = text.slice(0, found.end);
+  const bytes = Buffer.from(prefix, "utf8");
   // the decoded text must be the bytes themselves (no replaced bytes), so that its length is a byte offset of the file
-  return lines.equals(head.subarray(0, lines.length)) ? lines.length : undefined;
+  if (!bytes.equals(head.subarray(0, bytes.length))) return undefined;
+  return { end: bytes.length, lines: prefix.split("\n").length - 1 };
 }
 
 /** The delimiter that splits the header line most often (outside quotes); `,` when none does. */
