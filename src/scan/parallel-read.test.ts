@@ -17,7 +17,7 @@ import { parseAsOf } from "../policy/time.js";
 import { tempDir } from "../testing/temp.js";
 import { runScan } from "./index.js";
 import { headerLines } from "../readers/csv/index.js";
-import { DEFAULT_PARALLEL, splitAtLines } from "./parallel-read.js";
+import { DEFAULT_PARALLEL, splitAtLines, type ParallelSettings } from "./parallel-read.js";
 
 let catalog: Catalog;
 const dir = tempDir();
@@ -87,6 +87,20 @@ async function scanBoth(
   return { parallel, single, split };
 }
 
+/** A scan of `path` in three parts under an input time limit of `seconds`, and how many parts it used. */
+async function scanWithLimit(path: string, seconds: number, headStart: ParallelSettings["headStart"]): Promise<{ doc: ReportDocument; split: number[] }> {
+  const split: number[] = [];
+  const doc = await runScan({
+    inputs: [path],
+    catalog,
+    profile: "business",
+    asOf: parseAsOf("2025-06-01"),
+    limits: { maxRecordChars: 1 << 20, maxDepth: 512, maxSecondsPerInput: seconds, maxGzipRatio: 500 },
+    parallel: { minBytes: 0, workers: 3, headStart, onSplit: ({ used }) => split.push(used) },
+  });
+  return { doc, split };
+}
+
 /** The document without what differs between two runs by design (the time it was made). */
 const comparable = (doc: ReportDocument): unknown => ({ ...doc, generatedAt: undefined });
 
@@ -131,15 +145,7 @@ describe("scan: a results log read in parts", () => {
   it("keeps the input's time limit, and says the limit as configured", async () => {
     const path = join(dir, "slow.log");
     writeFileSync(path, logLines().join("\n") + "\n");
-    const split: number[] = [];
-    const doc = await runScan({
-      inputs: [path],
-      catalog,
-      profile: "business",
-      asOf: parseAsOf("2025-06-01"),
-      limits: { maxRecordChars: 1 << 20, maxDepth: 512, maxSecondsPerInput: 0.001, maxGzipRatio: 500 },
-      parallel: { minBytes: 0, workers: 3, onSplit: ({ used }) => split.push(used) },
-    });
+    const { doc, split } = await scanWithLimit(path, 0.001, DEFAULT_PARALLEL.headStart);
     const late = doc.errors.filter((e) => e.code === "limit/time");
     assert.equal(late.length, 1, JSON.stringify(doc.errors));
     assert.match(late[0]!.message, /limit of 0\.001 s/);
@@ -281,15 +287,7 @@ describe("scan: a CSV read in parts", () => {
     // the first row, or after the part, shows nothing of what is kept)
     const tried: string[] = [];
     for (const seconds of [0.3, 0.1, 0.03, 0.01, 0.003]) {
-      const split: number[] = [];
-      const doc = await runScan({
-        inputs: [path],
-        catalog,
-        profile: "business",
-        asOf: parseAsOf("2025-06-01"),
-        limits: { maxRecordChars: 1 << 20, maxDepth: 512, maxSecondsPerInput: seconds, maxGzipRatio: 500 },
-        parallel: { minBytes: 0, workers: 3, headStart: EQUAL_PARTS, onSplit: ({ used }) => split.push(used) },
-      });
+      const { doc, split } = await scanWithLimit(path, seconds, EQUAL_PARTS);
       assert.equal(doc.errors.filter((e) => e.code === "limit/time").length, 1, JSON.stringify(doc.errors));
       tried.push(`${seconds} s: parts used ${split}, ${doc.summary.observations} observations`);
       if (split[0] !== 0 || doc.summary.observations === 0) continue;
