@@ -22,7 +22,7 @@ import { createScanner, MAX_LOOKALIKES_KEPT } from "./scanner.js";
 import type { PartRequest, PartResult } from "./parallel-read.js";
 
 /** The readers a file may be read in parts with (PartRequest.format). */
-export const PART_READERS: Record<PartRequest["format"], Reader> = { "osquery-log": osqueryReader, csv: csvReader };
+const PART_READERS: Record<PartRequest["format"], Reader> = { "osquery-log": osqueryReader, csv: csvReader };
 
 /** Bytes between progress reports. */
 const PROGRESS_BYTES = 8 * 1024 * 1024;
