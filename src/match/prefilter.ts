@@ -175,7 +175,7 @@ export function buildPrefilter(index: CatalogIndex): Prefilter {
  * State 0 is the root, and every byte of class 0 (one that is in no literal and is no STOP byte:
  * white space, quotes, JSON's structural characters ...) leads back to it.
  */
-export type LiteralAutomaton = { classes: Uint8Array; table: Int32Array; hitFrom: number };
+export type LiteralAutomaton = { classes: Uint8Array; table: Int32Array; hitFrom: number; width: number };
 
 /** The class of bytes that are a hit by themselves: anything outside ASCII, and `%` (of `%XX`). */
 const STOP = 1;
@@ -263,7 +263,7 @@ function buildAutomaton(words: readonly string[]): LiteralAutomaton {
     const row = renamed[s]! * width;
     for (let c = 0; c < width; c++) table[row + c] = renamed[full[s * width + c]!]! * width;
   }
-  return { classes, table, hitFrom: firstHit * width };
+  return { classes, table, hitFrom: firstHit * width, width };
 }
 
 /** The offset of the first byte in `bytes[from, to)` where `a` hits, from its root; -1 when none does. */

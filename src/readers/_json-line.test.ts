@@ -119,3 +119,79 @@ describe("the JSON line check's prefilter pass", () => {
     assert.ok(accepted > 1000, `only ${accepted} lines were accepted`);
   });
 });
+
+describe("the JSON line check's grammar", () => {
+  /** What the check says of `bytes`, with the shape it filled (columns' keys and non-blank flags). */
+  function check(bytes: Buffer): { ok: boolean; keys: string[]; nonBlank: boolean[] } {
+    const shape = createJsonLineShape(ASKED.length);
+    const ok = checkJsonLine(bytes, 0, bytes.length, ASKED, "columns", shape, prefilter.automaton());
+    const keys: string[] = [];
+    const nonBlank: boolean[] = [];
+    if (ok && shape.kinds[0] === 1) {
+      for (let k = 0; k < shape.keyCount; k++) {
+        keys.push(bytes.toString("utf8", shape.keyStarts[k]!, shape.keyEnds[k]!));
+        nonBlank.push(shape.nonBlank[k] === 1);
+      }
+    }
+    return { ok, keys, nonBlank };
+  }
+
+  /** JSON.parse's reading of the same bytes: an object, or undefined when it throws or gives anything else. */
+  function parsed(bytes: Buffer): Record<string, unknown> | undefined {
+    try {
+      const v: unknown = JSON.parse(bytes.toString("utf8"));
+      return v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Bytes that break or bend JSON where they land: quotes, escapes, control characters, structure, non-ASCII. */
+  const NASTY = [0x22, 0x5c, 0x01, 0x0a, 0x09, 0x1f, 0x20, 0x7f, 0x2c, 0x3a, 0x7b, 0x7d, 0x5b, 0x5d, 0x75, 0x6e, 0x74, 0x62, 0x2f, 0x30, 0x2d, 0x65, 0xd0, 0x80];
+
+  it("accepts only what JSON.parse reads as one object, and notes the columns' keys and blanks as it reads them (property)", () => {
+    const text = fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom(" ", "\t", "\\", '"', "\n\t\r\f", "\b", "/", " x ", "é", "\u0001"), fc.constantFrom(...prefilter.literals));
+    const cell = fc.oneof(text, fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.constantFrom(true, false, null), fc.constant({}), fc.array(fc.integer(), { maxLength: 2 }));
+    const line = fc.record({ columns: fc.dictionary(text, cell, { maxKeys: 5 }), action: fc.oneof(text, fc.integer()), rest: fc.dictionary(text, cell, { maxKeys: 2 }) });
+    const edit = fc.array(
+      fc.record({ at: fc.nat(), kind: fc.constantFrom("delete", "insert", "replace"), byte: fc.constantFrom(...NASTY) }),
+      { maxLength: 2 },
+    );
+    let accepted = 0;
+    let broken = 0;
+    fc.assert(
+      fc.property(line, edit, fc.boolean(), ({ columns, action, rest }, edits, spaced) => {
+        let bytes = Buffer.from(JSON.stringify({ ...rest, columns, action }, null, spaced ? 1 : 0).replace(/\n/g, " "));
+        for (const e of edits) {
+          const at = e.at % (bytes.length + 1);
+          const b = Buffer.from([e.byte]);
+          if (e.kind === "delete") bytes = Buffer.concat([bytes.subarray(0, at), bytes.subarray(at + 1)]);
+          else if (e.kind === "insert") bytes = Buffer.concat([bytes.subarray(0, at), b, bytes.subarray(at)]);
+          else bytes = Buffer.concat([bytes.subarray(0, at), b, bytes.subarray(at + 1)]);
+        }
+        const r = check(bytes);
+        const object = parsed(bytes);
+        if (!r.ok) {
+          if (object === undefined) broken++;
+          return;
+        }
+        accepted++;
+        assert.ok(object !== undefined, `accepted what JSON.parse rejects: ${bytes.toString("latin1")}`);
+        const cols = object.columns;
+        if (cols === null || typeof cols !== "object" || Array.isArray(cols)) return;
+        const entries = Object.entries(cols as Record<string, unknown>);
+        // JSON.parse orders integer-like keys first and keeps the last of a repeated key; the
+        // check notes every key in line order
+        assert.deepEqual([...new Set(r.keys)].sort(), entries.map(([k]) => k).sort(), bytes.toString("latin1"));
+        for (let k = 0; k < r.keys.length; k++) {
+          if (r.keys.indexOf(r.keys[k]!) !== r.keys.lastIndexOf(r.keys[k]!)) continue;
+          const v: unknown = (cols as Record<string, unknown>)[r.keys[k]!];
+          const expected: boolean = typeof v === "string" ? v.trim() !== "" : typeof v === "number";
+          assert.equal(r.nonBlank[k], expected, `${r.keys[k]} in ${bytes.toString("latin1")}`);
+        }
+      }),
+      { numRuns: 5000 },
+    );
+    assert.ok(accepted > 1000 && broken > 500, `accepted ${accepted}, broken and rejected ${broken}`);
+  });
+});

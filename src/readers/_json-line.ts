@@ -68,21 +68,71 @@ export function createJsonLineShape(asked: number): JsonLineShape {
   };
 }
 
+/**
+ * The automaton a string's bytes are walked with: the prefilter's own, widened by three classes
+ * that leave it (a quote, a backslash, a control character), so the loop over a string's bytes
+ * makes one table step and one compare per byte, and stops at anything it must look at: the
+ * string's end, an escape, a byte JSON forbids there, or a literal (or a byte the literals cannot
+ * judge, which the prefilter's automaton already treats as a hit).
+ */
+type StringWalk = {
+  /** Byte to class: the prefilter's classes, and the three leaving classes. */
+  classes: Uint8Array;
+  /** The prefilter's classes, to step the automaton over a byte the loop stopped at. */
+  raw: Uint8Array;
+  /** `table[state + class]`, states premultiplied by the width, as in `LiteralAutomaton`. */
+  table: Int32Array;
+  /** States at or above this one stop the loop: the prefilter's hits, and the leaving state. */
+  stopFrom: number;
+};
+
+const walks = new WeakMap<LiteralAutomaton, StringWalk>();
+
+/** The string walk of `a` (built once per automaton); without `a`, a walk that only finds the leaving bytes. */
+function stringWalk(a: LiteralAutomaton | undefined): StringWalk {
+  if (!a) return PLAIN_WALK;
+  let walk = walks.get(a);
+  if (!walk) walks.set(a, (walk = widen(a.classes, a.table, a.width, a.hitFrom)));
+  return walk;
+}
+
+function widen(raw: Uint8Array, from: Int32Array, width: number, hitFrom: number): StringWalk {
+  let count = 0;
+  for (const c of raw) count = Math.max(count, c + 1);
+  const [quote, backslash, control] = [count, count + 1, count + 2];
+  let wide = 1;
+  while (wide < count + 3) wide *= 2;
+  const states = from.length / width;
+  const leave = states; // a new state, numbered after every hit
+  const table = new Int32Array((states + 1) * wide);
+  for (let s = 0; s < states; s++) {
+    for (let c = 0; c < count; c++) table[s * wide + c] = (from[s * width + c]! / width) * wide;
+    for (const c of [quote, backslash, control]) table[s * wide + c] = leave * wide;
+  }
+  const classes = new Uint8Array(256);
+  for (let b = 0; b < 256; b++) classes[b] = b < 32 ? control : b === QUOTE ? quote : b === BACKSLASH ? backslash : raw[b]!;
+  return { classes, raw, table, stopFrom: (hitFrom / width) * wide };
+}
+
+/** Every byte but the leaving ones keeps the root: a string's walk once the line is known to hit. */
+const PLAIN_WALK = widen(new Uint8Array(256), new Int32Array(1), 1, 1);
+
 // Scanner state, module-level so the hot loop allocates nothing.
 let src: Uint8Array = new Uint8Array(0);
 let stop = 0;
-/** After scanString: whether the string held a character `String.prototype.trim` keeps. */
-let stringNonBlank = false;
 /** The prefilter automaton stepped along (see the module comment); undefined when none was given or it already hit. */
 let pending: LiteralAutomaton | undefined;
-const NO_CLASSES = new Uint8Array(256);
-const NO_TABLE = new Int32Array(1);
+/** The string walk of `pending`, or the plain one once there is nothing to step. */
+let walk: StringWalk = PLAIN_WALK;
+/** After scanString: whether the string held an escape (a key with one is not compared here). */
+let escaped = false;
 
 /** Starts a check of `text` up to `end`, stepping `automaton` along. */
 function begin(text: Uint8Array, end: number, automaton: LiteralAutomaton | undefined): void {
   src = text;
   stop = end;
   pending = automaton;
+  walk = stringWalk(automaton);
 }
 
 /** Whether the check's automaton found a literal (or a byte it cannot judge); true when none was given. */
@@ -90,9 +140,15 @@ function literalHit(automaton: LiteralAutomaton | undefined): boolean {
   return !automaton || pending === undefined;
 }
 
+/** The automaton has found what it looks for: the rest of the line is only checked. */
+function hit(): void {
+  pending = undefined;
+  walk = PLAIN_WALK;
+}
+
 /** Steps the automaton over `src[from, to)` (a number or a literal word) from its root. */
 function stepOver(from: number, to: number): void {
-  if (pending && runAutomaton(pending, src, from, to) !== -1) pending = undefined;
+  if (pending && runAutomaton(pending, src, from, to) !== -1) hit();
 }
 
 function at(i: number): number {
@@ -115,49 +171,62 @@ function scanString(i: number): number {
   // the module's state in locals: this is the loop most bytes of a line go through
   const s = src;
   const n = stop;
-  // the automaton starts at its root (the quote sent it there); 0 when it is not stepped
-  const a = pending;
-  const cls = a ? a.classes : NO_CLASSES;
-  const next = a ? a.table : NO_TABLE;
-  let hits = a ? a.hitFrom : 0;
+  let { classes, table, stopFrom } = walk;
+  // the automaton starts at its root (the quote sent it there)
   let state = 0;
-  let nonBlank = false;
+  escaped = false;
   i++;
-  while (i < n) {
-    const c = s[i]!;
-    if (hits !== 0) {
-      state = next[state + cls[c]!]!;
-      if (state >= hits) hits = 0;
-    }
-    if (c > BACKSLASH || (c > QUOTE && c < BACKSLASH) || (c > 32 && c < QUOTE)) {
-      nonBlank = true;
+  for (;;) {
+    let next = 0;
+    while (i < n) {
+      next = table[state + classes[s[i]!]!]!;
+      if (next >= stopFrom) break;
+      state = next;
       i++;
-      continue;
     }
-    if (c === QUOTE) {
-      stringNonBlank = nonBlank;
-      if (hits === 0) pending = undefined;
-      return i + 1;
-    }
+    if (i >= n) return -1;
+    const c = s[i]!;
+    if (c === QUOTE) return i + 1;
     if (c === BACKSLASH) {
       const e = i + 1 < n ? s[i + 1]! : -1;
-      // \t \n \r \f are white space to trim(); \b and the rest are not; \u is not judged here
-      if (e === 116 || e === 110 || e === 114 || e === 102) {
-        /* white space */
-      } else if (e === 98 || e === QUOTE || e === BACKSLASH || e === 47) nonBlank = true;
-      else return -1;
-      // the escaped character is a byte of the raw line too (the automaton reads raw bytes)
-      if (hits !== 0) {
-        state = next[state + cls[e]!]!;
-        if (state >= hits) hits = 0;
+      // \u is not judged here; a backslash before anything else is not JSON
+      if (e !== 116 && e !== 110 && e !== 114 && e !== 102 && e !== 98 && e !== QUOTE && e !== BACKSLASH && e !== 47) return -1;
+      escaped = true;
+      // both bytes of the escape are bytes of the raw line too (the automaton reads raw bytes)
+      state = table[state + walk.raw[BACKSLASH]!]!;
+      if (state < stopFrom) state = table[state + walk.raw[e]!]!;
+      if (state >= stopFrom) {
+        hit();
+        ({ classes, table, stopFrom } = walk);
+        state = 0;
       }
       i += 2;
       continue;
     }
     if (c < 32) return -1; // control characters must be escaped
-    i++; // a space
+    // a literal ends here, or a byte the literals cannot judge stands here: only checked from now on
+    hit();
+    ({ classes, table, stopFrom } = walk);
+    state = 0;
+    i++;
   }
-  return -1;
+}
+
+/**
+ * Whether the string value at `[start, end)` (between its quotes, escapes already checked) holds a
+ * character `String.prototype.trim` keeps: `\t \n \r \f` and spaces are white space to it, an
+ * escaped quote, backslash, slash or `\b` is not, nor is any other byte.
+ */
+function nonBlankString(start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const c = src[i]!;
+    if (c === BACKSLASH) {
+      const e = src[i + 1]!;
+      if (e !== 116 && e !== 110 && e !== 114 && e !== 102) return true;
+      i++;
+    } else if (c !== 32) return true;
+  }
+  return false;
 }
 
 function scanNumber(i: number): number {
@@ -235,12 +304,6 @@ function scanValue(i: number, depth: number): number {
     return after;
   }
   return -1;
-}
-
-/** Whether the raw key at [s, e) has an escape (then it is not compared here). */
-function hasEscape(s: number, e: number): boolean {
-  for (let i = s; i < e; i++) if (src[i] === BACKSLASH) return true;
-  return false;
 }
 
 /**
@@ -337,14 +400,14 @@ export function checkJsonObject(text: Uint8Array, start: number, end: number, sh
   return ok;
 }
 
-/** -1 not asked, -2 a key with an escape (not judged), else the index in `asked`. */
+/** -1 not asked, -2 a key with an escape (not judged), else the index in `asked`; just after the key's scanString. */
 function askedSlot(asked: readonly string[], ks: number, ke: number): number {
   const length = ke - ks;
   for (let k = 0; k < asked.length; k++) {
     const key = asked[k]!;
     if (key.length === length && startsWith(src, key, ks)) return k;
   }
-  return hasEscape(ks, ke) ? -2 : -1;
+  return escaped ? -2 : -1;
 }
 
 /** The nested object's members: keys (no escapes, at most MAX_KEYS) and non-blank flags. */
@@ -357,7 +420,7 @@ function scanMembers(i: number, shape: JsonLineShape): number {
     i = scanString(i);
     if (i < 0) return -1;
     const ke = i - 1;
-    if (hasEscape(ks, ke) || shape.keyCount >= MAX_KEYS) return -1;
+    if (escaped || shape.keyCount >= MAX_KEYS) return -1;
     i = ws(i);
     if (at(i) !== 58) return -1;
     i = ws(i + 1);
@@ -366,7 +429,7 @@ function scanMembers(i: number, shape: JsonLineShape): number {
     let nonBlank = false;
     if (c === QUOTE) {
       i = scanString(i);
-      nonBlank = stringNonBlank;
+      nonBlank = i > 0 && nonBlankString(vs + 1, i - 1);
     } else {
       nonBlank = c === 45 || (c >= 48 && c <= 57); // a number is a non-blank value; true, null, objects are not
       i = scanValue(i, 2);

@@ -47,7 +47,7 @@ before(async () => {
 const HITS_EVERYTHING = {
   enabled: true,
   mayMatchText: () => false,
-  automaton: () => ({ classes: new Uint8Array(256), table: new Int32Array([0]), hitFrom: 0 }),
+  automaton: () => ({ classes: new Uint8Array(256), table: new Int32Array([0]), hitFrom: 0, width: 1 }),
 } as unknown as Prefilter;
 
 type Outcome = { observations: Observation[]; issues: string[]; skipped: number };
