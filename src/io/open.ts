@@ -14,7 +14,7 @@ import { createGunzip } from "node:zlib";
 import { IctsError } from "../model/issue.js";
 import { decodeHead, sniffEncoding } from "./encoding.js";
 import { peek } from "./peek.js";
-import { DEFAULT_LIMITS, GZIP_RATIO_AFTER_BYTES } from "./limits.js";
+import { DEFAULT_LIMITS, GZIP_RATIO_AFTER_BYTES, READ_CHUNK_BYTES } from "./limits.js";
 import type { Probe, TextEncoding } from "./types.js";
 
 /** How much of an input detection looks at. */
@@ -146,7 +146,7 @@ async function openFile(path: string): Promise<{ stream: Readable; size?: number
       // a FIFO would block forever, a device never ends: standard input is named `-`
       throw new IctsError("input/special-file", `${st.isFIFO() ? "a FIFO (named pipe)" : st.isSocket() ? "a socket" : "a device or special file"}, not a regular file: refused (read a pipe as standard input, -)`, { source: { file: path } });
     }
-    return { stream: handle.createReadStream(), size: st.size };
+    return { stream: handle.createReadStream({ highWaterMark: READ_CHUNK_BYTES }), size: st.size };
   } catch (err) {
     await handle.close().catch(() => {});
     throw err instanceof IctsError ? err : openError(path, err);

@@ -14,6 +14,7 @@
  */
 import { createReadStream } from "node:fs";
 import { Readable } from "node:stream";
+import { READ_CHUNK_BYTES } from "../io/limits.js";
 import type { Observation } from "../model/observation.js";
 import { csvReader } from "../readers/csv/index.js";
 import { osqueryReader } from "../readers/osquery/index.js";
@@ -76,8 +77,8 @@ export async function readPart(request: PartRequest, hooks: PartHooks): Promise<
   const prefixLines = prefix?.lines ?? 0;
   let sinceProgress = 0;
   async function* bytes(): AsyncGenerator<Buffer> {
-    if (prefix) yield* createReadStream(request.path, { start: 0, end: prefix.end - 1 }) as AsyncIterable<Buffer>;
-    for await (const chunk of createReadStream(request.path, { start: request.start, end: request.end - 1 }) as AsyncIterable<Buffer>) {
+    if (prefix) yield* createReadStream(request.path, { start: 0, end: prefix.end - 1, highWaterMark: READ_CHUNK_BYTES }) as AsyncIterable<Buffer>;
+    for await (const chunk of createReadStream(request.path, { start: request.start, end: request.end - 1, highWaterMark: READ_CHUNK_BYTES }) as AsyncIterable<Buffer>) {
       sinceProgress += chunk.length;
       if (sinceProgress >= PROGRESS_BYTES) {
         hooks.onProgress(sinceProgress);
