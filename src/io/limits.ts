@@ -36,6 +36,9 @@ export const DEFAULT_LIMITS: Readonly<InputLimits> = Object.freeze({
  */
 export const READ_CHUNK_BYTES = 512 * 1024;
 
+/** Bytes per piece of gunzipped output: zlib's default is 16 KiB, and each piece costs a reader a turn. */
+export const GUNZIP_CHUNK_BYTES = 256 * 1024;
+
 /** The gzip ratio is judged only past this many uncompressed bytes (as the zip ratio rule is, src/scan/archive.ts). */
 export const GZIP_RATIO_AFTER_BYTES = 64 * 1024 * 1024;
 

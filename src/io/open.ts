@@ -14,7 +14,7 @@ import { createGunzip } from "node:zlib";
 import { IctsError } from "../model/issue.js";
 import { decodeHead, sniffEncoding } from "./encoding.js";
 import { peek } from "./peek.js";
-import { DEFAULT_LIMITS, GZIP_RATIO_AFTER_BYTES, READ_CHUNK_BYTES } from "./limits.js";
+import { DEFAULT_LIMITS, GUNZIP_CHUNK_BYTES, GZIP_RATIO_AFTER_BYTES, READ_CHUNK_BYTES } from "./limits.js";
 import type { Probe, TextEncoding } from "./types.js";
 
 /** How much of an input detection looks at. */
@@ -74,8 +74,9 @@ export async function openInput(spec: InputSpec, options: OpenOptions = {}): Pro
   let gzipped = false;
   if (isGzip(head)) {
     gzipped = true;
-    // pipeline, not pipe: a reader that stops early then closes the compressed source too
-    const gunzip = createGunzip();
+    // pipeline, not pipe: a reader that stops early then closes the compressed source too; zlib's
+    // own 16 KiB pieces would each go through the reader's chunk handling (see GUNZIP_CHUNK_BYTES)
+    const gunzip = createGunzip({ chunkSize: GUNZIP_CHUNK_BYTES });
     // a cut-off or damaged gzip stream is a coded input error with how far it got, not zlib's bare message
     const out = new PassThrough();
     let inflated = 0;
