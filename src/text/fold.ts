@@ -5,11 +5,55 @@
  * (Cyrillic, CJK ...) to Latin, lower case, punctuation to spaces, and for product names the
  * removal of version numbers and edition or architecture suffixes.
  */
-import { transliterate } from "transliteration";
 import { PUBLISHER_LEGAL_FORMS } from "./legal-forms.js";
+import { lazyRequire } from "../util/lazy-require.js";
 import { stripTrailingGroup } from "../util/trailing.js";
 
 const NON_ASCII = /[^\x00-\x7f]/;
+
+/**
+ * The transliteration library, loaded on the first text no table below holds: loading it (its
+ * character tables) took about 40 ms of every command's start-up, while the catalog's own
+ * non-ASCII names are few and known at build time (see {@link addTransliterations}).
+ */
+const library = lazyRequire<{ transliterate(text: string): string }>("transliteration");
+
+/** NFKC text → its transliteration, as the library gives it (see {@link addTransliterations}). */
+const known = new Map<string, string>();
+
+/** What {@link recordTransliterations} is collecting, while it runs. */
+let recording: Map<string, string> | undefined;
+
+/** The library's transliteration of NFKC-normalised `text`, from the table when it holds it. */
+function transliterate(text: string): string {
+  const latin = known.get(text) ?? library().transliterate(text);
+  recording?.set(text, latin);
+  return latin;
+}
+
+/**
+ * Runs `work` and returns every transliteration it needed (NFKC text → Latin, as the library
+ * gives it): the catalog's build step stores the ones building the match index needs.
+ */
+export function recordTransliterations(work: () => void): Record<string, string> {
+  recording = new Map();
+  try {
+    work();
+    return Object.fromEntries(recording);
+  } finally {
+    recording = undefined;
+  }
+}
+
+/**
+ * Remembers transliterations the library made earlier (a table from {@link recordTransliterations},
+ * read with the compiled catalog), so that folding the catalog's names at start-up does not load
+ * the library. Only speed depends on it: a text not in the table is transliterated by the library.
+ */
+export function addTransliterations(table: Readonly<Record<string, string>>): void {
+  for (const [text, latin] of Object.entries(table)) known.set(text, latin);
+}
+
 const SEPARATORS = /[^a-z0-9]+/g;
 
 /** Tokens that describe a build, not a product: dropped from product names. */
