@@ -365,6 +365,9 @@ type CountPlan = {
   /** The highest index a plain line must be split up to. */
   last: number;
   kinds: Map<string, ObservationKind | undefined>;
+  /** The kind cell of the last plain line, as text, and its kind: most rows repeat the one before. */
+  lastKindText: string;
+  lastKind: ObservationKind | undefined;
   /**
    * A MAC address column: the prefilter cannot judge these rows. The device matcher reads a MAC
    * in any notation (`0c:75:d2:…`, `0c75.d2ab.…`), so the catalog's OUI (`0c75d2`) need not be a
@@ -384,6 +387,8 @@ function countPlan(columns: ColumnMap): CountPlan {
     kindColumns,
     last: Math.max(-1, ...all),
     kinds: new Map(),
+    lastKindText: "",
+    lastKind: undefined,
     mac: columns.mac !== undefined,
   };
 }
@@ -423,6 +428,19 @@ function kindOfCell(value: string | undefined, plan: CountPlan): ObservationKind
   return kind;
 }
 
+/** kindOfCell of an ASCII cell's bytes, without making a string when it is the last one's text again. */
+function kindOfBytes(bytes: Buffer, start: number, end: number, plan: CountPlan): ObservationKind | undefined {
+  const last = plan.lastKindText;
+  if (end - start === last.length) {
+    let same = true;
+    for (let i = 0; same && i < last.length; i++) same = bytes[start + i] === last.charCodeAt(i);
+    if (same) return plan.lastKind;
+  }
+  plan.lastKindText = bytes.toString("latin1", start, end);
+  plan.lastKind = kindOfCell(plan.lastKindText, plan);
+  return plan.lastKind;
+}
+
 const bounds = new Int32Array(2 * 512);
 
 /** countRecord for a line with no quote (ASCII bytes), without splitting it into strings. */
@@ -450,7 +468,7 @@ function countPlain(bytes: Buffer, start: number, end: number, delimiter: number
   };
   return countCells(
     cell,
-    () => (plan.kind === undefined || plan.kind >= cells ? undefined : kindOfCell(bytes.toString("latin1", bounds[2 * plan.kind]!, bounds[2 * plan.kind + 1]!), plan)),
+    () => (plan.kind === undefined || plan.kind >= cells ? undefined : kindOfBytes(bytes, bounds[2 * plan.kind]!, bounds[2 * plan.kind + 1]!, plan)),
     plan,
   );
 }
