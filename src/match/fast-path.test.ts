@@ -127,6 +127,25 @@ describe("fast paths against full paths, random inputs", () => {
     );
   });
 
+  it("inventory/csv whose rows say their kind (kinds of one length, in turn) beside service and process columns", async () => {
+    // the kind decides which column a row is counted by: a row must never take the one before's
+    const kinded = fc.record({
+      base: row(),
+      kind: fc.constantFrom("service", "process", "package", "Service", "", "driver"),
+      named: fc.boolean(),
+      service: fc.constantFrom("", "WinDefend", "avp"),
+      process: fc.constantFrom("", "chrome.exe", "avp.exe"),
+    });
+    const line = (k: { base: Row; kind: string; named: boolean; service: string; process: string }): string =>
+      [k.base.host, k.kind, k.named ? k.base.name : "", k.base.vendor, "1.0", k.base.path, "", k.service, k.process].map(csvCell).join(",");
+    await fc.assert(
+      fc.asyncProperty(fc.array(kinded, { minLength: 1, maxLength: 40 }), cutsArb, async (rows, cuts) => {
+        await same(csvReader, ["host,kind,name,vendor,version,path,identifier,service,process", ...rows.map(line)].join("\n") + "\n", cuts);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it("osquery results log", async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(row(), { minLength: 1, maxLength: 40 }), cutsArb, async (rows, cuts) => {
