@@ -7,16 +7,17 @@
  *
  * - the TSV reader holds a header it reads records with (`SharedHeader`: the reader's own, up to
  *   date with every line it has taken, since each run is read one line at a time) and the line
- *   is a plain record under it (plain-record.ts: one observation, no issue);
- * - the line is within the line limit, is no header line (`#`), holds no `\` (Zeek's `\xNN`
- *   escapes, which may hide a literal) and nothing the prefilter's automaton stops at: no
- *   catalog literal, no byte outside ASCII, no `%`, no `\u`, and no `xn--` (see IDNA).
+ *   is a plain record under it (plain-record.ts: ASCII, no header line, one observation and no
+ *   issue, a host field of `[A-Za-z0-9_.-]` only, so no `\xNN` escape, `%` or `\u` in it);
+ * - the line is within the line limit;
+ * - the prefilter's automaton finds no catalog literal in the host field, and no `xn--` (IDNA).
  *
  * Why a counted record could match nothing. Its observation is a `domain` whose name is the host
  * field or that field lower-cased without its trailing dots, and the scanner matches an
  * observation only when its fields hold a literal (`cannotMatch` in scan/scanner.ts: for a
- * domain, its name): a substring of a line the automaton found nothing in holds none either. The
- * client and time are not compared with the catalog.
+ * domain, its name, since it has no vendor, path or identifiers): a substring of a field the
+ * automaton found nothing in holds none either. The client and time are not compared with the
+ * catalog, and a literal in another field (an answer, a uid) changes nothing.
  *
  * A blank line is passed over (the reader does the same). Every other line goes, decoded, through
  * the line splitting of `readLines` (`createLineSplitter`, numbered by `skipTo`), so the reader
@@ -25,11 +26,12 @@
  * up to the next header line at once. A line longer in bytes than the limit ends the batches
  * (`rawLineBatches`): the rest of the input is then decoded and handed over whole.
  */
+import { isAscii } from "node:buffer";
 import { DEFAULT_LIMITS } from "../../io/limits.js";
-import { decodeLine, nextByte, nextHit, rawLineBatches, remainder } from "../_raw-lines.js";
+import { decodeLine, rawLineBatches, remainder } from "../_raw-lines.js";
 import { createLineSplitter, type Line } from "../_text.js";
 import type { ReadContext, ReadInput } from "../types.js";
-import { planOf, plainRecord } from "./plain-record.js";
+import { planCache, RecordScan } from "./plain-record.js";
 import type { SharedHeader } from "./tsv.js";
 
 /** Off for tests that compare the fast path with the full path; `counted` counts the records it counted. */
@@ -45,9 +47,7 @@ export const zeekFastPath = { enabled: true, counted: 0 };
 const IDNA = "xn--";
 
 const LF = 10;
-const CR = 13;
 const HASH = 35;
-const BACKSLASH = 92;
 const LF_HASH = Buffer.from("\n#");
 
 /** Whether an input is read by {@link fastLineRuns}: UTF-8, with a prefilter that can clear records. */
@@ -66,6 +66,8 @@ export async function* fastLineRuns(input: ReadInput, ctx: ReadContext, shared: 
   const batches = rawLineBatches(chunks, max, tooLong);
   let line = 0; // lines read (counted, passed over or handed over)
   let atStart = true; // no byte read yet: a BOM is dropped from the first bytes handed over
+  const record = new RecordScan();
+  const planOf = planCache();
 
   /** Hands lines [from, to) (whole, or the input's unterminated last) to the splitter. */
   function* handOver(bytes: Buffer, from: number, to: number): Generator<Line> {
@@ -80,8 +82,7 @@ export async function* fastLineRuns(input: ReadInput, ctx: ReadContext, shared: 
   function* linesOf(bytes: Buffer): Generator<Line> {
     const length = bytes.length;
     let plan = planOf(shared.header);
-    let hit = -1;
-    let slash = -1;
+    const ascii = isAscii(bytes); // one check of the batch spares one per line (most logs are ASCII throughout)
     let pos = 0;
     while (pos < length) {
       if (!plan) {
@@ -93,21 +94,17 @@ export async function* fastLineRuns(input: ReadInput, ctx: ReadContext, shared: 
         plan = planOf(shared.header);
         continue;
       }
-      const nl = bytes.indexOf(LF, pos);
-      const end = nl === -1 ? length : nl;
-      const after = nl === -1 ? length : nl + 1;
+      record.read(bytes, pos, length, plan, ascii);
+      const end = record.end;
+      const after = end === length ? length : end + 1;
       if (end - pos <= max) {
-        let e = end;
-        while (e > pos && bytes[e - 1] === CR) e--;
-        if (e === pos) {
-          line++; // blank: the reader passes over it
+        if (record.blank) {
+          line++; // the reader passes over it
           atStart = false;
           pos = after;
           continue;
         }
-        if (hit < pos) hit = nextHit(prefilter, bytes, pos, IDNA);
-        if (slash < pos) slash = nextByte(bytes, BACKSLASH, pos);
-        if (hit >= e && slash >= e && bytes[pos] !== HASH && plainRecord(bytes, pos, e, plan)) {
+        if (record.plain && prefilter.scan(bytes, record.hostStart, record.hostEnd, IDNA) === -1) {
           line++;
           atStart = false;
           zeekFastPath.counted++;

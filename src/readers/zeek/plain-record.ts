@@ -15,11 +15,17 @@
  *   digits with an optional fraction: `isoFromEpochSeconds` gives a time (a finite, non-negative
  *   number well inside `Date`'s range), so no `zeek/ts` warning.
  *
- * The client field (`cleanClient`) never gives an issue and is not matched. What this module
- * does not check, the caller must: the line is not a header line (`#`), has no `\` (a `\xNN`
- * escape decodes to any byte), is within the line limit, and holds no prefilter hit (then
- * neither does the name, a substring of it up to case).
+ * The line must also be ASCII (no encoding warning) and no header line (`#`). The client field
+ * (`cleanClient`) never gives an issue and is not compared with the catalog. The host field's
+ * bytes hold no `\` (no `\xNN` escape, which decodes to any byte), no `%` and nothing outside
+ * ASCII: what the caller must still check is the line limit and the prefilter on the host field
+ * ({@link RecordScan.hostStart}); the name, a substring of the field up to case, holds a literal
+ * only if the field does.
+ *
+ * The line's fields are found by one plain loop over its bytes (a dns.log line has two dozen
+ * fields: a call to `indexOf` per field cost more), and its end by `indexOf`.
  */
+import { isAscii } from "node:buffer";
 import type { Header } from "./tsv.js";
 
 /** What the check needs of a header, as bytes. */
@@ -35,13 +41,37 @@ export type RecordPlan = {
   empty: Buffer;
 };
 
-/** The plan for the reader's header, or undefined when no record can be judged here (no columns, a separator of several characters or outside ASCII). */
+const LF = 10;
+const CR = 13;
+const HASH = 35;
+
+/**
+ * The plan for the reader's header, or undefined when no record can be judged here: no columns,
+ * or a separator of several characters, outside ASCII, or a line break (the reader's lines end
+ * before their CRs).
+ */
 export function planOf(header: Header | undefined): RecordPlan | undefined {
   const columns = header?.columns;
   if (!header || !columns || header.separator.length !== 1) return undefined;
   const separator = header.separator.charCodeAt(0);
-  if (separator >= 0x80 || separator === 10) return undefined;
+  if (separator >= 0x80 || separator === LF || separator === CR) return undefined;
   return { separator, fields: columns.count, host: columns.host, ts: columns.ts, unset: Buffer.from(header.unset), empty: Buffer.from(header.empty) };
+}
+
+/**
+ * {@link planOf}, made again only when the header changed: the reader replaces its header at
+ * `#separator` and its columns at `#fields`, and sets the unset and empty strings in place.
+ */
+export function planCache(): (header: Header | undefined) => RecordPlan | undefined {
+  let seen: { header?: Header; columns?: Header["columns"]; unset?: string; empty?: string } = {};
+  let plan: RecordPlan | undefined;
+  return (header) => {
+    if (header !== seen.header || header?.columns !== seen.columns || header?.unset !== seen.unset || header?.empty !== seen.empty) {
+      seen = { ...(header ? { header, columns: header.columns, unset: header.unset, empty: header.empty } : {}) };
+      plan = planOf(header);
+    }
+    return plan;
+  };
 }
 
 /** Bytes a plain host field may hold (see the module comment), 2 for the letters and digits it needs one of. */
@@ -83,31 +113,61 @@ function plainEpoch(bytes: Uint8Array, start: number, end: number): boolean {
   return true;
 }
 
-/**
- * Whether the record in bytes [start, end) (one line without its line break and trailing CRs)
- * gives one observation and no issue (see the module comment).
- */
-export function plainRecord(bytes: Uint8Array, start: number, end: number, plan: RecordPlan): boolean {
-  const { separator, host, ts } = plan;
-  let field = 0;
-  let from = start;
-  let hostStart = -1;
-  let hostEnd = -1;
-  let tsStart = -1;
-  let tsEnd = -1;
-  for (let i = start; i <= end; i++) {
-    if (i < end && bytes[i] !== separator) continue;
-    if (field === host) {
-      hostStart = from;
-      hostEnd = i;
-    } else if (field === ts) {
-      tsStart = from;
-      tsEnd = i;
+/** One line read by {@link RecordScan.read}; one object reused for every line. */
+export class RecordScan {
+  /** The offset of the line's line feed, or of the bytes' end when it has none. */
+  end = 0;
+  /** The line holds nothing but CRs (the reader's line is empty). */
+  blank = false;
+  /** The line is a plain record (the module comment) but for the line limit and the host field's prefilter test. */
+  plain = false;
+  /** The host field, when `plain`. */
+  hostStart = 0;
+  hostEnd = 0;
+
+  /** Reads the line at `pos` of `bytes[0, length)` under `plan`; `ascii` when all of `bytes` is known to be ASCII. */
+  read(bytes: Buffer, pos: number, length: number, plan: RecordPlan, ascii: boolean): void {
+    const { separator, host, ts } = plan;
+    let end = bytes.indexOf(LF, pos);
+    if (end === -1 || end > length) end = length;
+    this.end = end;
+    let e = end;
+    while (e > pos && bytes[e - 1] === CR) e--; // the reader's line ends before its CRs
+    this.blank = e === pos;
+    this.plain = false;
+    if (e === pos || bytes[pos] === HASH || (!ascii && !isAscii(bytes.subarray(pos, e)))) return;
+    // the fields up to the last one needed, with their bounds; then only the separators of the rest
+    const last = host > ts ? host : ts;
+    let count = 1;
+    let from = pos;
+    let hostStart = -1;
+    let hostEnd = -1;
+    let tsStart = -1;
+    let tsEnd = -1;
+    let i = pos;
+    for (;;) {
+      while (i < e && bytes[i] !== separator) i++;
+      const field = count - 1;
+      if (field === host) {
+        hostStart = from;
+        hostEnd = i;
+      } else if (field === ts) {
+        tsStart = from;
+        tsEnd = i;
+      }
+      if (i >= e || field >= last) break;
+      i++;
+      from = i;
+      count++;
     }
-    field++;
-    from = i + 1;
+    for (; i < e; i++) if (bytes[i] === separator) count++;
+    this.hostStart = hostStart;
+    this.hostEnd = hostEnd;
+    this.plain =
+      count === plan.fields &&
+      plainHost(bytes, hostStart, hostEnd) &&
+      !equals(bytes, hostStart, hostEnd, plan.unset) &&
+      !equals(bytes, hostStart, hostEnd, plan.empty) &&
+      (ts < 0 || equals(bytes, tsStart, tsEnd, plan.unset) || plainEpoch(bytes, tsStart, tsEnd));
   }
-  if (field !== plan.fields) return false;
-  if (!plainHost(bytes, hostStart, hostEnd) || equals(bytes, hostStart, hostEnd, plan.unset) || equals(bytes, hostStart, hostEnd, plan.empty)) return false;
-  return ts < 0 || equals(bytes, tsStart, tsEnd, plan.unset) || plainEpoch(bytes, tsStart, tsEnd);
 }
