@@ -286,6 +286,28 @@ describe("network/zeek fast path: edge cases", () => {
   });
 });
 
+describe("network/zeek fast path: the time limit", () => {
+  it("stops counting when the input's signal is aborted", async () => {
+    const bytes = Buffer.from(header() + PLAIN.repeat(3000));
+    const controller = new AbortController();
+    let skipped = 0;
+    const ctx: ReadContext = {
+      report: () => {},
+      prefilter,
+      signal: controller.signal,
+      skipped: (n) => {
+        skipped += n;
+        if (skipped === 10) controller.abort(new Error("time is up"));
+      },
+    };
+    const input = { path: "dns.log", stream: Readable.from(chunksOf(bytes, Array.from({ length: 100 }, (_, i) => i * 4096))), encoding: "utf-8" as const };
+    await assert.rejects(async () => {
+      for await (const _ of zeekReader.read(input, ctx));
+    }, /time is up/);
+    assert.ok(skipped >= 10 && skipped < 200, `${skipped} counted before the reader stopped`);
+  });
+});
+
 describe("network/zeek fast path: internationalized names", () => {
   it("finds a Cyrillic catalog domain written in Unicode, as punycode in any case, and \\x-escaped", async () => {
     // the bundled catalog holds no internationalized domain: one is added to a Kaspersky product
