@@ -13,9 +13,10 @@
  *
  * On every fixture, on edge cases (header directives, separators, unset and empty fields, bad
  * times, field counts, escapes, punycode, BOM, CRLF, blank lines, cut-off last lines, lines over
- * the limit), on a Cyrillic domain added to the catalog, and on a few hundred random damaged
- * dns.logs with catalog domains planted in random case. Each group also checks that the fast
- * path counted records, so that it cannot pass with the fast path silently off.
+ * the limit), on a Cyrillic domain added to the catalog, on a few hundred random damaged
+ * dns.logs with catalog domains planted in random case, and on random host and time fields made
+ * of the bytes the checks turn on. Each group also checks that the fast path counted records, so
+ * that it cannot pass with the fast path silently off; and an aborted signal stops the reader.
  */
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -236,6 +237,7 @@ describe("network/zeek fast path: edge cases", () => {
     ["#unset_field and #empty_field that look like host names", header({ unset: "none.example", empty: "empty.example" }) + [rec("none.example"), rec("empty.example"), rec("www.example.com", { ts: "none.example" }), rec("www.example.com", { ts: "empty.example" })].join("\n") + "\n" + PLAIN],
     ["an empty #unset_field", header().replace("#unset_field\t-", "#unset_field\t") + [rec(""), rec("www.example.com", { ts: "" }), rec("-")].join("\n") + "\n"],
     ["a # inside a record, and a record starting with #", header() + rec("www.example.com", { answers: "#x" }) + "\n#" + rec("www.example.com") + "\n" + PLAIN],
+    ["a record starting with # that would otherwise be plain", "#separator \\x09\n#path\tdns\n#fields\tuid\tid.orig_h\tquery\nC1\t10.0.0.1\twww.example.com\n#C1\t10.0.0.1\twww.example.com\n#close\t10.0.0.1\twww.example.com\n"],
     ["a backslash that is no escape", header() + rec("www.example.com", { answers: "a\\b" }) + "\n" + rec("www\\.example.com") + "\n" + PLAIN],
     ["empty input", ""],
     ["only blank lines", "\n\r\n \n"],
@@ -258,6 +260,15 @@ describe("network/zeek fast path: edge cases", () => {
     }
     t.diagnostic(`${counted} records counted`);
     assert.ok(counted > 100, `${counted} counted`);
+  });
+
+  it("counts CRLF records whose host or time is the last field (the reader's lines end before their CRs)", async () => {
+    const hostLast = "#separator \\x09\n#path\tdns\n#fields\tts\tid.orig_h\tquery\n" + "1.5\t10.0.0.1\twww.example.com\n".repeat(5);
+    const tsLast = "#separator \\x09\n#path\tdns\n#fields\tquery\tid.orig_h\tts\n" + "www.example.com\t10.0.0.1\t1.5\n".repeat(5);
+    for (const text of [hostLast, tsLast]) {
+      assert.deepEqual(await same(Buffer.from(text.replaceAll("\n", "\r\n"))), { read: 5, scanned: 5 });
+      assert.deepEqual(await same(Buffer.from(text.replaceAll("\n", "\r\r\n"))), { read: 5, scanned: 5 });
+    }
   });
 
   it("reads lines over the record limit as the full path does (a limit in characters, lines in bytes)", async () => {
@@ -432,5 +443,29 @@ describe("network/zeek fast path: random damaged dns.logs", () => {
     t.diagnostic(`${counted} records counted in ${runs} logs`);
     assert.equal(runs, 300);
     assert.ok(counted > 1500, `${counted} counted in ${runs} logs`);
+  });
+});
+
+describe("network/zeek fast path: random host and time fields", () => {
+  it("agrees with the full path on hosts and times made of the bytes the checks turn on", async (t) => {
+    // mostly the bytes a plain field holds, now and then one it must not
+    const field = (plain: string, odd: string) =>
+      fc.array(fc.oneof({ weight: 12, arbitrary: fc.constantFrom(...plain) }, { weight: 1, arbitrary: fc.constantFrom(...odd) }), { maxLength: 16 }).map((a) => a.join(""));
+    let counted = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.tuple(field("aZ09_.-.", "x%:\\é \t#"), field("0123456789012.", ".-e+ :TZ\r")), { minLength: 1, maxLength: 12 }),
+        fc.boolean(),
+        async (records, tsFirst) => {
+          const fields = tsFirst ? ["ts", "id.orig_h", "query", "uid"] : ["uid", "query", "id.orig_h", "ts"];
+          const lines = records.map(([host, ts]) => (tsFirst ? [ts, "10.0.0.1", host, "C1"] : ["C1", host, "10.0.0.1", ts]).join("\t"));
+          const text = `#separator \\x09\n#path\tdns\n#fields\t${fields.join("\t")}\n${lines.join("\n")}\n`;
+          counted += (await same(Buffer.from(text))).read;
+        },
+      ),
+      { numRuns: 200 },
+    );
+    t.diagnostic(`${counted} records counted`);
+    assert.ok(counted > 100, `${counted} counted`);
   });
 });
