@@ -50,15 +50,15 @@ const LF = 10;
 const HASH = 35;
 const LF_HASH = Buffer.from("\n#");
 
-/** Whether an input is read by {@link fastLineRuns}: UTF-8, with a prefilter that can clear records. */
+/** Whether an input is read by {@link fastLineRuns}: UTF-8, with a prefilter that can clear records and a scan that takes their count. */
 export function fastPathFor(input: ReadInput, ctx: ReadContext): boolean {
-  return zeekFastPath.enabled && input.encoding === "utf-8" && ctx.prefilter?.enabled === true;
+  return zeekFastPath.enabled && input.encoding === "utf-8" && ctx.prefilter?.enabled === true && ctx.skipped !== undefined;
 }
 
 /** {@link readLineRuns}'s runs of `input` less the counted records (see the module comment); `shared` is the TSV reader's header, if it reads one. */
 export async function* fastLineRuns(input: ReadInput, ctx: ReadContext, shared: SharedHeader): AsyncGenerator<Iterable<Line>> {
   const prefilter = ctx.prefilter!;
-  const skipped = ctx.skipped ?? (() => {});
+  const skipped = ctx.skipped!;
   const max = ctx.limits?.maxRecordChars ?? DEFAULT_LIMITS.maxRecordChars;
   const splitter = createLineSplitter(input, ctx);
   const chunks = (input.stream as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]();
