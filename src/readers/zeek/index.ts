@@ -5,7 +5,8 @@
  * as JSON lines (json.ts). Every record gives one `domain` observation of its client
  * (`id.orig_h`) at its time (`ts`). Lines are streamed a read chunk's worth at a time, and the
  * observations emitted where the scan takes them (`ReadContext.emit`): one asynchronous step per
- * line and per observation was a large part of a big log's time.
+ * line and per observation was a large part of a big log's time. A TSV log's records that cannot
+ * match are counted without being read into strings (fast.ts).
  */
 import { firstLineAndRuns, probeLines } from "../_network.js";
 import { readLineRuns } from "../_text.js";
@@ -13,7 +14,8 @@ import { defineReader, type Probe, type ReadContext, type ReadInput } from "../t
 import type { Observation } from "../../model/observation.js";
 import { readZeekJson, logOf } from "./json.js";
 import { CLIENT_FIELD, isZeekPath } from "./logs.js";
-import { readZeekTsv } from "./tsv.js";
+import { fastLineRuns, fastPathFor } from "./fast.js";
+import { readZeekTsv, type SharedHeader } from "./tsv.js";
 
 export const zeekReader = defineReader({
   name: "network/zeek",
@@ -47,12 +49,14 @@ function detect(probe: Probe): number {
 }
 
 async function* read(input: ReadInput, ctx: ReadContext): AsyncIterable<Observation> {
-  const { first, runs } = await firstLineAndRuns(readLineRuns(input, ctx));
+  // the fast path counts the records of a TSV log that cannot match (fast.ts): it reads the header the reader holds
+  const shared: SharedHeader = {};
+  const { first, runs } = await firstLineAndRuns(fastPathFor(input, ctx) ? fastLineRuns(input, ctx, shared) : readLineRuns(input, ctx));
   if (!first) {
     ctx.report({ code: "zeek/empty", message: "no Zeek records: expected a Zeek log (TSV with a #fields header, or one JSON object per line)", source: { file: input.path } });
     return;
   }
-  if (first.text.startsWith("#")) yield* readZeekTsv(runs, input.path, ctx);
+  if (first.text.startsWith("#")) yield* readZeekTsv(runs, input.path, ctx, shared);
   else if (first.text.trimStart().startsWith("{")) yield* readZeekJson(runs, input.path, ctx);
   else {
     for await (const _ of runs) break; // closes the input

@@ -12,7 +12,7 @@ import { cleanClient, cleanHost, domainObservation, isoFromEpochSeconds, isoFrom
 import type { ReadContext } from "../types.js";
 import { CLIENT_FIELD, HOST_FIELDS, TIME_FIELD, isZeekPath, type ZeekPath } from "./logs.js";
 
-type Header = {
+export type Header = {
   separator: string;
   unset: string;
   empty: string;
@@ -23,9 +23,16 @@ type Header = {
 
 const freshHeader = (separator = "\t"): Header => ({ separator, unset: "-", empty: "(empty)" });
 
-export async function* readZeekTsv(runs: AsyncIterable<Iterable<Line>>, file: string, ctx: ReadContext): AsyncIterable<Observation> {
+/**
+ * The header the reader reads records with, for a line source that must know it (the fast path,
+ * fast.ts): `header` is the reader's own object, replaced at each `#separator` and changed in
+ * place by the other directives, and always up to date with every line the reader has taken.
+ */
+export type SharedHeader = { header?: Header };
+
+export async function* readZeekTsv(runs: AsyncIterable<Iterable<Line>>, file: string, ctx: ReadContext, shared: SharedHeader = {}): AsyncIterable<Observation> {
   const budget = issueBudget(ctx, file);
-  let header = freshHeader();
+  let header = (shared.header = freshHeader());
   let orphans = 0; // records before any #fields line
   let firstOrphan = 0;
   let skippedLog: string | undefined;
@@ -36,7 +43,7 @@ export async function* readZeekTsv(runs: AsyncIterable<Iterable<Line>>, file: st
     if (text === "") continue;
     if (text.startsWith("#")) {
       if (text.startsWith("#separator")) {
-        header = freshHeader(unescapeZeek(text.slice("#separator".length).trim()) || "\t");
+        header = shared.header = freshHeader(unescapeZeek(text.slice("#separator".length).trim()) || "\t");
         continue;
       }
       const [directive, ...values] = text.split(header.separator);
