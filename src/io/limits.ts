@@ -31,10 +31,11 @@ export const DEFAULT_LIMITS: Readonly<InputLimits> = Object.freeze({
 
 /**
  * Bytes per read of a file. Node's default (64 KiB) made a scan wait on the disk thread between
- * reads: 512 KiB took 8% off a 1M-row CSV, 11% off a 1M-row results log and 13% off a dpkg
- * database (one thread, bench/out files), for a few hundred KiB more memory per open file.
+ * reads: 256 KiB took 9-11% off a 1M-row CSV, a 1M-row results log and a dpkg database (one
+ * thread). 512 KiB was no faster with two threads and raised the 10M-row log's peak RSS from
+ * about 182 to 193 MiB: each thread holds more read buffers until the garbage collector runs.
  */
-export const READ_CHUNK_BYTES = 512 * 1024;
+export const READ_CHUNK_BYTES = 256 * 1024;
 
 /** Bytes per piece of gunzipped output: zlib's default is 16 KiB, and each piece costs a reader a turn. */
 export const GUNZIP_CHUNK_BYTES = 256 * 1024;

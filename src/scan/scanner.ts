@@ -141,6 +141,19 @@ type FindingState = {
   exception?: ExceptionRef;
 };
 
+/**
+ * Every field of an observation a matcher reads (name, vendor, path, identifiers), one per line:
+ * what the scanner runs the prefilter over before matching (and readers' fast-path tests check
+ * their counted observations against).
+ */
+export function matchedText(o: Observation): string {
+  let text = o.name;
+  if (o.vendor !== undefined) text += "\n" + o.vendor;
+  if (o.path !== undefined) text += "\n" + o.path;
+  if (o.ids !== undefined) for (const v of Object.values(o.ids)) if (typeof v === "string") text += "\n" + v;
+  return text;
+}
+
 export function createScanner(options: ScannerOptions): Scanner {
   const index = buildCatalogIndex(options.catalog);
   const policy = createPolicy(index);
@@ -297,12 +310,7 @@ export function createScanner(options: ScannerOptions): Scanner {
    */
   const cannotMatch = (o: Observation): boolean => {
     if (o.ids?.mac !== undefined) return false;
-    const p = (prefilter ??= buildPrefilter(index));
-    let text = o.name;
-    if (o.vendor !== undefined) text += "\n" + o.vendor;
-    if (o.path !== undefined) text += "\n" + o.path;
-    if (o.ids !== undefined) for (const v of Object.values(o.ids)) if (typeof v === "string") text += "\n" + v;
-    return !p.mayMatchText(text);
+    return !(prefilter ??= buildPrefilter(index)).mayMatchText(matchedText(o));
   };
 
   const rememberClean = (repeatKey: string): void => {

@@ -27,7 +27,7 @@ import { matchObservation } from "../../match/index.js";
 import { buildPrefilter, type Prefilter } from "../../match/prefilter.js";
 import type { Catalog, IdentifierValue } from "../../model/catalog.js";
 import type { Observation } from "../../model/observation.js";
-import { createScanner } from "../../scan/scanner.js";
+import { createScanner, matchedText } from "../../scan/scanner.js";
 import { repoPath } from "../../testing/index.js";
 import type { ReadContext } from "../types.js";
 import { fastPathSound } from "./fast.js";
@@ -73,15 +73,6 @@ async function read(bytes: Buffer, how: How, options: { cuts?: number[]; path?: 
   return out;
 }
 
-/** The text the scanner's `cannotMatch` tests (scan/scanner.ts). */
-function scannerText(o: Observation): string {
-  let text = o.name;
-  if (o.vendor !== undefined) text += "\n" + o.vendor;
-  if (o.path !== undefined) text += "\n" + o.path;
-  for (const v of Object.values(o.ids ?? {})) if (typeof v === "string") text += "\n" + v;
-  return text;
-}
-
 async function report(o: Outcome) {
   const scanner = createScanner({ catalog, profile: "business", asOf: "2025-06-01" });
   for (const x of o.observations) scanner.add(x);
@@ -107,7 +98,7 @@ async function same(bytes: Buffer, options: { cuts?: number[]; path?: string; ma
   let i = 0;
   for (const o of full.observations) {
     if (i < fast.observations.length && JSON.stringify(fast.observations[i]) === JSON.stringify(o)) i++;
-    else assert.equal(prefilter.mayMatchText(scannerText(o)), false, `counted, though the scanner would match it: ${JSON.stringify(o)}`);
+    else assert.equal(prefilter.mayMatchText(matchedText(o)), false, `counted, though the scanner would match it: ${JSON.stringify(o)}`);
   }
   assert.equal(i, fast.observations.length, "every built observation is the full path's, in order");
   assert.deepEqual(await report(fast), await report(full), "the same report");

@@ -33,6 +33,7 @@ import type { ReportDocument } from "../../model/finding.js";
 import type { Observation } from "../../model/observation.js";
 import { parseAsOf } from "../../policy/time.js";
 import { runScan } from "../../scan/index.js";
+import { matchedText } from "../../scan/scanner.js";
 import { repoPath } from "../../testing/index.js";
 import { tempDir } from "../../testing/temp.js";
 import type { ReadContext } from "../types.js";
@@ -92,15 +93,6 @@ async function read(bytes: Buffer, how: "full" | "fast" | "fast-emit" | "fast-no
   return out;
 }
 
-/** The text the scanner's `cannotMatch` tests (scan/scanner.ts). */
-function scannerText(x: Observation): string {
-  let text = x.name;
-  if (x.vendor !== undefined) text += "\n" + x.vendor;
-  if (x.path !== undefined) text += "\n" + x.path;
-  for (const v of Object.values(x.ids ?? {})) if (typeof v === "string") text += "\n" + v;
-  return text;
-}
-
 /** The reader-level checks of the module comment; returns how many records the fast path counted. */
 async function sameReading(bytes: Buffer, o: Options): Promise<number> {
   const filter = o.catalog ? buildPrefilter(buildCatalogIndex(o.catalog)) : prefilter;
@@ -115,7 +107,7 @@ async function sameReading(bytes: Buffer, o: Options): Promise<number> {
   let i = 0;
   for (const x of full.observations) {
     if (i < fast.observations.length && JSON.stringify(fast.observations[i]) === JSON.stringify(x)) i++;
-    else assert.equal(filter.mayMatchText(scannerText(x)), false, `counted, though the scanner would match it: ${JSON.stringify(x)}`);
+    else assert.equal(filter.mayMatchText(matchedText(x)), false, `counted, though the scanner would match it: ${JSON.stringify(x)}`);
   }
   assert.equal(i, fast.observations.length, "every built observation is the full path's, in order");
   return fast.skipped;
