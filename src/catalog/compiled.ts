@@ -48,7 +48,6 @@ type CompiledFile = {
   transliterations: Record<string, string>;
 };
 
-
 /** The key of a catalog folder's texts (`path` absolute, under `dir`), loaded by this code. */
 export function compiledKey(dir: string, texts: readonly { path: string; text: string }[]): string {
   const hash = createHash("sha256").update(FORMAT).update("\u0000");
