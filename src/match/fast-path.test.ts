@@ -17,6 +17,7 @@ import type { Observation } from "../model/observation.js";
 import { csvReader } from "../readers/csv/index.js";
 import { osqueryReader } from "../readers/osquery/index.js";
 import type { ReadContext, Reader } from "../readers/types.js";
+import { chunksAt } from "../testing/fast-path.js";
 import { buildCatalogIndex, type CatalogIndex } from "./catalog-index.js";
 import { matchObservation } from "./index.js";
 import { buildPrefilter, type Prefilter } from "./prefilter.js";
@@ -81,19 +82,12 @@ async function read(reader: Reader, bytes: Buffer, cuts: number[], how: "full" |
   const issues: string[] = [];
   const observations: Observation[] = [];
   let skipped = 0;
-  const chunks: Buffer[] = [];
-  let at = 0;
-  for (const c of [...new Set(cuts.map((x) => x % (bytes.length + 1)))].sort((a, b) => a - b)) {
-    chunks.push(bytes.subarray(at, c));
-    at = c;
-  }
-  chunks.push(bytes.subarray(at));
   const ctx: ReadContext = {
     report: (i) => void issues.push(`${i.source.line ?? "-"} ${i.code} ${i.message}`),
     ...(how !== "full" ? { prefilter, skipped: (n: number) => void (skipped += n) } : {}),
     ...(how === "fast-emit" ? { emit: (o: Observation) => void observations.push(o) } : {}),
   };
-  for await (const o of reader.read({ path: "t", stream: Readable.from(chunks.filter((c) => c.length > 0)), encoding: "utf-8" }, ctx)) observations.push(o);
+  for await (const o of reader.read({ path: "t", stream: Readable.from(chunksAt(bytes, cuts)), encoding: "utf-8" }, ctx)) observations.push(o);
   const matches: string[] = [];
   for (const o of observations) {
     const r = matchObservation(o, index);

@@ -27,7 +27,8 @@ import { matchObservation } from "../../match/index.js";
 import { buildPrefilter, type Prefilter } from "../../match/prefilter.js";
 import type { Catalog, IdentifierValue } from "../../model/catalog.js";
 import type { Observation } from "../../model/observation.js";
-import { createScanner, matchedText } from "../../scan/scanner.js";
+import { createScanner } from "../../scan/scanner.js";
+import { assertFastReading, chunksAt, type Reading } from "../../testing/fast-path.js";
 import { repoPath } from "../../testing/index.js";
 import type { ReadContext } from "../types.js";
 import { fastPathSound } from "./fast.js";
@@ -50,30 +51,22 @@ const HITS_EVERYTHING = {
   automaton: () => ({ classes: new Uint8Array(256), table: new Int32Array([0]), hitFrom: 0, width: 1 }),
 } as unknown as Prefilter;
 
-type Outcome = { observations: Observation[]; issues: string[]; skipped: number };
 type How = "full" | "fast" | "fast-emit" | "fast-all";
 
-async function read(bytes: Buffer, how: How, options: { cuts?: number[]; path?: string; maxRecordChars?: number } = {}): Promise<Outcome> {
-  const chunks: Buffer[] = [];
-  let at = 0;
-  for (const c of [...new Set((options.cuts ?? []).map((x) => x % (bytes.length + 1)))].sort((a, b) => a - b)) {
-    chunks.push(bytes.subarray(at, c));
-    at = c;
-  }
-  chunks.push(bytes.subarray(at));
-  const out: Outcome = { observations: [], issues: [], skipped: 0 };
+async function read(bytes: Buffer, how: How, options: { cuts?: number[]; path?: string; maxRecordChars?: number } = {}): Promise<Reading> {
+  const out: Reading = { observations: [], issues: [], skipped: 0 };
   const ctx: ReadContext = {
     report: (i) => void out.issues.push(`${i.source.line ?? "-"} ${i.code} ${i.severity ?? "error"} ${i.message}`),
     ...(options.maxRecordChars ? { limits: { ...DEFAULT_LIMITS, maxRecordChars: options.maxRecordChars } } : {}),
     ...(how === "full" ? {} : { prefilter: how === "fast-all" ? HITS_EVERYTHING : prefilter, skipped: (n: number) => void (out.skipped += n) }),
     ...(how === "fast-emit" ? { emit: (o: Observation) => void out.observations.push(o) } : {}),
   };
-  const input = { path: options.path ?? "status", stream: Readable.from(chunks.filter((c) => c.length > 0)), encoding: "utf-8" as const };
+  const input = { path: options.path ?? "status", stream: Readable.from(chunksAt(bytes, options.cuts)), encoding: "utf-8" as const };
   for await (const o of dpkgStatusReader.read(input, ctx)) out.observations.push(o);
   return out;
 }
 
-async function report(o: Outcome) {
+async function report(o: Reading) {
   const scanner = createScanner({ catalog, profile: "business", asOf: "2025-06-01" });
   for (const x of o.observations) scanner.add(x);
   scanner.skip(o.skipped);
@@ -82,7 +75,7 @@ async function report(o: Outcome) {
 }
 
 /** The checks of the module comment, on one input read in one way. */
-async function same(bytes: Buffer, options: { cuts?: number[]; path?: string; maxRecordChars?: number } = {}): Promise<{ full: Outcome; fast: Outcome }> {
+async function same(bytes: Buffer, options: { cuts?: number[]; path?: string; maxRecordChars?: number } = {}): Promise<{ full: Reading; fast: Reading }> {
   const full = await read(bytes, "full", options);
   const all = await read(bytes, "fast-all", options);
   assert.equal(all.skipped, 0);
@@ -90,17 +83,7 @@ async function same(bytes: Buffer, options: { cuts?: number[]; path?: string; ma
   assert.deepEqual(all.issues, full.issues, "the full path's issues, at the same lines");
 
   const fast = await read(bytes, "fast", options);
-  const emitted = await read(bytes, "fast-emit", options);
-  assert.deepEqual(emitted, fast, "emit gives what yield gives");
-  assert.deepEqual(fast.issues, full.issues, "the full path's issues, at the same lines");
-  assert.equal(fast.observations.length + fast.skipped, full.observations.length, "every observation built or counted");
-  // the built ones are the full path's, in order; the counted ones are those the scanner would only count
-  let i = 0;
-  for (const o of full.observations) {
-    if (i < fast.observations.length && JSON.stringify(fast.observations[i]) === JSON.stringify(o)) i++;
-    else assert.equal(prefilter.mayMatchText(matchedText(o)), false, `counted, though the scanner would match it: ${JSON.stringify(o)}`);
-  }
-  assert.equal(i, fast.observations.length, "every built observation is the full path's, in order");
+  assertFastReading(full, fast, await read(bytes, "fast-emit", options), prefilter);
   assert.deepEqual(await report(fast), await report(full), "the same report");
   return { full, fast };
 }
