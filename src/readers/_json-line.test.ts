@@ -4,6 +4,10 @@
  * prefilter's own scan of the whole line says, so a line it clears is one the prefilter clears.
  * The lines are fast-check's JSON objects with the bundled catalog's literals planted as keys,
  * string values (plain, upper case, around escapes, beside non-ASCII text) and numbers.
+ *
+ * A second property holds the check to the grammar: on such lines with bytes deleted, inserted or
+ * replaced (quotes, escapes, control characters, structure, non-ASCII), every line it accepts is
+ * one `JSON.parse` reads as an object, with the keys and non-blank values the check noted.
  */
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
