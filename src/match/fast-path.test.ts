@@ -11,16 +11,15 @@ import assert from "node:assert/strict";
 import { Readable } from "node:stream";
 import { before, describe, it } from "node:test";
 import fc from "fast-check";
-import { loadCatalogOrThrow } from "../catalog/index.js";
 import type { Catalog } from "../model/catalog.js";
 import type { Observation } from "../model/observation.js";
 import { csvReader } from "../readers/csv/index.js";
 import { osqueryReader } from "../readers/osquery/index.js";
 import type { ReadContext, Reader } from "../readers/types.js";
-import { chunksAt } from "../testing/fast-path.js";
-import { buildCatalogIndex, type CatalogIndex } from "./catalog-index.js";
+import { bundledPrefilter, chunksAt } from "../testing/fast-path.js";
+import type { CatalogIndex } from "./catalog-index.js";
 import { matchObservation } from "./index.js";
-import { buildPrefilter, type Prefilter } from "./prefilter.js";
+import type { Prefilter } from "./prefilter.js";
 
 let catalog: Catalog;
 let index: CatalogIndex;
@@ -28,9 +27,7 @@ let prefilter: Prefilter;
 let named: string[];
 
 before(async () => {
-  catalog = await loadCatalogOrThrow();
-  index = buildCatalogIndex(catalog);
-  prefilter = buildPrefilter(index);
+  ({ catalog, index, prefilter } = await bundledPrefilter());
   named = [
     ...catalog.products.flatMap((p) => [p.name]),
     ...catalog.entities.flatMap((e) => e.publishers.slice(0, 2)),

@@ -8,24 +8,22 @@
 import assert from "node:assert/strict";
 import { Readable } from "node:stream";
 import { before, describe, it } from "node:test";
-import { loadCatalogOrThrow } from "../catalog/index.js";
 import type { Catalog, IdentifierKind, IdentifierValue } from "../model/catalog.js";
 import type { Observation } from "../model/observation.js";
 import { csvReader } from "../readers/csv/index.js";
 import { osqueryReader } from "../readers/osquery/index.js";
 import type { Reader } from "../readers/types.js";
-import { aliasName, buildCatalogIndex, identifierValue, type CatalogIndex } from "./catalog-index.js";
+import { bundledPrefilter } from "../testing/fast-path.js";
+import { aliasName, identifierValue, type CatalogIndex } from "./catalog-index.js";
 import { matchObservation } from "./index.js";
-import { buildPrefilter, literalOf, matchKeys, type Prefilter } from "./prefilter.js";
+import { literalOf, matchKeys, type Prefilter } from "./prefilter.js";
 
 let catalog: Catalog;
 let index: CatalogIndex;
 let prefilter: Prefilter;
 
 before(async () => {
-  catalog = await loadCatalogOrThrow();
-  index = buildCatalogIndex(catalog);
-  prefilter = buildPrefilter(index);
+  ({ catalog, index, prefilter } = await bundledPrefilter());
 });
 
 /** One thing of the catalog that a record can name, and what finds it. */

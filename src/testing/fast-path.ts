@@ -1,13 +1,24 @@
 /**
  * @module
  * Shared by the tests that hold a reader's fast path to its full path (`match/fast-path.test.ts`,
- * `readers/dpkg-status/fast.test.ts`, `readers/zeek/fast.test.ts`): an input cut into a stream's
- * chunks, and the checks every such test makes of what the fast path built and counted.
+ * `match/prefilter.test.ts`, `readers/dpkg-status/fast.test.ts`, `readers/zeek/fast.test.ts`):
+ * the bundled catalog with the index and prefilter a scan builds from it, an input cut into a
+ * stream's chunks, and the checks every such test makes of what the fast path built and counted.
  */
 import assert from "node:assert/strict";
-import type { Prefilter } from "../match/prefilter.js";
+import { loadCatalogOrThrow } from "../catalog/index.js";
+import { buildCatalogIndex, type CatalogIndex } from "../match/catalog-index.js";
+import { buildPrefilter, type Prefilter } from "../match/prefilter.js";
+import type { Catalog } from "../model/catalog.js";
 import type { Observation } from "../model/observation.js";
 import { matchedText } from "../scan/scanner.js";
+
+/** The bundled catalog, its match index and the literal prefilter built from it, as a scan has them. */
+export async function bundledPrefilter(): Promise<{ catalog: Catalog; index: CatalogIndex; prefilter: Prefilter }> {
+  const catalog = await loadCatalogOrThrow();
+  const index = buildCatalogIndex(catalog);
+  return { catalog, index, prefilter: buildPrefilter(index) };
+}
 
 /** `bytes` cut at `cuts` (taken modulo the length, sorted, repeats dropped), with no empty piece. */
 export function chunksAt(bytes: Buffer, cuts: readonly number[] = []): Buffer[] {

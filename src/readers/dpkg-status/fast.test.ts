@@ -20,7 +20,6 @@ import { readdirSync, readFileSync } from "node:fs";
 import { Readable } from "node:stream";
 import { before, describe, it } from "node:test";
 import fc from "fast-check";
-import { loadCatalogOrThrow } from "../../catalog/index.js";
 import { DEFAULT_LIMITS } from "../../io/limits.js";
 import { buildCatalogIndex, identifierValue, type CatalogIndex } from "../../match/catalog-index.js";
 import { matchObservation } from "../../match/index.js";
@@ -28,7 +27,7 @@ import { buildPrefilter, type Prefilter } from "../../match/prefilter.js";
 import type { Catalog, IdentifierValue } from "../../model/catalog.js";
 import type { Observation } from "../../model/observation.js";
 import { createScanner } from "../../scan/scanner.js";
-import { assertFastReading, chunksAt, type Reading } from "../../testing/fast-path.js";
+import { assertFastReading, bundledPrefilter, chunksAt, type Reading } from "../../testing/fast-path.js";
 import { repoPath } from "../../testing/index.js";
 import type { ReadContext } from "../types.js";
 import { fastPathSound } from "./fast.js";
@@ -39,9 +38,7 @@ let index: CatalogIndex;
 let prefilter: Prefilter;
 
 before(async () => {
-  catalog = await loadCatalogOrThrow();
-  index = buildCatalogIndex(catalog);
-  prefilter = buildPrefilter(index);
+  ({ catalog, index, prefilter } = await bundledPrefilter());
 });
 
 /** A prefilter that clears nothing: its automaton hits on the first byte of any value. */

@@ -24,7 +24,6 @@ import { join } from "node:path";
 import { Readable } from "node:stream";
 import { after, before, describe, it } from "node:test";
 import fc from "fast-check";
-import { loadCatalogOrThrow } from "../../catalog/index.js";
 import { DEFAULT_LIMITS } from "../../io/limits.js";
 import { buildCatalogIndex, identifierValue, type CatalogIndex } from "../../match/catalog-index.js";
 import { buildPrefilter, type Prefilter } from "../../match/prefilter.js";
@@ -34,7 +33,7 @@ import type { Observation } from "../../model/observation.js";
 import { parseAsOf } from "../../policy/time.js";
 import { runScan } from "../../scan/index.js";
 import { repoPath } from "../../testing/index.js";
-import { assertFastReading, chunksAt, type Reading } from "../../testing/fast-path.js";
+import { assertFastReading, bundledPrefilter, chunksAt, type Reading } from "../../testing/fast-path.js";
 import { tempDir } from "../../testing/temp.js";
 import type { ReadContext } from "../types.js";
 import { zeekFastPath } from "./fast.js";
@@ -50,9 +49,7 @@ const dir = tempDir();
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 before(async () => {
-  catalog = await loadCatalogOrThrow();
-  index = buildCatalogIndex(catalog);
-  prefilter = buildPrefilter(index);
+  ({ catalog, index, prefilter } = await bundledPrefilter());
   domains = [];
   for (const p of catalog.products) for (const v of p.identifiers.domains ?? []) domains.push(identifierValue(v).value);
   assert.ok(domains.length >= 10, `${domains.length} catalog domains`);
