@@ -10,6 +10,7 @@
 import { Readable, pipeline } from "node:stream";
 import type { CsvError } from "csv-parse";
 import { decodeLine, nextByte, nextHit, rawLineBatches, remainder } from "../_raw-lines.js";
+import { createByteKeys, HASH_START, hashStep, MAX_RANGES, type ByteKeys } from "../_byte-keys.js";
 import { decodeChunks } from "../_text.js";
 import { createIssueLog } from "../_issues.js";
 import { guardCsvParser } from "../../io/csv-guard.js";
@@ -69,6 +70,8 @@ type CsvRun = {
   asciiWarned: boolean;
   /** What a repeat key starts with (see repeatKey): this file's column layout. */
   keyPrefix?: string;
+  /** Repeat keys of plain lines by their bytes (see keyRanges), made once the header is read. */
+  byteKeys?: ByteKeys;
 };
 
 /**
@@ -240,6 +243,20 @@ async function* readLines(run: CsvRun, chunks: AsyncIterator<Uint8Array>, input:
           continue;
         }
       }
+      // a hit line of plain ASCII cells like one before (the same program on another host): its
+      // repeat key by its bytes, without decoding or splitting it (see _byte-keys.ts)
+      let ranges = 0;
+      let known: string | undefined;
+      if (isHit && quote >= e && ctx.repeat) {
+        ranges = keyRanges(bytes, pos, e, delimiterCode, run.columns!, keyRangeBuffer);
+        if (ranges > 0) {
+          known = (run.byteKeys ??= createByteKeys()).find(keyRangesHash, bytes, keyRangeBuffer, ranges);
+          if (known !== undefined && ctx.repeat(known)) {
+            pos = end + 1;
+            continue;
+          }
+        }
+      }
       const lineText = isHit ? decodeLine(bytes, pos, e) : bytes.toString("latin1", pos, e);
       record.length = 0;
       if (tokenize(lineText, 0, lineText.length, delimiterCode, record) === undefined) {
@@ -256,14 +273,18 @@ async function* readLines(run: CsvRun, chunks: AsyncIterator<Uint8Array>, input:
         }
       }
       // a look-alike row like one before (the same program on another host): counted by the scan
-      // once the report keeps no more look-alikes; rows that warn (bad text, `???`) are read
-      const key =
-        isHit && ctx.repeat && !lineText.includes("\uFFFD") && !lineText.includes(ALWAYS_SEEN)
-          ? repeatKey(run, record, kindOfCell(plan!.kind === undefined ? undefined : record[plan!.kind], plan!))
-          : undefined;
-      if (key !== undefined && ctx.repeat!(key)) {
-        pos = end + 1;
-        continue;
+      // once the report keeps no more look-alikes; rows that warn (bad text, `???`) are read, and
+      // rows with a NUL, which the key's separator could not tell from a cell boundary
+      let key = known;
+      if (key === undefined && isHit && ctx.repeat && !lineText.includes("\uFFFD") && !lineText.includes(ALWAYS_SEEN) && !lineText.includes("\u0000")) {
+        const device = isDeviceRow(run.columns!, kindOfCell(plan!.kind === undefined ? undefined : record[plan!.kind], plan!));
+        key = repeatKey(run, record, device);
+        // a device row's key holds its host, which keyRanges leaves out
+        if (ranges > 0 && !device) run.byteKeys!.remember(keyRangesHash, bytes, keyRangeBuffer, ranges, key);
+        if (ctx.repeat(key)) {
+          pos = end + 1;
+          continue;
+        }
       }
       const observations: Observation[] = [];
       if (handleRecord(run, record.slice(), line, observations)) return "stop";
@@ -344,9 +365,8 @@ function layoutId(columns: ColumnMap): string {
  * (toObservations reads nothing else). A device may be named by its host cell (toObservations),
  * so a device row keeps its host in the key.
  */
-function repeatKey(run: CsvRun, record: readonly string[], explicit: ObservationKind | undefined): string {
+function repeatKey(run: CsvRun, record: readonly string[], device: boolean): string {
   const columns = run.columns!;
-  const device = explicit === "device" || (explicit === undefined && (columns.model !== undefined || columns.mac !== undefined));
   run.keyPrefix ??= layoutId(columns);
   let key = run.keyPrefix;
   for (let i = 0; i < record.length; i++) {
@@ -354,6 +374,67 @@ function repeatKey(run: CsvRun, record: readonly string[], explicit: Observation
     if ((device || i !== columns.host) && i !== columns.version && i !== columns.registryKey) key += record[i];
   }
   return key;
+}
+
+/** Whether a row is a device's (its key then keeps its host): its kind cell says so, or the layout has a model or MAC column. */
+function isDeviceRow(columns: ColumnMap, explicit: ObservationKind | undefined): boolean {
+  return explicit === "device" || (explicit === undefined && (columns.model !== undefined || columns.mac !== undefined));
+}
+
+const keyRangeBuffer = new Int32Array(2 * MAX_RANGES);
+/** The hash of the last line keyRanges walked: its bytes, a mark for each cell left out. */
+let keyRangesHash = 0;
+
+/**
+ * The byte ranges of a plain line (no quote, no CR) that {@link repeatKey} is made of: the line
+ * without the content of its host, version and registry-key cells, delimiters kept, as
+ * start/end pairs into `out`. Two lines with equal bytes in equal ranges have equal cells but
+ * those three, so equal keys (for rows that are not a device's). 0 when the line's bytes cannot
+ * stand for its key: a byte outside ASCII (its text may be decoded otherwise), a NUL or a `???`
+ * (the key is not made for those). Hashes the ranges' bytes as it goes (keyRangesHash), a
+ * mark standing for each cell left out: one pass over the line.
+ */
+function keyRanges(bytes: Uint8Array, start: number, end: number, delimiter: number, columns: ColumnMap, out: Int32Array): number {
+  const a = columns.host ?? -1;
+  const b = columns.version ?? -1;
+  const c = columns.registryKey ?? -1;
+  let count = 0;
+  let rangeStart = start;
+  let cell = 0;
+  let cellStart = start;
+  let questions = 0;
+  let h = HASH_START;
+  let skipping = a === 0 || b === 0 || c === 0;
+  for (let i = start; i <= end; i++) {
+    if (i < end) {
+      const byte = bytes[i]!;
+      if (byte >= 0x80 || byte === 0) return 0;
+      if (byte === 63) {
+        if (++questions === 3) return 0;
+      } else questions = 0;
+      if (byte !== delimiter) {
+        if (!skipping) h = hashStep(h, byte);
+        continue;
+      }
+    }
+    // cell `cell` spans cellStart..i
+    if (skipping) {
+      if (count === MAX_RANGES - 1) return 0;
+      out[2 * count] = rangeStart;
+      out[2 * count + 1] = cellStart;
+      count++;
+      rangeStart = i;
+      h = hashStep(h, 0x100);
+    }
+    if (i < end) h = hashStep(h, delimiter);
+    cell++;
+    cellStart = i + 1;
+    skipping = cell === a || cell === b || cell === c;
+  }
+  out[2 * count] = rangeStart;
+  out[2 * count + 1] = end;
+  keyRangesHash = h;
+  return count + 1;
 }
 
 /** Which cells decide how many observations a row gives (see toObservations): indexes into the record. */
