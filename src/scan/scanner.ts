@@ -136,6 +136,13 @@ type FindingState = {
   finding: Finding;
   /** `matcher rule value` of every piece of evidence on the finding. */
   evidenceKeys: Set<string>;
+  /**
+   * The evidence list last merged in. The matcher's memo hands the same list to every
+   * observation of one program (see createCachedMatcher), so the same program on the same host
+   * again (a service beside its program, another export) adds nothing new: checked by identity,
+   * not piece by piece.
+   */
+  lastEvidence?: readonly Evidence[];
   /** Observations an active exception covered; all of them: the finding is suppressed. */
   excepted: number;
   exception?: ExceptionRef;
@@ -167,7 +174,8 @@ export function createScanner(options: ScannerOptions): Scanner {
   const rules = new Map<string, ReportRule>();
   const products = new Map<string, ReportProduct>();
   const remediations = new Map<string, ReportRemediation>();
-  const verdicts = new Map<string, Verdict>();
+  const verdicts = new Map<string, Map<string, Map<number, Verdict>>>();
+  let verdictsKept = 0;
   const states = new Map<string, FindingState>();
   const ids = new Map<string, string>(); // hostKey NUL product → id (hashing once per pair)
   const lookalikes: LookalikeHit[] = [];
@@ -184,11 +192,19 @@ export function createScanner(options: ScannerOptions): Scanner {
   let prefilter: Prefilter | undefined;
 
   const verdictOf = (m: Match): Verdict => {
-    const key = `${m.product.id}\u0000${m.vendor.id}\u0000${m.confidence}`;
-    let v = verdicts.get(key);
+    // product id → vendor id → confidence: three lookups of values the match already holds, no
+    // key to build for each observation (the same product on thousands of hosts)
+    let byVendor = verdicts.get(m.product.id);
+    if (!byVendor) verdicts.set(m.product.id, (byVendor = new Map()));
+    let byConfidence = byVendor.get(m.vendor.id);
+    if (!byConfidence) byVendor.set(m.vendor.id, (byConfidence = new Map()));
+    let v = byConfidence.get(m.confidence);
     if (!v) {
       v = toVerdict(policy.judge(m, options.profile, asOf));
-      if (verdicts.size < MAX_JUDGMENTS_KEPT) verdicts.set(key, v);
+      if (verdictsKept < MAX_JUDGMENTS_KEPT) {
+        byConfidence.set(m.confidence, v);
+        verdictsKept++;
+      }
     }
     return v;
   };
@@ -288,6 +304,8 @@ export function createScanner(options: ScannerOptions): Scanner {
   };
 
   const addEvidence = (state: FindingState, evidence: readonly Evidence[]): void => {
+    if (evidence === state.lastEvidence) return;
+    state.lastEvidence = evidence;
     let added = false;
     for (const e of evidence) {
       if (state.finding.evidence.length >= MAX_EVIDENCE_PER_FINDING) break;
