@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Thin launcher: the CLI is compiled from src/ into dist/ by `npm install` (the prepare script).
-import { main } from "../dist/src/cli/main.js";
+// Thin launcher: the CLI is compiled from src/ into dist/ and bundled into dist/cli/ by `npm install` (the prepare script).
+import { main } from "../dist/cli/main.js";
 
 await main();

@@ -18,24 +18,28 @@
  */
 import { createHash } from "node:crypto";
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
-import { relative, sep } from "node:path";
+import { join, relative, sep } from "node:path";
 import { createRequire } from "node:module";
-import { fileURLToPath } from "node:url";
 import type { Catalog } from "../model/catalog.js";
 import { buildCatalogIndex } from "../match/catalog-index.js";
 import { buildPrefilter } from "../match/prefilter.js";
 import { addTransliterations, recordTransliterations } from "../text/fold.js";
+import { packagePath } from "../util/package-root.js";
 
 const require = createRequire(import.meta.url);
 
 /** Bumped when the file's layout changes. */
 const FORMAT = "ictsguard-compiled-catalog/2";
 
-/** Where the build writes it: the root of the compiled output (dist/). */
-export const COMPILED_CATALOG_FILE = fileURLToPath(new URL("../../catalog.compiled.json", import.meta.url));
+/**
+ * Where the build writes it: the root of the compiled output (dist/). Named from the package's
+ * root, not from this module: the command line runs this code bundled into dist/cli/.
+ */
+export const COMPILED_CATALOG_FILE = packagePath("dist", "catalog.compiled.json");
 
-/** The modules whose code decides what a catalog folder loads to. */
+/** The modules whose code decides what a catalog folder loads to (compiled, under dist/src/catalog/; bundled from these). */
 const LOADER_MODULES = ["./load.js", "./cross-check.js", "./digest.js", "./yaml-location.js", "../model/catalog.js"];
+const LOADER_DIR = packagePath("dist", "src", "catalog");
 
 type CompiledFile = {
   format: string;
@@ -51,7 +55,7 @@ type CompiledFile = {
 /** The key of a catalog folder's texts (`path` absolute, under `dir`), loaded by this code. */
 export function compiledKey(dir: string, texts: readonly { path: string; text: string }[]): string {
   const hash = createHash("sha256").update(FORMAT).update("\u0000");
-  for (const m of LOADER_MODULES) hash.update(readFileSync(new URL(m, import.meta.url))).update("\u0000");
+  for (const m of LOADER_MODULES) hash.update(readFileSync(join(LOADER_DIR, m))).update("\u0000");
   // the stored transliterations are this version's
   hash.update(readFileSync(require.resolve("transliteration/package.json"))).update("\u0000");
   for (const t of texts) hash.update(relative(dir, t.path).split(sep).join("/")).update("\u0000").update(t.text).update("\u0000");

@@ -1,7 +1,8 @@
 /**
  * @module
  * The installed package's root folder (the one holding package.json), found from this compiled
- * file, so that bundled data (catalog/, examples/) is found from src/ and from dist/ alike.
+ * file, so that bundled data (catalog/, examples/) is found from src/, dist/src/ and the
+ * command line's bundle in dist/cli/ alike.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";

@@ -1,0 +1,73 @@
+/**
+ * The command line runs bundled (dist/cli/, see src/cli/build-bundle.ts). The bundle must find
+ * the files it names beside itself, and the scan's worker thread must run from it: a scan falls
+ * back to one thread when a worker cannot start, so a broken worker would only be slower, and
+ * no report would show it. So: every `new URL("./…", import.meta.url)` in the bundle names a
+ * file that is there, and the bundled worker reads a part of a CSV as the compiled one does.
+ */
+import assert from "node:assert/strict";
+import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { after, describe, it } from "node:test";
+import { Worker } from "node:worker_threads";
+import { loadCatalogOrThrow } from "../src/catalog/index.js";
+import type { PartRequest, PartResult } from "../src/scan/parallel-read.js";
+import { tempDir } from "../src/testing/temp.js";
+import { packagePath } from "../src/util/package-root.js";
+
+const BUNDLE = packagePath("dist", "cli");
+const dir = tempDir();
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Runs one worker script on `request` and returns its result. */
+function runWorker(script: string, request: PartRequest): Promise<PartResult> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(script, { workerData: request });
+    worker.on("message", (m: { result?: PartResult }) => {
+      if (m.result) resolve(m.result);
+    });
+    worker.on("error", reject);
+    worker.on("exit", (code) => reject(new Error(`worker exited ${code} without a result`)));
+  });
+}
+
+describe("command-line bundle", () => {
+  it("bin/ictsguard.js runs the bundle, and every file the bundle names beside itself is there", () => {
+    assert.match(readFileSync(packagePath("bin", "ictsguard.js"), "utf8"), /from "\.\.\/dist\/cli\/main\.js"/);
+    const files = readdirSync(BUNDLE).filter((f) => f.endsWith(".js"));
+    const named = new Set<string>();
+    for (const f of files) {
+      for (const m of readFileSync(join(BUNDLE, f), "utf8").matchAll(/new URL\("\.\/([^"]+)", import\.meta\.url\)/g)) named.add(m[1]!);
+    }
+    assert.ok(named.has("parallel-read-worker.js"), `the scan's worker is named: ${[...named].join(", ")}`);
+    for (const name of named) assert.ok(files.includes(name), `${name} is in dist/cli/`);
+  });
+
+  it("the bundled worker reads a part of a CSV as the compiled one does", async () => {
+    const path = join(dir, "fleet.csv");
+    const header = "host,name,vendor,version\n";
+    const rows = Array.from({ length: 3000 }, (_, i) =>
+      i % 100 === 7 ? `ws-${i},Kaspersky Endpoint Security for Windows,AO Kaspersky Lab,12.${i}\n` : `ws-${i},${i % 3 ? "Google Chrome" : "KeePass Password Safe"},Vendor,1.${i}\n`,
+    );
+    const text = header + rows.join("");
+    writeFileSync(path, text);
+    const start = header.length + rows.slice(0, 1000).join("").length;
+    const request: PartRequest = {
+      path,
+      start,
+      end: text.length,
+      format: "csv",
+      prefix: { end: header.length, lines: 1 },
+      catalog: await loadCatalogOrThrow(),
+      profile: "business",
+      asOf: "2025-06-01",
+      maxForwarded: 20_000,
+    };
+    const bundled = await runWorker(join(BUNDLE, "parallel-read-worker.js"), request);
+    const compiled = await runWorker(packagePath("dist", "src", "scan", "parallel-read-worker.js"), request);
+    assert.equal(bundled.clean, true, bundled.clean ? "" : bundled.why);
+    assert.ok(bundled.clean && bundled.observations === 2000, "the part's 2,000 rows");
+    assert.equal(bundled.clean && bundled.forwarded.filter((o) => o.name.startsWith("Kaspersky")).length, 20, "its Kaspersky rows are sent");
+    assert.deepEqual(bundled, compiled);
+  });
+});
