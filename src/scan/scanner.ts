@@ -401,7 +401,7 @@ export function createScanner(options: ScannerOptions): Scanner {
       const findings: Finding[] = [];
       const suppressed: SuppressedFinding[] = [];
       for (const s of states.values()) {
-        s.finding.evidence = s.finding.evidence.map((e) => withoutRepeatedSearch(e, s.finding.observation));
+        s.finding.evidence = withoutRepeatedSearch(s.finding.evidence, s.finding.observation);
         if (s.exception && s.excepted >= s.finding.count) suppressed.push({ ...s.finding, exception: s.exception });
         else findings.push(s.finding);
       }
@@ -464,12 +464,15 @@ function verdictFields(v: Verdict, reasonPrefix?: string): Pick<Finding, "status
  * value once. Evidence from another observation merged into the finding (its service, its
  * process) keeps `searchedBy` with the values.
  */
-function withoutRepeatedSearch(e: Evidence, o: Finding["observation"]): Evidence {
-  if (!e.searchedBy) return e;
-  const own = new Set<string>([o.name, o.vendor, o.version, o.path, ...Object.values(o.ids ?? {})].filter((v): v is string => typeof v === "string"));
-  if (!Object.values(e.searchedBy).every((v) => own.has(v))) return e;
-  const { searchedBy, ...rest } = e;
-  return { ...rest, searched: Object.keys(searchedBy) };
+function withoutRepeatedSearch(evidence: Evidence[], o: Finding["observation"]): Evidence[] {
+  let own: Set<string> | undefined; // the observation's values, made once a finding
+  return evidence.map((e) => {
+    if (!e.searchedBy) return e;
+    own ??= new Set<string>([o.name, o.vendor, o.version, o.path, ...Object.values(o.ids ?? {})].filter((v): v is string => typeof v === "string"));
+    if (!Object.values(e.searchedBy).every((v) => own!.has(v))) return e;
+    const { searchedBy, ...rest } = e;
+    return { ...rest, searched: Object.keys(searchedBy) };
+  });
 }
 
 function pick(o: Observation): Finding["observation"] {

@@ -585,7 +585,7 @@ function handleRecord(run: CsvRun, record: string[], line: number, out: Observat
   if (record.every((cell) => cell.trim() === "")) return false; // a row of empty cells is a blank line
   // an Uninstall key that is an update of another program (a patch, a hotfix) is not a program
   if (isUpdate(record, columns)) return false;
-  if (!run.asciiWarned && record.some((cell) => /\?{3,}/.test(cell))) {
+  if (!run.asciiWarned && record.some((cell) => cell.includes(ALWAYS_SEEN))) {
     run.asciiWarned = true;
     ctx.report({
       code: "csv/ascii",
