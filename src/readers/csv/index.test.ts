@@ -400,6 +400,13 @@ describe("inventory/csv: Uninstall exports and enterprise reports", () => {
     );
   });
 
+  it("takes three question marks in a row for letters lost to ASCII, and two for punctuation", async () => {
+    const three = await readText("hostname,name,publisher\nh1,Help??,Contoso\nh2,Tool ???,Contoso\n");
+    assert.deepEqual(codes(three.issues), [["csv/ascii", "warning", 3]]);
+    const two = await readText("hostname,name,publisher\nh1,Help??,Contoso\nh2,What?? Tool ?,Contoso\n");
+    assert.deepEqual(codes(two.issues), []);
+  });
+
   it("warns once when a Windows PowerShell 5.1 ASCII export turned letters into ?", async () => {
     const { observations, issues } = await read("powershell-uninstall-ascii.csv");
     assert.deepEqual(codes(issues), [["csv/ascii", "warning", 6]]);
