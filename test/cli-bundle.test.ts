@@ -4,6 +4,8 @@
  * back to one thread when a worker cannot start, so a broken worker would only be slower, and
  * no report would show it. So: every `new URL("./…", import.meta.url)` in the bundle names a
  * file that is there, and the bundled worker reads a part of a CSV as the compiled one does.
+ * The bundle holds its own zod, while @hono/zod-openapi (left outside) uses the one in
+ * node_modules: `serve` from the bundle must document and check requests as the compiled server does.
  */
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -11,6 +13,10 @@ import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { Worker } from "node:worker_threads";
 import { loadCatalogOrThrow } from "../src/catalog/index.js";
+import { openFleet } from "../src/fleet/index.js";
+import { LOCAL_ADMIN } from "../src/fleet/types.js";
+import { startServer } from "../src/server/index.js";
+import { api, createTestStore, spawnServe } from "../src/testing/fleet-server.js";
 import type { PartRequest, PartResult } from "../src/scan/parallel-read.js";
 import { tempDir } from "../src/testing/temp.js";
 import { packagePath } from "../src/util/package-root.js";
@@ -69,5 +75,27 @@ describe("command-line bundle", () => {
     assert.ok(bundled.clean && bundled.observations === 2000, "the part's 2,000 rows");
     assert.equal(bundled.clean && bundled.forwarded.filter((o) => o.name.startsWith("Kaspersky")).length, 20, "its Kaspersky rows are sent");
     assert.deepEqual(bundled, compiled);
+  });
+
+  it("serve from the bundle documents the API and refuses a bad request body as the compiled server does", async () => {
+    const store = await createTestStore("sqlite");
+    const fleet = await openFleet({ db: store.db, home: store.home });
+    const key = (await fleet.createApiKey(LOCAL_ADMIN, { role: "admin" })).token;
+    const compiled = await startServer({ fleet, listen: { host: "127.0.0.1", port: 0 } });
+    const bundled = await spawnServe(store);
+    try {
+      const docs = await Promise.all([bundled.url, compiled.url].map((url) => api(url, "/api/v1/openapi.json")));
+      assert.equal(docs[0]!.status, 200);
+      assert.ok(Object.keys(docs[0]!.body.components.schemas).length > 20, "schemas are documented");
+      assert.deepEqual(docs[0]!.body, docs[1]!.body);
+      const bad = { name: 5, profile: "no-such-profile" };
+      const refused = await Promise.all([bundled.url, compiled.url].map((url) => api(url, "/api/v1/sites", { key, method: "POST", body: bad })));
+      assert.equal(refused[0]!.status, 400, JSON.stringify(refused[0]!.body));
+      assert.deepEqual(refused[0]!.body, refused[1]!.body);
+    } finally {
+      await bundled.stop();
+      await compiled.close(); // and the fleet with it
+      await store.drop();
+    }
   });
 });
