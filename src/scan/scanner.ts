@@ -138,9 +138,10 @@ type FindingState = {
   evidenceKeys: Set<string>;
   /**
    * The evidence list last merged in. The matcher's memo hands the same list to every
-   * observation of one program (see createCachedMatcher), so the same program on the same host
-   * again (a service beside its program, another export) adds nothing new: checked by identity,
-   * not piece by piece.
+   * observation of one program (see createCachedMatcher), so one more row of the same program on
+   * the same host (the same inventory again, another file of it) adds nothing new: checked by
+   * identity, not piece by piece. Another observation (its service, its process) brings another
+   * list, merged piece by piece.
    */
   lastEvidence?: readonly Evidence[];
   /** Observations an active exception covered; all of them: the finding is suppressed. */
