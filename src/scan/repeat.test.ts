@@ -14,6 +14,7 @@ import { join } from "node:path";
 import { Readable } from "node:stream";
 import { after, before, describe, it } from "node:test";
 import { loadCatalogOrThrow } from "../catalog/index.js";
+import { createRng } from "../fuzz/rng.js";
 import type { Catalog } from "../model/catalog.js";
 import type { ReportDocument } from "../model/finding.js";
 import { parseAsOf } from "../policy/time.js";
@@ -133,30 +134,24 @@ describe("scan: repeated rows", () => {
       const i = at % s.length;
       return s.slice(0, i) + String.fromCharCode(((s.charCodeAt(i) - 32 + 1 + (at % 93)) % 94) + 32).replace(/[",]/, "q") + s.slice(i + 1);
     };
-    // a seeded PRNG (mulberry32), not fast-check: its bias towards edge values made the rare changes common
-    let seed = 7138;
-    const random = (): number => {
-      seed = (seed + 0x6d2b79f5) | 0;
-      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
-    const now = (p: number): boolean => random() < p;
+    // the fuzzer's seeded generator, not fast-check: fast-check's bias towards edge values made the rare changes common
+    const rng = createRng(7138);
+    const pick = rng.pick;
+    const now = rng.chance;
     for (let run = 0; run < 30; run++) {
       const lines = [Buffer.from("host,kind,name,vendor,version,path,pspath,extra\n")];
       for (let n = 0; n < 300; n++) {
         const [program, publisher] = pick(programs) as [string, string];
         // what makes a row differ from its program's other rows, now and then
-        const name = now(0.08) ? near(program, Math.floor(random() * 1000)) : program;
-        const vendor = now(0.08) ? near(publisher, Math.floor(random() * 1000)) : publisher.replace(/"/g, "");
+        const name = now(0.08) ? near(program, rng.int(1000)) : program;
+        const vendor = now(0.08) ? near(publisher, rng.int(1000)) : publisher.replace(/"/g, "");
         const cells = [
           now(0.08) ? pick(["device", "", "service"]) : "software",
           now(0.08) ? `"${name}"` : name,
           vendor,
-          `1.${Math.floor(random() * 40)}`,
+          `1.${rng.int(40)}`,
           now(0.08) ? pick(["C:\\Program Files (x86)\\Kaspersky Lab\\", ""]) : "C:\\Program Files\\App\\",
-          now(0.3) ? `HKLM\\SOFTWARE\\Uninstall\\{${Math.floor(random() * 5)}}` : "",
+          now(0.3) ? `HKLM\\SOFTWARE\\Uninstall\\{${rng.int(5)}}` : "",
           "",
           "x",
         ];
