@@ -1,14 +1,15 @@
 /**
  * @module
  * The floor of the scan's design in Node.js, for `npm run bench`: a process that loads the
- * catalog as `scan` does, reads the file as `scan` does (64 KiB chunks) and runs the catalog's
- * literal prefilter (the automaton every line-oriented fast path runs first) over every byte
- * once, skipping to the next line after a hit, and does nothing else: no line splitting, no
+ * catalog as `scan` does, reads the file as `scan` does (READ_CHUNK_BYTES at a time) and runs
+ * the catalog's literal prefilter (the automaton every line-oriented fast path runs first) over
+ * every byte once, skipping to the next line after a hit, and does nothing else: no line splitting, no
  * JSON or CSV checks, no observations. Its wall time (start-up included) beside grep's says how
  * much of the scan's ratio is the design's per-byte floor and how much is the readers' own work.
  */
 import { open } from "node:fs/promises";
 import { loadActiveCatalog } from "../src/config/settings.js";
+import { READ_CHUNK_BYTES } from "../src/io/limits.js";
 import { buildCatalogIndex } from "../src/match/catalog-index.js";
 import { buildPrefilter } from "../src/match/prefilter.js";
 
@@ -36,7 +37,7 @@ function scanChunk(chunk: Buffer): number {
 const handle = await open(path, "r");
 let hitLines = 0;
 let bytes = 0;
-for await (const chunk of handle.createReadStream() as AsyncIterable<Buffer>) {
+for await (const chunk of handle.createReadStream({ highWaterMark: READ_CHUNK_BYTES }) as AsyncIterable<Buffer>) {
   bytes += chunk.length;
   hitLines += scanChunk(chunk);
 }
