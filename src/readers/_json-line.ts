@@ -11,11 +11,14 @@
  * It works on UTF-8 bytes; it says `false` (take the full path) for anything it does not judge: a `\u` escape, a key with
  * an escape, a repeated key among those it notes, nesting deeper than 64.
  *
- * Given the catalog prefilter's automaton, it also runs that over the line in the same pass
- * (`shape.literalHit`), so a results log's bytes are walked once, not twice. Stepping it over the
- * strings, numbers and literal words only is the same as stepping it over every byte: every
- * other byte of a valid line (white space, quotes, `{}[]:,`) is in no literal and sends the
- * automaton back to its root (see `LiteralAutomaton`).
+ * Given the catalog prefilter's automaton, it then runs that over the raw values of the nested
+ * object's members only (`shape.literalHit`, {@link literalHitOf}): a reader builds its
+ * observation from that object (osquery's `columns`, or an `osqueryi` row), so a literal in the
+ * host name, the query name or a column's name cannot make a match.
+ *
+ * This file is the reference, and the fallback where WebAssembly cannot run: readers use the same
+ * check compiled from `asm/json-line.ts` (`_json-line-wasm.ts`), and a property test holds the
+ * two to the same answers and notes.
  */
 import { runAutomaton, type LiteralAutomaton } from "../match/prefilter.js";
 
@@ -43,8 +46,9 @@ export type JsonLineShape = {
   nestedStart: number;
   nestedEnd: number;
   /**
-   * Whether the prefilter's automaton found a literal (or a byte it cannot judge) on the line;
-   * true when no automaton was given. Meaningful only when the check said true.
+   * Whether the prefilter's automaton found a literal (or a byte it cannot judge) in a value of
+   * the nested object; true when no automaton was given, when there is no nested object, and
+   * when the check said false.
    */
   literalHit: boolean;
 };
@@ -68,88 +72,11 @@ export function createJsonLineShape(asked: number): JsonLineShape {
   };
 }
 
-/**
- * The automaton a string's bytes are walked with: the prefilter's own, widened by three classes
- * that leave it (a quote, a backslash, a control character), so the loop over a string's bytes
- * makes one table step and one compare per byte, and stops at anything it must look at: the
- * string's end, an escape, a byte JSON forbids there, or a literal (or a byte the literals cannot
- * judge, which the prefilter's automaton already treats as a hit).
- */
-type StringWalk = {
-  /** Byte to class: the prefilter's classes, and the three leaving classes. */
-  classes: Uint8Array;
-  /** The prefilter's classes, to step the automaton over a byte the loop stopped at. */
-  raw: Uint8Array;
-  /** `table[state + class]`, states premultiplied by the width, as in `LiteralAutomaton`. */
-  table: Int32Array;
-  /** States at or above this one stop the loop: the prefilter's hits, and the leaving state. */
-  stopFrom: number;
-};
-
-const walks = new WeakMap<LiteralAutomaton, StringWalk>();
-
-/** The string walk of `a` (built once per automaton); without `a`, a walk that only finds the leaving bytes. */
-function stringWalk(a: LiteralAutomaton | undefined): StringWalk {
-  if (!a) return PLAIN_WALK;
-  let walk = walks.get(a);
-  if (!walk) walks.set(a, (walk = widen(a.classes, a.table, a.width, a.hitFrom)));
-  return walk;
-}
-
-function widen(raw: Uint8Array, from: Int32Array, width: number, hitFrom: number): StringWalk {
-  let count = 0;
-  for (const c of raw) count = Math.max(count, c + 1);
-  const [quote, backslash, control] = [count, count + 1, count + 2];
-  let wide = 1;
-  while (wide < count + 3) wide *= 2;
-  const states = from.length / width;
-  const leave = states; // a new state, numbered after every hit
-  const table = new Int32Array((states + 1) * wide);
-  for (let s = 0; s < states; s++) {
-    for (let c = 0; c < count; c++) table[s * wide + c] = (from[s * width + c]! / width) * wide;
-    for (const c of [quote, backslash, control]) table[s * wide + c] = leave * wide;
-  }
-  const classes = new Uint8Array(256);
-  for (let b = 0; b < 256; b++) classes[b] = b < 32 ? control : b === QUOTE ? quote : b === BACKSLASH ? backslash : raw[b]!;
-  return { classes, raw, table, stopFrom: (hitFrom / width) * wide };
-}
-
-/** Every byte but the leaving ones keeps the root: a string's walk once the line is known to hit. */
-const PLAIN_WALK = widen(new Uint8Array(256), new Int32Array(1), 1, 1);
-
 // Scanner state, module-level so the hot loop allocates nothing.
 let src: Uint8Array = new Uint8Array(0);
 let stop = 0;
-/** The prefilter automaton stepped along (see the module comment); undefined when none was given or it already hit. */
-let pending: LiteralAutomaton | undefined;
-/** The string walk of `pending`, or the plain one once there is nothing to step. */
-let walk: StringWalk = PLAIN_WALK;
 /** After scanString: whether the string held an escape (a key with one is not compared here). */
 let escaped = false;
-
-/** Starts a check of `text` up to `end`, stepping `automaton` along. */
-function begin(text: Uint8Array, end: number, automaton: LiteralAutomaton | undefined): void {
-  src = text;
-  stop = end;
-  pending = automaton;
-  walk = stringWalk(automaton);
-}
-
-/** Whether the check's automaton found a literal (or a byte it cannot judge); true when none was given. */
-function literalHit(automaton: LiteralAutomaton | undefined): boolean {
-  return !automaton || pending === undefined;
-}
-
-/** The automaton has found what it looks for: the rest of the line is only checked. */
-function hit(): void {
-  pending = undefined;
-  walk = PLAIN_WALK;
-}
-
-/** Steps the automaton over `src[from, to)` (a number or a literal word) from its root. */
-function stepOver(from: number, to: number): void {
-  if (pending && runAutomaton(pending, src, from, to) !== -1) hit();
-}
 
 function at(i: number): number {
   return i < stop ? src[i]! : -1;
@@ -168,23 +95,11 @@ function ws(i: number): number {
 
 /** `i` at the opening quote; returns the index after the closing quote, or -1. */
 function scanString(i: number): number {
-  // the module's state in locals: this is the loop most bytes of a line go through
   const s = src;
   const n = stop;
-  let { classes, table, stopFrom } = walk;
-  // the automaton starts at its root (the quote sent it there)
-  let state = 0;
   escaped = false;
   i++;
-  for (;;) {
-    let next = 0;
-    while (i < n) {
-      next = table[state + classes[s[i]!]!]!;
-      if (next >= stopFrom) break;
-      state = next;
-      i++;
-    }
-    if (i >= n) return -1;
+  while (i < n) {
     const c = s[i]!;
     if (c === QUOTE) return i + 1;
     if (c === BACKSLASH) {
@@ -192,24 +107,13 @@ function scanString(i: number): number {
       // \u is not judged here; a backslash before anything else is not JSON
       if (e !== 116 && e !== 110 && e !== 114 && e !== 102 && e !== 98 && e !== QUOTE && e !== BACKSLASH && e !== 47) return -1;
       escaped = true;
-      // both bytes of the escape are bytes of the raw line too (the automaton reads raw bytes)
-      state = table[state + walk.raw[BACKSLASH]!]!;
-      if (state < stopFrom) state = table[state + walk.raw[e]!]!;
-      if (state >= stopFrom) {
-        hit();
-        ({ classes, table, stopFrom } = walk);
-        state = 0;
-      }
       i += 2;
       continue;
     }
     if (c < 32) return -1; // control characters must be escaped
-    // a literal ends here, or a byte the literals cannot judge stands here: only checked from now on
-    hit();
-    ({ classes, table, stopFrom } = walk);
-    state = 0;
     i++;
   }
+  return -1;
 }
 
 /**
@@ -256,7 +160,6 @@ function scanNumber(i: number): number {
 
 function scanWord(i: number, word: string): number {
   if (!(i + word.length <= stop && startsWith(src, word, i))) return -1;
-  stepOver(i, i + word.length);
   return i + word.length;
 }
 
@@ -298,11 +201,7 @@ function scanValue(i: number, depth: number): number {
   if (c === 116) return scanWord(i, "true");
   if (c === 102) return scanWord(i, "false");
   if (c === 110) return scanWord(i, "null");
-  if (c === 45 || (c >= 48 && c <= 57)) {
-    const after = scanNumber(i);
-    if (after > 0) stepOver(i, after);
-    return after;
-  }
+  if (c === 45 || (c >= 48 && c <= 57)) return scanNumber(i);
   return -1;
 }
 
@@ -321,9 +220,11 @@ export function checkJsonLine(
   shape: JsonLineShape,
   automaton?: LiteralAutomaton,
 ): boolean {
-  begin(text, end, automaton);
+  src = text;
+  stop = end;
   const ok = checkLine(start, end, asked, nested, shape);
-  shape.literalHit = literalHit(automaton);
+  const slot = asked.indexOf(nested);
+  shape.literalHit = !ok || literalHitOf(text, shape, slot >= 0 && shape.kinds[slot] === 1, automaton);
   return ok;
 }
 
@@ -384,7 +285,8 @@ function checkLine(start: number, end: number, asked: readonly string[], nested:
  * the object's own range. False when it is not, or is not judged here (see the module comment).
  */
 export function checkJsonObject(text: Uint8Array, start: number, end: number, shape: JsonLineShape, automaton?: LiteralAutomaton): boolean {
-  begin(text, end, automaton);
+  src = text;
+  stop = end;
   shape.keyCount = 0;
   const i = ws(start);
   let ok = false;
@@ -396,8 +298,20 @@ export function checkJsonObject(text: Uint8Array, start: number, end: number, sh
       ok = ws(after) === end;
     }
   }
-  shape.literalHit = literalHit(automaton);
+  shape.literalHit = !ok || literalHitOf(text, shape, true, automaton);
   return ok;
+}
+
+/**
+ * Whether a member value of the nested object holds a literal of the prefilter (or a byte it
+ * cannot judge): the prefilter's automaton over each value's raw bytes. The reader builds an
+ * observation from those values alone (the row), so nothing else of the line can match; true
+ * when there is no automaton, or no nested object to look at.
+ */
+export function literalHitOf(text: Uint8Array, shape: JsonLineShape, nested: boolean, automaton: LiteralAutomaton | undefined): boolean {
+  if (!automaton || !nested) return true;
+  for (let k = 0; k < shape.keyCount; k++) if (runAutomaton(automaton, text, shape.valueStarts[k]!, shape.valueEnds[k]!) !== -1) return true;
+  return false;
 }
 
 /** -1 not asked, -2 a key with an escape (not judged), else the index in `asked`; just after the key's scanString. */

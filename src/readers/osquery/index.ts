@@ -9,14 +9,14 @@
 import { isUtf8 } from "node:buffer";
 import { Readable } from "node:stream";
 import { isObject, str, streamJson, type JsonResume } from "../_json.js";
-import { MAX_DEPTH, checkJsonLine, checkJsonObject, createJsonLineShape, startsWith, type JsonLineShape } from "../_json-line.js";
+import { MAX_DEPTH, startsWith, type JsonLineShape } from "../_json-line.js";
+import { createJsonLineCheck, type JsonLineCheck } from "../_json-line-wasm.js";
 import { decodeLine, rawLineBatches, remainder } from "../_raw-lines.js";
 import { DEFAULT_LIMITS } from "../../io/limits.js";
 import { createLineCheck, readLines } from "../_text.js";
 import { defineReader, type Probe, type ReadContext, type ReadInput } from "../types.js";
 import type { Observation, SourceRef } from "../../model/observation.js";
 import { TABLES, genericFacts, tableOf, type Row, type TableSpec } from "./tables.js";
-import type { LiteralAutomaton } from "../../match/prefilter.js";
 
 export const osqueryReader = defineReader({
   name: "osquery",
@@ -98,8 +98,8 @@ async function* readArrayFast(input: ReadInput, ctx: ReadContext, toObservation:
   const skipped = ctx.skipped ?? (() => {});
   const emit = ctx.emit;
   const repeat = emit ? ctx.repeat : undefined;
-  const automaton = ctx.prefilter?.automaton();
-  const shape = createJsonLineShape(0);
+  const json = createJsonLineCheck([], undefined, ctx.prefilter?.automaton());
+  const shape = json.shape;
   const tables = createColumnSets();
   let line = 0; // lines read
   let rows = 0; // rows read
@@ -107,6 +107,7 @@ async function* readArrayFast(input: ReadInput, ctx: ReadContext, toObservation:
     const next = await batches.next();
     if (next.done) break;
     const { bytes } = next.value;
+    json.load(bytes);
     let pos = 0;
     while (pos < bytes.length) {
       ctx.signal?.throwIfAborted();
@@ -120,11 +121,11 @@ async function* readArrayFast(input: ReadInput, ctx: ReadContext, toObservation:
         if (bytes[s] === 0xef && bytes[s + 1] === 0xbb && bytes[s + 2] === 0xbf) s += 3;
         if (!isOpeningLine(bytes, s, e)) break;
       } else {
-        const row = rowLine(bytes, pos, e, shape, tables, automaton);
+        const row = rowLine(bytes, pos, e, json, tables);
         if (!row) break;
         rows++;
         if (shape.literalHit) {
-          const key = repeat ? repeatKey(bytes, row, shape) : undefined;
+          const key = repeat ? json.repeatKey(row.versionSlots, () => repeatKey(bytes, row, shape)) : undefined;
           if (key === undefined || !repeat!(key)) {
             const value: unknown = JSON.parse(bytes.toString("utf8", shape.nestedStart, shape.nestedEnd));
             const o = toObservation(value, { file: input.path, record: rows, pointer: `/${rows - 1}` }, {});
@@ -185,12 +186,13 @@ function isOpeningLine(bytes: Buffer, start: number, end: number): boolean {
  * its comma, in plain text, of a known table's column set, with a name (the full path then gives
  * one observation and reports nothing). `shape` holds the row and says whether the prefilter hit.
  */
-function rowLine(bytes: Buffer, start: number, end: number, shape: JsonLineShape, tables: ReturnType<typeof createColumnSets>, automaton: LiteralAutomaton | undefined): FastTable | undefined {
+function rowLine(bytes: Buffer, start: number, end: number, json: JsonLineCheck, tables: ReturnType<typeof createColumnSets>): FastTable | undefined {
   let r = end;
   while (r > start && (bytes[r - 1] === 32 || bytes[r - 1] === 9)) r--;
   if (r === start || bytes[r - 1] !== 0x2c) return undefined;
-  if (!checkJsonObject(bytes, start, r - 1, shape, automaton)) return undefined;
-  const table = tables.of(bytes, shape);
+  if (!json.object(start, r - 1)) return undefined;
+  const shape = json.shape;
+  const table = tables.of(bytes, json);
   if (!table || !hasName(table, shape)) return undefined;
   // a row the prefilter clears is ASCII; one it does not is parsed alone, so it must be plain UTF-8
   if (shape.literalHit && !plainText(bytes, start, end)) return undefined;
@@ -301,10 +303,10 @@ async function* readLogFast(input: ReadInput, ctx: ReadContext, log: ReturnType<
   const skipped = ctx.skipped ?? (() => {});
   const emit = ctx.emit;
   const repeat = emit ? ctx.repeat : undefined;
-  const shape = createJsonLineShape(ASKED.length);
-  const tables = createColumnSets();
   // without a prefilter every line is a hit (literalHit stays true)
-  const automaton = ctx.prefilter?.automaton();
+  const json = createJsonLineCheck(ASKED, "columns", ctx.prefilter?.automaton());
+  const shape = json.shape;
+  const tables = createColumnSets();
   let line = 0;
   let atStart = true;
   const batches = rawLineBatches(chunks, Infinity, tooLong); // a line is held whole, as readLines holds it
@@ -312,6 +314,7 @@ async function* readLogFast(input: ReadInput, ctx: ReadContext, log: ReturnType<
     const next = await batches.next();
     if (next.done) break;
     const { bytes } = next.value;
+    json.load(bytes);
     const length = bytes.length;
     let pos = 0;
     while (pos < length) {
@@ -326,8 +329,8 @@ async function* readLogFast(input: ReadInput, ctx: ReadContext, log: ReturnType<
         atStart = false;
         continue;
       }
-      // one pass over the line: the JSON check steps the prefilter's automaton as it goes
-      const row = oneNamedRow(bytes, pos, e, shape, tables, automaton);
+      // the JSON check, then the prefilter's automaton over the row's values
+      const row = oneNamedRow(bytes, pos, e, json, tables);
       let key: string | undefined;
       if (row && !shape.literalHit) {
         log.countRow();
@@ -337,7 +340,8 @@ async function* readLogFast(input: ReadInput, ctx: ReadContext, log: ReturnType<
         continue;
       }
       if (row && repeat && !row.removed && plainText(bytes, pos, e)) {
-        key = repeatKey(bytes, row.table, shape);
+        const table = row.table;
+        key = json.repeatKey(table.versionSlots, () => repeatKey(bytes, table, shape));
         if (repeat(key)) {
           log.countRow();
           pos = end + 1;
@@ -368,12 +372,12 @@ function oneNamedRow(
   bytes: Buffer,
   start: number,
   end: number,
-  shape: JsonLineShape,
+  json: JsonLineCheck,
   tables: ReturnType<typeof createColumnSets>,
-  automaton: LiteralAutomaton | undefined,
 ): { table: FastTable; removed: boolean } | undefined {
-  if (!checkJsonLine(bytes, start, end, ASKED, "columns", shape, automaton) || shape.kinds[0] !== 1) return undefined;
-  const table = tables.of(bytes, shape);
+  const shape = json.shape;
+  if (!json.line(start, end) || shape.kinds[0] !== 1) return undefined;
+  const table = tables.of(bytes, json);
   if (!table || !hasName(table, shape)) return undefined;
   const removed = shape.kinds[1] === 2 && shape.ends[1]! - shape.starts[1]! === 7 && startsWith(bytes, "removed", shape.starts[1]!);
   return { table, removed };
@@ -422,25 +426,19 @@ type FastTable = { spec: TableSpec; nameSlots: number[]; versionSlots: number[] 
 
 /**
  * The known table of a line's column set, remembered for the last column set seen (a log holds
- * one or a few queries): compared key by key with the line, without building strings. Undefined
- * for a table this reader does not know (its rows take the full path, which warns about it) and
- * for a column set with a repeated key.
+ * one or a few queries): the check says whether a line has the remembered keys (`sameKeys`),
+ * without building strings. Undefined for a table this reader does not know (its rows take the
+ * full path, which warns about it) and for a column set with a repeated key.
  */
 function createColumnSets() {
-  let keys: string[] = [];
   let table: FastTable | undefined;
   const known = new Map<string, FastTable | undefined>();
   return {
-    of(bytes: Buffer, shape: JsonLineShape): FastTable | undefined {
-      const n = shape.keyCount;
-      let same = n === keys.length;
-      for (let k = 0; same && k < n; k++) {
-        const key = keys[k]!;
-        same = shape.keyEnds[k]! - shape.keyStarts[k]! === key.length && startsWith(bytes, key, shape.keyStarts[k]!);
-      }
-      if (same) return table;
-      keys = [];
-      for (let k = 0; k < n; k++) keys.push(bytes.toString("utf8", shape.keyStarts[k]!, shape.keyEnds[k]!));
+    of(bytes: Buffer, json: JsonLineCheck): FastTable | undefined {
+      if (json.sameKeys) return table;
+      const shape = json.shape;
+      const keys: string[] = [];
+      for (let k = 0; k < shape.keyCount; k++) keys.push(bytes.toString("utf8", shape.keyStarts[k]!, shape.keyEnds[k]!));
       const id = keys.join("\u0000");
       if (!known.has(id)) {
         const set = new Set(keys);
@@ -450,6 +448,7 @@ function createColumnSets() {
         known.set(id, spec ? { spec, nameSlots: slotsOf(keys, spec.nameColumns), versionSlots: slotsOf(keys, spec.versionOnly ?? []).sort((a, b) => a - b) } : undefined);
       }
       table = known.get(id);
+      json.rememberKeys();
       return table;
     },
   };

@@ -1,0 +1,521 @@
+/**
+ * The JSON line check of `src/readers/_json-line.ts`, compiled to WebAssembly (AssemblyScript):
+ * the same grammar, the same notes, the same answers, at several times the speed. A results log
+ * is mostly string bytes; here 16 of them are looked at a step (SIMD) for the end of the string,
+ * an escape or a control character, where the JavaScript check steps one byte at a time.
+ *
+ * Memory: the static regions below hold what a check notes (read by JavaScript through typed
+ * arrays over this module's memory); the prefilter's automaton and the text being checked are
+ * laid out by JavaScript after `__heap_base` (see `layout`). Offsets in and out are relative to
+ * the text (`base`); addresses are `base + offset`.
+ *
+ * Every function here mirrors the one of the same name in `_json-line.ts`; read that file for why.
+ */
+
+const QUOTE: i32 = 34;
+const BACKSLASH: i32 = 92;
+const MAX_DEPTH: i32 = 64;
+const MAX_KEYS: i32 = 256;
+const MAX_ASKED: i32 = 8;
+
+// what a check notes (JsonLineShape), as offsets from `base`
+export const KINDS: usize = memory.data(MAX_ASKED);
+export const STARTS: usize = memory.data(MAX_ASKED * 4, 4);
+export const ENDS: usize = memory.data(MAX_ASKED * 4, 4);
+export const KEY_STARTS: usize = memory.data(MAX_KEYS * 4, 4);
+export const KEY_ENDS: usize = memory.data(MAX_KEYS * 4, 4);
+export const NON_BLANK: usize = memory.data(MAX_KEYS);
+export const VALUE_STARTS: usize = memory.data(MAX_KEYS * 4, 4);
+export const VALUE_ENDS: usize = memory.data(MAX_KEYS * 4, 4);
+/** i32 each: key count, nested start, nested end, literal hit (0 or 1), same keys (0 or 1). */
+export const SCALARS: usize = memory.data(20, 4);
+/** The asked top-level keys, as ASCII bytes, one after the other. */
+export const ASKED_BYTES: usize = memory.data(256);
+/** For each asked key: its length in ASKED_BYTES (in order). */
+export const ASKED_LENGTHS: usize = memory.data(MAX_ASKED * 4, 4);
+
+/**
+ * The remembered column set (`rememberKeys`): the keys' bytes one after another, and their
+ * lengths. A line whose nested object has, byte for byte, the same keys in the same order is
+ * told so (`sameKeys`), and its reader need not look its table up again.
+ */
+export const REMEMBERED_BYTES: usize = memory.data(16384);
+const REMEMBERED_MAX: i32 = 16384;
+export const REMEMBERED_LENGTHS: usize = memory.data(MAX_KEYS * 4, 4);
+/** How many keys are remembered; -1 for none (no line is then the same). */
+let remembered: i32 = -1;
+
+/** Remembers the keys the last check noted; 0 when they do not fit (then none are remembered). */
+export function rememberKeys(): i32 {
+  const n = load<i32>(SCALARS);
+  let at = REMEMBERED_BYTES;
+  remembered = -1;
+  for (let k: i32 = 0; k < n; k++) {
+    const slot = <usize>k << 2;
+    const from = base + <usize>load<i32>(KEY_STARTS + slot);
+    const length = <usize>(load<i32>(KEY_ENDS + slot) - load<i32>(KEY_STARTS + slot));
+    if (at + length > REMEMBERED_BYTES + <usize>REMEMBERED_MAX) return 0;
+    memory.copy(at, from, length);
+    store<i32>(REMEMBERED_LENGTHS + slot, <i32>length);
+    at += length;
+  }
+  remembered = n;
+  return 1;
+}
+
+/** Sets how many keys are remembered, their bytes and lengths written above (a check laying itself out again). */
+export function setRemembered(count: i32): void {
+  remembered = count;
+}
+
+/** Whether the keys the last check noted are the remembered ones. */
+function sameKeys(): i32 {
+  const n = load<i32>(SCALARS);
+  if (n != remembered) return 0;
+  let at = REMEMBERED_BYTES;
+  for (let k: i32 = 0; k < n; k++) {
+    const slot = <usize>k << 2;
+    const start = load<i32>(KEY_STARTS + slot);
+    const length = load<i32>(KEY_ENDS + slot) - start;
+    if (length != load<i32>(REMEMBERED_LENGTHS + slot) || memory.compare(at, base + <usize>start, <usize>length) != 0) return 0;
+    at += <usize>length;
+  }
+  return 1;
+}
+
+export function heapBase(): usize {
+  return __heap_base;
+}
+
+let askedCount: i32 = 0;
+let nestedSlot: i32 = -1;
+/** How many keys are asked (their bytes and lengths written above) and which of them is the nested object. */
+export function ask(count: i32, nested: i32): void {
+  askedCount = count;
+  nestedSlot = nested;
+}
+
+let base: usize = 0;
+let classes: usize = 0;
+let table: usize = 0;
+let hitFrom: i32 = 0;
+let hasAutomaton: bool = false;
+/** Where the text starts, and the prefilter's automaton (classes: 256 bytes, table: i32s), if any. */
+export function layout(text: usize, automatonClasses: usize, automatonTable: usize, automatonHitFrom: i32, automaton: bool): void {
+  base = text;
+  classes = automatonClasses;
+  table = automatonTable;
+  hitFrom = automatonHitFrom;
+  hasAutomaton = automaton;
+}
+
+let stop: usize = 0;
+let escaped: bool = false;
+
+@inline function at(i: usize): i32 {
+  return i < stop ? <i32>load<u8>(i) : -1;
+}
+
+@inline function ws(i: usize): usize {
+  const n = stop;
+  while (i < n) {
+    const c = load<u8>(i);
+    if (c != 32 && c != 9 && c != 10 && c != 13) break;
+    i++;
+  }
+  return i;
+}
+
+/** The first byte in [i, n) a string cannot hold as it is (quote, backslash, control character); n if none. */
+@inline function special(i: usize, n: usize): usize {
+  const quote = i8x16.splat(34);
+  const backslash = i8x16.splat(92);
+  const space = i8x16.splat(32);
+  // the text has 16 bytes of room after it (see `layout` in _json-line-wasm.ts), so a load may
+  // pass `n`; what it finds there is not looked at
+  while (i < n) {
+    const v = v128.load(i);
+    const m = i8x16.bitmask(v128.or(v128.or(i8x16.eq(v, quote), i8x16.eq(v, backslash)), i8x16.lt_u(v, space)));
+    if (m != 0) {
+      const j = i + <usize>ctz(m);
+      return j < n ? j : n;
+    }
+    i += 16;
+  }
+  return n;
+}
+
+/** `i` at the opening quote; the address after the closing quote, or 0. */
+function scanString(i: usize): usize {
+  const n = stop;
+  escaped = false;
+  i++;
+  while (true) {
+    i = special(i, n);
+    if (i >= n) return 0;
+    const c = <i32>load<u8>(i);
+    if (c == QUOTE) return i + 1;
+    if (c != BACKSLASH) return 0; // control characters must be escaped
+    const e: i32 = i + 1 < n ? <i32>load<u8>(i + 1) : -1;
+    // \u is not judged here; a backslash before anything else is not JSON
+    if (e != 116 && e != 110 && e != 114 && e != 102 && e != 98 && e != QUOTE && e != BACKSLASH && e != 47) return 0;
+    escaped = true;
+    i += 2;
+  }
+  return 0;
+}
+
+function nonBlankString(start: usize, end: usize): bool {
+  for (let i = start; i < end; i++) {
+    const c = <i32>load<u8>(i);
+    if (c == BACKSLASH) {
+      const e = <i32>load<u8>(i + 1);
+      if (e != 116 && e != 110 && e != 114 && e != 102) return true;
+      i++;
+    } else if (c != 32) return true;
+  }
+  return false;
+}
+
+@inline function digit(c: i32): bool {
+  return c >= 48 && c <= 57;
+}
+
+function scanNumber(i: usize): usize {
+  if (at(i) == 45) i++;
+  let c = at(i);
+  if (c == 48) i++;
+  else if (c >= 49 && c <= 57) {
+    while (digit(at(i))) i++;
+  } else return 0;
+  if (at(i) == 46) {
+    i++;
+    const from = i;
+    while (digit(at(i))) i++;
+    if (i == from) return 0;
+  }
+  c = at(i);
+  if (c == 101 || c == 69) {
+    i++;
+    c = at(i);
+    if (c == 43 || c == 45) i++;
+    const from = i;
+    while (digit(at(i))) i++;
+    if (i == from) return 0;
+  }
+  return i;
+}
+
+/** `true`, `false` or `null` at `i` (its first byte already seen): the address after it, or 0. */
+function scanWord(i: usize, c: i32): usize {
+  if (c == 116) return i + 4 <= stop && load<u32>(i) == 0x65757274 ? i + 4 : 0; // true
+  if (c == 110) return i + 4 <= stop && load<u32>(i) == 0x6c6c756e ? i + 4 : 0; // null
+  return i + 5 <= stop && load<u32>(i) == 0x736c6166 && load<u8>(i + 4) == 101 ? i + 5 : 0; // false
+}
+
+function scanValue(i: usize, depth: i32): usize {
+  if (i >= stop) return 0;
+  const c = at(i);
+  if (c == QUOTE) return scanString(i);
+  if (c == 123 || c == 91) {
+    if (depth >= MAX_DEPTH) return 0;
+    const close = c == 123 ? 125 : 93;
+    i = ws(i + 1);
+    if (at(i) == close) return i + 1;
+    while (true) {
+      if (c == 123) {
+        if (at(i) != QUOTE) return 0;
+        i = scanString(i);
+        if (i == 0) return 0;
+        i = ws(i);
+        if (at(i) != 58) return 0;
+        i = ws(i + 1);
+      }
+      i = scanValue(i, depth + 1);
+      if (i == 0) return 0;
+      i = ws(i);
+      const d = at(i);
+      if (d == close) return i + 1;
+      if (d != 44) return 0;
+      i = ws(i + 1);
+    }
+  }
+  if (c == 116 || c == 102 || c == 110) return scanWord(i, c);
+  if (c == 45 || digit(c)) return scanNumber(i);
+  return 0;
+}
+
+/** -1 not asked, -2 a key with an escape (not judged), else the index of the asked key. */
+function askedSlot(ks: usize, ke: usize): i32 {
+  const length = <i32>(ke - ks);
+  let p = ASKED_BYTES;
+  for (let k: i32 = 0; k < askedCount; k++) {
+    const len = load<i32>(ASKED_LENGTHS + (<usize>k << 2));
+    if (len == length && memory.compare(p, ks, <usize>len) == 0) return k;
+    p += <usize>len;
+  }
+  return escaped ? -2 : -1;
+}
+
+function scanMembers(i: usize): usize {
+  i = ws(i + 1);
+  if (at(i) == 125) return i + 1;
+  while (true) {
+    if (at(i) != QUOTE) return 0;
+    const ks = i + 1;
+    i = scanString(i);
+    if (i == 0) return 0;
+    const ke = i - 1;
+    const k = load<i32>(SCALARS);
+    if (escaped || k >= MAX_KEYS) return 0;
+    i = ws(i);
+    if (at(i) != 58) return 0;
+    i = ws(i + 1);
+    const c = at(i);
+    const vs = i;
+    let nonBlank = false;
+    if (c == QUOTE) {
+      i = scanString(i);
+      nonBlank = i > 0 && nonBlankString(vs + 1, i - 1);
+    } else {
+      nonBlank = c == 45 || digit(c); // a number is a non-blank value; true, null, objects are not
+      i = scanValue(i, 2);
+    }
+    if (i == 0) return 0;
+    store<i32>(SCALARS, k + 1);
+    const slot = <usize>k << 2;
+    store<i32>(KEY_STARTS + slot, <i32>(ks - base));
+    store<i32>(KEY_ENDS + slot, <i32>(ke - base));
+    store<u8>(NON_BLANK + <usize>k, nonBlank ? 1 : 0);
+    store<i32>(VALUE_STARTS + slot, <i32>(vs - base));
+    store<i32>(VALUE_ENDS + slot, <i32>(i - base));
+    i = ws(i);
+    const d = at(i);
+    if (d == 125) return i + 1;
+    if (d != 44) return 0;
+    i = ws(i + 1);
+  }
+  return 0;
+}
+
+function checkMembers(start: usize): bool {
+  memory.fill(KINDS, 0, <usize>MAX_ASKED);
+  store<i32>(SCALARS, 0);
+  let i = ws(start);
+  if (at(i) != 123) return false;
+  i = ws(i + 1);
+  if (at(i) == 125) return ws(i + 1) == stop;
+  while (true) {
+    if (at(i) != QUOTE) return false;
+    const ks = i + 1;
+    i = scanString(i);
+    if (i == 0) return false;
+    const ke = i - 1;
+    i = ws(i);
+    if (at(i) != 58) return false;
+    i = ws(i + 1);
+    const slot = askedSlot(ks, ke);
+    if (slot == -2) return false;
+    if (slot >= 0) {
+      const kind = KINDS + <usize>slot;
+      if (load<u8>(kind) != 0) return false; // a repeated key: JSON.parse keeps the last
+      const c = at(i);
+      if (c == QUOTE) {
+        store<u8>(kind, 2);
+        store<i32>(STARTS + (<usize>slot << 2), <i32>(i + 1 - base));
+        i = scanString(i);
+        if (i == 0) return false;
+        store<i32>(ENDS + (<usize>slot << 2), <i32>(i - 1 - base));
+      } else if (c == 123 && slot == nestedSlot) {
+        store<u8>(kind, 1);
+        store<i32>(SCALARS + 4, <i32>(i - base));
+        i = scanMembers(i);
+        if (i == 0) return false;
+        store<i32>(SCALARS + 8, <i32>(i - base));
+      } else {
+        store<u8>(kind, c == 123 ? 1 : 3);
+        i = scanValue(i, 1);
+        if (i == 0) return false;
+      }
+    } else {
+      i = scanValue(i, 1);
+      if (i == 0) return false;
+    }
+    i = ws(i);
+    const d = at(i);
+    if (d == 125) return ws(i + 1) == stop;
+    if (d != 44) return false;
+    i = ws(i + 1);
+  }
+  return false;
+}
+
+/** The prefilter's automaton over [from, to), from its root: whether it hits (`runAutomaton`). */
+function automatonHits(from: usize, to: usize): bool {
+  let state: i32 = 0;
+  for (let i = from; i < to; i++) {
+    state = load<i32>(table + (<usize>(state + <i32>load<u8>(classes + <usize>load<u8>(i))) << 2));
+    if (state >= hitFrom) return true;
+  }
+  return false;
+}
+
+/** Whether a member value of the nested object may match (`literalHitOf`); 1 when there is no automaton. */
+function literalHit(nested: bool): i32 {
+  if (!hasAutomaton || !nested) return 1;
+  const n = load<i32>(SCALARS);
+  for (let k: i32 = 0; k < n; k++) {
+    const slot = <usize>k << 2;
+    if (automatonHits(base + <usize>load<i32>(VALUE_STARTS + slot), base + <usize>load<i32>(VALUE_ENDS + slot))) return 1;
+  }
+  return 0;
+}
+
+/** `checkJsonLine`: text[start, end) is one JSON object; 1 or 0, with the notes and the literal hit stored. */
+export function checkLine(start: i32, end: i32): i32 {
+  stop = base + <usize>end;
+  const ok = checkMembers(base + <usize>start);
+  const nested = ok && nestedSlot >= 0 && load<u8>(KINDS + <usize>nestedSlot) == 1;
+  store<i32>(SCALARS + 12, ok ? literalHit(nested) : 1);
+  store<i32>(SCALARS + 16, nested ? sameKeys() : 0);
+  return ok ? 1 : 0;
+}
+
+/** `checkJsonObject`: text[start, end) is one JSON object (an osqueryi row), its members noted as the nested object's. */
+export function checkObject(start: i32, end: i32): i32 {
+  stop = base + <usize>end;
+  store<i32>(SCALARS, 0);
+  const i = ws(base + <usize>start);
+  let ok = false;
+  if (at(i) == 123) {
+    const after = scanMembers(i);
+    if (after > 0) {
+      store<i32>(SCALARS + 4, <i32>(i - base));
+      store<i32>(SCALARS + 8, <i32>(after - base));
+      ok = ws(after) == stop;
+    }
+  }
+  store<i32>(SCALARS + 12, ok ? literalHit(true) : 1);
+  store<i32>(SCALARS + 16, ok ? sameKeys() : 0);
+  return ok ? 1 : 0;
+}
+
+// ---- repeat keys by their bytes (`JsonLineCheck.repeatKey`) ----
+
+/**
+ * A table of the byte strings repeat keys were made from: a row's nested object without the
+ * values of its version-only members. A row whose bytes equal a remembered row's gets that
+ * entry's number, and its reader the key string it made for it then, already hashed, without
+ * decoding the row again. Equal means byte for byte (the hash only finds the candidates).
+ */
+const MAX_ENTRIES: i32 = 8192;
+const SLOTS: i32 = 16384; // a power of two, twice the entries
+const ARENA_BYTES: i32 = 4 * 1024 * 1024;
+/** Per slot: its entry's number + 1 (0: empty). */
+const SLOT_ENTRY: usize = memory.data(SLOTS * 4, 4);
+/** Per entry: hash, offset in the arena, length. */
+const ENTRY_HASH: usize = memory.data(MAX_ENTRIES * 4, 4);
+const ENTRY_AT: usize = memory.data(MAX_ENTRIES * 4, 4);
+const ENTRY_LENGTH: usize = memory.data(MAX_ENTRIES * 4, 4);
+const ARENA: usize = memory.data(ARENA_BYTES, 16);
+let entries: i32 = 0;
+let arenaUsed: i32 = 0;
+/** The value slots of the members left out of the key (asked by JavaScript, in line order). */
+export const LEFT_OUT: usize = memory.data(MAX_KEYS * 4, 4);
+
+@inline function keyHashStep(h: u32, c: u32): u32 {
+  return (h ^ c) * 16777619;
+}
+
+/**
+ * A hash of the key's ranges (the nested object from its start to its end, without the left-out
+ * values), four bytes a step; equal bytes in equal ranges hash alike, which is all it must do.
+ */
+function keyHash(count: i32): u32 {
+  let h: u32 = 2166136261;
+  let from = base + <usize>load<i32>(SCALARS + 4);
+  for (let k: i32 = 0; k <= count; k++) {
+    const to = k < count ? base + <usize>load<i32>(VALUE_STARTS + (<usize>load<i32>(LEFT_OUT + (<usize>k << 2)) << 2)) : base + <usize>load<i32>(SCALARS + 8);
+    let i = from;
+    for (; i + 4 <= to; i += 4) {
+      h = (h ^ load<u32>(i)) * 16777619;
+      h ^= h >> 15;
+    }
+    for (; i < to; i++) h = keyHashStep(h, <u32>load<u8>(i));
+    h = keyHashStep(h, 0); // the cut between ranges (no raw NUL stands in a line the check accepts)
+    if (k < count) from = base + <usize>load<i32>(VALUE_ENDS + (<usize>load<i32>(LEFT_OUT + (<usize>k << 2)) << 2));
+  }
+  return h;
+}
+
+/** Whether the key's ranges equal the arena's bytes at `at` (`length` of them, cuts as NULs). */
+function keyEquals(count: i32, at: usize, length: i32): bool {
+  let from = base + <usize>load<i32>(SCALARS + 4);
+  let p = at;
+  const end = at + <usize>length;
+  for (let k: i32 = 0; k <= count; k++) {
+    const to = k < count ? base + <usize>load<i32>(VALUE_STARTS + (<usize>load<i32>(LEFT_OUT + (<usize>k << 2)) << 2)) : base + <usize>load<i32>(SCALARS + 8);
+    const n = to - from;
+    if (p + n + 1 > end || memory.compare(p, from, n) != 0 || load<u8>(p + n) != 0) return false;
+    p += n + 1;
+    if (k < count) from = base + <usize>load<i32>(VALUE_ENDS + (<usize>load<i32>(LEFT_OUT + (<usize>k << 2)) << 2));
+  }
+  return p == end;
+}
+
+function keyStore(count: i32, at: usize): void {
+  let from = base + <usize>load<i32>(SCALARS + 4);
+  let p = at;
+  for (let k: i32 = 0; k <= count; k++) {
+    const to = k < count ? base + <usize>load<i32>(VALUE_STARTS + (<usize>load<i32>(LEFT_OUT + (<usize>k << 2)) << 2)) : base + <usize>load<i32>(SCALARS + 8);
+    const n = to - from;
+    memory.copy(p, from, n);
+    store<u8>(p + n, 0);
+    p += n + 1;
+    if (k < count) from = base + <usize>load<i32>(VALUE_ENDS + (<usize>load<i32>(LEFT_OUT + (<usize>k << 2)) << 2));
+  }
+}
+
+/** Bytes the key of the last check takes in the arena (its ranges and a cut after each). */
+function keyLength(count: i32): i32 {
+  let n = load<i32>(SCALARS + 8) - load<i32>(SCALARS + 4) + count + 1;
+  for (let k: i32 = 0; k < count; k++) {
+    const slot = <usize>load<i32>(LEFT_OUT + (<usize>k << 2)) << 2;
+    n -= load<i32>(VALUE_ENDS + slot) - load<i32>(VALUE_STARTS + slot);
+  }
+  return n;
+}
+
+/**
+ * The entry of the last check's key (its nested object without the `count` values of LEFT_OUT):
+ * its number if remembered; if not, it is remembered and `-2 - number` comes back (the caller
+ * then makes the key string for that number); -1 if it cannot be (the table was full and has
+ * been cleared: every number given before is void).
+ */
+export function keyEntry(count: i32): i32 {
+  const h = keyHash(count);
+  const length = keyLength(count);
+  let s = <i32>(h & <u32>(SLOTS - 1));
+  while (true) {
+    const e = load<i32>(SLOT_ENTRY + (<usize>s << 2)) - 1;
+    if (e < 0) break;
+    const slot = <usize>e << 2;
+    if (load<u32>(ENTRY_HASH + slot) == h && load<i32>(ENTRY_LENGTH + slot) == length && keyEquals(count, ARENA + <usize>load<i32>(ENTRY_AT + slot), length)) return e;
+    s = (s + 1) & (SLOTS - 1);
+  }
+  if (entries >= MAX_ENTRIES || arenaUsed + length > ARENA_BYTES) {
+    memory.fill(SLOT_ENTRY, 0, <usize>SLOTS * 4);
+    entries = 0;
+    arenaUsed = 0;
+    return -1;
+  }
+  const e = entries++;
+  const slot = <usize>e << 2;
+  store<u32>(ENTRY_HASH + slot, h);
+  store<i32>(ENTRY_AT + slot, arenaUsed);
+  store<i32>(ENTRY_LENGTH + slot, length);
+  keyStore(count, ARENA + <usize>arenaUsed);
+  arenaUsed += length;
+  store<i32>(SLOT_ENTRY + (<usize>s << 2), e + 1);
+  return -2 - e;
+}

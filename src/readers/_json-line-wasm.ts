@@ -1,0 +1,313 @@
+/**
+ * @module
+ * The JSON line check as readers use it: the WebAssembly build of `asm/json-line.ts`
+ * (`dist/wasm/json-line.wasm`, made by `npm run build`), or the JavaScript check of
+ * `_json-line.ts` where WebAssembly cannot run (`node --jitless`, a missing build). Both give
+ * the same answers and notes; `_json-line-wasm.test.ts` holds them to that.
+ *
+ * Why compiled: a results log is mostly the bytes of short strings, and the JavaScript check
+ * steps through them one byte at a time (about 2 ns a byte). The compiled one looks at 16 bytes a
+ * step for the end of a string (SIMD) and checks a 1M-row log in about a third of the time.
+ *
+ * The module works on its own memory, so the text to check is copied in first (`load`, once per
+ * batch of lines). One instance serves every check of a thread; a check that finds another one
+ * was used since its own `load` lays its text and keys out again, so readers may interleave.
+ */
+import { readFileSync } from "node:fs";
+import type { LiteralAutomaton } from "../match/prefilter.js";
+import { packagePath } from "../util/package-root.js";
+import { checkJsonLine, checkJsonObject, createJsonLineShape, MAX_KEYS, type JsonLineShape } from "./_json-line.js";
+
+export type JsonLineCheck = {
+  /**
+   * What the last check noted, as offsets into the loaded bytes. With the compiled check its
+   * arrays are views of the module's memory: read them before any other check of this thread.
+   */
+  readonly shape: JsonLineShape;
+  /** Makes `bytes` the text the following checks read. */
+  load(bytes: Uint8Array): void;
+  /** {@link checkJsonLine} of the loaded bytes [start, end), with the keys given at creation. */
+  line(start: number, end: number): boolean;
+  /** {@link checkJsonObject} of the loaded bytes [start, end). */
+  object(start: number, end: number): boolean;
+  /**
+   * After a check that said true: whether the nested object's keys are, byte for byte and in
+   * order, those of the last {@link JsonLineCheck.rememberKeys} (a results log repeats one
+   * query's column set on every line, and its reader looks the table up once).
+   */
+  readonly sameKeys: boolean;
+  /** Remembers the keys of the nested object the last check noted. */
+  rememberKeys(): void;
+  /**
+   * The repeat key of the row the last check noted (call it right after that check): what
+   * `make` makes of the nested object without the values of the members `leftOut` names (their
+   * slots, in line order). `make` must be a function of those bytes alone. The compiled check
+   * remembers the key for the bytes, and a row with the same bytes gets the same string back,
+   * its hash already computed, without `make` (see `_byte-keys.ts`, the same for CSV rows).
+   */
+  repeatKey(leftOut: readonly number[], make: () => string): string;
+};
+
+export type JsonLineEngine = "wasm" | "js";
+
+/** The little of the WebAssembly API used here (this project's type libraries do not declare it). */
+type WasmGlobal = { readonly value: number };
+type WasmApi = {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { readonly exports: unknown };
+};
+const WebAssemblyApi = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
+
+/** The module's exports (see asm/json-line.ts). */
+type Exports = {
+  memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
+  KINDS: WasmGlobal;
+  STARTS: WasmGlobal;
+  ENDS: WasmGlobal;
+  KEY_STARTS: WasmGlobal;
+  KEY_ENDS: WasmGlobal;
+  NON_BLANK: WasmGlobal;
+  VALUE_STARTS: WasmGlobal;
+  VALUE_ENDS: WasmGlobal;
+  SCALARS: WasmGlobal;
+  ASKED_BYTES: WasmGlobal;
+  ASKED_LENGTHS: WasmGlobal;
+  REMEMBERED_BYTES: WasmGlobal;
+  REMEMBERED_LENGTHS: WasmGlobal;
+  LEFT_OUT: WasmGlobal;
+  heapBase(): number;
+  keyEntry(count: number): number;
+  rememberKeys(): number;
+  setRemembered(count: number): void;
+  ask(count: number, nested: number): void;
+  layout(text: number, classes: number, table: number, hitFrom: number, automaton: number): void;
+  checkLine(start: number, end: number): number;
+  checkObject(start: number, end: number): number;
+};
+
+export const JSON_LINE_WASM = packagePath("dist", "wasm", "json-line.wasm");
+/** Asked top-level keys the module holds (asm/json-line.ts MAX_ASKED), and their bytes. */
+const MAX_ASKED = 8;
+const ASKED_BYTES = 256;
+/** Bytes the module may read past the text (one SIMD load). */
+const PADDING = 16;
+const PAGE = 65536;
+
+/** This thread's instance; null once loading failed (the JavaScript check is used then). */
+let loaded: Exports | null | undefined;
+
+function instance(): Exports | null {
+  if (loaded !== undefined) return loaded;
+  try {
+    if (!WebAssemblyApi) throw new Error("no WebAssembly in this Node.js");
+    const module = new WebAssemblyApi.Module(readFileSync(JSON_LINE_WASM));
+    const abort = (): never => {
+      throw new Error("the compiled JSON line check aborted");
+    };
+    loaded = new WebAssemblyApi.Instance(module, { env: { abort } }).exports as Exports;
+  } catch {
+    loaded = null;
+  }
+  return loaded;
+}
+
+/** Which check readers get in this thread: the compiled one unless it cannot be loaded. */
+export function jsonLineEngine(): JsonLineEngine {
+  return instance() ? "wasm" : "js";
+}
+
+/**
+ * A check for one reader: `asked` top-level keys (at most 8, ASCII), `nested` the one whose
+ * object's members are noted, `automaton` the prefilter's (undefined: every line is a hit).
+ */
+export function createJsonLineCheck(
+  asked: readonly string[],
+  nested: string | undefined,
+  automaton: LiteralAutomaton | undefined,
+  engine: JsonLineEngine = jsonLineEngine(),
+): JsonLineCheck {
+  const wasm = engine === "wasm" ? instance() : null;
+  if (engine === "wasm" && !wasm) throw new Error(`the compiled JSON line check could not be loaded from ${JSON_LINE_WASM}`);
+  return wasm ? compiledCheck(wasm, asked, nested, automaton) : scriptCheck(asked, nested, automaton);
+}
+
+function scriptCheck(asked: readonly string[], nested: string | undefined, automaton: LiteralAutomaton | undefined): JsonLineCheck {
+  const shape = createJsonLineShape(asked.length);
+  const nestedSlot = nested === undefined ? -1 : asked.indexOf(nested);
+  let text: Uint8Array = new Uint8Array(0);
+  let remembered: Buffer[] | undefined;
+  const keysAre = (keys: Buffer[]): boolean => {
+    if (keys.length !== shape.keyCount) return false;
+    for (let k = 0; k < keys.length; k++) {
+      const start = shape.keyStarts[k]!;
+      if (shape.keyEnds[k]! - start !== keys[k]!.length || Buffer.compare(keys[k]!, text.subarray(start, shape.keyEnds[k]!)) !== 0) return false;
+    }
+    return true;
+  };
+  const check: JsonLineCheck = {
+    shape,
+    sameKeys: false,
+    load(bytes) {
+      text = bytes;
+    },
+    line(start, end) {
+      const ok = checkJsonLine(text, start, end, asked, nested ?? "", shape, automaton);
+      (check as { sameKeys: boolean }).sameKeys = ok && nestedSlot >= 0 && shape.kinds[nestedSlot] === 1 && remembered !== undefined && keysAre(remembered);
+      return ok;
+    },
+    object(start, end) {
+      const ok = checkJsonObject(text, start, end, shape, automaton);
+      (check as { sameKeys: boolean }).sameKeys = ok && remembered !== undefined && keysAre(remembered);
+      return ok;
+    },
+    repeatKey: (_leftOut, make) => make(),
+    rememberKeys() {
+      remembered = Array.from({ length: shape.keyCount }, (_, k) => Buffer.from(text.subarray(shape.keyStarts[k]!, shape.keyEnds[k]!)));
+    },
+  };
+  return check;
+}
+
+/** The check whose keys, automaton and text the module holds now. */
+let owner: object | undefined;
+/** How many times the module's table of repeat keys was cleared (the entry numbers before are void). */
+let keyTableCleared = 0;
+/** Where the automaton's classes and table were written, for which automaton. */
+let installed: { automaton: LiteralAutomaton | undefined; classes: number; table: number; text: number } | undefined;
+
+function compiledCheck(w: Exports, asked: readonly string[], nested: string | undefined, automaton: LiteralAutomaton | undefined): JsonLineCheck {
+  if (asked.length > MAX_ASKED) throw new Error(`at most ${MAX_ASKED} top-level keys can be asked, not ${asked.length}`);
+  const askedBytes = asked.map((k) => Buffer.from(k, "latin1"));
+  if (askedBytes.reduce((n, b) => n + b.length, 0) > ASKED_BYTES) throw new Error("the asked keys are too long");
+  const nestedSlot = nested === undefined ? -1 : asked.indexOf(nested);
+  const shape = createJsonLineShape(asked.length);
+  const scalars = { view: new Int32Array(0) };
+  let text: Uint8Array = new Uint8Array(0);
+  /** This check's remembered keys (bytes and lengths), to write back when it lays itself out again. */
+  let remembered: { bytes: Uint8Array; lengths: Int32Array } | undefined;
+  /** The key string this check made for each entry of the module's table, while it is not cleared. */
+  let keys: string[] = [];
+  let keysCleared = keyTableCleared;
+  let leftOutView = new Int32Array(0);
+  const self = {};
+
+  /** Views of the module's memory for the shape (again after the memory grew). */
+  const view = (): void => {
+    const buffer = w.memory.buffer;
+    if (scalars.view.buffer === buffer) return;
+    const at = (g: WasmGlobal): number => g.value;
+    shape.kinds = new Int8Array(buffer, at(w.KINDS), MAX_ASKED);
+    shape.starts = new Int32Array(buffer, at(w.STARTS), MAX_ASKED);
+    shape.ends = new Int32Array(buffer, at(w.ENDS), MAX_ASKED);
+    shape.keyStarts = new Int32Array(buffer, at(w.KEY_STARTS), MAX_KEYS);
+    shape.keyEnds = new Int32Array(buffer, at(w.KEY_ENDS), MAX_KEYS);
+    shape.nonBlank = new Uint8Array(buffer, at(w.NON_BLANK), MAX_KEYS);
+    shape.valueStarts = new Int32Array(buffer, at(w.VALUE_STARTS), MAX_KEYS);
+    shape.valueEnds = new Int32Array(buffer, at(w.VALUE_ENDS), MAX_KEYS);
+    scalars.view = new Int32Array(buffer, at(w.SCALARS), 5);
+    leftOutView = new Int32Array(buffer, at(w.LEFT_OUT), MAX_KEYS);
+  };
+
+  /** Keys, automaton and text into the module, when another check (or none) was there. */
+  const own = (): void => {
+    if (owner === self) return;
+    const a = automaton;
+    if (!installed || installed.automaton !== a) {
+      const classes = align(w.heapBase());
+      const table = align(classes + 256);
+      installed = { automaton: a, classes, table, text: align(table + (a ? a.table.byteLength : 0)) };
+      grow(w, installed.text + PADDING);
+      if (a) {
+        new Uint8Array(w.memory.buffer, classes, 256).set(a.classes);
+        new Int32Array(w.memory.buffer, table, a.table.length).set(a.table);
+      }
+    }
+    const memory = new Uint8Array(w.memory.buffer);
+    let at = w.ASKED_BYTES.value;
+    const lengths = new Int32Array(w.memory.buffer, w.ASKED_LENGTHS.value, MAX_ASKED);
+    askedBytes.forEach((b, k) => {
+      memory.set(b, at);
+      at += b.length;
+      lengths[k] = b.length;
+    });
+    w.ask(asked.length, nestedSlot);
+    w.layout(installed.text, installed.classes, installed.table, a ? a.hitFrom : 0, a ? 1 : 0);
+    if (remembered) {
+      memory.set(remembered.bytes, w.REMEMBERED_BYTES.value);
+      new Int32Array(w.memory.buffer, w.REMEMBERED_LENGTHS.value, remembered.lengths.length).set(remembered.lengths);
+    }
+    w.setRemembered(remembered ? remembered.lengths.length : -1);
+    owner = self;
+    copyText();
+  };
+
+  const copyText = (): void => {
+    grow(w, installed!.text + text.length + PADDING);
+    new Uint8Array(w.memory.buffer, installed!.text, text.length).set(text);
+    view();
+  };
+
+  const after = (ok: number): boolean => {
+    const s = scalars.view;
+    shape.keyCount = s[0]!;
+    shape.nestedStart = s[1]!;
+    shape.nestedEnd = s[2]!;
+    shape.literalHit = s[3] === 1;
+    check.sameKeys = s[4] === 1;
+    return ok === 1;
+  };
+
+  const check = {
+    shape,
+    sameKeys: false,
+    load(bytes: Uint8Array) {
+      text = bytes;
+      if (owner === self) copyText();
+      else own();
+    },
+    line(start: number, end: number) {
+      own();
+      return after(w.checkLine(start, end));
+    },
+    object(start: number, end: number) {
+      own();
+      return after(w.checkObject(start, end));
+    },
+    repeatKey(leftOut: readonly number[], make: () => string): string {
+      // the notes, and so `make`'s key, would be another check's
+      if (owner !== self) throw new Error("repeatKey must follow its own check");
+      leftOutView.set(leftOut);
+      const entry = w.keyEntry(leftOut.length);
+      if (entry === -1) keyTableCleared++;
+      if (keysCleared !== keyTableCleared) {
+        keys = [];
+        keysCleared = keyTableCleared;
+      }
+      if (entry === -1) return make();
+      const k = entry >= 0 ? entry : -2 - entry;
+      return (keys[k] ??= make());
+    },
+    rememberKeys() {
+      // the notes are another check's once it has run: remember nothing rather than its keys
+      if (owner !== self || w.rememberKeys() !== 1) {
+        remembered = undefined;
+        return;
+      }
+      const count = scalars.view[0]!;
+      const lengths = new Int32Array(w.memory.buffer, w.REMEMBERED_LENGTHS.value, count).slice();
+      const total = lengths.reduce((n, l) => n + l, 0);
+      remembered = { bytes: new Uint8Array(w.memory.buffer, w.REMEMBERED_BYTES.value, total).slice(), lengths };
+    },
+  };
+  return check;
+}
+
+function align(n: number): number {
+  return (n + 15) & ~15;
+}
+
+/** Grows the module's memory to hold `bytes` (views of it must be made again after). */
+function grow(w: Exports, bytes: number): void {
+  const have = w.memory.buffer.byteLength;
+  if (bytes > have) w.memory.grow(Math.ceil((bytes - have) / PAGE));
+}
