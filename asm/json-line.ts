@@ -131,7 +131,7 @@ let escaped: bool = false;
   const quote = i8x16.splat(34);
   const backslash = i8x16.splat(92);
   const space = i8x16.splat(32);
-  // the text has 16 bytes of room after it (see `layout` in _json-line-wasm.ts), so a load may
+  // the text has 16 bytes of room after it (`PADDING` in _json-line-wasm.ts), so a load may
   // pass `n`; what it finds there is not looked at
   while (i < n) {
     const v = v128.load(i);

@@ -1,7 +1,9 @@
 /**
  * The JSON line check, both builds of it (the JavaScript reference of `_json-line.ts` and the
  * WebAssembly one of `asm/json-line.ts`, through `_json-line-wasm.ts`), each held to the same
- * properties; a third property holds the two to the same answers and notes, byte for byte.
+ * properties. Then the two are held to each other (the same answers and notes, byte for byte, and
+ * the same `sameKeys`), and what only the compiled one has is tested on its own: its memory
+ * shared by interleaved checks, and its table of repeat keys.
  *
  * The prefilter pass: on any line the check accepts, `literalHit` says exactly whether the
  * prefilter's own scan finds something in one of the `columns` object's values (an observation
