@@ -11,7 +11,9 @@
  *
  * The module works on its own memory, so the text to check is copied in first (`load`, once per
  * batch of lines). One instance serves every check of a thread; a check that finds another one
- * was used since its own `load` lays its text and keys out again, so readers may interleave.
+ * was used since its own `load` lays its text and keys out again, so readers may interleave. A
+ * batch over {@link MAX_COMPILED_TEXT} (a line of many megabytes) is checked in JavaScript, so
+ * that the module's memory, which never shrinks, stays small.
  */
 import { readFileSync } from "node:fs";
 import type { LiteralAutomaton } from "../match/prefilter.js";
@@ -91,6 +93,12 @@ const MAX_ASKED = 8;
 const ASKED_BYTES = 256;
 /** Bytes the module may read past the text (one SIMD load). */
 const PADDING = 16;
+/**
+ * A batch longer than this (a line of many megabytes) is checked by the JavaScript check: the
+ * module's memory grows to hold its text and never shrinks, and one such line must not keep a
+ * long-lived process (the fleet server) that much larger.
+ */
+export const MAX_COMPILED_TEXT = 8 * 1024 * 1024;
 const PAGE = 65536;
 
 /** This thread's instance; null once loading failed (the JavaScript check is used then). */
@@ -131,8 +139,7 @@ export function createJsonLineCheck(
   return wasm ? compiledCheck(wasm, asked, nested, automaton) : scriptCheck(asked, nested, automaton);
 }
 
-function scriptCheck(asked: readonly string[], nested: string | undefined, automaton: LiteralAutomaton | undefined): JsonLineCheck {
-  const shape = createJsonLineShape(asked.length);
+function scriptCheck(asked: readonly string[], nested: string | undefined, automaton: LiteralAutomaton | undefined, shape = createJsonLineShape(asked.length)): JsonLineCheck {
   const nestedSlot = nested === undefined ? -1 : asked.indexOf(nested);
   let text: Uint8Array = new Uint8Array(0);
   let remembered: Buffer[] | undefined;
@@ -189,6 +196,8 @@ function compiledCheck(w: Exports, asked: readonly string[], nested: string | un
   let keys: string[] = [];
   let keysCleared = keyTableCleared;
   let leftOutView = new Int32Array(0);
+  /** The JavaScript check, filling the same shape, while the loaded batch is over MAX_COMPILED_TEXT. */
+  let large: JsonLineCheck | undefined;
   const self = {};
 
   /** Views of the module's memory for the shape (again after the memory grew). */
@@ -257,23 +266,40 @@ function compiledCheck(w: Exports, asked: readonly string[], nested: string | un
     return ok === 1;
   };
 
+  const script = (ok: boolean): boolean => {
+    check.sameKeys = large!.sameKeys;
+    return ok;
+  };
+
   const check = {
     shape,
     sameKeys: false,
     load(bytes: Uint8Array) {
+      const over = bytes.length > MAX_COMPILED_TEXT;
+      if (over !== (large !== undefined)) {
+        // each check remembers its own keys, and a line cannot tell whose it was compared with:
+        // both forget when the batches change hands
+        remembered = undefined;
+        if (owner === self) w.setRemembered(-1);
+        large = over ? scriptCheck(asked, nested, automaton, shape) : undefined;
+      }
+      if (large) return large.load(bytes);
       text = bytes;
       if (owner === self) copyText();
       else own();
     },
     line(start: number, end: number) {
+      if (large) return script(large.line(start, end));
       own();
       return after(w.checkLine(start, end));
     },
     object(start: number, end: number) {
+      if (large) return script(large.object(start, end));
       own();
       return after(w.checkObject(start, end));
     },
     repeatKey(leftOut: readonly number[], make: () => string): string {
+      if (large) return make();
       // the notes, and so `make`'s key, would be another check's
       if (owner !== self) throw new Error("repeatKey must follow its own check");
       leftOutView.set(leftOut);
@@ -288,6 +314,7 @@ function compiledCheck(w: Exports, asked: readonly string[], nested: string | un
       return (keys[k] ??= make());
     },
     rememberKeys() {
+      if (large) return large.rememberKeys();
       // the notes are another check's once it has run: remember nothing rather than its keys
       if (owner !== self || w.rememberKeys() !== 1) {
         remembered = undefined;

@@ -21,7 +21,7 @@ import fc from "fast-check";
 import { loadCatalogOrThrow } from "../catalog/index.js";
 import { buildCatalogIndex, type CatalogIndex } from "../match/catalog-index.js";
 import { buildPrefilter, type LiteralAutomaton, type Prefilter } from "../match/prefilter.js";
-import { createJsonLineCheck, jsonLineEngine, type JsonLineEngine } from "./_json-line-wasm.js";
+import { createJsonLineCheck, jsonLineEngine, MAX_COMPILED_TEXT, type JsonLineEngine } from "./_json-line-wasm.js";
 
 let prefilter: Prefilter;
 
@@ -321,6 +321,42 @@ describe("the compiled JSON line check against the JavaScript one", () => {
     assert.deepEqual([rows.shape.keyCount, rows.shape.literalHit, rows.shape.valueEnds[0]! - rows.shape.valueStarts[0]!], [2, true, long.length + 2]);
     assert.equal(log.line(0, second - 1), true);
     assert.deepEqual([log.shape.literalHit, log.shape.keyCount, logText.toString("latin1", log.shape.keyStarts[0]!, log.shape.keyEnds[0]!)], [true, 1, "name"]);
+  });
+});
+
+describe("a batch too long for the compiled check", () => {
+  it("is checked in JavaScript with the same answers, and no remembered keys carry over either way", () => {
+    const literal = prefilter.literals.find((l) => /^[a-z]{6,}$/.test(l))!;
+    const line = `{"columns":{"name":"${literal}","version":"1"},"action":"added"}`;
+    const clean = `{"columns":{"name":"x","version":"1"},"action":"removed"}`;
+    const small = Buffer.from(`${line}\n${clean}\n`);
+    // the same two lines after a padding line that takes the batch over the limit
+    const pad = `{"columns":{"pad":"${"p".repeat(MAX_COMPILED_TEXT)}"}}\n`;
+    const large = Buffer.from(pad + small.toString());
+    const check = createJsonLineCheck(ASKED, "columns", prefilter.automaton(), "wasm");
+    const reference = createJsonLineCheck(ASKED, "columns", prefilter.automaton(), "js");
+    const notes = (c: typeof check, text: Buffer, from: number) => {
+      const end = text.indexOf(10, from);
+      const ok = c.line(from, end);
+      const s = c.shape;
+      return { ok, hit: s.literalHit, keys: s.keyCount, kinds: [s.kinds[0], s.kinds[1]], action: text.toString("latin1", s.starts[1]!, s.ends[1]!), same: c.sameKeys };
+    };
+    check.load(small);
+    assert.equal(notes(check, small, 0).ok, true);
+    check.rememberKeys();
+    assert.equal(notes(check, small, line.length + 1).same, true);
+    for (const c of [check, reference]) c.load(large);
+    for (const from of [pad.length, pad.length + line.length + 1]) {
+      const got = notes(check, large, from);
+      const want = notes(reference, large, from);
+      // the compiled check's remembered keys are forgotten, not compared with the new batch's lines
+      assert.deepEqual(got, { ...want, same: false }, `line at ${from}`);
+    }
+    assert.deepEqual(notes(check, large, pad.length + line.length + 1).action, "removed");
+    check.rememberKeys();
+    assert.equal(notes(check, large, pad.length).same, true);
+    check.load(small);
+    assert.deepEqual(notes(check, small, 0), { ok: true, hit: true, keys: 2, kinds: [1, 2], action: "added", same: false });
   });
 });
 
