@@ -428,61 +428,70 @@ export const LEFT_OUT: usize = memory.data(MAX_KEYS * 4, 4);
 }
 
 /**
- * A hash of the key's ranges (the nested object from its start to its end, without the left-out
- * values), four bytes a step; equal bytes in equal ranges hash alike, which is all it must do.
+ * The key of the last check is `count + 1` ranges of its text: range k runs from the nested
+ * object's start (k = 0) or the end of the (k-1)th left-out value, to the start of the kth
+ * left-out value or (k = count) the object's end.
+ */
+@inline function leftOutSlot(k: i32): usize {
+  return <usize>load<i32>(LEFT_OUT + (<usize>k << 2)) << 2;
+}
+
+@inline function rangeFrom(k: i32): usize {
+  return base + <usize>(k == 0 ? load<i32>(SCALARS + 4) : load<i32>(VALUE_ENDS + leftOutSlot(k - 1)));
+}
+
+@inline function rangeTo(k: i32, count: i32): usize {
+  return base + <usize>(k < count ? load<i32>(VALUE_STARTS + leftOutSlot(k)) : load<i32>(SCALARS + 8));
+}
+
+/**
+ * A hash of the key's ranges, four bytes a step; equal bytes in equal ranges hash alike, which
+ * is all it must do.
  */
 function keyHash(count: i32): u32 {
   let h: u32 = 2166136261;
-  let from = base + <usize>load<i32>(SCALARS + 4);
   for (let k: i32 = 0; k <= count; k++) {
-    const to = k < count ? base + <usize>load<i32>(VALUE_STARTS + (<usize>load<i32>(LEFT_OUT + (<usize>k << 2)) << 2)) : base + <usize>load<i32>(SCALARS + 8);
-    let i = from;
+    const to = rangeTo(k, count);
+    let i = rangeFrom(k);
     for (; i + 4 <= to; i += 4) {
       h = (h ^ load<u32>(i)) * 16777619;
       h ^= h >> 15;
     }
     for (; i < to; i++) h = keyHashStep(h, <u32>load<u8>(i));
     h = keyHashStep(h, 0); // the cut between ranges (no raw NUL stands in a line the check accepts)
-    if (k < count) from = base + <usize>load<i32>(VALUE_ENDS + (<usize>load<i32>(LEFT_OUT + (<usize>k << 2)) << 2));
   }
   return h;
 }
 
 /** Whether the key's ranges equal the arena's bytes at `at` (`length` of them, cuts as NULs). */
 function keyEquals(count: i32, at: usize, length: i32): bool {
-  let from = base + <usize>load<i32>(SCALARS + 4);
   let p = at;
   const end = at + <usize>length;
   for (let k: i32 = 0; k <= count; k++) {
-    const to = k < count ? base + <usize>load<i32>(VALUE_STARTS + (<usize>load<i32>(LEFT_OUT + (<usize>k << 2)) << 2)) : base + <usize>load<i32>(SCALARS + 8);
-    const n = to - from;
+    const from = rangeFrom(k);
+    const n = rangeTo(k, count) - from;
     if (p + n + 1 > end || memory.compare(p, from, n) != 0 || load<u8>(p + n) != 0) return false;
     p += n + 1;
-    if (k < count) from = base + <usize>load<i32>(VALUE_ENDS + (<usize>load<i32>(LEFT_OUT + (<usize>k << 2)) << 2));
   }
   return p == end;
 }
 
+/** Copies the key's ranges to the arena at `at`, a NUL after each. */
 function keyStore(count: i32, at: usize): void {
-  let from = base + <usize>load<i32>(SCALARS + 4);
   let p = at;
   for (let k: i32 = 0; k <= count; k++) {
-    const to = k < count ? base + <usize>load<i32>(VALUE_STARTS + (<usize>load<i32>(LEFT_OUT + (<usize>k << 2)) << 2)) : base + <usize>load<i32>(SCALARS + 8);
-    const n = to - from;
+    const from = rangeFrom(k);
+    const n = rangeTo(k, count) - from;
     memory.copy(p, from, n);
     store<u8>(p + n, 0);
     p += n + 1;
-    if (k < count) from = base + <usize>load<i32>(VALUE_ENDS + (<usize>load<i32>(LEFT_OUT + (<usize>k << 2)) << 2));
   }
 }
 
 /** Bytes the key of the last check takes in the arena (its ranges and a cut after each). */
 function keyLength(count: i32): i32 {
-  let n = load<i32>(SCALARS + 8) - load<i32>(SCALARS + 4) + count + 1;
-  for (let k: i32 = 0; k < count; k++) {
-    const slot = <usize>load<i32>(LEFT_OUT + (<usize>k << 2)) << 2;
-    n -= load<i32>(VALUE_ENDS + slot) - load<i32>(VALUE_STARTS + slot);
-  }
+  let n: i32 = 0;
+  for (let k: i32 = 0; k <= count; k++) n += <i32>(rangeTo(k, count) - rangeFrom(k)) + 1;
   return n;
 }
 
