@@ -6,7 +6,7 @@
 import type { Readable } from "node:stream";
 import type { Probe, TextEncoding } from "../io/types.js";
 import type { Issue } from "../model/issue.js";
-import type { Observation } from "../model/observation.js";
+import type { Observation, SourceRef } from "../model/observation.js";
 import type { Prefilter } from "../match/prefilter.js";
 import type { InputLimits } from "../io/limits.js";
 
@@ -57,6 +57,15 @@ export type ReadContext = {
    * reader must not build it. Only given with `emit`.
    */
   repeat?(repeatKey: string): boolean;
+  /**
+   * For a record whose `repeat(key)` was false: true when the observation last emitted with that
+   * key matched, and its findings on `host` (the observation's `host` as the reader would set
+   * it) exist already. The scan has then merged the record into them, with `source` (as the
+   * observation's would be) as their last source, and the reader must not build it. Given with
+   * `repeat`, except to a part of a file read in parallel (its matched observations are sent to
+   * the scan that reports).
+   */
+  repeatHit?(repeatKey: string, host: string | undefined, source: SourceRef): boolean;
   /** Record size and nesting limits (src/io/limits.ts); the defaults when absent. */
   limits?: InputLimits;
   /**

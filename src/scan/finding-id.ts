@@ -12,7 +12,7 @@
  *
  * Nothing else goes in: not the path, line, record, pid, time, evidence or observed name.
  */
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import type { Observation } from "../model/observation.js";
 
 /** The host key of an observation with no host and no document identity. */
@@ -27,5 +27,6 @@ export function hostKeyOf(o: Pick<Observation, "host" | "source">): string {
 }
 
 export function findingId(hostKey: string, productId: string): string {
-  return createHash("sha256").update(`ictsguard-finding/2\u0000${hostKey}\u0000${productId}`).digest("hex").slice(0, 16);
+  // the one-shot hash: a third of createHash's time, which a scan of many hosts paid per finding
+  return hash("sha256", `ictsguard-finding/2\u0000${hostKey}\u0000${productId}`, "hex").slice(0, 16);
 }

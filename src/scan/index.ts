@@ -11,7 +11,7 @@ import type { ExceptionRule } from "../model/exception.js";
 import type { Catalog, Profile } from "../model/catalog.js";
 import type { CollectedSource, ReportCatalog, ReportDocument, Status } from "../model/finding.js";
 import { IctsError, type Issue } from "../model/issue.js";
-import type { Observation } from "../model/observation.js";
+import type { Observation, SourceRef } from "../model/observation.js";
 import type { AsOf } from "../policy/time.js";
 import { boundMessage, DEFAULT_LIMITS, READ_CHUNK_BYTES, type InputLimits } from "../io/limits.js";
 import { inputDeadline } from "../io/deadline.js";
@@ -133,6 +133,11 @@ export async function runScan(options: ScanOptions): Promise<ReportDocument> {
     if ((++seen & 0x3ff) === 0) progress();
     return true;
   };
+  const repeatHit = (key: string, host: string | undefined, source: SourceRef): boolean => {
+    if (!scanner.repeatHit(key, host, source)) return false;
+    if ((++seen & 0x3ff) === 0) progress();
+    return true;
+  };
   const parallel: Parallel | undefined =
     options.parallel === false
       ? undefined
@@ -151,7 +156,7 @@ export async function runScan(options: ScanOptions): Promise<ReportDocument> {
     progress();
     await scanFile(file, forced, { stdin: options.stdin ?? process.stdin, archiveLimits: options.archiveLimits }, report, (n) => {
       bytesRead += n;
-    }, onObservation, { prefilter, skipped, limits, repeat }, tally, parallel);
+    }, onObservation, { prefilter, skipped, limits, repeat, repeatHit }, tally, parallel);
   }
   // A scan that read none of the inputs it was given is not a clean scan (docs/cli.md); when
   // errors were reported, they already say why (and the exit code is 2)
@@ -225,7 +230,7 @@ async function scanFile(
   report: (issue: ReportableIssue) => void,
   onBytes: (n: number) => void,
   onObservation: (o: Observation, repeatKey?: string) => void | Promise<void>,
-  fast: Pick<ReadContext, "prefilter" | "skipped" | "limits" | "repeat">,
+  fast: Pick<ReadContext, "prefilter" | "skipped" | "limits" | "repeat" | "repeatHit">,
   tally: Tally,
   parallel?: Parallel,
 ): Promise<void> {
@@ -321,7 +326,7 @@ async function readInParts(
   report: (issue: ReportableIssue) => void,
   onBytes: (n: number) => void,
   onObservation: (o: Observation, repeatKey?: string) => void | Promise<void>,
-  fast: Pick<ReadContext, "prefilter" | "skipped" | "limits" | "repeat">,
+  fast: Pick<ReadContext, "prefilter" | "skipped" | "limits" | "repeat" | "repeatHit">,
   tally: Tally,
 ): Promise<void> {
   const seconds = fast.limits?.maxSecondsPerInput ?? DEFAULT_LIMITS.maxSecondsPerInput;
@@ -416,7 +421,7 @@ async function readOpened(
   forced: Reader | undefined,
   report: (issue: ReportableIssue) => void,
   onObservation: (o: Observation, repeatKey?: string) => void | Promise<void>,
-  fast: Pick<ReadContext, "prefilter" | "skipped" | "limits" | "repeat" | "numbered">,
+  fast: Pick<ReadContext, "prefilter" | "skipped" | "limits" | "repeat" | "repeatHit" | "numbered">,
   tally: Tally,
 ): Promise<EntryOutcome> {
   const reader = forced ?? detectReader(opened.probe);
@@ -452,7 +457,14 @@ async function readOpened(
   try {
     // A consumer that pulls (an upload's ingest) sets the pace: it gets no `emit` (a reader's fast
     // path would hand it observations without waiting), and each yielded observation is awaited.
-    const ctx = fast.prefilter ? { report: issues.report, emit, signal, ...fast } : { report: issues.report, signal, ...fast };
+    const repeatHit = fast.repeatHit;
+    const named = repeatHit && {
+      repeatHit: (key: string, host: string | undefined, source: SourceRef): boolean => {
+        source.reader = reader.name;
+        return repeatHit(key, host, source);
+      },
+    };
+    const ctx = fast.prefilter ? { report: issues.report, emit, signal, ...fast, ...named } : { report: issues.report, signal, ...fast };
     for await (const o of reader.read({ path, stream: opened.stream, encoding: opened.encoding }, ctx)) {
       signal.throwIfAborted();
       o.source.reader = reader.name;

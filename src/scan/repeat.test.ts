@@ -162,6 +162,75 @@ describe("scan: repeated rows", () => {
     }
   });
 
+  it("merges a restricted program's later rows on a host it was found on by key, and gives the report the full path gives", async () => {
+    // Kaspersky on every host, each host listing it several times (another version, another
+    // registry key, the host cell in another case or padded), in ASCII and in Cyrillic (whose
+    // key is made from the decoded cells, not the bytes), beside clean rows
+    const programs = [
+      "Kaspersky Endpoint Security for Windows,AO Kaspersky Lab",
+      "Антивирус Касперского,Лаборатория Касперского",
+      "Kaspersky VPN Secure Connection,AO Kaspersky Lab",
+      "Google Chrome,Google LLC",
+    ];
+    const hostCell = (h: number, i: number): string => [`ws-${h}`, `WS-${h}`, ` ws-${h} `][i % 3]!;
+    const lines = ["host,kind,name,vendor,version,path,pspath"];
+    for (let i = 0; i < 2400; i++) {
+      const h = Math.floor(i / programs.length) % 40;
+      lines.push(`${hostCell(h, i)},software,${programs[i % programs.length]},1.${i},C:\\Program Files\\App\\,${i % 5 === 0 ? `HKLM\\SOFTWARE\\Uninstall\\{${i}}` : ""}`);
+    }
+    const text = lines.join("\n") + "\n";
+    const { fast, full } = await bothWays(csvReader, "merged.csv", text);
+    assert.equal(full.findings.length, 40 * 3, "one finding per host and restricted product");
+    assert.ok(full.findings.every((f) => f.count === 2400 / programs.length / 40), "each host lists each program 15 times");
+    assert.deepEqual(comparable(fast), comparable(full));
+
+    // the rows merged by key: all but each finding's first
+    const scanner = createScanner({ catalog, profile: "business", asOf: "2025-06-01" });
+    let merged = 0;
+    const path = join(dir, "merged.csv");
+    for await (const o of csvReader.read(
+      { path, stream: Readable.from([Buffer.from(text)]), encoding: "utf-8" },
+      {
+        report: (i) => scanner.issue(i),
+        prefilter: scanner.prefilter(),
+        skipped: (n) => scanner.skip(n),
+        emit: (o, key) => scanner.add(o, key),
+        repeat: (key) => scanner.repeat(key),
+        repeatHit: (key, host, source) => scanner.repeatHit(key, host, source) && ++merged > 0,
+      },
+    )) {
+      scanner.add(o);
+    }
+    assert.equal(merged, (3 * 2400) / programs.length - 40 * 3);
+    assert.equal((await scanner.finish()).summary.observations, 2400);
+  });
+
+  it("merges by key only into findings that exist, and never with exceptions or for a DNS lookup", async () => {
+    const asOf = "2025-06-01";
+    const kes = { kind: "software", name: "Kaspersky Endpoint Security for Windows", vendor: "AO Kaspersky Lab" } as const;
+    const scanner = createScanner({ catalog, profile: "business", asOf });
+    scanner.add({ ...kes, host: "WS-1", version: "11", source: { file: "a", line: 1 } }, "k-kes");
+    assert.equal(scanner.repeatHit("k-unknown", "ws-1", { file: "a", line: 2 }), false, "a key never added");
+    assert.equal(scanner.repeatHit("k-kes", "ws-2", { file: "a", line: 2 }), false, "another host: a new finding, made from the observation");
+    assert.equal(scanner.repeatHit("k-kes", undefined, { file: "a", line: 2 }), false, "no host");
+    const before = scanner.observations;
+    assert.equal(scanner.repeatHit("k-kes", " ws-1 ", { file: "b", line: 9, reader: "inventory/csv" }), true, "the host key is trimmed and folded");
+    assert.equal(scanner.observations, before + 1);
+    const doc = await scanner.finish();
+    assert.equal(doc.findings.length, 1);
+    assert.equal(doc.findings[0]!.count, 2);
+    assert.deepEqual(doc.findings[0]!.lastSource, { file: "b", line: 9, reader: "inventory/csv" });
+    assert.equal(doc.findings[0]!.observation.version, "11", "the first row's observation stays");
+
+    const excepted = createScanner({ catalog, profile: "business", asOf, exceptions: [{ product: "kaspersky-*", reason: "replacement under way", author: "it", expires: "2099-01-01" }] });
+    excepted.add({ ...kes, host: "ws-1", source: { file: "a", line: 1 } }, "k-kes");
+    assert.equal(excepted.repeatHit("k-kes", "ws-1", { file: "a", line: 2 }), false, "an exception may read any field of the observation");
+
+    const dns = createScanner({ catalog, profile: "business", asOf });
+    dns.add({ kind: "domain", name: "dc1.ksn.kaspersky-labs.com", host: "10.0.0.5", source: { file: "dns.log", line: 1 } }, "k-dns");
+    assert.equal(dns.repeatHit("k-dns", "10.0.0.5", { file: "dns.log", line: 2 }), false, "a DNS lookup is counted per client by the network aggregator");
+  });
+
   it("counts a repeat for a key last seen clean, or as a look-alike alone once the report keeps no more", () => {
     const scanner = createScanner({ catalog, profile: "business", asOf: "2025-06-01" });
     const telegram = { kind: "software", name: "Telegram Desktop", vendor: "Telegram FZ-LLC" } as const;

@@ -101,6 +101,16 @@ export interface Scanner {
    */
   repeat(repeatKey: string): boolean;
   /**
+   * True, and the record merged, when the observation last added with `repeatKey` matched (and
+   * was no look-alike) and each of its findings on `host` exists already: one more row of the
+   * same program on the same host only counts, names its `source` as the finding's last, and
+   * brings the same evidence. False, with nothing counted, when the caller must add the
+   * observation: a new finding takes the observation's own fields, and an exception may read
+   * any of them (so a scanner with exceptions always answers false). `host` is the
+   * observation's `host` as it would be added.
+   */
+  repeatHit(repeatKey: string, host: string | undefined, source: Observation["source"]): boolean;
+  /**
    * Observations a reader counted but did not build, because they cannot match (a prefilter);
    * `lookalikes` of them were look-alikes the report keeps no more of (a parallel worker's count).
    */
@@ -134,8 +144,11 @@ type Verdict = {
 
 type FindingState = {
   finding: Finding;
-  /** `matcher rule value` of every piece of evidence on the finding. */
-  evidenceKeys: Set<string>;
+  /**
+   * `matcher rule value` of every piece of evidence on the finding, made when a second list of
+   * evidence comes (most findings only ever see one: see `lastEvidence`).
+   */
+  evidenceKeys?: Set<string>;
   /**
    * The evidence list last merged in. The matcher's memo hands the same list to every
    * observation of one program (see createCachedMatcher), so one more row of the same program on
@@ -178,7 +191,7 @@ export function createScanner(options: ScannerOptions): Scanner {
   const verdicts = new Map<string, Map<string, Map<number, Verdict>>>();
   let verdictsKept = 0;
   const states = new Map<string, FindingState>();
-  const ids = new Map<string, string>(); // hostKey NUL product → id (hashing once per pair)
+  const ids = new Map<string, Map<string, string>>(); // product → hostKey → id (hashing once per pair, no key string to build)
   const lookalikes: LookalikeHit[] = [];
   const errors: Issue[] = [];
   const inputs: string[] = [];
@@ -188,6 +201,8 @@ export function createScanner(options: ScannerOptions): Scanner {
   let lookalikeOnly = new Set<string>();
   /** Repeat keys whose observation matched nothing and was no look-alike. */
   let clean = new Set<string>();
+  /** Repeat keys whose observation matched, each with its matches (see `repeatHit`). */
+  let hits = new Map<string, readonly Match[]>();
   let observations = 0;
   let finished = false;
   let prefilter: Prefilter | undefined;
@@ -235,11 +250,12 @@ export function createScanner(options: ScannerOptions): Scanner {
   };
 
   const idOf = (hostKey: string, productId: string): string => {
-    const key = `${hostKey}\u0000${productId}`;
-    let id = ids.get(key);
+    let byHost = ids.get(productId);
+    if (byHost === undefined) ids.set(productId, (byHost = new Map()));
+    let id = byHost.get(hostKey);
     if (id === undefined) {
       id = findingId(hostKey, productId);
-      ids.set(key, id);
+      byHost.set(hostKey, id);
     }
     return id;
   };
@@ -272,19 +288,32 @@ export function createScanner(options: ScannerOptions): Scanner {
         evidence: [],
         ...(extra?.network ? { network: extra.network } : {}),
       };
-      state = { finding, evidenceKeys: new Set(), excepted: 0 };
+      state = { finding, excepted: 0 };
       states.set(id, state);
       addEvidence(state, m.evidence);
       merge(state, count, outcome);
       options.onFinding?.(finding);
       return;
     }
+    merged(state, m, o.source, verdict, extra, count, outcome);
+  };
+
+  /** Merges one more match into an existing finding: `source` becomes its last. */
+  const merged = (
+    state: FindingState,
+    m: Match,
+    source: Observation["source"],
+    verdict?: Verdict,
+    extra?: { reasonPrefix?: string; network?: Finding["network"] },
+    count = 1,
+    outcome?: ExceptionOutcome,
+  ): void => {
     const f = state.finding;
-    f.lastSource = o.source;
+    f.lastSource = source;
     if (m.confidence > f.confidence) {
       // a stronger observation of the same product decides the judgment; `observation` and
       // `source` stay the first one's, so the two always describe the same thing
-      Object.assign(f, verdictFields(verdict, extra?.reasonPrefix), { confidence: m.confidence });
+      Object.assign(f, verdictFields(verdict ?? verdictOf(m), extra?.reasonPrefix), { confidence: m.confidence });
     }
     if (extra?.network && !f.network) f.network = extra.network;
     addEvidence(state, m.evidence);
@@ -306,17 +335,19 @@ export function createScanner(options: ScannerOptions): Scanner {
 
   const addEvidence = (state: FindingState, evidence: readonly Evidence[]): void => {
     if (evidence === state.lastEvidence) return;
+    const list = state.finding.evidence;
+    const keys = list.length === 0 ? new Set<string>() : (state.evidenceKeys ??= new Set(list.map(evidenceKey)));
     state.lastEvidence = evidence;
     let added = false;
     for (const e of evidence) {
-      if (state.finding.evidence.length >= MAX_EVIDENCE_PER_FINDING) break;
-      const key = `${e.matcher}\u0000${e.found.rule}\u0000${e.found.value}`;
-      if (state.evidenceKeys.has(key)) continue;
-      state.evidenceKeys.add(key);
-      state.finding.evidence.push(e);
+      if (list.length >= MAX_EVIDENCE_PER_FINDING) break;
+      const key = evidenceKey(e);
+      if (keys.has(key)) continue;
+      keys.add(key);
+      list.push(e);
       added = true;
     }
-    if (added) state.finding.evidence.sort((a, b) => b.confidence - a.confidence);
+    if (added) list.sort((a, b) => b.confidence - a.confidence);
   };
 
   /**
@@ -362,7 +393,18 @@ export function createScanner(options: ScannerOptions): Scanner {
           lookalikeOnly.add(repeatKey);
         }
       }
-      for (const m of matches) if (!network.add(m)) record(m);
+      let recorded = 0;
+      for (const m of matches) {
+        if (network.add(m)) continue;
+        record(m);
+        recorded++;
+      }
+      // a program's later rows on a host it was already found on merge by key (repeatHit); a DNS
+      // lookup goes to the network aggregator, which counts per client, so it is never kept
+      if (repeatKey !== undefined && recorded > 0 && recorded === matches.length && !lookalike && !exceptions) {
+        if (hits.size >= MAX_REPEAT_KEYS) hits = new Map();
+        hits.set(repeatKey, matches);
+      }
     },
     repeat(repeatKey) {
       if (finished) return false;
@@ -373,6 +415,17 @@ export function createScanner(options: ScannerOptions): Scanner {
       if (lookalikes.length < MAX_LOOKALIKES_KEPT || !lookalikeOnly.has(repeatKey)) return false;
       observations++;
       lookalikeCount++;
+      return true;
+    },
+    repeatHit(repeatKey, host, source) {
+      if (finished) return false;
+      const matches = hits.get(repeatKey);
+      if (!matches) return false;
+      const hostKey = hostKeyOf({ host, source });
+      const found = matches.map((m) => states.get(idOf(hostKey, m.product.id)));
+      if (found.includes(undefined)) return false;
+      observations++;
+      for (let i = 0; i < matches.length; i++) merged(found[i]!, matches[i]!, source);
       return true;
     },
     skip(count, lookalikes = 0) {
@@ -401,8 +454,9 @@ export function createScanner(options: ScannerOptions): Scanner {
 
       const findings: Finding[] = [];
       const suppressed: SuppressedFinding[] = [];
+      const made = new Map<Evidence, Evidence>();
       for (const s of states.values()) {
-        s.finding.evidence = withoutRepeatedSearch(s.finding.evidence, s.finding.observation);
+        s.finding.evidence = withoutRepeatedSearch(s.finding.evidence, s.finding.observation, made);
         if (s.exception && s.excepted >= s.finding.count) suppressed.push({ ...s.finding, exception: s.exception });
         else findings.push(s.finding);
       }
@@ -448,6 +502,11 @@ export function createScanner(options: ScannerOptions): Scanner {
   };
 }
 
+/** What tells two pieces of evidence apart on one finding. */
+function evidenceKey(e: Evidence): string {
+  return `${e.matcher}\u0000${e.found.rule}\u0000${e.found.value}`;
+}
+
 function verdictFields(v: Verdict, reasonPrefix?: string): Pick<Finding, "status" | "reason" | "rules" | "deadline" | "deadlines" | "remediation"> {
   return {
     status: v.status,
@@ -465,15 +524,22 @@ function verdictFields(v: Verdict, reasonPrefix?: string): Pick<Finding, "status
  * value once. Evidence from another observation merged into the finding (its service, its
  * process) keeps `searchedBy` with the values.
  */
-function withoutRepeatedSearch(evidence: Evidence[], o: Finding["observation"]): Evidence[] {
-  let own: Set<string> | undefined; // the observation's values, made once a finding
+function withoutRepeatedSearch(evidence: Evidence[], o: Finding["observation"], made: Map<Evidence, Evidence>): Evidence[] {
   return evidence.map((e) => {
-    if (!e.searchedBy) return e;
-    own ??= new Set<string>([o.name, o.vendor, o.version, o.path, ...Object.values(o.ids ?? {})].filter((v): v is string => typeof v === "string"));
-    if (!Object.values(e.searchedBy).every((v) => own!.has(v))) return e;
-    const { searchedBy, ...rest } = e;
-    return { ...rest, searched: Object.keys(searchedBy) };
+    if (!e.searchedBy || !Object.values(e.searchedBy).every((v) => isOwnValue(o, v))) return e;
+    // the same evidence (one program's, on thousands of hosts) becomes the same object, made once
+    let out = made.get(e);
+    if (out === undefined) {
+      const { searchedBy, ...rest } = e;
+      made.set(e, (out = { ...rest, searched: Object.keys(searchedBy) }));
+    }
+    return out;
   });
+}
+
+/** Whether `value` is one of the values of an observation's fields a matcher searches. */
+function isOwnValue(o: Finding["observation"], value: string): boolean {
+  return value === o.name || value === o.vendor || value === o.version || value === o.path || (o.ids !== undefined && Object.values(o.ids).includes(value));
 }
 
 function pick(o: Observation): Finding["observation"] {

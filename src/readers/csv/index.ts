@@ -251,7 +251,7 @@ async function* readLines(run: CsvRun, chunks: AsyncIterator<Uint8Array>, input:
         ranges = keyRanges(bytes, pos, e, delimiterCode, run.columns!, keyRangeBuffer);
         if (ranges > 0) {
           known = (run.byteKeys ??= createByteKeys()).find(keyRangesHash, bytes, keyRangeBuffer, ranges);
-          if (known !== undefined && ctx.repeat(known)) {
+          if (known !== undefined && (ctx.repeat(known) || repeatHitPlain(run, known, bytes, pos, e, delimiterCode, line))) {
             pos = end + 1;
             continue;
           }
@@ -281,7 +281,7 @@ async function* readLines(run: CsvRun, chunks: AsyncIterator<Uint8Array>, input:
         key = repeatKey(run, record, device);
         // a device row's key holds its host, which keyRanges leaves out
         if (ranges > 0 && !device) run.byteKeys!.remember(keyRangesHash, bytes, keyRangeBuffer, ranges, key);
-        if (ctx.repeat(key)) {
+        if (ctx.repeat(key) || ctx.repeatHit?.(key, cellOf(record, run.columns!, "host"), rowSource(run.file, line, cellOf(record, run.columns!, "registryKey")))) {
           pos = end + 1;
           continue;
         }
@@ -435,6 +435,37 @@ function keyRanges(bytes: Uint8Array, start: number, end: number, delimiter: num
   out[2 * count + 1] = end;
   keyRangesHash = h;
   return count + 1;
+}
+
+/**
+ * {@link ReadContext.repeatHit} for a plain line whose key was found by its bytes: its host and
+ * registry-key cells are read from the bytes (plain ASCII, as keyRanges checked), trimmed as
+ * toObservations trims them.
+ */
+function repeatHitPlain(run: CsvRun, key: string, bytes: Buffer, start: number, end: number, delimiter: number, line: number): boolean {
+  const { repeatHit } = run.ctx;
+  if (!repeatHit) return false;
+  const { host, registryKey } = run.columns!;
+  return repeatHit(key, plainCell(bytes, start, end, delimiter, host), rowSource(run.file, line, plainCell(bytes, start, end, delimiter, registryKey)));
+}
+
+/** Cell `index` of a plain ASCII line (no quote), trimmed; undefined when empty or absent. */
+function plainCell(bytes: Buffer, start: number, end: number, delimiter: number, index: number | undefined): string | undefined {
+  if (index === undefined) return undefined;
+  let from = start;
+  for (let cell = 0; cell < index; cell++) {
+    const next = bytes.indexOf(delimiter, from);
+    if (next === -1 || next >= end) return undefined;
+    from = next + 1;
+  }
+  const next = bytes.indexOf(delimiter, from);
+  const value = bytes.toString("latin1", from, next === -1 || next > end ? end : next).trim();
+  return value ? value : undefined;
+}
+
+/** Where a data row is: its line, and the registry key it was exported from (a PowerShell export of Uninstall keys). */
+function rowSource(file: string, line: number, registryKey: string | undefined): SourceRef {
+  return registryKey ? { file, line, pointer: registryPathOf(registryKey) } : { file, line };
 }
 
 /** Which cells decide how many observations a row gives (see toObservations): indexes into the record. */
@@ -595,8 +626,7 @@ function handleRecord(run: CsvRun, record: string[], line: number, out: Observat
       source: { file, line },
     });
   }
-  const pointer = cellOf(record, columns, "registryKey");
-  const source: SourceRef = pointer ? { file, line, pointer: registryPathOf(pointer) } : { file, line };
+  const source = rowSource(file, line, cellOf(record, columns, "registryKey"));
   const observations = toObservations(record, columns, source);
   if (observations.length > 0) {
     out.push(...observations);
