@@ -13,8 +13,9 @@ import { PassThrough, pipeline, Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
 import { IctsError } from "../model/issue.js";
 import { decodeHead, sniffEncoding } from "./encoding.js";
+import { fileChunks } from "./file-chunks.js";
 import { peek } from "./peek.js";
-import { DEFAULT_LIMITS, GUNZIP_CHUNK_BYTES, GZIP_RATIO_AFTER_BYTES, READ_CHUNK_BYTES } from "./limits.js";
+import { DEFAULT_LIMITS, GUNZIP_CHUNK_BYTES, GZIP_RATIO_AFTER_BYTES } from "./limits.js";
 import type { Probe, TextEncoding } from "./types.js";
 
 /** How much of an input detection looks at. */
@@ -147,7 +148,10 @@ async function openFile(path: string): Promise<{ stream: Readable; size?: number
       // a FIFO would block forever, a device never ends: standard input is named `-`
       throw new IctsError("input/special-file", `${st.isFIFO() ? "a FIFO (named pipe)" : st.isSocket() ? "a socket" : "a device or special file"}, not a regular file: refused (read a pipe as standard input, -)`, { source: { file: path } });
     }
-    return { stream: handle.createReadStream({ highWaterMark: READ_CHUNK_BYTES }), size: st.size };
+    // read synchronously, a chunk at a time (see file-chunks.ts); the file closes with the stream
+    const stream = Readable.from(fileChunks(handle.fd), { objectMode: false });
+    stream.once("close", () => void handle.close().catch(() => {}));
+    return { stream, size: st.size };
   } catch (err) {
     await handle.close().catch(() => {});
     throw err instanceof IctsError ? err : openError(path, err);

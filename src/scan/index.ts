@@ -5,7 +5,6 @@
  * at a time; the scanner (./scanner.ts) keeps only findings, so memory follows distinct
  * (host, product) pairs, not the size of the inputs.
  */
-import { createReadStream } from "node:fs";
 import { Readable } from "node:stream";
 import type { ExceptionRule } from "../model/exception.js";
 import type { Catalog, Profile } from "../model/catalog.js";
@@ -13,8 +12,9 @@ import type { CollectedSource, ReportCatalog, ReportDocument, Status } from "../
 import { IctsError, type Issue } from "../model/issue.js";
 import type { Observation, SourceRef } from "../model/observation.js";
 import type { AsOf } from "../policy/time.js";
-import { boundMessage, DEFAULT_LIMITS, READ_CHUNK_BYTES, type InputLimits } from "../io/limits.js";
+import { boundMessage, DEFAULT_LIMITS, type InputLimits } from "../io/limits.js";
 import { inputDeadline } from "../io/deadline.js";
+import { fileChunks } from "../io/file-chunks.js";
 import { detectReader } from "../readers/detect.js";
 import { NETWORK_READERS } from "../readers/network-registry.js";
 import { createIssueLog } from "../readers/_issues.js";
@@ -334,8 +334,7 @@ async function readInParts(
   const before = { records: tally.records(), errors: tally.errors() };
   /** Seconds left of the input's time limit; 0 when it has none (as limits.maxSecondsPerInput says it). */
   const secondsLeft = (): number => (seconds > 0 ? Math.max(0.001, seconds - (Date.now() - started) / 1000) : 0);
-  const fileBytes = (start: number, end?: number): AsyncIterable<Buffer> =>
-    createReadStream(path, end === undefined ? { start, highWaterMark: READ_CHUNK_BYTES } : { start, end: end - 1, highWaterMark: READ_CHUNK_BYTES }) as AsyncIterable<Buffer>;
+  const fileBytes = (start: number, end?: number): AsyncIterable<Buffer> => fileChunks(path, start, end);
 
   /** readOpened from byte `at.offset` to the end (after a CSV's header lines), every line and record numbered on from `at`. */
   const readRest = async (at: PartStart): Promise<void> => {

@@ -12,9 +12,8 @@
  * when every line was a whole record on its own line, see `ReadContext.numbered`), or more
  * observations to send than the scan should hold, make it come back `clean: false` at once.
  */
-import { createReadStream } from "node:fs";
 import { Readable } from "node:stream";
-import { READ_CHUNK_BYTES } from "../io/limits.js";
+import { fileChunks } from "../io/file-chunks.js";
 import type { Observation } from "../model/observation.js";
 import { csvReader } from "../readers/csv/index.js";
 import { osqueryReader } from "../readers/osquery/index.js";
@@ -77,8 +76,8 @@ export async function readPart(request: PartRequest, hooks: PartHooks): Promise<
   const prefixLines = prefix?.lines ?? 0;
   let sinceProgress = 0;
   async function* bytes(): AsyncGenerator<Buffer> {
-    if (prefix) yield* createReadStream(request.path, { start: 0, end: prefix.end - 1, highWaterMark: READ_CHUNK_BYTES }) as AsyncIterable<Buffer>;
-    for await (const chunk of createReadStream(request.path, { start: request.start, end: request.end - 1, highWaterMark: READ_CHUNK_BYTES }) as AsyncIterable<Buffer>) {
+    if (prefix) yield* fileChunks(request.path, 0, prefix.end);
+    for await (const chunk of fileChunks(request.path, request.start, request.end)) {
       sinceProgress += chunk.length;
       if (sinceProgress >= PROGRESS_BYTES) {
         hooks.onProgress(sinceProgress);
