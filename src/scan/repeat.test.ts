@@ -127,7 +127,16 @@ describe("scan: repeated rows", () => {
     const hosts = ["ws-1", "ws-2", "ws-3", "Hikvision DS-2CD2143G0-I", "Telegram Desktop", "ws-???", "ws-\u0000", "wś-1"].map((h) => Buffer.from(h));
     hosts.push(Buffer.from([0x77, 0x73, 0x2d, 0xff]));
     // programs as inventories list them: most rows are one of these on another host
-    const programs = [...LOOKALIKES.map((l) => l.split(/,(?=[^,]*$)/)), ["Kaspersky Endpoint Security for Windows", "AO Kaspersky Lab"], ["Kaspersky Total Security", "Contoso"], ["Hikvision DS-2CD2143G0-I", ""], ["", "Pango"]];
+    // (Cyrillic ones too: valid UTF-8 gets its key by its bytes, beside hosts that are not UTF-8)
+    const programs = [
+      ...LOOKALIKES.map((l) => l.split(/,(?=[^,]*$)/)),
+      ["Kaspersky Endpoint Security for Windows", "AO Kaspersky Lab"],
+      ["Kaspersky Total Security", "Contoso"],
+      ["Hikvision DS-2CD2143G0-I", ""],
+      ["", "Pango"],
+      ["Антивирус Касперского", "Лаборатория Касперского"],
+      ["Яндекс Браузер", "ООО «ЯНДЕКС»"],
+    ];
     /** `s` with its character at `at` (mod its length) changed to another printable one. */
     const near = (s: string, at: number): string => {
       if (s.length === 0) return "k";
@@ -160,6 +169,16 @@ describe("scan: repeated rows", () => {
       const { fast, full } = await bothWays(csvReader, "bytes.csv", Buffer.concat(lines));
       assert.deepEqual(comparable(fast), comparable(full), `run ${run}`);
     }
+  });
+
+  it("never counts by its bytes a line that is not UTF-8 (it warns), though its other cells repeat a line seen before", async () => {
+    const lines = [Buffer.from("host,kind,name,vendor,version,path,identifier\n")];
+    for (const program of ["KeePass Password Safe,Dominik Reichl", "Яндекс Браузер,ООО «ЯНДЕКС»", "Антивирус Касперского,Лаборатория Касперского"]) {
+      lines.push(Buffer.from(`ws-1,software,${program},1,,\n`), Buffer.from("ws-"), Buffer.from([0xff]), Buffer.from(`,software,${program},2,,\n`));
+    }
+    const { fast, full } = await bothWays(csvReader, "not-utf8.csv", Buffer.concat(lines));
+    assert.equal(full.errors.find((e) => e.code === "input/encoding")?.source?.line, 3, "the first line that is not UTF-8 warns");
+    assert.deepEqual(comparable(fast), comparable(full));
   });
 
   it("merges a restricted program's later rows on a host it was found on by key, and gives the report the full path gives", async () => {

@@ -7,6 +7,7 @@
  * BOM), CRLF is folded to LF so csv-parse counts lines right, and the delimiter (`,` `;` tab) is
  * sniffed from the header line. Records stream through csv-parse one at a time.
  */
+import { isUtf8 } from "node:buffer";
 import { Readable, pipeline } from "node:stream";
 import type { CsvError } from "csv-parse";
 import { decodeLine, nextByte, nextHit, rawLineBatches, remainder } from "../_raw-lines.js";
@@ -243,7 +244,7 @@ async function* readLines(run: CsvRun, chunks: AsyncIterator<Uint8Array>, input:
           continue;
         }
       }
-      // a hit line of plain ASCII cells like one before (the same program on another host): its
+      // a hit line of plain cells like one before (the same program on another host): its
       // repeat key by its bytes, without decoding or splitting it (see _byte-keys.ts)
       let ranges = 0;
       let known: string | undefined;
@@ -390,8 +391,8 @@ let keyRangesHash = 0;
  * without the content of its host, version and registry-key cells, delimiters kept, as
  * start/end pairs into `out`. Two lines with equal bytes in equal ranges have equal cells but
  * those three, so equal keys (for rows that are not a device's). 0 when the line's bytes cannot
- * stand for its key: a byte outside ASCII (its text may be decoded otherwise), a NUL or a `???`
- * (the key is not made for those). Hashes the ranges' bytes as it goes (keyRangesHash), a
+ * stand for its key: bytes that are not valid UTF-8 or hold U+FFFD (decoded, they warn, and
+ * unequal bytes could decode to equal text), a NUL or a `???` (the key is not made for those). Hashes the ranges' bytes as it goes (keyRangesHash), a
  * mark standing for each cell left out: one pass over the line.
  */
 function keyRanges(bytes: Uint8Array, start: number, end: number, delimiter: number, columns: ColumnMap, out: Int32Array): number {
@@ -405,10 +406,12 @@ function keyRanges(bytes: Uint8Array, start: number, end: number, delimiter: num
   let questions = 0;
   let h = HASH_START;
   let skipping = a === 0 || b === 0 || c === 0;
+  let ascii = true;
   for (let i = start; i <= end; i++) {
     if (i < end) {
       const byte = bytes[i]!;
-      if (byte >= 0x80 || byte === 0) return 0;
+      if (byte === 0) return 0;
+      if (byte >= 0x80) ascii = false;
       if (byte === 63) {
         if (++questions === 3) return 0;
       } else questions = 0;
@@ -431,15 +434,25 @@ function keyRanges(bytes: Uint8Array, start: number, end: number, delimiter: num
     cellStart = i + 1;
     skipping = cell === a || cell === b || cell === c;
   }
+  // Cyrillic names: valid UTF-8 decodes one way only, so equal bytes are equal text
+  if (!ascii && !plainUtf8(bytes, start, end)) return 0;
   out[2 * count] = rangeStart;
   out[2 * count + 1] = end;
   keyRangesHash = h;
   return count + 1;
 }
 
+const REPLACEMENT_CHARACTER = Buffer.from("\uFFFD");
+
+/** Valid UTF-8 with no U+FFFD: the text the full path decodes, with nothing to warn about. */
+function plainUtf8(bytes: Uint8Array, start: number, end: number): boolean {
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start);
+  return isUtf8(text) && text.indexOf(REPLACEMENT_CHARACTER) === -1;
+}
+
 /**
  * {@link ReadContext.repeatHit} for a plain line whose key was found by its bytes: its host and
- * registry-key cells are read from the bytes (plain ASCII, as keyRanges checked), trimmed as
+ * registry-key cells are read from the bytes (valid UTF-8, as keyRanges checked), trimmed as
  * toObservations trims them.
  */
 function repeatHitPlain(run: CsvRun, key: string, bytes: Buffer, start: number, end: number, delimiter: number, line: number): boolean {
@@ -449,7 +462,7 @@ function repeatHitPlain(run: CsvRun, key: string, bytes: Buffer, start: number, 
   return repeatHit(key, plainCell(bytes, start, end, delimiter, host), rowSource(run.file, line, plainCell(bytes, start, end, delimiter, registryKey)));
 }
 
-/** Cell `index` of a plain ASCII line (no quote), trimmed; undefined when empty or absent. */
+/** Cell `index` of a plain line (no quote, valid UTF-8), trimmed; undefined when empty or absent. */
 function plainCell(bytes: Buffer, start: number, end: number, delimiter: number, index: number | undefined): string | undefined {
   if (index === undefined) return undefined;
   let from = start;
@@ -459,7 +472,7 @@ function plainCell(bytes: Buffer, start: number, end: number, delimiter: number,
     from = next + 1;
   }
   const next = bytes.indexOf(delimiter, from);
-  const value = bytes.toString("latin1", from, next === -1 || next > end ? end : next).trim();
+  const value = bytes.toString("utf8", from, next === -1 || next > end ? end : next).trim();
   return value ? value : undefined;
 }
 
