@@ -14,6 +14,7 @@
  */
 import { Readable } from "node:stream";
 import { fileChunks } from "../io/file-chunks.js";
+import { addTransliterations } from "../text/fold.js";
 import type { Observation } from "../model/observation.js";
 import { csvReader } from "../readers/csv/index.js";
 import { osqueryReader } from "../readers/osquery/index.js";
@@ -58,6 +59,7 @@ export async function readPart(request: PartRequest, hooks: PartHooks): Promise<
   if (hooks.signal?.aborted) onAbort();
   hooks.signal?.addEventListener("abort", onAbort, { once: true });
 
+  if (request.transliterations) addTransliterations(request.transliterations);
   const scanner = createScanner({
     catalog: request.catalog,
     profile: request.profile,

@@ -54,6 +54,11 @@ export function addTransliterations(table: Readonly<Record<string, string>>): vo
   for (const [text, latin] of Object.entries(table)) known.set(text, latin);
 }
 
+/** The table {@link addTransliterations} filled: handed to a worker thread, whose module state starts empty. */
+export function knownTransliterations(): Record<string, string> {
+  return Object.fromEntries(known);
+}
+
 const SEPARATORS = /[^a-z0-9]+/g;
 
 /** Tokens that describe a build, not a product: dropped from product names. */
