@@ -27,8 +27,13 @@ export const KEY_ENDS: usize = memory.data(MAX_KEYS * 4, 4);
 export const NON_BLANK: usize = memory.data(MAX_KEYS);
 export const VALUE_STARTS: usize = memory.data(MAX_KEYS * 4, 4);
 export const VALUE_ENDS: usize = memory.data(MAX_KEYS * 4, 4);
-/** i32 each: key count, nested start, nested end, literal hit (0 or 1), same keys (0 or 1). */
-export const SCALARS: usize = memory.data(20, 4);
+/**
+ * i32 each: key count, nested start, nested end, literal hit (0 or 1), same keys (0 or 1); then
+ * what the last `cleanLines` took: lines, and how many of them were removed rows; and of the line
+ * it stopped at: its end (before any CR), and 1 or 0 when it checked it (the notes are that
+ * check's), -1 when it did not.
+ */
+export const SCALARS: usize = memory.data(36, 4);
 /** The asked top-level keys, as ASCII bytes, one after the other. */
 export const ASKED_BYTES: usize = memory.data(256);
 /** For each asked key: its length in ASKED_BYTES (in order). */
@@ -527,4 +532,92 @@ export function keyEntry(count: i32): i32 {
   arenaUsed += length;
   store<i32>(SLOT_ENTRY + (<usize>s << 2), e + 1);
   return -2 - e;
+}
+
+// ---- runs of lines the results-log fast path only counts (`JsonLineCheck.cleanLines`) ----
+
+/** The remembered column set's name columns, as slots (`setNames`). */
+export const NAME_SLOTS: usize = memory.data(MAX_KEYS * 4, 4);
+/** How many name slots are set; -1: no column set to count lines of (`cleanLines` takes none). */
+let nameCount: i32 = -1;
+/** The asked key whose string value says a row was removed (`"action": "removed"`); -1 for none. */
+let actionSlot: i32 = -1;
+
+/** The name slots (written above) of the table the remembered keys belong to, or -1; and the action's asked slot. */
+export function setNames(count: i32, action: i32): void {
+  nameCount = count;
+  actionSlot = action;
+}
+
+/** The first line feed in [i, n), 16 bytes a step (the text has room after it); n if none. */
+@inline function lineFeed(i: usize, n: usize): usize {
+  const lf = i8x16.splat(10);
+  while (i < n) {
+    const m = i8x16.bitmask(i8x16.eq(v128.load(i), lf));
+    if (m != 0) {
+      const j = i + <usize>ctz(m);
+      return j < n ? j : n;
+    }
+    i += 16;
+  }
+  return n;
+}
+
+/** Whether one of the name slots holds a non-blank value (`hasName`). */
+function hasName(): bool {
+  for (let k: i32 = 0; k < nameCount; k++) {
+    if (load<u8>(NON_BLANK + <usize>load<i32>(NAME_SLOTS + (<usize>k << 2))) == 1) return true;
+  }
+  return false;
+}
+
+/**
+ * Whether the last line checked is a removed row: its action's raw bytes are `removed` (no escape
+ * can spell a letter: the check leaves `\u` to JSON.parse, and refuses the line).
+ */
+function removedAction(): i32 {
+  if (actionSlot < 0 || load<u8>(KINDS + <usize>actionSlot) != 2) return 0;
+  const from = base + <usize>load<i32>(STARTS + (<usize>actionSlot << 2));
+  const to = base + <usize>load<i32>(ENDS + (<usize>actionSlot << 2));
+  if (to - from != 7) return 0;
+  // "removed", as one little-endian u32 and three more bytes
+  return load<u32>(from) == 0x6f6d6572 && load<u16>(from + 4) == 0x6576 && load<u8>(from + 6) == 0x64 ? 1 : 0;
+}
+
+/**
+ * Lines of the text from `start` (a line's first byte) to `end`, taken while each is one the
+ * reader would count without more: not blank, one JSON object whose nested object has the
+ * remembered keys, a non-blank name and no literal hit.
+ * Returns the first byte of the first line not taken (`end` or past it when it took them all);
+ * SCALARS + 20 holds how many lines it took, SCALARS + 24 how many of them were removed rows, and
+ * SCALARS + 28 and + 32 what it knows of the line it stopped at (see SCALARS), so that its
+ * reader need not check that line again.
+ */
+export function cleanLines(start: i32, end: i32): i32 {
+  let pos = <usize>start;
+  const n = <usize>end;
+  let lines: i32 = 0;
+  let removed: i32 = 0;
+  let stopEnd: usize = 0;
+  let checked: i32 = -1;
+  if (nameCount >= 0 && remembered >= 0) {
+    while (pos < n) {
+      const nl = lineFeed(base + pos, base + n) - base;
+      let e = nl;
+      while (e > pos && load<u8>(base + e - 1) == 13) e--;
+      stopEnd = e;
+      if (e == pos) break;
+      checked = checkLine(<i32>pos, <i32>e);
+      if (checked == 0 || load<i32>(SCALARS + 16) != 1 || load<i32>(SCALARS + 12) != 0 || !hasName()) break;
+      removed += removedAction();
+      lines++;
+      checked = -1;
+      pos = nl + 1;
+    }
+  }
+  store<i32>(SCALARS + 20, lines);
+  store<i32>(SCALARS + 24, removed);
+  store<i32>(SCALARS + 28, <i32>stopEnd);
+  store<i32>(SCALARS + 32, checked);
+  return <i32>pos;
 }

@@ -48,6 +48,22 @@ export type JsonLineCheck = {
    * its hash already computed, without `make` (see `_byte-keys.ts`, the same for CSV rows).
    */
   repeatKey(leftOut: readonly number[], make: () => string): string;
+  /**
+   * What {@link JsonLineCheck.cleanLines} counts as a row of the remembered keys: the slots of
+   * their table's name columns (undefined: no table, take no line), and the asked key whose
+   * string value `removed` marks a removed row (-1 for none). Set after each `rememberKeys`.
+   */
+  setNames(nameSlots: readonly number[] | undefined, action: number): void;
+  /**
+   * Lines of the loaded bytes from `start` (a line's first byte) to `end`, taken while each is
+   * one a results-log reader only counts: not blank, one JSON object with the remembered keys, a
+   * non-blank name (see `setNames`), no literal hit. Returns the
+   * first byte of the first line not taken (`end` or past it when it took them all); `taken`
+   * says how many lines it took and how many of them were removed rows. One call a batch, where
+   * calling `line` for each of them cost more than the check. The JavaScript check takes none.
+   */
+  cleanLines(start: number, end: number): number;
+  readonly taken: { lines: number; removed: number };
 };
 
 export type JsonLineEngine = "wasm" | "js";
@@ -77,7 +93,10 @@ type Exports = {
   REMEMBERED_BYTES: WasmGlobal;
   REMEMBERED_LENGTHS: WasmGlobal;
   LEFT_OUT: WasmGlobal;
+  NAME_SLOTS: WasmGlobal;
   heapBase(): number;
+  setNames(count: number, action: number): void;
+  cleanLines(start: number, end: number): number;
   keyEntry(count: number): number;
   rememberKeys(): number;
   setRemembered(count: number): void;
@@ -171,6 +190,14 @@ function scriptCheck(asked: readonly string[], nested: string | undefined, autom
     rememberKeys() {
       remembered = Array.from({ length: shape.keyCount }, (_, k) => Buffer.from(text.subarray(shape.keyStarts[k]!, shape.keyEnds[k]!)));
     },
+    // each line is checked by its reader, one at a time
+    setNames() {},
+    cleanLines(start) {
+      check.taken.lines = 0;
+      check.taken.removed = 0;
+      return start;
+    },
+    taken: { lines: 0, removed: 0 },
   };
   return check;
 }
@@ -198,6 +225,10 @@ function compiledCheck(w: Exports, asked: readonly string[], nested: string | un
   let leftOutView = new Int32Array(0);
   /** The JavaScript check, filling the same shape, while the loaded batch is over MAX_COMPILED_TEXT. */
   let large: JsonLineCheck | undefined;
+  /** This check's name slots and action slot (`setNames`), to write back when it lays itself out again. */
+  let names: { slots: readonly number[]; action: number } | undefined;
+  /** The line the last `cleanLines` stopped at and checked (its notes are in the module), until another call. */
+  let stopped: { start: number; end: number; ok: number } | undefined;
   const self = {};
 
   /** Views of the module's memory for the shape (again after the memory grew). */
@@ -213,7 +244,7 @@ function compiledCheck(w: Exports, asked: readonly string[], nested: string | un
     shape.nonBlank = new Uint8Array(buffer, at(w.NON_BLANK), MAX_KEYS);
     shape.valueStarts = new Int32Array(buffer, at(w.VALUE_STARTS), MAX_KEYS);
     shape.valueEnds = new Int32Array(buffer, at(w.VALUE_ENDS), MAX_KEYS);
-    scalars.view = new Int32Array(buffer, at(w.SCALARS), 5);
+    scalars.view = new Int32Array(buffer, at(w.SCALARS), 9);
     leftOutView = new Int32Array(buffer, at(w.LEFT_OUT), MAX_KEYS);
   };
 
@@ -246,8 +277,14 @@ function compiledCheck(w: Exports, asked: readonly string[], nested: string | un
       new Int32Array(w.memory.buffer, w.REMEMBERED_LENGTHS.value, remembered.lengths.length).set(remembered.lengths);
     }
     w.setRemembered(remembered ? remembered.lengths.length : -1);
+    installNames();
     owner = self;
     copyText();
+  };
+
+  const installNames = (): void => {
+    if (names) new Int32Array(w.memory.buffer, w.NAME_SLOTS.value, names.slots.length).set(names.slots);
+    w.setNames(names ? names.slots.length : -1, names ? names.action : -1);
   };
 
   const copyText = (): void => {
@@ -275,6 +312,7 @@ function compiledCheck(w: Exports, asked: readonly string[], nested: string | un
     shape,
     sameKeys: false,
     load(bytes: Uint8Array) {
+      stopped = undefined;
       const over = bytes.length > MAX_COMPILED_TEXT;
       if (over !== (large !== undefined)) {
         // each check remembers its own keys, and a line cannot tell whose it was compared with:
@@ -290,10 +328,14 @@ function compiledCheck(w: Exports, asked: readonly string[], nested: string | un
     },
     line(start: number, end: number) {
       if (large) return script(large.line(start, end));
+      const known = stopped;
+      stopped = undefined;
+      if (known && known.start === start && known.end === end && owner === self) return after(known.ok);
       own();
       return after(w.checkLine(start, end));
     },
     object(start: number, end: number) {
+      stopped = undefined;
       if (large) return script(large.object(start, end));
       own();
       return after(w.checkObject(start, end));
@@ -313,6 +355,27 @@ function compiledCheck(w: Exports, asked: readonly string[], nested: string | un
       const k = entry >= 0 ? entry : -2 - entry;
       return (keys[k] ??= make());
     },
+    setNames(slots: readonly number[] | undefined, action: number) {
+      if (slots && slots.length > MAX_KEYS) throw new Error(`at most ${MAX_KEYS} name slots, not ${slots.length}`);
+      names = slots ? { slots: [...slots], action } : undefined;
+      if (owner === self) installNames();
+    },
+    cleanLines(start: number, end: number): number {
+      stopped = undefined;
+      if (large) {
+        check.taken.lines = check.taken.removed = 0;
+        return start;
+      }
+      own();
+      const next = w.cleanLines(start, end);
+      const v = scalars.view;
+      check.taken.lines = v[5]!;
+      check.taken.removed = v[6]!;
+      // the line it stopped at was checked: the reader's `line` of it takes that check's notes
+      if (v[8]! >= 0) stopped = { start: next, end: v[7]!, ok: v[8]! };
+      return next;
+    },
+    taken: { lines: 0, removed: 0 },
     rememberKeys() {
       if (large) return large.rememberKeys();
       // the notes are another check's once it has run: remember nothing rather than its keys

@@ -423,3 +423,102 @@ describe("repeat keys by their bytes (compiled check)", () => {
     assert.equal(keyOf(check, l, [1]).made, true);
   });
 });
+
+describe("runs of lines a results log only counts (cleanLines)", () => {
+  const TEMPLATE = '{"columns":{"name":"Template","version":"1","publisher":"P"},"action":"added"}';
+  const NAME_SLOTS = [0];
+
+  /** Lines of a results log: rows with the remembered keys (clean, blank-named, hits, removed, escaped actions), other keys, damaged lines, blank lines. */
+  function logLine(): fc.Arbitrary<string | Buffer> {
+    // mostly rows a run takes, so that runs are long; now and then one that ends it
+    const clean = fc.constantFrom("Google Chrome", "Notepad++", "x", "VideoLAN", "1.0");
+    const word = fc.oneof({ arbitrary: clean, weight: 20 }, { arbitrary: fc.constantFrom("Яндекс", "a\\u0062c", ""), weight: 1 });
+    const name = fc.oneof({ arbitrary: clean, weight: 30 }, { arbitrary: fc.constantFrom("", " ", "\\t"), weight: 1 }, { arbitrary: fc.constantFrom(...prefilter.literals), weight: 1 });
+    const action = fc.oneof(
+      { arbitrary: fc.constantFrom('"added"', '"removed"'), weight: 30 },
+      { arbitrary: fc.constantFrom('"remov\\u0065d"', '"removed "', '"remove\\/d"', '"snapshot"', "5", '"\\u0072emoved"'), weight: 1 },
+    );
+    const row = fc.tuple(name, word, action, fc.nat(9).map((n) => n === 0)).map(([n, p, a, other]) =>
+      other ? `{"columns":{"name":"${n}","version":"2"},"action":${a}}` : `{"name":"q","hostIdentifier":"h","columns":{"name":"${n}","version":"9.1","publisher":"${p}"},"action":${a}}`,
+    );
+    return fc.oneof({ arbitrary: row, weight: 40 }, { arbitrary: editedLines(), weight: 1 }, { arbitrary: fc.constantFrom("", " ", "\r", "{}", "not json"), weight: 1 });
+  }
+
+  /** The reader's own test of each line (readLogFast before cleanLines), with the JavaScript check. */
+  function reference(text: Buffer, start: number): { next: number; lines: number; removed: number } {
+    const js = createJsonLineCheck(ASKED, "columns", prefilter.automaton(), "js");
+    js.load(text);
+    assert.equal(js.line(0, TEMPLATE.length), true);
+    js.rememberKeys();
+    let pos = start;
+    let lines = 0;
+    let removed = 0;
+    while (pos < text.length) {
+      let nl = text.indexOf(10, pos);
+      if (nl === -1) nl = text.length;
+      let e = nl;
+      while (e > pos && text[e - 1] === 13) e--;
+      if (e === pos || !js.line(pos, e) || !js.sameKeys || js.shape.literalHit || !NAME_SLOTS.some((k) => js.shape.nonBlank[k] === 1)) break;
+      if (js.shape.kinds[1] === 2 && text.toString("latin1", js.shape.starts[1]!, js.shape.ends[1]!) === "removed") removed++;
+      lines++;
+      pos = nl + 1;
+    }
+    return { next: pos, lines, removed };
+  }
+
+  it("takes exactly the lines the reader would count, and hands over the line it stopped at already checked (property)", () => {
+    let taken = 0;
+    let stops = 0;
+    fc.assert(
+      fc.property(fc.array(logLine(), { maxLength: 12 }), fc.boolean(), fc.boolean(), (lines, crlf, lastNewline) => {
+        const body = Buffer.concat(lines.map((l, i) => Buffer.concat([typeof l === "string" ? Buffer.from(l) : l, i < lines.length - 1 || lastNewline ? Buffer.from(crlf ? "\r\n" : "\n") : Buffer.alloc(0)])));
+        const text = Buffer.concat([Buffer.from(TEMPLATE + "\n"), body]);
+        const start = TEMPLATE.length + 1;
+        const check = createJsonLineCheck(ASKED, "columns", prefilter.automaton(), "wasm");
+        check.load(text);
+        assert.equal(check.line(0, TEMPLATE.length), true);
+        check.rememberKeys();
+        check.setNames(NAME_SLOTS, 1);
+        const next = check.cleanLines(start, text.length);
+        const want = reference(text, start);
+        assert.deepEqual({ next, lines: check.taken.lines, removed: check.taken.removed }, want, text.toString("latin1"));
+        taken += want.lines;
+        // the line it stopped at: the same answer and notes as a check of that line alone
+        if (next < text.length) {
+          stops++;
+          let nl = text.indexOf(10, next);
+          if (nl === -1) nl = text.length;
+          let e = nl;
+          while (e > next && text[e - 1] === 13) e--;
+          const fresh = createJsonLineCheck(ASKED, "columns", prefilter.automaton(), "js");
+          fresh.load(text);
+          fresh.line(0, TEMPLATE.length);
+          fresh.rememberKeys();
+          const ok = fresh.line(next, e);
+          assert.equal(check.line(next, e), ok);
+          assert.equal(check.sameKeys, fresh.sameKeys);
+          if (ok) assert.deepEqual([check.shape.literalHit, check.shape.keyCount, [...check.shape.nonBlank.subarray(0, check.shape.keyCount)]], [fresh.shape.literalHit, fresh.shape.keyCount, [...fresh.shape.nonBlank.subarray(0, fresh.shape.keyCount)]]);
+        }
+      }),
+      { numRuns: 3000 },
+    );
+    assert.ok(taken > 4000 && stops > 1000, `${taken} lines taken, ${stops} stops`);
+  });
+
+  it("takes no line without names set, without remembered keys, or in the JavaScript build", () => {
+    const text = Buffer.from(`${TEMPLATE}\n${TEMPLATE}\n`);
+    for (const engine of ENGINES) {
+      const check = createJsonLineCheck(ASKED, "columns", prefilter.automaton(), engine);
+      check.load(text);
+      check.line(0, TEMPLATE.length);
+      assert.equal(check.cleanLines(TEMPLATE.length + 1, text.length), TEMPLATE.length + 1, "no names set");
+      check.rememberKeys();
+      check.setNames(NAME_SLOTS, 1);
+      const next = check.cleanLines(TEMPLATE.length + 1, text.length);
+      assert.equal(check.taken.lines, engine === "wasm" ? 1 : 0);
+      assert.equal(next, engine === "wasm" ? text.length : TEMPLATE.length + 1);
+      check.setNames(undefined, 1);
+      assert.equal(check.cleanLines(TEMPLATE.length + 1, text.length), TEMPLATE.length + 1, "names taken away");
+    }
+  });
+});
