@@ -6,15 +6,15 @@
  * (and dd 70 ms). A scan works on every chunk as it comes, so a read ahead saves nothing: the
  * hand-offs are the cost. Each chunk is a fresh buffer (readers keep parts of chunks).
  *
- * The loop yields to the event loop every {@link YIELD_EVERY} bytes: a generator that only ever
- * awaits settled promises would otherwise run to the file's end without letting timers (the
- * per-input time limit), signals or a worker thread's messages in.
+ * The loop lets the event loop turn after each chunk: a generator that only ever awaits settled
+ * promises would otherwise run to the file's end without letting timers (the per-input time
+ * limit), signals or a worker thread's messages in, nor V8's garbage collection tasks, which free
+ * the read buffers already used (turning only every 4 MiB, peak RSS of the 1M-row log scan was
+ * 10 MiB higher).
  */
 import { closeSync, openSync, readSync } from "node:fs";
 import { setImmediate as nextTurn } from "node:timers/promises";
 import { READ_CHUNK_BYTES } from "./limits.js";
-
-const YIELD_EVERY = 4 * 1024 * 1024;
 
 /**
  * Bytes [start, end) of a file (to its end when `end` is undefined): a path, opened when the
@@ -33,7 +33,6 @@ export async function* fileChunks(file: string | number, start = 0, end?: number
 
 async function* chunksOf(fd: number, start: number, end: number | undefined, chunkBytes: number): AsyncGenerator<Buffer> {
   let at = start;
-  let sinceTurn = 0;
   for (;;) {
     const want = end === undefined ? chunkBytes : Math.min(chunkBytes, end - at);
     if (want <= 0) return;
@@ -42,10 +41,6 @@ async function* chunksOf(fd: number, start: number, end: number | undefined, chu
     if (n === 0) return;
     at += n;
     yield n < want ? chunk.subarray(0, n) : chunk;
-    sinceTurn += n;
-    if (sinceTurn >= YIELD_EVERY) {
-      sinceTurn = 0;
-      await nextTurn();
-    }
+    await nextTurn();
   }
 }
