@@ -10,6 +10,8 @@
  * the text (`base`); addresses are `base + offset`.
  *
  * Every function here mirrors the one of the same name in `_json-line.ts`; read that file for why.
+ * The last section, `cleanLines`, is the results-log reader's own test of each line
+ * (`readLogFast` in `src/readers/osquery/index.ts`) over a run of lines, held to it by a property test.
  */
 
 const QUOTE: i32 = 34;

@@ -57,10 +57,11 @@ export type JsonLineCheck = {
   /**
    * Lines of the loaded bytes from `start` (a line's first byte) to `end`, taken while each is
    * one a results-log reader only counts: not blank, one JSON object with the remembered keys, a
-   * non-blank name (see `setNames`), no literal hit. Returns the
-   * first byte of the first line not taken (`end` or past it when it took them all); `taken`
-   * says how many lines it took and how many of them were removed rows. One call a batch, where
-   * calling `line` for each of them cost more than the check. The JavaScript check takes none.
+   * non-blank name (see `setNames`), no literal hit. Returns the first byte of the first line not
+   * taken (`end` or past it when it took them all); `taken` says how many lines it took and how
+   * many of them were removed rows. The next `line` of the line it stopped at takes the check
+   * this call made of it. One call a batch, where calling `line` for each of them cost more than
+   * the check. The JavaScript check takes none.
    */
   cleanLines(start: number, end: number): number;
   readonly taken: { lines: number; removed: number };

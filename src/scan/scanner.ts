@@ -57,6 +57,11 @@ export const MAX_LOOKALIKES_KEPT = 1000;
 const MAX_JUDGMENTS_KEPT = 10_000;
 /** Repeat keys of look-alike-only (and of clean) records remembered (see `Scanner.repeat`); each set is cleared when full. */
 const MAX_REPEAT_KEYS = 50_000;
+/**
+ * Repeat keys of matched records remembered (see `Scanner.repeatHit`), cleared when full: fewer,
+ * as each holds its matches and the observation they were made from (a few hundred bytes).
+ */
+const MAX_HIT_KEYS = 10_000;
 /** Distinct pieces of evidence kept on one finding; more are counted in `count`, not listed. */
 const MAX_EVIDENCE_PER_FINDING = 16;
 
@@ -402,7 +407,7 @@ export function createScanner(options: ScannerOptions): Scanner {
       // a program's later rows on a host it was already found on merge by key (repeatHit); a DNS
       // lookup goes to the network aggregator, which counts per client, so it is never kept
       if (repeatKey !== undefined && recorded > 0 && recorded === matches.length && !lookalike && !exceptions) {
-        if (hits.size >= MAX_REPEAT_KEYS) hits = new Map();
+        if (hits.size >= MAX_HIT_KEYS) hits = new Map();
         hits.set(repeatKey, matches);
       }
     },

@@ -392,8 +392,9 @@ let keyRangesHash = 0;
  * start/end pairs into `out`. Two lines with equal bytes in equal ranges have equal cells but
  * those three, so equal keys (for rows that are not a device's). 0 when the line's bytes cannot
  * stand for its key: bytes that are not valid UTF-8 or hold U+FFFD (decoded, they warn, and
- * unequal bytes could decode to equal text), a NUL or a `???` (the key is not made for those). Hashes the ranges' bytes as it goes (keyRangesHash), a
- * mark standing for each cell left out: one pass over the line.
+ * unequal bytes could decode to equal text), a NUL or a `???` (the key is not made for those).
+ * Hashes the ranges' bytes as it goes (keyRangesHash), a mark standing for each cell left out:
+ * one pass over the line.
  */
 function keyRanges(bytes: Uint8Array, start: number, end: number, delimiter: number, columns: ColumnMap, out: Int32Array): number {
   const a = columns.host ?? -1;
