@@ -1,7 +1,9 @@
 /**
  * Rows that repeat (the same program on many hosts) are counted, not rebuilt, when the scan needs
  * only a count: the program matched nothing (a catalog word in a clean name), or it was only a
- * look-alike and the report keeps no more look-alikes (`ReadContext.repeat`, `Scanner.repeat`).
+ * look-alike and the report keeps no more look-alikes (`ReadContext.repeat`, `Scanner.repeat`);
+ * and a CSV row of a restricted program is merged by its key into the findings it matched before
+ * on the same host (`ReadContext.repeatHit`, `Scanner.repeatHit`).
  * The report must be exactly the one the full path gives: a CSV of 3,000 rows and an osqueryd
  * results log of 3,000 lines (look-alikes and clean programs on many hosts, restricted products
  * among them, devices named by their host cell, rows that warn, versions that differ) scanned by
@@ -183,8 +185,8 @@ describe("scan: repeated rows", () => {
 
   it("merges a restricted program's later rows on a host it was found on by key, and gives the report the full path gives", async () => {
     // Kaspersky on every host, each host listing it several times (another version, another
-    // registry key, the host cell in another case or padded), in ASCII and in Cyrillic (whose
-    // key is made from the decoded cells, not the bytes), beside clean rows
+    // registry key, the host cell in another case or padded), in ASCII and in Cyrillic, beside
+    // clean rows
     const programs = [
       "Kaspersky Endpoint Security for Windows,AO Kaspersky Lab",
       "Антивирус Касперского,Лаборатория Касперского",
@@ -244,10 +246,12 @@ describe("scan: repeated rows", () => {
     const excepted = createScanner({ catalog, profile: "business", asOf, exceptions: [{ product: "kaspersky-*", reason: "replacement under way", author: "it", expires: "2099-01-01" }] });
     excepted.add({ ...kes, host: "ws-1", source: { file: "a", line: 1 } }, "k-kes");
     assert.equal(excepted.repeatHit("k-kes", "ws-1", { file: "a", line: 2 }), false, "an exception may read any field of the observation");
+    assert.equal((await excepted.finish()).suppressed.length, 1, "the exception applies");
 
     const dns = createScanner({ catalog, profile: "business", asOf });
     dns.add({ kind: "domain", name: "dc1.ksn.kaspersky-labs.com", host: "10.0.0.5", source: { file: "dns.log", line: 1 } }, "k-dns");
     assert.equal(dns.repeatHit("k-dns", "10.0.0.5", { file: "dns.log", line: 2 }), false, "a DNS lookup is counted per client by the network aggregator");
+    assert.ok((await dns.finish()).findings.some((f) => f.network), "the lookup matched, as a network finding");
   });
 
   it("counts a repeat for a key last seen clean, or as a look-alike alone once the report keeps no more", () => {
