@@ -311,7 +311,7 @@ async function* readLogFast(input: ReadInput, ctx: ReadContext, log: ReturnType<
   // without a prefilter every line is a hit (literalHit stays true)
   const json = createJsonLineCheck(ASKED, "columns", ctx.prefilter?.automaton());
   const shape = json.shape;
-  const tables = createColumnSets();
+  const tables = createColumnSets(ACTION_SLOT);
   let line = 0;
   let atStart = true;
   const batches = rawLineBatches(chunks, Infinity, tooLong); // a line is held whole, as readLines holds it
@@ -325,14 +325,14 @@ async function* readLogFast(input: ReadInput, ctx: ReadContext, log: ReturnType<
     while (pos < length) {
       ctx.signal?.throwIfAborted();
       // the lines from here that only need a count, in one call (see JsonLineCheck.cleanLines)
-      const next = json.cleanLines(pos, length);
+      const afterRun = json.cleanLines(pos, length);
       const taken = json.taken;
       if (taken.lines > 0) {
         line += taken.lines;
         log.countRows(taken.lines);
         skipped(taken.lines - taken.removed);
         atStart = false;
-        pos = next;
+        pos = afterRun;
         if (pos >= length) break;
       }
       const nl = bytes.indexOf(10, pos);
@@ -445,9 +445,11 @@ type FastTable = { spec: TableSpec; nameSlots: number[]; versionSlots: number[] 
  * The known table of a line's column set, remembered for the last column set seen (a log holds
  * one or a few queries): the check says whether a line has the remembered keys (`sameKeys`),
  * without building strings. Undefined for a table this reader does not know (its rows take the
- * full path, which warns about it) and for a column set with a repeated key.
+ * full path, which warns about it) and for a column set with a repeated key. Given `action` (the
+ * asked slot of a results log's `action`), it also tells the check the table's name columns, so
+ * that the check can count runs of lines of it (`cleanLines`); `osqueryi` rows are not counted so.
  */
-function createColumnSets() {
+function createColumnSets(action?: number) {
   let table: FastTable | undefined;
   const known = new Map<string, FastTable | undefined>();
   return {
@@ -466,8 +468,7 @@ function createColumnSets() {
       }
       table = known.get(id);
       json.rememberKeys();
-      // lines with these keys are counted by the check in runs (readLogFast), as a row of this table
-      json.setNames(table?.nameSlots, ACTION_SLOT);
+      if (action !== undefined) json.setNames(table?.nameSlots, action);
       return table;
     },
   };
