@@ -14,6 +14,8 @@
  * (`readLogFast` in `src/readers/osquery/index.ts`) over a run of lines, held to it by a property test.
  */
 
+import { lineFeed } from "./lines";
+
 const QUOTE: i32 = 34;
 const BACKSLASH: i32 = 92;
 const MAX_DEPTH: i32 = 64;
@@ -549,20 +551,6 @@ let actionSlot: i32 = -1;
 export function setNames(count: i32, action: i32): void {
   nameCount = count;
   actionSlot = action;
-}
-
-/** The first line feed in [i, n), 16 bytes a step (the text has room after it); n if none. */
-@inline function lineFeed(i: usize, n: usize): usize {
-  const lf = i8x16.splat(10);
-  while (i < n) {
-    const m = i8x16.bitmask(i8x16.eq(v128.load(i), lf));
-    if (m != 0) {
-      const j = i + <usize>ctz(m);
-      return j < n ? j : n;
-    }
-    i += 16;
-  }
-  return n;
 }
 
 /** Whether one of the name slots holds a non-blank value (`hasName`). */

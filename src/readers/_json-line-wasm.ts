@@ -15,9 +15,8 @@
  * batch over {@link MAX_COMPILED_TEXT} (a line of many megabytes) is checked in JavaScript, so
  * that the module's memory, which never shrinks, stays small.
  */
-import { readFileSync } from "node:fs";
 import type { LiteralAutomaton } from "../match/prefilter.js";
-import { packagePath } from "../util/package-root.js";
+import { align, grow, PADDING, wasmInstance, wasmPath, type CompiledEngine, type WasmGlobal, type WasmMemory } from "./_wasm.js";
 import { checkJsonLine, checkJsonObject, createJsonLineShape, MAX_KEYS, type JsonLineShape } from "./_json-line.js";
 
 export type JsonLineCheck = {
@@ -67,19 +66,10 @@ export type JsonLineCheck = {
   readonly taken: { lines: number; removed: number };
 };
 
-export type JsonLineEngine = "wasm" | "js";
-
-/** The little of the WebAssembly API used here (this project's type libraries do not declare it). */
-type WasmGlobal = { readonly value: number };
-type WasmApi = {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { readonly exports: unknown };
-};
-const WebAssemblyApi = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
+export type JsonLineEngine = CompiledEngine;
 
 /** The module's exports (see asm/json-line.ts). */
-type Exports = {
-  memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
+type Exports = WasmMemory & {
   KINDS: WasmGlobal;
   STARTS: WasmGlobal;
   ENDS: WasmGlobal;
@@ -107,37 +97,18 @@ type Exports = {
   checkObject(start: number, end: number): number;
 };
 
-export const JSON_LINE_WASM = packagePath("dist", "wasm", "json-line.wasm");
+export const JSON_LINE_WASM = wasmPath("json-line");
 /** Asked top-level keys the module holds (asm/json-line.ts MAX_ASKED), and their bytes. */
 const MAX_ASKED = 8;
 const ASKED_BYTES = 256;
-/** Bytes the module may read past the text (one SIMD load). */
-const PADDING = 16;
 /**
  * A batch longer than this (a line of many megabytes) is checked by the JavaScript check: the
  * module's memory grows to hold its text and never shrinks, and one such line must not keep a
  * long-lived process (the fleet server) that much larger.
  */
 export const MAX_COMPILED_TEXT = 8 * 1024 * 1024;
-const PAGE = 65536;
-
 /** This thread's instance; null once loading failed (the JavaScript check is used then). */
-let loaded: Exports | null | undefined;
-
-function instance(): Exports | null {
-  if (loaded !== undefined) return loaded;
-  try {
-    if (!WebAssemblyApi) throw new Error("no WebAssembly in this Node.js");
-    const module = new WebAssemblyApi.Module(readFileSync(JSON_LINE_WASM));
-    const abort = (): never => {
-      throw new Error("the compiled JSON line check aborted");
-    };
-    loaded = new WebAssemblyApi.Instance(module, { env: { abort } }).exports as Exports;
-  } catch {
-    loaded = null;
-  }
-  return loaded;
-}
+const instance = wasmInstance<Exports>("json-line");
 
 /** Which check readers get in this thread: the compiled one unless it cannot be loaded. */
 export function jsonLineEngine(): JsonLineEngine {
@@ -391,14 +362,4 @@ function compiledCheck(w: Exports, asked: readonly string[], nested: string | un
     },
   };
   return check;
-}
-
-function align(n: number): number {
-  return (n + 15) & ~15;
-}
-
-/** Grows the module's memory to hold `bytes` (views of it must be made again after). */
-function grow(w: Exports, bytes: number): void {
-  const have = w.memory.buffer.byteLength;
-  if (bytes > have) w.memory.grow(Math.ceil((bytes - have) / PAGE));
 }
