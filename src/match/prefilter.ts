@@ -58,10 +58,11 @@ export type Prefilter = {
    */
   mayMatchText(text: string): boolean;
   /**
-   * The automaton of `scan` (no `extra`) for a reader that steps it inside its own byte loop
-   * (the JSON line check); undefined when the prefilter is off (every record may match).
+   * The automaton of `scan` (with `extra`, as there) for a reader that steps it inside its own
+   * byte loop (the JSON line check, the compiled CSV run); undefined when the prefilter is off
+   * (every record may match).
    */
-  automaton(): LiteralAutomaton | undefined;
+  automaton(extra?: string): LiteralAutomaton | undefined;
 };
 
 /** What the literal test cannot judge: non-ASCII, JSON `\u` escapes, percent-escapes. */
@@ -142,9 +143,10 @@ export function buildPrefilter(index: CatalogIndex): Prefilter {
   const source = enabled ? [...alternatives, UNSAFE_SOURCE].join("|") : String.raw`[\s\S]`;
   const single = new RegExp(source, "i");
   const automata = new Map<string, LiteralAutomaton>();
-  const plain = (): LiteralAutomaton => {
-    let a = automata.get("");
-    if (!a) automata.set("", (a = buildAutomaton([...literals, "\\u"])));
+  /** The automaton of `scan`, one per `extra` (built on first use). */
+  const automatonWith = (extra: string): LiteralAutomaton => {
+    let a = automata.get(extra);
+    if (!a) automata.set(extra, (a = buildAutomaton(extra ? [...literals, "\\u", extra] : [...literals, "\\u"])));
     return a;
   };
   return {
@@ -155,16 +157,14 @@ export function buildPrefilter(index: CatalogIndex): Prefilter {
     mayMatch: (record) => single.test(record),
     scan(bytes, from, to, extra = "") {
       if (!enabled) return from < to ? from : -1;
-      let a = extra ? automata.get(extra) : plain();
-      if (!a) automata.set(extra, (a = buildAutomaton([...literals, "\\u", extra])));
-      return runAutomaton(a, bytes, from, to);
+      return runAutomaton(automatonWith(extra), bytes, from, to);
     },
     mayMatchText(text) {
       if (!enabled) return true;
-      return runOnText(plain(), text);
+      return runOnText(automatonWith(""), text);
     },
-    automaton() {
-      return enabled ? plain() : undefined;
+    automaton(extra = "") {
+      return enabled ? automatonWith(extra) : undefined;
     },
   };
 }

@@ -105,13 +105,13 @@ export function decodeLine(bytes: Buffer, start: number, end: number, atStart = 
 }
 
 /**
- * The offset of the first byte at or after `from` that makes its line a prefilter hit (see
- * `Prefilter.scan`; `extra` is a literal the reader must always see); `Infinity` when none.
- * Without a prefilter every line is a hit.
+ * The offset of the first byte at or after `from` (and before `to`) that makes its line a
+ * prefilter hit (see `Prefilter.scan`; `extra` is a literal the reader must always see);
+ * `Infinity` when none. Without a prefilter every line is a hit.
  */
-export function nextHit(prefilter: Prefilter | undefined, bytes: Uint8Array, from: number, extra?: string): number {
+export function nextHit(prefilter: Prefilter | undefined, bytes: Uint8Array, from: number, extra?: string, to = bytes.length): number {
   if (!prefilter) return from;
-  const i = prefilter.scan(bytes, from, bytes.length, extra);
+  const i = prefilter.scan(bytes, from, to, extra);
   return i === -1 ? Infinity : i;
 }
 

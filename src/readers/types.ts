@@ -26,6 +26,9 @@ export type ReadInput = {
 
 export type ReportableIssue = Omit<Issue, "severity"> & { severity?: Issue["severity"] };
 
+/** How a repeat key's rows are counted for the rest of a scan (see `ReadContext.repeatCounted`). */
+export type RepeatCount = "clean" | "lookalike";
+
 export type ReadContext = {
   signal?: AbortSignal;
   /** Report a located problem; the reader then goes on with the next record where that is safe. */
@@ -37,8 +40,11 @@ export type ReadContext = {
    * number of observations the record would have given. Readers without support ignore it.
    */
   prefilter?: Prefilter;
-  /** Observations a reader skipped (see `prefilter`): counted by the scan, never matched. */
-  skipped?(observations: number): void;
+  /**
+   * Observations a reader skipped (see `prefilter`): counted by the scan, never matched; and how
+   * many of them are look-alikes counted so (see `repeatCounted`).
+   */
+  skipped?(observations: number, lookalikes?: number): void;
   /**
    * Takes an observation at once, as if the reader had yielded it: a reader's fast path calls it
    * rather than yielding, so that each observation does not cost an asynchronous step through
@@ -57,6 +63,15 @@ export type ReadContext = {
    * reader must not build it. Only given with `emit`.
    */
   repeat?(repeatKey: string): boolean;
+  /**
+   * After `repeat(key)` was true: how the scan will count the key's rows for the rest of the scan
+   * (a row with the key gives the same observation, up to host, version, time and source):
+   * "clean", one observation (it matched nothing and was no look-alike), or "lookalike", one
+   * observation and one look-alike (only a look-alike, and the report keeps no more of them,
+   * which stays so); undefined when a later row may need more. A reader may then count later
+   * rows with the key by `skipped`, without asking `repeat` again.
+   */
+  repeatCounted?(repeatKey: string): RepeatCount | undefined;
   /**
    * For a record whose `repeat(key)` was false: true when the observation last emitted with that
    * key matched, and its findings on `host` (the observation's `host` as the reader would set

@@ -21,7 +21,7 @@ import { createIssueLog } from "../readers/_issues.js";
 import { csvReader, headerLines } from "../readers/csv/index.js";
 import { osqueryReader } from "../readers/osquery/index.js";
 import { READERS, findReader } from "../readers/registry.js";
-import type { ReadContext, Reader, ReportableIssue } from "../readers/types.js";
+import type { ReadContext, Reader, RepeatCount, ReportableIssue } from "../readers/types.js";
 import { DEFAULT_ARCHIVE_LIMITS, isZip, scanZipFile, scanZipStream, type ArchiveContext, type ArchiveLimits, type EntryOutcome } from "./archive.js";
 import { expandInputs, openInput, type InputFile, type OpenedInput } from "./inputs.js";
 import { DEFAULT_PARALLEL, scanInParts, type ParallelSettings, type PartRequest, type PartStart } from "./parallel-read.js";
@@ -123,9 +123,9 @@ export async function runScan(options: ScanOptions): Promise<ReportDocument> {
   // Records a reader skipped (ReadContext.prefilter: no catalog literal in them) are counted, never matched.
   const prefilter = scanner.prefilter();
   const limits = options.limits ?? DEFAULT_LIMITS;
-  const skipped = (n: number): void => {
+  const skipped = (n: number, lookalikes?: number): void => {
     const before = scanner.observations;
-    scanner.skip(n);
+    scanner.skip(n, lookalikes);
     if (before >>> 16 !== scanner.observations >>> 16) progress();
   };
   const repeat = (key: string): boolean => {
@@ -133,6 +133,7 @@ export async function runScan(options: ScanOptions): Promise<ReportDocument> {
     if ((++seen & 0x3ff) === 0) progress();
     return true;
   };
+  const repeatCounted = (key: string): RepeatCount | undefined => scanner.repeatCounted(key);
   const repeatHit = (key: string, host: string | undefined, source: SourceRef): boolean => {
     if (!scanner.repeatHit(key, host, source)) return false;
     if ((++seen & 0x3ff) === 0) progress();
@@ -156,7 +157,7 @@ export async function runScan(options: ScanOptions): Promise<ReportDocument> {
     progress();
     await scanFile(file, forced, { stdin: options.stdin ?? process.stdin, archiveLimits: options.archiveLimits }, report, (n) => {
       bytesRead += n;
-    }, onObservation, { prefilter, skipped, limits, repeat, repeatHit }, tally, parallel);
+    }, onObservation, { prefilter, skipped, limits, repeat, repeatCounted, repeatHit }, tally, parallel);
   }
   // A scan that read none of the inputs it was given is not a clean scan (docs/cli.md); when
   // errors were reported, they already say why (and the exit code is 2)
@@ -230,7 +231,7 @@ async function scanFile(
   report: (issue: ReportableIssue) => void,
   onBytes: (n: number) => void,
   onObservation: (o: Observation, repeatKey?: string) => void | Promise<void>,
-  fast: Pick<ReadContext, "prefilter" | "skipped" | "limits" | "repeat" | "repeatHit">,
+  fast: Pick<ReadContext, "prefilter" | "skipped" | "limits" | "repeat" | "repeatCounted" | "repeatHit">,
   tally: Tally,
   parallel?: Parallel,
 ): Promise<void> {
@@ -326,7 +327,7 @@ async function readInParts(
   report: (issue: ReportableIssue) => void,
   onBytes: (n: number) => void,
   onObservation: (o: Observation, repeatKey?: string) => void | Promise<void>,
-  fast: Pick<ReadContext, "prefilter" | "skipped" | "limits" | "repeat" | "repeatHit">,
+  fast: Pick<ReadContext, "prefilter" | "skipped" | "limits" | "repeat" | "repeatCounted" | "repeatHit">,
   tally: Tally,
 ): Promise<void> {
   const seconds = fast.limits?.maxSecondsPerInput ?? DEFAULT_LIMITS.maxSecondsPerInput;
@@ -420,7 +421,7 @@ async function readOpened(
   forced: Reader | undefined,
   report: (issue: ReportableIssue) => void,
   onObservation: (o: Observation, repeatKey?: string) => void | Promise<void>,
-  fast: Pick<ReadContext, "prefilter" | "skipped" | "limits" | "repeat" | "repeatHit" | "numbered">,
+  fast: Pick<ReadContext, "prefilter" | "skipped" | "limits" | "repeat" | "repeatCounted" | "repeatHit" | "numbered">,
   tally: Tally,
 ): Promise<EntryOutcome> {
   const reader = forced ?? detectReader(opened.probe);

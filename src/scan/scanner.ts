@@ -45,7 +45,7 @@ import { buildPrefilter, type Prefilter } from "../match/prefilter.js";
 import { createExceptionMatcher, type ExceptionOutcome } from "../policy/exceptions.js";
 import { createPolicy, type Judgment } from "../policy/judge.js";
 import { parseAsOf, today as todayOf, type AsOf } from "../policy/time.js";
-import type { ReportableIssue } from "../readers/types.js";
+import type { RepeatCount, ReportableIssue } from "../readers/types.js";
 import { PACKAGE_VERSION } from "../util/package-root.js";
 import { findingId, hostKeyOf } from "./finding-id.js";
 import { createNetworkAggregator } from "./network.js";
@@ -105,6 +105,11 @@ export interface Scanner {
    * rest (see `ReadContext.repeat`).
    */
   repeat(repeatKey: string): boolean;
+  /**
+   * How `repeat(repeatKey)` counts the key's records for the rest of the scan, if it only counts
+   * them (see `ReadContext.repeatCounted`); nothing is counted.
+   */
+  repeatCounted(repeatKey: string): RepeatCount | undefined;
   /**
    * True, and the record merged, when the observation last added with `repeatKey` matched (and
    * was no look-alike) and each of its findings on `host` exists already: one more row of the
@@ -421,6 +426,12 @@ export function createScanner(options: ScannerOptions): Scanner {
       observations++;
       lookalikeCount++;
       return true;
+    },
+    repeatCounted(repeatKey) {
+      if (finished) return undefined;
+      if (clean.has(repeatKey)) return "clean";
+      // the kept look-alikes never shrink: once full, a look-alike-only key is counted for good
+      return lookalikes.length >= MAX_LOOKALIKES_KEPT && lookalikeOnly.has(repeatKey) ? "lookalike" : undefined;
     },
     repeatHit(repeatKey, host, source) {
       if (finished) return false;

@@ -30,13 +30,15 @@ import {
   type KindColumn,
 } from "./columns.js";
 import { foldCrLf, trimTrailingCr } from "../../util/trailing.js";
+import type { CompiledEngine } from "../_wasm.js";
+import { createCsvRows, csvLineEngine, type CsvRows } from "./compiled.js";
 
 export const csvReader = defineReader({
   name: "inventory/csv",
   version: 1,
   description: "inventory CSV with a header row: PowerShell Export-Csv, Intune, Defender, Lansweeper, generic host,kind,name,vendor,version,path,identifier",
   detect,
-  read,
+  read: (input, ctx) => readCsv(input, ctx),
 });
 
 const DELIMITERS = [",", ";", "\t"] as const;
@@ -81,13 +83,15 @@ type CsvRun = {
  * tokenizer cannot prove to be one whole, well-formed record (a quote left open at the line's end,
  * a stray quote, a carriage return inside a line, a header that is not the plain first line)
  * hands the rest of the input, from that line, to csv-parse: errors are then reported exactly
- * as before, at the same lines. UTF-16 input goes to csv-parse from its start.
+ * as before, at the same lines. UTF-16 input goes to csv-parse from its start. With the compiled
+ * engine (`engine`, ./compiled.ts), runs of lines it would only count are taken in one call
+ * each; the JavaScript engine looks at every line here, with the same result.
  */
-async function* read(input: ReadInput, ctx: ReadContext): AsyncIterable<Observation> {
+export async function* readCsv(input: ReadInput, ctx: ReadContext, engine: CompiledEngine = csvLineEngine()): AsyncIterable<Observation> {
   const run: CsvRun = { file: input.path, encoding: input.encoding, ctx, emptyNameLines: [], emptyNames: 0, badTextRows: 0, asciiWarned: false };
   const chunks = (input.stream as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]();
   if (input.encoding === "utf-8") {
-    yield* readLines(run, chunks, input);
+    yield* readLines(run, chunks, engine);
   } else {
     yield* readParsed(run, lfText(decodeChunks(iterable(chunks), input.encoding)), { lineOffset: 0 });
   }
@@ -103,7 +107,7 @@ const CR = 13;
 /** Lines the tokenizer proves cannot hold a warning's trigger: `???` (an ASCII export) always takes the full path. */
 const ALWAYS_SEEN = "???";
 
-async function* readLines(run: CsvRun, chunks: AsyncIterator<Uint8Array>, input: ReadInput): AsyncIterable<Observation> {
+async function* readLines(run: CsvRun, chunks: AsyncIterator<Uint8Array>, engine: CompiledEngine): AsyncIterable<Observation> {
   const { ctx } = run;
   const tooLong: { bytes?: Buffer } = {};
   // the configured record limit: a line over it in bytes (never fewer than its characters) goes to csv-parse, whose guard reports it
@@ -119,6 +123,18 @@ async function* readLines(run: CsvRun, chunks: AsyncIterator<Uint8Array>, input:
   let headerText: string | undefined; // the header line as findHeader sees it; undefined until known
   let headBytes: Buffer[] = []; // bytes before the header is read, for csv-parse from the start
   let plan: CountPlan | undefined;
+  /** The compiled runs of lines only counted (./compiled.ts); undefined with the JavaScript engine. */
+  let rows: CsvRows | undefined;
+
+  /**
+   * After `repeat(key)` said a plain line [start, end) of this batch only counts: if the scan
+   * counts the key so for good, the compiled run takes later lines with its bytes itself.
+   */
+  const rememberCounted = (key: string, start: number, end: number): void => {
+    if (!rows) return;
+    const count = ctx.repeatCounted?.(key);
+    if (count !== undefined) rows.rememberCounted(start, end, count);
+  };
 
   /** Hands the rest of the input, from byte `from` of this batch (line `fromLine`), to csv-parse. */
   const slow = (bytes: Buffer, from: number, fromLine: number): AsyncIterable<Observation> => {
@@ -193,6 +209,7 @@ async function* readLines(run: CsvRun, chunks: AsyncIterator<Uint8Array>, input:
       const stop = handleRecord(run, header, line, []);
       if (stop) return;
       plan = countPlan(run.columns!);
+      rows = compiledRows(run.columns!, plan, delimiterCode, maxLine, ctx, engine);
       headBytes = [];
       // the lines after the header in this batch
       const restBytes = seen.subarray(pos);
@@ -215,8 +232,16 @@ async function* readLines(run: CsvRun, chunks: AsyncIterator<Uint8Array>, input:
     let cr = -1;
     const length = bytes.length;
     const record: string[] = [];
+    rows?.load(bytes);
     while (pos < length) {
       ctx.signal?.throwIfAborted();
+      if (rows) {
+        // the lines it only counts, in one call of the compiled run
+        pos = rows.cleanRows(pos, length);
+        line += rows.taken.lines;
+        if (rows.taken.observations > 0) skipped(rows.taken.observations, rows.taken.lookalikes);
+        if (pos >= length) break;
+      }
       const nl = bytes.indexOf(10, pos);
       const end = nl === -1 ? length : nl;
       let e = end;
@@ -232,7 +257,8 @@ async function* readLines(run: CsvRun, chunks: AsyncIterator<Uint8Array>, input:
         pos = end + 1; // an empty line: csv-parse skips it
         continue;
       }
-      if (hit < pos) hit = nextHit(ctx.prefilter, bytes, pos, ALWAYS_SEEN);
+      // with the compiled run, the prefilter looks at this line only (the run reads the lines after it)
+      if (hit < pos) hit = rows ? Math.min(nextHit(ctx.prefilter, bytes, pos, ALWAYS_SEEN, e), end) : nextHit(ctx.prefilter, bytes, pos, ALWAYS_SEEN);
       if (quote < pos) quote = nextByte(bytes, QUOTE, pos);
       const isHit = hit < e;
       if (!isHit && quote >= e) {
@@ -252,7 +278,12 @@ async function* readLines(run: CsvRun, chunks: AsyncIterator<Uint8Array>, input:
         ranges = keyRanges(bytes, pos, e, delimiterCode, run.columns!, keyRangeBuffer);
         if (ranges > 0) {
           known = (run.byteKeys ??= createByteKeys()).find(keyRangesHash, bytes, keyRangeBuffer, ranges);
-          if (known !== undefined && (ctx.repeat(known) || repeatHitPlain(run, known, bytes, pos, e, delimiterCode, line))) {
+          if (known !== undefined && ctx.repeat(known)) {
+            rememberCounted(known, pos, e);
+            pos = end + 1;
+            continue;
+          }
+          if (known !== undefined && repeatHitPlain(run, known, bytes, pos, e, delimiterCode, line)) {
             pos = end + 1;
             continue;
           }
@@ -282,7 +313,13 @@ async function* readLines(run: CsvRun, chunks: AsyncIterator<Uint8Array>, input:
         key = repeatKey(run, record, device);
         // a device row's key holds its host, which keyRanges leaves out
         if (ranges > 0 && !device) run.byteKeys!.remember(keyRangesHash, bytes, keyRangeBuffer, ranges, key);
-        if (ctx.repeat(key) || ctx.repeatHit?.(key, cellOf(record, run.columns!, "host"), rowSource(run.file, line, cellOf(record, run.columns!, "registryKey")))) {
+        if (ctx.repeat(key)) {
+          // a plain line's bytes stand for its key (not a device's: its key holds its host)
+          if (ranges > 0 && !device) rememberCounted(key, pos, e);
+          pos = end + 1;
+          continue;
+        }
+        if (ctx.repeatHit?.(key, cellOf(record, run.columns!, "host"), rowSource(run.file, line, cellOf(record, run.columns!, "registryKey")))) {
           pos = end + 1;
           continue;
         }
@@ -501,6 +538,43 @@ type CountPlan = {
    */
   mac: boolean;
 };
+
+/**
+ * The compiled runs of lines only counted (./compiled.ts) for this file's columns; undefined with
+ * the JavaScript engine, or when the run could take no line: none by its cells (no prefilter, or
+ * a MAC column) and none by its repeat key (no `repeatCounted` given).
+ */
+function compiledRows(columns: ColumnMap, plan: CountPlan, delimiter: number, maxLine: number, ctx: ReadContext, engine: CompiledEngine): CsvRows | undefined {
+  const automaton = ctx.prefilter?.automaton(ALWAYS_SEEN);
+  const count = automaton !== undefined && !plan.mac && plan.last < 512;
+  // a kind cell that is also left out of the repeat key would let a device row's bytes stand for another row's key
+  const leftOut = [columns.host, columns.version, columns.registryKey];
+  const keys = ctx.repeat !== undefined && ctx.repeatCounted !== undefined && (columns.kind === undefined || !leftOut.includes(columns.kind));
+  if (!count && !keys) return undefined;
+  return createCsvRows(
+    {
+      delimiter,
+      maxLine,
+      ...(plan.name !== undefined ? { name: plan.name } : {}),
+      ...(plan.kind !== undefined ? { kind: plan.kind } : {}),
+      last: plan.last,
+      updates: plan.updates,
+      kindColumns: plan.kindColumns.map((k) => k.index),
+      count,
+      ...(columns.host !== undefined ? { host: columns.host } : {}),
+      ...(columns.version !== undefined ? { version: columns.version } : {}),
+      ...(columns.registryKey !== undefined ? { registryKey: columns.registryKey } : {}),
+      keys,
+      kindCode(bytes, start, end) {
+        const kind = kindOfBytes(bytes as Buffer, start, end, plan);
+        if (kind === undefined) return -2;
+        return plan.kindColumns.find((k) => k.kind === kind)?.index ?? -1;
+      },
+    },
+    automaton,
+    engine,
+  );
+}
 
 function countPlan(columns: ColumnMap): CountPlan {
   const updates = [columns.parentKeyName, columns.releaseType].filter((i): i is number => i !== undefined);

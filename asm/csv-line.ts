@@ -1,0 +1,408 @@
+/**
+ * The CSV reader's test of each plain line (`fastLines` in `src/readers/csv/index.ts`), compiled
+ * to WebAssembly (AssemblyScript) and run over a run of lines in one call: a line is taken when
+ * that reader would only count it, and every other line is left to it. Held to the reader by a
+ * property test (`src/readers/csv/compiled.test.ts`): the same report, counts and line numbers
+ * with and without this module.
+ *
+ * A line is taken when it ends with a line feed, is no longer than the record limit, holds no
+ * quote and no carriage return before its end (CRs just before its line feed are its line
+ * break), and either
+ * - is empty (csv-parse skips it), or
+ * - the prefilter's automaton finds nothing in it, and its cells say it gives observations
+ *   (`countPlain`: no update cell filled, a name or a filled column of its kind), or
+ * - it is a hit of ASCII bytes, with no NUL and no `???`, whose repeat key JavaScript told this
+ *   module the scan only counts (`rememberCounted`): as one observation (it matched nothing), or
+ *   as one observation and one look-alike (the report keeps no more look-alikes). A row with the
+ *   same key gives the same observation up to host and version.
+ *
+ * Memory: static regions below for what JavaScript sets (the column plan, the kind texts) and
+ * what a run says back (SCALARS); the automaton and the text are laid out by JavaScript after
+ * `__heap_base` (`layout`). Offsets in and out are relative to the text (`base`).
+ */
+
+import { lineFeed } from "./lines";
+
+const QUOTE: i32 = 34;
+const CR: i32 = 13;
+/** Cells a plan may look at (`countPlain` refuses plans past it). */
+const MAX_CELLS: i32 = 512;
+const MAX_LIST: i32 = 16;
+
+/**
+ * i32 each, what the last `cleanRows` says: lines taken, observations they give, how many of
+ * those are look-alikes, why it stopped (0: a line it leaves to JavaScript, or the end; 1: a kind
+ * text it does not know), and the offsets of that kind cell.
+ */
+export const SCALARS: usize = memory.data(24, 4);
+/** The update columns (a filled one makes a row an update, read by the full path) and the kind columns. */
+export const UPDATES: usize = memory.data(MAX_LIST * 4, 4);
+export const KIND_COLUMNS: usize = memory.data(MAX_LIST * 4, 4);
+
+let delimiter: i32 = 44;
+let maxLine: i32 = 0;
+let nameCell: i32 = -1;
+let kindCell: i32 = -1;
+let lastCell: i32 = -1;
+let updateCount: i32 = 0;
+let kindColumnCount: i32 = 0;
+/** Whether lines that are no hit may be counted (false: a MAC column, or cells past MAX_CELLS). */
+let counting: bool = false;
+let hostCell: i32 = -1;
+let versionCell: i32 = -1;
+let registryKeyCell: i32 = -1;
+
+/** The file's column plan (CountPlan, and the cells a repeat key leaves out); the lists are written above first. */
+export function plan(
+  delim: i32,
+  lineLimit: i32,
+  name: i32,
+  kind: i32,
+  last: i32,
+  updates: i32,
+  kindColumns: i32,
+  count: bool,
+  host: i32,
+  version: i32,
+  registryKey: i32,
+): void {
+  delimiter = delim;
+  maxLine = lineLimit;
+  nameCell = name;
+  kindCell = kind;
+  lastCell = last;
+  updateCount = updates;
+  kindColumnCount = kindColumns;
+  counting = count && last < MAX_CELLS;
+  hostCell = host;
+  versionCell = version;
+  registryKeyCell = registryKey;
+  kindCount = 0;
+  clearKeys();
+}
+
+let base: usize = 0;
+let classes: usize = 0;
+let table: usize = 0;
+let hitFrom: i32 = 0;
+let hasAutomaton: bool = false;
+/** Where the text starts, and the prefilter's automaton (classes: 256 bytes, table: i32s), if any. */
+export function layout(text: usize, automatonClasses: usize, automatonTable: usize, automatonHitFrom: i32, automaton: bool): void {
+  base = text;
+  classes = automatonClasses;
+  table = automatonTable;
+  hitFrom = automatonHitFrom;
+  hasAutomaton = automaton;
+}
+
+// ---- the kind texts met so far (`kindOfBytes`), each with what it means for counting ----
+
+const MAX_KINDS: i32 = 64;
+const MAX_KIND_BYTES: i32 = 64;
+/** The bytes of a kind text to add (`addKind`), written by JavaScript. */
+export const KIND_INPUT: usize = memory.data(MAX_KIND_BYTES);
+const KIND_TEXTS: usize = memory.data(MAX_KINDS * MAX_KIND_BYTES);
+const KIND_LENGTHS: usize = memory.data(MAX_KINDS * 4, 4);
+const KIND_CODES: usize = memory.data(MAX_KINDS * 4, 4);
+let kindCount: i32 = 0;
+/** No explicit kind: the text names none. */
+const NOT_EXPLICIT: i32 = -2;
+/** Not known yet: the run stops and asks. */
+const UNKNOWN: i32 = -3;
+
+/**
+ * Adds the kind text in KIND_INPUT (`length` bytes) and its code: -2 when it names no kind, -1
+ * when it names a kind the file has no column for, else that column's cell. 0 when the table is
+ * full (lines with other texts are then left to JavaScript).
+ */
+export function addKind(length: i32, code: i32): i32 {
+  if (kindCount >= MAX_KINDS || length > MAX_KIND_BYTES) return 0;
+  const k = <usize>kindCount;
+  kindCount++;
+  memory.copy(KIND_TEXTS + k * <usize>MAX_KIND_BYTES, KIND_INPUT, <usize>length);
+  store<i32>(KIND_LENGTHS + (k << 2), length);
+  store<i32>(KIND_CODES + (k << 2), code);
+  return 1;
+}
+
+function kindCode(from: usize, to: usize): i32 {
+  const length = <i32>(to - from);
+  for (let k: i32 = 0; k < kindCount; k++) {
+    const slot = <usize>k << 2;
+    if (load<i32>(KIND_LENGTHS + slot) == length && memory.compare(KIND_TEXTS + <usize>k * <usize>MAX_KIND_BYTES, from, <usize>length) == 0) return load<i32>(KIND_CODES + slot);
+  }
+  return UNKNOWN;
+}
+
+// ---- one line ----
+
+/** Cell k of the line spans CELLS[2k]..CELLS[2k+1] (addresses), for k up to lastCell. */
+const CELLS: usize = memory.data(MAX_CELLS * 8, 4);
+let cells: i32 = 0;
+
+@inline function nonBlank(index: i32): bool {
+  if (index < 0 || index >= cells) return false;
+  const to = <usize>load<u32>(CELLS + (<usize>index << 3) + 4);
+  for (let i = <usize>load<u32>(CELLS + (<usize>index << 3)); i < to; i++) {
+    const c = <i32>load<u8>(i);
+    if (c != 32 && (c < 9 || c > 13)) return true;
+  }
+  return false;
+}
+
+/** The first quote or carriage return in [i, n), 16 bytes a step (the text has room after it); n if none. */
+@inline function quoteOrCr(i: usize, n: usize): usize {
+  const quote = i8x16.splat(<i8>QUOTE);
+  const cr = i8x16.splat(<i8>CR);
+  while (i < n) {
+    const v = v128.load(i);
+    const m = i8x16.bitmask(v128.or(i8x16.eq(v, quote), i8x16.eq(v, cr)));
+    if (m != 0) {
+      const j = i + <usize>ctz(m);
+      return j < n ? j : n;
+    }
+    i += 16;
+  }
+  return n;
+}
+
+/** The prefilter's automaton over [from, to), from its root: whether it hits. */
+function automatonHits(from: usize, to: usize): bool {
+  let state: i32 = 0;
+  const steps = table;
+  const classOf = classes;
+  const hits = hitFrom;
+  for (let i = from; i < to; i++) {
+    state = load<i32>(steps + (<usize>(state + <i32>load<u8>(classOf + <usize>load<u8>(i))) << 2));
+    if (state >= hits) return true;
+  }
+  return false;
+}
+
+/** What one look at a line found (`scanLine`). */
+const PLAIN: i32 = 0;
+const HIT: i32 = 1;
+const REFUSED: i32 = 2;
+
+/**
+ * A line's bytes [from, to): REFUSED when it holds a quote or a carriage return; else HIT when
+ * the automaton hits (or there is none), PLAIN when not; the cells up to lastCell noted.
+ */
+function scanLine(from: usize, to: usize): i32 {
+  if (quoteOrCr(from, to) < to) return REFUSED;
+  let cellStart = from;
+  let k: i32 = 0;
+  const d = delimiter;
+  const last = lastCell;
+  for (let i = from; i < to && k <= last; i++) {
+    if (<i32>load<u8>(i) == d) {
+      store<u32>(CELLS + (<usize>k << 3), <u32>cellStart);
+      store<u32>(CELLS + (<usize>k << 3) + 4, <u32>i);
+      k++;
+      cellStart = i + 1;
+    }
+  }
+  if (k <= last) {
+    store<u32>(CELLS + (<usize>k << 3), <u32>cellStart);
+    store<u32>(CELLS + (<usize>k << 3) + 4, <u32>to);
+    k++;
+  }
+  cells = k;
+  return !hasAutomaton || automatonHits(from, to) ? HIT : PLAIN;
+}
+
+/**
+ * `countPlain` of the line just scanned: how many observations it gives, 0 when the full path
+ * must see it (an update row, no name, no filled kind column), UNKNOWN when its kind text is not
+ * in the table (SCALARS then names the cell).
+ */
+function countCells(): i32 {
+  for (let u: i32 = 0; u < updateCount; u++) if (nonBlank(load<i32>(UPDATES + (<usize>u << 2)))) return 0;
+  let code = NOT_EXPLICIT;
+  if (kindCell >= 0 && kindCell < cells) {
+    const from = <usize>load<u32>(CELLS + (<usize>kindCell << 3));
+    const to = <usize>load<u32>(CELLS + (<usize>kindCell << 3) + 4);
+    code = kindCode(from, to);
+    if (code == UNKNOWN) {
+      store<i32>(SCALARS + 16, <i32>(from - base));
+      store<i32>(SCALARS + 20, <i32>(to - base));
+      return UNKNOWN;
+    }
+  }
+  const named = nonBlank(nameCell);
+  if (code != NOT_EXPLICIT) return named || (code >= 0 && nonBlank(code)) ? 1 : 0;
+  if (named) return 1;
+  let n: i32 = 0;
+  for (let k: i32 = 0; k < kindColumnCount; k++) if (nonBlank(load<i32>(KIND_COLUMNS + (<usize>k << 2)))) n++;
+  return n;
+}
+
+// ---- repeat keys the scan only counts, by their bytes ----
+
+/**
+ * A set of the repeat keys the scan only counts, by their bytes: the line without the content
+ * of its host, version and registry-key cells (delimiters kept, so every other cell keeps its
+ * place). Equal bytes mean equal cells but those three, so an equal repeat key. Each entry says
+ * whether its rows are look-alikes.
+ */
+const MAX_ENTRIES: i32 = 8192;
+const SLOTS: i32 = 16384; // a power of two, twice the entries
+const ARENA_BYTES: i32 = 4 * 1024 * 1024;
+const SLOT_ENTRY: usize = memory.data(SLOTS * 4, 4);
+const ENTRY_HASH: usize = memory.data(MAX_ENTRIES * 4, 4);
+const ENTRY_AT: usize = memory.data(MAX_ENTRIES * 4, 4);
+const ENTRY_LENGTH: usize = memory.data(MAX_ENTRIES * 4, 4);
+const ENTRY_LOOKALIKE: usize = memory.data(MAX_ENTRIES);
+const ARENA: usize = memory.data(ARENA_BYTES, 16);
+/** The key of the line being looked at, copied out of it. */
+const KEY: usize = memory.data(1 << 20, 16);
+let entries: i32 = 0;
+let arenaUsed: i32 = 0;
+
+function clearKeys(): void {
+  memory.fill(SLOT_ENTRY, 0, <usize>SLOTS * 4);
+  entries = 0;
+  arenaUsed = 0;
+}
+
+/**
+ * The key of the line [from, to) into KEY: its length, or -1 when the line cannot have one here
+ * (a byte outside ASCII, a NUL, `???`, or a line longer than KEY).
+ */
+function lineKey(from: usize, to: usize): i32 {
+  if (to - from > <usize>(1 << 20)) return -1;
+  let out = KEY;
+  let cell: i32 = 0;
+  let questions: i32 = 0;
+  let skipping = hostCell == 0 || versionCell == 0 || registryKeyCell == 0;
+  const d = delimiter;
+  for (let i = from; i < to; i++) {
+    const c = <i32>load<u8>(i);
+    if (c == 0 || c >= 0x80) return -1;
+    if (c == 63) {
+      if (++questions == 3) return -1;
+    } else questions = 0;
+    if (c == d) {
+      store<u8>(out++, <u8>c);
+      cell++;
+      skipping = cell == hostCell || cell == versionCell || cell == registryKeyCell;
+    } else if (!skipping) store<u8>(out++, <u8>c);
+  }
+  return <i32>(out - KEY);
+}
+
+function keyHash(length: i32): u32 {
+  let h: u32 = 2166136261;
+  let i = KEY;
+  const to = KEY + <usize>length;
+  for (; i + 4 <= to; i += 4) {
+    h = (h ^ load<u32>(i)) * 16777619;
+    h ^= h >> 15;
+  }
+  for (; i < to; i++) h = (h ^ <u32>load<u8>(i)) * 16777619;
+  return h;
+}
+
+/** The slot of KEY's entry (>= 0) if in the set, else `-1 - slot` of the empty slot it would take. */
+function findKey(length: i32, h: u32): i32 {
+  let s = <i32>(h & <u32>(SLOTS - 1));
+  while (true) {
+    const e = load<i32>(SLOT_ENTRY + (<usize>s << 2)) - 1;
+    if (e < 0) return -1 - s;
+    const slot = <usize>e << 2;
+    if (load<u32>(ENTRY_HASH + slot) == h && load<i32>(ENTRY_LENGTH + slot) == length && memory.compare(ARENA + <usize>load<i32>(ENTRY_AT + slot), KEY, <usize>length) == 0) return s;
+    s = (s + 1) & (SLOTS - 1);
+  }
+  return -1;
+}
+
+/**
+ * Remembers the key of the line [start, end) of the text as one the scan only counts (as a
+ * look-alike too when `lookalike`). 1 when it is in the set now, 0 when the line cannot have a
+ * key here. A full set is cleared first.
+ */
+export function rememberCounted(start: i32, end: i32, lookalike: bool): i32 {
+  const length = lineKey(base + <usize>start, base + <usize>end);
+  if (length < 0) return 0;
+  const h = keyHash(length);
+  let s = findKey(length, h);
+  if (s >= 0) return 1;
+  if (entries >= MAX_ENTRIES || arenaUsed + length > ARENA_BYTES) {
+    clearKeys();
+    s = findKey(length, h);
+  }
+  const e = entries++;
+  const slot = <usize>e << 2;
+  store<u32>(ENTRY_HASH + slot, h);
+  store<i32>(ENTRY_AT + slot, arenaUsed);
+  store<i32>(ENTRY_LENGTH + slot, length);
+  store<u8>(ENTRY_LOOKALIKE + <usize>e, lookalike ? 1 : 0);
+  memory.copy(ARENA + <usize>arenaUsed, KEY, <usize>length);
+  arenaUsed += length;
+  store<i32>(SLOT_ENTRY + (<usize>(-1 - s) << 2), e + 1);
+  return 1;
+}
+
+/** How the line [from, to) is counted by its key: -1 not (no key, or not in the set), 0 as an observation, 1 as a look-alike too. */
+function countedKey(from: usize, to: usize): i32 {
+  if (entries == 0) return -1;
+  const length = lineKey(from, to);
+  if (length < 0) return -1;
+  const s = findKey(length, keyHash(length));
+  if (s < 0) return -1;
+  return <i32>load<u8>(ENTRY_LOOKALIKE + <usize>(load<i32>(SLOT_ENTRY + (<usize>s << 2)) - 1));
+}
+
+// ---- runs of lines ----
+
+/**
+ * Lines of the text from `start` (a line's first byte) to `end`, taken while each is one the CSV
+ * reader would only count (see the module's comment). Returns the first byte of the first line
+ * not taken (`end` when it took them all); SCALARS holds how many lines it took, how many
+ * observations and look-alikes they give, and why it stopped.
+ */
+export function cleanRows(start: i32, end: i32): i32 {
+  let pos = <usize>start;
+  const n = <usize>end;
+  let lines: i32 = 0;
+  let observations: i32 = 0;
+  let lookalikes: i32 = 0;
+  let reason: i32 = 0;
+  while (pos < n) {
+    const nl = lineFeed(base + pos, base + n) - base;
+    if (nl >= n) break; // the input's last line, with no line feed: the reader's own
+    let e = nl;
+    while (e > pos && <i32>load<u8>(base + e - 1) == CR) e--;
+    if (e > pos) {
+      if (<i32>(e - pos) > maxLine) break;
+      const found = scanLine(base + pos, base + e);
+      if (found == REFUSED) break;
+      if (found == PLAIN) {
+        if (!counting) break;
+        const count = countCells();
+        if (count == UNKNOWN) {
+          reason = 1;
+          break;
+        }
+        if (count <= 0) break;
+        observations += count;
+      } else {
+        const counted = countedKey(base + pos, base + e);
+        if (counted < 0) break;
+        observations++;
+        lookalikes += counted;
+      }
+    }
+    lines++;
+    pos = nl + 1;
+  }
+  store<i32>(SCALARS, lines);
+  store<i32>(SCALARS + 4, observations);
+  store<i32>(SCALARS + 8, lookalikes);
+  store<i32>(SCALARS + 12, reason);
+  return <i32>pos;
+}
+
+export function heapBase(): usize {
+  return __heap_base;
+}

@@ -1,0 +1,200 @@
+/**
+ * The compiled runs of CSV lines only counted (asm/csv-line.ts, ./compiled.ts) against the
+ * reader's own JavaScript test of each line: random inventories of several layouts, read in
+ * random chunk sizes through a real scanner, give the same report, observation count, issues
+ * and line numbers with either engine, and the report the full path gives (no prefilter, no
+ * repeat keys). The compiled run must also really take lines, or the comparison proves nothing.
+ */
+import assert from "node:assert/strict";
+import { Readable } from "node:stream";
+import { before, describe, it } from "node:test";
+import { loadCatalogOrThrow } from "../../catalog/index.js";
+import { createRng, type Rng } from "../../fuzz/rng.js";
+import type { Catalog } from "../../model/catalog.js";
+import { parseAsOf } from "../../policy/time.js";
+import { createScanner } from "../../scan/scanner.js";
+import type { CompiledEngine } from "../_wasm.js";
+import type { ReadContext } from "../types.js";
+import { csvLineEngine } from "./compiled.js";
+import { csvReader, readCsv } from "./index.js";
+
+let catalog: Catalog;
+before(async () => {
+  catalog = await loadCatalogOrThrow();
+});
+
+const asOf = parseAsOf("2025-06-01");
+
+/** What one read gave: the report (its time left out), the observations counted, and how the reader used the scan. */
+type Outcome = {
+  report: unknown;
+  observations: number;
+  numbered: { lines: number; records: number } | undefined;
+  calls: { skipped: number; repeat: number; lookalikesSkipped: number };
+};
+
+/** The input as chunks of random sizes (up to 64 bytes for one input in four, else up to 64 KiB), as a stream gives them. */
+function chunked(bytes: Buffer, rng: Rng): Buffer[] {
+  const out: Buffer[] = [];
+  const small = rng.int(4) === 0;
+  for (let i = 0; i < bytes.length; ) {
+    const size = 1 + rng.int(small ? 64 : 65536);
+    out.push(bytes.subarray(i, i + size));
+    i += size;
+  }
+  return out;
+}
+
+/** `text` read by the CSV reader with `engine`, fed to a real scanner as `scan` feeds it (`fast`), or by its full path. */
+async function read(text: Buffer, chunks: Buffer[], engine: CompiledEngine, fast: boolean): Promise<Outcome> {
+  const path = "inventory.csv";
+  const scanner = createScanner({ catalog, profile: "business", asOf });
+  scanner.input(path);
+  const calls = { skipped: 0, repeat: 0, lookalikesSkipped: 0 };
+  let numbered: Outcome["numbered"];
+  const add = (o: Parameters<typeof scanner.add>[0], key?: string): void => {
+    o.source.reader = csvReader.name;
+    scanner.add(o, key);
+  };
+  const ctx: ReadContext = fast
+    ? {
+        report: (i) => scanner.issue(i),
+        emit: add,
+        prefilter: scanner.prefilter(),
+        skipped: (n, lookalikes) => {
+          calls.skipped++;
+          calls.lookalikesSkipped += lookalikes ?? 0;
+          scanner.skip(n, lookalikes);
+        },
+        repeat: (key) => {
+          calls.repeat++;
+          return scanner.repeat(key);
+        },
+        repeatCounted: (key) => scanner.repeatCounted(key),
+        repeatHit: (key, host, source) => {
+          source.reader = csvReader.name;
+          return scanner.repeatHit(key, host, source);
+        },
+        numbered: (c) => void (numbered = c),
+      }
+    : { report: (i) => scanner.issue(i) };
+  for await (const o of readCsv({ path, stream: Readable.from(chunks.length ? chunks : [text]), encoding: "utf-8" }, ctx, engine)) add(o);
+  const observations = scanner.observations;
+  const report = { ...(await scanner.finish()), generatedAt: undefined };
+  return { report, observations, numbered, calls };
+}
+
+/** Programs: clean ones, look-alikes and clean names with a catalog word (prefilter hits that match nothing), restricted ones. */
+const PROGRAMS = [
+  ["Google Chrome", "Google LLC"],
+  ["Mozilla Firefox (x64 en-US)", "Mozilla"],
+  ["Notepad++ (64-bit x64)", "Notepad++ Team"],
+  ["Telegram Desktop", "Telegram FZ-LLC"],
+  ["Dr.Web Security Space", "Doctor Web"],
+  ["ksnip", "Damir Porobic"],
+  ["KeePass Password Safe", "Dominik Reichl"],
+  ["Kaspersky Endpoint Security for Windows", "AO Kaspersky Lab"],
+  ["Антивирус Касперского", "Лаборатория Касперского"],
+  ["Yandex", "ООО «ЯНДЕКС»"],
+] as const;
+const KINDS = ["software", "software", "software", "Software", "process", "service", "device", "widget", "", " software "];
+
+type Layout = { header: string[]; row: (rng: Rng, i: number) => string[] };
+
+const LAYOUTS: Layout[] = [
+  {
+    header: ["host", "kind", "name", "vendor", "version", "path", "identifier"],
+    row: (rng, i) => {
+      const [name, vendor] = rng.pick(PROGRAMS);
+      return [`ws-${i % 37}`, rng.int(8) === 0 ? rng.pick(KINDS) : "software", name, vendor, `${rng.int(30)}.${rng.int(9)}`, `C:\\Program Files\\${name.split(" ")[0]}\\`, ""];
+    },
+  },
+  {
+    // a PowerShell export of Uninstall keys: the key a row came from, update rows, no kind column
+    header: ["DisplayName", "DisplayVersion", "Publisher", "ParentKeyName", "PSPath", "PSComputerName"],
+    row: (rng, i) => {
+      const [name, vendor] = rng.pick(PROGRAMS);
+      // the real key path is a prefilter hit (the `\U` of `\Uninstall` could be a JSON escape): half the rows have a short one, counted by their cells
+      const key = rng.chance(0.5)
+        ? `Microsoft.PowerShell.Core\\Registry::HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Uninstall\\{${i % 13}}`
+        : `HKLM\\SOFTWARE\\Apps\\{${i % 13}}`;
+      return [name, `${rng.int(9)}.${i}`, vendor, rng.int(20) === 0 ? "Office16" : "", key, `PC-${i % 11}`];
+    },
+  },
+  {
+    // kind columns: a process and a service on one row, or neither
+    header: ["computername", "process", "service", "name", "publisher"],
+    row: (rng, i) => {
+      const [name, vendor] = rng.pick(PROGRAMS);
+      return [`h${i % 7}`, rng.chance(0.5) ? "avp.exe" : rng.chance(0.5) ? "chrome.exe" : "", rng.int(3) === 0 ? "AVP" : "", rng.int(4) === 0 ? "" : name, vendor];
+    },
+  },
+];
+
+/** One random inventory: a layout, a delimiter, rows with the odd line that the reader must see (quotes, CRs, blanks, `???`, bad bytes). */
+function inventory(rng: Rng): Buffer {
+  const layout = rng.pick(LAYOUTS);
+  const delimiter = rng.pick([",", ";", "\t"]);
+  const eol = rng.int(4) === 0 ? "\r\n" : "\n";
+  const parts: Buffer[] = [Buffer.from(layout.header.join(delimiter) + eol)];
+  const count = 50 + rng.int(400);
+  // a CR inside a line hands the rest of the input to csv-parse: in one inventory in four
+  const crInside = rng.int(4) === 0;
+  for (let i = 0; i < count; i++) {
+    const cells = layout.row(rng, i);
+    const roll = rng.int(60);
+    if (roll === 0) cells[0] = `"${cells[0]}"`; // a quoted cell
+    if (roll === 1 && crInside) cells[cells.length - 1] += "\r"; // a carriage return inside the line
+    if (roll === 2) cells[0] += "???"; // an ASCII export of a name it could not write
+    if (roll === 3) cells[0] += "\u0000";
+    let line = Buffer.from(cells.join(delimiter) + eol);
+    if (roll === 4) line = Buffer.concat([Buffer.from([0xff, 0xfe]), line]); // not UTF-8
+    if (roll === 5) line = Buffer.from(eol); // a blank line
+    parts.push(line);
+  }
+  if (rng.chance(0.5)) parts.push(Buffer.from(layout.row(rng, count).join(delimiter))); // a last line with no line break
+  return Buffer.concat(parts);
+}
+
+describe("the compiled CSV run (asm/csv-line.ts)", () => {
+  it("is the engine this Node.js loads", () => {
+    assert.equal(csvLineEngine(), "wasm");
+  });
+
+  it("gives the JavaScript engine's report, counts and line numbers, on 120 random inventories read in random chunks", async () => {
+    const rng = createRng(20261206);
+    let taken = 0;
+    for (let n = 0; n < 120; n++) {
+      const text = inventory(rng);
+      const chunks = chunked(text, rng);
+      const compiled = await read(text, chunks, "wasm", true);
+      const script = await read(text, chunks, "js", true);
+      const label = `inventory ${n}: ${text.subarray(0, 200).toString("latin1")}`;
+      assert.deepEqual(compiled.report, script.report, label);
+      assert.equal(compiled.observations, script.observations, label);
+      assert.deepEqual(compiled.numbered, script.numbered, label);
+      // the full path (csv-parse, every row built and matched) agrees too
+      const full = await read(text, [], "js", false);
+      assert.deepEqual(compiled.report, full.report, label);
+      if (compiled.calls.repeat < script.calls.repeat) taken++;
+    }
+    assert.ok(taken > 100, `the compiled run took repeated lines in ${taken} of 120 inventories`);
+  });
+
+  it("takes a whole batch of counted lines in one call, and repeats by their key, look-alikes included", async () => {
+    // 20,000 rows of 4 programs on 500 hosts: clean, clean with a catalog word, look-alikes (far more than a report keeps)
+    const lines = ["host,kind,name,vendor,version,path,identifier"];
+    const programs = ["Google Chrome,Google LLC", "KeePass Password Safe,Dominik Reichl", "Telegram Desktop,Telegram FZ-LLC", "ksnip,Damir Porobic"];
+    for (let i = 0; i < 20_000; i++) lines.push(`ws-${i % 500},software,${programs[i % programs.length]},${i % 9}.${i},,`);
+    const text = Buffer.from(lines.join("\n") + "\n");
+    const compiled = await read(text, [text], "wasm", true);
+    const script = await read(text, [text], "js", true);
+    assert.deepEqual(compiled.report, script.report);
+    assert.equal(compiled.observations, 20_000);
+    // the JavaScript engine asks the scan about each repeated hit; the compiled one only until it knows the key is counted for good
+    assert.ok(script.calls.repeat > 9000, `${script.calls.repeat}`);
+    assert.ok(compiled.calls.repeat < script.calls.repeat / 5, `${compiled.calls.repeat} calls to repeat, against ${script.calls.repeat}`);
+    assert.ok(compiled.calls.lookalikesSkipped > 0, "look-alike rows counted by the compiled run");
+    assert.ok(compiled.calls.skipped < script.calls.skipped / 5, `${compiled.calls.skipped} calls to skipped, against ${script.calls.skipped}`);
+  });
+});
