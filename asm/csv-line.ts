@@ -1,13 +1,13 @@
 /**
- * The CSV reader's test of each plain line (`fastLines` in `src/readers/csv/index.ts`), compiled
+ * The CSV reader's test of each line (`fastLines` in `src/readers/csv/index.ts`), compiled
  * to WebAssembly (AssemblyScript) and run over a run of lines in one call: a line is taken when
  * that reader would only count it, and every other line is left to it. Held to the reader by a
  * property test (`src/readers/csv/compiled.test.ts`): the same report, counts and line numbers
  * with and without this module.
  *
  * A line is taken when it ends with a line feed, is no longer than the record limit, holds no
- * quote and no carriage return before its end (CRs just before its line feed are its line
- * break), and either
+ * carriage return before its end (CRs just before its line feed are its line break), is one
+ * whole record as the reader's `tokenize` reads it (RFC 4180 quotes), and either
  * - is empty (csv-parse skips it), or
  * - the prefilter's automaton finds nothing in it, and its cells say it gives observations
  *   (`countPlain`: no update cell filled, a name or a filled column of its kind), or
@@ -150,13 +150,11 @@ let cells: i32 = 0;
   return false;
 }
 
-/** The first quote or carriage return in [i, n), 16 bytes a step (the text has room after it); n if none. */
-@inline function quoteOrCr(i: usize, n: usize): usize {
-  const quote = i8x16.splat(<i8>QUOTE);
-  const cr = i8x16.splat(<i8>CR);
+/** The first `byte` in [i, n), 16 bytes a step (the text has room after it); n if none. */
+@inline function find(byte: i32, i: usize, n: usize): usize {
+  const b = i8x16.splat(<i8>byte);
   while (i < n) {
-    const v = v128.load(i);
-    const m = i8x16.bitmask(v128.or(i8x16.eq(v, quote), i8x16.eq(v, cr)));
+    const m = i8x16.bitmask(i8x16.eq(v128.load(i), b));
     if (m != 0) {
       const j = i + <usize>ctz(m);
       return j < n ? j : n;
@@ -184,30 +182,90 @@ const PLAIN: i32 = 0;
 const HIT: i32 = 1;
 const REFUSED: i32 = 2;
 
+/** Whether the kind cell of the line just scanned holds a `""` (its bytes are then not its text). */
+let kindEscaped: bool = false;
+
+@inline function noteCell(k: i32, start: usize, end: usize): void {
+  if (k <= lastCell) {
+    store<u32>(CELLS + (<usize>k << 3), <u32>start);
+    store<u32>(CELLS + (<usize>k << 3) + 4, <u32>end);
+  }
+}
+
 /**
- * A line's bytes [from, to): REFUSED when it holds a quote or a carriage return; else HIT when
- * the automaton hits (or there is none), PLAIN when not; the cells up to lastCell noted.
+ * The cells of a line with a quote, as the reader's `tokenize` reads them (RFC 4180: a cell that
+ * starts with `"` runs to the `"` not doubled, and a delimiter or the line's end must follow; no
+ * quote may stand in another cell): the cells up to lastCell noted, a quoted one without its
+ * quotes. False when `tokenize` would refuse the line.
+ */
+function quotedCells(from: usize, to: usize): bool {
+  const d = delimiter;
+  let i = from;
+  let k: i32 = 0;
+  kindEscaped = false;
+  while (true) {
+    if (i < to && <i32>load<u8>(i) == QUOTE) {
+      const start = i + 1;
+      let j = start;
+      let end: usize = 0;
+      while (true) {
+        const q = find(QUOTE, j, to);
+        if (q >= to) return false; // open at the line's end
+        if (q + 1 < to && <i32>load<u8>(q + 1) == QUOTE) {
+          if (k == kindCell) kindEscaped = true;
+          j = q + 2;
+          continue;
+        }
+        end = q;
+        break;
+      }
+      noteCell(k, start, end);
+      k++;
+      i = end + 1;
+      if (i == to) break;
+      if (<i32>load<u8>(i) != d) return false;
+      i++;
+      continue;
+    }
+    const next = find(d, i, to);
+    if (find(QUOTE, i, next) < next) return false;
+    noteCell(k, i, next);
+    k++;
+    if (next == to) break;
+    i = next + 1;
+  }
+  cells = k <= lastCell + 1 ? k : lastCell + 1;
+  return true;
+}
+
+/**
+ * A line's bytes [from, to): REFUSED when it holds a carriage return or `tokenize` would refuse
+ * it; else HIT when the automaton hits (or there is none), PLAIN when not; the cells up to
+ * lastCell noted.
  */
 function scanLine(from: usize, to: usize): i32 {
-  if (quoteOrCr(from, to) < to) return REFUSED;
-  let cellStart = from;
-  let k: i32 = 0;
-  const d = delimiter;
-  const last = lastCell;
-  for (let i = from; i < to && k <= last; i++) {
-    if (<i32>load<u8>(i) == d) {
-      store<u32>(CELLS + (<usize>k << 3), <u32>cellStart);
-      store<u32>(CELLS + (<usize>k << 3) + 4, <u32>i);
-      k++;
-      cellStart = i + 1;
+  if (find(CR, from, to) < to) return REFUSED;
+  if (find(QUOTE, from, to) < to) {
+    if (!quotedCells(from, to)) return REFUSED;
+  } else {
+    kindEscaped = false;
+    let cellStart = from;
+    let k: i32 = 0;
+    const d = delimiter;
+    const last = lastCell;
+    for (let i = from; i < to && k <= last; i++) {
+      if (<i32>load<u8>(i) == d) {
+        noteCell(k, cellStart, i);
+        k++;
+        cellStart = i + 1;
+      }
     }
+    if (k <= last) {
+      noteCell(k, cellStart, to);
+      k++;
+    }
+    cells = k;
   }
-  if (k <= last) {
-    store<u32>(CELLS + (<usize>k << 3), <u32>cellStart);
-    store<u32>(CELLS + (<usize>k << 3) + 4, <u32>to);
-    k++;
-  }
-  cells = k;
   return !hasAutomaton || automatonHits(from, to) ? HIT : PLAIN;
 }
 
@@ -220,6 +278,7 @@ function countCells(): i32 {
   for (let u: i32 = 0; u < updateCount; u++) if (nonBlank(load<i32>(UPDATES + (<usize>u << 2)))) return 0;
   let code = NOT_EXPLICIT;
   if (kindCell >= 0 && kindCell < cells) {
+    if (kindEscaped) return 0;
     const from = <usize>load<u32>(CELLS + (<usize>kindCell << 3));
     const to = <usize>load<u32>(CELLS + (<usize>kindCell << 3) + 4);
     code = kindCode(from, to);
@@ -267,7 +326,9 @@ function clearKeys(): void {
 
 /**
  * The key of the line [from, to) into KEY: its length, or -1 when the line cannot have one here
- * (a byte outside ASCII, a NUL, `???`, or a line longer than KEY).
+ * (a byte outside ASCII, a NUL, `???`, or a line longer than KEY). The line is one `tokenize`
+ * reads (scanLine said so): a delimiter inside quotes is no cell boundary, and a left-out cell
+ * is dropped with its quotes.
  */
 function lineKey(from: usize, to: usize): i32 {
   if (to - from > <usize>(1 << 20)) return -1;
@@ -276,13 +337,16 @@ function lineKey(from: usize, to: usize): i32 {
   let questions: i32 = 0;
   let skipping = hostCell == 0 || versionCell == 0 || registryKeyCell == 0;
   const d = delimiter;
+  let quoted = false;
   for (let i = from; i < to; i++) {
     const c = <i32>load<u8>(i);
     if (c == 0 || c >= 0x80) return -1;
     if (c == 63) {
       if (++questions == 3) return -1;
     } else questions = 0;
-    if (c == d) {
+    // a `""` inside a quoted cell leaves and enters it again
+    if (c == QUOTE) quoted = !quoted;
+    if (c == d && !quoted) {
       store<u8>(out++, <u8>c);
       cell++;
       skipping = cell == hostCell || cell == versionCell || cell == registryKeyCell;

@@ -76,8 +76,8 @@ export type CsvRows = {
   cleanRows(start: number, end: number): number;
   readonly taken: { lines: number; observations: number; lookalikes: number };
   /**
-   * The line [start, end) of the loaded bytes (no quote, its line break left out), no device
-   * row, gave a repeat key the scan only counts (`ReadContext.repeatCounted`): later lines with
+   * The line [start, end) of the loaded bytes (its line break left out), no device row, gave a
+   * repeat key the scan only counts (`ReadContext.repeatCounted`): later lines with
    * its bytes but in the host, version and registry-key cells are taken, counted the same way.
    */
   rememberCounted(start: number, end: number, count: RepeatCount): void;

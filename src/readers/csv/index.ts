@@ -314,8 +314,8 @@ async function* readLines(run: CsvRun, chunks: AsyncIterator<Uint8Array>, engine
         // a device row's key holds its host, which keyRanges leaves out
         if (ranges > 0 && !device) run.byteKeys!.remember(keyRangesHash, bytes, keyRangeBuffer, ranges, key);
         if (ctx.repeat(key)) {
-          // a plain line's bytes stand for its key (not a device's: its key holds its host)
-          if (ranges > 0 && !device) rememberCounted(key, pos, e);
+          // the line's bytes stand for its key (not a device's: its key holds its host)
+          if (!device) rememberCounted(key, pos, e);
           pos = end + 1;
           continue;
         }
