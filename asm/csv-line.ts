@@ -11,7 +11,7 @@
  * - is empty (csv-parse skips it), or
  * - the prefilter's automaton finds nothing in it, and its cells say it gives observations
  *   (`countPlain`: no update cell filled, a name or a filled column of its kind), or
- * - it is a hit of ASCII bytes, with no NUL and no `???`, whose repeat key JavaScript told this
+ * - it is a hit of valid UTF-8, with no U+FFFD, NUL or `???`, whose repeat key JavaScript told this
  *   module the scan only counts (`rememberCounted`): as one observation (it matched nothing), or
  *   as one observation and one look-alike (the report keeps no more look-alikes). A row with the
  *   same key gives the same observation up to host and version.
@@ -324,11 +324,42 @@ function clearKeys(): void {
   arenaUsed = 0;
 }
 
+/** A UTF-8 continuation byte in [low, high] at `i` before `to`. */
+@inline function continuation(i: usize, to: usize, low: i32, high: i32): bool {
+  if (i >= to) return false;
+  const c = <i32>load<u8>(i);
+  return c >= low && c <= high;
+}
+
+/**
+ * The length of the UTF-8 sequence that starts with the byte at `i` (0x80 or more), 0 when it is
+ * not valid UTF-8 (overlong, a surrogate, past U+10FFFF, cut short) or is U+FFFD: as Node's
+ * `isUtf8`, and the replacement character the reader's decoding would warn about.
+ */
+function utf8Sequence(i: usize, to: usize): i32 {
+  const c = <i32>load<u8>(i);
+  if (c < 0xc2) return 0;
+  if (c < 0xe0) return continuation(i + 1, to, 0x80, 0xbf) ? 2 : 0;
+  if (c < 0xf0) {
+    const low = c == 0xe0 ? 0xa0 : 0x80;
+    const high = c == 0xed ? 0x9f : 0xbf;
+    if (!continuation(i + 1, to, low, high) || !continuation(i + 2, to, 0x80, 0xbf)) return 0;
+    return c == 0xef && <i32>load<u8>(i + 1) == 0xbf && <i32>load<u8>(i + 2) == 0xbd ? 0 : 3;
+  }
+  if (c < 0xf5) {
+    const low = c == 0xf0 ? 0x90 : 0x80;
+    const high = c == 0xf4 ? 0x8f : 0xbf;
+    return continuation(i + 1, to, low, high) && continuation(i + 2, to, 0x80, 0xbf) && continuation(i + 3, to, 0x80, 0xbf) ? 4 : 0;
+  }
+  return 0;
+}
+
 /**
  * The key of the line [from, to) into KEY: its length, or -1 when the line cannot have one here
- * (a byte outside ASCII, a NUL, `???`, or a line longer than KEY). The line is one `tokenize`
- * reads (scanLine said so): a delimiter inside quotes is no cell boundary, and a left-out cell
- * is dropped with its quotes.
+ * (bytes that are not valid UTF-8 or hold U+FFFD, a NUL, `???`, or a line longer than KEY): a
+ * line of valid UTF-8 decodes one way only, so equal bytes are equal text. The line is one
+ * `tokenize` reads (scanLine said so): a delimiter inside quotes is no cell boundary, and a
+ * left-out cell is dropped with its quotes.
  */
 function lineKey(from: usize, to: usize): i32 {
   if (to - from > <usize>(1 << 20)) return -1;
@@ -340,7 +371,18 @@ function lineKey(from: usize, to: usize): i32 {
   let quoted = false;
   for (let i = from; i < to; i++) {
     const c = <i32>load<u8>(i);
-    if (c == 0 || c >= 0x80) return -1;
+    if (c == 0) return -1;
+    if (c >= 0x80) {
+      const n = utf8Sequence(i, to);
+      if (n == 0) return -1;
+      if (!skipping) {
+        memory.copy(out, i, <usize>n);
+        out += <usize>n;
+      }
+      questions = 0;
+      i += <usize>(n - 1);
+      continue;
+    }
     if (c == 63) {
       if (++questions == 3) return -1;
     } else questions = 0;

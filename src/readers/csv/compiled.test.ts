@@ -237,4 +237,26 @@ describe("the compiled CSV run (asm/csv-line.ts)", () => {
     assert.ok(compiled.calls.lookalikesSkipped > 0, "look-alike rows counted by the compiled run");
     assert.ok(compiled.calls.skipped < script.calls.skipped / 5, `${compiled.calls.skipped} calls to skipped, against ${script.calls.skipped}`);
   });
+
+  it("takes repeated rows in UTF-8 (a Russian-language inventory), and leaves to the reader those its decoding would warn about", async () => {
+    const lines = ["host,kind,name,vendor,version,path,identifier"];
+    for (let i = 0; i < 2000; i++) lines.push(`ws-${i % 300},software,Блокнот,Корпорация Майкрософт,${i % 7}.${i},C:\\Программы\\,`);
+    const parts = [Buffer.from(lines.join("\n") + "\n")];
+    // the same bytes but in the host and version cells, which the key leaves out: U+FFFD, and a byte that is no UTF-8
+    parts.push(Buffer.from("ws-\uFFFD,software,Блокнот,Корпорация Майкрософт,1.0,C:\\Программы\\,\n"));
+    parts.push(Buffer.concat([Buffer.from("ws-1,software,Блокнот,Корпорация Майкрософт,1."), Buffer.from([0xff]), Buffer.from(",C:\\Программы\\,\n")]));
+    // an overlong encoding of "/", a UTF-16 surrogate, and a sequence cut short, in the version cell too
+    for (const bad of [[0xc0, 0xaf], [0xed, 0xa0, 0x80], [0xe2, 0x82, 0x35]]) {
+      parts.push(Buffer.concat([Buffer.from("ws-2,software,Блокнот,Корпорация Майкрософт,1."), Buffer.from(bad), Buffer.from(",C:\\Программы\\,\n")]));
+    }
+    const text = Buffer.concat(parts);
+    const compiled = await read(text, [text], "wasm", true);
+    const script = await read(text, [text], "js", true);
+    assert.deepEqual(compiled.report, script.report);
+    assert.equal(compiled.observations, 2005);
+    assert.ok(compiled.calls.repeat < 20, `${compiled.calls.repeat} calls to repeat, against ${script.calls.repeat}`);
+    const report = compiled.report as { errors: { code: string; source?: { line?: number } }[] };
+    const encoding = report.errors.filter((e) => e.code === "input/encoding");
+    assert.deepEqual(encoding.map((e) => e.source?.line), [2002, undefined], "the first row with text it could not decode warns, and a summary counts them all");
+  });
 });
