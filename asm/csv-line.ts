@@ -21,7 +21,9 @@
  * `__heap_base` (`layout`). Offsets in and out are relative to the text (`base`).
  */
 
-import { lineFeed } from "./lines";
+import { addEntry, clearKeys, entryBytes, entryIn, entryMayBe, firstSlot, keyCount, nextSlot } from "./key-table";
+import { automatonHits, base, find, hasAutomaton } from "./text";
+export { layout } from "./text";
 
 const QUOTE: i32 = 34;
 const CR: i32 = 13;
@@ -81,20 +83,6 @@ export function plan(
   clearKeys();
 }
 
-let base: usize = 0;
-let classes: usize = 0;
-let table: usize = 0;
-let hitFrom: i32 = 0;
-let hasAutomaton: bool = false;
-/** Where the text starts, and the prefilter's automaton (classes: 256 bytes, table: i32s), if any. */
-export function layout(text: usize, automatonClasses: usize, automatonTable: usize, automatonHitFrom: i32, automaton: bool): void {
-  base = text;
-  classes = automatonClasses;
-  table = automatonTable;
-  hitFrom = automatonHitFrom;
-  hasAutomaton = automaton;
-}
-
 // ---- the kind texts met so far (`kindOfBytes`), each with what it means for counting ----
 
 const MAX_KINDS: i32 = 64;
@@ -146,33 +134,6 @@ let cells: i32 = 0;
   for (let i = <usize>load<u32>(CELLS + (<usize>index << 3)); i < to; i++) {
     const c = <i32>load<u8>(i);
     if (c != 32 && (c < 9 || c > 13)) return true;
-  }
-  return false;
-}
-
-/** The first `byte` in [i, n), 16 bytes a step (the text has room after it); n if none. */
-@inline function find(byte: i32, i: usize, n: usize): usize {
-  const b = i8x16.splat(<i8>byte);
-  while (i < n) {
-    const m = i8x16.bitmask(i8x16.eq(v128.load(i), b));
-    if (m != 0) {
-      const j = i + <usize>ctz(m);
-      return j < n ? j : n;
-    }
-    i += 16;
-  }
-  return n;
-}
-
-/** The prefilter's automaton over [from, to), from its root: whether it hits. */
-function automatonHits(from: usize, to: usize): bool {
-  let state: i32 = 0;
-  const steps = table;
-  const classOf = classes;
-  const hits = hitFrom;
-  for (let i = from; i < to; i++) {
-    state = load<i32>(steps + (<usize>(state + <i32>load<u8>(classOf + <usize>load<u8>(i))) << 2));
-    if (state >= hits) return true;
   }
   return false;
 }
@@ -301,28 +262,12 @@ function countCells(): i32 {
 /**
  * A set of the repeat keys the scan only counts, by their bytes: the line without the content
  * of its host, version and registry-key cells (delimiters kept, so every other cell keeps its
- * place). Equal bytes mean equal cells but those three, so an equal repeat key. Each entry says
- * whether its rows are look-alikes.
+ * place), in the table of asm/key-table.ts. Equal bytes mean equal cells but those three, so an
+ * equal repeat key. Each entry says whether its rows are look-alikes (ENTRY_LOOKALIKE: 1).
  */
-const MAX_ENTRIES: i32 = 8192;
-const SLOTS: i32 = 16384; // a power of two, twice the entries
-const ARENA_BYTES: i32 = 4 * 1024 * 1024;
-const SLOT_ENTRY: usize = memory.data(SLOTS * 4, 4);
-const ENTRY_HASH: usize = memory.data(MAX_ENTRIES * 4, 4);
-const ENTRY_AT: usize = memory.data(MAX_ENTRIES * 4, 4);
-const ENTRY_LENGTH: usize = memory.data(MAX_ENTRIES * 4, 4);
-const ENTRY_LOOKALIKE: usize = memory.data(MAX_ENTRIES);
-const ARENA: usize = memory.data(ARENA_BYTES, 16);
+const ENTRY_LOOKALIKE: usize = memory.data(8192); // key-table.ts MAX_ENTRIES
 /** The key of the line being looked at, copied out of it. */
 const KEY: usize = memory.data(1 << 20, 16);
-let entries: i32 = 0;
-let arenaUsed: i32 = 0;
-
-function clearKeys(): void {
-  memory.fill(SLOT_ENTRY, 0, <usize>SLOTS * 4);
-  entries = 0;
-  arenaUsed = 0;
-}
 
 /** A UTF-8 continuation byte in [low, high] at `i` before `to`. */
 @inline function continuation(i: usize, to: usize, low: i32, high: i32): bool {
@@ -411,13 +356,12 @@ function keyHash(length: i32): u32 {
 
 /** The slot of KEY's entry (>= 0) if in the set, else `-1 - slot` of the empty slot it would take. */
 function findKey(length: i32, h: u32): i32 {
-  let s = <i32>(h & <u32>(SLOTS - 1));
+  let s = firstSlot(h);
   while (true) {
-    const e = load<i32>(SLOT_ENTRY + (<usize>s << 2)) - 1;
+    const e = entryIn(s);
     if (e < 0) return -1 - s;
-    const slot = <usize>e << 2;
-    if (load<u32>(ENTRY_HASH + slot) == h && load<i32>(ENTRY_LENGTH + slot) == length && memory.compare(ARENA + <usize>load<i32>(ENTRY_AT + slot), KEY, <usize>length) == 0) return s;
-    s = (s + 1) & (SLOTS - 1);
+    if (entryMayBe(e, h, length) && memory.compare(entryBytes(e), KEY, <usize>length) == 0) return s;
+    s = nextSlot(s);
   }
   return -1;
 }
@@ -431,32 +375,24 @@ export function rememberCounted(start: i32, end: i32, lookalike: bool): i32 {
   const length = lineKey(base + <usize>start, base + <usize>end);
   if (length < 0) return 0;
   const h = keyHash(length);
-  let s = findKey(length, h);
+  const s = findKey(length, h);
   if (s >= 0) return 1;
-  if (entries >= MAX_ENTRIES || arenaUsed + length > ARENA_BYTES) {
-    clearKeys();
-    s = findKey(length, h);
-  }
-  const e = entries++;
-  const slot = <usize>e << 2;
-  store<u32>(ENTRY_HASH + slot, h);
-  store<i32>(ENTRY_AT + slot, arenaUsed);
-  store<i32>(ENTRY_LENGTH + slot, length);
+  let e = addEntry(-1 - s, h, length);
+  // the set was full, and is empty now
+  if (e < 0) e = addEntry(firstSlot(h), h, length);
   store<u8>(ENTRY_LOOKALIKE + <usize>e, lookalike ? 1 : 0);
-  memory.copy(ARENA + <usize>arenaUsed, KEY, <usize>length);
-  arenaUsed += length;
-  store<i32>(SLOT_ENTRY + (<usize>(-1 - s) << 2), e + 1);
+  memory.copy(entryBytes(e), KEY, <usize>length);
   return 1;
 }
 
 /** How the line [from, to) is counted by its key: -1 not (no key, or not in the set), 0 as an observation, 1 as a look-alike too. */
 function countedKey(from: usize, to: usize): i32 {
-  if (entries == 0) return -1;
+  if (keyCount() == 0) return -1;
   const length = lineKey(from, to);
   if (length < 0) return -1;
   const s = findKey(length, keyHash(length));
   if (s < 0) return -1;
-  return <i32>load<u8>(ENTRY_LOOKALIKE + <usize>(load<i32>(SLOT_ENTRY + (<usize>s << 2)) - 1));
+  return <i32>load<u8>(ENTRY_LOOKALIKE + <usize>entryIn(s));
 }
 
 // ---- runs of lines ----
@@ -475,7 +411,7 @@ export function cleanRows(start: i32, end: i32): i32 {
   let lookalikes: i32 = 0;
   let reason: i32 = 0;
   while (pos < n) {
-    const nl = lineFeed(base + pos, base + n) - base;
+    const nl = find(10, base + pos, base + n) - base;
     if (nl >= n) break; // the input's last line, with no line feed: the reader's own
     let e = nl;
     while (e > pos && <i32>load<u8>(base + e - 1) == CR) e--;

@@ -14,7 +14,9 @@
  * (`readLogFast` in `src/readers/osquery/index.ts`) over a run of lines, held to it by a property test.
  */
 
-import { lineFeed } from "./lines";
+import { addEntry, entryBytes, entryIn, entryMayBe, firstSlot, nextSlot } from "./key-table";
+import { automatonHits, base, find, hasAutomaton } from "./text";
+export { layout } from "./text";
 
 const QUOTE: i32 = 34;
 const BACKSLASH: i32 = 92;
@@ -102,20 +104,6 @@ let nestedSlot: i32 = -1;
 export function ask(count: i32, nested: i32): void {
   askedCount = count;
   nestedSlot = nested;
-}
-
-let base: usize = 0;
-let classes: usize = 0;
-let table: usize = 0;
-let hitFrom: i32 = 0;
-let hasAutomaton: bool = false;
-/** Where the text starts, and the prefilter's automaton (classes: 256 bytes, table: i32s), if any. */
-export function layout(text: usize, automatonClasses: usize, automatonTable: usize, automatonHitFrom: i32, automaton: bool): void {
-  base = text;
-  classes = automatonClasses;
-  table = automatonTable;
-  hitFrom = automatonHitFrom;
-  hasAutomaton = automaton;
 }
 
 let stop: usize = 0;
@@ -359,16 +347,6 @@ function checkMembers(start: usize): bool {
   return false;
 }
 
-/** The prefilter's automaton over [from, to), from its root: whether it hits (`runAutomaton`). */
-function automatonHits(from: usize, to: usize): bool {
-  let state: i32 = 0;
-  for (let i = from; i < to; i++) {
-    state = load<i32>(table + (<usize>(state + <i32>load<u8>(classes + <usize>load<u8>(i))) << 2));
-    if (state >= hitFrom) return true;
-  }
-  return false;
-}
-
 /** Whether a member value of the nested object may match (`literalHitOf`); 1 when there is no automaton. */
 function literalHit(nested: bool): i32 {
   if (!hasAutomaton || !nested) return 1;
@@ -415,20 +393,10 @@ export function checkObject(start: i32, end: i32): i32 {
  * A table of the byte strings repeat keys were made from: a row's nested object without the
  * values of its version-only members. A row whose bytes equal a remembered row's gets that
  * entry's number, and its reader the key string it made for it then, already hashed, without
- * decoding the row again. Equal means byte for byte (the hash only finds the candidates).
+ * decoding the row again. Equal means byte for byte (the hash only finds the candidates). The
+ * table is asm/key-table.ts's.
  */
-const MAX_ENTRIES: i32 = 8192;
-const SLOTS: i32 = 16384; // a power of two, twice the entries
-const ARENA_BYTES: i32 = 4 * 1024 * 1024;
-/** Per slot: its entry's number + 1 (0: empty). */
-const SLOT_ENTRY: usize = memory.data(SLOTS * 4, 4);
-/** Per entry: hash, offset in the arena, length. */
-const ENTRY_HASH: usize = memory.data(MAX_ENTRIES * 4, 4);
-const ENTRY_AT: usize = memory.data(MAX_ENTRIES * 4, 4);
-const ENTRY_LENGTH: usize = memory.data(MAX_ENTRIES * 4, 4);
-const ARENA: usize = memory.data(ARENA_BYTES, 16);
-let entries: i32 = 0;
-let arenaUsed: i32 = 0;
+
 /** The value slots of the members left out of the key (asked by JavaScript, in line order). */
 export const LEFT_OUT: usize = memory.data(MAX_KEYS * 4, 4);
 
@@ -513,28 +481,16 @@ function keyLength(count: i32): i32 {
 export function keyEntry(count: i32): i32 {
   const h = keyHash(count);
   const length = keyLength(count);
-  let s = <i32>(h & <u32>(SLOTS - 1));
+  let s = firstSlot(h);
   while (true) {
-    const e = load<i32>(SLOT_ENTRY + (<usize>s << 2)) - 1;
+    const e = entryIn(s);
     if (e < 0) break;
-    const slot = <usize>e << 2;
-    if (load<u32>(ENTRY_HASH + slot) == h && load<i32>(ENTRY_LENGTH + slot) == length && keyEquals(count, ARENA + <usize>load<i32>(ENTRY_AT + slot), length)) return e;
-    s = (s + 1) & (SLOTS - 1);
+    if (entryMayBe(e, h, length) && keyEquals(count, entryBytes(e), length)) return e;
+    s = nextSlot(s);
   }
-  if (entries >= MAX_ENTRIES || arenaUsed + length > ARENA_BYTES) {
-    memory.fill(SLOT_ENTRY, 0, <usize>SLOTS * 4);
-    entries = 0;
-    arenaUsed = 0;
-    return -1;
-  }
-  const e = entries++;
-  const slot = <usize>e << 2;
-  store<u32>(ENTRY_HASH + slot, h);
-  store<i32>(ENTRY_AT + slot, arenaUsed);
-  store<i32>(ENTRY_LENGTH + slot, length);
-  keyStore(count, ARENA + <usize>arenaUsed);
-  arenaUsed += length;
-  store<i32>(SLOT_ENTRY + (<usize>s << 2), e + 1);
+  const e = addEntry(s, h, length);
+  if (e < 0) return -1;
+  keyStore(count, entryBytes(e));
   return -2 - e;
 }
 
@@ -592,7 +548,7 @@ export function cleanLines(start: i32, end: i32): i32 {
   let checked: i32 = -1;
   if (nameCount >= 0 && remembered >= 0) {
     while (pos < n) {
-      const nl = lineFeed(base + pos, base + n) - base;
+      const nl = find(10, base + pos, base + n) - base;
       let e = nl;
       while (e > pos && load<u8>(base + e - 1) == 13) e--;
       stopEnd = e;

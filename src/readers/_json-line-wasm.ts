@@ -16,7 +16,7 @@
  * that the module's memory, which never shrinks, stays small.
  */
 import type { LiteralAutomaton } from "../match/prefilter.js";
-import { align, grow, PADDING, wasmInstance, wasmPath, type CompiledEngine, type WasmGlobal, type WasmMemory } from "./_wasm.js";
+import { grow, installAutomaton, PADDING, wasmInstance, wasmPath, type AutomatonLayout, type CompiledEngine, type WasmGlobal, type WasmMemory } from "./_wasm.js";
 import { checkJsonLine, checkJsonObject, createJsonLineShape, MAX_KEYS, type JsonLineShape } from "./_json-line.js";
 
 export type JsonLineCheck = {
@@ -179,7 +179,7 @@ let owner: object | undefined;
 /** How many times the module's table of repeat keys was cleared (the entry numbers before are void). */
 let keyTableCleared = 0;
 /** Where the automaton's classes and table were written, for which automaton. */
-let installed: { automaton: LiteralAutomaton | undefined; classes: number; table: number; text: number } | undefined;
+let installed: AutomatonLayout | undefined;
 
 function compiledCheck(w: Exports, asked: readonly string[], nested: string | undefined, automaton: LiteralAutomaton | undefined): JsonLineCheck {
   if (asked.length > MAX_ASKED) throw new Error(`at most ${MAX_ASKED} top-level keys can be asked, not ${asked.length}`);
@@ -223,17 +223,7 @@ function compiledCheck(w: Exports, asked: readonly string[], nested: string | un
   /** Keys, automaton and text into the module, when another check (or none) was there. */
   const own = (): void => {
     if (owner === self) return;
-    const a = automaton;
-    if (!installed || installed.automaton !== a) {
-      const classes = align(w.heapBase());
-      const table = align(classes + 256);
-      installed = { automaton: a, classes, table, text: align(table + (a ? a.table.byteLength : 0)) };
-      grow(w, installed.text + PADDING);
-      if (a) {
-        new Uint8Array(w.memory.buffer, classes, 256).set(a.classes);
-        new Int32Array(w.memory.buffer, table, a.table.length).set(a.table);
-      }
-    }
+    installed = installAutomaton(w, installed, automaton);
     const memory = new Uint8Array(w.memory.buffer);
     let at = w.ASKED_BYTES.value;
     const lengths = new Int32Array(w.memory.buffer, w.ASKED_LENGTHS.value, MAX_ASKED);
@@ -243,7 +233,6 @@ function compiledCheck(w: Exports, asked: readonly string[], nested: string | un
       lengths[k] = b.length;
     });
     w.ask(asked.length, nestedSlot);
-    w.layout(installed.text, installed.classes, installed.table, a ? a.hitFrom : 0, a ? 1 : 0);
     if (remembered) {
       memory.set(remembered.bytes, w.REMEMBERED_BYTES.value);
       new Int32Array(w.memory.buffer, w.REMEMBERED_LENGTHS.value, remembered.lengths.length).set(remembered.lengths);

@@ -6,6 +6,7 @@
  * JavaScript path, which gives the same answers.
  */
 import { readFileSync } from "node:fs";
+import type { LiteralAutomaton } from "../match/prefilter.js";
 import { packagePath } from "../util/package-root.js";
 
 /** Which code a reader's compiled part runs on: the WebAssembly build, or the JavaScript it mirrors. */
@@ -61,4 +62,31 @@ export function align(n: number): number {
 export function grow(w: WasmMemory, bytes: number): void {
   const have = w.memory.buffer.byteLength;
   if (bytes > have) w.memory.grow(Math.ceil((bytes - have) / PAGE));
+}
+
+/** Where a module holds the prefilter's automaton (`classes`, `table`) and, after it, its text. */
+export type AutomatonLayout = { automaton: LiteralAutomaton | undefined; classes: number; table: number; text: number };
+
+/**
+ * Lays `automaton` out after the module's `__heap_base` (unless `installed` holds it already),
+ * tells the module (its `layout`, asm/text.ts), and says where the text goes.
+ */
+export function installAutomaton(
+  w: WasmMemory & { heapBase(): number; layout(text: number, classes: number, table: number, hitFrom: number, automaton: number): void },
+  installed: AutomatonLayout | undefined,
+  automaton: LiteralAutomaton | undefined,
+): AutomatonLayout {
+  let at = installed;
+  if (!at || at.automaton !== automaton) {
+    const classes = align(w.heapBase());
+    const table = align(classes + 256);
+    at = { automaton, classes, table, text: align(table + (automaton ? automaton.table.byteLength : 0)) };
+    grow(w, at.text + PADDING);
+    if (automaton) {
+      new Uint8Array(w.memory.buffer, classes, 256).set(automaton.classes);
+      new Int32Array(w.memory.buffer, table, automaton.table.length).set(automaton.table);
+    }
+  }
+  w.layout(at.text, at.classes, at.table, automaton ? automaton.hitFrom : 0, automaton ? 1 : 0);
+  return at;
 }

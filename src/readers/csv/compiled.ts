@@ -11,7 +11,7 @@
  */
 import type { LiteralAutomaton } from "../../match/prefilter.js";
 import type { RepeatCount } from "../types.js";
-import { align, grow, PADDING, wasmInstance, type CompiledEngine, type WasmGlobal, type WasmMemory } from "../_wasm.js";
+import { grow, installAutomaton, PADDING, wasmInstance, type AutomatonLayout, type CompiledEngine, type WasmGlobal, type WasmMemory } from "../_wasm.js";
 
 /** The module's exports (see asm/csv-line.ts). */
 type Exports = WasmMemory & {
@@ -95,7 +95,7 @@ export function createCsvRows(plan: CsvRowPlan, automaton: LiteralAutomaton | un
 /** The runs whose plan, kinds, clean keys and text the module holds now. */
 let owner: object | undefined;
 /** Where the automaton was written, for which automaton. */
-let installed: { automaton: LiteralAutomaton | undefined; classes: number; table: number; text: number } | undefined;
+let installed: AutomatonLayout | undefined;
 
 function compiledRows(w: Exports, plan: CsvRowPlan, automaton: LiteralAutomaton | undefined): CsvRows {
   const self = {};
@@ -106,18 +106,7 @@ function compiledRows(w: Exports, plan: CsvRowPlan, automaton: LiteralAutomaton 
   /** Plan, automaton and text into the module, when other runs (or none) were there: their kinds and clean keys are dropped. */
   const own = (): void => {
     if (owner === self) return;
-    const a = automaton;
-    if (!installed || installed.automaton !== a) {
-      const classes = align(w.heapBase());
-      const table = align(classes + 256);
-      installed = { automaton: a, classes, table, text: align(table + (a ? a.table.byteLength : 0)) };
-      grow(w, installed.text + PADDING);
-      if (a) {
-        new Uint8Array(w.memory.buffer, classes, 256).set(a.classes);
-        new Int32Array(w.memory.buffer, table, a.table.length).set(a.table);
-      }
-    }
-    w.layout(installed.text, installed.classes, installed.table, a ? a.hitFrom : 0, a ? 1 : 0);
+    installed = installAutomaton(w, installed, automaton);
     new Int32Array(w.memory.buffer, w.UPDATES.value, MAX_LIST).set(plan.updates);
     new Int32Array(w.memory.buffer, w.KIND_COLUMNS.value, MAX_LIST).set(plan.kindColumns);
     const cell = (i: number | undefined): number => i ?? -1;

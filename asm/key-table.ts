@@ -1,0 +1,75 @@
+/**
+ * A table of byte strings (repeat keys by their bytes) that the compiled modules share (each
+ * module that imports it has a table of its own): open addressing on a hash the caller computes,
+ * and the caller compares the bytes (equal means byte for byte; the hash only finds candidates).
+ */
+
+const MAX_ENTRIES: i32 = 8192;
+const SLOTS: i32 = 16384; // a power of two, twice the entries
+const ARENA_BYTES: i32 = 4 * 1024 * 1024;
+/** Per slot: its entry's number + 1 (0: empty). */
+const SLOT_ENTRY: usize = memory.data(SLOTS * 4, 4);
+/** Per entry: hash, offset in the arena, length. */
+const ENTRY_HASH: usize = memory.data(MAX_ENTRIES * 4, 4);
+const ENTRY_AT: usize = memory.data(MAX_ENTRIES * 4, 4);
+const ENTRY_LENGTH: usize = memory.data(MAX_ENTRIES * 4, 4);
+const ARENA: usize = memory.data(ARENA_BYTES, 16);
+let entries: i32 = 0;
+let arenaUsed: i32 = 0;
+
+/** Empties the table: every entry number given before is void. */
+export function clearKeys(): void {
+  memory.fill(SLOT_ENTRY, 0, <usize>SLOTS * 4);
+  entries = 0;
+  arenaUsed = 0;
+}
+
+/** How many entries the table holds. */
+export function keyCount(): i32 {
+  return entries;
+}
+
+/** The first slot to look in for a hash; the next one is `nextSlot`. */
+@inline export function firstSlot(h: u32): i32 {
+  return <i32>(h & <u32>(SLOTS - 1));
+}
+
+@inline export function nextSlot(s: i32): i32 {
+  return (s + 1) & (SLOTS - 1);
+}
+
+/** The entry in slot `s`, -1 when the slot is empty (the key looked for is in no later slot). */
+@inline export function entryIn(s: i32): i32 {
+  return load<i32>(SLOT_ENTRY + (<usize>s << 2)) - 1;
+}
+
+/** Whether entry `e` has hash `h` and `length` bytes (its bytes may then equal the key's). */
+@inline export function entryMayBe(e: i32, h: u32, length: i32): bool {
+  const slot = <usize>e << 2;
+  return load<u32>(ENTRY_HASH + slot) == h && load<i32>(ENTRY_LENGTH + slot) == length;
+}
+
+/** Where entry `e`'s bytes are. */
+@inline export function entryBytes(e: i32): usize {
+  return ARENA + <usize>load<i32>(ENTRY_AT + (<usize>e << 2));
+}
+
+/**
+ * A new entry of `length` bytes with hash `h` in the empty slot `s` (where the search for it
+ * ended): its number, its bytes for the caller to write at `entryBytes`; -1 when the table is
+ * full, which clears it.
+ */
+export function addEntry(s: i32, h: u32, length: i32): i32 {
+  if (entries >= MAX_ENTRIES || arenaUsed + length > ARENA_BYTES) {
+    clearKeys();
+    return -1;
+  }
+  const e = entries++;
+  const slot = <usize>e << 2;
+  store<u32>(ENTRY_HASH + slot, h);
+  store<i32>(ENTRY_AT + slot, arenaUsed);
+  store<i32>(ENTRY_LENGTH + slot, length);
+  arenaUsed += length;
+  store<i32>(SLOT_ENTRY + (<usize>s << 2), e + 1);
+  return e;
+}
