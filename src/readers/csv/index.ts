@@ -125,6 +125,14 @@ async function* readLines(run: CsvRun, chunks: AsyncIterator<Uint8Array>, engine
   let plan: CountPlan | undefined;
   /** The compiled runs of lines only counted (./compiled.ts); undefined with the JavaScript engine. */
   let rows: CsvRows | undefined;
+  /**
+   * Lines to read here before the compiled run is called again, and how many after its next
+   * miss: a call that takes no line costs a look at that line twice, and in a file of restricted
+   * rows (every row merged into its findings here) every call would miss. Doubles up to 64 with
+   * each miss in a row, back to 1 when a call takes a line.
+   */
+  let pause = 0;
+  let backoff = 1;
 
   /**
    * After `repeat(key)` said a plain line [start, end) of this batch only counts: if the scan
@@ -235,12 +243,18 @@ async function* readLines(run: CsvRun, chunks: AsyncIterator<Uint8Array>, engine
     rows?.load(bytes);
     while (pos < length) {
       ctx.signal?.throwIfAborted();
-      if (rows) {
+      if (rows && pause > 0) pause--;
+      else if (rows) {
         // the lines it only counts, in one call of the compiled run
         pos = rows.cleanRows(pos, length);
         line += rows.taken.lines;
         if (rows.taken.observations > 0) skipped(rows.taken.observations, rows.taken.lookalikes);
         if (pos >= length) break;
+        if (rows.taken.lines > 0) backoff = 1;
+        else {
+          pause = backoff;
+          backoff = Math.min(64, backoff * 2);
+        }
       }
       const nl = bytes.indexOf(10, pos);
       const end = nl === -1 ? length : nl;
