@@ -196,8 +196,9 @@ describe("the compiled CSV run (asm/csv-line.ts)", () => {
       assert.deepEqual(inLineOrder(compiled.report), inLineOrder(full.report), `compiled and full: ${label}`);
       if (compiled.calls.repeat < script.calls.repeat) taken++;
     }
-    // a stray quote or a CR inside a line hands the rest to csv-parse, early in some inventories
-    assert.ok(taken > 60, `the compiled run took repeated lines in ${taken} of 120 inventories`);
+    // a stray quote or a CR inside a line hands the rest to csv-parse, early in some inventories,
+    // and after a call that takes no line the reader reads a few lines itself
+    assert.ok(taken > 40, `the compiled run took repeated lines in ${taken} of 120 inventories`);
   });
 
   it("reads quoted cells as tokenize does: a delimiter inside quotes is no cell boundary, a closing quote must end its cell, no other cell holds a quote", async () => {
@@ -235,7 +236,7 @@ describe("the compiled CSV run (asm/csv-line.ts)", () => {
     assert.ok(script.calls.repeat > 9000, `${script.calls.repeat}`);
     assert.ok(compiled.calls.repeat < script.calls.repeat / 5, `${compiled.calls.repeat} calls to repeat, against ${script.calls.repeat}`);
     assert.ok(compiled.calls.lookalikesSkipped > 0, "look-alike rows counted by the compiled run");
-    assert.ok(compiled.calls.skipped < script.calls.skipped / 5, `${compiled.calls.skipped} calls to skipped, against ${script.calls.skipped}`);
+    assert.ok(compiled.calls.skipped < script.calls.skipped / 3, `${compiled.calls.skipped} calls to skipped, against ${script.calls.skipped}`);
   });
 
   it("takes repeated rows in UTF-8 (a Russian-language inventory), and leaves to the reader those its decoding would warn about", async () => {
