@@ -2,9 +2,10 @@
  * @module
  * The CSV reader's runs of lines it only counts, compiled: `asm/csv-line.ts`
  * (`dist/wasm/csv-line.wasm`). A batch of lines is copied into the module once, and one call
- * takes every line until one the reader must look at itself (a quote, a hit that is no known
- * clean repeat, a row the full path reads). Where WebAssembly cannot run, no run is made and the
- * reader looks at every line itself, with the same result.
+ * takes every line until one the reader must look at itself (a hit whose repeat key the scan
+ * does not count for good, a row the full path reads, a line `tokenize` refuses). Where
+ * WebAssembly cannot run, no run is made and the reader looks at every line itself, with the
+ * same result.
  *
  * Why: in JavaScript each plain line cost a prefilter pass, a search for a quote and a CR, and a
  * split into cells, each a call of its own; most of a CSV inventory's time went there.
@@ -77,8 +78,8 @@ export type CsvRows = {
   readonly taken: { lines: number; observations: number; lookalikes: number };
   /**
    * The line [start, end) of the loaded bytes (its line break left out), no device row, gave a
-   * repeat key the scan only counts (`ReadContext.repeatCounted`): later lines with
-   * its bytes but in the host, version and registry-key cells are taken, counted the same way.
+   * repeat key the scan only counts (`ReadContext.repeatCounted`): later lines with its bytes
+   * but in the host, version and registry-key cells are taken, counted the same way.
    */
   rememberCounted(start: number, end: number, count: RepeatCount): void;
 };
@@ -92,7 +93,7 @@ export function createCsvRows(plan: CsvRowPlan, automaton: LiteralAutomaton | un
   return compiledRows(w, plan, automaton);
 }
 
-/** The runs whose plan, kinds, clean keys and text the module holds now. */
+/** The runs whose plan, kinds, counted keys and text the module holds now. */
 let owner: object | undefined;
 /** Where the automaton was written, for which automaton. */
 let installed: AutomatonLayout | undefined;
@@ -103,7 +104,7 @@ function compiledRows(w: Exports, plan: CsvRowPlan, automaton: LiteralAutomaton 
   let usable = false;
   let scalars = new Int32Array(0);
 
-  /** Plan, automaton and text into the module, when other runs (or none) were there: their kinds and clean keys are dropped. */
+  /** Plan, automaton and text into the module, when other runs (or none) were there: their kinds and counted keys are dropped. */
   const own = (): void => {
     if (owner === self) return;
     installed = installAutomaton(w, installed, automaton);
