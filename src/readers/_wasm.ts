@@ -1,7 +1,8 @@
 /**
  * @module
  * What the compiled checks (`asm/*.ts`, built to `dist/wasm/` by `npm run build`) share: loading
- * a module once per thread, and growing its memory. A module that cannot be loaded (`node
+ * a module once per thread, growing its memory, and laying the prefilter's automaton out in it
+ * (asm/text.ts reads it there). A module that cannot be loaded (`node
  * --jitless` has no WebAssembly; a missing build) gives null, and its reader falls back to its
  * JavaScript path, which gives the same answers.
  */
