@@ -21,7 +21,7 @@
  * `__heap_base` (`layout`). Offsets in and out are relative to the text (`base`).
  */
 
-import { addEntry, clearKeys, entryBytes, entryIn, entryMayBe, firstSlot, keyCount, nextSlot } from "./key-table";
+import { addEntry, clearKeys, entryBytes, entryIn, entryMayBe, firstSlot, HASH_START, hashBytes, keyCount, nextSlot } from "./key-table";
 import { automatonHits, base, find, hasAutomaton } from "./text";
 export { layout } from "./text";
 
@@ -343,15 +343,7 @@ function lineKey(from: usize, to: usize): i32 {
 }
 
 function keyHash(length: i32): u32 {
-  let h: u32 = 2166136261;
-  let i = KEY;
-  const to = KEY + <usize>length;
-  for (; i + 4 <= to; i += 4) {
-    h = (h ^ load<u32>(i)) * 16777619;
-    h ^= h >> 15;
-  }
-  for (; i < to; i++) h = (h ^ <u32>load<u8>(i)) * 16777619;
-  return h;
+  return hashBytes(HASH_START, KEY, KEY + <usize>length);
 }
 
 /** The slot of KEY's entry (>= 0) if in the set, else `-1 - slot` of the empty slot it would take. */

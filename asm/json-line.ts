@@ -14,7 +14,7 @@
  * (`readLogFast` in `src/readers/osquery/index.ts`) over a run of lines, held to it by a property test.
  */
 
-import { addEntry, entryBytes, entryIn, entryMayBe, firstSlot, nextSlot } from "./key-table";
+import { addEntry, entryBytes, entryIn, entryMayBe, firstSlot, HASH_START, hashByte, hashBytes, nextSlot } from "./key-table";
 import { automatonHits, base, find, hasAutomaton } from "./text";
 export { layout } from "./text";
 
@@ -400,10 +400,6 @@ export function checkObject(start: i32, end: i32): i32 {
 /** The value slots of the members left out of the key (asked by JavaScript, in line order). */
 export const LEFT_OUT: usize = memory.data(MAX_KEYS * 4, 4);
 
-@inline function keyHashStep(h: u32, c: u32): u32 {
-  return (h ^ c) * 16777619;
-}
-
 /**
  * The key of the last check is `count + 1` ranges of its text: range k runs from the nested
  * object's start (k = 0) or the end of the (k-1)th left-out value, to the start of the kth
@@ -426,16 +422,10 @@ export const LEFT_OUT: usize = memory.data(MAX_KEYS * 4, 4);
  * is all it must do.
  */
 function keyHash(count: i32): u32 {
-  let h: u32 = 2166136261;
+  let h = HASH_START;
   for (let k: i32 = 0; k <= count; k++) {
-    const to = rangeTo(k, count);
-    let i = rangeFrom(k);
-    for (; i + 4 <= to; i += 4) {
-      h = (h ^ load<u32>(i)) * 16777619;
-      h ^= h >> 15;
-    }
-    for (; i < to; i++) h = keyHashStep(h, <u32>load<u8>(i));
-    h = keyHashStep(h, 0); // the cut between ranges (no raw NUL stands in a line the check accepts)
+    h = hashBytes(h, rangeFrom(k), rangeTo(k, count));
+    h = hashByte(h, 0); // the cut between ranges (no raw NUL stands in a line the check accepts)
   }
   return h;
 }

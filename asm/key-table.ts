@@ -17,6 +17,25 @@ const ARENA: usize = memory.data(ARENA_BYTES, 16);
 let entries: i32 = 0;
 let arenaUsed: i32 = 0;
 
+/** The hash a key's bytes start from (FNV-1a's offset basis). */
+export const HASH_START: u32 = 2166136261;
+
+/** One byte into a key's hash. */
+@inline export function hashByte(h: u32, c: u32): u32 {
+  return (h ^ c) * 16777619;
+}
+
+/** Bytes [from, to) into a key's hash, four a step; equal bytes hash alike, which is all it must do. */
+@inline export function hashBytes(h: u32, from: usize, to: usize): u32 {
+  let i = from;
+  for (; i + 4 <= to; i += 4) {
+    h = (h ^ load<u32>(i)) * 16777619;
+    h ^= h >> 15;
+  }
+  for (; i < to; i++) h = hashByte(h, <u32>load<u8>(i));
+  return h;
+}
+
 /** Empties the table: every entry number given before is void. */
 export function clearKeys(): void {
   memory.fill(SLOT_ENTRY, 0, <usize>SLOTS * 4);

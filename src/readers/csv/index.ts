@@ -582,7 +582,7 @@ function compiledRows(columns: ColumnMap, plan: CountPlan, delimiter: number, ma
       kindCode(bytes, start, end) {
         const kind = kindOfBytes(bytes as Buffer, start, end, plan);
         if (kind === undefined) return -2;
-        return plan.kindColumns.find((k) => k.kind === kind)?.index ?? -1;
+        return kindColumnOf(plan, kind)?.index ?? -1;
       },
     },
     automaton,
@@ -618,7 +618,7 @@ function countCells(cell: (index: number | undefined) => boolean, kindOf: () => 
   const named = cell(plan.name);
   let n: number;
   if (explicit) {
-    const column = plan.kindColumns.find((k) => k.kind === explicit);
+    const column = kindColumnOf(plan, explicit);
     n = named || (column !== undefined && cell(column.index)) ? 1 : 0;
   } else if (named) {
     n = 1;
@@ -627,6 +627,11 @@ function countCells(cell: (index: number | undefined) => boolean, kindOf: () => 
     for (const k of plan.kindColumns) if (cell(k.index)) n++;
   }
   return n === 0 ? -1 : n;
+}
+
+/** The column of a row's explicit kind (a `service` row's service column), if the file has one. */
+function kindColumnOf(plan: CountPlan, kind: ObservationKind): { kind: KindColumn; index: number } | undefined {
+  return plan.kindColumns.find((k) => k.kind === kind);
 }
 
 function countRecord(record: readonly string[], plan: CountPlan): number {
