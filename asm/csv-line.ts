@@ -12,9 +12,13 @@
  * - the prefilter's automaton finds nothing in it, and its cells say it gives observations
  *   (`countPlain`: no update cell filled, a name or a filled column of its kind), or
  * - it is a hit of valid UTF-8, with no U+FFFD, NUL or `???`, whose repeat key JavaScript told this
- *   module the scan only counts (`rememberCounted`): as one observation (it matched nothing), or
+ *   module the scan only counts (`remember`): as one observation (it matched nothing), or
  *   as one observation and one look-alike (the report keeps no more look-alikes). A row with the
  *   same key gives the same observation up to host and version.
+ *
+ * A hit whose repeat key JavaScript said matched (`remember` with MATCHED: a row merged into its
+ * finding) ends the run at its line, and SCALARS names the key's entry: JavaScript merges that
+ * row by the key without looking for it again (or reads it, when its host has no such finding).
  *
  * Memory: static regions below for what JavaScript sets (the column plan, the kind texts) and
  * what a run says back (SCALARS); the automaton and the text are laid out by JavaScript after
@@ -34,7 +38,8 @@ const MAX_LIST: i32 = 16;
 /**
  * i32 each, what the last `cleanRows` says: lines taken, observations they give, how many of
  * those are look-alikes, why it stopped (0: a line it leaves to JavaScript, or the end; 1: a kind
- * text it does not know), and the offsets of that kind cell.
+ * text it does not know, and the offsets of that kind cell; 2: a line whose key matched, and
+ * that key's entry).
  */
 export const SCALARS: usize = memory.data(24, 4);
 /** The update columns (a filled one makes a row an update, read by the full path) and the kind columns. */
@@ -260,12 +265,16 @@ function countCells(): i32 {
 // ---- repeat keys the scan only counts, by their bytes ----
 
 /**
- * A set of the repeat keys the scan only counts, by their bytes: the line without the content
- * of its host, version and registry-key cells (delimiters kept, so every other cell keeps its
- * place), in the table of asm/key-table.ts. Equal bytes mean equal cells but those three, so an
- * equal repeat key. Each entry says whether its rows are look-alikes (ENTRY_LOOKALIKE: 1).
+ * A set of repeat keys JavaScript told this module of, by their bytes: the line without the
+ * content of its host, version and registry-key cells (delimiters kept, so every other cell keeps
+ * its place), in the table of asm/key-table.ts. Equal bytes mean equal cells but those three, so
+ * an equal repeat key. Each entry says what its rows are (ENTRY_KIND).
  */
-const ENTRY_LOOKALIKE: usize = memory.data(8192); // key-table.ts MAX_ENTRIES
+const ENTRY_KIND: usize = memory.data(8192); // key-table.ts MAX_ENTRIES
+/** A key the scan counts as one observation, as one observation and one look-alike, or one that matched. */
+const COUNTED: i32 = 0;
+const LOOKALIKE: i32 = 1;
+const MATCHED: i32 = 2;
 /** The key of the line being looked at, copied out of it. */
 const KEY: usize = memory.data(1 << 20, 16);
 
@@ -359,32 +368,35 @@ function findKey(length: i32, h: u32): i32 {
 }
 
 /**
- * Remembers the key of the line [start, end) of the text as one the scan only counts (as a
- * look-alike too when `lookalike`). 1 when it is in the set now, 0 when the line cannot have a
- * key here. A full set is cleared first.
+ * Remembers the key of the line [start, end) of the text as `kind` (COUNTED, LOOKALIKE,
+ * MATCHED): the entry's number, -1 when the line cannot have a key here. A key in the set keeps
+ * its entry, and takes the new kind (a key's rows do not change what they are: this only
+ * matters for a set JavaScript reuses). A full set is cleared first.
  */
-export function rememberCounted(start: i32, end: i32, lookalike: bool): i32 {
+export function remember(start: i32, end: i32, kind: i32): i32 {
   const length = lineKey(base + <usize>start, base + <usize>end);
-  if (length < 0) return 0;
+  if (length < 0) return -1;
   const h = keyHash(length);
   const s = findKey(length, h);
-  if (s >= 0) return 1;
-  let e = addEntry(-1 - s, h, length);
-  // the set was full, and is empty now
-  if (e < 0) e = addEntry(firstSlot(h), h, length);
-  store<u8>(ENTRY_LOOKALIKE + <usize>e, lookalike ? 1 : 0);
-  memory.copy(entryBytes(e), KEY, <usize>length);
-  return 1;
+  let e: i32;
+  if (s >= 0) e = entryIn(s);
+  else {
+    e = addEntry(-1 - s, h, length);
+    // the set was full, and is empty now
+    if (e < 0) e = addEntry(firstSlot(h), h, length);
+    memory.copy(entryBytes(e), KEY, <usize>length);
+  }
+  store<u8>(ENTRY_KIND + <usize>e, <u8>kind);
+  return e;
 }
 
-/** How the line [from, to) is counted by its key: -1 not (no key, or not in the set), 0 as an observation, 1 as a look-alike too. */
-function countedKey(from: usize, to: usize): i32 {
+/** The entry of the line [from, to)'s key: -1 when none (no key, or not in the set). */
+function keyEntry(from: usize, to: usize): i32 {
   if (keyCount() == 0) return -1;
   const length = lineKey(from, to);
   if (length < 0) return -1;
   const s = findKey(length, keyHash(length));
-  if (s < 0) return -1;
-  return <i32>load<u8>(ENTRY_LOOKALIKE + <usize>entryIn(s));
+  return s < 0 ? -1 : entryIn(s);
 }
 
 // ---- runs of lines ----
@@ -421,10 +433,16 @@ export function cleanRows(start: i32, end: i32): i32 {
         if (count <= 0) break;
         observations += count;
       } else {
-        const counted = countedKey(base + pos, base + e);
-        if (counted < 0) break;
+        const entry = keyEntry(base + pos, base + e);
+        if (entry < 0) break;
+        const kind = <i32>load<u8>(ENTRY_KIND + <usize>entry);
+        if (kind == MATCHED) {
+          reason = 2;
+          store<i32>(SCALARS + 16, entry);
+          break;
+        }
         observations++;
-        lookalikes += counted;
+        lookalikes += kind;
       }
     }
     lines++;

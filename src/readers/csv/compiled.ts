@@ -3,7 +3,8 @@
  * The CSV reader's runs of lines it only counts, compiled: `asm/csv-line.ts`
  * (`dist/wasm/csv-line.wasm`). A batch of lines is copied into the module once, and one call
  * takes every line until one the reader must look at itself (a hit whose repeat key the scan
- * does not count for good, a row the full path reads, a line `tokenize` refuses). Where
+ * does not count for good, a row the full path reads, a line `tokenize` refuses); at a hit whose
+ * key matched before, it names the key, and the reader merges the row by it. Where
  * WebAssembly cannot run, no run is made and the reader looks at every line itself, with the
  * same result.
  *
@@ -24,7 +25,7 @@ type Exports = WasmMemory & {
   plan(delimiter: number, maxLine: number, name: number, kind: number, last: number, updates: number, kindColumns: number, count: number, host: number, version: number, registryKey: number): void;
   layout(text: number, classes: number, table: number, hitFrom: number, automaton: number): void;
   addKind(length: number, code: number): number;
-  rememberCounted(start: number, end: number, lookalike: number): number;
+  remember(start: number, end: number, kind: number): number;
   cleanRows(start: number, end: number): number;
 };
 
@@ -37,6 +38,11 @@ export function csvLineEngine(): CompiledEngine {
 
 /** The module's list lengths (asm/csv-line.ts MAX_LIST, MAX_KIND_BYTES). */
 const MAX_LIST = 16;
+/** What a remembered key stands for (asm/csv-line.ts COUNTED, LOOKALIKE, MATCHED). */
+const KEY_KIND = { clean: 0, lookalike: 1, matched: 2 } as const;
+/** Why a run stopped (SCALARS[3]): a kind text it does not know; a line whose key matched. */
+const NEW_KIND = 1;
+const MATCHED_LINE = 2;
 const MAX_KIND_BYTES = 64;
 /** A batch over this is left to the reader (the module's memory grows to hold it, and never shrinks). */
 const MAX_COMPILED_TEXT = 8 * 1024 * 1024;
@@ -71,17 +77,24 @@ export type CsvRows = {
   /**
    * Lines of the loaded bytes from `start` (a line's first byte) to `end` the reader only counts
    * (see asm/csv-line.ts): returns the first byte of the first line not taken, and `taken` says
-   * how many lines it took, and how many observations and look-alikes they give. Takes none of a
-   * batch over MAX_COMPILED_TEXT.
+   * how many lines it took, how many observations and look-alikes they give, and, when the line
+   * it stopped at has the repeat key of a line `rememberMatched` was told of, that key. Takes
+   * none of a batch over MAX_COMPILED_TEXT.
    */
   cleanRows(start: number, end: number): number;
-  readonly taken: { lines: number; observations: number; lookalikes: number };
+  readonly taken: { lines: number; observations: number; lookalikes: number; matched: string | undefined };
   /**
    * The line [start, end) of the loaded bytes (its line break left out), no device row, gave a
    * repeat key the scan only counts (`ReadContext.repeatCounted`): later lines with its bytes
    * but in the host, version and registry-key cells are taken, counted the same way.
    */
   rememberCounted(start: number, end: number, count: RepeatCount): void;
+  /**
+   * The line [start, end), no device row, has repeat key `key`, and was merged by it into its
+   * findings (`ReadContext.repeatHit`): a later line with its bytes but in the host, version and
+   * registry-key cells ends a run, with `taken.matched` set to `key`.
+   */
+  rememberMatched(start: number, end: number, key: string): void;
 };
 
 /** The compiled runs for one CSV input, or undefined when the JavaScript engine is asked for (or the only one). */
@@ -103,6 +116,12 @@ function compiledRows(w: Exports, plan: CsvRowPlan, automaton: LiteralAutomaton 
   let text: Uint8Array = new Uint8Array(0);
   let usable = false;
   let scalars = new Int32Array(0);
+  /**
+   * The repeat keys of the module's MATCHED entries, by entry number: set when the entry is
+   * made, so an entry number the module gives back names its own key (a cleared set makes
+   * entries anew, each set here again).
+   */
+  const matchedKeys: string[] = [];
 
   /** Plan, automaton and text into the module, when other runs (or none) were there: their kinds and counted keys are dropped. */
   const own = (): void => {
@@ -146,6 +165,7 @@ function compiledRows(w: Exports, plan: CsvRowPlan, automaton: LiteralAutomaton 
       rows.taken.lines = 0;
       rows.taken.observations = 0;
       rows.taken.lookalikes = 0;
+      rows.taken.matched = undefined;
       if (!usable) return start;
       own();
       let pos = start;
@@ -154,7 +174,8 @@ function compiledRows(w: Exports, plan: CsvRowPlan, automaton: LiteralAutomaton 
         rows.taken.lines += scalars[0]!;
         rows.taken.observations += scalars[1]!;
         rows.taken.lookalikes += scalars[2]!;
-        if (scalars[3] !== 1) return pos;
+        if (scalars[3] === MATCHED_LINE) rows.taken.matched = matchedKeys[scalars[4]!];
+        if (scalars[3] !== NEW_KIND) return pos;
         // a kind text the module has not met: learn what it means, and go on from that line
         const from = scalars[4]!;
         const to = scalars[5]!;
@@ -164,11 +185,17 @@ function compiledRows(w: Exports, plan: CsvRowPlan, automaton: LiteralAutomaton 
         if (w.addKind(to - from, code) !== 1) return pos;
       }
     },
-    taken: { lines: 0, observations: 0, lookalikes: 0 },
+    taken: { lines: 0, observations: 0, lookalikes: 0, matched: undefined },
     rememberCounted(start, end, count) {
       if (!usable || !plan.keys) return;
       own();
-      w.rememberCounted(start, end, count === "lookalike" ? 1 : 0);
+      w.remember(start, end, KEY_KIND[count]);
+    },
+    rememberMatched(start, end, key) {
+      if (!usable || !plan.keys) return;
+      own();
+      const entry = w.remember(start, end, KEY_KIND.matched);
+      if (entry >= 0) matchedKeys[entry] = key;
     },
   };
   return rows;

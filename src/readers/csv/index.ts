@@ -143,6 +143,8 @@ async function* readLines(run: CsvRun, chunks: AsyncIterator<Uint8Array>, engine
     const count = ctx.repeatCounted?.(key);
     if (count !== undefined) rows.rememberCounted(start, end, count);
   };
+  /** After `repeatHit(key)` merged a line [start, end) of this batch (no device row): the compiled run stops at later lines with its bytes, naming the key. */
+  const rememberMatched = (key: string, start: number, end: number): void => rows?.rememberMatched(start, end, key);
 
   /** Hands the rest of the input, from byte `from` of this batch (line `fromLine`), to csv-parse. */
   const slow = (bytes: Buffer, from: number, fromLine: number): AsyncIterable<Observation> => {
@@ -240,6 +242,8 @@ async function* readLines(run: CsvRun, chunks: AsyncIterator<Uint8Array>, engine
     let cr = -1;
     const length = bytes.length;
     const record: string[] = [];
+    /** The repeat key the compiled run found this line to have, a key merged by before. */
+    let matched: string | undefined;
     rows?.load(bytes);
     while (pos < length) {
       ctx.signal?.throwIfAborted();
@@ -250,7 +254,9 @@ async function* readLines(run: CsvRun, chunks: AsyncIterator<Uint8Array>, engine
         line += rows.taken.lines;
         if (rows.taken.observations > 0) skipped(rows.taken.observations, rows.taken.lookalikes);
         if (pos >= length) break;
-        if (rows.taken.lines > 0) backoff = 1;
+        matched = rows.taken.matched;
+        // a line it stopped at to have it merged is no miss
+        if (rows.taken.lines > 0 || matched !== undefined) backoff = 1;
         else {
           pause = backoff;
           backoff = Math.min(64, backoff * 2);
@@ -271,9 +277,18 @@ async function* readLines(run: CsvRun, chunks: AsyncIterator<Uint8Array>, engine
         pos = end + 1; // an empty line: csv-parse skips it
         continue;
       }
+      if (quote < pos) quote = nextByte(bytes, QUOTE, pos);
+      if (matched !== undefined) {
+        // a row of a program already found on some host: merged by its key when found on this one
+        const key = matched;
+        matched = undefined;
+        if (repeatHitLine(run, key, bytes, pos, e, delimiterCode, line, quote < e)) {
+          pos = end + 1;
+          continue;
+        }
+      }
       // with the compiled run, the prefilter looks at this line only (the run reads the lines after it)
       if (hit < pos) hit = rows ? Math.min(nextHit(ctx.prefilter, bytes, pos, ALWAYS_SEEN, e), end) : nextHit(ctx.prefilter, bytes, pos, ALWAYS_SEEN);
-      if (quote < pos) quote = nextByte(bytes, QUOTE, pos);
       const isHit = hit < e;
       if (!isHit && quote >= e) {
         // the common line: no quote, nothing the catalog could match
@@ -298,6 +313,7 @@ async function* readLines(run: CsvRun, chunks: AsyncIterator<Uint8Array>, engine
             continue;
           }
           if (known !== undefined && repeatHitPlain(run, known, bytes, pos, e, delimiterCode, line)) {
+            rememberMatched(known, pos, e);
             pos = end + 1;
             continue;
           }
@@ -334,6 +350,7 @@ async function* readLines(run: CsvRun, chunks: AsyncIterator<Uint8Array>, engine
           continue;
         }
         if (ctx.repeatHit?.(key, cellOf(record, run.columns!, "host"), rowSource(run.file, line, cellOf(record, run.columns!, "registryKey")))) {
+          if (!device) rememberMatched(key, pos, e);
           pos = end + 1;
           continue;
         }
@@ -507,6 +524,21 @@ function plainUtf8(bytes: Uint8Array, start: number, end: number): boolean {
  * registry-key cells are read from the bytes (valid UTF-8, as keyRanges checked), trimmed as
  * toObservations trims them.
  */
+/**
+ * `ReadContext.repeatHit` for the line [start, end) (no CR; one the compiled run gave a key,
+ * so valid UTF-8 and one record `tokenize` reads), by its host and registry-key cells: a plain
+ * line's read from its bytes, a quoted line's as the full path reads them.
+ */
+function repeatHitLine(run: CsvRun, key: string, bytes: Buffer, start: number, end: number, delimiter: number, line: number, quoted: boolean): boolean {
+  if (!quoted) return repeatHitPlain(run, key, bytes, start, end, delimiter, line);
+  const { repeatHit } = run.ctx;
+  if (!repeatHit) return false;
+  const text = decodeLine(bytes, start, end);
+  const record = tokenize(text, 0, text.length, delimiter);
+  if (record === undefined) return false;
+  return repeatHit(key, cellOf(record, run.columns!, "host"), rowSource(run.file, line, cellOf(record, run.columns!, "registryKey")));
+}
+
 function repeatHitPlain(run: CsvRun, key: string, bytes: Buffer, start: number, end: number, delimiter: number, line: number): boolean {
   const { repeatHit } = run.ctx;
   if (!repeatHit) return false;
