@@ -43,45 +43,6 @@ describe("writeJson", () => {
     assert.equal(out, '{\n  "a": {\n    "findings": [\n      1\n    ]\n  },\n  "findings": [\n    {"id":1,"rules":[{"id":"r"}]},\n    {"id":2}\n  ],\n  "empty": []\n}\n');
   });
 
-  it("writes items that share objects (a findings list's rules) exactly as JSON.stringify writes each", async () => {
-    const rules = [{ id: "r1", phase: "p" }, { id: "r2" }];
-    const evidence = { matcher: "name", found: { value: "Kaspersky" } };
-    class Located {
-      constructor(readonly file: string) {}
-    }
-    const bare = Object.assign(Object.create(null) as object, { a: 1 });
-    const items: unknown[] = [];
-    // more shared objects than the writer keeps the text of: it must clear, not break
-    const many = Array.from({ length: 12_000 }, (_, i) => ({ n: i }));
-    for (let i = 0; i < 30_000; i++) {
-      items.push({
-        id: i,
-        rules,
-        evidence: [evidence, many[i % many.length]],
-        shared: many[(i * 7) % many.length],
-        skipped: undefined,
-        fn: () => i,
-        when: new Date(i),
-        at: new Located(`f${i % 3}`),
-        bare,
-        none: null,
-        text: 'quote " and \u2028',
-      });
-    }
-    items.push([rules, undefined], "plain", 7, null, new Date(0), bare, { toJSON: () => ({ replaced: true }) });
-    let out = "";
-    const sink = new Writable({
-      write(chunk, _enc, done) {
-        out += String(chunk);
-        done();
-      },
-    });
-    await writeJson(sink, { findings: items }, { linePerItem: ["findings"] });
-    const lines = out.split("\n").slice(2, -3);
-    assert.equal(lines.length, items.length);
-    for (let i = 0; i < items.length; i++) assert.equal(lines[i]!.replace(/^ {4}/, "").replace(/,$/, ""), JSON.stringify(items[i]), `item ${i}`);
-  });
-
   it("streams a large array in many chunks", async () => {
     const chunks: number[] = [];
     const sink = new Writable({

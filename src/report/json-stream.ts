@@ -73,50 +73,7 @@ function* pieces(value: unknown, indent: string, compact: ReadonlySet<string> = 
 
 /** An array with each item compact on a line of its own. */
 function* linePerItem(items: unknown[], indent: string): Generator<string> {
-  const shared = createSharedText();
   yield "[";
-  for (let i = 0; i < items.length; i++) yield `${i === 0 ? "" : ","}\n${indent}  ${shared.text(items[i] ?? null)}`;
+  for (let i = 0; i < items.length; i++) yield `${i === 0 ? "" : ","}\n${indent}  ${JSON.stringify(items[i] ?? null)}`;
   yield `\n${indent}]`;
-}
-
-/** Texts of objects met more than once kept at most, cleared when full (memory stays bounded). */
-const MAX_SHARED_TEXTS = 10_000;
-
-/**
- * `JSON.stringify(item)` of an item of a line-per-item array, with the text of each object or
- * array an item's field holds, when met a second time, kept and used again: a scan's findings
- * share their rules list (one per product and date), and writing it again for each finding
- * was a third of a findings-heavy report's writing time. Only a plain object is taken apart,
- * one level deep (JSON.stringify is faster than any walk in JavaScript); anything else, and
- * each field's text, is JSON.stringify's own.
- */
-function createSharedText(): { text(item: unknown): string } {
-  const seen = new WeakSet<object>();
-  let texts = new Map<object, string>();
-  const field = (value: unknown): string | undefined => {
-    if (value === null || typeof value !== "object") return JSON.stringify(value);
-    const kept = texts.get(value);
-    if (kept !== undefined) return kept;
-    const out = JSON.stringify(value);
-    if (out === undefined) return undefined;
-    if (seen.has(value)) {
-      if (texts.size >= MAX_SHARED_TEXTS) texts = new Map();
-      texts.set(value, out);
-    } else seen.add(value);
-    return out;
-  };
-  return {
-    text(item) {
-      if (item === null || typeof item !== "object" || Array.isArray(item)) return JSON.stringify(item ?? null);
-      const proto: unknown = Object.getPrototypeOf(item);
-      if ((proto !== Object.prototype && proto !== null) || typeof (item as { toJSON?: unknown }).toJSON === "function") return JSON.stringify(item);
-      let out = "{";
-      for (const key of Object.keys(item)) {
-        const v = field((item as Record<string, unknown>)[key]);
-        if (v === undefined) continue; // undefined, a function, a symbol: left out, as JSON.stringify does
-        out += `${out.length === 1 ? "" : ","}${JSON.stringify(key)}:${v}`;
-      }
-      return out + "}";
-    },
-  };
 }
