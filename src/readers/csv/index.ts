@@ -278,18 +278,21 @@ async function* readLines(run: CsvRun, chunks: AsyncIterator<Uint8Array>, engine
         continue;
       }
       if (quote < pos) quote = nextByte(bytes, QUOTE, pos);
+      /** The line's repeat key, when known from its bytes (by the compiled run, or by keyRanges below). */
+      let known: string | undefined;
       if (matched !== undefined) {
         // a row of a program already found on some host: merged by its key when found on this one
-        const key = matched;
+        known = matched;
         matched = undefined;
-        if (repeatHitLine(run, key, bytes, pos, e, delimiterCode, line, quote < e)) {
+        if (repeatHitLine(run, known, bytes, pos, e, delimiterCode, line, quote < e)) {
           pos = end + 1;
           continue;
         }
+        // not found on this host yet: the row is read and added with that key (a hit, and no device row)
       }
       // with the compiled run, the prefilter looks at this line only (the run reads the lines after it)
-      if (hit < pos) hit = rows ? Math.min(nextHit(ctx.prefilter, bytes, pos, ALWAYS_SEEN, e), end) : nextHit(ctx.prefilter, bytes, pos, ALWAYS_SEEN);
-      const isHit = hit < e;
+      if (known === undefined && hit < pos) hit = rows ? Math.min(nextHit(ctx.prefilter, bytes, pos, ALWAYS_SEEN, e), end) : nextHit(ctx.prefilter, bytes, pos, ALWAYS_SEEN);
+      const isHit = known !== undefined || hit < e;
       if (!isHit && quote >= e) {
         // the common line: no quote, nothing the catalog could match
         const n = countPlain(bytes, pos, e, delimiterCode, plan!);
@@ -302,8 +305,7 @@ async function* readLines(run: CsvRun, chunks: AsyncIterator<Uint8Array>, engine
       // a hit line of plain cells like one before (the same program on another host): its
       // repeat key by its bytes, without decoding or splitting it (see _byte-keys.ts)
       let ranges = 0;
-      let known: string | undefined;
-      if (isHit && quote >= e && ctx.repeat) {
+      if (known === undefined && isHit && quote >= e && ctx.repeat) {
         ranges = keyRanges(bytes, pos, e, delimiterCode, run.columns!, keyRangeBuffer);
         if (ranges > 0) {
           known = (run.byteKeys ??= createByteKeys()).find(keyRangesHash, bytes, keyRangeBuffer, ranges);
