@@ -12,7 +12,7 @@
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { relative, sep } from "node:path";
-import { z } from "zod";
+import * as z from "zod";
 import type { Catalog } from "../model/catalog.js";
 import { IctsError, formatSource, type Issue } from "../model/issue.js";
 import { canonicalJson } from "./digest.js";

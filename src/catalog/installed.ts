@@ -20,7 +20,7 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { z } from "zod";
+import * as z from "zod";
 import type { Catalog } from "../model/catalog.js";
 import { IctsError } from "../model/issue.js";
 import { ictsguardHome } from "../util/home.js";

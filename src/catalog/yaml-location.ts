@@ -10,7 +10,7 @@ import { lazyRequire } from "../util/lazy-require.js";
 
 /** Loaded with the YAML sources (see load.ts). */
 const yaml = lazyRequire<typeof import("yaml")>("yaml");
-import type { z } from "zod";
+import type * as z from "zod";
 import type { CatalogFile } from "../model/catalog.js";
 import type { Issue } from "../model/issue.js";
 import type { SourceRef } from "../model/observation.js";

@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { lazyRequire } from "../util/lazy-require.js";
-import { z } from "zod";
+import * as z from "zod";
 import { PROFILES } from "../model/catalog.js";
 import { STATUSES } from "../model/finding.js";
 import { ExceptionRule } from "../model/exception.js";

@@ -5,7 +5,7 @@
  * (`server.sessions`) and the URL browsers reach the server at (`server.publicUrl`). The client
  * secret is never in the file: `clientSecretFile` names a file that holds it.
  */
-import { z } from "zod";
+import * as z from "zod";
 
 const siteName = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,62}$/, "expected a site name: lower-case letters, digits, '.', '_' or '-'");
 

@@ -4,7 +4,7 @@
  * the one description of its shape, and every type of it is inferred from these schemas.
  * Every fact carries citations; a fact the sources do not confirm says so (`confirmed: false`).
  */
-import { z } from "zod";
+import * as z from "zod";
 
 const Id = z.string().regex(/^[a-z0-9][a-z0-9.-]*$/, "ids are lower-case kebab-case: a-z, 0-9, '-', '.'");
 

@@ -3,7 +3,7 @@
  * Transactions and decisions: what `ictsguard check` is asked (a zod schema, since the input
  * comes from users' files) and what it answers (plain types; the JSON output is the decision).
  */
-import { z } from "zod";
+import * as z from "zod";
 import { ACTIONS, CATEGORIES, ROLES, type Action, type Category, type Role } from "./catalog.js";
 import type { RenderedCitation } from "./finding.js";
 

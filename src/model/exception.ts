@@ -4,7 +4,7 @@
  * author and an expiry date. Here (not in src/config) because the scan and the policy engine
  * apply them and must not depend on the config file's reader.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { isValidDate } from "./date.js";
 
 const Day = z.string().refine(isValidDate, "expected a date YYYY-MM-DD");

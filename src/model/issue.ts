@@ -4,7 +4,7 @@
  * Readers report issues and go on; they do not throw for a bad record.
  */
 import { SourceRef } from "./observation.js";
-import { z } from "zod";
+import * as z from "zod";
 
 export const IssueSeverity = z.enum(["error", "warning"]);
 export type IssueSeverity = z.infer<typeof IssueSeverity>;

@@ -3,7 +3,7 @@
  * Observation: one thing seen somewhere, normalized, with where it came from.
  * Every reader emits only Observations; nothing downstream knows the input format.
  */
-import { z } from "zod";
+import * as z from "zod";
 
 export const OBSERVATION_KINDS = [
   "software", // an installed program (Uninstall key, osquery programs/apps, CSV inventory row)

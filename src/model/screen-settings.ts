@@ -4,7 +4,7 @@
  * this counterparty name is not that entity, who decided it, why, until when). Schemas only; the
  * matching is src/screen/allow-list.ts.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { isValidDate } from "./date.js";
 
 const Day = z.preprocess((v) => (v instanceof Date ? v.toISOString().slice(0, 10) : v), z.string().refine(isValidDate, "expected a date YYYY-MM-DD"));

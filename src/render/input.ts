@@ -7,7 +7,7 @@
  * Every id a finding refers to is resolved here too, so a renderer never meets a dangling one.
  */
 import { JSONParser } from "@streamparser/json";
-import { z } from "zod";
+import * as z from "zod";
 import type { ReportDocument } from "../model/finding.js";
 import { IctsError } from "../model/issue.js";
 import { createResolver } from "../report/document.js";

@@ -14,7 +14,7 @@
 import { readFileSync } from "node:fs";
 import { compileGlob } from "../text/glob.js";
 import { LineCounter, isNode, parseDocument } from "yaml";
-import { z } from "zod";
+import * as z from "zod";
 import { IctsError } from "../model/issue.js";
 import { AllowEntry, ScreenSettings } from "../model/screen-settings.js";
 import type { ListedEntity } from "./model.js";

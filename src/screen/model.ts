@@ -4,7 +4,7 @@
  * OpenSanctions, a plain CSV) in one shape, and the list file ictsguard stores for each imported
  * list. Lists cross a boundary (they are written to disk and read back), so they are zod schemas.
  */
-import { z } from "zod";
+import * as z from "zod";
 
 export const SCREEN_SCHEMAS = ["organization", "person", "vessel", "aircraft"] as const;
 export const ScreenSchema = z.enum(SCREEN_SCHEMAS);

@@ -14,7 +14,7 @@ import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync
 import { join } from "node:path";
 import { canonicalize } from "@tufjs/canonical-json";
 import { Key, Signature } from "@tufjs/models";
-import { z } from "zod";
+import * as z from "zod";
 import { IctsError } from "../../model/issue.js";
 
 export const TOP_ROLES = ["root", "targets", "snapshot", "timestamp"] as const;

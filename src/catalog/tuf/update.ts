@@ -16,7 +16,7 @@ import { isAbsolute, join, resolve } from "node:path";
 import { pathToFileURL, fileURLToPath } from "node:url";
 import { Metadata, MetadataKind, type TargetFile } from "@tufjs/models";
 import { Updater } from "tuf-js";
-import { z } from "zod";
+import * as z from "zod";
 import { IctsError } from "../../model/issue.js";
 import { ictsguardHome } from "../../util/home.js";
 import { PACKAGE_VERSION } from "../../util/package-root.js";
