@@ -38,12 +38,12 @@ export function csvLineEngine(): CompiledEngine {
 
 /** The module's list lengths (asm/csv-line.ts MAX_LIST, MAX_KIND_BYTES). */
 const MAX_LIST = 16;
+const MAX_KIND_BYTES = 64;
 /** What a remembered key stands for (asm/csv-line.ts COUNTED, LOOKALIKE, MATCHED). */
 const KEY_KIND = { clean: 0, lookalike: 1, matched: 2 } as const;
 /** Why a run stopped (SCALARS[3]): a kind text it does not know; a line whose key matched. */
 const NEW_KIND = 1;
 const MATCHED_LINE = 2;
-const MAX_KIND_BYTES = 64;
 /** A batch over this is left to the reader (the module's memory grows to hold it, and never shrinks). */
 const MAX_COMPILED_TEXT = 8 * 1024 * 1024;
 
@@ -117,9 +117,9 @@ function compiledRows(w: Exports, plan: CsvRowPlan, automaton: LiteralAutomaton 
   let usable = false;
   let scalars = new Int32Array(0);
   /**
-   * The repeat keys of the module's MATCHED entries, by entry number: set when the entry is
-   * made, so an entry number the module gives back names its own key (a cleared set makes
-   * entries anew, each set here again).
+   * The repeat keys of the module's MATCHED entries, by entry number: set each time an entry is
+   * marked MATCHED, so an entry number the module gives back names its own key (a cleared set
+   * numbers its entries anew, and each is set here again when marked).
    */
   const matchedKeys: string[] = [];
 

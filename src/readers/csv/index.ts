@@ -522,11 +522,6 @@ function plainUtf8(bytes: Uint8Array, start: number, end: number): boolean {
 }
 
 /**
- * {@link ReadContext.repeatHit} for a plain line whose key was found by its bytes: its host and
- * registry-key cells are read from the bytes (valid UTF-8, as keyRanges checked), trimmed as
- * toObservations trims them.
- */
-/**
  * `ReadContext.repeatHit` for the line [start, end) (no CR; one the compiled run gave a key,
  * so valid UTF-8 and one record `tokenize` reads), by its host and registry-key cells: a plain
  * line's read from its bytes, a quoted line's as the full path reads them.
@@ -541,6 +536,11 @@ function repeatHitLine(run: CsvRun, key: string, bytes: Buffer, start: number, e
   return repeatHit(key, cellOf(record, run.columns!, "host"), rowSource(run.file, line, cellOf(record, run.columns!, "registryKey")));
 }
 
+/**
+ * {@link ReadContext.repeatHit} for a plain line whose key was found by its bytes: its host and
+ * registry-key cells are read from the bytes (valid UTF-8, as keyRanges checked), trimmed as
+ * toObservations trims them.
+ */
 function repeatHitPlain(run: CsvRun, key: string, bytes: Buffer, start: number, end: number, delimiter: number, line: number): boolean {
   const { repeatHit } = run.ctx;
   if (!repeatHit) return false;
