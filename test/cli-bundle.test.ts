@@ -8,7 +8,8 @@
  * node_modules: `serve` from the bundle must document and check requests as the compiled server does.
  */
 import assert from "node:assert/strict";
-import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { Worker } from "node:worker_threads";
@@ -58,6 +59,16 @@ describe("command-line bundle", () => {
     }
     assert.ok(zod.has("v4/classic/schemas.js"), `zod is bundled: ${[...zod].join(", ")}`);
     assert.deepEqual([...zod].filter((m) => m.startsWith("v4/locales/")), ["v4/locales/en.js"]);
+  });
+
+  it("explains a bad config file in zod's English words, the locale it keeps", () => {
+    const cwd = join(dir, "bad-config");
+    mkdirSync(cwd, { recursive: true });
+    writeFileSync(join(cwd, "ictsguard.yaml"), "profile: nonsense\n");
+    writeFileSync(join(cwd, "inventory.csv"), "host,name\nws-1,Notepad++\n");
+    const r = spawnSync(process.execPath, [packagePath("bin", "ictsguard.js"), "scan", "inventory.csv", "-o", "json", "--quiet"], { cwd, encoding: "utf8" });
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, /ictsguard\.yaml:1: profile: Invalid option: expected one of "federal-agency"\|/);
   });
 
   it("the bundled worker reads a part of a CSV as the compiled one does", async () => {
