@@ -19,7 +19,7 @@ import { packagePath } from "../util/package-root.js";
 
 /**
  * Packages stay outside the bundle, loaded from node_modules as they are, except zod: its
- * ES build is 95 small files (64 of them locales a scan never uses), which cost a start about
+ * ES build is 95 small files (64 of them locales, 63 a scan never uses), which cost a start about
  * 20 ms more. Bundled, only what the code uses is kept (18 modules), as long as the code imports
  * it as `import * as z from "zod"`: the `{ z }` export is one object holding all of zod
  * (test/cli-bundle.test.ts checks). `serve` then has two copies of zod (ours, and the one
