@@ -1,10 +1,15 @@
 /**
  * printIssue: what an input puts in an issue reaches the terminal escaped and cut short, so a
  * header error never echoes megabytes of raw input (issue 13: 2 MB of NULs were printed).
+ * openOutput: --output-file is written, and a file it cannot write is a usage error.
  */
 import assert from "node:assert/strict";
-import { describe, it } from "node:test";
-import { MAX_ISSUE_CHARS, printIssue } from "./output.js";
+import { readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { after, describe, it } from "node:test";
+import { writeText } from "../report/common.js";
+import { tempDir } from "../testing/temp.js";
+import { MAX_ISSUE_CHARS, openOutput, printIssue } from "./output.js";
 
 function captured(fn: () => void): string {
   const write = process.stderr.write;
@@ -35,5 +40,22 @@ describe("printIssue", () => {
   it("leaves a short message whole", () => {
     const line = captured(() => printIssue({ code: "x/y", severity: "warning", message: "a short \u202e message", source: { file: "f.csv" } }));
     assert.equal(line, "ictsguard: warning: f.csv: a short \\u202E message\n");
+  });
+});
+
+describe("openOutput", () => {
+  const dir = tempDir();
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("writes --output-file, its folders made, and names a file it cannot open in a usage error", async () => {
+    const out = openOutput(join(dir, "new", "folder", "scan.json"));
+    assert.equal(await out.write((s) => writeText(s, '{"ok":true}\n')), true);
+    await out.end();
+    assert.equal(readFileSync(join(dir, "new", "folder", "scan.json"), "utf8"), '{"ok":true}\n');
+    const bad = openOutput(dir);
+    await assert.rejects(
+      bad.write((s) => writeText(s, "{}")),
+      (err: Error) => err.name === "UsageError" && err.message.startsWith(`cannot write --output-file ${dir}: `) && /EISDIR/.test(err.message),
+    );
   });
 });
