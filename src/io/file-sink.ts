@@ -31,7 +31,11 @@ export function fileSink(path: string): Writable {
     write(chunk: Buffer, _encoding, callback) {
       try {
         // a write may take fewer bytes than asked (a full disk says so on the next one)
-        for (let done = 0; done < chunk.length; ) done += writeSync(fd!, chunk, done);
+        for (let done = 0; done < chunk.length; ) {
+          const n = writeSync(fd!, chunk, done);
+          if (n <= 0) throw new Error(`no byte of ${chunk.length - done} could be written to ${path}`);
+          done += n;
+        }
         callback();
       } catch (err) {
         callback(err as Error);
