@@ -442,7 +442,7 @@ export function cleanRows(start: i32, end: i32): i32 {
           break;
         }
         observations++;
-        lookalikes += kind;
+        if (kind == LOOKALIKE) lookalikes++;
       }
     }
     lines++;

@@ -351,7 +351,7 @@ async function* readLines(run: CsvRun, chunks: AsyncIterator<Uint8Array>, engine
           pos = end + 1;
           continue;
         }
-        if (ctx.repeatHit?.(key, cellOf(record, run.columns!, "host"), rowSource(run.file, line, cellOf(record, run.columns!, "registryKey")))) {
+        if (repeatHitRecord(run, key, record, line)) {
           if (!device) rememberMatched(key, pos, e);
           pos = end + 1;
           continue;
@@ -528,12 +528,15 @@ function plainUtf8(bytes: Uint8Array, start: number, end: number): boolean {
  */
 function repeatHitLine(run: CsvRun, key: string, bytes: Buffer, start: number, end: number, delimiter: number, line: number, quoted: boolean): boolean {
   if (!quoted) return repeatHitPlain(run, key, bytes, start, end, delimiter, line);
-  const { repeatHit } = run.ctx;
-  if (!repeatHit) return false;
+  if (!run.ctx.repeatHit) return false;
   const text = decodeLine(bytes, start, end);
   const record = tokenize(text, 0, text.length, delimiter);
-  if (record === undefined) return false;
-  return repeatHit(key, cellOf(record, run.columns!, "host"), rowSource(run.file, line, cellOf(record, run.columns!, "registryKey")));
+  return record !== undefined && repeatHitRecord(run, key, record, line);
+}
+
+/** `ReadContext.repeatHit` for a row split into its cells, by its host and registry-key cells as toObservations reads them. */
+function repeatHitRecord(run: CsvRun, key: string, record: readonly string[], line: number): boolean {
+  return run.ctx.repeatHit?.(key, cellOf(record, run.columns!, "host"), rowSource(run.file, line, cellOf(record, run.columns!, "registryKey"))) ?? false;
 }
 
 /**
