@@ -25,8 +25,8 @@
  * `__heap_base` (`layout`). Offsets in and out are relative to the text (`base`).
  */
 
-import { addEntry, clearKeys, entryBytes, entryIn, entryMayBe, firstSlot, HASH_START, hashBytes, keyCount, nextSlot } from "./key-table";
-import { automatonHits, base, find, hasAutomaton } from "./text";
+import { addEntry, clearKeys, entryBytes, entryIn, entryKind, entryMayBe, firstSlot, HASH_START, hashBytes, keyCount, LOOKALIKE, MATCHED, nextSlot, setEntryKind } from "./key-table";
+import { automatonHits, base, find, hasAutomaton, utf8Sequence } from "./text";
 export { layout } from "./text";
 
 const QUOTE: i32 = 34;
@@ -268,45 +268,10 @@ function countCells(): i32 {
  * A set of repeat keys JavaScript told this module of, by their bytes: the line without the
  * content of its host, version and registry-key cells (delimiters kept, so every other cell keeps
  * its place), in the table of asm/key-table.ts. Equal bytes mean equal cells but those three, so
- * an equal repeat key. Each entry says what its rows are (ENTRY_KIND).
+ * an equal repeat key. Each entry says what its rows are (its kind: COUNTED, LOOKALIKE, MATCHED).
  */
-const ENTRY_KIND: usize = memory.data(8192); // key-table.ts MAX_ENTRIES
-/** A key the scan counts as one observation, as one observation and one look-alike, or one that matched. */
-const COUNTED: i32 = 0;
-const LOOKALIKE: i32 = 1;
-const MATCHED: i32 = 2;
 /** The key of the line being looked at, copied out of it. */
 const KEY: usize = memory.data(1 << 20, 16);
-
-/** A UTF-8 continuation byte in [low, high] at `i` before `to`. */
-@inline function continuation(i: usize, to: usize, low: i32, high: i32): bool {
-  if (i >= to) return false;
-  const c = <i32>load<u8>(i);
-  return c >= low && c <= high;
-}
-
-/**
- * The length of the UTF-8 sequence that starts with the byte at `i` (0x80 or more), 0 when it is
- * not valid UTF-8 (overlong, a surrogate, past U+10FFFF, cut short) or is U+FFFD: as Node's
- * `isUtf8`, and the replacement character the reader's decoding would warn about.
- */
-function utf8Sequence(i: usize, to: usize): i32 {
-  const c = <i32>load<u8>(i);
-  if (c < 0xc2) return 0;
-  if (c < 0xe0) return continuation(i + 1, to, 0x80, 0xbf) ? 2 : 0;
-  if (c < 0xf0) {
-    const low = c == 0xe0 ? 0xa0 : 0x80;
-    const high = c == 0xed ? 0x9f : 0xbf;
-    if (!continuation(i + 1, to, low, high) || !continuation(i + 2, to, 0x80, 0xbf)) return 0;
-    return c == 0xef && <i32>load<u8>(i + 1) == 0xbf && <i32>load<u8>(i + 2) == 0xbd ? 0 : 3;
-  }
-  if (c < 0xf5) {
-    const low = c == 0xf0 ? 0x90 : 0x80;
-    const high = c == 0xf4 ? 0x8f : 0xbf;
-    return continuation(i + 1, to, low, high) && continuation(i + 2, to, 0x80, 0xbf) && continuation(i + 3, to, 0x80, 0xbf) ? 4 : 0;
-  }
-  return 0;
-}
 
 /**
  * The key of the line [from, to) into KEY: its length, or -1 when the line cannot have one here
@@ -386,7 +351,7 @@ export function remember(start: i32, end: i32, kind: i32): i32 {
     if (e < 0) e = addEntry(firstSlot(h), h, length);
     memory.copy(entryBytes(e), KEY, <usize>length);
   }
-  store<u8>(ENTRY_KIND + <usize>e, <u8>kind);
+  setEntryKind(e, kind);
   return e;
 }
 
@@ -435,7 +400,7 @@ export function cleanRows(start: i32, end: i32): i32 {
       } else {
         const entry = keyEntry(base + pos, base + e);
         if (entry < 0) break;
-        const kind = <i32>load<u8>(ENTRY_KIND + <usize>entry);
+        const kind = entryKind(entry);
         if (kind == MATCHED) {
           reason = 2;
           store<i32>(SCALARS + 16, entry);

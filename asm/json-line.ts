@@ -14,8 +14,8 @@
  * (`readLogFast` in `src/readers/osquery/index.ts`) over a run of lines, held to it by a property test.
  */
 
-import { addEntry, entryBytes, entryIn, entryMayBe, firstSlot, HASH_START, hashByte, hashBytes, nextSlot } from "./key-table";
-import { automatonHits, base, find, hasAutomaton } from "./text";
+import { addEntry, clearKinds, COUNTED, entryBytes, entryIn, entryKind, entryMayBe, firstSlot, HASH_START, hashByte, hashBytes, LOOKALIKE, nextSlot, setEntryKind } from "./key-table";
+import { automatonHits, base, find, hasAutomaton, plainUtf8 } from "./text";
 export { layout } from "./text";
 
 const QUOTE: i32 = 34;
@@ -35,11 +35,11 @@ export const VALUE_STARTS: usize = memory.data(MAX_KEYS * 4, 4);
 export const VALUE_ENDS: usize = memory.data(MAX_KEYS * 4, 4);
 /**
  * i32 each: key count, nested start, nested end, literal hit (0 or 1), same keys (0 or 1); then
- * what the last `cleanLines` took: lines, and how many of them were removed rows; and of the line
- * it stopped at: its end (before any CR), and 1 or 0 when it checked it (the notes are that
- * check's), -1 when it did not.
+ * what the last `cleanLines` took: lines, and how many of them were removed rows; of the line it
+ * stopped at: its end (before any CR), and 1 or 0 when it checked it (the notes are that check's),
+ * -1 when it did not; and how many of the lines it took were look-alikes counted by their key.
  */
-export const SCALARS: usize = memory.data(36, 4);
+export const SCALARS: usize = memory.data(40, 4);
 /** The asked top-level keys, as ASCII bytes, one after the other. */
 export const ASKED_BYTES: usize = memory.data(256);
 /** For each asked key: its length in ASKED_BYTES (in order). */
@@ -399,6 +399,8 @@ export function checkObject(start: i32, end: i32): i32 {
 
 /** The value slots of the members left out of the key (asked by JavaScript, in line order). */
 export const LEFT_OUT: usize = memory.data(MAX_KEYS * 4, 4);
+/** The left-out slots the key ranges below read: LEFT_OUT, or CLEAN_LEFT_OUT in `cleanLines`. */
+let leftOut: usize = LEFT_OUT;
 
 /**
  * The key of the last check is `count + 1` ranges of its text: range k runs from the nested
@@ -406,7 +408,7 @@ export const LEFT_OUT: usize = memory.data(MAX_KEYS * 4, 4);
  * left-out value or (k = count) the object's end.
  */
 @inline function leftOutSlot(k: i32): usize {
-  return <usize>load<i32>(LEFT_OUT + (<usize>k << 2)) << 2;
+  return <usize>load<i32>(leftOut + (<usize>k << 2)) << 2;
 }
 
 @inline function rangeFrom(k: i32): usize {
@@ -469,6 +471,7 @@ function keyLength(count: i32): i32 {
  * been cleared: every number given before is void).
  */
 export function keyEntry(count: i32): i32 {
+  leftOut = LEFT_OUT;
   const h = keyHash(count);
   const length = keyLength(count);
   let s = firstSlot(h);
@@ -484,19 +487,55 @@ export function keyEntry(count: i32): i32 {
   return -2 - e;
 }
 
+/** The entry of the last check's key (its nested object without the `count` values at `leftOut`), -1 when not in the table. */
+function keyFound(count: i32): i32 {
+  const h = keyHash(count);
+  const length = keyLength(count);
+  let s = firstSlot(h);
+  while (true) {
+    const e = entryIn(s);
+    if (e < 0) return -1;
+    if (entryMayBe(e, h, length) && keyEquals(count, entryBytes(e), length)) return e;
+    s = nextSlot(s);
+  }
+  return -1;
+}
+
+/**
+ * Says the scan counts the rows of `entry`'s key for good (`ReadContext.repeatCounted`): as one
+ * observation each (COUNTED) or as one observation and one look-alike each (LOOKALIKE).
+ * `cleanLines` then takes them.
+ */
+export function countKey(entry: i32, kind: i32): void {
+  setEntryKind(entry, kind);
+}
+
+/** Forgets what `countKey` said (another check, with another scan, has the module now). */
+export function forgetCounted(): void {
+  clearKinds();
+}
+
 // ---- runs of lines the results-log fast path only counts (`JsonLineCheck.cleanLines`) ----
 
 /** The remembered column set's name columns, as slots (`setNames`). */
 export const NAME_SLOTS: usize = memory.data(MAX_KEYS * 4, 4);
+/** Its version-only columns, as slots in line order: left out of its rows' repeat keys (`setNames`). */
+export const CLEAN_LEFT_OUT: usize = memory.data(MAX_KEYS * 4, 4);
+/** How many CLEAN_LEFT_OUT slots are set; -1: take no line by its repeat key. */
+let cleanLeftOutCount: i32 = -1;
 /** How many name slots are set; -1: no column set to count lines of (`cleanLines` takes none). */
 let nameCount: i32 = -1;
 /** The asked key whose string value says a row was removed (`"action": "removed"`); -1 for none. */
 let actionSlot: i32 = -1;
 
-/** The name slots (written above) of the table the remembered keys belong to, or -1; and the action's asked slot. */
-export function setNames(count: i32, action: i32): void {
+/**
+ * The name slots (written above) of the table the remembered keys belong to, or -1; the action's
+ * asked slot; and how many version slots are written in CLEAN_LEFT_OUT, or -1.
+ */
+export function setNames(count: i32, action: i32, versions: i32): void {
   nameCount = count;
   actionSlot = action;
+  cleanLeftOutCount = versions;
 }
 
 /** Whether one of the name slots holds a non-blank value (`hasName`). */
@@ -521,19 +560,33 @@ function removedAction(): i32 {
 }
 
 /**
+ * The kind of the last line's repeat key (the remembered column set's, see `setNames`) when the
+ * reader would count the line by it: not a removed row, valid UTF-8 without U+FFFD (the reader's
+ * `plainText`), and a key `countKey` marked; else NO_KIND.
+ */
+function countedKind(from: usize, to: usize): i32 {
+  if (cleanLeftOutCount < 0 || removedAction() == 1 || !plainUtf8(from, to)) return 0;
+  leftOut = CLEAN_LEFT_OUT;
+  const e = keyFound(cleanLeftOutCount);
+  return e < 0 ? 0 : entryKind(e);
+}
+
+/**
  * Lines of the text from `start` (a line's first byte) to `end`, taken while each is one the
  * reader would count without more: not blank, one JSON object whose nested object has the
- * remembered keys, a non-blank name and no literal hit.
+ * remembered keys, a non-blank name, and either no literal hit or a repeat key the scan counts
+ * for good (`countKey`).
  * Returns the first byte of the first line not taken (`end` or past it when it took them all);
- * SCALARS + 20 holds how many lines it took, SCALARS + 24 how many of them were removed rows, and
- * SCALARS + 28 and + 32 what it knows of the line it stopped at (see SCALARS), so that its
- * reader need not check that line again.
+ * SCALARS + 20 holds how many lines it took, SCALARS + 24 how many of them were removed rows,
+ * SCALARS + 36 how many were look-alikes, and SCALARS + 28 and + 32 what it knows of the line it
+ * stopped at (see SCALARS), so that its reader need not check that line again.
  */
 export function cleanLines(start: i32, end: i32): i32 {
   let pos = <usize>start;
   const n = <usize>end;
   let lines: i32 = 0;
   let removed: i32 = 0;
+  let lookalikes: i32 = 0;
   let stopEnd: usize = 0;
   let checked: i32 = -1;
   if (nameCount >= 0 && remembered >= 0) {
@@ -544,8 +597,13 @@ export function cleanLines(start: i32, end: i32): i32 {
       stopEnd = e;
       if (e == pos) break;
       checked = checkLine(<i32>pos, <i32>e);
-      if (checked == 0 || load<i32>(SCALARS + 16) != 1 || load<i32>(SCALARS + 12) != 0 || !hasName()) break;
-      removed += removedAction();
+      if (checked == 0 || load<i32>(SCALARS + 16) != 1 || !hasName()) break;
+      if (load<i32>(SCALARS + 12) == 0) removed += removedAction();
+      else {
+        const kind = countedKind(base + pos, base + e);
+        if (kind == LOOKALIKE) lookalikes++;
+        else if (kind != COUNTED) break;
+      }
       lines++;
       checked = -1;
       pos = nl + 1;
@@ -555,5 +613,6 @@ export function cleanLines(start: i32, end: i32): i32 {
   store<i32>(SCALARS + 24, removed);
   store<i32>(SCALARS + 28, <i32>stopEnd);
   store<i32>(SCALARS + 32, checked);
+  store<i32>(SCALARS + 36, lookalikes);
   return <i32>pos;
 }

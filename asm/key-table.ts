@@ -14,8 +14,16 @@ const ENTRY_HASH: usize = memory.data(MAX_ENTRIES * 4, 4);
 const ENTRY_AT: usize = memory.data(MAX_ENTRIES * 4, 4);
 const ENTRY_LENGTH: usize = memory.data(MAX_ENTRIES * 4, 4);
 const ARENA: usize = memory.data(ARENA_BYTES, 16);
+/** Per entry: what its rows are to the scan (the kinds below), as the module using the table told it. */
+const ENTRY_KIND: usize = memory.data(MAX_ENTRIES);
 let entries: i32 = 0;
 let arenaUsed: i32 = 0;
+
+/** An entry's kind: not told; rows the scan counts as one observation each; as one observation and one look-alike each; rows that matched. */
+export const NO_KIND: i32 = 0;
+export const COUNTED: i32 = 1;
+export const LOOKALIKE: i32 = 2;
+export const MATCHED: i32 = 3;
 
 /** The hash a key's bytes start from (FNV-1a's offset basis). */
 export const HASH_START: u32 = 2166136261;
@@ -41,6 +49,19 @@ export function clearKeys(): void {
   memory.fill(SLOT_ENTRY, 0, <usize>SLOTS * 4);
   entries = 0;
   arenaUsed = 0;
+}
+
+/** Every entry's kind back to NO_KIND (the entries stay). */
+export function clearKinds(): void {
+  memory.fill(ENTRY_KIND, 0, <usize>entries);
+}
+
+@inline export function entryKind(e: i32): i32 {
+  return <i32>load<u8>(ENTRY_KIND + <usize>e);
+}
+
+@inline export function setEntryKind(e: i32, kind: i32): void {
+  store<u8>(ENTRY_KIND + <usize>e, <u8>kind);
 }
 
 /** How many entries the table holds. */
@@ -75,7 +96,7 @@ export function keyCount(): i32 {
 
 /**
  * A new entry of `length` bytes with hash `h` in the empty slot `s` (where the search for it
- * ended): its number, its bytes for the caller to write at `entryBytes`; -1 when the table is
+ * ended), of no kind: its number, its bytes for the caller to write at `entryBytes`; -1 when the table is
  * full, which clears it.
  */
 export function addEntry(s: i32, h: u32, length: i32): i32 {
@@ -88,6 +109,7 @@ export function addEntry(s: i32, h: u32, length: i32): i32 {
   store<u32>(ENTRY_HASH + slot, h);
   store<i32>(ENTRY_AT + slot, arenaUsed);
   store<i32>(ENTRY_LENGTH + slot, length);
+  store<u8>(ENTRY_KIND + <usize>e, <u8>NO_KIND);
   arenaUsed += length;
   store<i32>(SLOT_ENTRY + (<usize>s << 2), e + 1);
   return e;

@@ -16,6 +16,7 @@
  * that the module's memory, which never shrinks, stays small.
  */
 import type { LiteralAutomaton } from "../match/prefilter.js";
+import type { RepeatCount } from "./types.js";
 import { grow, installAutomaton, PADDING, wasmInstance, wasmPath, type AutomatonLayout, type CompiledEngine, type WasmGlobal, type WasmMemory } from "./_wasm.js";
 import { checkJsonLine, checkJsonObject, createJsonLineShape, MAX_KEYS, type JsonLineShape } from "./_json-line.js";
 
@@ -48,22 +49,32 @@ export type JsonLineCheck = {
    */
   repeatKey(leftOut: readonly number[], make: () => string): string;
   /**
-   * What {@link JsonLineCheck.cleanLines} counts as a row of the remembered keys: the slots of
-   * their table's name columns (undefined: no table, take no line), and the asked key whose
-   * string value `removed` marks a removed row (-1 for none). Set after each `rememberKeys`.
+   * The key the last {@link JsonLineCheck.repeatKey} gave (call it right after) is one the scan
+   * counts for good (`ReadContext.repeatCounted`): {@link JsonLineCheck.cleanLines} then takes
+   * the lines of the remembered keys that have its bytes, and counts them as the scan would.
+   * The JavaScript check takes none.
    */
-  setNames(nameSlots: readonly number[] | undefined, action: number): void;
+  countKey(count: RepeatCount): void;
+  /**
+   * What {@link JsonLineCheck.cleanLines} counts as a row of the remembered keys: the slots of
+   * their table's name columns (undefined: no table, take no line), the asked key whose string
+   * value `removed` marks a removed row (-1 for none), and the slots of the table's version-only
+   * columns, in line order, left out of a row's repeat key (undefined: take no line by its key).
+   * Set after each `rememberKeys`.
+   */
+  setNames(nameSlots: readonly number[] | undefined, action: number, versionSlots?: readonly number[]): void;
   /**
    * Lines of the loaded bytes from `start` (a line's first byte) to `end`, taken while each is
    * one a results-log reader only counts: not blank, one JSON object with the remembered keys, a
-   * non-blank name (see `setNames`), no literal hit. Returns the first byte of the first line not
-   * taken (`end` or past it when it took them all); `taken` says how many lines it took and how
-   * many of them were removed rows. The next `line` of the line it stopped at takes the check
+   * non-blank name (see `setNames`), and no literal hit or a repeat key the scan counts (see
+   * `countKey`; not a removed row, valid UTF-8 without U+FFFD). Returns the first byte of the
+   * first line not taken (`end` or past it when it took them all); `taken` says how many lines it
+   * took, how many of them were removed rows, and how many look-alikes counted by their key. The next `line` of the line it stopped at takes the check
    * this call made of it. One call a batch, where calling `line` for each of them cost more than
    * the check. The JavaScript check takes none.
    */
   cleanLines(start: number, end: number): number;
-  readonly taken: { lines: number; removed: number };
+  readonly taken: { lines: number; removed: number; lookalikes: number };
 };
 
 export type JsonLineEngine = CompiledEngine;
@@ -85,8 +96,11 @@ type Exports = WasmMemory & {
   REMEMBERED_LENGTHS: WasmGlobal;
   LEFT_OUT: WasmGlobal;
   NAME_SLOTS: WasmGlobal;
+  CLEAN_LEFT_OUT: WasmGlobal;
   heapBase(): number;
-  setNames(count: number, action: number): void;
+  setNames(count: number, action: number, versions: number): void;
+  countKey(entry: number, kind: number): void;
+  forgetCounted(): void;
   cleanLines(start: number, end: number): number;
   keyEntry(count: number): number;
   rememberKeys(): number;
@@ -159,23 +173,25 @@ function scriptCheck(asked: readonly string[], nested: string | undefined, autom
       return ok;
     },
     repeatKey: (_leftOut, make) => make(),
+    countKey() {},
     rememberKeys() {
       remembered = Array.from({ length: shape.keyCount }, (_, k) => Buffer.from(text.subarray(shape.keyStarts[k]!, shape.keyEnds[k]!)));
     },
     // each line is checked by its reader, one at a time
     setNames() {},
     cleanLines(start) {
-      check.taken.lines = 0;
-      check.taken.removed = 0;
+      check.taken.lines = check.taken.removed = check.taken.lookalikes = 0;
       return start;
     },
-    taken: { lines: 0, removed: 0 },
+    taken: { lines: 0, removed: 0, lookalikes: 0 },
   };
   return check;
 }
 
 /** The check whose keys, automaton and text the module holds now. */
 let owner: object | undefined;
+/** A counted key's kind in the module's table (asm/key-table.ts COUNTED, LOOKALIKE). */
+const KEY_KIND: Record<RepeatCount, number> = { clean: 1, lookalike: 2 };
 /** How many times the module's table of repeat keys was cleared (the entry numbers before are void). */
 let keyTableCleared = 0;
 /** Where the automaton's classes and table were written, for which automaton. */
@@ -197,8 +213,10 @@ function compiledCheck(w: Exports, asked: readonly string[], nested: string | un
   let leftOutView = new Int32Array(0);
   /** The JavaScript check, filling the same shape, while the loaded batch is over MAX_COMPILED_TEXT. */
   let large: JsonLineCheck | undefined;
-  /** This check's name slots and action slot (`setNames`), to write back when it lays itself out again. */
-  let names: { slots: readonly number[]; action: number } | undefined;
+  /** This check's name slots, action slot and version slots (`setNames`), to write back when it lays itself out again. */
+  let names: { slots: readonly number[]; action: number; versions: readonly number[] | undefined } | undefined;
+  /** The entry the last `repeatKey` found or made in the module's table (-1: none), while the table is not cleared. */
+  let lastEntry = -1;
   /** The line the last `cleanLines` stopped at and checked (its notes are in the module), until another call. */
   let stopped: { start: number; end: number; ok: number } | undefined;
   const self = {};
@@ -216,13 +234,16 @@ function compiledCheck(w: Exports, asked: readonly string[], nested: string | un
     shape.nonBlank = new Uint8Array(buffer, at(w.NON_BLANK), MAX_KEYS);
     shape.valueStarts = new Int32Array(buffer, at(w.VALUE_STARTS), MAX_KEYS);
     shape.valueEnds = new Int32Array(buffer, at(w.VALUE_ENDS), MAX_KEYS);
-    scalars.view = new Int32Array(buffer, at(w.SCALARS), 9);
+    scalars.view = new Int32Array(buffer, at(w.SCALARS), 10);
     leftOutView = new Int32Array(buffer, at(w.LEFT_OUT), MAX_KEYS);
   };
 
   /** Keys, automaton and text into the module, when another check (or none) was there. */
   const own = (): void => {
     if (owner === self) return;
+    // what this check's scan counts is not another's: kinds told while another check had the module are dropped
+    w.forgetCounted();
+    lastEntry = -1;
     installed = installAutomaton(w, installed, automaton);
     const memory = new Uint8Array(w.memory.buffer);
     let at = w.ASKED_BYTES.value;
@@ -245,7 +266,8 @@ function compiledCheck(w: Exports, asked: readonly string[], nested: string | un
 
   const installNames = (): void => {
     if (names) new Int32Array(w.memory.buffer, w.NAME_SLOTS.value, names.slots.length).set(names.slots);
-    w.setNames(names ? names.slots.length : -1, names ? names.action : -1);
+    if (names?.versions) new Int32Array(w.memory.buffer, w.CLEAN_LEFT_OUT.value, names.versions.length).set(names.versions);
+    w.setNames(names ? names.slots.length : -1, names ? names.action : -1, names?.versions ? names.versions.length : -1);
   };
 
   const copyText = (): void => {
@@ -312,19 +334,24 @@ function compiledCheck(w: Exports, asked: readonly string[], nested: string | un
         keys = [];
         keysCleared = keyTableCleared;
       }
+      lastEntry = entry === -1 ? -1 : entry >= 0 ? entry : -2 - entry;
       if (entry === -1) return make();
-      const k = entry >= 0 ? entry : -2 - entry;
-      return (keys[k] ??= make());
+      return (keys[lastEntry] ??= make());
     },
-    setNames(slots: readonly number[] | undefined, action: number) {
+    countKey(count: RepeatCount) {
+      // the entry is this check's, of the last repeatKey, and the table was not cleared since
+      if (large || owner !== self || lastEntry < 0 || keysCleared !== keyTableCleared) return;
+      w.countKey(lastEntry, KEY_KIND[count]);
+    },
+    setNames(slots: readonly number[] | undefined, action: number, versions?: readonly number[]) {
       if (slots && slots.length > MAX_KEYS) throw new Error(`at most ${MAX_KEYS} name slots, not ${slots.length}`);
-      names = slots ? { slots: [...slots], action } : undefined;
+      names = slots ? { slots: [...slots], action, versions: versions && [...versions] } : undefined;
       if (owner === self) installNames();
     },
     cleanLines(start: number, end: number): number {
       stopped = undefined;
       if (large) {
-        check.taken.lines = check.taken.removed = 0;
+        check.taken.lines = check.taken.removed = check.taken.lookalikes = 0;
         return start;
       }
       own();
@@ -332,11 +359,12 @@ function compiledCheck(w: Exports, asked: readonly string[], nested: string | un
       const v = scalars.view;
       check.taken.lines = v[5]!;
       check.taken.removed = v[6]!;
+      check.taken.lookalikes = v[9]!;
       // the line it stopped at was checked: the reader's `line` of it takes that check's notes
       if (v[8]! >= 0) stopped = { start: next, end: v[7]!, ok: v[8]! };
       return next;
     },
-    taken: { lines: 0, removed: 0 },
+    taken: { lines: 0, removed: 0, lookalikes: 0 },
     rememberKeys() {
       if (large) return large.rememberKeys();
       // the notes are another check's once it has run: remember nothing rather than its keys

@@ -16,12 +16,14 @@
  * object, with the keys and non-blank values the check noted.
  */
 import assert from "node:assert/strict";
+import { isUtf8 } from "node:buffer";
 import { before, describe, it } from "node:test";
 import fc from "fast-check";
 import { loadCatalogOrThrow } from "../catalog/index.js";
 import { buildCatalogIndex, type CatalogIndex } from "../match/catalog-index.js";
 import { buildPrefilter, type LiteralAutomaton, type Prefilter } from "../match/prefilter.js";
 import { createJsonLineCheck, jsonLineEngine, MAX_COMPILED_TEXT, type JsonLineEngine } from "./_json-line-wasm.js";
+import type { RepeatCount } from "./types.js";
 
 let prefilter: Prefilter;
 
@@ -432,20 +434,45 @@ describe("runs of lines a results log only counts (cleanLines)", () => {
   function logLine(): fc.Arbitrary<string | Buffer> {
     // mostly rows a run takes, so that runs are long; now and then one that ends it
     const clean = fc.constantFrom("Google Chrome", "Notepad++", "x", "VideoLAN", "1.0");
-    const word = fc.oneof({ arbitrary: clean, weight: 20 }, { arbitrary: fc.constantFrom("Яндекс", "a\\u0062c", ""), weight: 1 });
-    const name = fc.oneof({ arbitrary: clean, weight: 30 }, { arbitrary: fc.constantFrom("", " ", "\\t"), weight: 1 }, { arbitrary: fc.constantFrom(...prefilter.literals), weight: 1 });
+    const word = fc.oneof({ arbitrary: clean, weight: 20 }, { arbitrary: fc.constantFrom("Яндекс", "a\\u0062c", "", "bad \uFFFD"), weight: 1 });
+    // hits that repeat (so that a key counted before comes again), and any literal
+    const hit = fc.constantFrom("Kaspersky Lab", "ksnip", "Telegram Desktop", "Лаборатория Касперского");
+    const name = fc.oneof({ arbitrary: clean, weight: 30 }, { arbitrary: fc.constantFrom("", " ", "\\t"), weight: 1 }, { arbitrary: hit, weight: 8 }, { arbitrary: fc.constantFrom(...prefilter.literals), weight: 1 });
+    const version = fc.constantFrom("9.1", "10.0.2", "");
     const action = fc.oneof(
       { arbitrary: fc.constantFrom('"added"', '"removed"'), weight: 30 },
       { arbitrary: fc.constantFrom('"remov\\u0065d"', '"removed "', '"remove\\/d"', '"snapshot"', "5", '"\\u0072emoved"'), weight: 1 },
     );
-    const row = fc.tuple(name, word, action, fc.nat(9).map((n) => n === 0)).map(([n, p, a, other]) =>
-      other ? `{"columns":{"name":"${n}","version":"2"},"action":${a}}` : `{"name":"q","hostIdentifier":"h","columns":{"name":"${n}","version":"9.1","publisher":"${p}"},"action":${a}}`,
+    const row = fc.tuple(name, word, action, version, fc.nat(9).map((n) => n === 0)).map(([n, p, a, v, other]) =>
+      other ? `{"columns":{"name":"${n}","version":"2"},"action":${a}}` : `{"name":"q","hostIdentifier":"h","columns":{"name":"${n}","version":"${v}","publisher":"${p}"},"action":${a}}`,
     );
-    return fc.oneof({ arbitrary: row, weight: 40 }, { arbitrary: editedLines(), weight: 1 }, { arbitrary: fc.constantFrom("", " ", "\r", "{}", "not json"), weight: 1 });
+    // a hit whose publisher is not UTF-8: its key may be counted, and the line is still the reader's
+    const notUtf8 = fc.tuple(hit, fc.constantFrom(0xff, 0xc3)).map(([n, b]) =>
+      Buffer.concat([Buffer.from(`{"columns":{"name":"${n}","version":"9.1","publisher":"`), Buffer.from([b]), Buffer.from('"},"action":"added"}')]),
+    );
+    return fc.oneof({ arbitrary: row, weight: 40 }, { arbitrary: notUtf8, weight: 1 }, { arbitrary: editedLines(), weight: 1 }, { arbitrary: fc.constantFrom("", " ", "\r", "{}", "not json"), weight: 1 });
   }
 
-  /** The reader's own test of each line (readLogFast before cleanLines), with the JavaScript check. */
-  function reference(text: Buffer, start: number): { next: number; lines: number; removed: number } {
+  /** The version-only column of the remembered keys (name, version, publisher): left out of a row's repeat key. */
+  const VERSION_SLOTS = [1];
+
+  /** A row's repeat key as the results-log reader makes it (`repeatKey`: the nested object without its version's value), from a check's notes. */
+  function keyOf(text: Buffer, s: { nestedStart: number; nestedEnd: number; valueStarts: Int32Array; valueEnds: Int32Array }): string {
+    return `${text.toString("latin1", s.nestedStart, s.valueStarts[1]!)}\u0000${text.toString("latin1", s.valueEnds[1]!, s.nestedEnd)}`;
+  }
+
+  /** What the reader asks before it counts a hit by its key (`plainText`): valid UTF-8 without U+FFFD. */
+  function plainText(text: Buffer, start: number, end: number): boolean {
+    const line = text.subarray(start, end);
+    return isUtf8(line) && line.indexOf(Buffer.from("\uFFFD")) === -1;
+  }
+
+  /**
+   * The reader's own test of each line (readLogFast before cleanLines), with the JavaScript check:
+   * a hit is counted when the scan counts its key for good (`counted`), as the reader does after
+   * `repeat(key)`, unless it is a removed row or not plain text.
+   */
+  function reference(text: Buffer, start: number, counted = new Map<string, RepeatCount>()): { next: number; lines: number; removed: number; lookalikes: number } {
     const js = createJsonLineCheck(ASKED, "columns", prefilter.automaton(), "js");
     js.load(text);
     assert.equal(js.line(0, TEMPLATE.length), true);
@@ -453,24 +480,51 @@ describe("runs of lines a results log only counts (cleanLines)", () => {
     let pos = start;
     let lines = 0;
     let removed = 0;
+    let lookalikes = 0;
     while (pos < text.length) {
       let nl = text.indexOf(10, pos);
       if (nl === -1) nl = text.length;
       let e = nl;
       while (e > pos && text[e - 1] === 13) e--;
-      if (e === pos || !js.line(pos, e) || !js.sameKeys || js.shape.literalHit || !NAME_SLOTS.some((k) => js.shape.nonBlank[k] === 1)) break;
-      if (js.shape.kinds[1] === 2 && text.toString("latin1", js.shape.starts[1]!, js.shape.ends[1]!) === "removed") removed++;
+      if (e === pos || !js.line(pos, e) || !js.sameKeys || !NAME_SLOTS.some((k) => js.shape.nonBlank[k] === 1)) break;
+      const isRemoved = js.shape.kinds[1] === 2 && text.toString("latin1", js.shape.starts[1]!, js.shape.ends[1]!) === "removed";
+      if (js.shape.literalHit) {
+        const count = counted.get(keyOf(text, js.shape));
+        if (!count || isRemoved || !plainText(text, pos, e)) break;
+        if (count === "lookalike") lookalikes++;
+      } else if (isRemoved) removed++;
       lines++;
       pos = nl + 1;
     }
-    return { next: pos, lines, removed };
+    return { next: pos, lines, removed, lookalikes };
+  }
+
+  /** Tells `check` that the scan counts the keys of the hit rows at `marks` (line indexes into `text` from `start`) for good, as the reader does. */
+  function countKeys(check: ReturnType<typeof createJsonLineCheck>, text: Buffer, start: number, marks: [number, RepeatCount][]): Map<string, RepeatCount> {
+    const starts: number[] = [];
+    for (let pos = start; pos < text.length; pos = text.indexOf(10, pos) === -1 ? text.length : text.indexOf(10, pos) + 1) starts.push(pos);
+    const counted = new Map<string, RepeatCount>();
+    for (const [i, count] of marks) {
+      if (starts.length === 0) break;
+      const from = starts[i % starts.length]!;
+      let end = text.indexOf(10, from);
+      if (end === -1) end = text.length;
+      while (end > from && text[end - 1] === 13) end--;
+      if (!check.line(from, end) || !check.sameKeys || !check.shape.literalHit) continue;
+      const key = check.repeatKey(VERSION_SLOTS, () => keyOf(text, check.shape));
+      check.countKey(count);
+      counted.set(key, count);
+    }
+    return counted;
   }
 
   it("takes exactly the lines the reader would count, and hands over the line it stopped at already checked (property)", () => {
     let taken = 0;
     let stops = 0;
+    let byKey = 0;
+    const marks = fc.array(fc.tuple(fc.nat(), fc.constantFrom<RepeatCount>("clean", "lookalike")), { maxLength: 4 });
     fc.assert(
-      fc.property(fc.array(logLine(), { maxLength: 12 }), fc.boolean(), fc.boolean(), (lines, crlf, lastNewline) => {
+      fc.property(fc.array(logLine(), { maxLength: 12 }), fc.boolean(), fc.boolean(), marks, (lines, crlf, lastNewline, marked) => {
         const body = Buffer.concat(lines.map((l, i) => Buffer.concat([typeof l === "string" ? Buffer.from(l) : l, i < lines.length - 1 || lastNewline ? Buffer.from(crlf ? "\r\n" : "\n") : Buffer.alloc(0)])));
         const text = Buffer.concat([Buffer.from(TEMPLATE + "\n"), body]);
         const start = TEMPLATE.length + 1;
@@ -478,11 +532,13 @@ describe("runs of lines a results log only counts (cleanLines)", () => {
         check.load(text);
         assert.equal(check.line(0, TEMPLATE.length), true);
         check.rememberKeys();
-        check.setNames(NAME_SLOTS, 1);
+        check.setNames(NAME_SLOTS, 1, VERSION_SLOTS);
+        const counted = countKeys(check, text, start, marked);
         const next = check.cleanLines(start, text.length);
-        const want = reference(text, start);
-        assert.deepEqual({ next, lines: check.taken.lines, removed: check.taken.removed }, want, text.toString("latin1"));
+        const want = reference(text, start, counted);
+        assert.deepEqual({ next, ...check.taken }, want, text.toString("latin1"));
         taken += want.lines;
+        if (counted.size > 0 && reference(text, start).lines < want.lines) byKey++;
         // the line it stopped at: the same answer and notes as a check of that line alone
         if (next < text.length) {
           stops++;
@@ -502,7 +558,52 @@ describe("runs of lines a results log only counts (cleanLines)", () => {
       }),
       { numRuns: 3000 },
     );
-    assert.ok(taken > 4000 && stops > 1000, `${taken} lines taken, ${stops} stops`);
+    assert.ok(taken > 3000 && stops > 1000 && byKey > 100, `${taken} lines taken, ${stops} stops, ${byKey} runs longer by counted keys`);
+  });
+
+  it("takes a counted key's rows only while the check holds the module and the table keeps the key", () => {
+    const hit = (host: string, version: string) => `{"hostIdentifier":"${host}","columns":{"name":"ksnip","version":"${version}","publisher":"P"},"action":"added"}`;
+    const text = Buffer.from(`${TEMPLATE}\n${hit("a", "1")}\n${hit("b", "2")}\n${TEMPLATE}\n`);
+    const second = TEMPLATE.length + 1;
+    const third = second + hit("a", "1").length + 1;
+    const prepare = () => {
+      const check = createJsonLineCheck(ASKED, "columns", prefilter.automaton(), "wasm");
+      check.load(text);
+      assert.equal(check.line(0, TEMPLATE.length), true);
+      check.rememberKeys();
+      check.setNames(NAME_SLOTS, 1, VERSION_SLOTS);
+      assert.equal(check.line(second, third - 1) && check.shape.literalHit, true);
+      check.repeatKey(VERSION_SLOTS, () => keyOf(text, check.shape));
+      return check;
+    };
+    const counted = prepare();
+    assert.equal(counted.cleanLines(second, text.length), second, "not counted yet: the hit ends the run");
+    counted.line(second, third - 1);
+    counted.repeatKey(VERSION_SLOTS, () => keyOf(text, counted.shape));
+    counted.countKey("lookalike");
+    assert.equal(counted.cleanLines(second, text.length), text.length, "the other host's row, another version, is the same key");
+    assert.deepEqual(counted.taken, { lines: 3, removed: 0, lookalikes: 2 });
+
+    // another check had the module since: what the scan of the first counted is not the second's
+    const other = createJsonLineCheck(ASKED, "columns", prefilter.automaton(), "wasm");
+    other.load(Buffer.from(TEMPLATE));
+    other.line(0, TEMPLATE.length);
+    assert.equal(counted.cleanLines(second, text.length), second, "forgotten when another check took the module");
+
+    // a full table is cleared and its numbers given again: a number counted before is not, for its new key
+    const again = prepare();
+    const filler = (n: number) => Buffer.from(`{"columns":{"name":"program ${n}","version":"1"}}`);
+    // every number of the table counted (twice its size: cleared at least once with only these in it), then two more
+    for (let n = 0; n < 2 * 8192 + 2; n++) {
+      again.load(filler(n));
+      again.line(0, filler(n).length);
+      again.repeatKey([1], () => `program ${n}`);
+      again.countKey("clean");
+    }
+    again.load(text);
+    again.line(second, third - 1);
+    again.repeatKey(VERSION_SLOTS, () => keyOf(text, again.shape));
+    assert.equal(again.cleanLines(second, text.length), second, "the key, in the table again, is not counted yet");
   });
 
   it("takes no line without names set, without remembered keys, or in the JavaScript build", () => {

@@ -39,8 +39,8 @@ export function csvLineEngine(): CompiledEngine {
 /** The module's list lengths (asm/csv-line.ts MAX_LIST, MAX_KIND_BYTES). */
 const MAX_LIST = 16;
 const MAX_KIND_BYTES = 64;
-/** What a remembered key stands for (asm/csv-line.ts COUNTED, LOOKALIKE, MATCHED). */
-const KEY_KIND = { clean: 0, lookalike: 1, matched: 2 } as const;
+/** What a remembered key stands for (its kind in asm/key-table.ts: COUNTED, LOOKALIKE, MATCHED). */
+const KEY_KIND = { clean: 1, lookalike: 2, matched: 3 } as const;
 /** Why a run stopped (SCALARS[3]): a kind text it does not know; a line whose key matched. */
 const NEW_KIND = 1;
 const MATCHED_LINE = 2;

@@ -297,7 +297,8 @@ const ACTION_SLOT = 1;
  * reader knows, with a name in one of its name columns, is counted as one observation and not
  * parsed (`removed` rows count none, as on the full path). Such a line the prefilter does not
  * clear gets a repeat key (`ReadContext.repeat`): the same program on another host is counted,
- * not parsed, once the scan knows it needs only a count. Every other line (non-ASCII text that
+ * not parsed, once the scan knows it needs only a count; once the scan counts the key for good
+ * (`ReadContext.repeatCounted`), the compiled check's runs of lines count its rows too. Every other line (non-ASCII text that
  * is not plain UTF-8, a batch or snapshot, an unknown table, a malformed line) takes the full
  * path, so its observations and its issues are exactly those of the full path.
  */
@@ -308,6 +309,7 @@ async function* readLogFast(input: ReadInput, ctx: ReadContext, log: ReturnType<
   const skipped = ctx.skipped ?? (() => {});
   const emit = ctx.emit;
   const repeat = emit ? ctx.repeat : undefined;
+  const repeatCounted = repeat ? ctx.repeatCounted : undefined;
   // without a prefilter every line is a hit (literalHit stays true)
   const json = createJsonLineCheck(ASKED, "columns", ctx.prefilter?.automaton());
   const shape = json.shape;
@@ -330,7 +332,7 @@ async function* readLogFast(input: ReadInput, ctx: ReadContext, log: ReturnType<
       if (taken.lines > 0) {
         line += taken.lines;
         log.countRows(taken.lines);
-        skipped(taken.lines - taken.removed);
+        skipped(taken.lines - taken.removed, taken.lookalikes);
         atStart = false;
         pos = afterRun;
         if (pos >= length) break;
@@ -359,6 +361,9 @@ async function* readLogFast(input: ReadInput, ctx: ReadContext, log: ReturnType<
         const table = row.table;
         key = json.repeatKey(table.versionSlots, () => repeatKey(bytes, table, shape));
         if (repeat(key)) {
+          // counted for good: cleanLines counts the key's later rows itself
+          const count = repeatCounted?.(key);
+          if (count) json.countKey(count);
           log.countRow();
           pos = end + 1;
           atStart = false;
@@ -468,7 +473,7 @@ function createColumnSets(action?: number) {
       }
       table = known.get(id);
       json.rememberKeys();
-      if (action !== undefined) json.setNames(table?.nameSlots, action);
+      if (action !== undefined) json.setNames(table?.nameSlots, action, table?.versionSlots);
       return table;
     },
   };
