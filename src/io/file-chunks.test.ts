@@ -4,7 +4,7 @@ import { open } from "node:fs/promises";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { tempDir } from "../testing/temp.js";
-import { fileChunks } from "./file-chunks.js";
+import { createChunkRing, fileChunks, RING_BUFFERS } from "./file-chunks.js";
 import { openInput } from "./open.js";
 
 const dir = tempDir();
@@ -47,6 +47,35 @@ describe("fileChunks", () => {
     for await (const c of fileChunks(path, 0, undefined, 4096)) kept.push(c);
     assert.deepEqual(Buffer.concat(kept), data);
     assert.equal(new Set(kept.map((c) => c.buffer)).size, kept.length);
+  });
+
+  it("reads into a ring's buffers in turn while it is on, and into fresh ones before, when off and for good once stopped", async () => {
+    const ring = createChunkRing();
+    const got: Buffer[] = [];
+    const copies: Buffer[] = [];
+    let k = 0;
+    for await (const c of fileChunks(path, 0, undefined, 4100, ring)) {
+      // on from the third chunk; stopped after the third chunk after a full turn
+      if (k === 2) ring.start();
+      if (k === 2 + RING_BUFFERS + 3) ring.stop();
+      got.push(c);
+      copies.push(Buffer.from(c));
+      k++;
+    }
+    assert.deepEqual(Buffer.concat(copies), data, "every chunk had the file's bytes when read");
+    const buffers = got.map((c) => c.buffer);
+    // chunks 0-2 were read before start took effect (chunk 2 was read before the loop's body saw it)
+    assert.equal(new Set(buffers.slice(0, 3)).size, 3);
+    const ringed = buffers.slice(3, 3 + RING_BUFFERS + 3);
+    assert.equal(new Set(ringed).size, RING_BUFFERS, "one buffer a turn, then the same again");
+    assert.equal(ringed[RING_BUFFERS], ringed[0]);
+    assert.ok(buffers.slice(3 + RING_BUFFERS + 3).every((b) => !ringed.includes(b)), "fresh buffers once stopped");
+    // a chunk read in the ring's last turn was never overwritten after the stop
+    for (let i = 3 + 3; i < 3 + RING_BUFFERS + 3; i++) assert.deepEqual(got[i], copies[i], `chunk ${i}`);
+    // and one of the first turn was (its buffer took a later chunk)
+    assert.notDeepEqual(got[3], copies[3]);
+    ring.start();
+    assert.equal(ring.buffer(10), undefined, "stopped for good");
   });
 
   it("closes a file it opened, read to the end or left early; leaves an open descriptor to its caller", async () => {

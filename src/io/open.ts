@@ -13,7 +13,7 @@ import { PassThrough, pipeline, Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
 import { IctsError } from "../model/issue.js";
 import { decodeHead, sniffEncoding } from "./encoding.js";
-import { fileChunks } from "./file-chunks.js";
+import { createChunkRing, fileChunks, type ChunkRing } from "./file-chunks.js";
 import { peek } from "./peek.js";
 import { DEFAULT_LIMITS, GUNZIP_CHUNK_BYTES, GZIP_RATIO_AFTER_BYTES } from "./limits.js";
 import type { Probe, TextEncoding } from "./types.js";
@@ -48,6 +48,8 @@ export type OpenedInput = {
   size?: number;
   /** Raw bytes read so far. */
   bytesRead(): number;
+  /** A file's read buffers, for its reader to use again (`ReadInput.recycle`); not for gzip, standard input or a stream. */
+  recycle?: ChunkRing;
 };
 
 /**
@@ -59,10 +61,11 @@ export async function openInput(spec: InputSpec, options: OpenOptions = {}): Pro
   let path: string;
   let raw: Readable;
   let size: number | undefined;
+  let ring: ChunkRing | undefined;
   if (typeof spec === "string") {
     path = spec;
     if (spec === "-") raw = options.stdin ?? process.stdin;
-    else ({ stream: raw, size } = await openFile(spec));
+    else ({ stream: raw, size, ring } = await openFile(spec));
   } else {
     ({ path, stream: raw } = spec);
   }
@@ -117,6 +120,8 @@ export async function openInput(spec: InputSpec, options: OpenOptions = {}): Pro
     gzipped,
     ...(size !== undefined ? { size } : {}),
     bytesRead: () => read,
+    // gunzip's output is its own buffers: the file's chunks go to zlib, which may hold them
+    ...(ring && !gzipped ? { recycle: ring } : {}),
   };
 }
 
@@ -133,7 +138,7 @@ export function isGzip(head: Uint8Array): boolean {
   return head[0] === 0x1f && head[1] === 0x8b;
 }
 
-async function openFile(path: string): Promise<{ stream: Readable; size?: number }> {
+async function openFile(path: string): Promise<{ stream: Readable; size?: number; ring: ChunkRing }> {
   let handle: FileHandle;
   try {
     // O_NONBLOCK: opening a FIFO must not wait for a writer (it is refused below); regular files ignore it
@@ -149,9 +154,10 @@ async function openFile(path: string): Promise<{ stream: Readable; size?: number
       throw new IctsError("input/special-file", `${st.isFIFO() ? "a FIFO (named pipe)" : st.isSocket() ? "a socket" : "a device or special file"}, not a regular file: refused (read a pipe as standard input, -)`, { source: { file: path } });
     }
     // read synchronously, a chunk at a time (see file-chunks.ts); the file closes with the stream
-    const stream = Readable.from(fileChunks(handle.fd), { objectMode: false });
+    const ring = createChunkRing();
+    const stream = Readable.from(fileChunks(handle.fd, 0, undefined, undefined, ring), { objectMode: false });
     stream.once("close", () => void handle.close().catch(() => {}));
-    return { stream, size: st.size };
+    return { stream, size: st.size, ring };
   } catch (err) {
     await handle.close().catch(() => {});
     throw err instanceof IctsError ? err : openError(path, err);

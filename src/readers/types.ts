@@ -4,6 +4,7 @@
  * bytes (cheap); reading streams; a bad record is reported as an issue and reading goes on.
  */
 import type { Readable } from "node:stream";
+import type { ChunkRing } from "../io/file-chunks.js";
 import type { Probe, TextEncoding } from "../io/types.js";
 import type { Issue } from "../model/issue.js";
 import type { Observation, SourceRef } from "../model/observation.js";
@@ -22,6 +23,12 @@ export type ReadInput = {
   /** The whole byte stream, from the first byte (gzip already removed). Read it once. */
   stream: Readable;
   encoding: TextEncoding;
+  /**
+   * Given when the stream's chunks come straight from a file (no gzip): a reader may `start` it
+   * while it keeps no byte of a chunk after asking for the next one, and must `stop` it before
+   * it keeps any (handing the rest to a parser). See io/file-chunks.ts.
+   */
+  recycle?: ChunkRing;
 };
 
 export type ReportableIssue = Omit<Issue, "severity"> & { severity?: Issue["severity"] };

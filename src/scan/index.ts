@@ -14,14 +14,14 @@ import type { Observation, SourceRef } from "../model/observation.js";
 import type { AsOf } from "../policy/time.js";
 import { boundMessage, DEFAULT_LIMITS, type InputLimits } from "../io/limits.js";
 import { inputDeadline } from "../io/deadline.js";
-import { fileChunks } from "../io/file-chunks.js";
+import { createChunkRing, fileChunks, type ChunkRing } from "../io/file-chunks.js";
 import { detectReader } from "../readers/detect.js";
 import { NETWORK_READERS } from "../readers/network-registry.js";
 import { createIssueLog } from "../readers/_issues.js";
 import { csvReader, headerLines } from "../readers/csv/index.js";
 import { osqueryReader } from "../readers/osquery/index.js";
 import { READERS, findReader } from "../readers/registry.js";
-import type { ReadContext, Reader, RepeatCount, ReportableIssue } from "../readers/types.js";
+import type { ReadContext, ReadInput, Reader, RepeatCount, ReportableIssue } from "../readers/types.js";
 import { DEFAULT_ARCHIVE_LIMITS, isZip, scanZipFile, scanZipStream, type ArchiveContext, type ArchiveLimits, type EntryOutcome } from "./archive.js";
 import { expandInputs, openInput, type InputFile, type OpenedInput } from "./inputs.js";
 import { DEFAULT_PARALLEL, scanInParts, type ParallelSettings, type PartRequest, type PartStart } from "./parallel-read.js";
@@ -335,7 +335,7 @@ async function readInParts(
   const before = { records: tally.records(), errors: tally.errors() };
   /** Seconds left of the input's time limit; 0 when it has none (as limits.maxSecondsPerInput says it). */
   const secondsLeft = (): number => (seconds > 0 ? Math.max(0.001, seconds - (Date.now() - started) / 1000) : 0);
-  const fileBytes = (start: number, end?: number): AsyncIterable<Buffer> => fileChunks(path, start, end);
+  const fileBytes = (start: number, end?: number, ring?: ChunkRing): AsyncIterable<Buffer> => fileChunks(path, start, end, undefined, ring);
 
   /** readOpened from byte `at.offset` to the end (after a CSV's header lines), every line and record numbered on from `at`. */
   const readRest = async (at: PartStart): Promise<void> => {
@@ -346,16 +346,17 @@ async function readInParts(
     // moved down instead (its messages name no line).
     const blankLines = prefix ? at.lines - prefix.lines : 0;
     const shift = prefix ? 0 : at.lines;
+    const ring = createChunkRing();
     async function* counted(): AsyncGenerator<Buffer> {
       if (prefix) yield* fileBytes(0, prefix.end);
       for (let left = blankLines; left > 0; left -= BLANK_LINES.length) yield left >= BLANK_LINES.length ? BLANK_LINES : BLANK_LINES.subarray(0, left);
-      for await (const chunk of fileBytes(at.offset)) {
+      for await (const chunk of fileBytes(at.offset, undefined, ring)) {
         onBytes(chunk.length);
         yield chunk;
       }
     }
     const stream = Readable.from(counted(), { objectMode: false });
-    const opened: OpenedInput = { path, probe: { head: Buffer.alloc(0), text: "", path, encoding: "utf-8" }, stream, encoding: "utf-8", gzipped: false, size, bytesRead: () => 0 };
+    const opened: OpenedInput = { path, probe: { head: Buffer.alloc(0), text: "", path, encoding: "utf-8" }, stream, encoding: "utf-8", gzipped: false, size, bytesRead: () => 0, recycle: ring };
     await readOpened(
       path,
       opened,
@@ -465,7 +466,8 @@ async function readOpened(
       },
     };
     const ctx = fast.prefilter ? { report: issues.report, emit, signal, ...fast, ...named } : { report: issues.report, signal, ...fast };
-    for await (const o of reader.read({ path, stream: opened.stream, encoding: opened.encoding }, ctx)) {
+    const input: ReadInput = { path, stream: opened.stream, encoding: opened.encoding, ...(opened.recycle ? { recycle: opened.recycle } : {}) };
+    for await (const o of reader.read(input, ctx)) {
       signal.throwIfAborted();
       o.source.reader = reader.name;
       const taken = onObservation(o);

@@ -13,7 +13,7 @@
  * observations to send than the scan should hold, make it come back `clean: false` at once.
  */
 import { Readable } from "node:stream";
-import { fileChunks } from "../io/file-chunks.js";
+import { createChunkRing, fileChunks } from "../io/file-chunks.js";
 import { addTransliterations } from "../text/fold.js";
 import type { Observation } from "../model/observation.js";
 import { csvReader } from "../readers/csv/index.js";
@@ -77,9 +77,10 @@ export async function readPart(request: PartRequest, hooks: PartHooks): Promise<
   const prefix = request.start > 0 ? request.prefix : undefined;
   const prefixLines = prefix?.lines ?? 0;
   let sinceProgress = 0;
+  const ring = createChunkRing();
   async function* bytes(): AsyncGenerator<Buffer> {
     if (prefix) yield* fileChunks(request.path, 0, prefix.end);
-    for await (const chunk of fileChunks(request.path, request.start, request.end)) {
+    for await (const chunk of fileChunks(request.path, request.start, request.end, undefined, ring)) {
       sinceProgress += chunk.length;
       if (sinceProgress >= PROGRESS_BYTES) {
         hooks.onProgress(sinceProgress);
@@ -106,7 +107,7 @@ export async function readPart(request: PartRequest, hooks: PartHooks): Promise<
       signal: stop.signal,
       ...(request.limits ? { limits: request.limits } : {}),
     };
-    const input = { path: request.path, stream: Readable.from(bytes(), { objectMode: false }), encoding: "utf-8" as const };
+    const input = { path: request.path, stream: Readable.from(bytes(), { objectMode: false }), encoding: "utf-8" as const, recycle: ring };
     for await (const o of reader.read(input, ctx)) add(o);
   } catch (err) {
     if (!stopped) giveUp((err as Error).message);

@@ -317,69 +317,76 @@ async function* readLogFast(input: ReadInput, ctx: ReadContext, log: ReturnType<
   let line = 0;
   let atStart = true;
   const batches = rawLineBatches(chunks, Infinity, tooLong); // a line is held whole, as readLines holds it
-  for (;;) {
-    const next = await batches.next();
-    if (next.done) break;
-    const { bytes } = next.value;
-    json.load(bytes);
-    const length = bytes.length;
-    let pos = 0;
-    while (pos < length) {
-      ctx.signal?.throwIfAborted();
-      // the lines from here that only need a count, in one call (see JsonLineCheck.cleanLines)
-      const afterRun = json.cleanLines(pos, length);
-      const taken = json.taken;
-      if (taken.lines > 0) {
-        line += taken.lines;
-        log.countRows(taken.lines);
-        skipped(taken.lines - taken.removed, taken.lookalikes);
-        atStart = false;
-        pos = afterRun;
-        if (pos >= length) break;
-      }
-      const nl = bytes.indexOf(10, pos);
-      const end = nl === -1 ? length : nl;
-      let e = end;
-      while (e > pos && bytes[e - 1] === 13) e--;
-      line++;
-      if (isBlank(bytes, pos, e)) {
-        pos = end + 1;
-        atStart = false;
-        continue;
-      }
-      // the JSON check, then the prefilter's automaton over the row's values
-      const row = oneNamedRow(bytes, pos, e, json, tables);
-      let key: string | undefined;
-      if (row && !shape.literalHit) {
-        log.countRow();
-        if (!row.removed) skipped(1);
-        pos = end + 1;
-        atStart = false;
-        continue;
-      }
-      if (row && repeat && !row.removed && plainText(bytes, pos, e)) {
-        const table = row.table;
-        key = json.repeatKey(table.versionSlots, () => repeatKey(bytes, table, shape));
-        if (repeat(key)) {
-          // counted for good: cleanLines counts the key's later rows itself
-          const count = repeatCounted?.(key);
-          if (count) json.countKey(count);
-          log.countRow();
+  // a batch's bytes are used only until the next batch is asked for (lines are decoded to strings,
+  // the compiled check copies them): the file's read buffers may be used again
+  input.recycle?.start();
+  try {
+    for (;;) {
+      const next = await batches.next();
+      if (next.done) break;
+      const { bytes } = next.value;
+      json.load(bytes);
+      const length = bytes.length;
+      let pos = 0;
+      while (pos < length) {
+        ctx.signal?.throwIfAborted();
+        // the lines from here that only need a count, in one call (see JsonLineCheck.cleanLines)
+        const afterRun = json.cleanLines(pos, length);
+        const taken = json.taken;
+        if (taken.lines > 0) {
+          line += taken.lines;
+          log.countRows(taken.lines);
+          skipped(taken.lines - taken.removed, taken.lookalikes);
+          atStart = false;
+          pos = afterRun;
+          if (pos >= length) break;
+        }
+        const nl = bytes.indexOf(10, pos);
+        const end = nl === -1 ? length : nl;
+        let e = end;
+        while (e > pos && bytes[e - 1] === 13) e--;
+        line++;
+        if (isBlank(bytes, pos, e)) {
           pos = end + 1;
           atStart = false;
           continue;
         }
+        // the JSON check, then the prefilter's automaton over the row's values
+        const row = oneNamedRow(bytes, pos, e, json, tables);
+        let key: string | undefined;
+        if (row && !shape.literalHit) {
+          log.countRow();
+          if (!row.removed) skipped(1);
+          pos = end + 1;
+          atStart = false;
+          continue;
+        }
+        if (row && repeat && !row.removed && plainText(bytes, pos, e)) {
+          const table = row.table;
+          key = json.repeatKey(table.versionSlots, () => repeatKey(bytes, table, shape));
+          if (repeat(key)) {
+            // counted for good: cleanLines counts the key's later rows itself
+            const count = repeatCounted?.(key);
+            if (count) json.countKey(count);
+            log.countRow();
+            pos = end + 1;
+            atStart = false;
+            continue;
+          }
+        }
+        const lineText = decodeLine(bytes, pos, e, atStart);
+        atStart = false;
+        check.line(lineText, line);
+        const observations = log.line(lineText, line);
+        if (emit) {
+          if (key !== undefined && observations.length === 1) emit(observations[0]!, key);
+          else for (const o of observations) emit(o);
+        } else yield* observations;
+        pos = end + 1;
       }
-      const lineText = decodeLine(bytes, pos, e, atStart);
-      atStart = false;
-      check.line(lineText, line);
-      const observations = log.line(lineText, line);
-      if (emit) {
-        if (key !== undefined && observations.length === 1) emit(observations[0]!, key);
-        else for (const o of observations) emit(o);
-      } else yield* observations;
-      pos = end + 1;
     }
+  } finally {
+    input.recycle?.stop();
   }
   check.end();
   return line;
