@@ -14,6 +14,7 @@ import { decodeLine, nextByte, nextHit, rawLineBatches, remainder } from "../_ra
 import { createByteKeys, HASH_START, hashStep, MAX_RANGES, type ByteKeys } from "../_byte-keys.js";
 import { decodeChunks } from "../_text.js";
 import { createIssueLog } from "../_issues.js";
+import type { ChunkRing } from "../../io/file-chunks.js";
 import { guardCsvParser } from "../../io/csv-guard.js";
 import { excerpt, listExcerpt } from "../../io/limits.js";
 import { registryPathOf } from "../windows-reg/uninstall.js";
@@ -75,6 +76,8 @@ type CsvRun = {
   keyPrefix?: string;
   /** Repeat keys of plain lines by their bytes (see keyRanges), made once the header is read. */
   byteKeys?: ByteKeys;
+  /** The file's read buffers (`ReadInput.recycle`): used again from the header on, until the rest goes to csv-parse. */
+  recycle?: ChunkRing;
 };
 
 /**
@@ -88,10 +91,14 @@ type CsvRun = {
  * each; the JavaScript engine looks at every line here, with the same result.
  */
 export async function* readCsv(input: ReadInput, ctx: ReadContext, engine: CompiledEngine = csvLineEngine()): AsyncIterable<Observation> {
-  const run: CsvRun = { file: input.path, encoding: input.encoding, ctx, emptyNameLines: [], emptyNames: 0, badTextRows: 0, asciiWarned: false };
+  const run: CsvRun = { file: input.path, encoding: input.encoding, ctx, emptyNameLines: [], emptyNames: 0, badTextRows: 0, asciiWarned: false, ...(input.recycle ? { recycle: input.recycle } : {}) };
   const chunks = (input.stream as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]();
   if (input.encoding === "utf-8") {
-    yield* readLines(run, chunks, engine);
+    try {
+      yield* readLines(run, chunks, engine);
+    } finally {
+      input.recycle?.stop();
+    }
   } else {
     yield* readParsed(run, lfText(decodeChunks(iterable(chunks), input.encoding)), { lineOffset: 0 });
   }
@@ -148,6 +155,8 @@ async function* readLines(run: CsvRun, chunks: AsyncIterator<Uint8Array>, engine
 
   /** Hands the rest of the input, from byte `from` of this batch (line `fromLine`), to csv-parse. */
   const slow = (bytes: Buffer, from: number, fromLine: number): AsyncIterable<Observation> => {
+    // csv-parse may keep bytes of a chunk while it reads the next: no chunk is read into a buffer used before
+    run.recycle?.stop();
     const rest = remainder(Buffer.from(bytes.subarray(from)), batches, tooLong, chunks);
     if (run.columns === undefined) {
       // the header was not read here: csv-parse reads the input from its first byte, as always
@@ -221,6 +230,9 @@ async function* readLines(run: CsvRun, chunks: AsyncIterator<Uint8Array>, engine
       plan = countPlan(run.columns!);
       rows = compiledRows(run.columns!, plan, delimiterCode, maxLine, ctx, engine);
       headBytes = [];
+      // from here a batch's bytes are used only until the next is asked for (decoded to strings,
+      // copied by the compiled run and the byte keys), or go to csv-parse, which stops the ring
+      run.recycle?.start();
       // the lines after the header in this batch
       const restBytes = seen.subarray(pos);
       const outcome = yield* fastLines(restBytes, last);
