@@ -295,14 +295,66 @@ function scanMembers(i: usize): usize {
   return 0;
 }
 
+// ---- where a line's check may start again (`cleanLines`) ----
+
+/**
+ * Lines of a results log repeat their first members (query name, host, time, decorations) from
+ * the line before. A check notes where each top-level key before the first asked one starts
+ * (offsets from the line's start); a line whose bytes equal the last line's up to and including
+ * such a key's first byte is checked from there: every byte the last check looked at before it
+ * is the same, so the same steps led there, and no asked key, so no note, came before it.
+ */
+const MAX_RESUME: i32 = 32;
+const RESUME: usize = memory.data(MAX_RESUME * 4, 4);
+let resumeCount: i32 = 0;
+/** Whether key starts are noted (until the first asked key). */
+let noting: bool = false;
+
+/** How many bytes at `a` and `b` are equal from the first (at most n), 16 a step. */
+function commonPrefix(a: usize, b: usize, n: usize): usize {
+  let i: usize = 0;
+  while (i + 16 <= n) {
+    const m = i8x16.bitmask(i8x16.eq(v128.load(a + i), v128.load(b + i)));
+    if (m != 0xffff) return i + <usize>ctz(~m & 0xffff);
+    i += 16;
+  }
+  while (i < n && load<u8>(a + i) == load<u8>(b + i)) i++;
+  return i;
+}
+
 function checkMembers(start: usize): bool {
   memory.fill(KINDS, 0, <usize>MAX_ASKED);
   store<i32>(SCALARS, 0);
+  resumeCount = 0;
+  noting = true;
   let i = ws(start);
   if (at(i) != 123) return false;
   i = ws(i + 1);
   if (at(i) == 125) return ws(i + 1) == stop;
+  return members(i, start);
+}
+
+/**
+ * `checkMembers` from the `keep`th noted key start of the line at `start` (whose bytes up to it
+ * are the last checked line's): the notes are a fresh check's there, the key starts before it
+ * are kept.
+ */
+function checkMembersFrom(start: usize, keep: i32): bool {
+  memory.fill(KINDS, 0, <usize>MAX_ASKED);
+  store<i32>(SCALARS, 0);
+  const from = start + <usize>load<i32>(RESUME + (<usize>keep << 2));
+  resumeCount = keep;
+  noting = true;
+  return members(from, start);
+}
+
+/** The top-level members from `i` (a key's opening quote, or what stands there) to the line's end. */
+function members(i: usize, start: usize): bool {
   while (true) {
+    if (noting && resumeCount < MAX_RESUME) {
+      store<i32>(RESUME + (<usize>resumeCount << 2), <i32>(i - start));
+      resumeCount++;
+    }
     if (at(i) != QUOTE) return false;
     const ks = i + 1;
     i = scanString(i);
@@ -314,6 +366,7 @@ function checkMembers(start: usize): bool {
     const slot = askedSlot(ks, ke);
     if (slot == -2) return false;
     if (slot >= 0) {
+      noting = false;
       const kind = KINDS + <usize>slot;
       if (load<u8>(kind) != 0) return false; // a repeated key: JSON.parse keeps the last
       const c = at(i);
@@ -361,7 +414,11 @@ function literalHit(nested: bool): i32 {
 /** `checkJsonLine`: text[start, end) is one JSON object; 1 or 0, with the notes and the literal hit stored. */
 export function checkLine(start: i32, end: i32): i32 {
   stop = base + <usize>end;
-  const ok = checkMembers(base + <usize>start);
+  return lineNotes(checkMembers(base + <usize>start));
+}
+
+/** What `checkLine` stores after the members are checked. */
+function lineNotes(ok: bool): i32 {
   const nested = ok && nestedSlot >= 0 && load<u8>(KINDS + <usize>nestedSlot) == 1;
   store<i32>(SCALARS + 12, ok ? literalHit(nested) : 1);
   store<i32>(SCALARS + 16, nested ? sameKeys() : 0);
@@ -517,6 +574,23 @@ export function forgetCounted(): void {
 
 // ---- runs of lines the results-log fast path only counts (`JsonLineCheck.cleanLines`) ----
 
+/**
+ * `checkLine` of the line [start, end) of the text, right after a check that accepted the line
+ * [lastStart, lastStart + lastLength) (0 length: none): from the last key start the two lines
+ * share with the byte at it (see RESUME), the same answer and notes.
+ */
+function checkLineAfter(start: usize, end: usize, lastStart: usize, lastLength: usize): i32 {
+  stop = base + end;
+  if (lastLength > 0 && resumeCount > 1) {
+    const length = end - start;
+    const same = commonPrefix(base + lastStart, base + start, length < lastLength ? length : lastLength);
+    let k = resumeCount - 1;
+    while (k > 0 && <usize>load<i32>(RESUME + (<usize>k << 2)) >= same) k--;
+    if (k > 0) return lineNotes(checkMembersFrom(base + start, k));
+  }
+  return lineNotes(checkMembers(base + start));
+}
+
 /** The remembered column set's name columns, as slots (`setNames`). */
 export const NAME_SLOTS: usize = memory.data(MAX_KEYS * 4, 4);
 /** Its version-only columns, as slots in line order: left out of its rows' repeat keys (`setNames`). */
@@ -589,6 +663,9 @@ export function cleanLines(start: i32, end: i32): i32 {
   let lookalikes: i32 = 0;
   let stopEnd: usize = 0;
   let checked: i32 = -1;
+  /** The last line this call checked and accepted, whose key starts RESUME holds: its start and length; 0 length for none. */
+  let lastStart: usize = 0;
+  let lastLength: usize = 0;
   if (nameCount >= 0 && remembered >= 0) {
     while (pos < n) {
       const nl = find(10, base + pos, base + n) - base;
@@ -596,7 +673,9 @@ export function cleanLines(start: i32, end: i32): i32 {
       while (e > pos && load<u8>(base + e - 1) == 13) e--;
       stopEnd = e;
       if (e == pos) break;
-      checked = checkLine(<i32>pos, <i32>e);
+      checked = checkLineAfter(pos, e, lastStart, lastLength);
+      lastStart = pos;
+      lastLength = checked == 1 ? e - pos : 0;
       if (checked == 0 || load<i32>(SCALARS + 16) != 1 || !hasName()) break;
       if (load<i32>(SCALARS + 12) == 0) removed += removedAction();
       else {

@@ -443,14 +443,38 @@ describe("runs of lines a results log only counts (cleanLines)", () => {
       { arbitrary: fc.constantFrom('"added"', '"removed"'), weight: 30 },
       { arbitrary: fc.constantFrom('"remov\\u0065d"', '"removed "', '"remove\\/d"', '"snapshot"', "5", '"\\u0072emoved"'), weight: 1 },
     );
-    const row = fc.tuple(name, word, action, version, fc.nat(9).map((n) => n === 0)).map(([n, p, a, v, other]) =>
-      other ? `{"columns":{"name":"${n}","version":"2"},"action":${a}}` : `{"name":"q","hostIdentifier":"h","columns":{"name":"${n}","version":"${v}","publisher":"${p}"},"action":${a}}`,
+    // the members before `columns`: mostly as the line before has them (a run checks a line from
+    // the last key start the two share), now and then differing at a key, a value, a space or an
+    // escape, repeating a key, asking one early, or left broken
+    const head = fc.oneof(
+      { arbitrary: fc.constant('{"name":"q","hostIdentifier":"h",'), weight: 20 },
+      {
+        arbitrary: fc.constantFrom(
+          '{"name":"q","hostIdentifier":"h2",',
+          '{"name":"q","hostIdentifier":"h" ,',
+          '{"name":"q", "hostIdentifier":"h",',
+          '{"name":"q","hostIdentifier":5,',
+          '{"name":"q","hostIdentifier":"h\\u0041",',
+          '{"name":"q","hostIdentifier":"h","name":"r",',
+          '{"name":"q","hostIdentifier":"h","action":"added",',
+          '{"name":"q","hostIdentifier":"h","decorations":{"a":"b"},',
+          '{"name":"q","hostIdentifier":"h","decorations":{"a":"b",',
+          '{"name":"q","hostIdentifier":',
+          '{"name":"q","hostIdentifier":"h","columns":{},',
+          '{"name":"q","hostIdentifier":"h","col\\u0075mns":{},',
+          '{"name":"q","hostIdentifier":"h"',
+        ),
+        weight: 6,
+      },
+    );
+    const row = fc.tuple(name, word, action, version, fc.nat(9).map((n) => n === 0), head).map(([n, p, a, v, other, h]) =>
+      other ? `{"columns":{"name":"${n}","version":"2"},"action":${a}}` : `${h}"columns":{"name":"${n}","version":"${v}","publisher":"${p}"},"action":${a}}`,
     );
     // a hit whose publisher is not UTF-8: its key may be counted, and the line is still the reader's
     const notUtf8 = fc.tuple(hit, fc.constantFrom(0xff, 0xc3)).map(([n, b]) =>
       Buffer.concat([Buffer.from(`{"columns":{"name":"${n}","version":"9.1","publisher":"`), Buffer.from([b]), Buffer.from('"},"action":"added"}')]),
     );
-    return fc.oneof({ arbitrary: row, weight: 40 }, { arbitrary: notUtf8, weight: 1 }, { arbitrary: editedLines(), weight: 1 }, { arbitrary: fc.constantFrom("", " ", "\r", "{}", "not json"), weight: 1 });
+    return fc.oneof({ arbitrary: row, weight: 40 }, { arbitrary: notUtf8, weight: 1 }, { arbitrary: editedLines(), weight: 1 }, { arbitrary: fc.constantFrom("", " ", "\r", "{}", "not json", '{"name":"q","hostIdentifier":"h",', '{"name":"q","hostIdentifier":"h"}'), weight: 1 });
   }
 
   /** The version-only column of the remembered keys (name, version, publisher): left out of a row's repeat key. */
@@ -558,7 +582,7 @@ describe("runs of lines a results log only counts (cleanLines)", () => {
       }),
       { numRuns: 3000 },
     );
-    assert.ok(taken > 3000 && stops > 1000 && byKey > 100, `${taken} lines taken, ${stops} stops, ${byKey} runs longer by counted keys`);
+    assert.ok(taken > 2000 && stops > 1000 && byKey > 100, `${taken} lines taken, ${stops} stops, ${byKey} runs longer by counted keys`);
   });
 
   it("takes a counted key's rows only while the check holds the module and the table keeps the key", () => {
