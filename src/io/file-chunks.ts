@@ -26,9 +26,9 @@ import { READ_CHUNK_BYTES } from "./limits.js";
  *
  * A chunk read while the ring is on shares one of RING_BUFFERS buffers, in turn: its bytes are
  * overwritten RING_BUFFERS chunks later. Between the file and a reader stand streams that each
- * hold a chunk ahead of it (up to four: `Readable.from` layers, the probe's and a reader's peek), so a reader that
- * keeps no byte of a chunk once it has asked for the next one has its bytes for as long as it
- * uses them. Stopped, the ring is off for good: no buffer of it is written again, and every
+ * hold a chunk ahead of it (up to four: `Readable.from` layers, the probe's and a reader's
+ * peek), so a reader that keeps no byte of a chunk once it has asked for the next one has its
+ * bytes for as long as it uses them. Stopped, the ring is off for good: no buffer of it is written again, and every
  * chunk read keeps its bytes for as long as anything holds it.
  */
 export type ChunkRing = {

@@ -69,9 +69,10 @@ export type JsonLineCheck = {
    * non-blank name (see `setNames`), and no literal hit or a repeat key the scan counts (see
    * `countKey`; not a removed row, valid UTF-8 without U+FFFD). Returns the first byte of the
    * first line not taken (`end` or past it when it took them all); `taken` says how many lines it
-   * took, how many of them were removed rows, and how many look-alikes counted by their key. The next `line` of the line it stopped at takes the check
-   * this call made of it. One call a batch, where calling `line` for each of them cost more than
-   * the check. The JavaScript check takes none.
+   * took, how many of them were removed rows, and how many look-alikes counted by their key. The
+   * next `line` of the line it stopped at takes the check this call made of it. One call a batch,
+   * where calling `line` for each of them cost more than the check. The JavaScript check takes
+   * none.
    */
   cleanLines(start: number, end: number): number;
   readonly taken: { lines: number; removed: number; lookalikes: number };
