@@ -25,7 +25,7 @@
  * `__heap_base` (`layout`). Offsets in and out are relative to the text (`base`).
  */
 
-import { addEntry, clearKeys, entryBytes, entryIn, entryKind, entryMayBe, firstSlot, HASH_START, hashBytes, keyCount, LOOKALIKE, MATCHED, nextSlot, setEntryKind } from "./key-table";
+import { addEntry, clearKeys, COUNTED, entryBytes, entryIn, entryKind, entryMayBe, firstSlot, HASH_START, hashBytes, keyCount, LOOKALIKE, MATCHED, nextSlot, setEntryKind } from "./key-table";
 import { automatonHits, base, find, hasAutomaton, utf8Sequence } from "./text";
 export { layout } from "./text";
 
@@ -406,6 +406,8 @@ export function cleanRows(start: i32, end: i32): i32 {
           store<i32>(SCALARS + 16, entry);
           break;
         }
+        // `remember` gives every key it adds a kind: a key of no kind is not counted
+        if (kind != COUNTED && kind != LOOKALIKE) break;
         observations++;
         if (kind == LOOKALIKE) lookalikes++;
       }

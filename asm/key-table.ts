@@ -19,7 +19,10 @@ const ENTRY_KIND: usize = memory.data(MAX_ENTRIES);
 let entries: i32 = 0;
 let arenaUsed: i32 = 0;
 
-/** An entry's kind: not told; rows the scan counts as one observation each; as one observation and one look-alike each; rows that matched. */
+/**
+ * An entry's kind: not told; rows the scan counts as one observation each; as one observation
+ * and one look-alike each; rows that matched.
+ */
 export const NO_KIND: i32 = 0;
 export const COUNTED: i32 = 1;
 export const LOOKALIKE: i32 = 2;
@@ -96,8 +99,8 @@ export function keyCount(): i32 {
 
 /**
  * A new entry of `length` bytes with hash `h` in the empty slot `s` (where the search for it
- * ended), of no kind: its number, its bytes for the caller to write at `entryBytes`; -1 when the table is
- * full, which clears it.
+ * ended), of no kind: its number, its bytes for the caller to write at `entryBytes`; -1 when the
+ * table is full, which clears it.
  */
 export function addEntry(s: i32, h: u32, length: i32): i32 {
   if (entries >= MAX_ENTRIES || arenaUsed + length > ARENA_BYTES) {
