@@ -635,8 +635,8 @@ function removedAction(): i32 {
 
 /**
  * The kind of the last line's repeat key (the remembered column set's, see `setNames`) when the
- * reader would count the line by it: not a removed row, valid UTF-8 without U+FFFD (the reader's
- * `plainText`), and a key `countKey` marked; else NO_KIND.
+ * reader would count the line by it: not a removed row, valid UTF-8 without U+FFFD
+ * (`plainUtf8` of src/readers/_raw-lines.ts), and a key `countKey` marked; else NO_KIND.
  */
 function countedKind(from: usize, to: usize): i32 {
   if (cleanLeftOutCount < 0 || removedAction() == 1 || !plainUtf8(from, to)) return 0;

@@ -78,7 +78,10 @@ export function utf8Sequence(i: usize, to: usize): i32 {
   return 0;
 }
 
-/** Whether [from, to) is valid UTF-8 without U+FFFD (`utf8Sequence`), 16 ASCII bytes a step. */
+/**
+ * Whether [from, to) is valid UTF-8 without U+FFFD (`plainUtf8` of src/readers/_raw-lines.ts),
+ * 16 ASCII bytes a step.
+ */
 export function plainUtf8(from: usize, to: usize): bool {
   let i = from;
   while (i < to) {

@@ -16,13 +16,13 @@
  * object, with the keys and non-blank values the check noted.
  */
 import assert from "node:assert/strict";
-import { isUtf8 } from "node:buffer";
 import { before, describe, it } from "node:test";
 import fc from "fast-check";
 import { loadCatalogOrThrow } from "../catalog/index.js";
 import { buildCatalogIndex, type CatalogIndex } from "../match/catalog-index.js";
 import { buildPrefilter, type LiteralAutomaton, type Prefilter } from "../match/prefilter.js";
 import { createJsonLineCheck, jsonLineEngine, MAX_COMPILED_TEXT, type JsonLineEngine } from "./_json-line-wasm.js";
+import { plainUtf8 } from "./_raw-lines.js";
 import type { RepeatCount } from "./types.js";
 
 let prefilter: Prefilter;
@@ -485,11 +485,6 @@ describe("runs of lines a results log only counts (cleanLines)", () => {
     return `${text.toString("latin1", s.nestedStart, s.valueStarts[1]!)}\u0000${text.toString("latin1", s.valueEnds[1]!, s.nestedEnd)}`;
   }
 
-  /** What the reader asks before it counts a hit by its key (`plainText`): valid UTF-8 without U+FFFD. */
-  function plainText(text: Buffer, start: number, end: number): boolean {
-    const line = text.subarray(start, end);
-    return isUtf8(line) && line.indexOf(Buffer.from("\uFFFD")) === -1;
-  }
 
   /**
    * The reader's own test of each line (readLogFast before cleanLines), with the JavaScript check:
@@ -514,7 +509,7 @@ describe("runs of lines a results log only counts (cleanLines)", () => {
       const isRemoved = js.shape.kinds[1] === 2 && text.toString("latin1", js.shape.starts[1]!, js.shape.ends[1]!) === "removed";
       if (js.shape.literalHit) {
         const count = counted.get(keyOf(text, js.shape));
-        if (!count || isRemoved || !plainText(text, pos, e)) break;
+        if (!count || isRemoved || !plainUtf8(text, pos, e)) break;
         if (count === "lookalike") lookalikes++;
       } else if (isRemoved) removed++;
       lines++;

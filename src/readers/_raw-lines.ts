@@ -5,6 +5,7 @@
  * it proves cannot match without making strings of them, and decodes only the others as UTF-8. The last line of the input comes in the last batch, with or
  * without its line break.
  */
+import { isUtf8 } from "node:buffer";
 import type { Prefilter } from "../match/prefilter.js";
 
 /** Bytes read between two full garbage collections (see {@link keepMemoryFlat}). */
@@ -102,6 +103,17 @@ const utf8AtStart = new TextDecoder("utf-8", { fatal: false, ignoreBOM: false })
  */
 export function decodeLine(bytes: Buffer, start: number, end: number, atStart = false): string {
   return (atStart ? utf8AtStart : utf8).decode(bytes.subarray(start, end));
+}
+
+const REPLACEMENT_CHARACTER = Buffer.from("\uFFFD");
+
+/**
+ * Whether bytes [start, end) are valid UTF-8 with no U+FFFD: text that decodes one way only, with
+ * nothing for a reader's full path to warn about (equal bytes then stand for equal text).
+ */
+export function plainUtf8(bytes: Uint8Array, start: number, end: number): boolean {
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start);
+  return isUtf8(text) && text.indexOf(REPLACEMENT_CHARACTER) === -1;
 }
 
 /**

@@ -7,10 +7,9 @@
  * BOM), CRLF is folded to LF so csv-parse counts lines right, and the delimiter (`,` `;` tab) is
  * sniffed from the header line. Records stream through csv-parse one at a time.
  */
-import { isUtf8 } from "node:buffer";
 import { Readable, pipeline } from "node:stream";
 import type { CsvError } from "csv-parse";
-import { decodeLine, nextByte, nextHit, rawLineBatches, remainder } from "../_raw-lines.js";
+import { decodeLine, nextByte, nextHit, plainUtf8, rawLineBatches, remainder } from "../_raw-lines.js";
 import { createByteKeys, HASH_START, hashStep, MAX_RANGES, type ByteKeys } from "../_byte-keys.js";
 import { decodeChunks } from "../_text.js";
 import { createIssueLog } from "../_issues.js";
@@ -523,14 +522,6 @@ function keyRanges(bytes: Uint8Array, start: number, end: number, delimiter: num
   out[2 * count + 1] = end;
   keyRangesHash = h;
   return count + 1;
-}
-
-const REPLACEMENT_CHARACTER = Buffer.from("\uFFFD");
-
-/** Valid UTF-8 with no U+FFFD: the text the full path decodes, with nothing to warn about. */
-function plainUtf8(bytes: Uint8Array, start: number, end: number): boolean {
-  const text = Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start);
-  return isUtf8(text) && text.indexOf(REPLACEMENT_CHARACTER) === -1;
 }
 
 /**

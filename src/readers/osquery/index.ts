@@ -6,12 +6,11 @@
  * the query or pack, not the table. Rows an osqueryd differential log marks `removed` are gone
  * from the host and are skipped.
  */
-import { isUtf8 } from "node:buffer";
 import { Readable } from "node:stream";
 import { isObject, str, streamJson, type JsonResume } from "../_json.js";
 import { MAX_DEPTH, startsWith, type JsonLineShape } from "../_json-line.js";
 import { createJsonLineCheck, type JsonLineCheck } from "../_json-line-wasm.js";
-import { decodeLine, rawLineBatches, remainder } from "../_raw-lines.js";
+import { decodeLine, plainUtf8, rawLineBatches, remainder } from "../_raw-lines.js";
 import { DEFAULT_LIMITS } from "../../io/limits.js";
 import { createLineCheck, readLines } from "../_text.js";
 import { defineReader, type Probe, type ReadContext, type ReadInput } from "../types.js";
@@ -195,7 +194,7 @@ function rowLine(bytes: Buffer, start: number, end: number, json: JsonLineCheck,
   const table = tables.of(bytes, json);
   if (!table || !hasName(table, shape)) return undefined;
   // a row the prefilter clears is ASCII; one it does not is parsed alone, so it must be plain UTF-8
-  if (shape.literalHit && !plainText(bytes, start, end)) return undefined;
+  if (shape.literalHit && !plainUtf8(bytes, start, end)) return undefined;
   return table;
 }
 
@@ -361,7 +360,7 @@ async function* readLogFast(input: ReadInput, ctx: ReadContext, log: ReturnType<
           atStart = false;
           continue;
         }
-        if (row && repeat && !row.removed && plainText(bytes, pos, e)) {
+        if (row && repeat && !row.removed && plainUtf8(bytes, pos, e)) {
           const table = row.table;
           key = json.repeatKey(table.versionSlots, () => repeatKey(bytes, table, shape));
           if (repeat(key)) {
@@ -410,14 +409,6 @@ function oneNamedRow(
   // the raw bytes: no escape the check accepts spells a letter (it leaves `\u` to the full path)
   const removed = shape.kinds[ACTION_SLOT] === 2 && shape.ends[ACTION_SLOT]! - shape.starts[ACTION_SLOT]! === 7 && startsWith(bytes, "removed", shape.starts[ACTION_SLOT]!);
   return { table, removed };
-}
-
-const REPLACEMENT_CHARACTER = Buffer.from("\uFFFD");
-
-/** Valid UTF-8 with no U+FFFD: the full path's text check would report nothing on this line. */
-function plainText(bytes: Buffer, start: number, end: number): boolean {
-  const text = bytes.subarray(start, end);
-  return isUtf8(text) && text.indexOf(REPLACEMENT_CHARACTER) === -1;
 }
 
 /**
