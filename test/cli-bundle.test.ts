@@ -29,7 +29,8 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 /** Runs one worker script on `request` and returns its result. */
 function runWorker(script: string, request: PartRequest): Promise<PartResult> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(script, { workerData: request });
+    const worker = new Worker(script);
+    worker.postMessage(request);
     worker.on("message", (m: { result?: PartResult }) => {
       if (m.result) resolve(m.result);
     });

@@ -24,6 +24,7 @@ import { READERS, findReader } from "../readers/registry.js";
 import type { ReadContext, ReadInput, Reader, RepeatCount, ReportableIssue } from "../readers/types.js";
 import { DEFAULT_ARCHIVE_LIMITS, isZip, scanZipFile, scanZipStream, type ArchiveContext, type ArchiveLimits, type EntryOutcome } from "./archive.js";
 import { expandInputs, openInput, type InputFile, type OpenedInput } from "./inputs.js";
+import { stopIdlePartWorkers } from "./part-workers.js";
 import { DEFAULT_PARALLEL, scanInParts, type ParallelSettings, type PartRequest, type PartStart } from "./parallel-read.js";
 import { createScanner } from "./scanner.js";
 
@@ -151,13 +152,18 @@ export async function runScan(options: ScanOptions): Promise<ReportDocument> {
           },
           tick: () => progress(),
         };
-  for (const [fileIndex, file] of files.entries()) {
-    progress = (): void =>
-      options.onProgress?.({ file: file.path, fileIndex, files: files.length, bytesRead, totalBytes, observations: scanner.observations });
-    progress();
-    await scanFile(file, forced, { stdin: options.stdin ?? process.stdin, archiveLimits: options.archiveLimits }, report, (n) => {
-      bytesRead += n;
-    }, onObservation, { prefilter, skipped, limits, repeat, repeatCounted, repeatHit }, tally, parallel);
+  try {
+    for (const [fileIndex, file] of files.entries()) {
+      progress = (): void =>
+        options.onProgress?.({ file: file.path, fileIndex, files: files.length, bytesRead, totalBytes, observations: scanner.observations });
+      progress();
+      await scanFile(file, forced, { stdin: options.stdin ?? process.stdin, archiveLimits: options.archiveLimits }, report, (n) => {
+        bytesRead += n;
+      }, onObservation, { prefilter, skipped, limits, repeat, repeatCounted, repeatHit }, tally, parallel);
+    }
+  } finally {
+    // workers `scan` started ahead for a file that was not read in parts after all
+    stopIdlePartWorkers();
   }
   // A scan that read none of the inputs it was given is not a clean scan (docs/cli.md); when
   // errors were reported, they already say why (and the exit code is 2)

@@ -1,11 +1,13 @@
 /**
  * @module
- * A worker thread of a scan read in parts (./parallel-read.ts): reads one part (./read-part.ts)
- * and posts its progress and then its result.
+ * A worker thread of a scan read in parts (./parallel-read.ts): loads the code at once (it may
+ * be started ahead, ./part-workers.ts), then reads the one part it is sent (./read-part.ts) and
+ * posts its progress and then its result.
  */
-import { parentPort, workerData } from "node:worker_threads";
+import { parentPort } from "node:worker_threads";
 import type { PartRequest } from "./parallel-read.js";
 import { readPart } from "./read-part.js";
 
-const result = await readPart(workerData as PartRequest, { onProgress: (progress) => parentPort!.postMessage({ progress }) });
-parentPort!.postMessage({ result });
+parentPort!.once("message", (request: PartRequest) => {
+  void readPart(request, { onProgress: (progress) => parentPort!.postMessage({ progress }) }).then((result) => parentPort!.postMessage({ result }));
+});

@@ -18,13 +18,13 @@
  * file, so issues and their counts are a single thread's too. Every part before it ended at a
  * whole record, so reading on from there is what a single thread does.
  */
-import { availableParallelism } from "node:os";
 import { open } from "node:fs/promises";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import type { InputLimits } from "../io/limits.js";
 import type { Catalog, Profile } from "../model/catalog.js";
 import type { Observation } from "../model/observation.js";
 import { knownTransliterations } from "../text/fold.js";
+import { PARTS_MIN_BYTES, PARTS_THREADS, partWorker } from "./part-workers.js";
 import { readPart } from "./read-part.js";
 
 /** What a part's reader is asked to read: bytes [start, end) of the file. */
@@ -88,8 +88,8 @@ export type ParallelSettings = {
 };
 
 export const DEFAULT_PARALLEL: ParallelSettings = {
-  minBytes: 64 * 1024 * 1024,
-  workers: Math.min(4, availableParallelism()),
+  minBytes: PARTS_MIN_BYTES,
+  workers: PARTS_THREADS,
   headStart: { "osquery-log": 32 * 1024 * 1024, csv: 16 * 1024 * 1024 },
 };
 
@@ -179,11 +179,8 @@ export async function scanInParts(scan: PartsScan): Promise<void> {
   const later = parts.slice(1).map((part, i) => {
     let worker: Worker;
     try {
-      worker = new Worker(new URL("./parallel-read-worker.js", import.meta.url), {
-        // a smaller young generation than V8's default: 10 MiB less peak RSS a worker, no slower (1M-row log)
-        resourceLimits: { maxYoungGenerationSizeMb: 8 },
-        workerData: request(part),
-      });
+      worker = partWorker();
+      worker.postMessage(request(part));
     } catch (err) {
       return Promise.resolve<PartResult>({ clean: false, why: `no worker thread: ${(err as Error).message}` });
     }

@@ -55,6 +55,10 @@ export function scanCommand(): Command {
 }
 
 async function scan(inputs: string[], flags: ScanFlags): Promise<number> {
+  const threads = flags.threads === undefined ? undefined : Number(flags.threads);
+  const threadsValid = threads === undefined || (Number.isInteger(threads) && threads >= 1 && threads <= 64);
+  // first: threads to read a large file in parts load their code while this one loads the rest
+  if (threadsValid) (await import("../../scan/part-workers.js")).startPartWorkersFor(inputs, threads);
   // Loaded when the command runs, not when it is defined: `--help` and `--version` stay fast.
   const [{ resolveSettings }, { writeReport }, { runScan, UsageError }, { openOutput, printIssue }, { cleanLeftovers }] = await Promise.all([
     import("../../config/settings.js"),
@@ -68,8 +72,7 @@ async function scan(inputs: string[], flags: ScanFlags): Promise<number> {
   if (inputs.length === 0 && !host) {
     throw new UsageError("nothing to scan: name files, directories or - for standard input, or use --host to scan this machine");
   }
-  const threads = flags.threads === undefined ? undefined : Number(flags.threads);
-  if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1 && threads <= 64)) {
+  if (!threadsValid) {
     throw new UsageError(`--threads: expected a whole number from 1 to 64, found "${flags.threads}"`);
   }
   const settings = await resolveSettings<ReportFormat, Status | "none">("scan", flags);
