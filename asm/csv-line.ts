@@ -26,7 +26,7 @@
  */
 
 import { addEntry, clearKeys, COUNTED, entryBytes, entryIn, entryKind, entryMayBe, firstSlot, HASH_START, hashBytes, keyCount, LOOKALIKE, MATCHED, nextSlot, setEntryKind } from "./key-table";
-import { automatonHits, base, find, hasAutomaton, utf8Sequence } from "./text";
+import { automatonStep, base, classes, find, hasAutomaton, hitFrom, table, utf8Sequence } from "./text";
 export { layout } from "./text";
 
 const QUOTE: i32 = 34;
@@ -206,10 +206,10 @@ function quotedCells(from: usize, to: usize): bool {
 
 /**
  * A line's bytes [from, to): REFUSED when it holds a carriage return or `tokenize` would refuse
- * it; else HIT when the automaton hits (or there is none), PLAIN when not; the cells up to
+ * it; else HIT when the automaton hit it (`hit`, from `lineHit`), PLAIN when not; the cells up to
  * lastCell noted.
  */
-function scanLine(from: usize, to: usize): i32 {
+function scanLine(from: usize, to: usize, hit: bool): i32 {
   if (find(CR, from, to) < to) return REFUSED;
   if (find(QUOTE, from, to) < to) {
     if (!quotedCells(from, to)) return REFUSED;
@@ -232,7 +232,7 @@ function scanLine(from: usize, to: usize): i32 {
     }
     cells = k;
   }
-  return !hasAutomaton || automatonHits(from, to) ? HIT : PLAIN;
+  return hit ? HIT : PLAIN;
 }
 
 /**
@@ -282,6 +282,7 @@ const KEY: usize = memory.data(1 << 20, 16);
  */
 function lineKey(from: usize, to: usize): i32 {
   if (to - from > <usize>(1 << 20)) return -1;
+  if (plainLine(from, to)) return plainLineKey(from, to);
   let out = KEY;
   let cell: i32 = 0;
   let questions: i32 = 0;
@@ -312,6 +313,46 @@ function lineKey(from: usize, to: usize): i32 {
       cell++;
       skipping = cell == hostCell || cell == versionCell || cell == registryKeyCell;
     } else if (!skipping) store<u8>(out++, <u8>c);
+  }
+  return <i32>(out - KEY);
+}
+
+/**
+ * Whether the line [from, to) is ASCII without a NUL, a quote or a `?`, 16 bytes a step: its key
+ * is then its bytes with the left-out cells' content cut out (`plainLineKey`), and nothing in it
+ * can make it have none.
+ */
+function plainLine(from: usize, to: usize): bool {
+  const nul = i8x16.splat(0);
+  const quote = i8x16.splat(<i8>QUOTE);
+  const question = i8x16.splat(63);
+  for (let i = from; i < to; i += 16) {
+    const v = v128.load(i);
+    const odd = v128.or(v128.or(i8x16.eq(v, nul), i8x16.eq(v, quote)), i8x16.eq(v, question));
+    // a byte of 0x80 or more has its top bit set; bytes past the line do not count
+    let m = i8x16.bitmask(v128.or(odd, v));
+    if (to - i < 16) m &= (1 << <i32>(to - i)) - 1;
+    if (m != 0) return false;
+  }
+  return true;
+}
+
+/** `lineKey` of a line `plainLine` accepted: its cells but the left-out ones, delimiters kept. */
+function plainLineKey(from: usize, to: usize): i32 {
+  const d = delimiter;
+  let out = KEY;
+  let cell: i32 = 0;
+  let start = from;
+  while (true) {
+    const next = find(d, start, to);
+    if (cell != hostCell && cell != versionCell && cell != registryKeyCell) {
+      memory.copy(out, start, next - start);
+      out += next - start;
+    }
+    if (next >= to) break;
+    store<u8>(out++, <u8>d);
+    cell++;
+    start = next + 1;
   }
   return <i32>(out - KEY);
 }
@@ -364,6 +405,177 @@ function keyEntry(from: usize, to: usize): i32 {
   return s < 0 ? -1 : entryIn(s);
 }
 
+// ---- which lines the prefilter's automaton hits, a group of lines at a time ----
+
+/*
+ * One step of the automaton waits for the one before (the state is the address of the next), so
+ * a line at a time it ran at the speed of that chain. A group of whole lines is cut into STREAMS
+ * parts at line starts, and the parts are stepped side by side in one loop: chains that do not
+ * wait for each other. A part needs no reset between its lines: a line feed is in no literal, so
+ * it leads the automaton back to its root, where each line's own run starts. A hit notes its
+ * offset and skips the rest of its line (the line is a hit either way). Carriage returns before
+ * a line feed are in no literal either, so a line's bytes with or without them hit alike.
+ *
+ * A group is kept until the text changes (`newText`): a run that stops in it (a line JavaScript
+ * must read) goes on in it without stepping its lines again.
+ */
+
+/** Bytes a group starts its lines in (it ends at the line feed of the line holding its last byte). */
+const GROUP_BYTES: i32 = 8192;
+const STREAMS: i32 = 4;
+/** Offsets (from `base`) of the group's hits, one at most per line, in text order; each part writes its own GROUP_BYTES. */
+const HITS: usize = memory.data(STREAMS * GROUP_BYTES * 4, 4);
+let groupStart: i32 = 0;
+let groupEnd: i32 = 0;
+let hitCount: i32 = 0;
+/** The first hit at or after the line being looked at. */
+let hitIndex: i32 = 0;
+
+/** The text changed (JavaScript loaded other bytes): no group stands. */
+export function newText(): void {
+  groupStart = 0;
+  groupEnd = 0;
+  hitCount = 0;
+  hitIndex = 0;
+}
+
+/** One part's hits from `at` (an address) to `to`, its state `state` at `at`: how many it wrote from `out` on. */
+function finishPart(at: usize, to: usize, state: i32, out: usize, written: i32): i32 {
+  const hits = hitFrom;
+  const steps = table;
+  const classOf = classes;
+  let s = state;
+  let n = written;
+  for (let p = at; p < to; p++) {
+    s = automatonStep(steps, classOf, s, p);
+    if (s >= hits) {
+      store<i32>(out + (<usize>n << 2), <i32>(p - base));
+      n++;
+      p = find(10, p, to);
+      s = 0;
+    }
+  }
+  return n;
+}
+
+/**
+ * The group of whole lines from `start` (a line's first byte) that ends before `end`, and its
+ * hits; an empty group when no line feed stands in [start, end).
+ */
+function stepGroup(start: i32, end: i32): void {
+  let last = start + GROUP_BYTES - 1;
+  if (last >= end) last = end - 1;
+  let nl = <i32>(find(10, base + <usize>last, base + <usize>end) - base);
+  if (nl >= end) {
+    // the text ends before the group would: back to its last line feed
+    nl = last;
+    while (nl >= start && <i32>load<u8>(base + <usize>nl) != 10) nl--;
+  }
+  groupStart = start;
+  groupEnd = nl + 1;
+  hitCount = 0;
+  hitIndex = 0;
+  if (groupEnd <= start) return;
+  // the parts: [q0, q1), [q1, q2), [q2, q3), [q3, groupEnd), each of whole lines
+  const length = groupEnd - start;
+  const limit = base + <usize>groupEnd;
+  const q0 = base + <usize>start;
+  const q1 = find(10, base + <usize>(start + (length >> 2)), limit) + 1;
+  const q2 = find(10, base + <usize>(start + (length >> 1)), limit) + 1;
+  const q3 = find(10, base + <usize>(start + ((length >> 2) * 3)), limit) + 1;
+  const out0 = HITS;
+  const out1 = HITS + (<usize>GROUP_BYTES << 2);
+  const out2 = HITS + (<usize>GROUP_BYTES << 3);
+  const out3 = HITS + (<usize>GROUP_BYTES * 12);
+  const hits = hitFrom;
+  const steps = table;
+  const classOf = classes;
+  let p0 = q0;
+  let p1 = q1;
+  let p2 = q2;
+  let p3 = q3;
+  let s0: i32 = 0;
+  let s1: i32 = 0;
+  let s2: i32 = 0;
+  let s3: i32 = 0;
+  let n0: i32 = 0;
+  let n1: i32 = 0;
+  let n2: i32 = 0;
+  let n3: i32 = 0;
+  while (p0 < q1 && p1 < q2 && p2 < q3 && p3 < limit) {
+    s0 = automatonStep(steps, classOf, s0, p0);
+    s1 = automatonStep(steps, classOf, s1, p1);
+    s2 = automatonStep(steps, classOf, s2, p2);
+    s3 = automatonStep(steps, classOf, s3, p3);
+    if (<i32>(s0 >= hits) | <i32>(s1 >= hits) | <i32>(s2 >= hits) | <i32>(s3 >= hits)) {
+      // a hit: note it, and go on from its line's line feed (which leads back to the root)
+      if (s0 >= hits) {
+        store<i32>(out0 + (<usize>n0 << 2), <i32>(p0 - base));
+        n0++;
+        p0 = find(10, p0, q1);
+        s0 = 0;
+      }
+      if (s1 >= hits) {
+        store<i32>(out1 + (<usize>n1 << 2), <i32>(p1 - base));
+        n1++;
+        p1 = find(10, p1, q2);
+        s1 = 0;
+      }
+      if (s2 >= hits) {
+        store<i32>(out2 + (<usize>n2 << 2), <i32>(p2 - base));
+        n2++;
+        p2 = find(10, p2, q3);
+        s2 = 0;
+      }
+      if (s3 >= hits) {
+        store<i32>(out3 + (<usize>n3 << 2), <i32>(p3 - base));
+        n3++;
+        p3 = find(10, p3, limit);
+        s3 = 0;
+      }
+    }
+    p0++;
+    p1++;
+    p2++;
+    p3++;
+  }
+  n0 = finishPart(p0, q1, s0, out0, n0);
+  n1 = finishPart(p1, q2, s1, out1, n1);
+  n2 = finishPart(p2, q3, s2, out2, n2);
+  n3 = finishPart(p3, limit, s3, out3, n3);
+  // the parts' lists one after the other: the hits in text order
+  memory.copy(HITS + (<usize>n0 << 2), out1, <usize>n1 << 2);
+  memory.copy(HITS + (<usize>(n0 + n1) << 2), out2, <usize>n2 << 2);
+  memory.copy(HITS + (<usize>(n0 + n1 + n2) << 2), out3, <usize>n3 << 2);
+  hitCount = n0 + n1 + n2 + n3;
+}
+
+/** The first of the group's hits at or after `pos`. */
+function firstHitFrom(pos: i32): i32 {
+  let low: i32 = 0;
+  let high = hitCount;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (load<i32>(HITS + (<usize>mid << 2)) < pos) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+
+/**
+ * Whether the automaton hits the line [pos, nl) (nl its line feed, before `end`): from the
+ * group holding the line, stepped first when no group does. With no automaton, every line is a hit.
+ */
+function lineHit(pos: i32, nl: i32, end: i32): bool {
+  if (!hasAutomaton) return true;
+  if (pos < groupStart || pos >= groupEnd) stepGroup(pos, end);
+  else if (hitIndex > 0 && load<i32>(HITS + (<usize>(hitIndex - 1) << 2)) >= pos) hitIndex = firstHitFrom(pos);
+  let h = hitIndex;
+  while (h < hitCount && load<i32>(HITS + (<usize>h << 2)) < pos) h++;
+  hitIndex = h;
+  return h < hitCount && load<i32>(HITS + (<usize>h << 2)) < nl;
+}
+
 // ---- runs of lines ----
 
 /**
@@ -386,7 +598,7 @@ export function cleanRows(start: i32, end: i32): i32 {
     while (e > pos && <i32>load<u8>(base + e - 1) == CR) e--;
     if (e > pos) {
       if (<i32>(e - pos) > maxLine) break;
-      const found = scanLine(base + pos, base + e);
+      const found = scanLine(base + pos, base + e, lineHit(<i32>pos, <i32>nl, <i32>n));
       if (found == REFUSED) break;
       if (found == PLAIN) {
         if (!counting) break;

@@ -28,10 +28,18 @@ export function automatonHits(from: usize, to: usize): bool {
   const classOf = classes;
   const hits = hitFrom;
   for (let i = from; i < to; i++) {
-    state = load<i32>(steps + (<usize>(state + <i32>load<u8>(classOf + <usize>load<u8>(i))) << 2));
+    state = automatonStep(steps, classOf, state, i);
     if (state >= hits) return true;
   }
   return false;
+}
+
+/**
+ * The automaton's state after the byte at `at`, from `state`; `steps` and `classOf` are `table`
+ * and `classes`, read once by the caller (each read of a global in a loop is a load).
+ */
+@inline export function automatonStep(steps: usize, classOf: usize, state: i32, at: usize): i32 {
+  return load<i32>(steps + (<usize>(state + <i32>load<u8>(classOf + <usize>load<u8>(at))) << 2));
 }
 
 /** The first `byte` in [i, n), 16 bytes a step (the text has room after it); n if none. */

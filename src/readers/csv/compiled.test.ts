@@ -279,6 +279,35 @@ describe("the compiled CSV run (asm/csv-line.ts)", () => {
     assert.ok(compiled.calls.prefilterScans < 3000, `${compiled.calls.prefilterScans} looks for literals by the reader, against ${script.calls.prefilterScans}`);
   });
 
+  it("finds each restricted row when lines are longer than the automaton's 8 KiB group, cross groups, or a group holds hundreds of lines", async () => {
+    // the automaton steps a group of whole lines at a time in four streams (asm/csv-line.ts, stepGroup):
+    // a line longer than a group, a hit at a group's last bytes, and short lines between long ones
+    const lines = ["host,kind,name,vendor,version,path,identifier"];
+    const programs = ["Google Chrome,Google LLC", "Kaspersky Endpoint Security for Windows,AO Kaspersky Lab", "Telegram Desktop,Telegram FZ-LLC", "Notepad++,Notepad++ Team"];
+    for (let i = 0; i < 3000; i++) {
+      const long = i % 97 === 0 ? "x".repeat(9000 + i) : i % 13 === 0 ? "y".repeat(2000 + (i % 700)) : "";
+      // the restricted name at the very end of a long line, after the padding, on some rows
+      const tail = i % 194 === 0 ? " Kaspersky" : "";
+      lines.push(`ws-${i % 40},software,${programs[i % programs.length]},${i % 9}.${i},C:\\${long}${tail},`);
+    }
+    const text = Buffer.from(lines.join("\n") + "\n");
+    const rng = createRng(37);
+    const chunks: Buffer[] = [];
+    for (let at = 0; at < text.length; ) {
+      const size = 1 + rng.int(20_000);
+      chunks.push(text.subarray(at, at + size));
+      at += size;
+    }
+    const compiled = await read(text, chunks, "wasm", true);
+    const script = await read(text, chunks, "js", true);
+    const full = await read(text, [], "js", false);
+    assert.deepEqual(compiled.report, script.report);
+    assert.deepEqual(inLineOrder(compiled.report), inLineOrder(full.report));
+    assert.deepEqual(compiled.numbered, script.numbered);
+    const report = compiled.report as { findings: { count: number }[] };
+    assert.equal(report.findings.reduce((n, f) => n + f.count, 0), 750, "every Kaspersky row counted, the long ones too");
+  });
+
   it("takes repeated rows in UTF-8 (a Russian-language inventory), and leaves to the reader those its decoding would warn about", async () => {
     const lines = ["host,kind,name,vendor,version,path,identifier"];
     for (let i = 0; i < 2000; i++) lines.push(`ws-${i % 300},software,Блокнот,Корпорация Майкрософт,${i % 7}.${i},C:\\Программы\\,`);

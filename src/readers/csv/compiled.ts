@@ -27,6 +27,7 @@ type Exports = WasmMemory & {
   addKind(length: number, code: number): number;
   remember(start: number, end: number, kind: number): number;
   cleanRows(start: number, end: number): number;
+  newText(): void;
 };
 
 const instance = wasmInstance<Exports>("csv-line");
@@ -150,6 +151,7 @@ function compiledRows(w: Exports, plan: CsvRowPlan, automaton: LiteralAutomaton 
   const copyText = (): void => {
     grow(w, installed!.text + text.length + PADDING);
     new Uint8Array(w.memory.buffer, installed!.text, text.length).set(text);
+    w.newText();
     scalars = new Int32Array(w.memory.buffer, w.SCALARS.value, 6);
   };
 
