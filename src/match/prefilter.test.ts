@@ -16,7 +16,7 @@ import type { Reader } from "../readers/types.js";
 import { bundledPrefilter } from "../testing/fast-path.js";
 import { aliasName, identifierValue, type CatalogIndex } from "./catalog-index.js";
 import { matchObservation } from "./index.js";
-import { literalOf, matchKeys, type Prefilter } from "./prefilter.js";
+import { buildAutomaton, literalOf, matchKeys, runAutomaton, type Prefilter } from "./prefilter.js";
 
 let catalog: Catalog;
 let index: CatalogIndex;
@@ -253,6 +253,52 @@ describe("prefilter", () => {
       assert.equal(prefilter.scan(bytes, 0, bytes.length) !== -1, prefilter.mayMatch(s), s);
     }
     assert.notEqual(prefilter.scan(Buffer.from("100%"), 0, 4), -1);
+  });
+
+  it("the byte automaton stops at the first byte where a literal, `\\u` or `extra` ends, or a STOP byte stands, as a plain search does", () => {
+    // The reference: at each byte from `from`, does a word end here (starting at or after `from`), or is the byte non-ASCII or `%`?
+    const naive = (bytes: Buffer, from: number, to: number, words: readonly string[]): number => {
+      const lower = bytes.toString("latin1").toLowerCase();
+      for (let i = from; i < to; i++) {
+        if (bytes[i]! >= 0x80 || bytes[i] === 0x25) return i;
+        for (const w of words) if (i + 1 - w.length >= from && lower.startsWith(w, i + 1 - w.length)) return i;
+      }
+      return -1;
+    };
+    let seed = 7;
+    const random = (n: number): number => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 8) % n;
+    // text made of pieces of literals (their prefixes make the automaton fall back along its failure links), their upper case, and noise
+    const pieces = [...prefilter.literals.flatMap((l) => [l, l.slice(0, random(l.length) + 1), l.toUpperCase().slice(1)]), "\\", "\\u", "u", " ", ",", '"', "é", "%", "?", "??", "xn-", "-"];
+    let hits = 0;
+    for (const extra of ["", "???", "xn--"]) {
+      const words = extra ? [...prefilter.literals, "\\u", extra] : [...prefilter.literals, "\\u"];
+      for (let round = 0; round < 400; round++) {
+        const bytes = Buffer.from(Array.from({ length: 1 + random(12) }, () => pieces[random(pieces.length)]!).join(""), "utf8");
+        const from = random(Math.min(4, bytes.length));
+        const expected = naive(bytes, from, bytes.length, words);
+        if (expected !== -1) hits++;
+        assert.equal(prefilter.scan(bytes, from, bytes.length, extra), expected, `${JSON.stringify(bytes.toString("latin1"))} from ${from}, extra ${JSON.stringify(extra)}`);
+      }
+    }
+    assert.ok(hits > 300 && hits < 1100, `both outcomes are tried (${hits} of 1,200 hit)`);
+    // words that overlap (one the suffix or the inside of another), which the catalog's literals never do
+    for (let round = 0; round < 300; round++) {
+      const words = Array.from({ length: 1 + random(6) }, () => Array.from({ length: 1 + random(4) }, () => "abc"[random(3)]).join(""));
+      const automaton = buildAutomaton(words);
+      for (let k = 0; k < 20; k++) {
+        const bytes = Buffer.from(Array.from({ length: random(16) }, () => "abcAB d%"[random(8)]).join(""), "latin1");
+        const text = `${JSON.stringify(words)} in ${JSON.stringify(bytes.toString("latin1"))}`;
+        assert.equal(runAutomaton(automaton, bytes, 0, bytes.length), naive(bytes, 0, bytes.length, words), text);
+        // stepped on past its hits (as the compiled readers step it): every hit, and a STOP byte ends no word
+        const every: number[] = [];
+        for (let i = 0, state = 0; i < bytes.length; i++) {
+          state = automaton.table[state + automaton.classes[bytes[i]!]!]!;
+          if (state >= automaton.hitFrom) every.push(i);
+        }
+        const expected = [...bytes.keys()].filter((i) => naive(bytes, i, i + 1, ["%"]) === i || words.some((w) => i + 1 >= w.length && naive(bytes, i + 1 - w.length, i + 1, [w]) === i));
+        assert.deepEqual(every, expected, text);
+      }
+    }
   });
 });
 

@@ -181,15 +181,42 @@ export type LiteralAutomaton = { classes: Uint8Array; table: Int32Array; hitFrom
 const STOP = 1;
 
 /**
+ * Automata built in this thread, by their words: every scanner of a thread (a scan's own, and
+ * the one reading the first part of a file read in parts) builds the same prefilter, and a
+ * thread builds each automaton once. They are never written after they are built.
+ */
+const built = new Map<string, LiteralAutomaton>();
+/** Distinct word lists kept (a catalog, a few readers' `extra`s; a test builds many). */
+const BUILT_KEPT = 32;
+
+/**
  * Aho–Corasick over bytes, case-insensitive for ASCII letters. Bytes that occur in no literal
  * share class 0 (they send the automaton back to its root), so the table stays small.
  */
-function buildAutomaton(words: readonly string[]): LiteralAutomaton {
+export function buildAutomaton(words: readonly string[]): LiteralAutomaton {
+  const key = words.join("\u0000");
+  let a = built.get(key);
+  if (!a) {
+    if (built.size >= BUILT_KEPT) built.clear();
+    built.set(key, (a = buildAutomatonOf(words)));
+  }
+  return a;
+}
+
+/**
+ * The construction. A scan builds it at start-up, in code not yet compiled by the JIT, so the
+ * JavaScript loops run over the literals' bytes only (a few thousand steps) and the table, some
+ * 90,000 entries, is filled by copying rows natively: a state's row is its failure state's row
+ * (complete already, the failure state being shallower) with the state's own edges written over.
+ */
+function buildAutomatonOf(words: readonly string[]): LiteralAutomaton {
   const classes = new Uint8Array(256);
   let count = 2; // 0: bytes in no literal, 1: STOP
   for (let b = 0x80; b < 256; b++) classes[b] = STOP;
   classes[0x25] = STOP; // %
+  let capacity = 1;
   for (const w of words) {
+    capacity += w.length;
     for (const ch of w.toLowerCase()) {
       const b = ch.charCodeAt(0);
       if (classes[b] === 0) {
@@ -202,67 +229,60 @@ function buildAutomaton(words: readonly string[]): LiteralAutomaton {
   let shift = 0;
   while (1 << shift < count) shift++;
   const width = 1 << shift;
-  // the trie
-  const edges: Map<number, number>[] = [new Map()];
-  const out: boolean[] = [false];
+  // the trie, its states numbered as made (the root 0); child[s * width + c], 0 for none (the root is no state's child)
+  const child = new Int32Array(capacity * width);
+  const hit = new Uint8Array(capacity + 1);
+  /** Each state's edges, by class. */
+  const edges: number[][] = [[]];
+  let n = 1;
   for (const w of words) {
     let s = 0;
     for (const ch of w.toLowerCase()) {
       const c = classes[ch.charCodeAt(0)]!;
-      let t = edges[s]!.get(c);
-      if (t === undefined) {
-        t = edges.length;
-        edges.push(new Map());
-        out.push(false);
-        edges[s]!.set(c, t);
+      const at = s * width + c;
+      if (child[at] === 0) {
+        child[at] = n++;
+        edges[s]!.push(c);
+        edges.push([]);
       }
-      s = t;
+      s = child[at]!;
     }
-    out[s] = true;
+    hit[s] = 1;
   }
-  const n = edges.length;
-  const next = n < 0xffff ? new Uint16Array(n * width) : new Uint32Array(n * width);
+  // breadth first: each state's failure state, and its hit (a literal ends here or at its failure state)
   const fail = new Int32Array(n);
-  const hit = new Uint8Array(n + 1);
-  const order: number[] = [];
-  for (let c = 0; c < width; c++) {
-    const t = edges[0]!.get(c);
-    next[c] = t ?? 0;
-    if (t !== undefined) order.push(t);
-  }
+  const order = [0];
   for (let q = 0; q < order.length; q++) {
     const r = order[q]!;
-    hit[r] = out[r] || hit[fail[r]!] ? 1 : 0;
-    for (let c = 0; c < width; c++) {
-      const t = edges[r]!.get(c);
-      if (t === undefined) next[r * width + c] = next[fail[r]! * width + c]!;
-      else {
-        fail[t] = next[fail[r]! * width + c]!;
-        next[r * width + c] = t;
-        order.push(t);
+    for (const c of edges[r]!) {
+      const t = child[r * width + c]!;
+      if (r !== 0) {
+        let f = fail[r]!;
+        while (f !== 0 && child[f * width + c] === 0) f = fail[f]!;
+        fail[t] = child[f * width + c]!;
+        if (hit[fail[t]!] === 1) hit[t] = 1;
       }
+      order.push(t);
     }
   }
-  // STOP bytes lead to a state of their own that is a hit
+  // STOP bytes lead to a state of their own that is a hit, and it is left as the root is
   const stop = n;
-  const full = new Uint32Array((n + 1) * width);
-  full.set(next);
-  for (let s = 0; s <= n; s++) full[s * width + STOP] = stop;
-  for (let c = 0; c < width; c++) if (c !== STOP) full[stop * width + c] = full[c]!;
   hit[stop] = 1;
-  // Renumbered for the scanning loop: states that are not hits first (the root stays 0), hits
+  // Numbered for the scanning loop: states that are not hits first (the root stays 0), hits
   // after, and every entry premultiplied by the width, so one step is one load and one compare.
-  const order2: number[] = [];
-  for (let s = 0; s <= n; s++) if (hit[s] === 0) order2.push(s);
-  const firstHit = order2.length;
-  for (let s = 0; s <= n; s++) if (hit[s] === 1) order2.push(s);
-  const renamed = new Int32Array(n + 1);
-  order2.forEach((old, i) => (renamed[old] = i));
+  const id = new Int32Array(n + 1);
+  let firstHit = 0;
+  for (let s = 0; s <= n; s++) if (hit[s] === 0) id[s] = firstHit++;
+  let k = firstHit;
+  for (let s = 0; s <= n; s++) if (hit[s] === 1) id[s] = k++;
   const table = new Int32Array((n + 1) * width);
-  for (let s = 0; s <= n; s++) {
-    const row = renamed[s]! * width;
-    for (let c = 0; c < width; c++) table[row + c] = renamed[full[s * width + c]!]! * width;
+  for (const r of order) {
+    const row = id[r]! * width;
+    if (r !== 0) table.copyWithin(row, id[fail[r]!]! * width, id[fail[r]!]! * width + width);
+    for (const c of edges[r]!) table[row + c] = id[child[r * width + c]!]! * width;
+    table[row + STOP] = id[stop]! * width;
   }
+  table.copyWithin(id[stop]! * width, 0, width);
   return { classes, table, hitFrom: firstHit * width, width };
 }
 
