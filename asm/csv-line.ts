@@ -235,6 +235,76 @@ function scanLine(from: usize, to: usize, hit: bool): i32 {
   return hit ? HIT : PLAIN;
 }
 
+/** The line feed `plainCells` found (an address; the limit when it found none). */
+let lineFeed: usize = 0;
+
+/**
+ * One pass over the line that starts at `from`, 16 bytes a step, to its line feed (`lineFeed`,
+ * or `limit` when there is none before it): the cells up to lastCell noted at its delimiters, as
+ * `scanLine` notes them. True when that is all the line needs: it holds no quote, and no CR but
+ * one just before its line feed (its line break). Otherwise `scanLine` looks at it again.
+ * This one pass stands for four (the line feed, a CR, a quote, the delimiters) on most lines.
+ */
+function plainCells(from: usize, limit: usize): bool {
+  const lf = i8x16.splat(10);
+  const cr = i8x16.splat(<i8>CR);
+  const quote = i8x16.splat(<i8>QUOTE);
+  const delim = i8x16.splat(<i8>delimiter);
+  const last = lastCell;
+  let k: i32 = 0;
+  let cellStart = from;
+  let quotes: i32 = 0;
+  let crCount: i32 = 0;
+  let lastCr: usize = 0;
+  for (let p = from; p < limit; p += 16) {
+    const v = v128.load(p);
+    let ends = i8x16.bitmask(i8x16.eq(v, lf));
+    let delims = i8x16.bitmask(i8x16.eq(v, delim));
+    let crs = i8x16.bitmask(i8x16.eq(v, cr));
+    let q = i8x16.bitmask(i8x16.eq(v, quote));
+    // bytes past the limit, and past the line feed, are not the line's
+    if (limit - p < 16) {
+      const inside = (1 << <i32>(limit - p)) - 1;
+      ends &= inside;
+      delims &= inside;
+      crs &= inside;
+      q &= inside;
+    }
+    if (ends != 0) {
+      const before = (1 << ctz(ends)) - 1;
+      delims &= before;
+      crs &= before;
+      q &= before;
+    }
+    quotes |= q;
+    if (crs != 0) {
+      crCount += popcnt(crs);
+      lastCr = p + <usize>(31 - clz(crs));
+    }
+    while (delims != 0 && k <= last) {
+      const at = p + <usize>ctz(delims);
+      noteCell(k, cellStart, at);
+      k++;
+      cellStart = at + 1;
+      delims &= delims - 1;
+    }
+    if (ends != 0) {
+      const nl = p + <usize>ctz(ends);
+      lineFeed = nl;
+      if (quotes != 0 || crCount > 1 || (crCount == 1 && lastCr + 1 != nl)) return false;
+      if (k <= last) {
+        noteCell(k, cellStart, crCount == 1 ? lastCr : nl);
+        k++;
+      }
+      cells = k;
+      kindEscaped = false;
+      return true;
+    }
+  }
+  lineFeed = limit;
+  return false;
+}
+
 /**
  * `countPlain` of the line just scanned: how many observations it gives, 0 when the full path
  * must see it (an update row, no name, no filled kind column), UNKNOWN when its kind text is not
@@ -592,13 +662,15 @@ export function cleanRows(start: i32, end: i32): i32 {
   let lookalikes: i32 = 0;
   let reason: i32 = 0;
   while (pos < n) {
-    const nl = find(10, base + pos, base + n) - base;
+    const plain = plainCells(base + pos, base + n);
+    const nl = lineFeed - base;
     if (nl >= n) break; // the input's last line, with no line feed: the reader's own
     let e = nl;
     while (e > pos && <i32>load<u8>(base + e - 1) == CR) e--;
     if (e > pos) {
       if (<i32>(e - pos) > maxLine) break;
-      const found = scanLine(base + pos, base + e, lineHit(<i32>pos, <i32>nl, <i32>n));
+      const hit = lineHit(<i32>pos, <i32>nl, <i32>n);
+      const found = plain ? (hit ? HIT : PLAIN) : scanLine(base + pos, base + e, hit);
       if (found == REFUSED) break;
       if (found == PLAIN) {
         if (!counting) break;

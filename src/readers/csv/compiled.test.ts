@@ -157,7 +157,7 @@ function field(value: string, delimiter: string, always: boolean): string {
   return always || value.includes('"') || value.includes(delimiter) ? `"${value.replace(/"/g, '""')}"` : value;
 }
 
-/** One random inventory: a layout, a delimiter, quoting, rows with the odd line that the reader must see (a stray quote, CRs, blanks, `???`, bad bytes). */
+/** One random inventory: a layout, a delimiter, quoting, rows with the odd line that the reader must see (a stray quote, CRs, blanks, short rows, `???`, bad bytes). */
 function inventory(rng: Rng): Buffer {
   const layout = rng.pick(LAYOUTS);
   const delimiter = rng.pick([",", ";", "\t"]);
@@ -171,7 +171,10 @@ function inventory(rng: Rng): Buffer {
     const cells = layout.row(rng, i).map((c) => field(c, delimiter, quoteAll));
     const roll = rng.int(60);
     if (roll === 0) cells[0] = `"${cells[0]}"`; // a quoted cell, or a cell with a stray quote
-    if (roll === 1 && crInside) cells[cells.length - 1] += "\r"; // a carriage return inside the line
+    if (roll === 1 && crInside) cells[cells.length - 1] += "\r"; // a carriage return inside the line (before its line feed: in a \r\n file, two CRs)
+    if (roll === 6 && crInside) cells[1] += "\r"; // a carriage return amid the line's cells
+    // a short row: its line feed, and the next line's delimiters, in the same 16 bytes as its own cells
+    if (roll === 7 || roll === 8) cells.length = roll === 7 ? 1 : 1 + rng.int(cells.length - 1);
     if (roll === 2) cells[0] += "???"; // an ASCII export of a name it could not write
     if (roll === 3) cells[0] += "\u0000";
     let line = Buffer.from(cells.join(delimiter) + eol);
