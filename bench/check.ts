@@ -10,7 +10,8 @@
 import * as cedar from "@cedar-policy/cedar-wasm/nodejs";
 import { fileURLToPath } from "node:url";
 import { loadCatalogOrThrow } from "../src/catalog/index.js";
-import { DECISION_RANK, DECISIONS, type CheckDecision } from "../src/model/decision.js";
+import { type CheckDecision } from "../src/model/decision.js";
+import { DECISION_RANK, DECISIONS } from "../src/model/vocabulary.js";
 import { buildCatalogIndex, type CatalogIndex } from "../src/match/catalog-index.js";
 import { createChecker } from "../src/policy/check.js";
 import { createDecider, type DecisionResult, type Transaction } from "../src/policy/decide.js";

@@ -14,7 +14,8 @@
 import { join } from "node:path";
 import type { Catalog } from "../model/catalog.js";
 import type { CatalogOriginInfo } from "../model/finding.js";
-import { IctsError, type Issue } from "../model/issue.js";
+import { type Issue } from "../model/issue.js";
+import { IctsError } from "../model/errors.js";
 import { ictsguardHome } from "../util/home.js";
 import { catalogFreshness, DEFAULT_MAX_AGE_DAYS, describeStale, type Freshness } from "./freshness.js";
 import { BUNDLE_FILE, loadInstalledCatalog, type InstallRecord } from "./installed.js";

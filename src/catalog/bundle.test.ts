@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { IctsError } from "../model/issue.js";
+import { IctsError } from "../model/errors.js";
 import { catalogVersion } from "../testing/tuf.js";
 import { buildBundle, bundleFileName, parseBundle, readBundle, serializeBundle, sha256, type CatalogBundle } from "./bundle.js";
 import { defaultCatalogDir, loadCatalog } from "./load.js";

@@ -22,7 +22,7 @@ import { existsSync, readdirSync, readFileSync, renameSync, rmSync } from "node:
 import { join } from "node:path";
 import * as z from "zod";
 import type { Catalog } from "../model/catalog.js";
-import { IctsError } from "../model/issue.js";
+import { IctsError } from "../model/errors.js";
 import { ictsguardHome } from "../util/home.js";
 import { removeLeftoversOfDeadProcesses } from "../util/pid.js";
 import { lockDown, privateDir, writePrivateFile, writePrivateFileAtomic } from "../util/private-fs.js";

@@ -2,8 +2,10 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
 import { describe, it } from "node:test";
-import { PROFILES, type Catalog, type Citation, type IdentifierValue } from "../model/catalog.js";
-import { IctsError, type Issue } from "../model/issue.js";
+import { type Catalog, type Citation, type IdentifierValue } from "../model/catalog.js";
+import { PROFILES } from "../model/vocabulary.js";
+import { type Issue } from "../model/issue.js";
+import { IctsError } from "../model/errors.js";
 import { repoPath } from "../testing/index.js";
 import { loadCatalog, loadCatalogOrThrow } from "./index.js";
 

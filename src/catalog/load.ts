@@ -9,7 +9,8 @@
 import { readdir, readFile, stat } from "node:fs/promises";
 import { isAbsolute, join, relative, sep } from "node:path";
 import { CatalogFile, type Catalog } from "../model/catalog.js";
-import { IctsError, formatSource, type Issue } from "../model/issue.js";
+import { type Issue } from "../model/issue.js";
+import { IctsError, formatSource } from "../model/errors.js";
 import { packagePath } from "../util/package-root.js";
 import { compiledKey, readCompiledCatalog, writeCompiledCatalog } from "./compiled.js";
 import { crossCheck } from "./cross-check.js";

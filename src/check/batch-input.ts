@@ -15,7 +15,7 @@
 import type { Readable } from "node:stream";
 import { readCsvRecords } from "../io/csv.js";
 import { DEFAULT_LIMITS, excerpt, jsonTooDeep, listExcerpt, type InputLimits } from "../io/limits.js";
-import { IctsError } from "../model/issue.js";
+import { IctsError } from "../model/errors.js";
 import { inputDeadline } from "../io/deadline.js";
 import { openInput, type OpenedInput } from "../io/open.js";
 import type { TextEncoding } from "../io/types.js";

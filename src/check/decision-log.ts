@@ -9,7 +9,7 @@
 import { closeSync, existsSync, fchmodSync, mkdirSync, openSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
 import type { CheckResult } from "../model/decision.js";
-import { IctsError } from "../model/issue.js";
+import { IctsError } from "../model/errors.js";
 import { PACKAGE_VERSION } from "../util/package-root.js";
 
 export type DecisionLog = {

@@ -5,8 +5,10 @@
  * cannot be decided. Also the one place that turns a raw row or the command's flags into a
  * validated transaction, so single and batch checks read their input the same way.
  */
-import { DECISION_RANK, DECISIONS, CheckInput, type CheckDecision, type CheckResult } from "../model/decision.js";
-import { IctsError, type Issue } from "../model/issue.js";
+import { CheckInput, type CheckDecision, type CheckResult } from "../model/decision.js";
+import { DECISION_RANK, DECISIONS } from "../model/vocabulary.js";
+import { type Issue } from "../model/issue.js";
+import { IctsError } from "../model/errors.js";
 import { boundMessage, type InputLimits } from "../io/limits.js";
 import type { SourceRef } from "../model/observation.js";
 import type { Checker } from "../policy/check.js";

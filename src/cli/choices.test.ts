@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { PROFILES, ROLES } from "../model/catalog.js";
+import { PROFILES, ROLES } from "../model/vocabulary.js";
 import { READERS } from "../readers/registry.js";
 import { REPORT_FORMATS } from "../report/index.js";
 import { PROFILE_CHOICES, READER_NAME_CHOICES, REPORT_FORMAT_CHOICES, ROLE_CHOICES } from "./choices.js";

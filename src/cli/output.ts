@@ -8,7 +8,8 @@
  */
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import { formatSource, type Issue } from "../model/issue.js";
+import { type Issue } from "../model/issue.js";
+import { formatSource } from "../model/errors.js";
 import { cleanForTerminal } from "../report/text.js";
 import { UsageError } from "../scan/index.js";
 import { fileSink } from "../io/file-sink.js";

@@ -16,7 +16,7 @@ import { join, resolve } from "node:path";
 import { stat } from "node:fs/promises";
 import type { Catalog } from "../model/catalog.js";
 import type { CollectedSource } from "../model/finding.js";
-import { IctsError } from "../model/issue.js";
+import { IctsError } from "../model/errors.js";
 import type { Observation } from "../model/observation.js";
 import type { ReportableIssue } from "../readers/types.js";
 import { readSmallFile } from "./fs.js";

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { IctsError } from "../model/issue.js";
+import { IctsError } from "../model/errors.js";
 import { loadConfig, parseConfig } from "./index.js";
 import { tempDir } from "../testing/temp.js";
 

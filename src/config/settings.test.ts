@@ -11,7 +11,7 @@ import { after, before, describe, it } from "node:test";
 import { defaultCatalogDir, loadCatalogOrThrow } from "../catalog/load.js";
 import { publishRepository } from "../catalog/tuf/publish.js";
 import { updateCatalog } from "../catalog/tuf/update.js";
-import { IctsError } from "../model/issue.js";
+import { IctsError } from "../model/errors.js";
 import { catalogVersion, dayOffset } from "../testing/tuf.js";
 import { DEFAULTS } from "./defaults.js";
 import { loadActiveCatalog, resolveSettings } from "./settings.js";

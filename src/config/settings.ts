@@ -11,7 +11,7 @@
 import { resolveActiveCatalog, type ActiveCatalog } from "../catalog/active.js";
 import type { Catalog, Profile } from "../model/catalog.js";
 import type { ExceptionRule } from "../model/exception.js";
-import { IctsError } from "../model/issue.js";
+import { IctsError } from "../model/errors.js";
 import type { AllowEntry } from "../model/screen-settings.js";
 import { parseAsOf, today, type AsOf } from "../policy/time.js";
 import { ictsguardHome } from "../util/home.js";

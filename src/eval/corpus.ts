@@ -7,8 +7,9 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "csv-parse/sync";
-import { OBSERVATION_KINDS, type Observation, type ObservationKind } from "../model/observation.js";
-import { IctsError } from "../model/issue.js";
+import { type Observation, type ObservationKind } from "../model/observation.js";
+import { OBSERVATION_KINDS } from "../model/vocabulary.js";
+import { IctsError } from "../model/errors.js";
 import { packagePath } from "../util/package-root.js";
 
 export const DEFAULT_CORPUS_DIR = packagePath("eval/detection/corpus");

@@ -5,7 +5,7 @@
  * review line (0.7) and is not browsing only: what makes a finding that is not left for review.
  * Matches below the line are counted apart as `review`.
  */
-import { INFORMATIONAL_ROLES } from "../model/catalog.js";
+import { INFORMATIONAL_ROLES } from "../model/vocabulary.js";
 import type { Match } from "../model/finding.js";
 import type { Observation } from "../model/observation.js";
 import { REVIEW_BELOW } from "../policy/confidence.js";

@@ -13,7 +13,7 @@
 import { Readable, Transform, type TransformCallback } from "node:stream";
 import type { Issue } from "../model/issue.js";
 import type { Observation } from "../model/observation.js";
-import { formatSource } from "../model/issue.js";
+import { formatSource } from "../model/errors.js";
 import { readStreamInput } from "../scan/index.js";
 import { produce } from "../util/channel.js";
 

@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { Readable } from "node:stream";
 import { after, describe, it } from "node:test";
 import { gzipSync } from "node:zlib";
-import { IctsError } from "../model/issue.js";
+import { IctsError } from "../model/errors.js";
 import { openInput, PROBE_BYTES, type OpenedInput } from "./open.js";
 import { tempDir } from "../testing/temp.js";
 

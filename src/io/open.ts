@@ -11,7 +11,7 @@ import { constants } from "node:fs";
 import { open } from "node:fs/promises";
 import { PassThrough, pipeline, Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
-import { IctsError } from "../model/issue.js";
+import { IctsError } from "../model/errors.js";
 import { decodeHead, sniffEncoding } from "./encoding.js";
 import { createChunkRing, fileChunks, type ChunkRing } from "./file-chunks.js";
 import { peek } from "./peek.js";

@@ -5,6 +5,7 @@
  * Every fact carries citations; a fact the sources do not confirm says so (`confirmed: false`).
  */
 import * as z from "zod";
+import { ACTIONS, CATEGORIES, DOMAIN_ROLES, ROLES } from "./vocabulary.js";
 
 const Id = z.string().regex(/^[a-z0-9][a-z0-9.-]*$/, "ids are lower-case kebab-case: a-z, 0-9, '-', '.'");
 
@@ -45,41 +46,14 @@ export const Citation = z.object({
 export type Citation = z.infer<typeof Citation>;
 const Citations = z.array(Citation).min(1, "every fact needs at least one citation");
 
-export const CATEGORIES = [
-  "antivirus",
-  "endpoint-security",
-  "cybersecurity", // other security software: VPN, password manager, parental control, removal tools
-  "security-management", // management consoles and agents of security products
-  "security-sdk", // engines and SDKs built into third-party products (integration)
-  "threat-intelligence",
-  "security-training",
-  "consulting",
-  "telecom-equipment",
-  "telecom-service",
-  "video-surveillance",
-  "other-software", // software of a listed vendor that is none of the above
-] as const;
 export const Category = z.enum(CATEGORIES);
 export type Category = z.infer<typeof Category>;
 
-export const ROLES = [
-  "federal-agency",
-  "federal-contractor",
-  "state-local-government",
-  "critical-infrastructure",
-  "reseller",
-  "business",
-  "individual",
-  "exporter",
-] as const;
 export const Role = z.enum(ROLES);
 export type Role = z.infer<typeof Role>;
 
-/** Profiles are the roles a scan can be judged for (exporting is a transaction, not a holding). */
-export const PROFILES = ROLES.filter((r) => r !== "exporter") as Exclude<Role, "exporter">[];
 export type Profile = Exclude<Role, "exporter">;
 
-export const ACTIONS = ["buy", "renew", "install", "update", "use", "resell", "license", "integrate", "support", "export"] as const;
 export const Action = z.enum(ACTIONS);
 export type Action = z.infer<typeof Action>;
 
@@ -120,11 +94,8 @@ export type Entity = z.infer<typeof Entity>;
  * host under the vendor's registrable domain whose service is not known (it may be either);
  * `browsing` is a person reading the vendor's web sites: informational, never a finding.
  */
-export const DOMAIN_ROLES = ["update", "activation", "telemetry", "download", "crl", "product", "vendor", "browsing"] as const;
 export const DomainRole = z.enum(DOMAIN_ROLES);
 export type DomainRole = z.infer<typeof DomainRole>;
-/** Roles whose traffic is reported as information, not as a finding. */
-export const INFORMATIONAL_ROLES: ReadonlySet<DomainRole> = new Set(["browsing"]);
 
 /** An identifier value, with an optional confidence override (single-source identifiers get less). */
 export const IdentifierValue = z.union([
@@ -386,9 +357,3 @@ export type Catalog = {
   rules: Rule[];
   profiles: ProfileDef[];
 };
-
-/** An obligation as one line of text: its text, then its deadlines in business days. */
-export function obligationText(o: string | Obligation): string {
-  if (typeof o === "string") return o;
-  return o.text.trim();
-}

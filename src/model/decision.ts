@@ -4,13 +4,12 @@
  * comes from users' files) and what it answers (plain types; the JSON output is the decision).
  */
 import * as z from "zod";
-import { ACTIONS, CATEGORIES, ROLES, type Action, type Category, type Role } from "./catalog.js";
+import type { Action, Category, Role } from "./catalog.js";
+import { ACTIONS, CATEGORIES, DECISIONS, ROLES } from "./vocabulary.js";
 import type { RenderedCitation } from "./finding.js";
 
-export const DECISIONS = ["prohibited", "license-required", "review", "allowed"] as const;
 export type CheckDecision = (typeof DECISIONS)[number];
-/** Strictness, highest first: the strictest decision of the covering rules wins. */
-export const DECISION_RANK: Record<CheckDecision, number> = { prohibited: 4, "license-required": 3, review: 2, allowed: 1 };
+
 
 const DATE_OR_INSTANT = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/;
 const got = (input: unknown): string => (input === undefined ? "nothing" : JSON.stringify(input));

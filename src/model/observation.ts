@@ -4,21 +4,8 @@
  * Every reader emits only Observations; nothing downstream knows the input format.
  */
 import * as z from "zod";
+import { OBSERVATION_KINDS } from "./vocabulary.js";
 
-export const OBSERVATION_KINDS = [
-  "software", // an installed program (Uninstall key, osquery programs/apps, CSV inventory row)
-  "package", // an OS package (deb, rpm, apk ...) or a package-manager package
-  "component", // an SBOM component whose nature is not more precise
-  "process",
-  "service",
-  "driver",
-  "extension", // browser extension
-  "mobile-app",
-  "domain",
-  "signer", // code-signing subject
-  "file",
-  "device", // equipment: hardware or its firmware (CycloneDX device/hardware/firmware, SPDX DEVICE/FIRMWARE, asset lists)
-] as const;
 export const ObservationKind = z.enum(OBSERVATION_KINDS);
 export type ObservationKind = z.infer<typeof ObservationKind>;
 

@@ -10,10 +10,11 @@
  * is then `review`). The product's vendor is the transaction's maker; the counterparty is the
  * named vendor or entity. Each is a subject the rules may reach.
  */
-import { obligationText, type Catalog, type Citation, type Penalty, type ProfileDef, type Role, type Source } from "../model/catalog.js";
+import { type Catalog, type Citation, type Penalty, type ProfileDef, type Role, type Source } from "../model/catalog.js";
+import { obligationText } from "../model/vocabulary.js";
 import type { CheckInput, CheckResult, DecidingRule, PartyView, ProductView } from "../model/decision.js";
 import type { RenderedCitation } from "../model/finding.js";
-import { IctsError } from "../model/issue.js";
+import { IctsError } from "../model/errors.js";
 import { buildCatalogIndex, type CatalogIndex } from "../match/catalog-index.js";
 import { REVIEW_BELOW } from "./confidence.js";
 import { createDecider, type Decider, type RuleOutcome, type Subject } from "./decide.js";

@@ -6,7 +6,7 @@
  * `npm run docs:decision-table` writes it; a test fails when the file and the engine disagree.
  */
 import type { Catalog, Category, Role, Action } from "../model/catalog.js";
-import { ACTIONS, ROLES } from "../model/catalog.js";
+import { ACTIONS, ROLES } from "../model/vocabulary.js";
 import type { CheckInput, CheckResult } from "../model/decision.js";
 import type { Checker } from "./check.js";
 

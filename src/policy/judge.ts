@@ -14,10 +14,11 @@
  * `conditional`: listed first, named in the reason; the status is what is certain. The vendor's
  * own removal tool is `review`: removal under way, with the product's removal guides.
  */
-import { ACTIONS, obligationText, type Action, type Catalog, type Citation, type Phase, type Profile, type ProfileDef, type Rule, type Source } from "../model/catalog.js";
+import { type Action, type Catalog, type Citation, type Phase, type Profile, type ProfileDef, type Rule, type Source } from "../model/catalog.js";
+import { ACTIONS, obligationText } from "../model/vocabulary.js";
 import type { AppliedRule, Deadline, Match, RemovalView, RenderedCitation, ReportRule, Status } from "../model/finding.js";
 import type { CatalogIndex } from "../match/catalog-index.js";
-import { IctsError } from "../model/issue.js";
+import { IctsError } from "../model/errors.js";
 import { REVIEW_BELOW } from "./confidence.js";
 import { compareStarts, createDecider, type RuleOutcome, type Transaction } from "./decide.js";
 import { orderCitations } from "./citations.js";

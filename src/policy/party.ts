@@ -23,7 +23,7 @@
  * candidates; a name that matches only in another country is treated as fuzzy.
  */
 import type { Alias, Entity } from "../model/catalog.js";
-import { IctsError } from "../model/issue.js";
+import { IctsError } from "../model/errors.js";
 import { excerpt } from "../io/limits.js";
 import type { CatalogIndex } from "../match/catalog-index.js";
 import { foldText, normalizeOrgName, tokens } from "../text/fold.js";

@@ -6,7 +6,7 @@
  * the rule's own zone (the date part of how it is written), is on or before it.
  */
 import { isValidDate } from "../model/date.js";
-import { IctsError } from "../model/issue.js";
+import { IctsError } from "../model/errors.js";
 
 export { isValidDate };
 

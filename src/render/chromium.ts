@@ -10,7 +10,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { BrowserContext } from "playwright-core";
-import { IctsError } from "../model/issue.js";
+import { IctsError } from "../model/errors.js";
 
 /** Where Debian's `chromium` package puts the browser. */
 export const DEFAULT_CHROMIUM = "/usr/bin/chromium";

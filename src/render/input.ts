@@ -9,7 +9,7 @@
 import { JSONParser } from "@streamparser/json";
 import * as z from "zod";
 import type { ReportDocument } from "../model/finding.js";
-import { IctsError } from "../model/issue.js";
+import { IctsError } from "../model/errors.js";
 import { createResolver } from "../report/document.js";
 
 const Str = z.string();

@@ -6,7 +6,7 @@
  */
 import type { AppliedRule, Evidence } from "../model/finding.js";
 import type { ResolvedFinding } from "./document.js";
-import { formatSource } from "../model/issue.js";
+import { formatSource } from "../model/errors.js";
 
 /** Writes a chunk and resolves once the stream has taken it, so big reports respect backpressure. */
 export function writeText(out: NodeJS.WritableStream, text: string): Promise<void> {

@@ -15,7 +15,7 @@ import { readFileSync } from "node:fs";
 import { compileGlob } from "../text/glob.js";
 import { LineCounter, isNode, parseDocument } from "yaml";
 import * as z from "zod";
-import { IctsError } from "../model/issue.js";
+import { IctsError } from "../model/errors.js";
 import { AllowEntry, ScreenSettings } from "../model/screen-settings.js";
 import type { ListedEntity } from "./model.js";
 import { nameKey } from "./normalize/index.js";

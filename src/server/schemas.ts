@@ -5,7 +5,7 @@
  * the document cannot drift from what the server checks.
  */
 import { z } from "@hono/zod-openapi";
-import { PROFILES, ROLES as CHECK_ROLES } from "../model/catalog.js";
+import { PROFILES, ROLES as CHECK_ROLES } from "../model/vocabulary.js";
 import { STATUSES } from "../model/finding.js";
 import { FINDING_STATES, MAX_LIMIT, QUEUED_UPLOAD_STATUSES, ROLES } from "../fleet/types.js";
 

@@ -13,7 +13,7 @@
  * ignores case; a leading dot needs no special pattern.
  */
 
-import { IctsError } from "../model/issue.js";
+import { IctsError } from "../model/errors.js";
 
 type Token =
   | { kind: "char"; c: string }

@@ -15,7 +15,7 @@ import { join } from "node:path";
 import { canonicalize } from "@tufjs/canonical-json";
 import { Key, Signature } from "@tufjs/models";
 import * as z from "zod";
-import { IctsError } from "../../model/issue.js";
+import { IctsError } from "../../model/errors.js";
 
 export const TOP_ROLES = ["root", "targets", "snapshot", "timestamp"] as const;
 export type TopRole = (typeof TOP_ROLES)[number];

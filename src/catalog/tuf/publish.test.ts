@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readdirSync, renameSync, statSync } from "node:f
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { MetadataKind } from "@tufjs/models";
-import { IctsError } from "../../model/issue.js";
+import { IctsError } from "../../model/errors.js";
 import { catalogVersion, readMetadata } from "../../testing/tuf.js";
 import { readBundle } from "../bundle.js";
 import { createKey, loadKeys, loadRetiredKeys } from "./keys.js";

@@ -17,7 +17,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "
 import { basename, dirname, join } from "node:path";
 import { Key, Metadata, MetaFile, MetadataKind, Root, Snapshot, TargetFile, Targets, Timestamp } from "@tufjs/models";
 import { Role } from "@tufjs/models/dist/role.js";
-import { IctsError } from "../../model/issue.js";
+import { IctsError } from "../../model/errors.js";
 import { buildBundle, bundleFileName, sha256, type BuiltBundle } from "../bundle.js";
 import { generateKey, loadKeys, retireKeys, TOP_ROLES, type NewKey, type SigningKey, type TopRole } from "./keys.js";
 import { CATALOG_TARGET_DIR, DEFAULT_EXPIRY_DAYS, METADATA_DIR, TARGETS_DIR } from "./layout.js";

@@ -17,7 +17,7 @@ import { pathToFileURL, fileURLToPath } from "node:url";
 import { Metadata, MetadataKind, type TargetFile } from "@tufjs/models";
 import { Updater } from "tuf-js";
 import * as z from "zod";
-import { IctsError } from "../../model/issue.js";
+import { IctsError } from "../../model/errors.js";
 import { ictsguardHome } from "../../util/home.js";
 import { PACKAGE_VERSION } from "../../util/package-root.js";
 import { BUNDLE_FORMAT_VERSION, readBundle, sha256 } from "../bundle.js";

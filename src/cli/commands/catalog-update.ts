@@ -11,7 +11,7 @@ import { DEFAULT_UPDATE_URL } from "../../catalog/tuf/layout.js";
 import { updateCatalog, UpdateError } from "../../catalog/tuf/update.js";
 import { loadConfig } from "../../config/index.js";
 import { resolveCatalogSettings } from "../../config/settings.js";
-import { formatSource } from "../../model/issue.js";
+import { formatSource } from "../../model/errors.js";
 import { EXIT_ERROR, EXIT_OK } from "../exit-codes.js";
 
 type UpdateFlags = { from?: string; trustedRoot?: string; allowDowngrade?: boolean; allowRedirects?: boolean; config?: string; output: "text" | "json"; quiet?: boolean };

@@ -8,7 +8,7 @@ import { stringify } from "yaml";
 import { loadCatalog } from "../../catalog/index.js";
 import { resolveCatalogSettings } from "../../config/settings.js";
 import type { Catalog } from "../../model/catalog.js";
-import { formatSource } from "../../model/issue.js";
+import { formatSource } from "../../model/errors.js";
 import { EXIT_ERROR, EXIT_OK } from "../exit-codes.js";
 import { catalogPublishCommand } from "./catalog-publish.js";
 import { catalogStatusCommand, catalogUpdateCommand } from "./catalog-update.js";

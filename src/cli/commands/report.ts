@@ -42,7 +42,7 @@ export function reportCommand(): Command {
 
 async function readInput(input: string): Promise<string> {
   const { readFile } = await import("node:fs/promises");
-  const { IctsError } = await import("../../model/issue.js");
+  const { IctsError } = await import("../../model/errors.js");
   if (input === "-") {
     const chunks: Buffer[] = [];
     for await (const chunk of process.stdin) chunks.push(chunk as Buffer);

@@ -7,7 +7,7 @@
  */
 import { Command, Option } from "commander";
 import { DEFAULTS } from "../../config/defaults.js";
-import { PROFILES } from "../../model/catalog.js";
+import { PROFILES } from "../../model/vocabulary.js";
 import { UsageError } from "../../scan/index.js";
 import type { Fleet } from "../../fleet/types.js";
 import { EVENT_TYPES, type EventType } from "../../fleet/notify-types.js";

@@ -9,8 +9,8 @@
  */
 import type { Catalog, Obligation, Rule } from "../../model/catalog.js";
 import type { RenderedCitation, ReportDocument } from "../../model/finding.js";
-import { IctsError } from "../../model/issue.js";
-import { formatSource } from "../../model/issue.js";
+import { IctsError } from "../../model/errors.js";
+import { formatSource } from "../../model/errors.js";
 import { createResolver, type ResolvedFinding } from "../../report/document.js";
 import { addBusinessDays, type SkippedDay } from "../../util/business-days.js";
 

@@ -8,7 +8,7 @@
  * catalog's version and digest. Everything from an inventory goes through `h`, which escapes it.
  */
 import type { ReportDocument, Status } from "../../model/finding.js";
-import { formatSource } from "../../model/issue.js";
+import { formatSource } from "../../model/errors.js";
 import { createResolver, type ResolvedFinding } from "../../report/document.js";
 import { statusByVendorChart, type ChartRow, type ChartSeries } from "./chart.js";
 import { htmlPage } from "./page.js";

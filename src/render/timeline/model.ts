@@ -6,9 +6,9 @@
  * instant, read in the rule's own zone as scan and check read phases: src/policy/time.ts).
  */
 import type { Catalog, Citation, Entity, Role, Rule } from "../../model/catalog.js";
-import { obligationText } from "../../model/catalog.js";
+import { obligationText } from "../../model/vocabulary.js";
 import type { RenderedCitation } from "../../model/finding.js";
-import { IctsError } from "../../model/issue.js";
+import { IctsError } from "../../model/errors.js";
 import { orderCitations } from "../../policy/citations.js";
 import { hasStarted, startOfDateInZone, type AsOf } from "../../policy/time.js";
 

@@ -22,7 +22,7 @@ import {
   type ReportDocument,
   type Status,
 } from "../../model/finding.js";
-import { formatSource } from "../../model/issue.js";
+import { formatSource } from "../../model/errors.js";
 import type { ReportOptions } from "../index.js";
 import { definePresenter } from "../presenter.js";
 import { decisiveRules, observedLabel, plural, ruleCitations, whereLabel, writeText } from "../common.js";

@@ -12,7 +12,7 @@
  */
 import { existsSync } from "node:fs";
 import type { Catalog } from "../../model/catalog.js";
-import { IctsError } from "../../model/issue.js";
+import { IctsError } from "../../model/errors.js";
 import { packagePath } from "../../util/package-root.js";
 import { ScreeningCorpus } from "../engine/corpus.js";
 import { screenName } from "../engine/screen-name.js";

@@ -5,7 +5,7 @@
  * family); `label` is 1 for a true pair (the input names that entity) and 0 for a hard negative
  * (it does not, though it looks like it); `treatment` says how the input was written.
  */
-import { IctsError } from "../../model/issue.js";
+import { IctsError } from "../../model/errors.js";
 import { csvRecords } from "../lists/source.js";
 
 export type EvalPair = { line: number; input: string; country?: string; entities: string[]; label: boolean; treatment: string; note?: string };

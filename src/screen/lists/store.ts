@@ -15,7 +15,7 @@
  */
 import { closeSync, existsSync, fstatSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, writeSync } from "node:fs";
 import { join } from "node:path";
-import { IctsError } from "../../model/issue.js";
+import { IctsError } from "../../model/errors.js";
 import { ictsguardHome } from "../../util/home.js";
 import { privateDir } from "../../util/private-fs.js";
 import { ListHeader, ScreenEntity, StoredListV1, type StoredList } from "../model.js";

@@ -11,7 +11,7 @@
  * - `GET /api/v1/reports/site`: a site's report (src/render) as of a date, as HTML or PDF.
  */
 import { createRoute, z } from "@hono/zod-openapi";
-import { ROLES as CHECK_ROLES } from "../../model/catalog.js";
+import { ROLES as CHECK_ROLES } from "../../model/vocabulary.js";
 import { parseAsOf, today } from "../../policy/time.js";
 import { buildTimeline } from "../../render/timeline/model.js";
 import { CONTENT_SECURITY_POLICY } from "../../render/html/page.js";
