@@ -10,7 +10,8 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, sep } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { after, describe, it } from "node:test";
 import { Worker } from "node:worker_threads";
 import { loadCatalogOrThrow } from "../src/catalog/index.js";
@@ -25,6 +26,11 @@ import { packagePath } from "../src/util/package-root.js";
 const BUNDLE = packagePath("dist", "cli");
 const dir = tempDir();
 after(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Whether a file of the bundle holds zod (esbuild marks each module it bundles with a comment naming its path). */
+function holdsZod(file: string): boolean {
+  return file.startsWith(BUNDLE) && readFileSync(file, "utf8").includes("// node_modules/zod/");
+}
 
 /** Runs one worker script on `request` and returns its result. */
 function runWorker(script: string, request: PartRequest): Promise<PartResult> {
@@ -98,6 +104,49 @@ describe("command-line bundle", () => {
     assert.ok(bundled.clean && bundled.observations === 2000, "the part's 2,000 rows");
     assert.equal(bundled.clean && bundled.forwarded.filter((o) => o.name.startsWith("Kaspersky")).length, 20, "its Kaspersky rows are sent");
     assert.deepEqual(bundled, compiled);
+  });
+
+  it("a scan of files with the bundled catalog and no config file loads no zod, and neither does its worker; a config file loads it", () => {
+    // every file the command line loads, recorded by a module hook in a file of its own
+    const hooks = join(dir, "record-loads.mjs");
+    const loads = join(dir, "loads.txt");
+    writeFileSync(
+      hooks,
+      `import { appendFileSync } from "node:fs";\nexport async function load(url, context, next) { appendFileSync(${JSON.stringify(loads)}, url + "\\n"); return next(url, context); }\n`,
+    );
+    const register = join(dir, "register-loads.mjs");
+    writeFileSync(register, `import { register } from "node:module";\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`);
+    const cwd = join(dir, "no-config");
+    mkdirSync(cwd, { recursive: true });
+    writeFileSync(join(cwd, "inventory.csv"), "host,name,vendor\nws-1,Kaspersky Endpoint Security for Windows,AO Kaspersky Lab\nws-2,Notepad++,Don Ho\n");
+    /** The files (of the bundle and of node_modules) a scan in `cwd` loads, and whether any holds zod. */
+    const scanLoads = (): { files: string[]; zod: boolean } => {
+      rmSync(loads, { force: true });
+      const r = spawnSync(process.execPath, ["--import", pathToFileURL(register).href, packagePath("bin", "ictsguard.js"), "scan", "inventory.csv", "-o", "json", "--quiet"], {
+        cwd,
+        encoding: "utf8",
+        env: { ...process.env, ICTSGUARD_HOME: join(dir, "home") },
+      });
+      assert.equal(r.status, 1, r.stderr); // the Kaspersky row is a finding
+      const files = readFileSync(loads, "utf8").split("\n").filter((u) => u.startsWith("file:")).map((u) => fileURLToPath(u));
+      return { files, zod: files.some((f) => f.includes(`${sep}node_modules${sep}zod${sep}`) || holdsZod(f)) };
+    };
+    const without = scanLoads();
+    assert.ok(without.files.some((f) => f.startsWith(BUNDLE)), "the hook saw the bundle load");
+    assert.equal(without.zod, false, `no file loaded holds zod: ${without.files.filter(holdsZod).join(", ")}`);
+    // the worker's files: its entry and the chunks it imports, transitively
+    const seen = new Set<string>();
+    const follow = (file: string): void => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      for (const m of readFileSync(file, "utf8").matchAll(/from "\.\/([^"]+\.js)"|import "\.\/([^"]+\.js)"/g)) follow(join(BUNDLE, m[1] ?? m[2]!));
+    };
+    follow(join(BUNDLE, "parallel-read-worker.js"));
+    assert.ok(seen.size > 3, `the worker imports chunks: ${seen.size}`);
+    assert.deepEqual([...seen].filter(holdsZod), [], "the worker loads no zod");
+    // the check can fail: with a config file, the scan loads its schema, and zod
+    writeFileSync(join(cwd, "ictsguard.yaml"), "profile: business\n");
+    assert.equal(scanLoads().zod, true, "a config file is checked with zod");
   });
 
   it("serve from the bundle documents the API and refuses a bad request body as the compiled server does", async () => {

@@ -11,6 +11,7 @@
  * An installed catalog that fails its re-check is not used: the bundled one is, with a warning
  * naming the damaged file. Staleness is judged for whichever catalog is chosen.
  */
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Catalog } from "../model/catalog.js";
 import type { CatalogOriginInfo } from "../model/finding.js";
@@ -18,7 +19,8 @@ import { type Issue } from "../model/issue.js";
 import { IctsError } from "../model/errors.js";
 import { ictsguardHome } from "../util/home.js";
 import { catalogFreshness, DEFAULT_MAX_AGE_DAYS, describeStale, type Freshness } from "./freshness.js";
-import { BUNDLE_FILE, loadInstalledCatalog, type InstallRecord } from "./installed.js";
+import { activePointerFile, BUNDLE_FILE } from "./install-paths.js";
+import type { InstallRecord } from "./installed.js";
 import { defaultCatalogDir, loadCatalogOrThrow } from "./load.js";
 
 export type CatalogOriginKind = CatalogOriginInfo["kind"];
@@ -76,7 +78,10 @@ export async function resolveActiveCatalog(options: ResolveOptions = {}): Promis
 }
 
 async function tryInstalled(home: string, warnings: Issue[]): Promise<{ catalog: Catalog; record: InstallRecord; path: string } | undefined> {
+  // nothing installed: the install code (and the zod it checks records with) is not loaded
+  if (!existsSync(activePointerFile(home))) return undefined;
   try {
+    const { loadInstalledCatalog } = await import("./installed.js");
     const installed = await loadInstalledCatalog(home);
     return installed && { catalog: installed.catalog, record: installed.record, path: join(installed.dir, BUNDLE_FILE) };
   } catch (err) {

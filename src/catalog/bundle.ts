@@ -17,7 +17,8 @@ import type { Catalog } from "../model/catalog.js";
 import { type Issue } from "../model/issue.js";
 import { IctsError, formatSource } from "../model/errors.js";
 import { canonicalJson } from "./digest.js";
-import { catalogFiles, loadCatalog, loadCatalogTexts, type CatalogText } from "./load.js";
+import { catalogFiles, loadCatalog } from "./load.js";
+import { loadCatalogTexts, type CatalogText } from "./parse.js";
 
 export const BUNDLE_FORMAT = "ictsguard-catalog-bundle";
 export const BUNDLE_FORMAT_VERSION = 1;

@@ -6,7 +6,8 @@ import { join, relative } from "node:path";
 import { describe, it } from "node:test";
 import { tempDir } from "../testing/temp.js";
 import { COMPILED_CATALOG_FILE, compiledKey, readCompiledCatalog } from "./compiled.js";
-import { catalogFiles, compileCatalogFolder, defaultCatalogDir, loadCatalog, loadCatalogTexts } from "./load.js";
+import { catalogFiles, compileCatalogFolder, defaultCatalogDir, loadCatalog } from "./load.js";
+import { loadCatalogTexts } from "./parse.js";
 
 async function textsOf(dir: string) {
   return (await catalogFiles(dir)).map((path) => ({ path, display: relative(process.cwd(), path), text: readFileSync(path, "utf8") }));

@@ -38,7 +38,7 @@ const FORMAT = "ictsguard-compiled-catalog/2";
 export const COMPILED_CATALOG_FILE = packagePath("dist", "catalog.compiled.json");
 
 /** The modules whose code decides what a catalog folder loads to (compiled, under dist/src/catalog/; bundled from these). */
-const LOADER_MODULES = ["./load.js", "./cross-check.js", "./digest.js", "./yaml-location.js", "../model/catalog.js", "../model/vocabulary.js"];
+const LOADER_MODULES = ["./load.js", "./parse.js", "./cross-check.js", "./digest.js", "./yaml-location.js", "../model/catalog.js", "../model/vocabulary.js"];
 const LOADER_DIR = packagePath("dist", "src", "catalog");
 
 type CompiledFile = {

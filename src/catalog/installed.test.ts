@@ -4,7 +4,8 @@ import { cpSync, existsSync, readdirSync, readFileSync, renameSync } from "node:
 import { join } from "node:path";
 import { before, describe, it } from "node:test";
 import { catalogVersion, dayOffset } from "../testing/tuf.js";
-import { activeInstallDir, catalogHome, createStaging, loadInstalledCatalog } from "./installed.js";
+import { activeInstallDir, createStaging, loadInstalledCatalog } from "./installed.js";
+import { catalogHome } from "./install-paths.js";
 import { publishRepository } from "./tuf/publish.js";
 import { updateCatalog } from "./tuf/update.js";
 import { tempDir } from "../testing/temp.js";

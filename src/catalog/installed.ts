@@ -24,9 +24,9 @@ import * as z from "zod";
 import type { Catalog } from "../model/catalog.js";
 import { IctsError } from "../model/errors.js";
 import { ictsguardHome } from "../util/home.js";
-import { removeLeftoversOfDeadProcesses } from "../util/pid.js";
 import { lockDown, privateDir, writePrivateFile, writePrivateFileAtomic } from "../util/private-fs.js";
 import { parseBundle, sha256 } from "./bundle.js";
+import { activePointerFile, BUNDLE_FILE, catalogHome, cleanStaleStaging, installsDir, RECORD_FILE, STAGING_PREFIX, TUF_DIR } from "./install-paths.js";
 import { lazyRequire } from "../util/lazy-require.js";
 
 /** Loaded only when an installed catalog's signatures are checked. */
@@ -59,22 +59,10 @@ export type InstallRecord = z.infer<typeof InstallRecord>;
 
 const ActivePointer = z.object({ install: z.string().regex(/^[A-Za-z0-9._-]+$/) }).strict();
 
-export const BUNDLE_FILE = "bundle.json";
-export const RECORD_FILE = "install.json";
-export const TUF_DIR = "tuf";
-const STAGING_PREFIX = ".staging-";
-
-export function catalogHome(home: string = ictsguardHome()): string {
-  return join(home, "catalog");
-}
-
-function installsDir(home: string): string {
-  return join(catalogHome(home), "installs");
-}
 
 /** The active install's folder and id, or undefined when none is installed. */
 export function activeInstallDir(home: string = ictsguardHome()): { id: string; dir: string } | undefined {
-  const pointer = join(catalogHome(home), "active.json");
+  const pointer = activePointerFile(home);
   if (!existsSync(pointer)) return undefined;
   let id: string;
   try {
@@ -153,14 +141,6 @@ export function createStaging(home: string = ictsguardHome()): string {
   return dir;
 }
 
-/**
- * Removes staging folders of updates that were killed (kill -9, a power cut): a staging folder's
- * name carries the process id of its update, and one whose process no longer runs is a leftover.
- * A staging folder of an update running at this moment is never touched. Returns what it removed.
- */
-export function cleanStaleStaging(home: string = ictsguardHome()): string[] {
-  return removeLeftoversOfDeadProcesses(installsDir(home), STAGING_PREFIX);
-}
 
 export function discardStaging(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
@@ -178,7 +158,7 @@ export function commitInstall(staging: string, record: InstallRecord, home: stri
   const dir = join(installsDir(home), id);
   const previous = activeInstallDir(home);
   renameSync(staging, dir);
-  const pointer = join(catalogHome(home), "active.json");
+  const pointer = activePointerFile(home);
   writePrivateFileAtomic(pointer, JSON.stringify({ install: id }) + "\n");
   prune(home, new Set([id, ...(previous ? [previous.id] : [])]));
   return { id, dir };

@@ -1,25 +1,18 @@
 /**
  * @module
  * Loading the restriction catalog: every `*.yaml`/`*.yml` under a folder (sorted, so the result
- * is the same on every machine), each validated against the schema of `model/catalog.ts` with
- * its problems located at `file:line` (`yaml-location.ts`), then cross-checked as a whole
- * (`cross-check.ts`). A valid catalog is assembled from its files and gets a content digest
- * (`digest.ts`).
+ * is the same on every machine). The bundled catalog's exact texts are taken compiled
+ * (`compiled.ts`); any other texts are parsed and checked by `parse.ts`, loaded only then.
  */
 import { readdir, readFile, stat } from "node:fs/promises";
 import { isAbsolute, join, relative, sep } from "node:path";
-import { CatalogFile, type Catalog } from "../model/catalog.js";
+import type { Catalog } from "../model/catalog.js";
 import { type Issue } from "../model/issue.js";
 import { IctsError, formatSource } from "../model/errors.js";
 import { packagePath } from "../util/package-root.js";
 import { compiledKey, readCompiledCatalog, writeCompiledCatalog } from "./compiled.js";
-import { crossCheck } from "./cross-check.js";
-import { contentDigest } from "./digest.js";
-import { at, findUnknownFields, formatPath, issue, pushZodIssue, where, type ParsedFile, type ZodIssue } from "./yaml-location.js";
-import { lazyRequire } from "../util/lazy-require.js";
-
-/** Loaded only when the catalog is read from its YAML sources (not from the compiled catalog). */
-const yaml = lazyRequire<typeof import("yaml")>("yaml");
+import { issue } from "./yaml-location.js";
+import type { CatalogText } from "./parse.js";
 
 // Re-exported so this module keeps the public names it had before the split (index.ts imports
 // them from here).
@@ -68,7 +61,8 @@ export async function loadCatalog(dir: string = defaultCatalogDir()): Promise<Lo
   // the bundled catalog, compiled by the build, when these are exactly its texts (compiled.ts)
   const compiled = readCompiledCatalog(compiledKey(dir, texts));
   if (compiled) return { ok: true, catalog: compiled, warnings: [] };
-  return loadCatalogTexts(texts, shownDir);
+  // parsed and checked: only now are the YAML parser and the catalog's zod schema loaded
+  return (await import("./parse.js")).loadCatalogTexts(texts, shownDir);
 }
 
 /**
@@ -78,41 +72,11 @@ export async function loadCatalog(dir: string = defaultCatalogDir()): Promise<Lo
 export async function compileCatalogFolder(dir: string, file: string): Promise<"written" | "invalid" | "warnings"> {
   const texts: CatalogText[] = [];
   for (const path of await yamlFiles(dir)) texts.push({ path, display: displayPath(path), text: await readFile(path, "utf8") });
-  const result = loadCatalogTexts(texts, displayPath(dir));
+  const result = (await import("./parse.js")).loadCatalogTexts(texts, displayPath(dir));
   if (!result.ok) return "invalid";
   if (result.warnings.length > 0) return "warnings";
   writeCompiledCatalog(compiledKey(dir, texts), result.catalog, file);
   return "written";
-}
-
-/** One catalog file's text, with the name its problems are reported under. */
-export type CatalogText = { path: string; display: string; text: string };
-
-/**
- * Validates and cross-checks catalog files given as texts, in the order given (the caller sorts
- * them as {@link loadCatalog} does). A catalog bundle is loaded this way, so an installed
- * bundle passes exactly the checks of a catalog folder.
- */
-export function loadCatalogTexts(texts: readonly CatalogText[], shownDir: string): LoadResult {
-  const issues: Issue[] = [];
-  const warnings: Issue[] = [];
-  if (texts.length === 0) {
-    return { ok: false, issues: [issue("catalog/empty", `no catalog files in ${shownDir}`, { file: shownDir })] };
-  }
-  const files: ParsedFile[] = [];
-  for (const t of texts) {
-    const parsed = parseText(t, issues, warnings);
-    if (parsed) files.push(parsed);
-  }
-  // Cross-checks only make sense over a complete catalog: a file that failed would show up as
-  // spurious unknown references. Fix the located schema problems first.
-  if (issues.length > 0) return { ok: false, issues };
-
-  crossCheck(files, shownDir, issues, warnings);
-  if (issues.length > 0) return { ok: false, issues };
-
-  const catalog = assemble(files);
-  return { ok: true, catalog, warnings };
 }
 
 /** The `*.yaml`/`*.yml` files of a catalog folder, sorted as the loader reads them. */
@@ -159,55 +123,3 @@ function displayPath(path: string): string {
   return rel === "" ? "." : rel.startsWith("..") || isAbsolute(rel) ? path : rel;
 }
 
-function parseText({ path, display, text }: CatalogText, issues: Issue[], warnings: Issue[]): ParsedFile | undefined {
-  const { LineCounter, parseDocument } = yaml();
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  const lineAt = (offset: number | undefined) => (offset === undefined ? undefined : lines.linePos(offset).line);
-  for (const e of doc.errors) {
-    issues.push(issue("catalog/yaml", `YAML: ${firstLine(e.message)}`, at(display, lineAt(e.pos[0]))));
-  }
-  for (const w of doc.warnings) {
-    warnings.push(issue("catalog/yaml", `YAML: ${firstLine(w.message)}`, at(display, lineAt(w.pos[0])), "warning"));
-  }
-  if (doc.errors.length > 0) return undefined;
-
-  const raw: unknown = doc.toJS({ maxAliasCount: 100 }) ?? {};
-  const result = CatalogFile.safeParse(raw);
-  if (!result.success) {
-    const file = { path, display, doc, lines, data: {} as CatalogFile };
-    for (const zi of result.error.issues) pushZodIssue(file, raw, zi as ZodIssue, [], issues);
-    return undefined;
-  }
-  const parsed: ParsedFile = { path, display, doc, lines, data: result.data };
-  // Only the top level of a file is strict in the schema; below it zod drops unknown fields
-  // silently. A misspelt field (`fromConfimed: false`) must not vanish: report every one.
-  const before = issues.length;
-  findUnknownFields(raw, result.data, [], (p, key) =>
-    issues.push(issue("catalog/schema", `${formatPath([...p, key])}: unknown field ${JSON.stringify(key)}`, where(parsed, [...p, key]))),
-  );
-  return issues.length === before ? parsed : undefined;
-}
-
-function firstLine(message: string): string {
-  return message.split("\n")[0]!.trim();
-}
-
-// ---------------------------------------------------------------------------------------------
-// The loaded catalog
-
-function assemble(files: ParsedFile[]): Catalog {
-  const meta = files.find((f) => f.data.catalog)!.data.catalog!;
-  const content = {
-    version: meta.version,
-    date: meta.date,
-    sources: files.flatMap((f) => f.data.sources),
-    entities: files.flatMap((f) => f.data.entities),
-    products: files.flatMap((f) => f.data.products),
-    lookalikes: files.flatMap((f) => f.data.lookalikes),
-    rules: files.flatMap((f) => f.data.rules),
-    profiles: files.flatMap((f) => f.data.profiles),
-  };
-  const digest = contentDigest({ ...content, description: meta.description ?? null });
-  return { ...content, digest };
-}

@@ -6,7 +6,7 @@
  * process id of the run that made it; only those whose process no longer runs, and (spills)
  * that belong to this user, are removed, so a run going on at the same time keeps its own.
  */
-import { cleanStaleStaging } from "../catalog/installed.js";
+import { cleanStaleStaging } from "../catalog/install-paths.js";
 import { cleanStaleDownloads } from "../catalog/tuf/downloads.js";
 import { cleanStaleSpills } from "../scan/spill.js";
 import { ictsguardHome } from "../util/home.js";

@@ -3,7 +3,8 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { IctsError } from "../model/errors.js";
-import { loadConfig, parseConfig } from "./index.js";
+import { Config, parseConfig } from "./file.js";
+import { EMPTY_CONFIG, loadConfig } from "./index.js";
 import { tempDir } from "../testing/temp.js";
 
 describe("config", () => {
@@ -35,13 +36,21 @@ describe("config", () => {
     assert.throws(() => parseConfig("catalogMaxAgeDays: soon\n", "c.yaml"), /c\.yaml:1: catalogMaxAgeDays/);
   });
 
-  it("finds ictsguard.yaml in the working directory, and none is fine", () => {
+  it("finds ictsguard.yaml in the working directory, and none is fine", async () => {
     const dir = tempDir("ictsguard-config-");
-    assert.deepEqual(loadConfig(undefined, dir).config.exceptions, []);
+    assert.deepEqual((await loadConfig(undefined, dir)).config.exceptions, []);
     writeFileSync(join(dir, ".ictsguard.yaml"), "profile: reseller\n");
-    const found = loadConfig(undefined, dir);
+    const found = await loadConfig(undefined, dir);
     assert.equal(found.config.profile, "reseller");
     assert.equal(found.path, join(dir, ".ictsguard.yaml"));
-    assert.throws(() => loadConfig(join(dir, "missing.yaml"), dir), /cannot read config file/);
+    await assert.rejects(loadConfig(join(dir, "missing.yaml"), dir), /cannot read config file/);
+  });
+
+  it("with no file, the config is what the schema gives for an empty one (without loading the schema)", async () => {
+    const dir = tempDir("ictsguard-config-");
+    const none = await loadConfig(undefined, dir);
+    assert.equal(none.path, undefined);
+    assert.deepEqual(none.config, Config.parse({}));
+    assert.deepEqual(EMPTY_CONFIG, parseConfig("", "empty.yaml"));
   });
 });

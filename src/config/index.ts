@@ -3,131 +3,31 @@
  * The configuration file: defaults for `scan` (profile, fail-on, output) and exceptions
  * (accepted findings, each with a reason, an author and an expiry date). Looked up in the working
  * directory as `ictsguard.yaml`, `.ictsguard.yaml` or `.ictsguard.yml`, or given with `--config`.
+ * Its schema and parser (./file.ts, with zod and the YAML parser) load only when there is a file.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { lazyRequire } from "../util/lazy-require.js";
-import * as z from "zod";
-import { PROFILES } from "../model/vocabulary.js";
-import { STATUSES } from "../model/finding.js";
-import { ExceptionRule } from "../model/exception.js";
 import { IctsError } from "../model/errors.js";
-import { excerpt } from "../io/limits.js";
-import { ScreenSettings } from "../model/screen-settings.js";
-import { ServerConfig } from "./server-auth.js";
+import type { Config } from "./file.js";
 
-/** Loaded only when there is a config file to read. */
-const yaml = lazyRequire<typeof import("yaml")>("yaml");
+export type { Config };
 
 export const CONFIG_FILE_NAMES = ["ictsguard.yaml", ".ictsguard.yaml", ".ictsguard.yml"] as const;
 
-export { ExceptionRule };
-
-export const Config = z
-  .object({
-    profile: z.enum(PROFILES as [string, ...string[]]).optional(),
-    failOn: z.enum([...STATUSES, "none"]).optional(),
-    output: z.enum(["table", "json", "sarif", "csv"]).optional(),
-    catalog: z.string().optional(),
-    /** The TUF repository `catalog update` reads (URL or folder) when `--from` is not given. */
-    updateUrl: z.string().min(1).optional(),
-    /** A trusted root other than the package's pinned one, for a private mirror. */
-    trustedRoot: z.string().min(1).optional(),
-    /** Days after its date a catalog counts as stale (scans warn; `--require-fresh` fails). */
-    catalogMaxAgeDays: z.number().int().positive().optional(),
-    exceptions: z.array(ExceptionRule).default([]),
-    /** Bounds on zip archives per input (src/config/defaults.ts DEFAULTS.archive; docs/SECURITY.md). */
-    archive: z
-      .object({
-        maxDepth: z.number().int().min(1).max(64).optional(),
-        maxEntries: z.number().int().positive().optional(),
-        maxExpandedBytes: z.number().int().positive().optional(),
-        maxExpansionRatio: z.number().positive().optional(),
-        maxTempBytes: z.number().int().nonnegative().optional(),
-      })
-      .strict()
-      .optional(),
-    /** Resource limits on inputs (defaults: LIMITS in defaults.ts; docs/cli.md). */
-    limits: z
-      .object({
-        maxRecordChars: z.number().int().min(1024),
-        maxDepth: z.number().int().min(16),
-        maxSecondsPerInput: z.number().min(0),
-        maxGzipRatio: z.number().min(0),
-      })
-      .partial()
-      .strict()
-      .optional(),
-    /** `ictsguard screen`: default threshold and lists, and the allow-list of decided false positives. */
-    screen: ScreenSettings.optional(),
-    /** `ictsguard serve`: OpenID Connect sign-in, sessions, public URL (src/config/server-auth.ts; docs/server.md). */
-    server: ServerConfig.optional(),
-  })
-  .strict();
-export type Config = z.infer<typeof Config>;
+/** What `Config` gives for an empty file (`Config.parse({})`; index.test.ts holds them equal). */
+export const EMPTY_CONFIG: Config = { exceptions: [] };
 
 export type LoadedConfig = { path?: string; config: Config };
 
 /** Finds and reads the config: the given path (which must exist), else the first default name in `cwd`. */
-export function loadConfig(explicit: string | undefined, cwd: string = process.cwd()): LoadedConfig {
+export async function loadConfig(explicit: string | undefined, cwd: string = process.cwd()): Promise<LoadedConfig> {
   const path = explicit ?? CONFIG_FILE_NAMES.map((n) => join(cwd, n)).find((p) => existsSync(p));
-  if (!path) return { config: Config.parse({}) };
+  if (!path) return { config: EMPTY_CONFIG };
   let text: string;
   try {
     text = readFileSync(path, "utf8");
   } catch (err) {
     throw new IctsError("config/read", `cannot read config file ${path}: ${(err as Error).message}`, { cause: err });
   }
-  return { path, config: parseConfig(text, path) };
-}
-
-/**
- * Largest config file read. A config is a few kilobytes (hundreds of exceptions fit in 100 kB);
- * the YAML parser's memory and time grow with the document (a 4 MB file ran a 512 MB heap out of
- * memory), so a larger file is refused before it is parsed.
- */
-export const MAX_CONFIG_CHARS = 1 << 20;
-/** Problems listed in one config/invalid error; the rest are counted. */
-const PROBLEMS_LISTED = 20;
-
-export function parseConfig(text: string, file: string): Config {
-  if (text.length > MAX_CONFIG_CHARS) {
-    throw new IctsError("config/too-large", `${file}:1: the config file has ${text.length.toLocaleString("en-US")} characters, over the limit of ${MAX_CONFIG_CHARS.toLocaleString("en-US")}: is this the right file?`);
-  }
-  const { LineCounter, parseDocument, isNode } = yaml();
-  const lineCounter = new LineCounter();
-  // prettyErrors off: it quotes each error's whole line, which is quadratic on one long line of errors (a quote storm)
-  // and no stack traces while parsing: a quote storm makes one error object per quote, and capturing
-  // their stacks was most of the time (only the first error's message is used)
-  const traces = Error.stackTraceLimit;
-  Error.stackTraceLimit = 0;
-  let doc: ReturnType<typeof parseDocument>;
-  try {
-    doc = parseDocument(text, { lineCounter, prettyErrors: false });
-  } finally {
-    Error.stackTraceLimit = traces;
-  }
-  if (doc.errors.length > 0) {
-    const e = doc.errors[0]!;
-    const more = doc.errors.length > 1 ? ` (and ${doc.errors.length - 1} more YAML errors)` : "";
-    throw new IctsError("config/yaml", `${file}:${lineCounter.linePos(e.pos[0]).line}: invalid YAML: ${excerpt(e.message.split("\n")[0]!, 200)}${more}`);
-  }
-  let value: unknown;
-  try {
-    // yaml refuses a document whose aliases expand past maxAliasCount (a "billion laughs" bomb)
-    value = doc.toJS({ maxAliasCount: 100 });
-  } catch (err) {
-    throw new IctsError("config/yaml", `${file}:1: invalid YAML: ${excerpt((err as Error).message.split("\n")[0]!, 200)}`, { cause: err });
-  }
-  const result = Config.safeParse(value ?? {});
-  if (result.success) return result.data;
-  // a few located problems, each cut and escaped (a message may quote a value from the file), then a count
-  const issues = result.error.issues;
-  const problems = issues.slice(0, PROBLEMS_LISTED).map((issue) => {
-    const node = doc.getIn(issue.path as (string | number)[], true);
-    const line = isNode(node) && node.range ? lineCounter.linePos(node.range[0]).line : 1;
-    return `${file}:${line}: ${excerpt(issue.path.join("."), 80) || "(top)"}: ${excerpt(issue.message, 200)}`;
-  });
-  if (issues.length > PROBLEMS_LISTED) problems.push(`${file}: and ${issues.length - PROBLEMS_LISTED} more problems`);
-  throw new IctsError("config/invalid", `invalid config file:\n  ${problems.join("\n  ")}`);
+  return { path, config: (await import("./file.js")).parseConfig(text, path) };
 }

@@ -96,7 +96,7 @@ export async function resolveCatalogSettings(
   flags: Pick<SettingsFlags, "config" | "catalog">,
   context: SettingsContext = {},
 ): Promise<{ config: Config; configPath?: string; active: ActiveCatalog }> {
-  const { config, path: configPath } = loadConfig(flags.config, context.cwd);
+  const { config, path: configPath } = await loadConfig(flags.config, context.cwd);
   return { config, ...(configPath ? { configPath } : {}), active: await activeCatalog(flags, config, context) };
 }
 
@@ -119,7 +119,7 @@ export async function resolveSettings<Format extends string = string, FailOn ext
   context: SettingsContext = {},
 ): Promise<Settings<Format, FailOn>> {
   const env = context.env ?? process.env;
-  const { config, path: configPath } = loadConfig(flags.config, context.cwd);
+  const { config, path: configPath } = await loadConfig(flags.config, context.cwd);
   // usage errors in the flags before the (slower) catalog is loaded
   const screen = command === "screen" ? resolveScreen(flags, config, configPath) : undefined;
   const active = await activeCatalog(flags, config, context);

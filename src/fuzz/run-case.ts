@@ -17,7 +17,7 @@ import { runScan } from "../scan/index.js";
 import { parseAsOf } from "../policy/time.js";
 import { createChecker, type Checker } from "../policy/check.js";
 import { runBatch } from "../check/index.js";
-import { parseConfig } from "../config/index.js";
+import { parseConfig } from "../config/file.js";
 import type { Target } from "./seeds.js";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { parseConfig } from "../config/index.js";
+import { parseConfig } from "../config/file.js";
 import { createAllowMatcher, loadAllowFile, type AllowEntry } from "./allow-list.js";
 import type { ListedEntity } from "./model.js";
 import { tempDir } from "../testing/temp.js";

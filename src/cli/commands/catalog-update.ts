@@ -32,7 +32,7 @@ export function catalogUpdateCommand(): Command {
 }
 
 async function update(flags: UpdateFlags): Promise<number> {
-  const { config } = loadConfig(flags.config);
+  const { config } = await loadConfig(flags.config);
   const from = flags.from ?? config.updateUrl ?? DEFAULT_UPDATE_URL;
   if (!from) {
     process.stderr.write(

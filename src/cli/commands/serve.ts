@@ -80,7 +80,7 @@ async function serveAction(flags: ServeFlags): Promise<void> {
   const { loadConfig } = await import("../../config/index.js");
   const { configScreenSettings } = await import("../../config/settings.js");
   const { resolveSignIn } = await import("./serve-sign-in.js");
-  const loaded = loadConfig(flags.config);
+  const loaded = await loadConfig(flags.config);
   const signIn = resolveSignIn(flags, loaded.config.server);
   // counterparties and POST /screen are screened as `ictsguard screen` would with this config: its threshold and allow-list
   const screen = configScreenSettings(loaded.config, loaded.path);
