@@ -75,7 +75,7 @@ export type LookalikeHit = {
 export const STATUSES = ["prohibited", "unsupported", "deadline", "review"] as const;
 export type Status = (typeof STATUSES)[number];
 /** Severity order, highest first; `--fail-on S` fails on S and everything above it. */
-export const STATUS_RANK: Readonly<Record<Status, number>> = Object.freeze({ prohibited: 4, unsupported: 3, deadline: 2, review: 1 }); // frozen: see DECISION_RANK (vocabulary.ts)
+export const STATUS_RANK: Record<Status, number> = { prohibited: 4, unsupported: 3, deadline: 2, review: 1 };
 
 export type AppliedRule = {
   id: string;

@@ -60,14 +60,8 @@ export const DOMAIN_ROLES = ["update", "activation", "telemetry", "download", "c
 export const INFORMATIONAL_ROLES: ReadonlySet<DomainRole> = new Set(["browsing"]);
 
 export const DECISIONS = ["prohibited", "license-required", "review", "allowed"] as const;
-/**
- * Strictness, highest first: the strictest decision of the covering rules wins. Frozen, so that
- * it shares no hidden class with the counters keyed by decision (`{ prohibited: 0, ... }`): when
- * such a counter's fields changed, V8 (Node.js 20.20) deoptimized the code that had read this
- * table as constants, and one such deoptimization aborted the process (`npm run bench`'s check
- * part, "unreachable code" in Deoptimizer::DoComputeBuiltinContinuation).
- */
-export const DECISION_RANK: Readonly<Record<(typeof DECISIONS)[number], number>> = Object.freeze({ prohibited: 4, "license-required": 3, review: 2, allowed: 1 });
+/** Strictness, highest first: the strictest decision of the covering rules wins. */
+export const DECISION_RANK: Record<(typeof DECISIONS)[number], number> = { prohibited: 4, "license-required": 3, review: 2, allowed: 1 };
 
 /** An obligation as one line of text: its text, then its deadlines in business days. */
 export function obligationText(o: string | Obligation): string {
