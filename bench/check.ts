@@ -9,6 +9,7 @@
  */
 import * as cedar from "@cedar-policy/cedar-wasm/nodejs";
 import { fileURLToPath } from "node:url";
+import { setFlagsFromString } from "node:v8";
 import { loadCatalogOrThrow } from "../src/catalog/index.js";
 import { type CheckDecision } from "../src/model/decision.js";
 import { DECISION_RANK, DECISIONS } from "../src/model/vocabulary.js";
@@ -17,6 +18,16 @@ import { createChecker } from "../src/policy/check.js";
 import { createDecider, type DecisionResult, type Transaction } from "../src/policy/decide.js";
 import { catalogToCedar, createRequestBuilder } from "./cedar-policies.js";
 import { randomInputs, randomTransactions } from "./transactions.js";
+
+// Node.js 20.20's V8 aborted this process ("unreachable code" in
+// Deoptimizer::DoComputeBuiltinContinuation) when the optimized code that had inlined the call
+// into Cedar's WebAssembly was deoptimized while Cedar called back into JavaScript (its
+// wasm-bindgen glue makes strings and objects, so a garbage collection can run there); whether it
+// happened depended on what else the process had loaded. Not inlining those calls avoids it; the
+// cost is one call's overhead against a decision of Cedar's (microseconds). Set before any code
+// that calls Cedar is optimized. (ictsguard's own WebAssembly imports nothing: it never calls
+// back into JavaScript.)
+setFlagsFromString("--no-turbo-inline-js-wasm-calls");
 
 /** A decision and its deciding rules, comparable across engines. */
 export type Verdict = { decision: CheckDecision; rules: Map<string, CheckDecision> };
