@@ -235,8 +235,9 @@ if (m1 && m10) {
 if (runs("startup")) process.stdout.write(`start-up (median of 7): ictsguard --version ${startup(["--version"]).toFixed(0)} ms, ictsguard scan --help ${startup(["scan", "--help"]).toFixed(0)} ms; node -e 0 ${startup(["-e", "0"], 7, true).toFixed(0)} ms\n`);
 process.stdout.write(`load: before ${loadBefore}\n      after  ${uptime()}\n`);
 // The check and screen benches run in processes of their own: after the scan stages, this
-// long-lived process once hit a V8 deoptimizer fatal error in the check bench (Node 20.20),
-// which the same bench run alone never did.
+// long-lived process once hit a V8 deoptimizer fatal error in the check bench (Node 20.20). Its
+// cause, found later: V8's inlining of the calls into Cedar's WebAssembly, which check.ts turns
+// off (the error came and went with what else a process had loaded).
 const benchChild = (file: string): void => {
   const r = spawnSync(process.execPath, [join(PACKAGE_ROOT, "dist", "bench", file)], { stdio: "inherit" });
   if (r.status !== 0) throw new Error(`bench/${file} exited ${r.status ?? r.signal}`);
