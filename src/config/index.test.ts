@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import { IctsError } from "../model/errors.js";
 import { Config, parseConfig } from "./file.js";
-import { EMPTY_CONFIG, loadConfig } from "./index.js";
+import { emptyConfig, loadConfig } from "./index.js";
 import { tempDir } from "../testing/temp.js";
 
 describe("config", () => {
@@ -51,6 +51,7 @@ describe("config", () => {
     const none = await loadConfig(undefined, dir);
     assert.equal(none.path, undefined);
     assert.deepEqual(none.config, Config.parse({}));
-    assert.deepEqual(EMPTY_CONFIG, parseConfig("", "empty.yaml"));
+    assert.deepEqual(emptyConfig(), parseConfig("", "empty.yaml"));
+    assert.notEqual((await loadConfig(undefined, dir)).config, none.config, "a new object each time");
   });
 });

@@ -14,15 +14,20 @@ export type { Config };
 
 export const CONFIG_FILE_NAMES = ["ictsguard.yaml", ".ictsguard.yaml", ".ictsguard.yml"] as const;
 
-/** What `Config` gives for an empty file (`Config.parse({})`; index.test.ts holds them equal). */
-export const EMPTY_CONFIG: Config = { exceptions: [] };
+/**
+ * What `Config` gives for an empty file (`Config.parse({})`; index.test.ts holds them equal): a
+ * new object each time, as parsing gave, so that no caller changes another's.
+ */
+export function emptyConfig(): Config {
+  return { exceptions: [] };
+}
 
 export type LoadedConfig = { path?: string; config: Config };
 
 /** Finds and reads the config: the given path (which must exist), else the first default name in `cwd`. */
 export async function loadConfig(explicit: string | undefined, cwd: string = process.cwd()): Promise<LoadedConfig> {
   const path = explicit ?? CONFIG_FILE_NAMES.map((n) => join(cwd, n)).find((p) => existsSync(p));
-  if (!path) return { config: EMPTY_CONFIG };
+  if (!path) return { config: emptyConfig() };
   let text: string;
   try {
     text = readFileSync(path, "utf8");

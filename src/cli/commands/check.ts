@@ -8,13 +8,11 @@
 import { Command, Option } from "commander";
 import { createScreeningScorer } from "../../screen/party-scorer.js";
 import { parseCheckInput, runBatch, type BatchFormat, type BatchSummary, type RowDefaults } from "../../check/index.js";
-import type { CheckInput } from "../../model/decision.js";
+import type { CheckDecision, CheckInput } from "../../model/decision.js";
 import { openDecisionLog, type DecisionLog } from "../../check/decision-log.js";
 import { DEFAULTS, LIMITS } from "../../config/defaults.js";
 import { resolveSettings } from "../../config/settings.js";
-import { ACTIONS, CATEGORIES, ROLES } from "../../model/vocabulary.js";
-import { type CheckDecision } from "../../model/decision.js";
-import { DECISION_RANK, DECISIONS } from "../../model/vocabulary.js";
+import { ACTIONS, CATEGORIES, DECISION_RANK, DECISIONS, ROLES } from "../../model/vocabulary.js";
 import { openInput, type OpenedInput } from "../../io/open.js";
 import { IctsError } from "../../model/errors.js";
 import { createChecker } from "../../policy/check.js";
