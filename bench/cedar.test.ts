@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import { loadCatalogOrThrow } from "../src/catalog/index.js";
-import { type Category } from "../src/model/catalog.js";
+import type { Category } from "../src/model/catalog.js";
 import { ACTIONS, ROLES } from "../src/model/vocabulary.js";
 import { buildCatalogIndex, type CatalogIndex } from "../src/match/catalog-index.js";
 import { createDecider, type Subject, type Transaction } from "../src/policy/decide.js";

@@ -11,7 +11,7 @@ import * as cedar from "@cedar-policy/cedar-wasm/nodejs";
 import { fileURLToPath } from "node:url";
 import { setFlagsFromString } from "node:v8";
 import { loadCatalogOrThrow } from "../src/catalog/index.js";
-import { type CheckDecision } from "../src/model/decision.js";
+import type { CheckDecision } from "../src/model/decision.js";
 import { DECISION_RANK, DECISIONS } from "../src/model/vocabulary.js";
 import { buildCatalogIndex, type CatalogIndex } from "../src/match/catalog-index.js";
 import { createChecker } from "../src/policy/check.js";

@@ -5,7 +5,7 @@
  * none, products' makers, categories known and unknown, integrations, and dates around every
  * phase boundary as calendar dates and as instants in several offsets.
  */
-import { type Catalog } from "../src/model/catalog.js";
+import type { Catalog } from "../src/model/catalog.js";
 import { ACTIONS, CATEGORIES, ROLES } from "../src/model/vocabulary.js";
 import type { CheckInput } from "../src/model/decision.js";
 import type { CatalogIndex } from "../src/match/catalog-index.js";

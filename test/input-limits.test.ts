@@ -20,7 +20,7 @@ import { loadCatalogOrThrow } from "../src/catalog/index.js";
 import { parseAsOf } from "../src/policy/time.js";
 import { DEFAULT_LIMITS } from "../src/io/limits.js";
 import { MAX_CONFIG_CHARS, parseConfig } from "../src/config/file.js";
-import { type Issue } from "../src/model/issue.js";
+import type { Issue } from "../src/model/issue.js";
 import { IctsError } from "../src/model/errors.js";
 
 const BIN = repoPath("bin", "ictsguard.js");

@@ -15,7 +15,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Catalog } from "../model/catalog.js";
 import type { CatalogOriginInfo } from "../model/finding.js";
-import { type Issue } from "../model/issue.js";
+import type { Issue } from "../model/issue.js";
 import { IctsError } from "../model/errors.js";
 import { ictsguardHome } from "../util/home.js";
 import { catalogFreshness, DEFAULT_MAX_AGE_DAYS, describeStale, type Freshness } from "./freshness.js";

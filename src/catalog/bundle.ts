@@ -14,7 +14,7 @@ import { readFile } from "node:fs/promises";
 import { relative, sep } from "node:path";
 import * as z from "zod";
 import type { Catalog } from "../model/catalog.js";
-import { type Issue } from "../model/issue.js";
+import type { Issue } from "../model/issue.js";
 import { IctsError, formatSource } from "../model/errors.js";
 import { canonicalJson } from "./digest.js";
 import { catalogFiles, loadCatalog } from "./load.js";

@@ -5,7 +5,7 @@
  * references between entries, and identifiers, names and publishers the matchers can tell apart.
  * Each problem is located at the entry (and field) to fix.
  */
-import { type Alias, type Citation, type Entity, type IdentifierKind, type IdentifierValue, type Lookalike, type Product, type ProfileDef, type Rule, type Source } from "../model/catalog.js";
+import type { Alias, Citation, Entity, IdentifierKind, IdentifierValue, Lookalike, Product, ProfileDef, Rule, Source } from "../model/catalog.js";
 import { PROFILES } from "../model/vocabulary.js";
 import type { Issue } from "../model/issue.js";
 import type { SourceRef } from "../model/observation.js";

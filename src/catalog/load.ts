@@ -7,7 +7,7 @@
 import { readdir, readFile, stat } from "node:fs/promises";
 import { isAbsolute, join, relative, sep } from "node:path";
 import type { Catalog } from "../model/catalog.js";
-import { type Issue } from "../model/issue.js";
+import type { Issue } from "../model/issue.js";
 import { IctsError, formatSource } from "../model/errors.js";
 import { packagePath } from "../util/package-root.js";
 import { compiledKey, readCompiledCatalog, writeCompiledCatalog } from "./compiled.js";

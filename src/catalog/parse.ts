@@ -6,8 +6,7 @@
  * gets a content digest (`digest.ts`). Loaded by `load.ts` only for texts that are not the
  * compiled bundled catalog, so a command that uses the bundled one loads neither YAML nor zod.
  */
-import type { Catalog } from "../model/catalog.js";
-import { CatalogFile } from "../model/catalog.js";
+import { CatalogFile, type Catalog } from "../model/catalog.js";
 import type { Issue } from "../model/issue.js";
 import { lazyRequire } from "../util/lazy-require.js";
 import { crossCheck } from "./cross-check.js";

@@ -7,7 +7,7 @@
  */
 import { CheckInput, type CheckDecision, type CheckResult } from "../model/decision.js";
 import { DECISION_RANK, DECISIONS } from "../model/vocabulary.js";
-import { type Issue } from "../model/issue.js";
+import type { Issue } from "../model/issue.js";
 import { IctsError } from "../model/errors.js";
 import { boundMessage, type InputLimits } from "../io/limits.js";
 import type { SourceRef } from "../model/observation.js";

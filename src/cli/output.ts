@@ -8,7 +8,7 @@
  */
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import { type Issue } from "../model/issue.js";
+import type { Issue } from "../model/issue.js";
 import { formatSource } from "../model/errors.js";
 import { cleanForTerminal } from "../report/text.js";
 import { UsageError } from "../scan/index.js";

@@ -7,7 +7,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "csv-parse/sync";
-import { type Observation, type ObservationKind } from "../model/observation.js";
+import type { Observation, ObservationKind } from "../model/observation.js";
 import { OBSERVATION_KINDS } from "../model/vocabulary.js";
 import { IctsError } from "../model/errors.js";
 import { packagePath } from "../util/package-root.js";

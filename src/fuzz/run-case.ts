@@ -8,7 +8,7 @@
  */
 import { Readable } from "node:stream";
 import type { Catalog } from "../model/catalog.js";
-import { type Issue } from "../model/issue.js";
+import type { Issue } from "../model/issue.js";
 import { IctsError } from "../model/errors.js";
 import { gunzipSync, constants as zlibConstants } from "node:zlib";
 import { isGzip, openInput } from "../io/open.js";

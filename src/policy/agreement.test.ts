@@ -12,7 +12,7 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import { loadCatalogOrThrow } from "../catalog/index.js";
-import { type Catalog, type Profile } from "../model/catalog.js";
+import type { Catalog, Profile } from "../model/catalog.js";
 import { ACTIONS, PROFILES } from "../model/vocabulary.js";
 import type { CheckResult } from "../model/decision.js";
 import type { Match, Status } from "../model/finding.js";

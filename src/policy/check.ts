@@ -10,7 +10,7 @@
  * is then `review`). The product's vendor is the transaction's maker; the counterparty is the
  * named vendor or entity. Each is a subject the rules may reach.
  */
-import { type Catalog, type Citation, type Penalty, type ProfileDef, type Role, type Source } from "../model/catalog.js";
+import type { Catalog, Citation, Penalty, ProfileDef, Role, Source } from "../model/catalog.js";
 import { obligationText } from "../model/vocabulary.js";
 import type { CheckInput, CheckResult, DecidingRule, PartyView, ProductView } from "../model/decision.js";
 import type { RenderedCitation } from "../model/finding.js";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import { loadCatalogOrThrow } from "../catalog/index.js";
-import { type Action, type Category, type Role } from "../model/catalog.js";
+import type { Action, Category, Role } from "../model/catalog.js";
 import { ACTIONS, ROLES } from "../model/vocabulary.js";
 import { buildCatalogIndex, type CatalogIndex } from "../match/catalog-index.js";
 import { miniCatalog } from "../testing/mini-catalog.js";

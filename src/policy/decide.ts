@@ -20,7 +20,7 @@
  * Scan statuses are built on this (src/policy/judge.ts), so `scan` and `check` cannot disagree.
  */
 import type { Action, Category, Condition, Entity, Phase, Prohibition, Role, Rule, TransactionContext } from "../model/catalog.js";
-import { type CheckDecision } from "../model/decision.js";
+import type { CheckDecision } from "../model/decision.js";
 import { DECISIONS, DECISION_RANK } from "../model/vocabulary.js";
 import type { CatalogIndex } from "../match/catalog-index.js";
 import { REVIEW_BELOW } from "./confidence.js";

@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import { loadCatalogOrThrow } from "../catalog/index.js";
-import { type Catalog, type Category, type Profile } from "../model/catalog.js";
+import type { Catalog, Category, Profile } from "../model/catalog.js";
 import { PROFILES } from "../model/vocabulary.js";
 import type { Observation } from "../model/observation.js";
 import { buildCatalogIndex, matchObservation, type CatalogIndex } from "../match/index.js";

@@ -5,7 +5,7 @@
  * outs, entities a rule does not list), what else names the party, and the next date that
  * changes the answer. Written for the buyer or reseller who has to sign, not for a lawyer.
  */
-import { type Action, type Phase, type Prohibition, type ProfileDef, type Role } from "../model/catalog.js";
+import type { Action, Phase, Prohibition, ProfileDef, Role } from "../model/catalog.js";
 import { obligationText } from "../model/vocabulary.js";
 import type { CheckDecision } from "../model/decision.js";
 import type { CatalogIndex } from "../match/catalog-index.js";

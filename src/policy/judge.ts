@@ -14,7 +14,7 @@
  * `conditional`: listed first, named in the reason; the status is what is certain. The vendor's
  * own removal tool is `review`: removal under way, with the product's removal guides.
  */
-import { type Action, type Catalog, type Citation, type Phase, type Profile, type ProfileDef, type Rule, type Source } from "../model/catalog.js";
+import type { Action, Catalog, Citation, Phase, Profile, ProfileDef, Rule, Source } from "../model/catalog.js";
 import { ACTIONS, obligationText } from "../model/vocabulary.js";
 import type { AppliedRule, Deadline, Match, RemovalView, RenderedCitation, ReportRule, Status } from "../model/finding.js";
 import type { CatalogIndex } from "../match/catalog-index.js";

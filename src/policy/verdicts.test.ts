@@ -9,7 +9,7 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import { loadCatalogOrThrow } from "../catalog/index.js";
-import { type Action, type Catalog, type Role } from "../model/catalog.js";
+import type { Action, Catalog, Role } from "../model/catalog.js";
 import { ACTIONS, ROLES } from "../model/vocabulary.js";
 import type { CheckDecision } from "../model/decision.js";
 import { buildCatalogIndex, matchObservation, type CatalogIndex } from "../match/index.js";

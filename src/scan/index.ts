@@ -9,7 +9,7 @@ import { Readable } from "node:stream";
 import type { ExceptionRule } from "../model/exception.js";
 import type { Catalog, Profile } from "../model/catalog.js";
 import type { CollectedSource, ReportCatalog, ReportDocument, Status } from "../model/finding.js";
-import { type Issue } from "../model/issue.js";
+import type { Issue } from "../model/issue.js";
 import { IctsError } from "../model/errors.js";
 import type { Observation, SourceRef } from "../model/observation.js";
 import type { AsOf } from "../policy/time.js";

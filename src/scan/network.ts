@@ -15,7 +15,7 @@
  * traffic shows that the vendor's software runs on the client, not which product it is. Each
  * domain still names its own product and role.
  */
-import { type DomainRole } from "../model/catalog.js";
+import type { DomainRole } from "../model/catalog.js";
 import { INFORMATIONAL_ROLES } from "../model/vocabulary.js";
 import type { EntityRef, Evidence, InformationalHit, Match, NetworkEvidence, ProductRef } from "../model/finding.js";
 import type { SourceRef } from "../model/observation.js";

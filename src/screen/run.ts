@@ -7,7 +7,7 @@
  */
 import { DEFAULTS } from "../config/defaults.js";
 import type { Catalog } from "../model/catalog.js";
-import { type Issue } from "../model/issue.js";
+import type { Issue } from "../model/issue.js";
 import { IctsError } from "../model/errors.js";
 import { createAllowMatcher, type AllowEntry, type AllowRef } from "./allow-list.js";
 import { ScreeningCorpus, type CorpusSource } from "./engine/corpus.js";

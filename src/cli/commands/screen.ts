@@ -10,7 +10,7 @@ import { Command, Option } from "commander";
 import { DEFAULTS } from "../../config/defaults.js";
 import { resolveSettings } from "../../config/settings.js";
 import { openInput, type OpenedInput } from "../../io/open.js";
-import { type Issue } from "../../model/issue.js";
+import type { Issue } from "../../model/issue.js";
 import { IctsError } from "../../model/errors.js";
 import { UsageError } from "../../scan/index.js";
 import { loadAllowFile } from "../../screen/allow-list.js";

@@ -6,7 +6,7 @@
  * punctuation and spaces, so `Application Title`, `application_title` and `ApplicationTitle` are
  * one name. When a header has several columns for one field, the alias listed first wins.
  */
-import { type ObservationIds, type ObservationKind } from "../../model/observation.js";
+import type { ObservationIds, ObservationKind } from "../../model/observation.js";
 import { OBSERVATION_KINDS } from "../../model/vocabulary.js";
 
 /** What a column can hold. Kind columns (`process`, `domain` ...) both name the thing and set its kind. */

@@ -12,9 +12,9 @@
  */
 import Table from "cli-table3";
 import * as util from "node:util";
-import { type CheckDecision, type CheckResult } from "../../model/decision.js";
+import type { CheckDecision, CheckResult } from "../../model/decision.js";
 import { DECISIONS } from "../../model/vocabulary.js";
-import { type Issue } from "../../model/issue.js";
+import type { Issue } from "../../model/issue.js";
 import { formatSource } from "../../model/errors.js";
 import type { BatchSummary } from "../../check/index.js";
 import { formatStart } from "../../policy/explain.js";

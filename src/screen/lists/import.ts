@@ -10,7 +10,7 @@
 import { createHash } from "node:crypto";
 import { createReadStream, readdirSync, statSync } from "node:fs";
 import { basename, extname, join } from "node:path";
-import { type Issue } from "../../model/issue.js";
+import type { Issue } from "../../model/issue.js";
 import { IctsError } from "../../model/errors.js";
 import { LIST_FORMATS, type ListFormat, type ListHeader, type ScreenEntity, type SourceFile, type StoredList } from "../model.js";
 import { cslCsvKind, readCslCsv, readCslJson } from "./csl.js";

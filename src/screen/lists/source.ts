@@ -12,7 +12,7 @@ import { readCsvRecords } from "../../io/csv.js";
 import { decodeChunks, withLegacyFallback } from "../../io/encoding.js";
 import { openInput } from "../../io/open.js";
 import type { DecodeEncoding, Probe } from "../../io/types.js";
-import { type Issue } from "../../model/issue.js";
+import type { Issue } from "../../model/issue.js";
 import { IctsError } from "../../model/errors.js";
 import { excerpt } from "../../io/limits.js";
 import { ISSUES_PER_CODE } from "../../readers/_issues.js";
