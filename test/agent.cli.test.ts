@@ -16,6 +16,7 @@ import { openFleet } from "../src/fleet/index.js";
 import { LOCAL_ADMIN, type Fleet } from "../src/fleet/types.js";
 import { buildFakeLinuxRoot } from "../src/testing/fake-linux-root.js";
 import { BIN, createTestStore, runCli, spawnServe, type ServeProcess, type TestStore } from "../src/testing/fleet-server.js";
+import { portOutsideEphemeralRange } from "../src/testing/port.js";
 import { tempDir } from "../src/testing/temp.js";
 
 const SITE = "hq";
@@ -56,8 +57,8 @@ describe("ictsguard agent against a real server (sqlite)", () => {
     fleet = await openFleet({ db: store.db, home: store.home });
     await fleet.createSite(LOCAL_ADMIN, { name: SITE, profile: "federal-contractor" });
     token = (await fleet.createEnrollmentToken(LOCAL_ADMIN, { site: SITE })).token;
-    serve = await spawnServe(store);
-    port = new URL(serve.url).port;
+    port = String(await portOutsideEphemeralRange()); // stopped and started again on it: see ../src/testing/port.ts
+    serve = await spawnServe(store, ["--listen", `127.0.0.1:${port}`]);
   });
 
   after(async () => {

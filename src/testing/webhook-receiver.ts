@@ -2,12 +2,14 @@
  * @module
  * A webhook receiver for tests, on 127.0.0.1: it answers 200, answers 500, holds requests without
  * answering (a slow receiver), or is down (refusing connections, its port kept to listen on
- * again). Every request is recorded with its raw body and headers. `verify` is the signature
- * recipe of docs/server.md ("Headers and the signature") written out, not the server's signer.
+ * again; the port is from below the ephemeral range, see ./port.ts). Every request is recorded
+ * with its raw body and headers. `verify` is the signature recipe of docs/server.md ("Headers
+ * and the signature") written out, not the server's signer.
  */
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { portOutsideEphemeralRange } from "./port.js";
 
 /** The recipe of docs/server.md ("Headers and the signature"), written out here. */
 export function verify(secret: string, rawBody: string, header: string, toleranceSeconds = 300): boolean {
@@ -28,7 +30,9 @@ export class Receiver {
   port = 0;
   private server: Server | undefined;
 
+  /** Listens; the first start takes a port no other test's `listen(0)` can take while this one is down. */
   async start(): Promise<void> {
+    if (this.port === 0) this.port = await portOutsideEphemeralRange();
     const server = createServer((req, res) => {
       void body(req).then((raw) => {
         const parsed = JSON.parse(raw) as { id: string; type: string };
