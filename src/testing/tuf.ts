@@ -14,6 +14,7 @@ import { defaultCatalogDir } from "../catalog/load.js";
 import { sha256 } from "../catalog/bundle.js";
 import type { SigningKey } from "../catalog/tuf/keys.js";
 import { metadataBytes, tufTime, writeAtomic } from "../catalog/tuf/publish.js";
+import { portOutsideEphemeralRange } from "./port.js";
 import { tempDir } from "./temp.js";
 
 export type Served = { url: string; requests: string[]; close(): Promise<void> };
@@ -39,7 +40,9 @@ export async function serveDirectory(dir: string): Promise<Served> {
     }
     res.writeHead(200, { "content-type": "application/json", "content-length": body.length }).end(body);
   });
-  await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
+  // closed while clients still hold its URL ("an unreachable repository"): a port no other test's listen(0) is handed
+  const port = await portOutsideEphemeralRange();
+  await new Promise<void>((ok, fail) => server.once("error", fail).listen(port, "127.0.0.1", ok));
   const address = server.address();
   if (address === null || typeof address === "string") throw new Error("no port");
   return {

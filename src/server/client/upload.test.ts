@@ -10,6 +10,7 @@ import type { AddressInfo } from "node:net";
 import { utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
+import { portOutsideEphemeralRange } from "../../testing/port.js";
 import { tempDir } from "../../testing/temp.js";
 import { idempotencyKeyOf, uploadFile, uploadUrl, type RetryPolicy } from "./upload.js";
 
@@ -84,10 +85,7 @@ describe("upload client", () => {
   });
 
   it("retries a refused connection and gives up after the tries", async () => {
-    const server = createServer();
-    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-    const port = (server.address() as AddressInfo).port;
-    await new Promise<void>((r) => server.close(() => r()));
+    const port = await portOutsideEphemeralRange(); // free, and no listen(0) beside this test is handed it
     const out = await uploadFile(file, { server: `http://127.0.0.1:${port}`, apiKey: "k" }, { ...FAST, attempts: 3 });
     assert.equal(out.ok, false);
     assert.equal(out.attempts, 3);
