@@ -97,6 +97,7 @@ describe("command-line bundle", () => {
       profile: "business",
       asOf: "2025-06-01",
       maxForwarded: 20_000,
+      part: 1,
     };
     const bundled = await runWorker(join(BUNDLE, "parallel-read-worker.js"), request);
     const compiled = await runWorker(packagePath("dist", "src", "scan", "parallel-read-worker.js"), request);

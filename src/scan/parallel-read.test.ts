@@ -18,6 +18,7 @@ import { tempDir } from "../testing/temp.js";
 import { runScan } from "./index.js";
 import { headerLines } from "../readers/csv/index.js";
 import { DEFAULT_PARALLEL, splitAtLines, type ParallelSettings } from "./parallel-read.js";
+import { readPart } from "./read-part.js";
 
 let catalog: Catalog;
 const dir = tempDir();
@@ -315,6 +316,44 @@ describe("scan: a CSV read in parts", () => {
     });
     // each part reports every 8 MiB it reads (the first part is about 13 MiB)
     assert.ok(seen.some((p) => p.bytesRead > 0 && p.observations === 0), JSON.stringify(seen.slice(0, 5)));
+  });
+
+  it("a part after one that sent the report's whole list of look-alikes sends none of its own, and counts them", async () => {
+    // look-alikes (Telegram, Dr.Web) in every part, from the first line on: the first part fills the list
+    const rows = Array.from({ length: 6000 }, (_, i) => {
+      const [name, vendor] = i % 97 === 5 ? ["Kaspersky Endpoint Security for Windows", "AO Kaspersky Lab"] : PROGRAMS[[2, 3, 0][i % 3]!]!;
+      return `ws-${i % 211},software,${name},${vendor},1.${i},C:\\Program Files\\${name.split(" ")[0]}\\`;
+    });
+    const text = [CSV_HEADER, ...rows].join("\n") + "\n";
+    const { parallel, single, split } = await scanBoth("lookalikes-early.csv", Buffer.from(text), EQUAL_PARTS);
+    assert.deepEqual(split, [{ parts: 3, used: 3 }]);
+    assert.equal(single.lookalikes.length, 1000);
+    assert.ok(single.lookalikes.every((l) => (l.observation.source.line ?? 0) < 2000), "the report's look-alikes are all the first part's");
+    assert.deepEqual(comparable(parallel), comparable(single));
+
+    // the second part read alone, once with the first part's list full and once not
+    const path = join(dir, "lookalikes-early.csv");
+    const bytes = Buffer.from(text);
+    const starts = await splitAtLines(path, bytes.length, 3, 0, () => true);
+    const part = async (firstFull: boolean) => {
+      const full = new SharedArrayBuffer(12);
+      if (firstFull) Atomics.store(new Int32Array(full), 0, 1);
+      const result = await readPart(
+        { path, start: starts[1]!, end: starts[2]!, format: "csv", prefix: headerLines(bytes)!, catalog, profile: "business", asOf: "2025-06-01", maxForwarded: 20_000, part: 1, lookalikesFull: full },
+        { onProgress: () => {} },
+      );
+      assert.ok(result.clean, result.clean ? "" : result.why);
+      return result;
+    };
+    const after = await part(true);
+    const alone = await part(false);
+    const lookalikeOnly = (r: typeof after) => r.forwarded.filter((o) => !o.name.startsWith("Kaspersky")).length;
+    assert.equal(lookalikeOnly(alone), 1000, "a part with no full list before it sends the first 1,000");
+    assert.equal(lookalikeOnly(after), 0, "after a full list, none");
+    assert.equal(after.forwarded.length, alone.forwarded.length - 1000, "its Kaspersky rows are sent all the same");
+    assert.equal(after.observations, alone.observations);
+    assert.equal(after.lookalikesNotSent, alone.lookalikesNotSent + 1000, "the look-alikes not sent are counted");
+    assert.deepEqual([after.lines, after.records], [alone.lines, alone.records]);
   });
 
   it("cuts a CSV at any line break, after its header", async () => {

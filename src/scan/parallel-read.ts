@@ -5,7 +5,8 @@
  * its own (./read-part.ts): the first in this thread, each further one in a worker thread
  * (./parallel-read-worker.ts), and a CSV part after the first after the file's header lines. A
  * part gives back, in file order, the observations the report needs (those that matched, the
- * first 1,000 look-alikes) and counts of the rest. The scan then takes the parts in file order:
+ * first 1,000 look-alikes, none once a part before it has sent 1,000: see `lookalikesFull`) and
+ * counts of the rest. The scan then takes the parts in file order:
  * it numbers each part's lines and records on from the parts before, adds its observations to
  * its own scanner (which judges, merges and keeps findings as for any input) and counts the rest.
  * The report is the one a single thread gives (`parallel-read.test.ts` compares the whole
@@ -44,6 +45,15 @@ export type PartRequest = {
   limits?: InputLimits;
   /** A part with more observations to send than this is not used (the scan reads it itself). */
   maxForwarded: number;
+  /** Which part this is: 0 for the file's first. */
+  part: number;
+  /**
+   * One Int32 a part, shared by the threads: 1 once that part has sent the report's whole list
+   * of look-alikes (MAX_LOOKALIKES_KEPT of them that matched nothing). The parts after it then
+   * keep and send none: the report's list is full before their results are taken. Their
+   * look-alikes are only counted, as the scan's first 1,000 are the only ones it lists.
+   */
+  lookalikesFull?: SharedArrayBuffer;
   /**
    * The transliterations the compiled catalog brought (text/fold.ts): with them a worker builds
    * the catalog's match index without loading the transliteration library (80 ms of a worker's
@@ -77,10 +87,12 @@ export type ParallelSettings = {
   /** Threads to read a file with, this one included; 1 turns parallel reading off. */
   workers: number;
   /**
-   * Bytes this thread reads beyond an equal share, by format: a worker first spends about 0.3 s
+   * Bytes this thread reads beyond an equal share, by format: a worker first spends about 0.1 s
    * loading the code and the catalog, in which this thread, already loaded, reads about this
    * much. Without it this thread finished its part first and waited for the workers. A CSV costs
-   * more a byte than a results log (shorter lines), so its head start is shorter.
+   * more a byte than a results log (shorter lines), so its head start is shorter. Measured on
+   * the bench's 1M-row CSV (medians of 15 runs): 8 MiB 493 ms, 16 MiB 521 ms, 4 MiB 491 ms,
+   * once workers stopped reading look-alikes the first part had already filled the report with.
    */
   headStart: Record<PartRequest["format"], number>;
   /** Told how each file was read: in how many parts, and how many of them were used. */
@@ -90,7 +102,7 @@ export type ParallelSettings = {
 export const DEFAULT_PARALLEL: ParallelSettings = {
   minBytes: PARTS_MIN_BYTES,
   workers: PARTS_THREADS,
-  headStart: { "osquery-log": 32 * 1024 * 1024, csv: 16 * 1024 * 1024 },
+  headStart: { "osquery-log": 32 * 1024 * 1024, csv: 8 * 1024 * 1024 },
 };
 
 /** Observations one part may send (matches and look-alikes); a findings-heavy log is read in one thread. */
@@ -142,7 +154,7 @@ export type PartsScan = {
   path: string;
   size: number;
   settings: ParallelSettings;
-  request: Omit<PartRequest, "path" | "start" | "end" | "maxForwarded">;
+  request: Omit<PartRequest, "path" | "start" | "end" | "maxForwarded" | "part" | "lookalikesFull">;
   /** The reporting scan's observation sink (its scanner, with progress). */
   onObservation(o: Observation): void;
   /** Counts observations the parts counted but did not send. */
@@ -166,7 +178,16 @@ export async function scanInParts(scan: PartsScan): Promise<void> {
   const starts = await splitAtLines(scan.path, scan.size, scan.settings.workers, scan.settings.headStart[scan.request.format], startsPart);
   const parts = starts.map((start, k) => ({ start, end: starts[k + 1] ?? scan.size }));
   const transliterations = knownTransliterations();
-  const request = (part: { start: number; end: number }): PartRequest => ({ ...scan.request, path: scan.path, ...part, maxForwarded: MAX_FORWARDED, transliterations });
+  const lookalikesFull = new SharedArrayBuffer(4 * parts.length);
+  const request = (part: { start: number; end: number }, k: number): PartRequest => ({
+    ...scan.request,
+    path: scan.path,
+    ...part,
+    maxForwarded: MAX_FORWARDED,
+    transliterations,
+    part: k,
+    lookalikesFull,
+  });
   const stop = new AbortController();
   const workers: Worker[] = [];
   /** Bytes each part reported read before its result (taken back if the part is not used). */
@@ -180,7 +201,7 @@ export async function scanInParts(scan: PartsScan): Promise<void> {
     let worker: Worker;
     try {
       worker = partWorker();
-      worker.postMessage(request(part));
+      worker.postMessage(request(part, i + 1));
     } catch (err) {
       return Promise.resolve<PartResult>({ clean: false, why: `no worker thread: ${(err as Error).message}` });
     }
@@ -194,7 +215,7 @@ export async function scanInParts(scan: PartsScan): Promise<void> {
       worker.on("exit", () => resolve({ clean: false, why: "the worker ended without a result" }));
     });
   });
-  const first = readPart(request(parts[0]!), { onProgress: (n) => progress(0, n), signal: stop.signal });
+  const first = readPart(request(parts[0]!, 0), { onProgress: (n) => progress(0, n), signal: stop.signal });
   const stopAll = (): void => {
     stop.abort();
     for (const w of workers) void w.terminate();

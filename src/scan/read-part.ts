@@ -60,13 +60,21 @@ export async function readPart(request: PartRequest, hooks: PartHooks): Promise<
   hooks.signal?.addEventListener("abort", onAbort, { once: true });
 
   if (request.transliterations) addTransliterations(request.transliterations);
+  const full = request.lookalikesFull ? new Int32Array(request.lookalikesFull) : undefined;
+  /** Whether a part before this one has sent the report's whole list of look-alikes (it only ever becomes true). */
+  let earlierFull = false;
+  const keepsLookalikes = (): boolean => {
+    if (!earlierFull && full !== undefined) for (let k = 0; k < request.part; k++) if (Atomics.load(full, k) === 1) earlierFull = true;
+    return !earlierFull;
+  };
   const scanner = createScanner({
     catalog: request.catalog,
     profile: request.profile,
     asOf: request.asOf,
+    keepsLookalikes,
     onMatched(o, { matched, lookalike }) {
-      if (!matched && !(lookalike && lookalikesSent < MAX_LOOKALIKES_KEPT)) return;
-      if (!matched) lookalikesSent++;
+      if (!matched && !(lookalike && lookalikesSent < MAX_LOOKALIKES_KEPT && keepsLookalikes())) return;
+      if (!matched && ++lookalikesSent === MAX_LOOKALIKES_KEPT && full !== undefined) Atomics.store(full, request.part, 1);
       if (lookalike) sentThatWereLookalikes++;
       forwarded.push(o);
       if (forwarded.length > request.maxForwarded) giveUp(`more than ${request.maxForwarded} observations to send`);

@@ -271,4 +271,21 @@ describe("scan: repeated rows", () => {
     assert.equal(scanner.repeat("k-telegram"), true);
     assert.equal(scanner.observations, before + 1);
   });
+
+  it("counts a look-alike alone at once when the report wants no more (keepsLookalikes), and keeps none", async () => {
+    let wanted = true;
+    const scanner = createScanner({ catalog, profile: "business", asOf: "2025-06-01", keepsLookalikes: () => wanted });
+    const telegram = { kind: "software", name: "Telegram Desktop", vendor: "Telegram FZ-LLC" } as const;
+    scanner.add({ ...telegram, source: { file: "t", line: 1 } }, "k-telegram");
+    assert.equal(scanner.repeat("k-telegram"), false, "still wanted: the next one is kept");
+    assert.equal(scanner.repeatCounted("k-telegram"), undefined);
+    wanted = false;
+    scanner.add({ ...telegram, host: "h-2", source: { file: "t", line: 2 } });
+    assert.equal(scanner.repeatCounted("k-telegram"), "lookalike");
+    assert.equal(scanner.repeat("k-telegram"), true);
+    const doc = await scanner.finish();
+    assert.equal(doc.lookalikes.length, 1, "only the one added while wanted");
+    assert.equal(doc.summary.lookalikes, 3);
+    assert.equal(doc.summary.observations, 3);
+  });
 });

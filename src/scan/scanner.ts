@@ -83,6 +83,13 @@ export type ScannerOptions = {
   /** Called once per issue as it is reported. */
   onIssue?: (issue: Issue) => void;
   /**
+   * False once look-alikes this scanner keeps would never reach the report: a part of a file
+   * read in parts (./read-part.ts) whose earlier parts already fill the report's list. From then
+   * on it keeps none, and counts look-alike-only records by their repeat key. Once false it must
+   * stay false (a key counted is counted for good).
+   */
+  keepsLookalikes?: () => boolean;
+  /**
    * Called for each observation the matchers ran on (not for skipped or repeated ones), with
    * whether it matched a product and whether it was a look-alike: a worker of a parallel scan
    * (./parallel-read.ts) forwards these to the scan that reports.
@@ -216,6 +223,9 @@ export function createScanner(options: ScannerOptions): Scanner {
   let observations = 0;
   let finished = false;
   let prefilter: Prefilter | undefined;
+  const wanted = options.keepsLookalikes;
+  /** Whether one more look-alike is kept: the list has room, and the report still wants them. */
+  const keepsLookalike = (): boolean => lookalikes.length < MAX_LOOKALIKES_KEPT && (wanted === undefined || wanted());
 
   const verdictOf = (m: Match): Verdict => {
     // product id → vendor id → confidence: three lookups of values the match already holds, no
@@ -397,7 +407,7 @@ export function createScanner(options: ScannerOptions): Scanner {
       if (repeatKey !== undefined && matches.length === 0 && !lookalike) rememberClean(repeatKey);
       if (lookalike) {
         lookalikeCount++;
-        if (lookalikes.length < MAX_LOOKALIKES_KEPT) lookalikes.push(lookalike);
+        if (keepsLookalike()) lookalikes.push(lookalike);
         if (repeatKey !== undefined && matches.length === 0) {
           if (lookalikeOnly.size >= MAX_REPEAT_KEYS) lookalikeOnly = new Set();
           lookalikeOnly.add(repeatKey);
@@ -422,7 +432,7 @@ export function createScanner(options: ScannerOptions): Scanner {
         observations++;
         return true;
       }
-      if (lookalikes.length < MAX_LOOKALIKES_KEPT || !lookalikeOnly.has(repeatKey)) return false;
+      if (!lookalikeOnly.has(repeatKey) || keepsLookalike()) return false;
       observations++;
       lookalikeCount++;
       return true;
@@ -430,8 +440,8 @@ export function createScanner(options: ScannerOptions): Scanner {
     repeatCounted(repeatKey) {
       if (finished) return undefined;
       if (clean.has(repeatKey)) return "clean";
-      // the kept look-alikes never shrink: once full, a look-alike-only key is counted for good
-      return lookalikes.length >= MAX_LOOKALIKES_KEPT && lookalikeOnly.has(repeatKey) ? "lookalike" : undefined;
+      // the kept look-alikes never shrink (and keepsLookalikes stays false): a look-alike-only key is counted for good
+      return lookalikeOnly.has(repeatKey) && !keepsLookalike() ? "lookalike" : undefined;
     },
     repeatHit(repeatKey, host, source) {
       if (finished) return false;
