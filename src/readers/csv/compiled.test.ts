@@ -236,6 +236,21 @@ describe("the compiled CSV run (asm/csv-line.ts)", () => {
     assert.ok(compiled.calls.repeat < 10, `the clean program's rows were counted by the compiled run (${compiled.calls.repeat} calls to repeat)`);
   });
 
+  it("merges a row whose key matched into the finding of its own host: a quoted cell before the host may hold delimiters", async () => {
+    // split at every comma, the third line's host cell would be `ws-2` (inside the quoted vendor), whose finding exists
+    const lines = ["name,vendor,host,version"];
+    lines.push('Kaspersky Endpoint Security,"Kaspersky,ws-2,Lab",ws-2,1.0');
+    lines.push('Kaspersky Endpoint Security,"Kaspersky,ws-2,Lab",ws-2,1.1');
+    lines.push('Kaspersky Endpoint Security,"Kaspersky,ws-2,Lab",ws-1,1.2');
+    const text = Buffer.from(lines.join("\n") + "\n");
+    const compiled = await read(text, [text], "wasm", true);
+    const script = await read(text, [text], "js", true);
+    assert.deepEqual(compiled.report, script.report);
+    const report = compiled.report as { findings: { count: number; observation: { host?: string } }[] };
+    assert.deepEqual(report.findings.map((f) => [f.observation.host, f.count]).sort(), [["ws-1", 1], ["ws-2", 2]]);
+    assert.equal(compiled.calls.merged, 1, "the second row merged by its key");
+  });
+
   it("takes a whole batch of counted lines in one call, and repeats by their key, look-alikes included", async () => {
     // 20,000 rows of 4 programs on 500 hosts: clean, clean with a catalog word, look-alikes (far more than a report keeps)
     const lines = ["host,kind,name,vendor,version,path,identifier"];
