@@ -3,12 +3,26 @@
  * first, whole, held in memory or written to a temporary file, and the file is gone after.
  */
 import assert from "node:assert/strict";
-import { readdirSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { describe, it } from "node:test";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
 import { Int32Log } from "./int32-log.js";
 
 const spillDirs = () => readdirSync(tmpdir()).filter((f) => f.startsWith("ictsguard-index-")).sort();
+
+// A temporary folder of this file's own (os.tmpdir() reads TMPDIR each time): a test beside it
+// that builds a large screening index spills into the shared one meanwhile (CI saw its folder here).
+const sharedTmp = process.env.TMPDIR;
+const ownTmp = mkdtempSync(join(tmpdir(), "ictsguard-int32log-test-"));
+before(() => {
+  process.env.TMPDIR = ownTmp;
+});
+after(() => {
+  if (sharedTmp === undefined) delete process.env.TMPDIR;
+  else process.env.TMPDIR = sharedTmp;
+  rmSync(ownTmp, { recursive: true, force: true });
+});
 
 describe("Int32Log", () => {
   for (const toFile of [false, true]) {
