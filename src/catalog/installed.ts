@@ -59,7 +59,6 @@ export type InstallRecord = z.infer<typeof InstallRecord>;
 
 const ActivePointer = z.object({ install: z.string().regex(/^[A-Za-z0-9._-]+$/) }).strict();
 
-
 /** The active install's folder and id, or undefined when none is installed. */
 export function activeInstallDir(home: string = ictsguardHome()): { id: string; dir: string } | undefined {
   const pointer = activePointerFile(home);
@@ -140,7 +139,6 @@ export function createStaging(home: string = ictsguardHome()): string {
   privateDir(home, join(dir, TUF_DIR));
   return dir;
 }
-
 
 export function discardStaging(dir: string): void {
   rmSync(dir, { recursive: true, force: true });

@@ -58,11 +58,6 @@ export const Config = z
   .strict();
 export type Config = z.infer<typeof Config>;
 
-export { ExceptionRule };
-
-
-
-
 /**
  * Largest config file read. A config is a few kilobytes (hundreds of exceptions fit in 100 kB);
  * the YAML parser's memory and time grow with the document (a 4 MB file ran a 512 MB heap out of

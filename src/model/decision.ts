@@ -10,7 +10,6 @@ import type { RenderedCitation } from "./finding.js";
 
 export type CheckDecision = (typeof DECISIONS)[number];
 
-
 const DATE_OR_INSTANT = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/;
 const got = (input: unknown): string => (input === undefined ? "nothing" : JSON.stringify(input));
 const oneOf = (values: readonly string[]) => (iss: { input?: unknown }) => `expected one of ${values.join(", ")} (got ${got(iss.input)})`;
