@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { Writable } from "node:stream";
 import { describe, it } from "node:test";
-import { writeJson } from "./json-stream.js";
+import { JSON_CHUNK, writeJson } from "./json-stream.js";
 
 async function text(value: unknown): Promise<string> {
   let out = "";
@@ -43,17 +43,36 @@ describe("writeJson", () => {
     assert.equal(out, '{\n  "a": {\n    "findings": [\n      1\n    ]\n  },\n  "findings": [\n    {"id":1,"rules":[{"id":"r"}]},\n    {"id":2}\n  ],\n  "empty": []\n}\n');
   });
 
-  it("streams a large array in many chunks", async () => {
+  it("streams a large array in many chunks of bounded size", async () => {
     const chunks: number[] = [];
+    let out = "";
     const sink = new Writable({
       write(chunk, _enc, done) {
         chunks.push(String(chunk).length);
+        out += String(chunk);
         done();
       },
     });
-    const big = { findings: Array.from({ length: 20_000 }, (_, i) => ({ id: i, name: `finding ${i}`, rules: ["a", "b"] })) };
+    const big = { findings: Array.from({ length: 60_000 }, (_, i) => ({ id: i, name: `finding ${i}`, rules: ["a", "b"] })) };
     await writeJson(sink, big);
-    assert.ok(chunks.length > 10, `${chunks.length} chunks`);
-    assert.ok(Math.max(...chunks) < 128 * 1024);
+    assert.equal(out, JSON.stringify(big, null, 2) + "\n");
+    assert.ok(chunks.length >= Math.floor(out.length / JSON_CHUNK), `${chunks.length} chunks of ${out.length} characters`);
+    // a chunk is flushed as soon as it reaches the size, so it is never more than one piece over
+    assert.ok(Math.max(...chunks) < JSON_CHUNK + 1024, `largest chunk ${Math.max(...chunks)}`);
+  });
+
+  it("stops at a write that fails and rejects with its error, with the next chunk already made but not written", async () => {
+    const written: number[] = [];
+    const sink = new Writable({
+      write(chunk, _enc, done) {
+        written.push(String(chunk).length);
+        // the second chunk fails, after a turn of the event loop, as a file system write does
+        setImmediate(() => done(written.length === 2 ? new Error("no space left on device") : null));
+      },
+    });
+    sink.on("error", () => {}); // the stream's own event; writeJson reports it through its promise
+    const big = { findings: Array.from({ length: 200_000 }, (_, i) => ({ id: i, name: `finding ${i}` })) };
+    await assert.rejects(writeJson(sink, big), /no space left on device/);
+    assert.equal(written.length, 2);
   });
 });
