@@ -2,7 +2,9 @@
  * The web dashboard in a real browser: Debian's Chromium driven by playwright-core, against a
  * real `ictsguard serve` on 127.0.0.1 with a fleet seeded by real uploads of the example
  * inventories (and one hostile inventory) through the API. Every page is checked with axe-core
- * (no serious or critical violation) and photographed into docs/screenshots/.
+ * (no serious or critical violation) and photographed: into a temporary folder, or into
+ * docs/screenshots/ (the README's pictures) with ICTSGUARD_UPDATE_SCREENSHOTS=1
+ * (`npm run docs:screenshots`), so a test run leaves the work tree as it found it.
  */
 import assert from "node:assert/strict";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -18,7 +20,7 @@ import { tempDir } from "../src/testing/temp.js";
 
 const require = createRequire(import.meta.url);
 const AXE_SOURCE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
-const SHOTS = repoPath("docs/screenshots");
+const SHOTS = process.env.ICTSGUARD_UPDATE_SCREENSHOTS === "1" ? repoPath("docs/screenshots") : tempDir("ictsguard-shots-");
 const XSS = "<img src=x onerror=alert(1)>";
 const BIDI = "Kaspersky Free \u202Egpj.exe";
 
@@ -62,9 +64,14 @@ async function axe(p: Page): Promise<string[]> {
     .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")}`);
 }
 
+/** A PNG of the page as a reader of the README sees it; the picture must be a real one (a PNG of some size). */
 async function shot(p: Page, name: string): Promise<void> {
   mkdirSync(SHOTS, { recursive: true });
-  await p.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: false });
+  const path = `${SHOTS}/${name}.png`;
+  await p.screenshot({ path, fullPage: false });
+  const png = readFileSync(path);
+  assert.equal(png.subarray(1, 4).toString("latin1"), "PNG", `${name}.png is a PNG`);
+  assert.ok(png.length > 10_000, `${name}.png shows a page (${png.length} bytes)`);
 }
 
 async function open(path: string, ready: string): Promise<void> {
