@@ -48,6 +48,7 @@ import { parseAsOf, today as todayOf, type AsOf } from "../policy/time.js";
 import type { RepeatCount, ReportableIssue } from "../readers/types.js";
 import { PACKAGE_VERSION } from "../util/package-root.js";
 import { findingId, hostKeyOf } from "./finding-id.js";
+import { observationProblem } from "./observation-check.js";
 import { createNetworkAggregator } from "./network.js";
 import { remediationId } from "./remediation-id.js";
 
@@ -100,7 +101,9 @@ export type ScannerOptions = {
 export interface Scanner {
   /**
    * One observation; it carries its own `source`. `repeatKey` (readers' fast paths, see
-   * `ReadContext.repeat`) determines the observation up to host, version and source.
+   * `ReadContext.repeat`) determines the observation up to host, version and source. A value
+   * that is not an Observation (src/model/observation.ts) throws a TypeError naming the field
+   * and the call's number; it is not added, and nothing added before is lost.
    */
   add(observation: Observation, repeatKey?: string): void;
   /**
@@ -221,6 +224,8 @@ export function createScanner(options: ScannerOptions): Scanner {
   /** Repeat keys whose observation matched, each with its matches (see `repeatHit`). */
   let hits = new Map<string, readonly Match[]>();
   let observations = 0;
+  /** Calls of `add`, to name a refused observation by its number. */
+  let added = 0;
   let finished = false;
   let prefilter: Prefilter | undefined;
   const wanted = options.keepsLookalikes;
@@ -397,6 +402,11 @@ export function createScanner(options: ScannerOptions): Scanner {
   return {
     add(o, repeatKey) {
       if (finished) throw new Error("the scanner has finished: create a new one");
+      // code calls this, not only our readers: a malformed value is refused whole, by its number,
+      // before it could crash a matcher or pass as clean (a name that is no string matches nothing)
+      added++;
+      const problem = observationProblem(o);
+      if (problem !== undefined) throw new TypeError(`scanner.add: observation ${added} is not an Observation (${problem}); it was not added, and the ones before it are kept`);
       observations++;
       if (cannotMatch(o)) {
         if (repeatKey !== undefined) rememberClean(repeatKey);
