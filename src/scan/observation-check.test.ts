@@ -72,6 +72,7 @@ describe("observationProblem: the Observation schema without zod", () => {
     assert.equal(observationProblem({ kind: "software", name: "x", host: "pc\u202e1", vendor: 7, source: { file: "a.csv" } }), "vendor: expected a string or nothing, got number 7");
     assert.equal(observationProblem({ kind: "\u001b[31mred", name: "x", source: { file: "a.csv" } }), `kind: expected one of ${OBSERVATION_KINDS.join(", ")}, got "\\u001B[31mred"`);
     assert.equal(observationProblem(null), "expected an object (an Observation), got null");
+    assert.equal(observationProblem({ kind: "software", name: { text: "x" }, source: { file: "a.csv" } }), "name: expected a string, got an object");
   });
 });
 

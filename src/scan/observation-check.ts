@@ -104,5 +104,6 @@ function describe(value: unknown): string {
   if (Array.isArray(value)) return "an array";
   if (typeof value === "string") return `"${escapeControls(value.length > 40 ? `${value.slice(0, 40)}…` : value)}"`;
   if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") return `${typeof value} ${String(value)}`;
-  return typeof value === "undefined" ? "undefined" : `a ${typeof value}`;
+  if (value === undefined) return "undefined";
+  return typeof value === "object" ? "an object" : `a ${typeof value}`;
 }
