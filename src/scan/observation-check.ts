@@ -86,11 +86,6 @@ function problemOf(value: unknown): string | undefined {
   return undefined;
 }
 
-/** Whether `value` is an observation; TypeScript then knows it is. */
-export function isObservation(value: unknown): value is Observation {
-  return observationProblem(value) === undefined;
-}
-
 function isCount(value: unknown): boolean {
   return Number.isSafeInteger(value) && (value as number) > 0;
 }
