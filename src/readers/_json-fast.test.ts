@@ -180,7 +180,9 @@ describe("streamJson's fast path", () => {
       }),
       { numRuns: 1000 },
     );
-    assert.ok(taken > 1000, `the fast path took ${taken} elements`);
+    // about 1,100-1,200 over 1,000 random documents (955 was seen once): half of that still says
+    // the comparisons were not vacuous, and a fast path that takes nothing gives 0
+    assert.ok(taken > 500, `the fast path took ${taken} elements`);
   });
 });
 
