@@ -59,8 +59,8 @@ describe("observationProblem: the Observation schema without zod", () => {
       }),
       { numRuns: 5000 },
     );
-    // the generator reaches both answers, often
-    assert.ok(accepted > 1000 && accepted < 4000, `${accepted} of 5000 accepted`);
+    // the generator reaches both answers, often: about 1,100 of 5,000 are accepted (±30 from run to run)
+    assert.ok(accepted > 600 && accepted < 4400, `${accepted} of 5000 accepted`);
   });
 
   it("names the field, what it expected and what it got, with controls shown as escapes", () => {
