@@ -577,7 +577,9 @@ describe("runs of lines a results log only counts (cleanLines)", () => {
       }),
       { numRuns: 3000 },
     );
-    assert.ok(taken > 2000 && stops > 1000 && byKey > 100, `${taken} lines taken, ${stops} stops, ${byKey} runs longer by counted keys`);
+    // usually about 2,800 taken, 2,300 stops and 140-155 runs longer by keys: bounds well below
+    // the generator's spread, so they only fail when a case stops being reached
+    assert.ok(taken > 2000 && stops > 1000 && byKey > 60, `${taken} lines taken, ${stops} stops, ${byKey} runs longer by counted keys`);
   });
 
   it("takes a counted key's rows only while the check holds the module and the table keeps the key", () => {
