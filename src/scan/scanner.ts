@@ -49,6 +49,7 @@ import type { RepeatCount, ReportableIssue } from "../readers/types.js";
 import { PACKAGE_VERSION } from "../util/package-root.js";
 import { findingId, hostKeyOf } from "./finding-id.js";
 import { observationProblem } from "./observation-check.js";
+import { scannerOptionsProblem } from "./options-check.js";
 import { createNetworkAggregator } from "./network.js";
 import { remediationId } from "./remediation-id.js";
 
@@ -196,6 +197,8 @@ export function matchedText(o: Observation): string {
 }
 
 export function createScanner(options: ScannerOptions): Scanner {
+  const problem = scannerOptionsProblem(options);
+  if (problem !== undefined) throw new TypeError(`createScanner: ${problem}`);
   const index = buildCatalogIndex(options.catalog);
   const policy = createPolicy(index);
   policy.profile(options.profile); // fails early for a profile the catalog does not define
