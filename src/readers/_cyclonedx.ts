@@ -13,7 +13,8 @@
  * bare `name`, never `group/name`, so it matches product names as vendors publish them.
  */
 import { isObject } from "./_json.js";
-import { describeValue, endpointHost, field, firstText, kindFromPurl, observation, text } from "./_sbom.js";
+import { describeValue } from "../text/describe-value.js";
+import { endpointHost, field, firstText, kindFromPurl, observation, text } from "./_sbom.js";
 import type { Observation, SourceRef } from "../model/observation.js";
 import type { ReadContext } from "./types.js";
 

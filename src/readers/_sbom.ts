@@ -119,13 +119,6 @@ export function observation(fields: ObservationFields): Observation {
   return out;
 }
 
-/** How a bad value is named in messages: "a string", "an array", "null" ... */
-export function describeValue(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "an array";
-  return typeof value === "object" ? "an object" : `a ${typeof value}`;
-}
-
 /**
  * Wraps a ReadContext to remember whether the JSON itself failed (streamJson reports `json/*`),
  * so a reader does not pile a "wrong format" issue on top of a syntax or empty-file issue.

@@ -6,9 +6,9 @@
  * the schema by a property test (observation-check.test.ts): this says nothing exactly when
  * `Observation.safeParse` succeeds.
  */
-import { escapeControls } from "../text/controls.js";
 import type { Observation } from "../model/observation.js";
 import { OBSERVATION_KINDS } from "../model/vocabulary.js";
+import { describeGot } from "../text/describe-value.js";
 
 const KINDS: ReadonlySet<string> = new Set(OBSERVATION_KINDS);
 const TEXT_FIELDS = ["vendor", "version", "path", "host", "seenAt"] as const;
@@ -68,21 +68,21 @@ function plainIds(ids: unknown): boolean {
 
 /** The first problem of `value`, field by field: what the fast test above refused (undefined if nothing is wrong). */
 function problemOf(value: unknown): string | undefined {
-  if (!isRecord(value)) return `expected an object (an Observation), got ${describe(value)}`;
+  if (!isRecord(value)) return `expected an object (an Observation), got ${describeGot(value)}`;
   const o = value as Record<string, unknown>;
-  if (typeof o.kind !== "string" || !KINDS.has(o.kind)) return `kind: expected one of ${OBSERVATION_KINDS.join(", ")}, got ${describe(o.kind)}`;
-  if (typeof o.name !== "string") return `name: expected a string, got ${describe(o.name)}`;
-  for (const f of TEXT_FIELDS) if (o[f] !== undefined && typeof o[f] !== "string") return `${f}: expected a string or nothing, got ${describe(o[f])}`;
+  if (typeof o.kind !== "string" || !KINDS.has(o.kind)) return `kind: expected one of ${OBSERVATION_KINDS.join(", ")}, got ${describeGot(o.kind)}`;
+  if (typeof o.name !== "string") return `name: expected a string, got ${describeGot(o.name)}`;
+  for (const f of TEXT_FIELDS) if (o[f] !== undefined && typeof o[f] !== "string") return `${f}: expected a string or nothing, got ${describeGot(o[f])}`;
   if (o.ids !== undefined) {
-    if (!isRecord(o.ids)) return `ids: expected an object or nothing, got ${describe(o.ids)}`;
+    if (!isRecord(o.ids)) return `ids: expected an object or nothing, got ${describeGot(o.ids)}`;
     const ids = o.ids as Record<string, unknown>;
-    for (const f of ID_FIELDS) if (ids[f] !== undefined && typeof ids[f] !== "string") return `ids.${f}: expected a string or nothing, got ${describe(ids[f])}`;
+    for (const f of ID_FIELDS) if (ids[f] !== undefined && typeof ids[f] !== "string") return `ids.${f}: expected a string or nothing, got ${describeGot(ids[f])}`;
   }
-  if (!isRecord(o.source)) return `source: expected an object ({ file, line?, ... }: where the observation was made), got ${describe(o.source)}`;
+  if (!isRecord(o.source)) return `source: expected an object ({ file, line?, ... }: where the observation was made), got ${describeGot(o.source)}`;
   const s = o.source as Record<string, unknown>;
-  if (typeof s.file !== "string") return `source.file: expected a string, got ${describe(s.file)}`;
-  for (const f of SOURCE_COUNT_FIELDS) if (s[f] !== undefined && !isCount(s[f])) return `source.${f}: expected a whole number from 1 or nothing, got ${describe(s[f])}`;
-  for (const f of SOURCE_TEXT_FIELDS) if (s[f] !== undefined && typeof s[f] !== "string") return `source.${f}: expected a string or nothing, got ${describe(s[f])}`;
+  if (typeof s.file !== "string") return `source.file: expected a string, got ${describeGot(s.file)}`;
+  for (const f of SOURCE_COUNT_FIELDS) if (s[f] !== undefined && !isCount(s[f])) return `source.${f}: expected a whole number from 1 or nothing, got ${describeGot(s[f])}`;
+  for (const f of SOURCE_TEXT_FIELDS) if (s[f] !== undefined && typeof s[f] !== "string") return `source.${f}: expected a string or nothing, got ${describeGot(s[f])}`;
   return undefined;
 }
 
@@ -92,13 +92,4 @@ function isCount(value: unknown): boolean {
 
 function isRecord(value: unknown): boolean {
   return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function describe(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "an array";
-  if (typeof value === "string") return `"${escapeControls(value.length > 40 ? `${value.slice(0, 40)}…` : value)}"`;
-  if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") return `${typeof value} ${String(value)}`;
-  if (value === undefined) return "undefined";
-  return typeof value === "object" ? "an object" : `a ${typeof value}`;
 }

@@ -9,6 +9,7 @@
  */
 import { isValidDate } from "../model/date.js";
 import { STATUSES } from "../model/finding.js";
+import { describeGot, describeValue } from "../text/describe-value.js";
 
 const CATALOG_LISTS = ["sources", "entities", "products", "lookalikes", "rules", "profiles"] as const;
 const CATALOG_TEXTS = ["version", "date", "digest"] as const;
@@ -20,19 +21,14 @@ export function scannerOptionsProblem(options: unknown): string | undefined {
   const catalog = catalogProblem(o.catalog);
   if (catalog) return `catalog: ${catalog}`;
   if (typeof o.asOf !== "string" && !isAsOf(o.asOf)) {
-    const got = o.asOf instanceof Date ? "a Date (pass its toISOString() to judge at that instant, or its YYYY-MM-DD)" : o.asOf === undefined ? "nothing" : typeof o.asOf === "object" && o.asOf !== null ? "an object that is not { date: YYYY-MM-DD, instant? }" : kindOf(o.asOf);
+    const got = o.asOf instanceof Date ? "a Date (pass its toISOString() to judge at that instant, or its YYYY-MM-DD)" : o.asOf === undefined ? "nothing" : typeof o.asOf === "object" && o.asOf !== null ? "an object that is not { date: YYYY-MM-DD, instant? }" : describeGot(o.asOf);
     return `asOf: expected a date (YYYY-MM-DD), an ISO 8601 timestamp with an offset, or what parseAsOf returns; got ${got}`;
   }
-  if (o.failOn !== undefined && o.failOn !== "none" && !(STATUSES as readonly unknown[]).includes(o.failOn)) return `failOn: expected one of ${STATUSES.join(", ")}, none; got ${JSON.stringify(o.failOn)}`;
-  if (o.today !== undefined && !(typeof o.today === "string" && isValidDate(o.today))) return `today: expected a date (YYYY-MM-DD) or nothing (the machine's clock); got ${typeof o.today === "string" ? JSON.stringify(o.today) : kindOf(o.today)}`;
+  if (o.failOn !== undefined && o.failOn !== "none" && !(STATUSES as readonly unknown[]).includes(o.failOn)) return `failOn: expected one of ${STATUSES.join(", ")}, none; got ${describeGot(o.failOn)}`;
+  if (o.today !== undefined && !(typeof o.today === "string" && isValidDate(o.today))) return `today: expected a date (YYYY-MM-DD) or nothing (the machine's clock); got ${describeGot(o.today)}`;
   if (o.exceptions !== undefined && !Array.isArray(o.exceptions)) return "exceptions: expected an array of exception rules (the config file's `exceptions`)";
   for (const hook of ["onFinding", "onIssue", "onMatched", "keepsLookalikes"] as const) if (o[hook] !== undefined && typeof o[hook] !== "function") return `${hook}: expected a function`;
   return undefined;
-}
-
-function kindOf(value: unknown): string {
-  if (value === null) return "null";
-  return typeof value === "object" ? "an object" : `a ${typeof value}`;
 }
 
 /** `{ date, instant? }` as parseAsOf makes it. */
@@ -44,7 +40,7 @@ function isAsOf(value: unknown): boolean {
 
 function catalogProblem(value: unknown): string | undefined {
   const how = "load one with loadActiveCatalog() or loadCatalog()";
-  if (typeof value !== "object" || value === null) return `expected a catalog, got ${value === null ? "null" : `a ${typeof value}`}; ${how}`;
+  if (typeof value !== "object" || value === null) return `expected a catalog, got ${describeValue(value)}; ${how}`;
   const c = value as Record<string, unknown>;
   for (const f of CATALOG_LISTS) if (!Array.isArray(c[f])) return `expected a catalog, whose ${f} is a list; ${how}`;
   for (const f of CATALOG_TEXTS) if (typeof c[f] !== "string") return `expected a catalog, whose ${f} is a string; ${how}`;

@@ -12,7 +12,8 @@
  * XML reader in `../_cyclonedx.ts`.
  */
 import { isObject, streamJson } from "../_json.js";
-import { describeValue, text, watchJsonFailures } from "../_sbom.js";
+import { describeValue } from "../../text/describe-value.js";
+import { text, watchJsonFailures } from "../_sbom.js";
 import { componentObservation, metadataVendors, NAMELESS_COMPONENT, serviceObservations } from "../_cyclonedx.js";
 import { defineReader } from "../types.js";
 import type { Observation, SourceRef } from "../../model/observation.js";

@@ -10,7 +10,8 @@
  * NOASSERTION / NONE are treated as absent everywhere.
  */
 import { isObject, streamJson } from "../_json.js";
-import { describeValue, text, watchJsonFailures } from "../_sbom.js";
+import { describeValue } from "../../text/describe-value.js";
+import { text, watchJsonFailures } from "../_sbom.js";
 import { spdx2PackageObservation } from "../_spdx.js";
 import { defineReader } from "../types.js";
 import type { SourceRef } from "../../model/observation.js";

@@ -19,7 +19,8 @@
  * the oldest waiting package is emitted without its vendor, with one warning.
  */
 import { isObject, streamJson } from "../_json.js";
-import { describeValue, field, spdxText, text, watchJsonFailures } from "../_sbom.js";
+import { describeValue } from "../../text/describe-value.js";
+import { field, spdxText, text, watchJsonFailures } from "../_sbom.js";
 import { spdxPackageObservation, type SpdxPackageFields } from "../_spdx.js";
 import { defineReader, type Probe, type ReadContext, type ReadInput } from "../types.js";
 import type { Observation, SourceRef } from "../../model/observation.js";

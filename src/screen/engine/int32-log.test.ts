@@ -3,10 +3,10 @@
  * first, whole, held in memory or written to a temporary file, and the file is gone after.
  */
 import assert from "node:assert/strict";
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { tempDir } from "../../testing/temp.js";
 import { Int32Log } from "./int32-log.js";
 
 const spillDirs = () => readdirSync(tmpdir()).filter((f) => f.startsWith("ictsguard-index-")).sort();
@@ -14,14 +14,13 @@ const spillDirs = () => readdirSync(tmpdir()).filter((f) => f.startsWith("ictsgu
 // A temporary folder of this file's own (os.tmpdir() reads TMPDIR each time): a test beside it
 // that builds a large screening index spills into the shared one meanwhile (CI saw its folder here).
 const sharedTmp = process.env.TMPDIR;
-const ownTmp = mkdtempSync(join(tmpdir(), "ictsguard-int32log-test-"));
+const ownTmp = tempDir("ictsguard-int32log-test-");
 before(() => {
   process.env.TMPDIR = ownTmp;
 });
 after(() => {
   if (sharedTmp === undefined) delete process.env.TMPDIR;
   else process.env.TMPDIR = sharedTmp;
-  rmSync(ownTmp, { recursive: true, force: true });
 });
 
 describe("Int32Log", () => {
