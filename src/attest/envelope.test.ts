@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { generateKeyPairSync } from "node:crypto";
 import { describe, it } from "node:test";
 import { ATTESTATION_PAYLOAD_TYPE, canonicalJson, keyIdOf, pae, signStatement, verifyEnvelope } from "./envelope.js";
+import { newKeyPair } from "../util/key-pair.js";
 
 describe("attest: the signed envelope", () => {
   it("encodes PAE as the DSSE spec's example", () => {
@@ -20,8 +20,8 @@ describe("attest: the signed envelope", () => {
   });
 
   it("signs and verifies; a changed payload, a wrong type or another key is invalid", () => {
-    const { publicKey, privateKey } = generateKeyPairSync("ed25519");
-    const other = generateKeyPairSync("ed25519").publicKey;
+    const { publicKey, privateKey } = newKeyPair("ed25519");
+    const other = newKeyPair("ed25519").publicKey;
     const keyId = keyIdOf(publicKey);
     assert.match(keyId, /^[0-9a-f]{64}$/);
     const statement = { site: "a", signingKey: { keyId, publicKey: publicKey.export({ type: "spki", format: "pem" }).toString() } };

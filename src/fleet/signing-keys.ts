@@ -8,9 +8,9 @@
  * PEM in the store: whoever can read the store can sign, as whoever can read it can already
  * change what it says (docs/server.md).
  */
-import { generateKeyPairSync } from "node:crypto";
 import { keyIdOf } from "../attest/envelope.js";
 import type { SigningKeyRow } from "../store/schema.js";
+import { newKeyPair } from "../util/key-pair.js";
 import { READ_ROLES, requireGlobalAdmin, requireRole } from "./access.js";
 import { audit } from "./audit.js";
 import { isUniqueViolation, nowIso, type Ctx } from "./context.js";
@@ -29,12 +29,12 @@ export function signingKeyInfo(r: SigningKeyRow): SigningKeyInfo {
 }
 
 function newKeyRow(at: string, by: string): SigningKeyRow {
-  const { publicKey, privateKey } = generateKeyPairSync("ed25519");
+  const { publicKey, publicPem, privatePem } = newKeyPair("ed25519");
   return {
     key_id: keyIdOf(publicKey),
     algorithm: "ed25519",
-    public_key: publicKey.export({ type: "spki", format: "pem" }).toString(),
-    private_key: privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+    public_key: publicPem,
+    private_key: privatePem,
     state: "current",
     created_at: at,
     created_by: by,

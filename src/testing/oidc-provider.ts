@@ -14,10 +14,11 @@
  * - `signInWithTestIdp(page, baseUrl, user)`: the same in a Playwright page; it ends on the
  *   `returnTo` page (default `/`) once the session cookie is set, whatever that page shows.
  */
-import { generateKeyPairSync, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Page } from "playwright-core";
+import { newKeyPair } from "../util/key-pair.js";
 
 export type TestUser = { sub: string; email: string; name: string; groups: string[]; password: string };
 
@@ -104,7 +105,7 @@ export async function startTestIdp(options: TestIdpOptions): Promise<TestIdp> {
     server.listen(0, "127.0.0.1", () => resolve());
   });
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const signingKey = { ...generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ format: "jwk" }), kid: "test-idp", alg: "RS256", use: "sig" };
+  const signingKey = { ...newKeyPair("rsa-2048").privateKey.export({ format: "jwk" }), kid: "test-idp", alg: "RS256", use: "sig" };
   const users = new Map(options.users.map((u) => [u.sub, u]));
   const provider = new Provider(issuer, {
     adapter: adapter as never,

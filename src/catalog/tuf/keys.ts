@@ -9,13 +9,14 @@
  * Signing goes through `@tufjs/models` (`Metadata.sign`), which hands over the canonical bytes of
  * the signed part; verification is always tuf-js's own.
  */
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, type KeyObject } from "node:crypto";
+import { createHash, createPrivateKey, createPublicKey, sign, type KeyObject } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { canonicalize } from "@tufjs/canonical-json";
 import { Key, Signature } from "@tufjs/models";
 import * as z from "zod";
 import { IctsError } from "../../model/errors.js";
+import { newKeyPair } from "../../util/key-pair.js";
 
 export const TOP_ROLES = ["root", "targets", "snapshot", "timestamp"] as const;
 export type TopRole = (typeof TOP_ROLES)[number];
@@ -60,7 +61,7 @@ export type NewKey = SigningKey & { save(): void };
  * leaves no half-introduced keys behind.
  */
 export function generateKey(keysDir: string, role: TopRole, now: Date = new Date()): NewKey {
-  const { publicKey, privateKey } = generateKeyPairSync("ed25519");
+  const { publicKey, privateKey, privatePem } = newKeyPair("ed25519");
   const publicHex = rawPublicHex(publicKey);
   const keyid = keyIdOf(publicHex);
   const file: KeyFile = {
@@ -68,7 +69,7 @@ export function generateKey(keysDir: string, role: TopRole, now: Date = new Date
     keytype: "ed25519",
     scheme: "ed25519",
     public: publicHex,
-    private: privateKey.export({ format: "pem", type: "pkcs8" }).toString(),
+    private: privatePem,
     role,
     created: now.toISOString(),
   };
