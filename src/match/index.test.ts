@@ -45,6 +45,17 @@ describe("matchObservation: identifiers", () => {
     assert.equal(matchObservation(obs({ kind: "package", name: "acmeav.exe-docs" }), index).matches.length, 0);
   });
 
+  it("a process known by its file name alone, run from another program's folder, is left for review", () => {
+    // another program's file of the same name (the game "Aliens vs. Predator" runs an AvP.exe)
+    const elsewhere = one(obs({ kind: "process", name: "acmeav.exe", path: "D:\\Games\\Space Race\\acmeav.exe" }));
+    assert.ok(elsewhere.confidence < 0.7, String(elsewhere.confidence));
+    // in a folder that names the vendor, or with no folder at all, it keeps its confidence
+    for (const path of ["D:\\Tools\\Acme Labs\\acmeav.exe", "/opt/acme/bin/acmeav.exe", undefined]) {
+      const m = one(obs({ kind: "process", name: "acmeav.exe", ...(path ? { path } : {}) }));
+      assert.ok(m.confidence >= 0.8, `${path}: ${m.confidence}`);
+    }
+  });
+
   it("a cpe of the vendor with an unknown product goes to the catch-all product", () => {
     const m = one(obs({ kind: "component", name: "x", ids: { cpe: "cpe:/a:acme:something_else:1" } }));
     assert.equal(m.product.id, "acme-unidentified");
@@ -69,6 +80,11 @@ describe("matchObservation: names and publishers", () => {
   it("matches a transliterated Latin spelling of a Cyrillic alias", () => {
     const m = one(obs({ name: "Antivirus Akme" }));
     assert.equal(m.product.id, "acme-antivirus");
+  });
+
+  it("matches anti-virus written as one word or two, whichever the catalog has", () => {
+    for (const name of ["Acme Antivirus", "Acme AntiVirus 2024", "Acme Anti Virus"]) assert.equal(one(obs({ name })).product.id, "acme-antivirus", name);
+    assert.ok(one(obs({ name: "Acme Antivirus" })).confidence >= 0.9);
   });
 
   it("a publisher alone names the vendor's catch-all product", () => {

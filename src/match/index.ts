@@ -8,7 +8,7 @@ import type { Evidence, LookalikeHit, Match, ProductRef } from "../model/finding
 import type { Observation } from "../model/observation.js";
 import { identifierKey, type CatalogIndex } from "./catalog-index.js";
 import { equipmentProduct } from "./device.js";
-import { MATCHERS, type Candidate } from "./matchers.js";
+import { MATCHERS, namesBrandOf, type Candidate } from "./matchers.js";
 import { normalizeOrgName, normalizeProductName, stripContact } from "../text/fold.js";
 
 export { buildCatalogIndex, type CatalogIndex } from "./catalog-index.js";
@@ -19,6 +19,8 @@ export type MatchResult = { matches: Match[]; lookalike?: LookalikeHit };
 const PUBLISHER_PROOF = new Set(["purl", "cpe", "bundle-id", "android-package", "extension-id", "signer", "device"]);
 /** A name match whose stated publisher is someone else is doubtful: this much less confident. */
 const OTHER_PUBLISHER_PENALTY = 0.3;
+/** A process known by its file name alone, run from a folder that names another program: as doubtful. */
+const OTHER_FOLDER_PENALTY = 0.3;
 /** Each further independent matcher that agrees adds this much, up to MAX_CONFIDENCE. */
 const AGREEMENT_BONUS = 0.03;
 const MAX_CONFIDENCE = 0.99;
@@ -63,6 +65,8 @@ function foldCandidates(o: Observation, list: Candidate[], index: CatalogIndex):
   confidence = Math.min(MAX_CONFIDENCE, confidence + AGREEMENT_BONUS * (matchers.size - 1));
   if (o.vendor && !matchers.has("publisher") && ![...matchers].some((m) => PUBLISHER_PROOF.has(m)) && publishedBySomeoneElse(o.vendor, group, index)) {
     confidence = Math.max(0, confidence - OTHER_PUBLISHER_PENALTY);
+  } else if (runsFromAnotherFolder(o, matchers, group, index)) {
+    confidence = Math.max(0, confidence - OTHER_FOLDER_PENALTY);
   }
   return {
     observation: o,
@@ -79,6 +83,20 @@ function publishedBySomeoneElse(vendor: string, group: Entity, index: CatalogInd
   if (!key || key === "noassertion" || key === "unknown") return false;
   const hit = index.publishers.get(key);
   return !hit || hit.group.id !== group.id;
+}
+
+/**
+ * A process that only its file name ties to the vendor (no install path, signer or publisher
+ * agrees), run from a folder that names none of the vendor's brands: another program's file of
+ * the same name, as the game "Aliens vs. Predator" runs its AvP.exe from its own folder, not
+ * Kaspersky's avp.exe. It is left for review, not cleared: a product can be installed anywhere.
+ * A bare name, with no folder, tells nothing either way.
+ */
+function runsFromAnotherFolder(o: Observation, matchers: ReadonlySet<string>, group: Entity, index: CatalogIndex): boolean {
+  if (o.kind !== "process" || matchers.size !== 1 || !matchers.has("process")) return false;
+  const path = o.path ?? o.name;
+  const cut = Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\"));
+  return cut > 0 && !namesBrandOf(path.slice(0, cut), group, index);
 }
 
 function dedupeEvidence(list: Evidence[]): Evidence[] {

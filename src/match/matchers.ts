@@ -334,15 +334,24 @@ function brandCandidate(
 }
 
 function findBrand(t: string[], index: CatalogIndex): CatalogIndex["brands"][number] | undefined {
-  for (const brand of index.brands) {
-    const n = brand.tokens.length;
-    for (let i = 0; i + n <= t.length; i++) {
-      let ok = true;
-      for (let k = 0; ok && k < n; k++) ok = t[i + k] === brand.tokens[k];
-      if (ok) return brand;
-    }
+  return index.brands.find((brand) => hasRun(t, brand.tokens));
+}
+
+/** Whether a text (an install folder, a name) holds one of the group's brand words, as "Program Files/Kaspersky Lab" does. */
+export function namesBrandOf(text: string, group: Entity, index: CatalogIndex): boolean {
+  const t = tokens(normalizeOrgName(text));
+  return index.brands.some((brand) => brand.group === group && hasRun(t, brand.tokens));
+}
+
+/** Whether `run` stands in `t` as consecutive tokens. */
+function hasRun(t: readonly string[], run: readonly string[]): boolean {
+  const n = run.length;
+  for (let i = 0; i + n <= t.length; i++) {
+    let ok = true;
+    for (let k = 0; ok && k < n; k++) ok = t[i + k] === run[k];
+    if (ok) return true;
   }
-  return undefined;
+  return false;
 }
 
 /** Process and driver names compare by file name: `C:\…\avp.exe` → `avp.exe`. */

@@ -115,6 +115,30 @@ describe("check: products and categories", () => {
     assert.equal(r.decision, "allowed");
     assert.match(r.explanation, /known look-alike/);
   });
+
+  it("an identifier names its product as a scan reads it: a package, an agent, an Android app, an extension id, a purl", () => {
+    // each was "allowed" as a product the catalog does not know: only names were looked up
+    const cases: [string, string][] = [
+      ["kesl", "kaspersky-endpoint-security"],
+      ["klnagent64", "kaspersky-security-center"],
+      ["com.kms.free", "kaspersky-security-vpn-android"],
+      ["ahkjpbeeocnddjkakilopmfdlnjdpcdm", "kaspersky-protection-extension"],
+      ["pkg:deb/debian/kesl@12.1.0", "kaspersky-endpoint-security"],
+      ["avp.exe", "kaspersky-unidentified"],
+    ];
+    for (const [product, id] of cases) {
+      const r = check({ role: "federal-agency", action: "buy", product, date: "2025-01-01" });
+      assert.equal(r.product?.how === "catalog" && r.product.id, id, product);
+      assert.equal(r.decision, "prohibited", product);
+    }
+    // the look-alikes of identifiers stay look-alikes, and a one-word name nothing knows stays unknown
+    for (const product of ["ksnip", "avpmapp.exe", "nlbejmccbhkncgokjcmghpfloaajcffj"]) {
+      const r = check({ role: "federal-agency", action: "buy", product, date: "2025-01-01" });
+      assert.equal(r.product?.how, "lookalike", product);
+      assert.equal(r.decision, "allowed", product);
+    }
+    assert.equal(check({ role: "federal-agency", action: "buy", product: "chrome.exe", date: "2025-01-01" }).product?.how, "unknown");
+  });
 });
 
 describe("check: parties", () => {

@@ -7,7 +7,8 @@
  */
 import type { Entity, Product } from "../model/catalog.js";
 import type { CatalogIndex } from "../match/catalog-index.js";
-import { matchObservation } from "../match/index.js";
+import { matchObservation, type MatchResult } from "../match/index.js";
+import type { Observation } from "../model/observation.js";
 
 export type ProductResolution =
   | {
@@ -31,7 +32,10 @@ export function createProductResolver(index: CatalogIndex): ProductResolver {
     if (byId) {
       return { how: "catalog", query, product: byId, vendor: index.groupOf(byId.vendor), confidence: 1, explanation: `catalog product id ${byId.id} (${byId.name})` };
     }
-    const result = matchObservation({ kind: "software", name: query, source: { file: "check" } }, index);
+    let result = matchObservation({ kind: "software", name: query, source: SOURCE }, index);
+    // not a product name: an identifier, as a package list, a process list or a store names it
+    // ("kesl", "klnagent64", "com.kms.free", an extension id, a purl), read as each of them
+    if (result.matches.length === 0 && !result.lookalike && !/\s/.test(query)) result = asIdentifier(query, index);
     if (result.lookalike) {
       const l = result.lookalike.lookalike;
       return { how: "lookalike", query, lookalike: l, explanation: `"${query}" is a known look-alike, not restricted software: ${l.description}` };
@@ -50,6 +54,28 @@ export function createProductResolver(index: CatalogIndex): ProductResolver {
     };
   };
   return { resolveProduct };
+}
+
+const SOURCE = { file: "check" };
+
+/**
+ * A one-word query read as each kind of identifier an inventory carries: the strongest match
+ * wins; a look-alike is answered only when nothing matched (an identifier never names both).
+ */
+function asIdentifier(query: string, index: CatalogIndex): MatchResult {
+  const readings: Observation[] = [
+    { kind: "package", name: query, ...(query.startsWith("pkg:") ? { ids: { purl: query } } : {}), source: SOURCE },
+    { kind: "process", name: query, source: SOURCE },
+    { kind: "service", name: query, source: SOURCE },
+    { kind: "driver", name: query, source: SOURCE },
+    { kind: "mobile-app", name: query, ids: { packageId: query, bundleId: query }, source: SOURCE },
+    { kind: "extension", name: query, source: SOURCE },
+    ...(/^cpe:/i.test(query) ? [{ kind: "software" as const, name: query, ids: { cpe: query }, source: SOURCE }] : []),
+  ];
+  const results = readings.map((o) => matchObservation(o, index));
+  const matches = results.flatMap((r) => r.matches);
+  if (matches.length > 0) return { matches };
+  return results.find((r) => r.lookalike) ?? { matches: [] };
 }
 
 /** The vendor's catch-all product when the catalog has none: as the matcher reports it. */

@@ -83,9 +83,23 @@ export function tokens(folded: string): string[] {
   return folded === "" ? [] : folded.split(" ");
 }
 
-/** A product or program name as tokens, without versions and edition suffixes. */
+/**
+ * "Anti-" words that product names write both as one word and as two: "Kaspersky Antivirus" is
+ * "Kaspersky Anti-Virus". Split, so the two spellings meet; splitting (never joining) keeps every
+ * token a substring of the raw name, which the literal prefilter relies on (match/prefilter.ts).
+ */
+const ANTI_WORD = /^anti(virus|malware|spyware|spam|ransomware|phishing|theft|banner|rootkit)$/;
+
+/** A product or program name as tokens, without versions and edition suffixes, "anti-" words split. */
 export function productTokens(name: string): string[] {
-  return tokens(foldText(name)).filter((t) => !VERSION_TOKEN.test(t) && !EDITION_TOKENS.has(t));
+  const out: string[] = [];
+  for (const t of tokens(foldText(name))) {
+    if (VERSION_TOKEN.test(t) || EDITION_TOKENS.has(t)) continue;
+    const anti = ANTI_WORD.exec(t);
+    if (anti) out.push("anti", anti[1]!);
+    else out.push(t);
+  }
+  return out;
 }
 
 export function normalizeProductName(name: string): string {
