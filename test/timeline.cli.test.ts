@@ -82,6 +82,29 @@ describe("timeline: what differs between roles", () => {
     assert.ok(!t.steps.some((s) => s.rule.id === FD));
   });
 
+  it("a listing's inclusions are each vendor's own: Kaspersky's FCC Covered List steps are 2022-03-25 and 2024-07-23 (unconfirmed), Huawei's 2021-03-12", () => {
+    // the 2021 initial list named Huawei, ZTE, Hytera, Hikvision and Dahua, not Kaspersky
+    for (const role of ["business", "reseller"]) {
+      const t = timeline(role, "2025-01-01");
+      const fcc = t.steps.filter((s) => s.rule.id === "us-fcc-covered-list");
+      assert.deepEqual(
+        fcc.map((s) => [s.from, s.phase.id, s.fromConfirmed]),
+        [
+          ["2022-03-25", "kaspersky-china-mobile-china-telecom-added", true],
+          ["2023-02-06", "no-equipment-authorization", true],
+          ["2024-07-23", "kaspersky-lab-inc-added", false],
+        ],
+        role,
+      );
+      assert.match(step(t, "us-fcc-covered-list", "kaspersky-china-mobile-china-telecom-added").obligations[0]!.text, /no FCC-administered federal subsidy/);
+    }
+    const huawei = timeline("business", "2025-01-01", "huawei").steps.filter((s) => s.rule.id === "us-fcc-covered-list");
+    assert.deepEqual(
+      huawei.map((s) => s.phase.id),
+      ["initial-list", "no-equipment-authorization"],
+    );
+  });
+
   it("table and html outputs mark today; html has the no-script policy", () => {
     const table = run(["timeline", "--vendor", "kaspersky", "--role", "reseller", "--today", "2024-08-01", "-o", "table"]);
     assert.equal(table.code, 0, table.stderr);

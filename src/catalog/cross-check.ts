@@ -243,7 +243,7 @@ function checkPenalties(l: Located<Rule>, cite: CitationCheck, { err, loc }: Rep
   });
 }
 
-/** Per phase of a rule: citations, a unique id, the fromConfirmed convention, real dates in order. */
+/** Per phase of a rule: citations, a unique id, the fromConfirmed convention, entities of the rule's own, real dates in order. */
 function checkPhases(l: Located<Rule>, cite: CitationCheck, { err, loc, place }: Reporter): void {
   const r = l.value;
   const phaseIds = new Map<string, number>();
@@ -264,6 +264,10 @@ function checkPhases(l: Located<Rule>, cite: CitationCheck, { err, loc, place }:
     if (ph.fromConfirmed && allUnconfirmed(ph.citations)) {
       err("catalog/unconfirmed", `${formatPath([...l.path, "phases", i])}: all citations are unconfirmed, so fromConfirmed must be false`, loc(l, "phases", i));
     }
+    (ph.entities ?? []).forEach((e, j) => {
+      // a phase narrows its rule to some of the rule's entities; it cannot reach one the rule does not name
+      if (!r.entities.includes(e)) err("catalog/rule", `${formatPath([...l.path, "phases", i, "entities", j])}: "${e}" is not one of the rule's entities (${r.entities.join(", ")})`, loc(l, "phases", i, "entities", j));
+    });
     if (!isRealDateOrInstant(ph.from)) err("catalog/date", `${formatPath([...l.path, "phases", i, "from"])}: ${ph.from} is not a real date`, loc(l, "phases", i, "from"));
     if (ph.to !== undefined) {
       if (!isRealDateOrInstant(ph.to)) err("catalog/date", `${formatPath([...l.path, "phases", i, "to"])}: ${ph.to} is not a real date`, loc(l, "phases", i, "to"));

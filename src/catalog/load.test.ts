@@ -271,6 +271,14 @@ describe("broken catalogs give located issues", () => {
     assert.match(i!.message, /^products\[0\]\.vendor: unknown vendor "acme-labs"/);
   });
 
+  it("a phase that names an entity its rule does not", async () => {
+    const [i, ...rest] = await issuesOf("phase-entity-outside-rule");
+    assert.equal(rest.length, 0);
+    assert.equal(i!.code, "catalog/rule");
+    assert.equal(i!.source.line, lineOf(testdata("phase-entity-outside-rule/catalog.yaml"), "entities: [ao-acme, acme]"));
+    assert.match(i!.message, /^rules\[0\]\.phases\[0\]\.entities\[1\]: "acme" is not one of the rule's entities \(ao-acme\)$/);
+  });
+
   it("an unknown (misspelt) field below the top level", async () => {
     const [i] = await issuesOf("unknown-field");
     assert.equal(i!.source.line, lineOf(testdata("unknown-field/catalog.yaml"), "titel:"));

@@ -273,6 +273,12 @@ export const Phase = z.object({
   to: DateOrInstant.optional(),
   /** false when the exact start (e.g. the time of day) is not confirmed. */
   fromConfirmed: z.boolean().default(true),
+  /**
+   * The entities this phase concerns, for a listing that names them over time (each inclusion a
+   * phase of its own, with its own date): it concerns their corporate families only. Omitted:
+   * every entity of the rule.
+   */
+  entities: z.array(Id).min(1).optional(),
   prohibits: z.array(Prohibition).default([]),
   /** Duties that are not prohibitions (identify, report, plan), shown with findings. */
   obligations: z.array(z.union([z.string(), Obligation])).default([]),

@@ -22,6 +22,7 @@ import { explainDecision } from "./explain.js";
 import { createPartyResolver, type FuzzyScorer, type PartyResolution, type PartyResolver } from "./party.js";
 import { createProductResolver, type ProductResolution, type ProductResolver } from "./product.js";
 import { orderCitations } from "./citations.js";
+import { phaseConcerns } from "./phase-scope.js";
 import { isInForce, parseAsOf, type AsOf } from "./time.js";
 
 export type Checker = {
@@ -170,8 +171,9 @@ export function createChecker(catalog: Catalog | CatalogIndex, options: { partie
   const decidingRule = (o: RuleOutcome, role: Role, asOf: AsOf): DecidingRule => {
     const citations = orderCitations(o.phase?.citations, o.rule.citations, sources);
     const entity = index.entities.get(o.subject.entity)!;
+    const group = index.groupOf(o.subject.entity).id;
     const obligations = o.rule.phases
-      .filter((p) => isInForce(p, asOf, o.rule.timeZone))
+      .filter((p) => isInForce(p, asOf, o.rule.timeZone) && phaseConcerns(p, group, index.groupOf))
       .flatMap((p) => p.obligations)
       .filter((x) => typeof x === "string" || !x.roles || x.roles.includes("any") || x.roles.includes(role))
       .map((x) => ({

@@ -24,6 +24,7 @@ import type { CheckDecision } from "../model/decision.js";
 import { DECISIONS, DECISION_RANK } from "../model/vocabulary.js";
 import type { CatalogIndex } from "../match/catalog-index.js";
 import { REVIEW_BELOW } from "./confidence.js";
+import { phaseConcerns } from "./phase-scope.js";
 import { dateInZone, type AsOf } from "./time.js";
 
 export { DECISIONS, DECISION_RANK, type CheckDecision };
@@ -259,6 +260,7 @@ export function createDecider(index: CatalogIndex): Decider {
     let anyInForce: Phase | undefined;
     const zone = rule.timeZone;
     for (const { phase, from, to } of c.phases) {
+      if (!phaseConcerns(phase, group.id, index.groupOf)) continue;
       const started = reached(from, tx.asOf, zone);
       const inForce = started && (to === undefined || !reached(to, tx.asOf, zone));
       if (inForce) anyInForce ??= phase;

@@ -11,6 +11,7 @@ import type { CheckDecision } from "../model/decision.js";
 import type { CatalogIndex } from "../match/catalog-index.js";
 import { LEADS_TO_USE, type DecisionResult, type RuleOutcome } from "./decide.js";
 import { hasStarted, isInForce, type AsOf } from "./time.js";
+import { phaseConcerns } from "./phase-scope.js";
 
 export type ExplainContext = {
   index: CatalogIndex;
@@ -111,7 +112,13 @@ export function explainDecision(ctx: ExplainContext): string {
   if (quiet.length > 0) {
     out.push(`${listing(quiet)} ${quiet.length === 1 ? "does" : "do"} not restrict ${who} in this transaction.`);
   }
-  const listings = result.outcomes.filter((o) => o.rule.kind !== "prohibition" && o.decision === "allowed" && o.rule.phases.some((p) => isInForce(p, ctx.asOf)));
+  // named once a phase that concerns the party is in force (the FCC listed Kaspersky in 2022, not with Huawei in 2021)
+  const listings = result.outcomes.filter(
+    (o) =>
+      o.rule.kind !== "prohibition" &&
+      o.decision === "allowed" &&
+      o.rule.phases.some((p) => isInForce(p, ctx.asOf, o.rule.timeZone) && phaseConcerns(p, ctx.index.groupOf(o.subject.entity).id, ctx.index.groupOf)),
+  );
   if (listings.length > 0) {
     const names = [...new Set(listings.map((o) => ctx.index.groupOf(o.subject.entity).name))];
     out.push(
