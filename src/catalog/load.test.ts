@@ -38,8 +38,8 @@ describe("the bundled catalog", () => {
       r.warnings.map((w) => `${w.source.file}:${w.source.line}: ${w.message}`),
       [],
     );
-    assert.equal(r.catalog.version, "2026.12.05");
-    assert.equal(r.catalog.date, "2026-12-05");
+    assert.equal(r.catalog.version, "2026.12.07");
+    assert.equal(r.catalog.date, "2026-12-07");
     assert.match(r.catalog.digest, /^[0-9a-f]{64}$/);
   });
 
