@@ -46,4 +46,18 @@ describe("createScanner refuses options that would judge wrongly or fail deep in
     assert.throws(() => createScanner(loose({ exceptions: { product: "kaspersky-anti-virus" } })), /exceptions: expected an array/);
     assert.throws(() => createScanner(loose({ onFinding: "log" })), /onFinding: expected a function/);
   });
+
+  it("a missing or misspelt profile is named with the catalog's profiles, before a bad asOf it hid", () => {
+    // was: IctsError 'the catalog defines no profile "undefined"', whatever else was wrong
+    const profiles = /^TypeError: createScanner: profile: expected one of the catalog's profiles \(federal-agency, federal-contractor, .*business, individual.*\); got /;
+    assert.throws(() => createScanner(loose({ profile: undefined, proflie: "federal-agency" })), new RegExp(`${profiles.source}nothing$`));
+    assert.throws(() => createScanner(loose({ profile: "goverment" })), new RegExp(`${profiles.source}"goverment"$`));
+    assert.throws(() => createScanner(loose({ profile: "business", asOf: "2025-13-01" })), /invalid date "2025-13-01"/);
+  });
+
+  it("a catalog not awaited, or loadCatalog's result instead of its catalog, says so", async () => {
+    const pending = Promise.resolve(catalog);
+    assert.throws(() => createScanner(loose({ catalog: pending })), /catalog: expected a catalog, got a Promise: await loadActiveCatalog\(\) or loadCatalog\(\) first/);
+    assert.throws(() => createScanner(loose({ catalog: { ok: true, catalog } })), /catalog: expected a catalog, got a load result \(\{ ok, \.\.\. \}\): pass its \.catalog/);
+  });
 });

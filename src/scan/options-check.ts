@@ -4,8 +4,8 @@
  * library, the fleet server), and what the type system would catch in TypeScript passes
  * silently in JavaScript: a `new Date()` as `asOf` judged every finding on no date at all (a
  * federal agency's Kaspersky was "deadline", not "prohibited"), and a misspelt `failOn` made
- * `summary.failed` false. The profile and a date string keep their own checks (policy/judge.ts,
- * policy/time.ts), which name what the catalog defines and the date forms.
+ * `summary.failed` false; a missing or misspelt profile said `the catalog defines no profile
+ * "undefined"`. A date string keeps its own check (policy/time.ts), which names the date forms.
  */
 import { isValidDate } from "../model/date.js";
 import { STATUSES } from "../model/finding.js";
@@ -20,6 +20,10 @@ export function scannerOptionsProblem(options: unknown): string | undefined {
   const o = options as Record<string, unknown>;
   const catalog = catalogProblem(o.catalog);
   if (catalog) return `catalog: ${catalog}`;
+  const profiles = (o.catalog as { profiles: { id?: unknown }[] }).profiles.map((p) => String(p.id));
+  if (typeof o.profile !== "string" || !profiles.includes(o.profile)) {
+    return `profile: expected one of the catalog's profiles (${profiles.join(", ")}); got ${o.profile === undefined ? "nothing" : describeGot(o.profile)}`;
+  }
   if (typeof o.asOf !== "string" && !isAsOf(o.asOf)) {
     const got = o.asOf instanceof Date ? "a Date (pass its toISOString() to judge at that instant, or its YYYY-MM-DD)" : o.asOf === undefined ? "nothing" : typeof o.asOf === "object" && o.asOf !== null ? "an object that is not { date: YYYY-MM-DD, instant? }" : describeGot(o.asOf);
     return `asOf: expected a date (YYYY-MM-DD), an ISO 8601 timestamp with an offset, or what parseAsOf returns; got ${got}`;
@@ -41,7 +45,9 @@ function isAsOf(value: unknown): boolean {
 function catalogProblem(value: unknown): string | undefined {
   const how = "load one with loadActiveCatalog() or loadCatalog()";
   if (typeof value !== "object" || value === null) return `expected a catalog, got ${describeValue(value)}; ${how}`;
+  if (typeof (value as { then?: unknown }).then === "function") return `expected a catalog, got a Promise: await loadActiveCatalog() or loadCatalog() first`;
   const c = value as Record<string, unknown>;
+  if ("ok" in c && !Array.isArray(c.sources)) return `expected a catalog, got a load result ({ ok, ... }): pass its .catalog when ok is true (loadCatalogOrThrow() throws instead)`;
   for (const f of CATALOG_LISTS) if (!Array.isArray(c[f])) return `expected a catalog, whose ${f} is a list; ${how}`;
   for (const f of CATALOG_TEXTS) if (typeof c[f] !== "string") return `expected a catalog, whose ${f} is a string; ${how}`;
   return undefined;
