@@ -304,7 +304,13 @@ export type ReportDocument = {
   reportVersion: 2;
   tool: ToolInfo;
   catalog: ReportCatalog;
+  /** The date judged on: YYYY-MM-DD, the calendar date `--as-of` gave (an instant's own date). */
   asOf: string;
+  /**
+   * The instant judged at, in UTC (ISO 8601), when `--as-of` gave one: `2024-09-29T00:00:00+14:00`
+   * is still 28 September in US Eastern, where the rules are dated, so `asOf` alone misleads.
+   */
+  asOfInstant?: string;
   profile: Profile;
   generatedAt: string;
   inputs: string[];

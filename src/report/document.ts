@@ -38,12 +38,17 @@ export type Resolver = {
   (f: Finding): ResolvedFinding;
 };
 
+/** The date a report was judged on, with its instant when `--as-of` gave one: `2024-09-29 (at 2024-09-28T10:00:00.000Z)`. */
+export function asOfLabel(doc: Pick<ReportDocument, "asOf" | "asOfInstant">): string {
+  return doc.asOfInstant ? `${doc.asOf} (at ${doc.asOfInstant})` : doc.asOf;
+}
+
 /** Makes a resolver for one document; a reference the document does not define is a bug, and says so. */
 export function createResolver(doc: ReportDocument): Resolver {
   const rules = new Map(doc.rules.map((r) => [r.id, r]));
   const products = new Map(doc.products.map((p) => [p.id, p]));
   const remediations = new Map(doc.remediations.map((r) => [r.id, r]));
-  const asOf = parseAsOf(doc.asOf);
+  const asOf = parseAsOf(doc.asOfInstant ?? doc.asOf);
   const resolve = (f: Finding | SuppressedFinding): ResolvedFinding => {
     const product = products.get(f.product);
     if (!product) throw new Error(`report document: finding ${f.id} names product "${f.product}", which is not in "products"`);

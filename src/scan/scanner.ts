@@ -511,6 +511,7 @@ export function createScanner(options: ScannerOptions): Scanner {
         tool: { name: "ictsguard", version: PACKAGE_VERSION },
         catalog: { version: options.catalog.version, date: options.catalog.date, digest: options.catalog.digest, ...options.catalogInfo },
         asOf: asOf.date,
+        ...(asOf.instant !== undefined ? { asOfInstant: new Date(asOf.instant).toISOString() } : {}),
         profile: options.profile,
         generatedAt: new Date().toISOString(),
         inputs,

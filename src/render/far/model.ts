@@ -11,7 +11,7 @@ import type { Catalog, Obligation, Rule } from "../../model/catalog.js";
 import type { RenderedCitation, ReportDocument } from "../../model/finding.js";
 import { IctsError } from "../../model/errors.js";
 import { formatSource } from "../../model/errors.js";
-import { createResolver, type ResolvedFinding } from "../../report/document.js";
+import { asOfLabel, createResolver, type ResolvedFinding } from "../../report/document.js";
 import { addBusinessDays, type SkippedDay } from "../../util/business-days.js";
 
 export const FAR_CLAUSES = {
@@ -60,6 +60,7 @@ export type FarDraft = {
   duty: { text: string; citations: RenderedCitation[] };
   deadlines: FarDeadline[];
   items: FarItem[];
+  /** The scan the draft is made from; `asOf` as asOfLabel gives it (with the instant judged at, if any). */
   scan: { generatedAt: string; asOf: string; profile: string; inputs: string[]; catalog: { version: string; digest: string } };
   /** Warnings for the person filling the draft (profile not federal-contractor, findings under review, another catalog). */
   warnings: string[];
@@ -154,7 +155,7 @@ export function buildFarDraft(doc: ReportDocument, catalog: Catalog, options: Fa
     duty: { text: duty.text.trim(), citations: renderCitations(catalog, duty.citations) },
     deadlines,
     items,
-    scan: { generatedAt: doc.generatedAt, asOf: doc.asOf, profile: doc.profile, inputs: doc.inputs, catalog: { version: doc.catalog.version, digest: doc.catalog.digest } },
+    scan: { generatedAt: doc.generatedAt, asOf: asOfLabel(doc), profile: doc.profile, inputs: doc.inputs, catalog: { version: doc.catalog.version, digest: doc.catalog.digest } },
     warnings,
   };
 }

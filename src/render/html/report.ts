@@ -9,7 +9,7 @@
  */
 import type { ReportDocument, Status } from "../../model/finding.js";
 import { formatSource } from "../../model/errors.js";
-import { createResolver, type ResolvedFinding } from "../../report/document.js";
+import { asOfLabel, createResolver, type ResolvedFinding } from "../../report/document.js";
 import { statusByVendorChart, type ChartRow, type ChartSeries } from "./chart.js";
 import { htmlPage } from "./page.js";
 import { h, link, type SafeHtml } from "./safe.js";
@@ -179,7 +179,7 @@ export function renderReportHtml(doc: ReportDocument, options: ReportHtmlOptions
     findings.length === 0
       ? errorCount > 0
         ? h`No restricted product was found in what could be read, but <strong>${errorCount} input error${errorCount === 1 ? "" : "s"}</strong> left part of the input unread: this is not a clean result.`
-        : h`No restricted product was found in the inputs for the profile <strong>${doc.profile}</strong> on ${doc.asOf}${
+        : h`No restricted product was found in the inputs for the profile <strong>${doc.profile}</strong> on ${asOfLabel(doc)}${
             s.suppressed > 0 ? h`, apart from ${s.suppressed} accepted exception${s.suppressed === 1 ? "" : "s"}` : ""
           }.`
       : h`<strong>${findings.length} finding${findings.length === 1 ? "" : "s"}</strong> of restricted ${vendors.join(", ")} products on ${hosts.length} host${
@@ -191,7 +191,7 @@ export function renderReportHtml(doc: ReportDocument, options: ReportHtmlOptions
   const body = h`
 <header class="cover">
 <h1>${title}</h1>
-<p class="muted">Restricted foreign-adversary technology, judged for the profile <strong>${doc.profile}</strong> on <strong>${doc.asOf}</strong>. Generated ${doc.generatedAt} by ${doc.tool.name} ${doc.tool.version}.</p>
+<p class="muted">Restricted foreign-adversary technology, judged for the profile <strong>${doc.profile}</strong> on <strong>${asOfLabel(doc)}</strong>. Generated ${doc.generatedAt} by ${doc.tool.name} ${doc.tool.version}.</p>
 </header>
 
 <section id="summary">
@@ -214,7 +214,7 @@ ${errorsSection(doc)}
 <h2>Scope</h2>
 <table class="kv">
 <tr><th>Profile</th><td>${doc.profile}</td></tr>
-<tr><th>As of</th><td>${doc.asOf}</td></tr>
+<tr><th>As of</th><td>${asOfLabel(doc)}</td></tr>
 <tr><th>Generated</th><td>${doc.generatedAt}</td></tr>
 <tr><th>Inputs (${doc.inputs.length})</th><td>${doc.inputs.length === 0 ? h`<span class="muted">none</span>` : h`<ul class="tight mono">${doc.inputs.map((i) => h`<li>${i}</li>`)}</ul>`}</td></tr>
 <tr><th>Hosts with findings (${hosts.length})</th><td>${hosts.length === 0 ? h`<span class="muted">none</span>` : hosts.map((x, i) => h`${i > 0 ? ", " : ""}<span class="mono">${x}</span>`)}</td></tr>
@@ -269,6 +269,6 @@ ${doc.rules.map(
 <footer class="small muted">
 <p>Catalog ${doc.catalog.version} (${doc.catalog.date}), sha256 <span class="mono">${doc.catalog.digest}</span>. Report version ${doc.reportVersion}, ${doc.tool.name} ${doc.tool.version}. This report states what the listed inputs showed on the date given; it is not legal advice.</p>
 </footer>`;
-  return htmlPage({ title: `${title}: ${doc.profile}, ${doc.asOf}`, body });
+  return htmlPage({ title: `${title}: ${doc.profile}, ${asOfLabel(doc)}`, body });
 }
 

@@ -105,6 +105,7 @@ export function toSarif(doc: ReportDocument): SarifLog {
         properties: {
           profile: doc.profile,
           asOf: doc.asOf,
+          ...(doc.asOfInstant ? { asOfInstant: doc.asOfInstant } : {}),
           catalogVersion: doc.catalog.version,
           catalogDate: doc.catalog.date,
           catalogDigest: doc.catalog.digest,
