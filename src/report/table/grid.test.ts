@@ -82,7 +82,8 @@ describe("borderless table (grid.ts)", () => {
     };
     for (let t = 0; t < 40; t++) {
       const rows = [HEAD];
-      const count = random(3) === 0 ? ROWS_PER_PIECE * 2 + random(20) : random(12);
+      // two tables of two pieces (one cli-table3 table of some 270 rows is slow to draw), the others small
+      const count = t < 2 ? ROWS_PER_PIECE + 1 + random(20) : random(12);
       for (let r = 0; r < count; r++) rows.push(HEAD.map(() => SAMPLES[random(SAMPLES.length)]! + (random(2) ? SAMPLES[random(SAMPLES.length)]! : "")));
       const pieces = [...borderlessTable(rows)];
       assert.equal(pieces.length, Math.ceil(rows.length / ROWS_PER_PIECE));
