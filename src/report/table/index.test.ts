@@ -149,4 +149,19 @@ describe("table report", () => {
     assert.match(text, /\nprohibited · Kaspersky Endpoint Security \(Kaspersky, endpoint-security\) · 20000 findings · confidence 0\.90–0\.95\n/);
     assert.match(lines.at(-2)!, /^20000 findings \(20000 prohibited\), 1 suppressed/);
   });
+
+  it("a product with 140,000 findings gets its block (the confidence range was Math.min(...) over them: the stack overflowed)", () => {
+    const COUNT = 140_000;
+    const spelled = sampleSpelled();
+    const kes = spelled.findings[0]!;
+    spelled.findings = Array.from({ length: COUNT }, (_, i): SpelledFinding => ({
+      ...kes,
+      id: i.toString(16).padStart(16, "0"),
+      source: { ...kes.source, line: i + 2 },
+      observation: { ...kes.observation, host: `ws-${i}` },
+      confidence: i === COUNT - 1 ? 0.8 : 0.95,
+    }));
+    const text = renderTable(toDocument(spelled), false);
+    assert.match(text, /\nprohibited · Kaspersky Endpoint Security \(Kaspersky, endpoint-security\) · 140000 findings · confidence 0\.80–0\.95\n/);
+  });
 });

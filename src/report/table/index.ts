@@ -234,9 +234,13 @@ function productBlocks(findings: ResolvedFinding[], status: (s: Status) => strin
 
 /** The findings' own confidence (not their evidence's): one figure, or the range when the group's findings differ. */
 function confidenceLabel(group: ResolvedFinding[]): string {
-  const values = group.map((f) => f.confidence);
-  const low = Math.min(...values);
-  const high = Math.max(...values);
+  // a loop, not Math.min(...values): spread into arguments, some 130,000 findings overflowed the stack
+  let low = Infinity;
+  let high = -Infinity;
+  for (const f of group) {
+    low = Math.min(low, f.confidence);
+    high = Math.max(high, f.confidence);
+  }
   return low === high ? `confidence ${low.toFixed(2)}` : `confidence ${low.toFixed(2)}–${high.toFixed(2)}`;
 }
 
