@@ -37,7 +37,7 @@ const TEN_MILLION = Number(process.env.ICTSGUARD_BENCH_BIG_ROWS ?? 10_000_000);
 /**
  * `ICTSGUARD_BENCH_ONLY=<regex>` runs only the stages whose name it matches: a scan case by its
  * file name (`inventory-1m.csv`, `osqueryd-results-10m.log`, `cyclonedx-100mb.cdx.json`), and
- * `mixed`, `host`, `startup`, `check`, `catalog`, `screen`. Unset, everything runs.
+ * `mixed`, `host`, `startup`, `check`, `catalog`, `screen`, `table`. Unset, everything runs.
  */
 const ONLY = process.env.ICTSGUARD_BENCH_ONLY ? new RegExp(process.env.ICTSGUARD_BENCH_ONLY) : undefined;
 const runs = (stage: string): boolean => !ONLY || ONLY.test(stage);
@@ -245,3 +245,5 @@ const benchChild = (file: string): void => {
 if (runs("check")) benchChild("check.js"); // check: 100k transactions, ictsguard vs Cedar
 if (runs("catalog")) process.stdout.write(await catalogBench());
 if (runs("screen")) benchChild("screen.bench.js"); // ictsguard screen vs fuse.js, names/s and peak RSS
+// the table report (scan's default on a terminal) against JSON, 5k and 20k findings (it was quadratic)
+if (runs("table")) process.stdout.write(await (await import("./table.js")).benchTable(OUT, CHILD));

@@ -5,6 +5,7 @@
  */
 import cliProgress from "cli-progress";
 import type { ScanProgress } from "../scan/index.js";
+import { cleanForTerminal } from "../report/text.js";
 
 export type ProgressReporter = { update(p: ScanProgress): void; stop(): void };
 /** Bytes read of a known (or unknown) total, and a count of what was done ("1,024 rows decided"). */
@@ -71,6 +72,12 @@ function mib(bytes: number): string {
   return bytes < 1024 * 1024 ? `${Math.round(bytes / 1024)} KiB` : `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }
 
+/**
+ * The file being read, for the bar: an input's name is untrusted text (a file can be named with
+ * an escape sequence that sets the window title or with U+202E), so it is escaped as every
+ * terminal text is, then cut from the left (code points, so no half emoji), keeping its end.
+ */
 function shorten(path: string): string {
-  return path.length > 40 ? "…" + path.slice(-39) : path;
+  const chars = Array.from(cleanForTerminal(path));
+  return chars.length > 40 ? "…" + chars.slice(-39).join("") : chars.join("");
 }

@@ -1,9 +1,12 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { Writable } from "node:stream";
 import * as util from "node:util";
+import { writeReport } from "../index.js";
 import { assertGolden, render } from "../testdata/helpers.js";
-import { toDocument } from "../testdata/build.js";
+import { toDocument, type SpelledFinding } from "../testdata/build.js";
 import { emptyDocument, sampleDocument, sampleSpelled } from "../testdata/sample-document.js";
+import { renderTable } from "./index.js";
 
 const ANSI = /\u001b\[/;
 
@@ -102,5 +105,63 @@ describe("table report", () => {
     assert.ok(header!.length <= 200);
     assert.match(row!, /  …[^ ]*\/hosts\.csv:3  /, "long locations keep their end");
     assert.match(row!, /  Kaspersky Endpoint Endpoint/, "escape sequences are dropped whole");
+  });
+
+  it("draws 20,000 findings as 20,000 aligned rows, written a piece at a time (the table was quadratic: bench/table.ts times it)", async () => {
+    const COUNT = 20_000;
+    const spelled = sampleSpelled();
+    const kes = spelled.findings[0]!;
+    spelled.findings = Array.from({ length: COUNT }, (_, i): SpelledFinding => ({
+      ...kes,
+      id: i.toString(16).padStart(16, "0"),
+      source: { ...kes.source, line: i + 2 },
+      observation: { ...kes.observation, host: `ws-${i}` },
+      confidence: i % 2 === 0 ? 0.95 : 0.9,
+    }));
+    spelled.summary = { ...spelled.summary, findings: COUNT, byStatus: { prohibited: COUNT, unsupported: 0, deadline: 0, review: 0 } };
+    const doc = toDocument(spelled);
+
+    const chunks: string[] = [];
+    const out = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        chunks.push(chunk.toString("utf8"));
+        done();
+      },
+    });
+    await writeReport(doc, "table", out, { color: false });
+    const text = chunks.join("");
+    assert.ok(chunks.length > 1, `written in ${chunks.length} pieces`);
+    assert.equal(text, renderTable(doc, false));
+
+    const lines = text.split("\n");
+    const header = lines[0]!;
+    assert.equal(header, "STATUS      VENDOR     PRODUCT                      OBSERVED                                 WHERE                           DEADLINE/RULES");
+    const rows = lines.slice(1, lines.indexOf(""));
+    assert.equal(rows.length, COUNT);
+    assert.equal(rows[0], "prohibited  Kaspersky  Kaspersky Endpoint Security  Kaspersky Endpoint Security… 12.3.0.493  ws-0 · inventory.csv:2          us-ndaa18-1634-far-52-204-23 +1");
+    assert.equal(rows.at(-1), "prohibited  Kaspersky  Kaspersky Endpoint Security  Kaspersky Endpoint Security… 12.3.0.493  ws-19999 · inventory.csv:20001  us-ndaa18-1634-far-52-204-23 +1");
+    // every row in order, each cell where the header puts its column
+    const starts = [...header.matchAll(/\S+/g)].map((m) => m.index);
+    rows.forEach((row, i) => {
+      assert.ok(row.includes(`ws-${i} · inventory.csv:${i + 2} `), `row ${i}: ${row}`);
+      for (const start of starts.slice(1)) assert.ok(row[start - 1] === " " && row[start] !== " ", `row ${i} is aligned: ${row}`);
+    });
+    assert.match(text, /\nprohibited · Kaspersky Endpoint Security \(Kaspersky, endpoint-security\) · 20000 findings · confidence 0\.90–0\.95\n/);
+    assert.match(lines.at(-2)!, /^20000 findings \(20000 prohibited\), 1 suppressed/);
+  });
+
+  it("a product with 140,000 findings gets its block (the confidence range was Math.min(...) over them: the stack overflowed)", () => {
+    const COUNT = 140_000;
+    const spelled = sampleSpelled();
+    const kes = spelled.findings[0]!;
+    spelled.findings = Array.from({ length: COUNT }, (_, i): SpelledFinding => ({
+      ...kes,
+      id: i.toString(16).padStart(16, "0"),
+      source: { ...kes.source, line: i + 2 },
+      observation: { ...kes.observation, host: `ws-${i}` },
+      confidence: i === COUNT - 1 ? 0.8 : 0.95,
+    }));
+    const text = renderTable(toDocument(spelled), false);
+    assert.match(text, /\nprohibited · Kaspersky Endpoint Security \(Kaspersky, endpoint-security\) · 140000 findings · confidence 0\.80–0\.95\n/);
   });
 });

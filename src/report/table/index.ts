@@ -11,8 +11,6 @@
 import { createResolver, type ResolvedFinding } from "../document.js";
 import { cleanForTerminal } from "../text.js";
 import * as util from "node:util";
-import type Table from "cli-table3";
-import { lazyRequire } from "../../util/lazy-require.js";
 import {
   STATUSES,
   type CollectedSource,
@@ -26,10 +24,22 @@ import { formatSource } from "../../model/errors.js";
 import type { ReportOptions } from "../index.js";
 import { definePresenter } from "../presenter.js";
 import { decisiveRules, observedLabel, plural, ruleCitations, whereLabel, writeText } from "../common.js";
+import { borderlessTable } from "./grid.js";
 
 export const tablePresenter = definePresenter<"table", ReportDocument, ReportOptions>({
   format: "table",
-  write: (doc, out, options) => writeText(out, renderTable(doc, options.color)),
+  write: async (doc, out, options) => {
+    // a piece at a time (the findings table in chunks of rows), each once the stream has taken the one before
+    let pending = "";
+    for (const piece of tablePieces(doc, options.color)) {
+      pending += piece;
+      if (pending.length >= WRITE_CHARS) {
+        await writeText(out, pending);
+        pending = "";
+      }
+    }
+    await writeText(out, pending);
+  },
 });
 
 /** Widest a cell may be; longer values are cut with `…` so a row fits a wide terminal. */
@@ -40,25 +50,44 @@ const WRAP = 100;
 const NETWORK_CLIENTS_SHOWN = 10;
 const NETWORK_HOSTS_SHOWN = 5;
 const INFORMATIONAL_SHOWN = 20;
+/** Text collected before each write of the table report. */
+const WRITE_CHARS = 64 * 1024;
 
 type Style = "red" | "yellow" | "magenta" | "cyan" | "bold" | "dim";
 type Paint = (style: Style, text: string) => string;
 
 const STATUS_STYLE: Record<Status, Style> = { prohibited: "red", unsupported: "magenta", deadline: "yellow", review: "cyan" };
 
-/** cli-table3 loads on first use: `scan -o json` and the other formats never draw a table. */
-const tableLibrary = lazyRequire<typeof Table>("cli-table3");
-
 /** Renders the whole report as text (exported for tests and for callers that want a string). */
 export function renderTable(doc: ReportDocument, color: boolean): string {
+  return Array.from(tablePieces(doc, color)).join("");
+}
+
+/**
+ * The report as pieces of text that make it when joined: the findings table a chunk of rows at
+ * a time, then each section. Sections are separated by a blank line; the text ends with a newline.
+ */
+function* tablePieces(doc: ReportDocument, color: boolean): Generator<string> {
   const paint = painter(color);
   const status = (s: Status): string => paint(STATUS_STYLE[s], s);
-  const sections: string[] = [];
-
   const resolve = createResolver(doc);
   const findings = doc.findings.map((f) => resolve(f));
+  if (findings.length > 0) yield* findingsTable(findings, status, paint);
+  for (const [i, section] of restSections(doc, findings, resolve, status, paint).entries()) yield findings.length > 0 || i > 0 ? `\n\n${section}` : section;
+  yield "\n";
+}
+
+/** Every section after the findings table: per product blocks, suppressed findings, …, the summary line. */
+function restSections(
+  doc: ReportDocument,
+  findings: ResolvedFinding[],
+  resolve: ReturnType<typeof createResolver>,
+  status: (s: Status) => string,
+  paint: Paint,
+): string[] {
+  const sections: string[] = [];
   if (findings.length > 0) {
-    sections.push(findingsTable(findings, status, paint), ...productBlocks(findings, status, paint));
+    sections.push(...productBlocks(findings, status, paint));
   } else {
     sections.push(
       doc.summary.errors > 0
@@ -118,40 +147,27 @@ export function renderTable(doc: ReportDocument, color: boolean): string {
   }
 
   sections.push(summaryLine(doc, status));
-  return sections.join("\n\n") + "\n";
+  return sections;
 }
 
-function findingsTable(findings: ResolvedFinding[], status: (s: Status) => string, paint: Paint): string {
-  const none = "";
-  const table = new (tableLibrary())({
-    head: ["STATUS", "VENDOR", "PRODUCT", "OBSERVED", "WHERE", "DEADLINE/RULES"],
-    // Borderless, two spaces between columns; no colors of cli-table3's own (it reds headers).
-    chars: {
-      top: none, "top-mid": none, "top-left": none, "top-right": none,
-      bottom: none, "bottom-mid": none, "bottom-left": none, "bottom-right": none,
-      left: none, "left-mid": none, mid: none, "mid-mid": none, right: none, "right-mid": none,
-      middle: "  ",
-    },
-    style: { head: [], border: [], "padding-left": 0, "padding-right": 0 },
-  });
-  for (const f of findings) {
-    const rules = decisiveRules(f).map((r) => r.id);
-    const ruleText = rules.length > 1 ? `${rules[0]} +${rules.length - 1}` : (rules[0] ?? "");
-    table.push([
-      status(f.status),
-      cut(clean(f.vendorName), MAX.vendor),
-      cut(clean(f.product.name), MAX.product),
-      observedCell(f),
-      cutLeft(clean(whereCell(f)), MAX.where),
-      f.deadline ? `${paint("yellow", f.deadline)} ${cut(ruleText, MAX.rules - 11)}` : cut(ruleText, MAX.rules),
-    ]);
-  }
-  // cli-table3 pads the last column too; trailing blanks only get in the way of copy and diff.
-  return table
-    .toString()
-    .split("\n")
-    .map((l) => l.trimEnd())
-    .join("\n");
+const HEAD = ["STATUS", "VENDOR", "PRODUCT", "OBSERVED", "WHERE", "DEADLINE/RULES"];
+
+/** The findings table, a header and one row per finding, as pieces of text (grid.ts). */
+function findingsTable(findings: ResolvedFinding[], status: (s: Status) => string, paint: Paint): Iterable<string> {
+  return borderlessTable([HEAD, ...findings.map((f) => findingRow(f, status, paint))]);
+}
+
+function findingRow(f: ResolvedFinding, status: (s: Status) => string, paint: Paint): string[] {
+  const rules = decisiveRules(f).map((r) => r.id);
+  const ruleText = rules.length > 1 ? `${rules[0]} +${rules.length - 1}` : (rules[0] ?? "");
+  return [
+    status(f.status),
+    cut(clean(f.vendorName), MAX.vendor),
+    cut(clean(f.product.name), MAX.product),
+    observedCell(f),
+    cutLeft(clean(whereCell(f)), MAX.where),
+    f.deadline ? `${paint("yellow", f.deadline)} ${cut(ruleText, MAX.rules - 11)}` : cut(ruleText, MAX.rules),
+  ];
 }
 
 /** Name and version; a long name is cut, not the version, which says most about an install. */
@@ -218,9 +234,13 @@ function productBlocks(findings: ResolvedFinding[], status: (s: Status) => strin
 
 /** The findings' own confidence (not their evidence's): one figure, or the range when the group's findings differ. */
 function confidenceLabel(group: ResolvedFinding[]): string {
-  const values = group.map((f) => f.confidence);
-  const low = Math.min(...values);
-  const high = Math.max(...values);
+  // a loop, not Math.min(...values): spread into arguments, some 130,000 findings overflowed the stack
+  let low = Infinity;
+  let high = -Infinity;
+  for (const f of group) {
+    low = Math.min(low, f.confidence);
+    high = Math.max(high, f.confidence);
+  }
   return low === high ? `confidence ${low.toFixed(2)}` : `confidence ${low.toFixed(2)}–${high.toFixed(2)}`;
 }
 
