@@ -9,6 +9,7 @@ import { loadCatalogOrThrow } from "../catalog/index.js";
 import type { Catalog } from "../model/catalog.js";
 import type { ReportDocument } from "../model/finding.js";
 import { renderReportHtml } from "../render/html/report.js";
+import { renderTable } from "./table/index.js";
 import { createScanner } from "../scan/scanner.js";
 import { asOfLabel } from "./document.js";
 
@@ -31,6 +32,7 @@ describe("a report judged at an instant", () => {
     assert.equal(doc.asOfInstant, "2024-09-28T10:00:00.000Z");
     assert.equal(asOfLabel(doc), "2024-09-29 (at 2024-09-28T10:00:00.000Z)");
     assert.match(renderReportHtml(doc), /on <strong>2024-09-29 \(at 2024-09-28T10:00:00\.000Z\)<\/strong>/);
+    assert.match(renderTable(doc, false), / · as of 2024-09-29 \(at 2024-09-28T10:00:00\.000Z\)\n?$/);
   });
 
   it("a date alone has no instant, and its label is the date", async () => {

@@ -8,7 +8,7 @@
  * Every value printed here may come from an untrusted inventory, so control characters
  * (including escape sequences that could drive the terminal) are replaced before printing.
  */
-import { createResolver, type ResolvedFinding } from "../document.js";
+import { asOfLabel, createResolver, type ResolvedFinding } from "../document.js";
 import { cleanForTerminal } from "../text.js";
 import * as util from "node:util";
 import {
@@ -317,7 +317,7 @@ function summaryLine(doc: ReportDocument, status: (s: Status) => string): string
   ];
   // Where the catalog came from, when the scan said (the CLI always does): `catalog 2026.11.22 (installed, sha256:290d0539b6fb)`.
   const origin = doc.catalog.origin ? ` (${doc.catalog.origin.kind}, sha256:${doc.catalog.digest.slice(0, 12)}${doc.catalog.stale ? ", stale" : ""})` : "";
-  return [counts.join(", "), `catalog ${doc.catalog.version}${origin}`, `profile ${doc.profile}`, `as of ${doc.asOf}`].join(" · ");
+  return [counts.join(", "), `catalog ${doc.catalog.version}${origin}`, `profile ${doc.profile}`, `as of ${asOfLabel(doc)}`].join(" · ");
 }
 
 /** styleText appeared in Node 20.12; on older 20.x the table is plain. */
