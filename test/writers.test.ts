@@ -1,11 +1,12 @@
 /**
  * The writers as users meet them, through the real CLI: a reader that stops early (`| head`),
- * `--output-file` into a folder that does not exist yet, and hostile text from inventories
- * (terminal escapes, bidi controls, formulas) in every format people read.
+ * in every command and in `--help`; a full disk (/dev/full) reported as such; `--output-file`
+ * into a folder that does not exist yet; and hostile text from inventories (terminal escapes,
+ * bidi controls, formulas) in every format people read.
  */
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
-import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { spawn, spawnSync, type SpawnSyncReturns } from "node:child_process";
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import type { ReportDocument } from "../src/model/finding.js";
@@ -16,6 +17,10 @@ import { tempDir } from "../src/testing/temp.js";
 const BIN = repoPath("bin/ictsguard.js");
 const dir = tempDir("ictsguard-writers-");
 after(() => rmSync(dir, { recursive: true, force: true }));
+/** An ICTSGUARD_HOME of the tests' own: no installed catalog, no imported list, no store but the one made here. */
+const home = join(dir, "home");
+mkdirSync(home);
+const env = { ...process.env, ICTSGUARD_HOME: home, DATABASE_URL: "", NO_COLOR: "1" };
 
 /** A fleet where every host runs Kaspersky: a report far larger than a pipe's buffer. */
 function bigFleet(hosts: number): string {
@@ -175,5 +180,87 @@ describe("writers: hostile text from inventories", () => {
     assert.equal(r.status, 2);
     assert.match(r.stderr, /ictsguard: error: /);
     assert.doesNotMatch(r.stderr, /[\u001b\u202e]/);
+  });
+});
+
+/** Runs ictsguard with standard output a pipe whose reader is gone before the first byte (`| true`), asynchronously. */
+function readerGone(args: string[]): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] });
+    child.stdout.destroy();
+    let stderr = "";
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stderr }));
+  });
+}
+
+/** Runs ictsguard with standard output /dev/full: every write fails with ENOSPC. */
+function toFullDisk(args: string[]): SpawnSyncReturns<string> {
+  const fd = openSync("/dev/full", "w");
+  try {
+    return spawnSync(process.execPath, [BIN, ...args], { cwd: dir, env, encoding: "utf8", stdio: ["ignore", fd, "pipe"] });
+  } finally {
+    closeSync(fd);
+  }
+}
+
+const NO_BUG = /internal error|this is a bug|EPIPE|\n\s+at /;
+
+describe("writers: every command ends quietly when its reader has gone", () => {
+  // each of these wrote straight to standard output, and died on EPIPE as "internal error ... this is a bug"
+  const runs: [string[], number][] = [
+    [["catalog", "list"], 0],
+    [["catalog", "list", "-s", "products"], 0],
+    [["catalog", "list", "-o", "json"], 0],
+    [["catalog", "show", "us-bis-icts-fd-kaspersky-2024"], 0],
+    [["catalog", "status"], 0],
+    [["catalog", "validate"], 0],
+    [["formats"], 0],
+    [["lists"], 0],
+    [["lists", "-o", "json"], 0],
+    [["screen", "eval", "--no-baselines"], 0],
+    [["--help"], 0],
+    [["scan", "--help"], 0],
+    [["help", "check"], 0],
+    [["--version"], 0],
+    // an error still earns its code
+    [["catalog", "show", "no-such-entry"], 2],
+  ];
+  for (const [args, expected] of runs) {
+    it(`ictsguard ${args.join(" ")} | true: exit ${expected}, nothing on stderr but its own error`, async () => {
+      const r = await readerGone(args);
+      assert.doesNotMatch(r.stderr, NO_BUG);
+      if (expected === 0) assert.equal(r.stderr, "");
+      assert.equal(r.code, expected, r.stderr);
+    });
+  }
+});
+
+describe("writers: a full disk is reported as such", { skip: !existsSync("/dev/full") && "no /dev/full" }, () => {
+  it("standard output: 'cannot write standard output: ENOSPC', exit 2, not an internal bug", () => {
+    for (const args of [
+      ["scan", repoPath("examples/fleet/windows-software.csv"), "-o", "json", "--as-of", "2025-01-01"],
+      ["screen", "--name", "Kaspersky Lab", "-o", "csv"],
+      ["check", "--role", "business", "--action", "buy", "--vendor", "Kaspersky Lab", "-o", "json"],
+      ["catalog", "list"],
+      ["formats"],
+      ["--help"],
+    ]) {
+      const r = toFullDisk(args);
+      assert.equal(r.status, 2, `${args.join(" ")}: ${r.stderr}`);
+      assert.match(r.stderr, /^ictsguard: cannot write standard output: ENOSPC/m, args.join(" "));
+      assert.doesNotMatch(r.stderr, NO_BUG, args.join(" "));
+      assert.equal(r.stderr.match(/cannot write/g)?.length, 1, `${args.join(" ")}: said once`);
+    }
+  });
+
+  it("--output-file: the ENOSPC is told, not what closing the failed file said", () => {
+    const batch = join(dir, "orders-full.csv");
+    writeFileSync(batch, ["role,action,vendor", ...Array.from({ length: 500 }, () => "business,buy,Kaspersky Lab")].join("\n") + "\n");
+    const r = spawnSync(process.execPath, [BIN, "check", "--batch", batch, "-o", "json", "--output-file", "/dev/full", "-q"], { cwd: dir, env, encoding: "utf8" });
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /^ictsguard: cannot write --output-file \/dev\/full: ENOSPC/);
+    assert.doesNotMatch(r.stderr, /destroyed/);
   });
 });

@@ -10,6 +10,7 @@
 import { Command, CommanderError } from "commander";
 import { PACKAGE_VERSION } from "../util/package-root.js";
 import { EXIT_ERROR } from "./exit-codes.js";
+import { watchStdout } from "./stdout.js";
 
 /** Each command's definition, loaded only when it is needed, in the order help lists them. */
 const COMMANDS: Record<string, () => Promise<Command>> = {
@@ -80,6 +81,8 @@ export function unexpectedErrorMessage(err: unknown, debug: boolean): string {
 }
 
 export async function main(argv: string[] = process.argv): Promise<void> {
+  // before anything writes: `| head` ends quietly, a full disk is reported as such (./stdout.ts)
+  watchStdout();
   // --debug is global: accepted before or after the command, up to a `--`
   const end = argv.indexOf("--") === -1 ? argv.length : argv.indexOf("--");
   const debug = argv.slice(2, end).includes("--debug");
