@@ -1,8 +1,9 @@
 /**
  * The writers as users meet them, through the real CLI: a reader that stops early (`| head`),
- * in every command and in `--help`; a full disk (/dev/full) reported as such; `--output-file`
- * into a folder that does not exist yet; and hostile text from inventories (terminal escapes,
- * bidi controls, formulas) in every format people read.
+ * in every command and in `--help`, with the exit code the whole run earns; a full disk
+ * (/dev/full) reported as such; `--output-file` into a folder that does not exist yet; and
+ * hostile text from inventories (terminal escapes, bidi controls, formulas) in every format
+ * people read.
  */
 import assert from "node:assert/strict";
 import { spawn, spawnSync, type SpawnSyncReturns } from "node:child_process";
@@ -67,7 +68,7 @@ describe("writers: a reader that stops early", () => {
     assert.equal(brokenRun.code, 2);
   });
 
-  it("check --batch | head ends quietly with the code of the rows decided so far", () => {
+  it("check --batch | head ends quietly with the code the batch earned", () => {
     const batch = join(dir, "orders.csv");
     const rows = ["role,action,vendor,date"];
     for (let i = 0; i < 20_000; i++) rows.push("business,buy,AO Kaspersky Lab,2024-08-01");
@@ -110,7 +111,7 @@ describe("writers: check --batch streams", () => {
 });
 
 describe("writers: screen | head", () => {
-  it("ends quietly with the code of the names screened so far", () => {
+  it("ends quietly with the code the names earned", () => {
     const names = join(dir, "vendors.csv");
     const rows = ["name"];
     for (let i = 0; i < 1500; i++) rows.push(i % 2 ? "AO Kaspersky Lab" : `Acme Supplies ${i}`);
@@ -235,6 +236,47 @@ describe("writers: every command ends quietly when its reader has gone", () => {
       assert.equal(r.code, expected, r.stderr);
     });
   }
+});
+
+describe("writers: check --batch and screen decide all of their input after the reader has gone", () => {
+  // 5,000 rows, the prohibited one last: far more output than a pipe holds before it
+  const orders = join(dir, "orders-late.csv");
+  const rows = ["role,action,vendor"];
+  for (let i = 1; i < 5000; i++) rows.push(`business,buy,Acme Widgets ${i}`);
+  writeFileSync(orders, [...rows, "business,buy,Kaspersky Lab"].join("\n") + "\n");
+  const broken = join(dir, "orders-late-broken.csv");
+  writeFileSync(broken, [...rows, "business,fly,Acme Widgets"].join("\n") + "\n");
+
+  it("check --batch | head exits 1 for a prohibited row after the cut, in every format, and logs every decision", () => {
+    for (const format of ["jsonl", "json", "table"]) {
+      const log = join(dir, `decisions-${format}.jsonl`);
+      const r = piped(["check", "--batch", orders, "-o", format, "--quiet", "--log", log], 300);
+      assert.equal(r.stderr, "", format);
+      assert.equal(r.code, 1, `${format}: the last row is prohibited`);
+      assert.equal(readFileSync(log, "utf8").trim().split("\n").length, 5000, `${format}: every row decided and logged`);
+    }
+  });
+
+  it("check --batch | head exits 2 for a row that cannot be decided after the cut", () => {
+    const r = piped(["check", "--batch", broken, "-o", "jsonl", "--quiet"], 300);
+    assert.equal(r.stderr, "");
+    assert.equal(r.code, 2);
+  });
+
+  it("screen FILE | head exits 1 for a match after the cut, in every format", () => {
+    const names = join(dir, "vendors-late.csv");
+    const lines = ["name,country"];
+    for (let i = 1; i < 5000; i++) lines.push(`Acme Widgets ${i},US`);
+    writeFileSync(names, [...lines, "Kaspersky Lab,RU"].join("\n") + "\n");
+    for (const format of ["csv", "json", "table"]) {
+      const r = piped(["screen", names, "-o", format, "--quiet"], 300);
+      assert.equal(r.stderr, "", format);
+      assert.equal(r.code, 1, `${format}: the last name is a match`);
+    }
+    const clean = join(dir, "vendors-clean.csv");
+    writeFileSync(clean, lines.join("\n") + "\n");
+    assert.equal(piped(["screen", clean, "-o", "csv", "--quiet"], 300).code, 0, "and 0 for a clean file");
+  });
 });
 
 describe("writers: a full disk is reported as such", { skip: !existsSync("/dev/full") && "no /dev/full" }, () => {
