@@ -7,11 +7,15 @@
  */
 import assert from "node:assert/strict";
 import { spawn, spawnSync, type SpawnSyncReturns } from "node:child_process";
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import type { ReportDocument } from "../src/model/finding.js";
 import type { SarifLog } from "../src/report/sarif/index.js";
+import { keyIdOf, signStatement } from "../src/attest/envelope.js";
+import { newKeyPair } from "../src/util/key-pair.js";
 import { repoPath } from "../src/testing/index.js";
 import { tempDir } from "../src/testing/temp.js";
 
@@ -196,6 +200,19 @@ function readerGone(args: string[]): Promise<{ code: number | null; stderr: stri
   });
 }
 
+/** Runs ictsguard (asynchronously: a test's own server must go on answering) and gives its exit code and output. */
+function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
 /** Runs ictsguard with standard output /dev/full: every write fails with ENOSPC. */
 function toFullDisk(args: string[]): SpawnSyncReturns<string> {
   const fd = openSync("/dev/full", "w");
@@ -304,5 +321,50 @@ describe("writers: a full disk is reported as such", { skip: !existsSync("/dev/f
     assert.equal(r.status, 2);
     assert.match(r.stderr, /^ictsguard: cannot write --output-file \/dev\/full: ENOSPC/);
     assert.doesNotMatch(r.stderr, /destroyed/);
+  });
+});
+
+describe("writers: --output-file into a missing folder, server backup and attest", () => {
+  it("server backup makes the folder; a backup that cannot be written is a usage error, not a bug", () => {
+    const init = spawnSync(process.execPath, [BIN, "server", "init", "-o", "json"], { cwd: dir, env, encoding: "utf8" });
+    assert.equal(init.status, 0, init.stderr);
+    const out = join(dir, "backups", "2025", "q1", "fleet.sqlite");
+    const r = spawnSync(process.execPath, [BIN, "server", "backup", "--output-file", out], { cwd: dir, env, encoding: "utf8" });
+    assert.equal(r.status, 0, r.stderr);
+    assert.ok(existsSync(out));
+
+    const blocker = join(dir, "a-file-not-a-folder");
+    writeFileSync(blocker, "");
+    const bad = spawnSync(process.execPath, [BIN, "server", "backup", "--output-file", join(blocker, "x", "fleet.sqlite")], { cwd: dir, env, encoding: "utf8" });
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /^ictsguard: cannot create the folder for .*a-file-not-a-folder\/x\/fleet\.sqlite/);
+    assert.doesNotMatch(bad.stderr, NO_BUG);
+    // a name that leads nowhere: SQLite cannot open the file
+    const dangling = join(dir, "dangling.sqlite");
+    symlinkSync(join(dir, "no", "such", "folder", "x.sqlite"), dangling);
+    const failed = spawnSync(process.execPath, [BIN, "server", "backup", "--output-file", dangling], { cwd: dir, env, encoding: "utf8" });
+    assert.equal(failed.status, 2);
+    assert.match(failed.stderr, /^ictsguard: cannot write the backup .*dangling\.sqlite: /);
+    assert.doesNotMatch(failed.stderr, NO_BUG);
+  });
+
+  it("attest makes the folder of --output-file", async () => {
+    const keys = newKeyPair("ed25519");
+    const keyId = keyIdOf(keys.publicKey);
+    const statement = { type: "ictsguard.attestation/clean-as-of/v1", site: { name: "default" }, signingKey: { keyId, algorithm: "ed25519", publicKey: keys.publicPem } };
+    const envelope = signStatement(statement, keys.privatePem, keyId);
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(JSON.stringify(envelope));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const out = join(dir, "statements", "2025", "site.json");
+      const r = await run(["attest", "--server", `http://127.0.0.1:${(server.address() as AddressInfo).port}`, "--api-key", "k", "--output-file", out, "-q", "--retries", "1"]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.deepEqual(JSON.parse(readFileSync(out, "utf8")), envelope);
+    } finally {
+      server.close();
+    }
   });
 });
