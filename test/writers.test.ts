@@ -3,7 +3,7 @@
  * in every command and in `--help`, with the exit code the whole run earns; a full disk
  * (/dev/full) reported as such; `--output-file` into a folder that does not exist yet; and
  * hostile text from inventories (terminal escapes, bidi controls, formulas) in every format
- * people read.
+ * people read and in error messages.
  */
 import assert from "node:assert/strict";
 import { spawn, spawnSync, type SpawnSyncReturns } from "node:child_process";
@@ -366,5 +366,36 @@ describe("writers: --output-file into a missing folder, server backup and attest
     } finally {
       server.close();
     }
+  });
+});
+
+describe("writers: error messages quote input escaped", () => {
+  const ESC = "\u001b";
+  it("a report that is not JSON, and one naming an id with escapes: stderr holds no control or bidi character", () => {
+    const notJson = join(dir, "esc-report.json");
+    writeFileSync(notJson, `${ESC}]0;PWNED\u0007${ESC}[2J\u202eevil`);
+    const r = spawnSync(process.execPath, [BIN, "report", notJson], { cwd: dir, env, encoding: "utf8" });
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /^ictsguard: .*esc-report\.json: not JSON/);
+    assert.match(r.stderr, /\\u202Eevil/);
+    assert.doesNotMatch(r.stderr, /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
+
+    const scan = spawnSync(process.execPath, [BIN, "scan", repoPath("examples/fleet/windows-software.csv"), "-o", "json", "--as-of", "2025-01-01"], { cwd: dir, env, encoding: "utf8" });
+    const doc = JSON.parse(scan.stdout) as { findings: { product?: string }[] };
+    doc.findings[0]!.product = `x${ESC}]0;PWNED\u0007\u202e`;
+    const badId = join(dir, "bad-id-report.json");
+    writeFileSync(badId, JSON.stringify(doc));
+    const r2 = spawnSync(process.execPath, [BIN, "report", badId], { cwd: dir, env, encoding: "utf8" });
+    assert.equal(r2.status, 2, r2.stderr);
+    assert.match(r2.stderr, /^ictsguard: /);
+    assert.doesNotMatch(r2.stderr, /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
+  });
+
+  it("a message of several lines keeps its lines", () => {
+    const config = join(dir, "bad-config.yaml");
+    writeFileSync(config, "profile: 12\nfailOn: nope\n");
+    const r = spawnSync(process.execPath, [BIN, "scan", repoPath("examples/fleet/windows-software.csv"), "-c", config], { cwd: dir, env, encoding: "utf8" });
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /^ictsguard: invalid config file:\n {2}\S/);
   });
 });
