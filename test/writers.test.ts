@@ -1,21 +1,31 @@
 /**
  * The writers as users meet them, through the real CLI: a reader that stops early (`| head`),
- * `--output-file` into a folder that does not exist yet, and hostile text from inventories
- * (terminal escapes, bidi controls, formulas) in every format people read.
+ * in every command and in `--help`, with the exit code the whole run earns; a full disk
+ * (/dev/full) reported as such; `--output-file` into a folder that does not exist yet; and
+ * hostile text from inventories (terminal escapes, bidi controls, formulas) in every format
+ * people read and in error messages.
  */
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
-import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { spawn, spawnSync, type SpawnSyncReturns } from "node:child_process";
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import type { ReportDocument } from "../src/model/finding.js";
 import type { SarifLog } from "../src/report/sarif/index.js";
+import { keyIdOf, signStatement } from "../src/attest/envelope.js";
+import { newKeyPair } from "../src/util/key-pair.js";
 import { repoPath } from "../src/testing/index.js";
 import { tempDir } from "../src/testing/temp.js";
 
 const BIN = repoPath("bin/ictsguard.js");
 const dir = tempDir("ictsguard-writers-");
 after(() => rmSync(dir, { recursive: true, force: true }));
+/** An ICTSGUARD_HOME of the tests' own: no installed catalog, no imported list, no store but the one made here. */
+const home = join(dir, "home");
+mkdirSync(home);
+const env = { ...process.env, ICTSGUARD_HOME: home, DATABASE_URL: "", NO_COLOR: "1" };
 
 /** A fleet where every host runs Kaspersky: a report far larger than a pipe's buffer. */
 function bigFleet(hosts: number): string {
@@ -62,7 +72,7 @@ describe("writers: a reader that stops early", () => {
     assert.equal(brokenRun.code, 2);
   });
 
-  it("check --batch | head ends quietly with the code of the rows decided so far", () => {
+  it("check --batch | head ends quietly with the code the batch earned", () => {
     const batch = join(dir, "orders.csv");
     const rows = ["role,action,vendor,date"];
     for (let i = 0; i < 20_000; i++) rows.push("business,buy,AO Kaspersky Lab,2024-08-01");
@@ -105,7 +115,7 @@ describe("writers: check --batch streams", () => {
 });
 
 describe("writers: screen | head", () => {
-  it("ends quietly with the code of the names screened so far", () => {
+  it("ends quietly with the code the names earned", () => {
     const names = join(dir, "vendors.csv");
     const rows = ["name"];
     for (let i = 0; i < 1500; i++) rows.push(i % 2 ? "AO Kaspersky Lab" : `Acme Supplies ${i}`);
@@ -175,5 +185,217 @@ describe("writers: hostile text from inventories", () => {
     assert.equal(r.status, 2);
     assert.match(r.stderr, /ictsguard: error: /);
     assert.doesNotMatch(r.stderr, /[\u001b\u202e]/);
+  });
+});
+
+/** Runs ictsguard with standard output a pipe whose reader is gone before the first byte (`| true`), asynchronously. */
+function readerGone(args: string[]): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] });
+    child.stdout.destroy();
+    let stderr = "";
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stderr }));
+  });
+}
+
+/** Runs ictsguard (asynchronously: a test's own server must go on answering) and gives its exit code and output. */
+function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** Runs ictsguard with standard output /dev/full: every write fails with ENOSPC. */
+function toFullDisk(args: string[]): SpawnSyncReturns<string> {
+  const fd = openSync("/dev/full", "w");
+  try {
+    return spawnSync(process.execPath, [BIN, ...args], { cwd: dir, env, encoding: "utf8", stdio: ["ignore", fd, "pipe"] });
+  } finally {
+    closeSync(fd);
+  }
+}
+
+const NO_BUG = /internal error|this is a bug|EPIPE|\n\s+at /;
+
+describe("writers: every command ends quietly when its reader has gone", () => {
+  // each of these wrote straight to standard output, and died on EPIPE as "internal error ... this is a bug"
+  const runs: [string[], number][] = [
+    [["catalog", "list"], 0],
+    [["catalog", "list", "-s", "products"], 0],
+    [["catalog", "list", "-o", "json"], 0],
+    [["catalog", "show", "us-bis-icts-fd-kaspersky-2024"], 0],
+    [["catalog", "status"], 0],
+    [["catalog", "validate"], 0],
+    [["formats"], 0],
+    [["lists"], 0],
+    [["lists", "-o", "json"], 0],
+    [["screen", "eval", "--no-baselines"], 0],
+    [["--help"], 0],
+    [["scan", "--help"], 0],
+    [["help", "check"], 0],
+    [["--version"], 0],
+    // an error still earns its code
+    [["catalog", "show", "no-such-entry"], 2],
+  ];
+  for (const [args, expected] of runs) {
+    it(`ictsguard ${args.join(" ")} | true: exit ${expected}, nothing on stderr but its own error`, async () => {
+      const r = await readerGone(args);
+      assert.doesNotMatch(r.stderr, NO_BUG);
+      if (expected === 0) assert.equal(r.stderr, "");
+      assert.equal(r.code, expected, r.stderr);
+    });
+  }
+});
+
+describe("writers: check --batch and screen decide all of their input after the reader has gone", () => {
+  // 5,000 rows, the prohibited one last: far more output than a pipe holds before it
+  const orders = join(dir, "orders-late.csv");
+  const rows = ["role,action,vendor"];
+  for (let i = 1; i < 5000; i++) rows.push(`business,buy,Acme Widgets ${i}`);
+  writeFileSync(orders, [...rows, "business,buy,Kaspersky Lab"].join("\n") + "\n");
+  const broken = join(dir, "orders-late-broken.csv");
+  writeFileSync(broken, [...rows, "business,fly,Acme Widgets"].join("\n") + "\n");
+
+  it("check --batch | head exits 1 for a prohibited row after the cut, in every format, and logs every decision", () => {
+    for (const format of ["jsonl", "json", "table"]) {
+      const log = join(dir, `decisions-${format}.jsonl`);
+      const r = piped(["check", "--batch", orders, "-o", format, "--quiet", "--log", log], 300);
+      assert.equal(r.stderr, "", format);
+      assert.equal(r.code, 1, `${format}: the last row is prohibited`);
+      assert.equal(readFileSync(log, "utf8").trim().split("\n").length, 5000, `${format}: every row decided and logged`);
+    }
+  });
+
+  it("check --batch | head exits 2 for a row that cannot be decided after the cut", () => {
+    const r = piped(["check", "--batch", broken, "-o", "jsonl", "--quiet"], 300);
+    assert.equal(r.stderr, "");
+    assert.equal(r.code, 2);
+  });
+
+  it("screen FILE | head exits 1 for a match after the cut, in every format", () => {
+    const names = join(dir, "vendors-late.csv");
+    const lines = ["name,country"];
+    for (let i = 1; i < 5000; i++) lines.push(`Acme Widgets ${i},US`);
+    writeFileSync(names, [...lines, "Kaspersky Lab,RU"].join("\n") + "\n");
+    for (const format of ["csv", "json", "table"]) {
+      const r = piped(["screen", names, "-o", format, "--quiet"], 300);
+      assert.equal(r.stderr, "", format);
+      assert.equal(r.code, 1, `${format}: the last name is a match`);
+    }
+    const clean = join(dir, "vendors-clean.csv");
+    writeFileSync(clean, lines.join("\n") + "\n");
+    assert.equal(piped(["screen", clean, "-o", "csv", "--quiet"], 300).code, 0, "and 0 for a clean file");
+  });
+});
+
+describe("writers: a full disk is reported as such", { skip: !existsSync("/dev/full") && "no /dev/full" }, () => {
+  it("standard output: 'cannot write standard output: ENOSPC', exit 2, not an internal bug", () => {
+    for (const args of [
+      ["scan", repoPath("examples/fleet/windows-software.csv"), "-o", "json", "--as-of", "2025-01-01"],
+      ["screen", "--name", "Kaspersky Lab", "-o", "csv"],
+      ["check", "--role", "business", "--action", "buy", "--vendor", "Kaspersky Lab", "-o", "json"],
+      ["catalog", "list"],
+      ["formats"],
+      ["--help"],
+    ]) {
+      const r = toFullDisk(args);
+      assert.equal(r.status, 2, `${args.join(" ")}: ${r.stderr}`);
+      assert.match(r.stderr, /^ictsguard: cannot write standard output: ENOSPC/m, args.join(" "));
+      assert.doesNotMatch(r.stderr, NO_BUG, args.join(" "));
+      assert.equal(r.stderr.match(/cannot write/g)?.length, 1, `${args.join(" ")}: said once`);
+    }
+  });
+
+  it("--output-file: the ENOSPC is told, not what closing the failed file said", () => {
+    const batch = join(dir, "orders-full.csv");
+    writeFileSync(batch, ["role,action,vendor", ...Array.from({ length: 500 }, () => "business,buy,Kaspersky Lab")].join("\n") + "\n");
+    const r = spawnSync(process.execPath, [BIN, "check", "--batch", batch, "-o", "json", "--output-file", "/dev/full", "-q"], { cwd: dir, env, encoding: "utf8" });
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /^ictsguard: cannot write --output-file \/dev\/full: ENOSPC/);
+    assert.doesNotMatch(r.stderr, /destroyed/);
+  });
+});
+
+describe("writers: --output-file into a missing folder, server backup and attest", () => {
+  it("server backup makes the folder; a backup that cannot be written is a usage error, not a bug", () => {
+    const init = spawnSync(process.execPath, [BIN, "server", "init", "-o", "json"], { cwd: dir, env, encoding: "utf8" });
+    assert.equal(init.status, 0, init.stderr);
+    const out = join(dir, "backups", "2025", "q1", "fleet.sqlite");
+    const r = spawnSync(process.execPath, [BIN, "server", "backup", "--output-file", out], { cwd: dir, env, encoding: "utf8" });
+    assert.equal(r.status, 0, r.stderr);
+    assert.ok(existsSync(out));
+
+    const blocker = join(dir, "a-file-not-a-folder");
+    writeFileSync(blocker, "");
+    const bad = spawnSync(process.execPath, [BIN, "server", "backup", "--output-file", join(blocker, "x", "fleet.sqlite")], { cwd: dir, env, encoding: "utf8" });
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /^ictsguard: cannot create the folder for .*a-file-not-a-folder\/x\/fleet\.sqlite/);
+    assert.doesNotMatch(bad.stderr, NO_BUG);
+    // a name that leads nowhere: SQLite cannot open the file
+    const dangling = join(dir, "dangling.sqlite");
+    symlinkSync(join(dir, "no", "such", "folder", "x.sqlite"), dangling);
+    const failed = spawnSync(process.execPath, [BIN, "server", "backup", "--output-file", dangling], { cwd: dir, env, encoding: "utf8" });
+    assert.equal(failed.status, 2);
+    assert.match(failed.stderr, /^ictsguard: cannot write the backup .*dangling\.sqlite: /);
+    assert.doesNotMatch(failed.stderr, NO_BUG);
+  });
+
+  it("attest makes the folder of --output-file", async () => {
+    const keys = newKeyPair("ed25519");
+    const keyId = keyIdOf(keys.publicKey);
+    const statement = { type: "ictsguard.attestation/clean-as-of/v1", site: { name: "default" }, signingKey: { keyId, algorithm: "ed25519", publicKey: keys.publicPem } };
+    const envelope = signStatement(statement, keys.privatePem, keyId);
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(JSON.stringify(envelope));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const out = join(dir, "statements", "2025", "site.json");
+      const r = await run(["attest", "--server", `http://127.0.0.1:${(server.address() as AddressInfo).port}`, "--api-key", "k", "--output-file", out, "-q", "--retries", "1"]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.deepEqual(JSON.parse(readFileSync(out, "utf8")), envelope);
+    } finally {
+      server.close();
+    }
+  });
+});
+
+describe("writers: error messages quote input escaped", () => {
+  const ESC = "\u001b";
+  it("a report that is not JSON, and one naming an id with escapes: stderr holds no control or bidi character", () => {
+    const notJson = join(dir, "esc-report.json");
+    writeFileSync(notJson, `${ESC}]0;PWNED\u0007${ESC}[2J\u202eevil`);
+    const r = spawnSync(process.execPath, [BIN, "report", notJson], { cwd: dir, env, encoding: "utf8" });
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /^ictsguard: .*esc-report\.json: not JSON/);
+    assert.match(r.stderr, /\\u202Eevil/);
+    assert.doesNotMatch(r.stderr, /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
+
+    const scan = spawnSync(process.execPath, [BIN, "scan", repoPath("examples/fleet/windows-software.csv"), "-o", "json", "--as-of", "2025-01-01"], { cwd: dir, env, encoding: "utf8" });
+    const doc = JSON.parse(scan.stdout) as { findings: { product?: string }[] };
+    doc.findings[0]!.product = `x${ESC}]0;PWNED\u0007\u202e`;
+    const badId = join(dir, "bad-id-report.json");
+    writeFileSync(badId, JSON.stringify(doc));
+    const r2 = spawnSync(process.execPath, [BIN, "report", badId], { cwd: dir, env, encoding: "utf8" });
+    assert.equal(r2.status, 2, r2.stderr);
+    assert.match(r2.stderr, /^ictsguard: /);
+    assert.doesNotMatch(r2.stderr, /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
+  });
+
+  it("a message of several lines keeps its lines", () => {
+    const config = join(dir, "bad-config.yaml");
+    writeFileSync(config, "profile: 12\nfailOn: nope\n");
+    const r = spawnSync(process.execPath, [BIN, "scan", repoPath("examples/fleet/windows-software.csv"), "-c", config], { cwd: dir, env, encoding: "utf8" });
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /^ictsguard: invalid config file:\n {2}\S/);
   });
 });

@@ -9,7 +9,9 @@
  */
 import { Command, CommanderError } from "commander";
 import { PACKAGE_VERSION } from "../util/package-root.js";
+import { cleanForTerminal } from "../report/text.js";
 import { EXIT_ERROR } from "./exit-codes.js";
+import { watchStdout } from "./stdout.js";
 
 /** Each command's definition, loaded only when it is needed, in the order help lists them. */
 const COMMANDS: Record<string, () => Promise<Command>> = {
@@ -71,7 +73,8 @@ function needed(args: readonly string[]): string[] {
 /** What the catch-all prints for an error no command expected: a bug, with the stack only under `--debug`. */
 export function unexpectedErrorMessage(err: unknown, debug: boolean): string {
   const e = err as Error | undefined;
-  const what = `${e?.name ?? "Error"}: ${String(e?.message ?? err).split("\n")[0]!.slice(0, 300)}`;
+  // the message may quote input (a parser's excerpt): cut, then escaped, as printIssue does
+  const what = cleanForTerminal(`${e?.name ?? "Error"}: ${String(e?.message ?? err).split("\n")[0]!.slice(0, 300)}`);
   return (
     `ictsguard: internal error (internal/unexpected): ${what}\n` +
     "ictsguard: this is a bug in ictsguard, not a problem with your input; please report it with the command you ran" +
@@ -80,6 +83,8 @@ export function unexpectedErrorMessage(err: unknown, debug: boolean): string {
 }
 
 export async function main(argv: string[] = process.argv): Promise<void> {
+  // before anything writes: `| head` ends quietly, a full disk is reported as such (./stdout.ts)
+  watchStdout();
   // --debug is global: accepted before or after the command, up to a `--`
   const end = argv.indexOf("--") === -1 ? argv.length : argv.indexOf("--");
   const debug = argv.slice(2, end).includes("--debug");
@@ -101,7 +106,9 @@ export async function main(argv: string[] = process.argv): Promise<void> {
     // by name, so that the error classes' modules need not load for a run that throws none
     const name = (err as Error | undefined)?.name;
     if (name === "IctsError" || name === "UsageError") {
-      process.stderr.write(`ictsguard: ${(err as Error).message}\n`);
+      // messages quote inputs (file names, ids, a parser's excerpt): each line cut and escaped, as every issue is
+      const { capped } = await import("./output.js");
+      process.stderr.write(`ictsguard: ${String((err as Error).message).split("\n").map(capped).join("\n")}\n`);
       if (debug) process.stderr.write(`${(err as Error).stack}\n`);
       process.exitCode = EXIT_ERROR;
       return;

@@ -2,7 +2,8 @@
  * @module
  * Where a command writes: standard output, or `--output-file` (its folder made when missing).
  * `ictsguard scan ... | head` is normal use: when the reader goes away (EPIPE), writing stops
- * quietly and the command ends with the exit code its run earned, never a stack trace. Every
+ * quietly and the command ends with the exit code its run earned, never a stack trace; any other
+ * failure to write (a full disk) is a usage error that says so, exit 2 (./stdout.ts). Every
  * line written to stderr about the input goes through `printIssue`, which escapes what the
  * input put in it.
  */
@@ -13,6 +14,7 @@ import { formatSource } from "../model/errors.js";
 import { cleanForTerminal } from "../report/text.js";
 import { UsageError } from "../scan/index.js";
 import { fileSink } from "../io/file-sink.js";
+import { stdoutFailureMessage, watchStdout } from "./stdout.js";
 
 export type Output = {
   stream: NodeJS.WritableStream;
@@ -21,10 +23,11 @@ export type Output = {
   readonly closed: boolean;
   /**
    * Runs the writing; a write that failed because the reader went away ends it quietly
-   * (resolves `false`); any other failure is thrown.
+   * (resolves `false`); any other failure is thrown as a UsageError naming the output and the
+   * first error it had (`cannot write standard output: ENOSPC ...`).
    */
   write(fn: (out: NodeJS.WritableStream) => Promise<void>): Promise<boolean>;
-  /** Flushes and closes a file (standard output stays open). */
+  /** Flushes and closes a file (standard output stays open); rejects with the first error the file had. */
   end(): Promise<void>;
 };
 
@@ -32,6 +35,7 @@ export function openOutput(file: string | undefined): Output {
   let closed = false;
   let failure: Error | undefined;
   let stream: NodeJS.WritableStream;
+  const stdout = file === undefined ? watchStdout() : undefined;
   if (file !== undefined) {
     try {
       mkdirSync(dirname(file), { recursive: true });
@@ -43,30 +47,32 @@ export function openOutput(file: string | undefined): Output {
     f.on("error", (err) => (failure ??= err));
     stream = f;
   } else {
+    // `| head`: the reader stopped early; that is not an error of ours (watched for the whole run by ./stdout.ts)
     stream = process.stdout;
-    // `| head`: the reader stopped early; that is not an error of ours
-    process.stdout.on("error", (err: NodeJS.ErrnoException) => {
-      if (err.code === "EPIPE") closed = true;
-      else failure ??= err;
-    });
   }
   const fileError = (err: Error): UsageError => new UsageError(`cannot write --output-file ${file}: ${err.message}`);
+  const stdoutError = (err: Error): UsageError => {
+    stdout!.told = true; // thrown to main(), which prints it: not again at exit
+    return new UsageError(stdoutFailureMessage(err));
+  };
   return {
     stream,
     toFile: file !== undefined,
     get closed() {
-      return closed;
+      return closed || (stdout?.closed ?? false);
     },
     async write(fn) {
       try {
         await fn(stream);
         return true;
       } catch (err) {
-        if (closed || (err as NodeJS.ErrnoException).code === "EPIPE") {
+        if (closed || stdout?.closed || (err as NodeJS.ErrnoException).code === "EPIPE") {
           closed = true;
           return false;
         }
         if (file !== undefined) throw fileError(failure ?? (err as Error));
+        // standard output failed (its 'error' event comes before the failed write's callback is seen here): the first error, as it is
+        if (stdout!.failure) throw stdoutError(stdout!.failure);
         throw err;
       }
     },
@@ -74,7 +80,8 @@ export function openOutput(file: string | undefined): Output {
       if (file === undefined) return Promise.resolve();
       return new Promise<void>((resolve, reject) =>
         stream.end((err?: Error | null) => {
-          const e = err ?? failure;
+          // the first failure: after a failed write, end() only says the stream was destroyed
+          const e = failure ?? err;
           if (e) reject(fileError(e));
           else resolve();
         }),

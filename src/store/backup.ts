@@ -51,13 +51,20 @@ export async function backupStore(options: StoreOptions & { output: string }): P
   const path = sqlitePath(options);
   if (!existsSync(path)) throw new BackupError(`no store at ${path}`);
   if (existsSync(options.output)) throw new BackupError(`${options.output} exists: name a new file`);
+  // its folder made when missing, as every --output-file is
+  try {
+    mkdirSync(dirname(options.output), { recursive: true });
+  } catch (err) {
+    throw new BackupError(`cannot create the folder for ${options.output}: ${(err as Error).message}`);
+  }
   const db = await openSqlite(path, true);
   try {
     const r = await db.backup(options.output);
     return { file: options.output, bytes: statSync(options.output).size, pages: r.totalPages };
   } catch (err) {
     rmSync(options.output, { force: true });
-    throw err;
+    // a file that cannot be written (a full disk, no permission) is the user's to fix, not a bug
+    throw new BackupError(`cannot write the backup ${options.output}: ${(err as Error).message}`, { cause: err });
   } finally {
     db.close();
   }

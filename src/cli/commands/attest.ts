@@ -8,7 +8,8 @@
  * (an unreadable file or key).
  */
 import { createPublicKey, type KeyObject } from "node:crypto";
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
 import { Command, Option } from "commander";
 import type { Statement } from "../../attest/statement.js";
 import { UsageError } from "../../scan/index.js";
@@ -69,6 +70,7 @@ async function fetchStatement(flags: FetchFlags): Promise<number> {
     return EXIT_INVALID;
   }
   try {
+    mkdirSync(dirname(flags.outputFile), { recursive: true }); // as every --output-file
     writeFileSync(flags.outputFile, `${JSON.stringify(got.body, null, 2)}\n`);
   } catch (err) {
     throw new UsageError(`cannot write ${flags.outputFile}: ${(err as Error).message}`);

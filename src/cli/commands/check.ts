@@ -19,7 +19,7 @@ import { createChecker } from "../../policy/check.js";
 import { CHECK_FORMATS, CHECK_PRESENTERS, type CheckEvent, type CheckFormat, type CheckReport } from "../../report/check/index.js";
 import { presenterFor } from "../../report/presenter.js";
 import { UsageError } from "../../scan/index.js";
-import { produce } from "../../util/channel.js";
+import { ChannelClosedError, produce } from "../../util/channel.js";
 import { EXIT_ERROR, EXIT_FINDINGS, EXIT_OK } from "../exit-codes.js";
 import { openOutput, printIssue } from "../output.js";
 import { createCountProgress } from "../progress.js";
@@ -117,14 +117,11 @@ async function check(flags: CheckFlags): Promise<number> {
   if (flags.log) log = openDecisionLog(flags.log);
   const output = openOutput(flags.outputFile);
   const presenter = presenterFor(CHECK_PRESENTERS, format, "check output");
-  // What the rows decided so far earn, for a reader that stops early (`| head`).
-  let earned = EXIT_OK;
-  const earn = (code: number): void => {
-    earned = Math.max(earned, code);
-  };
   let code: number | undefined;
+  // What stopped the batch (a read error, a bug); no presenter reports it once the reader has gone.
+  let batchFailure: { error: unknown } | undefined;
   try {
-    const finished = await output.write(async (out) => {
+    await output.write(async (out) => {
       if (single) {
         const result = checker.check(single);
         log?.append(result);
@@ -136,6 +133,21 @@ async function check(flags: CheckFlags): Promise<number> {
       const input = await openBatch(flags.batch!, limits.maxGzipRatio);
       const progress = createCountProgress(!flags.quiet, "checking", "rows decided", input.size);
       const printIssues = !flags.quiet && (format !== "table" || toFile);
+      // Whether the presenter stopped because the reader went away (`| head`): settled once it stopped.
+      let readerGone!: (gone: boolean) => void;
+      const presenterStopped = new Promise<boolean>((resolve) => (readerGone = resolve));
+      // Once it has, the rest of the batch is decided without being written (and still logged), so the
+      // exit code is the one the whole batch earns; one row at a time, nothing kept.
+      let draining = false;
+      const hand = async (push: (event: CheckEvent) => Promise<void>, event: CheckEvent): Promise<void> => {
+        if (draining) return;
+        try {
+          await push(event);
+        } catch (err) {
+          if (!(err instanceof ChannelClosedError) || !(await presenterStopped)) throw err;
+          draining = true;
+        }
+      };
       // The batch decides as the presenter pulls: each decision waits until the output has taken the one before.
       const batch = produce<CheckEvent, BatchSummary>((push) =>
         runBatch({
@@ -149,32 +161,42 @@ async function check(flags: CheckFlags): Promise<number> {
           onRow: (rows) => progress.update(input.bytesRead(), rows),
           onResult: async (r) => {
             log?.append(r);
-            if (failOn !== "none" && DECISION_RANK[r.decision] >= DECISION_RANK[failOn]) earn(EXIT_FINDINGS);
-            await push({ result: r });
+            await hand(push, { result: r });
           },
           onIssue: async (issue) => {
-            if (issue.severity === "error") earn(EXIT_ERROR);
-            if (printIssues) printIssue(issue);
-            await push({ issue });
+            if (printIssues || (draining && !flags.quiet)) printIssue(issue);
+            await hand(push, { issue });
           },
+        }).catch((error: unknown) => {
+          batchFailure = { error };
+          throw error;
         }),
       );
       const report: CheckReport = { kind: "batch", input: flags.batch!, catalog: { version: catalog.version, digest: catalog.digest }, events: batch.items, summary: batch.result };
       try {
         await presenter.write(report, out, { color });
+        readerGone(false);
+      } catch (err) {
+        readerGone(output.closed || (err as NodeJS.ErrnoException).code === "EPIPE");
+        throw err;
       } finally {
-        // Also when writing failed (a reader gone away): the batch stops, and a finished one gives its code.
+        // The batch ends: drained to its end when the reader went away, stopped when writing failed otherwise.
         const summary = await batch.finish();
         if (summary) code = summary.errors > 0 ? EXIT_ERROR : summary.failed ? EXIT_FINDINGS : EXIT_OK;
         progress.stop();
       }
     });
-    if (!finished) code = Math.max(code ?? EXIT_OK, earned);
-  } finally {
+    // drained after the reader went away, and then failed: an error all the same (exit 2)
+    if (code === undefined && output.closed && batchFailure && !(batchFailure.error instanceof ChannelClosedError)) throw batchFailure.error;
+  } catch (err) {
     log?.close();
-    await output.end();
+    // the write error is the one to tell: closing the file after it only says the stream was destroyed
+    await output.end().catch(() => {});
+    throw err;
   }
-  return code ?? earned;
+  log?.close();
+  await output.end();
+  return code ?? EXIT_OK;
 }
 
 /** The batch, opened by the shared opener (gzip by its bytes, encoding, `-`); a bad path is a usage error. */

@@ -127,10 +127,26 @@ async function screen(file: string | undefined, flags: ScreenFlags): Promise<num
     run.countErrors(issues);
     return { summary: run.summary, errors: issues };
   };
-  await output.write((out) => presenterFor(SCREEN_PRESENTERS, format, "screen report").write({ head, results, tail }, out, { color }));
+  // The presenter pulls the results through this view, whose loop ending does not close them: when the
+  // reader went away (`| head`), the rest of the names are screened without being written, one at a
+  // time, so the exit code is the one the whole input earns.
+  const source = results[Symbol.asyncIterator]();
+  const pulled: AsyncIterable<ScreenResult> = { [Symbol.asyncIterator]: () => ({ next: () => source.next() }) };
+  let written: boolean;
+  try {
+    written = await output.write((out) => presenterFor(SCREEN_PRESENTERS, format, "screen report").write({ head, results: pulled, tail }, out, { color }));
+  } catch (err) {
+    await Promise.resolve(source.return?.()).catch(() => {}); // the input is closed; the write error is the one to tell
+    stopProgress();
+    // the write error is the one to tell: closing the file after it only says the stream was destroyed
+    await output.end().catch(() => {});
+    throw err;
+  }
+  if (!written) while (!(await source.next()).done);
   stopProgress();
   await output.end();
-  if (!flags.quiet && (format !== "table" || toFile)) {
+  // (a table shows its errors; one cut short by the reader does not)
+  if (!flags.quiet && (format !== "table" || toFile || !written)) {
     for (const e of issues) printIssue(e);
   }
   if (issues.some((i) => i.severity === "error")) return EXIT_ERROR;
