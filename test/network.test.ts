@@ -223,10 +223,10 @@ describe("network logs through the CLI: real samples and broken lines", () => {
   it("a file with no record of a forced network format is an input error (exit 2), like every other format's", () => {
     const inventory = repoPath("examples/fleet/windows-software.csv");
     const cases: [string, string, string][] = [
-      ["network/windows-dns", inventory, "windns/none"],
-      ["network/windows-dns", readerData("windows-dns", "no-packets.log"), "windns/none"],
-      ["network/dnsmasq", readerData("dnsmasq", "no-records.log"), "dnsmasq/none"],
-      ["network/squid", readerData("squid", "no-records.log"), "squid/none"],
+      ["network/windows-dns", inventory, "windns/empty"],
+      ["network/windows-dns", readerData("windows-dns", "no-packets.log"), "windns/empty"],
+      ["network/dnsmasq", readerData("dnsmasq", "no-records.log"), "dnsmasq/empty"],
+      ["network/squid", readerData("squid", "no-records.log"), "squid/empty"],
       ["network/zeek", readerData("zeek", "no-records.log"), "zeek/empty"],
     ];
     for (const [format, file, code] of cases) {

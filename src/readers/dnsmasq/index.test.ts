@@ -102,6 +102,6 @@ describe("dnsmasq / Pi-hole reader", () => {
   it("a syslog with no dnsmasq line holds no record: an error, not a clean log", async () => {
     const { observations, issues } = await readAll(dnsmasqReader, fixture("no-records.log"));
     assert.deepEqual(observations, []);
-    assert.deepEqual(issues.map((i) => [i.code, i.severity ?? "error"]), [["dnsmasq/none", "error"]]);
+    assert.deepEqual(issues.map((i) => [i.code, i.severity ?? "error"]), [["dnsmasq/empty", "error"]]);
   });
 });

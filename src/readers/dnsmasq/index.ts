@@ -99,7 +99,7 @@ async function* read(input: ReadInput, ctx: ReadContext): AsyncIterable<Observat
   }
   if (dnsmasqLines === 0) {
     // no record of this format (a syslog of other programs only): never a clean answer
-    ctx.report({ code: "dnsmasq/none", message: "no dnsmasq or pihole-FTL line: expected `... dnsmasq[pid]: query[A] name from client` (log-queries enabled); nothing was read", source: { file } });
+    ctx.report({ code: "dnsmasq/empty", message: "no dnsmasq or pihole-FTL line: expected `... dnsmasq[pid]: query[A] name from client` (log-queries enabled); nothing was read", source: { file } });
   }
   budget.finish();
 }

@@ -86,6 +86,6 @@ describe("squid reader", () => {
   it("a file of comment lines only holds no record: an error, not a clean log", async () => {
     const { observations, issues } = await readAll(squidReader, fixture("no-records.log"));
     assert.deepEqual(observations, []);
-    assert.deepEqual(issues.map((i) => [i.code, i.severity ?? "error"]), [["squid/none", "error"]]);
+    assert.deepEqual(issues.map((i) => [i.code, i.severity ?? "error"]), [["squid/empty", "error"]]);
   });
 });

@@ -74,7 +74,7 @@ async function* read(input: ReadInput, ctx: ReadContext): AsyncIterable<Observat
   }
   if (requests === 0) {
     // no record of this format (only comments and blank lines, or none that parsed): never a clean answer
-    ctx.report({ code: "squid/none", message: "no Squid access.log line: expected `time.ms elapsed client action/code bytes method URL user hierarchy/peer type` (native), or the common/combined format; nothing was read", source: { file } });
+    ctx.report({ code: "squid/empty", message: "no Squid access.log line: expected `time.ms elapsed client action/code bytes method URL user hierarchy/peer type` (native), or the common/combined format; nothing was read", source: { file } });
   }
   budget.finish();
 }

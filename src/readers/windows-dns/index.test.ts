@@ -109,10 +109,10 @@ describe("windows dns debug log reader", () => {
   it("a file with no PACKET line holds no record: an error, whether it is a DNS log's legend alone or another file forced as one", async () => {
     const legend = await readAll(windowsDnsReader, fixture("no-packets.log"));
     assert.deepEqual(legend.observations, []);
-    assert.deepEqual(legend.issues.map((i) => [i.code, i.severity ?? "error"]), [["windns/none", "error"]]);
+    assert.deepEqual(legend.issues.map((i) => [i.code, i.severity ?? "error"]), [["windns/empty", "error"]]);
     assert.match(legend.issues[0]!.message, /a Windows DNS Server debug log with no PACKET line: enable "Log packets for debugging"/);
     const csv = await readAll(windowsDnsReader, repoPath("src/readers/csv/testdata/generic.csv"));
-    assert.deepEqual(csv.issues.map((i) => [i.code, i.severity ?? "error", i.source.file]), [["windns/none", "error", repoPath("src/readers/csv/testdata/generic.csv")]]);
+    assert.deepEqual(csv.issues.map((i) => [i.code, i.severity ?? "error", i.source.file]), [["windns/empty", "error", repoPath("src/readers/csv/testdata/generic.csv")]]);
     assert.match(csv.issues[0]!.message, /^no PACKET line: expected a Windows DNS Server debug log/);
   });
 });

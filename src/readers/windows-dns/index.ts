@@ -123,7 +123,7 @@ async function* read(input: ReadInput, ctx: ReadContext): AsyncIterable<Observat
   if (packets === 0) {
     // no record of this format: not a DNS log (or one with packet logging off), never a clean answer
     ctx.report({
-      code: "windns/none",
+      code: "windns/empty",
       message: legend
         ? "a Windows DNS Server debug log with no PACKET line: enable \"Log packets for debugging\" (incoming, queries, UDP and TCP) and export it again; nothing was read"
         : "no PACKET line: expected a Windows DNS Server debug log (dns.log with packet logging enabled): `date time thread PACKET id UDP|TCP Snd|Rcv remote-IP xid [R] opcode [flags RCODE] type (n)wire(n)name(0)`; nothing was read",
