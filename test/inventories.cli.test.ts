@@ -266,3 +266,16 @@ describe("scan: a CSV inventory exported without its header line", () => {
     assert.equal(doc.findings.filter((f) => f.source.file.endsWith("windows-software.csv")).length, 7);
   });
 });
+
+describe("scan: an inventory whose only line is over the record limit", () => {
+  it("says no record was read (not \"empty file\"), located, exit 2, for dpkg-status (its fast path) and the .reg reader", () => {
+    const path = join(tempDir("ictsguard-huge-"), "huge.log");
+    writeFileSync(path, "A".repeat(2 * 1024 * 1024) + "\n");
+    for (const [format, code] of [["linux/dpkg-status", "dpkg/empty"], ["windows/reg", "reg/header"]] as const) {
+      const { code: exit, doc } = scan([path, "-f", format]);
+      assert.equal(exit, 2);
+      assert.deepEqual(doc.errors.map((e) => `${e.code}:${e.source.line}`), ["input/line-too-long:1", `${code}:1`], format);
+      assert.match(doc.errors[1]!.message, /^no record read: the file is not empty, but every line that is not blank was over the limit and skipped/, format);
+    }
+  });
+});
