@@ -251,3 +251,31 @@ describe("scan: Defender, Intune and PowerShell exports", () => {
     assert.deepEqual(doc.errors.map((e) => `${e.code}:${e.source.record}`), ["intune/app:3", "intune/app:4"]);
   });
 });
+
+describe("scan: a CSV inventory exported without its header line", () => {
+  it("is an input error (exit 2) located at line 1, never a clean scan, and the good inventory beside it is still judged", () => {
+    for (const name of ["no-header.csv", "no-header-no-version.csv"]) {
+      const alone = scan([testdata("csv", name), "--as-of", "2025-01-01"]);
+      assert.equal(alone.code, 2, name);
+      assert.deepEqual(alone.doc.errors.map((e) => `${e.code} ${e.source.file.split("/").pop()}:${e.source.line}`), [`csv/no-header ${name}:1`]);
+      assert.deepEqual(alone.doc.findings, []);
+      assert.match(alone.doc.errors[0]!.message, /^no header row: line 1 is a data row, not a header .*expected a header naming the columns/);
+    }
+    const { code, doc } = scan([testdata("csv", "no-header.csv"), repoPath("examples/fleet/windows-software.csv"), "--as-of", "2025-01-01"]);
+    assert.equal(code, 2, "the input error wins over the findings");
+    assert.equal(doc.findings.filter((f) => f.source.file.endsWith("windows-software.csv")).length, 7);
+  });
+});
+
+describe("scan: an inventory whose only line is over the record limit", () => {
+  it("says no record was read (not \"empty file\"), located, exit 2, for dpkg-status (its fast path) and the .reg reader", () => {
+    const path = join(tempDir("ictsguard-huge-"), "huge.log");
+    writeFileSync(path, "A".repeat(2 * 1024 * 1024) + "\n");
+    for (const [format, code] of [["linux/dpkg-status", "dpkg/empty"], ["windows/reg", "reg/header"]] as const) {
+      const { code: exit, doc } = scan([path, "-f", format]);
+      assert.equal(exit, 2);
+      assert.deepEqual(doc.errors.map((e) => `${e.code}:${e.source.line}`), ["input/line-too-long:1", `${code}:1`], format);
+      assert.match(doc.errors[1]!.message, /^no record read: the file is not empty, but every line that is not blank was over the limit and skipped/, format);
+    }
+  });
+});

@@ -220,6 +220,22 @@ describe("network logs through the CLI: real samples and broken lines", () => {
     assert.equal(doc.summary.observations, 3000 + 1000 + 1 + 2 + 0 + 8);
   });
 
+  it("a file with no record of a forced network format is an input error (exit 2), like every other format's", () => {
+    const inventory = repoPath("examples/fleet/windows-software.csv");
+    const cases: [string, string, string][] = [
+      ["network/windows-dns", inventory, "windns/empty"],
+      ["network/windows-dns", readerData("windows-dns", "no-packets.log"), "windns/empty"],
+      ["network/dnsmasq", readerData("dnsmasq", "no-records.log"), "dnsmasq/empty"],
+      ["network/squid", readerData("squid", "no-records.log"), "squid/empty"],
+      ["network/zeek", readerData("zeek", "no-records.log"), "zeek/empty"],
+    ];
+    for (const [format, file, code] of cases) {
+      const r = scan([file, "-f", format]);
+      assert.equal(r.code, 2, `${format} ${file}`);
+      assert.deepEqual(r.doc.errors.filter((e) => e.code === code).map((e) => e.source.file), [file], `${format} ${file}`);
+    }
+  });
+
   it("malformed lines in each format: located errors (file:line, what was expected) on stderr, exit 2, and the good lines still found", () => {
     const broken = [
       readerData("zeek", "malformed.log"),

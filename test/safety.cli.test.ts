@@ -152,6 +152,16 @@ describe("nothing read is an error, not a pass", () => {
     assert.match(table.stdout, /No restricted software found in what could be read .*: this is no clean result\./);
   });
 
+  it("an empty folder named beside a real inventory is input/empty at that folder: exit 2, the inventory's findings kept", () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, "failed-export", "sub"), { recursive: true });
+    writeFileSync(join(dir, "real.csv"), HEADER + KASPERSKY("real"));
+    const { code, doc } = scan([join(dir, "failed-export"), join(dir, "real.csv")]);
+    assert.equal(code, 2);
+    assert.deepEqual(hosts(doc), ["real"]);
+    assert.deepEqual(codes(doc), [["error", "input/empty", join(dir, "failed-export")]]);
+  });
+
   it("an inventory that lists nothing (a CSV header with no rows, an SBOM with no components) is input/nothing-read: exit 2; beside a real inventory too", () => {
     const dir = tempDir();
     writeFileSync(join(dir, "header-only.csv"), HEADER);

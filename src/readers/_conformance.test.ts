@@ -40,7 +40,7 @@ const FOLDERS: Record<string, string> = {
   "inventory/intune-json": "src/readers/intune-json/testdata",
   "inventory/nmap-xml": "src/readers/nmap-xml/testdata",
 };
-const NOT_INPUTS = /(\.md|inventory\.csv|spdx3-package_sbom\.json|empty\.[a-z.]+|no-name-column\.csv)$/;
+const NOT_INPUTS = /(\.md|inventory\.csv|spdx3-package_sbom\.json|empty\.[a-z.]+|no-name-column\.csv|no-records\.log)$/;
 
 /** Fixtures read only with --input-format: a table osquery's columns do not identify. */
 const FORCED_ONLY = /unknown-table\.json$/;

@@ -5,7 +5,7 @@
  * string (the `parse...(text)` helpers that collectors reuse), so both read alike.
  */
 import type { Observation } from "../model/observation.js";
-import { readLineRuns, type Line } from "./_text.js";
+import { noLineMessage, readLineRuns, type Line } from "./_text.js";
 import type { ReadContext, ReadInput, ReportableIssue } from "./types.js";
 
 /** A format's parser fed one line at a time: the observations each line completes, and the rest at the end. */
@@ -25,7 +25,8 @@ export async function* readWithLineParser(
   create: CreateLineParser,
   empty?: { code: string; expected: string },
 ): AsyncIterable<Observation> {
-  const parser = create(input.path, (issue) => ctx.report(issue));
+  // a parser that reports an input with no line itself ("empty file, expected ..."): true of the input it was given only if no line was skipped as too long
+  const parser = create(input.path, (issue) => ctx.report(issue.message.startsWith(EMPTY_FILE) ? { ...issue, message: noLineMessage(input, issue.message.slice(EMPTY_FILE.length)) } : issue));
   let any = false;
   // A decoded chunk's lines are taken without an asynchronous step each (most complete nothing),
   // and what they complete is emitted where the scan takes emitted observations (ReadContext.emit).
@@ -43,8 +44,11 @@ export async function* readWithLineParser(
   const out = parser.end();
   if (emit) for (const o of out) emit(o);
   else yield* out;
-  if (empty && !any) ctx.report({ code: empty.code, message: `empty file, expected ${empty.expected}`, source: { file: input.path, line: 1 } });
+  if (empty && !any) ctx.report({ code: empty.code, message: noLineMessage(input, empty.expected), source: { file: input.path, line: 1 } });
 }
+
+/** How a line parser's own message on an input with no line starts (see noLineMessage). */
+const EMPTY_FILE = "empty file, expected ";
 
 /** The observations of a text held in memory, and the problems found, as the reader reports them. */
 export function parseWithLineParser(text: string, file: string, create: CreateLineParser): { observations: Observation[]; issues: ReportableIssue[] } {

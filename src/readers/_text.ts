@@ -53,6 +53,20 @@ export type LineSplitter = {
   skipTo(lines: number): void;
 };
 
+/** The inputs (by their ReadInput object) in which a line over the limit was skipped: see {@link noLineMessage}. */
+const skippedLongLines = new WeakSet<object>();
+
+/**
+ * What to say of an input in which no line that is not blank was read: "empty file", or, when
+ * lines over the limit were skipped (`input/line-too-long`), that no record was read although
+ * the file was not empty. `expected` names the format ("a regedit export ...").
+ */
+export function noLineMessage(input: object, expected: string): string {
+  return skippedLongLines.has(input)
+    ? `no record read: the file is not empty, but every line that is not blank was over the limit and skipped (input/line-too-long); expected ${expected}`
+    : `empty file, expected ${expected}`;
+}
+
 export function createLineSplitter(input: Pick<ReadInput, "path" | "encoding">, ctx: ReadContext, options: { maxLineChars?: number } = {}): LineSplitter {
   const max = options.maxLineChars ?? ctx.limits?.maxRecordChars ?? DEFAULT_LIMITS.maxRecordChars;
   let buffered = "";
@@ -71,6 +85,7 @@ export function createLineSplitter(input: Pick<ReadInput, "path" | "encoding">, 
   const overflow = (): void => {
     skipping = true;
     buffered = "";
+    skippedLongLines.add(input);
     if (++tooLong <= 5) {
       ctx.report({
         code: "input/line-too-long",

@@ -508,7 +508,8 @@ function noteRead(path: string, reader: Reader, yielded: boolean, completed: boo
   else if (!erred) {
     // read to its end as this format, yet not one record and no error: a header with no rows,
     // an SBOM with no components. An inventory that lists nothing cannot show the estate is clean.
-    // (A network log read to its end is an answer: its lines may hold no lookup at all.)
+    // (A network log read to its end is an answer: its lines may hold no lookup at all. One that
+    // holds no record of its format at all is an error its reader reports: windns/empty ...)
     report({
       code: "input/nothing-read",
       message: `read as ${reader.name}, but it holds no records (no software, device or host listed): an empty inventory is no clean result; remove it from the scan if it is meant to be empty`,

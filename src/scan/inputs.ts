@@ -10,7 +10,9 @@
  * once, known by device and inode; a file reached twice is read once); a folder or link that
  * cannot be read is a located error and the walk goes on with the next entry; a FIFO, device or
  * socket is refused with a located error (opening a FIFO would block, and a device is not an
- * inventory). Standard input is named `-`, never by a special file's path.
+ * inventory). A folder named on the command line in which the walk finds no file at all is an
+ * error (`input/empty`, as an empty file is). Standard input is named `-`, never by a special
+ * file's path.
  */
 import type { Dirent, Stats } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
@@ -73,7 +75,17 @@ export async function expandInputs(inputs: readonly string[]): Promise<{ files: 
         return;
       }
       seen.add(identity(s));
+      const before = { files: files.length, problems: problems.length };
       await walk(path);
+      if (!discovered && files.length === before.files && problems.length === before.problems) {
+        // a folder named on the command line with no file in it leaves no other trace: a failed
+        // export job that left an empty folder is no clean answer, as an empty file is not
+        problems.push({
+          path,
+          code: "input/empty",
+          message: "empty folder: no file in it or its subfolders to scan (an export that failed?); remove it from the scan if it is meant to be empty",
+        });
+      }
     } else if (s.isFile()) {
       if (seen.has(identity(s))) return; // the same file by another link: read once
       seen.add(identity(s));

@@ -144,3 +144,81 @@ export function parseKind(value: string | undefined): ObservationKind | undefine
   const k = value.trim().toLowerCase().replace(/[\s_]+/g, "-");
   return (OBSERVATION_KINDS as readonly string[]).includes(k) ? (k as ObservationKind) : KIND_ALIASES[k];
 }
+
+/**
+ * Shapes of values that no column is named like. A header cell of one of these shapes makes the
+ * "header" a data row: a CSV exported without its header line (see headerProblem).
+ */
+const VALUE_SHAPES: readonly (readonly [RegExp, string])[] = [
+  [/^v?\d+(\.\d+)+([-+~_][0-9a-z.+~_-]*)?$/i, "a version number"],
+  [/^(\d{4}-\d{2}-\d{2}|\d{1,2}[./]\d{1,2}[./]\d{2,4})([T ]\S.*)?$/i, "a date"],
+  [/^(19|20)\d{2}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])$/, "a date"], // Uninstall InstallDate
+  [/^([a-z]:[\\/]|\\\\[^\\\s])/i, "a path"],
+  [/(^|::)(hkey_[a-z_]+|hk(lm|cu|cr|u):?)\\/i, "a registry path"],
+  [/^~?\/[^/\s]+\/\S*/, "a path"],
+  [/^[a-z][a-z0-9+.-]*:\/\/\S/i, "a URL"],
+  [/^pkg:[a-z]/i, "a package URL"],
+  [/^cpe:(2\.3:|\/)/i, "a CPE name"],
+  [/^\{?[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}\}?$/i, "a GUID"],
+  [/^[0-9a-f]{32,}$/i, "a hexadecimal id or hash"],
+  [/^[0-9a-f]{2}([:-])[0-9a-f]{2}(\1[0-9a-f]{2}){4}$/i, "a MAC address"],
+  [/^[^@\s]+@[^@\s]+\.[a-z]{2,}$/i, "an e-mail address"],
+  [/^[^\s*?][^*?]*\.(exe|dll|sys|msi|app|pkg|deb|rpm|apk|ipa|dmg)$/i, "a file name"],
+];
+
+/** What a header cell is shaped like when it is a value, not a column name: "a version number", a path ...; undefined for a name. */
+export function valueShape(cell: string): string | undefined {
+  const text = cell.trim();
+  if (text === "") return undefined;
+  for (const [shape, what] of VALUE_SHAPES) if (shape.test(text)) return what;
+  return undefined;
+}
+
+/**
+ * Why a first row taken for the header is a data row, or undefined when it may be a header: one
+ * of its cells is a value no column is named like (a version, a path, a GUID ...). Real headers
+ * (PowerShell, Intune, Defender, Lansweeper, Jamf, the generic form) never hold one; empty and
+ * unknown cells are common in them and prove nothing. Once per file.
+ */
+export function headerProblem(headers: readonly string[]): string | undefined {
+  for (let i = 0; i < headers.length; i++) {
+    const what = valueShape(headers[i]!);
+    if (what) return `cell ${i + 1} (${JSON.stringify(headers[i]!.trim())}) is ${what}, not a column name`;
+  }
+  return undefined;
+}
+
+/**
+ * The header cells to compare with the first data row (see echoProblem): those named like a
+ * column that names things (a name column, a kind column), whether or not that column was
+ * chosen (a data row taken for a header may hold `software` and also a program called `Name`).
+ */
+export function namingColumns(headers: readonly string[]): number[] {
+  const indexes: number[] = [];
+  headers.forEach((header, i) => {
+    if (NAMING_ALIASES.has(foldHeader(header))) indexes.push(i);
+  });
+  return indexes;
+}
+
+const NAMING_ALIASES: ReadonlySet<string> = new Set([...COLUMN_ALIASES.name, ...KIND_COLUMNS.flatMap((k) => COLUMN_ALIASES[k])]);
+
+/**
+ * Why the first data row shows the header to be a data row too, or undefined: in a column named
+ * like one that names things, the row holds the header cell's own text again, or both hold a
+ * kind (`software`, `process` ...). A header-less generic CSV (`host,kind,name,...` without its
+ * first line) has a kind in every row; its kind cell passes for a name column (`software`,
+ * `package`), and every row would be read as a program of that name.
+ */
+export function echoProblem(headers: readonly string[], record: readonly string[], columns: readonly number[]): string | undefined {
+  for (const i of columns) {
+    const head = headers[i]?.trim() ?? "";
+    const value = record[i]?.trim() ?? "";
+    if (head === "" || value === "") continue;
+    if (foldHeader(head) === foldHeader(value)) return `the next row holds ${JSON.stringify(value)} in column ${i + 1} too`;
+    if (parseKind(head) !== undefined && parseKind(value) !== undefined) {
+      return `column ${i + 1} holds a kind in both rows (${JSON.stringify(head)}, then ${JSON.stringify(value)})`;
+    }
+  }
+  return undefined;
+}

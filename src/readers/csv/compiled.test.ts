@@ -215,6 +215,22 @@ describe("the compiled CSV run (asm/csv-line.ts)", () => {
     assert.ok(taken > 40, `the compiled run took repeated lines in ${taken} of 120 inventories`);
   });
 
+  it("compares the first data row with the header before any line is counted unread: a header-less inventory is refused by either engine", async () => {
+    // the generic form without its header line and its version column: the first row, a clean
+    // program, is what the compiled run would count; every later row has `software` where the "header" has it
+    const lines: string[] = [];
+    for (let i = 0; i < 3000; i++) lines.push(i % 500 === 7 ? `ws-${i % 37},software,Kaspersky Free,AO Kaspersky Lab` : `ws-${i % 37},software,Google Chrome,Google LLC`);
+    const text = Buffer.from(lines.join("\n") + "\n");
+    const rng = createRng(20261207);
+    for (const chunks of [[text], chunked(text, rng), [text.subarray(0, 20), text.subarray(20, 60), text.subarray(60)]]) {
+      for (const [engine, fast] of [["wasm", true], ["js", true], ["js", false]] as const) {
+        const report = (await read(text, chunks, engine, fast)).report as { findings: unknown[]; errors: { code: string; source?: { line?: number } }[] };
+        assert.deepEqual(report.errors.map((e) => [e.code, e.source?.line]), [["csv/no-header", 1]], `${engine} ${fast}`);
+        assert.deepEqual(report.findings, []);
+      }
+    }
+  });
+
   it("reads quoted cells as tokenize does: a delimiter inside quotes is no cell boundary, a closing quote must end its cell, no other cell holds a quote", async () => {
     const lines = ["computername,name,publisher,version"];
     // a clean program with a catalog word, on many hosts whose names hold the delimiter: its key is counted for good

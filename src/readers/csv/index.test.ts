@@ -382,6 +382,55 @@ describe("inventory/csv: broken inputs", () => {
   });
 });
 
+describe("inventory/csv: a file without its header line", () => {
+  it("refuses a first row with a version in it, located at line 1, and reads nothing by the wrong columns", async () => {
+    const { observations, issues } = await read("no-header.csv");
+    assert.deepEqual(observations, []);
+    assert.deepEqual(codes(issues), [["csv/no-header", "error", 1]]);
+    assert.match(issues[0]!.message, /^no header row: line 1 is a data row, not a header \(cell 5 \("12\.1\.0\.506"\) is a version number, not a column name\); expected a header naming the columns, such as host,kind,name,vendor,version,path,identifier/);
+  });
+
+  it("refuses a first row whose `software` passed for a name column, when the next row holds a kind there too", async () => {
+    const { observations, issues } = await read("no-header-no-version.csv");
+    assert.deepEqual(observations, []);
+    assert.deepEqual(codes(issues), [["csv/no-header", "error", 1]]);
+    assert.match(issues[0]!.message, /line 1 is a data row, not a header \(the next row holds "software" in column 2 too\)/);
+  });
+
+  it("refuses a first row that holds a program called Name beside its kind, and one whose kind changes in the next row", async () => {
+    const named = await readText("ws-01,software,Name,Acme\nws-01,software,Kaspersky Free,AO Kaspersky Lab\n");
+    assert.deepEqual(named.observations, []);
+    assert.match(named.issues[0]!.message, /the next row holds "software" in column 2 too/);
+    const kinds = await readText("ws-01,process,klnagent,AO Kaspersky Lab\nws-01,software,Kaspersky Free,AO Kaspersky Lab\n");
+    assert.deepEqual(codes(kinds.issues), [["csv/no-header", "error", 1]]);
+    assert.match(kinds.issues[0]!.message, /column 2 holds a kind in both rows \("process", then "software"\)/);
+    // after a #TYPE line and blank lines the check is on the row taken for the header, wherever it is
+    const typed = await readText("#TYPE System.Management.Automation.PSCustomObject\r\n\"Kaspersky Free\",\"21.9.6.465\",\"AO Kaspersky Lab\",\"software\"\r\n");
+    assert.deepEqual(codes(typed.issues), [["csv/no-header", "error", 2]]);
+  });
+
+  it("reads real headers as before: unknown, empty, spaced and kind-named columns are no evidence of data", async () => {
+    const headers: [string, string, number][] = [
+      ["DisplayName,DisplayVersion,Publisher,InstallDate,InstallLocation,UninstallString,PSPath,PSChildName", 'Kaspersky Free,21.9.6.465,AO Kaspersky Lab,20240115,C:\\KF\\,"MsiExec.exe /X{0B2C}",Microsoft.PowerShell.Core\\Registry::HKEY_LOCAL_MACHINE\\SOFTWARE\\x,{0B2C}', 1],
+      ["Name,OS platform,Vendor,Installed versions,Exposed devices,Weaknesses,Threats,Impact,Tags", "Endpoint Security,Windows,Kaspersky,11.10.0.399,3,0,0,0,", 1],
+      ["Time,Entry Location,Entry,Enabled,Category,Profile,Description,Signer,Company,Image Path,Version,Launch String", "20240115,HKLM\\Run,avp,enabled,Logon,System-wide,Kaspersky,(Verified) AO Kaspersky Lab,AO Kaspersky Lab,c:\\avp.exe,21.9,avp.exe", 1],
+      ["AssetName,Domain,Username,softwareName,softwareVersion,SoftwarePublisher,Installdate", "BUCH-PC01,CORP,anna,Kaspersky Free,21.9,AO Kaspersky Lab,2024-01-15", 1],
+      ["Machine,Software,Install Date", "PC-01,Kaspersky Free,2024-01-15", 1],
+      ["host,software,version", "ws-01,Kaspersky Free,21.9", 1],
+      ["Host,Process,Domain", "ws-01,avp.exe,dnl-01.geo.kaspersky.com", 2],
+      [",name,vendor,,", "0,Kaspersky Free,AO Kaspersky Lab,,", 1], // a pandas index column, trailing empty columns
+      ["Computer Name,Product,Publisher,Version", "PC-01,Kaspersky Free,AO Kaspersky Lab,21.9", 1],
+      ["Asset Tag,Asset Name,Model,Model No.,Manufacturer,Serial,MAC Address", "A-1,lobby cam,DS-2CD2143G2,DS-2CD2143G2-I,Hikvision,X1,0C:75:D2:11:22:33", 1],
+      ["display_name,version,publisher,installed_on", "Kaspersky Free,21.9,AO Kaspersky Lab,PC-01", 1],
+    ];
+    for (const [header, row, count] of headers) {
+      const { observations, issues } = await readText(`${header}\n${row}\n`);
+      assert.deepEqual(codes(issues), [], header);
+      assert.equal(observations.length, count, header);
+    }
+  });
+});
+
 describe("inventory/csv: Uninstall exports and enterprise reports", () => {
   const UNINSTALL = "\\Microsoft\\Windows\\CurrentVersion\\Uninstall\\";
 

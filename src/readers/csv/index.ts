@@ -22,8 +22,11 @@ import type { Observation, ObservationIds, ObservationKind, SourceRef } from "..
 import {
   COLUMN_ALIASES,
   KIND_COLUMNS,
+  echoProblem,
   hasNameColumn,
+  headerProblem,
   mapColumns,
+  namingColumns,
   parseKind,
   type ColumnMap,
   type CsvField,
@@ -67,6 +70,8 @@ type CsvRun = {
   encoding: ReadInput["encoding"];
   ctx: ReadContext;
   columns?: ColumnMap; // set from the first record, the header
+  /** The header's cells and line, and its naming columns, while the first data row is still to be compared with them (see echoProblem). */
+  echo?: { headers: string[]; line: number; columns: number[] };
   emptyNameLines: number[];
   emptyNames: number;
   badTextRows: number;
@@ -258,19 +263,23 @@ async function* readLines(run: CsvRun, chunks: AsyncIterator<Uint8Array>, engine
     rows?.load(bytes);
     while (pos < length) {
       ctx.signal?.throwIfAborted();
-      if (rows && pause > 0) pause--;
-      else if (rows) {
-        // the lines it only counts, in one call of the compiled run
-        pos = rows.cleanRows(pos, length);
-        line += rows.taken.lines;
-        if (rows.taken.observations > 0) skipped(rows.taken.observations, rows.taken.lookalikes);
-        if (pos >= length) break;
-        matched = rows.taken.matched;
-        // a line it stopped at to have it merged is no miss
-        if (rows.taken.lines > 0 || matched !== undefined) backoff = 1;
+      // the first data row is compared with the header before any shortcut may count it unread
+      if (run.echo !== undefined && echoLine(bytes, pos, length)) return "stop";
+      if (rows && run.echo === undefined) {
+        if (pause > 0) pause--;
         else {
-          pause = backoff;
-          backoff = Math.min(64, backoff * 2);
+          // the lines it only counts, in one call of the compiled run
+          pos = rows.cleanRows(pos, length);
+          line += rows.taken.lines;
+          if (rows.taken.observations > 0) skipped(rows.taken.observations, rows.taken.lookalikes);
+          if (pos >= length) break;
+          matched = rows.taken.matched;
+          // a line it stopped at to have it merged is no miss
+          if (rows.taken.lines > 0 || matched !== undefined) backoff = 1;
+          else {
+            pause = backoff;
+            backoff = Math.min(64, backoff * 2);
+          }
         }
       }
       const nl = bytes.indexOf(10, pos);
@@ -378,6 +387,22 @@ async function* readLines(run: CsvRun, chunks: AsyncIterator<Uint8Array>, engine
     }
     void last;
     return undefined;
+  }
+
+  /**
+   * The header check on the first data row (checkEcho), for the line at `pos` when it is one whole
+   * record of non-empty cells; true when reading must stop. A blank line leaves the check to the
+   * next; a line the tokenizer cannot read goes to csv-parse, whose first record is checked there.
+   */
+  function echoLine(bytes: Buffer, pos: number, length: number): boolean {
+    const nl = bytes.indexOf(10, pos);
+    let e = nl === -1 ? length : nl;
+    while (e > pos && bytes[e - 1] === CR) e--;
+    if (e === pos || e - pos > maxLine || nextByte(bytes, CR, pos) < e) return false;
+    const text = decodeLine(bytes, pos, e);
+    const record = tokenize(text, 0, text.length, delimiterCode);
+    if (record === undefined || record.every((cell) => cell.trim() === "")) return false;
+    return checkEcho(run, record);
   }
 }
 
@@ -749,6 +774,11 @@ function handleRecord(run: CsvRun, record: string[], line: number, out: Observat
   if (!run.columns) {
     const headers = record.map((h) => h.trim());
     run.columns = mapColumns(headers);
+    const problem = headerProblem(headers);
+    if (problem) {
+      reportNoHeader(run, line, problem);
+      return true;
+    }
     if (!hasNameColumn(run.columns)) {
       ctx.report({
         code: "csv/no-name-column",
@@ -757,10 +787,13 @@ function handleRecord(run: CsvRun, record: string[], line: number, out: Observat
       });
       return true;
     }
+    const naming = namingColumns(headers);
+    if (naming.length > 0) run.echo = { headers, line, columns: naming };
     return false;
   }
   const columns = run.columns;
   if (record.every((cell) => cell.trim() === "")) return false; // a row of empty cells is a blank line
+  if (run.echo !== undefined && checkEcho(run, record)) return true;
   // an Uninstall key that is an update of another program (a patch, a hotfix) is not a program
   if (isUpdate(record, columns)) return false;
   if (!run.asciiWarned && record.some((cell) => cell.includes(ALWAYS_SEEN))) {
@@ -785,6 +818,28 @@ function handleRecord(run: CsvRun, record: string[], line: number, out: Observat
     ctx.report({ code: "csv/empty-name", severity: "warning", message: "row has an empty name; it was skipped", source });
   }
   return false;
+}
+
+/**
+ * Compares the first data row with the header (echoProblem), once: true when the header proves
+ * to be a data row, reported; reading must then stop.
+ */
+function checkEcho(run: CsvRun, record: readonly string[]): boolean {
+  const { headers, line, columns } = run.echo!;
+  run.echo = undefined;
+  const problem = echoProblem(headers, record, columns);
+  if (problem === undefined) return false;
+  reportNoHeader(run, line, problem);
+  return true;
+}
+
+/** A first row that is data, not a header (a CSV exported without its header line): nothing of the file can be read by column. */
+function reportNoHeader(run: CsvRun, line: number, why: string): void {
+  run.ctx.report({
+    code: "csv/no-header",
+    message: `no header row: line ${line} is a data row, not a header (${why}); expected a header naming the columns, such as host,kind,name,vendor,version,path,identifier, as the first line; the file was not read`,
+    source: { file: run.file, line },
+  });
 }
 
 /** The closing issues of an input. */

@@ -98,4 +98,10 @@ describe("dnsmasq / Pi-hole reader", () => {
     assert.equal(dnsmasqReader.detect(textProbe("Sep 21 00:00:12 gw CRON[1]: x\n")), 0);
     assert.equal(dnsmasqReader.detect(textProbe("1677971734.079  1234 1.2.3.4 TCP_TUNNEL/200 39 CONNECT domain.xyz:443 - HIER_DIRECT/1.2.3.4 -\n")), 0);
   });
+
+  it("a syslog with no dnsmasq line holds no record: an error, not a clean log", async () => {
+    const { observations, issues } = await readAll(dnsmasqReader, fixture("no-records.log"));
+    assert.deepEqual(observations, []);
+    assert.deepEqual(issues.map((i) => [i.code, i.severity ?? "error"]), [["dnsmasq/empty", "error"]]);
+  });
 });

@@ -98,7 +98,8 @@ async function* read(input: ReadInput, ctx: ReadContext): AsyncIterable<Observat
     else yield o;
   }
   if (dnsmasqLines === 0) {
-    ctx.report({ code: "dnsmasq/none", severity: "warning", message: "no dnsmasq or pihole-FTL lines: expected `... dnsmasq[pid]: query[A] name from client` (log-queries enabled)", source: { file } });
+    // no record of this format (a syslog of other programs only): never a clean answer
+    ctx.report({ code: "dnsmasq/empty", message: "no dnsmasq or pihole-FTL line: expected `... dnsmasq[pid]: query[A] name from client` (log-queries enabled); nothing was read", source: { file } });
   }
   budget.finish();
 }

@@ -30,7 +30,7 @@
  */
 import { isAscii } from "node:buffer";
 import { decodeLine, nextByte, rawLineBatches, remainder } from "../_raw-lines.js";
-import { createLineSplitter, type Line, type LineSplitter } from "../_text.js";
+import { createLineSplitter, noLineMessage, type Line, type LineSplitter } from "../_text.js";
 import { DEB_PLAIN } from "../_purl.js";
 import { runAutomaton, type LiteralAutomaton, type Prefilter } from "../../match/prefilter.js";
 import { DEFAULT_LIMITS } from "../../io/limits.js";
@@ -456,5 +456,5 @@ export async function* readDpkgFast(
   }
   scan.end();
   yield* flush();
-  if (!scan.any) ctx.report({ code: empty.code, message: `empty file, expected ${empty.expected}`, source: { file: input.path, line: 1 } });
+  if (!scan.any) ctx.report({ code: empty.code, message: noLineMessage(input, empty.expected), source: { file: input.path, line: 1 } });
 }

@@ -12,7 +12,7 @@
  * observations. Only the current package is held; `<text>` values of other tags (licence
  * texts, notices) are skipped, not collected.
  */
-import { readLines } from "../_text.js";
+import { noLineMessage, readLines } from "../_text.js";
 import { text } from "../_sbom.js";
 import { spdx2PackageObservation } from "../_spdx.js";
 import { defineReader, type Probe, type ReadContext, type ReadInput } from "../types.js";
@@ -167,7 +167,7 @@ async function* read(input: ReadInput, ctx: ReadContext): AsyncIterable<Observat
     ctx.report({ code: "spdx/tag-value", message: `${badLines} lines in all were not "Tag: value" lines and were skipped`, source: { file: input.path } });
   }
   if (!sawAny) {
-    ctx.report({ code: "spdx/empty", message: `empty file, expected ${WHAT}`, source: { file: input.path, line: 1 } });
+    ctx.report({ code: "spdx/empty", message: noLineMessage(input, WHAT), source: { file: input.path, line: 1 } });
     return;
   }
   if (!spdxVersion?.startsWith("SPDX-2.")) {

@@ -82,4 +82,10 @@ describe("squid reader", () => {
     assert.equal(squidReader.detect(textProbe('10.0.0.1 - - [01/Oct/2024:10:00:00 +0200] "GET /index.html HTTP/1.1" 200 10 "-" "-"\n')), 0);
     assert.equal(squidReader.detect(textProbe("Sep 21 00:00:12 dnsmasq[676]: query[A] a.example from 10.0.0.1\n")), 0);
   });
+
+  it("a file of comment lines only holds no record: an error, not a clean log", async () => {
+    const { observations, issues } = await readAll(squidReader, fixture("no-records.log"));
+    assert.deepEqual(observations, []);
+    assert.deepEqual(issues.map((i) => [i.code, i.severity ?? "error"]), [["squid/empty", "error"]]);
+  });
 });

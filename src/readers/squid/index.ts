@@ -47,6 +47,7 @@ async function* read(input: ReadInput, ctx: ReadContext): AsyncIterable<Observat
   // a decoded chunk's lines at a time, and observations emitted where the scan takes them: one
   // asynchronous step per line and per observation was a large part of a big log's time
   const emit = ctx.emit;
+  let requests = 0;
   for await (const run of readLineRuns(input, ctx)) for (const { text, line, unterminated } of run) {
     ctx.signal?.throwIfAborted();
     if (text.trim() === "" || text.startsWith("#")) continue;
@@ -64,11 +65,16 @@ async function* read(input: ReadInput, ctx: ReadContext): AsyncIterable<Observat
       );
       continue;
     }
+    requests++;
     const host = hostOfUrl(request.method, request.url);
     if (!host) continue; // `error:invalid-request`, `-`, a path without a host
     const o = domainObservation(host, cleanClient(request.client), request.seenAt, { file, line });
     if (emit) emit(o);
     else yield o;
+  }
+  if (requests === 0) {
+    // no record of this format (only comments and blank lines, or none that parsed): never a clean answer
+    ctx.report({ code: "squid/empty", message: "no Squid access.log line: expected `time.ms elapsed client action/code bytes method URL user hierarchy/peer type` (native), or the common/combined format; nothing was read", source: { file } });
   }
   budget.finish();
 }

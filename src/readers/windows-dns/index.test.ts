@@ -105,4 +105,14 @@ describe("windows dns debug log reader", () => {
     assert.equal(windowsDnsReader.detect(textProbe(packet("6/14/2023 10:12:45 AM", "10.0.0.5", "(3)www(9)kaspersky(3)com(0)") + "\n")), 0.9);
     assert.equal(windowsDnsReader.detect(textProbe("Sep 21 00:00:12 dnsmasq[676]: query[A] a.example from 10.0.0.1\n")), 0);
   });
+
+  it("a file with no PACKET line holds no record: an error, whether it is a DNS log's legend alone or another file forced as one", async () => {
+    const legend = await readAll(windowsDnsReader, fixture("no-packets.log"));
+    assert.deepEqual(legend.observations, []);
+    assert.deepEqual(legend.issues.map((i) => [i.code, i.severity ?? "error"]), [["windns/empty", "error"]]);
+    assert.match(legend.issues[0]!.message, /a Windows DNS Server debug log with no PACKET line: enable "Log packets for debugging"/);
+    const csv = await readAll(windowsDnsReader, repoPath("src/readers/csv/testdata/generic.csv"));
+    assert.deepEqual(csv.issues.map((i) => [i.code, i.severity ?? "error", i.source.file]), [["windns/empty", "error", repoPath("src/readers/csv/testdata/generic.csv")]]);
+    assert.match(csv.issues[0]!.message, /^no PACKET line: expected a Windows DNS Server debug log/);
+  });
 });

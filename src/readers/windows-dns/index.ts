@@ -75,12 +75,17 @@ async function* read(input: ReadInput, ctx: ReadContext): AsyncIterable<Observat
   const budget = issueBudget(ctx, file);
   const dates = createDateReader();
   let packets = 0;
+  let legend = false;
   // a decoded chunk's lines at a time, and observations emitted where the scan takes them: one
   // asynchronous step per line and per observation was a large part of a big log's time
   const emit = ctx.emit;
   for await (const run of readLineRuns(input, ctx)) for (const { text, line, unterminated } of run) {
     ctx.signal?.throwIfAborted();
-    if (!text.includes(" PACKET ")) continue; // legend, EVENT and Note lines, "Details" dumps
+    if (!text.includes(" PACKET ")) {
+      // legend, EVENT and Note lines, "Details" dumps
+      if (!legend && HEADER.test(text)) legend = true;
+      continue;
+    }
     const g = parsePacket(text);
     if (!g) {
       budget.report(
@@ -116,7 +121,14 @@ async function* read(input: ReadInput, ctx: ReadContext): AsyncIterable<Observat
     else yield o;
   }
   if (packets === 0) {
-    ctx.report({ code: "windns/none", severity: "warning", message: "no PACKET lines: expected a Windows DNS Server debug log with packet logging enabled", source: { file } });
+    // no record of this format: not a DNS log (or one with packet logging off), never a clean answer
+    ctx.report({
+      code: "windns/empty",
+      message: legend
+        ? "a Windows DNS Server debug log with no PACKET line: enable \"Log packets for debugging\" (incoming, queries, UDP and TCP) and export it again; nothing was read"
+        : "no PACKET line: expected a Windows DNS Server debug log (dns.log with packet logging enabled): `date time thread PACKET id UDP|TCP Snd|Rcv remote-IP xid [R] opcode [flags RCODE] type (n)wire(n)name(0)`; nothing was read",
+      source: { file },
+    });
   }
   budget.finish();
 }

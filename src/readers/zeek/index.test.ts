@@ -158,6 +158,12 @@ describe("zeek reader: detection", () => {
     assert.equal(unescapeZeek("a\\x09b"), "a\tb");
     assert.equal(unescapeZeek("plain.example"), "plain.example");
   });
+
+  it("a TSV header cut off before #fields, with no record, is an error, not a clean log", async () => {
+    const { observations, issues } = await readAll(zeekReader, fixture("no-records.log"));
+    assert.deepEqual(observations, []);
+    assert.deepEqual(issues.map((i) => [i.code, i.severity ?? "error"]), [["zeek/empty", "error"]]);
+  });
 });
 
 async function tmpFile(name: string, text: string): Promise<string> {

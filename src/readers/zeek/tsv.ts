@@ -36,6 +36,7 @@ export async function* readZeekTsv(runs: AsyncIterable<Iterable<Line>>, file: st
   let orphans = 0; // records before any #fields line
   let firstOrphan = 0;
   let skippedLog: string | undefined;
+  let fields = false; // a #fields line was read: this is a Zeek log, whether or not it holds records
 
   const emit = ctx.emit;
   for await (const run of runs) for (const { text, line, unterminated } of run) {
@@ -58,6 +59,7 @@ export async function* readZeekTsv(runs: AsyncIterable<Iterable<Line>>, file: st
           header.path = values[0];
           break;
         case "#fields": {
+          fields = true;
           const log = isZeekPath(header.path) ? header.path : inferLog(values);
           if (!log) {
             header.columns = undefined;
@@ -131,6 +133,10 @@ export async function* readZeekTsv(runs: AsyncIterable<Iterable<Line>>, file: st
     else yield o;
   }
 
+  if (!fields && orphans === 0) {
+    // only `#` lines: no record of this format, never a clean answer
+    ctx.report({ code: "zeek/empty", message: "no Zeek records and no #fields header line: expected a Zeek log (TSV with a #fields header, or one JSON object per line); nothing was read", source: { file } });
+  }
   if (orphans > 0) {
     ctx.report({
       code: "zeek/no-header",
