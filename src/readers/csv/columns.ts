@@ -44,6 +44,7 @@ export const COLUMN_ALIASES: Readonly<Record<CsvField, readonly string[]>> = {
     "applicationname", // Intune AppInvAggregate / AppInvRawData
     "application",
     "applicationtitle", // Jamf advanced search
+    "productname", // MSI's ProductName property; asset lists' "Product Name"
     "software",
     "product",
     "program",

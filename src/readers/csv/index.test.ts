@@ -420,6 +420,7 @@ describe("inventory/csv: a file without its header line", () => {
       ["Host,Process,Domain", "ws-01,avp.exe,dnl-01.geo.kaspersky.com", 2],
       [",name,vendor,,", "0,Kaspersky Free,AO Kaspersky Lab,,", 1], // a pandas index column, trailing empty columns
       ["Computer Name,Product,Publisher,Version", "PC-01,Kaspersky Free,AO Kaspersky Lab,21.9", 1],
+      ["Computer Name,Product Name,Publisher,Version", "PC-01,Kaspersky Free,AO Kaspersky Lab,21.9", 1],
       ["Asset Tag,Asset Name,Model,Model No.,Manufacturer,Serial,MAC Address", "A-1,lobby cam,DS-2CD2143G2,DS-2CD2143G2-I,Hikvision,X1,0C:75:D2:11:22:33", 1],
       ["display_name,version,publisher,installed_on", "Kaspersky Free,21.9,AO Kaspersky Lab,PC-01", 1],
     ];
