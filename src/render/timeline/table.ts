@@ -5,10 +5,9 @@
  * escaping as every terminal output.
  */
 import Table from "cli-table3";
+import { BORDERLESS } from "../../report/table/grid.js";
 import { cleanForTerminal } from "../../report/text.js";
 import type { Timeline, TimelineStep } from "./model.js";
-
-const none = "";
 
 function changes(step: TimelineStep): string {
   const lines = step.changes.map(
@@ -21,13 +20,7 @@ function changes(step: TimelineStep): string {
 export function renderTimelineTable(timeline: Timeline): string {
   const table = new Table({
     head: ["FROM", "STATE", "RULE / PHASE", "WHAT CHANGES", "CITATION"],
-    chars: {
-      top: none, "top-mid": none, "top-left": none, "top-right": none,
-      bottom: none, "bottom-mid": none, "bottom-left": none, "bottom-right": none,
-      left: none, "left-mid": none, mid: none, "mid-mid": none, right: none, "right-mid": none,
-      middle: "  ",
-    },
-    style: { head: [], border: [], "padding-left": 0, "padding-right": 0 },
+    ...BORDERLESS,
     colWidths: [26, 10, 34, 60, 40],
     wordWrap: true,
   });

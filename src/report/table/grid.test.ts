@@ -8,23 +8,13 @@ import assert from "node:assert/strict";
 import { createRequire } from "node:module";
 import { describe, it } from "node:test";
 import type Table from "cli-table3";
-import { borderlessTable, ROWS_PER_PIECE } from "./grid.js";
+import { BORDERLESS, borderlessTable, ROWS_PER_PIECE } from "./grid.js";
 
 const CliTable = createRequire(import.meta.url)("cli-table3") as typeof Table;
 
 /** What the table report drew before grid.ts: one cli-table3 table of all rows, trailing blanks cut. */
 function oneTable(rows: string[][]): string {
-  const none = "";
-  const table = new CliTable({
-    head: rows[0]!,
-    chars: {
-      top: none, "top-mid": none, "top-left": none, "top-right": none,
-      bottom: none, "bottom-mid": none, "bottom-left": none, "bottom-right": none,
-      left: none, "left-mid": none, mid: none, "mid-mid": none, right: none, "right-mid": none,
-      middle: "  ",
-    },
-    style: { head: [], border: [], "padding-left": 0, "padding-right": 0 },
-  });
+  const table = new CliTable({ head: rows[0]!, ...BORDERLESS });
   table.push(...rows.slice(1));
   return table
     .toString()

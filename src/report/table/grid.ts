@@ -20,6 +20,21 @@ const tableLibrary = lazyRequire<typeof Table>("cli-table3");
  */
 const tableUtils = lazyRequire<{ strlen(text: string): number; colorizeLines(lines: string[]): string[] }>("cli-table3/src/utils.js");
 
+const none = "";
+/**
+ * cli-table3's options for the terminal tables (the findings, the timeline): no borders, two
+ * spaces between columns, no padding, no colors of cli-table3's own (it reds headers).
+ */
+export const BORDERLESS = {
+  chars: {
+    top: none, "top-mid": none, "top-left": none, "top-right": none,
+    bottom: none, "bottom-mid": none, "bottom-left": none, "bottom-right": none,
+    left: none, "left-mid": none, mid: none, "mid-mid": none, right: none, "right-mid": none,
+    middle: "  ",
+  },
+  style: { head: [] as string[], border: [] as string[], "padding-left": 0, "padding-right": 0 },
+};
+
 /** Rows per piece of text given to the writer. */
 export const ROWS_PER_PIECE = 256;
 
@@ -64,18 +79,7 @@ function drawRow(row: readonly string[], widths: readonly number[]): string {
 
 /** A row drawn by cli-table3 itself, with the table's column widths (for a cell of several lines). */
 function drawWithLibrary(row: readonly string[], widths: readonly number[]): string {
-  const none = "";
-  const table = new (tableLibrary())({
-    colWidths: [...widths],
-    // Borderless, two spaces between columns; no colors of cli-table3's own (it reds headers).
-    chars: {
-      top: none, "top-mid": none, "top-left": none, "top-right": none,
-      bottom: none, "bottom-mid": none, "bottom-left": none, "bottom-right": none,
-      left: none, "left-mid": none, mid: none, "mid-mid": none, right: none, "right-mid": none,
-      middle: "  ",
-    },
-    style: { head: [], border: [], "padding-left": 0, "padding-right": 0 },
-  });
+  const table = new (tableLibrary())({ ...BORDERLESS, colWidths: [...widths] });
   table.push([...row]);
   // cli-table3 pads the last column too; trailing blanks only get in the way of copy and diff.
   return table

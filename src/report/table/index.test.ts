@@ -10,6 +10,20 @@ import { renderTable } from "./index.js";
 
 const ANSI = /\u001b\[/;
 
+/** The sample's first finding (Kaspersky Endpoint Security) on `count` hosts, one a line, with these confidences. */
+function manyFindings(count: number, confidence: (i: number) => number) {
+  const spelled = sampleSpelled();
+  const kes = spelled.findings[0]!;
+  spelled.findings = Array.from({ length: count }, (_, i): SpelledFinding => ({
+    ...kes,
+    id: i.toString(16).padStart(16, "0"),
+    source: { ...kes.source, line: i + 2 },
+    observation: { ...kes.observation, host: `ws-${i}` },
+    confidence: confidence(i),
+  }));
+  return spelled;
+}
+
 describe("table report", () => {
   it("matches the golden file", async () => {
     assertGolden("sample.table.txt", await render("table", sampleDocument()));
@@ -109,15 +123,7 @@ describe("table report", () => {
 
   it("draws 20,000 findings as 20,000 aligned rows, written a piece at a time (the table was quadratic: bench/table.ts times it)", async () => {
     const COUNT = 20_000;
-    const spelled = sampleSpelled();
-    const kes = spelled.findings[0]!;
-    spelled.findings = Array.from({ length: COUNT }, (_, i): SpelledFinding => ({
-      ...kes,
-      id: i.toString(16).padStart(16, "0"),
-      source: { ...kes.source, line: i + 2 },
-      observation: { ...kes.observation, host: `ws-${i}` },
-      confidence: i % 2 === 0 ? 0.95 : 0.9,
-    }));
+    const spelled = manyFindings(COUNT, (i) => (i % 2 === 0 ? 0.95 : 0.9));
     spelled.summary = { ...spelled.summary, findings: COUNT, byStatus: { prohibited: COUNT, unsupported: 0, deadline: 0, review: 0 } };
     const doc = toDocument(spelled);
 
@@ -152,15 +158,7 @@ describe("table report", () => {
 
   it("a product with 140,000 findings gets its block (the confidence range was Math.min(...) over them: the stack overflowed)", () => {
     const COUNT = 140_000;
-    const spelled = sampleSpelled();
-    const kes = spelled.findings[0]!;
-    spelled.findings = Array.from({ length: COUNT }, (_, i): SpelledFinding => ({
-      ...kes,
-      id: i.toString(16).padStart(16, "0"),
-      source: { ...kes.source, line: i + 2 },
-      observation: { ...kes.observation, host: `ws-${i}` },
-      confidence: i === COUNT - 1 ? 0.8 : 0.95,
-    }));
+    const spelled = manyFindings(COUNT, (i) => (i === COUNT - 1 ? 0.8 : 0.95));
     const text = renderTable(toDocument(spelled), false);
     assert.match(text, /\nprohibited · Kaspersky Endpoint Security \(Kaspersky, endpoint-security\) · 140000 findings · confidence 0\.80–0\.95\n/);
   });
