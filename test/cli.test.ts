@@ -379,4 +379,15 @@ describe("catalog commands", () => {
     for (const name of ["AO Kaspersky Lab", "OOO Kaspersky Group", "Kaspersky Labs Limited", "Kaspersky Lab, Inc."]) assert.ok(l.stdout.includes(name), name);
     assert.equal(run(["catalog", "show", "no-such-id"]).code, 2);
   });
+
+  it("validate names each problem at its line, with what the catalog's text holds escaped (it reached the terminal raw)", () => {
+    const dir = tempDir("ictsguard-catalog-");
+    const yaml = readFileSync(repoPath("src/catalog/testdata/unknown-vendor/catalog.yaml"), "utf8").replace("vendor: acme-labs", 'vendor: "acme-\\e]0;PWNED\\a\\u202e-labs"');
+    writeFileSync(join(dir, "catalog.yaml"), yaml);
+    const v = run(["catalog", "validate", dir]);
+    assert.equal(v.code, 2);
+    assert.match(v.stderr, new RegExp(`^error: ${dir.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}/catalog\\.yaml:\\d+ .*products\\[0\\]\\.vendor`, "m"));
+    assert.ok(!/[\u001b\u0007\u202e]/.test(v.stderr), JSON.stringify(v.stderr));
+    assert.match(v.stderr, /catalog invalid: 1 problem\(s\)/);
+  });
 });

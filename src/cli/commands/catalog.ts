@@ -8,8 +8,8 @@ import { stringify } from "yaml";
 import { loadCatalog } from "../../catalog/index.js";
 import { resolveCatalogSettings } from "../../config/settings.js";
 import type { Catalog } from "../../model/catalog.js";
-import { formatSource } from "../../model/errors.js";
 import { EXIT_ERROR, EXIT_OK } from "../exit-codes.js";
+import { capped, printIssue } from "../output.js";
 import { catalogPublishCommand } from "./catalog-publish.js";
 import { catalogStatusCommand, catalogUpdateCommand } from "./catalog-update.js";
 
@@ -52,7 +52,7 @@ export function catalogCommand(): Command {
       const { catalog } = (await resolveCatalogSettings(flags)).active;
       const hits = SECTIONS.flatMap((s) => (catalog[s] as { id: string }[]).filter((e) => e.id === id).map((entry) => ({ section: s, entry })));
       if (hits.length === 0) {
-        process.stderr.write(`ictsguard: no catalog entry with id "${id}" (try: ictsguard catalog list)\n`);
+        process.stderr.write(`ictsguard: no catalog entry with id ${capped(JSON.stringify(id))} (try: ictsguard catalog list)\n`);
         process.exitCode = EXIT_ERROR;
         return;
       }
@@ -68,12 +68,13 @@ export function catalogCommand(): Command {
     .action(async (dir: string | undefined) => {
       const result = await loadCatalog(dir);
       if (!result.ok) {
-        for (const issue of result.issues) process.stderr.write(`${formatSource(issue.source)}: ${issue.message}\n`);
+        // a catalog folder is input like any other: its text is escaped and cut on the terminal
+        for (const issue of result.issues) printIssue(issue, "");
         process.stderr.write(`catalog invalid: ${result.issues.length} problem(s)\n`);
         process.exitCode = EXIT_ERROR;
         return;
       }
-      for (const w of result.warnings) process.stderr.write(`warning: ${formatSource(w.source)}: ${w.message}\n`);
+      for (const w of result.warnings) printIssue(w, "");
       const c = result.catalog;
       process.stdout.write(
         `catalog ${c.version} (${c.date}) is valid: ${c.rules.length} rules, ${c.entities.length} entities, ${c.products.length} products, ` +
