@@ -86,6 +86,13 @@ test("SQLite: server backup while serve runs and takes uploads, restore into an 
   const bad = await runCli(["server", "restore", bogus, "--db", join(tempDir(), "x.sqlite")]);
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /not-a-store\.sqlite: not a SQLite database/);
+  // a store folder that cannot be made is the user's to fix, not "internal error ... a bug"
+  const notAFolder = join(tempDir(), "a-file");
+  writeFileSync(notAFolder, "");
+  const unmade = await runCli(["server", "restore", backup, "--db", join(notAFolder, "fleet.sqlite")]);
+  assert.equal(unmade.code, 2);
+  assert.match(unmade.stderr, /cannot create the folder for the store .*a-file\/fleet\.sqlite: EEXIST/);
+  assert.doesNotMatch(unmade.stderr, /internal error|a bug/);
   // PostgreSQL is pg_dump's job: the command says how
   const onPg = await runCli(["server", "backup", "--output-file", join(tempDir(), "x"), "--db", "postgres://postgres@127.0.0.1:5432/test"]);
   assert.equal(onPg.code, 2);

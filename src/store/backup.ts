@@ -119,14 +119,19 @@ export async function restoreStore(options: StoreOptions & { file: string; force
   const { migrations } = await checkBackup(options.file);
   const rows = await contentRows(path);
   if (rows > 0 && !options.force) throw new BackupError(`the store at ${path} is not empty (${rows} rows of sites, keys, hosts, findings and scans): stop serve, and restore with --force to replace it`);
-  mkdirSync(dirname(path), { recursive: true });
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+  } catch (err) {
+    throw new BackupError(`cannot create the folder for the store ${path}: ${(err as Error).message}`, { cause: err });
+  }
   const staging = join(dirname(path), `.restore-${process.pid}-${Date.now()}.sqlite`);
   const from = await openSqlite(options.file, true);
   try {
     await from.backup(staging);
   } catch (err) {
     rmSync(staging, { force: true });
-    throw err;
+    // a store folder that cannot be written (a full disk, no permission) is the user's to fix, not a bug
+    throw new BackupError(`cannot restore ${options.file} into ${path}: ${(err as Error).message}`, { cause: err });
   } finally {
     from.close();
   }
