@@ -124,9 +124,10 @@ export function buildTimeline(catalog: Catalog, options: TimelineOptions): Timel
   for (const rule of catalog.rules) {
     if (ids && !ruleReaches(rule, ids, country)) continue;
     for (const phase of rule.phases) {
-      // a listing's inclusion of others is not this vendor's step (Huawei's 2021 listing on Kaspersky's timeline)
-      const own = ids !== undefined && phase.entities !== undefined;
-      if (own && !phase.entities!.some((e) => ids!.has(e))) continue;
+      // a phase that names its entities (a listing's inclusion) is on a vendor's timeline only
+      // when it names the vendor: not Huawei's 2021 listing on Kaspersky's
+      const inclusion = ids !== undefined && phase.entities !== undefined;
+      if (inclusion && !phase.entities!.some((e) => ids!.has(e))) continue;
       const changes = phase.prohibits
         .filter((p) => forRole(p.roles, role))
         .map((p): TimelineChange => ({
@@ -141,8 +142,8 @@ export function buildTimeline(catalog: Catalog, options: TimelineOptions): Timel
       const obligations = phase.obligations
         .filter((o) => forRole(typeof o === "string" || !o.roles ? (bound.length > 0 ? bound : undefined) : o.roles, role))
         .map((o) => ({ text: obligationText(o), ...(typeof o !== "string" && o.businessDays ? { businessDays: o.businessDays } : {}) }));
-      // with a role, a step that changes nothing for it is left out, but for the vendor's own listing
-      if (role !== undefined && changes.length === 0 && obligations.length === 0 && !own) continue;
+      // with a role, a step that changes nothing for it is left out, but for the vendor's own inclusion
+      if (role !== undefined && changes.length === 0 && obligations.length === 0 && !inclusion) continue;
       const started = hasStarted(phase.from, options.today, rule.timeZone);
       const ended = phase.to !== undefined && hasStarted(phase.to, options.today, rule.timeZone);
       steps.push({
