@@ -193,6 +193,11 @@ export type ReportPhase = {
   fromConfirmed: boolean;
   /** The phase's own citations (when empty, the rule's apply). */
   citations: RenderedCitation[];
+  /**
+   * The vendors (corporate families, as findings' `vendor`) the phase concerns, when it names
+   * them: a listing's inclusion (the FCC Covered List's of Kaspersky in 2022). Absent: every one.
+   */
+  vendors?: string[];
   /** Its duties that fall on the report's profile. */
   obligations: string[];
 };

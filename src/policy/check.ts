@@ -22,8 +22,8 @@ import { explainDecision } from "./explain.js";
 import { createPartyResolver, type FuzzyScorer, type PartyResolution, type PartyResolver } from "./party.js";
 import { createProductResolver, type ProductResolution, type ProductResolver } from "./product.js";
 import { orderCitations } from "./citations.js";
-import { phaseConcerns } from "./phase-scope.js";
-import { isInForce, parseAsOf, type AsOf } from "./time.js";
+import { dutiesInForce } from "./phase-scope.js";
+import { parseAsOf, type AsOf } from "./time.js";
 
 export type Checker = {
   check(input: CheckInput): CheckResult;
@@ -172,11 +172,7 @@ export function createChecker(catalog: Catalog | CatalogIndex, options: { partie
     const citations = orderCitations(o.phase?.citations, o.rule.citations, sources);
     const entity = index.entities.get(o.subject.entity)!;
     const group = index.groupOf(o.subject.entity).id;
-    const obligations = o.rule.phases
-      .filter((p) => isInForce(p, asOf, o.rule.timeZone) && phaseConcerns(p, group, index.groupOf))
-      .flatMap((p) => p.obligations)
-      .filter((x) => typeof x === "string" || !x.roles || x.roles.includes("any") || x.roles.includes(role))
-      .map((x) => ({
+    const obligations = dutiesInForce(o.rule, asOf, group, role, index.groupOf).map((x) => ({
         text: obligationText(x),
         ...(typeof x !== "string" && x.businessDays ? { businessDays: x.businessDays } : {}),
         citations: typeof x === "string" ? [] : render(x.citations),

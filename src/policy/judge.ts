@@ -22,7 +22,7 @@ import { IctsError } from "../model/errors.js";
 import { REVIEW_BELOW } from "./confidence.js";
 import { compareStarts, createDecider, type RuleOutcome, type Transaction } from "./decide.js";
 import { orderCitations } from "./citations.js";
-import { phaseConcerns } from "./phase-scope.js";
+import { dutiesInForce } from "./phase-scope.js";
 import { isInForce, type AsOf } from "./time.js";
 
 export { REVIEW_BELOW };
@@ -135,13 +135,7 @@ export function createPolicy(index: CatalogIndex): Policy {
       for (const u of o.upcoming) deadlines.set(u.phase, (deadlines.get(u.phase) ?? new Set()).add(action));
     }
     const group = outcomes[0] ? index.groupOf(outcomes[0].subject.entity).id : undefined;
-    const obligations = rule.phases
-      .filter((p) => isInForce(p, asOf, rule.timeZone) && (group === undefined || phaseConcerns(p, group, index.groupOf)))
-      .flatMap((p) => p.obligations)
-      .filter((x) => typeof x === "string" || !x.roles || x.roles.includes("any") || x.roles.includes(def.id))
-      .map(obligationText)
-      // two inclusions of one family in a listing (AO Kaspersky Lab, then Kaspersky Lab, Inc.) bring the same duty
-      .filter((text, i, all) => all.indexOf(text) === i);
+    const obligations = dutiesInForce(rule, asOf, group, def.id, index.groupOf).map(obligationText);
     const citations = orderCitations(deciding?.citations, rule.citations, sources);
     return {
       applied: {
@@ -297,6 +291,7 @@ export function createPolicy(index: CatalogIndex): Policy {
         fromConfirmed: p.fromConfirmed,
         // as judge() cites a deciding phase: its own citations, the rule's primary instrument first
         citations: render(orderCitations(p.citations, rule.citations, sources)),
+        ...(p.entities ? { vendors: [...new Set(p.entities.map((e) => index.groupOf(e).id))] } : {}),
         // the report is for one profile: the duties that fall on it
         obligations: p.obligations.filter((x) => typeof x === "string" || !x.roles || x.roles.includes("any") || x.roles.includes(profile)).map(obligationText),
       })),

@@ -8,6 +8,8 @@ import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import { buildCatalogIndex, matchObservation, type CatalogIndex } from "../match/index.js";
 import type { Catalog } from "../model/catalog.js";
+import { createResolver } from "../report/document.js";
+import { createScanner } from "../scan/scanner.js";
 import { bundledCatalog } from "../testing/host.js";
 import { createChecker, type Checker } from "./check.js";
 import { createPolicy, type Policy } from "./judge.js";
@@ -57,5 +59,20 @@ describe("phases that name their entities", () => {
     const on = (date: string) => checker.check({ role: "business", action: "use", product: "Kaspersky Endpoint Security", date }).explanation;
     assert.doesNotMatch(on("2022-03-24"), /FCC Covered List/);
     assert.match(on("2022-03-25"), /also named by .*FCC Covered List/);
+  });
+
+  it("a report shows the listing's duty for Kaspersky from Kaspersky's own inclusion, once, as the scan judged it", async () => {
+    // the table and HTML report read duties from the report's rules table, not from the judgment
+    const dutiesOn = async (asOf: string): Promise<string[]> => {
+      const scanner = createScanner({ catalog, profile: "business", asOf });
+      scanner.add({ kind: "software", name: "Kaspersky Threat Intelligence Portal", vendor: "AO Kaspersky Lab", host: "h1", source: { file: "t.csv", line: 2 } });
+      const doc = await scanner.finish();
+      const fcc = doc.rules.find((r) => r.id === FCC)!;
+      assert.deepEqual(fcc.phases.find((p) => p.id === "initial-list")!.vendors, ["huawei", "zte", "hytera", "hikvision", "dahua"]);
+      assert.equal(fcc.phases.find((p) => p.id === "no-equipment-authorization")!.vendors, undefined);
+      return createResolver(doc)(doc.findings[0]!).rules.find((r) => r.id === FCC)!.obligations.filter((d) => SUBSIDY.test(d));
+    };
+    assert.deepEqual(await dutiesOn("2021-06-01"), [], "Huawei's 2021 inclusion is not Kaspersky's");
+    assert.equal((await dutiesOn("2025-01-01")).length, 1, "three inclusions in force, one duty");
   });
 });

@@ -67,7 +67,8 @@ export function createResolver(doc: ReportDocument): Resolver {
           : {}),
         citation: citations[0]?.text ?? rule.title,
         citations,
-        obligations: rule.phases.filter((p) => isInForce(p, asOf, rule.timeZone)).flatMap((p) => p.obligations),
+        // in force, of the finding's vendor (a listing's inclusion of another is not), each once
+        obligations: [...new Set(rule.phases.filter((p) => isInForce(p, asOf, rule.timeZone) && (!p.vendors || p.vendors.includes(f.vendor))).flatMap((p) => p.obligations))],
         ...(condition ? { condition } : {}),
       };
     });
