@@ -9,7 +9,7 @@ import type { Observation } from "../model/observation.js";
 import { identifierKey, type CatalogIndex } from "./catalog-index.js";
 import { equipmentProduct } from "./device.js";
 import { MATCHERS, namesBrandOf, type Candidate } from "./matchers.js";
-import { normalizeOrgName, normalizeProductName, stripContact } from "../text/fold.js";
+import { normalizeOrgName, normalizeProductName, productParts, stripContact } from "../text/fold.js";
 
 export { buildCatalogIndex, type CatalogIndex } from "./catalog-index.js";
 
@@ -145,8 +145,13 @@ export function unidentifiedProduct(group: Entity, index: CatalogIndex): Product
 
 function findLookalike(o: Observation, index: CatalogIndex): LookalikeHit | undefined {
   const l = index.lookalikes;
-  const name = normalizeProductName(o.name);
-  let hit = l.names.get(name) ?? l.namePrefixes.find((p) => name.startsWith(p.prefix))?.lookalike;
+  let hit = lookalikeNamed(normalizeProductName(o.name), index);
+  // a CamelCase name is a look-alike's name read either way ("KasperskyHexaUI" is "Kaspersky Hexa UI"),
+  // as the product matcher reads it both ways
+  if (!hit) {
+    const parts = productParts(o.name);
+    if (parts.glued.includes(true)) hit = lookalikeNamed(parts.parts.join(" "), index);
+  }
   if (!hit && o.vendor) hit = l.publishers.get(normalizeOrgName(stripContact(o.vendor)));
   if (!hit) {
     const ids: [string, string | undefined][] = [
@@ -166,6 +171,12 @@ function findLookalike(o: Observation, index: CatalogIndex): LookalikeHit | unde
     if (!hit && o.ids?.purl) hit = purlLookalike(o.ids.purl, index);
   }
   return hit ? { observation: o, lookalike: { id: hit.id, description: hit.description } } : undefined;
+}
+
+/** The look-alike a product name (normalized) is, by its whole name or a prefix. */
+function lookalikeNamed(name: string, index: CatalogIndex) {
+  const l = index.lookalikes;
+  return l.names.get(name) ?? l.namePrefixes.find((p) => name.startsWith(p.prefix))?.lookalike;
 }
 
 function purlLookalike(purl: string, index: CatalogIndex) {

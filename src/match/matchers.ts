@@ -11,7 +11,8 @@ import type { Evidence, MatcherName } from "../model/finding.js";
 import type { Observation } from "../model/observation.js";
 import { identifierKey, lookupPublisher, type CatalogIndex, type IdentifierEntry } from "./catalog-index.js";
 import { deviceMatcher } from "./device.js";
-import { baseName, normalizeDomain, normalizeOrgName, productTokens, stripContact, tokens } from "../text/fold.js";
+import { baseName, normalizeDomain, normalizeOrgName, orgParts, productParts, stripContact, type NameParts } from "../text/fold.js";
+import { hasRun, runEnd } from "./name-run.js";
 import { trimChars } from "../util/trailing.js";
 import { appleCertificate } from "../text/apple-certificate.js";
 
@@ -197,27 +198,36 @@ function signerParts(subject: string): string[] {
   return parts.map((p) => p.trim()).filter((p) => p !== "");
 }
 
-/** Product names and aliases: the longest alias found as a run of whole tokens in the name. */
+/**
+ * Product names and aliases: the longest alias found as a run of whole tokens in the name, a
+ * token being a word or, in a CamelCase word, one or more of its parts (match/name-run.ts).
+ */
 const productNameMatcher: Matcher = {
   name: "product-name",
   match(o, index) {
     if (o.kind === "domain" || o.kind === "signer") return [];
-    const t = productTokens(o.name);
-    let best: { product: Product; alias: string; start: number; length: number } | undefined;
-    for (let i = 0; i < t.length; i++) {
-      for (const entry of index.aliasesByFirstToken.get(t[i]!) ?? []) {
-        const n = entry.tokens.length;
-        if (best && n <= best.length) break; // sorted longest first
-        let ok = i + n <= t.length;
-        for (let k = 1; ok && k < n; k++) ok = t[i + k] === entry.tokens[k];
-        if (ok) {
-          best = { product: entry.product, alias: entry.alias, start: i, length: n };
-          break;
+    const name = productParts(o.name);
+    const { parts, glued } = name;
+    let best: { product: Product; alias: string; start: number; end: number; length: number } | undefined;
+    for (let i = 0; i < parts.length; i++) {
+      // the alias's first token: the part at i, or it and the parts glued after it
+      let first = "";
+      for (let j = i; j < parts.length; j++) {
+        first += parts[j]!;
+        for (const entry of index.aliasesByFirstToken.get(first) ?? []) {
+          const n = entry.tokens.length;
+          if (best && n <= best.length) break; // sorted longest first
+          const end = runEnd(name, i, entry.tokens);
+          if (end >= 0) {
+            best = { product: entry.product, alias: entry.alias, start: i, end, length: n };
+            break;
+          }
         }
+        if (!glued[j]) break;
       }
     }
     if (!best) return [];
-    const whole = best.start === 0 && best.length === t.length;
+    const whole = best.start === 0 && best.end === parts.length;
     const confidence = whole ? NAME_CONFIDENCE.exact : best.start === 0 ? NAME_CONFIDENCE.prefix : NAME_CONFIDENCE.contained;
     // a one-word alias inside a longer name ("kics" in "checkmarx kics scanner") is too weak alone
     const weak = best.length === 1 && !whole;
@@ -250,19 +260,18 @@ const vendorQualifiedNameMatcher: Matcher = {
     if (!o.vendor || o.kind === "domain" || o.kind === "signer") return [];
     const publisher = index.publishers.get(normalizeOrgName(trimChars(stripContact(o.vendor), `"'«»`)));
     if (!publisher) return [];
-    const name = productTokens(o.name);
-    if (name.length === 0) return [];
+    const name = productParts(o.name);
+    if (name.parts.length === 0) return [];
     for (const brand of index.brands) {
       if (brand.group.id !== publisher.group.id) continue;
       const b = brand.tokens;
-      if (b.every((t, i) => name[i] === t)) continue; // the name carries the brand: the plain name matcher saw it
-      const t = [...b, ...name];
-      for (const entry of index.aliasesByFirstToken.get(t[0]!) ?? []) {
+      if (runEnd(name, 0, b) >= 0) continue; // the name carries the brand: the plain name matcher saw it
+      const t: NameParts = { parts: [...b, ...name.parts], glued: [...b.map(() => false), ...name.glued] };
+      for (const entry of index.aliasesByFirstToken.get(b[0]!) ?? []) {
         const n = entry.tokens.length; // sorted longest first
-        if (n > t.length || n <= b.length || index.groupOf(entry.product.vendor).id !== publisher.group.id) continue;
-        let ok = true;
-        for (let k = 1; ok && k < n; k++) ok = t[k] === entry.tokens[k];
-        if (!ok) continue;
+        if (n <= b.length || index.groupOf(entry.product.vendor).id !== publisher.group.id) continue;
+        const end = runEnd(t, 0, entry.tokens);
+        if (end < 0) continue;
         return [
           {
             product: entry.product,
@@ -272,7 +281,7 @@ const vendorQualifiedNameMatcher: Matcher = {
               type: "alias",
               searchedBy: { name: o.name, vendor: o.vendor },
               found: { rule: `${entry.product.id}.aliases`, value: entry.alias },
-              confidence: n === t.length ? VENDOR_QUALIFIED_CONFIDENCE.whole : VENDOR_QUALIFIED_CONFIDENCE.prefix,
+              confidence: end === t.parts.length ? VENDOR_QUALIFIED_CONFIDENCE.whole : VENDOR_QUALIFIED_CONFIDENCE.prefix,
             },
           },
         ];
@@ -305,17 +314,17 @@ const publisherMatcher: Matcher = {
         },
       ];
     }
-    const brand = findBrand(tokens(key), index);
+    const brand = findBrand(orgParts(cleaned), index);
     return brand ? [brandCandidate(brand, "publisher", { vendor: o.vendor }, PUBLISHER_BRAND_CONFIDENCE)] : [];
   },
 };
 
-/** A vendor's brand word inside a name ("kaspersky-tools"): weak, always left for review. */
+/** A vendor's brand word inside a name ("kaspersky-tools", "KasperskyTools"): weak, always left for review. */
 const brandWordMatcher: Matcher = {
   name: "product-name",
   match(o, index) {
     if (o.kind === "domain" || o.kind === "signer") return [];
-    const brand = findBrand(tokens(normalizeOrgName(o.name)), index);
+    const brand = findBrand(orgParts(o.name), index);
     return brand ? [brandCandidate(brand, "product-name", { name: o.name }, BRAND_WORD_CONFIDENCE)] : [];
   },
 };
@@ -333,25 +342,14 @@ function brandCandidate(
   };
 }
 
-function findBrand(t: string[], index: CatalogIndex): CatalogIndex["brands"][number] | undefined {
-  return index.brands.find((brand) => hasRun(t, brand.tokens));
+function findBrand(name: NameParts, index: CatalogIndex): CatalogIndex["brands"][number] | undefined {
+  return index.brands.find((brand) => hasRun(name, brand.tokens));
 }
 
-/** Whether a text (an install folder, a name) holds one of the group's brand words, as "Program Files/Kaspersky Lab" does. */
+/** Whether a text (an install folder, a name) holds one of the group's brand words, as "Program Files/Kaspersky Lab" and "ProgramData/KasperskyLab" do. */
 export function namesBrandOf(text: string, group: Entity, index: CatalogIndex): boolean {
-  const t = tokens(normalizeOrgName(text));
-  return index.brands.some((brand) => brand.group === group && hasRun(t, brand.tokens));
-}
-
-/** Whether `run` stands in `t` as consecutive tokens. */
-function hasRun(t: readonly string[], run: readonly string[]): boolean {
-  const n = run.length;
-  for (let i = 0; i + n <= t.length; i++) {
-    let ok = true;
-    for (let k = 0; ok && k < n; k++) ok = t[i + k] === run[k];
-    if (ok) return true;
-  }
-  return false;
+  const name = orgParts(text);
+  return index.brands.some((brand) => brand.group === group && hasRun(name, brand.tokens));
 }
 
 /** Process and driver names compare by file name: `C:\…\avp.exe` → `avp.exe`. */

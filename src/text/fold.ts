@@ -1,9 +1,11 @@
 /**
  * @module
  * Name folding shared by the catalog index, the matchers, the party resolver and the screening
- * normalizer, so both sides of every comparison go through the same steps: Unicode NFKC, transliteration of non-Latin scripts
- * (Cyrillic, CJK ...) to Latin, lower case, punctuation to spaces, and for product names the
- * removal of version numbers and edition or architecture suffixes.
+ * normalizer, so both sides of every comparison go through the same steps: invisible (default
+ * ignorable) code points out, Unicode NFKC, transliteration of non-Latin scripts (Cyrillic,
+ * CJK ...) to Latin, lower case, punctuation to spaces, and for product names the removal of
+ * version numbers and edition or architecture suffixes. Observed names are also cut at their
+ * CamelCase boundaries ({@link productParts}), which the matchers may read as spaces.
  */
 import { PUBLISHER_LEGAL_FORMS } from "./legal-forms.js";
 import { lazyRequire } from "../util/lazy-require.js";
@@ -72,11 +74,26 @@ const VERSION_TOKEN = /^(v?\d+[a-z]?|sp\d+|mr\d+|r\d+|build\d*|\d+h\d)$/;
 /** Legal-form words dropped from publisher and entity names (AO, OOO, Inc, Ltd ...): one table, shared with screening. */
 const LEGAL_FORMS = PUBLISHER_LEGAL_FORMS;
 
+/**
+ * Unicode's default-ignorable code points: the soft hyphen, zero-width space, joiners and
+ * non-joiner, word joiner, BOM, Mongolian vowel separator, variation selectors, bidi marks, Hangul
+ * fillers, tag characters ... They are invisible, so a name reads as if they were not there:
+ * "Kas\u00ADpersky" is "Kaspersky". Taking them out joins the letters around them, the one step
+ * here that joins; every one of them is outside ASCII, and the literal prefilter sends any record
+ * with a byte outside ASCII (or a JSON `\u` escape) down the full path (match/prefilter.ts).
+ */
+export const IGNORABLE = /\p{Default_Ignorable_Code_Point}/gu;
+
+/** NFKC text without ignorable code points, transliterated to Latin, case kept. */
+function latinText(text: string): string {
+  if (!NON_ASCII.test(text)) return text; // NFKC leaves ASCII as it is
+  const s = text.replace(IGNORABLE, "").normalize("NFKC");
+  return NON_ASCII.test(s) ? transliterate(s) : s;
+}
+
 /** Lower-case Latin text with single spaces: the base every other form starts from. */
 export function foldText(text: string): string {
-  let s = text.normalize("NFKC");
-  if (NON_ASCII.test(s)) s = transliterate(s);
-  return s.toLowerCase().replace(SEPARATORS, " ").trim();
+  return latinText(text).toLowerCase().replace(SEPARATORS, " ").trim();
 }
 
 export function tokens(folded: string): string[] {
@@ -94,12 +111,86 @@ const ANTI_WORD = /^anti(virus|malware|spyware|spam|ransomware|phishing|theft|ba
 export function productTokens(name: string): string[] {
   const out: string[] = [];
   for (const t of tokens(foldText(name))) {
-    if (VERSION_TOKEN.test(t) || EDITION_TOKENS.has(t)) continue;
-    const anti = ANTI_WORD.exec(t);
-    if (anti) out.push("anti", anti[1]!);
+    const rewritten = productWord(t);
+    if (rewritten) out.push(...rewritten);
     else out.push(t);
   }
   return out;
+}
+
+/** Marks a CamelCase boundary while a name is cut into parts: a control character, a separator wherever the input has it. */
+const MARK = "\u0001";
+/** A lower-case letter before an upper-case one ("TotalSecurity"), or an acronym's last letter before a word ("KESForWindows"). */
+const CAMEL = /([a-z])(?=[A-Z])|([A-Z])(?=[A-Z][a-z])/g;
+const HAS_CAMEL = /[a-z][A-Z]|[A-Z][A-Z][a-z]/;
+const SEPARATORS_BUT_MARK = /[^a-z0-9\u0001]+/;
+
+/**
+ * A name's words, each cut at its CamelCase boundaries: `parts` in order, and `glued[i]` true
+ * when parts i and i + 1 were one word ("KasperskyTotalSecurity" is kaspersky+total+security,
+ * all glued). A matcher may read glued parts as one token or as several, so the CamelCase id
+ * `KasperskyTotalSecurity` holds the catalog's "kaspersky total security", while "Kaspersky
+ * EndPoint Security" still holds "kaspersky endpoint security" and "HuaweiHiSuite" "huawei
+ * hisuite" (match/name-run.ts). Glued back together, the parts are the tokens the matching
+ * `...Tokens` function gives; cutting never joins, so every part is still a substring of the raw
+ * text (the literal prefilter's premise).
+ */
+export type NameParts = { readonly parts: string[]; readonly glued: boolean[] };
+
+/**
+ * {@link NameParts} of `text` folded as {@link foldText} folds it. `rewrite` sees each whole word
+ * and may replace it with tokens of its own (not glued; [] drops the word), or keep its parts.
+ */
+function nameParts(text: string, rewrite: (word: string) => readonly string[] | undefined): NameParts {
+  let s = latinText(text.includes(MARK) ? text.replaceAll(MARK, " ") : text);
+  if (HAS_CAMEL.test(s)) s = s.replace(CAMEL, `$1$2${MARK}`);
+  const parts: string[] = [];
+  const glued: boolean[] = [];
+  for (const word of s.toLowerCase().split(SEPARATORS_BUT_MARK)) {
+    if (word === "") continue;
+    const pieces = word.includes(MARK) ? word.split(MARK) : undefined;
+    const replaced = rewrite(pieces ? pieces.join("") : word);
+    if (replaced) {
+      for (const t of replaced) parts.push(t), glued.push(false);
+    } else if (pieces) {
+      for (const p of pieces) parts.push(p), glued.push(true);
+      glued[glued.length - 1] = false;
+    } else {
+      parts.push(word), glued.push(false);
+    }
+  }
+  return { parts, glued };
+}
+
+/** A product token's rewrite: versions and editions dropped, "anti-" words split (as {@link productTokens}). */
+function productWord(word: string): readonly string[] | undefined {
+  if (VERSION_TOKEN.test(word) || EDITION_TOKENS.has(word)) return [];
+  const anti = ANTI_WORD.exec(word);
+  return anti ? ["anti", anti[1]!] : undefined;
+}
+
+/**
+ * A product or program name as {@link NameParts}: glued back, its parts are its
+ * {@link productTokens}. An "anti-" part of a CamelCase word is split as a word is
+ * ("KasperskyAntivirus" holds "kaspersky anti virus"), its halves glued.
+ */
+export function productParts(name: string): NameParts {
+  const words = nameParts(name, productWord);
+  if (!words.parts.some((p) => ANTI_WORD.test(p))) return words;
+  const parts: string[] = [];
+  const glued: boolean[] = [];
+  words.parts.forEach((p, i) => {
+    const anti = ANTI_WORD.exec(p);
+    if (anti) parts.push("anti", anti[1]!), glued.push(true);
+    else parts.push(p);
+    glued.push(words.glued[i]!);
+  });
+  return { parts, glued };
+}
+
+/** An organization name (a publisher, an install folder) as {@link NameParts}: glued back, the tokens of {@link normalizeOrgName}. */
+export function orgParts(name: string): NameParts {
+  return nameParts(name, (word) => (LEGAL_FORMS.has(word) ? [] : undefined));
 }
 
 export function normalizeProductName(name: string): string {
