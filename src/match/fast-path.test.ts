@@ -1,7 +1,7 @@
 /**
  * The readers' fast paths against their full paths, on random inputs: a CSV inventory and an
  * osqueryd results log made of clean rows, rows naming catalog items (products, publishers,
- * look-alikes), rows in other scripts, JSON escapes, and damaged rows (stray quotes, carriage
+ * look-alikes; as CamelCase ids, and cut by invisible characters), rows in other scripts, JSON escapes, and damaged rows (stray quotes, carriage
  * returns, cut lines), read in chunks cut anywhere. Read as the scan reads them (the catalog
  * prefilter, skipped rows counted, observations handed over through `emit`) they give the same
  * matches on the same lines, the same problems, and as many observations (read or counted) as
@@ -42,10 +42,17 @@ const PUBLISHERS = ["Google LLC", "Mozilla", "Igor Pavlov", "Slack Technologies 
 const value = () =>
   fc.oneof(
     { weight: 4, arbitrary: fc.constantFrom(...CLEAN) },
-    { weight: 2, arbitrary: fc.tuple(fc.nat(), fc.constantFrom("plain", "upper", "inside")).map(([i, how]) => spell(named[i % named.length]!, how)) },
+    { weight: 2, arbitrary: fc.tuple(fc.nat(), fc.constantFrom("plain", "upper", "inside", "camel", "invisible")).map(([i, how]) => spell(named[i % named.length]!, how)) },
     { weight: 1, arbitrary: fc.constantFrom('say "hi"', "a,b", "tab\there", "Антивирус Касперского", "caf\u00e9", "x\\u004bav", "100%6b", "cr\rin") },
   );
-const spell = (s: string, how: string): string => (how === "upper" ? s.toUpperCase() : how === "inside" ? `x ${s} 2.0` : s);
+/** A name as it is, upper case, inside a longer name, as a CamelCase id, or cut by an invisible character (a zero-width space). */
+const spell = (s: string, how: string): string => {
+  if (how === "upper") return s.toUpperCase();
+  if (how === "inside") return `x ${s} 2.0`;
+  if (how === "camel") return s.replace(/[^\p{L}\p{N}]+(.)/gu, (_, c: string) => c.toUpperCase());
+  if (how === "invisible") return `${s.slice(0, 2)}\u200B${s.slice(2)}`;
+  return s;
+};
 
 type Row = { host: string; name: string; vendor: string; path: string; damage: "none" | "cut" | "quote" | "cr" | "blank" };
 const row = () =>

@@ -17,6 +17,7 @@ import { bundledPrefilter } from "../testing/fast-path.js";
 import { aliasName, identifierValue, type CatalogIndex } from "./catalog-index.js";
 import { matchObservation } from "./index.js";
 import { buildAutomaton, literalOf, matchKeys, runAutomaton, type Prefilter } from "./prefilter.js";
+import { foldText, IGNORABLE } from "../text/fold.js";
 
 let catalog: Catalog;
 let index: CatalogIndex;
@@ -244,6 +245,26 @@ describe("prefilter", () => {
     const clean = Buffer.from("ws-1,software,Google Chrome,Google LLC,126.0,C:\\Program Files\\Google\\,");
     assert.equal(prefilter.scan(clean, 0, clean.length), -1);
     assert.equal(prefilter.mayMatch(clean.toString()), false);
+  });
+
+  it("sends on every code point folding takes out (text/fold.ts IGNORABLE), which joins the letters around it: as text, in UTF-8, and as a \\u escape", () => {
+    // "Ka<ignorable>spersky" folds to "kaspersky" and holds no literal: the character itself must
+    // send it on. (UTF-16 input is decoded before any test: the byte fast paths read UTF-8 only.)
+    let count = 0;
+    for (let cp = 0; cp <= 0x10ffff; cp++) {
+      if (cp >= 0xd800 && cp <= 0xdfff) continue;
+      const c = String.fromCodePoint(cp);
+      if (!new RegExp(IGNORABLE.source, "u").test(c)) continue;
+      count++;
+      const text = `Ka${c}spersky`;
+      assert.equal(foldText(text), "kaspersky", cp.toString(16));
+      const utf8 = Buffer.from(text, "utf8");
+      const escape = Buffer.from(JSON.stringify(text).replace(/[\u0080-\uffff]/g, (u) => `\\u${u.charCodeAt(0).toString(16).padStart(4, "0")}`));
+      assert.ok(prefilter.mayMatch(text) && prefilter.mayMatchText(text), cp.toString(16));
+      assert.notEqual(prefilter.scan(utf8, 0, utf8.length), -1, `UTF-8 ${cp.toString(16)}`);
+      assert.notEqual(prefilter.scan(escape, 0, escape.length), -1, `escaped ${cp.toString(16)}`);
+    }
+    assert.ok(count > 4000, `${count} code points`); // U+E0000-U+E0FFF alone are 4096
   });
 
   it("the byte automaton finds whatever the pattern finds (and a lone %, which it does not judge)", () => {

@@ -19,10 +19,17 @@
  * then a sound literal; the longest one is taken (the rarest, in practice), and a literal that
  * contains another literal is dropped (the shorter one already finds it).
  *
+ * Cutting an observed name at its CamelCase boundaries (fold.ts `productParts`) only splits, so
+ * it keeps this true; a catalog token the matchers read across glued parts ("hisuite" in
+ * "HuaweiHiSuite") is a substring of the record too, glued parts having nothing between them.
+ *
  * What the literal test cannot judge is sent down the full path: any byte outside ASCII (UTF-8
  * Cyrillic, a BOM-less legacy code page), a `\u` escape, a `%XX` escape. Those alternatives are
  * part of {@link Prefilter.pattern}, so one regular-expression scan of a chunk finds both the
- * literals and the records that need the full path.
+ * literals and the records that need the full path. Among them are the invisible code points
+ * folding takes out (fold.ts `IGNORABLE`: a soft hyphen, a zero-width space ...), the one step
+ * of folding that joins letters, so that "Ka<ZWSP>spersky" holds no literal yet folds to
+ * "kaspersky": all of them are outside ASCII (prefilter.test.ts checks each).
  */
 import type { CatalogIndex } from "./catalog-index.js";
 
