@@ -9,7 +9,7 @@ import type { Observation } from "../model/observation.js";
 import { identifierKey, type CatalogIndex } from "./catalog-index.js";
 import { equipmentProduct } from "./device.js";
 import { MATCHERS, namesBrandOf, type Candidate } from "./matchers.js";
-import { normalizeOrgName, normalizeProductName, productParts, stripContact } from "../text/fold.js";
+import { joinedParts, normalizeOrgName, productParts, stripContact } from "../text/fold.js";
 
 export { buildCatalogIndex, type CatalogIndex } from "./catalog-index.js";
 
@@ -145,13 +145,11 @@ export function unidentifiedProduct(group: Entity, index: CatalogIndex): Product
 
 function findLookalike(o: Observation, index: CatalogIndex): LookalikeHit | undefined {
   const l = index.lookalikes;
-  let hit = lookalikeNamed(normalizeProductName(o.name), index);
   // a CamelCase name is a look-alike's name read either way ("KasperskyHexaUI" is "Kaspersky Hexa UI"),
   // as the product matcher reads it both ways
-  if (!hit) {
-    const parts = productParts(o.name);
-    if (parts.glued.includes(true)) hit = lookalikeNamed(parts.parts.join(" "), index);
-  }
+  const parts = productParts(o.name);
+  let hit = lookalikeNamed(joinedParts(parts), index);
+  if (!hit && parts.glued.includes(true)) hit = lookalikeNamed(parts.parts.join(" "), index);
   if (!hit && o.vendor) hit = l.publishers.get(normalizeOrgName(stripContact(o.vendor)));
   if (!hit) {
     const ids: [string, string | undefined][] = [

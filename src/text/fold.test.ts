@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { addTransliterations, foldText, knownTransliterations, normalizeOrgName, orgParts, productParts, productTokens, recordTransliterations, tokens, type NameParts } from "./fold.js";
+import { addTransliterations, foldText, joinedParts, knownTransliterations, normalizeOrgName, orgParts, productParts, productTokens, recordTransliterations, tokens, type NameParts } from "./fold.js";
 
 describe("transliteration tables", () => {
   it("folds a text the table holds from the table, and hands the table on (to a worker thread)", () => {
@@ -60,8 +60,8 @@ describe("CamelCase parts", () => {
     assert.equal(show(productParts("КасперскийАнтивирус")), "kasperskiy+anti+virus");
   });
 
-  it("glued back, are the tokens of productTokens and normalizeOrgName, for any text", () => {
-    const glue = (p: NameParts) => p.parts.reduce((out, part, i) => out + part + (i < p.parts.length - 1 && !p.glued[i] ? " " : ""), "");
+  it("glued back (joinedParts), are the tokens of productTokens and normalizeOrgName, for any text", () => {
+    const glue = joinedParts;
     const samples = [
       "KasperskyTotalSecurity", "Kaspersky Anti-Virus 2012 x64", "KESForWindows 11.0", "AO Kaspersky Lab", "KasperskyLab ZAO", "iPhone",
       "Kas\u00ADpersky\u200B", "Лаборатория Касперского", "卡巴斯基安全软件", "a\u0001b", "\u0001", "", "  --  ", "PowerShell 7-x64", "Kaspersky AntiVirusPro",

@@ -135,7 +135,7 @@ const SEPARATORS_BUT_MARK = /[^a-z0-9\u0001]+/;
  * `...Tokens` function gives; cutting never joins, so every part is still a substring of the raw
  * text (the literal prefilter's premise).
  */
-export type NameParts = { readonly parts: string[]; readonly glued: boolean[] };
+export type NameParts = { readonly parts: readonly string[]; readonly glued: readonly boolean[] };
 
 /**
  * {@link NameParts} of `text` folded as {@link foldText} folds it. `rewrite` sees each whole word
@@ -175,7 +175,25 @@ function productWord(word: string): readonly string[] | undefined {
  * ("KasperskyAntivirus" holds "kaspersky anti virus"), its halves glued.
  */
 export function productParts(name: string): NameParts {
-  const words = nameParts(name, productWord);
+  // the look-alike check and two matchers ask in turn for the same observation's name
+  if (name !== lastProductName) {
+    lastProductParts = splitAntiParts(nameParts(name, productWord));
+    lastProductName = name;
+  }
+  return lastProductParts;
+}
+let lastProductName: string | undefined;
+let lastProductParts: NameParts = { parts: [], glued: [] };
+
+/** The parts glued back into words, spaced: `normalizeProductName` of the name {@link productParts} cut. */
+export function joinedParts(name: NameParts): string {
+  let out = "";
+  name.parts.forEach((part, i) => (out += i > 0 && !name.glued[i - 1] ? ` ${part}` : part));
+  return out;
+}
+
+/** An "anti-" part of a CamelCase word split in two glued parts. */
+function splitAntiParts(words: NameParts): NameParts {
   if (!words.parts.some((p) => ANTI_WORD.test(p))) return words;
   const parts: string[] = [];
   const glued: boolean[] = [];
