@@ -177,12 +177,15 @@ describe("scan: winget export", () => {
         "2: Kaspersky.Kaspersky → kaspersky-standard-plus-premium (unsupported)",
         "3: Kaspersky.KasperskyVPNSecureConnection → kaspersky-vpn-secure-connection (unsupported)",
         "4: Kaspersky.Lab → kaspersky-security-center (unsupported)",
-        // a Kaspersky-named id the catalog does not list: only the brand word, left for review
-        "5: Kaspersky.KasperskyStandard → kaspersky-unidentified (review)",
         // Huawei is listed, but no rule binds a business for Huawei software
         "8: Huawei.HiSuite → huawei-hisuite (review)",
       ],
     );
+    // an id the catalog does not list, read as words: "Kaspersky" + "KasperskyStandard" holds the
+    // alias "Kaspersky Standard", so it is the same product as Kaspersky.Kaspersky, one finding
+    const standard = doc.findings.find((f) => f.product === "kaspersky-standard-plus-premium")!;
+    assert.equal(standard.count, 2);
+    assert.equal(standard.lastSource?.record, 5);
     const kes = doc.findings.find((f) => f.observation.name === "Kaspersky.Lab")!;
     assert.ok(kes.evidence.some((e) => e.matcher === "purl" && e.type === "exact-id" && e.found.value === "winget/Kaspersky.Lab" && e.confidence === 0.9), JSON.stringify(kes.evidence));
     assert.equal(kes.source.reader, "windows/winget");
