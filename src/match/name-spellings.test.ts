@@ -48,6 +48,10 @@ describe("name spellings of catalog products", () => {
       ["Kas\u200Bpersky Safe Kids", "kaspersky-safe-kids found"],
       ["Kaspersky\u2060Password\u200DManager", "kaspersky-password-manager found"],
       ["\uFEFFKaspersky Internet\u00A0Security", "kaspersky-internet-security found"],
+      // a zero-width space stands between words, in a lower-case name as well
+      ["kaspersky\u200Btotal security", "kaspersky-total-security found"],
+      ["Kas\u00ADpersky\u00ADTotal\u00ADSecurity", "kaspersky-total-security found"],
+      ["\u200B\u200BKaspersky\u200B\u200B Free", "kaspersky-free found"],
     ];
     for (const [name, expected] of cases) assert.equal(verdict({ kind: "software", name }), expected, JSON.stringify(name));
   });

@@ -79,7 +79,9 @@ const LEGAL_FORMS = PUBLISHER_LEGAL_FORMS;
  * non-joiner, word joiner, BOM, Mongolian vowel separator, variation selectors, bidi marks, Hangul
  * fillers, tag characters ... They are invisible, so a name reads as if they were not there:
  * "Kas\u00ADpersky" is "Kaspersky". Taking them out joins the letters around them, the one step
- * here that joins; every one of them is outside ASCII, and the literal prefilter sends any record
+ * here that joins. An observed name's parts ({@link productParts}) read one as a CamelCase
+ * boundary instead, either way: "kaspersky\u200Btotal security" is "kaspersky total security"
+ * too, as a zero-width space stands between words. Every one of them is outside ASCII, and the literal prefilter sends any record
  * with a byte outside ASCII (or a JSON `\u` escape) down the full path (match/prefilter.ts).
  */
 export const IGNORABLE = /\p{Default_Ignorable_Code_Point}/gu;
@@ -142,13 +144,19 @@ export type NameParts = { readonly parts: readonly string[]; readonly glued: rea
  * and may replace it with tokens of its own (not glued; [] drops the word), or keep its parts.
  */
 function nameParts(text: string, rewrite: (word: string) => readonly string[] | undefined): NameParts {
-  let s = latinText(text.includes(MARK) ? text.replaceAll(MARK, " ") : text);
+  let s = text.includes(MARK) ? text.replaceAll(MARK, " ") : text;
+  // an invisible code point may stand between two words ("kaspersky\u200Btotal security") or
+  // inside one ("Kas\u00ADpersky"): as a CamelCase boundary, it is read either way
+  if (NON_ASCII.test(s)) s = s.replace(IGNORABLE, MARK);
+  s = latinText(s);
   if (HAS_CAMEL.test(s)) s = s.replace(CAMEL, `$1$2${MARK}`);
   const parts: string[] = [];
   const glued: boolean[] = [];
   for (const word of s.toLowerCase().split(SEPARATORS_BUT_MARK)) {
     if (word === "") continue;
-    const pieces = word.includes(MARK) ? word.split(MARK) : undefined;
+    // marks side by side, or at a word's edge, leave empty pieces: they are no part
+    const pieces = word.includes(MARK) ? word.split(MARK).filter((p) => p !== "") : undefined;
+    if (pieces?.length === 0) continue;
     const replaced = rewrite(pieces ? pieces.join("") : word);
     if (replaced) {
       for (const t of replaced) parts.push(t), glued.push(false);
