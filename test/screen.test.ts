@@ -148,6 +148,19 @@ describe("lists import and screening a file against the full OFAC SDN sample", (
     assert.ok(k.length >= 1 && k[0]!.match === "true" && k[0]!.explanation!.length > 10);
   });
 
+  it("keeps a word whose spelling skeleton is a short legal form (Asia is not Norwegian ASA): no match on generic words alone", () => {
+    // "ASIA ENERGY GENERAL TRADING (LLC)" (ent_num 15696) was screened as "energy general trading",
+    // so "General Trading Company" covered two of its three words and matched at 0.80
+    const generic = json(run(["screen", "--name", "General Trading Company", "-o", "json", "--list", "ofac-sdn"], { home }));
+    assert.equal(generic.results[0]!.status, "clear", JSON.stringify(generic.results[0]!.candidates[0]));
+    const real = json(run(["screen", "--name", "Asia Energy General Trading LLC", "-o", "json", "--list", "ofac-sdn"], { home }));
+    const best = real.results[0]!.candidates[0]!;
+    assert.equal(best.entity.id, "15696");
+    assert.equal(best.match, true);
+    assert.ok(best.explanation.tokens.some((t) => t.input === "Asia" && t.entity === "ASIA"), JSON.stringify(best.explanation.tokens));
+    assert.deepEqual(best.explanation.legalForms.entity, ["LLC (en: limited liability company)"]);
+  });
+
   it("reads JSON Lines from standard input", () => {
     const r = run(["screen", "-", "-o", "json", "--list", "ofac-sdn"], { home, input: '{"name":"NATIONAL BANK OF CUBA"}\n{"name":"Casper Sleep Inc","country":"US"}\n' });
     assert.equal(r.code, 1);
