@@ -73,6 +73,28 @@ describe("screen --name against the catalog", () => {
     }
   });
 
+  it("matches a subsidiary named for its country in its own language or its region, as it does one named in English", () => {
+    // a country name weighs little in a name; only English names did, so "Deutschland" weighed as a rare word
+    const cases: [string, string][] = [
+      ["Huawei Technologies Deutschland GmbH", "huawei"],
+      ["ZTE Deutschland GmbH", "zte"],
+      ["Kaspersky Lab Italia", "kaspersky"],
+      ["Kaspersky Lab Polska Sp. z o.o.", "kaspersky"],
+      ["Kaspersky Lab Nordic", "kaspersky"],
+    ];
+    for (const [name, group] of cases) {
+      const r = run(["screen", "--name", name, "-o", "json"], { home });
+      assert.equal(r.code, 1, `${name}: ${r.stdout.slice(0, 400)}`);
+      const result = json(r).results[0]!;
+      assert.equal(result.status, "match", name);
+      assert.ok(result.candidates.some((c) => c.match && (c.entity.id === group || c.entity.group === group)), `${name}: ${JSON.stringify(result.candidates.map((c) => [c.entity.id, c.score]))}`);
+    }
+    for (const name of ["Kasper Deutschland GmbH", "Casper Italia", "Deutschland Trading GmbH"]) {
+      const r = run(["screen", "--name", name, "-o", "json"], { home });
+      assert.equal(r.code, 0, `${name}: ${r.stdout.slice(0, 400)}`);
+    }
+  });
+
   it("prints a table with the best candidate and why", () => {
     const r = run(["screen", "--name", "Лаборатория Касперского", "-o", "table"], { home });
     assert.equal(r.code, 1);
