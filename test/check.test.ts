@@ -94,6 +94,28 @@ describe("check: one transaction", () => {
     }
   });
 
+  it("a contractor's supply to the Government between 16 Jul and 30 Sep 2018 is reached by FAR 52.204-23 (for use on or after 1 Oct 2018): review, not allowed", () => {
+    const supply = (date: string, ...more: string[]) => checkJson(["--role", "federal-contractor", "--action", "resell", "--product", "kaspersky-anti-virus", "--date", date, ...more]);
+    const before = supply("2018-07-15", "--counterparty", "government");
+    assert.equal(before.result.decision, "allowed");
+    assert.equal(before.result.next?.from, "2018-07-16");
+    for (const date of ["2018-07-16", "2018-09-30T23:59:00-04:00"]) {
+      const { code, result } = supply(date, "--counterparty", "government");
+      assert.equal(result.decision, "review", date);
+      assert.equal(code, 1);
+      const rule = result.rules.find((r) => r.id === "us-ndaa18-1634-far-52-204-23")!;
+      assert.equal(rule.phase?.id, "clause-in-solicitations");
+      assert.equal(rule.wouldBe, "prohibited");
+      assert.equal(rule.condition?.id, "far-52-204-23-before-1-oct-2018");
+      assert.ok(rule.citations.some((c) => c.locator?.includes("83 FR 28141")), JSON.stringify(rule.citations));
+      assert.equal(result.next?.from, "2018-10-01");
+    }
+    assert.equal(supply("2018-10-01", "--counterparty", "government").result.decision, "prohibited");
+    // not stated as a supply to the Government, and the contractor's own use: the clause does not reach them before 1 Oct 2018
+    assert.equal(supply("2018-08-01").result.decision, "allowed");
+    assert.equal(checkJson(["--role", "federal-contractor", "--action", "use", "--product", "kaspersky-anti-virus", "--counterparty", "government", "--date", "2018-08-01"]).result.decision, "allowed");
+  });
+
   it("--fail-on sets the threshold: review fails by default, not with --fail-on prohibited", () => {
     const args = ["--role", "business", "--action", "buy", "--vendor", "Kasperski Lab", "--category", "antivirus", "--date", "2025-01-01"];
     assert.equal(checkJson(args).result.decision, "review");

@@ -73,6 +73,28 @@ describe("screen --name against the catalog", () => {
     }
   });
 
+  it("matches a subsidiary named for its country in its own language or its region, as it does one named in English", () => {
+    // a country name weighs little in a name; only English names did, so "Deutschland" weighed as a rare word
+    const cases: [string, string][] = [
+      ["Huawei Technologies Deutschland GmbH", "huawei"],
+      ["ZTE Deutschland GmbH", "zte"],
+      ["Kaspersky Lab Italia", "kaspersky"],
+      ["Kaspersky Lab Polska Sp. z o.o.", "kaspersky"],
+      ["Kaspersky Lab Nordic", "kaspersky"],
+    ];
+    for (const [name, group] of cases) {
+      const r = run(["screen", "--name", name, "-o", "json"], { home });
+      assert.equal(r.code, 1, `${name}: ${r.stdout.slice(0, 400)}`);
+      const result = json(r).results[0]!;
+      assert.equal(result.status, "match", name);
+      assert.ok(result.candidates.some((c) => c.match && (c.entity.id === group || c.entity.group === group)), `${name}: ${JSON.stringify(result.candidates.map((c) => [c.entity.id, c.score]))}`);
+    }
+    for (const name of ["Kasper Deutschland GmbH", "Casper Italia", "Deutschland Trading GmbH"]) {
+      const r = run(["screen", "--name", name, "-o", "json"], { home });
+      assert.equal(r.code, 0, `${name}: ${r.stdout.slice(0, 400)}`);
+    }
+  });
+
   it("prints a table with the best candidate and why", () => {
     const r = run(["screen", "--name", "Лаборатория Касперского", "-o", "table"], { home });
     assert.equal(r.code, 1);
@@ -146,6 +168,19 @@ describe("lists import and screening a file against the full OFAC SDN sample", (
     assert.equal(rows.find((row) => row.record === "1")?.status, "clear");
     const k = rows.filter((row) => row.record === "2");
     assert.ok(k.length >= 1 && k[0]!.match === "true" && k[0]!.explanation!.length > 10);
+  });
+
+  it("keeps a word whose spelling skeleton is a short legal form (Asia is not Norwegian ASA): no match on generic words alone", () => {
+    // "ASIA ENERGY GENERAL TRADING (LLC)" (ent_num 15696) was screened as "energy general trading",
+    // so "General Trading Company" covered two of its three words and matched at 0.80
+    const generic = json(run(["screen", "--name", "General Trading Company", "-o", "json", "--list", "ofac-sdn"], { home }));
+    assert.equal(generic.results[0]!.status, "clear", JSON.stringify(generic.results[0]!.candidates[0]));
+    const real = json(run(["screen", "--name", "Asia Energy General Trading LLC", "-o", "json", "--list", "ofac-sdn"], { home }));
+    const best = real.results[0]!.candidates[0]!;
+    assert.equal(best.entity.id, "15696");
+    assert.equal(best.match, true);
+    assert.ok(best.explanation.tokens.some((t) => t.input === "Asia" && t.entity === "ASIA"), JSON.stringify(best.explanation.tokens));
+    assert.deepEqual(best.explanation.legalForms.entity, ["LLC (en: limited liability company)"]);
   });
 
   it("reads JSON Lines from standard input", () => {

@@ -27,7 +27,7 @@ describe("the active catalog", () => {
     const a = await resolveActiveCatalog({ home: join(dir, "empty-home") });
     assert.equal(a.origin.kind, "bundled");
     assert.equal(a.origin.path, defaultCatalogDir());
-    assert.equal(a.catalog.version, "2026.12.07");
+    assert.equal(a.catalog.version, "2026.12.07.1");
     assert.equal(a.install, undefined);
   });
 

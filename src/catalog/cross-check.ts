@@ -243,7 +243,7 @@ function checkPenalties(l: Located<Rule>, cite: CitationCheck, { err, loc }: Rep
   });
 }
 
-/** Per phase of a rule: citations, a unique id, the fromConfirmed convention, entities of the rule's own, real dates in order. */
+/** Per phase of a rule: citations, a unique id, the fromConfirmed convention, entities of the rule's own, real dates in order; conditions name phases it has. */
 function checkPhases(l: Located<Rule>, cite: CitationCheck, { err, loc, place }: Reporter): void {
   const r = l.value;
   const phaseIds = new Map<string, number>();
@@ -274,6 +274,12 @@ function checkPhases(l: Located<Rule>, cite: CitationCheck, { err, loc, place }:
       else if (startOf(ph.to) <= startOf(ph.from)) err("catalog/date", `${formatPath([...l.path, "phases", i, "to"])}: ends (${ph.to}) before it starts (${ph.from})`, loc(l, "phases", i, "to"));
     }
   });
+  r.conditions.forEach((k, i) =>
+    (k.phases ?? []).forEach((id, j) => {
+      // a condition scoped to a phase the rule does not have would never be reached
+      if (!phaseIds.has(id)) err("catalog/rule", `${formatPath([...l.path, "conditions", i, "phases", j])}: "${id}" is not one of the rule's phases (${r.phases.map((ph) => ph.id).join(", ")})`, loc(l, "conditions", i, "phases", j));
+    }),
+  );
 }
 
 /** A rule's zone must be one the runtime knows, or its dates would be read in no zone at all. */

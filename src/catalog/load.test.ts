@@ -38,7 +38,7 @@ describe("the bundled catalog", () => {
       r.warnings.map((w) => `${w.source.file}:${w.source.line}: ${w.message}`),
       [],
     );
-    assert.equal(r.catalog.version, "2026.12.07");
+    assert.equal(r.catalog.version, "2026.12.07.1");
     assert.equal(r.catalog.date, "2026-12-07");
     assert.match(r.catalog.digest, /^[0-9a-f]{64}$/);
   });
@@ -136,12 +136,16 @@ describe("the bundled catalog", () => {
     assert.deepEqual([...ofac.entities].sort(), people.map((p) => p.id).sort());
   });
 
-  it("FAR 52.204-23: agencies and contractors from 1 Oct 2018, report within 3 business days", async () => {
+  it("FAR 52.204-23: agencies and contractors from 1 Oct 2018, report within 3 business days; supply to the Government reached from 16 Jul 2018", async () => {
     const c = await bundled();
     const far = c.rules.find((r) => r.id === "us-ndaa18-1634-far-52-204-23")!;
     assert.deepEqual(far.entities, ["kaspersky"]);
     assert.equal(far.categories, undefined);
-    const phase = far.phases[0]!;
+    const clause = far.phases.find((p) => p.id === "clause-in-solicitations")!;
+    assert.deepEqual([clause.from, clause.to], ["2018-07-16", "2018-10-01"]);
+    assert.deepEqual(clause.prohibits[0]!.when, { counterparty: "government" });
+    assert.deepEqual(far.conditions.find((k) => k.id === "far-52-204-23-before-1-oct-2018")?.phases, ["clause-in-solicitations"]);
+    const phase = far.phases.find((p) => p.id === "in-force")!;
     assert.equal(phase.from, "2018-10-01");
     assert.deepEqual(phase.prohibits[0]!.roles, ["federal-agency", "federal-contractor"]);
     const duty = phase.obligations.find((o) => typeof o !== "string" && o.businessDays?.[0] === 3);
@@ -277,6 +281,14 @@ describe("broken catalogs give located issues", () => {
     assert.equal(i!.code, "catalog/rule");
     assert.equal(i!.source.line, lineOf(testdata("phase-entity-outside-rule/catalog.yaml"), "entities: [ao-acme, acme]"));
     assert.match(i!.message, /^rules\[0\]\.phases\[0\]\.entities\[1\]: "acme" is not one of the rule's entities \(ao-acme\)$/);
+  });
+
+  it("a condition scoped to a phase its rule does not have", async () => {
+    const [i, ...rest] = await issuesOf("condition-phase-outside-rule");
+    assert.equal(rest.length, 0, JSON.stringify(rest.map((x) => x.message)));
+    assert.equal(i!.code, "catalog/rule");
+    assert.equal(i!.source.line, lineOf(testdata("condition-phase-outside-rule/catalog.yaml"), "phases: [p1, p2]"));
+    assert.match(i!.message, /^rules\[0\]\.conditions\[0\]\.phases\[1\]: "p2" is not one of the rule's phases \(p1\)$/);
   });
 
   it("an unknown (misspelt) field below the top level", async () => {

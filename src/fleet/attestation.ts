@@ -20,6 +20,7 @@ import { READ_ROLES, requireRole, requireSite } from "./access.js";
 import { audit } from "./audit.js";
 import { isoInstant, type Ctx } from "./context.js";
 import { hostNameKey } from "./ids.js";
+import { pendingRejudgment } from "./judged-through.js";
 import { namesOf } from "./queries.js";
 import { currentSigningKeyRow } from "./signing-keys.js";
 import { FleetError, type Principal, type ScanRecord } from "./types.js";
@@ -41,6 +42,12 @@ export async function attest(ctx: Ctx, p: Principal, query: AttestationQuery): P
   const silentSince = query.silentSince ? isoInstant(query.silentSince, "silentSince") : new Date(Date.parse(at) - DEFAULT_SILENT_DAYS * DAY_MS).toISOString();
   if (silentSince > at) throw new FleetError("invalid", `silentSince ${silentSince} is after at ${at}`);
 
+  // the history is what the statement reads: it must already hold every re-judgment due by `at`
+  const pending = await pendingRejudgment(ctx, site.name, at);
+  if (pending) {
+    const why = pending.failed ? "its re-judgment failed (see GET /api/v1/jobs)" : "its re-judgment has not run yet; ask again once the server's job loop has run it";
+    throw new FleetError("conflict", `the findings of site ${site.name} are not yet judged as of ${pending.what}, at or before ${at}: ${why}`);
+  }
   const coverage = await coverageAt(ctx, site.name, at, silentSince);
   const findings = await findingsAt(ctx, site.name, at);
   const exceptions = await exceptionsAt(ctx, site.name, at);

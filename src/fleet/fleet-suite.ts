@@ -259,6 +259,33 @@ export function fleetSuite(backend: Backend): void {
       assert.deepEqual(rejudges(await fleet.tick()), [], "the boundary is judged once");
     });
 
+    test("attestation: a statement at an instant past a phase boundary the server has not judged yet is refused, then says what the findings say once it has", async () => {
+      const t = clockAt("2024-09-01T12:00:00Z");
+      const fleet = await open({ db: await backend.fresh(), clock: t.clock });
+      const kes: Observation = { kind: "software", name: "Kaspersky Endpoint Security for Windows", vendor: "AO Kaspersky Lab", host: "ws-1", source: { file: "p.csv", line: 2 } };
+      await fleet.createSite(LOCAL_ADMIN, { name: "shop", profile: "reseller" });
+      await fleet.ingest({ principal: LOCAL_ADMIN, site: "shop", observations: [kes], source: { name: "programs" } });
+      const statusesAt = async (at: string): Promise<string[]> => {
+        const statement = JSON.parse(Buffer.from((await fleet.attest(LOCAL_ADMIN, { site: "shop", at })).payload, "base64").toString("utf8")) as { findings: { status: string }[] | "none" };
+        return statement.findings === "none" ? [] : statement.findings.map((f) => f.status);
+      };
+      assert.deepEqual(await statusesAt("2024-09-01T12:00:00Z"), ["deadline"]);
+      // the server was not running jobs across 2024-09-29T04:00Z (00:00 US Eastern, the updates and resale ban)
+      t.set("2024-10-01T12:00:00Z");
+      await assert.rejects(fleet.attest(LOCAL_ADMIN, { site: "shop", at: "2024-10-01T00:00:00Z" }), (e: FleetError) => e.code === "conflict" && /phase boundary 2024-09-29T04:00:00\.000Z/.test(e.message));
+      assert.deepEqual(await statusesAt("2024-09-28T12:00:00Z"), ["deadline"], "before the boundary the history is already right");
+      await fleet.tick();
+      const want = await (async () => {
+        const s = createScanner({ catalog: active.catalog, profile: "reseller", asOf: "2024-10-01T00:00:00Z" });
+        s.add(kes);
+        return (await s.finish()).findings[0]!.status;
+      })();
+      assert.equal(want, "prohibited");
+      assert.deepEqual(await statusesAt("2024-10-01T00:00:00Z"), [want]);
+      const [f] = (await fleet.listFindings(LOCAL_ADMIN, { site: "shop" })).items;
+      assert.equal(f!.status, want);
+    });
+
     test("a catalog change re-judges stored hosts, found at open and through catalogChanged(), and records what changed", async () => {
       const t = clockAt("2025-03-01T12:00:00Z");
       const db = await backend.fresh();

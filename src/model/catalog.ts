@@ -251,6 +251,8 @@ export const Condition = z.object({
   entities: z.array(Id).optional(),
   categories: z.array(Category).optional(),
   actions: z.array(Action).optional(),
+  /** Reached only while one of these phases of the rule decides (omitted: every phase). */
+  phases: z.array(Id).optional(),
   /** Stated facts that settle the condition (e.g. a supply to the Government is inside FAR 52.204-23's scope). */
   unless: TransactionContext.optional(),
   citations: Citations,

@@ -234,8 +234,9 @@ export function createDecider(index: CatalogIndex): Decider {
   };
 
   /** The first of the rule's conditions that reaches this transaction, if any. */
-  const conditionFor = (c: CompiledRule, entity: Entity, tx: Transaction, via: Action | undefined): Condition | undefined =>
+  const conditionFor = (c: CompiledRule, entity: Entity, tx: Transaction, via: Action | undefined, phase: Phase): Condition | undefined =>
     c.conditions.find(({ condition: k, groups, entities }) => {
+      if (k.phases && !k.phases.includes(phase.id)) return false;
       if (k.roles && !k.roles.includes(tx.role)) return false;
       if (k.actions && !k.actions.includes(tx.action) && !(via && k.actions.includes(via))) return false;
       if (k.categories && tx.category !== undefined && !k.categories.includes(tx.category)) return false;
@@ -274,7 +275,7 @@ export function createDecider(index: CatalogIndex): Decider {
             best = { phase, clause, ...(via ? { via } : {}) };
           }
         } else if (!started) {
-          const conditional = coverage === "covered" && conditionFor(c, entity, tx, via) !== undefined;
+          const conditional = coverage === "covered" && conditionFor(c, entity, tx, via, phase) !== undefined;
           outcome.upcoming.push({ phase, clause, decision: coverage === "covered" && !conditional ? clause.decision : "review" });
         }
       }
@@ -283,7 +284,7 @@ export function createDecider(index: CatalogIndex): Decider {
       outcome.phase = best.phase;
       outcome.clause = best.clause;
       if (best.via) outcome.via = best.via;
-      const condition = coverage === "covered" ? conditionFor(c, entity, tx, best.via) : undefined;
+      const condition = coverage === "covered" ? conditionFor(c, entity, tx, best.via, best.phase) : undefined;
       if (condition) {
         outcome.decision = "review";
         outcome.review = "condition";

@@ -8,6 +8,8 @@
  */
 import { createRequire } from "node:module";
 import countries from "i18n-iso-countries";
+import { stem } from "./index.js";
+import { foldUnicode } from "./tokens.js";
 
 const require = createRequire(import.meta.url);
 countries.registerLocale(require("i18n-iso-countries/langs/en.json") as Parameters<typeof countries.registerLocale>[0]);
@@ -50,15 +52,38 @@ export function countryName(code: string): string {
   return countries.getName(code, "en", { select: "official" }) ?? code;
 }
 
-/** Folded words of country names ("switzerland", "russian" is not one: only names). */
+/**
+ * Languages whose country names subsidiaries carry in their registered names ("Huawei
+ * Technologies Deutschland GmbH", "ZTE Deutschland GmbH", "Kaspersky Lab Italia", "... Polska
+ * Sp. z o.o.", "... do Brasil Ltda."): Latin-script languages of company registers. With English
+ * names only, "Deutschland" weighed as a rare word and the subsidiary was not matched.
+ */
+const NAME_LANGS = ["de", "fr", "it", "es", "pt", "nl", "pl", "sv", "da", "nb", "fi", "cs", "sk", "hu", "ro", "tr", "hr", "sl", "id", "ms"] as const;
+
+/** Folded words of country names in English and NAME_LANGS ("switzerland", "schweiz"; "russian" is not one: only names), as the normalizer folds and stems them. */
 export const COUNTRY_WORDS: ReadonlySet<string> = (() => {
   const words = new Set<string>();
-  const names = countries.getNames("en", { select: "all" });
-  for (const list of Object.values(names)) {
-    for (const name of list) {
-      for (const w of name.toLowerCase().normalize("NFD").replace(/\p{M}+/gu, "").split(/[^a-z]+/)) if (w.length >= 4) words.add(w);
+  const add = (lang: string, oneWordOnly: boolean) => {
+    for (const list of Object.values(countries.getNames(lang, { select: "all" }))) {
+      for (const name of list) {
+        const folded = foldUnicode(name);
+        // the other languages' names of one word only ("Deutschland", "Polska"): the words of their
+        // long forms ("Centro", "Santa", "Popular", "Nueva") are everyday words of company names
+        if (oneWordOnly && folded.length !== 1) continue;
+        for (const w of folded) {
+          if (w.length < 4 || /\d/.test(w)) continue;
+          words.add(w);
+          words.add(stem(w));
+        }
+      }
     }
+  };
+  add("en", false);
+  for (const lang of NAME_LANGS) {
+    countries.registerLocale(require(`i18n-iso-countries/langs/${lang}.json`) as Parameters<typeof countries.registerLocale>[0]);
+    add(lang, true);
   }
+  // words of long-form names that are no country's name, in English and in the other languages
   for (const w of ["republic", "islands", "island", "saint", "united", "states", "kingdom", "federation", "democratic", "people"]) words.delete(w);
   return words;
 })();

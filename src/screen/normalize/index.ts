@@ -160,7 +160,14 @@ function hit(text: string, form: LegalForm): LegalFormHit {
 
 // --- legal forms -------------------------------------------------------------------------
 
-type CompiledForm = { keys: string[]; form: LegalForm };
+/**
+ * A legal form's spelling as the pieces of a name: `keys` are their skeletons, `texts` their
+ * folded text. A piece of under four letters has no skeleton of its own (skeleton() leaves it
+ * as it is), so it is met by its text alone: else a longer word whose skeleton shrinks to it
+ * ("Asia" to Norwegian "ASA", "Zhao" to "ZAO", "Chio" to "Co") was taken out of the name as a
+ * legal form, and "ASIA ENERGY GENERAL TRADING" was screened as "energy general trading".
+ */
+type CompiledForm = { keys: string[]; texts: string[]; form: LegalForm };
 
 /** Every spelling of every legal form, as skeleton sequences under every scheme; longest first. */
 const COMPILED: CompiledForm[] = (() => {
@@ -171,9 +178,10 @@ const COMPILED: CompiledForm[] = (() => {
       const words = splitWords(spelling);
       const schemes: (CyrillicScheme | undefined)[] = words.some((w) => w.script === "cyrillic") ? [...schemesFor(spelling.toLowerCase())] : [undefined];
       for (const scheme of schemes) {
-        const keys = words.flatMap((w) => wordPieces(w, scheme)).map((p) => skeleton(p.text));
-        const id = keys.join(" ");
-        if (keys.length > 0 && !out.has(id)) out.set(id, { keys, form });
+        const texts = words.flatMap((w) => wordPieces(w, scheme)).map((p) => p.text);
+        const keys = texts.map((t) => skeleton(t));
+        const id = texts.join(" ");
+        if (keys.length > 0 && !out.has(id)) out.set(id, { keys, texts, form });
       }
     }
   }
@@ -196,7 +204,10 @@ function matchAt(pieces: Piece[], at: number, skeletons: string[]): CompiledForm
   for (const c of BY_FIRST.get(skeletons[at]!) ?? []) {
     if (at + c.keys.length > pieces.length) continue;
     let ok = true;
-    for (let k = 0; k < c.keys.length && ok; k++) ok = skeletons[at + k] === c.keys[k];
+    for (let k = 0; k < c.keys.length && ok; k++) {
+      const text = c.texts[k]!;
+      ok = text.length < 4 ? pieces[at + k]!.text === text : skeletons[at + k] === c.keys[k];
+    }
     if (ok) return c;
   }
   return undefined;

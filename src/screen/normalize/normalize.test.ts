@@ -57,6 +57,20 @@ describe("screen normalize: legal forms in many languages", () => {
     assert.deepEqual(tokens("Co Op Bank Ltd"), ["op", "bank"]);
   });
 
+  it("meets a short legal form by its text, not by a longer word's skeleton", () => {
+    // skeleton("asia") is "asa" (Norwegian ASA), skeleton("zhao") "zao", skeleton("chio") "co"
+    assert.deepEqual(tokens("Asia Energy General Trading"), ["asia", "energy", "general", "trading"]);
+    assert.deepEqual(tokens("Pacific Asia"), ["pacific", "asia"]);
+    assert.deepEqual(tokens("Zhao Yang Trading"), ["zhao", "yang", "trading"]);
+    assert.deepEqual(tokens("Chio Foods"), ["chio", "food"]);
+    assert.deepEqual(legal("Zhao Yang Trading"), []);
+    // the forms themselves still go, in Latin and Cyrillic, and long forms by their skeleton
+    assert.deepEqual(tokens("Norsk Hydro ASA"), ["norsk", "hydro"]);
+    assert.deepEqual(tokens("ZAO Kaspersky Lab"), ["kaspersky", "laboratory"]);
+    for (const form of normalizeName("ЗАО Лаборатория Касперского")) assert.deepEqual(form.legalForms.map((l) => l.text), ["ЗАО"]);
+    assert.deepEqual(tokens("Obschestvo s Ogranichennoy Otvetstvennostyu Gazprom"), ["gazprom"]);
+  });
+
   it("keeps a name that is nothing but a legal form", () => {
     assert.deepEqual(tokens("Company"), ["company"]);
     assert.deepEqual(tokens("AO"), ["ao"]);

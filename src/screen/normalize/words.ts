@@ -66,6 +66,8 @@ export const GENERIC_WORDS: ReadonlySet<string> = new Set([
   "americas", "usa", "us", "uk", "europe", "european", "china", "chinese", "russia", "russian", "hong", "kong",
   "operation", "agency", "office", "center", "association", "foundation", "university", "state", "federal",
   "joint", "stock", "venture", "limited", "corporation", "incorporated",
+  // regions subsidiaries are named for ("Kaspersky Lab Nordic", "... Iberia", "... Benelux")
+  "nordic", "iberia", "benelux", "baltic", "balkan", "scandinavia", "eurasia", "emea", "apac", "latam", "dach", "mena",
 ]);
 
 /**
