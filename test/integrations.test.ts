@@ -68,6 +68,18 @@ describe("integrations through the CLI", () => {
     assert.equal(f!.source.reader, "sbom/cyclonedx-json");
   });
 
+  it("an SBOM component made by Kaspersky and supplied by the integrator is Kaspersky's software (CycloneDX manufacturer, SPDX originator)", () => {
+    for (const file of ["oem-engine-manufacturer.cdx.json", "oem-engine-originator.spdx.json"]) {
+      const { code, doc } = scan([fixture(file)]);
+      assert.deepEqual(
+        doc.findings.map((f) => [f.observation.name, f.observation.vendor, f.vendor, f.status]),
+        [["av-engine", file.endsWith(".cdx.json") ? "AO Kaspersky Lab" : "Kaspersky Lab ZAO", "kaspersky", "unsupported"]],
+        file,
+      );
+      assert.equal(code, 1, file);
+    }
+  });
+
   it("a reseller of a product that embeds the engine is prohibited from 29 Sep 2024", () => {
     const { doc } = scan([fixture("acme-mailgw.cdx.json"), "--profile", "reseller"]);
     assert.equal(doc.findings[0]!.status, "prohibited");
