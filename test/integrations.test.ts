@@ -68,6 +68,23 @@ describe("integrations through the CLI", () => {
     assert.equal(f!.source.reader, "sbom/cyclonedx-json");
   });
 
+  it("an SBOM component made by Kaspersky and supplied by the integrator is Kaspersky's software (CycloneDX manufacturer, SPDX 2 and 3 originator)", () => {
+    const makers: Record<string, string> = {
+      "oem-engine-manufacturer.cdx.json": "AO Kaspersky Lab",
+      "oem-engine-originator.spdx.json": "Kaspersky Lab ZAO",
+      "oem-engine-originator.spdx3.json": "AO Kaspersky Lab",
+    };
+    for (const [file, maker] of Object.entries(makers)) {
+      const { code, doc } = scan([fixture(file)]);
+      assert.deepEqual(
+        doc.findings.map((f) => [f.observation.name, f.observation.vendor, f.vendor, f.status]),
+        [["av-engine", maker, "kaspersky", "unsupported"]],
+        file,
+      );
+      assert.equal(code, 1, file);
+    }
+  });
+
   it("a reseller of a product that embeds the engine is prohibited from 29 Sep 2024", () => {
     const { doc } = scan([fixture("acme-mailgw.cdx.json"), "--profile", "reseller"]);
     assert.equal(doc.findings[0]!.status, "prohibited");

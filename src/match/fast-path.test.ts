@@ -108,7 +108,10 @@ async function same(reader: Reader, text: string, cuts: number[]): Promise<void>
   const emitted = await read(reader, bytes, cuts, "fast-emit");
   assert.deepEqual(emitted.matches, full.matches, "the same matches on the same lines");
   assert.deepEqual(emitted.issues, full.issues, "the same problems, at the same lines");
-  assert.equal(emitted.observations.length + emitted.skipped, full.observations.length, "every observation read or counted");
+  // a differential log's removed row is no observation (the scan counts none for it): it only takes back
+  // an added one, so the fast path may skip it uncounted when it cannot match; its matches are compared above
+  const counted = (os: Observation[]): number => os.filter((o) => o.change?.action !== "removed").length;
+  assert.equal(counted(emitted.observations) + emitted.skipped, counted(full.observations), "every observation read or counted");
   assert.deepEqual(emitted.observations, fast.observations, "emit gives what yield gives, in order");
   assert.equal(emitted.skipped, fast.skipped);
 }

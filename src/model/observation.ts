@@ -48,6 +48,18 @@ export const ObservationIds = z.object({
 });
 export type ObservationIds = z.infer<typeof ObservationIds>;
 
+/**
+ * A row of an osqueryd differential results log: `added` (now on the host) or `removed` (gone from
+ * it). `row` names the row: its query and columns, the same text for the row's `added` and its
+ * `removed`. The scanner counts a `removed` row as taking back one earlier `added` row of the same
+ * host and `row` (src/scan/live-rows.ts); a finding all of whose rows were taken back is gone.
+ */
+export const ObservationChange = z.object({
+  action: z.enum(["added", "removed"]),
+  row: z.string(),
+});
+export type ObservationChange = z.infer<typeof ObservationChange>;
+
 export const Observation = z.object({
   kind: ObservationKind,
   name: z.string(),
@@ -58,6 +70,8 @@ export const Observation = z.object({
   host: z.string().optional(),
   /** ISO 8601. */
   seenAt: z.string().optional(),
+  /** Only on rows of a differential log (see {@link ObservationChange}). */
+  change: ObservationChange.optional(),
   source: SourceRef,
 });
 export type Observation = z.infer<typeof Observation>;

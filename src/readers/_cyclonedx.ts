@@ -5,10 +5,11 @@
  * becomes observations. The XML reader builds that shape from elements, so both serialisations
  * give the same observations, vendors and identifiers for the same BOM.
  *
- * Vendor is the first of: `supplier.name`, `manufacturer.name`, then for `metadata.component`
- * only what the metadata says of it (`metadata.supplier`, `metadata.manufacturer` (1.6), the
- * deprecated `metadata.manufacture`), then `publisher`, `author`, `authors[].name`, and last
- * `group`. Organisations come before free-text people fields; `group` comes last because it is
+ * Vendor is the first of: `manufacturer.name` (1.6: who made it), `supplier.name` (who supplied
+ * it: an integrator or reseller of Kaspersky's engine supplies Kaspersky's software), then for
+ * `metadata.component` only what the metadata says of it (`metadata.manufacturer` (1.6), the
+ * deprecated `metadata.manufacture`, `metadata.supplier`), then `publisher`, `author`,
+ * `authors[].name`, and last `group`. Organisations come before free-text people fields; `group` comes last because it is
  * a namespace (Maven groupId, npm scope) that only sometimes names the vendor. The name is the
  * bare `name`, never `group/name`, so it matches product names as vendors publish them.
  */
@@ -26,7 +27,7 @@ const DEVICE_TYPES: ReadonlySet<string> = new Set(["device", "hardware", "firmwa
 
 /** The vendor candidates `metadata` gives for `metadata.component`, most telling first. */
 export function metadataVendors(metadata: Record<string, unknown>): unknown[] {
-  return [field(metadata.supplier, "name"), field(metadata.manufacturer, "name"), field(metadata.manufacture, "name")];
+  return [field(metadata.manufacturer, "name"), field(metadata.manufacture, "name"), field(metadata.supplier, "name")];
 }
 
 /** One component (its nested `components` are not looked at); undefined when it has no name. */
@@ -38,7 +39,8 @@ export function componentObservation(c: Record<string, unknown>, source: SourceR
   return observation({
     kind: text(c.type) === "file" ? "file" : DEVICE_TYPES.has(text(c.type) ?? "") ? "device" : kindFromPurl(purl),
     name,
-    vendor: firstText(field(c.supplier, "name"), field(c.manufacturer, "name"), ...inheritedVendor, c.publisher, c.author, ...authors, c.group),
+    // the maker before the supplier: Kaspersky's engine supplied by the integrator that ships it is Kaspersky's software
+    vendor: firstText(field(c.manufacturer, "name"), field(c.supplier, "name"), ...inheritedVendor, c.publisher, c.author, ...authors, c.group),
     version: text(c.version),
     path: componentPath(c),
     ids: { purl, cpe: text(c.cpe), swidTagId: field(c.swid, "tagId"), sha256: sha256Of(c.hashes) },

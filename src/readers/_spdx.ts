@@ -5,8 +5,11 @@
  * SPDX 2 packages arrive in the JSON shape (`{name, versionInfo, supplier, originator,
  * externalRefs: [{referenceType, referenceLocator}], checksums: [...]}`); the tag-value reader
  * builds that shape from its tags, so both give the same observations. SPDX 3 has other field
- * names and resolves agents by id; it fills `SpdxPackageFields` itself. Vendor is the supplier
- * (who distributes it), else the originator (who made it); NOASSERTION / NONE count as absent.
+ * names and resolves agents by id; it fills `SpdxPackageFields` itself (its vendor, supplier
+ * first, as `supplier`). In SPDX 2 the vendor is the originator when it is an organization (who
+ * made it: Kaspersky's engine supplied by the integrator that ships it is Kaspersky's software),
+ * else the supplier (who distributes it), else the originator (a person); NOASSERTION / NONE
+ * count as absent.
  */
 import { field, kindFromPurl, observation, spdxActorName, spdxText } from "./_sbom.js";
 import type { Observation, SourceRef } from "../model/observation.js";
@@ -21,6 +24,8 @@ export type SpdxPackageFields = {
   /** Supplier and originator as names (actor prefixes and e-mail already removed). */
   supplier?: string | undefined;
   originator?: string | undefined;
+  /** The originator is an `Organization:` (not a `Person:`): it then names the vendor before the supplier. */
+  originatorIsOrganization?: boolean | undefined;
   fileName?: string | undefined;
   /** `primaryPackagePurpose` (2.3) / `software_primaryPurpose` (3.0), any case. */
   purpose?: string | undefined;
@@ -37,7 +42,7 @@ export function spdxPackageObservation(p: SpdxPackageFields, source: SourceRef):
   return observation({
     kind: p.purpose?.toUpperCase() === "FILE" ? "file" : DEVICE_PURPOSES.has(p.purpose?.toUpperCase() ?? "") ? "device" : kindFromPurl(p.purl),
     name,
-    vendor: spdxText(p.supplier) ?? spdxText(p.originator),
+    vendor: (p.originatorIsOrganization ? spdxText(p.originator) : undefined) ?? spdxText(p.supplier) ?? spdxText(p.originator),
     version: spdxText(p.version),
     path: spdxText(p.fileName),
     ids: { purl: p.purl, cpe: p.cpe, swidTagId: p.swid, sha256: p.sha256?.toLowerCase() },
@@ -54,6 +59,7 @@ export function spdx2PackageObservation(p: Record<string, unknown>, source: Sour
       version: spdxText(p.versionInfo),
       supplier: spdxActorName(p.supplier),
       originator: spdxActorName(p.originator),
+      originatorIsOrganization: typeof p.originator === "string" && /^\s*organization\s*:/i.test(p.originator),
       fileName: spdxText(p.packageFileName),
       purpose: field(p, "primaryPackagePurpose"),
       purl: refs.purl,

@@ -31,6 +31,10 @@ const ids = fc.record(
   { purl: mostly(text), cpe: mostly(text), bundleId: mostly(text), packageId: mostly(text), extensionId: mostly(text), sha256: mostly(text), swidTagId: mostly(text), signer: mostly(text), model: mostly(text), mac: mostly(text), other: anything },
   { requiredKeys: [] },
 );
+const change = fc.record(
+  { action: mostly(fc.constantFrom("added", "removed")), row: mostly(text), other: anything },
+  { requiredKeys: ["action", "row"] },
+);
 const observation = fc.record(
   {
     kind: mostly(fc.constantFrom(...OBSERVATION_KINDS, "softwre", "Software")),
@@ -41,6 +45,7 @@ const observation = fc.record(
     host: mostly(text),
     seenAt: mostly(text),
     ids: mostly(ids),
+    change: mostly(change),
     source: mostly(source),
     other: anything,
   },

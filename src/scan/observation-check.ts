@@ -35,6 +35,7 @@ export function observationProblem(value: unknown): string | undefined {
       (o.host === undefined || typeof o.host === "string") &&
       (o.seenAt === undefined || typeof o.seenAt === "string") &&
       (o.ids === undefined || plainIds(o.ids)) &&
+      (o.change === undefined || changeProblem(o.change) === undefined) &&
       isRecord(s) &&
       typeof s!.file === "string" &&
       (s!.line === undefined || isCount(s!.line)) &&
@@ -78,11 +79,24 @@ function problemOf(value: unknown): string | undefined {
     const ids = o.ids as Record<string, unknown>;
     for (const f of ID_FIELDS) if (ids[f] !== undefined && typeof ids[f] !== "string") return `ids.${f}: expected a string or nothing, got ${describeGot(ids[f])}`;
   }
+  if (o.change !== undefined) {
+    const problem = changeProblem(o.change);
+    if (problem !== undefined) return problem;
+  }
   if (!isRecord(o.source)) return `source: expected an object ({ file, line?, ... }: where the observation was made), got ${describeGot(o.source)}`;
   const s = o.source as Record<string, unknown>;
   if (typeof s.file !== "string") return `source.file: expected a string, got ${describeGot(s.file)}`;
   for (const f of SOURCE_COUNT_FIELDS) if (s[f] !== undefined && !isCount(s[f])) return `source.${f}: expected a whole number from 1 or nothing, got ${describeGot(s[f])}`;
   for (const f of SOURCE_TEXT_FIELDS) if (s[f] !== undefined && typeof s[f] !== "string") return `source.${f}: expected a string or nothing, got ${describeGot(s[f])}`;
+  return undefined;
+}
+
+/** What is wrong with `change` (an ObservationChange: `{action: "added" | "removed", row}`), or undefined. */
+function changeProblem(change: unknown): string | undefined {
+  if (!isRecord(change)) return `change: expected an object ({ action, row }) or nothing, got ${describeGot(change)}`;
+  const c = change as Record<string, unknown>;
+  if (c.action !== "added" && c.action !== "removed") return `change.action: expected "added" or "removed", got ${describeGot(c.action)}`;
+  if (typeof c.row !== "string") return `change.row: expected a string, got ${describeGot(c.row)}`;
   return undefined;
 }
 

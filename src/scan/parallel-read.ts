@@ -229,7 +229,10 @@ export async function scanInParts(scan: PartsScan): Promise<void> {
       if (o.source.record !== undefined) o.source.record += at.records;
       scan.onObservation(o);
     }
-    scan.skip(result.observations - result.forwarded.length, result.lookalikesNotSent);
+    // a sent `removed` row (a differential log's) was no observation: the scan does not count it either
+    let sentObservations = 0;
+    for (const o of result.forwarded) if (o.change?.action !== "removed") sentObservations++;
+    scan.skip(result.observations - sentObservations, result.lookalikesNotSent);
     progress(k, result.progress);
     at.lines += result.lines;
     at.records += result.records;

@@ -51,6 +51,7 @@ import { findingId, hostKeyOf } from "./finding-id.js";
 import { observationProblem } from "./observation-check.js";
 import { scannerOptionsProblem } from "./options-check.js";
 import { createNetworkAggregator } from "./network.js";
+import { createLiveRows } from "./live-rows.js";
 import { remediationId } from "./remediation-id.js";
 
 /** Look-alike hits kept in the report (all are counted): enough to explain, bounded for huge inputs. */
@@ -207,6 +208,7 @@ export function createScanner(options: ScannerOptions): Scanner {
   const exceptionRules = options.exceptions ?? [];
   const exceptions = exceptionRules.length > 0 ? createExceptionMatcher(exceptionRules, options.today ?? todayOf()) : undefined;
   const network = createNetworkAggregator(index);
+  const liveRows = createLiveRows();
 
   const rules = new Map<string, ReportRule>();
   const products = new Map<string, ReportProduct>();
@@ -396,6 +398,24 @@ export function createScanner(options: ScannerOptions): Scanner {
     clean.add(repeatKey);
   };
 
+  /**
+   * A differential log's `removed` row: each finding its `added` row counted (the same columns
+   * match the same products) counts one row less (see ./live-rows.ts). Matched as any observation,
+   * so that a parallel part sends it on (`onMatched`); never a look-alike.
+   */
+  const takeBack = (o: Observation, row: string): void => {
+    if (cannotMatch(o)) return;
+    const { matches } = match(o);
+    options.onMatched?.(o, { matched: matches.length > 0, lookalike: false });
+    for (const m of matches) {
+      const id = idOf(hostKeyOf(o), m.product.id);
+      if (!liveRows.removed(id, row)) continue;
+      const state = states.get(id)!;
+      state.finding.count--;
+      if (exceptionOf(m)?.active) state.excepted--;
+    }
+  };
+
   const issue = (i: ReportableIssue): void => {
     const full: Issue = { severity: "error", ...i };
     errors.push(full);
@@ -410,6 +430,8 @@ export function createScanner(options: ScannerOptions): Scanner {
       added++;
       const problem = observationProblem(o);
       if (problem !== undefined) throw new TypeError(`scanner.add: observation ${added} is not an Observation (${problem}); it was not added, and the ones before it are kept`);
+      // a row gone from its host (a differential log's `removed`) is no observation: it takes one back
+      if (o.change?.action === "removed") return takeBack(o, o.change.row);
       observations++;
       if (cannotMatch(o)) {
         if (repeatKey !== undefined) rememberClean(repeatKey);
@@ -420,7 +442,7 @@ export function createScanner(options: ScannerOptions): Scanner {
       if (repeatKey !== undefined && matches.length === 0 && !lookalike) rememberClean(repeatKey);
       if (lookalike) {
         lookalikeCount++;
-        if (keepsLookalike()) lookalikes.push(lookalike);
+        if (keepsLookalike()) lookalikes.push(o.change ? { ...lookalike, observation: withoutChange(o) } : lookalike);
         if (repeatKey !== undefined && matches.length === 0) {
           if (lookalikeOnly.size >= MAX_REPEAT_KEYS) lookalikeOnly = new Set();
           lookalikeOnly.add(repeatKey);
@@ -430,6 +452,7 @@ export function createScanner(options: ScannerOptions): Scanner {
       for (const m of matches) {
         if (network.add(m)) continue;
         record(m);
+        if (o.change) liveRows.added(idOf(hostKeyOf(o), m.product.id), o.change.row);
         recorded++;
       }
       // a program's later rows on a host it was already found on merge by key (repeatHit); a DNS
@@ -495,6 +518,8 @@ export function createScanner(options: ScannerOptions): Scanner {
       const suppressed: SuppressedFinding[] = [];
       const made = new Map<Evidence, Evidence>();
       for (const s of states.values()) {
+        // every row of it was removed from its host (a differential log): not on the host any more
+        if (s.finding.count <= 0) continue;
         s.finding.evidence = withoutRepeatedSearch(s.finding.evidence, s.finding.observation, made);
         if (s.exception && s.excepted >= s.finding.count) suppressed.push({ ...s.finding, exception: s.exception });
         else findings.push(s.finding);
@@ -506,6 +531,7 @@ export function createScanner(options: ScannerOptions): Scanner {
       const failOn = options.failOn ?? DEFAULTS.failOn.scan;
       const failed = failOn !== "none" && findings.some((f) => STATUS_RANK[f.status] >= STATUS_RANK[failOn]);
       const used = new Set([...findings, ...suppressed].flatMap((f) => f.rules.map((r) => r.id)));
+      const usedProducts = new Set([...findings, ...suppressed].map((f) => f.product));
       return {
         reportVersion: 2,
         tool: { name: "ictsguard", version: PACKAGE_VERSION },
@@ -516,7 +542,7 @@ export function createScanner(options: ScannerOptions): Scanner {
         generatedAt: new Date().toISOString(),
         inputs,
         rules: [...rules.values()].filter((r) => used.has(r.id)).sort((a, b) => a.id.localeCompare(b.id)),
-        products: [...products.values()].sort((a, b) => a.id.localeCompare(b.id)),
+        products: [...products.values()].filter((p) => usedProducts.has(p.id)).sort((a, b) => a.id.localeCompare(b.id)),
         remediations: [...remediations.values()].sort((a, b) => a.id.localeCompare(b.id)),
         findings,
         suppressed,
@@ -540,6 +566,12 @@ export function createScanner(options: ScannerOptions): Scanner {
       };
     },
   };
+}
+
+/** The observation as the report shows it, without its differential-log row (a key the scan counts rows by, not evidence). */
+function withoutChange(o: Observation): Observation {
+  const { change: _change, ...rest } = o;
+  return rest;
 }
 
 /** What tells two pieces of evidence apart on one finding. */

@@ -46,7 +46,7 @@ describe("sbom/cyclonedx-json detect", () => {
 });
 
 describe("sbom/cyclonedx-json read: real samples", () => {
-  it("valid-bom-1.6: metadata.component and 3 components, vendor from supplier, publisher, author", async () => {
+  it("valid-bom-1.6: metadata.component and 3 components, vendor from manufacturer, publisher, author", async () => {
     const { observations, issues } = await read("valid-bom-1.6.json");
     assert.deepEqual(issues, []);
     assert.deepEqual(pointers(observations), ["/metadata/component", "/components/0", "/components/1", "/components/2"]);
@@ -57,7 +57,7 @@ describe("sbom/cyclonedx-json read: real samples", () => {
     assert.equal(tomcat?.vendor, "Acme Inc"); // publisher before author
     assert.equal(tomcat?.ids?.purl, "pkg:maven/com.acme/tomcat-catalina@9.0.14?packaging=jar");
     assert.equal(tomcat?.ids?.sha256, "f498a8ff2dd007e29c2074f5e4b01a9a01775c3ff3aeaf6906ea503bc5791b7b");
-    assert.equal(mylib?.vendor, "Example, Inc."); // supplier before manufacturer and authors
+    assert.equal(mylib?.vendor, "Example-2, Inc."); // manufacturer (who made it) before supplier (Example, Inc.) and authors
     assert.equal(mylib?.ids?.cpe, "cpe:/a:example:myapplication:1.0.0");
     assert.equal(framework?.vendor, "Example Super Heros"); // author before group
     assert.ok(observations.every((o) => o.kind === "component"));

@@ -127,14 +127,15 @@ describe("osquery endpoint tables: rows to observations", () => {
     ]);
   });
 
-  it("an osqueryd results log of these tables (numerics on): host and time kept, removed rows skipped", async () => {
+  it("an osqueryd results log of these tables (numerics on): host and time kept, removed rows marked so", async () => {
     const { observations, issues } = await read("results-endpoint.log");
     assert.deepEqual(issues, []);
-    assert.deepEqual(observations.map((o) => [o.kind, o.name, o.host, o.seenAt, o.source.line]), [
-      ["process", "avp.exe", "ws-0042", "2025-03-03T10:00:00.000Z", 1],
-      ["process", "klist.exe", "ws-0042", "2025-03-03T10:05:00.000Z", 2],
-      ["driver", "klif.sys", "ws-0042", "2025-03-03T10:00:00.000Z", 3], // kl1.sys was removed
-      ["driver", "com.kaspersky.kav.sysext", "mac-0007", "2025-03-03T10:00:00.000Z", 4],
+    assert.deepEqual(observations.map((o) => [o.kind, o.name, o.host, o.seenAt, o.source.line, o.change?.action]), [
+      ["process", "avp.exe", "ws-0042", "2025-03-03T10:00:00.000Z", 1, "added"],
+      ["process", "klist.exe", "ws-0042", "2025-03-03T10:05:00.000Z", 2, "added"],
+      ["driver", "klif.sys", "ws-0042", "2025-03-03T10:00:00.000Z", 3, "added"],
+      ["driver", "kl1.sys", "ws-0042", "2025-03-03T10:00:00.000Z", 3, "removed"], // takes back an added kl1.sys
+      ["driver", "com.kaspersky.kav.sysext", "mac-0007", "2025-03-03T10:00:00.000Z", 4, undefined], // a snapshot: no change
     ]);
   });
 });

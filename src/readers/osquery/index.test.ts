@@ -6,6 +6,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { Readable } from "node:stream";
+import { readFileSync } from "node:fs";
 import { probeFile, readAll, repoPath, textProbe } from "../../testing/index.js";
 import type { Observation } from "../../model/observation.js";
 import type { ReportableIssue } from "../types.js";
@@ -219,11 +220,20 @@ describe("osquery reader: osqueryi --json arrays", () => {
 });
 
 describe("osquery reader: osqueryd results logs", () => {
-  it("reads event lines with host and time, and skips removed rows", async () => {
-    const { observations, issues } = await read("results-event.log");
+  it("reads event lines with host and time, and marks each row added or removed, with its query and columns", async () => {
+    const { observations: all, issues } = await read("results-event.log");
     assert.deepEqual(issues, []);
+    // line 3 ("removed" Network Agent) is gone from the host: it takes back an added row, and is no observation
+    assert.deepEqual(
+      all.filter((o) => o.change?.action === "removed").map((o) => [o.name, o.host, o.source.line]),
+      [["Kaspersky Security Center Network Agent", "WS-0142", 3]],
+    );
+    const observations = all.filter((o) => o.change?.action !== "removed");
     assert.equal(observations.length, 4);
-    assert.deepEqual(observations[0], {
+    assert.ok(observations.every((o) => o.change?.action === "added" && o.change.row.startsWith("pack_inventory_")));
+    const { change, ...first } = observations[0]!;
+    assert.equal(change!.row, `pack_inventory_programs\u0000${JSON.stringify(JSON.parse(readFileSync(fixture("results-event.log"), "utf8").split("\n")[0]!).columns)}`);
+    assert.deepEqual(first, {
       kind: "software",
       name: "Kaspersky Endpoint Security for Windows",
       vendor: "AO Kaspersky Lab",
@@ -233,7 +243,6 @@ describe("osquery reader: osqueryd results logs", () => {
       seenAt: "2024-01-15T10:00:00.000Z",
       source: { file: fixture("results-event.log"), line: 1, record: 1 },
     });
-    // line 3 ("removed" Network Agent) is gone from the host
     assert.deepEqual(
       observations.map((o) => [o.kind, o.name, o.host, o.source.line]),
       [
@@ -248,9 +257,14 @@ describe("osquery reader: osqueryd results logs", () => {
     assert.deepEqual(observations[3]!.ids, { bundleId: "com.kaspersky.kav" });
   });
 
-  it("reads batch lines (diffResults), skipping removed rows; falls back to the hostname decoration", async () => {
-    const { observations, issues } = await read("results-batch.log");
+  it("reads batch lines (diffResults), marking removed rows; falls back to the hostname decoration", async () => {
+    const { observations: all, issues } = await read("results-batch.log");
     assert.deepEqual(issues, []);
+    assert.deepEqual(
+      all.filter((o) => o.change?.action === "removed").map((o) => [o.name, o.source.record, o.source.pointer]),
+      [["klnagent64", 3, "/diffResults/removed/0"]],
+    );
+    const observations = all.filter((o) => o.change?.action !== "removed");
     assert.deepEqual(
       observations.map((o) => [o.name, o.version, o.host, o.seenAt, o.source]),
       [

@@ -3,8 +3,10 @@
  * Reader for osquery results: `osqueryi --json "select * from <table>"` output (one JSON array of
  * row objects, streamed) and osqueryd results logs (NDJSON in event, batch or snapshot form, read
  * line by line). The table is inferred from each row's columns (tables.ts), because a log names
- * the query or pack, not the table. Rows an osqueryd differential log marks `removed` are gone
- * from the host and are skipped.
+ * the query or pack, not the table. Rows of an osqueryd differential log (event form, or a batch's
+ * `diffResults`) carry their action and their query and columns (Observation.change): a `removed`
+ * row is gone from the host and takes back the same row `added` before it (src/scan/live-rows.ts),
+ * so Kaspersky uninstalled while the log was written is no finding.
  */
 import { Readable } from "node:stream";
 import { isObject, str, streamJson, type JsonResume } from "../_json.js";
@@ -198,8 +200,8 @@ function rowLine(bytes: Buffer, start: number, end: number, json: JsonLineCheck,
   return table;
 }
 
-/** One row of a log entry; `removed` rows (differential logs) are no longer on the host. */
-type LogRow = { row: unknown; pointer?: string; removed: boolean };
+/** One row of a log entry; `action` only in differential logs, where `removed` rows are no longer on the host. */
+type LogRow = { row: unknown; pointer?: string; action?: "added" | "removed" };
 
 /** osqueryd results log: one result object per line; a bad line is reported and skipped. */
 async function* readLog(input: ReadInput, ctx: ReadContext): AsyncIterable<Observation> {
@@ -261,14 +263,18 @@ function createLogLines(input: ReadInput, ctx: ReadContext) {
         return [];
       }
       const where = hostAndTime(entry as Record<string, unknown>);
+      const query = typeof (entry as Record<string, unknown>).name === "string" ? ((entry as Record<string, unknown>).name as string) : "";
       const out: Observation[] = [];
-      for (const { row, pointer, removed } of rows) {
+      for (const { row, pointer, action } of rows) {
         record++;
-        if (removed) continue;
         const source: SourceRef = { file: input.path, line, record };
         if (pointer) source.pointer = pointer;
-        const o = toObservation(row, source, where);
-        if (o) out.push(o);
+        // a removed row is no observation (nothing to warn about either): it only takes one back
+        const o = toObservation(row, source, where, action === "removed");
+        if (!o) continue;
+        // the row as osqueryd wrote it, the same text in its `added` and its `removed` entries
+        if (action) o.change = { action, row: `${query}\u0000${JSON.stringify(row)}` };
+        out.push(o);
       }
       return out;
     },
@@ -484,18 +490,21 @@ function slotsOf(keys: readonly string[], columns: readonly string[]): number[] 
 
 /** The rows of one log entry in file order (event, batch or snapshot form); undefined if none of these. */
 function rowsOf(entry: Record<string, unknown>): LogRow[] | undefined {
-  if (isObject(entry.columns)) return [{ row: entry.columns, removed: entry.action === "removed" }];
+  if (isObject(entry.columns)) {
+    const action = entry.action === "added" || entry.action === "removed" ? entry.action : undefined;
+    return [action ? { row: entry.columns, action } : { row: entry.columns }];
+  }
   if (isObject(entry.diffResults)) {
     const rows: LogRow[] = [];
     for (const action of ["added", "removed"] as const) {
       const list = entry.diffResults[action];
       if (!Array.isArray(list)) continue;
-      list.forEach((row, i) => rows.push({ row, pointer: `/diffResults/${action}/${i}`, removed: action === "removed" }));
+      list.forEach((row, i) => rows.push({ row, pointer: `/diffResults/${action}/${i}`, action }));
     }
     return rows;
   }
   if (Array.isArray(entry.snapshot)) {
-    return entry.snapshot.map((row, i) => ({ row, pointer: `/snapshot/${i}`, removed: false }));
+    return entry.snapshot.map((row, i) => ({ row, pointer: `/snapshot/${i}` }));
   }
   return undefined;
 }
@@ -531,7 +540,8 @@ function hostAndSeenAt(host: string | undefined, seenAt: string | undefined): { 
 }
 const lastTime: { unixTime?: string; seenAt?: string | undefined } = {};
 
-type RowMapper = (row: unknown, source: SourceRef, where: { host?: string; seenAt?: string }) => Observation | undefined;
+/** `quiet`: a removed row, whose problems are not reported (it is gone from the host). */
+type RowMapper = (row: unknown, source: SourceRef, where: { host?: string; seenAt?: string }, quiet?: boolean) => Observation | undefined;
 
 /**
  * Turns rows into observations for one file. Remembers the table of each column set seen (a file
@@ -542,8 +552,9 @@ function createRowMapper(ctx: ReadContext): RowMapper {
   let warnedUnknown = false;
   let lastColumns: string[] = [];
   let lastKey = "";
-  return (row, source, where) => {
+  return (row, source, where, quiet = false) => {
     if (!isObject(row)) {
+      if (quiet) return undefined;
       ctx.report({ code: "osquery/row", message: "expected a row object (column name → value); this value was skipped", source });
       return undefined;
     }
@@ -560,7 +571,7 @@ function createRowMapper(ctx: ReadContext): RowMapper {
       table = tableOf(new Set(columns)) ?? null;
       tables.set(key, table);
     }
-    if (!table && !warnedUnknown) {
+    if (!table && !warnedUnknown && !quiet) {
       warnedUnknown = true;
       ctx.report({
         code: "osquery/unknown-table",
@@ -572,6 +583,7 @@ function createRowMapper(ctx: ReadContext): RowMapper {
     if (table?.skip?.(row as Row)) return undefined;
     const facts = table ? table.toFacts(row as Row) : genericFacts(row as Row);
     if (!facts) {
+      if (quiet) return undefined;
       ctx.report({
         code: "osquery/no-name",
         severity: "warning",

@@ -60,7 +60,7 @@ describe("spdxActorName", () => {
 });
 
 describe("sbom/spdx-json read: real samples", () => {
-  it("SPDXJSONExample-v2.3: the 4 packages only (files, snippets, relationships skipped), supplier over originator", async () => {
+  it("SPDXJSONExample-v2.3: the 4 packages only (files, snippets, relationships skipped), an organization originator over the supplier", async () => {
     const { observations, issues } = await read("SPDXJSONExample-v2.3.spdx.json");
     assert.deepEqual(issues, []);
     assert.deepEqual(
@@ -73,7 +73,7 @@ describe("sbom/spdx-json read: real samples", () => {
       ],
     );
     const glibc = byName(observations, "glibc");
-    assert.equal(glibc.vendor, "Jane Doe");
+    assert.equal(glibc.vendor, "ExampleCodeInspect"); // Organization: ExampleCodeInspect made it; Person: Jane Doe supplies it
     assert.equal(glibc.version, "2.11.1");
     assert.equal(glibc.path, "glibc-2.11.1.tar.gz");
     assert.equal(glibc.ids?.cpe, "cpe:2.3:a:pivotal_software:spring_framework:4.1.0:*:*:*:*:*:*:*");
@@ -91,7 +91,7 @@ describe("sbom/spdx-json read: real samples", () => {
     assert.deepEqual(issues, []);
     assert.equal(observations.length, 4);
     const acme = byName(observations, "Acme Applcation");
-    assert.equal(acme.vendor, "Jane Doe"); // supplier "Person: Jane Doe (...)" before originator ExampleCodeInspect
+    assert.equal(acme.vendor, "ExampleCodeInspect"); // originator "Organization: ExampleCodeInspect" (who made it) before supplier "Person: Jane Doe (...)"
     assert.equal(acme.path, "acme-v1.3.tar.gz");
     assert.equal(byName(observations, "elliptic").ids?.purl, "pkg:npm/elliptic@6.5.2");
     // pkg:alpine is not a purl type (apk is), so it stays a component

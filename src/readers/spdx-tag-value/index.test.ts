@@ -56,12 +56,12 @@ describe("sbom/spdx-tag-value read: real samples", () => {
     }
   });
 
-  it("official 2.3 example: 4 packages at their PackageName lines; supplier, then originator; files and snippets are not packages", async () => {
+  it("official 2.3 example: 4 packages at their PackageName lines; an organization originator, then the supplier; files and snippets are not packages", async () => {
     const { observations } = await read("SPDXTagExample-v2.3.spdx");
     assert.deepEqual(
       observations.map((o) => [o.name, o.vendor, o.version, o.source.line, o.source.record]),
       [
-        ["glibc", "Jane Doe", "2.11.1", 71, 1],
+        ["glibc", "ExampleCodeInspect", "2.11.1", 71, 1], // Organization: ExampleCodeInspect made it, Person: Jane Doe supplies it
         ["Apache Commons Lang", undefined, undefined, 170, 2],
         ["Jena", undefined, "3.12.0", 180, 3],
         ["Saxon", undefined, "8.8", 189, 4],
@@ -103,7 +103,7 @@ describe("sbom/spdx-tag-value read: crafted files", () => {
       {
         kind: "package",
         name: "Kaspersky Endpoint Security for Linux",
-        vendor: "AO Kaspersky Lab", // supplier before originator, e-mail dropped
+        vendor: "Kaspersky Lab", // the originator (an organization) before the supplier AO Kaspersky Lab
         version: "12.1.0.1297",
         ids: {
           purl: "pkg:deb/kaspersky/kesl@12.1.0.1297?arch=amd64",
@@ -167,7 +167,7 @@ describe("sbom/spdx-tag-value read: crafted files", () => {
     const { observations, issues } = await read("truncated.spdx");
     assert.deepEqual(issues.map((i) => [i.code, i.source.line]), [["spdx/truncated", 22]]);
     assert.match(issues[0]!.message, /"PackageDescription:".*never ends \(expected <\/text>\)/);
-    assert.deepEqual(observations.map((o) => [o.name, o.vendor, o.version]), [["Kaspersky Endpoint Security for Linux", "AO Kaspersky Lab", "12.1.0.1297"]]);
+    assert.deepEqual(observations.map((o) => [o.name, o.vendor, o.version]), [["Kaspersky Endpoint Security for Linux", "Kaspersky Lab", "12.1.0.1297"]]);
   });
 
   it("empty file: spdx/empty", async () => {

@@ -59,7 +59,8 @@ describe("sbom/spdx3-jsonld read: real samples", () => {
     const { observations, issues } = await read("examplemaven-0.0.1-enriched.spdx3.json");
     assert.deepEqual(issues, []);
     assert.equal(observations.length, 6);
-    assert.deepEqual(observations.filter((o) => o.vendor).map((o) => [o.name, o.vendor]), [["examplemaven", "SPDX"], ["JUnit", "JUnit"]]);
+    // examplemaven: originatedBy the Organization "Linux Foundation" (who made it) before suppliedBy "SPDX"
+    assert.deepEqual(observations.filter((o) => o.vendor).map((o) => [o.name, o.vendor]), [["examplemaven", "Linux Foundation"], ["JUnit", "JUnit"]]);
   });
 
   it("appbomination: 7 packages, the 15 software_File elements are not packages", async () => {
@@ -85,7 +86,7 @@ describe("sbom/spdx3-jsonld read: crafted files", () => {
     assert.deepEqual(byName["Kaspersky Endpoint Security for Linux"], {
       kind: "package",
       name: "Kaspersky Endpoint Security for Linux",
-      vendor: "AO Kaspersky Lab", // suppliedBy before originatedBy, both defined later in @graph
+      vendor: "Kaspersky", // an Organization in originatedBy (who made it) before suppliedBy (AO Kaspersky Lab), both defined later in @graph
       version: "12.1.0.1297",
       ids: {
         purl: "pkg:deb/kaspersky/kesl@12.1.0.1297?arch=amd64",

@@ -8,8 +8,9 @@
  * Emits one observation per `software_Package`: `name`, `software_packageVersion`,
  * `software_packageUrl` (else an `externalIdentifier` of type packageUrl/purl), CPE 2.3 / 2.2 and
  * SWID from `externalIdentifier`, the SHA-256 of `verifiedUsing`, `software_primaryPurpose`
- * (`file` makes a file). The vendor is the name of the agent `suppliedBy` points to, else of
- * the first `originatedBy` agent, mapped like SPDX 2 packages (`../_spdx.ts`).
+ * (`file` makes a file). The vendor is the name of the first `originatedBy` agent that is an
+ * Organization (who made it), else of the agent `suppliedBy` points to, else of the first
+ * `originatedBy` agent, as for SPDX 2 packages (`../_spdx.ts`).
  *
  * Streaming: `@graph` elements are picked one at a time. Agents (Organization, Person,
  * SoftwareAgent, Agent) are remembered by id as a name only. A package whose agent has not been
@@ -65,6 +66,8 @@ type Waiting = { fields: Fields; source: SourceRef; supplier?: string | undefine
 async function* read(input: ReadInput, outerCtx: ReadContext, { maxAgents, maxWaiting }: Spdx3Limits): AsyncIterable<Observation> {
   const { ctx, failed } = watchJsonFailures(outerCtx);
   const agents = new Map<string, string>();
+  /** Agents that are organizations: an organization that made a package names its vendor before its supplier. */
+  const organizations = new Set<string>();
   // packages waiting for an agent, in document order; and who waits for which agent id
   const waiting = new Set<Waiting>();
   const waitingFor = new Map<string, Set<Waiting>>();
@@ -81,7 +84,9 @@ async function* read(input: ReadInput, outerCtx: ReadContext, { maxAgents, maxWa
       set?.delete(w);
       if (set?.size === 0) waitingFor.delete(id);
     }
-    const vendor = (w.supplier !== undefined ? agents.get(w.supplier) : undefined) ?? w.originators.map((id) => agents.get(id)).find((n) => n !== undefined);
+    // who made it (an organization) before who supplies it: Kaspersky's engine shipped by an integrator is Kaspersky's software
+    const maker = w.originators.filter((id) => organizations.has(id)).map((id) => agents.get(id)).find((n) => n !== undefined);
+    const vendor = maker ?? (w.supplier !== undefined ? agents.get(w.supplier) : undefined) ?? w.originators.map((id) => agents.get(id)).find((n) => n !== undefined);
     const o = spdxPackageObservation({ ...w.fields, supplier: vendor }, w.source);
     if (o) emitted++;
     return o;
@@ -113,6 +118,7 @@ async function* read(input: ReadInput, outerCtx: ReadContext, { maxAgents, maxWa
         continue;
       }
       agents.set(id, name);
+      if (type === "Organization") organizations.add(id);
       for (const w of [...(waitingFor.get(id) ?? [])]) {
         w.missing.delete(id);
         waitingFor.get(id)?.delete(w);
@@ -131,8 +137,10 @@ async function* read(input: ReadInput, outerCtx: ReadContext, { maxAgents, maxWa
       ctx.report({ code: "spdx/package", message: `${type} has no "name" (expected a non-empty string other than NOASSERTION or NONE); skipped`, source });
       continue;
     }
-    const supplier = agentRef(el.suppliedBy, agents, maxAgents);
-    const originators = (Array.isArray(el.originatedBy) ? el.originatedBy : el.originatedBy === undefined ? [] : [el.originatedBy]).map((a) => agentRef(a, agents, maxAgents)).filter((id): id is string => id !== undefined);
+    const supplier = agentRef(el.suppliedBy, agents, maxAgents, organizations);
+    const originators = (Array.isArray(el.originatedBy) ? el.originatedBy : el.originatedBy === undefined ? [] : [el.originatedBy])
+      .map((a) => agentRef(a, agents, maxAgents, organizations))
+      .filter((id): id is string => id !== undefined);
     const w: Waiting = { fields, source, supplier, originators, missing: new Set() };
     for (const id of [supplier, ...originators]) {
       if (id === undefined || agents.has(id)) continue;
@@ -198,13 +206,16 @@ function typeName(value: unknown): string | undefined {
   return t.replace(/^spdx:/, "");
 }
 
-/** An agent reference: an id string, or an embedded agent (remembered here, by id or name). */
-function agentRef(value: unknown, agents: Map<string, string>, maxAgents: number): string | undefined {
+/** An agent reference: an id string, or an embedded agent (remembered here, by id or name, and whether it is an organization). */
+function agentRef(value: unknown, agents: Map<string, string>, maxAgents: number, organizations: Set<string>): string | undefined {
   if (typeof value === "string") return text(value);
   if (!isObject(value)) return undefined;
   const name = text(value.name);
   const id = text(value.spdxId) ?? text(value["@id"]) ?? (name === undefined ? undefined : `inline:${name}`);
-  if (id !== undefined && name !== undefined && agents.size < maxAgents) agents.set(id, name);
+  if (id !== undefined && name !== undefined && agents.size < maxAgents) {
+    agents.set(id, name);
+    if (typeName(value.type ?? value["@type"]) === "Organization") organizations.add(id);
+  }
   return id;
 }
 
