@@ -109,7 +109,9 @@ export function catalogToCedar(index: CatalogIndex): CedarPolicySet {
             if (actions.length === 0) continue;
             const scope = `forbid (principal, action in [${actions.map((a) => `Action::${str(a)}`).join(", ")}], resource)`;
             const base = `${has} && ${roleCondition(clause)} && ${stated(clause.when ?? {})} && ${integration} && ${inForce(phase, rule.timeZone)}`;
-            const reach = conditionReach(rule.conditions, e, throughUse, index);
+            // a condition scoped to phases reaches only theirs (decide.ts conditionFor)
+            const conditions = rule.conditions.filter((k) => !k.phases || k.phases.includes(phase.id));
+            const reach = conditionReach(conditions, e, throughUse, index);
             add(rule, clause.decision, `${scope} when { ${base} && ${cov.covered} && ${known} && ${sure} && !(${reach}) };`);
             add(rule, "review", `${scope} when { ${base} && ${cov.covered} && ${known} && ${sure} && (${reach}) };`);
             add(rule, "review", `${scope} when { ${base} && ${cov.covered} && ${known} && !${sure} };`);
