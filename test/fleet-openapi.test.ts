@@ -130,6 +130,13 @@ for (const backend of BACKENDS) {
       }
     });
 
+    it("documents the attestation's refusal while a re-judgment due by its instant has not run (409, the error body)", () => {
+      const refusal = doc.paths["/api/v1/attestations"]!.get!.responses["409"];
+      assert.ok(refusal, "409 is documented");
+      assert.match(refusal.description, /re-judged/);
+      assert.ok(refusal.content?.["application/json"]?.schema, "with the error body's schema");
+    });
+
     it("lists every route of the route table, with its roles and security", () => {
       for (const r of ROUTES) {
         const op = doc.paths[r.route.path]?.[r.route.method];

@@ -7,7 +7,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { allowSite } from "../auth.js";
 import { defineRoute, principalOf } from "../route.js";
-import { Instant } from "../schemas.js";
+import { ErrorSchema, Instant } from "../schemas.js";
 import { READERS, json } from "./common.js";
 import { DEFAULT_SITE } from "./inventories.js";
 import { toInstant } from "./queries.js";
@@ -69,7 +69,10 @@ const attestation = defineRoute({
         silentSince: Instant.optional().openapi({ param: { name: "silentSince", in: "query" }, description: "A host that did not report between this instant and `at` is silent (default: 7 days before `at`)." }),
       }),
     },
-    responses: { 200: json(EnvelopeSchema, "The DSSE envelope: save it as it is") },
+    responses: {
+      200: json(EnvelopeSchema, "The DSSE envelope: save it as it is"),
+      409: json(ErrorSchema, "A phase boundary or catalog change due by `at` has not been re-judged yet (or its re-judgment failed): the findings would not say what the catalog says at `at`; ask again once the job loop has run it"),
+    },
   }),
   handler: async (c, { fleet }) => {
     const q = c.req.valid("query");
