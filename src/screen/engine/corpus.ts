@@ -18,7 +18,7 @@
  * it), in a fraction of the memory.
  */
 import { normalizeName, type LegalFormHit, type NameForm } from "../normalize/index.js";
-import { COUNTRY_WORDS } from "../normalize/country.js";
+import { countryWords } from "../normalize/country.js";
 import { CN_PLACE_WORDS } from "../../text/places.js";
 import { GENERIC_WORDS } from "../normalize/words.js";
 import type { StoredListFile } from "../lists/store.js";
@@ -71,6 +71,8 @@ export class ScreeningCorpus implements RecordView {
   private readonly nEntities: number;
   private readonly maxWeight: number;
   private readonly genericWeight: number;
+  /** Country names' words (normalize/country.ts), weighed as generic words. */
+  private readonly countryNameWords = countryWords();
   private readonly placeWeight: number;
   /** Each record's total token weight (qualifiers at half), and whether it names a person: what the ranking estimates coverage with. */
   private readonly rank: RankInput;
@@ -244,7 +246,7 @@ export class ScreeningCorpus implements RecordView {
     const df = this.df.get(token.sk) ?? 0;
     const idf = Math.log(1 + this.nEntities / Math.max(df, 1));
     if (CN_PLACE_WORDS.has(token.text)) return Math.min(idf, this.placeWeight);
-    return GENERIC_WORDS.has(token.text) || COUNTRY_WORDS.has(token.text) ? Math.min(idf, this.genericWeight) : idf;
+    return GENERIC_WORDS.has(token.text) || this.countryNameWords.has(token.text) ? Math.min(idf, this.genericWeight) : idf;
   };
 
   get entityCount(): number {

@@ -8,7 +8,7 @@
  */
 import { createRequire } from "node:module";
 import countries from "i18n-iso-countries";
-import { stem } from "./index.js";
+import { stem } from "./stem.js";
 import { foldUnicode } from "./tokens.js";
 
 const require = createRequire(import.meta.url);
@@ -60,8 +60,17 @@ export function countryName(code: string): string {
  */
 const NAME_LANGS = ["de", "fr", "it", "es", "pt", "nl", "pl", "sv", "da", "nb", "fi", "cs", "sk", "hu", "ro", "tr", "hr", "sl", "id", "ms"] as const;
 
-/** Folded words of country names in English and NAME_LANGS ("switzerland", "schweiz"; "russian" is not one: only names), as the normalizer folds and stems them. */
-export const COUNTRY_WORDS: ReadonlySet<string> = (() => {
+/**
+ * Folded words of country names in English and NAME_LANGS ("switzerland", "schweiz"; "russian" is
+ * not one: only names), as the normalizer folds and stems them. Made on first use: the list
+ * readers load this module for {@link countryCode} only.
+ */
+export function countryWords(): ReadonlySet<string> {
+  return (countryWordSet ??= makeCountryWords());
+}
+let countryWordSet: ReadonlySet<string> | undefined;
+
+function makeCountryWords(): ReadonlySet<string> {
   const words = new Set<string>();
   const add = (lang: string, oneWordOnly: boolean) => {
     for (const list of Object.values(countries.getNames(lang, { select: "all" }))) {
@@ -86,4 +95,4 @@ export const COUNTRY_WORDS: ReadonlySet<string> = (() => {
   // words of long-form names that are no country's name, in English and in the other languages
   for (const w of ["republic", "islands", "island", "saint", "united", "states", "kingdom", "federation", "democratic", "people"]) words.delete(w);
   return words;
-})();
+}

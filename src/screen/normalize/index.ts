@@ -15,8 +15,11 @@ import { segmentHan } from "./cjk.js";
 import { schemesFor, transliterateCyrillic, type CyrillicScheme } from "./cyrillic.js";
 import { LEGAL_FORMS, type LegalForm, type LegalFormClass } from "../../text/legal-forms.js";
 import { skeleton } from "./phonetic.js";
+import { stem } from "./stem.js";
 import { foldLatin, splitWords, type Word } from "./tokens.js";
 import { ABBREVIATIONS, PINYIN_WORDS, STOPWORDS } from "./words.js";
+
+export { stem } from "./stem.js";
 
 export type TokenVia = "pinyin" | "translation" | "abbreviation" | "transliteration";
 
@@ -147,12 +150,6 @@ function finalToken(p: Piece, options: NormalizeOptions): Token {
   return token;
 }
 
-/** Folds English plurals so "Labs" meets "Lab" and "Technologies" meets "Technology". */
-export function stem(token: string): string {
-  if (token.length >= 5 && token.endsWith("ies")) return token.slice(0, -3) + "y";
-  if (token.length >= 4 && token.endsWith("s") && !/(ss|us|is|os)$/.test(token)) return token.slice(0, -1);
-  return token;
-}
 
 function hit(text: string, form: LegalForm): LegalFormHit {
   return { text, lang: form.lang, class: form.class, meaning: form.meaning };
