@@ -22,7 +22,7 @@ import { IctsError } from "../model/errors.js";
 import { REVIEW_BELOW } from "./confidence.js";
 import { compareStarts, createDecider, type RuleOutcome, type Transaction } from "./decide.js";
 import { orderCitations } from "./citations.js";
-import { dutiesInForce } from "./phase-scope.js";
+import { dutiesInForce, dutyFallsOn } from "./phase-scope.js";
 import { isInForce, type AsOf } from "./time.js";
 
 export { REVIEW_BELOW };
@@ -293,7 +293,7 @@ export function createPolicy(index: CatalogIndex): Policy {
         citations: render(orderCitations(p.citations, rule.citations, sources)),
         ...(p.entities ? { vendors: [...new Set(p.entities.map((e) => index.groupOf(e).id))] } : {}),
         // the report is for one profile: the duties that fall on it
-        obligations: p.obligations.filter((x) => typeof x === "string" || !x.roles || x.roles.includes("any") || x.roles.includes(profile)).map(obligationText),
+        obligations: p.obligations.filter((x) => dutyFallsOn(x, profile)).map(obligationText),
       })),
       timeZone: rule.timeZone,
     };

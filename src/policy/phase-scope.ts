@@ -25,6 +25,11 @@ export function dutiesInForce(rule: Rule, asOf: AsOf, group: string | undefined,
   const duties = rule.phases
     .filter((p) => isInForce(p, asOf, rule.timeZone) && (group === undefined || phaseConcerns(p, group, groupOf)))
     .flatMap((p) => p.obligations)
-    .filter((x) => typeof x === "string" || !x.roles || x.roles.includes("any") || x.roles.includes(role));
+    .filter((x) => dutyFallsOn(x, role));
   return duties.filter((x, i) => duties.findIndex((y) => obligationText(y) === obligationText(x)) === i);
+}
+
+/** Whether a duty falls on `role`: a plain-text duty, or one naming no roles, falls on every role. */
+export function dutyFallsOn(duty: string | Obligation, role: Role): boolean {
+  return typeof duty === "string" || !duty.roles || duty.roles.includes("any") || duty.roles.includes(role);
 }
