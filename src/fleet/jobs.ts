@@ -1,7 +1,7 @@
 /**
  * @module
  * Jobs in the database, one table on both backends (`jobs`). A trigger queues a job under a
- * unique key (`rejudge:phase:<instant>`, `rejudge:catalog:<digest>`), so however many processes
+ * unique key (re-judgments: `rejudge:phase:<instant>`, `rejudge:catalog:<digest>`, see rejudge-keys.ts), so however many processes
  * see the same trigger, one job exists; a process claims a job with one UPDATE of the oldest
  * queued row, on PostgreSQL `FOR UPDATE SKIP LOCKED` (two processes never claim the same row,
  * and neither waits for the other), on SQLite under its one writer. A job whose process died is

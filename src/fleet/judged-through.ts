@@ -9,9 +9,7 @@
  */
 import type { Ctx } from "./context.js";
 import { boundariesBetween, phaseBoundaries } from "./phases.js";
-
-const PHASE = "rejudge:phase:";
-const CATALOG = "rejudge:catalog:";
+import { readRejudgeKey } from "./rejudge-keys.js";
 
 export type Pending = { what: string; failed: boolean };
 
@@ -29,13 +27,13 @@ export async function pendingRejudgment(ctx: Ctx, site: string, at: string): Pro
     .select(["key", "run_at", "state"])
     .where("state", "!=", "done")
     .where("run_at", "<=", at)
-    .where((eb) => eb.or([eb("key", "like", `${PHASE}%`), eb("key", "like", `${CATALOG}%`)]))
+    .where("kind", "in", ["rejudge", "rejudge-shard"])
     .orderBy("run_at")
     .execute();
   for (const job of jobs) {
-    const [trigger, shardSite] = job.key.split("#");
-    if (shardSite !== undefined && shardSite !== site) continue;
-    const what = trigger!.startsWith(PHASE) ? `the phase boundary ${trigger!.slice(PHASE.length)}` : `the catalog change of ${job.run_at}`;
+    const key = readRejudgeKey(job.key);
+    if (key.site !== undefined && key.site !== site) continue;
+    const what = key.phase !== undefined ? `the phase boundary ${key.phase}` : `the catalog change of ${job.run_at}`;
     return { what, failed: job.state === "failed" };
   }
   return undefined;

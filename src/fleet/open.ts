@@ -36,6 +36,7 @@ import { DEFAULT_DELIVERY } from "./delivery.js";
 import { screenSettings } from "./screening.js";
 import * as lr from "./list-refresh.js";
 import * as wh from "./webhooks.js";
+import { catalogTrigger, phaseTrigger } from "./rejudge-keys.js";
 import type { CatalogProvider, CatalogStatus, Fleet, FleetOptions, JobInfo } from "./types.js";
 
 const DEFAULT_JOB_INTERVAL_MS = 5000;
@@ -100,7 +101,7 @@ export async function openFleet(options: FleetOptions = {}): Promise<Fleet> {
     const digest = ctx.catalog.active.catalog.digest;
     if (judged === digest) return false;
     const at = clock().toISOString();
-    await enqueue(ctx, `rejudge:catalog:${digest}`, "rejudge", { reason: `catalog ${ctx.catalog.active.catalog.version} (${digest.slice(0, 12)}) installed`, at, digest }, at);
+    await enqueue(ctx, catalogTrigger(digest), "rejudge", { reason: `catalog ${ctx.catalog.active.catalog.version} (${digest.slice(0, 12)}) installed`, at, digest }, at);
     return true;
   };
   await queueCatalogRejudge();
@@ -109,7 +110,7 @@ export async function openFleet(options: FleetOptions = {}): Promise<Fleet> {
     const now = clock().toISOString();
     const checked = (await getMeta(ctx, "phases_checked_at")) ?? now;
     for (const b of boundariesBetween(boundaries, checked, now)) {
-      await enqueue(ctx, `rejudge:phase:${b}`, "rejudge", { reason: `a rule phase starts or ends at ${b}`, at: b, asOf: b }, b);
+      await enqueue(ctx, phaseTrigger(b), "rejudge", { reason: `a rule phase starts or ends at ${b}`, at: b, asOf: b }, b);
     }
     // only forward: a process with a slower clock never moves it back
     await ctx.db.updateTable("meta").set({ value: now }).where("key", "=", "phases_checked_at").where("value", "<", now).execute();

@@ -27,6 +27,7 @@ import { enqueue, ReleaseJob, type JobPayload } from "./jobs.js";
 import { judgeSources, type Judged } from "./judge.js";
 import { reconcile, writeChanges, type Change } from "./lifecycle.js";
 import { boundariesBetween, phaseBoundaries } from "./phases.js";
+import { phaseTrigger, readRejudgeKey, shardKey } from "./rejudge-keys.js";
 import type { RejudgeResult } from "./types.js";
 
 const BATCH = 200;
@@ -71,7 +72,7 @@ export async function rejudgeHostsSince(ctx: Ctx, site: string, hostIds: readonl
     const rows = await lockHostsByKey(ctx, trx, site, keys);
     let changed = 0;
     for (let i = 0; i < rows.length; i += HOST_CHUNK) {
-      changed += await rejudgeHosts(ctx, trx, { site, profile, after: "", upto: null }, rows.slice(i, i + HOST_CHUNK), { at, asOf: at, ref: `rejudge:phase:${at}` });
+      changed += await rejudgeHosts(ctx, trx, { site, profile, after: "", upto: null }, rows.slice(i, i + HOST_CHUNK), { at, asOf: at, ref: phaseTrigger(at) });
     }
     return changed;
   };
@@ -116,7 +117,7 @@ export async function planRejudge(ctx: Ctx, payload: JobPayload, job: JobRow): P
       .executeTakeFirst();
     if (Number(r.numInsertedOrUpdatedRows ?? 0) !== 1) return false;
     for (const [i, range] of ranges.entries()) {
-      await enqueue({ ...ctx, db: trx } as Ctx, `${trigger}#${range.site}#${String(i).padStart(6, "0")}`, "rejudge-shard", { reason: payload.reason, at, asOf, digest, trigger, ...range }, job.run_at);
+      await enqueue({ ...ctx, db: trx } as Ctx, shardKey(trigger, range.site, i), "rejudge-shard", { reason: payload.reason, at, asOf, digest, trigger, ...range }, job.run_at);
     }
     return true;
   });
@@ -147,7 +148,7 @@ export async function rejudgeShard(ctx: Ctx, payload: JobPayload, _job: JobRow):
 async function closeTrigger(ctx: Ctx, trigger: string): Promise<void> {
   const t = await ctx.db.updateTable("rejudges").set({ finished_at: new Date().toISOString() }).where("key", "=", trigger).returningAll().executeTakeFirstOrThrow();
   // a phase re-judge does not say which catalog the store was judged with: only a catalog change does
-  if (trigger.startsWith("rejudge:catalog:")) await setJudgedDigest(ctx.db, t.digest);
+  if (readRejudgeKey(trigger).catalog !== undefined) await setJudgedDigest(ctx.db, t.digest);
   await audit(ctx.db, {
     at: t.at,
     keyId: "system",
