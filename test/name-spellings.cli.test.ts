@@ -126,15 +126,7 @@ describe("name spellings in the middle of long inventories (the readers' fast pa
     }
     const path = join(tempDir("ictsguard-names-"), "inventory.csv");
     writeFileSync(path, lines.join("\n") + "\n");
-    for (const engine of [[], ["--jitless"]]) {
-      const doc = scan(path, engine);
-      assert.deepEqual(found(doc), EXPECTED, engine.join(" "));
-      assert.deepEqual(
-        doc.findings.map((f) => f.source.line).sort((a, b) => a! - b!),
-        ODD.map((_, k) => MIDDLE + 2 + k),
-        "at their lines",
-      );
-    }
+    foundInTheMiddle(path, MIDDLE + 2);
   });
 
   it("an osqueryd results log with the names as \\u escapes: the lines in the middle are found", () => {
@@ -145,14 +137,19 @@ describe("name spellings in the middle of long inventories (the readers' fast pa
     }
     const path = join(tempDir("ictsguard-names-"), "osqueryd.results.log");
     writeFileSync(path, lines.join("\n") + "\n");
-    for (const engine of [[], ["--jitless"]]) {
-      const doc = scan(path, engine);
-      assert.deepEqual(found(doc), EXPECTED, engine.join(" "));
-      assert.deepEqual(
-        doc.findings.map((f) => f.source.line).sort((a, b) => a! - b!),
-        ODD.map((_, k) => MIDDLE + 1 + k),
-        "at their lines",
-      );
-    }
+    foundInTheMiddle(path, MIDDLE + 1);
   });
 });
+
+/** The odd names in `path` are found, at their lines from `firstLine` on, by the WebAssembly and the JavaScript engine alike. */
+function foundInTheMiddle(path: string, firstLine: number): void {
+  for (const engine of [[], ["--jitless"]]) {
+    const doc = scan(path, engine);
+    assert.deepEqual(found(doc), EXPECTED, engine.join(" "));
+    assert.deepEqual(
+      doc.findings.map((f) => f.source.line).sort((a, b) => a! - b!),
+      ODD.map((_, k) => firstLine + k),
+      "at their lines",
+    );
+  }
+}
